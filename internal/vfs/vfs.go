@@ -1,0 +1,47 @@
+package vfs
+
+import (
+	"io"
+)
+
+// File is an open file. Writes always append at the end of the file: the
+// engine never rewrites bytes in place, which is what lets the in-memory
+// twin model durability precisely.
+type File interface {
+	io.ReaderAt
+	// Write appends p to the end of the file.
+	io.Writer
+	// Sync makes everything written so far durable (fsync). It does not make
+	// the file's directory entry durable: that needs FS.SyncDir.
+	Sync() error
+	// Size returns the current length of the file.
+	Size() (int64, error)
+	io.Closer
+}
+
+// FS is the file system seam of the storage engine. Names are slash or OS
+// separated paths; implementations clean them.
+type FS interface {
+	// Create creates the named file, truncating it if it exists, open for
+	// reading and appending.
+	Create(name string) (File, error)
+	// Open opens the named file read-only.
+	Open(name string) (File, error)
+	// Rename atomically replaces newname with oldname.
+	Rename(oldname, newname string) error
+	// Remove deletes the named file.
+	Remove(name string) error
+	// List returns the names (not paths) of the entries of dir, sorted.
+	List(dir string) ([]string, error)
+	// MkdirAll creates dir and any missing parents.
+	MkdirAll(dir string) error
+	// Lock takes an exclusive lock on the named file, creating it if needed,
+	// so that two processes cannot open the same store. Closing the returned
+	// Closer releases it.
+	Lock(name string) (io.Closer, error)
+	// SyncDir makes the directory's entries (creations, renames, removals)
+	// durable.
+	SyncDir(dir string) error
+	// Stat reports whether name exists and its size.
+	Stat(name string) (size int64, err error)
+}
