@@ -1,0 +1,134 @@
+package record
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+
+	"github.com/cairndb/cairn/internal/vfs"
+)
+
+// maxRetainedBuf is the largest buffer a Writer keeps after a flush; a
+// buffer grown beyond it for one huge record is released.
+const maxRetainedBuf = 4 << 20
+
+// Writer appends framed records to a file. Records are buffered in memory
+// by Add and written by Flush with a single Write call, so that a group
+// commit of many records costs one write and one fsync.
+//
+// A Writer is not safe for concurrent use. After a failed Write or Sync the
+// Writer is unusable: the file's tail is in an unknown state (and a failed
+// fsync cannot be retried safely), so every later call returns the error.
+type Writer struct {
+	f       vfs.File
+	buf     []byte
+	written int64 // bytes written to f
+	err     error // sticky write or sync error
+	closed  bool
+}
+
+var errClosed = errors.New("record: writer closed")
+
+// NewWriter writes the file header to f, which must be empty, and returns a
+// Writer that appends records after it. The header is written but not
+// synced; the first Sync makes it durable together with the first records.
+func NewWriter(f vfs.File, magic [8]byte) (*Writer, error) {
+	size, err := f.Size()
+	if err != nil {
+		return nil, fmt.Errorf("record: new writer: %w", err)
+	}
+	if size != 0 {
+		return nil, fmt.Errorf("record: new writer: file is not empty (%d bytes)", size)
+	}
+	h := fileHeader(magic)
+	n, err := f.Write(h[:])
+	if err == nil && n != len(h) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record: write file header: %w", err)
+	}
+	return &Writer{f: f, written: FileHeaderLen}, nil
+}
+
+// Add appends one record carrying payload to the in-memory buffer. The
+// payload is copied; it is written to the file by the next Flush or Sync.
+// Add fails only for a payload longer than MaxPayloadLen (ErrTooLarge) or
+// after an earlier write error.
+func (w *Writer) Add(payload []byte) error {
+	if w.err != nil {
+		return w.err
+	}
+	if len(payload) > MaxPayloadLen {
+		return fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(payload), MaxPayloadLen)
+	}
+	start := len(w.buf)
+	w.buf = append(w.buf, 0, 0, 0, 0, 0, 0, 0, 0)
+	w.buf = append(w.buf, payload...)
+	rec := w.buf[start:]
+	binary.LittleEndian.PutUint32(rec[4:8], uint32(len(payload)))
+	binary.LittleEndian.PutUint32(rec[0:4], crc32.Checksum(rec[4:], castagnoli))
+	return nil
+}
+
+// Flush writes every buffered record with one Write call. It does not sync.
+func (w *Writer) Flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	if len(w.buf) == 0 {
+		return nil
+	}
+	n, err := w.f.Write(w.buf)
+	if err == nil && n != len(w.buf) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		w.err = fmt.Errorf("record: write: %w", err)
+		return w.err
+	}
+	w.written += int64(n)
+	if cap(w.buf) > maxRetainedBuf {
+		w.buf = nil
+	} else {
+		w.buf = w.buf[:0]
+	}
+	return nil
+}
+
+// Sync flushes the buffered records and makes everything written durable.
+func (w *Writer) Sync() error {
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := w.f.Sync(); err != nil {
+		w.err = fmt.Errorf("record: sync: %w", err)
+		return w.err
+	}
+	return nil
+}
+
+// Size returns the length the file will have once the buffered records are
+// flushed: the file header, every record written, and every record
+// buffered. It is also the offset at which the next Add's record starts.
+func (w *Writer) Size() int64 { return w.written + int64(len(w.buf)) }
+
+// Close flushes the buffered records and closes the file. It does not sync:
+// call Sync first if the records must be durable.
+func (w *Writer) Close() error {
+	if w.closed {
+		return errClosed
+	}
+	w.closed = true
+	err := w.Flush()
+	if cerr := w.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("record: close: %w", cerr)
+	}
+	w.buf = nil
+	if w.err == nil {
+		w.err = errClosed
+	}
+	return err
+}
