@@ -1,0 +1,320 @@
+package lsm
+
+import (
+	"bytes"
+
+	"github.com/cairndb/cairn/internal/lsm/ikey"
+)
+
+// Iterator iterates the user keys of a store as of one sequence number, in
+// either direction. It shows each key's newest visible value and hides
+// deleted keys. It holds a consistent view: writes after its creation are
+// not seen, and the tables it reads are kept until it is closed.
+//
+// Key and Value are valid until the next positioning call. An Iterator is
+// not safe for concurrent use.
+type Iterator struct {
+	rs           *readState
+	iter         *mergingIter
+	frags        fragments
+	seq          ikey.SeqNum
+	lower, upper []byte
+
+	valid   bool
+	fwd     bool
+	key     []byte // current user key (reverse mode: a copy)
+	value   []byte
+	keyBuf  []byte
+	valBuf  []byte
+	seekBuf []byte
+	err     error // from construction; iteration errors live in iter
+}
+
+func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
+	it := &Iterator{seq: seq}
+	if o != nil {
+		it.lower, it.upper = bytes.Clone(o.LowerBound), bytes.Clone(o.UpperBound)
+	}
+	rs := d.loadReadState()
+	if rs == nil {
+		it.err = ErrClosed
+		return it
+	}
+	it.rs = rs
+	var iters []ikey.Iterator
+	var tombs []ikey.Tombstone
+	addTombs := func(ts []ikey.Tombstone) {
+		for _, t := range ts {
+			if t.Seq <= seq {
+				tombs = append(tombs, t)
+			}
+		}
+	}
+	for i := len(rs.imms); i >= 0; i-- {
+		m := rs.mem
+		if i < len(rs.imms) {
+			m = rs.imms[i]
+		}
+		iters = append(iters, m.newIter())
+		addTombs(m.tombstones())
+	}
+	var hi []byte
+	if it.upper != nil {
+		hi = it.upper // inclusive here: conservative
+	}
+	v := rs.version
+	for level := range numLevels {
+		files := v.overlapping(level, it.lower, hi)
+		if len(files) == 0 {
+			continue
+		}
+		for _, f := range files {
+			if !f.hasRangeDels {
+				continue
+			}
+			r, err := d.tables.get(f)
+			if err != nil {
+				it.err = err
+				return it
+			}
+			addTombs(r.Tombstones())
+		}
+		if level == 0 {
+			for i := len(files) - 1; i >= 0; i-- {
+				r, err := d.tables.get(files[i])
+				if err != nil {
+					it.err = err
+					return it
+				}
+				iters = append(iters, r.NewIter(it.lower, it.upper))
+			}
+			continue
+		}
+		iters = append(iters, &levelIter{d: d, files: files, lower: it.lower, upper: it.upper})
+	}
+	it.iter = newMergingIter(iters)
+	it.frags = fragmentTombstones(tombs)
+	return it
+}
+
+// deleted reports whether a range tombstone hides version (ukey, seq).
+func (it *Iterator) deleted(ukey []byte, seq ikey.SeqNum) bool {
+	if len(it.frags) == 0 {
+		return false
+	}
+	return it.frags.maxSeq(ukey, it.seq) > seq
+}
+
+func (it *Iterator) seekKey(ukey []byte) []byte {
+	it.seekBuf = ikey.Make(it.seekBuf[:0], ukey, ikey.SeqNumMax, ikey.KindMax)
+	return it.seekBuf
+}
+
+// findNext moves forward from the merging iterator's position to the first
+// visible, live user key, skipping versions of skip (if non-nil).
+func (it *Iterator) findNext(ok bool, skip []byte) bool {
+	it.fwd = true
+	// skip may be an empty key, which is a key: track it explicitly.
+	skipping := skip != nil
+	for ; ok; ok = it.iter.Next() {
+		k := it.iter.Key()
+		u := ikey.UserKey(k)
+		if it.upper != nil && bytes.Compare(u, it.upper) >= 0 {
+			break
+		}
+		s := ikey.Seq(k)
+		if s > it.seq {
+			continue
+		}
+		if skipping && bytes.Equal(u, skip) {
+			continue
+		}
+		// The newest visible version of u decides; older ones are skipped.
+		it.keyBuf = append(it.keyBuf[:0], u...)
+		skip, skipping = it.keyBuf, true
+		if ikey.KindOf(k) != ikey.KindSet || it.deleted(u, s) {
+			continue
+		}
+		it.key, it.value = u, it.iter.Value()
+		it.valid = true
+		return true
+	}
+	return it.stop()
+}
+
+// findPrev moves backward from the merging iterator's position to the
+// previous visible, live user key. Walking backward meets a key's versions
+// oldest first, so the newest visible version is known only once the walk
+// reaches the key before it; the candidate is kept in copies meanwhile.
+func (it *Iterator) findPrev(ok bool) bool {
+	it.fwd = false
+	have := false
+	var kind ikey.Kind
+	var seq ikey.SeqNum
+	for ; ok; ok = it.iter.Prev() {
+		k := it.iter.Key()
+		u := ikey.UserKey(k)
+		s := ikey.Seq(k)
+		if s > it.seq {
+			continue
+		}
+		if have && !bytes.Equal(u, it.keyBuf) {
+			if kind == ikey.KindSet && !it.deleted(it.keyBuf, seq) {
+				return it.settle()
+			}
+			have = false
+		}
+		if it.lower != nil && bytes.Compare(u, it.lower) < 0 {
+			break
+		}
+		it.keyBuf = append(it.keyBuf[:0], u...)
+		kind, seq = ikey.KindOf(k), s
+		if kind == ikey.KindSet {
+			it.valBuf = append(it.valBuf[:0], it.iter.Value()...)
+		}
+		have = true
+	}
+	if have && kind == ikey.KindSet && !it.deleted(it.keyBuf, seq) && it.iter.Error() == nil {
+		return it.settle()
+	}
+	return it.stop()
+}
+
+func (it *Iterator) settle() bool {
+	it.key, it.value = it.keyBuf, it.valBuf
+	it.valid = true
+	return true
+}
+
+func (it *Iterator) stop() bool {
+	it.valid = false
+	return false
+}
+
+// ready reports whether the iterator can be positioned: not after a
+// construction error or Close.
+func (it *Iterator) ready() bool {
+	it.valid = false
+	return it.err == nil && it.iter != nil
+}
+
+// SeekGE moves to the first key >= key.
+func (it *Iterator) SeekGE(key []byte) bool {
+	if !it.ready() {
+		return false
+	}
+	if it.lower != nil && bytes.Compare(key, it.lower) < 0 {
+		key = it.lower
+	}
+	return it.findNext(it.iter.SeekGE(it.seekKey(key)), nil)
+}
+
+// SeekLT moves to the last key < key.
+func (it *Iterator) SeekLT(key []byte) bool {
+	if !it.ready() {
+		return false
+	}
+	if it.upper != nil && bytes.Compare(key, it.upper) > 0 {
+		key = it.upper
+	}
+	return it.findPrev(it.iter.SeekLT(it.seekKey(key)))
+}
+
+// First moves to the first key.
+func (it *Iterator) First() bool {
+	if it.lower != nil {
+		return it.SeekGE(it.lower)
+	}
+	if !it.ready() {
+		return false
+	}
+	return it.findNext(it.iter.First(), nil)
+}
+
+// Last moves to the last key.
+func (it *Iterator) Last() bool {
+	if it.upper != nil {
+		return it.SeekLT(it.upper)
+	}
+	if !it.ready() {
+		return false
+	}
+	return it.findPrev(it.iter.Last())
+}
+
+// Next moves to the next key.
+func (it *Iterator) Next() bool {
+	if !it.valid {
+		return false
+	}
+	if !it.fwd {
+		// The merging iterator sits before the current key's versions:
+		// jump past all of them.
+		it.seekBuf = ikey.Make(it.seekBuf[:0], it.key, 0, ikey.KindDelete)
+		return it.findNext(it.iter.SeekGE(it.seekBuf), nonNil(it.key))
+	}
+	it.keyBuf = append(it.keyBuf[:0], it.key...)
+	return it.findNext(it.iter.Next(), nonNil(it.keyBuf))
+}
+
+// Prev moves to the previous key.
+func (it *Iterator) Prev() bool {
+	if !it.valid {
+		return false
+	}
+	if it.fwd {
+		// The merging iterator sits on the current key's newest version:
+		// jump before all of its versions.
+		it.keyBuf = append(it.keyBuf[:0], it.key...)
+		return it.findPrev(it.iter.SeekLT(it.seekKey(it.keyBuf)))
+	}
+	// Going backward, the merging iterator already sits on the newest
+	// unexamined entry before the current key.
+	return it.findPrev(it.iter.valid())
+}
+
+// Valid reports whether the iterator is positioned on a key.
+func (it *Iterator) Valid() bool { return it.valid }
+
+// Key returns the current key.
+func (it *Iterator) Key() []byte { return it.key }
+
+// Value returns the current value.
+func (it *Iterator) Value() []byte { return it.value }
+
+// Error returns the error that stopped iteration, if any.
+func (it *Iterator) Error() error {
+	if it.err == nil && it.iter != nil {
+		return it.iter.Error()
+	}
+	return it.err
+}
+
+// Close releases the iterator's view of the store.
+func (it *Iterator) Close() error {
+	err := it.Error()
+	if it.iter != nil {
+		if cerr := it.iter.Close(); err == nil {
+			err = cerr
+		}
+		it.iter = nil
+	}
+	if it.rs != nil {
+		it.rs.unref()
+		it.rs = nil
+	}
+	it.valid = false
+	if it.err == nil {
+		it.err = ErrClosed
+	}
+	return err
+}
+
+// nonNil turns an empty key into a non-nil slice, so it reads as "skip the
+// empty key" rather than "skip nothing".
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

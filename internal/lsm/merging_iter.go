@@ -1,0 +1,323 @@
+package lsm
+
+import (
+	"bytes"
+	"errors"
+	"sort"
+
+	"github.com/cairndb/cairn/internal/lsm/ikey"
+)
+
+// mergingIter merges several sorted internal-key iterators into one, with a
+// binary heap of the positioned children: a min-heap going forward, a
+// max-heap going backward. Internal keys are unique across sources (each
+// write has its own sequence number), so there are no ties to break.
+type mergingIter struct {
+	iters []ikey.Iterator
+	keys  [][]byte // current key of each positioned child
+	heap  []int
+	fwd   bool
+	err   error
+	buf   []byte
+}
+
+var _ ikey.Iterator = (*mergingIter)(nil)
+
+func newMergingIter(iters []ikey.Iterator) *mergingIter {
+	return &mergingIter{iters: iters, keys: make([][]byte, len(iters)), heap: make([]int, 0, len(iters)), fwd: true}
+}
+
+func (m *mergingIter) less(a, b int) bool {
+	c := ikey.Compare(m.keys[m.heap[a]], m.keys[m.heap[b]])
+	if m.fwd {
+		return c < 0
+	}
+	return c > 0
+}
+
+func (m *mergingIter) down(i int) {
+	n := len(m.heap)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		j := l
+		if r := l + 1; r < n && m.less(r, l) {
+			j = r
+		}
+		if !m.less(j, i) {
+			return
+		}
+		m.heap[i], m.heap[j] = m.heap[j], m.heap[i]
+		i = j
+	}
+}
+
+// note records the outcome of positioning child i.
+func (m *mergingIter) note(i int, ok bool) {
+	if ok {
+		m.keys[i] = m.iters[i].Key()
+		m.heap = append(m.heap, i)
+	} else if err := m.iters[i].Error(); err != nil && m.err == nil {
+		m.err = err
+	}
+}
+
+func (m *mergingIter) build() bool {
+	for i := len(m.heap)/2 - 1; i >= 0; i-- {
+		m.down(i)
+	}
+	return m.valid()
+}
+
+func (m *mergingIter) valid() bool { return len(m.heap) > 0 && m.err == nil }
+
+func (m *mergingIter) reset(fwd bool) {
+	m.heap = m.heap[:0]
+	m.err = nil
+	m.fwd = fwd
+}
+
+func (m *mergingIter) SeekGE(key []byte) bool {
+	m.reset(true)
+	for i, it := range m.iters {
+		m.note(i, it.SeekGE(key))
+	}
+	return m.build()
+}
+
+func (m *mergingIter) SeekLT(key []byte) bool {
+	m.reset(false)
+	for i, it := range m.iters {
+		m.note(i, it.SeekLT(key))
+	}
+	return m.build()
+}
+
+func (m *mergingIter) First() bool {
+	m.reset(true)
+	for i, it := range m.iters {
+		m.note(i, it.First())
+	}
+	return m.build()
+}
+
+func (m *mergingIter) Last() bool {
+	m.reset(false)
+	for i, it := range m.iters {
+		m.note(i, it.Last())
+	}
+	return m.build()
+}
+
+// step advances the top child in the current direction.
+func (m *mergingIter) step() bool {
+	i := m.heap[0]
+	var ok bool
+	if m.fwd {
+		ok = m.iters[i].Next()
+	} else {
+		ok = m.iters[i].Prev()
+	}
+	if ok {
+		m.keys[i] = m.iters[i].Key()
+		m.down(0)
+	} else {
+		if err := m.iters[i].Error(); err != nil {
+			m.err = err
+			return false
+		}
+		last := len(m.heap) - 1
+		m.heap[0] = m.heap[last]
+		m.heap = m.heap[:last]
+		if last > 0 {
+			m.down(0)
+		}
+	}
+	return m.valid()
+}
+
+// switchDir repositions every child around the current key for the other
+// direction: the others seek past it, the current one steps.
+func (m *mergingIter) switchDir(fwd bool) bool {
+	cur := m.heap[0]
+	m.buf = append(m.buf[:0], m.keys[cur]...)
+	key := m.buf
+	m.reset(fwd)
+	for i, it := range m.iters {
+		var ok bool
+		switch {
+		case i == cur && fwd:
+			ok = it.Next()
+		case i == cur:
+			ok = it.Prev()
+		case fwd:
+			ok = it.SeekGE(key)
+			if ok && bytes.Equal(it.Key(), key) {
+				ok = it.Next()
+			}
+		default:
+			ok = it.SeekLT(key)
+		}
+		m.note(i, ok)
+	}
+	return m.build()
+}
+
+func (m *mergingIter) Next() bool {
+	if !m.valid() {
+		return false
+	}
+	if !m.fwd {
+		return m.switchDir(true)
+	}
+	return m.step()
+}
+
+func (m *mergingIter) Prev() bool {
+	if !m.valid() {
+		return false
+	}
+	if m.fwd {
+		return m.switchDir(false)
+	}
+	return m.step()
+}
+
+func (m *mergingIter) Key() []byte   { return m.keys[m.heap[0]] }
+func (m *mergingIter) Value() []byte { return m.iters[m.heap[0]].Value() }
+func (m *mergingIter) Error() error  { return m.err }
+
+func (m *mergingIter) Close() error {
+	var errs []error
+	for _, it := range m.iters {
+		errs = append(errs, it.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// levelIter iterates the tables of one sorted level (L1+) as one sequence,
+// opening each table only when the iteration reaches it.
+type levelIter struct {
+	d            *DB
+	files        []*fileMeta
+	lower, upper []byte
+	idx          int
+	cur          ikey.Iterator
+	err          error
+}
+
+var _ ikey.Iterator = (*levelIter)(nil)
+
+func (l *levelIter) open(idx int) bool {
+	if l.cur != nil {
+		l.cur.Close()
+		l.cur = nil
+	}
+	l.idx = idx
+	if idx < 0 || idx >= len(l.files) {
+		return false
+	}
+	r, err := l.d.tables.get(l.files[idx])
+	if err != nil {
+		l.err = err
+		return false
+	}
+	l.cur = r.NewIter(l.lower, l.upper)
+	return true
+}
+
+// forward moves to following tables until one yields an entry.
+func (l *levelIter) forward(ok bool) bool {
+	for !ok {
+		if l.cur == nil || l.cur.Error() != nil {
+			if l.cur != nil {
+				l.err = l.cur.Error()
+			}
+			return false
+		}
+		if !l.open(l.idx + 1) {
+			return false
+		}
+		ok = l.cur.First()
+	}
+	return true
+}
+
+func (l *levelIter) backward(ok bool) bool {
+	for !ok {
+		if l.cur == nil || l.cur.Error() != nil {
+			if l.cur != nil {
+				l.err = l.cur.Error()
+			}
+			return false
+		}
+		if !l.open(l.idx - 1) {
+			return false
+		}
+		ok = l.cur.Last()
+	}
+	return true
+}
+
+func (l *levelIter) SeekGE(key []byte) bool {
+	l.err = nil
+	i := sort.Search(len(l.files), func(i int) bool { return ikey.Compare(l.files[i].largest, key) >= 0 })
+	if !l.open(i) {
+		return false
+	}
+	return l.forward(l.cur.SeekGE(key))
+}
+
+func (l *levelIter) SeekLT(key []byte) bool {
+	l.err = nil
+	i := sort.Search(len(l.files), func(i int) bool { return ikey.Compare(l.files[i].smallest, key) >= 0 }) - 1
+	if !l.open(i) {
+		return false
+	}
+	return l.backward(l.cur.SeekLT(key))
+}
+
+func (l *levelIter) First() bool {
+	l.err = nil
+	if !l.open(0) {
+		return false
+	}
+	return l.forward(l.cur.First())
+}
+
+func (l *levelIter) Last() bool {
+	l.err = nil
+	if !l.open(len(l.files) - 1) {
+		return false
+	}
+	return l.backward(l.cur.Last())
+}
+
+func (l *levelIter) Next() bool {
+	if l.cur == nil {
+		return false
+	}
+	return l.forward(l.cur.Next())
+}
+
+func (l *levelIter) Prev() bool {
+	if l.cur == nil {
+		return false
+	}
+	return l.backward(l.cur.Prev())
+}
+
+func (l *levelIter) Key() []byte   { return l.cur.Key() }
+func (l *levelIter) Value() []byte { return l.cur.Value() }
+func (l *levelIter) Error() error  { return l.err }
+
+func (l *levelIter) Close() error {
+	if l.cur != nil {
+		err := l.cur.Close()
+		l.cur = nil
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,388 @@
+package sstable
+
+import (
+	"encoding/binary"
+	"errors"
+
+	"github.com/cairndb/cairn/internal/lsm/ikey"
+)
+
+// blockBuilder accumulates the entries of one block (data, index or
+// range-deletion block) in the prefix-compressed format described in doc.go.
+type blockBuilder struct {
+	restartInterval int
+	buf             []byte
+	restarts        []uint32
+	counter         int // entries since the last restart point
+	nEntries        int
+	lastKey         []byte
+}
+
+func (b *blockBuilder) reset() {
+	b.buf = b.buf[:0]
+	b.restarts = b.restarts[:0]
+	b.counter = 0
+	b.nEntries = 0
+	b.lastKey = b.lastKey[:0]
+}
+
+func (b *blockBuilder) empty() bool { return b.nEntries == 0 }
+
+func (b *blockBuilder) add(key, value []byte) {
+	shared := 0
+	if b.counter >= b.restartInterval || b.nEntries == 0 {
+		b.restarts = append(b.restarts, uint32(len(b.buf)))
+		b.counter = 0
+	} else {
+		n := min(len(key), len(b.lastKey))
+		for shared < n && key[shared] == b.lastKey[shared] {
+			shared++
+		}
+	}
+	b.buf = binary.AppendUvarint(b.buf, uint64(shared))
+	b.buf = binary.AppendUvarint(b.buf, uint64(len(key)-shared))
+	b.buf = binary.AppendUvarint(b.buf, uint64(len(value)))
+	b.buf = append(b.buf, key[shared:]...)
+	b.buf = append(b.buf, value...)
+	b.lastKey = append(b.lastKey[:0], key...)
+	b.counter++
+	b.nEntries++
+}
+
+// estimatedSize is the size finish would return.
+func (b *blockBuilder) estimatedSize() int {
+	return len(b.buf) + 4*len(b.restarts) + 4
+}
+
+// finish appends the restart array and returns the block contents, valid
+// until the next reset.
+func (b *blockBuilder) finish() []byte {
+	for _, r := range b.restarts {
+		b.buf = binary.LittleEndian.AppendUint32(b.buf, r)
+	}
+	b.buf = binary.LittleEndian.AppendUint32(b.buf, uint32(len(b.restarts)))
+	return b.buf
+}
+
+// errBlockFormat is the detail of a malformed block; its owner (which knows
+// the file and the block offset) wraps it into an ikey.ErrCorruption error.
+var errBlockFormat = errors.New("malformed block")
+
+// blockEntry remembers one decoded entry of the current restart interval so
+// that Prev does not re-decode the interval on every step.
+type blockEntry struct {
+	offset, next     int32
+	keyStart, keyEnd int32 // in blockIter.cacheBuf
+	valStart, valEnd int32 // in blockIter.data
+}
+
+// blockIter iterates over the entries of one block. Keys are internal keys,
+// compared with ikey.Compare. It never allocates once its buffers have grown.
+type blockIter struct {
+	data        []byte // block contents, without trailer
+	restarts    int    // offset of the restart array
+	numRestarts int
+	offset      int // current entry
+	next        int // entry after the current one
+	key         []byte
+	val         []byte
+	valid       bool
+	err         error
+
+	// cache holds the entries from the start of the current restart interval
+	// up to and including the current entry, when the iterator got there by
+	// Last, SeekLT or Prev; cacheBuf holds their keys.
+	cache    []blockEntry
+	cacheBuf []byte
+}
+
+// init points the iterator at a block. It reports a malformed restart array.
+func (i *blockIter) init(data []byte) error {
+	i.data = data
+	i.valid = false
+	i.err = nil
+	i.cache = i.cache[:0]
+	i.offset, i.next = 0, 0
+	if len(data) < 4 {
+		i.data, i.restarts, i.numRestarts = nil, 0, 0
+		i.err = errBlockFormat
+		return i.err
+	}
+	n := binary.LittleEndian.Uint32(data[len(data)-4:])
+	if uint64(n) > uint64(len(data)-4)/4 || (n == 0 && len(data) != 4) {
+		i.data, i.restarts, i.numRestarts = nil, 0, 0
+		i.err = errBlockFormat
+		return i.err
+	}
+	i.numRestarts = int(n)
+	i.restarts = len(data) - 4 - 4*int(n)
+	return nil
+}
+
+func (i *blockIter) restartOffset(r int) int {
+	return int(binary.LittleEndian.Uint32(i.data[i.restarts+4*r:]))
+}
+
+// uvarint decodes a varint at p, bounded by end.
+func uvarint(b []byte, p, end int) (uint64, int) {
+	if p < end && b[p] < 0x80 {
+		return uint64(b[p]), p + 1
+	}
+	if p >= end {
+		return 0, -1
+	}
+	v, n := binary.Uvarint(b[p:end])
+	if n <= 0 {
+		return 0, -1
+	}
+	return v, p + n
+}
+
+// decodeAt decodes the entry at off into key/val, reusing the current key as
+// the shared prefix. It returns false and sets err on malformed input.
+func (i *blockIter) decodeAt(off int) bool {
+	end := i.restarts
+	if off < 0 || off >= end {
+		return i.fail()
+	}
+	shared, p := uvarint(i.data, off, end)
+	if p < 0 {
+		return i.fail()
+	}
+	unshared, p := uvarint(i.data, p, end)
+	if p < 0 {
+		return i.fail()
+	}
+	vlen, p := uvarint(i.data, p, end)
+	if p < 0 {
+		return i.fail()
+	}
+	if shared > uint64(len(i.key)) || unshared > uint64(end-p) || vlen > uint64(end-p)-unshared {
+		return i.fail()
+	}
+	ke := p + int(unshared)
+	ve := ke + int(vlen)
+	i.key = append(i.key[:shared], i.data[p:ke]...)
+	if len(i.key) < ikey.TrailerLen {
+		return i.fail()
+	}
+	i.val = i.data[ke:ve:ve]
+	i.offset, i.next = off, ve
+	i.valid = true
+	return true
+}
+
+func (i *blockIter) fail() bool {
+	i.valid = false
+	i.err = errBlockFormat
+	return false
+}
+
+// restartKey returns the full key stored at restart point r (restart points
+// have no shared prefix), without copying.
+func (i *blockIter) restartKey(r int) ([]byte, bool) {
+	off := i.restartOffset(r)
+	end := i.restarts
+	shared, p := uvarint(i.data, off, end)
+	if p < 0 || shared != 0 {
+		return nil, false
+	}
+	unshared, p := uvarint(i.data, p, end)
+	if p < 0 {
+		return nil, false
+	}
+	_, p = uvarint(i.data, p, end)
+	if p < 0 || unshared > uint64(end-p) || unshared < ikey.TrailerLen {
+		return nil, false
+	}
+	return i.data[p : p+int(unshared)], true
+}
+
+// searchRestarts returns the smallest restart index whose key is >= key
+// (numRestarts if none).
+func (i *blockIter) searchRestarts(key []byte) (int, bool) {
+	lo, hi := 0, i.numRestarts
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		k, ok := i.restartKey(m)
+		if !ok {
+			return 0, i.fail()
+		}
+		if ikey.Compare(k, key) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, true
+}
+
+func (i *blockIter) First() bool {
+	i.cache = i.cache[:0]
+	if i.err != nil || i.numRestarts == 0 {
+		i.valid = false
+		return false
+	}
+	i.key = i.key[:0]
+	return i.decodeAt(0)
+}
+
+func (i *blockIter) Next() bool {
+	if !i.valid {
+		return false
+	}
+	i.cache = i.cache[:0]
+	if i.next >= i.restarts {
+		i.valid = false
+		i.offset = i.restarts
+		return false
+	}
+	return i.decodeAt(i.next)
+}
+
+// SeekGE positions at the first entry >= key.
+func (i *blockIter) SeekGE(key []byte) bool {
+	i.cache = i.cache[:0]
+	i.valid = false
+	if i.err != nil || i.numRestarts == 0 {
+		return false
+	}
+	r, ok := i.searchRestarts(key)
+	if !ok {
+		return false
+	}
+	if r > 0 {
+		r--
+	}
+	i.key = i.key[:0]
+	if !i.decodeAt(i.restartOffset(r)) {
+		return false
+	}
+	for ikey.Compare(i.key, key) < 0 {
+		if i.next >= i.restarts {
+			i.valid = false
+			i.offset = i.restarts
+			return false
+		}
+		if !i.decodeAt(i.next) {
+			return false
+		}
+	}
+	return true
+}
+
+// scanInterval decodes the entries from restart point r while they are
+// before stop (if stop != nil) and their offset is before end, caching them,
+// and leaves the iterator on the last one. It reports whether there was one.
+func (i *blockIter) scanInterval(r int, end int, stop []byte) bool {
+	i.cache = i.cache[:0]
+	i.cacheBuf = i.cacheBuf[:0]
+	i.key = i.key[:0]
+	off := i.restartOffset(r)
+	for off < end {
+		if !i.decodeAt(off) {
+			return false
+		}
+		if stop != nil && ikey.Compare(i.key, stop) >= 0 {
+			break
+		}
+		ks := len(i.cacheBuf)
+		i.cacheBuf = append(i.cacheBuf, i.key...)
+		i.cache = append(i.cache, blockEntry{
+			offset: int32(i.offset), next: int32(i.next),
+			keyStart: int32(ks), keyEnd: int32(len(i.cacheBuf)),
+			valStart: int32(i.next - len(i.val)), valEnd: int32(i.next),
+		})
+		off = i.next
+	}
+	if len(i.cache) == 0 {
+		i.valid = false
+		return false
+	}
+	i.setFromCache()
+	return true
+}
+
+func (i *blockIter) setFromCache() {
+	e := i.cache[len(i.cache)-1]
+	i.key = append(i.key[:0], i.cacheBuf[e.keyStart:e.keyEnd]...)
+	i.val = i.data[e.valStart:e.valEnd:e.valEnd]
+	i.offset, i.next = int(e.offset), int(e.next)
+	i.valid = true
+}
+
+func (i *blockIter) intervalEnd(r int) int {
+	if r+1 < i.numRestarts {
+		return i.restartOffset(r + 1)
+	}
+	return i.restarts
+}
+
+func (i *blockIter) Last() bool {
+	i.valid = false
+	if i.err != nil || i.numRestarts == 0 {
+		return false
+	}
+	r := i.numRestarts - 1
+	return i.scanInterval(r, i.restarts, nil)
+}
+
+// SeekLT positions at the last entry < key.
+func (i *blockIter) SeekLT(key []byte) bool {
+	i.valid = false
+	if i.err != nil || i.numRestarts == 0 {
+		return false
+	}
+	r, ok := i.searchRestarts(key)
+	if !ok || r == 0 {
+		i.cache = i.cache[:0]
+		return false
+	}
+	return i.scanInterval(r-1, i.intervalEnd(r-1), key)
+}
+
+func (i *blockIter) Prev() bool {
+	if !i.valid {
+		return false
+	}
+	if n := len(i.cache); n > 0 && int(i.cache[n-1].offset) == i.offset {
+		i.cache = i.cache[:n-1]
+		if n > 1 {
+			i.setFromCache()
+			return true
+		}
+	}
+	cur := i.offset
+	if cur == 0 {
+		i.valid = false
+		i.cache = i.cache[:0]
+		return false
+	}
+	// The restart interval holding the previous entry: the last restart
+	// point before cur.
+	lo, hi := 0, i.numRestarts
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if i.restartOffset(m) < cur {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
+		return i.fail()
+	}
+	if !i.scanInterval(lo-1, cur, nil) {
+		if i.err == nil {
+			i.fail()
+		}
+		return false
+	}
+	if i.next != cur {
+		return i.fail()
+	}
+	return true
+}
+
+func (i *blockIter) Key() []byte   { return i.key }
+func (i *blockIter) Value() []byte { return i.val }

@@ -1,0 +1,176 @@
+package sstable
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+const cacheShards = 16
+
+// Cache is a block cache shared by the tables of a store: it holds
+// decompressed data blocks, keyed by (file number, block offset), within a
+// byte budget, evicting the least recently used block first. It is split into
+// shards by key hash, each an LRU with 1/16 of the budget, so that concurrent
+// readers seldom contend; a block larger than a shard's budget is not cached.
+//
+// Cached blocks are immutable and shared: readers hand out slices of them,
+// and the garbage collector keeps an evicted block alive while a reader still
+// holds it. A nil *Cache caches nothing.
+type Cache struct {
+	shards [cacheShards]cacheShard
+	hits   atomic.Int64
+	misses atomic.Int64
+}
+
+// CacheStats are a cache's counters.
+type CacheStats struct {
+	Hits, Misses int64
+	// Size is the bytes of blocks held, Capacity the budget.
+	Size, Capacity int64
+	// Blocks is the number of blocks held.
+	Blocks int
+}
+
+type cacheKey struct {
+	fileNum, offset uint64
+}
+
+type cacheEntry struct {
+	key        cacheKey
+	data       []byte
+	prev, next *cacheEntry
+}
+
+type cacheShard struct {
+	mu struct {
+		sync.Mutex
+		capacity int64
+		size     int64
+		entries  map[cacheKey]*cacheEntry
+		// lru is the sentinel of a circular list, most recent first.
+		lru cacheEntry
+	}
+}
+
+// NewCache returns a cache holding at most capacityBytes bytes of blocks.
+func NewCache(capacityBytes int64) *Cache {
+	c := &Cache{}
+	per := max(capacityBytes/cacheShards, 0)
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.capacity = per
+		s.mu.entries = make(map[cacheKey]*cacheEntry)
+		s.mu.lru.next = &s.mu.lru
+		s.mu.lru.prev = &s.mu.lru
+	}
+	return c
+}
+
+func (c *Cache) shard(k cacheKey) *cacheShard {
+	h := k.fileNum*0x9e3779b97f4a7c15 ^ k.offset*0xc2b2ae3d27d4eb4f
+	h ^= h >> 29
+	return &c.shards[h%cacheShards]
+}
+
+// get returns the cached block, or nil.
+func (c *Cache) get(fileNum, offset uint64) []byte {
+	k := cacheKey{fileNum, offset}
+	s := c.shard(k)
+	s.mu.Lock()
+	e := s.mu.entries[k]
+	if e == nil {
+		s.mu.Unlock()
+		c.misses.Add(1)
+		return nil
+	}
+	s.moveToFrontLocked(e)
+	data := e.data
+	s.mu.Unlock()
+	c.hits.Add(1)
+	return data
+}
+
+// set caches a block; data must not be modified afterwards.
+func (c *Cache) set(fileNum, offset uint64, data []byte) {
+	k := cacheKey{fileNum, offset}
+	s := c.shard(k)
+	charge := int64(len(data))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.mu.entries[k]; e != nil {
+		s.unlinkLocked(e)
+		delete(s.mu.entries, k)
+		s.mu.size -= int64(len(e.data))
+	}
+	if charge > s.mu.capacity {
+		return
+	}
+	for s.mu.size+charge > s.mu.capacity {
+		old := s.mu.lru.prev
+		s.unlinkLocked(old)
+		delete(s.mu.entries, old.key)
+		s.mu.size -= int64(len(old.data))
+	}
+	e := &cacheEntry{key: k, data: data}
+	s.mu.entries[k] = e
+	s.pushFrontLocked(e)
+	s.mu.size += charge
+}
+
+func (s *cacheShard) unlinkLocked(e *cacheEntry) {
+	e.prev.next = e.next
+	e.next.prev = e.prev
+	e.prev, e.next = nil, nil
+}
+
+func (s *cacheShard) pushFrontLocked(e *cacheEntry) {
+	head := &s.mu.lru
+	e.next = head.next
+	e.prev = head
+	head.next.prev = e
+	head.next = e
+}
+
+func (s *cacheShard) moveToFrontLocked(e *cacheEntry) {
+	if s.mu.lru.next == e {
+		return
+	}
+	s.unlinkLocked(e)
+	s.pushFrontLocked(e)
+}
+
+// EvictFile drops every block of the file, as when the table is deleted.
+func (c *Cache) EvictFile(fileNum uint64) {
+	if c == nil {
+		return
+	}
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		for k, e := range s.mu.entries {
+			if k.fileNum == fileNum {
+				s.unlinkLocked(e)
+				delete(s.mu.entries, k)
+				s.mu.size -= int64(len(e.data))
+			}
+		}
+		s.mu.Unlock()
+	}
+}
+
+// Stats returns the cache's hit and miss counters and its occupancy.
+func (c *Cache) Stats() CacheStats {
+	if c == nil {
+		return CacheStats{}
+	}
+	st := CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load()}
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		st.Size += s.mu.size
+		st.Capacity += s.mu.capacity
+		st.Blocks += len(s.mu.entries)
+		s.mu.Unlock()
+	}
+	return st
+}

@@ -1,0 +1,139 @@
+package sstable
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+// sameShardOffsets returns n block offsets of fileNum that land in one shard.
+func sameShardOffsets(c *Cache, fileNum uint64, n int) []uint64 {
+	want := c.shard(cacheKey{fileNum, 0})
+	var offs []uint64
+	for off := uint64(0); len(offs) < n; off++ {
+		if c.shard(cacheKey{fileNum, off}) == want {
+			offs = append(offs, off)
+		}
+	}
+	return offs
+}
+
+func block(n int, tag byte) []byte { return bytes.Repeat([]byte{tag}, n) }
+
+func TestCacheLRU(t *testing.T) {
+	c := NewCache(cacheShards * 1000) // 1000 bytes per shard
+	offs := sameShardOffsets(c, 1, 12)
+	for i := range 10 {
+		c.set(1, offs[i], block(100, byte(i)))
+	}
+	for i := range 10 {
+		if b := c.get(1, offs[i]); !bytes.Equal(b, block(100, byte(i))) {
+			t.Fatalf("block %d: got %d bytes", i, len(b))
+		}
+	}
+	// Touch block 0 so that block 1 becomes the least recently used.
+	c.get(1, offs[0])
+	c.set(1, offs[10], block(100, 10))
+	if c.get(1, offs[1]) != nil {
+		t.Fatal("least recently used block 1 was not evicted")
+	}
+	if c.get(1, offs[0]) == nil || c.get(1, offs[10]) == nil {
+		t.Fatal("recently used blocks evicted")
+	}
+	// A block needing room for three evicts the three oldest.
+	c.set(1, offs[11], block(300, 11))
+	for i := 2; i <= 4; i++ {
+		if c.get(1, offs[i]) != nil {
+			t.Fatalf("block %d not evicted", i)
+		}
+	}
+	if c.get(1, offs[5]) == nil {
+		t.Fatal("block 5 evicted needlessly")
+	}
+	st := c.Stats()
+	if st.Size > 1000 || st.Size != int64(100*7+300) {
+		t.Fatalf("size %d, want %d", st.Size, 100*7+300)
+	}
+	// Larger than a shard: not cached, nothing evicted.
+	c.set(1, offs[1], block(1001, 1))
+	if c.get(1, offs[1]) != nil || c.Stats().Size != st.Size {
+		t.Fatal("oversized block cached")
+	}
+	// Replacing a block adjusts the size.
+	c.set(1, offs[5], block(50, 5))
+	if got := c.Stats().Size; got != st.Size-50 {
+		t.Fatalf("size after replace %d, want %d", got, st.Size-50)
+	}
+}
+
+func TestCacheBudgetAndEvictFile(t *testing.T) {
+	const capacity = 64 << 10
+	c := NewCache(capacity)
+	for f := uint64(1); f <= 4; f++ {
+		for off := uint64(0); off < 200; off++ {
+			c.set(f, off*4096, block(int(100+off%700), byte(f)))
+			if st := c.Stats(); st.Size > capacity {
+				t.Fatalf("cache holds %d bytes, over its %d budget", st.Size, capacity)
+			}
+		}
+	}
+	st := c.Stats()
+	if st.Blocks == 0 || st.Capacity != capacity {
+		t.Fatalf("stats %+v", st)
+	}
+	var n4 int
+	for off := uint64(0); off < 200; off++ {
+		if c.get(4, off*4096) != nil {
+			n4++
+		}
+	}
+	if n4 == 0 {
+		t.Fatal("no block of the most recent file cached")
+	}
+	c.EvictFile(4)
+	for off := uint64(0); off < 200; off++ {
+		if c.get(4, off*4096) != nil {
+			t.Fatalf("block %d of evicted file still cached", off)
+		}
+	}
+	if got := c.Stats(); got.Blocks != st.Blocks-n4 {
+		t.Fatalf("%d blocks after EvictFile, want %d", got.Blocks, st.Blocks-n4)
+	}
+	if got := c.Stats(); got.Hits != int64(n4) || got.Misses != int64(200-n4+200) {
+		t.Fatalf("hits %d misses %d, want %d %d", got.Hits, got.Misses, n4, 400-n4)
+	}
+	var nilCache *Cache
+	nilCache.EvictFile(1)
+	_ = nilCache.Stats()
+}
+
+func TestCacheReaderHits(t *testing.T) {
+	kvs := make([]kv, 2000)
+	for i := range kvs {
+		kvs[i] = kv{ikeyOf(fmt.Sprintf("key%06d", i), 1), block(50, 'v')}
+	}
+	f, _ := buildTable(t, kvs, nil, DefaultWriterOptions())
+	c := NewCache(1 << 20)
+	r, err := Open(f, "h.sst", 9, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := r.NewIter(nil, nil)
+	for ok := it.First(); ok; ok = it.Next() {
+	}
+	st1 := c.Stats()
+	if st1.Misses == 0 || st1.Blocks == 0 || st1.Misses != int64(st1.Blocks) {
+		t.Fatalf("after first scan: %+v", st1)
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+	}
+	st2 := c.Stats()
+	if st2.Misses != st1.Misses || st2.Hits < int64(st1.Blocks) {
+		t.Fatalf("second scan missed: %+v then %+v", st1, st2)
+	}
+	_ = it.Close()
+	c.EvictFile(9)
+	if c.Stats().Blocks != 0 {
+		t.Fatal("EvictFile left blocks")
+	}
+}

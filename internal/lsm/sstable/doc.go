@@ -1,0 +1,127 @@
+// Package sstable implements cairn's sorted string tables: immutable files
+// of internal keys (see package ikey) and values in increasing ikey.Compare
+// order, plus the range tombstones written with them.
+//
+// A Writer builds a table from point entries (SET and DEL, strictly
+// increasing) and range tombstones (any order); a Reader serves point lookups
+// (Get, after a bloom filter check), bounded two-level iterators (index block
+// → data block) in both directions, the table's tombstones, and Check, which
+// `cairn check` runs. Decompressed data blocks are shared through a Cache
+// with a byte budget. A Reader is safe for concurrent use; iterators are not.
+//
+// # File layout
+//
+//	data block 0 | trailer
+//	...
+//	data block n-1 | trailer
+//	filter block | trailer          (absent when the bloom filter is disabled)
+//	range-deletion block | trailer
+//	index block | trailer
+//	properties block | trailer
+//	footer                          (80 bytes)
+//
+// Data blocks are contiguous from offset 0, in key order. Every multi-byte
+// fixed-width integer is little-endian; "uvarint" is encoding/binary's
+// unsigned varint.
+//
+// # Blocks
+//
+// Data, index and range-deletion blocks share one format: a sequence of
+// prefix-compressed entries, then the restart array.
+//
+//	field          size           meaning
+//	shared         uvarint        bytes of the key shared with the previous entry's key (0 at a restart point)
+//	unshared       uvarint        length of the key delta
+//	valueLen       uvarint        length of the value
+//	key delta      unshared       key[shared:]
+//	value          valueLen       the value
+//	... more entries ...
+//	restart[i]     4 × n          uint32 offset of the entry at restart point i; restart[0] = 0, increasing
+//	numRestarts    4              uint32 n (0 only for an empty block, which is then exactly these 4 bytes)
+//
+// A restart point falls every RestartInterval entries (16 by default) in data
+// and range-deletion blocks and at every entry of the index block, so a seek
+// binary-searches the restart points, whose keys are stored whole, then scans
+// at most one interval. A data block ends after the entry that brings it to
+// the target BlockSize (4 KiB by default).
+//
+// Every block's stored bytes are followed by a 5-byte trailer:
+//
+//	offset  size  meaning
+//	0       1     compression type: 0 none, 1 snappy (github.com/golang/snappy block format)
+//	1       4     uint32 CRC32C (Castagnoli) of the stored bytes followed by the type byte
+//
+// Data and index blocks are snappy-compressed when WriterOptions.Compression
+// asks for it and compression saves at least 12.5%; others are stored as
+// they are. A block handle is (offset, length) of the stored bytes, the
+// length excluding the trailer.
+//
+// Block contents:
+//
+//   - data block: key = internal key (ikey.Make) of a SET or DEL entry,
+//     value = its value.
+//   - index block: one entry per data block, in order; key = a separator
+//     internal key s with last key of the block <= s < first key of the next
+//     block (often a shortened user key with the largest trailer), value =
+//     the block handle as uvarint offset, uvarint length.
+//   - range-deletion block: one entry per tombstone, sorted by key; key =
+//     ikey.Make(Start, Seq, KindRangeDelete), value = End (exclusive).
+//
+// # Filter block
+//
+// One bloom filter over the user keys of the whole table (each distinct user
+// key once), BloomBitsPerKey bits per key (10 by default, at least 64 bits).
+//
+//	offset  size  meaning
+//	0       m     bit array; bit b is byte b/8, mask 1<<(b%8)
+//	m       1     k, the number of probes (bitsPerKey × ln 2, in [1, 30])
+//
+// For a key with h64 = xxhash64(user key), h = low 32 bits and delta = high
+// 32 bits | 1, probe j (0 ≤ j < k) tests bit (h + j·delta mod 2^32) mod 8m.
+// A reader treats a k outside [1, 30] as "may contain everything".
+//
+// # Properties block (never compressed)
+//
+//	offset    size  meaning
+//	0         8     number of point entries (SET and DEL)
+//	8         8     number of point deletions (DEL)
+//	16        8     number of range tombstones
+//	24        8     smallest sequence number (of entries and tombstones; 0 if none)
+//	32        8     largest sequence number
+//	40        8     raw key bytes: sum of internal key lengths of point entries
+//	48        8     raw value bytes
+//	56        8     number of data blocks
+//	64        4     length s of the smallest bound (0 for an empty table)
+//	68        s     smallest bound: internal key
+//	68+s      4     length l of the largest bound
+//	72+s      l     largest bound: internal key
+//
+// The bounds cover point entries and tombstones: a tombstone [Start, End)#Seq
+// contributes Start#Seq,RANGEDEL as a candidate smallest, and the exclusive
+// sentinel End#SeqNumMax,RANGEDEL (IsExclusiveSentinel) as a candidate
+// largest; that sentinel sorts before every real entry of user key End.
+//
+// # Footer (80 bytes, at the end of the file)
+//
+//	offset  size  meaning
+//	0       16    index block handle: uint64 offset, uint64 length
+//	16      16    filter block handle (0, 0 when there is no filter)
+//	32      16    range-deletion block handle
+//	48      16    properties block handle
+//	64      4     uint32 format version = 1
+//	68      4     uint32 CRC32C of bytes [0, 68)
+//	72      8     magic "cairnsst"
+//
+// # Invariants and errors
+//
+// Point keys are strictly increasing across the table; a reader never trusts
+// lengths or offsets it read: a bad magic, version, checksum, handle, varint
+// or key order yields an error wrapping ikey.ErrCorruption that names the
+// file and the byte offset, never a panic. Checksums are verified whenever a
+// block is read from the file (not again on a cache hit).
+//
+// Caching: data blocks are cached decompressed under (file number, block
+// offset); the index, filter, range-deletion and properties blocks live in
+// the Reader for its lifetime. When a table file is deleted, its owner calls
+// Cache.EvictFile.
+package sstable

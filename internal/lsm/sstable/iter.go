@@ -1,0 +1,281 @@
+package sstable
+
+import (
+	"bytes"
+
+	"github.com/cairndb/cairn/internal/lsm/ikey"
+)
+
+type iterState int8
+
+const (
+	unpositioned iterState = iota
+	positioned
+	beforeStart // ran off the start (or the lower bound)
+	afterEnd    // ran off the end (or the upper bound)
+)
+
+// tableIter is the two-level iterator over a table: an iterator over the
+// index block picks the data block, an iterator over that block the entry.
+type tableIter struct {
+	r            *Reader
+	lower, upper []byte
+	useBuf       bool // reuse buf for blocks read without the cache
+
+	index   blockIter
+	data    blockIter
+	dataOff uint64
+	loaded  bool
+	buf     readBuf
+	state   iterState
+	err     error
+	seekBuf []byte
+}
+
+var _ ikey.Iterator = (*tableIter)(nil)
+
+// reset prepares a pooled iterator for reuse.
+func (it *tableIter) reset() {
+	it.state = unpositioned
+	it.err = nil
+	it.loaded = false
+	it.data.data = nil
+	it.data.valid = false
+}
+
+func (it *tableIter) initIndex() bool {
+	if it.index.data == nil && it.err == nil {
+		if it.index.init(it.r.index) != nil {
+			it.err = corruptf(it.r.name, int64(it.r.footer.index.offset), "index block: malformed restart array")
+		}
+	}
+	return it.err == nil
+}
+
+// loadBlock loads the data block the index iterator points at.
+func (it *tableIter) loadBlock() bool {
+	h, ok := decodeHandle(it.index.Value())
+	if !ok {
+		it.err = corruptf(it.r.name, int64(it.r.footer.index.offset), "index block: malformed block handle for %s", ikey.Format(it.index.Key()))
+		return false
+	}
+	if it.loaded && h.offset == it.dataOff {
+		return true
+	}
+	it.loaded = false
+	var buf *readBuf
+	if it.useBuf {
+		buf = &it.buf
+	}
+	b, err := it.r.readBlock(h, buf, true)
+	if err != nil {
+		it.err = err
+		return false
+	}
+	if it.data.init(b) != nil {
+		it.err = corruptf(it.r.name, int64(h.offset), "data block: malformed restart array")
+		return false
+	}
+	it.dataOff, it.loaded = h.offset, true
+	return true
+}
+
+// stop ends a positioning call that found no entry: it records an error from
+// the block iterators, if any, and the side the iterator ran off.
+func (it *tableIter) stop(s iterState) bool {
+	if it.err == nil {
+		if it.data.err != nil {
+			it.err = corruptf(it.r.name, int64(it.dataOff), "data block: malformed entry")
+		} else if it.index.err != nil {
+			it.err = corruptf(it.r.name, int64(it.r.footer.index.offset), "index block: malformed entry")
+		}
+	}
+	it.state = s
+	return false
+}
+
+// forward finishes a forward positioning call: the data iterator is on an
+// entry (found) or exhausted; then it steps through following blocks.
+func (it *tableIter) forward(found bool) bool {
+	for !found {
+		if it.data.err != nil || !it.index.Next() {
+			return it.stop(afterEnd)
+		}
+		if !it.loadBlock() {
+			return it.stop(afterEnd)
+		}
+		found = it.data.First()
+	}
+	if it.upper != nil && bytes.Compare(ikey.UserKey(it.data.key), it.upper) >= 0 {
+		return it.stop(afterEnd)
+	}
+	it.state = positioned
+	return true
+}
+
+// backward is forward's mirror image.
+func (it *tableIter) backward(found bool) bool {
+	for !found {
+		if it.data.err != nil || !it.index.Prev() {
+			return it.stop(beforeStart)
+		}
+		if !it.loadBlock() {
+			return it.stop(beforeStart)
+		}
+		found = it.data.Last()
+	}
+	if it.lower != nil && bytes.Compare(ikey.UserKey(it.data.key), it.lower) < 0 {
+		return it.stop(beforeStart)
+	}
+	it.state = positioned
+	return true
+}
+
+func (it *tableIter) seekGE(key []byte) bool {
+	if !it.initIndex() {
+		return false
+	}
+	if !it.index.SeekGE(key) || !it.loadBlock() {
+		return it.stop(afterEnd)
+	}
+	return it.forward(it.data.SeekGE(key))
+}
+
+func (it *tableIter) seekLT(key []byte) bool {
+	if !it.initIndex() {
+		return false
+	}
+	if !it.index.SeekGE(key) {
+		if it.index.err != nil || !it.index.Last() {
+			return it.stop(beforeStart)
+		}
+	}
+	if !it.loadBlock() {
+		return it.stop(beforeStart)
+	}
+	return it.backward(it.data.SeekLT(key))
+}
+
+// SeekGE positions at the first entry >= key within the bounds.
+func (it *tableIter) SeekGE(key []byte) bool {
+	if it.err != nil {
+		return false
+	}
+	if it.lower != nil && bytes.Compare(ikey.UserKey(key), it.lower) < 0 {
+		return it.seekGE(it.lowerKey())
+	}
+	if it.upper != nil && bytes.Compare(ikey.UserKey(key), it.upper) >= 0 {
+		it.state = afterEnd
+		return false
+	}
+	return it.seekGE(key)
+}
+
+// SeekLT positions at the last entry < key within the bounds.
+func (it *tableIter) SeekLT(key []byte) bool {
+	if it.err != nil {
+		return false
+	}
+	if it.upper != nil && bytes.Compare(ikey.UserKey(key), it.upper) >= 0 {
+		return it.seekLT(it.upperKey())
+	}
+	if it.lower != nil && bytes.Compare(ikey.UserKey(key), it.lower) < 0 {
+		it.state = beforeStart
+		return false
+	}
+	return it.seekLT(key)
+}
+
+// lowerKey is the smallest internal key of the lower bound.
+func (it *tableIter) lowerKey() []byte {
+	it.seekBuf = ikey.Make(it.seekBuf[:0], it.lower, ikey.SeqNumMax, ikey.KindMax)
+	return it.seekBuf
+}
+
+// upperKey is the smallest internal key of the upper bound: SeekLT to it
+// finds the last entry below the bound.
+func (it *tableIter) upperKey() []byte {
+	it.seekBuf = ikey.Make(it.seekBuf[:0], it.upper, ikey.SeqNumMax, ikey.KindMax)
+	return it.seekBuf
+}
+
+func (it *tableIter) First() bool {
+	if it.err != nil {
+		return false
+	}
+	if it.lower != nil {
+		return it.seekGE(it.lowerKey())
+	}
+	if !it.initIndex() {
+		return false
+	}
+	if !it.index.First() || !it.loadBlock() {
+		return it.stop(afterEnd)
+	}
+	return it.forward(it.data.First())
+}
+
+func (it *tableIter) Last() bool {
+	if it.err != nil {
+		return false
+	}
+	if it.upper != nil {
+		return it.seekLT(it.upperKey())
+	}
+	if !it.initIndex() {
+		return false
+	}
+	if !it.index.Last() || !it.loadBlock() {
+		return it.stop(beforeStart)
+	}
+	return it.backward(it.data.Last())
+}
+
+func (it *tableIter) Next() bool {
+	if it.err != nil {
+		return false
+	}
+	switch it.state {
+	case positioned:
+		return it.forward(it.data.Next())
+	case beforeStart:
+		return it.First()
+	}
+	return false
+}
+
+func (it *tableIter) Prev() bool {
+	if it.err != nil {
+		return false
+	}
+	switch it.state {
+	case positioned:
+		return it.backward(it.data.Prev())
+	case afterEnd:
+		return it.Last()
+	}
+	return false
+}
+
+func (it *tableIter) Key() []byte {
+	if it.state != positioned {
+		return nil
+	}
+	return it.data.key
+}
+
+func (it *tableIter) Value() []byte {
+	if it.state != positioned {
+		return nil
+	}
+	return it.data.val
+}
+
+func (it *tableIter) Error() error { return it.err }
+
+func (it *tableIter) Close() error {
+	err := it.err
+	it.reset()
+	it.data.data, it.buf = nil, readBuf{}
+	return err
+}

@@ -1,0 +1,455 @@
+package sstable
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"sync"
+
+	"github.com/golang/snappy"
+
+	"github.com/cairndb/cairn/internal/lsm/ikey"
+	"github.com/cairndb/cairn/internal/vfs"
+)
+
+// Reader reads one table. Open loads the footer and the index, filter,
+// range-deletion and properties blocks into memory; data blocks are read on
+// demand through the shared block cache. A Reader is safe for concurrent
+// use; its iterators are not.
+type Reader struct {
+	f       vfs.File
+	name    string
+	fileNum uint64
+	cache   *Cache
+	size    int64
+	metaEnd uint64 // start of the footer: every block lies before it
+
+	footer     footer
+	index      []byte
+	filter     []byte
+	tombstones []ikey.Tombstone
+	props      Properties
+
+	getters sync.Pool // *tableIter for Get
+}
+
+// Open reads the table in f. name is used in error messages; fileNum keys
+// the table's blocks in cache (nil for no caching) and must be unique among
+// the tables sharing the cache. Errors about damaged data wrap
+// ikey.ErrCorruption. Close closes f.
+func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error) {
+	r := &Reader{f: f, name: name, fileNum: fileNum, cache: cache}
+	r.getters.New = func() any { return &tableIter{r: r} }
+	size, err := f.Size()
+	if err != nil {
+		return nil, fmt.Errorf("sstable %s: %w", name, err)
+	}
+	r.size = size
+	if size < footerLen {
+		return nil, corruptf(name, 0, "file of %d bytes is shorter than the footer", size)
+	}
+	fb := make([]byte, footerLen)
+	if err := r.readAt(fb, size-footerLen); err != nil {
+		return nil, err
+	}
+	if r.footer, err = decodeFooter(fb, name, size-footerLen); err != nil {
+		return nil, err
+	}
+	r.metaEnd = uint64(size - footerLen)
+
+	if r.index, err = r.readBlock(r.footer.index, nil, false); err != nil {
+		return nil, err
+	}
+	var bi blockIter
+	if bi.init(r.index) != nil {
+		return nil, corruptf(name, int64(r.footer.index.offset), "index block: malformed restart array")
+	}
+	if h := r.footer.filter; h.length != 0 {
+		if r.filter, err = r.readBlock(h, nil, false); err != nil {
+			return nil, err
+		}
+	}
+	if r.tombstones, err = r.loadTombstones(); err != nil {
+		return nil, err
+	}
+	pb, err := r.readBlock(r.footer.props, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	var ok bool
+	if r.props, ok = decodeProperties(pb); !ok {
+		return nil, corruptf(name, int64(r.footer.props.offset), "malformed properties block")
+	}
+	if r.props.NumTombstones != uint64(len(r.tombstones)) {
+		return nil, corruptf(name, int64(r.footer.props.offset), "properties count %d range tombstones, range-deletion block has %d",
+			r.props.NumTombstones, len(r.tombstones))
+	}
+	r.props.Size = uint64(size)
+	return r, nil
+}
+
+func (r *Reader) loadTombstones() ([]ikey.Tombstone, error) {
+	h := r.footer.rangeDel
+	b, err := r.readBlock(h, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	var it blockIter
+	if it.init(b) != nil {
+		return nil, corruptf(r.name, int64(h.offset), "range-deletion block: malformed restart array")
+	}
+	var ts []ikey.Tombstone
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if ikey.KindOf(k) != ikey.KindRangeDelete {
+			return nil, corruptf(r.name, int64(h.offset), "range-deletion block holds %s", ikey.Format(k))
+		}
+		t := ikey.Tombstone{
+			Start: bytes.Clone(ikey.UserKey(k)),
+			End:   it.Value(),
+			Seq:   ikey.Seq(k),
+		}
+		if bytes.Compare(t.Start, t.End) >= 0 {
+			return nil, corruptf(r.name, int64(h.offset), "empty range tombstone %s-%q", ikey.Format(k), t.End)
+		}
+		if n := len(ts); n > 0 {
+			p := ts[n-1]
+			if c := bytes.Compare(p.Start, t.Start); c > 0 || (c == 0 && p.Seq <= t.Seq) {
+				return nil, corruptf(r.name, int64(h.offset), "range tombstones out of order: %s after %q#%d", ikey.Format(k), p.Start, p.Seq)
+			}
+		}
+		ts = append(ts, t)
+	}
+	if it.err != nil {
+		return nil, corruptf(r.name, int64(h.offset), "range-deletion block: malformed entry")
+	}
+	return ts, nil
+}
+
+func (r *Reader) readAt(b []byte, off int64) error {
+	n, err := r.f.ReadAt(b, off)
+	if n == len(b) {
+		return nil
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		return corruptf(r.name, off+int64(n), "short read: %d of %d bytes", n, len(b))
+	}
+	return fmt.Errorf("sstable %s: read at offset %d: %w", r.name, off, err)
+}
+
+// readBuf holds an iterator's reusable buffers for blocks it reads when there
+// is no cache.
+type readBuf struct {
+	raw, dec []byte
+}
+
+func grow(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, n)
+	}
+	return b[:n]
+}
+
+// readBlock returns the decompressed contents of the block at h, verifying
+// its checksum. With useCache, the block is looked up in and added to the
+// cache. Without a cache, a non-nil buf supplies the memory, which the
+// result aliases; otherwise the result is freshly allocated.
+func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error) {
+	if h.length >= maxBlockLen || h.offset > r.metaEnd || h.length+blockTrailerLen > r.metaEnd-h.offset {
+		return nil, corruptf(r.name, int64(min(h.offset, 1<<62)), "block handle (offset %d, length %d) outside the file's %d block bytes",
+			h.offset, h.length, r.metaEnd)
+	}
+	cache := r.cache
+	if !useCache {
+		cache = nil
+	}
+	if cache != nil {
+		if b := cache.get(r.fileNum, h.offset); b != nil {
+			return b, nil
+		}
+	}
+	n := int(h.length)
+	var raw []byte
+	if buf != nil && cache == nil {
+		buf.raw = grow(buf.raw, n+blockTrailerLen)
+		raw = buf.raw
+	} else {
+		raw = make([]byte, n+blockTrailerLen)
+	}
+	if err := r.readAt(raw, int64(h.offset)); err != nil {
+		return nil, err
+	}
+	if got, want := crc32.Checksum(raw[:n+1], crcTable), binary.LittleEndian.Uint32(raw[n+1:]); got != want {
+		return nil, corruptf(r.name, int64(h.offset), "block checksum mismatch (computed %#x, stored %#x)", got, want)
+	}
+	var data []byte
+	switch Compression(raw[n]) {
+	case NoCompression:
+		data = raw[:n:n]
+	case SnappyCompression:
+		dlen, err := snappy.DecodedLen(raw[:n])
+		// Snappy cannot expand data by more than 32x: a larger claim is damage.
+		if err != nil || dlen > 32*n+64 {
+			return nil, corruptf(r.name, int64(h.offset), "bad snappy block header")
+		}
+		var dst []byte
+		if buf != nil && cache == nil {
+			buf.dec = grow(buf.dec, dlen)
+			dst = buf.dec
+		} else {
+			dst = make([]byte, dlen)
+		}
+		d, err := snappy.Decode(dst, raw[:n])
+		if err != nil || len(d) != dlen {
+			return nil, corruptf(r.name, int64(h.offset), "bad snappy block: %v", err)
+		}
+		data = d[:dlen:dlen]
+	default:
+		return nil, corruptf(r.name, int64(h.offset)+int64(n), "unknown compression type %d", raw[n])
+	}
+	if cache != nil {
+		cache.set(r.fileNum, h.offset, data)
+	}
+	return data, nil
+}
+
+// NewIter returns an iterator over the table's point entries (SET and DEL;
+// range tombstones are returned by Tombstones). lower and upper, when not
+// nil, bound the user keys returned: lower inclusive, upper exclusive.
+//
+// Beyond the ikey.Iterator contract: Next after the iterator ran off the
+// start moves to the first entry, Prev after it ran off the end moves to the
+// last entry; on an iterator not yet positioned both return false.
+func (r *Reader) NewIter(lower, upper []byte) ikey.Iterator {
+	return &tableIter{r: r, lower: lower, upper: upper, useBuf: true}
+}
+
+// MayContain reports whether the table may hold an entry for ukey, by its
+// bloom filter; false is certain.
+func (r *Reader) MayContain(ukey []byte) bool {
+	return bloomMayContain(r.filter, bloomHash(ukey))
+}
+
+// Entry is a point entry found by Get.
+type Entry struct {
+	// Value is the entry's value, empty for a DEL. It aliases an immutable
+	// block: the caller must not modify it, and may keep it.
+	Value []byte
+	Seq   ikey.SeqNum
+	Kind  ikey.Kind
+}
+
+// Get returns the newest entry of user key ukey with sequence number <= seq.
+// It checks the bloom filter first, and allocates nothing when the block is
+// in the cache. Range tombstones are not applied (see Tombstones).
+func (r *Reader) Get(ukey []byte, seq ikey.SeqNum) (Entry, bool, error) {
+	if !bloomMayContain(r.filter, bloomHash(ukey)) {
+		return Entry{}, false, nil
+	}
+	it := r.getters.Get().(*tableIter)
+	it.seekBuf = ikey.Make(it.seekBuf[:0], ukey, seq, ikey.KindMax)
+	var e Entry
+	found := false
+	if it.seekGE(it.seekBuf) {
+		k := it.data.key
+		if bytes.Equal(ikey.UserKey(k), ukey) {
+			found = true
+			t := ikey.TrailerOf(k)
+			e = Entry{Value: it.data.val, Seq: ikey.SeqNum(t >> 8), Kind: ikey.Kind(t & 0xff)}
+		}
+	}
+	err := it.err
+	it.reset()
+	r.getters.Put(it)
+	return e, found, err
+}
+
+// Tombstones returns the table's range tombstones, sorted by start key then
+// sequence number descending. The slice and its keys are shared: read only.
+func (r *Reader) Tombstones() []ikey.Tombstone { return r.tombstones }
+
+// Meta returns the table's bounds and counts, as Writer.Close returned them.
+func (r *Reader) Meta() Meta { return r.props.Meta }
+
+// Properties returns the table's properties block.
+func (r *Reader) Properties() Properties { return r.props }
+
+// Close closes the file. Cached blocks stay until Cache.EvictFile.
+func (r *Reader) Close() error { return r.f.Close() }
+
+// Check reads every block and verifies checksums, block structure, the
+// ordering of internal keys within and across blocks, the index separators,
+// and the counts and bounds of the properties. It reports the first problem,
+// as an error wrapping ikey.ErrCorruption.
+func (r *Reader) Check() error {
+	idxOff := int64(r.footer.index.offset)
+	if err := checkBlockStructure(r.index); err != nil {
+		return corruptf(r.name, idxOff, "index block: %v", err)
+	}
+	var idx blockIter
+	_ = idx.init(r.index)
+	var (
+		prevKey, prevSep []byte
+		buf              readBuf
+		data             blockIter
+		nEntries, nDel   uint64
+		nBlocks          uint64
+		rawK, rawV       uint64
+		first, last      []byte
+		minSeq, maxSeq   ikey.SeqNum
+		nextOff          uint64
+	)
+	for ok := idx.First(); ok; ok = idx.Next() {
+		sep := idx.Key()
+		if prevSep != nil && ikey.Compare(prevSep, sep) >= 0 {
+			return corruptf(r.name, idxOff, "index separators out of order: %s after %s", ikey.Format(sep), ikey.Format(prevSep))
+		}
+		h, hok := decodeHandle(idx.Value())
+		if !hok {
+			return corruptf(r.name, idxOff, "malformed block handle for separator %s", ikey.Format(sep))
+		}
+		if h.offset != nextOff {
+			return corruptf(r.name, int64(h.offset), "data block not contiguous with the previous one (expected offset %d)", nextOff)
+		}
+		nextOff = h.offset + h.length + blockTrailerLen
+		b, err := r.readBlock(h, &buf, false)
+		if err != nil {
+			return err
+		}
+		if err := checkBlockStructure(b); err != nil {
+			return corruptf(r.name, int64(h.offset), "data block: %v", err)
+		}
+		_ = data.init(b)
+		n := 0
+		for dok := data.First(); dok; dok = data.Next() {
+			k := data.Key()
+			if kind := ikey.KindOf(k); kind != ikey.KindSet && kind != ikey.KindDelete {
+				return corruptf(r.name, int64(h.offset), "data block holds %s entry %s", kind, ikey.Format(k))
+			}
+			if prevKey != nil && ikey.Compare(prevKey, k) >= 0 {
+				return corruptf(r.name, int64(h.offset), "keys out of order: %s after %s", ikey.Format(k), ikey.Format(prevKey))
+			}
+			if n == 0 && prevSep != nil && ikey.Compare(k, prevSep) <= 0 {
+				return corruptf(r.name, int64(h.offset), "first key %s not after the previous block's separator %s", ikey.Format(k), ikey.Format(prevSep))
+			}
+			if first == nil {
+				first = bytes.Clone(k)
+				minSeq, maxSeq = ikey.Seq(k), ikey.Seq(k)
+			}
+			minSeq, maxSeq = min(minSeq, ikey.Seq(k)), max(maxSeq, ikey.Seq(k))
+			if ikey.KindOf(k) == ikey.KindDelete {
+				nDel++
+			}
+			rawK += uint64(len(k))
+			rawV += uint64(len(data.Value()))
+			prevKey = append(prevKey[:0], k...)
+			n++
+		}
+		if data.err != nil {
+			return corruptf(r.name, int64(h.offset), "data block: malformed entry")
+		}
+		if n == 0 {
+			return corruptf(r.name, int64(h.offset), "empty data block")
+		}
+		if ikey.Compare(prevKey, sep) > 0 {
+			return corruptf(r.name, idxOff, "separator %s before the last key %s of its block", ikey.Format(sep), ikey.Format(prevKey))
+		}
+		nEntries += uint64(n)
+		nBlocks++
+		prevSep = append(prevSep[:0], sep...)
+	}
+	if idx.err != nil {
+		return corruptf(r.name, idxOff, "index block: malformed entry")
+	}
+	if first != nil {
+		last = prevKey
+	}
+	p := r.props
+	pOff := int64(r.footer.props.offset)
+	if p.NumEntries != nEntries || p.NumDeletions != nDel || p.NumDataBlocks != nBlocks || p.RawKeySize != rawK || p.RawValueSize != rawV {
+		return corruptf(r.name, pOff, "properties (entries %d, deletions %d, blocks %d, raw %d/%d) disagree with the data (%d, %d, %d, %d/%d)",
+			p.NumEntries, p.NumDeletions, p.NumDataBlocks, p.RawKeySize, p.RawValueSize, nEntries, nDel, nBlocks, rawK, rawV)
+	}
+	for _, t := range r.tombstones {
+		lo := ikey.Make(nil, t.Start, t.Seq, ikey.KindRangeDelete)
+		hi := ikey.Make(nil, t.End, ikey.SeqNumMax, ikey.KindRangeDelete)
+		if first == nil {
+			first, last = lo, hi
+			minSeq, maxSeq = t.Seq, t.Seq
+		}
+		if ikey.Compare(lo, first) < 0 {
+			first = lo
+		}
+		if ikey.Compare(hi, last) > 0 {
+			last = hi
+		}
+		minSeq, maxSeq = min(minSeq, t.Seq), max(maxSeq, t.Seq)
+	}
+	if !bytes.Equal(first, p.Smallest) || !bytes.Equal(last, p.Largest) {
+		return corruptf(r.name, pOff, "properties bounds [%s, %s] disagree with the contents [%s, %s]",
+			fmtKey(p.Smallest), fmtKey(p.Largest), fmtKey(first), fmtKey(last))
+	}
+	if first != nil && (minSeq != p.SmallestSeq || maxSeq != p.LargestSeq) {
+		return corruptf(r.name, pOff, "properties seqnums [%d, %d] disagree with the contents [%d, %d]",
+			p.SmallestSeq, p.LargestSeq, minSeq, maxSeq)
+	}
+	if r.filter != nil && len(r.filter) < 2 {
+		return corruptf(r.name, int64(r.footer.filter.offset), "filter block too short")
+	}
+	rdb, err := r.readBlock(r.footer.rangeDel, nil, false)
+	if err != nil {
+		return err
+	}
+	if err := checkBlockStructure(rdb); err != nil {
+		return corruptf(r.name, int64(r.footer.rangeDel.offset), "range-deletion block: %v", err)
+	}
+	return nil
+}
+
+func fmtKey(k []byte) string {
+	if k == nil {
+		return "nil"
+	}
+	return ikey.Format(k)
+}
+
+// checkBlockStructure verifies a block's restart array: increasing offsets,
+// each at an entry with no shared prefix, the first at 0, and entries that
+// decode exactly up to the restart array.
+func checkBlockStructure(b []byte) error {
+	var it blockIter
+	if err := it.init(b); err != nil {
+		return fmt.Errorf("malformed restart array")
+	}
+	prev := -1
+	for r := 0; r < it.numRestarts; r++ {
+		off := it.restartOffset(r)
+		if off <= prev || off >= it.restarts || (r == 0 && off != 0) {
+			return fmt.Errorf("restart point %d at offset %d out of order", r, off)
+		}
+		if _, ok := it.restartKey(r); !ok {
+			return fmt.Errorf("restart point %d at offset %d is not a full key", r, off)
+		}
+		prev = off
+	}
+	// Every restart offset must be an entry boundary.
+	r := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		for r < it.numRestarts && it.restartOffset(r) < it.offset {
+			return fmt.Errorf("restart point %d at offset %d is inside an entry", r, it.restartOffset(r))
+		}
+		if r < it.numRestarts && it.restartOffset(r) == it.offset {
+			r++
+		}
+	}
+	if it.err != nil {
+		return fmt.Errorf("malformed entry at offset %d", it.offset)
+	}
+	if r != it.numRestarts {
+		return fmt.Errorf("restart point %d at offset %d is not an entry boundary", r, it.restartOffset(r))
+	}
+	return nil
+}

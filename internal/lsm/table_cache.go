@@ -1,0 +1,69 @@
+package lsm
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/cairndb/cairn/internal/lsm/sstable"
+)
+
+// tableCache keeps one open reader per live table. Opening a table reads
+// and verifies its footer, index, filter and range deletions, so readers are
+// opened once and shared.
+type tableCache struct {
+	d  *DB
+	mu sync.RWMutex
+	m  map[uint64]*sstable.Reader
+}
+
+func newTableCache(d *DB) *tableCache {
+	return &tableCache{d: d, m: map[uint64]*sstable.Reader{}}
+}
+
+func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
+	tc.mu.RLock()
+	r := tc.m[f.num]
+	tc.mu.RUnlock()
+	if r != nil {
+		return r, nil
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if r := tc.m[f.num]; r != nil {
+		return r, nil
+	}
+	name := tc.d.path(tableName(f.num))
+	file, err := tc.d.fs.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("lsm: open table: %w", err)
+	}
+	r, err = sstable.Open(file, name, f.num, tc.d.cache)
+	if err != nil {
+		file.Close()
+		return nil, fmt.Errorf("lsm: %w", err)
+	}
+	tc.m[f.num] = r
+	return r, nil
+}
+
+// evict closes a table's reader and drops its blocks from the cache.
+func (tc *tableCache) evict(num uint64) {
+	tc.mu.Lock()
+	r := tc.m[num]
+	delete(tc.m, num)
+	tc.mu.Unlock()
+	if r != nil {
+		r.Close()
+	}
+	tc.d.cache.EvictFile(num)
+}
+
+func (tc *tableCache) closeAll() {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	for num, r := range tc.m {
+		r.Close()
+		tc.d.cache.EvictFile(num)
+	}
+	tc.m = map[uint64]*sstable.Reader{}
+}
