@@ -163,8 +163,13 @@ func (d *DB) recover() error {
 	current, err := d.readCurrent()
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !d.opts.ReadOnly:
+		// CURRENT is written before Open first returns and is only ever
+		// replaced by a rename, so without it no write was ever
+		// acknowledged: only a creation that crashed can have left files
+		// (a manifest, a temp file). Tables or WALs mean a real store lost
+		// its CURRENT, which needs a human, not a fresh start.
 		for _, n := range names {
-			if t, _ := parseFileName(n); t == fileTypeTable || t == fileTypeManifest || t == fileTypeWAL {
+			if t, _ := parseFileName(n); t == fileTypeTable || t == fileTypeWAL {
 				return fmt.Errorf("lsm: open %s: %s exists but %s does not: %w", d.dir, n, currentName, ikey.ErrCorruption)
 			}
 		}
@@ -260,23 +265,25 @@ func (d *DB) recover() error {
 	return nil
 }
 
-// create initializes an empty store.
+// create initializes an empty store: the manifest and CURRENT first, then
+// the WAL, so that a crash part way leaves no WAL without a CURRENT.
 func (d *DB) create() error {
 	v := &version{onObsolete: d.addObsolete}
 	v.refs.Store(1)
 	d.mu.version = v
 	d.mu.nextFileNum = 1
 	walNum := d.allocFileNumLocked()
-	if err := d.openWAL(walNum); err != nil {
-		return err
-	}
-	d.mu.mem = newMemTable(walNum)
 	d.mu.logNum = walNum
 	d.commit.nextSeq = 1
 	if err := d.writeNewManifest(0); err != nil {
 		return err
 	}
+	if err := d.openWAL(walNum); err != nil {
+		return err
+	}
+	d.mu.mem = newMemTable(walNum)
 	d.publishReadStateLocked()
+	d.deleteObsoleteFiles(true)
 	return nil
 }
 

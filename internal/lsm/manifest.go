@@ -32,6 +32,10 @@ func (d *DB) logAndApply(ve *versionEdit, installed func()) error {
 		d.manifest.size = d.manifest.w.Size()
 	}
 	if err != nil {
+		// The edit may have reached the manifest even though its sync
+		// failed, so the next open may well use the tables it adds: drop
+		// the references without deleting anything.
+		nv.onObsolete = nil
 		nv.unref()
 		return fmt.Errorf("manifest: %w", err)
 	}
@@ -84,12 +88,16 @@ func (d *DB) writeManifest(v *version, counters *versionEdit) error {
 	if err == nil {
 		err = d.fs.SyncDir(d.dir)
 	}
+	renamed := false
 	if err == nil {
-		err = d.setCurrent(num)
+		renamed, err = d.setCurrent(num)
 	}
 	if err != nil {
 		f.Close()
-		d.fs.Remove(name)
+		if !renamed {
+			// Once CURRENT may name it, the new manifest must stay.
+			d.fs.Remove(name)
+		}
 		return fmt.Errorf("write manifest %s: %w", name, err)
 	}
 	if d.manifest.w != nil {
@@ -100,12 +108,15 @@ func (d *DB) writeManifest(v *version, counters *versionEdit) error {
 	return nil
 }
 
-func (d *DB) setCurrent(num uint64) error {
+// setCurrent points CURRENT at manifest num. renamed reports whether the
+// rename happened, after which CURRENT may name the new manifest even if
+// an error follows.
+func (d *DB) setCurrent(num uint64) (renamed bool, err error) {
 	tmpNum := d.allocFileNumSync()
 	tmp := d.path(tempName(tmpNum))
 	f, err := d.fs.Create(tmp)
 	if err != nil {
-		return err
+		return false, err
 	}
 	_, err = f.Write([]byte(manifestName(num) + "\n"))
 	if err == nil {
@@ -116,15 +127,18 @@ func (d *DB) setCurrent(num uint64) error {
 	}
 	if err == nil {
 		err = d.fs.Rename(tmp, d.path(currentName))
+		renamed = err == nil
 	}
 	if err == nil {
 		err = d.fs.SyncDir(d.dir)
 	}
 	if err != nil {
-		d.fs.Remove(tmp)
-		return fmt.Errorf("set %s: %w", currentName, err)
+		if !renamed {
+			d.fs.Remove(tmp)
+		}
+		return renamed, fmt.Errorf("set %s: %w", currentName, err)
 	}
-	return nil
+	return true, nil
 }
 
 // The helpers below read counters under mu. At open mu is not yet shared,
