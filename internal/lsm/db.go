@@ -185,6 +185,17 @@ func (d *DB) recover() error {
 	}
 	v.onObsolete = d.addObsolete
 	d.mu.version = v
+	// Open every table now: a damaged footer, index, filter or range
+	// deletion block fails Open, naming the file, rather than a read later.
+	// (Data blocks are verified when read, and all of them by Check.)
+	for _, files := range v.levels {
+		for _, f := range files {
+			if _, err := d.tables.get(f); err != nil {
+				v.onObsolete = nil
+				return err
+			}
+		}
+	}
 	d.mu.logNum = edit.logNum
 	d.mu.nextFileNum = max(edit.nextFileNum, current+1)
 	lastSeq := edit.lastSeq

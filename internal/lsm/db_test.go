@@ -1,6 +1,10 @@
 package lsm
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/vfs"
@@ -51,4 +55,175 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestLargeKeysAndValues(t *testing.T) {
+	fs := vfs.NewMem()
+	d := openMem(t, fs, &Options{MemTableSize: 1 << 20})
+	bigKey := bytes.Repeat([]byte{'k'}, 64<<10)
+	bigVal := make([]byte, 64<<20)
+	for i := range bigVal {
+		bigVal[i] = byte(i * 7)
+	}
+	must(t, d.Set(bigKey, []byte("v"), Sync))
+	must(t, d.Set([]byte("big"), bigVal, Sync))
+	must(t, d.Set([]byte("empty"), nil, Sync))
+	check := func(stage string) {
+		t.Helper()
+		if v, err := d.Get(bigKey); err != nil || string(v) != "v" {
+			t.Fatalf("%s: 64 KiB key: %q, %v", stage, v, err)
+		}
+		if v, err := d.Get([]byte("big")); err != nil || !bytes.Equal(v, bigVal) {
+			t.Fatalf("%s: 64 MiB value: %d bytes, %v", stage, len(v), err)
+		}
+		if v, err := d.Get([]byte("empty")); err != nil || len(v) != 0 {
+			t.Fatalf("%s: empty value: %q, %v", stage, v, err)
+		}
+	}
+	check("memtable")
+	must(t, d.Close())
+	d = openMem(t, fs, &Options{MemTableSize: 1 << 20})
+	check("after recovery")
+	must(t, d.Compact(nil, nil))
+	check("after compaction")
+	must(t, d.Close())
+
+	b := NewBatch()
+	b.Set(make([]byte, MaxKeySize+1), nil)
+	d = openMem(t, fs, nil)
+	defer d.Close()
+	if err := d.Apply(b, NoSync); !errors.Is(err, ErrKeyTooLarge) {
+		t.Fatalf("oversized key: %v", err)
+	}
+}
+
+func TestDirectoryLock(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Open(dir, nil)
+	must(t, err)
+	if d2, err := Open(dir, nil); err == nil {
+		d2.Close()
+		t.Fatal("second Open of the same directory succeeded")
+	} else if !errors.Is(err, vfs.ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	must(t, d.Close())
+	d, err = Open(dir, nil)
+	must(t, err)
+	must(t, d.Close())
+}
+
+// TestRealFiles runs a small workload on the OS file system with real
+// fsyncs, reopens, and checks the result.
+func TestRealFiles(t *testing.T) {
+	dir := t.TempDir()
+	o := &Options{MemTableSize: 64 << 10, TargetFileSize: 32 << 10, LBaseMaxBytes: 128 << 10}
+	d, err := Open(dir, o)
+	must(t, err)
+	for i := range 3000 {
+		must(t, d.Set(fmt.Appendf(nil, "key%06d", i), bytes.Repeat([]byte{byte(i)}, 100), &WriteOptions{Sync: i%500 == 0}))
+	}
+	must(t, d.DeleteRange([]byte("key001000"), []byte("key002000"), NoSync))
+	must(t, d.Close())
+	d, err = Open(dir, o)
+	must(t, err)
+	n := 0
+	it := d.NewIter(nil)
+	for ok := it.First(); ok; ok = it.Next() {
+		n++
+	}
+	must(t, it.Close())
+	if n != 2000 {
+		t.Fatalf("%d keys after reopen, want 2000", n)
+	}
+	must(t, d.Close())
+	rep, err := Check(dir, nil)
+	must(t, err)
+	if !rep.OK() || rep.Tables == 0 {
+		t.Fatalf("check: %+v", rep)
+	}
+}
+
+// TestConcurrentWritersAndReaders: many goroutines commit batches that
+// write two keys with the same value while readers check that they never
+// see half a batch, in point reads, iterators or snapshots.
+func TestConcurrentWritersAndReaders(t *testing.T) {
+	fs := vfs.NewMem()
+	d := openMem(t, fs, &Options{MemTableSize: 32 << 10, TargetFileSize: 16 << 10, LBaseMaxBytes: 64 << 10, L0CompactionThreshold: 2})
+	defer d.Close()
+	const writers, perWriter = 8, 300
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errc := make(chan error, 16)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				v := fmt.Appendf(nil, "%d/%d", w, i)
+				b := NewBatch()
+				b.Set(fmt.Appendf(nil, "a%d", w), v)
+				b.Set(fmt.Appendf(nil, "b%d", w), v)
+				if err := d.Apply(b, &WriteOptions{Sync: i%10 == 0}); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	var rwg sync.WaitGroup
+	for r := range 3 {
+		rwg.Add(1)
+		go func() {
+			defer rwg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				w := r % writers
+				var a, b []byte
+				switch r {
+				case 0:
+					s := d.NewSnapshot()
+					a, _ = s.Get(fmt.Appendf(nil, "a%d", w))
+					b, _ = s.Get(fmt.Appendf(nil, "b%d", w))
+					s.Close()
+				default:
+					it := d.NewIter(nil)
+					vals := map[string][]byte{}
+					for ok := it.First(); ok; ok = it.Next() {
+						vals[string(it.Key())] = bytes.Clone(it.Value())
+					}
+					if err := it.Close(); err != nil {
+						errc <- err
+						return
+					}
+					for k, v := range vals {
+						if k[0] == 'a' && !bytes.Equal(v, vals["b"+k[1:]]) {
+							errc <- fmt.Errorf("iterator saw half a batch: %s=%s, b=%s", k, v, vals["b"+k[1:]])
+							return
+						}
+					}
+				}
+				if !bytes.Equal(a, b) {
+					errc <- fmt.Errorf("snapshot saw half a batch: %s vs %s", a, b)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	rwg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	m := d.Metrics()
+	if m.Commits != writers*perWriter {
+		t.Fatalf("%d commits, want %d", m.Commits, writers*perWriter)
+	}
+	t.Logf("commits %d in %d groups, %d syncs, %d flushes, %d compactions", m.Commits, m.CommitGroups, m.Syncs, m.Flushes, m.Compactions)
 }

@@ -142,6 +142,19 @@ func uvarint(b []byte, p, end int) (uint64, int) {
 // the shared prefix. It returns false and sets err on malformed input.
 func (i *blockIter) decodeAt(off int) bool {
 	end := i.restarts
+	if off < 0 || off+3 > end {
+		return i.decodeAtSlow(off)
+	}
+	// Fast path: the three varints are one byte each.
+	d := i.data[off : off+3 : off+3]
+	if d[0]|d[1]|d[2] >= 0x80 {
+		return i.decodeAtSlow(off)
+	}
+	return i.setEntry(off, off+3, uint64(d[0]), uint64(d[1]), uint64(d[2]))
+}
+
+func (i *blockIter) decodeAtSlow(off int) bool {
+	end := i.restarts
 	if off < 0 || off >= end {
 		return i.fail()
 	}
@@ -157,6 +170,12 @@ func (i *blockIter) decodeAt(off int) bool {
 	if p < 0 {
 		return i.fail()
 	}
+	return i.setEntry(off, p, shared, unshared, vlen)
+}
+
+// setEntry makes the entry at off, whose key delta starts at p, current.
+func (i *blockIter) setEntry(off, p int, shared, unshared, vlen uint64) bool {
+	end := i.restarts
 	if shared > uint64(len(i.key)) || unshared > uint64(end-p) || vlen > uint64(end-p)-unshared {
 		return i.fail()
 	}
@@ -183,19 +202,32 @@ func (i *blockIter) fail() bool {
 func (i *blockIter) restartKey(r int) ([]byte, bool) {
 	off := i.restartOffset(r)
 	end := i.restarts
-	shared, p := uvarint(i.data, off, end)
-	if p < 0 || shared != 0 {
+	var unshared uint64
+	var p int
+	if off+3 <= end && i.data[off]|i.data[off+1]|i.data[off+2] < 0x80 {
+		if i.data[off] != 0 {
+			return nil, false
+		}
+		unshared, p = uint64(i.data[off+1]), off+3
+	} else {
+		var shared uint64
+		shared, p = uvarint(i.data, off, end)
+		if p < 0 || shared != 0 {
+			return nil, false
+		}
+		unshared, p = uvarint(i.data, p, end)
+		if p < 0 {
+			return nil, false
+		}
+		_, p = uvarint(i.data, p, end)
+		if p < 0 {
+			return nil, false
+		}
+	}
+	if unshared > uint64(end-p) || unshared < ikey.TrailerLen {
 		return nil, false
 	}
-	unshared, p := uvarint(i.data, p, end)
-	if p < 0 {
-		return nil, false
-	}
-	_, p = uvarint(i.data, p, end)
-	if p < 0 || unshared > uint64(end-p) || unshared < ikey.TrailerLen {
-		return nil, false
-	}
-	return i.data[p : p+int(unshared)], true
+	return i.data[p : p+int(unshared) : p+int(unshared)], true
 }
 
 // searchRestarts returns the smallest restart index whose key is >= key
