@@ -20,7 +20,9 @@ type compaction struct {
 
 func (c *compaction) outputLevel() int { return c.level + 1 }
 
-func (c *compaction) allInputs() []*fileMeta { return append(slices.Clone(c.inputs[0]), c.inputs[1]...) }
+func (c *compaction) allInputs() []*fileMeta {
+	return append(slices.Clone(c.inputs[0]), c.inputs[1]...)
+}
 
 // keyRange returns the user-key range [lo, hi] spanned by files.
 func keyRange(files []*fileMeta) (lo, hi []byte) {
