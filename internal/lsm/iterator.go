@@ -28,6 +28,10 @@ type Iterator struct {
 	valBuf  []byte
 	seekBuf []byte
 	err     error // from construction; iteration errors live in iter
+
+	// lastKey and lastFwd serve the invariant check of key order.
+	lastKey []byte
+	lastFwd bool
 }
 
 func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
@@ -136,8 +140,7 @@ func (it *Iterator) findNext(ok bool, skip []byte) bool {
 			continue
 		}
 		it.key, it.value = u, it.iter.Value()
-		it.valid = true
-		return true
+		return it.yield()
 	}
 	return it.stop()
 }
@@ -182,6 +185,18 @@ func (it *Iterator) findPrev(ok bool) bool {
 
 func (it *Iterator) settle() bool {
 	it.key, it.value = it.keyBuf, it.valBuf
+	return it.yield()
+}
+
+// yield marks the iterator positioned on it.key.
+func (it *Iterator) yield() bool {
+	if invariants {
+		if it.valid && it.lastFwd == it.fwd {
+			checkOrder("user keys", it.lastKey, it.key, it.fwd, bytes.Compare)
+		}
+		it.lastKey = append(it.lastKey[:0], it.key...)
+		it.lastFwd = it.fwd
+	}
 	it.valid = true
 	return true
 }

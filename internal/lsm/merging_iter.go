@@ -113,6 +113,14 @@ func (m *mergingIter) Last() bool {
 
 // step advances the top child in the current direction.
 func (m *mergingIter) step() bool {
+	if invariants {
+		prev := bytes.Clone(m.Key())
+		defer func() {
+			if m.valid() {
+				checkOrder("internal keys", prev, m.Key(), m.fwd, ikey.Compare)
+			}
+		}()
+	}
 	i := m.heap[0]
 	var ok bool
 	if m.fwd {

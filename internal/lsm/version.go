@@ -324,6 +324,9 @@ func (base *version) apply(e *versionEdit) (*version, error) {
 			}
 		}
 	}
+	if invariants {
+		checkVersion(v)
+	}
 	for _, files := range v.levels {
 		for _, f := range files {
 			f.refs.Add(1)

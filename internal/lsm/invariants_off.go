@@ -1,0 +1,5 @@
+//go:build !invariants
+
+package lsm
+
+const invariants = false
