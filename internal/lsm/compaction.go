@@ -10,15 +10,23 @@ import (
 )
 
 // compaction is a picked unit of background work: merge inputs[0] (from
-// level) with the overlapping inputs[1] (from level+1) into level+1.
+// level) with the overlapping inputs[1] (from level+1) into level+1. A
+// manual compaction of the last level rewrites it in place (output = level,
+// no inputs[1]) to drop what no snapshot needs.
 type compaction struct {
 	level       int
+	inPlace     bool
 	inputs      [2][]*fileMeta
 	bottommost  bool
 	trivialMove bool
 }
 
-func (c *compaction) outputLevel() int { return c.level + 1 }
+func (c *compaction) outputLevel() int {
+	if c.inPlace {
+		return c.level
+	}
+	return c.level + 1
+}
 
 func (c *compaction) allInputs() []*fileMeta {
 	return append(slices.Clone(c.inputs[0]), c.inputs[1]...)
@@ -92,7 +100,9 @@ func (d *DB) pickCompactionLocked() *compaction {
 func (d *DB) finishPickLocked(c *compaction) {
 	v := d.mu.version
 	lo, hi := keyRange(c.inputs[0])
-	c.inputs[1] = v.overlapping(c.outputLevel(), lo, hi)
+	if !c.inPlace {
+		c.inputs[1] = v.overlapping(c.outputLevel(), lo, hi)
+	}
 	lo, hi = keyRange(c.allInputs())
 	c.bottommost = true
 	for level := c.outputLevel() + 1; level < numLevels; level++ {
@@ -482,15 +492,17 @@ func (d *DB) Flush() error {
 }
 
 // Compact flushes, then merges every table overlapping [lo, hi] (user keys,
-// nil = unbounded) down level by level to the bottom of the tree.
+// nil = unbounded) down level by level to the deepest non-empty level,
+// which it rewrites too: afterwards the range holds no version, tombstone
+// or deleted key that no snapshot needs.
 func (d *DB) Compact(lo, hi []byte) error {
 	if err := d.Flush(); err != nil {
 		return err
 	}
 	d.mu.Lock()
-	last := max(lastNonEmpty(d.mu.version), 1)
+	last := lastNonEmpty(d.mu.version)
 	d.mu.Unlock()
-	for level := 0; level < last; level++ {
+	for level := 0; level <= last; level++ {
 		d.mu.Lock()
 		for d.mu.compacting && d.mu.bgErr == nil && !d.mu.closed {
 			d.bgCond.Wait()
@@ -509,7 +521,9 @@ func (d *DB) Compact(lo, hi []byte) error {
 			// keeps older versions from landing above newer ones.
 			inputs = slices.Clone(d.mu.version.levels[0])
 		}
-		c := &compaction{level: level}
+		// Everything goes down to the deepest non-empty level (at least L1),
+		// and that level is rewritten in place.
+		c := &compaction{level: level, inPlace: level > 0 && level == last}
 		c.inputs[0] = inputs
 		d.finishPickLocked(c)
 		c.trivialMove = false

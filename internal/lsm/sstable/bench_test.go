@@ -8,7 +8,7 @@ import (
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
 
-var benchN = 100_000
+const benchN = 100_000
 
 func benchTable(b *testing.B, comp Compression) (*Reader, [][]byte) {
 	b.Helper()

@@ -3,7 +3,10 @@ package sstable
 import (
 	"bytes"
 	"fmt"
+	"sync"
 	"testing"
+
+	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
 
 // sameShardOffsets returns n block offsets of fileNum that land in one shard.
@@ -135,5 +138,68 @@ func TestCacheReaderHits(t *testing.T) {
 	c.EvictFile(9)
 	if c.Stats().Blocks != 0 {
 		t.Fatal("EvictFile left blocks")
+	}
+}
+
+// TestConcurrentReaders runs Gets and scans on tables sharing one small
+// cache from many goroutines (run with -race).
+func TestConcurrentReaders(t *testing.T) {
+	c := NewCache(64 << 10)
+	var readers []*Reader
+	var all [][]kv
+	for fn := uint64(1); fn <= 3; fn++ {
+		kvs := make([]kv, 3000)
+		for i := range kvs {
+			kvs[i] = kv{ikeyOf(fmt.Sprintf("k%d-%06d", fn, i), ikey.SeqNum(i+1)), []byte(fmt.Sprint(i))}
+		}
+		f, _ := buildTable(t, kvs, nil, DefaultWriterOptions())
+		r, err := Open(f, "c.sst", fn, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readers = append(readers, r)
+		all = append(all, kvs)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, kvs := readers[g%3], all[g%3]
+			if g%2 == 0 {
+				for i := g; i < len(kvs); i += 7 {
+					e, found, err := r.Get(ikey.UserKey(kvs[i].k), ikey.SeqNumMax)
+					if err != nil || !found || !bytes.Equal(e.Value, kvs[i].v) {
+						errs <- fmt.Errorf("Get %s: %v %v", ikey.Format(kvs[i].k), found, err)
+						return
+					}
+				}
+				return
+			}
+			it := r.NewIter(nil, nil)
+			n := 0
+			for ok := it.First(); ok; ok = it.Next() {
+				if !bytes.Equal(it.Key(), kvs[n].k) {
+					errs <- fmt.Errorf("scan entry %d: %s", n, ikey.Format(it.Key()))
+					return
+				}
+				n++
+			}
+			if err := it.Close(); err != nil || n != len(kvs) {
+				errs <- fmt.Errorf("scan: %d entries, %v", n, err)
+			}
+			if g == 3 {
+				c.EvictFile(uint64(g%3 + 1))
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if st := c.Stats(); st.Size > st.Capacity || st.Hits == 0 {
+		t.Fatalf("stats %+v", st)
 	}
 }

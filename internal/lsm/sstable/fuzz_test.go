@@ -3,8 +3,8 @@ package sstable
 import (
 	"encoding/binary"
 	"flag"
-	"hash/crc32"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
