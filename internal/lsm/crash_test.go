@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/vfs"
@@ -149,6 +150,9 @@ func TestCrash(t *testing.T) {
 		workloads, points = 10, 10
 	}
 	total := 0
+	// where counts crash points by the file whose operation was cut off,
+	// to show flushes, compactions and manifest rotations are all hit.
+	where := map[string]int{}
 	for _, seed := range seeds(workloads, 100) {
 		w := newCrashWorkload(seed, 60)
 		counter := vfs.NewCounter()
@@ -161,6 +165,11 @@ func TestCrash(t *testing.T) {
 			at := 1 + rng.IntN(n+n/10) // a few past the end: crash after a clean close
 			mem := vfs.NewMem()
 			inj := vfs.CrashAfter(mem, at)
+			if rng.IntN(2) == 0 {
+				// Part of each unsynced append reached the disk.
+				tornRng := rand.New(rand.NewPCG(seed, uint64(at)))
+				inj.TornTails(func(_ string, n int) int { return tornRng.IntN(n + 1) })
+			}
 			durable, acked, err := w.run(vfs.NewFault(mem, inj))
 			if err != nil && !errors.Is(err, vfs.ErrCrashed) {
 				t.Fatalf("seed %d crash at %d: workload failed with %v, not the crash", seed, at, err)
@@ -171,15 +180,27 @@ func TestCrash(t *testing.T) {
 			}
 			hi := acked + 1 // the batch in flight at the crash may or may not survive
 			hi = min(hi, len(w.batches)-1)
-			where := fmt.Sprintf("seed %d crash at %s", seed, inj.Point())
-			w.verify(t, crashed, durable, hi, where)
+			point := inj.Point()
+			w.verify(t, crashed, durable, hi, fmt.Sprintf("seed %d crash at %s", seed, point))
 			total++
+			for _, kind := range []string{".log", ".sst", "MANIFEST", ".tmp", "CURRENT"} {
+				if strings.Contains(point, kind) {
+					where[kind]++
+				}
+			}
 			if t.Failed() {
 				return
 			}
 		}
 	}
-	t.Logf("%d crash points recovered", total)
+	t.Logf("%d crash points recovered; crashed in operations on: %v", total, where)
+	if !testing.Short() && *seedFlag == 0 {
+		for _, kind := range []string{".log", ".sst", "MANIFEST", ".tmp"} {
+			if where[kind] == 0 {
+				t.Errorf("no crash point hit an operation on a %s file", kind)
+			}
+		}
+	}
 }
 
 // TestFaults injects EIO or ENOSPC at every write, sync, create, rename and

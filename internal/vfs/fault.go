@@ -454,9 +454,10 @@ func (c *Counter) Total() int {
 // NewFault(mem, CrashAfter(mem, n)), reopen the store on Crashed() and check
 // it. CrashNow covers the point after the last operation.
 type CrashInjector struct {
-	mem *MemFS
-	n   int
-	mu  struct {
+	mem  *MemFS
+	n    int
+	tail func(name string, unsynced int) int // guarded by mu
+	mu   struct {
 		sync.Mutex
 		seen    int
 		crashed *MemFS
@@ -501,8 +502,17 @@ func (c *CrashInjector) AfterOp(op OpKind, name string, err error) error {
 	return nil
 }
 
+// TornTails makes the crash keep part of each file's unsynced appends, as
+// chosen by tail (see MemFS.CrashCloneTorn). It returns c.
+func (c *CrashInjector) TornTails(tail func(name string, unsynced int) int) *CrashInjector {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tail = tail
+	return c
+}
+
 func (c *CrashInjector) crashLocked(op OpKind, name string) {
-	c.mu.crashed = c.mem.CrashClone()
+	c.mu.crashed = c.mem.CrashCloneTorn(c.tail)
 	c.mu.op, c.mu.name = op, name
 }
 

@@ -1,6 +1,7 @@
 package vfs
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -30,7 +31,10 @@ import (
 //     that only one SyncDir covered can leave the file in both or in neither,
 //     which real file systems can do too.
 //   - A write in flight at a crash is either wholly applied (then lost unless
-//     synced) or not at all: there are no torn unsynced writes.
+//     synced) or not at all. Crash and CrashClone drop all unsynced data;
+//     CrashCloneTorn keeps an in-order prefix of it, which tears a write
+//     part way. Pages persisted out of order (a hole, then later data) are
+//     not modelled.
 //   - Directories cannot be renamed, opened or synced as files.
 //
 // Names are cleaned with path.Clean after converting OS separators to slashes,
@@ -350,7 +354,7 @@ func (m *MemFS) Stat(name string) (int64, error) {
 func (m *MemFS) Crash() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.mu.dirs = m.crashedDirsLocked()
+	m.mu.dirs = m.crashedDirsLocked(nil)
 	m.mu.locks = make(map[string]*memLock)
 	m.mu.gen++
 }
@@ -359,16 +363,25 @@ func (m *MemFS) Crash() {
 // now, leaving m untouched. It is safe to call while other goroutines use m;
 // the snapshot is taken between two of their operations.
 func (m *MemFS) CrashClone() *MemFS {
+	return m.CrashCloneTorn(nil)
+}
+
+// CrashCloneTorn is CrashClone for a disk that had written part of the
+// unsynced appends when the power failed: for each file that grew since its
+// last Sync, tail(name, n) chooses how many of the n unsynced bytes survive
+// (clamped to 0..n). It models appends reaching the platter in order; a
+// nil tail keeps none, like CrashClone.
+func (m *MemFS) CrashCloneTorn(tail func(name string, unsynced int) int) *MemFS {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	c := NewMem()
-	c.mu.dirs = m.crashedDirsLocked()
+	c.mu.dirs = m.crashedDirsLocked(tail)
 	return c
 }
 
 // crashedDirsLocked builds the post-crash directory tree from fresh inodes, so
 // nothing done through old handles or the old tree can reach it.
-func (m *MemFS) crashedDirsLocked() map[string]*memDir {
+func (m *MemFS) crashedDirsLocked(tail func(name string, unsynced int) int) map[string]*memDir {
 	// One new inode per old inode, so names that shared an inode (a rename
 	// across directories) still share it.
 	inodes := make(map[*memInode]*memInode)
@@ -380,6 +393,12 @@ func (m *MemFS) crashedDirsLocked() map[string]*memDir {
 			ni := inodes[ino]
 			if ni == nil {
 				s := ino.synced[:len(ino.synced):len(ino.synced)]
+				// Appends since the last Sync extend the synced bytes (a
+				// truncating Create does not): a prefix of them may survive.
+				if n := len(ino.data) - len(s); tail != nil && n > 0 && len(s) <= cap(ino.data) && bytes.Equal(ino.data[:len(s)], s) {
+					keep := min(max(tail(path.Join(p, name), n), 0), n)
+					s = ino.data[: len(s)+keep : len(s)+keep]
+				}
 				ni = &memInode{data: s, synced: s}
 				inodes[ino] = ni
 			}

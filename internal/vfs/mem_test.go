@@ -388,3 +388,43 @@ func TestMemCrashCloneConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestCrashCloneTornKeepsPrefixOfUnsynced(t *testing.T) {
+	m := NewMem()
+	f, err := m.Create("f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("synced|")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SyncDir("."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("unsynced tail")); err != nil {
+		t.Fatal(err)
+	}
+	var asked int
+	c := m.CrashCloneTorn(func(name string, unsynced int) int {
+		asked = unsynced
+		return 4
+	})
+	if asked != len("unsynced tail") {
+		t.Fatalf("tail asked about %d unsynced bytes", asked)
+	}
+	got, err := ReadFile(c, "f")
+	if err != nil || string(got) != "synced|unsy" {
+		t.Fatalf("torn clone holds %q, %v", got, err)
+	}
+	if got, _ := ReadFile(m.CrashClone(), "f"); string(got) != "synced|" {
+		t.Fatalf("plain clone holds %q", got)
+	}
+	// Clamped to the unsynced length.
+	c = m.CrashCloneTorn(func(string, int) int { return 1 << 20 })
+	if got, _ := ReadFile(c, "f"); string(got) != "synced|unsynced tail" {
+		t.Fatalf("full tail: %q", got)
+	}
+}
