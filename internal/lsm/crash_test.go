@@ -145,7 +145,7 @@ func (w *crashWorkload) verify(t *testing.T, fs vfs.FS, lo, hi int, where string
 // the last acknowledged durable one: no lost acknowledged write, no half
 // batch.
 func TestCrash(t *testing.T) {
-	workloads, points := 25, 20 // 500 crash points
+	workloads, points := 40, 25 // 1000 crash points
 	if testing.Short() {
 		workloads, points = 10, 10
 	}
