@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cairndb/cairn/internal/lsm/sstable"
 	"github.com/cairndb/cairn/internal/vfs"
 )
 
@@ -226,4 +227,26 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 		t.Fatalf("%d commits, want %d", m.Commits, writers*perWriter)
 	}
 	t.Logf("commits %d in %d groups, %d syncs, %d flushes, %d compactions", m.Commits, m.CommitGroups, m.Syncs, m.Flushes, m.Compactions)
+}
+
+// TestSharedCache: two stores sharing a block cache have overlapping file
+// numbers; neither may read the other's blocks.
+func TestSharedCache(t *testing.T) {
+	cache := sstable.NewCache(1 << 20)
+	a := openMem(t, vfs.NewMem(), &Options{Cache: cache})
+	b := openMem(t, vfs.NewMem(), &Options{Cache: cache})
+	defer a.Close()
+	defer b.Close()
+	must(t, a.Set([]byte("k"), []byte("from a"), NoSync))
+	must(t, b.Set([]byte("k"), []byte("from b"), NoSync))
+	must(t, a.Flush())
+	must(t, b.Flush())
+	for _, c := range []struct {
+		d    *DB
+		want string
+	}{{a, "from a"}, {b, "from b"}, {a, "from a"}} {
+		if v, err := c.d.Get([]byte("k")); err != nil || string(v) != c.want {
+			t.Fatalf("got %q, %v; want %q", v, err, c.want)
+		}
+	}
 }

@@ -11,14 +11,21 @@ import (
 // and verifies its footer, index, filter and range deletions, so readers are
 // opened once and shared.
 type tableCache struct {
-	d  *DB
-	mu sync.RWMutex
-	m  map[uint64]*sstable.Reader
+	d *DB
+	// cacheID tells this store's blocks from those of other stores sharing
+	// the block cache, whose file numbers overlap ours: it fills the top
+	// bits of the number the block cache keys blocks by.
+	cacheID uint64
+	mu      sync.RWMutex
+	m       map[uint64]*sstable.Reader
 }
 
 func newTableCache(d *DB) *tableCache {
-	return &tableCache{d: d, m: map[uint64]*sstable.Reader{}}
+	return &tableCache{d: d, cacheID: d.cache.NewID(), m: map[uint64]*sstable.Reader{}}
 }
+
+// cacheNum is the number the block cache knows table num by.
+func (tc *tableCache) cacheNum(num uint64) uint64 { return tc.cacheID<<48 | num }
 
 func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 	tc.mu.RLock()
@@ -37,7 +44,7 @@ func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lsm: open table: %w", err)
 	}
-	r, err = sstable.Open(file, name, f.num, tc.d.cache)
+	r, err = sstable.Open(file, name, tc.cacheNum(f.num), tc.d.cache)
 	if err != nil {
 		file.Close()
 		return nil, fmt.Errorf("lsm: %w", err)
@@ -55,7 +62,7 @@ func (tc *tableCache) evict(num uint64) {
 	if r != nil {
 		r.Close()
 	}
-	tc.d.cache.EvictFile(num)
+	tc.d.cache.EvictFile(tc.cacheNum(num))
 }
 
 func (tc *tableCache) closeAll() {
@@ -63,7 +70,7 @@ func (tc *tableCache) closeAll() {
 	defer tc.mu.Unlock()
 	for num, r := range tc.m {
 		r.Close()
-		tc.d.cache.EvictFile(num)
+		tc.d.cache.EvictFile(tc.cacheNum(num))
 	}
 	tc.m = map[uint64]*sstable.Reader{}
 }

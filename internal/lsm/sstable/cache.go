@@ -20,7 +20,12 @@ type Cache struct {
 	shards [cacheShards]cacheShard
 	hits   atomic.Int64
 	misses atomic.Int64
+	ids    atomic.Uint64
 }
+
+// NewID returns a number unique within this cache, for a store sharing it
+// to keep its file numbers apart from other stores' (see lsm's use).
+func (c *Cache) NewID() uint64 { return c.ids.Add(1) }
 
 // CacheStats are a cache's counters.
 type CacheStats struct {
