@@ -214,6 +214,7 @@ func (d *DB) runCompaction(c *compaction) error {
 			frags:      fragmentTombstones(tombs),
 			snapshots:  snaps,
 			bottommost: c.bottommost,
+			filter:     d.startFilter(c.bottommost),
 		}
 		outputs, err := d.writeTables(ci, d.opts.TargetFileSize)
 		closeIters()
@@ -375,6 +376,7 @@ func (d *DB) writeL0(m *memTable, snaps []ikey.SeqNum, bottommost bool) (*fileMe
 		frags:      fragmentTombstones(m.tombstones()),
 		snapshots:  snaps,
 		bottommost: bottommost,
+		filter:     d.startFilter(bottommost),
 	}
 	outs, err := d.writeTables(ci, 0)
 	if err != nil {
@@ -552,4 +554,11 @@ func lastNonEmpty(v *version) int {
 		}
 	}
 	return -1
+}
+
+func (d *DB) startFilter(bottommost bool) CompactionFilterRun {
+	if d.opts.CompactionFilter == nil {
+		return nil
+	}
+	return d.opts.CompactionFilter.Start(bottommost)
 }

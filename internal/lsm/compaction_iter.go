@@ -27,6 +27,7 @@ type compactionIter struct {
 	frags      fragments
 	snapshots  []ikey.SeqNum // ascending
 	bottommost bool
+	filter     CompactionFilterRun // may be nil
 
 	curUser    []byte
 	curStripe  int
@@ -65,7 +66,12 @@ func (c *compactionIter) next() bool {
 			c.dropped++
 			continue
 		}
-		if ikey.KindOf(k) == ikey.KindDelete && c.bottommost && st == 0 {
+		kind := ikey.KindOf(k)
+		if kind == ikey.KindDelete && c.bottommost && st == 0 {
+			c.dropped++
+			continue
+		}
+		if c.filter != nil && c.filter.Drop(u, c.iter.Value(), kind == ikey.KindDelete) {
 			c.dropped++
 			continue
 		}

@@ -250,3 +250,39 @@ func TestSharedCache(t *testing.T) {
 		}
 	}
 }
+
+// dropPrefix is a compaction filter dropping every key with a prefix.
+type dropPrefix struct {
+	prefix     string
+	bottommost []bool
+}
+
+func (f *dropPrefix) Start(bottommost bool) CompactionFilterRun {
+	f.bottommost = append(f.bottommost, bottommost)
+	return f
+}
+
+func (f *dropPrefix) Drop(key, value []byte, isDelete bool) bool {
+	return bytes.HasPrefix(key, []byte(f.prefix))
+}
+
+func TestCompactionFilter(t *testing.T) {
+	f := &dropPrefix{prefix: "gc/"}
+	d := openMem(t, vfs.NewMem(), &Options{CompactionFilter: f})
+	defer d.Close()
+	must(t, d.Set([]byte("gc/1"), []byte("x"), NoSync))
+	must(t, d.Set([]byte("keep"), []byte("y"), NoSync))
+	if _, err := d.Get([]byte("gc/1")); err != nil {
+		t.Fatalf("before compaction the filter has not run: %v", err)
+	}
+	must(t, d.Compact(nil, nil))
+	if _, err := d.Get([]byte("gc/1")); err != ErrNotFound {
+		t.Fatalf("filtered key after compaction: %v", err)
+	}
+	if v, err := d.Get([]byte("keep")); err != nil || string(v) != "y" {
+		t.Fatalf("kept key: %q, %v", v, err)
+	}
+	if len(f.bottommost) == 0 || !f.bottommost[len(f.bottommost)-1] {
+		t.Fatalf("the last compaction should be bottommost: %v", f.bottommost)
+	}
+}

@@ -48,6 +48,10 @@ type Options struct {
 	DisableAutoCompactions bool
 	// Logger receives background events and errors. Default: discarded.
 	Logger *slog.Logger
+	// CompactionFilter, if set, may drop entries while flushes and
+	// compactions rewrite them; the layer above uses it to garbage-collect
+	// its own versions (see CompactionFilter).
+	CompactionFilter CompactionFilter
 	// ReadOnly opens the store without writing anything: no recovery flush,
 	// no new WAL or manifest, no background work. Used by `cairn check`.
 	ReadOnly bool
@@ -132,4 +136,22 @@ func (c Compression) sstable() sstable.Compression {
 		return sstable.NoCompression
 	}
 	return sstable.SnappyCompression
+}
+
+// CompactionFilter lets the layer above the store drop entries it knows no
+// reader needs, while compaction rewrites them anyway: garbage collection at
+// the cost of nothing but a callback.
+type CompactionFilter interface {
+	// Start begins one flush or compaction. bottommost reports that no
+	// older version of any key in the output's range exists deeper in the
+	// tree, so dropping a deletion marker cannot resurrect anything.
+	Start(bottommost bool) CompactionFilterRun
+}
+
+// CompactionFilterRun sees, in key order, every entry a flush or
+// compaction is about to keep, and answers whether to drop it instead. It
+// is used by one goroutine. Dropping overrides the store's own snapshots:
+// a filter must only drop what no reader of the layer above can need.
+type CompactionFilterRun interface {
+	Drop(key, value []byte, isDelete bool) bool
 }
