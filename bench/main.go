@@ -1,0 +1,270 @@
+// Command bench runs cairn side by side with an established engine (the
+// "anchor") on the same workload, in one process, one engine after the
+// other, and prints a table plus one JSON line per workload. See README.md
+// and DESIGN.md section 8.
+//
+// The program is a registry of workloads. A workload measures the same
+// operation once on cairn and once on its anchor; the driver (runWorkload)
+// wraps each of the two runs with the peak-RSS meter and, if asked, a CPU
+// profile. Adding a family of workloads (SQL vs SQLite, pgbench vs
+// PostgreSQL) means adding a file that calls register in its init.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// side says which engine of a workload runs.
+type side int
+
+const (
+	cairnSide side = iota
+	anchorSide
+)
+
+func (s side) String() string {
+	if s == cairnSide {
+		return "cairn"
+	}
+	return "anchor"
+}
+
+// measurement is what one engine's run of a workload reports: ops
+// operations in elapsed time. Only the timed section counts; opening stores,
+// preparing data and printing metrics do not.
+type measurement struct {
+	ops     int64
+	elapsed time.Duration
+}
+
+func (m measurement) opsPerSec() float64 {
+	if m.elapsed <= 0 {
+		return 0
+	}
+	return float64(m.ops) / m.elapsed.Seconds()
+}
+
+// workload is one entry of the registry.
+type workload struct {
+	Name   string
+	Anchor string // the engine cairn is compared with, e.g. "pebble"
+	About  string // one line: what is measured
+	// Prepare, if set, runs once before the workload, untimed and outside
+	// the RSS measurement (e.g. loading the stores kv-get reads).
+	Prepare func(e *env) error
+	// Run measures one engine: cairn, then the anchor. It times its own
+	// measured section and cleans up after itself (closes its stores).
+	Run func(e *env, s side) (measurement, error)
+}
+
+var (
+	registry = map[string]*workload{}
+	order    []string // registration order: the order workloads run in
+)
+
+func register(w *workload) {
+	if _, dup := registry[w.Name]; dup {
+		panic("bench: workload registered twice: " + w.Name)
+	}
+	registry[w.Name] = w
+	order = append(order, w.Name)
+}
+
+// env is shared by all workloads of one run.
+type env struct {
+	n          int
+	duration   time.Duration
+	root       string // temp directory; every store lives below it
+	cpuProfile string // file name prefix; "" = no profiling
+	profAnchor bool
+	kv         *kvState // lazily created by the kv workloads
+}
+
+// logf prints progress and engine metrics to stderr.
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+}
+
+func main() {
+	var (
+		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-*); -list shows them")
+		n          = flag.Int("n", 1_000_000, "number of keys (rows) to load")
+		duration   = flag.Duration("duration", 10*time.Second, "length of each timed-duration workload (kv-sync-*)")
+		dir        = flag.String("dir", os.TempDir(), "directory under which a temporary directory for the stores is made (and removed)")
+		jsonOnly   = flag.Bool("json-only", false, "print only the JSON lines on stdout")
+		list       = flag.Bool("list", false, "list the workloads and exit")
+		cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of each cairn run to `PREFIX`.<workload>.cairn.pprof")
+		profAnchor = flag.Bool("cpuprofile-anchor", false, "with -cpuprofile, also profile the anchor runs (PREFIX.<workload>.anchor.pprof)")
+	)
+	flag.Parse()
+
+	if *list {
+		for _, name := range order {
+			w := registry[name]
+			fmt.Printf("%-12s vs %-8s %s\n", w.Name, w.Anchor, w.About)
+		}
+		return
+	}
+	selected, err := selectWorkloads(*names)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if *n <= 0 {
+		fmt.Fprintln(os.Stderr, "bench: -n must be positive")
+		os.Exit(2)
+	}
+
+	root, err := os.MkdirTemp(*dir, "cairn-bench-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	// Remove the stores on interrupt too: a 1M-key run leaves ~0.5 GB.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		os.RemoveAll(root)
+		fmt.Fprintln(os.Stderr, "bench: interrupted; removed", root)
+		os.Exit(130)
+	}()
+
+	e := &env{n: *n, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
+	logf("bench: %d workload(s), n=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
+		len(selected), e.n, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
+
+	var results []result
+	var failed error
+	for _, w := range selected {
+		r, err := runWorkload(e, w)
+		if err != nil {
+			failed = fmt.Errorf("%s: %w", w.Name, err)
+			logf("bench: %v", failed)
+			break
+		}
+		results = append(results, r)
+	}
+	if err := os.RemoveAll(root); err != nil {
+		logf("bench: remove %s: %v", root, err)
+	}
+
+	if !*jsonOnly {
+		printTable(os.Stdout, results)
+		fmt.Println()
+	}
+	for _, r := range results {
+		printJSON(os.Stdout, r)
+	}
+	if failed != nil {
+		os.Exit(1)
+	}
+}
+
+// selectWorkloads resolves the -workload flag, keeping registration order so
+// that workloads whose state others reuse (kv-load) run first.
+func selectWorkloads(flagValue string) ([]*workload, error) {
+	want := map[string]bool{}
+	if strings.TrimSpace(flagValue) == "" {
+		for _, name := range order {
+			if strings.HasPrefix(name, "kv-") {
+				want[name] = true
+			}
+		}
+	} else {
+		for _, name := range strings.Split(flagValue, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" {
+				continue
+			}
+			if registry[name] == nil {
+				return nil, fmt.Errorf("unknown workload %q (known: %s)", name, strings.Join(order, ", "))
+			}
+			want[name] = true
+		}
+	}
+	var ws []*workload
+	for _, name := range order {
+		if want[name] {
+			ws = append(ws, registry[name])
+		}
+	}
+	if len(ws) == 0 {
+		return nil, errors.New("no workloads selected")
+	}
+	return ws, nil
+}
+
+// runWorkload runs w on cairn and then on its anchor, never concurrently,
+// each run inside its own RSS measurement.
+func runWorkload(e *env, w *workload) (result, error) {
+	r := result{workload: w.Name, anchor: w.Anchor}
+	if w.Prepare != nil {
+		if err := w.Prepare(e); err != nil {
+			return r, fmt.Errorf("prepare: %w", err)
+		}
+	}
+	for _, s := range []side{cairnSide, anchorSide} {
+		m, rss, err := runSide(e, w, s)
+		if err != nil {
+			return r, fmt.Errorf("%s: %w", engineName(w, s), err)
+		}
+		logf("%-10s %-7s %12.0f ops/s  (%d ops in %s, peak RSS %.1f MB; before: RSS %.1f MB, Go heap %.1f MB)",
+			w.Name, engineName(w, s), m.opsPerSec(), m.ops, m.elapsed.Round(time.Millisecond), mb(rss.peak), mb(rss.base), mb(rss.baseHeap))
+		if s == cairnSide {
+			r.cairn, r.cairnRSS = m, rss
+		} else {
+			r.anchorM, r.anchorRSS = m, rss
+		}
+	}
+	return r, nil
+}
+
+func runSide(e *env, w *workload, s side) (measurement, rssResult, error) {
+	meter := startRSS()
+	var stopProfile func()
+	if e.cpuProfile != "" && (s == cairnSide || e.profAnchor) {
+		var err error
+		if stopProfile, err = startCPUProfile(fmt.Sprintf("%s.%s.%s.pprof", e.cpuProfile, w.Name, s)); err != nil {
+			meter.stop()
+			return measurement{}, rssResult{}, err
+		}
+	}
+	m, err := w.Run(e, s)
+	if stopProfile != nil {
+		stopProfile()
+	}
+	return m, meter.stop(), err
+}
+
+func startCPUProfile(name string) (func(), error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		logf("bench: wrote CPU profile %s", name)
+	}, nil
+}
+
+func engineName(w *workload, s side) string {
+	if s == cairnSide {
+		return "cairn"
+	}
+	return w.Anchor
+}
