@@ -93,6 +93,9 @@ func (b *Batch) Empty() bool { return b.count == 0 }
 // Len returns the encoded size of the batch in bytes.
 func (b *Batch) Len() int { return len(b.data) }
 
+// memCost bounds the memtable bytes the batch takes once applied.
+func (b *Batch) memCost() int { return len(b.data) + int(b.count)*maxNodeOverhead }
+
 // Reset empties the batch, keeping its buffer.
 func (b *Batch) Reset() {
 	b.data = b.data[:0]

@@ -74,19 +74,25 @@ func (d *DB) Apply(b *Batch, o *WriteOptions) error {
 		return w.err
 	}
 
-	// w leads a group.
-	err := d.makeRoomForWrite(b.Len())
+	// w leads a group. The memtable only changes under the commit lock, so
+	// the room made here is still there when the group is applied.
+	err := d.makeRoomForWrite(b.memCost())
 	group := 1
 	size := b.Len()
+	cost := b.memCost()
 	syncGroup := w.sync
 	if err == nil {
-		for group < len(c.queue) && size+c.queue[group].batch.Len() <= maxGroupBytes {
-			size += c.queue[group].batch.Len()
+		mem := d.mutableMem()
+		for group < len(c.queue) {
+			next := c.queue[group].batch
+			if size+next.Len() > maxGroupBytes || !mem.fits(cost+next.memCost()) {
+				break
+			}
+			size += next.Len()
+			cost += next.memCost()
 			syncGroup = syncGroup || c.queue[group].sync
 			group++
 		}
-	} else {
-		group = 1
 	}
 	members := c.queue[:group]
 	if err == nil {
@@ -165,16 +171,18 @@ func (d *DB) applyToMem(mem *memTable, b *Batch) {
 		if !ok {
 			return
 		}
-		mem.add(e.key, seq, e.kind, e.value)
+		if !mem.add(e.key, seq, e.kind, e.value) {
+			panic("lsm: memtable full after makeRoomForWrite")
+		}
 		seq++
 	}
 }
 
-// makeRoomForWrite ensures the memtable can take n more bytes: it freezes a
-// full memtable (switching to a new WAL segment) and stalls while too many
-// memtables wait for a flush or L0 holds too many tables. Called by the
-// leader with the commit lock held.
-func (d *DB) makeRoomForWrite(n int) error {
+// makeRoomForWrite ensures the memtable has room for cost more bytes: it
+// freezes a full memtable (switching to a new WAL segment) and stalls while
+// too many memtables wait for a flush or L0 holds too many tables. Called by
+// the leader with the commit lock held.
+func (d *DB) makeRoomForWrite(cost int) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for {
@@ -182,7 +190,14 @@ func (d *DB) makeRoomForWrite(n int) error {
 			return err
 		}
 		mem := d.mu.mem
-		if mem.size.Load() == 0 || mem.size.Load()+int64(n) <= d.opts.MemTableSize {
+		if mem.fits(cost) {
+			return nil
+		}
+		if mem.empty() {
+			// A batch larger than a whole memtable gets a memtable of its
+			// own size; the empty one is simply replaced.
+			d.mu.mem = newMemTable(mem.walNum, cost)
+			d.publishReadStateLocked()
 			return nil
 		}
 		if len(d.mu.imms) >= d.opts.MemTableStopWrites {
@@ -196,7 +211,9 @@ func (d *DB) makeRoomForWrite(n int) error {
 			d.bgCond.Wait()
 			continue
 		}
-		return d.rotateMemLocked()
+		if err := d.rotateMemLocked(); err != nil {
+			return err
+		}
 	}
 }
 
@@ -218,7 +235,7 @@ func (d *DB) rotateMemLocked() error {
 		d.opts.Logger.Warn("lsm: close WAL", "err", err)
 	}
 	d.mu.imms = append(d.mu.imms, d.mu.mem)
-	d.mu.mem = newMemTable(num)
+	d.mu.mem = newMemTable(num, int(d.opts.MemTableSize))
 	d.publishReadStateLocked()
 	select {
 	case d.wakeFlush <- struct{}{}:

@@ -214,7 +214,7 @@ func (d *DB) recover() error {
 	}
 	slices.Sort(wals)
 	var recovered []*memTable
-	mem := newMemTable(0)
+	mem := newMemTable(0, int(d.opts.MemTableSize))
 	for i, num := range wals {
 		last := i == len(wals)-1
 		s, err := d.replayWAL(num, last, &mem, &recovered)
@@ -231,7 +231,7 @@ func (d *DB) recover() error {
 
 	if d.opts.ReadOnly {
 		// Serve the recovered writes from frozen memtables; write nothing.
-		d.mu.mem = newMemTable(0)
+		d.mu.mem = newMemTable(0, 0)
 		d.mu.imms = recovered
 		d.publishReadStateLocked()
 		return nil
@@ -244,7 +244,7 @@ func (d *DB) recover() error {
 	if err := d.openWAL(walNum); err != nil {
 		return err
 	}
-	d.mu.mem = newMemTable(walNum)
+	d.mu.mem = newMemTable(walNum, int(d.opts.MemTableSize))
 	ve := &versionEdit{}
 	empty := lastNonEmpty(d.mu.version) < 0
 	for i, m := range recovered {
@@ -292,7 +292,7 @@ func (d *DB) create() error {
 	if err := d.openWAL(walNum); err != nil {
 		return err
 	}
-	d.mu.mem = newMemTable(walNum)
+	d.mu.mem = newMemTable(walNum, int(d.opts.MemTableSize))
 	d.publishReadStateLocked()
 	d.deleteObsoleteFiles(true)
 	return nil
@@ -420,6 +420,15 @@ func (d *DB) replayWAL(num uint64, last bool, memp **memTable, recovered *[]*mem
 		if err != nil {
 			return 0, fmt.Errorf("lsm: %s: offset %d: %w: %w", name, off, err, ikey.ErrCorruption)
 		}
+		if int(br.count) > len(payload) {
+			return 0, fmt.Errorf("lsm: %s: offset %d: batch claims %d entries in %d bytes: %w", name, off, br.count, len(payload), ikey.ErrCorruption)
+		}
+		if cost := len(payload) + int(br.count)*maxNodeOverhead; !mem.fits(cost) {
+			if !mem.empty() {
+				*recovered = append(*recovered, mem)
+			}
+			mem = newMemTable(0, max(int(d.opts.MemTableSize), cost))
+		}
 		seq := br.seq
 		for {
 			e, ok, err := br.next()
@@ -432,10 +441,6 @@ func (d *DB) replayWAL(num uint64, last bool, memp **memTable, recovered *[]*mem
 			mem.add(e.key, seq, e.kind, e.value)
 			maxSeq = max(maxSeq, seq)
 			seq++
-		}
-		if mem.size.Load() >= d.opts.MemTableSize {
-			*recovered = append(*recovered, mem)
-			mem = newMemTable(0)
 		}
 	}
 	return maxSeq, nil

@@ -2,52 +2,146 @@ package lsm
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
 
 const maxHeight = 20
 
-// skipNode is a skiplist node. key is an internal key; key and value share
-// one allocation.
-type skipNode struct {
-	key, value []byte
-	next       []atomic.Pointer[skipNode]
-}
-
-// memTable is the in-memory write buffer: a skiplist of internal keys plus
-// the range tombstones written to it.
+// Node layout in the arena (offsets from the node's start, which is 8-byte
+// aligned; offset 0 of the arena is never a node, so 0 means nil):
 //
-// Concurrency: one writer at a time (the commit leader, or recovery) inserts;
-// any number of readers iterate without locks. A node is fully built before
-// it is published with an atomic store, level 0 first, so a reader sees
-// either the old or the new list, never a half-linked node.
+//	0   4       key length (internal key: user key + 8-byte trailer)
+//	4   4       value length
+//	8   8       user-key prefix: its first 8 bytes as a big-endian number,
+//	            zero padded, stored little-endian; compared first
+//	16  4       height h
+//	20  4*h     next-node offsets, one per level, read and written atomically
+//	..  keylen  internal key
+//	..  vallen  value
+const (
+	nodeKeyLen = 0
+	nodeValLen = 4
+	nodePrefix = 8
+	nodeHeight = 16
+	nodeTower  = 20
+)
+
+// maxNodeOverhead bounds the arena bytes a node takes beyond its key and
+// value: header, a full tower and alignment padding.
+const maxNodeOverhead = nodeTower + 4*maxHeight + ikey.TrailerLen + 8
+
+// memTable is the in-memory write buffer: a skiplist of internal keys in
+// one preallocated arena, plus the range tombstones written to it.
+//
+// The arena makes an insert one bump allocation instead of several heap
+// objects, keeps a node's header, tower and key together in memory, and
+// leaves the garbage collector nothing to scan. Comparisons look at an
+// 8-byte user-key prefix stored in the node header before touching keys.
+//
+// Concurrency: one writer at a time (the commit leader, or recovery)
+// inserts; any number of readers iterate without locks. A node is fully
+// written before it is linked, level 0 first, with atomic stores, so a
+// reader sees either the old or the new list, never a half-linked node.
 type memTable struct {
-	head   *skipNode
+	arena  []byte
+	used   atomic.Uint64 // arena bytes allocated; written by the writer only
+	head   uint32
 	height atomic.Int32
-	size   atomic.Int64 // approximate bytes used
-	rng    *rand.Rand   // writer only
+	rng    *rand.Rand // writer only
 
 	// walNum is the WAL segment holding this memtable's writes.
 	walNum uint64
 
-	tombMu sync.RWMutex
-	tombs  []ikey.Tombstone
+	tombMu    sync.RWMutex
+	tombs     []ikey.Tombstone
+	tombBytes atomic.Int64
 	// hasTombs avoids taking tombMu on every point read.
 	hasTombs atomic.Bool
 }
 
-func newMemTable(walNum uint64) *memTable {
+// newMemTable returns a memtable whose arena holds capacity bytes.
+func newMemTable(walNum uint64, capacity int) *memTable {
+	capacity = max(capacity, 4096) + maxNodeOverhead
 	m := &memTable{
-		head:   &skipNode{next: make([]atomic.Pointer[skipNode], maxHeight)},
+		arena:  make([]byte, capacity),
 		rng:    rand.New(rand.NewPCG(walNum, 0x9e3779b97f4a7c15)),
 		walNum: walNum,
 	}
+	m.used.Store(8)
+	m.head = m.alloc(nodeTower + 4*maxHeight)
+	binary.LittleEndian.PutUint32(m.arena[m.head+nodeHeight:], maxHeight)
 	m.height.Store(1)
 	return m
+}
+
+// alloc reserves n bytes, 8-byte aligned; 0 if the arena is full.
+func (m *memTable) alloc(n int) uint32 {
+	off := m.used.Load()
+	end := off + uint64(n+7)&^7
+	if end > uint64(len(m.arena)) {
+		return 0
+	}
+	m.used.Store(end)
+	return uint32(off)
+}
+
+// entryCost is an upper bound of the arena bytes an entry takes.
+func entryCost(keyLen, valueLen int) int { return keyLen + valueLen + maxNodeOverhead }
+
+// fits reports whether cost more bytes fit in the arena.
+func (m *memTable) fits(cost int) bool {
+	return m.used.Load()+uint64(cost) <= uint64(len(m.arena))
+}
+
+// size is the memtable's footprint in bytes.
+func (m *memTable) size() int64 { return int64(m.used.Load()) + m.tombBytes.Load() }
+
+func (m *memTable) tower(n uint32, level int) *uint32 {
+	return (*uint32)(unsafe.Pointer(&m.arena[n+nodeTower+4*uint32(level)]))
+}
+
+func (m *memTable) next(n uint32, level int) uint32 { return atomic.LoadUint32(m.tower(n, level)) }
+
+func (m *memTable) key(n uint32) []byte {
+	kl := binary.LittleEndian.Uint32(m.arena[n+nodeKeyLen:])
+	h := binary.LittleEndian.Uint32(m.arena[n+nodeHeight:])
+	start := n + nodeTower + 4*h
+	return m.arena[start : start+kl : start+kl]
+}
+
+func (m *memTable) value(n uint32) []byte {
+	kl := binary.LittleEndian.Uint32(m.arena[n+nodeKeyLen:])
+	vl := binary.LittleEndian.Uint32(m.arena[n+nodeValLen:])
+	h := binary.LittleEndian.Uint32(m.arena[n+nodeHeight:])
+	start := n + nodeTower + 4*h + kl
+	return m.arena[start : start+vl : start+vl]
+}
+
+// prefixOf returns the ordering prefix of a user key: if prefixOf(a) <
+// prefixOf(b) then a < b.
+func prefixOf(ukey []byte) uint64 {
+	if len(ukey) >= 8 {
+		return binary.BigEndian.Uint64(ukey)
+	}
+	var b [8]byte
+	copy(b[:], ukey)
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// less reports whether node n's key sorts before key (whose user-key
+// prefix is kp).
+func (m *memTable) less(n uint32, key []byte, kp uint64) bool {
+	np := binary.LittleEndian.Uint64(m.arena[n+nodePrefix:])
+	if np != kp {
+		return np < kp
+	}
+	return ikey.Compare(m.key(n), key) < 0
 }
 
 func (m *memTable) randomHeight() int {
@@ -59,13 +153,14 @@ func (m *memTable) randomHeight() int {
 }
 
 // findGE fills prev with the last node at each level whose key is < key and
-// returns the first node with key >= key (nil if none).
-func (m *memTable) findGE(key []byte, prev *[maxHeight]*skipNode) *skipNode {
+// returns the first node with key >= key (0 if none).
+func (m *memTable) findGE(key []byte, prev *[maxHeight]uint32) uint32 {
+	kp := prefixOf(ikey.UserKey(key))
 	x := m.head
 	level := int(m.height.Load()) - 1
 	for {
-		next := x.next[level].Load()
-		if next != nil && ikey.Compare(next.key, key) < 0 {
+		next := m.next(x, level)
+		if next != 0 && m.less(next, key, kp) {
 			x = next
 			continue
 		}
@@ -80,12 +175,13 @@ func (m *memTable) findGE(key []byte, prev *[maxHeight]*skipNode) *skipNode {
 }
 
 // findLT returns the last node with key < key, or head.
-func (m *memTable) findLT(key []byte) *skipNode {
+func (m *memTable) findLT(key []byte) uint32 {
+	kp := prefixOf(ikey.UserKey(key))
 	x := m.head
 	level := int(m.height.Load()) - 1
 	for {
-		next := x.next[level].Load()
-		if next != nil && ikey.Compare(next.key, key) < 0 {
+		next := m.next(x, level)
+		if next != 0 && m.less(next, key, kp) {
 			x = next
 			continue
 		}
@@ -96,12 +192,12 @@ func (m *memTable) findLT(key []byte) *skipNode {
 	}
 }
 
-func (m *memTable) findLast() *skipNode {
+func (m *memTable) findLast() uint32 {
 	x := m.head
 	level := int(m.height.Load()) - 1
 	for {
-		next := x.next[level].Load()
-		if next != nil {
+		next := m.next(x, level)
+		if next != 0 {
 			x = next
 			continue
 		}
@@ -112,8 +208,9 @@ func (m *memTable) findLast() *skipNode {
 	}
 }
 
-// add inserts an entry. Callers serialize adds.
-func (m *memTable) add(ukey []byte, seq ikey.SeqNum, kind ikey.Kind, value []byte) {
+// add inserts an entry; it returns false, changing nothing, if the arena
+// is full. Callers serialize adds and check fits first.
+func (m *memTable) add(ukey []byte, seq ikey.SeqNum, kind ikey.Kind, value []byte) bool {
 	if kind == ikey.KindRangeDelete {
 		t := ikey.Tombstone{Start: bytes.Clone(ukey), End: bytes.Clone(value), Seq: seq}
 		m.tombMu.Lock()
@@ -122,17 +219,26 @@ func (m *memTable) add(ukey []byte, seq ikey.SeqNum, kind ikey.Kind, value []byt
 		m.hasTombs.Store(true)
 		// Range tombstones live only in tombs: the skiplist holds point
 		// entries, as tables do.
-		m.size.Add(int64(len(ukey) + len(value) + 64))
-		return
+		m.tombBytes.Add(int64(len(ukey) + len(value) + 64))
+		return true
 	}
-	buf := make([]byte, len(ukey)+ikey.TrailerLen+len(value))
-	ik := ikey.Make(buf[:0], ukey, seq, kind)
-	copy(buf[len(ik):], value)
 	h := m.randomHeight()
-	n := &skipNode{key: buf[:len(ik):len(ik)], value: buf[len(ik):], next: make([]atomic.Pointer[skipNode], h)}
+	kl := len(ukey) + ikey.TrailerLen
+	n := m.alloc(nodeTower + 4*h + kl + len(value))
+	if n == 0 {
+		return false
+	}
+	a := m.arena
+	binary.LittleEndian.PutUint32(a[n+nodeKeyLen:], uint32(kl))
+	binary.LittleEndian.PutUint32(a[n+nodeValLen:], uint32(len(value)))
+	binary.LittleEndian.PutUint64(a[n+nodePrefix:], prefixOf(ukey))
+	binary.LittleEndian.PutUint32(a[n+nodeHeight:], uint32(h))
+	start := n + nodeTower + 4*uint32(h)
+	ikey.Make(a[start:start], ukey, seq, kind)
+	copy(a[start+uint32(kl):], value)
 
-	var prev [maxHeight]*skipNode
-	m.findGE(n.key, &prev)
+	var prev [maxHeight]uint32
+	m.findGE(a[start:start+uint32(kl)], &prev)
 	if cur := int(m.height.Load()); h > cur {
 		for l := cur; l < h; l++ {
 			prev[l] = m.head
@@ -140,10 +246,10 @@ func (m *memTable) add(ukey []byte, seq ikey.SeqNum, kind ikey.Kind, value []byt
 		m.height.Store(int32(h))
 	}
 	for l := 0; l < h; l++ {
-		n.next[l].Store(prev[l].next[l].Load())
-		prev[l].next[l].Store(n)
+		atomic.StoreUint32(m.tower(n, l), m.next(prev[l], l))
+		atomic.StoreUint32(m.tower(prev[l], l), n)
 	}
-	m.size.Add(int64(len(buf) + 48 + 8*h))
+	return true
 }
 
 // get returns the newest version of ukey visible at seq: its seq, kind and
@@ -151,10 +257,14 @@ func (m *memTable) add(ukey []byte, seq ikey.SeqNum, kind ikey.Kind, value []byt
 func (m *memTable) get(ukey []byte, seq ikey.SeqNum, scratch []byte) (ikey.SeqNum, ikey.Kind, []byte, bool) {
 	search := ikey.Make(scratch[:0], ukey, seq, ikey.KindMax)
 	n := m.findGE(search, nil)
-	if n == nil || !bytes.Equal(ikey.UserKey(n.key), ukey) {
+	if n == 0 {
 		return 0, 0, nil, false
 	}
-	return ikey.Seq(n.key), ikey.KindOf(n.key), n.value, true
+	k := m.key(n)
+	if !bytes.Equal(ikey.UserKey(k), ukey) {
+		return 0, 0, nil, false
+	}
+	return ikey.Seq(k), ikey.KindOf(k), m.value(n), true
 }
 
 // tombstones returns the range tombstones written to the memtable.
@@ -167,7 +277,7 @@ func (m *memTable) tombstones() []ikey.Tombstone {
 	return m.tombs[:len(m.tombs):len(m.tombs)]
 }
 
-func (m *memTable) empty() bool { return m.head.next[0].Load() == nil && !m.hasTombs.Load() }
+func (m *memTable) empty() bool { return m.next(m.head, 0) == 0 && !m.hasTombs.Load() }
 
 // newIter returns an iterator over the memtable's point entries.
 func (m *memTable) newIter() *memIter { return &memIter{m: m} }
@@ -175,12 +285,12 @@ func (m *memTable) newIter() *memIter { return &memIter{m: m} }
 // memIter iterates a memtable. It implements ikey.Iterator.
 type memIter struct {
 	m *memTable
-	n *skipNode
+	n uint32
 }
 
 var _ ikey.Iterator = (*memIter)(nil)
 
-func (it *memIter) valid() bool { return it.n != nil && it.n != it.m.head }
+func (it *memIter) valid() bool { return it.n != 0 && it.n != it.m.head }
 
 func (it *memIter) SeekGE(key []byte) bool {
 	it.n = it.m.findGE(key, nil)
@@ -193,7 +303,7 @@ func (it *memIter) SeekLT(key []byte) bool {
 }
 
 func (it *memIter) First() bool {
-	it.n = it.m.head.next[0].Load()
+	it.n = it.m.next(it.m.head, 0)
 	return it.valid()
 }
 
@@ -206,7 +316,7 @@ func (it *memIter) Next() bool {
 	if !it.valid() {
 		return false
 	}
-	it.n = it.n.next[0].Load()
+	it.n = it.m.next(it.n, 0)
 	return it.valid()
 }
 
@@ -214,11 +324,11 @@ func (it *memIter) Prev() bool {
 	if !it.valid() {
 		return false
 	}
-	it.n = it.m.findLT(it.n.key)
+	it.n = it.m.findLT(it.m.key(it.n))
 	return it.valid()
 }
 
-func (it *memIter) Key() []byte   { return it.n.key }
-func (it *memIter) Value() []byte { return it.n.value }
+func (it *memIter) Key() []byte   { return it.m.key(it.n) }
+func (it *memIter) Value() []byte { return it.m.value(it.n) }
 func (it *memIter) Error() error  { return nil }
 func (it *memIter) Close() error  { return nil }

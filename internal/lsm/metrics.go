@@ -50,7 +50,7 @@ func (d *DB) Metrics() MetricsSnapshot {
 		s.LevelFiles[l] = len(files)
 		s.LevelBytes[l] = levelBytes(files)
 	}
-	s.MemTableBytes = d.mu.mem.size.Load()
+	s.MemTableBytes = d.mu.mem.size()
 	s.ImmutableMemTables = len(d.mu.imms)
 	return s
 }
