@@ -205,7 +205,8 @@ func (d *DB) makeRoomForWrite(cost int) error {
 			d.bgCond.Wait()
 			continue
 		}
-		if len(d.mu.version.levels[0]) >= d.opts.L0StopWrites {
+		// With automatic compactions off nothing would ever end the stall.
+		if len(d.mu.version.levels[0]) >= d.opts.L0StopWrites && !d.opts.DisableAutoCompactions {
 			d.metrics.stalls.Add(1)
 			d.maybeScheduleCompactionLocked()
 			d.bgCond.Wait()

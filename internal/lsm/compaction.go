@@ -2,6 +2,7 @@ package lsm
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -149,6 +150,10 @@ func (d *DB) compactLoop() {
 			err := d.runCompaction(c)
 			d.mu.Lock()
 			d.markCompactingLocked(c, false)
+			if errors.Is(err, errCompactionCanceled) {
+				d.mu.Unlock()
+				return
+			}
 			if err != nil {
 				d.failLocked(fmt.Errorf("compaction: %w", err))
 			}
@@ -215,6 +220,7 @@ func (d *DB) runCompaction(c *compaction) error {
 			snapshots:  snaps,
 			bottommost: c.bottommost,
 			filter:     d.startFilter(c.bottommost),
+			cancel:     d.closing,
 		}
 		outputs, err := d.writeTables(ci, d.opts.TargetFileSize)
 		closeIters()
@@ -534,7 +540,9 @@ func (d *DB) Compact(lo, hi []byte) error {
 		err := d.runCompaction(c)
 		d.mu.Lock()
 		d.markCompactingLocked(c, false)
-		if err != nil {
+		if errors.Is(err, errCompactionCanceled) {
+			err = ErrClosed
+		} else if err != nil {
 			err = d.failLocked(fmt.Errorf("compaction: %w", err))
 		}
 		d.bgCond.Broadcast()

@@ -2,10 +2,15 @@ package lsm
 
 import (
 	"bytes"
+	"errors"
 	"sort"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
+
+// errCompactionCanceled stops a compaction when the store closes; its
+// outputs are discarded and its inputs stay, so nothing is lost.
+var errCompactionCanceled = errors.New("lsm: compaction canceled by close")
 
 // compactionIter filters the merged entries of a flush or compaction down to
 // what must survive.
@@ -28,6 +33,10 @@ type compactionIter struct {
 	snapshots  []ikey.SeqNum // ascending
 	bottommost bool
 	filter     CompactionFilterRun // may be nil
+	// cancel, when closed, stops the iteration with errCompactionCanceled:
+	// Close does not wait for a long compaction to finish.
+	cancel <-chan struct{}
+	steps  int
 
 	curUser    []byte
 	curStripe  int
@@ -51,6 +60,14 @@ func (c *compactionIter) next() bool {
 		ok = c.iter.Next()
 	}
 	for ; ok; ok = c.iter.Next() {
+		if c.steps++; c.steps&4095 == 0 && c.cancel != nil {
+			select {
+			case <-c.cancel:
+				c.err = errCompactionCanceled
+				return false
+			default:
+			}
+		}
 		k := c.iter.Key()
 		u := ikey.UserKey(k)
 		s := ikey.Seq(k)

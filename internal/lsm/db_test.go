@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cairndb/cairn/internal/lsm/ikey"
 	"github.com/cairndb/cairn/internal/lsm/sstable"
 	"github.com/cairndb/cairn/internal/vfs"
 )
@@ -284,5 +285,51 @@ func TestCompactionFilter(t *testing.T) {
 	}
 	if len(f.bottommost) == 0 || !f.bottommost[len(f.bottommost)-1] {
 		t.Fatalf("the last compaction should be bottommost: %v", f.bottommost)
+	}
+}
+
+// TestCloseCancelsCompaction: Close does not wait for a long compaction,
+// and the store afterwards holds everything.
+func TestCloseCancelsCompaction(t *testing.T) {
+	fs := vfs.NewMem()
+	o := &Options{MemTableSize: 256 << 10, DisableAutoCompactions: true}
+	d := openMem(t, fs, o)
+	for i := range 40000 {
+		must(t, d.Set(fmt.Appendf(nil, "%08d", (i*7919)%40000), bytes.Repeat([]byte{'v'}, 64), NoSync))
+	}
+	must(t, d.Flush())
+	done := make(chan error, 1)
+	go func() { done <- d.Compact(nil, nil) }()
+	must(t, d.Close())
+	if err := <-done; err != nil && !errors.Is(err, ErrClosed) {
+		t.Fatalf("compaction interrupted by close: %v", err)
+	}
+	d = openMem(t, fs, o)
+	defer d.Close()
+	n := 0
+	it := d.NewIter(nil)
+	for ok := it.First(); ok; ok = it.Next() {
+		n++
+	}
+	must(t, it.Close())
+	if n != 40000 {
+		t.Fatalf("%d keys after a canceled compaction, want 40000", n)
+	}
+}
+
+func TestCompactionIterCancel(t *testing.T) {
+	m := newMemTable(1, 1<<20)
+	for i := range 10000 {
+		m.add(fmt.Appendf(nil, "%06d", i), ikey.SeqNum(i+1), ikey.KindSet, nil)
+	}
+	cancel := make(chan struct{})
+	close(cancel)
+	ci := &compactionIter{iter: m.newIter(), cancel: cancel}
+	n := 0
+	for ci.next() {
+		n++
+	}
+	if !errors.Is(ci.err, errCompactionCanceled) || n >= 10000 {
+		t.Fatalf("after %d entries: err %v, want a cancellation", n, ci.err)
 	}
 }

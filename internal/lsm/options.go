@@ -44,7 +44,8 @@ type Options struct {
 	// snapshot into a new file. Default 4 MiB.
 	MaxManifestSize int64
 	// DisableAutoCompactions stops background compactions (flushes still
-	// run); tests use it to build exact shapes.
+	// run, and L0 growth no longer stalls writes); tests use it to build
+	// exact shapes.
 	DisableAutoCompactions bool
 	// Logger receives background events and errors. Default: discarded.
 	Logger *slog.Logger

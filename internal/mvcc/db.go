@@ -1,0 +1,410 @@
+package mvcc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cairndb/cairn/internal/lsm"
+)
+
+// Defaults.
+const (
+	// DefaultTxnMemoryBudget bounds a transaction's buffered write set.
+	DefaultTxnMemoryBudget = 64 << 20
+	// leaseSize is how many timestamps one synced oracle write reserves.
+	leaseSize = 1 << 20
+	// MaxKeySize is the largest user key. The store allows more; this
+	// leaves room for escaping and the timestamp.
+	MaxKeySize = 64 << 10
+	// entryOverhead is what one buffered write costs beyond its key and
+	// value bytes (map entry, slices, undo record), for the budget.
+	entryOverhead = 96
+)
+
+// Options configure a DB.
+type Options struct {
+	// LSM are the storage engine's options (file system, sizes...). Their
+	// CompactionFilter is replaced by the MVCC garbage collector.
+	LSM lsm.Options
+	// TxnMemoryBudget bounds each transaction's write set in bytes;
+	// default DefaultTxnMemoryBudget.
+	TxnMemoryBudget int64
+}
+
+// DB is a multi-version transactional key/value store on an lsm.DB. All
+// methods are safe for concurrent use; a Txn is used by one goroutine.
+type DB struct {
+	lsm  *lsm.DB
+	opts Options
+
+	// commit serializes validation and timestamp assignment. It is held
+	// only for in-memory work (and, once per leaseSize commits, one synced
+	// lease write), never across a transaction's own write to the store.
+	commit struct {
+		sync.Mutex
+		nextTs   uint64 // next commit timestamp to hand out
+		leaseEnd uint64 // every timestamp handed out is below it
+		// recent are the commits newer than every active transaction's
+		// read timestamp, ascending; lastWrite maps each key they wrote to
+		// the newest such commit. Validation reads them.
+		recent    []*commitRecord
+		lastWrite map[string]uint64
+	}
+
+	// active counts open transactions by read timestamp: the oldest is
+	// the horizon for conflict bookkeeping and garbage collection.
+	active struct {
+		sync.Mutex
+		readTs map[uint64]int
+		closed bool
+	}
+
+	// vis tracks commits between timestamp assignment and the end of their
+	// write to the store. watermark is the largest timestamp at or below
+	// which every commit is applied (or failed): new snapshots read there.
+	vis struct {
+		sync.Mutex
+		cond    sync.Cond
+		pending []*pendingCommit // ascending ts
+	}
+	watermark atomic.Uint64
+
+	gcStats struct {
+		runs, dropped, tombstones atomic.Int64
+	}
+}
+
+type commitRecord struct {
+	ts   uint64
+	keys []string // sorted
+}
+
+type pendingCommit struct {
+	ts   uint64
+	done bool
+}
+
+// Open opens (creating if needed) the database in dir: it opens the
+// storage engine with the MVCC garbage collector as its compaction filter
+// and restores the timestamp oracle above every timestamp ever used.
+func Open(dir string, opts *Options) (*DB, error) {
+	db := &DB{}
+	if opts != nil {
+		db.opts = *opts
+	}
+	if db.opts.TxnMemoryBudget <= 0 {
+		db.opts.TxnMemoryBudget = DefaultTxnMemoryBudget
+	}
+	if db.opts.LSM.ReadOnly {
+		return nil, errors.New("mvcc: read-only stores are not supported")
+	}
+	gc := &gcFilter{}
+	lo := db.opts.LSM
+	lo.CompactionFilter = gc
+	l, err := lsm.Open(dir, &lo)
+	if err != nil {
+		return nil, fmt.Errorf("mvcc: %w", err)
+	}
+	db.lsm = l
+	db.commit.lastWrite = map[string]uint64{}
+	db.active.readTs = map[uint64]int{}
+	db.vis.cond.L = &db.vis.Mutex
+
+	lease := uint64(1)
+	switch v, err := l.Get(oracleKey); {
+	case err == nil && len(v) == 8:
+		lease = binary.BigEndian.Uint64(v)
+	case err == nil:
+		l.Close()
+		return nil, fmt.Errorf("mvcc: oracle lease is %d bytes, want 8", len(v))
+	case !errors.Is(err, lsm.ErrNotFound):
+		l.Close()
+		return nil, fmt.Errorf("mvcc: read oracle lease: %w", err)
+	}
+	// Every timestamp handed out before was below the lease, so all of the
+	// store's versions are, and all of them are committed and applied.
+	db.commit.nextTs = lease
+	db.commit.leaseEnd = lease
+	db.watermark.Store(lease - 1)
+	if err := db.extendLeaseLocked(); err != nil {
+		l.Close()
+		return nil, err
+	}
+	gc.db.Store(db) // from here on compactions collect garbage
+	return db, nil
+}
+
+// extendLeaseLocked reserves the next leaseSize timestamps with a synced
+// write, so that after a crash the oracle restarts above all of them.
+func (db *DB) extendLeaseLocked() error {
+	end := db.commit.nextTs + leaseSize
+	if err := db.lsm.Set(oracleKey, binary.BigEndian.AppendUint64(nil, end), lsm.Sync); err != nil {
+		return fmt.Errorf("mvcc: write oracle lease: %w", err)
+	}
+	db.commit.leaseEnd = end
+	return nil
+}
+
+// Close closes the store. Transactions still open fail afterwards.
+func (db *DB) Close() error {
+	db.active.Lock()
+	db.active.closed = true
+	db.active.Unlock()
+	if err := db.lsm.Close(); err != nil {
+		return fmt.Errorf("mvcc: %w", err)
+	}
+	return nil
+}
+
+// LSM returns the underlying store, for maintenance (Flush, Compact,
+// Metrics) and tests. Writing to it directly bypasses transactions.
+func (db *DB) LSM() *lsm.DB { return db.lsm }
+
+// Watermark returns the timestamp new transactions read at.
+func (db *DB) Watermark() uint64 { return db.watermark.Load() }
+
+// horizonLocked returns the oldest read timestamp of any open transaction,
+// or the watermark if none is open: no transaction, open or future, reads
+// below it. Called with active held.
+func (db *DB) horizonLocked() uint64 {
+	h := db.watermark.Load()
+	for ts := range db.active.readTs {
+		h = min(h, ts)
+	}
+	return h
+}
+
+func (db *DB) horizon() uint64 {
+	db.active.Lock()
+	defer db.active.Unlock()
+	return db.horizonLocked()
+}
+
+func (db *DB) register() (uint64, error) {
+	db.active.Lock()
+	defer db.active.Unlock()
+	if db.active.closed {
+		return 0, ErrClosed
+	}
+	ts := db.watermark.Load()
+	db.active.readTs[ts]++
+	return ts, nil
+}
+
+func (db *DB) unregister(readTs uint64) {
+	db.active.Lock()
+	defer db.active.Unlock()
+	if db.active.readTs[readTs]--; db.active.readTs[readTs] <= 0 {
+		delete(db.active.readTs, readTs)
+	}
+}
+
+// validateLocked checks t against the commits newer than its snapshot:
+// first committer wins on every key t writes and, under SERIALIZABLE, on
+// every key and range t read.
+func (db *DB) validateLocked(t *Txn) error {
+	for k := range t.writes {
+		if ts := db.commit.lastWrite[k]; ts > t.readTs {
+			return &ConflictError{Key: []byte(k), Reason: "write-write", ts: ts}
+		}
+	}
+	if t.opts.Isolation != Serializable {
+		return nil
+	}
+	for k := range t.reads {
+		if ts := db.commit.lastWrite[k]; ts > t.readTs {
+			return &ConflictError{Key: []byte(k), Reason: "read-write", ts: ts}
+		}
+	}
+	if len(t.ranges) == 0 {
+		return nil
+	}
+	recent := db.commit.recent
+	i := sort.Search(len(recent), func(i int) bool { return recent[i].ts > t.readTs })
+	for _, c := range recent[i:] {
+		for _, r := range t.ranges {
+			j := sort.SearchStrings(c.keys, string(r.start))
+			if j < len(c.keys) && (r.end == nil || c.keys[j] < string(r.end)) {
+				return &ConflictError{Key: []byte(c.keys[j]), Reason: "read-write", ts: c.ts}
+			}
+		}
+	}
+	return nil
+}
+
+// recordLocked remembers a commit's write set for later validations and
+// forgets the commits no open transaction can conflict with any more.
+func (db *DB) recordLocked(ts uint64, keys []string) {
+	db.commit.recent = append(db.commit.recent, &commitRecord{ts: ts, keys: keys})
+	for _, k := range keys {
+		db.commit.lastWrite[k] = ts
+	}
+	h := db.horizon()
+	n := 0
+	for n < len(db.commit.recent) && db.commit.recent[n].ts <= h {
+		c := db.commit.recent[n]
+		for _, k := range c.keys {
+			if db.commit.lastWrite[k] == c.ts {
+				delete(db.commit.lastWrite, k)
+			}
+		}
+		n++
+	}
+	if n > 0 {
+		db.commit.recent = slices.Delete(db.commit.recent, 0, n)
+	}
+}
+
+// beginApplyLocked registers a commit timestamp as in flight. Called with
+// commit held, so pending stays in timestamp order.
+func (db *DB) beginApplyLocked(ts uint64) *pendingCommit {
+	p := &pendingCommit{ts: ts}
+	db.vis.Lock()
+	db.vis.pending = append(db.vis.pending, p)
+	db.vis.Unlock()
+	return p
+}
+
+// finishApply marks a commit applied (or failed), advances the watermark
+// over the finished prefix, and waits until the watermark covers ts: once
+// Commit returns, every new transaction sees the commit.
+func (db *DB) finishApply(p *pendingCommit) {
+	db.vis.Lock()
+	defer db.vis.Unlock()
+	p.done = true
+	n := 0
+	for n < len(db.vis.pending) && db.vis.pending[n].done {
+		n++
+	}
+	if n > 0 {
+		db.watermark.Store(db.vis.pending[n-1].ts)
+		db.vis.pending = slices.Delete(db.vis.pending, 0, n)
+		db.vis.cond.Broadcast()
+	}
+	for db.watermark.Load() < p.ts {
+		db.vis.cond.Wait()
+	}
+}
+
+// waitVisible waits until the watermark reaches ts.
+func (db *DB) waitVisible(ts uint64) {
+	if db.watermark.Load() >= ts {
+		return
+	}
+	db.vis.Lock()
+	defer db.vis.Unlock()
+	for db.watermark.Load() < ts {
+		db.vis.cond.Wait()
+	}
+}
+
+// GCStats reports what the garbage collector did: compaction runs that
+// collected, versions dropped, and tombstones among them.
+func (db *DB) GCStats() (runs, dropped, tombstones int64) {
+	return db.gcStats.runs.Load(), db.gcStats.dropped.Load(), db.gcStats.tombstones.Load()
+}
+
+// gcFilter is the storage engine's compaction filter: the MVCC garbage
+// collector. It is installed before the DB is ready (recovery flushes run
+// inside lsm.Open) and keeps everything until then.
+type gcFilter struct {
+	db atomic.Pointer[DB]
+}
+
+func (f *gcFilter) Start(bool) lsm.CompactionFilterRun {
+	db := f.db.Load()
+	if db == nil {
+		return keepAll{}
+	}
+	db.gcStats.runs.Add(1)
+	return &gcRun{db: db, snaps: db.gcSnapshots()}
+}
+
+// gcSnapshots returns the read timestamps of the open transactions and
+// the watermark, ascending: every read, now or in the future, is at one
+// of them or above the watermark.
+func (db *DB) gcSnapshots() []uint64 {
+	db.active.Lock()
+	defer db.active.Unlock()
+	w := db.watermark.Load()
+	snaps := []uint64{w}
+	for ts := range db.active.readTs {
+		snaps = append(snaps, ts)
+	}
+	slices.Sort(snaps)
+	return slices.Compact(snaps)
+}
+
+type keepAll struct{}
+
+func (keepAll) Drop([]byte, []byte, bool) bool { return false }
+
+// gcRun sees one flush's or compaction's entries in key order, so the
+// versions of each user key arrive together, newest first. The snapshots
+// (open read timestamps and the watermark) cut time into stripes; within
+// a stripe only the newest version can be read by anyone, so it keeps
+// that one and drops the rest. Versions above the watermark are all kept:
+// commits still being applied, and snapshots yet to begin, sit there. The
+// newest version of the oldest stripe is itself dropped when it is a
+// tombstone with nothing older anywhere in the store: then it hides
+// nothing.
+type gcRun struct {
+	db     *DB
+	snaps  []uint64 // ascending; the last is the watermark
+	prefix []byte
+	stripe int // stripe of the last kept version of prefix, or -1
+	buf    []byte
+}
+
+func (r *gcRun) Drop(key, value []byte, isDelete bool) bool {
+	p, ts, ok := splitKey(key)
+	if !ok || isDelete {
+		return false
+	}
+	if !bytes.Equal(p, r.prefix) {
+		r.prefix = append(r.prefix[:0], p...)
+		r.stripe = -1
+	}
+	if ts > r.snaps[len(r.snaps)-1] {
+		return false
+	}
+	st := sort.Search(len(r.snaps), func(i int) bool { return r.snaps[i] >= ts })
+	if st == r.stripe {
+		r.db.gcStats.dropped.Add(1)
+		return true
+	}
+	r.stripe = st
+	if st == 0 && len(value) > 0 && value[0] == tagTombstone && !r.olderVersionExists(p, ts) {
+		r.db.gcStats.dropped.Add(1)
+		r.db.gcStats.tombstones.Add(1)
+		return true
+	}
+	return false
+}
+
+// olderVersionExists reports whether the store holds a version of prefix
+// p older than ts. The storage engine's own "bottommost" flag cannot
+// answer this: it compares store keys, and the versions of one user key
+// are different store keys that a table boundary can separate (doc.go).
+// Versions of one key are applied in timestamp order, so an older version
+// cannot appear later. When unsure, it answers yes.
+func (r *gcRun) olderVersionExists(p []byte, ts uint64) bool {
+	if ts == 0 {
+		return false
+	}
+	r.buf = binary.BigEndian.AppendUint64(append(r.buf[:0], p...), ^(ts - 1))
+	end := prefixEnd(nil, p)
+	it := r.db.lsm.NewIter(&lsm.IterOptions{LowerBound: r.buf, UpperBound: end})
+	found := it.First()
+	if it.Error() != nil {
+		found = true
+	}
+	it.Close()
+	return found
+}

@@ -1,0 +1,143 @@
+// Package mvcc adds transactions to the storage engine: multi-version
+// keys, a timestamp oracle, snapshot isolation and SERIALIZABLE
+// (optimistic, by read-set validation at commit), savepoints, durable
+// all-or-nothing commits through the engine's group commit, and garbage
+// collection of old versions inside the engine's compactions.
+//
+// # Keys and values in the store
+//
+// Every version of a user key is one store key:
+//
+//	bytes     field
+//	n         the user key, each 0x00 written as 0x00 0xFF
+//	2         terminator 0x00 0x01
+//	8         ^commit_ts, big-endian
+//
+// The escaping makes the terminated key prefix-free and order-preserving,
+// so all versions of one user key are contiguous and user keys never
+// interleave; the inverted timestamp puts the newest version first. (It is
+// the row codec's string escaping, written again here because the layering
+// puts internal/rowcodec above this package.)
+//
+//	value byte 0  meaning
+//	0x01          a value: the rest of the bytes
+//	0x00          a tombstone (the key was deleted at commit_ts)
+//
+// Store keys starting 0x00 0x00 are the metadata space, outside every
+// version's key (an escaped key starts with a non-zero byte, 0x00 0xFF or
+// 0x00 0x01). It holds one key, "\x00\x00oracle-lease": an 8-byte
+// big-endian bound above every timestamp ever handed out.
+//
+// # Timestamps and visibility
+//
+// Commit timestamps come from a counter under the commit mutex. Before
+// handing out a timestamp at or above the lease, the oracle writes a new
+// lease (next + 2^20) with a synced write, so after a restart it resumes
+// at the stored lease, above every timestamp that can be in the store.
+//
+// A commit takes its timestamp, then writes its batch outside the mutex
+// (that is what lets the engine's group commit share one fsync among
+// concurrent committers), so commits finish applying out of order. The
+// watermark is the largest timestamp at or below which every commit has
+// finished applying; a transaction reads at the watermark when it begins,
+// so it never sees half a commit nor a commit "appear" below its read
+// timestamp later, and one view of the store taken at its first read
+// serves all its point reads. Commit returns once the watermark covers it:
+// a transaction begun after Commit returned sees it.
+//
+// # Reads
+//
+// Get seeks to (key, read_ts): the first store key at or after it with
+// the key's prefix is the newest visible version. Scan walks the store
+// range of [start, end), skipping versions above the read timestamp and
+// older duplicates (stepping a few entries, then seeking), and merges the
+// result with the transaction's own buffered writes as they were when the
+// scan began; ReverseScan does the same backwards. Reads never use store
+// snapshots: the garbage collector overrides them.
+//
+// # Commit and isolation
+//
+// Writes are buffered in the transaction (a map plus a lazily sorted key
+// list). Commit, under the commit mutex:
+//
+//  1. validates: every written key must not have been written by a commit
+//     newer than read_ts (first committer wins; snapshot isolation); under
+//     SERIALIZABLE, every key read by Get and every range scanned must not
+//     have been written by such a commit either;
+//  2. takes the commit timestamp and records the write set in the list of
+//     recent commits (and a key -> newest commit map), pruned below the
+//     oldest open transaction's read timestamp;
+//
+// then, outside the mutex, writes the whole write set as one store batch
+// (synced unless TxnOptions.NoSync): after a crash all of it or none of it
+// is there. The loser of a conflict gets a *ConflictError (errors.Is
+// ErrConflict, SQLState() "40001"); before returning it waits until the
+// winner is visible, so an immediate retry does not lose again.
+//
+// Validating reads against commits since the snapshot makes every
+// read-write transaction behave as if it ran at its commit timestamp:
+// serializable in commit order. A transaction that wrote nothing reads a
+// snapshot that is a prefix of that order, so it is serializable at its
+// read timestamp without validation: read-only transactions never
+// conflict, and the read-only anomaly of snapshot isolation cannot happen
+// under SERIALIZABLE (the writer whose read went stale fails instead). A
+// scanned range joins the read set whole, even if the caller stopped
+// early (conservative; a LIMIT could record less).
+//
+// DeleteRange reads the range at the snapshot and writes a tombstone per
+// live key: a store range tombstone would destroy history that older
+// snapshots read. Under SERIALIZABLE the range joins the read set.
+//
+// Savepoints record the length of an undo log of buffered writes;
+// RollbackTo replays it backwards. The read set is not truncated: what the
+// transaction read before the rollback may have shaped what it still
+// writes, or what the client saw, so SERIALIZABLE must validate it.
+//
+// # Garbage collection
+//
+// mvcc.Open opens the store with a compaction filter. For each flush or
+// compaction it takes the open transactions' read timestamps and the
+// watermark as snapshots; for each user key (versions arrive newest first)
+// it keeps every version above the watermark, the newest version in each
+// stripe between consecutive snapshots, and drops the rest. The newest
+// version in the oldest stripe is dropped too if it is a tombstone and the
+// store holds no older version of the key (checked with a store iterator;
+// see below). So a key updated many times keeps one version per open
+// snapshot, and a deleted key eventually vanishes.
+//
+// The engine's "bottommost" flag is not used for tombstones: it compares
+// store keys, and the versions of one user key are different store keys
+// that a table boundary or a compaction's key range can separate, so an
+// older version may sit in a deeper table (or a sibling table of the same
+// level) while the flag says bottommost. Versions of one key are applied in
+// timestamp order (write-write validation plus the watermark), so once no
+// older version exists none can appear.
+//
+// # Large transactions
+//
+// A transaction's buffered writes are bounded by Options.TxnMemoryBudget
+// (default 64 MiB, counting key and value bytes plus a fixed per-entry
+// overhead). A write that would exceed it fails cleanly with
+// ErrTxnTooLarge, has no effect, and leaves the transaction usable (roll
+// back, or to a savepoint). We chose failing over spilling because the
+// commit is one store batch, which the engine holds in memory and writes
+// as one WAL record anyway: spilling the buffer to a temporary file would
+// only move the memory peak to commit time. Bulk loads should commit in
+// chunks. Spilling needs a streaming commit in the engine first.
+//
+// # Crash behaviour
+//
+// Nothing of an uncommitted transaction reaches the store. A commit is one
+// batch, so recovery holds all of it or none; the engine recovers a prefix
+// of its WAL, and a commit's batch follows in the WAL every batch it read
+// (the watermark), so no commit survives without the commits it depended
+// on. A commit that failed in the engine (I/O error) may still reappear
+// after a restart: its outcome is unknown, as in any database.
+//
+// # What this package must never do
+//
+// Let a reader see part of a commit; let two transactions that wrote the
+// same key both commit from overlapping snapshots; hand out a timestamp
+// at or below one already in the store; drop a version an open (or future)
+// snapshot can read.
+package mvcc

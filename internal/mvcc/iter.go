@@ -1,0 +1,277 @@
+package mvcc
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/cairndb/cairn/internal/lsm"
+)
+
+// Iterator walks the keys of a range as a transaction sees them: its
+// snapshot merged with its own writes as they were when the scan began.
+// Key and Value are valid until the next call to Next.
+type Iterator struct {
+	t       *Txn
+	reverse bool
+	err     error
+
+	// committed side
+	it      *lsm.Iterator
+	started bool
+	cValid  bool
+	cKey    []byte // user key
+	cVal    []byte
+	cTomb   bool
+	prefix  []byte // version prefix of the current committed entry
+
+	// buffered side: a copy of the write set's entries in range, in
+	// iteration order
+	buf []bufItem
+	bi  int
+
+	key, value []byte
+	closed     bool
+}
+
+type bufItem struct {
+	key string
+	e   bufEntry
+}
+
+// Scan returns a forward iterator over [start, end); nil bounds are
+// unbounded. Under SERIALIZABLE the whole range joins the read set.
+func (t *Txn) Scan(start, end []byte) *Iterator { return t.newIter(start, end, false) }
+
+// ReverseScan returns an iterator over [start, end) from the last key
+// down.
+func (t *Txn) ReverseScan(start, end []byte) *Iterator { return t.newIter(start, end, true) }
+
+func (t *Txn) newIter(start, end []byte, reverse bool) *Iterator {
+	it := &Iterator{t: t, reverse: reverse}
+	if t.done {
+		it.err = ErrTxnDone
+		return it
+	}
+	if t.reads != nil {
+		t.ranges = append(t.ranges, keyRange{start: bytes.Clone(start), end: cloneNil(end)})
+	}
+	// The buffered writes in range, as of now.
+	keys := t.sortedKeys()
+	lo := 0
+	if start != nil {
+		lo = sort.SearchStrings(keys, string(start))
+	}
+	hi := len(keys)
+	if end != nil {
+		hi = sort.SearchStrings(keys, string(end))
+	}
+	for i := lo; i < hi; i++ {
+		it.buf = append(it.buf, bufItem{keys[i], t.writes[keys[i]]})
+	}
+	if reverse {
+		for i, j := 0, len(it.buf)-1; i < j; i, j = i+1, j-1 {
+			it.buf[i], it.buf[j] = it.buf[j], it.buf[i]
+		}
+	}
+	o := &lsm.IterOptions{LowerBound: minDataKey}
+	if start != nil {
+		o.LowerBound = appendPrefix(nil, start)
+	}
+	if end != nil {
+		o.UpperBound = appendPrefix(nil, end)
+	}
+	it.it = t.db.lsm.NewIter(o)
+	return it
+}
+
+func cloneNil(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return bytes.Clone(b)
+}
+
+// maxNextsBeforeSeek is how many older versions (or versions above the
+// read timestamp) the committed side steps over one by one before it seeks
+// past them instead.
+const maxNextsBeforeSeek = 4
+
+// nextCommitted positions the committed side on the next user key's
+// visible version (a value or a tombstone) in iteration order.
+func (it *Iterator) nextCommitted() {
+	if it.reverse {
+		it.prevCommitted()
+		return
+	}
+	li := it.it
+	var ok bool
+	if !it.started {
+		it.started = true
+		ok = li.First()
+	} else {
+		// Skip the older versions of the current key.
+		ok = li.Next()
+		for n := 0; ok && hasPrefix(li.Key(), it.prefix); n++ {
+			if n == maxNextsBeforeSeek {
+				ok = li.SeekGE(prefixEnd(nil, it.prefix))
+				break
+			}
+			ok = li.Next()
+		}
+	}
+	readTs := it.t.readTs
+	n := 0
+	for ok {
+		p, ts, valid := splitKey(li.Key())
+		if !valid {
+			ok = li.Next()
+			continue
+		}
+		if ts > readTs {
+			n++
+			if n > maxNextsBeforeSeek {
+				n = 0
+				ok = li.SeekGE(appendKey(nil, decodePrefix(nil, p), readTs))
+			} else {
+				ok = li.Next()
+			}
+			continue
+		}
+		it.setCommitted(p, li.Value())
+		return
+	}
+	it.cValid = false
+	if err := li.Error(); err != nil {
+		it.err = err
+	}
+}
+
+// prevCommitted is nextCommitted backwards. Walking backwards meets a
+// key's versions oldest first, so the visible one is the last at or below
+// the read timestamp before the key changes.
+func (it *Iterator) prevCommitted() {
+	li := it.it
+	var ok bool
+	if !it.started {
+		it.started = true
+		ok = li.Last()
+	} else if it.cValid {
+		// The lsm iterator already sits before the current key, or on a
+		// version of it above the read timestamp: skip those.
+		ok = li.Valid()
+		for ok && hasPrefix(li.Key(), it.prefix) {
+			ok = li.Prev()
+		}
+	} else {
+		ok = false
+	}
+	readTs := it.t.readTs
+	var have bool
+	for ok {
+		p, ts, valid := splitKey(li.Key())
+		if !valid {
+			ok = li.Prev()
+			continue
+		}
+		if have && !bytes.Equal(p, it.prefix) {
+			return // li sits on the previous key: the next call starts there
+		}
+		if ts <= readTs {
+			it.setCommitted(p, li.Value())
+			have = true
+		} else if have {
+			return // newer than the snapshot: the candidate stands
+		}
+		ok = li.Prev()
+	}
+	if err := li.Error(); err != nil {
+		it.err = err
+	}
+	it.cValid = have
+}
+
+func (it *Iterator) setCommitted(p, v []byte) {
+	it.prefix = append(it.prefix[:0], p...)
+	it.cKey = decodePrefix(it.cKey[:0], p)
+	it.cValid = true
+	it.cTomb = len(v) == 0 || v[0] == tagTombstone
+	if !it.cTomb {
+		it.cVal = append(it.cVal[:0], v[1:]...)
+	}
+}
+
+func hasPrefix(k, p []byte) bool {
+	return len(k) == len(p)+tsLen && bytes.HasPrefix(k, p)
+}
+
+// Next moves to the next key and reports whether there is one.
+func (it *Iterator) Next() bool {
+	if it.err != nil || it.closed {
+		return false
+	}
+	if !it.started {
+		it.nextCommitted()
+	}
+	for {
+		if it.err != nil {
+			return false
+		}
+		haveB := it.bi < len(it.buf)
+		if !it.cValid && !haveB {
+			return false
+		}
+		c := 0 // which side is first: <0 committed, >0 buffer, 0 same key
+		switch {
+		case !it.cValid:
+			c = 1
+		case !haveB:
+			c = -1
+		default:
+			c = bytes.Compare(it.cKey, []byte(it.buf[it.bi].key))
+			if it.reverse {
+				c = -c
+			}
+		}
+		if c < 0 {
+			tomb := it.cTomb
+			it.key, it.value = append(it.key[:0], it.cKey...), append(it.value[:0], it.cVal...)
+			it.nextCommitted()
+			if tomb {
+				continue
+			}
+			return true
+		}
+		b := it.buf[it.bi]
+		it.bi++
+		if c == 0 {
+			it.nextCommitted() // the buffered write shadows it
+		}
+		if b.e.tomb {
+			continue
+		}
+		it.key, it.value = append(it.key[:0], b.key...), append(it.value[:0], b.e.value...)
+		return true
+	}
+}
+
+// Key returns the current key.
+func (it *Iterator) Key() []byte { return it.key }
+
+// Value returns the current value.
+func (it *Iterator) Value() []byte { return it.value }
+
+// Err returns the error that stopped the iteration, if any.
+func (it *Iterator) Err() error { return it.err }
+
+// Close releases the iterator and returns its error, if any.
+func (it *Iterator) Close() error {
+	if !it.closed {
+		it.closed = true
+		if it.it != nil {
+			if err := it.it.Close(); err != nil && it.err == nil {
+				it.err = err
+			}
+		}
+	}
+	return it.err
+}

@@ -1,0 +1,223 @@
+package mvcc
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cairndb/cairn/internal/lsm"
+	"github.com/cairndb/cairn/internal/vfs"
+)
+
+var seedFlag = flag.Uint64("seed", 0, "seed for the random tests (0: time based)")
+
+func testSeed(t *testing.T) uint64 {
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("reproduce with -seed %d", seed)
+		}
+	})
+	return seed
+}
+
+func openMem(t testing.TB, fs vfs.FS) *DB {
+	t.Helper()
+	if fs == nil {
+		fs = vfs.NewMem()
+	}
+	db, err := Open("db", &Options{LSM: lsm.Options{FS: fs, MemTableSize: 256 << 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func begin(t testing.TB, db *DB, iso Isolation) *Txn {
+	t.Helper()
+	txn, err := db.Begin(TxnOptions{Isolation: iso})
+	must(t, err)
+	return txn
+}
+
+func get(t testing.TB, txn *Txn, k string) string {
+	t.Helper()
+	v, ok, err := txn.Get([]byte(k))
+	must(t, err)
+	if !ok {
+		return "<none>"
+	}
+	return string(v)
+}
+
+func put(t testing.TB, txn *Txn, k, v string) {
+	t.Helper()
+	must(t, txn.Put([]byte(k), []byte(v)))
+}
+
+func scan(t testing.TB, txn *Txn, start, end string, reverse bool) string {
+	t.Helper()
+	var s, e []byte
+	if start != "" {
+		s = []byte(start)
+	}
+	if end != "" {
+		e = []byte(end)
+	}
+	it := txn.Scan(s, e)
+	if reverse {
+		it = txn.ReverseScan(s, e)
+	}
+	var out bytes.Buffer
+	for it.Next() {
+		fmt.Fprintf(&out, "%s=%s ", it.Key(), it.Value())
+	}
+	must(t, it.Close())
+	return out.String()
+}
+
+func TestKeyEncoding(t *testing.T) {
+	keys := [][]byte{{}, {0}, {0, 0}, {0, 1}, {0, 0xff}, {1}, []byte("a"), []byte("a\x00"), []byte("a\x00b"), []byte("ab"), {0xff}, {0xff, 0}}
+	for i, k := range keys {
+		for _, ts := range []uint64{1, 7, 1 << 40} {
+			enc := appendKey(nil, k, ts)
+			p, gotTs, ok := splitKey(enc)
+			if !ok || gotTs != ts || !bytes.Equal(decodePrefix(nil, p), k) {
+				t.Fatalf("%x@%d: split %x %d %v", k, ts, p, gotTs, ok)
+			}
+			if bytes.Compare(enc, appendKey(nil, k, ts+1)) <= 0 {
+				t.Fatalf("%x: newer version does not sort first", k)
+			}
+			if bytes.HasPrefix(enc, metaPrefix) || bytes.Compare(enc, minDataKey) < 0 {
+				t.Fatalf("%x: in the meta space", k)
+			}
+			if i > 0 {
+				// All versions of a key sort after all versions of a smaller key.
+				if bytes.Compare(appendKey(nil, keys[i-1], 0), appendKey(nil, k, ^uint64(0))) >= 0 {
+					t.Fatalf("%x and %x interleave", keys[i-1], k)
+				}
+			}
+		}
+	}
+}
+
+func TestBasic(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	t1 := begin(t, db, SnapshotIsolation)
+	put(t, t1, "a", "1")
+	put(t, t1, "b", "2")
+	put(t, t1, "c", "3")
+	if got := get(t, t1, "a"); got != "1" {
+		t.Fatalf("read own write: %s", got)
+	}
+	must(t, t1.Delete([]byte("c")))
+	if got := scan(t, t1, "", "", false); got != "a=1 b=2 " {
+		t.Fatalf("scan own writes: %q", got)
+	}
+	must(t, t1.Commit())
+	if err := t1.Commit(); !errors.Is(err, ErrTxnDone) {
+		t.Fatalf("second commit: %v", err)
+	}
+
+	t2 := begin(t, db, SnapshotIsolation)
+	put(t, t2, "b", "20")
+	put(t, t2, "d", "4")
+	must(t, t2.Delete([]byte("a")))
+	if got := scan(t, t2, "", "", false); got != "b=20 d=4 " {
+		t.Fatalf("merged scan: %q", got)
+	}
+	if got := scan(t, t2, "", "", true); got != "d=4 b=20 " {
+		t.Fatalf("merged reverse scan: %q", got)
+	}
+	if got := scan(t, t2, "b", "d", false); got != "b=20 " {
+		t.Fatalf("bounded scan: %q", got)
+	}
+	sp := t2.Savepoint()
+	put(t, t2, "e", "5")
+	put(t, t2, "b", "200")
+	must(t, t2.RollbackTo(sp))
+	if got := scan(t, t2, "", "", false); got != "b=20 d=4 " {
+		t.Fatalf("after rollback to savepoint: %q", got)
+	}
+	must(t, t2.DeleteRange([]byte("b"), []byte("c")))
+	if got := scan(t, t2, "", "", true); got != "d=4 " {
+		t.Fatalf("after delete range: %q", got)
+	}
+	must(t, t2.Commit())
+
+	// Versions pile up under a key; each snapshot reads its own.
+	var snaps []*Txn
+	for i := range 10 {
+		tx := begin(t, db, SnapshotIsolation)
+		put(t, tx, "k", fmt.Sprint(i))
+		put(t, tx, fmt.Sprintf("k%d", i), "x")
+		must(t, tx.Commit())
+		snaps = append(snaps, begin(t, db, SnapshotIsolation))
+	}
+	must(t, db.LSM().Flush())
+	for i, s := range snaps {
+		if got := get(t, s, "k"); got != fmt.Sprint(i) {
+			t.Fatalf("snapshot %d reads %s", i, got)
+		}
+		want := "d=4 k=" + fmt.Sprint(i) + " "
+		for j := 0; j <= i; j++ {
+			want += fmt.Sprintf("k%d=x ", j)
+		}
+		if got := scan(t, s, "", "", false); got != want {
+			t.Fatalf("snapshot %d scans %q, want %q", i, got, want)
+		}
+		must(t, s.Rollback())
+	}
+}
+
+func TestTxnTooLarge(t *testing.T) {
+	db, err := Open("db", &Options{LSM: lsm.Options{FS: vfs.NewMem()}, TxnMemoryBudget: 10 << 10})
+	must(t, err)
+	defer db.Close()
+	tx := begin(t, db, SnapshotIsolation)
+	var n int
+	for ; ; n++ {
+		err := tx.Put([]byte(fmt.Sprint(n)), make([]byte, 100))
+		if errors.Is(err, ErrTxnTooLarge) {
+			break
+		}
+		must(t, err)
+	}
+	if n < 40 || n > 100 {
+		t.Fatalf("budget took %d writes", n)
+	}
+	must(t, tx.Commit()) // the failed write had no effect; the rest commit
+	tx = begin(t, db, SnapshotIsolation)
+	defer tx.Rollback()
+	if got := get(t, tx, fmt.Sprint(n-1)); len(got) != 100 {
+		t.Fatalf("last accepted write: %q", got)
+	}
+	if got := get(t, tx, fmt.Sprint(n)); got != "<none>" {
+		t.Fatalf("refused write is visible")
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	tx, err := db.Begin(TxnOptions{ReadOnly: true, Isolation: Serializable})
+	must(t, err)
+	if err := tx.Put([]byte("a"), nil); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("write in a read-only txn: %v", err)
+	}
+	must(t, tx.Commit())
+}

@@ -1,0 +1,376 @@
+package mvcc
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+
+	"github.com/cairndb/cairn/internal/lsm"
+)
+
+// Isolation is a transaction's isolation level.
+type Isolation uint8
+
+const (
+	// SnapshotIsolation (the default) reads a snapshot and makes the first
+	// committer win on write/write conflicts. PostgreSQL calls it
+	// REPEATABLE READ.
+	SnapshotIsolation Isolation = iota
+	// Serializable also validates, at commit, every key and range the
+	// transaction read against the commits since its snapshot.
+	Serializable
+)
+
+func (i Isolation) String() string {
+	if i == Serializable {
+		return "SERIALIZABLE"
+	}
+	return "SNAPSHOT"
+}
+
+// TxnOptions configure a transaction. The zero value is a read-write,
+// snapshot-isolation transaction whose commit is synced.
+type TxnOptions struct {
+	Isolation Isolation
+	// ReadOnly transactions refuse writes, track no read set and never
+	// conflict.
+	ReadOnly bool
+	// NoSync acknowledges the commit before it is durable: a crash may
+	// lose it (never half of it, and never it without the commits it read).
+	NoSync bool
+}
+
+// bufEntry is a buffered write.
+type bufEntry struct {
+	value []byte
+	tomb  bool
+}
+
+// undoEntry restores one buffered key on ROLLBACK TO SAVEPOINT.
+type undoEntry struct {
+	key  string
+	prev bufEntry
+	had  bool
+}
+
+type keyRange struct{ start, end []byte } // end nil: unbounded
+
+// Txn is a transaction: it reads the snapshot at its read timestamp plus
+// its own writes, and buffers its writes until Commit. A Txn is not safe
+// for concurrent use.
+type Txn struct {
+	db       *DB
+	opts     TxnOptions
+	readTs   uint64
+	commitTs uint64
+	done     bool
+
+	writes map[string]bufEntry
+	keys   []string // sorted buffered keys (may hold keys since removed)
+	added  []string // buffered keys not yet merged into keys
+	stale  bool     // keys holds removed keys
+	size   int64
+	undo   []undoEntry
+
+	// The read set, kept under SERIALIZABLE only.
+	reads  map[string]struct{}
+	ranges []keyRange
+
+	// getIter serves point reads. Every commit at or below readTs was
+	// applied before the transaction began, so one view of the store,
+	// taken at the first read, serves the whole transaction.
+	getIter *lsm.Iterator
+	keyBuf  []byte
+}
+
+// Begin starts a transaction reading at the current watermark.
+func (db *DB) Begin(opts TxnOptions) (*Txn, error) {
+	ts, err := db.register()
+	if err != nil {
+		return nil, err
+	}
+	t := &Txn{db: db, opts: opts, readTs: ts}
+	if opts.Isolation == Serializable && !opts.ReadOnly {
+		t.reads = map[string]struct{}{}
+	}
+	return t, nil
+}
+
+// ReadTs returns the transaction's snapshot timestamp.
+func (t *Txn) ReadTs() uint64 { return t.readTs }
+
+// CommitTs returns the commit timestamp after a successful Commit that
+// wrote something, else 0.
+func (t *Txn) CommitTs() uint64 { return t.commitTs }
+
+// Options returns the transaction's options.
+func (t *Txn) Options() TxnOptions { return t.opts }
+
+// Get returns key's value as the transaction sees it.
+func (t *Txn) Get(key []byte) (value []byte, found bool, err error) {
+	if t.done {
+		return nil, false, ErrTxnDone
+	}
+	if e, ok := t.writes[string(key)]; ok {
+		if e.tomb {
+			return nil, false, nil
+		}
+		return bytes.Clone(e.value), true, nil
+	}
+	if t.reads != nil {
+		t.reads[string(key)] = struct{}{}
+	}
+	return t.getCommitted(key)
+}
+
+// getCommitted reads the newest version of key at or below readTs.
+func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
+	if t.getIter == nil {
+		t.getIter = t.db.lsm.NewIter(nil)
+	}
+	t.keyBuf = appendKey(t.keyBuf[:0], key, t.readTs)
+	it := t.getIter
+	plen := len(t.keyBuf) - tsLen
+	if !it.SeekGE(t.keyBuf) {
+		return nil, false, t.iterErr(it)
+	}
+	k := it.Key()
+	if len(k) != len(t.keyBuf) || !bytes.Equal(k[:plen], t.keyBuf[:plen]) {
+		return nil, false, nil
+	}
+	return decodeValue(it.Value())
+}
+
+func (t *Txn) iterErr(it *lsm.Iterator) error {
+	if err := it.Error(); err != nil {
+		return fmt.Errorf("mvcc: read: %w", err)
+	}
+	return nil
+}
+
+func decodeValue(v []byte) ([]byte, bool, error) {
+	if len(v) == 0 {
+		return nil, false, fmt.Errorf("mvcc: stored value without a tag")
+	}
+	switch v[0] {
+	case tagTombstone:
+		return nil, false, nil
+	case tagValue:
+		return bytes.Clone(v[1:]), true, nil
+	}
+	return nil, false, fmt.Errorf("mvcc: stored value with unknown tag %#x", v[0])
+}
+
+// Put buffers a write of value to key.
+func (t *Txn) Put(key, value []byte) error {
+	return t.write(key, bufEntry{value: bytes.Clone(value)})
+}
+
+// Delete buffers a deletion of key.
+func (t *Txn) Delete(key []byte) error {
+	return t.write(key, bufEntry{tomb: true})
+}
+
+func (t *Txn) write(key []byte, e bufEntry) error {
+	switch {
+	case t.done:
+		return ErrTxnDone
+	case t.opts.ReadOnly:
+		return ErrReadOnly
+	case len(key) > MaxKeySize:
+		return fmt.Errorf("%w: %d bytes (limit %d)", ErrKeyTooLarge, len(key), MaxKeySize)
+	}
+	if len(e.value) > lsm.MaxValueSize-1 {
+		return fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", len(e.value), lsm.MaxValueSize-1)
+	}
+	k := string(key)
+	prev, had := t.writes[k]
+	delta := int64(len(e.value) - len(prev.value))
+	if !had {
+		delta += int64(len(k)) + entryOverhead
+	}
+	if t.size+delta > t.db.opts.TxnMemoryBudget {
+		return fmt.Errorf("%w: writing %q would take its write set to %d bytes, over the %d-byte budget",
+			ErrTxnTooLarge, truncKey(key), t.size+delta, t.db.opts.TxnMemoryBudget)
+	}
+	if t.writes == nil {
+		t.writes = map[string]bufEntry{}
+	}
+	t.size += delta
+	t.undo = append(t.undo, undoEntry{key: k, prev: prev, had: had})
+	t.writes[k] = e
+	if !had {
+		t.added = append(t.added, k)
+	}
+	return nil
+}
+
+func truncKey(k []byte) []byte {
+	if len(k) > 64 {
+		return k[:64]
+	}
+	return k
+}
+
+// DeleteRange deletes every key in [start, end) (end nil: unbounded) that
+// the transaction sees. It writes a tombstone per live key rather than a
+// range tombstone in the store, which would destroy the history older
+// snapshots still read. Under SERIALIZABLE the range joins the read set,
+// so a concurrent insert into it is a conflict.
+func (t *Txn) DeleteRange(start, end []byte) error {
+	it := t.Scan(start, end)
+	var keys [][]byte
+	for it.Next() {
+		keys = append(keys, bytes.Clone(it.Key()))
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := t.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Savepoint marks the current state of the write set.
+type Savepoint struct {
+	txn  *Txn
+	undo int
+	size int64
+}
+
+// Savepoint returns a mark that RollbackTo returns the write set to.
+func (t *Txn) Savepoint() Savepoint {
+	return Savepoint{txn: t, undo: len(t.undo), size: t.size}
+}
+
+// RollbackTo undoes every write made since sp. The read set is kept:
+// what the transaction read before the rollback may still shape what it
+// writes and returns afterwards (a client saw it), so SERIALIZABLE must
+// still validate it.
+func (t *Txn) RollbackTo(sp Savepoint) error {
+	if t.done {
+		return ErrTxnDone
+	}
+	if sp.txn != t || sp.undo > len(t.undo) {
+		return fmt.Errorf("mvcc: savepoint does not belong to this transaction or was rolled back past")
+	}
+	for i := len(t.undo) - 1; i >= sp.undo; i-- {
+		u := t.undo[i]
+		if u.had {
+			t.writes[u.key] = u.prev
+		} else {
+			delete(t.writes, u.key)
+			t.stale = true
+		}
+	}
+	t.undo = t.undo[:sp.undo]
+	t.size = sp.size
+	return nil
+}
+
+// sortedKeys returns the buffered keys in order.
+func (t *Txn) sortedKeys() []string {
+	if len(t.added) > 0 || t.stale {
+		slices.Sort(t.added)
+		merged := make([]string, 0, len(t.keys)+len(t.added))
+		i, j := 0, 0
+		for i < len(t.keys) || j < len(t.added) {
+			var k string
+			if j >= len(t.added) || (i < len(t.keys) && t.keys[i] < t.added[j]) {
+				k, i = t.keys[i], i+1
+			} else {
+				k, j = t.added[j], j+1
+			}
+			if _, ok := t.writes[k]; ok && (len(merged) == 0 || merged[len(merged)-1] != k) {
+				merged = append(merged, k)
+			}
+		}
+		t.keys, t.added, t.stale = merged, nil, false
+	}
+	return t.keys
+}
+
+// Rollback abandons the transaction. Nothing it wrote was ever stored.
+func (t *Txn) Rollback() error {
+	if t.done {
+		return ErrTxnDone
+	}
+	t.finish()
+	return nil
+}
+
+func (t *Txn) finish() {
+	t.done = true
+	if t.getIter != nil {
+		t.getIter.Close()
+		t.getIter = nil
+	}
+	t.db.unregister(t.readTs)
+	t.writes, t.keys, t.added, t.undo, t.reads, t.ranges = nil, nil, nil, nil, nil, nil
+}
+
+// Commit validates the transaction and, if it wrote anything, writes all
+// of it to the store as one batch: after a crash either all of it is there
+// or none. It returns a *ConflictError (errors.Is ErrConflict, SQLSTATE
+// 40001) when a concurrent commit wins. A transaction that wrote nothing
+// (read-only) commits without validation: its snapshot is a consistent
+// prefix of the serial order (doc.go).
+func (t *Txn) Commit() error {
+	if t.done {
+		return ErrTxnDone
+	}
+	defer t.finish()
+	if len(t.writes) == 0 {
+		return nil
+	}
+	keys := t.sortedKeys()
+	db := t.db
+
+	db.commit.Lock()
+	if err := db.validateLocked(t); err != nil {
+		db.commit.Unlock()
+		// The winner may still be writing: a retry begun now would read
+		// below it and lose again. Wait until a new snapshot sees it.
+		if ce, ok := err.(*ConflictError); ok {
+			db.waitVisible(ce.ts)
+		}
+		return err
+	}
+	if db.commit.nextTs >= db.commit.leaseEnd {
+		if err := db.extendLeaseLocked(); err != nil {
+			db.commit.Unlock()
+			return err
+		}
+	}
+	ts := db.commit.nextTs
+	db.commit.nextTs++
+	db.recordLocked(ts, keys)
+	p := db.beginApplyLocked(ts)
+	db.commit.Unlock()
+
+	// The batch is written outside the commit lock, so concurrent
+	// committers meet in the storage engine's group commit and share one
+	// fsync. Visibility waits for the watermark instead (finishApply).
+	b := lsm.NewBatch()
+	var kbuf, vbuf []byte
+	for _, k := range keys {
+		e := t.writes[k]
+		kbuf = appendKey(kbuf[:0], []byte(k), ts)
+		if e.tomb {
+			b.Set(kbuf, []byte{tagTombstone})
+			continue
+		}
+		vbuf = append(append(vbuf[:0], tagValue), e.value...)
+		b.Set(kbuf, vbuf)
+	}
+	err := db.lsm.Apply(b, &lsm.WriteOptions{Sync: !t.opts.NoSync})
+	db.finishApply(p)
+	if err != nil {
+		return fmt.Errorf("mvcc: commit: %w", err)
+	}
+	t.commitTs = ts
+	return nil
+}

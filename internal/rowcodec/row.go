@@ -1,0 +1,190 @@
+package rowcodec
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// rowVersion is the first byte of every encoded row.
+const rowVersion byte = 1
+
+// Column is one column of a row: its stable id (never reused within a
+// table) and its value.
+type Column struct {
+	ID    uint32
+	Value Value
+}
+
+// AppendRow appends the row value encoding of cols: a version byte, then
+// per non-NULL column its id, kind and payload (doc.go). NULL columns are
+// omitted, and so are columns a row was written before they existed, so
+// adding a column never rewrites rows. Order is kept; callers write
+// ascending ids by convention.
+func AppendRow(dst []byte, cols []Column) []byte {
+	dst = append(dst, rowVersion)
+	for _, c := range cols {
+		if c.Value.kind == KindNull {
+			continue
+		}
+		dst = binary.AppendUvarint(dst, uint64(c.ID))
+		dst = appendRowValue(dst, c.Value)
+	}
+	return dst
+}
+
+func appendRowValue(dst []byte, v Value) []byte {
+	dst = append(dst, byte(v.kind))
+	switch v.kind {
+	case KindBool:
+		return append(dst, byte(v.i))
+	case KindInt, KindTimestamp:
+		return binary.AppendVarint(dst, v.i)
+	case KindFloat:
+		return binary.LittleEndian.AppendUint64(dst, math.Float64bits(v.f))
+	case KindDecimal:
+		d := v.d
+		flags := byte(d.Form) << 1
+		if d.Negative {
+			flags |= 1
+		}
+		dst = append(dst, flags)
+		dst = binary.AppendVarint(dst, int64(d.Exponent))
+		mag := d.Coeff.MathBigInt().Bytes()
+		dst = binary.AppendUvarint(dst, uint64(len(mag)))
+		return append(dst, mag...)
+	case KindString, KindBytes:
+		dst = binary.AppendUvarint(dst, uint64(len(v.s)))
+		return append(dst, v.s...)
+	case KindUUID:
+		return append(dst, v.s...)
+	}
+	panic(fmt.Sprintf("rowcodec: unknown kind %d", v.kind))
+}
+
+// DecodeRow decodes a row encoded by AppendRow. Every value is decoded
+// exactly as it was given (floats bit for bit, decimals with their
+// exponent).
+func DecodeRow(src []byte) ([]Column, error) {
+	var cols []Column
+	err := walkRow(src, func(id uint32, v Value) bool {
+		cols = append(cols, Column{ID: id, Value: v})
+		return true
+	})
+	return cols, err
+}
+
+// RowColumn returns the value of column id in an encoded row, or NULL if
+// the row does not hold it.
+func RowColumn(src []byte, id uint32) (Value, error) {
+	var out Value
+	err := walkRow(src, func(cid uint32, v Value) bool {
+		if cid == id {
+			out = v
+			return false
+		}
+		return true
+	})
+	return out, err
+}
+
+func walkRow(src []byte, fn func(uint32, Value) bool) error {
+	if len(src) == 0 || src[0] != rowVersion {
+		return fmt.Errorf("%w: row version byte missing or unknown", ErrCorrupt)
+	}
+	src = src[1:]
+	for len(src) > 0 {
+		id, n := binary.Uvarint(src)
+		if n <= 0 || id > math.MaxUint32 {
+			return fmt.Errorf("%w: bad column id", ErrCorrupt)
+		}
+		v, rest, err := decodeRowValue(src[n:])
+		if err != nil {
+			return fmt.Errorf("column %d: %w", id, err)
+		}
+		src = rest
+		if !fn(uint32(id), v) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func decodeRowValue(src []byte) (Value, []byte, error) {
+	if len(src) == 0 {
+		return Value{}, nil, fmt.Errorf("%w: missing kind", ErrCorrupt)
+	}
+	k := Kind(src[0])
+	src = src[1:]
+	short := fmt.Errorf("%w: truncated %s", ErrCorrupt, k)
+	varint := func() (int64, bool) {
+		x, n := binary.Varint(src)
+		if n <= 0 {
+			return 0, false
+		}
+		src = src[n:]
+		return x, true
+	}
+	lenBytes := func() ([]byte, bool) {
+		l, n := binary.Uvarint(src)
+		if n <= 0 || l > uint64(len(src)-n) {
+			return nil, false
+		}
+		b := src[n : n+int(l)]
+		src = src[n+int(l):]
+		return b, true
+	}
+	switch k {
+	case KindBool:
+		if len(src) < 1 || src[0] > 1 {
+			return Value{}, nil, short
+		}
+		return Bool(src[0] == 1), src[1:], nil
+	case KindInt, KindTimestamp:
+		x, ok := varint()
+		if !ok {
+			return Value{}, nil, short
+		}
+		return Value{kind: k, i: x}, src, nil
+	case KindFloat:
+		if len(src) < 8 {
+			return Value{}, nil, short
+		}
+		return Float(math.Float64frombits(binary.LittleEndian.Uint64(src))), src[8:], nil
+	case KindDecimal:
+		if len(src) < 1 {
+			return Value{}, nil, short
+		}
+		flags := src[0]
+		src = src[1:]
+		form := apd.Form(flags >> 1)
+		if form > apd.NaN {
+			return Value{}, nil, fmt.Errorf("%w: decimal form %d", ErrCorrupt, flags>>1)
+		}
+		e, ok := varint()
+		if !ok || e < math.MinInt32 || e > math.MaxInt32 {
+			return Value{}, nil, short
+		}
+		mag, ok := lenBytes()
+		if !ok {
+			return Value{}, nil, short
+		}
+		d := &apd.Decimal{Form: form, Negative: flags&1 != 0, Exponent: int32(e)}
+		d.Coeff.SetBytes(mag)
+		return Value{kind: KindDecimal, d: d}, src, nil
+	case KindString, KindBytes:
+		b, ok := lenBytes()
+		if !ok {
+			return Value{}, nil, short
+		}
+		return Value{kind: k, s: string(b)}, src, nil
+	case KindUUID:
+		if len(src) < 16 {
+			return Value{}, nil, short
+		}
+		return Value{kind: KindUUID, s: string(src[:16])}, src[16:], nil
+	}
+	return Value{}, nil, fmt.Errorf("%w: unknown kind %d", ErrCorrupt, k)
+}

@@ -1,0 +1,604 @@
+package ast
+
+// Query is a complete query: WITH, a body, ORDER BY and LIMIT/OFFSET.
+// It is the SELECT statement, the source of INSERT ... SELECT, a subquery,
+// and (parenthesised with its own ORDER BY or LIMIT) an operand of a set
+// operation.
+type Query struct {
+	Pos
+	With    *With
+	Body    QueryExpr
+	OrderBy []OrderItem
+	Limit   Expr // LIMIT n, or FETCH FIRST n ROWS ONLY; nil for none or ALL
+	Offset  Expr
+	Locking []Locking
+}
+
+// With is a WITH clause.
+type With struct {
+	Pos
+	Recursive bool
+	CTEs      []*CTE
+}
+
+// CTE is one common table expression: name [(cols)] AS (query).
+type CTE struct {
+	Pos
+	Name    string
+	Columns []string
+	Query   Statement // a *Query, or INSERT/UPDATE/DELETE ... RETURNING
+}
+
+// LockStrength is FOR UPDATE, FOR SHARE...
+type LockStrength uint8
+
+const (
+	ForUpdate LockStrength = iota
+	ForNoKeyUpdate
+	ForShare
+	ForKeyShare
+)
+
+// Locking is a FOR UPDATE / FOR SHARE clause.
+type Locking struct {
+	Strength LockStrength
+	Of       []TableName
+	Wait     LockWait
+}
+
+// LockWait is the NOWAIT / SKIP LOCKED option of a locking clause.
+type LockWait uint8
+
+const (
+	LockWaitBlock LockWait = iota
+	LockNoWait
+	LockSkipLocked
+)
+
+// Select is one SELECT ... FROM ... WHERE ... GROUP BY ... HAVING block.
+type Select struct {
+	Pos
+	Distinct   bool
+	DistinctOn []Expr // DISTINCT ON (...); implies Distinct
+	Targets    []Target
+	From       []TableExpr // comma-separated items
+	Where      Expr
+	GroupBy    []Expr
+	Having     Expr
+	Windows    []WindowDef
+}
+
+// Target is one item of a select list or RETURNING clause.
+type Target struct {
+	Pos
+	Expr  Expr
+	Alias string // "" when none
+}
+
+// WindowDef is name AS (spec) in a WINDOW clause.
+type WindowDef struct {
+	Name string
+	Spec *WindowSpec
+}
+
+// Values is VALUES (...), (...) used as a query.
+type Values struct {
+	Pos
+	Rows [][]Expr
+}
+
+// SetOpKind is UNION, INTERSECT or EXCEPT.
+type SetOpKind uint8
+
+const (
+	Union SetOpKind = iota
+	Intersect
+	Except
+)
+
+func (k SetOpKind) String() string {
+	switch k {
+	case Union:
+		return "UNION"
+	case Intersect:
+		return "INTERSECT"
+	}
+	return "EXCEPT"
+}
+
+// Precedence returns the binding strength: INTERSECT binds tighter than
+// UNION and EXCEPT.
+func (k SetOpKind) Precedence() int {
+	if k == Intersect {
+		return 2
+	}
+	return 1
+}
+
+// SetOp is Left UNION|INTERSECT|EXCEPT [ALL] Right.
+type SetOp struct {
+	Pos
+	Op          SetOpKind
+	All         bool
+	Left, Right QueryExpr
+}
+
+// TableRef is a named table (or view) in FROM.
+type TableRef struct {
+	Pos
+	Name  TableName
+	Only  bool
+	Alias *Alias
+}
+
+// SubqueryRef is (query) [AS] alias in FROM.
+type SubqueryRef struct {
+	Pos
+	Lateral bool
+	Query   *Query
+	Alias   *Alias
+}
+
+// FuncRef is a set-returning function in FROM: generate_series(1, 10) AS g.
+type FuncRef struct {
+	Pos
+	Lateral        bool
+	Func           *FuncCall
+	WithOrdinality bool
+	Alias          *Alias
+}
+
+// JoinType is the kind of a JoinExpr.
+type JoinType uint8
+
+const (
+	InnerJoin JoinType = iota
+	LeftJoin
+	RightJoin
+	FullJoin
+	CrossJoin
+)
+
+// JoinExpr is Left [NATURAL] type JOIN Right [ON cond | USING (cols)].
+type JoinExpr struct {
+	Pos
+	Type        JoinType
+	Natural     bool
+	Left, Right TableExpr
+	On          Expr
+	Using       []string
+	Alias       *Alias // (a JOIN b USING (x)) AS j
+}
+
+func (*Query) queryExpr()  {}
+func (*Select) queryExpr() {}
+func (*Values) queryExpr() {}
+func (*SetOp) queryExpr()  {}
+
+func (*TableRef) tableExpr()    {}
+func (*SubqueryRef) tableExpr() {}
+func (*FuncRef) tableExpr()     {}
+func (*JoinExpr) tableExpr()    {}
+
+// Insert is INSERT INTO t [(cols)] source [ON CONFLICT ...] [RETURNING ...].
+type Insert struct {
+	Pos
+	With       *With
+	Table      TableName
+	Alias      string
+	Columns    []string
+	Source     *Query // nil for DEFAULT VALUES
+	OnConflict *OnConflict
+	Returning  []Target
+}
+
+// OnConflict is ON CONFLICT [(cols) | ON CONSTRAINT name] DO NOTHING |
+// DO UPDATE SET ... [WHERE ...].
+type OnConflict struct {
+	Pos
+	Columns     []string
+	TargetWhere Expr // ON CONFLICT (c) WHERE pred: the arbiter index predicate
+	Constraint  string
+	DoNothing   bool
+	Set         []SetClause
+	Where       Expr
+}
+
+// SetClause is col = value, or (a, b) = (value, value) / (subquery).
+type SetClause struct {
+	Pos
+	Columns []string // one entry unless written (a, b) = ...
+	Value   Expr
+}
+
+// Update is UPDATE t SET ... [FROM ...] [WHERE ...] [RETURNING ...].
+type Update struct {
+	Pos
+	With      *With
+	Table     TableName
+	Only      bool
+	Alias     string
+	Set       []SetClause
+	From      []TableExpr
+	Where     Expr
+	Returning []Target
+}
+
+// Delete is DELETE FROM t [USING ...] [WHERE ...] [RETURNING ...].
+type Delete struct {
+	Pos
+	With      *With
+	Table     TableName
+	Only      bool
+	Alias     string
+	Using     []TableExpr
+	Where     Expr
+	Returning []Target
+}
+
+// ConstraintKind is the kind of a column or table constraint.
+type ConstraintKind uint8
+
+const (
+	ConstrNotNull ConstraintKind = iota
+	ConstrNull
+	ConstrDefault
+	ConstrPrimaryKey
+	ConstrUnique
+	ConstrCheck
+	ConstrReferences // a foreign key
+)
+
+// RefAction is an ON DELETE / ON UPDATE action of a foreign key.
+type RefAction uint8
+
+const (
+	RefNoAction RefAction = iota // also when absent
+	RefRestrict
+	RefCascade
+	RefSetNull
+	RefSetDefault
+)
+
+// Constraint is a column constraint (Columns empty) or a table constraint.
+type Constraint struct {
+	Pos
+	Name       string // CONSTRAINT name; "" when unnamed
+	Kind       ConstraintKind
+	Columns    []string // table constraint key columns
+	Expr       Expr     // DEFAULT value or CHECK predicate
+	RefTable   TableName
+	RefColumns []string
+	OnDelete   RefAction
+	OnUpdate   RefAction
+}
+
+// ColumnDef is a column of CREATE TABLE or ALTER TABLE ADD COLUMN.
+type ColumnDef struct {
+	Pos
+	Name        string
+	Type        *TypeName
+	Constraints []*Constraint
+}
+
+// CreateTable is CREATE [TEMP] TABLE [IF NOT EXISTS] name (...) or AS query.
+type CreateTable struct {
+	Pos
+	Temp        bool
+	IfNotExists bool
+	Name        TableName
+	Columns     []*ColumnDef
+	Constraints []*Constraint // table constraints
+	AsQuery     *Query
+	AsColumns   []string // CREATE TABLE t (a, b) AS ...
+}
+
+// ObjectKind is the kind of object DROP acts on.
+type ObjectKind uint8
+
+const (
+	ObjTable ObjectKind = iota
+	ObjIndex
+	ObjView
+	ObjRole
+	ObjUser
+)
+
+func (k ObjectKind) String() string {
+	switch k {
+	case ObjTable:
+		return "TABLE"
+	case ObjIndex:
+		return "INDEX"
+	case ObjView:
+		return "VIEW"
+	case ObjRole:
+		return "ROLE"
+	}
+	return "USER"
+}
+
+// Drop is DROP TABLE|INDEX|VIEW|ROLE|USER [IF EXISTS] names [CASCADE|RESTRICT].
+type Drop struct {
+	Pos
+	Kind     ObjectKind
+	IfExists bool
+	Names    []TableName
+	Cascade  bool
+}
+
+// IndexElem is one key of CREATE INDEX: a column or a parenthesised
+// expression.
+type IndexElem struct {
+	Column string
+	Expr   Expr // set instead of Column for an expression key
+	Desc   bool
+	Nulls  NullsOrder
+}
+
+// CreateIndex is CREATE [UNIQUE] INDEX [[IF NOT EXISTS] name] ON t
+// [USING method] (elems) [WHERE pred].
+type CreateIndex struct {
+	Pos
+	Unique       bool
+	Concurrently bool
+	IfNotExists  bool
+	Name         string // "" when the engine picks one
+	Table        TableName
+	Using        string
+	Elems        []IndexElem
+	Include      []string
+	Where        Expr
+}
+
+// CreateView is CREATE [OR REPLACE] [TEMP] VIEW name [(cols)] AS query.
+type CreateView struct {
+	Pos
+	OrReplace   bool
+	Temp        bool
+	IfNotExists bool
+	Name        TableName
+	Columns     []string
+	Query       *Query
+}
+
+// AlterKind is the kind of an ALTER TABLE command.
+type AlterKind uint8
+
+const (
+	AlterAddColumn AlterKind = iota
+	AlterDropColumn
+	AlterRenameColumn
+	AlterRenameTable
+	AlterAddConstraint
+	AlterDropConstraint
+	AlterColumnSetDefault
+	AlterColumnDropDefault
+	AlterColumnSetNotNull
+	AlterColumnDropNotNull
+	AlterColumnType
+)
+
+// AlterCmd is one command of ALTER TABLE.
+type AlterCmd struct {
+	Pos
+	Kind       AlterKind
+	IfExists   bool // DROP COLUMN IF EXISTS, DROP CONSTRAINT IF EXISTS
+	IfNotExist bool // ADD COLUMN IF NOT EXISTS
+	Column     *ColumnDef
+	Name       string // the column or constraint acted on
+	NewName    string // RENAME targets
+	Constraint *Constraint
+	Default    Expr      // SET DEFAULT
+	Type       *TypeName // ALTER COLUMN TYPE
+	Cascade    bool
+}
+
+// AlterTable is ALTER TABLE [IF EXISTS] name cmd, cmd...
+type AlterTable struct {
+	Pos
+	IfExists bool
+	Name     TableName
+	Cmds     []*AlterCmd
+}
+
+// Truncate is TRUNCATE [TABLE] names [RESTART IDENTITY] [CASCADE].
+type Truncate struct {
+	Pos
+	Names           []TableName
+	RestartIdentity bool
+	Cascade         bool
+}
+
+// AccessMode is READ ONLY / READ WRITE.
+type AccessMode uint8
+
+const (
+	AccessDefault AccessMode = iota
+	ReadOnly
+	ReadWrite
+)
+
+// TxModes are the modes of BEGIN, START TRANSACTION and SET TRANSACTION.
+type TxModes struct {
+	Isolation  string // "serializable", "repeatable read", "read committed", "read uncommitted"; "" for default
+	Access     AccessMode
+	Deferrable int8 // 1 DEFERRABLE, -1 NOT DEFERRABLE, 0 default
+}
+
+// Begin is BEGIN [TRANSACTION|WORK] [modes] or START TRANSACTION [modes].
+type Begin struct {
+	Pos
+	Modes TxModes
+}
+
+// Commit is COMMIT (or END).
+type Commit struct {
+	Pos
+	Chain bool
+}
+
+// Rollback is ROLLBACK, or ROLLBACK TO [SAVEPOINT] name when Savepoint is set.
+type Rollback struct {
+	Pos
+	Savepoint string
+}
+
+// Savepoint is SAVEPOINT name.
+type Savepoint struct {
+	Pos
+	Name string
+}
+
+// Release is RELEASE [SAVEPOINT] name.
+type Release struct {
+	Pos
+	Name string
+}
+
+// SetVar is SET [SESSION|LOCAL] name {=|TO} value, ... | DEFAULT, and
+// SET TIME ZONE value (Name "timezone").
+type SetVar struct {
+	Pos
+	Local   bool
+	Name    string
+	Values  []Expr // identifiers become string literals
+	Default bool
+}
+
+// SetTransaction is SET TRANSACTION modes.
+type SetTransaction struct {
+	Pos
+	Modes TxModes
+}
+
+// Show is SHOW name | SHOW ALL.
+type Show struct {
+	Pos
+	Name string // "all" for SHOW ALL
+}
+
+// Reset is RESET name | RESET ALL.
+type Reset struct {
+	Pos
+	Name string // "all" for RESET ALL
+}
+
+// Explain is EXPLAIN [ANALYZE] [VERBOSE] statement, or EXPLAIN (opts) stmt.
+type Explain struct {
+	Pos
+	Analyze bool
+	Verbose bool
+	Options []Option // EXPLAIN (FORMAT json, COSTS false)
+	Stmt    Statement
+}
+
+// Analyze is ANALYZE [table].
+type Analyze struct {
+	Pos
+	Table *TableName // nil for all tables
+}
+
+// Option is a generic name [value] pair: COPY and EXPLAIN options.
+type Option struct {
+	Name  string // lower case
+	Value Expr   // nil when only the name was given; words become string literals
+}
+
+// Copy is COPY t [(cols)] FROM STDIN|'file' / TO STDOUT|'file' [WITH] (options),
+// or COPY (query) TO ....
+type Copy struct {
+	Pos
+	Table   TableName
+	Columns []string
+	Query   *Query // COPY (query) TO ...
+	From    bool   // FROM (load) rather than TO (dump)
+	File    string // "" for STDIN / STDOUT
+	Options []Option
+}
+
+// Prepare is PREPARE name [(types)] AS statement.
+type Prepare struct {
+	Pos
+	Name  string
+	Types []*TypeName
+	Stmt  Statement
+}
+
+// Execute is EXECUTE name [(params)].
+type Execute struct {
+	Pos
+	Name   string
+	Params []Expr
+}
+
+// Deallocate is DEALLOCATE [PREPARE] name | ALL.
+type Deallocate struct {
+	Pos
+	Name string // "" for ALL
+}
+
+// RoleOption is an option of CREATE/ALTER ROLE: PASSWORD 'x', LOGIN,
+// NOSUPERUSER, ...
+type RoleOption struct {
+	Name  string // lower case: "password", "login", "nologin", "superuser"...
+	Value Expr   // PASSWORD value (a string literal or NULL); nil otherwise
+}
+
+// CreateRole is CREATE ROLE|USER name [[WITH] options].
+type CreateRole struct {
+	Pos
+	User        bool // CREATE USER: LOGIN by default
+	IfNotExists bool
+	Name        string
+	Options     []RoleOption
+}
+
+// AlterRole is ALTER ROLE|USER name [WITH] options.
+type AlterRole struct {
+	Pos
+	User    bool
+	Name    string
+	Options []RoleOption
+}
+
+// Grant is GRANT privileges ON [TABLE] names TO roles [WITH GRANT OPTION],
+// or with Revoke set, REVOKE privileges ON [TABLE] names FROM roles.
+type Grant struct {
+	Pos
+	Revoke      bool
+	Privileges  []string // lower case: "select", "insert"...; nil for ALL
+	Tables      []TableName
+	Roles       []string
+	GrantOption bool
+	Cascade     bool // REVOKE ... CASCADE
+}
+
+func (*Query) stmtNode()          {}
+func (*Insert) stmtNode()         {}
+func (*Update) stmtNode()         {}
+func (*Delete) stmtNode()         {}
+func (*CreateTable) stmtNode()    {}
+func (*Drop) stmtNode()           {}
+func (*CreateIndex) stmtNode()    {}
+func (*CreateView) stmtNode()     {}
+func (*AlterTable) stmtNode()     {}
+func (*Truncate) stmtNode()       {}
+func (*Begin) stmtNode()          {}
+func (*Commit) stmtNode()         {}
+func (*Rollback) stmtNode()       {}
+func (*Savepoint) stmtNode()      {}
+func (*Release) stmtNode()        {}
+func (*SetVar) stmtNode()         {}
+func (*SetTransaction) stmtNode() {}
+func (*Show) stmtNode()           {}
+func (*Reset) stmtNode()          {}
+func (*Explain) stmtNode()        {}
+func (*Analyze) stmtNode()        {}
+func (*Copy) stmtNode()           {}
+func (*Prepare) stmtNode()        {}
+func (*Execute) stmtNode()        {}
+func (*Deallocate) stmtNode()     {}
+func (*CreateRole) stmtNode()     {}
+func (*AlterRole) stmtNode()      {}
+func (*Grant) stmtNode()          {}

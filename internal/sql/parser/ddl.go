@@ -1,0 +1,463 @@
+package parser
+
+import (
+	"github.com/cairndb/cairn/internal/sql/ast"
+)
+
+func (p *parser) ifNotExists() bool {
+	if p.isKw(ast.KwIf) && tokIsKw(p.peek(1), ast.KwNot) {
+		p.next()
+		p.next()
+		p.expectKw(ast.KwExists)
+		return true
+	}
+	return false
+}
+
+func (p *parser) ifExists() bool {
+	if p.isKw(ast.KwIf) && tokIsKw(p.peek(1), ast.KwExists) {
+		p.next()
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *parser) create() ast.Statement {
+	pos := p.pos()
+	p.expectKw(ast.KwCreate)
+	orReplace := false
+	if p.acceptKw(ast.KwOr) {
+		p.expectKw(ast.KwReplace)
+		orReplace = true
+	}
+	temp := p.acceptKw(ast.KwTemp) || p.acceptKw(ast.KwTemporary)
+	switch {
+	case p.isKw(ast.KwTable) && !orReplace:
+		p.next()
+		return p.createTable(pos, temp)
+	case p.isKw(ast.KwView):
+		p.next()
+		v := &ast.CreateView{Pos: pos, OrReplace: orReplace, Temp: temp}
+		v.IfNotExists = p.ifNotExists()
+		v.Name = p.tableName()
+		if p.isOp("(") {
+			v.Columns = p.parenIdentList()
+		}
+		p.expectKw(ast.KwAs)
+		v.Query = p.query()
+		return v
+	case (p.isKw(ast.KwUnique) || p.isKw(ast.KwIndex)) && !orReplace && !temp:
+		return p.createIndex(pos)
+	case (p.isKw(ast.KwUser) || p.isKw(ast.KwRole)) && !orReplace && !temp:
+		r := &ast.CreateRole{Pos: pos, User: p.isKw(ast.KwUser)}
+		p.next()
+		r.IfNotExists = p.ifNotExists()
+		r.Name = p.ident()
+		r.Options = p.roleOptions()
+		return r
+	}
+	p.syntaxError()
+	return nil
+}
+
+func (p *parser) createTable(pos ast.Pos, temp bool) ast.Statement {
+	ct := &ast.CreateTable{Pos: pos, Temp: temp}
+	ct.IfNotExists = p.ifNotExists()
+	ct.Name = p.tableName()
+	if p.isOp("(") {
+		// (a, b) AS SELECT ... names the columns of a CREATE TABLE AS.
+		s := p.save()
+		if err := p.try(func() {
+			ct.AsColumns = p.parenIdentList()
+			if !p.isKw(ast.KwAs) {
+				p.syntaxError()
+			}
+		}); err != nil {
+			p.restore(s)
+			ct.AsColumns = nil
+		}
+	}
+	if p.acceptKw(ast.KwAs) {
+		ct.AsQuery = p.query()
+		return ct
+	}
+	p.expectOp("(")
+	for !p.isOp(")") {
+		if len(ct.Columns)+len(ct.Constraints) > 0 {
+			p.expectOp(",")
+		}
+		if c := p.tableConstraint(); c != nil {
+			ct.Constraints = append(ct.Constraints, c)
+			continue
+		}
+		ct.Columns = append(ct.Columns, p.columnDef())
+	}
+	p.next()
+	return ct
+}
+
+func (p *parser) columnDef() *ast.ColumnDef {
+	c := &ast.ColumnDef{Pos: p.pos(), Name: p.ident()}
+	if p.isIdent() {
+		c.Type = p.typeName()
+	}
+	for {
+		pos := p.pos()
+		name := ""
+		if p.acceptKw(ast.KwConstraint) {
+			name = p.ident()
+		}
+		k := &ast.Constraint{Pos: pos, Name: name}
+		switch {
+		case p.acceptKw(ast.KwNot):
+			p.expectKw(ast.KwNull)
+			k.Kind = ast.ConstrNotNull
+		case p.acceptKw(ast.KwNull):
+			k.Kind = ast.ConstrNull
+		case p.acceptKw(ast.KwDefault):
+			k.Kind = ast.ConstrDefault
+			k.Expr = p.exprPrec(ast.PrecIs + 1)
+		case p.acceptKw(ast.KwPrimary):
+			p.expectKw(ast.KwKey)
+			k.Kind = ast.ConstrPrimaryKey
+		case p.acceptKw(ast.KwUnique):
+			k.Kind = ast.ConstrUnique
+		case p.acceptKw(ast.KwCheck):
+			k.Kind = ast.ConstrCheck
+			p.expectOp("(")
+			k.Expr = p.expr()
+			p.expectOp(")")
+		case p.isKw(ast.KwReferences):
+			p.references(k)
+		default:
+			if name != "" {
+				p.syntaxError()
+			}
+			return c
+		}
+		c.Constraints = append(c.Constraints, k)
+	}
+}
+
+// tableConstraint parses a table constraint, or returns nil (consuming
+// nothing) when the element is a column definition.
+func (p *parser) tableConstraint() *ast.Constraint {
+	pos := p.pos()
+	k := &ast.Constraint{Pos: pos}
+	if p.acceptKw(ast.KwConstraint) {
+		k.Name = p.ident()
+	}
+	switch {
+	case p.acceptKw(ast.KwPrimary):
+		p.expectKw(ast.KwKey)
+		k.Kind = ast.ConstrPrimaryKey
+		k.Columns = p.parenIdentList()
+	case p.acceptKw(ast.KwUnique):
+		k.Kind = ast.ConstrUnique
+		k.Columns = p.parenIdentList()
+	case p.acceptKw(ast.KwCheck):
+		k.Kind = ast.ConstrCheck
+		p.expectOp("(")
+		k.Expr = p.expr()
+		p.expectOp(")")
+	case p.acceptKw(ast.KwForeign):
+		p.expectKw(ast.KwKey)
+		k.Columns = p.parenIdentList()
+		p.references(k)
+	default:
+		if k.Name != "" {
+			p.syntaxError()
+		}
+		return nil
+	}
+	return k
+}
+
+// references parses REFERENCES t [(cols)] [ON DELETE a] [ON UPDATE a].
+func (p *parser) references(k *ast.Constraint) {
+	p.expectKw(ast.KwReferences)
+	k.Kind = ast.ConstrReferences
+	k.RefTable = p.tableName()
+	if p.isOp("(") {
+		k.RefColumns = p.parenIdentList()
+	}
+	for p.isKw(ast.KwOn) {
+		p.next()
+		del := p.acceptKw(ast.KwDelete)
+		if !del {
+			p.expectKw(ast.KwUpdate)
+		}
+		var a ast.RefAction
+		switch {
+		case p.acceptKw(ast.KwCascade):
+			a = ast.RefCascade
+		case p.acceptKw(ast.KwRestrict):
+			a = ast.RefRestrict
+		case p.acceptKw(ast.KwSet):
+			if p.acceptKw(ast.KwNull) {
+				a = ast.RefSetNull
+			} else {
+				p.expectKw(ast.KwDefault)
+				a = ast.RefSetDefault
+			}
+		case p.acceptKw(ast.KwNo):
+			p.expectKw(ast.KwAction)
+			a = ast.RefNoAction
+		default:
+			p.syntaxError()
+		}
+		if del {
+			k.OnDelete = a
+		} else {
+			k.OnUpdate = a
+		}
+	}
+}
+
+func (p *parser) createIndex(pos ast.Pos) ast.Statement {
+	ci := &ast.CreateIndex{Pos: pos}
+	ci.Unique = p.acceptKw(ast.KwUnique)
+	p.expectKw(ast.KwIndex)
+	ci.Concurrently = p.acceptKw(ast.KwConcurrently)
+	ci.IfNotExists = p.ifNotExists()
+	if !p.isKw(ast.KwOn) {
+		ci.Name = p.ident()
+	} else if ci.IfNotExists {
+		p.syntaxError() // IF NOT EXISTS needs a name
+	}
+	p.expectKw(ast.KwOn)
+	p.acceptKw(ast.KwOnly)
+	ci.Table = p.tableName()
+	if p.acceptKw(ast.KwUsing) {
+		ci.Using = p.ident()
+	}
+	p.expectOp("(")
+	for {
+		var e ast.IndexElem
+		switch {
+		case p.isOp("("):
+			p.next()
+			e.Expr = p.expr()
+			p.expectOp(")")
+		case p.isIdent() && tokIsOp(p.peek(1), "("):
+			e.Expr = p.exprPrec(ast.PrecPostfix)
+		case p.tok.kind == tIdent && p.tok.kw.Category() == ast.TypeFuncName && tokIsOp(p.peek(1), "("):
+			e.Expr = p.exprPrec(ast.PrecPostfix)
+		default:
+			e.Column = p.ident()
+		}
+		if p.acceptKw(ast.KwDesc) {
+			e.Desc = true
+		} else {
+			p.acceptKw(ast.KwAsc)
+		}
+		if p.acceptKw(ast.KwNulls) {
+			if p.acceptKw(ast.KwFirst) {
+				e.Nulls = ast.NullsFirst
+			} else {
+				p.expectKw(ast.KwLast)
+				e.Nulls = ast.NullsLast
+			}
+		}
+		ci.Elems = append(ci.Elems, e)
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	p.expectOp(")")
+	if p.acceptWord("include") {
+		ci.Include = p.parenIdentList()
+	}
+	if p.acceptKw(ast.KwWhere) {
+		ci.Where = p.expr()
+	}
+	return ci
+}
+
+func (p *parser) drop() ast.Statement {
+	d := &ast.Drop{Pos: p.pos()}
+	p.expectKw(ast.KwDrop)
+	switch {
+	case p.acceptKw(ast.KwTable):
+		d.Kind = ast.ObjTable
+	case p.acceptKw(ast.KwIndex):
+		d.Kind = ast.ObjIndex
+	case p.acceptKw(ast.KwView):
+		d.Kind = ast.ObjView
+	case p.acceptKw(ast.KwRole):
+		d.Kind = ast.ObjRole
+	case p.acceptKw(ast.KwUser):
+		d.Kind = ast.ObjUser
+	default:
+		p.syntaxError()
+	}
+	d.IfExists = p.ifExists()
+	d.Names = p.tableNameList()
+	if p.acceptKw(ast.KwCascade) {
+		d.Cascade = true
+	} else {
+		p.acceptKw(ast.KwRestrict)
+	}
+	return d
+}
+
+func (p *parser) alter() ast.Statement {
+	pos := p.pos()
+	p.expectKw(ast.KwAlter)
+	if p.isKw(ast.KwUser) || p.isKw(ast.KwRole) {
+		r := &ast.AlterRole{Pos: pos, User: p.isKw(ast.KwUser)}
+		p.next()
+		r.Name = p.ident()
+		r.Options = p.roleOptions()
+		if len(r.Options) == 0 {
+			p.syntaxError()
+		}
+		return r
+	}
+	p.expectKw(ast.KwTable)
+	a := &ast.AlterTable{Pos: pos}
+	a.IfExists = p.ifExists()
+	p.acceptKw(ast.KwOnly)
+	a.Name = p.tableName()
+	for {
+		a.Cmds = append(a.Cmds, p.alterCmd())
+		if !p.acceptOp(",") {
+			return a
+		}
+	}
+}
+
+func (p *parser) alterCmd() *ast.AlterCmd {
+	c := &ast.AlterCmd{Pos: p.pos()}
+	switch {
+	case p.acceptKw(ast.KwAdd):
+		if k := p.tableConstraint(); k != nil {
+			c.Kind = ast.AlterAddConstraint
+			c.Constraint = k
+			return c
+		}
+		p.acceptKw(ast.KwColumn)
+		c.Kind = ast.AlterAddColumn
+		c.IfNotExist = p.ifNotExists()
+		c.Column = p.columnDef()
+	case p.acceptKw(ast.KwDrop):
+		if p.acceptKw(ast.KwConstraint) {
+			c.Kind = ast.AlterDropConstraint
+		} else {
+			p.acceptKw(ast.KwColumn)
+			c.Kind = ast.AlterDropColumn
+		}
+		c.IfExists = p.ifExists()
+		c.Name = p.ident()
+		if p.acceptKw(ast.KwCascade) {
+			c.Cascade = true
+		} else {
+			p.acceptKw(ast.KwRestrict)
+		}
+	case p.acceptKw(ast.KwRename):
+		if p.acceptKw(ast.KwTo) {
+			c.Kind = ast.AlterRenameTable
+			c.NewName = p.ident()
+			return c
+		}
+		p.acceptKw(ast.KwColumn)
+		c.Kind = ast.AlterRenameColumn
+		c.Name = p.ident()
+		p.expectKw(ast.KwTo)
+		c.NewName = p.ident()
+	case p.acceptKw(ast.KwAlter):
+		p.acceptKw(ast.KwColumn)
+		c.Name = p.ident()
+		switch {
+		case p.acceptKw(ast.KwSet):
+			if p.acceptKw(ast.KwDefault) {
+				c.Kind = ast.AlterColumnSetDefault
+				c.Default = p.exprPrec(ast.PrecIs + 1)
+			} else if p.acceptWord("data") {
+				p.expectWord("type")
+				c.Kind = ast.AlterColumnType
+				c.Type = p.typeName()
+			} else {
+				p.expectKw(ast.KwNot)
+				p.expectKw(ast.KwNull)
+				c.Kind = ast.AlterColumnSetNotNull
+			}
+		case p.acceptKw(ast.KwDrop):
+			if p.acceptKw(ast.KwDefault) {
+				c.Kind = ast.AlterColumnDropDefault
+			} else {
+				p.expectKw(ast.KwNot)
+				p.expectKw(ast.KwNull)
+				c.Kind = ast.AlterColumnDropNotNull
+			}
+		case p.acceptWord("type"):
+			c.Kind = ast.AlterColumnType
+			c.Type = p.typeName()
+		default:
+			p.syntaxError()
+		}
+	default:
+		p.syntaxError()
+	}
+	return c
+}
+
+func (p *parser) truncate() ast.Statement {
+	t := &ast.Truncate{Pos: p.pos()}
+	p.expectKw(ast.KwTruncate)
+	p.acceptKw(ast.KwTable)
+	p.acceptKw(ast.KwOnly)
+	t.Names = p.tableNameList()
+	if p.acceptKw(ast.KwRestart) {
+		p.expectKw(ast.KwIdentity)
+		t.RestartIdentity = true
+	} else if p.acceptKw(ast.KwContinue) {
+		p.expectKw(ast.KwIdentity)
+	}
+	if p.acceptKw(ast.KwCascade) {
+		t.Cascade = true
+	} else {
+		p.acceptKw(ast.KwRestrict)
+	}
+	return t
+}
+
+// roleOptions parses [WITH] option ... of CREATE/ALTER ROLE.
+func (p *parser) roleOptions() []ast.RoleOption {
+	p.acceptKw(ast.KwWith)
+	var opts []ast.RoleOption
+	for {
+		switch {
+		case p.isKw(ast.KwPassword) || p.isWord("encrypted") && tokIsKw(p.peek(1), ast.KwPassword):
+			if p.isWord("encrypted") {
+				p.next()
+			}
+			p.next()
+			pos := p.pos()
+			var v ast.Expr
+			switch {
+			case p.tok.kind == tString:
+				v = &ast.Literal{Pos: pos, Kind: ast.LitString, Val: p.tok.str}
+				p.next()
+			case p.acceptKw(ast.KwNull):
+				v = &ast.Literal{Pos: pos, Kind: ast.LitNull}
+			default:
+				p.syntaxError()
+			}
+			opts = append(opts, ast.RoleOption{Name: "password", Value: v})
+		case p.tok.kind == tIdent && p.tok.kw == ast.KwNone && roleFlags[p.tok.str]:
+			opts = append(opts, ast.RoleOption{Name: p.tok.str})
+			p.next()
+		default:
+			return opts
+		}
+	}
+}
+
+var roleFlags = map[string]bool{
+	"login": true, "nologin": true, "superuser": true, "nosuperuser": true,
+	"createdb": true, "nocreatedb": true, "createrole": true, "nocreaterole": true,
+	"inherit": true, "noinherit": true, "replication": true, "noreplication": true,
+	"bypassrls": true, "nobypassrls": true,
+}

@@ -1,0 +1,462 @@
+package parser
+
+import (
+	"github.com/cairndb/cairn/internal/sql/ast"
+)
+
+// txModes parses transaction modes, separated by optional commas.
+func (p *parser) txModes() ast.TxModes {
+	var m ast.TxModes
+	for {
+		switch {
+		case p.acceptKw(ast.KwIsolation):
+			p.expectKw(ast.KwLevel)
+			switch {
+			case p.acceptKw(ast.KwSerializable):
+				m.Isolation = "serializable"
+			case p.acceptKw(ast.KwRepeatable):
+				p.expectKw(ast.KwRead)
+				m.Isolation = "repeatable read"
+			case p.acceptKw(ast.KwRead):
+				if p.acceptKw(ast.KwCommitted) {
+					m.Isolation = "read committed"
+				} else {
+					p.expectKw(ast.KwUncommitted)
+					m.Isolation = "read uncommitted"
+				}
+			default:
+				p.syntaxError()
+			}
+		case p.acceptKw(ast.KwRead):
+			if p.acceptKw(ast.KwOnly) {
+				m.Access = ast.ReadOnly
+			} else {
+				p.expectKw(ast.KwWrite)
+				m.Access = ast.ReadWrite
+			}
+		case p.acceptKw(ast.KwDeferrable):
+			m.Deferrable = 1
+		case p.isKw(ast.KwNot) && tokIsKw(p.peek(1), ast.KwDeferrable):
+			p.next()
+			p.next()
+			m.Deferrable = -1
+		default:
+			return m
+		}
+		p.acceptOp(",")
+	}
+}
+
+func (p *parser) begin() ast.Statement {
+	b := &ast.Begin{Pos: p.pos()}
+	if p.acceptKw(ast.KwStart) {
+		p.expectKw(ast.KwTransaction)
+	} else {
+		p.expectKw(ast.KwBegin)
+		if !p.acceptKw(ast.KwWork) {
+			p.acceptKw(ast.KwTransaction)
+		}
+	}
+	b.Modes = p.txModes()
+	return b
+}
+
+func (p *parser) chain() bool {
+	if p.acceptKw(ast.KwAnd) {
+		if p.acceptKw(ast.KwNo) {
+			p.expectKw(ast.KwChain)
+			return false
+		}
+		p.expectKw(ast.KwChain)
+		return true
+	}
+	return false
+}
+
+func (p *parser) commit() ast.Statement {
+	c := &ast.Commit{Pos: p.pos()}
+	p.next() // COMMIT or END
+	if !p.acceptKw(ast.KwWork) {
+		p.acceptKw(ast.KwTransaction)
+	}
+	c.Chain = p.chain()
+	return c
+}
+
+func (p *parser) rollback() ast.Statement {
+	r := &ast.Rollback{Pos: p.pos()}
+	p.expectKw(ast.KwRollback)
+	if !p.acceptKw(ast.KwWork) {
+		p.acceptKw(ast.KwTransaction)
+	}
+	if p.acceptKw(ast.KwTo) {
+		p.acceptKw(ast.KwSavepoint)
+		r.Savepoint = p.ident()
+		return r
+	}
+	if p.chain() {
+		p.fail(int32(r.Pos), CodeSyntaxError, "ROLLBACK AND CHAIN is not supported")
+	}
+	return r
+}
+
+// varName parses a configuration parameter name: word[.word...].
+func (p *parser) varName() string {
+	name := p.colLabel()
+	for p.acceptOp(".") {
+		name += "." + p.colLabel()
+	}
+	return name
+}
+
+// varValue parses one value of SET: a literal, a signed number, or a word
+// (which becomes a string literal).
+func (p *parser) varValue() ast.Expr {
+	pos := p.pos()
+	switch p.tok.kind {
+	case tString, tInt, tNumeric:
+		return p.primary()
+	case tOp:
+		if p.isOp("-") || p.isOp("+") {
+			return p.prefix()
+		}
+	case tIdent, tQIdent:
+		s := p.tok.str
+		p.next()
+		return &ast.Literal{Pos: pos, Kind: ast.LitString, Val: s}
+	}
+	p.syntaxError()
+	return nil
+}
+
+func (p *parser) set() ast.Statement {
+	pos := p.pos()
+	p.expectKw(ast.KwSet)
+	if p.acceptKw(ast.KwTransaction) {
+		return &ast.SetTransaction{Pos: pos, Modes: p.txModes()}
+	}
+	s := &ast.SetVar{Pos: pos}
+	if p.acceptKw(ast.KwLocal) {
+		s.Local = true
+	} else if p.isKw(ast.KwSession) && !tokIsOp(p.peek(1), "=") && !tokIsKw(p.peek(1), ast.KwTo) {
+		p.next()
+	}
+	if p.isWord("time") && tokIsKw(p.peek(1), ast.KwZone) {
+		p.next()
+		p.next()
+		s.Name = "timezone"
+		switch {
+		case p.acceptKw(ast.KwDefault):
+			s.Default = true
+		case p.isKw(ast.KwLocal):
+			p.next()
+			s.Default = true
+		default:
+			s.Values = []ast.Expr{p.varValue()}
+		}
+		return s
+	}
+	s.Name = p.varName()
+	if !p.acceptKw(ast.KwTo) {
+		p.expectOp("=")
+	}
+	if p.acceptKw(ast.KwDefault) {
+		s.Default = true
+		return s
+	}
+	s.Values = []ast.Expr{p.varValue()}
+	for p.acceptOp(",") {
+		s.Values = append(s.Values, p.varValue())
+	}
+	return s
+}
+
+// showName parses the parameter of SHOW and RESET.
+func (p *parser) showName() string {
+	switch {
+	case p.acceptKw(ast.KwAll):
+		return "all"
+	case p.isWord("time") && tokIsKw(p.peek(1), ast.KwZone):
+		p.next()
+		p.next()
+		return "timezone"
+	case p.isKw(ast.KwTransaction) && tokIsKw(p.peek(1), ast.KwIsolation):
+		p.next()
+		p.next()
+		p.expectKw(ast.KwLevel)
+		return "transaction_isolation"
+	}
+	return p.varName()
+}
+
+func (p *parser) show() ast.Statement {
+	s := &ast.Show{Pos: p.pos()}
+	p.expectKw(ast.KwShow)
+	s.Name = p.showName()
+	return s
+}
+
+func (p *parser) reset() ast.Statement {
+	r := &ast.Reset{Pos: p.pos()}
+	p.expectKw(ast.KwReset)
+	r.Name = p.showName()
+	return r
+}
+
+// explainable reports whether stmt may follow EXPLAIN.
+func explainable(s ast.Statement) bool {
+	switch s.(type) {
+	case *ast.Query, *ast.Insert, *ast.Update, *ast.Delete, *ast.CreateTable, *ast.CreateView, *ast.Execute:
+		return true
+	}
+	return false
+}
+
+func (p *parser) explain() ast.Statement {
+	e := &ast.Explain{Pos: p.pos()}
+	p.expectKw(ast.KwExplain)
+	if p.isOp("(") && !p.queryAhead() {
+		p.next()
+		for {
+			o := p.option()
+			switch {
+			case o.Name == "analyze" && o.Value == nil:
+				e.Analyze = true
+			case o.Name == "verbose" && o.Value == nil:
+				e.Verbose = true
+			default:
+				e.Options = append(e.Options, o)
+			}
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		p.expectOp(")")
+		if len(e.Options) == 0 {
+			// Print back in the bare form; nothing is lost.
+			e.Options = nil
+		}
+	} else {
+		e.Analyze = p.acceptKw(ast.KwAnalyze) || p.acceptKw(ast.KwAnalyse)
+		e.Verbose = p.acceptKw(ast.KwVerbose)
+	}
+	pos := p.pos()
+	e.Stmt = p.statement()
+	if !explainable(e.Stmt) {
+		p.fail(int32(pos), CodeSyntaxError, "syntax error at or near \""+p.src[pos:p.tokEndOf(pos)]+"\"")
+	}
+	return e
+}
+
+// tokEndOf returns the end of the word starting at pos, for messages.
+func (p *parser) tokEndOf(pos ast.Pos) int {
+	l := lexer{src: p.src, pos: int(pos)}
+	t := l.next()
+	return int(t.end)
+}
+
+// option parses name [value] of EXPLAIN (...) and COPY ... WITH (...).
+func (p *parser) option() ast.Option {
+	if p.tok.kind != tIdent && p.tok.kind != tQIdent {
+		p.syntaxError()
+	}
+	o := ast.Option{Name: p.tok.str}
+	p.next()
+	if p.isOp(",") || p.isOp(")") {
+		return o
+	}
+	pos := p.pos()
+	switch p.tok.kind {
+	case tIdent, tQIdent:
+		switch p.tok.kw {
+		case ast.KwTrue, ast.KwFalse:
+			o.Value = &ast.Literal{Pos: pos, Kind: ast.LitBool, Val: p.tok.str}
+		default:
+			o.Value = &ast.Literal{Pos: pos, Kind: ast.LitString, Val: p.tok.str}
+		}
+		p.next()
+	default:
+		o.Value = p.varValue()
+	}
+	return o
+}
+
+func (p *parser) analyze() ast.Statement {
+	a := &ast.Analyze{Pos: p.pos()}
+	p.next()
+	p.acceptKw(ast.KwVerbose)
+	if p.isIdent() {
+		t := p.tableName()
+		a.Table = &t
+	}
+	return a
+}
+
+func (p *parser) copyStmt() ast.Statement {
+	c := &ast.Copy{Pos: p.pos()}
+	p.expectKw(ast.KwCopy)
+	if p.isOp("(") {
+		p.next()
+		c.Query = p.query()
+		p.expectOp(")")
+	} else {
+		c.Table = p.tableName()
+		if p.isOp("(") {
+			c.Columns = p.parenIdentList()
+		}
+	}
+	switch {
+	case p.acceptKw(ast.KwFrom) && c.Query == nil:
+		c.From = true
+		if !p.acceptWord("stdin") {
+			if p.tok.kind != tString {
+				p.syntaxError()
+			}
+			c.File = p.tok.str
+			p.next()
+		}
+	case p.acceptKw(ast.KwTo):
+		if !p.acceptWord("stdout") {
+			if p.tok.kind != tString {
+				p.syntaxError()
+			}
+			c.File = p.tok.str
+			p.next()
+		}
+	default:
+		p.syntaxError()
+	}
+	with := p.acceptKw(ast.KwWith)
+	if p.isOp("(") {
+		p.next()
+		for {
+			c.Options = append(c.Options, p.option())
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		p.expectOp(")")
+		return c
+	}
+	// The pre-9.0 syntax: WITH CSV HEADER DELIMITER AS ',' NULL AS ''.
+	for {
+		pos := p.pos()
+		switch {
+		case p.acceptWord("csv"):
+			c.Options = append(c.Options, ast.Option{Name: "format", Value: &ast.Literal{Pos: pos, Kind: ast.LitString, Val: "csv"}})
+		case p.acceptWord("binary"):
+			c.Options = append(c.Options, ast.Option{Name: "format", Value: &ast.Literal{Pos: pos, Kind: ast.LitString, Val: "binary"}})
+		case p.acceptWord("header"):
+			c.Options = append(c.Options, ast.Option{Name: "header"})
+		case p.acceptWord("delimiter"), p.isKw(ast.KwNull):
+			name := "delimiter"
+			if p.acceptKw(ast.KwNull) {
+				name = "null"
+			}
+			p.acceptKw(ast.KwAs)
+			if p.tok.kind != tString {
+				p.syntaxError()
+			}
+			c.Options = append(c.Options, ast.Option{Name: name, Value: &ast.Literal{Pos: p.pos(), Kind: ast.LitString, Val: p.tok.str}})
+			p.next()
+		default:
+			if with && len(c.Options) == 0 {
+				p.syntaxError()
+			}
+			return c
+		}
+	}
+}
+
+func (p *parser) prepare() ast.Statement {
+	pr := &ast.Prepare{Pos: p.pos()}
+	p.expectKw(ast.KwPrepare)
+	pr.Name = p.ident()
+	if p.acceptOp("(") {
+		for {
+			pr.Types = append(pr.Types, p.typeName())
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		p.expectOp(")")
+	}
+	p.expectKw(ast.KwAs)
+	pos := p.pos()
+	pr.Stmt = p.statement()
+	switch pr.Stmt.(type) {
+	case *ast.Query, *ast.Insert, *ast.Update, *ast.Delete:
+	default:
+		p.fail(int32(pos), CodeSyntaxError, "syntax error at or near \""+p.src[pos:p.tokEndOf(pos)]+"\"")
+	}
+	return pr
+}
+
+func (p *parser) execute() ast.Statement {
+	e := &ast.Execute{Pos: p.pos()}
+	p.expectKw(ast.KwExecute)
+	e.Name = p.ident()
+	if p.acceptOp("(") {
+		e.Params = p.exprList()
+		p.expectOp(")")
+	}
+	return e
+}
+
+func (p *parser) deallocate() ast.Statement {
+	d := &ast.Deallocate{Pos: p.pos()}
+	p.expectKw(ast.KwDeallocate)
+	p.acceptKw(ast.KwPrepare)
+	if p.acceptKw(ast.KwAll) {
+		return d
+	}
+	d.Name = p.ident()
+	return d
+}
+
+func (p *parser) grant() ast.Statement {
+	g := &ast.Grant{Pos: p.pos(), Revoke: p.isKw(ast.KwRevoke)}
+	p.next()
+	if p.acceptKw(ast.KwAll) {
+		p.acceptKw(ast.KwPrivileges)
+	} else {
+		for {
+			if p.tok.kind != tIdent || p.tok.kw.Category() == ast.Reserved && p.tok.kw != ast.KwSelect && p.tok.kw != ast.KwReferences {
+				p.syntaxError()
+			}
+			g.Privileges = append(g.Privileges, p.tok.str)
+			p.next()
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	p.expectKw(ast.KwOn)
+	p.acceptKw(ast.KwTable)
+	g.Tables = p.tableNameList()
+	if g.Revoke {
+		p.expectKw(ast.KwFrom)
+	} else {
+		p.expectKw(ast.KwTo)
+	}
+	for {
+		p.acceptKw(ast.KwGroup)
+		g.Roles = append(g.Roles, p.colLabel())
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if !g.Revoke && p.acceptKw(ast.KwWith) {
+		p.expectKw(ast.KwGrant)
+		p.expectKw(ast.KwOption)
+		g.GrantOption = true
+	}
+	if g.Revoke {
+		if p.acceptKw(ast.KwCascade) {
+			g.Cascade = true
+		} else {
+			p.acceptKw(ast.KwRestrict)
+		}
+	}
+	return g
+}
