@@ -327,7 +327,7 @@ func (d *DB) writeTables(ci *compactionIter, targetSize int64) (_ []*fileMeta, e
 	for ci.next() {
 		k := ci.iter.Key()
 		u := ikey.UserKey(k)
-		if w != nil && targetSize > 0 && int64(w.EstimatedSize()) >= targetSize && !bytes.Equal(u, last) {
+		if w != nil && targetSize > 0 && int64(w.EstimatedSize()) >= targetSize && !d.samePrefix(u, last) {
 			hi := bytes.Clone(u)
 			if err := finish(hi); err != nil {
 				return nil, err
@@ -569,4 +569,14 @@ func (d *DB) startFilter(bottommost bool) CompactionFilterRun {
 		return nil
 	}
 	return d.opts.CompactionFilter.Start(bottommost)
+}
+
+// samePrefix reports whether two user keys share their Split prefix (are
+// versions of one logical key of the layer above).
+func (d *DB) samePrefix(a, b []byte) bool {
+	if d.opts.Split == nil {
+		return bytes.Equal(a, b)
+	}
+	pa, pb := d.opts.Split(a), d.opts.Split(b)
+	return bytes.Equal(a[:pa], b[:pb])
 }

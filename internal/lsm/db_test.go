@@ -333,3 +333,32 @@ func TestCompactionIterCancel(t *testing.T) {
 		t.Fatalf("after %d entries: err %v, want a cancellation", n, ci.err)
 	}
 }
+
+// TestSplitKeepsVersionsTogether: with a Split function, compaction output
+// tables are never cut between keys sharing a prefix.
+func TestSplitKeepsVersionsTogether(t *testing.T) {
+	split := func(k []byte) int { return bytes.IndexByte(k, '@') + 1 }
+	d := openMem(t, vfs.NewMem(), &Options{Split: split, TargetFileSize: 1 << 10, BlockSize: 256})
+	defer d.Close()
+	for i := range 200 {
+		for v := range 10 {
+			must(t, d.Set(fmt.Appendf(nil, "key%03d@%d", i, v), bytes.Repeat([]byte{'x'}, 50), NoSync))
+		}
+	}
+	must(t, d.Compact(nil, nil))
+	rs := d.loadReadState()
+	defer rs.unref()
+	tables := 0
+	for _, files := range rs.version.levels {
+		for i := 1; i < len(files); i++ {
+			prev, cur := files[i-1].largestUser(), files[i].smallestUser()
+			if bytes.Equal(prev[:split(prev)], cur[:split(cur)]) {
+				t.Fatalf("tables split inside prefix %q: %q | %q", prev[:split(prev)], prev, cur)
+			}
+		}
+		tables += len(files)
+	}
+	if tables < 10 {
+		t.Fatalf("only %d tables: the test needs many cuts", tables)
+	}
+}

@@ -49,6 +49,13 @@ type Options struct {
 	DisableAutoCompactions bool
 	// Logger receives background events and errors. Default: discarded.
 	Logger *slog.Logger
+	// Split, if set, returns the length of a key's prefix: the part that
+	// names one logical key of the layer above, whose versions are stored
+	// as several keys sharing it. Compactions never cut an output table
+	// inside a prefix, so one table holds all of a compaction's versions of
+	// a logical key and a compaction filter sees them together. Nil means
+	// every key is its own prefix.
+	Split func(key []byte) int
 	// CompactionFilter, if set, may drop entries while flushes and
 	// compactions rewrite them; the layer above uses it to garbage-collect
 	// its own versions (see CompactionFilter).

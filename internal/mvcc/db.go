@@ -107,6 +107,7 @@ func Open(dir string, opts *Options) (*DB, error) {
 	gc := &gcFilter{}
 	lo := db.opts.LSM
 	lo.CompactionFilter = gc
+	lo.Split = splitLen
 	l, err := lsm.Open(dir, &lo)
 	if err != nil {
 		return nil, fmt.Errorf("mvcc: %w", err)

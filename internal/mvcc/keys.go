@@ -90,3 +90,13 @@ func prefixEnd(dst, p []byte) []byte {
 	dst[len(dst)-1]++
 	return dst
 }
+
+// splitLen is the store's Split: the length of a version's prefix (the
+// escaped user key and terminator), so that compaction keeps all versions
+// of a key it rewrites in one table; metadata keys are their own prefix.
+func splitLen(k []byte) int {
+	if p, _, ok := splitKey(k); ok {
+		return len(p)
+	}
+	return len(k)
+}
