@@ -26,6 +26,7 @@ var layers = []string{
 	"internal/sql/parser",
 	"internal/sql/ast",
 	"internal/sql/types",
+	"internal/sql/sqlerr",
 	"internal/catalog",
 	"internal/fts",
 	"internal/rowcodec",
