@@ -86,8 +86,11 @@ func (c *kvCairn) Scan(visit func(key, value []byte) error) error {
 
 func (c *kvCairn) Flush() error { return c.db.Flush() }
 
-func (c *kvCairn) Stats() string {
-	m := c.db.Metrics()
+func (c *kvCairn) Stats() string { return cairnLSMStats(c.db) }
+
+// cairnLSMStats describes an lsm.DB's activity since Open, for stderr.
+func cairnLSMStats(db *lsm.DB) string {
+	m := db.Metrics()
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "commits %d in %d groups (%.2f/group), syncs %d, stalls %d, flushes %d, compactions %d (%d trivial moves, %.1f MB in, %.1f MB out), manifest rotations %d, memtable %.1f MB + %d frozen, levels",
 		m.Commits, m.CommitGroups, perGroup(m.Commits, m.CommitGroups), m.Syncs, m.Stalls,

@@ -124,11 +124,14 @@ func (p *kvPebble) Scan(visit func(key, value []byte) error) error {
 
 func (p *kvPebble) Flush() error { return p.db.Flush() }
 
-func (p *kvPebble) Stats() string {
-	m := p.db.Metrics()
+func (p *kvPebble) Stats() string { return pebbleStats(p.db, p.stalls.Load()) }
+
+// pebbleStats describes a Pebble store's activity since Open, for stderr.
+func pebbleStats(db *pebble.DB, stalls int64) string {
+	m := db.Metrics()
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "stalls %d, flushes %d, compactions %d, WAL %.1f MB, read amp %d, levels",
-		p.stalls.Load(), m.Flush.Count, m.Compact.Count, mb(int64(m.WAL.BytesWritten)), m.ReadAmp())
+		stalls, m.Flush.Count, m.Compact.Count, mb(int64(m.WAL.BytesWritten)), m.ReadAmp())
 	for l := range m.Levels {
 		fmt.Fprintf(&sb, " L%d=%d/%.1fMB", l, m.Levels[l].NumFiles, mb(m.Levels[l].Size))
 	}

@@ -82,6 +82,7 @@ func register(w *workload) {
 // env is shared by all workloads of one run.
 type env struct {
 	n          int
+	rows       int // rows of the txn-* table (-rows), independent of n
 	duration   time.Duration
 	root       string // temp directory; every store lives below it
 	cpuProfile string // file name prefix; "" = no profiling
@@ -96,9 +97,10 @@ func logf(format string, args ...any) {
 
 func main() {
 	var (
-		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-*); -list shows them")
-		n          = flag.Int("n", 1_000_000, "number of keys (rows) to load")
-		duration   = flag.Duration("duration", 10*time.Second, "length of each timed-duration workload (kv-sync-*)")
+		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-* and txn-*); -list shows them")
+		n          = flag.Int("n", 1_000_000, "number of keys the kv-* workloads load")
+		rows       = flag.Int("rows", txnDefaultRows, "rows of the table the txn-* workloads load")
+		duration   = flag.Duration("duration", 10*time.Second, "length of each timed-duration workload (kv-sync-*, txn-*)")
 		dir        = flag.String("dir", os.TempDir(), "directory under which a temporary directory for the stores is made (and removed)")
 		jsonOnly   = flag.Bool("json-only", false, "print only the JSON lines on stdout")
 		list       = flag.Bool("list", false, "list the workloads and exit")
@@ -110,7 +112,7 @@ func main() {
 	if *list {
 		for _, name := range order {
 			w := registry[name]
-			fmt.Printf("%-12s vs %-8s %s\n", w.Name, w.Anchor, w.About)
+			fmt.Printf("%-18s vs %-8s %s\n", w.Name, w.Anchor, w.About)
 		}
 		return
 	}
@@ -119,8 +121,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if *n <= 0 {
-		fmt.Fprintln(os.Stderr, "bench: -n must be positive")
+	if *n <= 0 || *rows <= 0 {
+		fmt.Fprintln(os.Stderr, "bench: -n and -rows must be positive")
 		os.Exit(2)
 	}
 
@@ -139,9 +141,9 @@ func main() {
 		os.Exit(130)
 	}()
 
-	e := &env{n: *n, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
-	logf("bench: %d workload(s), n=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
-		len(selected), e.n, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
+	e := &env{n: *n, rows: *rows, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
+	logf("bench: %d workload(s), n=%d, rows=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
+		len(selected), e.n, e.rows, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
 
 	var results []result
 	var failed error
@@ -170,14 +172,19 @@ func main() {
 	}
 }
 
+// defaultPrefixes select the workloads run when -workload is not given.
+var defaultPrefixes = []string{"kv-", "txn-"}
+
 // selectWorkloads resolves the -workload flag, keeping registration order so
 // that workloads whose state others reuse (kv-load) run first.
 func selectWorkloads(flagValue string) ([]*workload, error) {
 	want := map[string]bool{}
 	if strings.TrimSpace(flagValue) == "" {
 		for _, name := range order {
-			if strings.HasPrefix(name, "kv-") {
-				want[name] = true
+			for _, p := range defaultPrefixes {
+				if strings.HasPrefix(name, p) {
+					want[name] = true
+				}
 			}
 		}
 	} else {
@@ -218,7 +225,7 @@ func runWorkload(e *env, w *workload) (result, error) {
 		if err != nil {
 			return r, fmt.Errorf("%s: %w", engineName(w, s), err)
 		}
-		logf("%-10s %-7s %12.0f ops/s  (%d ops in %s, peak RSS %.1f MB; before: RSS %.1f MB, Go heap %.1f MB)",
+		logf("%-17s %-7s %12.0f ops/s  (%d ops in %s, peak RSS %.1f MB; before: RSS %.1f MB, Go heap %.1f MB)",
 			w.Name, engineName(w, s), m.opsPerSec(), m.ops, m.elapsed.Round(time.Millisecond), mb(rss.peak), mb(rss.base), mb(rss.baseHeap))
 		if s == cairnSide {
 			r.cairn, r.cairnRSS = m, rss

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"sync/atomic"
+
+	"github.com/cockroachdb/pebble"
+)
+
+// txnPebble is txnEngine over Pebble's indexed batches, with the kv
+// workloads' options (kvPebbleOptions). A "transaction" is an indexed
+// batch: reads go through it (the store plus the batch's own writes, no
+// snapshot) and Commit applies it with no conflict check, so Update never
+// reports a conflict.
+type txnPebble struct {
+	db     *pebble.DB
+	cache  *pebble.Cache
+	stalls atomic.Int64
+}
+
+func (p *txnPebble) Open(dir string) error {
+	p.cache = pebble.NewCache(128 << 20)
+	db, err := pebble.Open(dir, kvPebbleOptions(p.cache, &p.stalls))
+	if err != nil {
+		p.cache.Unref()
+		p.cache = nil
+		return err
+	}
+	p.db = db
+	return nil
+}
+
+func (p *txnPebble) Close() error {
+	if p.db == nil {
+		return nil
+	}
+	err := p.db.Close()
+	p.db = nil
+	p.cache.Unref()
+	p.cache = nil
+	return err
+}
+
+func (p *txnPebble) Load(keys, values [][]byte) error {
+	b := p.db.NewBatch()
+	defer b.Close()
+	for i := range keys {
+		_ = b.Set(keys[i], values[i], nil) // cannot fail in Pebble v1
+	}
+	return b.Commit(pebble.NoSync)
+}
+
+func (p *txnPebble) Flush() error { return p.db.Flush() }
+
+func (p *txnPebble) Update(key []byte, modify func(old []byte) ([]byte, error)) error {
+	b := p.db.NewIndexedBatch()
+	defer b.Close()
+	old, closer, err := b.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return errKVNotFound
+	}
+	if err != nil {
+		return err
+	}
+	v, err := modify(old)
+	if cerr := closer.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	_ = b.Set(key, v, nil)
+	return b.Commit(pebble.Sync)
+}
+
+func (p *txnPebble) Read(key, want []byte) error {
+	b := p.db.NewIndexedBatch()
+	defer b.Close()
+	v, closer, err := b.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return errKVNotFound
+	}
+	if err != nil {
+		return err
+	}
+	ok := want == nil || bytes.Equal(v, want)
+	if err := closer.Close(); err != nil {
+		return err
+	}
+	if !ok {
+		return errKVMismatch
+	}
+	return nil
+}
+
+func (p *txnPebble) Scan(visit func(key, value []byte) error) error {
+	it, err := p.db.NewIter(&pebble.IterOptions{})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if err := visit(it.Key(), it.Value()); err != nil {
+			it.Close()
+			return err
+		}
+	}
+	return it.Close()
+}
+
+func (p *txnPebble) Stats() string { return pebbleStats(p.db, p.stalls.Load()) }
