@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"sync/atomic"
 
 	"github.com/cockroachdb/pebble"
 )
@@ -14,32 +13,7 @@ import (
 // snapshot) and Commit applies it with no conflict check, so Update never
 // reports a conflict.
 type txnPebble struct {
-	db     *pebble.DB
-	cache  *pebble.Cache
-	stalls atomic.Int64
-}
-
-func (p *txnPebble) Open(dir string) error {
-	p.cache = pebble.NewCache(128 << 20)
-	db, err := pebble.Open(dir, kvPebbleOptions(p.cache, &p.stalls))
-	if err != nil {
-		p.cache.Unref()
-		p.cache = nil
-		return err
-	}
-	p.db = db
-	return nil
-}
-
-func (p *txnPebble) Close() error {
-	if p.db == nil {
-		return nil
-	}
-	err := p.db.Close()
-	p.db = nil
-	p.cache.Unref()
-	p.cache = nil
-	return err
+	kvPebble // Open and Close: the same store and cache set-up
 }
 
 func (p *txnPebble) Load(keys, values [][]byte) error {

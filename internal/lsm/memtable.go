@@ -176,20 +176,9 @@ func (m *memTable) findGE(key []byte, prev *[maxHeight]uint32) uint32 {
 
 // findLT returns the last node with key < key, or head.
 func (m *memTable) findLT(key []byte) uint32 {
-	kp := prefixOf(ikey.UserKey(key))
-	x := m.head
-	level := int(m.height.Load()) - 1
-	for {
-		next := m.next(x, level)
-		if next != 0 && m.less(next, key, kp) {
-			x = next
-			continue
-		}
-		if level == 0 {
-			return x
-		}
-		level--
-	}
+	var prev [maxHeight]uint32
+	m.findGE(key, &prev)
+	return prev[0]
 }
 
 func (m *memTable) findLast() uint32 {
