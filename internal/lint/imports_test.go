@@ -26,9 +26,9 @@ var layers = []string{
 	"internal/sql/parser",
 	"internal/sql/ast",
 	"internal/sql/types",
-	"internal/sql/sqlerr",
 	"internal/catalog",
 	"internal/fts",
+	"internal/sql/sqlerr", // the SQL error type: every SQL layer above uses it
 	"internal/rowcodec",
 	"internal/mvcc",
 	"internal/lsm",

@@ -1,0 +1,207 @@
+package catalog
+
+import (
+	"encoding/binary"
+	"slices"
+)
+
+// Kind is the kind of a catalog object.
+type Kind string
+
+const (
+	KindTable    Kind = "table"
+	KindView     Kind = "view"
+	KindSequence Kind = "sequence"
+)
+
+// PrimaryIndexID is the id of every table's primary index.
+const PrimaryIndexID = 1
+
+// Descriptor describes a table, view or sequence.
+type Descriptor struct {
+	ID   uint32 `json:"id"`
+	Name string `json:"name"`
+	Kind Kind   `json:"kind"`
+
+	// Tables.
+	Columns      []Column     `json:"columns,omitempty"`
+	NextColumnID uint32       `json:"next_column_id,omitempty"`
+	Primary      Index        `json:"primary,omitempty"`
+	Indexes      []Index      `json:"indexes,omitempty"`
+	NextIndexID  uint32       `json:"next_index_id,omitempty"`
+	Checks       []Check      `json:"checks,omitempty"`
+	ForeignKeys  []ForeignKey `json:"foreign_keys,omitempty"`
+
+	// Views: the query as SQL text, and its output column names.
+	ViewQuery   string   `json:"view_query,omitempty"`
+	ViewColumns []string `json:"view_columns,omitempty"`
+
+	// Sequences.
+	Sequence *Sequence `json:"sequence,omitempty"`
+}
+
+// Column is a table column.
+type Column struct {
+	ID   uint32 `json:"id"`
+	Name string `json:"name"`
+	// Type is the PostgreSQL name of the column's type.
+	Type    string `json:"type"`
+	NotNull bool   `json:"not_null,omitempty"`
+	// Default is the default expression as SQL text; empty for none.
+	Default string `json:"default,omitempty"`
+	// Hidden columns (the row id of a table without a primary key) are
+	// not part of SELECT * and cannot be named by INSERT.
+	Hidden bool `json:"hidden,omitempty"`
+	// Identity is "always" or "by default" for GENERATED ... AS IDENTITY.
+	Identity string `json:"identity,omitempty"`
+}
+
+// Index is a primary or secondary index.
+type Index struct {
+	ID      uint32        `json:"id"`
+	Name    string        `json:"name"`
+	Unique  bool          `json:"unique,omitempty"`
+	Columns []IndexColumn `json:"columns"`
+	// Predicate makes a partial index: SQL text of its WHERE clause.
+	Predicate string `json:"predicate,omitempty"`
+	// Method is "btree" (the default) or "fts".
+	Method string `json:"method,omitempty"`
+}
+
+// IndexColumn is one key column of an index: a column or an expression.
+type IndexColumn struct {
+	ColumnID uint32 `json:"column_id,omitempty"`
+	// Expr is an index expression as SQL text (ColumnID 0).
+	Expr string `json:"expr,omitempty"`
+	Desc bool   `json:"desc,omitempty"`
+}
+
+// Check is a CHECK constraint.
+type Check struct {
+	Name string `json:"name"`
+	Expr string `json:"expr"`
+}
+
+// FKAction is what a foreign key does when the referenced row goes.
+type FKAction string
+
+const (
+	FKRestrict FKAction = "restrict"
+	FKCascade  FKAction = "cascade"
+	FKSetNull  FKAction = "set null"
+	FKNoAction FKAction = "no action"
+)
+
+// ForeignKey references another table's primary or unique key.
+type ForeignKey struct {
+	Name      string   `json:"name"`
+	Columns   []uint32 `json:"columns"`
+	RefTable  uint32   `json:"ref_table"`
+	RefColumn []uint32 `json:"ref_columns"`
+	OnDelete  FKAction `json:"on_delete,omitempty"`
+	OnUpdate  FKAction `json:"on_update,omitempty"`
+}
+
+// Sequence holds a sequence's parameters.
+type Sequence struct {
+	Start     int64 `json:"start"`
+	Increment int64 `json:"increment"`
+	Min       int64 `json:"min"`
+	Max       int64 `json:"max"`
+	Cycle     bool  `json:"cycle,omitempty"`
+	// OwnedBy is the table and column a SERIAL column's sequence belongs
+	// to (dropped with it).
+	OwnedByTable  uint32 `json:"owned_by_table,omitempty"`
+	OwnedByColumn uint32 `json:"owned_by_column,omitempty"`
+}
+
+// Column returns the column named name, or nil.
+func (d *Descriptor) Column(name string) *Column {
+	for i := range d.Columns {
+		if d.Columns[i].Name == name {
+			return &d.Columns[i]
+		}
+	}
+	return nil
+}
+
+// ColumnByID returns the column with id, or nil.
+func (d *Descriptor) ColumnByID(id uint32) *Column {
+	for i := range d.Columns {
+		if d.Columns[i].ID == id {
+			return &d.Columns[i]
+		}
+	}
+	return nil
+}
+
+// Index returns the index named name (the primary one included), or nil.
+func (d *Descriptor) Index(name string) *Index {
+	if d.Primary.Name == name {
+		return &d.Primary
+	}
+	for i := range d.Indexes {
+		if d.Indexes[i].Name == name {
+			return &d.Indexes[i]
+		}
+	}
+	return nil
+}
+
+// AddColumn appends a column, giving it the next column id.
+func (d *Descriptor) AddColumn(c Column) *Column {
+	if d.NextColumnID == 0 {
+		d.NextColumnID = 1
+	}
+	c.ID = d.NextColumnID
+	d.NextColumnID++
+	d.Columns = append(d.Columns, c)
+	return &d.Columns[len(d.Columns)-1]
+}
+
+// AddIndex appends a secondary index, giving it the next index id.
+func (d *Descriptor) AddIndex(ix Index) *Index {
+	if d.NextIndexID <= PrimaryIndexID {
+		d.NextIndexID = PrimaryIndexID + 1
+	}
+	ix.ID = d.NextIndexID
+	d.NextIndexID++
+	d.Indexes = append(d.Indexes, ix)
+	return &d.Indexes[len(d.Indexes)-1]
+}
+
+// Clone returns a deep copy.
+func (d *Descriptor) Clone() *Descriptor {
+	c := *d
+	c.Columns = slices.Clone(d.Columns)
+	c.Primary.Columns = slices.Clone(d.Primary.Columns)
+	c.Indexes = slices.Clone(d.Indexes)
+	for i := range c.Indexes {
+		c.Indexes[i].Columns = slices.Clone(d.Indexes[i].Columns)
+	}
+	c.Checks = slices.Clone(d.Checks)
+	c.ForeignKeys = slices.Clone(d.ForeignKeys)
+	for i := range c.ForeignKeys {
+		c.ForeignKeys[i].Columns = slices.Clone(d.ForeignKeys[i].Columns)
+		c.ForeignKeys[i].RefColumn = slices.Clone(d.ForeignKeys[i].RefColumn)
+	}
+	c.ViewColumns = slices.Clone(d.ViewColumns)
+	if d.Sequence != nil {
+		s := *d.Sequence
+		c.Sequence = &s
+	}
+	return &c
+}
+
+// IndexPrefix returns the key prefix of an index's entries.
+func IndexPrefix(dst []byte, tableID, indexID uint32) []byte {
+	dst = append(dst, 't')
+	dst = binary.BigEndian.AppendUint32(dst, tableID)
+	return binary.BigEndian.AppendUint32(dst, indexID)
+}
+
+// TablePrefix returns the key prefix of all of a table's indexes.
+func TablePrefix(dst []byte, tableID uint32) []byte {
+	dst = append(dst, 't')
+	return binary.BigEndian.AppendUint32(dst, tableID)
+}
