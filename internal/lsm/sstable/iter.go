@@ -20,7 +20,6 @@ const (
 type tableIter struct {
 	r            *Reader
 	lower, upper []byte
-	useBuf       bool // reuse buf for blocks read without the cache
 
 	index   blockIter
 	data    blockIter
@@ -41,6 +40,8 @@ func (it *tableIter) reset() {
 	it.loaded = false
 	it.data.data = nil
 	it.data.valid = false
+	it.buf.seqReads = 0
+	it.buf.lastEnd = 0
 }
 
 func (it *tableIter) initIndex() bool {
@@ -63,11 +64,7 @@ func (it *tableIter) loadBlock() bool {
 		return true
 	}
 	it.loaded = false
-	var buf *readBuf
-	if it.useBuf {
-		buf = &it.buf
-	}
-	b, err := it.r.readBlock(h, buf, true)
+	b, err := it.r.readBlock(h, &it.buf, true)
 	if err != nil {
 		it.err = err
 		return false

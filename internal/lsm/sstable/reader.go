@@ -141,9 +141,57 @@ func (r *Reader) readAt(b []byte, off int64) error {
 }
 
 // readBuf holds an iterator's reusable buffers for blocks it reads when there
-// is no cache.
+// is no cache, and its readahead window.
 type readBuf struct {
+	// reuse lets blocks read without a cache live in raw and dec, valid
+	// until the next read; off for callers that keep what they read.
+	reuse    bool
 	raw, dec []byte
+
+	// After a few block reads that each start where the previous one
+	// ended, reads fetch a whole window of the file at once: a scan then
+	// costs one system call per readaheadSize bytes instead of one per
+	// block.
+	ra       []byte
+	raOff    uint64
+	lastEnd  uint64
+	seqReads int
+}
+
+const (
+	readaheadSize  = 256 << 10
+	readaheadAfter = 2 // sequential reads before readahead starts
+)
+
+// readRaw reads len(dst) bytes at off, through buf's readahead window when
+// the reads are sequential.
+func (r *Reader) readRaw(dst []byte, off uint64, buf *readBuf) error {
+	if buf == nil {
+		return r.readAt(dst, int64(off))
+	}
+	end := off + uint64(len(dst))
+	if off >= buf.raOff && end <= buf.raOff+uint64(len(buf.ra)) {
+		copy(dst, buf.ra[off-buf.raOff:])
+		buf.lastEnd = end
+		return nil
+	}
+	if buf.lastEnd == off {
+		buf.seqReads++
+	} else {
+		buf.seqReads = 0
+	}
+	buf.lastEnd = end
+	if window := min(uint64(readaheadSize), r.metaEnd-off); buf.seqReads >= readaheadAfter && window > uint64(len(dst)) {
+		buf.ra = grow(buf.ra, int(window))
+		if err := r.readAt(buf.ra, int64(off)); err != nil {
+			buf.ra = buf.ra[:0]
+			return err
+		}
+		buf.raOff = off
+		copy(dst, buf.ra)
+		return nil
+	}
+	return r.readAt(dst, int64(off))
 }
 
 func grow(b []byte, n int) []byte {
@@ -173,13 +221,13 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	}
 	n := int(h.length)
 	var raw []byte
-	if buf != nil && cache == nil {
+	if buf != nil && buf.reuse && cache == nil {
 		buf.raw = grow(buf.raw, n+blockTrailerLen)
 		raw = buf.raw
 	} else {
 		raw = make([]byte, n+blockTrailerLen)
 	}
-	if err := r.readAt(raw, int64(h.offset)); err != nil {
+	if err := r.readRaw(raw, h.offset, buf); err != nil {
 		return nil, err
 	}
 	if got, want := crc32.Checksum(raw[:n+1], crcTable), binary.LittleEndian.Uint32(raw[n+1:]); got != want {
@@ -196,7 +244,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 			return nil, corruptf(r.name, int64(h.offset), "bad snappy block header")
 		}
 		var dst []byte
-		if buf != nil && cache == nil {
+		if buf != nil && buf.reuse && cache == nil {
 			buf.dec = grow(buf.dec, dlen)
 			dst = buf.dec
 		} else {
@@ -224,7 +272,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 // start moves to the first entry, Prev after it ran off the end moves to the
 // last entry; on an iterator not yet positioned both return false.
 func (r *Reader) NewIter(lower, upper []byte) ikey.Iterator {
-	return &tableIter{r: r, lower: lower, upper: upper, useBuf: true}
+	return &tableIter{r: r, lower: lower, upper: upper, buf: readBuf{reuse: true}}
 }
 
 // MayContain reports whether the table may hold an entry for ukey, by its
@@ -302,6 +350,7 @@ func (r *Reader) Check() error {
 		minSeq, maxSeq   ikey.SeqNum
 		nextOff          uint64
 	)
+	buf.reuse = true // each block is checked, then dropped
 	for ok := idx.First(); ok; ok = idx.Next() {
 		sep := idx.Key()
 		if prevSep != nil && ikey.Compare(prevSep, sep) >= 0 {

@@ -1,0 +1,63 @@
+package sstable
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cairndb/cairn/internal/lsm/ikey"
+)
+
+// countingFile counts ReadAt calls.
+type countingFile struct {
+	*memFile
+	reads atomic.Int64
+}
+
+func (f *countingFile) ReadAt(p []byte, off int64) (int, error) {
+	f.reads.Add(1)
+	return f.memFile.ReadAt(p, off)
+}
+
+// TestScanReadsAhead: a full scan of a table of many blocks reads the
+// file in a few large reads, not one per block, and still sees every
+// entry; a point read does not read ahead.
+func TestScanReadsAhead(t *testing.T) {
+	var kvs []kv
+	for i := range 20000 {
+		kvs = append(kvs, kv{ikey.Make(nil, fmt.Appendf(nil, "key%08d", i), 1, ikey.KindSet), fmt.Appendf(nil, "value%08d", i)})
+	}
+	mf, _ := buildTable(t, kvs, nil, WriterOptions{BlockSize: 1024, Compression: NoCompression})
+	f := &countingFile{memFile: mf}
+	r, err := Open(f, "t.sst", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := r.Properties().NumDataBlocks
+	opened := f.reads.Load()
+	it := r.NewIter(nil, nil)
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		if string(it.Value()) != fmt.Sprintf("value%08d", n) {
+			t.Fatalf("entry %d: %s", n, it.Value())
+		}
+		n++
+	}
+	if err := it.Close(); err != nil {
+		t.Fatal(err)
+	}
+	reads := f.reads.Load() - opened
+	if n != len(kvs) || blocks < 100 {
+		t.Fatalf("scanned %d entries in %d blocks", n, blocks)
+	}
+	if reads > int64(blocks)/10 {
+		t.Fatalf("a scan of %d blocks took %d reads", blocks, reads)
+	}
+	before := f.reads.Load()
+	if _, ok, err := r.Get([]byte("key00012345"), 1); !ok || err != nil {
+		t.Fatalf("get: %v %v", ok, err)
+	}
+	if got := f.reads.Load() - before; got != 1 {
+		t.Fatalf("a point read took %d reads", got)
+	}
+}
