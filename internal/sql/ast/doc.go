@@ -19,6 +19,12 @@
 //     expressions through Format.
 //   - Operator precedence lives here (BinaryOp.Precedence and friends) and
 //     is shared by the parser and the formatter, so the two cannot disagree.
+//   - A few nodes appear only in one place: NamedArg among FuncCall.Args,
+//     GroupingSet among Select.GroupBy (and nested GroupingSets). Interval
+//     field qualifiers live in TypeName.IntervalFields; a typed literal
+//     prints its qualifier after the string (INTERVAL '1' DAY).
+//   - A subscripted expression other than a column, parameter, subquery
+//     or subscript prints parenthesised: (ARRAY[1, 2])[1].
 //   - The keyword table (keywords.go) is a sorted list, also shared: the
 //     lexer classifies words with it and the formatter quotes identifiers
 //     that would otherwise read as reserved words.

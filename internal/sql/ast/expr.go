@@ -127,14 +127,18 @@ const (
 	SimilarTo
 )
 
-// LikeExpr is x [NOT] LIKE|ILIKE|SIMILAR TO pattern [ESCAPE e].
+// LikeExpr is x [NOT] LIKE|ILIKE|SIMILAR TO pattern [ESCAPE e], or with
+// Quantified set x [NOT] LIKE|ILIKE ANY|ALL (patterns): Pattern is then a
+// *Subquery or an array-valued expression, and Escape is nil.
 type LikeExpr struct {
 	Pos
-	Op      LikeOp
-	Expr    Expr
-	Not     bool
-	Pattern Expr
-	Escape  Expr // nil when absent
+	Op         LikeOp
+	Expr       Expr
+	Not        bool
+	Pattern    Expr
+	Escape     Expr // nil when absent
+	Quantified bool
+	Quant      Quantifier
 }
 
 // Subquery is a parenthesised query used as a scalar value.
@@ -196,17 +200,49 @@ type AtTimeZone struct {
 
 // FuncCall is a function or aggregate call, perhaps a window function.
 // COALESCE, NULLIF, GREATEST, LEAST, EXTRACT(f FROM x) (as extract('f', x)),
-// SUBSTRING(x FROM a FOR b) and POSITION(a IN b) are FuncCalls too; the
-// binder recognises them by name.
+// SUBSTRING(x FROM a FOR b), POSITION(a IN b) and (a, b) OVERLAPS (c, d)
+// (as overlaps(a, b, c, d)) are FuncCalls too; the binder recognises them
+// by name.
 type FuncCall struct {
 	Pos
-	Name     TableName // function name, perhaps schema-qualified
-	Args     []Expr
-	Star     bool // count(*)
-	Distinct bool
-	OrderBy  []OrderItem // string_agg(x, ',' ORDER BY y)
-	Filter   Expr        // FILTER (WHERE ...)
-	Over     *WindowSpec
+	Name        TableName // function name, perhaps schema-qualified
+	Args        []Expr    // a *NamedArg for name => value
+	Star        bool      // count(*)
+	Distinct    bool
+	Variadic    bool        // the last argument is VARIADIC
+	OrderBy     []OrderItem // string_agg(x, ',' ORDER BY y), or the WITHIN GROUP keys
+	WithinGroup bool        // OrderBy came from WITHIN GROUP (ORDER BY ...)
+	Filter      Expr        // FILTER (WHERE ...)
+	Over        *WindowSpec
+}
+
+// NamedArg is a named function argument: name => value (or name := value).
+// It appears only among FuncCall.Args.
+type NamedArg struct {
+	Pos
+	Name  string
+	Value Expr
+}
+
+// GroupingKind is the kind of a GroupingSet.
+type GroupingKind uint8
+
+const (
+	GroupingEmpty  GroupingKind = iota // ()
+	GroupingRollup                     // ROLLUP (a, b)
+	GroupingCube                       // CUBE (a, b)
+	GroupingSets                       // GROUPING SETS (...)
+)
+
+// GroupingSet is a grouping element of GROUP BY other than a plain
+// expression: (), ROLLUP (...), CUBE (...) or GROUPING SETS (...). The
+// elements of ROLLUP and CUBE are expressions, a parenthesised list being
+// a *RowExpr; those of GROUPING SETS are grouping elements. It appears
+// only in Select.GroupBy and nested in other GroupingSets.
+type GroupingSet struct {
+	Pos
+	Kind  GroupingKind
+	Exprs []Expr
 }
 
 // SpecialFunc is one of the SQL value functions written without
@@ -245,10 +281,14 @@ type RowExpr struct {
 // ("double precision", "character varying", "timestamp with time zone").
 type TypeName struct {
 	Pos
-	Schema      string
-	Name        string
-	Args        []Expr // modifiers: VARCHAR(30), NUMERIC(10, 2)
-	ArrayBounds []int  // one entry per [] with -1 for no bound: INT[] is [-1]
+	Schema string
+	Name   string
+	Args   []Expr // modifiers: VARCHAR(30), NUMERIC(10, 2); INTERVAL(3) and the p of SECOND(p)
+	// IntervalFields is the field qualifier of an INTERVAL, lower case:
+	// "day", "year to month", "hour to second"...; "" when absent. A
+	// typed literal carries it after the string: INTERVAL '1' DAY.
+	IntervalFields string
+	ArrayBounds    []int // one entry per [] with -1 for no bound: INT[] is [-1]
 }
 
 // WindowSpec is the window of OVER (...) or of a WINDOW clause entry.
@@ -344,3 +384,5 @@ func (*SpecialFunc) exprNode()    {}
 func (*ArrayExpr) exprNode()      {}
 func (*Subscript) exprNode()      {}
 func (*RowExpr) exprNode()        {}
+func (*NamedArg) exprNode()       {}
+func (*GroupingSet) exprNode()    {}

@@ -356,6 +356,20 @@ func (n *LikeExpr) format(p *printer) {
 	case SimilarTo:
 		p.kw(" SIMILAR TO ")
 	}
+	if n.Quantified {
+		if n.Quant == QuantAll {
+			p.kw("ALL (")
+		} else {
+			p.kw("ANY (")
+		}
+		if sq, ok := n.Pattern.(*Subquery); ok {
+			sq.Query.format(p)
+		} else {
+			p.expr(n.Pattern, 0)
+		}
+		p.WriteByte(')')
+		return
+	}
 	p.expr(n.Pattern, PrecLike+1)
 	if n.Escape != nil {
 		p.kw(" ESCAPE ")
@@ -401,9 +415,18 @@ func (n *CastExpr) format(p *printer) {
 		p.WriteString("::")
 		n.Type.format(p)
 	case CastPrefix:
-		n.Type.format(p)
+		// INTERVAL '1' DAY: the field qualifier follows the literal.
+		t := *n.Type
+		t.IntervalFields = ""
+		if n.Type.IntervalFields != "" {
+			t.Args = nil
+		}
+		t.format(p)
 		p.WriteByte(' ')
 		p.expr(n.Expr, PrecAtom)
+		if n.Type.IntervalFields != "" {
+			p.intervalFields(n.Type)
+		}
 	default:
 		p.kw("CAST(")
 		p.expr(n.Expr, 0)
@@ -430,7 +453,9 @@ func (n *FuncCall) format(p *printer) {
 		p.ident(n.Name.Schema)
 		p.WriteByte('.')
 	}
-	if identNeedsQuotes(n.Name.Name, true) {
+	// rollup(...) and cube(...) would read as grouping elements at the
+	// start of a GROUP BY item.
+	if identNeedsQuotes(n.Name.Name, true) || n.Name.Schema == "" && (n.Name.Name == "rollup" || n.Name.Name == "cube") {
 		p.quoted(n.Name.Name)
 	} else {
 		p.WriteString(n.Name.Name)
@@ -442,13 +467,26 @@ func (n *FuncCall) format(p *printer) {
 	if n.Star {
 		p.WriteByte('*')
 	} else {
-		p.exprs(n.Args)
+		for i, a := range n.Args {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			if n.Variadic && i == len(n.Args)-1 {
+				p.kw("VARIADIC ")
+			}
+			p.expr(a, 0)
+		}
 	}
-	if len(n.OrderBy) > 0 {
+	if len(n.OrderBy) > 0 && !n.WithinGroup {
 		p.kw(" ORDER BY ")
 		p.orderBy(n.OrderBy)
 	}
 	p.WriteByte(')')
+	if n.WithinGroup {
+		p.kw(" WITHIN GROUP (ORDER BY ")
+		p.orderBy(n.OrderBy)
+		p.WriteByte(')')
+	}
 	if n.Filter != nil {
 		p.kw(" FILTER (WHERE ")
 		p.expr(n.Filter, 0)
@@ -458,6 +496,28 @@ func (n *FuncCall) format(p *printer) {
 		p.kw(" OVER ")
 		n.Over.format(p)
 	}
+}
+
+func (n *NamedArg) format(p *printer) {
+	p.ident(n.Name)
+	p.WriteString(" => ")
+	p.expr(n.Value, 0)
+}
+
+func (n *GroupingSet) format(p *printer) {
+	switch n.Kind {
+	case GroupingEmpty:
+		p.WriteString("()")
+		return
+	case GroupingRollup:
+		p.kw("ROLLUP (")
+	case GroupingCube:
+		p.kw("CUBE (")
+	default:
+		p.kw("GROUPING SETS (")
+	}
+	p.exprs(n.Exprs)
+	p.WriteByte(')')
 }
 
 func (n *SpecialFunc) format(p *printer) {
@@ -482,7 +542,17 @@ func (n *ArrayExpr) format(p *printer) {
 }
 
 func (n *Subscript) format(p *printer) {
-	p.expr(n.Expr, PrecPostfix)
+	// PostgreSQL subscripts only column references, parameters,
+	// parenthesised subqueries and other subscripts directly: anything
+	// else (ARRAY[1, 2], f(x), 'a'::t) needs parentheses.
+	switch n.Expr.(type) {
+	case *ColumnRef, *Placeholder, *Subquery, *Subscript:
+		n.Expr.format(p)
+	default:
+		p.WriteByte('(')
+		n.Expr.format(p)
+		p.WriteByte(')')
+	}
 	p.WriteByte('[')
 	if n.Index != nil {
 		p.expr(n.Index, 0)
@@ -540,7 +610,9 @@ func (n *TypeName) format(p *printer) {
 			p.WriteString(name)
 		}
 	}
-	if len(n.Args) > 0 {
+	if n.IntervalFields != "" {
+		p.intervalFields(n)
+	} else if len(n.Args) > 0 {
 		p.WriteByte('(')
 		p.exprs(n.Args)
 		p.WriteByte(')')
@@ -552,6 +624,18 @@ func (n *TypeName) format(p *printer) {
 			p.WriteString(strconv.Itoa(b))
 		}
 		p.WriteByte(']')
+	}
+}
+
+// intervalFields prints " DAY TO SECOND(3)": the qualifier of an
+// INTERVAL, with the seconds precision (if any) after its last field.
+func (p *printer) intervalFields(n *TypeName) {
+	p.WriteByte(' ')
+	p.kw(upperASCII(n.IntervalFields))
+	if len(n.Args) > 0 {
+		p.WriteByte('(')
+		p.exprs(n.Args)
+		p.WriteByte(')')
 	}
 }
 

@@ -63,9 +63,11 @@ type Select struct {
 	Targets    []Target
 	From       []TableExpr // comma-separated items
 	Where      Expr
-	GroupBy    []Expr
-	Having     Expr
-	Windows    []WindowDef
+	GroupBy    []Expr // expressions and *GroupingSet elements
+	// GroupByDistinct is GROUP BY DISTINCT: drop duplicate grouping sets.
+	GroupByDistinct bool
+	Having          Expr
+	Windows         []WindowDef
 }
 
 // Target is one item of a select list or RETURNING clause.
@@ -247,6 +249,8 @@ const (
 	ConstrUnique
 	ConstrCheck
 	ConstrReferences // a foreign key
+	ConstrIdentity   // GENERATED ALWAYS|BY DEFAULT AS IDENTITY [(seq options)]
+	ConstrGenerated  // GENERATED ALWAYS AS (Expr) STORED
 )
 
 // RefAction is an ON DELETE / ON UPDATE action of a foreign key.
@@ -266,11 +270,44 @@ type Constraint struct {
 	Name       string // CONSTRAINT name; "" when unnamed
 	Kind       ConstraintKind
 	Columns    []string // table constraint key columns
-	Expr       Expr     // DEFAULT value or CHECK predicate
+	Expr       Expr     // DEFAULT value, CHECK predicate, generation expression
 	RefTable   TableName
 	RefColumns []string
 	OnDelete   RefAction
 	OnUpdate   RefAction
+	Always     bool        // identity: GENERATED ALWAYS rather than BY DEFAULT
+	SeqOptions []SeqOption // identity: the options of its sequence
+}
+
+// SeqOptionKind is the kind of an option of CREATE SEQUENCE or of an
+// identity column's sequence.
+type SeqOptionKind uint8
+
+const (
+	SeqStart     SeqOptionKind = iota // START [WITH] n
+	SeqIncrement                      // INCREMENT [BY] n
+	SeqMinValue                       // MINVALUE n | NO MINVALUE
+	SeqMaxValue                       // MAXVALUE n | NO MAXVALUE
+	SeqCache                          // CACHE n
+	SeqCycle                          // [NO] CYCLE
+)
+
+// SeqOption is one sequence option. Value is the number (a *Literal,
+// perhaps negative); it is nil for NO MINVALUE, NO MAXVALUE and [NO]
+// CYCLE. No marks the NO forms.
+type SeqOption struct {
+	Kind  SeqOptionKind
+	Value Expr
+	No    bool
+}
+
+// CreateSequence is CREATE [TEMP] SEQUENCE [IF NOT EXISTS] name [options].
+type CreateSequence struct {
+	Pos
+	Temp        bool
+	IfNotExists bool
+	Name        TableName
+	Options     []SeqOption // in the order written; each kind at most once
 }
 
 // ColumnDef is a column of CREATE TABLE or ALTER TABLE ADD COLUMN.
@@ -278,6 +315,7 @@ type ColumnDef struct {
 	Pos
 	Name        string
 	Type        *TypeName
+	Collation   string // COLLATE name; "" when absent
 	Constraints []*Constraint
 }
 
@@ -302,6 +340,7 @@ const (
 	ObjView
 	ObjRole
 	ObjUser
+	ObjSequence
 )
 
 func (k ObjectKind) String() string {
@@ -314,11 +353,13 @@ func (k ObjectKind) String() string {
 		return "VIEW"
 	case ObjRole:
 		return "ROLE"
+	case ObjSequence:
+		return "SEQUENCE"
 	}
 	return "USER"
 }
 
-// Drop is DROP TABLE|INDEX|VIEW|ROLE|USER [IF EXISTS] names [CASCADE|RESTRICT].
+// Drop is DROP TABLE|INDEX|VIEW|ROLE|USER|SEQUENCE [IF EXISTS] names [CASCADE|RESTRICT].
 type Drop struct {
 	Pos
 	Kind     ObjectKind
@@ -466,10 +507,12 @@ type SetVar struct {
 	Default bool
 }
 
-// SetTransaction is SET TRANSACTION modes.
+// SetTransaction is SET TRANSACTION modes, or with Session set, SET
+// SESSION CHARACTERISTICS AS TRANSACTION modes (the session's defaults).
 type SetTransaction struct {
 	Pos
-	Modes TxModes
+	Session bool
+	Modes   TxModes
 }
 
 // Show is SHOW name | SHOW ALL.
@@ -562,16 +605,38 @@ type AlterRole struct {
 	Options []RoleOption
 }
 
-// Grant is GRANT privileges ON [TABLE] names TO roles [WITH GRANT OPTION],
-// or with Revoke set, REVOKE privileges ON [TABLE] names FROM roles.
+// Privilege is one privilege of GRANT or REVOKE, perhaps limited to
+// some columns: SELECT (a, b).
+type Privilege struct {
+	Name    string   // lower case: "select", "insert"...
+	Columns []string // nil for the whole table
+}
+
+// Grant is GRANT privileges ON [TABLE] names | ON ALL TABLES IN SCHEMA
+// schemas TO roles [WITH GRANT OPTION], or with Revoke set, REVOKE [GRANT
+// OPTION FOR] privileges ON ... FROM roles [CASCADE|RESTRICT]. Exactly
+// one of Tables and Schemas is set.
 type Grant struct {
 	Pos
 	Revoke      bool
-	Privileges  []string // lower case: "select", "insert"...; nil for ALL
+	Privileges  []Privilege // nil for ALL [PRIVILEGES]
 	Tables      []TableName
-	Roles       []string
-	GrantOption bool
-	Cascade     bool // REVOKE ... CASCADE
+	Schemas     []string // ON ALL TABLES IN SCHEMA s, ...
+	Roles       []string // the grantees (PUBLIC is "public")
+	GrantOption bool     // WITH GRANT OPTION; for REVOKE, GRANT OPTION FOR
+	Cascade     bool     // REVOKE ... CASCADE
+}
+
+// GrantRole is GRANT roles TO members [WITH ADMIN OPTION], or with Revoke
+// set, REVOKE [ADMIN OPTION FOR] roles FROM members [CASCADE|RESTRICT]:
+// role membership.
+type GrantRole struct {
+	Pos
+	Revoke      bool
+	Roles       []string // the roles granted
+	Members     []string // the roles receiving them
+	AdminOption bool     // WITH ADMIN OPTION; for REVOKE, ADMIN OPTION FOR
+	Cascade     bool
 }
 
 func (*Query) stmtNode()          {}
@@ -581,6 +646,7 @@ func (*Delete) stmtNode()         {}
 func (*CreateTable) stmtNode()    {}
 func (*Drop) stmtNode()           {}
 func (*CreateIndex) stmtNode()    {}
+func (*CreateSequence) stmtNode() {}
 func (*CreateView) stmtNode()     {}
 func (*AlterTable) stmtNode()     {}
 func (*Truncate) stmtNode()       {}
@@ -602,3 +668,4 @@ func (*Deallocate) stmtNode()     {}
 func (*CreateRole) stmtNode()     {}
 func (*AlterRole) stmtNode()      {}
 func (*Grant) stmtNode()          {}
+func (*GrantRole) stmtNode()      {}

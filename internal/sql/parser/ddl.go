@@ -49,6 +49,13 @@ func (p *parser) create() ast.Statement {
 		return v
 	case (p.isKw(ast.KwUnique) || p.isKw(ast.KwIndex)) && !orReplace && !temp:
 		return p.createIndex(pos)
+	case p.isWord("sequence") && !orReplace:
+		p.next()
+		sq := &ast.CreateSequence{Pos: pos, Temp: temp}
+		sq.IfNotExists = p.ifNotExists()
+		sq.Name = p.tableName()
+		sq.Options = p.seqOptions()
+		return sq
 	case (p.isKw(ast.KwUser) || p.isKw(ast.KwRole)) && !orReplace && !temp:
 		r := &ast.CreateRole{Pos: pos, User: p.isKw(ast.KwUser)}
 		p.next()
@@ -104,12 +111,22 @@ func (p *parser) columnDef() *ast.ColumnDef {
 	}
 	for {
 		pos := p.pos()
+		if p.isKw(ast.KwCollate) {
+			if c.Collation != "" {
+				p.fail(int32(pos), CodeSyntaxError, "multiple COLLATE clauses not allowed")
+			}
+			p.next()
+			c.Collation = p.ident()
+			continue
+		}
 		name := ""
 		if p.acceptKw(ast.KwConstraint) {
 			name = p.ident()
 		}
 		k := &ast.Constraint{Pos: pos, Name: name}
 		switch {
+		case p.isWord("generated"):
+			p.generated(k)
 		case p.acceptKw(ast.KwNot):
 			p.expectKw(ast.KwNull)
 			k.Kind = ast.ConstrNotNull
@@ -138,6 +155,120 @@ func (p *parser) columnDef() *ast.ColumnDef {
 		}
 		c.Constraints = append(c.Constraints, k)
 	}
+}
+
+// generated parses GENERATED ALWAYS|BY DEFAULT AS IDENTITY [(options)]
+// and GENERATED ALWAYS AS (expr) STORED.
+func (p *parser) generated(k *ast.Constraint) {
+	p.expectWord("generated")
+	whenPos := p.tok.pos
+	if p.acceptWord("always") {
+		k.Always = true
+	} else {
+		p.expectKw(ast.KwBy)
+		p.expectKw(ast.KwDefault)
+	}
+	p.expectKw(ast.KwAs)
+	if p.acceptKw(ast.KwIdentity) {
+		k.Kind = ast.ConstrIdentity
+		if p.acceptOp("(") {
+			k.SeqOptions = p.seqOptions()
+			if k.SeqOptions == nil {
+				p.syntaxError()
+			}
+			p.expectOp(")")
+		}
+		return
+	}
+	if !p.isOp("(") {
+		p.syntaxError()
+	}
+	if !k.Always {
+		p.fail(whenPos, CodeSyntaxError, "for a generated column, GENERATED ALWAYS must be specified")
+	}
+	p.next()
+	k.Kind = ast.ConstrGenerated
+	k.Expr = p.expr()
+	p.expectOp(")")
+	p.expectWord("stored")
+}
+
+// seqOptions parses the options of CREATE SEQUENCE or of an identity
+// column, in any order, each at most once.
+func (p *parser) seqOptions() []ast.SeqOption {
+	var opts []ast.SeqOption
+	for {
+		pos := p.tok.pos
+		var o ast.SeqOption
+		switch {
+		case p.acceptKw(ast.KwStart):
+			o.Kind = ast.SeqStart
+			p.acceptKw(ast.KwWith)
+			o.Value = p.seqNumber()
+		case p.acceptWord("increment"):
+			o.Kind = ast.SeqIncrement
+			p.acceptKw(ast.KwBy)
+			o.Value = p.seqNumber()
+		case p.acceptWord("minvalue"):
+			o.Kind = ast.SeqMinValue
+			o.Value = p.seqNumber()
+		case p.acceptWord("maxvalue"):
+			o.Kind = ast.SeqMaxValue
+			o.Value = p.seqNumber()
+		case p.acceptWord("cache"):
+			o.Kind = ast.SeqCache
+			o.Value = p.seqNumber()
+		case p.acceptWord("cycle"):
+			o.Kind = ast.SeqCycle
+		case p.isKw(ast.KwNo):
+			p.next()
+			o.No = true
+			switch {
+			case p.acceptWord("minvalue"):
+				o.Kind = ast.SeqMinValue
+			case p.acceptWord("maxvalue"):
+				o.Kind = ast.SeqMaxValue
+			case p.acceptWord("cycle"):
+				o.Kind = ast.SeqCycle
+			default:
+				p.syntaxError()
+			}
+		default:
+			return opts
+		}
+		for _, prev := range opts {
+			if prev.Kind == o.Kind {
+				p.fail(pos, CodeSyntaxError, "conflicting or redundant options")
+			}
+		}
+		opts = append(opts, o)
+	}
+}
+
+// seqNumber parses a possibly signed numeric constant.
+func (p *parser) seqNumber() ast.Expr {
+	pos := p.pos()
+	neg := false
+	if p.acceptOp("-") {
+		neg = true
+	} else {
+		p.acceptOp("+")
+	}
+	var kind ast.LitKind
+	switch p.tok.kind {
+	case tInt:
+		kind = ast.LitInt
+	case tNumeric:
+		kind = ast.LitNumeric
+	default:
+		p.syntaxError()
+	}
+	v := p.tok.str
+	if neg {
+		v = "-" + v
+	}
+	p.next()
+	return &ast.Literal{Pos: pos, Kind: kind, Val: v}
 }
 
 // tableConstraint parses a table constraint, or returns nil (consuming
@@ -289,6 +420,8 @@ func (p *parser) drop() ast.Statement {
 		d.Kind = ast.ObjRole
 	case p.acceptKw(ast.KwUser):
 		d.Kind = ast.ObjUser
+	case p.acceptWord("sequence"):
+		d.Kind = ast.ObjSequence
 	default:
 		p.syntaxError()
 	}

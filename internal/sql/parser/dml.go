@@ -52,6 +52,7 @@ func (p *parser) insert(w *ast.With) *ast.Insert {
 }
 
 func (p *parser) onConflict() *ast.OnConflict {
+	onPos := p.tok.pos
 	c := &ast.OnConflict{Pos: p.pos()}
 	p.expectKw(ast.KwOn)
 	p.expectKw(ast.KwConflict)
@@ -71,11 +72,12 @@ func (p *parser) onConflict() *ast.OnConflict {
 		c.DoNothing = true
 		return c
 	}
-	if c.Columns == nil && c.Constraint == "" {
-		// DO UPDATE needs a conflict target, as in PostgreSQL.
-		p.syntaxError()
-	}
 	p.expectKw(ast.KwUpdate)
+	if c.Columns == nil && c.Constraint == "" {
+		// DO UPDATE needs a conflict target; PostgreSQL reports it at the
+		// ON of ON CONFLICT.
+		p.fail(onPos, CodeSyntaxError, "ON CONFLICT DO UPDATE requires inference specification or constraint name")
+	}
 	p.expectKw(ast.KwSet)
 	c.Set = p.setClauses()
 	if p.acceptKw(ast.KwWhere) {

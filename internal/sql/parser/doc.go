@@ -12,10 +12,24 @@
 // binary search over a sorted table, without allocating. Unquoted
 // identifiers are folded to lower case (allocating only when the source
 // has upper-case letters); quoted identifiers are kept as written. String
-// literals are decoded (doubled quotes, E'...' escapes, $tag$...$tag$
-// quoting), and tokens refer to the input wherever possible. `?` is a positional
-// placeholder in expression position (SQLite-style tests) and the JSONB
-// key-exists operator in operator position.
+// literals are decoded (doubled quotes, E'...' escapes, U&'...' Unicode
+// escapes with an optional UESCAPE 'c', $tag$...$tag$ quoting), and tokens
+// refer to the input wherever possible. `?` is a positional placeholder in
+// expression position (SQLite-style tests) and the JSONB key-exists
+// operator in operator position. `=>` and `:=` are tokens of their own,
+// for named function arguments.
+//
+// # Grammar notes
+//
+// Where PostgreSQL's grammar is ambiguous the parser resolves it the same
+// way: joins associate to the left, but the right operand of a join still
+// waiting for its ON or USING extends over further joins (a JOIN b JOIN c
+// ON p1 ON p2 is a JOIN (b JOIN c ON p1) ON p2); INTERVAL '1' DAY takes
+// DAY as the field qualifier, not an alias; ROLLUP(, CUBE( and GROUPING
+// SETS ( at the start of a GROUP BY item are grouping constructs, not
+// calls; a call followed by a string (NUMERIC(10, 2) '1.5') is a typed
+// literal. Some rewrites happen here, as in PostgreSQL: (a, b) OVERLAPS
+// (c, d) becomes overlaps(a, b, c, d).
 //
 // # Errors
 //

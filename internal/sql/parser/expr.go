@@ -179,8 +179,34 @@ func (p *parser) keywordInfix(left ast.Expr, min int) (ast.Expr, bool) {
 		}
 		p.next()
 		return &ast.CollateExpr{Pos: pos, Expr: left, Collation: p.ident()}, true
+	case ast.KwOverlaps:
+		if l, ok := left.(*ast.RowExpr); ok {
+			return p.overlaps(l), true
+		}
 	}
 	return left, false
+}
+
+// overlaps parses row OVERLAPS row after the left row, rewriting it to
+// overlaps(a, b, c, d) as PostgreSQL does.
+func (p *parser) overlaps(left *ast.RowExpr) ast.Expr {
+	p.expectKw(ast.KwOverlaps)
+	rt := p.tok
+	if !p.isOp("(") && !(p.isKw(ast.KwRow) && tokIsOp(p.peek(1), "(")) {
+		p.syntaxError()
+	}
+	right, ok := p.primary().(*ast.RowExpr)
+	if !ok {
+		p.fail(rt.pos, CodeSyntaxError, "syntax error at or near \""+p.src[rt.pos:rt.end]+"\"")
+	}
+	if len(left.Exprs) != 2 {
+		p.fail(int32(left.Pos), CodeSyntaxError, "wrong number of parameters on left side of OVERLAPS expression")
+	}
+	if len(right.Exprs) != 2 {
+		p.fail(rt.pos, CodeSyntaxError, "wrong number of parameters on right side of OVERLAPS expression")
+	}
+	return &ast.FuncCall{Pos: left.Pos, Name: ast.TableName{Name: "overlaps"},
+		Args: []ast.Expr{left.Exprs[0], left.Exprs[1], right.Exprs[0], right.Exprs[1]}}
 }
 
 // likeFamily parses BETWEEN, IN, LIKE, ILIKE, SIMILAR TO after the
@@ -233,6 +259,12 @@ func (p *parser) likeFamily(left ast.Expr, not bool) ast.Expr {
 			}
 		}
 		p.next()
+		if e.Op != ast.SimilarTo && p.tok.kind == tIdent && (p.tok.kw == ast.KwAny || p.tok.kw == ast.KwAll || p.tok.kw == ast.KwSome) && tokIsOp(p.peek(1), "(") {
+			// x LIKE ANY (patterns), as PostgreSQL's subquery_Op.
+			q := p.quantified(e.Expr, ast.OpEq).(*ast.QuantifiedExpr)
+			e.Quantified, e.Quant, e.Pattern = true, q.Quant, q.Right
+			return e
+		}
 		e.Pattern = operand()
 		if p.acceptKw(ast.KwEscape) {
 			e.Escape = operand()
@@ -500,14 +532,37 @@ func (p *parser) parenExprList(pos ast.Pos) ast.Expr {
 func (p *parser) nameExpr() ast.Expr {
 	pos := p.pos()
 	first := p.tok
+	if first.kind == tIdent && p.multiWordTypeAhead() {
+		t := p.typeName()
+		if len(t.ArrayBounds) > 0 || p.tok.kind != tString {
+			p.syntaxError()
+		}
+		return p.typedLiteral(t)
+	}
 	p.next()
 	if p.tok.kind == tString {
-		lit := &ast.Literal{Pos: ast.Pos(p.tok.pos), Kind: ast.LitString, Val: p.tok.str}
-		p.next()
-		return &ast.CastExpr{Pos: pos, Expr: lit, Type: &ast.TypeName{Pos: pos, Name: first.str}, Style: ast.CastPrefix}
+		t := &ast.TypeName{Pos: pos, Name: first.str}
+		return p.typedLiteral(t)
 	}
 	if p.isOp("(") {
-		return p.funcCall(pos, ast.TableName{Name: first.str})
+		e := p.funcCall(pos, ast.TableName{Name: first.str})
+		if f, ok := e.(*ast.FuncCall); ok && p.typeModsAhead(first, f) {
+			// NUMERIC(10, 2) '1.5', TIMESTAMP(3) WITH TIME ZONE '...':
+			// what read as a call was a type with modifiers.
+			t := &ast.TypeName{Pos: pos, Name: first.str, Args: f.Args}
+			if p.tok.kind != tString {
+				if p.isKw(ast.KwWith) {
+					t.Name += " with time zone"
+				} else {
+					t.Name += " without time zone"
+				}
+				p.next()
+				p.next()
+				p.next()
+			}
+			return p.typedLiteral(t)
+		}
+		return e
 	}
 	if !p.isOp(".") {
 		return &ast.ColumnRef{Pos: pos, Name: first.str}
@@ -529,6 +584,116 @@ func (p *parser) nameExpr() ast.Expr {
 		return &ast.Star{Pos: pos, Table: tbl}
 	}
 	return &ast.ColumnRef{Pos: pos, Table: tbl, Name: p.colLabel()}
+}
+
+// typedLiteral finishes a typed literal (DATE '2024-01-01') whose type
+// has been read; the current token is the string. An INTERVAL literal
+// may carry its field qualifier after the string: INTERVAL '1' DAY.
+func (p *parser) typedLiteral(t *ast.TypeName) ast.Expr {
+	lit := &ast.Literal{Pos: p.pos(), Kind: ast.LitString, Val: p.tok.str}
+	p.next()
+	if t.Name == "interval" && t.Schema == "" && len(t.Args) == 0 {
+		p.intervalQualifier(t)
+	}
+	return &ast.CastExpr{Pos: t.Pos, Expr: lit, Type: t, Style: ast.CastPrefix}
+}
+
+// multiWordTypeAhead reports whether the current (unquoted) word starts a
+// multi-word type name used as a typed literal: DOUBLE PRECISION '1.5',
+// CHARACTER VARYING 'x', TIMESTAMP WITH TIME ZONE '...'.
+func (p *parser) multiWordTypeAhead() bool {
+	switch p.tok.str {
+	case "double":
+		n := p.peek(1)
+		return n.kind == tIdent && n.str == "precision" && p.peek(2).kind == tString
+	case "character", "char", "bit":
+		n := p.peek(1)
+		if n.kind != tIdent || n.str != "varying" {
+			return false
+		}
+		n = p.peek(2)
+		return n.kind == tString || tokIsOp(n, "(")
+	case "time", "timestamp":
+		n := p.peek(1)
+		return (tokIsKw(n, ast.KwWith) || tokIsKw(n, ast.KwWithout)) && p.peek(2).kind == tIdent && p.peek(2).str == "time"
+	}
+	return false
+}
+
+// typeModsAhead reports whether the call f just read is in fact a type
+// with modifiers starting a typed literal: a plain call followed by a
+// string, or (for TIME and TIMESTAMP) by WITH[OUT] TIME ZONE and a string.
+func (p *parser) typeModsAhead(first token, f *ast.FuncCall) bool {
+	if f.Star || f.Distinct || f.Variadic || f.OrderBy != nil || f.Filter != nil || f.Over != nil || len(f.Args) == 0 {
+		return false
+	}
+	if p.tok.kind == tString {
+		return true
+	}
+	if first.kind != tIdent || first.str != "time" && first.str != "timestamp" {
+		return false
+	}
+	return (p.isKw(ast.KwWith) || p.isKw(ast.KwWithout)) && p.peek(1).kind == tIdent && p.peek(1).str == "time" &&
+		tokIsKw(p.peek(2), ast.KwZone) && p.peek(3).kind == tString
+}
+
+// intervalField ranks the fields of an interval qualifier; 0 for a word
+// that is not one.
+func intervalField(t token) int {
+	if t.kind != tIdent {
+		return 0
+	}
+	switch t.str {
+	case "year":
+		return 1
+	case "month":
+		return 2
+	case "day":
+		return 3
+	case "hour":
+		return 4
+	case "minute":
+		return 5
+	case "second":
+		return 6
+	}
+	return 0
+}
+
+// intervalQualifier parses the optional field qualifier of an INTERVAL:
+// YEAR | MONTH | DAY | HOUR | MINUTE | SECOND [(p)] | YEAR TO MONTH |
+// DAY TO HOUR|MINUTE|SECOND [(p)] | HOUR TO MINUTE|SECOND [(p)] |
+// MINUTE TO SECOND [(p)], as in PostgreSQL's opt_interval.
+func (p *parser) intervalQualifier(t *ast.TypeName) {
+	from := intervalField(p.tok)
+	if from == 0 {
+		return
+	}
+	if len(t.Args) > 0 {
+		p.syntaxError() // INTERVAL(3) DAY: the precision goes after SECOND
+	}
+	fields := p.tok.str
+	p.next()
+	last := from
+	if p.isKw(ast.KwTo) && from != 2 && from != 6 {
+		p.next()
+		to := intervalField(p.tok)
+		if from == 1 && to != 2 || from > 1 && (to <= from || from < 3) {
+			p.syntaxError()
+		}
+		fields += " to " + p.tok.str
+		last = to
+		p.next()
+	}
+	if last == 6 && p.acceptOp("(") {
+		if p.tok.kind != tInt {
+			p.syntaxError()
+		}
+		t.Args = []ast.Expr{&ast.Literal{Pos: p.pos(), Kind: ast.LitInt, Val: p.tok.str}}
+		p.next()
+		p.expectOp(")")
+	}
+	t.IntervalFields = fields
 }
 
 func (p *parser) caseExpr() ast.Expr {
@@ -609,7 +774,7 @@ func (p *parser) funcCall(pos ast.Pos, name ast.TableName) ast.Expr {
 		} else {
 			p.acceptKw(ast.KwAll)
 		}
-		f.Args = p.exprList()
+		p.funcArgs(f)
 		if p.isKw(ast.KwOrder) {
 			p.next()
 			p.expectKw(ast.KwBy)
@@ -620,8 +785,60 @@ func (p *parser) funcCall(pos ast.Pos, name ast.TableName) ast.Expr {
 	return p.funcTail(f)
 }
 
-// funcTail parses FILTER (WHERE ...) and OVER ... after a call.
+// funcArgs parses the arguments of a call: expressions, perhaps named
+// (name => value, name := value), the last perhaps VARIADIC.
+func (p *parser) funcArgs(f *ast.FuncCall) {
+	named := false
+	for {
+		if p.isKw(ast.KwVariadic) && !f.Distinct {
+			p.next()
+			f.Variadic = true
+		}
+		pos := p.tok.pos
+		var a ast.Expr
+		if (p.isIdent() || p.tok.kind == tIdent && p.tok.kw.Category() == ast.TypeFuncName) &&
+			(tokIsOp(p.peek(1), "=>") || tokIsOp(p.peek(1), ":=")) {
+			n := &ast.NamedArg{Pos: p.pos(), Name: p.tok.str}
+			p.next()
+			p.next()
+			n.Value = p.expr()
+			a = n
+			named = true
+		} else {
+			a = p.expr()
+			if named {
+				p.fail(pos, CodeSyntaxError, "positional argument cannot follow named argument")
+			}
+		}
+		f.Args = append(f.Args, a)
+		if f.Variadic || !p.acceptOp(",") {
+			return
+		}
+	}
+}
+
+// funcTail parses WITHIN GROUP (ORDER BY ...), FILTER (WHERE ...) and
+// OVER ... after a call.
 func (p *parser) funcTail(f *ast.FuncCall) ast.Expr {
+	if p.isWord("within") && tokIsKw(p.peek(1), ast.KwGroup) {
+		pos := p.tok.pos
+		p.next()
+		p.next()
+		p.expectOp("(")
+		p.expectKw(ast.KwOrder)
+		p.expectKw(ast.KwBy)
+		keys := p.orderItems()
+		p.expectOp(")")
+		switch {
+		case f.OrderBy != nil:
+			p.fail(pos, CodeSyntaxError, "cannot use multiple ORDER BY clauses with WITHIN GROUP")
+		case f.Distinct:
+			p.fail(pos, CodeSyntaxError, "cannot use DISTINCT with WITHIN GROUP")
+		case f.Variadic:
+			p.fail(pos, CodeSyntaxError, "cannot use VARIADIC with WITHIN GROUP")
+		}
+		f.OrderBy, f.WithinGroup = keys, true
+	}
 	if p.isKw(ast.KwFilter) && tokIsOp(p.peek(1), "(") {
 		p.next()
 		p.next()
@@ -857,6 +1074,9 @@ func (p *parser) typeName() *ast.TypeName {
 	if p.acceptOp("(") {
 		t.Args = p.exprList()
 		p.expectOp(")")
+	}
+	if !quoted && t.Name == "interval" {
+		p.intervalQualifier(t)
 	}
 	if !quoted && (t.Name == "time" || t.Name == "timestamp") {
 		if (p.isKw(ast.KwWith) || p.isKw(ast.KwWithout)) && p.peek(1).kind == tIdent && p.peek(1).str == "time" && tokIsKw(p.peek(2), ast.KwZone) {

@@ -20,7 +20,7 @@ const (
 	tHex             // X'1F'
 	tParam           // $1
 	tOp              // operators and punctuation; str holds the text
-	tError           // a lexical error; str holds the message
+	tError           // a lexical error; str holds the message, kw != 0 if it is complete
 )
 
 // token is one lexical token. str is a substring of the input whenever
@@ -44,7 +44,7 @@ type lexer struct {
 // a=-1 reads as a = -1.
 var multiOps = [...]string{
 	"->>", "#>>", "!~*",
-	"->", "#>", "@>", "<@", "?|", "?&", "@@", "<=", ">=", "<>", "!=", "||", "::", "~*", "!~", "<<", ">>", "&&",
+	"->", "#>", "@>", "=>", ":=", "<@", "?|", "?&", "@@", "<=", ">=", "<>", "!=", "||", "::", "~*", "!~", "<<", ">>", "&&",
 }
 
 func isIdentStart(c byte) bool {
@@ -59,6 +59,12 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (l *lexer) errTok(start int, msg string) token {
 	return token{kind: tError, str: msg, pos: int32(start), end: int32(start)}
+}
+
+// fullErrTok is an error token whose message is complete: the parser adds
+// no "at or near".
+func fullErrTok(pos int, msg string) token {
+	return token{kind: tError, kw: 1, str: msg, pos: int32(pos), end: int32(pos)}
 }
 
 // skipSpace skips white space and comments; it returns an error token for
@@ -124,6 +130,8 @@ func (l *lexer) next() token {
 	case (c == 'x' || c == 'X') && l.peekByte(1) == '\'':
 		l.pos++
 		return l.bitString(start, tHex)
+	case (c == 'u' || c == 'U') && l.peekByte(1) == '&' && l.peekByte(2) == '\'':
+		return l.unicodeString(start)
 	case (c == 'n' || c == 'N') && l.peekByte(1) == '\'':
 		l.pos++
 		t := l.quotedString(start)
@@ -260,6 +268,121 @@ func (l *lexer) quotedString(start int) token {
 		l.pos++
 		return token{kind: tString, str: s, pos: int32(start), end: int32(l.pos)}
 	}
+}
+
+// unicodeString lexes U&'...' [UESCAPE 'c']: a standard string in which
+// escape-char XXXX and escape-char +XXXXXX are Unicode code points (UTF-16
+// surrogate pairs combine) and a doubled escape char stands for itself.
+// The escape char is a backslash unless UESCAPE names another.
+func (l *lexer) unicodeString(start int) token {
+	l.pos += 2 // U&
+	body := l.pos + 1
+	t := l.quotedString(start)
+	if t.kind == tError {
+		return t
+	}
+	bodyEnd := l.pos - 1
+	esc := byte('\\')
+	after := l.pos
+	if _, ok := l.skipSpace(); ok && l.atWord("uescape") {
+		l.pos += len("uescape")
+		if _, ok := l.skipSpace(); !ok || l.pos >= len(l.src) || l.src[l.pos] != '\'' {
+			if l.pos >= len(l.src) {
+				return fullErrTok(l.pos, "UESCAPE must be followed by a simple string literal at end of input")
+			}
+			cp := *l
+			nt := cp.next()
+			return fullErrTok(l.pos, "UESCAPE must be followed by a simple string literal at or near \""+l.src[nt.pos:max(nt.end, nt.pos)]+"\"")
+		}
+		spos := l.pos
+		e := l.quotedString(spos)
+		if e.kind == tError {
+			return e
+		}
+		if len(e.str) != 1 || hexVal(e.str[0]) >= 0 || strings.IndexByte("+'\" \t\n\r\f\v", e.str[0]) >= 0 {
+			return fullErrTok(spos, "invalid Unicode escape character at or near \""+l.src[spos:l.pos]+"\"")
+		}
+		esc = e.str[0]
+	} else {
+		l.pos = after
+	}
+	src := l.src[body:bodyEnd]
+	var b []byte
+	hexAt := func(i, n int) (int, bool) {
+		if i+n > len(src) {
+			return 0, false
+		}
+		v := 0
+		for _, c := range []byte(src[i : i+n]) {
+			if hexVal(c) < 0 {
+				return 0, false
+			}
+			v = v*16 + hexVal(c)
+		}
+		return v, true
+	}
+	// escape reads the escape at src[i] (the escape char), returning the
+	// code point and the length of the escape.
+	escape := func(i int) (int, int, bool) {
+		if v, ok := hexAt(i+1, 4); ok {
+			return v, 5, true
+		}
+		if i+1 < len(src) && src[i+1] == '+' {
+			if v, ok := hexAt(i+2, 6); ok {
+				return v, 8, true
+			}
+		}
+		return 0, 0, false
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '\'' && i+1 < len(src) && src[i+1] == '\'':
+			b = append(b, '\'')
+			i += 2
+			continue
+		case c != esc:
+			b = append(b, c)
+			i++
+			continue
+		case i+1 < len(src) && src[i+1] == esc:
+			b = append(b, esc)
+			i += 2
+			continue
+		}
+		v, n, ok := escape(i)
+		if !ok {
+			return fullErrTok(body+i, "invalid Unicode escape")
+		}
+		switch {
+		case v >= 0xD800 && v <= 0xDBFF:
+			if i+n >= len(src) || src[i+n] != esc {
+				return fullErrTok(body+i, "invalid Unicode surrogate pair")
+			}
+			lo, m, ok := escape(i + n)
+			if !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return fullErrTok(body+i+n, "invalid Unicode surrogate pair")
+			}
+			v = 0x10000 + (v-0xD800)<<10 + (lo - 0xDC00)
+			n += m
+		case v >= 0xDC00 && v <= 0xDFFF:
+			return fullErrTok(body+i, "invalid Unicode surrogate pair")
+		case v == 0 || v > utf8.MaxRune:
+			return fullErrTok(body+i, "invalid Unicode escape value")
+		}
+		b = utf8.AppendRune(b, rune(v))
+		i += n
+	}
+	return token{kind: tString, str: string(b), pos: int32(start), end: int32(l.pos)}
+}
+
+// atWord reports whether the input at l.pos is the word w (lower case),
+// in any case, not followed by another identifier character.
+func (l *lexer) atWord(w string) bool {
+	if len(l.src)-l.pos < len(w) || !strings.EqualFold(l.src[l.pos:l.pos+len(w)], w) {
+		return false
+	}
+	return l.pos+len(w) == len(l.src) || !isIdentCont(l.src[l.pos+len(w)])
 }
 
 func (l *lexer) bitString(start int, kind tokKind) token {

@@ -135,6 +135,17 @@ func (p *parser) set() ast.Statement {
 	if p.acceptKw(ast.KwTransaction) {
 		return &ast.SetTransaction{Pos: pos, Modes: p.txModes()}
 	}
+	if p.isKw(ast.KwSession) && p.peek(1).kind == tIdent && p.peek(1).str == "characteristics" && tokIsKw(p.peek(2), ast.KwAs) {
+		p.next()
+		p.next()
+		p.expectKw(ast.KwAs)
+		p.expectKw(ast.KwTransaction)
+		s := &ast.SetTransaction{Pos: pos, Session: true, Modes: p.txModes()}
+		if s.Modes == (ast.TxModes{}) {
+			p.syntaxError()
+		}
+		return s
+	}
 	s := &ast.SetVar{Pos: pos}
 	if p.acceptKw(ast.KwLocal) {
 		s.Local = true
@@ -414,49 +425,121 @@ func (p *parser) deallocate() ast.Statement {
 	return d
 }
 
+// grant parses GRANT and REVOKE: of privileges on tables (ON ...) or of
+// role membership (no ON), told apart as in PostgreSQL's grammar by what
+// follows the list of privileges or roles.
 func (p *parser) grant() ast.Statement {
-	g := &ast.Grant{Pos: p.pos(), Revoke: p.isKw(ast.KwRevoke)}
+	pos := p.pos()
+	revoke := p.isKw(ast.KwRevoke)
 	p.next()
-	if p.acceptKw(ast.KwAll) {
+	grantFor, adminFor := false, false
+	if revoke {
+		switch {
+		case p.isKw(ast.KwGrant) && tokIsKw(p.peek(1), ast.KwOption):
+			p.next()
+			p.next()
+			p.expectKw(ast.KwFor)
+			grantFor = true
+		case p.isWord("admin") && tokIsKw(p.peek(1), ast.KwOption):
+			p.next()
+			p.next()
+			p.expectKw(ast.KwFor)
+			adminFor = true
+		}
+	}
+	all := false
+	var privs []ast.Privilege
+	plain := true // no keyword-only privilege and no column list: may be role names
+	if p.isKw(ast.KwAll) {
+		p.next()
 		p.acceptKw(ast.KwPrivileges)
+		all = true
 	} else {
 		for {
-			if p.tok.kind != tIdent || p.tok.kw.Category() == ast.Reserved && p.tok.kw != ast.KwSelect && p.tok.kw != ast.KwReferences {
+			switch {
+			case p.tok.kind == tQIdent:
+			case p.tok.kind != tIdent:
+				p.syntaxError()
+			case p.tok.kw == ast.KwSelect || p.tok.kw == ast.KwReferences:
+				plain = false
+			case p.tok.kw.Category() == ast.Reserved:
 				p.syntaxError()
 			}
-			g.Privileges = append(g.Privileges, p.tok.str)
+			pr := ast.Privilege{Name: p.tok.str}
 			p.next()
+			if p.isOp("(") {
+				pr.Columns = p.parenIdentList()
+				plain = false
+			}
+			privs = append(privs, pr)
 			if !p.acceptOp(",") {
 				break
 			}
 		}
 	}
+	if !p.isKw(ast.KwOn) && !all && plain && !grantFor && (p.isKw(ast.KwTo) && !revoke || p.isKw(ast.KwFrom) && revoke) {
+		g := &ast.GrantRole{Pos: pos, Revoke: revoke, AdminOption: adminFor}
+		for _, pr := range privs {
+			g.Roles = append(g.Roles, pr.Name)
+		}
+		p.next()
+		g.Members = p.grantees()
+		if !revoke && p.isKw(ast.KwWith) {
+			p.next()
+			p.expectWord("admin")
+			p.expectKw(ast.KwOption)
+			g.AdminOption = true
+		}
+		g.Cascade = revoke && p.dropBehavior()
+		return g
+	}
+	if adminFor {
+		p.syntaxError()
+	}
+	g := &ast.Grant{Pos: pos, Revoke: revoke, Privileges: privs, GrantOption: grantFor}
 	p.expectKw(ast.KwOn)
-	p.acceptKw(ast.KwTable)
-	g.Tables = p.tableNameList()
+	if p.isKw(ast.KwAll) {
+		p.next()
+		p.expectWord("tables")
+		p.expectKw(ast.KwIn)
+		p.expectKw(ast.KwSchema)
+		g.Schemas = p.identList()
+	} else {
+		p.acceptKw(ast.KwTable)
+		g.Tables = p.tableNameList()
+	}
 	if g.Revoke {
 		p.expectKw(ast.KwFrom)
 	} else {
 		p.expectKw(ast.KwTo)
 	}
-	for {
-		p.acceptKw(ast.KwGroup)
-		g.Roles = append(g.Roles, p.colLabel())
-		if !p.acceptOp(",") {
-			break
-		}
-	}
+	g.Roles = p.grantees()
 	if !g.Revoke && p.acceptKw(ast.KwWith) {
 		p.expectKw(ast.KwGrant)
 		p.expectKw(ast.KwOption)
 		g.GrantOption = true
 	}
-	if g.Revoke {
-		if p.acceptKw(ast.KwCascade) {
-			g.Cascade = true
-		} else {
-			p.acceptKw(ast.KwRestrict)
+	g.Cascade = g.Revoke && p.dropBehavior()
+	return g
+}
+
+// grantees parses the role list of GRANT ... TO / REVOKE ... FROM.
+func (p *parser) grantees() []string {
+	var roles []string
+	for {
+		p.acceptKw(ast.KwGroup)
+		roles = append(roles, p.colLabel())
+		if !p.acceptOp(",") {
+			return roles
 		}
 	}
-	return g
+}
+
+// dropBehavior parses an optional CASCADE or RESTRICT, reporting CASCADE.
+func (p *parser) dropBehavior() bool {
+	if p.acceptKw(ast.KwCascade) {
+		return true
+	}
+	p.acceptKw(ast.KwRestrict)
+	return false
 }

@@ -157,7 +157,7 @@ func (p *parser) peek(i int) token {
 		t := p.lex.next()
 		if t.kind == tError {
 			// Report lexical errors only when the token becomes current.
-			t = token{kind: tError, str: t.str, pos: t.pos, end: t.end}
+			t = token{kind: tError, kw: t.kw, str: t.str, pos: t.pos, end: t.end}
 		}
 		p.ahead[p.nahead] = t
 		p.nahead++
@@ -172,6 +172,9 @@ func (p *parser) fail(pos int32, code, msg string) {
 }
 
 func (p *parser) lexError(t token) {
+	if t.kw != 0 {
+		p.fail(t.pos, CodeSyntaxError, t.str)
+	}
 	near := p.src[t.pos:]
 	p.fail(t.pos, CodeSyntaxError, t.str+" at or near \""+near+"\"")
 }

@@ -248,7 +248,12 @@ func (p *parser) selectCore() *ast.Select {
 	if p.isKw(ast.KwGroup) {
 		p.next()
 		p.expectKw(ast.KwBy)
-		s.GroupBy = p.exprList()
+		if p.acceptKw(ast.KwDistinct) {
+			s.GroupByDistinct = true
+		} else {
+			p.acceptKw(ast.KwAll)
+		}
+		s.GroupBy = p.groupingList()
 	}
 	if p.acceptKw(ast.KwHaving) {
 		s.Having = p.expr()
@@ -264,6 +269,51 @@ func (p *parser) selectCore() *ast.Select {
 		}
 	}
 	return s
+}
+
+// groupingList parses the grouping elements of GROUP BY or GROUPING SETS.
+func (p *parser) groupingList() []ast.Expr {
+	list := []ast.Expr{p.groupingElem()}
+	for p.acceptOp(",") {
+		list = append(list, p.groupingElem())
+	}
+	return list
+}
+
+// groupingElem parses an expression, (), ROLLUP (...), CUBE (...) or
+// GROUPING SETS (...). As in PostgreSQL, rollup( and cube( at the start of
+// an element are the grouping constructs, not function calls.
+func (p *parser) groupingElem() ast.Expr {
+	pos := p.pos()
+	if p.tok.kind == tIdent {
+		switch {
+		case (p.tok.str == "rollup" || p.tok.str == "cube") && tokIsOp(p.peek(1), "("):
+			g := &ast.GroupingSet{Pos: pos, Kind: ast.GroupingRollup}
+			if p.tok.str == "cube" {
+				g.Kind = ast.GroupingCube
+			}
+			p.next()
+			p.next()
+			g.Exprs = p.exprList()
+			p.expectOp(")")
+			return g
+		case p.tok.str == "grouping" && p.peek(1).kind == tIdent && p.peek(1).str == "sets" && tokIsOp(p.peek(2), "("):
+			p.enter()
+			defer p.leave()
+			p.next()
+			p.next()
+			p.next()
+			g := &ast.GroupingSet{Pos: pos, Kind: ast.GroupingSets, Exprs: p.groupingList()}
+			p.expectOp(")")
+			return g
+		}
+	}
+	if p.isOp("(") && tokIsOp(p.peek(1), ")") {
+		p.next()
+		p.next()
+		return &ast.GroupingSet{Pos: pos, Kind: ast.GroupingEmpty}
+	}
+	return p.expr()
 }
 
 // targets parses a select list or RETURNING list.
@@ -298,46 +348,49 @@ func (p *parser) fromList() []ast.TableExpr {
 	return list
 }
 
-// tableExpr parses a FROM item with any joins, left-deep.
+// tableExpr parses a FROM item with any joins. Joins associate to the
+// left, but as in PostgreSQL's grammar (table_ref JOIN table_ref
+// join_qual, where the right table_ref may itself be a joined_table) the
+// right operand of a join that still needs its ON or USING extends over
+// any further joins: a JOIN b JOIN c ON p1 ON p2 is a JOIN (b JOIN c ON
+// p1) ON p2, the ON clauses binding inside-out. CROSS and NATURAL joins
+// need no qualifier, so their right operand is a single table.
 func (p *parser) tableExpr() ast.TableExpr {
 	p.enter()
 	defer p.leave()
 	left := p.tablePrimary()
 	for {
-		pos := p.pos()
-		j := &ast.JoinExpr{Pos: left.Position(), Left: left}
-		_ = pos
-		if p.acceptKw(ast.KwNatural) {
-			j.Natural = true
-		}
+		natural := p.acceptKw(ast.KwNatural)
+		var typ ast.JoinType
 		switch {
 		case p.acceptKw(ast.KwCross):
-			if j.Natural {
+			if natural {
 				p.syntaxError()
 			}
-			j.Type = ast.CrossJoin
+			typ = ast.CrossJoin
 		case p.acceptKw(ast.KwInner):
-			j.Type = ast.InnerJoin
+			typ = ast.InnerJoin
 		case p.acceptKw(ast.KwLeft):
-			j.Type = ast.LeftJoin
+			typ = ast.LeftJoin
 			p.acceptKw(ast.KwOuter)
 		case p.acceptKw(ast.KwRight):
-			j.Type = ast.RightJoin
+			typ = ast.RightJoin
 			p.acceptKw(ast.KwOuter)
 		case p.acceptKw(ast.KwFull):
-			j.Type = ast.FullJoin
+			typ = ast.FullJoin
 			p.acceptKw(ast.KwOuter)
 		case p.isKw(ast.KwJoin):
-			j.Type = ast.InnerJoin
+			typ = ast.InnerJoin
 		default:
-			if j.Natural {
+			if natural {
 				p.syntaxError()
 			}
 			return left
 		}
 		p.expectKw(ast.KwJoin)
-		j.Right = p.tablePrimary()
-		if j.Type != ast.CrossJoin && !j.Natural {
+		j := &ast.JoinExpr{Pos: left.Position(), Type: typ, Natural: natural, Left: left}
+		if typ != ast.CrossJoin && !natural {
+			j.Right = p.tableExpr()
 			switch {
 			case p.acceptKw(ast.KwOn):
 				j.On = p.expr()
@@ -346,6 +399,8 @@ func (p *parser) tableExpr() ast.TableExpr {
 			default:
 				p.syntaxError()
 			}
+		} else {
+			j.Right = p.tablePrimary()
 		}
 		left = j
 	}
