@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/cairndb/cairn/internal/lsm"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/types"
+	"github.com/cairndb/cairn/internal/vfs"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// InMemory keeps everything in memory (nothing survives Close).
+	InMemory bool
+	// Storage configures the storage engine; zero values are defaults.
+	Storage lsm.Options
+	// NoSync commits without waiting for the WAL to reach the disk by
+	// default (synchronous_commit = off); a crash may lose the last
+	// commits, never part of one.
+	NoSync bool
+}
+
+// Engine is an open database: storage, transactions and the catalog.
+// Sessions run statements against it. It is safe for concurrent use.
+type Engine struct {
+	db   *mvcc.DB
+	opts Options
+	// rowID hands out the hidden row ids of tables without a primary key.
+	// Seeded from the clock at open, so ids stay unique across restarts as
+	// long as the clock does not run backwards by more than the ids used.
+	rowID atomic.Uint64
+}
+
+// Open opens (creating if needed) the database in dir.
+func Open(dir string, opts *Options) (*Engine, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	lo := o.Storage
+	if o.InMemory {
+		lo.FS = vfs.NewMem()
+		dir = "mem"
+	}
+	db, err := mvcc.Open(dir, &mvcc.Options{LSM: lo})
+	if err != nil {
+		return nil, fmt.Errorf("cairn: open %s: %w", dir, err)
+	}
+	e := &Engine{db: db, opts: o}
+	e.rowID.Store(uint64(time.Now().UnixNano()))
+	return e, nil
+}
+
+// Close closes the database. Sessions must not be used afterwards.
+func (e *Engine) Close() error {
+	if e.db == nil {
+		return errors.New("cairn: already closed")
+	}
+	err := e.db.Close()
+	e.db = nil
+	return err
+}
+
+// Column describes a result column.
+type Column struct {
+	Name string
+	Type types.Type
+}
+
+// Result is the outcome of one statement.
+type Result struct {
+	// Columns is nil for statements that return no rows.
+	Columns []Column
+	Rows    [][]types.Datum
+	// Tag is PostgreSQL's command tag: "SELECT 2", "INSERT 0 1",
+	// "CREATE TABLE", ...
+	Tag string
+	// RowsAffected counts the rows a DML statement wrote (or a SELECT
+	// returned).
+	RowsAffected int64
+}
