@@ -2,8 +2,9 @@ package engine
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"runtime/debug"
+	"strings"
 
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
@@ -87,6 +88,153 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		if p := recover(); p != nil {
 			err = sqlerr.New(sqlerr.InternalError, "internal error: %v", p).WithDetail("%s", debug.Stack())
 		}
+		if err != nil {
+			err = toSQLError(err)
+		}
 	}()
-	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", fmt.Sprintf("%T", stmt))
+	switch st := stmt.(type) {
+	case *ast.Begin:
+		return s.begin(st)
+	case *ast.Commit:
+		return s.commit()
+	case *ast.Rollback:
+		if st.Savepoint != "" {
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "ROLLBACK TO SAVEPOINT is not supported yet")
+		}
+		return s.rollback()
+	case *ast.SetVar:
+		return s.set(st)
+	case *ast.Show:
+		return s.show(st)
+	}
+	return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
+		return s.e.run(ctx, txn, stmt, params)
+	})
+}
+
+// toSQLError gives every error a SQLSTATE.
+func toSQLError(err error) error {
+	var se *sqlerr.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	return sqlerr.Wrap(err, sqlerr.CodeOf(err), "%v", err)
+}
+
+// inTxn runs fn in the explicit transaction (rolling the statement back
+// to a savepoint and failing the transaction on error) or in a
+// transaction of its own (autocommit).
+func (s *Session) inTxn(ctx context.Context, fn func(*mvcc.Txn) (Result, error)) (Result, error) {
+	if s.txn != nil {
+		if s.failed {
+			return Result{}, sqlerr.New(sqlerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+		}
+		sp := s.txn.Savepoint()
+		r, err := fn(s.txn)
+		if err != nil {
+			s.txn.RollbackTo(sp)
+			s.failed = true
+		}
+		return r, err
+	}
+	txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync})
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := fn(txn)
+	if err != nil {
+		txn.Rollback()
+		return Result{}, err
+	}
+	if err := txn.Commit(); err != nil {
+		return Result{}, err
+	}
+	return r, nil
+}
+
+func (s *Session) begin(st *ast.Begin) (Result, error) {
+	if s.txn != nil {
+		// PostgreSQL warns and carries on.
+		return Result{Tag: "BEGIN"}, nil
+	}
+	opts := mvcc.TxnOptions{NoSync: s.e.opts.NoSync, ReadOnly: st.Modes.Access == ast.ReadOnly}
+	iso := st.Modes.Isolation
+	if iso == "" {
+		iso = s.settings["default_transaction_isolation"]
+	}
+	if iso == "serializable" {
+		opts.Isolation = mvcc.Serializable
+	}
+	txn, err := s.e.db.Begin(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	s.txn, s.failed = txn, false
+	return Result{Tag: "BEGIN"}, nil
+}
+
+func (s *Session) commit() (Result, error) {
+	if s.txn == nil {
+		return Result{Tag: "COMMIT"}, nil
+	}
+	txn, failed := s.txn, s.failed
+	s.txn, s.failed = nil, false
+	if failed {
+		txn.Rollback()
+		return Result{Tag: "ROLLBACK"}, nil
+	}
+	if err := txn.Commit(); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "COMMIT"}, nil
+}
+
+func (s *Session) rollback() (Result, error) {
+	if s.txn != nil {
+		s.txn.Rollback()
+		s.txn, s.failed = nil, false
+	}
+	return Result{Tag: "ROLLBACK"}, nil
+}
+
+func (s *Session) set(st *ast.SetVar) (Result, error) {
+	name := strings.ToLower(st.Name)
+	if st.Default || len(st.Values) == 0 {
+		delete(s.settings, name)
+		return Result{Tag: "SET"}, nil
+	}
+	var parts []string
+	for _, v := range st.Values {
+		if lit, ok := v.(*ast.Literal); ok {
+			parts = append(parts, lit.Val)
+		} else {
+			parts = append(parts, ast.Format(v))
+		}
+	}
+	s.settings[name] = strings.ToLower(strings.Join(parts, ", "))
+	return Result{Tag: "SET"}, nil
+}
+
+// defaultSettings are what SHOW reports for settings never SET.
+var defaultSettings = map[string]string{
+	"server_version":                "15.0",
+	"server_encoding":               "UTF8",
+	"client_encoding":               "UTF8",
+	"datestyle":                     "ISO, MDY",
+	"timezone":                      "UTC",
+	"default_transaction_isolation": "repeatable read",
+	"transaction_isolation":         "repeatable read",
+	"standard_conforming_strings":   "on",
+	"statement_timeout":             "0",
+}
+
+func (s *Session) show(st *ast.Show) (Result, error) {
+	name := strings.ToLower(st.Name)
+	v, ok := s.settings[name]
+	if !ok {
+		if v, ok = defaultSettings[name]; !ok {
+			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", st.Name)
+		}
+	}
+	return Result{Columns: []Column{{Name: name, Type: types.Text}}, Rows: [][]types.Datum{{types.NewText(v)}}, Tag: "SHOW"}, nil
 }

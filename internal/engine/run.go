@@ -1,0 +1,403 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/exec"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// run executes one statement in txn.
+func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, params []types.Datum) (Result, error) {
+	paramTypes := make([]types.Type, len(params))
+	for i, p := range params {
+		paramTypes[i] = types.TypeOfDatum(p)
+	}
+	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
+	switch st := stmt.(type) {
+	case *ast.Query:
+		n, err := b.Query(st)
+		if err != nil {
+			return Result{}, err
+		}
+		rows, err := x.Run(n)
+		if err != nil {
+			return Result{}, err
+		}
+		return rowsResult(n.Columns(), rows, fmt.Sprintf("SELECT %d", len(rows))), nil
+	case *ast.Insert:
+		n, err := b.Insert(st)
+		if err != nil {
+			return Result{}, err
+		}
+		checks, err := e.checks(b, n.Table)
+		if err != nil {
+			return Result{}, err
+		}
+		res, err := x.Insert(n, checks)
+		if err != nil {
+			return Result{}, err
+		}
+		return dmlResult(n.Cols, res, fmt.Sprintf("INSERT 0 %d", res.Affected)), nil
+	case *ast.Update:
+		n, err := b.Update(st)
+		if err != nil {
+			return Result{}, err
+		}
+		checks, err := e.checks(b, n.Table)
+		if err != nil {
+			return Result{}, err
+		}
+		res, err := x.Update(n, checks)
+		if err != nil {
+			return Result{}, err
+		}
+		return dmlResult(n.Cols, res, fmt.Sprintf("UPDATE %d", res.Affected)), nil
+	case *ast.Delete:
+		n, err := b.Delete(st)
+		if err != nil {
+			return Result{}, err
+		}
+		res, err := x.Delete(n)
+		if err != nil {
+			return Result{}, err
+		}
+		return dmlResult(n.Cols, res, fmt.Sprintf("DELETE %d", res.Affected)), nil
+	case *ast.CreateTable:
+		return e.createTable(b, txn, st)
+	case *ast.CreateIndex:
+		return e.createIndex(x, txn, st)
+	case *ast.CreateView:
+		return e.createView(b, txn, st)
+	case *ast.Drop:
+		return e.drop(txn, st)
+	}
+	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", statementName(stmt))
+}
+
+func statementName(stmt ast.Statement) string {
+	s := ast.Format(stmt)
+	if i := strings.IndexAny(s, " ("); i > 0 {
+		s = s[:i]
+	}
+	return strings.ToUpper(s)
+}
+
+func visibleColumns(cols []plan.Column) []Column {
+	out := make([]Column, len(cols))
+	for i, c := range cols {
+		out[i] = Column{Name: c.Name, Type: c.Type}
+	}
+	return out
+}
+
+func rowsResult(cols []plan.Column, rows []exec.Row, tag string) Result {
+	out := make([][]types.Datum, len(rows))
+	for i, r := range rows {
+		out[i] = r
+	}
+	return Result{Columns: visibleColumns(cols), Rows: out, Tag: tag, RowsAffected: int64(len(rows))}
+}
+
+func dmlResult(cols []plan.Column, res exec.DMLResult, tag string) Result {
+	r := Result{Tag: tag, RowsAffected: res.Affected}
+	if cols != nil {
+		r.Columns = visibleColumns(cols)
+		for _, row := range res.Returning {
+			r.Rows = append(r.Rows, row)
+		}
+	}
+	return r
+}
+
+// checks binds a table's CHECK constraints.
+func (e *Engine) checks(b *plan.Binder, d *catalog.Descriptor) ([]plan.Expr, error) {
+	if len(d.Checks) == 0 {
+		return nil, nil
+	}
+	cols, err := plan.TableColumns(d)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]plan.Expr, len(d.Checks))
+	for i, c := range d.Checks {
+		if out[i], err = b.Check(d, cols, c.Expr); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable) (Result, error) {
+	name := st.Name.Name
+	if _, ok, err := catalog.Lookup(txn, name); err != nil {
+		return Result{}, err
+	} else if ok {
+		if st.IfNotExists {
+			return Result{Tag: "CREATE TABLE"}, nil
+		}
+		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", name)
+	}
+	if st.AsQuery != nil {
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "CREATE TABLE ... AS is not supported yet")
+	}
+	d := &catalog.Descriptor{Name: name, Kind: catalog.KindTable}
+	var pk []string
+	type uniq struct {
+		name string
+		cols []string
+	}
+	var uniques []uniq
+	addCheck := func(cname string, expr ast.Expr) {
+		if cname == "" {
+			cname = fmt.Sprintf("%s_check", name)
+			if len(d.Checks) > 0 {
+				cname = fmt.Sprintf("%s_check%d", name, len(d.Checks))
+			}
+		}
+		d.Checks = append(d.Checks, catalog.Check{Name: cname, Expr: ast.Format(expr)})
+	}
+	for _, cd := range st.Columns {
+		t, err := b.ResolveType(cd.Type)
+		if err != nil {
+			return Result{}, err
+		}
+		col := catalog.Column{Name: cd.Name, Type: t.String()}
+		for _, c := range cd.Constraints {
+			switch c.Kind {
+			case ast.ConstrNotNull:
+				col.NotNull = true
+			case ast.ConstrNull:
+				col.NotNull = false
+			case ast.ConstrDefault:
+				col.Default = ast.Format(c.Expr)
+			case ast.ConstrPrimaryKey:
+				if pk != nil {
+					return Result{}, sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", name)
+				}
+				pk = []string{cd.Name}
+			case ast.ConstrUnique:
+				uniques = append(uniques, uniq{c.Name, []string{cd.Name}})
+			case ast.ConstrCheck:
+				addCheck(c.Name, c.Expr)
+			case ast.ConstrReferences:
+				// Foreign keys are accepted and not yet enforced.
+			default:
+				return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "column constraint %s is not supported yet", ast.Format(c))
+			}
+		}
+		if d.Column(cd.Name) != nil {
+			return Result{}, sqlerr.New(sqlerr.DuplicateColumn, "column %q specified more than once", cd.Name)
+		}
+		d.AddColumn(col)
+	}
+	for _, c := range st.Constraints {
+		switch c.Kind {
+		case ast.ConstrPrimaryKey:
+			if pk != nil {
+				return Result{}, sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", name)
+			}
+			pk = c.Columns
+		case ast.ConstrUnique:
+			uniques = append(uniques, uniq{c.Name, c.Columns})
+		case ast.ConstrCheck:
+			addCheck(c.Name, c.Expr)
+		case ast.ConstrReferences:
+		default:
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "table constraint %s is not supported yet", ast.Format(c))
+		}
+	}
+	indexCols := func(cols []string) ([]catalog.IndexColumn, error) {
+		var out []catalog.IndexColumn
+		for _, cn := range cols {
+			col := d.Column(cn)
+			if col == nil {
+				return nil, sqlerr.New(sqlerr.UndefinedColumn, "column %q named in key does not exist", cn)
+			}
+			out = append(out, catalog.IndexColumn{ColumnID: col.ID})
+		}
+		return out, nil
+	}
+	if pk == nil {
+		// A table without a primary key is keyed by a hidden row id.
+		d.AddColumn(catalog.Column{Name: plan.RowIDColumn, Type: types.Int8.String(), NotNull: true, Hidden: true})
+		pk = []string{plan.RowIDColumn}
+	}
+	pkCols, err := indexCols(pk)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, cn := range pk {
+		d.Column(cn).NotNull = true
+	}
+	d.Primary = catalog.Index{ID: catalog.PrimaryIndexID, Name: name + "_pkey", Unique: true, Columns: pkCols}
+	for _, u := range uniques {
+		cols, err := indexCols(u.cols)
+		if err != nil {
+			return Result{}, err
+		}
+		iname := u.name
+		if iname == "" {
+			iname = fmt.Sprintf("%s_%s_key", name, strings.Join(u.cols, "_"))
+		}
+		d.AddIndex(catalog.Index{Name: iname, Unique: true, Columns: cols})
+	}
+	if err := catalog.Create(txn, d); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "CREATE TABLE"}, nil
+}
+
+func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (Result, error) {
+	d, err := catalog.Get(txn, st.Table.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	if d.Kind != catalog.KindTable {
+		return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name)
+	}
+	if st.Where != nil || (st.Using != "" && strings.ToLower(st.Using) != "btree") {
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "partial and non-btree indexes are not supported yet")
+	}
+	ix := catalog.Index{Name: st.Name, Unique: st.Unique}
+	var names []string
+	for _, el := range st.Elems {
+		if el.Expr != nil {
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "expression indexes are not supported yet")
+		}
+		col := d.Column(el.Column)
+		if col == nil {
+			return Result{}, sqlerr.New(sqlerr.UndefinedColumn, "column %q does not exist", el.Column)
+		}
+		ix.Columns = append(ix.Columns, catalog.IndexColumn{ColumnID: col.ID, Desc: el.Desc})
+		names = append(names, el.Column)
+	}
+	if ix.Name == "" {
+		ix.Name = fmt.Sprintf("%s_%s_idx", d.Name, strings.Join(names, "_"))
+	}
+	if _, _, ok, err := catalog.LookupIndex(txn, ix.Name); err != nil {
+		return Result{}, err
+	} else if ok || d.Index(ix.Name) != nil {
+		if st.IfNotExists {
+			return Result{Tag: "CREATE INDEX"}, nil
+		}
+		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", ix.Name)
+	}
+	added := d.AddIndex(ix)
+	if err := catalog.Update(txn, d); err != nil {
+		return Result{}, err
+	}
+	if err := x.Backfill(d, added); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "CREATE INDEX"}, nil
+}
+
+func (e *Engine) createView(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateView) (Result, error) {
+	// Bind once to validate and learn the output columns.
+	n, err := b.Query(st.Query)
+	if err != nil {
+		return Result{}, err
+	}
+	cols := n.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+		if i < len(st.Columns) {
+			names[i] = st.Columns[i]
+		}
+	}
+	d := &catalog.Descriptor{Name: st.Name.Name, Kind: catalog.KindView, ViewQuery: ast.Format(st.Query), ViewColumns: names}
+	if old, ok, err := catalog.Lookup(txn, d.Name); err != nil {
+		return Result{}, err
+	} else if ok {
+		switch {
+		case st.OrReplace && old.Kind == catalog.KindView:
+			d.ID = old.ID
+			if err := catalog.Update(txn, d); err != nil {
+				return Result{}, err
+			}
+			return Result{Tag: "CREATE VIEW"}, nil
+		case st.IfNotExists:
+			return Result{Tag: "CREATE VIEW"}, nil
+		}
+		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", d.Name)
+	}
+	if err := catalog.Create(txn, d); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "CREATE VIEW"}, nil
+}
+
+func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
+	var tag string
+	switch st.Kind {
+	case ast.ObjTable:
+		tag = "DROP TABLE"
+	case ast.ObjView:
+		tag = "DROP VIEW"
+	case ast.ObjIndex:
+		tag = "DROP INDEX"
+	default:
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "this DROP is not supported yet")
+	}
+	for _, name := range st.Names {
+		if st.Kind == ast.ObjIndex {
+			d, id, ok, err := catalog.LookupIndex(txn, name.Name)
+			if err != nil {
+				return Result{}, err
+			}
+			if !ok {
+				if st.IfExists {
+					continue
+				}
+				return Result{}, sqlerr.New(sqlerr.UndefinedObject, "index %q does not exist", name.Name)
+			}
+			if id == catalog.PrimaryIndexID {
+				return Result{}, sqlerr.New(sqlerr.Code("2BP01"), "cannot drop index %s because constraint %s on table %s requires it", name.Name, name.Name, d.Name)
+			}
+			for i, ix := range d.Indexes {
+				if ix.ID == id {
+					d.Indexes = append(d.Indexes[:i], d.Indexes[i+1:]...)
+					break
+				}
+			}
+			if err := catalog.Update(txn, d); err != nil {
+				return Result{}, err
+			}
+			if err := txn.DeleteRange(catalog.IndexPrefix(nil, d.ID, id), catalog.IndexPrefix(nil, d.ID, id+1)); err != nil {
+				return Result{}, err
+			}
+			continue
+		}
+		d, ok, err := catalog.Lookup(txn, name.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			if st.IfExists {
+				continue
+			}
+			return Result{}, catalog.ErrUndefinedTable(name.Name)
+		}
+		want := catalog.KindTable
+		if st.Kind == ast.ObjView {
+			want = catalog.KindView
+		}
+		if d.Kind != want {
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a %s", d.Name, want).WithHint("Use DROP %s to remove a %s.", strings.ToUpper(string(d.Kind)), d.Kind)
+		}
+		if err := catalog.Drop(txn, d); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Tag: tag}, nil
+}

@@ -1,0 +1,185 @@
+package exec
+
+import (
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// DMLResult is what an INSERT, UPDATE or DELETE did.
+type DMLResult struct {
+	Affected  int64
+	Returning []Row
+}
+
+func (c *Ctx) returning(exprs []plan.Expr) (func(Row) (Row, error), error) {
+	if len(exprs) == 0 {
+		return nil, nil
+	}
+	fns, err := c.compileAll(exprs)
+	if err != nil {
+		return nil, err
+	}
+	return func(r Row) (Row, error) {
+		out := make(Row, len(fns))
+		for i, f := range fns {
+			if out[i], err = f(r); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}, nil
+}
+
+// Insert runs an INSERT; checks are the table's CHECK constraints, bound.
+func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
+	var res DMLResult
+	cols, err := plan.TableColumns(n.Table)
+	if err != nil {
+		return res, err
+	}
+	w, err := c.newWriter(n.Table, cols, checks)
+	if err != nil {
+		return res, err
+	}
+	defaults := make([]evalFn, len(n.Defaults))
+	for i, d := range n.Defaults {
+		if d != nil {
+			if defaults[i], err = c.compile(d); err != nil {
+				return res, err
+			}
+		}
+	}
+	ret, err := c.returning(n.Returning)
+	if err != nil {
+		return res, err
+	}
+	rows, err := c.Run(n.Input)
+	if err != nil {
+		return res, err
+	}
+	target := make([]bool, len(cols))
+	for _, ci := range n.TargetCols {
+		target[ci] = true
+	}
+	for _, in := range rows {
+		row := make(Row, len(cols))
+		for i, col := range cols {
+			switch {
+			case target[i]:
+			case col.Hidden && col.Name == plan.RowIDColumn:
+				row[i] = types.NewInt8(c.NewRowID())
+			case defaults[i] != nil:
+				if row[i], err = defaults[i](nil); err != nil {
+					return res, err
+				}
+			}
+		}
+		for j, ci := range n.TargetCols {
+			v := in[j]
+			if j < len(n.Casts) && n.Casts[j] != nil {
+				if v, err = n.Casts[j](v); err != nil {
+					return res, err
+				}
+			}
+			row[ci] = v
+		}
+		if err := w.insert(row); err != nil {
+			return res, err
+		}
+		res.Affected++
+		if ret != nil {
+			r, err := ret(row)
+			if err != nil {
+				return res, err
+			}
+			res.Returning = append(res.Returning, r)
+		}
+	}
+	return res, nil
+}
+
+// Update runs an UPDATE.
+func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
+	var res DMLResult
+	cols, err := plan.TableColumns(n.Table)
+	if err != nil {
+		return res, err
+	}
+	w, err := c.newWriter(n.Table, cols, checks)
+	if err != nil {
+		return res, err
+	}
+	set := map[int]evalFn{}
+	for i, e := range n.Set {
+		if set[i], err = c.compile(e); err != nil {
+			return res, err
+		}
+	}
+	ret, err := c.returning(n.Returning)
+	if err != nil {
+		return res, err
+	}
+	// Read first, then write: the statement sees the table as it was.
+	rows, err := c.Run(n.Input)
+	if err != nil {
+		return res, err
+	}
+	for _, old := range rows {
+		row := append(Row{}, old...)
+		for i, f := range set {
+			if row[i], err = f(old); err != nil {
+				return res, err
+			}
+		}
+		if err := w.remove(old); err != nil {
+			return res, err
+		}
+		if err := w.insert(row); err != nil {
+			return res, err
+		}
+		res.Affected++
+		if ret != nil {
+			r, err := ret(row)
+			if err != nil {
+				return res, err
+			}
+			res.Returning = append(res.Returning, r)
+		}
+	}
+	return res, nil
+}
+
+// Delete runs a DELETE.
+func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
+	var res DMLResult
+	cols, err := plan.TableColumns(n.Table)
+	if err != nil {
+		return res, err
+	}
+	w, err := c.newWriter(n.Table, cols, nil)
+	if err != nil {
+		return res, err
+	}
+	ret, err := c.returning(n.Returning)
+	if err != nil {
+		return res, err
+	}
+	rows, err := c.Run(n.Input)
+	if err != nil {
+		return res, err
+	}
+	for _, row := range rows {
+		if err := w.remove(row); err != nil {
+			return res, err
+		}
+		res.Affected++
+		if ret != nil {
+			r, err := ret(row)
+			if err != nil {
+				return res, err
+			}
+			res.Returning = append(res.Returning, r)
+		}
+	}
+	return res, nil
+}

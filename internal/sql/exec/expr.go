@@ -1,0 +1,482 @@
+package exec
+
+import (
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Row is one row of datums.
+type Row = []types.Datum
+
+// evalFn evaluates a compiled expression over a row.
+type evalFn func(row Row) (types.Datum, error)
+
+// compile turns a bound expression into a closure, once per statement.
+func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
+	switch e := e.(type) {
+	case *plan.Const:
+		v := e.Val
+		return func(Row) (types.Datum, error) { return v, nil }, nil
+	case *plan.ColRef:
+		i := e.Idx
+		return func(r Row) (types.Datum, error) { return r[i], nil }, nil
+	case *plan.OuterRef:
+		depth, i := e.Depth, e.Idx
+		return func(Row) (types.Datum, error) {
+			return c.outer[len(c.outer)-depth][i], nil
+		}, nil
+	case *plan.Param:
+		n, t := e.N, e.Typ
+		return func(Row) (types.Datum, error) {
+			if n > len(c.Params) {
+				return types.Null, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", n)
+			}
+			p := c.Params[n-1]
+			if p.Kind() == types.UnknownFamily && !p.IsNull() && t.Family() != types.UnknownFamily {
+				return types.ParseText(t, p.Str())
+			}
+			return p, nil
+		}, nil
+	case *plan.BinOp:
+		l, err := c.compile(e.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compile(e.R)
+		if err != nil {
+			return nil, err
+		}
+		fn := e.Fn
+		return func(row Row) (types.Datum, error) {
+			a, err := l(row)
+			if err != nil || a.IsNull() {
+				return types.Null, err
+			}
+			b, err := r(row)
+			if err != nil || b.IsNull() {
+				return types.Null, err
+			}
+			return fn(a, b)
+		}, nil
+	case *plan.UnOp:
+		x, err := c.compile(e.X)
+		if err != nil {
+			return nil, err
+		}
+		fn := e.Fn
+		return func(row Row) (types.Datum, error) {
+			a, err := x(row)
+			if err != nil || a.IsNull() {
+				return types.Null, err
+			}
+			return fn(a)
+		}, nil
+	case *plan.Logic:
+		args, err := c.compileAll(e.Args)
+		if err != nil {
+			return nil, err
+		}
+		and := e.And
+		return func(row Row) (types.Datum, error) {
+			acc := types.TriBool(and)
+			for _, a := range args {
+				v, err := a(row)
+				if err != nil {
+					return types.Null, err
+				}
+				t := types.TriOf(v)
+				if and {
+					acc = types.And(acc, t)
+					if acc == types.TriFalse {
+						break
+					}
+				} else {
+					acc = types.Or(acc, t)
+					if acc == types.TriTrue {
+						break
+					}
+				}
+			}
+			return triDatum(acc), nil
+		}, nil
+	case *plan.Not:
+		x, err := c.compile(e.X)
+		if err != nil {
+			return nil, err
+		}
+		return func(row Row) (types.Datum, error) {
+			v, err := x(row)
+			if err != nil {
+				return types.Null, err
+			}
+			return triDatum(types.Not(types.TriOf(v))), nil
+		}, nil
+	case *plan.IsNull:
+		x, err := c.compile(e.X)
+		if err != nil {
+			return nil, err
+		}
+		not := e.Not
+		return func(row Row) (types.Datum, error) {
+			v, err := x(row)
+			if err != nil {
+				return types.Null, err
+			}
+			return types.NewBool(v.IsNull() != not), nil
+		}, nil
+	case *plan.IsBool:
+		x, err := c.compile(e.X)
+		if err != nil {
+			return nil, err
+		}
+		want, not := e.Value, e.Not
+		return func(row Row) (types.Datum, error) {
+			v, err := x(row)
+			if err != nil {
+				return types.Null, err
+			}
+			is := !v.IsNull() && v.Bool() == want
+			return types.NewBool(is != not), nil
+		}, nil
+	case *plan.IsDistinct:
+		l, err := c.compile(e.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compile(e.R)
+		if err != nil {
+			return nil, err
+		}
+		eq, not := e.Eq, e.Not
+		return func(row Row) (types.Datum, error) {
+			a, err := l(row)
+			if err != nil {
+				return types.Null, err
+			}
+			b, err := r(row)
+			if err != nil {
+				return types.Null, err
+			}
+			var distinct bool
+			switch {
+			case a.IsNull() || b.IsNull():
+				distinct = a.IsNull() != b.IsNull()
+			default:
+				v, err := eq(a, b)
+				if err != nil {
+					return types.Null, err
+				}
+				distinct = !v.Bool()
+			}
+			return types.NewBool(distinct != not), nil
+		}, nil
+	case *plan.Cast:
+		x, err := c.compile(e.X)
+		if err != nil {
+			return nil, err
+		}
+		fn := e.Fn
+		return func(row Row) (types.Datum, error) {
+			v, err := x(row)
+			if err != nil {
+				return types.Null, err
+			}
+			return fn(v)
+		}, nil
+	case *plan.Case:
+		type when struct{ cond, res evalFn }
+		whens := make([]when, len(e.Whens))
+		for i, w := range e.Whens {
+			cond, err := c.compile(w.Cond)
+			if err != nil {
+				return nil, err
+			}
+			res, err := c.compile(w.Result)
+			if err != nil {
+				return nil, err
+			}
+			whens[i] = when{cond, res}
+		}
+		var els evalFn
+		if e.Else != nil {
+			var err error
+			if els, err = c.compile(e.Else); err != nil {
+				return nil, err
+			}
+		}
+		return func(row Row) (types.Datum, error) {
+			for _, w := range whens {
+				v, err := w.cond(row)
+				if err != nil {
+					return types.Null, err
+				}
+				if !v.IsNull() && v.Bool() {
+					return w.res(row)
+				}
+			}
+			if els != nil {
+				return els(row)
+			}
+			return types.Null, nil
+		}, nil
+	case *plan.InList:
+		x, err := c.compile(e.X)
+		if err != nil {
+			return nil, err
+		}
+		list, err := c.compileAll(e.List)
+		if err != nil {
+			return nil, err
+		}
+		eq, not := e.Eq, e.Not
+		return func(row Row) (types.Datum, error) {
+			v, err := x(row)
+			if err != nil {
+				return types.Null, err
+			}
+			res := types.TriFalse
+			if v.IsNull() {
+				res = types.TriNull
+			} else {
+				for _, item := range list {
+					w, err := item(row)
+					if err != nil {
+						return types.Null, err
+					}
+					if w.IsNull() {
+						res = types.Or(res, types.TriNull)
+						continue
+					}
+					m, err := eq(v, w)
+					if err != nil {
+						return types.Null, err
+					}
+					if m.Bool() {
+						res = types.TriTrue
+						break
+					}
+				}
+			}
+			if not {
+				res = types.Not(res)
+			}
+			return triDatum(res), nil
+		}, nil
+	case *plan.Func:
+		args, err := c.compileAll(e.Args)
+		if err != nil {
+			return nil, err
+		}
+		fn, strict := e.Fn, e.Strict
+		return func(row Row) (types.Datum, error) {
+			vals := make([]types.Datum, len(args))
+			for i, a := range args {
+				v, err := a(row)
+				if err != nil {
+					return types.Null, err
+				}
+				if strict && v.IsNull() {
+					return types.Null, nil
+				}
+				vals[i] = v
+			}
+			return fn(vals)
+		}, nil
+	case *plan.Coalesce:
+		args, err := c.compileAll(e.Args)
+		if err != nil {
+			return nil, err
+		}
+		return func(row Row) (types.Datum, error) {
+			for _, a := range args {
+				v, err := a(row)
+				if err != nil || !v.IsNull() {
+					return v, err
+				}
+			}
+			return types.Null, nil
+		}, nil
+	case *plan.NullIf:
+		l, err := c.compile(e.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compile(e.R)
+		if err != nil {
+			return nil, err
+		}
+		eq := e.Eq
+		return func(row Row) (types.Datum, error) {
+			a, err := l(row)
+			if err != nil || a.IsNull() {
+				return a, err
+			}
+			b, err := r(row)
+			if err != nil || b.IsNull() {
+				return a, err
+			}
+			m, err := eq(a, b)
+			if err != nil {
+				return types.Null, err
+			}
+			if m.Bool() {
+				return types.Null, nil
+			}
+			return a, nil
+		}, nil
+	case *plan.MinMax:
+		args, err := c.compileAll(e.Args)
+		if err != nil {
+			return nil, err
+		}
+		greatest := e.Greatest
+		return func(row Row) (types.Datum, error) {
+			best := types.Null
+			for _, a := range args {
+				v, err := a(row)
+				if err != nil {
+					return types.Null, err
+				}
+				if v.IsNull() {
+					continue
+				}
+				if best.IsNull() {
+					best = v
+					continue
+				}
+				cmp := types.Compare(v, best)
+				if (greatest && cmp > 0) || (!greatest && cmp < 0) {
+					best = v
+				}
+			}
+			return best, nil
+		}, nil
+	case *plan.Subquery:
+		return c.compileSubquery(e)
+	}
+	return nil, sqlerr.New(sqlerr.InternalError, "exec: cannot compile %T", e)
+}
+
+func (c *Ctx) compileAll(es []plan.Expr) ([]evalFn, error) {
+	out := make([]evalFn, len(es))
+	for i, e := range es {
+		var err error
+		if out[i], err = c.compile(e); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func triDatum(t types.Tri) types.Datum {
+	switch t {
+	case types.TriTrue:
+		return types.DTrue
+	case types.TriFalse:
+		return types.DFalse
+	}
+	return types.Null
+}
+
+// compileSubquery evaluates a subquery expression: once per statement
+// when uncorrelated, again for each outer row when correlated (with the
+// outer row visible to OuterRef).
+func (c *Ctx) compileSubquery(e *plan.Subquery) (evalFn, error) {
+	var x evalFn
+	if e.X != nil {
+		var err error
+		if x, err = c.compile(e.X); err != nil {
+			return nil, err
+		}
+	}
+	var cached []Row
+	haveCache := false
+	rows := func(row Row) ([]Row, error) {
+		if !e.Correlated && haveCache {
+			return cached, nil
+		}
+		c.outer = append(c.outer, row)
+		defer func() { c.outer = c.outer[:len(c.outer)-1] }()
+		op, err := c.build(e.Plan)
+		if err != nil {
+			return nil, err
+		}
+		defer op.Close()
+		var out []Row
+		for {
+			r, ok, err := op.Next()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				break
+			}
+			out = append(out, r)
+			if e.Kind == plan.SubExists {
+				break
+			}
+		}
+		if !e.Correlated {
+			cached, haveCache = out, true
+		}
+		return out, nil
+	}
+	return func(row Row) (types.Datum, error) {
+		rs, err := rows(row)
+		if err != nil {
+			return types.Null, err
+		}
+		switch e.Kind {
+		case plan.SubExists:
+			return types.NewBool(len(rs) > 0), nil
+		case plan.SubScalar:
+			switch len(rs) {
+			case 0:
+				return types.Null, nil
+			case 1:
+				return rs[0][0], nil
+			}
+			return types.Null, sqlerr.New(sqlerr.CardinalityViolation, "more than one row returned by a subquery used as an expression")
+		}
+		v, err := x(row)
+		if err != nil {
+			return types.Null, err
+		}
+		// IN is = ANY; ALL is true unless some comparison is false.
+		all := e.Kind == plan.SubAll
+		res := types.TriBool(all)
+		if len(rs) > 0 && v.IsNull() {
+			res = types.TriNull
+		} else {
+			for _, r := range rs {
+				w := r[0]
+				var t types.Tri
+				if w.IsNull() {
+					t = types.TriNull
+				} else {
+					m, err := e.Cmp(v, w)
+					if err != nil {
+						return types.Null, err
+					}
+					t = types.TriOf(m)
+				}
+				if all {
+					res = types.And(res, t)
+					if res == types.TriFalse {
+						break
+					}
+				} else {
+					res = types.Or(res, t)
+					if res == types.TriTrue {
+						break
+					}
+				}
+			}
+		}
+		if e.Not {
+			res = types.Not(res)
+		}
+		return triDatum(res), nil
+	}, nil
+}

@@ -1,0 +1,606 @@
+package exec
+
+import (
+	"context"
+	"slices"
+
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Ctx is what a statement's execution needs: its transaction, its
+// parameters, and the outer rows of correlated subqueries.
+type Ctx struct {
+	Context context.Context
+	Txn     *mvcc.Txn
+	Params  []types.Datum
+	// NewRowID hands out hidden row ids.
+	NewRowID func() int64
+	outer    []Row
+	ticks    int
+}
+
+// Operator produces rows, one per Next, until ok is false.
+type Operator interface {
+	Next() (row Row, ok bool, err error)
+	Close()
+}
+
+// canceled checks, now and then, whether the statement was canceled.
+func (c *Ctx) canceled() error {
+	c.ticks++
+	if c.ticks&1023 == 0 && c.Context != nil {
+		if err := c.Context.Err(); err != nil {
+			return sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+		}
+	}
+	return nil
+}
+
+// Run executes a query plan and returns its rows.
+func (c *Ctx) Run(n plan.Node) ([]Row, error) {
+	op, err := c.build(n)
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
+	var out []Row
+	for {
+		r, ok, err := op.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, nil
+		}
+		out = append(out, r)
+	}
+}
+
+// build turns a plan node into an operator tree.
+func (c *Ctx) build(n plan.Node) (Operator, error) {
+	switch n := n.(type) {
+	case *plan.Scan:
+		return c.newScan(n)
+	case *plan.Values:
+		rows := make([][]evalFn, len(n.Rows))
+		for i, r := range n.Rows {
+			var err error
+			if rows[i], err = c.compileAll(r); err != nil {
+				return nil, err
+			}
+		}
+		return &valuesOp{rows: rows}, nil
+	case *plan.Filter:
+		in, err := c.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		pred, err := c.compile(n.Pred)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		return &filterOp{c: c, in: in, pred: pred}, nil
+	case *plan.Project:
+		in, err := c.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		exprs, err := c.compileAll(n.Exprs)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		return &projectOp{in: in, exprs: exprs}, nil
+	case *plan.Join:
+		return c.newJoin(n)
+	case *plan.Aggregate:
+		return c.newAggregate(n)
+	case *plan.Sort:
+		rows, err := c.Run(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		if err := sortRows(rows, n.Keys); err != nil {
+			return nil, err
+		}
+		return &sliceOp{rows: rows}, nil
+	case *plan.Limit:
+		in, err := c.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		l := &limitOp{in: in, count: -1}
+		for _, x := range []struct {
+			e   plan.Expr
+			dst *int64
+		}{{n.Count, &l.count}, {n.Offset, &l.offset}} {
+			if x.e == nil {
+				continue
+			}
+			f, err := c.compile(x.e)
+			if err != nil {
+				in.Close()
+				return nil, err
+			}
+			v, err := f(nil)
+			if err != nil {
+				in.Close()
+				return nil, err
+			}
+			if !v.IsNull() {
+				if v.Int() < 0 {
+					in.Close()
+					return nil, sqlerr.New(sqlerr.Code("2201W"), "LIMIT must not be negative")
+				}
+				*x.dst = v.Int()
+			}
+		}
+		return l, nil
+	case *plan.Distinct:
+		in, err := c.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &distinctOp{in: in, seen: map[string]bool{}}, nil
+	case *plan.SetOp:
+		return c.newSetOp(n)
+	}
+	return nil, sqlerr.New(sqlerr.InternalError, "exec: cannot build %T", n)
+}
+
+type valuesOp struct {
+	rows [][]evalFn
+	i    int
+}
+
+func (o *valuesOp) Next() (Row, bool, error) {
+	if o.i >= len(o.rows) {
+		return nil, false, nil
+	}
+	fns := o.rows[o.i]
+	o.i++
+	row := make(Row, len(fns))
+	for i, f := range fns {
+		v, err := f(nil)
+		if err != nil {
+			return nil, false, err
+		}
+		row[i] = v
+	}
+	return row, true, nil
+}
+func (o *valuesOp) Close() {}
+
+type sliceOp struct {
+	rows []Row
+	i    int
+}
+
+func (o *sliceOp) Next() (Row, bool, error) {
+	if o.i >= len(o.rows) {
+		return nil, false, nil
+	}
+	o.i++
+	return o.rows[o.i-1], true, nil
+}
+func (o *sliceOp) Close() {}
+
+type filterOp struct {
+	c    *Ctx
+	in   Operator
+	pred evalFn
+}
+
+func (o *filterOp) Next() (Row, bool, error) {
+	for {
+		if err := o.c.canceled(); err != nil {
+			return nil, false, err
+		}
+		r, ok, err := o.in.Next()
+		if !ok || err != nil {
+			return nil, false, err
+		}
+		v, err := o.pred(r)
+		if err != nil {
+			return nil, false, err
+		}
+		if !v.IsNull() && v.Bool() {
+			return r, true, nil
+		}
+	}
+}
+func (o *filterOp) Close() { o.in.Close() }
+
+type projectOp struct {
+	in    Operator
+	exprs []evalFn
+}
+
+func (o *projectOp) Next() (Row, bool, error) {
+	r, ok, err := o.in.Next()
+	if !ok || err != nil {
+		return nil, false, err
+	}
+	out := make(Row, len(o.exprs))
+	for i, e := range o.exprs {
+		if out[i], err = e(r); err != nil {
+			return nil, false, err
+		}
+	}
+	return out, true, nil
+}
+func (o *projectOp) Close() { o.in.Close() }
+
+type limitOp struct {
+	in            Operator
+	count, offset int64
+	seen          int64
+}
+
+func (o *limitOp) Next() (Row, bool, error) {
+	for o.offset > 0 {
+		_, ok, err := o.in.Next()
+		if !ok || err != nil {
+			return nil, false, err
+		}
+		o.offset--
+	}
+	if o.count >= 0 && o.seen >= o.count {
+		return nil, false, nil
+	}
+	r, ok, err := o.in.Next()
+	if ok {
+		o.seen++
+	}
+	return r, ok, err
+}
+func (o *limitOp) Close() { o.in.Close() }
+
+// rowKey is a row's identity for DISTINCT, grouping and set operations:
+// equal values (by the types' hash families) give equal keys.
+func rowKey(dst []byte, r Row) []byte {
+	for _, d := range r {
+		dst = types.AppendHashKey(dst, d)
+	}
+	return dst
+}
+
+type distinctOp struct {
+	in   Operator
+	seen map[string]bool
+	buf  []byte
+}
+
+func (o *distinctOp) Next() (Row, bool, error) {
+	for {
+		r, ok, err := o.in.Next()
+		if !ok || err != nil {
+			return nil, false, err
+		}
+		o.buf = rowKey(o.buf[:0], r)
+		if o.seen[string(o.buf)] {
+			continue
+		}
+		o.seen[string(o.buf)] = true
+		return r, true, nil
+	}
+}
+func (o *distinctOp) Close() { o.in.Close() }
+
+// sortRows sorts rows by keys (column references), NULLs placed as each
+// key asks.
+func sortRows(rows []Row, keys []plan.SortKey) error {
+	idx := make([]int, len(keys))
+	for i, k := range keys {
+		cr, ok := k.Expr.(*plan.ColRef)
+		if !ok {
+			return sqlerr.New(sqlerr.InternalError, "exec: sort key is not a column")
+		}
+		idx[i] = cr.Idx
+	}
+	slices.SortStableFunc(rows, func(a, b Row) int {
+		for i, k := range keys {
+			x, y := a[idx[i]], b[idx[i]]
+			var c int
+			switch {
+			case x.IsNull() && y.IsNull():
+				continue
+			case x.IsNull():
+				c = 1
+				if k.NullsFirst {
+					c = -1
+				}
+				return c
+			case y.IsNull():
+				c = -1
+				if k.NullsFirst {
+					c = 1
+				}
+				return c
+			}
+			c = types.Compare(x, y)
+			if k.Desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return nil
+}
+
+// joinOp is a nested-loop join: the right input is materialized once,
+// then each left row is matched against it.
+type joinOp struct {
+	c          *Ctx
+	kind       plan.JoinKind
+	left       Operator
+	right      []Row
+	on         evalFn
+	nl, nr     int
+	cur        Row
+	ri         int
+	matched    bool
+	rightMatch []bool
+	tail       int // emitting unmatched right rows (RIGHT/FULL)
+	leftDone   bool
+}
+
+func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
+	right, err := c.Run(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	left, err := c.build(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	o := &joinOp{c: c, kind: n.Kind, left: left, right: right, nl: len(n.Left.Columns()), nr: len(n.Right.Columns()), ri: -1}
+	if n.On != nil {
+		if o.on, err = c.compile(n.On); err != nil {
+			left.Close()
+			return nil, err
+		}
+	}
+	if n.Kind == plan.RightJoin || n.Kind == plan.FullJoin {
+		o.rightMatch = make([]bool, len(right))
+	}
+	return o, nil
+}
+
+func (o *joinOp) combine(l, r Row) Row {
+	out := make(Row, o.nl+o.nr)
+	copy(out, l)
+	copy(out[o.nl:], r)
+	return out
+}
+
+func (o *joinOp) Next() (Row, bool, error) {
+	for !o.leftDone {
+		if o.cur == nil {
+			r, ok, err := o.left.Next()
+			if err != nil {
+				return nil, false, err
+			}
+			if !ok {
+				o.leftDone = true
+				break
+			}
+			o.cur, o.ri, o.matched = r, -1, false
+		}
+		for o.ri+1 < len(o.right) {
+			o.ri++
+			if err := o.c.canceled(); err != nil {
+				return nil, false, err
+			}
+			row := o.combine(o.cur, o.right[o.ri])
+			if o.on != nil {
+				v, err := o.on(row)
+				if err != nil {
+					return nil, false, err
+				}
+				if v.IsNull() || !v.Bool() {
+					continue
+				}
+			}
+			o.matched = true
+			if o.rightMatch != nil {
+				o.rightMatch[o.ri] = true
+			}
+			return row, true, nil
+		}
+		cur := o.cur
+		o.cur = nil
+		if !o.matched && (o.kind == plan.LeftJoin || o.kind == plan.FullJoin) {
+			return o.combine(cur, make(Row, o.nr)), true, nil
+		}
+	}
+	for o.rightMatch != nil && o.tail < len(o.right) {
+		i := o.tail
+		o.tail++
+		if !o.rightMatch[i] {
+			return o.combine(make(Row, o.nl), o.right[i]), true, nil
+		}
+	}
+	return nil, false, nil
+}
+func (o *joinOp) Close() { o.left.Close() }
+
+// newAggregate computes all groups up front (hash aggregation), keeping
+// groups in order of first appearance.
+func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
+	groupBy, err := c.compileAll(n.GroupBy)
+	if err != nil {
+		return nil, err
+	}
+	type aggFns struct {
+		args   []evalFn
+		filter evalFn
+	}
+	fns := make([]aggFns, len(n.Aggs))
+	for i, a := range n.Aggs {
+		if fns[i].args, err = c.compileAll(a.Args); err != nil {
+			return nil, err
+		}
+		if a.Filter != nil {
+			if fns[i].filter, err = c.compile(a.Filter); err != nil {
+				return nil, err
+			}
+		}
+	}
+	type group struct {
+		keys   Row
+		states []plan.AggState
+		seen   []map[string]bool // per DISTINCT aggregate
+	}
+	newGroup := func(keys Row) *group {
+		g := &group{keys: keys, states: make([]plan.AggState, len(n.Aggs)), seen: make([]map[string]bool, len(n.Aggs))}
+		for i, a := range n.Aggs {
+			g.states[i] = a.New()
+			if a.Distinct {
+				g.seen[i] = map[string]bool{}
+			}
+		}
+		return g
+	}
+	in, err := c.build(n.Input)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	groups := map[string]*group{}
+	var order []*group
+	var buf []byte
+	for {
+		if err := c.canceled(); err != nil {
+			return nil, err
+		}
+		r, ok, err := in.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		keys := make(Row, len(groupBy))
+		for i, g := range groupBy {
+			if keys[i], err = g(r); err != nil {
+				return nil, err
+			}
+		}
+		buf = rowKey(buf[:0], keys)
+		g := groups[string(buf)]
+		if g == nil {
+			g = newGroup(keys)
+			groups[string(buf)] = g
+			order = append(order, g)
+		}
+		for i, f := range fns {
+			if f.filter != nil {
+				v, err := f.filter(r)
+				if err != nil {
+					return nil, err
+				}
+				if v.IsNull() || !v.Bool() {
+					continue
+				}
+			}
+			args := make([]types.Datum, len(f.args))
+			for j, a := range f.args {
+				if args[j], err = a(r); err != nil {
+					return nil, err
+				}
+			}
+			if g.seen[i] != nil {
+				k := string(rowKey(nil, args))
+				if g.seen[i][k] {
+					continue
+				}
+				g.seen[i][k] = true
+			}
+			if err := g.states[i].Add(args); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(order) == 0 && len(groupBy) == 0 {
+		order = append(order, newGroup(nil))
+	}
+	rows := make([]Row, 0, len(order))
+	for _, g := range order {
+		row := append(Row{}, g.keys...)
+		for _, s := range g.states {
+			v, err := s.Result()
+			if err != nil {
+				return nil, err
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	return &sliceOp{rows: rows}, nil
+}
+
+func (c *Ctx) newSetOp(n *plan.SetOp) (Operator, error) {
+	left, err := c.Run(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	right, err := c.Run(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	key := func(r Row) string { return string(rowKey(nil, r)) }
+	var out []Row
+	switch n.Kind {
+	case plan.Union:
+		out = append(left, right...)
+		if !n.All {
+			out = dedupe(out, key)
+		}
+	case plan.Intersect, plan.Except:
+		counts := map[string]int{}
+		for _, r := range right {
+			counts[key(r)]++
+		}
+		emitted := map[string]bool{}
+		for _, r := range left {
+			k := key(r)
+			in := counts[k] > 0
+			keep := in == (n.Kind == plan.Intersect)
+			if n.All {
+				if in {
+					counts[k]--
+				}
+				if keep {
+					out = append(out, r)
+				}
+				continue
+			}
+			if keep && !emitted[k] {
+				emitted[k] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return &sliceOp{rows: out}, nil
+}
+
+func dedupe(rows []Row, key func(Row) string) []Row {
+	seen := map[string]bool{}
+	out := rows[:0]
+	for _, r := range rows {
+		k := key(r)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,286 @@
+package exec
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/rowcodec"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// tableCodec encodes a table's rows: keys of its indexes and the row value.
+type tableCodec struct {
+	d     *catalog.Descriptor
+	types []types.Type
+	pos   map[uint32]int // column id -> position
+}
+
+func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
+	tc := &tableCodec{d: d, types: make([]types.Type, len(cols)), pos: map[uint32]int{}}
+	for i, c := range cols {
+		tc.types[i] = c.Type
+		tc.pos[d.Columns[i].ID] = i
+	}
+	return tc
+}
+
+func dir(desc bool) rowcodec.Direction {
+	if desc {
+		return rowcodec.Desc
+	}
+	return rowcodec.Asc
+}
+
+// primaryKey returns the key of row in the primary index.
+func (tc *tableCodec) primaryKey(dst []byte, row Row) []byte {
+	dst = catalog.IndexPrefix(dst, tc.d.ID, catalog.PrimaryIndexID)
+	for _, ic := range tc.d.Primary.Columns {
+		dst = rowcodec.AppendKey(dst, types.ToRowcodec(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
+	}
+	return dst
+}
+
+// indexKey returns the key of row in secondary index ix: the indexed
+// values, then the primary key columns (so entries are unique).
+func (tc *tableCodec) indexKey(dst []byte, ix *catalog.Index, row Row) (key []byte, prefixLen int, hasNull bool) {
+	dst = catalog.IndexPrefix(dst, tc.d.ID, ix.ID)
+	for _, ic := range ix.Columns {
+		v := row[tc.pos[ic.ColumnID]]
+		hasNull = hasNull || v.IsNull()
+		dst = rowcodec.AppendKey(dst, types.ToRowcodec(v), dir(ic.Desc))
+	}
+	prefixLen = len(dst)
+	for _, ic := range tc.d.Primary.Columns {
+		dst = rowcodec.AppendKey(dst, types.ToRowcodec(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
+	}
+	return dst, prefixLen, hasNull
+}
+
+// value encodes a row: every non-NULL column by id.
+func (tc *tableCodec) value(dst []byte, row Row) []byte {
+	cols := make([]rowcodec.Column, 0, len(row))
+	for i, c := range tc.d.Columns {
+		if !row[i].IsNull() {
+			cols = append(cols, rowcodec.Column{ID: c.ID, Value: types.ToRowcodec(row[i])})
+		}
+	}
+	return rowcodec.AppendRow(dst, cols)
+}
+
+// decode decodes a row value into a row of the table's columns.
+func (tc *tableCodec) decode(v []byte) (Row, error) {
+	cols, err := rowcodec.DecodeRow(v)
+	if err != nil {
+		return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
+	}
+	row := make(Row, len(tc.types))
+	for _, c := range cols {
+		i, ok := tc.pos[c.ID]
+		if !ok {
+			continue // a dropped column
+		}
+		if row[i], err = types.FromRowcodec(tc.types[i], c.Value); err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: column %q does not decode: %v", tc.d.Name, tc.d.Columns[i].Name, err)
+		}
+	}
+	return row, nil
+}
+
+// scanOp reads a table's primary index.
+type scanOp struct {
+	c  *Ctx
+	tc *tableCodec
+	it *mvcc.Iterator
+}
+
+func (c *Ctx) newScan(n *plan.Scan) (Operator, error) {
+	tc := newTableCodec(n.Table, n.Cols)
+	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
+	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
+	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end)}, nil
+}
+
+func (o *scanOp) Next() (Row, bool, error) {
+	if err := o.c.canceled(); err != nil {
+		return nil, false, err
+	}
+	if !o.it.Next() {
+		return nil, false, o.it.Err()
+	}
+	r, err := o.tc.decode(o.it.Value())
+	return r, err == nil, err
+}
+
+func (o *scanOp) Close() { o.it.Close() }
+
+// writer applies row changes to a table and its indexes, enforcing NOT
+// NULL, CHECK, primary key and unique constraints.
+type writer struct {
+	c      *Ctx
+	tc     *tableCodec
+	checks []evalFn
+	names  []string
+	buf    []byte
+}
+
+func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column, checks []plan.Expr) (*writer, error) {
+	w := &writer{c: c, tc: newTableCodec(d, cols)}
+	for i, ch := range checks {
+		f, err := c.compile(ch)
+		if err != nil {
+			return nil, err
+		}
+		w.checks = append(w.checks, f)
+		w.names = append(w.names, d.Checks[i].Name)
+	}
+	return w, nil
+}
+
+func (w *writer) validate(row Row) error {
+	d := w.tc.d
+	for i, c := range d.Columns {
+		if c.NotNull && row[i].IsNull() {
+			return sqlerr.New(sqlerr.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, d.Name).
+				WithDetail("Failing row contains %s.", formatRow(row))
+		}
+	}
+	for i, f := range w.checks {
+		v, err := f(row)
+		if err != nil {
+			return err
+		}
+		if !v.IsNull() && !v.Bool() {
+			return sqlerr.New(sqlerr.CheckViolation, "new row for relation %q violates check constraint %q", d.Name, w.names[i]).
+				WithDetail("Failing row contains %s.", formatRow(row))
+		}
+	}
+	return nil
+}
+
+func formatRow(row Row) string {
+	parts := make([]string, len(row))
+	for i, d := range row {
+		if d.IsNull() {
+			parts[i] = "null"
+		} else {
+			parts[i] = types.FormatText(d)
+		}
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func (w *writer) keyDetail(ix *catalog.Index, row Row) string {
+	var names, vals []string
+	for _, ic := range ix.Columns {
+		i := w.tc.pos[ic.ColumnID]
+		names = append(names, w.tc.d.Columns[i].Name)
+		vals = append(vals, types.FormatText(row[i]))
+	}
+	return fmt.Sprintf("Key (%s)=(%s) already exists.", strings.Join(names, ", "), strings.Join(vals, ", "))
+}
+
+// insert writes a new row.
+func (w *writer) insert(row Row) error {
+	if err := w.validate(row); err != nil {
+		return err
+	}
+	txn := w.c.Txn
+	pk := w.tc.primaryKey(nil, row)
+	if _, exists, err := txn.Get(pk); err != nil {
+		return err
+	} else if exists {
+		return sqlerr.New(sqlerr.UniqueViolation, "duplicate key value violates unique constraint %q", w.tc.d.Primary.Name).
+			WithDetail("%s", w.keyDetail(&w.tc.d.Primary, row))
+	}
+	if err := txn.Put(pk, w.tc.value(nil, row)); err != nil {
+		return err
+	}
+	return w.addIndexEntries(row)
+}
+
+func (w *writer) addIndexEntries(row Row) error {
+	txn := w.c.Txn
+	for i := range w.tc.d.Indexes {
+		ix := &w.tc.d.Indexes[i]
+		key, prefixLen, hasNull := w.tc.indexKey(nil, ix, row)
+		if ix.Unique && !hasNull {
+			it := txn.Scan(key[:prefixLen], prefixEnd(key[:prefixLen]))
+			dup := it.Next()
+			err := it.Err()
+			it.Close()
+			if err != nil {
+				return err
+			}
+			if dup {
+				return sqlerr.New(sqlerr.UniqueViolation, "duplicate key value violates unique constraint %q", ix.Name).
+					WithDetail("%s", w.keyDetail(ix, row))
+			}
+		}
+		if err := txn.Put(key, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remove deletes a row and its index entries.
+func (w *writer) remove(row Row) error {
+	txn := w.c.Txn
+	if err := txn.Delete(w.tc.primaryKey(nil, row)); err != nil {
+		return err
+	}
+	for i := range w.tc.d.Indexes {
+		key, _, _ := w.tc.indexKey(nil, &w.tc.d.Indexes[i], row)
+		if err := txn.Delete(key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefixEnd returns the smallest key greater than every key with prefix p.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte{}, p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] != 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// Backfill writes index ix's entries for every existing row of d.
+func (c *Ctx) Backfill(d *catalog.Descriptor, ix *catalog.Index) error {
+	cols, err := plan.TableColumns(d)
+	if err != nil {
+		return err
+	}
+	only := *d
+	only.Indexes = []catalog.Index{*ix}
+	w, err := c.newWriter(&only, cols, nil)
+	if err != nil {
+		return err
+	}
+	scan, err := c.newScan(&plan.Scan{Table: d, Cols: cols})
+	if err != nil {
+		return err
+	}
+	defer scan.Close()
+	for {
+		row, ok, err := scan.Next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		if err := w.addIndexEntries(row); err != nil {
+			return err
+		}
+	}
+}

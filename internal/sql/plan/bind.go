@@ -1,0 +1,437 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Binder binds statements of one SQL text against the catalog as the
+// transaction sees it.
+type Binder struct {
+	txn    *mvcc.Txn
+	sql    string
+	params []types.Type
+
+	agg      *aggContext
+	aggScope *scope
+	// viewDepth guards against views that (through a bug or a cycle)
+	// expand forever.
+	viewDepth int
+
+	// LookupFunc resolves scalar functions; nil means only the functions
+	// the binder knows itself.
+	LookupFunc func(name string, args []types.Type) (*FuncInfo, error)
+}
+
+// NewBinder returns a binder for statements of sql (for error positions)
+// with parameters of the given types (unknown types are inferred).
+func NewBinder(txn *mvcc.Txn, sql string, params []types.Type) *Binder {
+	return &Binder{txn: txn, sql: sql, params: params}
+}
+
+// Params returns the parameter types, as inferred by binding.
+func (b *Binder) Params() []types.Type { return b.params }
+
+// RowIDColumn is the name of the hidden key column of tables without a
+// primary key.
+const RowIDColumn = "rowid"
+
+// Query binds a query.
+func (b *Binder) Query(q *ast.Query) (Node, error) { return b.bindQuery(q, nil) }
+
+// ResolveType resolves a type name.
+func (b *Binder) ResolveType(t *ast.TypeName) (types.Type, error) { return b.resolveType(t) }
+
+func (b *Binder) resolveType(t *ast.TypeName) (types.Type, error) {
+	var mods []int
+	for _, a := range t.Args {
+		lit, ok := a.(*ast.Literal)
+		if !ok || lit.Kind != ast.LitInt {
+			return types.Type{}, b.errAt(t, sqlerr.SyntaxError, "type modifiers must be simple constants or identifiers")
+		}
+		n, _ := strconv.Atoi(lit.Val)
+		mods = append(mods, n)
+	}
+	typ, err := types.TypeFromName(strings.ToLower(t.Name), mods, len(t.ArrayBounds))
+	if err != nil {
+		return types.Type{}, withPos(err, b.charPos(int(t.Position())))
+	}
+	return typ, nil
+}
+
+func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
+	if q.With != nil {
+		return nil, b.errAt(q, sqlerr.FeatureNotSupported, "WITH is not supported yet")
+	}
+	var node Node
+	var err error
+	if sel, ok := q.Body.(*ast.Select); ok {
+		node, err = b.bindSelect(sel, outer, q.OrderBy)
+	} else {
+		node, err = b.bindQueryExpr(q.Body, outer)
+		if err == nil && len(q.OrderBy) > 0 {
+			node, err = b.orderOutput(node, q.OrderBy, outer)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if q.Limit != nil || q.Offset != nil {
+		l := &Limit{Input: node}
+		empty := &scope{parent: outer}
+		if q.Limit != nil {
+			if l.Count, err = b.bindIntExpr(empty, q.Limit, "LIMIT"); err != nil {
+				return nil, err
+			}
+		}
+		if q.Offset != nil {
+			if l.Offset, err = b.bindIntExpr(empty, q.Offset, "OFFSET"); err != nil {
+				return nil, err
+			}
+		}
+		node = l
+	}
+	return node, nil
+}
+
+func (b *Binder) bindIntExpr(s *scope, e ast.Expr, what string) (Expr, error) {
+	x, err := b.bindExpr(s, e)
+	if err != nil {
+		return nil, err
+	}
+	return b.cast(e, x, types.Int8, types.CastAssignment)
+}
+
+func (b *Binder) bindQueryExpr(body ast.QueryExpr, outer *scope) (Node, error) {
+	switch body := body.(type) {
+	case *ast.Select:
+		return b.bindSelect(body, outer, nil)
+	case *ast.Query:
+		return b.bindQuery(body, outer)
+	case *ast.Values:
+		return b.bindValues(body, outer, nil)
+	case *ast.SetOp:
+		l, err := b.bindQueryExpr(body.Left, outer)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.bindQueryExpr(body.Right, outer)
+		if err != nil {
+			return nil, err
+		}
+		lc, rc := l.Columns(), r.Columns()
+		if len(lc) != len(rc) {
+			return nil, b.errAt(body, sqlerr.SyntaxError, "each %s query must have the same number of columns", strings.ToUpper(setOpName(body.Op)))
+		}
+		cols := make([]Column, len(lc))
+		lx, rx := make([]Expr, len(lc)), make([]Expr, len(lc))
+		for i := range lc {
+			t := commonType([]types.Type{lc[i].Type, rc[i].Type})
+			cols[i] = Column{Name: lc[i].Name, Type: t}
+			if lx[i], err = b.convert(body, &ColRef{Idx: i, Typ: lc[i].Type}, t); err != nil {
+				return nil, err
+			}
+			if rx[i], err = b.convert(body, &ColRef{Idx: i, Typ: rc[i].Type}, t); err != nil {
+				return nil, err
+			}
+		}
+		kind := map[ast.SetOpKind]SetOpKind{ast.Union: Union, ast.Intersect: Intersect, ast.Except: Except}[body.Op]
+		return &SetOp{Kind: kind, All: body.All, Left: &Project{Input: l, Exprs: lx, Cols: cols},
+			Right: &Project{Input: r, Exprs: rx, Cols: cols}, Cols: cols}, nil
+	}
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "query %T is not supported yet", body)
+}
+
+func setOpName(k ast.SetOpKind) string {
+	switch k {
+	case ast.Intersect:
+		return "intersect"
+	case ast.Except:
+		return "except"
+	}
+	return "union"
+}
+
+// bindValues binds VALUES rows; want, if set, gives each column's target
+// type and defaults its DEFAULT value (INSERT).
+func (b *Binder) bindValues(v *ast.Values, outer *scope, want []types.Type, defaults ...Expr) (Node, error) {
+	s := &scope{parent: outer}
+	n := &Values{}
+	width := len(v.Rows[0])
+	for _, row := range v.Rows {
+		if len(row) != width {
+			return nil, b.errAt(v, sqlerr.SyntaxError, "VALUES lists must all be the same length")
+		}
+		out := make([]Expr, width)
+		for i, e := range row {
+			if _, ok := e.(*ast.DefaultExpr); ok && want != nil && i < len(want) {
+				if i < len(defaults) && defaults[i] != nil {
+					out[i] = defaults[i]
+				} else {
+					out[i] = &Const{Val: types.Null, Typ: want[i]}
+				}
+				continue
+			}
+			x, err := b.bindExpr(s, e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		n.Rows = append(n.Rows, out)
+	}
+	for i := 0; i < width; i++ {
+		var ts []types.Type
+		for _, row := range n.Rows {
+			ts = append(ts, row[i].Type())
+		}
+		t := commonType(ts)
+		if want != nil && i < len(want) {
+			t = want[i]
+		}
+		for _, row := range n.Rows {
+			var err error
+			if want != nil {
+				row[i], err = b.assign(v, row[i], t)
+			} else {
+				row[i], err = b.convert(v, row[i], t)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		n.Cols = append(n.Cols, Column{Name: fmt.Sprintf("column%d", i+1), Type: t})
+	}
+	return n, nil
+}
+
+// assign converts a value for storing into a column of type t.
+func (b *Binder) assign(n ast.Node, e Expr, t types.Type) (Expr, error) {
+	if types.Equivalent(e.Type(), t) && e.Type() == t {
+		return e, nil
+	}
+	fn, ok := types.CastFunc(e.Type(), t, types.CastAssignment)
+	if !ok {
+		return nil, b.errAt(n, sqlerr.DatatypeMismatch, "column is of type %s but expression is of type %s", t, e.Type()).
+			WithHint("You will need to rewrite or cast the expression.")
+	}
+	return b.fold(&Cast{X: e, Fn: fn, Typ: t})
+}
+
+// tableColumns returns a scan's output columns for a table.
+func tableColumns(d *catalog.Descriptor, alias string) ([]Column, error) {
+	cols := make([]Column, len(d.Columns))
+	for i, c := range d.Columns {
+		t, err := TypeFromString(c.Type)
+		if err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "catalog: column %s.%s has type %q: %v", d.Name, c.Name, c.Type, err)
+		}
+		cols[i] = Column{Name: c.Name, Type: t, Table: alias, Hidden: c.Hidden}
+	}
+	return cols, nil
+}
+
+func (b *Binder) bindFrom(items []ast.TableExpr, outer *scope) (Node, error) {
+	var node Node
+	for _, item := range items {
+		n, err := b.bindTableExpr(item, outer)
+		if err != nil {
+			return nil, err
+		}
+		if node == nil {
+			node = n
+			continue
+		}
+		node = &Join{Kind: CrossJoin, Left: node, Right: n, Cols: concatCols(node.Columns(), n.Columns())}
+	}
+	return node, nil
+}
+
+func concatCols(a, b []Column) []Column {
+	out := make([]Column, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
+}
+
+func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
+	switch te := te.(type) {
+	case *ast.TableRef:
+		alias := te.Name.Name
+		if te.Alias != nil {
+			alias = te.Alias.Name
+		}
+		d, err := catalog.Get(b.txn, te.Name.Name)
+		if err != nil {
+			return nil, withPos(err, b.charPos(int(te.Position())))
+		}
+		var node Node
+		switch d.Kind {
+		case catalog.KindView:
+			if node, err = b.expandView(d, outer); err != nil {
+				return nil, err
+			}
+			node = renameCols(node, alias, nil)
+		case catalog.KindTable:
+			cols, err := tableColumns(d, alias)
+			if err != nil {
+				return nil, err
+			}
+			node = &Scan{Table: d, Alias: alias, Cols: cols}
+		default:
+			return nil, b.errAt(te, sqlerr.WrongObjectType, "%q is not a table", d.Name)
+		}
+		if te.Alias != nil && len(te.Alias.Columns) > 0 {
+			node = renameCols(node, alias, te.Alias.Columns)
+		}
+		return node, nil
+	case *ast.SubqueryRef:
+		if te.Lateral {
+			return nil, b.errAt(te, sqlerr.FeatureNotSupported, "LATERAL is not supported yet")
+		}
+		n, err := b.bindQuery(te.Query, outer)
+		if err != nil {
+			return nil, err
+		}
+		alias := ""
+		var names []string
+		if te.Alias != nil {
+			alias, names = te.Alias.Name, te.Alias.Columns
+		}
+		return renameCols(n, alias, names), nil
+	case *ast.JoinExpr:
+		return b.bindJoin(te, outer)
+	}
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "FROM item %T is not supported yet", te)
+}
+
+// renameCols relabels a node's columns with a table alias and, optionally,
+// new column names.
+func renameCols(n Node, alias string, names []string) Node {
+	cols := n.Columns()
+	out := make([]Column, len(cols))
+	exprs := make([]Expr, len(cols))
+	for i, c := range cols {
+		c.Table = alias
+		if i < len(names) {
+			c.Name = names[i]
+		}
+		out[i] = c
+		exprs[i] = &ColRef{Idx: i, Typ: c.Type, Name: c.Name}
+	}
+	return &Project{Input: n, Exprs: exprs, Cols: out}
+}
+
+func (b *Binder) expandView(d *catalog.Descriptor, outer *scope) (Node, error) {
+	if b.viewDepth > 32 {
+		return nil, sqlerr.New(sqlerr.InvalidRecursion, "view %q expands too deeply", d.Name)
+	}
+	stmt, err := parser.ParseOne(d.ViewQuery)
+	if err != nil {
+		return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "view %q: stored query does not parse: %v", d.Name, err)
+	}
+	q, ok := stmt.(*ast.Query)
+	if !ok {
+		return nil, sqlerr.New(sqlerr.DataCorrupted, "view %q: stored query is a %T", d.Name, stmt)
+	}
+	savedSQL := b.sql
+	b.sql = d.ViewQuery
+	b.viewDepth++
+	n, err := b.bindQuery(q, nil)
+	b.viewDepth--
+	b.sql = savedSQL
+	if err != nil {
+		return nil, err
+	}
+	return renameCols(n, d.Name, d.ViewColumns), nil
+}
+
+func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
+	l, err := b.bindTableExpr(j.Left, outer)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.bindTableExpr(j.Right, outer)
+	if err != nil {
+		return nil, err
+	}
+	kind := map[ast.JoinType]JoinKind{ast.InnerJoin: InnerJoin, ast.LeftJoin: LeftJoin, ast.RightJoin: RightJoin,
+		ast.FullJoin: FullJoin, ast.CrossJoin: CrossJoin}[j.Type]
+	lc, rc := l.Columns(), r.Columns()
+	cols := concatCols(lc, rc)
+	s := &scope{cols: cols, parent: outer}
+	var on Expr
+	using := j.Using
+	if j.Natural {
+		for _, a := range lc {
+			for _, c := range rc {
+				if a.Name == c.Name && !a.Hidden && !c.Hidden {
+					using = append(using, a.Name)
+				}
+			}
+		}
+	}
+	switch {
+	case len(using) > 0:
+		var conds []Expr
+		for _, name := range using {
+			li, ri := findCol(lc, name), findCol(rc, name)
+			if li < 0 || ri < 0 {
+				return nil, b.errAt(j, sqlerr.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name, map[bool]string{true: "left", false: "right"}[li < 0])
+			}
+			eq, err := b.binOp(j, types.OpEq, &ColRef{Idx: li, Typ: lc[li].Type}, &ColRef{Idx: len(lc) + ri, Typ: rc[ri].Type})
+			if err != nil {
+				return nil, err
+			}
+			conds = append(conds, eq)
+			// The right side's copy is reachable qualified only, so an
+			// unqualified name is not ambiguous and * lists it once.
+			cols[len(lc)+ri].Hidden = true
+		}
+		on = &Logic{And: true, Args: conds}
+		if len(conds) == 1 {
+			on = conds[0]
+		}
+	case j.On != nil:
+		x, err := b.bindExpr(s, j.On)
+		if err != nil {
+			return nil, err
+		}
+		if on, err = b.boolean(j.On, x, "JOIN/ON"); err != nil {
+			return nil, err
+		}
+	}
+	if on != nil && kind == CrossJoin {
+		kind = InnerJoin
+	}
+	var node Node = &Join{Kind: kind, Left: l, Right: r, On: on, Cols: cols}
+	if j.Alias != nil {
+		node = renameCols(node, j.Alias.Name, j.Alias.Columns)
+	}
+	return node, nil
+}
+
+func findCol(cols []Column, name string) int {
+	for i, c := range cols {
+		if c.Name == name && !c.Hidden {
+			return i
+		}
+	}
+	return -1
+}
+
+// TypeFromString resolves a type as the catalog stores it: the name the
+// types package prints ("character varying(20)", "integer[]").
+func TypeFromString(s string) (types.Type, error) {
+	tn, err := parser.ParseTypeName(s)
+	if err != nil {
+		return types.Type{}, err
+	}
+	return (&Binder{sql: s}).resolveType(tn)
+}

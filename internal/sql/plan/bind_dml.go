@@ -1,0 +1,272 @@
+package plan
+
+import (
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// table looks up a table for writing.
+func (b *Binder) table(name ast.TableName, n ast.Node) (*catalog.Descriptor, []Column, error) {
+	d, err := catalog.Get(b.txn, name.Name)
+	if err != nil {
+		return nil, nil, withPos(err, b.charPos(int(n.Position())))
+	}
+	if d.Kind != catalog.KindTable {
+		return nil, nil, b.errAt(n, sqlerr.WrongObjectType, "cannot change %s %q", d.Kind, d.Name)
+	}
+	cols, err := tableColumns(d, d.Name)
+	return d, cols, err
+}
+
+// Defaults binds the default expression of every column of d (nil for
+// none: NULL).
+func (b *Binder) Defaults(d *catalog.Descriptor, cols []Column) ([]Expr, error) {
+	out := make([]Expr, len(d.Columns))
+	for i, c := range d.Columns {
+		if c.Default == "" {
+			continue
+		}
+		e, err := parser.ParseExpr(c.Default)
+		if err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "default of %s.%s does not parse: %v", d.Name, c.Name, err)
+		}
+		saved := b.sql
+		b.sql = c.Default
+		x, err := b.bindExpr(&scope{}, e)
+		if err == nil {
+			x, err = b.assign(e, x, cols[i].Type)
+		}
+		b.sql = saved
+		if err != nil {
+			return nil, err
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// Insert binds an INSERT.
+func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
+	if ins.OnConflict != nil {
+		return nil, b.errAt(ins, sqlerr.FeatureNotSupported, "ON CONFLICT is not supported yet")
+	}
+	d, cols, err := b.table(ins.Table, ins)
+	if err != nil {
+		return nil, err
+	}
+	n := &Insert{Table: d}
+	if len(ins.Columns) > 0 {
+		seen := map[int]bool{}
+		for _, name := range ins.Columns {
+			i := findCol(cols, name)
+			if i < 0 {
+				return nil, b.errAt(ins, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", name, d.Name)
+			}
+			if seen[i] {
+				return nil, b.errAt(ins, sqlerr.DuplicateColumn, "column %q specified more than once", name)
+			}
+			seen[i] = true
+			n.TargetCols = append(n.TargetCols, i)
+		}
+	} else {
+		for i, c := range cols {
+			if !c.Hidden {
+				n.TargetCols = append(n.TargetCols, i)
+			}
+		}
+	}
+	if n.Defaults, err = b.Defaults(d, cols); err != nil {
+		return nil, err
+	}
+	want := make([]types.Type, len(n.TargetCols))
+	for i, ci := range n.TargetCols {
+		want[i] = cols[ci].Type
+	}
+	switch {
+	case ins.Source == nil: // DEFAULT VALUES
+		n.Input = &Values{Rows: [][]Expr{{}}}
+		n.TargetCols = nil
+	default:
+		if v, ok := ins.Source.Body.(*ast.Values); ok && ins.Source.OrderBy == nil && ins.Source.Limit == nil {
+			if len(v.Rows[0]) > len(want) {
+				return nil, b.errAt(ins, sqlerr.SyntaxError, "INSERT has more expressions than target columns")
+			}
+			defs := make([]Expr, len(n.TargetCols))
+			for i, ci := range n.TargetCols {
+				defs[i] = n.Defaults[ci]
+			}
+			if n.Input, err = b.bindValues(v, nil, want, defs...); err != nil {
+				return nil, err
+			}
+		} else if n.Input, err = b.bindQuery(ins.Source, nil); err != nil {
+			return nil, err
+		}
+		in := n.Input.Columns()
+		if len(in) > len(want) {
+			return nil, b.errAt(ins, sqlerr.SyntaxError, "INSERT has more expressions than target columns")
+		}
+		n.TargetCols = n.TargetCols[:len(in)]
+		n.Casts = make([]types.CastFn, len(in))
+		for i, c := range in {
+			if types.Equivalent(c.Type, want[i]) && c.Type == want[i] {
+				continue
+			}
+			fn, ok := types.CastFunc(c.Type, want[i], types.CastAssignment)
+			if !ok {
+				return nil, b.errAt(ins, sqlerr.DatatypeMismatch, "column %q is of type %s but expression is of type %s", cols[n.TargetCols[i]].Name, want[i], c.Type).
+					WithHint("You will need to rewrite or cast the expression.")
+			}
+			n.Casts[i] = fn
+		}
+	}
+	if n.Returning, n.Cols, err = b.returning(ins.Returning, cols, d.Name); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (b *Binder) returning(targets []ast.Target, cols []Column, table string) ([]Expr, []Column, error) {
+	if len(targets) == 0 {
+		return nil, nil, nil
+	}
+	s := &scope{cols: cols}
+	var exprs []Expr
+	var out []Column
+	for _, t := range targets {
+		if st, ok := t.Expr.(*ast.Star); ok && (st.Table.Name == "" || st.Table.Name == table) {
+			for i, c := range cols {
+				if !c.Hidden {
+					exprs = append(exprs, &ColRef{Idx: i, Typ: c.Type, Name: c.Name})
+					out = append(out, Column{Name: c.Name, Type: c.Type})
+				}
+			}
+			continue
+		}
+		x, err := b.bindExpr(s, t.Expr)
+		if err != nil {
+			return nil, nil, err
+		}
+		name := t.Alias
+		if name == "" {
+			name = columnName(t.Expr)
+		}
+		exprs = append(exprs, x)
+		out = append(out, Column{Name: name, Type: x.Type()})
+	}
+	return exprs, out, nil
+}
+
+// scanWhere is a scan of d filtered by where.
+func (b *Binder) scanWhere(d *catalog.Descriptor, cols []Column, where ast.Expr) (Node, *scope, error) {
+	var n Node = &Scan{Table: d, Alias: d.Name, Cols: cols}
+	s := &scope{cols: cols}
+	if where != nil {
+		x, err := b.bindExpr(s, where)
+		if err != nil {
+			return nil, nil, err
+		}
+		if x, err = b.boolean(where, x, "WHERE"); err != nil {
+			return nil, nil, err
+		}
+		n = &Filter{Input: n, Pred: x}
+	}
+	return n, s, nil
+}
+
+// Update binds an UPDATE.
+func (b *Binder) Update(u *ast.Update) (*Update, error) {
+	if len(u.From) > 0 {
+		return nil, b.errAt(u, sqlerr.FeatureNotSupported, "UPDATE ... FROM is not supported yet")
+	}
+	d, cols, err := b.table(u.Table, u)
+	if err != nil {
+		return nil, err
+	}
+	if u.Alias != "" {
+		for i := range cols {
+			cols[i].Table = u.Alias
+		}
+	}
+	input, s, err := b.scanWhere(d, cols, u.Where)
+	if err != nil {
+		return nil, err
+	}
+	n := &Update{Table: d, Input: input, Set: map[int]Expr{}}
+	defaults, err := b.Defaults(d, cols)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range u.Set {
+		if len(sc.Columns) != 1 {
+			return nil, b.errAt(u, sqlerr.FeatureNotSupported, "multiple-column assignment is not supported yet")
+		}
+		i := findCol(cols, sc.Columns[0])
+		if i < 0 {
+			return nil, b.errAt(u, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
+		}
+		if _, dup := n.Set[i]; dup {
+			return nil, b.errAt(u, sqlerr.DuplicateColumn, "multiple assignments to same column %q", sc.Columns[0])
+		}
+		if _, ok := sc.Value.(*ast.DefaultExpr); ok {
+			n.Set[i] = defaults[i]
+			if n.Set[i] == nil {
+				n.Set[i] = &Const{Val: types.Null, Typ: cols[i].Type}
+			}
+			continue
+		}
+		x, err := b.bindExpr(s, sc.Value)
+		if err != nil {
+			return nil, err
+		}
+		if n.Set[i], err = b.assign(sc.Value, x, cols[i].Type); err != nil {
+			return nil, err
+		}
+	}
+	if n.Returning, n.Cols, err = b.returning(u.Returning, cols, d.Name); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Delete binds a DELETE.
+func (b *Binder) Delete(del *ast.Delete) (*Delete, error) {
+	if len(del.Using) > 0 {
+		return nil, b.errAt(del, sqlerr.FeatureNotSupported, "DELETE ... USING is not supported yet")
+	}
+	d, cols, err := b.table(del.Table, del)
+	if err != nil {
+		return nil, err
+	}
+	input, _, err := b.scanWhere(d, cols, del.Where)
+	if err != nil {
+		return nil, err
+	}
+	n := &Delete{Table: d, Input: input}
+	if n.Returning, n.Cols, err = b.returning(del.Returning, cols, d.Name); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Check binds a CHECK constraint or index predicate over a table's
+// columns.
+func (b *Binder) Check(d *catalog.Descriptor, cols []Column, sql string) (Expr, error) {
+	e, err := parser.ParseExpr(sql)
+	if err != nil {
+		return nil, err
+	}
+	saved := b.sql
+	b.sql = sql
+	defer func() { b.sql = saved }()
+	x, err := b.bindExpr(&scope{cols: cols}, e)
+	if err != nil {
+		return nil, err
+	}
+	return b.boolean(e, x, "CHECK")
+}
+
+// TableColumns returns the columns a scan of d produces.
+func TableColumns(d *catalog.Descriptor) ([]Column, error) { return tableColumns(d, d.Name) }

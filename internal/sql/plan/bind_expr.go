@@ -1,0 +1,678 @@
+package plan
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// aggContext is set while binding the expressions above an aggregation:
+// they may use the GROUP BY expressions and aggregates, nothing else of
+// the input.
+type aggContext struct {
+	input   *scope         // the scope below the aggregation
+	groups  map[string]int // formatted GROUP BY expression -> ordinal
+	nGroups int
+	aggs    []AggCall
+	aggText map[string]int
+}
+
+func (b *Binder) errAt(e ast.Node, code sqlerr.Code, format string, args ...any) *sqlerr.Error {
+	return sqlerr.New(code, format, args...).WithPosition(b.charPos(int(e.Position())))
+}
+
+// charPos converts a byte offset in the statement to PostgreSQL's 1-based
+// character position.
+func (b *Binder) charPos(off int) int {
+	if off < 0 || off > len(b.sql) {
+		return 0
+	}
+	return len([]rune(b.sql[:off])) + 1
+}
+
+// bindExpr binds an expression in scope s.
+func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
+	if ac := b.agg; ac != nil && s == b.aggScope {
+		text := ast.Format(e)
+		if i, ok := ac.groups[text]; ok {
+			return &ColRef{Idx: i, Typ: s.cols[i].Type, Name: s.cols[i].Name}, nil
+		}
+		if fc, ok := e.(*ast.FuncCall); ok && fc.Over == nil && aggregateNames[strings.ToLower(fc.Name.Name)] {
+			return b.bindAggregate(s, fc, text)
+		}
+	}
+	switch e := e.(type) {
+	case *ast.Literal:
+		return b.bindLiteral(e)
+	case *ast.Placeholder:
+		return b.bindParam(e)
+	case *ast.ColumnRef:
+		return b.bindColumn(s, e)
+	case *ast.UnaryExpr:
+		return b.bindUnary(s, e)
+	case *ast.BinaryExpr:
+		return b.bindBinary(s, e)
+	case *ast.IsExpr:
+		return b.bindIs(s, e)
+	case *ast.BetweenExpr:
+		return b.bindBetween(s, e)
+	case *ast.InExpr:
+		return b.bindIn(s, e)
+	case *ast.CaseExpr:
+		return b.bindCase(s, e)
+	case *ast.CastExpr:
+		x, err := b.bindExpr(s, e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		t, err := b.resolveType(e.Type)
+		if err != nil {
+			return nil, err
+		}
+		return b.cast(e, x, t, types.CastExplicit)
+	case *ast.Subquery:
+		return b.bindSubquery(s, e.Query, SubScalar, nil, nil, false)
+	case *ast.ExistsExpr:
+		return b.bindSubquery(s, e.Query, SubExists, nil, nil, false)
+	case *ast.QuantifiedExpr:
+		return b.bindQuantified(s, e)
+	case *ast.FuncCall:
+		return b.bindFunc(s, e)
+	}
+	return nil, b.errAt(e, sqlerr.FeatureNotSupported, "expression %s is not supported yet", ast.Format(e))
+}
+
+func (b *Binder) bindLiteral(e *ast.Literal) (Expr, error) {
+	switch e.Kind {
+	case ast.LitNull:
+		return &Const{Val: types.Null, Typ: types.Unknown}, nil
+	case ast.LitBool:
+		return &Const{Val: types.NewBool(e.Val == "true"), Typ: types.Bool}, nil
+	case ast.LitInt:
+		n, err := strconv.ParseInt(e.Val, 10, 64)
+		if err == nil {
+			if n >= -1<<31 && n < 1<<31 {
+				return &Const{Val: types.NewInt4(int32(n)), Typ: types.Int4}, nil
+			}
+			return &Const{Val: types.NewInt8(n), Typ: types.Int8}, nil
+		}
+		fallthrough
+	case ast.LitNumeric:
+		d, _, err := apd.NewFromString(e.Val)
+		if err != nil {
+			return nil, b.errAt(e, sqlerr.InvalidTextRepresentation, "invalid input syntax for type numeric: %q", e.Val)
+		}
+		return &Const{Val: types.NewNumeric(d), Typ: types.Decimal}, nil
+	case ast.LitString:
+		return &Const{Val: types.NewUnknown(e.Val), Typ: types.Unknown}, nil
+	}
+	return nil, b.errAt(e, sqlerr.FeatureNotSupported, "literal %s is not supported yet", ast.Format(e))
+}
+
+func (b *Binder) bindParam(e *ast.Placeholder) (Expr, error) {
+	if e.Index < 1 || e.Index > len(b.params) {
+		return nil, b.errAt(e, sqlerr.UndefinedParameter, "there is no parameter $%d", e.Index)
+	}
+	return &Param{N: e.Index, Typ: b.params[e.Index-1]}, nil
+}
+
+func (b *Binder) bindColumn(s *scope, e *ast.ColumnRef) (Expr, error) {
+	depth, idx, col, err := s.resolve(e.Table.Name, e.Name, b.charPos(int(e.Position())))
+	if err != nil && b.agg != nil && s == b.aggScope {
+		// A column of the aggregated input used outside an aggregate.
+		if _, i, _, ierr := b.agg.input.resolve(e.Table.Name, e.Name, 0); ierr == nil {
+			in := b.agg.input.cols[i]
+			return nil, b.errAt(e, sqlerr.GroupingError, "column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate function", in.Table, in.Name)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if depth == 0 {
+		return &ColRef{Idx: idx, Typ: col.Type, Name: col.Name}, nil
+	}
+	return &OuterRef{Depth: depth, Idx: idx, Typ: col.Type, Name: col.Name}, nil
+}
+
+// boolean checks that e is boolean (an unknown literal becomes one).
+func (b *Binder) boolean(n ast.Node, e Expr, what string) (Expr, error) {
+	switch e.Type().Family() {
+	case types.BoolFamily:
+		return e, nil
+	case types.UnknownFamily:
+		return b.cast(n, e, types.Bool, types.CastImplicit)
+	}
+	return nil, b.errAt(n, sqlerr.DatatypeMismatch, "argument of %s must be type boolean, not type %s", what, e.Type())
+}
+
+func (b *Binder) bindUnary(s *scope, e *ast.UnaryExpr) (Expr, error) {
+	x, err := b.bindExpr(s, e.Expr)
+	if err != nil {
+		return nil, err
+	}
+	var op types.UnaryOp
+	switch e.Op {
+	case ast.OpNot:
+		x, err := b.boolean(e, x, "NOT")
+		if err != nil {
+			return nil, err
+		}
+		return &Not{X: x}, nil
+	case ast.OpNeg:
+		op = types.OpNeg
+	case ast.OpPlus:
+		op = types.OpPlus
+	case ast.OpBitNot:
+		op = types.OpBitNot
+	}
+	if x.Type().Family() == types.UnknownFamily {
+		if x, err = b.cast(e, x, types.Decimal, types.CastImplicit); err != nil {
+			return nil, err
+		}
+	}
+	fn, t, err := types.UnaryOpFunc(op, x.Type())
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(e.Position())))
+	}
+	return b.fold(&UnOp{Op: op, X: x, Fn: fn, Typ: t})
+}
+
+func withPos(err error, pos int) error {
+	if se, ok := err.(*sqlerr.Error); ok && se.Position == 0 {
+		c := *se
+		c.Position = pos
+		return &c
+	}
+	return err
+}
+
+var binaryOps = map[ast.BinaryOp]types.Op{
+	ast.OpEq: types.OpEq, ast.OpNe: types.OpNe, ast.OpLt: types.OpLt, ast.OpLe: types.OpLe,
+	ast.OpGt: types.OpGt, ast.OpGe: types.OpGe, ast.OpAdd: types.OpAdd, ast.OpSub: types.OpSub,
+	ast.OpMul: types.OpMul, ast.OpDiv: types.OpDiv, ast.OpMod: types.OpMod, ast.OpPow: types.OpPow,
+	ast.OpConcat: types.OpConcat, ast.OpBitAnd: types.OpBitAnd, ast.OpBitOr: types.OpBitOr,
+	ast.OpBitXor: types.OpBitXor, ast.OpShiftLeft: types.OpShiftLeft, ast.OpShiftRight: types.OpShiftRight,
+}
+
+func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
+	l, err := b.bindExpr(s, e.Left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.bindExpr(s, e.Right)
+	if err != nil {
+		return nil, err
+	}
+	switch e.Op {
+	case ast.OpAnd, ast.OpOr:
+		name := "AND"
+		if e.Op == ast.OpOr {
+			name = "OR"
+		}
+		if l, err = b.boolean(e.Left, l, name); err != nil {
+			return nil, err
+		}
+		if r, err = b.boolean(e.Right, r, name); err != nil {
+			return nil, err
+		}
+		return &Logic{And: e.Op == ast.OpAnd, Args: []Expr{l, r}}, nil
+	}
+	op, ok := binaryOps[e.Op]
+	if !ok {
+		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "operator %s is not supported yet", e.Op)
+	}
+	return b.binOp(e, op, l, r)
+}
+
+// binOp resolves a binary operator, folding it when both sides are
+// constant.
+func (b *Binder) binOp(n ast.Node, op types.Op, l, r Expr) (Expr, error) {
+	fn, t, err := types.BinaryOpFunc(op, l.Type(), r.Type())
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(n.Position())))
+	}
+	return b.fold(&BinOp{Op: op, L: l, R: r, Fn: fn, Typ: t})
+}
+
+func (b *Binder) bindIs(s *scope, e *ast.IsExpr) (Expr, error) {
+	x, err := b.bindExpr(s, e.Expr)
+	if err != nil {
+		return nil, err
+	}
+	switch e.Kind {
+	case ast.IsNull:
+		return &IsNull{X: x, Not: e.Not}, nil
+	case ast.IsTrue, ast.IsFalse:
+		if x, err = b.boolean(e, x, "IS TRUE"); err != nil {
+			return nil, err
+		}
+		return &IsBool{X: x, Value: e.Kind == ast.IsTrue, Not: e.Not}, nil
+	case ast.IsDistinctFrom:
+		r, err := b.bindExpr(s, e.Right)
+		if err != nil {
+			return nil, err
+		}
+		eq, _, err := types.BinaryOpFunc(types.OpEq, x.Type(), r.Type())
+		if err != nil {
+			return nil, withPos(err, b.charPos(int(e.Position())))
+		}
+		return &IsDistinct{L: x, R: r, Not: e.Not, Eq: eq}, nil
+	}
+	return nil, b.errAt(e, sqlerr.FeatureNotSupported, "%s is not supported yet", ast.Format(e))
+}
+
+func (b *Binder) bindBetween(s *scope, e *ast.BetweenExpr) (Expr, error) {
+	x, err := b.bindExpr(s, e.Expr)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := b.bindExpr(s, e.Low)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := b.bindExpr(s, e.High)
+	if err != nil {
+		return nil, err
+	}
+	between := func(lo, hi Expr) (Expr, error) {
+		ge, err := b.binOp(e, types.OpGe, x, lo)
+		if err != nil {
+			return nil, err
+		}
+		le, err := b.binOp(e, types.OpLe, x, hi)
+		if err != nil {
+			return nil, err
+		}
+		return &Logic{And: true, Args: []Expr{ge, le}}, nil
+	}
+	out, err := between(lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	if e.Symmetric {
+		rev, err := between(hi, lo)
+		if err != nil {
+			return nil, err
+		}
+		out = &Logic{Args: []Expr{out, rev}}
+	}
+	if e.Not {
+		out = &Not{X: out}
+	}
+	return out, nil
+}
+
+func (b *Binder) bindIn(s *scope, e *ast.InExpr) (Expr, error) {
+	x, err := b.bindExpr(s, e.Expr)
+	if err != nil {
+		return nil, err
+	}
+	if e.Query != nil {
+		return b.bindSubquery(s, e.Query, SubIn, x, e, e.Not)
+	}
+	list := make([]Expr, len(e.List))
+	for i, item := range e.List {
+		if list[i], err = b.bindExpr(s, item); err != nil {
+			return nil, err
+		}
+	}
+	// The comparison type: the first known type among x and the list.
+	t := x.Type()
+	for _, it := range list {
+		if t.Family() != types.UnknownFamily {
+			break
+		}
+		t = it.Type()
+	}
+	if t.Family() == types.UnknownFamily {
+		t = types.Text
+	}
+	if x, err = b.coerce(e, x, t); err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i], err = b.coerce(e, list[i], t); err != nil {
+			return nil, err
+		}
+	}
+	eq, _, err := types.BinaryOpFunc(types.OpEq, x.Type(), list[0].Type())
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(e.Position())))
+	}
+	return &InList{X: x, List: list, Not: e.Not, Eq: eq}, nil
+}
+
+// coerce converts an unknown-typed expression to t; other types are left
+// for the operator to reconcile.
+func (b *Binder) coerce(n ast.Node, e Expr, t types.Type) (Expr, error) {
+	if e.Type().Family() != types.UnknownFamily || t.Family() == types.UnknownFamily {
+		return e, nil
+	}
+	return b.cast(n, e, t, types.CastImplicit)
+}
+
+// commonType is the type a set of branches (CASE, COALESCE, UNION...)
+// resolves to, as PostgreSQL's select_common_type does: unknowns become
+// text unless a known type is present; numeric types widen.
+func commonType(ts []types.Type) types.Type {
+	var out types.Type
+	have := false
+	for _, t := range ts {
+		if t.Family() == types.UnknownFamily {
+			continue
+		}
+		if !have {
+			out, have = t, true
+			continue
+		}
+		if out.Family() == t.Family() {
+			continue
+		}
+		if rank(t) > rank(out) && rank(out) > 0 {
+			out = t
+		} else if rank(out) == 0 || rank(t) == 0 {
+			// Non-numeric mixes: prefer one that the other casts to
+			// implicitly.
+			if lvl, ok := types.CastLevel(out, t); ok && lvl == types.CastImplicit {
+				out = t
+			}
+		}
+	}
+	if !have {
+		return types.Text
+	}
+	return out
+}
+
+func rank(t types.Type) int {
+	switch t.Family() {
+	case types.Int2Family:
+		return 1
+	case types.Int4Family:
+		return 2
+	case types.Int8Family:
+		return 3
+	case types.NumericFamily:
+		return 4
+	case types.Float4Family:
+		return 5
+	case types.Float8Family:
+		return 6
+	}
+	return 0
+}
+
+func (b *Binder) bindCase(s *scope, e *ast.CaseExpr) (Expr, error) {
+	var operand Expr
+	var err error
+	if e.Operand != nil {
+		if operand, err = b.bindExpr(s, e.Operand); err != nil {
+			return nil, err
+		}
+	}
+	c := &Case{}
+	var resultTypes []types.Type
+	for _, w := range e.Whens {
+		cond, err := b.bindExpr(s, w.Cond)
+		if err != nil {
+			return nil, err
+		}
+		if operand != nil {
+			if cond, err = b.binOp(w.Cond, types.OpEq, operand, cond); err != nil {
+				return nil, err
+			}
+		} else if cond, err = b.boolean(w.Cond, cond, "CASE/WHEN"); err != nil {
+			return nil, err
+		}
+		res, err := b.bindExpr(s, w.Result)
+		if err != nil {
+			return nil, err
+		}
+		c.Whens = append(c.Whens, CaseWhen{Cond: cond, Result: res})
+		resultTypes = append(resultTypes, res.Type())
+	}
+	if e.Else != nil {
+		if c.Else, err = b.bindExpr(s, e.Else); err != nil {
+			return nil, err
+		}
+		resultTypes = append(resultTypes, c.Else.Type())
+	}
+	c.Typ = commonType(resultTypes)
+	for i := range c.Whens {
+		if c.Whens[i].Result, err = b.convert(e, c.Whens[i].Result, c.Typ); err != nil {
+			return nil, err
+		}
+	}
+	if c.Else != nil {
+		if c.Else, err = b.convert(e, c.Else, c.Typ); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// convert casts e to t implicitly when the types differ (for branches of
+// a common type).
+func (b *Binder) convert(n ast.Node, e Expr, t types.Type) (Expr, error) {
+	if types.Equivalent(e.Type(), t) {
+		return e, nil
+	}
+	return b.cast(n, e, t, types.CastImplicit)
+}
+
+// cast converts e to t in context ctx, folding constants.
+func (b *Binder) cast(n ast.Node, e Expr, t types.Type, ctx types.CastContext) (Expr, error) {
+	if p, ok := e.(*Param); ok && p.Typ.Family() == types.UnknownFamily {
+		b.params[p.N-1] = t
+		p.Typ = t
+		return p, nil
+	}
+	fn, ok := types.CastFunc(e.Type(), t, ctx)
+	if !ok {
+		if ctx == types.CastExplicit {
+			return nil, withPos(types.CannotCast(e.Type(), t), b.charPos(int(n.Position())))
+		}
+		return nil, b.errAt(n, sqlerr.DatatypeMismatch, "cannot convert type %s to %s", e.Type(), t)
+	}
+	return b.fold(&Cast{X: e, Fn: fn, Typ: t})
+}
+
+func (b *Binder) bindQuantified(s *scope, e *ast.QuantifiedExpr) (Expr, error) {
+	x, err := b.bindExpr(s, e.Left)
+	if err != nil {
+		return nil, err
+	}
+	sub, ok := e.Right.(*ast.Subquery)
+	if !ok {
+		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "ANY/ALL over an array is not supported yet")
+	}
+	op, ok := binaryOps[e.Op]
+	if !ok || !e.Op.IsComparison() {
+		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "operator %s ANY/ALL is not supported", e.Op)
+	}
+	kind := SubAny
+	if e.Quant == ast.QuantAll {
+		kind = SubAll
+	}
+	q, err := b.bindSubquery(s, sub.Query, kind, x, e, false)
+	if err != nil {
+		return nil, err
+	}
+	sq := q.(*Subquery)
+	cols := sq.Plan.Columns()
+	fn, _, err := types.BinaryOpFunc(op, x.Type(), cols[0].Type)
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(e.Position())))
+	}
+	sq.Cmp = fn
+	return sq, nil
+}
+
+// bindSubquery binds a subquery expression with s as its outer scope.
+func (b *Binder) bindSubquery(s *scope, q *ast.Query, kind SubqueryKind, x Expr, n ast.Node, not bool) (Expr, error) {
+	child := &scope{parent: s, marker: true}
+	saved, savedScope := b.agg, b.aggScope
+	b.agg, b.aggScope = nil, nil
+	node, err := b.bindQuery(q, child)
+	b.agg, b.aggScope = saved, savedScope
+	if err != nil {
+		return nil, err
+	}
+	cols := node.Columns()
+	sq := &Subquery{Kind: kind, Plan: node, X: x, Not: not, Correlated: child.correlated, Typ: types.Bool}
+	switch kind {
+	case SubScalar:
+		if len(cols) != 1 {
+			return nil, b.errAt(q, sqlerr.SyntaxError, "subquery must return only one column")
+		}
+		sq.Typ = cols[0].Type
+	case SubIn:
+		if len(cols) != 1 {
+			return nil, b.errAt(n, sqlerr.SyntaxError, "subquery has too many columns")
+		}
+		fn, _, err := types.BinaryOpFunc(types.OpEq, x.Type(), cols[0].Type)
+		if err != nil {
+			return nil, withPos(err, b.charPos(int(n.Position())))
+		}
+		sq.Cmp = fn
+	}
+	return sq, nil
+}
+
+func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
+	name := strings.ToLower(e.Name.Name)
+	if e.Over != nil {
+		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "window functions are not supported yet")
+	}
+	if aggregateNames[name] {
+		return nil, b.errAt(e, sqlerr.GroupingError, "aggregate functions are not allowed here")
+	}
+	args := make([]Expr, len(e.Args))
+	for i, a := range e.Args {
+		var err error
+		if args[i], err = b.bindExpr(s, a); err != nil {
+			return nil, err
+		}
+	}
+	argTypes := func() []types.Type {
+		ts := make([]types.Type, len(args))
+		for i, a := range args {
+			ts[i] = a.Type()
+		}
+		return ts
+	}
+	switch name {
+	case "coalesce", "greatest", "least":
+		t := commonType(argTypes())
+		for i := range args {
+			var err error
+			if args[i], err = b.convert(e, args[i], t); err != nil {
+				return nil, err
+			}
+		}
+		if name == "coalesce" {
+			return &Coalesce{Args: args, Typ: t}, nil
+		}
+		return &MinMax{Greatest: name == "greatest", Args: args, Typ: t}, nil
+	case "nullif":
+		if len(args) != 2 {
+			break
+		}
+		t := commonType(argTypes())
+		l, err := b.convert(e, args[0], t)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.convert(e, args[1], t)
+		if err != nil {
+			return nil, err
+		}
+		eq, _, err := types.BinaryOpFunc(types.OpEq, t, t)
+		if err != nil {
+			return nil, err
+		}
+		return &NullIf{L: l, R: r, Eq: eq, Typ: t}, nil
+	}
+	if b.LookupFunc != nil {
+		f, err := b.LookupFunc(name, argTypes())
+		if err != nil {
+			return nil, withPos(err, b.charPos(int(e.Position())))
+		}
+		for i := range args {
+			var err error
+			if i < len(f.ArgTypes) {
+				if args[i], err = b.convert(e, args[i], f.ArgTypes[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out := &Func{Name: name, Args: args, Fn: f.Fn, Strict: f.Strict, Typ: f.Return}
+		if f.Volatile {
+			return out, nil
+		}
+		return b.fold(out)
+	}
+	return nil, b.errAt(e, sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, typeList(argTypes())).
+		WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+}
+
+// FuncInfo is a resolved scalar function (see Binder.LookupFunc).
+type FuncInfo struct {
+	Return   types.Type
+	ArgTypes []types.Type
+	Fn       func(args []types.Datum) (types.Datum, error)
+	Strict   bool
+	Volatile bool
+}
+
+// bindAggregate binds an aggregate call above an aggregation, registering
+// it with the aggregation.
+func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, error) {
+	ac := b.agg
+	if i, ok := ac.aggText[text]; ok {
+		return &ColRef{Idx: ac.nGroups + i, Typ: ac.aggs[i].Typ}, nil
+	}
+	name := strings.ToLower(fc.Name.Name)
+	// Arguments are bound below the aggregation, with no aggregates
+	// inside (42803 for nested aggregates).
+	saved, savedScope := b.agg, b.aggScope
+	b.agg, b.aggScope = nil, nil
+	defer func() { b.agg, b.aggScope = saved, savedScope }()
+	var args []Expr
+	var argTypes []types.Type
+	for _, a := range fc.Args {
+		x, err := b.bindExpr(ac.input, a)
+		if err != nil {
+			return nil, err
+		}
+		if x.Type().Family() == types.UnknownFamily {
+			if x, err = b.cast(a, x, types.Text, types.CastImplicit); err != nil {
+				return nil, err
+			}
+		}
+		args = append(args, x)
+		argTypes = append(argTypes, x.Type())
+	}
+	newState, t, err := lookupAggregate(name, argTypes)
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(fc.Position())))
+	}
+	call := AggCall{Name: name, Args: args, Distinct: fc.Distinct, Star: fc.Star, New: newState, Typ: t}
+	if fc.Filter != nil {
+		f, err := b.bindExpr(ac.input, fc.Filter)
+		if err != nil {
+			return nil, err
+		}
+		if call.Filter, err = b.boolean(fc.Filter, f, "FILTER"); err != nil {
+			return nil, err
+		}
+	}
+	ac.aggs = append(ac.aggs, call)
+	ac.aggText[text] = len(ac.aggs) - 1
+	return &ColRef{Idx: ac.nGroups + len(ac.aggs) - 1, Typ: t}, nil
+}

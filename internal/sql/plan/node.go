@@ -1,0 +1,194 @@
+package plan
+
+import (
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Column is a column of a node's output.
+type Column struct {
+	Name string
+	Type types.Type
+	// Table is the name (or alias) of the table the column comes from,
+	// for qualified references; "" for computed columns.
+	Table string
+	// Hidden columns are not expanded by *.
+	Hidden bool
+}
+
+// Node is a relational operator of a plan.
+type Node interface {
+	Columns() []Column
+}
+
+// Scan reads every row of a table (all its columns, in descriptor order),
+// optionally restricted to a primary-key span and filtered.
+type Scan struct {
+	Table *catalog.Descriptor
+	Alias string
+	Cols  []Column
+	// Span, if set, restricts the scan to primary keys in it.
+	Span *KeySpan
+}
+
+// KeySpan is a range of primary-key values: equal on the first len(Eq)
+// key columns (a point lookup when they cover the whole key).
+type KeySpan struct {
+	Eq []Expr
+}
+
+// Values produces literal rows.
+type Values struct {
+	Rows [][]Expr
+	Cols []Column
+}
+
+// Filter keeps the rows for which Pred is true.
+type Filter struct {
+	Input Node
+	Pred  Expr
+}
+
+// Project computes Exprs over each input row.
+type Project struct {
+	Input Node
+	Exprs []Expr
+	Cols  []Column
+}
+
+// JoinKind is the kind of a join.
+type JoinKind int
+
+const (
+	InnerJoin JoinKind = iota
+	LeftJoin
+	RightJoin
+	FullJoin
+	CrossJoin
+)
+
+// Join combines two inputs; its rows are the left columns then the right.
+// On is evaluated over the combined row.
+type Join struct {
+	Kind        JoinKind
+	Left, Right Node
+	On          Expr
+	Cols        []Column
+}
+
+// AggCall is one aggregate computed by an Aggregate node.
+type AggCall struct {
+	Name     string
+	Args     []Expr
+	Distinct bool
+	Filter   Expr
+	Star     bool
+	New      func() AggState
+	Typ      types.Type
+}
+
+// AggState accumulates one aggregate over a group.
+type AggState interface {
+	Add(args []types.Datum) error
+	Result() (types.Datum, error)
+}
+
+// Aggregate groups its input by GroupBy and computes Aggs per group. Its
+// output is the group-by values then the aggregate results. With no
+// GroupBy it produces exactly one row, even for empty input.
+type Aggregate struct {
+	Input   Node
+	GroupBy []Expr
+	Aggs    []AggCall
+	Cols    []Column
+}
+
+// SortKey is one ORDER BY key over the input's columns.
+type SortKey struct {
+	Expr       Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// Sort orders its input.
+type Sort struct {
+	Input Node
+	Keys  []SortKey
+}
+
+// Limit skips Offset rows then returns at most Count (nil: all).
+type Limit struct {
+	Input         Node
+	Count, Offset Expr
+}
+
+// Distinct removes duplicate rows (on the first On columns if On > 0,
+// keeping the first of each: DISTINCT ON after a sort).
+type Distinct struct {
+	Input Node
+	On    int
+}
+
+// SetOpKind is UNION, INTERSECT or EXCEPT.
+type SetOpKind int
+
+const (
+	Union SetOpKind = iota
+	Intersect
+	Except
+)
+
+// SetOp combines two inputs of the same shape.
+type SetOp struct {
+	Kind        SetOpKind
+	All         bool
+	Left, Right Node
+	Cols        []Column
+}
+
+func (n *Scan) Columns() []Column      { return n.Cols }
+func (n *Values) Columns() []Column    { return n.Cols }
+func (n *Filter) Columns() []Column    { return n.Input.Columns() }
+func (n *Project) Columns() []Column   { return n.Cols }
+func (n *Join) Columns() []Column      { return n.Cols }
+func (n *Aggregate) Columns() []Column { return n.Cols }
+func (n *Sort) Columns() []Column      { return n.Input.Columns() }
+func (n *Limit) Columns() []Column     { return n.Input.Columns() }
+func (n *Distinct) Columns() []Column  { return n.Input.Columns() }
+func (n *SetOp) Columns() []Column     { return n.Cols }
+
+// Insert writes rows produced by Input into Table. Input's columns are
+// TargetCols (descriptor column indexes); other columns take defaults.
+type Insert struct {
+	Table      *catalog.Descriptor
+	Input      Node
+	TargetCols []int
+	// Defaults holds, per descriptor column, its default (nil: NULL).
+	Defaults []Expr
+	// Casts convert each input column to its target column's type.
+	Casts     []types.CastFn
+	Returning []Expr
+	Cols      []Column
+}
+
+// Update rewrites the rows Input produces (the table's columns, in
+// descriptor order) with Set applied.
+type Update struct {
+	Table     *catalog.Descriptor
+	Input     Node
+	Set       map[int]Expr // descriptor column index -> new value
+	Returning []Expr
+	Cols      []Column
+}
+
+// Delete removes the rows Input produces (the table's columns).
+type Delete struct {
+	Table     *catalog.Descriptor
+	Input     Node
+	Returning []Expr
+	Cols      []Column
+}
+
+func (n *Insert) Columns() []Column { return n.Cols }
+func (n *Update) Columns() []Column { return n.Cols }
+func (n *Delete) Columns() []Column { return n.Cols }
