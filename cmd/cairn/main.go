@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,27 +20,37 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := newRootCmd().ExecuteContext(ctx); err != nil {
+		var exit exitError
+		if errors.As(err, &exit) {
+			stop()
+			os.Exit(exit.code)
+		}
 		fmt.Fprintln(os.Stderr, "cairn:", err)
 		os.Exit(1)
 	}
 }
 
 func newRootCmd() *cobra.Command {
+	var f shellFlags
 	root := &cobra.Command{
 		Use:   "cairn",
 		Short: "cairn: an embeddable database with a PostgreSQL face",
 		Long: `cairn is a database written in pure Go: its own LSM storage engine,
 MVCC transactions, SQL, JSONB documents and full-text search.
 
-With no command, cairn will open the SQL shell on ./cairn-data. The SQL layer
-is not built yet, so for now it prints this help.`,
+With no command, cairn opens the SQL shell on ./cairn-data (--data DIR for
+another directory, --memory for an in-memory database). -c SQL runs SQL and
+exits; statements piped on stdin (or -f FILE) run as a script that stops at
+the first error with exit status 1 (--continue-on-error to keep going).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmd.Help()
+			return runShell(cmd, &f)
 		},
 	}
-	root.AddCommand(newVersionCmd(), newCheckCmd())
+	f.register(root)
+	root.AddCommand(newVersionCmd(), newCheckCmd(), newShellCmd())
 	return root
 }
 

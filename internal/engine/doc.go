@@ -27,6 +27,9 @@
 // with the statement rolled back); acknowledge a COMMIT that the storage
 // did not make durable under the session's synchronous_commit setting.
 //
-// Status: not built yet (issue 6). This comment is the design the
-// implementation follows; keep it true as the code lands.
+// Status (issue 6, in progress): autocommit and explicit transactions,
+// statement atomicity with savepoints, the failed-transaction state, SET
+// and SHOW, and CREATE/DROP TABLE, INDEX and VIEW are built. Not yet:
+// prepared statements and the plan cache, SAVEPOINT statements,
+// statement_timeout, ALTER TABLE.
 package engine

@@ -79,6 +79,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.createView(b, txn, st)
 	case *ast.Drop:
 		return e.drop(txn, st)
+	case *ast.Explain:
+		return e.explain(b, st)
 	}
 	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", statementName(stmt))
 }
@@ -400,4 +402,33 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 		}
 	}
 	return Result{Tag: tag}, nil
+}
+
+// explain binds a statement and shows its plan without running it.
+func (e *Engine) explain(b *plan.Binder, st *ast.Explain) (Result, error) {
+	if st.Analyze {
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet")
+	}
+	var n plan.Node
+	var err error
+	switch inner := st.Stmt.(type) {
+	case *ast.Query:
+		n, err = b.Query(inner)
+	case *ast.Insert:
+		n, err = b.Insert(inner)
+	case *ast.Update:
+		n, err = b.Update(inner)
+	case *ast.Delete:
+		n, err = b.Delete(inner)
+	default:
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "EXPLAIN of %s is not supported", statementName(inner))
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}
+	for _, line := range plan.Explain(n) {
+		r.Rows = append(r.Rows, []types.Datum{types.NewText(line)})
+	}
+	return r, nil
 }

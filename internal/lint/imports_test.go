@@ -23,6 +23,7 @@ var layers = []string{
 	"internal/engine",
 	"internal/sql/exec",
 	"internal/sql/plan",
+	"internal/sql/builtins",
 	"internal/sql/parser",
 	"internal/sql/ast",
 	"internal/sql/types",

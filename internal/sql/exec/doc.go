@@ -27,6 +27,8 @@
 // hold a whole table in memory beyond work_mem; write outside the
 // statement's transaction.
 //
-// Status: not built yet (issue 6). This comment is the design the
-// implementation follows; keep it true as the code lands.
+// Status (issue 6, in progress): operators exchange one row per Next, not
+// batches yet; joins are nested loops over a materialized right side;
+// sorts, aggregations and set operations hold their input in memory (no
+// spilling yet). Expressions are compiled closures as described.
 package exec

@@ -25,10 +25,6 @@ type Binder struct {
 	// viewDepth guards against views that (through a bug or a cycle)
 	// expand forever.
 	viewDepth int
-
-	// LookupFunc resolves scalar functions; nil means only the functions
-	// the binder knows itself.
-	LookupFunc func(name string, args []types.Type) (*FuncInfo, error)
 }
 
 // NewBinder returns a binder for statements of sql (for error positions)
@@ -99,7 +95,7 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 		}
 		node = l
 	}
-	return node, nil
+	return optimize(node), nil
 }
 
 func (b *Binder) bindIntExpr(s *scope, e ast.Expr, what string) (Expr, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/cockroachdb/apd/v3"
 
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -598,36 +599,22 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		}
 		return &NullIf{L: l, R: r, Eq: eq, Typ: t}, nil
 	}
-	if b.LookupFunc != nil {
-		f, err := b.LookupFunc(name, argTypes())
-		if err != nil {
-			return nil, withPos(err, b.charPos(int(e.Position())))
-		}
-		for i := range args {
-			var err error
-			if i < len(f.ArgTypes) {
-				if args[i], err = b.convert(e, args[i], f.ArgTypes[i]); err != nil {
-					return nil, err
-				}
+	f, err := builtins.Lookup(name, argTypes())
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(e.Position())))
+	}
+	for i := range args {
+		if i < len(f.ArgTypes) {
+			if args[i], err = b.convert(e, args[i], f.ArgTypes[i]); err != nil {
+				return nil, err
 			}
 		}
-		out := &Func{Name: name, Args: args, Fn: f.Fn, Strict: f.Strict, Typ: f.Return}
-		if f.Volatile {
-			return out, nil
-		}
-		return b.fold(out)
 	}
-	return nil, b.errAt(e, sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, typeList(argTypes())).
-		WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
-}
-
-// FuncInfo is a resolved scalar function (see Binder.LookupFunc).
-type FuncInfo struct {
-	Return   types.Type
-	ArgTypes []types.Type
-	Fn       func(args []types.Datum) (types.Datum, error)
-	Strict   bool
-	Volatile bool
+	out := &Func{Name: name, Args: args, Fn: f.Fn, Strict: f.Strict, Typ: f.Return}
+	if f.Volatile {
+		return out, nil
+	}
+	return b.fold(out)
 }
 
 // bindAggregate binds an aggregate call above an aggregation, registering

@@ -75,6 +75,14 @@ const (
 	InternalError                Code = "XX000"
 	DataCorrupted                Code = "XX001"
 	IOError                      Code = "58030"
+
+	SubstringError                     Code = "22011"
+	InvalidArgumentForLogarithm        Code = "2201E"
+	InvalidArgumentForPowerFunction    Code = "2201F"
+	InvalidArgumentForNtileFunction    Code = "22014"
+	InvalidArgumentForNthValueFunction Code = "22016"
+	CharacterNotInRepertoire           Code = "22021"
+	UntranslatableCharacter            Code = "22P05"
 )
 
 // Class returns the code's two-character class.

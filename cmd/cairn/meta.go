@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/engine"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+const helpText = `General
+  \q                     quit
+  \?                     show this help
+  \timing [on|off]       toggle or set printing of each statement's time
+  \pset null [STRING]    show NULL as STRING (empty by default)
+
+Informational
+  \d                     list tables and views
+  \d NAME                describe table or view NAME: columns and indexes
+  \dt                    list tables
+  \di                    list indexes
+
+Statements end with ";" and may span lines.
+`
+
+// meta runs a backslash command and reports success.
+func (sh *shell) meta(ctx context.Context, line string) bool {
+	fields := strings.Fields(line)
+	cmd, args := fields[0], fields[1:]
+	switch strings.TrimSuffix(cmd, "+") {
+	case `\q`, `\quit`:
+		sh.quit = true
+		return true
+	case `\?`, `\h`, `\help`:
+		fmt.Fprint(sh.out, helpText)
+		return true
+	case `\timing`:
+		switch {
+		case len(args) == 0:
+			sh.timing = !sh.timing
+		case strings.EqualFold(args[0], "on"):
+			sh.timing = true
+		case strings.EqualFold(args[0], "off"):
+			sh.timing = false
+		default:
+			fmt.Fprintf(sh.errw, "\\timing: unrecognized value %q: Boolean expected\n", args[0])
+			return false
+		}
+		fmt.Fprintf(sh.out, "Timing is %s.\n", map[bool]string{true: "on", false: "off"}[sh.timing])
+		return true
+	case `\pset`:
+		if len(args) == 0 || args[0] != "null" {
+			fmt.Fprintln(sh.errw, `\pset: only "null" is supported`)
+			return false
+		}
+		sh.null = ""
+		if len(args) > 1 {
+			sh.null = unquote(strings.Join(args[1:], " "))
+		}
+		fmt.Fprintf(sh.out, "Null display is %q.\n", sh.null)
+		return true
+	case `\d`:
+		if len(args) > 0 {
+			return sh.describe(ctx, unquote(args[0]))
+		}
+		return sh.listRelations(ctx, "", "List of relations", "Did not find any relations.")
+	case `\dt`:
+		return sh.listRelations(ctx, "BASE TABLE", "List of relations", "Did not find any tables.")
+	case `\di`:
+		return sh.listIndexes(ctx)
+	}
+	fmt.Fprintf(sh.errw, "invalid command %s\nTry \\? for help.\n", cmd)
+	return false
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// literal quotes s as a SQL string literal.
+func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// query runs a catalog query, printing its error (the engine's, as psql
+// would print it) on failure.
+func (sh *shell) query(ctx context.Context, sql string) (engine.Result, bool) {
+	res, err := sh.ex.Execute(ctx, sql, nil)
+	if err != nil {
+		writeError(sh.errw, "", err, "")
+		return engine.Result{}, false
+	}
+	if len(res) == 0 {
+		return engine.Result{}, true
+	}
+	return res[len(res)-1], true
+}
+
+const userSchemas = `NOT IN ('pg_catalog', 'information_schema')`
+
+// printTitled prints a result under a centered title, with psql's row
+// count, or none if it is empty.
+func (sh *shell) printTitled(title, none string, r engine.Result) {
+	if len(r.Rows) == 0 {
+		fmt.Fprintln(sh.out, none)
+		return
+	}
+	body := formatResult(r, "")
+	width := len(strings.SplitN(body, "\n", 2)[0])
+	fmt.Fprintf(sh.out, "%s\n%s\n", centered(title, width), body)
+}
+
+func (sh *shell) listRelations(ctx context.Context, tableType, title, none string) bool {
+	where := "table_schema " + userSchemas
+	if tableType != "" {
+		where += " AND table_type = " + literal(tableType)
+	}
+	r, ok := sh.query(ctx, `SELECT table_schema AS "Schema", table_name AS "Name",
+  CASE table_type WHEN 'BASE TABLE' THEN 'table' WHEN 'VIEW' THEN 'view' ELSE lower(table_type) END AS "Type"
+FROM information_schema.tables WHERE `+where+` ORDER BY 1, 2`)
+	if ok {
+		sh.printTitled(title, none, r)
+	}
+	return ok
+}
+
+func (sh *shell) listIndexes(ctx context.Context) bool {
+	r, ok := sh.query(ctx, `SELECT schemaname AS "Schema", indexname AS "Name", 'index' AS "Type", tablename AS "Table"
+FROM pg_catalog.pg_indexes WHERE schemaname `+userSchemas+` ORDER BY 1, 2`)
+	if ok {
+		sh.printTitled("List of relations", "Did not find any relations.", r)
+	}
+	return ok
+}
+
+// describe prints a table's columns (name, type, nullable, default) and
+// its indexes, as psql's \d NAME does.
+func (sh *shell) describe(ctx context.Context, name string) bool {
+	schema, table, qualified := strings.Cut(name, ".")
+	if !qualified {
+		schema, table = "", name
+	}
+	where := "table_name = " + literal(table)
+	if schema != "" {
+		where += " AND table_schema = " + literal(schema)
+	} else {
+		where += " AND table_schema " + userSchemas
+	}
+	cols, ok := sh.query(ctx, `SELECT table_schema, column_name, data_type, character_maximum_length,
+  numeric_precision, numeric_scale, is_nullable, column_default
+FROM information_schema.columns WHERE `+where+` ORDER BY ordinal_position`)
+	if !ok {
+		return false
+	}
+	if len(cols.Rows) == 0 {
+		fmt.Fprintf(sh.errw, "Did not find any relation named %q.\n", name)
+		return false
+	}
+	schema = str(cols.Rows[0][0])
+	out := engine.Result{Columns: []engine.Column{
+		{Name: "Column", Type: types.Text}, {Name: "Type", Type: types.Text},
+		{Name: "Nullable", Type: types.Text}, {Name: "Default", Type: types.Text},
+	}}
+	for _, row := range cols.Rows {
+		typ := str(row[2])
+		switch {
+		case (typ == "character varying" || typ == "character") && !row[3].IsNull():
+			typ = fmt.Sprintf("%s(%s)", typ, str(row[3]))
+		case typ == "numeric" && !row[4].IsNull():
+			typ = fmt.Sprintf("numeric(%s,%s)", str(row[4]), str(row[5]))
+		}
+		nullable := ""
+		if str(row[6]) == "NO" {
+			nullable = "not null"
+		}
+		out.Rows = append(out.Rows, []types.Datum{row[1], types.NewText(typ), types.NewText(nullable), types.NewText(str(row[7]))})
+	}
+	body := formatResult(out, "")
+	body = body[:strings.LastIndex(strings.TrimSuffix(body, "\n"), "\n")+1] // no row count
+	width := len(strings.SplitN(body, "\n", 2)[0])
+	fmt.Fprintf(sh.out, "%s\n%s", centered(fmt.Sprintf("Table %q", schema+"."+table), width), body)
+
+	// Indexes: printed when the catalog view answers.
+	idx, err := sh.ex.Execute(ctx, `SELECT indexname, indexdef FROM pg_catalog.pg_indexes
+WHERE schemaname = `+literal(schema)+` AND tablename = `+literal(table)+` ORDER BY indexname`, nil)
+	if err == nil && len(idx) > 0 && len(idx[len(idx)-1].Rows) > 0 {
+		fmt.Fprintln(sh.out, "Indexes:")
+		for _, row := range idx[len(idx)-1].Rows {
+			fmt.Fprintf(sh.out, "    %q %s\n", str(row[0]), indexSummary(str(row[1])))
+		}
+	}
+	fmt.Fprintln(sh.out)
+	return true
+}
+
+// indexSummary turns "CREATE UNIQUE INDEX i ON s.t USING btree (a)" into
+// psql's "UNIQUE, btree (a)".
+func indexSummary(def string) string {
+	_, using, ok := strings.Cut(def, " USING ")
+	if !ok {
+		return def
+	}
+	if strings.HasPrefix(strings.ToUpper(def), "CREATE UNIQUE") {
+		return "UNIQUE, " + using
+	}
+	return using
+}
+
+func str(d types.Datum) string {
+	if d.IsNull() {
+		return ""
+	}
+	return types.FormatText(d)
+}

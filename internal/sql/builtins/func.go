@@ -1,0 +1,484 @@
+package builtins
+
+import (
+	"strings"
+	"time"
+
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Func is a resolved scalar function: what the binder needs to type the
+// call and what the executor calls per row.
+type Func struct {
+	// Name is the function's canonical name (for EXPLAIN).
+	Name string
+	// Return is the result type.
+	Return types.Type
+	// ArgTypes are the types the caller must cast each argument to before
+	// calling Fn, one per argument. For an "any" parameter (concat,
+	// format, pg_typeof) it is the argument's own type, unknown included.
+	ArgTypes []types.Type
+	// Fn computes the result from arguments already cast to ArgTypes. For
+	// a Strict function it also returns NULL itself when an argument is
+	// NULL, so calling it without checking is safe. Fn never panics on
+	// user data; its errors are *sqlerr.Error.
+	Fn func(args []types.Datum) (types.Datum, error)
+	// CtxFn is non-nil for the functions that read the statement's
+	// context (now(), current_database(), ...): the executor should call
+	// it instead of Fn with the statement's EvalContext. Fn then falls
+	// back to defaults (the wall clock, "cairn").
+	CtxFn func(ctx *EvalContext, args []types.Datum) (types.Datum, error)
+	// Strict: a NULL argument gives NULL without calling Fn.
+	Strict bool
+	// Volatile: the value may change between calls with the same
+	// arguments (random(), clock_timestamp()) or depends on the
+	// transaction (now()); the planner must not constant-fold it.
+	Volatile bool
+}
+
+// EvalContext is the per-statement state a few functions read.
+type EvalContext struct {
+	// TxnTime is the transaction's start (now(), current_timestamp,
+	// transaction_timestamp()); StmtTime the statement's start
+	// (statement_timestamp()). Zero means the wall clock.
+	TxnTime, StmtTime time.Time
+	// Database and User answer current_database() and current_user.
+	Database, User string
+}
+
+// poly is a parameter's polymorphism.
+type poly uint8
+
+const (
+	monomorphic poly = iota
+	anyElement       // binds to the argument's (non-array) type
+	anyArray         // binds to an array type; its element to anyElement
+	anyArg           // "any": no cast; the argument keeps its type
+)
+
+type param struct {
+	t    types.Type
+	poly poly
+}
+
+// overload is one catalog entry: a name and a signature.
+type overload struct {
+	params   []param
+	variadic bool // the last parameter repeats one or more times
+	// ret is the fixed result type, or retFn computes it from the
+	// resolved argument types (polymorphic functions).
+	ret   types.Type
+	retFn func(args []types.Type) types.Type
+	// fn is the implementation; mk, when set, builds it from the resolved
+	// argument types instead.
+	fn       func(args []types.Datum) (types.Datum, error)
+	mk       func(args []types.Type) func(args []types.Datum) (types.Datum, error)
+	ctxFn    func(ctx *EvalContext, args []types.Datum) (types.Datum, error)
+	nonStrct bool
+	volatile bool
+	// accept, when set, further restricts polymorphic bindings (min/max
+	// take only ordered types).
+	accept func(elem types.Type) bool
+	// newAgg builds an aggregate's state constructor (aggregates only).
+	newAgg func(args []types.Type) func() AggState
+}
+
+var registry = map[string][]*overload{}
+
+func register(name string, o *overload) {
+	registry[name] = append(registry[name], o)
+}
+
+func p(t types.Type) param { return param{t: t} }
+
+var (
+	pElem = param{poly: anyElement}
+	pArr  = param{poly: anyArray}
+	pAny  = param{poly: anyArg}
+)
+
+// normalizeName folds a function name as the binder passes it: lower
+// case, without a pg_catalog schema.
+func normalizeName(name string) string {
+	name = strings.ToLower(name)
+	return strings.TrimPrefix(name, "pg_catalog.")
+}
+
+// Lookup resolves a scalar function call by name and argument types, once,
+// at plan time. See doc.go for the resolution rules. Errors: 42883 when
+// nothing matches, 42725 when several candidates match equally well.
+func Lookup(name string, args []types.Type) (*Func, error) {
+	name = normalizeName(name)
+	o, argTypes, err := resolve(name, registry[name], args, false)
+	if err != nil {
+		return nil, err
+	}
+	f := &Func{
+		Name:     name,
+		ArgTypes: argTypes,
+		Strict:   !o.nonStrct,
+		Volatile: o.volatile,
+		Return:   o.ret,
+	}
+	if o.retFn != nil {
+		f.Return = o.retFn(argTypes)
+	}
+	fn := o.fn
+	if o.mk != nil {
+		fn = o.mk(argTypes)
+	}
+	if o.ctxFn != nil {
+		ctxFn := o.ctxFn
+		f.CtxFn = ctxFn
+		if fn == nil {
+			fn = func(args []types.Datum) (types.Datum, error) { return ctxFn(&EvalContext{}, args) }
+		}
+	}
+	if f.Strict {
+		fn = strictFn(fn)
+	}
+	f.Fn = fn
+	return f, nil
+}
+
+func strictFn(fn func([]types.Datum) (types.Datum, error)) func([]types.Datum) (types.Datum, error) {
+	return func(args []types.Datum) (types.Datum, error) {
+		for _, a := range args {
+			if a.IsNull() {
+				return types.Null, nil
+			}
+		}
+		return fn(args)
+	}
+}
+
+// signature formats name(type, type) as PostgreSQL's func_signature_string.
+func signature(name string, args []types.Type, star bool) string {
+	if star {
+		return name + "(*)"
+	}
+	var b strings.Builder
+	b.WriteString(name)
+	b.WriteByte('(')
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.String())
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+func undefinedFunction(name string, args []types.Type, star bool) error {
+	return sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", signature(name, args, star)).
+		WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+}
+
+func ambiguousFunction(name string, args []types.Type) error {
+	return sqlerr.New(sqlerr.AmbiguousFunction, "function %s is not unique", signature(name, args, false)).
+		WithHint("Could not choose a best candidate function. You might need to add explicit type casts.")
+}
+
+func isUnknown(t types.Type) bool { return t.Family() == types.UnknownFamily }
+
+// category is PostgreSQL's typcategory.
+func category(t types.Type) byte {
+	if t.IsArray() {
+		return 'A'
+	}
+	switch t.Family() {
+	case types.BoolFamily:
+		return 'B'
+	case types.Int2Family, types.Int4Family, types.Int8Family, types.Float4Family, types.Float8Family, types.NumericFamily:
+		return 'N'
+	case types.TextFamily, types.VarcharFamily, types.CharFamily:
+		return 'S'
+	case types.DateFamily, types.TimestampFamily, types.TimestampTZFamily, types.TimeFamily:
+		return 'D'
+	case types.IntervalFamily:
+		return 'T'
+	case types.UnknownFamily:
+		return 'X'
+	}
+	return 'U'
+}
+
+// isPreferred reports whether t is its category's preferred type.
+func isPreferred(t types.Type) bool {
+	if t.IsArray() {
+		return false
+	}
+	switch t.Family() {
+	case types.Float8Family, types.TextFamily, types.TimestampTZFamily, types.IntervalFamily, types.BoolFamily:
+		return true
+	}
+	return false
+}
+
+// candidate is an overload that accepts the arguments, with the types
+// they resolve to.
+type candidate struct {
+	o        *overload
+	resolved []types.Type // per argument: the parameter's (bound) type
+	exact    int
+	prefer   int
+}
+
+// bind checks whether o accepts args and returns the parameter type for
+// each argument.
+func bind(o *overload, args []types.Type) ([]types.Type, bool) {
+	n := len(o.params)
+	if o.variadic {
+		if len(args) < n {
+			return nil, false
+		}
+	} else if len(args) != n {
+		return nil, false
+	}
+	paramAt := func(i int) param {
+		if i >= n {
+			return o.params[n-1]
+		}
+		return o.params[i]
+	}
+	// Bind the polymorphic element type from the known arguments.
+	var elem types.Type
+	bound := false
+	for i, a := range args {
+		pr := paramAt(i)
+		if isUnknown(a) {
+			continue
+		}
+		var e types.Type
+		switch pr.poly {
+		case anyElement:
+			if a.IsArray() {
+				return nil, false
+			}
+			e = a
+		case anyArray:
+			if !a.IsArray() {
+				return nil, false
+			}
+			e = a.Elem()
+		default:
+			continue
+		}
+		e = baseType(e)
+		if !bound {
+			elem, bound = e, true
+			continue
+		}
+		if !types.Equivalent(elem, e) {
+			// anycompatible-style: widen to the type the other casts to.
+			switch {
+			case castsImplicitly(e, elem):
+			case castsImplicitly(elem, e):
+				elem = e
+			default:
+				return nil, false
+			}
+		}
+	}
+	if !bound {
+		elem = types.Text // unknown literals only: resolve as text
+	}
+	if o.accept != nil {
+		for _, pr := range o.params {
+			if pr.poly == anyElement || pr.poly == anyArray {
+				if !o.accept(elem) {
+					return nil, false
+				}
+				break
+			}
+		}
+	}
+	out := make([]types.Type, len(args))
+	for i, a := range args {
+		pr := paramAt(i)
+		var t types.Type
+		switch pr.poly {
+		case anyArg:
+			out[i] = a
+			continue
+		case anyElement:
+			t = elem
+		case anyArray:
+			t = types.ArrayOf(elem)
+		default:
+			t = pr.t
+		}
+		if !isUnknown(a) && !types.Equivalent(a, t) && !castsImplicitly(a, t) {
+			return nil, false
+		}
+		out[i] = t
+	}
+	return out, true
+}
+
+func baseType(t types.Type) types.Type {
+	if t.IsArray() {
+		return types.ArrayOf(baseType(t.Elem()))
+	}
+	switch t.Family() {
+	case types.NumericFamily:
+		return types.Decimal
+	case types.VarcharFamily:
+		return types.Text // functions take text; varchar is binary-coercible
+	case types.CharFamily:
+		return types.Bpchar
+	}
+	r, _ := types.TypeFromOID(t.OID())
+	return r
+}
+
+func castsImplicitly(from, to types.Type) bool {
+	l, ok := types.CastLevel(from, to)
+	return ok && l == types.CastImplicit
+}
+
+// resolve picks the overload for args: a simplified func_select_candidate
+// (see doc.go).
+func resolve(name string, overloads []*overload, args []types.Type, star bool) (*overload, []types.Type, error) {
+	var cands []candidate
+	for _, o := range overloads {
+		res, ok := bind(o, args)
+		if !ok {
+			continue
+		}
+		c := candidate{o: o, resolved: res}
+		for i, a := range args {
+			if isUnknown(a) {
+				continue
+			}
+			if types.Equivalent(a, res[i]) || o.paramPoly(i) != monomorphic ||
+				a.Family() == types.VarcharFamily && res[i].Family() == types.TextFamily {
+				c.exact++
+			} else if isPreferred(res[i]) {
+				c.prefer++
+			}
+		}
+		cands = append(cands, c)
+	}
+	if len(cands) == 0 {
+		return nil, nil, undefinedFunction(name, args, star)
+	}
+	if len(cands) == 1 {
+		return cands[0].o, cands[0].resolved, nil
+	}
+	// Most exact matches, then most preferred types where a cast is needed.
+	cands = keepMax(cands, func(c candidate) int { return c.exact })
+	cands = keepMax(cands, func(c candidate) int { return c.prefer })
+	if len(cands) == 1 {
+		return cands[0].o, cands[0].resolved, nil
+	}
+	// Unknown arguments: settle each position's category.
+	for i, a := range args {
+		if !isUnknown(a) {
+			continue
+		}
+		cat := byte(0)
+		conflict := false
+		for _, c := range cands {
+			k := category(c.resolved[i])
+			if c.o.paramPoly(i) == anyArg {
+				k = 'S'
+			}
+			switch {
+			case k == 'S':
+				cat = 'S'
+			case cat == 0:
+				cat = k
+			case cat != k && cat != 'S':
+				conflict = true
+			}
+		}
+		if conflict && cat != 'S' {
+			return nil, nil, ambiguousFunction(name, args)
+		}
+		var kept []candidate
+		for _, c := range cands {
+			if category(c.resolved[i]) == cat || c.o.paramPoly(i) == anyArg {
+				kept = append(kept, c)
+			}
+		}
+		cands = kept
+		var preferred []candidate
+		for _, c := range cands {
+			if isPreferred(c.resolved[i]) {
+				preferred = append(preferred, c)
+			}
+		}
+		if len(preferred) > 0 {
+			cands = preferred
+		}
+	}
+	if len(cands) == 1 {
+		return cands[0].o, cands[0].resolved, nil
+	}
+	// All known arguments of one type: assume the unknowns have it too.
+	var known types.Type
+	same, hasKnown := true, false
+	for _, a := range args {
+		if isUnknown(a) {
+			continue
+		}
+		if hasKnown && !types.Equivalent(a, known) {
+			same = false
+		}
+		known, hasKnown = a, true
+	}
+	if same && hasKnown {
+		var kept []candidate
+		for _, c := range cands {
+			ok := true
+			for i, a := range args {
+				if isUnknown(a) && !types.Equivalent(c.resolved[i], known) && !castsImplicitly(known, c.resolved[i]) {
+					ok = false
+				}
+			}
+			if ok {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) == 1 {
+			return kept[0].o, kept[0].resolved, nil
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil, undefinedFunction(name, args, star)
+	}
+	return nil, nil, ambiguousFunction(name, args)
+}
+
+func (o *overload) paramPoly(i int) poly {
+	if i >= len(o.params) {
+		return o.params[len(o.params)-1].poly
+	}
+	return o.params[i].poly
+}
+
+func keepMax(cs []candidate, score func(candidate) int) []candidate {
+	best := -1
+	for _, c := range cs {
+		best = max(best, score(c))
+	}
+	var out []candidate
+	for _, c := range cs {
+		if score(c) == best {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Names returns the names of all scalar functions (for tests and \df).
+func Names() []string {
+	out := make([]string, 0, len(registry))
+	for n := range registry {
+		out = append(out, n)
+	}
+	return out
+}

@@ -1,0 +1,191 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Explain renders a plan as indented lines, PostgreSQL style: each node on
+// its own line, children below it prefixed with "->".
+func Explain(n Node) []string {
+	var lines []string
+	explain(n, 0, &lines)
+	return lines
+}
+
+func explain(n Node, depth int, lines *[]string) {
+	indent := ""
+	if depth > 0 {
+		indent = strings.Repeat("      ", depth-1) + "  ->  "
+	}
+	detail := strings.Repeat("      ", depth) + "  "
+	add := func(s string) { *lines = append(*lines, indent+s) }
+	info := func(format string, args ...any) {
+		*lines = append(*lines, detail+fmt.Sprintf(format, args...))
+	}
+	cols := func(n Node) []Column { return n.Columns() }
+	switch n := n.(type) {
+	case *Scan:
+		name := n.Table.Name
+		if n.Alias != "" && n.Alias != name {
+			name += " " + n.Alias
+		}
+		add("Seq Scan on " + name)
+	case *Values:
+		add(fmt.Sprintf("Values (%d rows)", len(n.Rows)))
+	case *Filter:
+		if s, ok := n.Input.(*Scan); ok {
+			explain(s, depth, lines)
+			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
+			return
+		}
+		add("Filter")
+		info("Filter: %s", FormatExpr(n.Pred, cols(n.Input)))
+		explain(n.Input, depth+1, lines)
+	case *Project:
+		// Projections are folded into their input, as PostgreSQL does.
+		explain(n.Input, depth, lines)
+	case *Join:
+		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full", CrossJoin: "Cross"}[n.Kind]
+		add("Nested Loop " + kind + " Join")
+		if n.On != nil {
+			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
+		}
+		explain(n.Left, depth+1, lines)
+		explain(n.Right, depth+1, lines)
+	case *Aggregate:
+		if len(n.GroupBy) == 0 {
+			add("Aggregate")
+		} else {
+			add("HashAggregate")
+			keys := make([]string, len(n.GroupBy))
+			for i, g := range n.GroupBy {
+				keys[i] = FormatExpr(g, cols(n.Input))
+			}
+			info("Group Key: %s", strings.Join(keys, ", "))
+		}
+		explain(n.Input, depth+1, lines)
+	case *Sort:
+		add("Sort")
+		keys := make([]string, len(n.Keys))
+		for i, k := range n.Keys {
+			keys[i] = FormatExpr(k.Expr, cols(n.Input))
+			if k.Desc {
+				keys[i] += " DESC"
+			}
+		}
+		info("Sort Key: %s", strings.Join(keys, ", "))
+		explain(n.Input, depth+1, lines)
+	case *Limit:
+		add("Limit")
+		explain(n.Input, depth+1, lines)
+	case *Distinct:
+		add("HashAggregate (distinct)")
+		explain(n.Input, depth+1, lines)
+	case *SetOp:
+		name := map[SetOpKind]string{Union: "Union", Intersect: "Intersect", Except: "Except"}[n.Kind]
+		if n.All {
+			name += " All"
+		}
+		add(name)
+		explain(n.Left, depth+1, lines)
+		explain(n.Right, depth+1, lines)
+	case *Insert:
+		add("Insert on " + n.Table.Name)
+		explain(n.Input, depth+1, lines)
+	case *Update:
+		add("Update on " + n.Table.Name)
+		explain(n.Input, depth+1, lines)
+	case *Delete:
+		add("Delete on " + n.Table.Name)
+		explain(n.Input, depth+1, lines)
+	default:
+		add(fmt.Sprintf("%T", n))
+	}
+}
+
+// FormatExpr renders a bound expression as SQL, naming column references
+// from the input columns.
+func FormatExpr(e Expr, cols []Column) string {
+	f := func(x Expr) string { return FormatExpr(x, cols) }
+	switch e := e.(type) {
+	case *ColRef:
+		if e.Idx < len(cols) {
+			c := cols[e.Idx]
+			if c.Table != "" {
+				return c.Table + "." + c.Name
+			}
+			return c.Name
+		}
+		return e.Name
+	case *OuterRef:
+		return "(outer) " + e.Name
+	case *Const:
+		if e.Val.IsNull() {
+			return "NULL"
+		}
+		s := types.FormatText(e.Val)
+		switch e.Typ.Family() {
+		case types.Int2Family, types.Int4Family, types.Int8Family, types.NumericFamily, types.Float4Family, types.Float8Family, types.BoolFamily:
+			return s
+		}
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	case *Param:
+		return fmt.Sprintf("$%d", e.N)
+	case *BinOp:
+		return "(" + f(e.L) + " " + opSymbol(e.Op) + " " + f(e.R) + ")"
+	case *UnOp:
+		return "(" + map[types.UnaryOp]string{types.OpNeg: "-", types.OpPlus: "+", types.OpBitNot: "~"}[e.Op] + f(e.X) + ")"
+	case *Logic:
+		parts := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			parts[i] = f(a)
+		}
+		op := " OR "
+		if e.And {
+			op = " AND "
+		}
+		return "(" + strings.Join(parts, op) + ")"
+	case *Not:
+		return "(NOT " + f(e.X) + ")"
+	case *IsNull:
+		if e.Not {
+			return "(" + f(e.X) + " IS NOT NULL)"
+		}
+		return "(" + f(e.X) + " IS NULL)"
+	case *Cast:
+		return f(e.X) + "::" + e.Typ.String()
+	case *Func:
+		parts := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			parts[i] = f(a)
+		}
+		return e.Name + "(" + strings.Join(parts, ", ") + ")"
+	case *InList:
+		parts := make([]string, len(e.List))
+		for i, a := range e.List {
+			parts[i] = f(a)
+		}
+		not := ""
+		if e.Not {
+			not = "NOT "
+		}
+		return "(" + f(e.X) + " " + not + "IN (" + strings.Join(parts, ", ") + "))"
+	case *Subquery:
+		return "(SubPlan)"
+	case *Case:
+		return "CASE ... END"
+	}
+	return fmt.Sprintf("%T", e)
+}
+
+func opSymbol(op types.Op) string {
+	return map[types.Op]string{
+		types.OpAdd: "+", types.OpSub: "-", types.OpMul: "*", types.OpDiv: "/", types.OpMod: "%", types.OpPow: "^",
+		types.OpConcat: "||", types.OpEq: "=", types.OpNe: "<>", types.OpLt: "<", types.OpLe: "<=", types.OpGt: ">",
+		types.OpGe: ">=", types.OpBitAnd: "&", types.OpBitOr: "|", types.OpBitXor: "#", types.OpShiftLeft: "<<",
+		types.OpShiftRight: ">>",
+	}[op]
+}

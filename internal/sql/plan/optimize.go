@@ -1,0 +1,242 @@
+package plan
+
+// optimize rewrites a bound plan: it pushes filter conjuncts below inner
+// and cross joins to the side whose columns they read, and turns the rest
+// into join conditions, so joins combine fewer rows.
+func optimize(n Node) Node {
+	switch n := n.(type) {
+	case *Filter:
+		n.Input = optimize(n.Input)
+		if j, ok := n.Input.(*Join); ok && (j.Kind == InnerJoin || j.Kind == CrossJoin) {
+			return pushIntoJoin(j, conjuncts(n.Pred))
+		}
+		return n
+	case *Project:
+		n.Input = optimize(n.Input)
+	case *Join:
+		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
+		if n.Kind == InnerJoin && n.On != nil {
+			on := n.On
+			n.On = nil
+			n.Kind = CrossJoin
+			return pushIntoJoin(n, conjuncts(on))
+		}
+	case *Aggregate:
+		n.Input = optimize(n.Input)
+	case *Sort:
+		n.Input = optimize(n.Input)
+	case *Limit:
+		n.Input = optimize(n.Input)
+	case *Distinct:
+		n.Input = optimize(n.Input)
+	case *SetOp:
+		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
+	}
+	return n
+}
+
+// pushIntoJoin places each conjunct as low as it can go: below the join
+// on the side it reads, or as the join's condition.
+func pushIntoJoin(j *Join, preds []Expr) Node {
+	nl := len(j.Left.Columns())
+	var left, right, keep []Expr
+	for _, p := range preds {
+		min, max, pinned := refRange(p)
+		switch {
+		case pinned:
+			keep = append(keep, p)
+		case max < 0: // constant: evaluate once below, on the left
+			left = append(left, p)
+		case max < nl:
+			left = append(left, p)
+		case min >= nl:
+			right = append(right, remap(p, func(i int) int { return i - nl }))
+		default:
+			keep = append(keep, p)
+		}
+	}
+	if len(left) > 0 {
+		j.Left = optimize(&Filter{Input: j.Left, Pred: and(left)})
+	}
+	if len(right) > 0 {
+		j.Right = optimize(&Filter{Input: j.Right, Pred: and(right)})
+	}
+	if len(keep) > 0 {
+		if j.On != nil {
+			keep = append(conjuncts(j.On), keep...)
+		}
+		j.On = and(keep)
+		if j.Kind == CrossJoin {
+			j.Kind = InnerJoin
+		}
+	}
+	return j
+}
+
+func conjuncts(e Expr) []Expr {
+	if l, ok := e.(*Logic); ok && l.And {
+		var out []Expr
+		for _, a := range l.Args {
+			out = append(out, conjuncts(a)...)
+		}
+		return out
+	}
+	return []Expr{e}
+}
+
+func and(es []Expr) Expr {
+	if len(es) == 1 {
+		return es[0]
+	}
+	return &Logic{And: true, Args: es}
+}
+
+// refRange returns the smallest and largest input column an expression
+// reads (-1, -1 for none); pinned is set when it cannot move (it holds a
+// correlated subquery, which reads the row at this level).
+func refRange(e Expr) (min, max int, pinned bool) {
+	min, max = -1, -1
+	walkExpr(e, func(x Expr) {
+		switch x := x.(type) {
+		case *ColRef:
+			if min < 0 || x.Idx < min {
+				min = x.Idx
+			}
+			if x.Idx > max {
+				max = x.Idx
+			}
+		case *Subquery:
+			if x.Correlated {
+				pinned = true
+			}
+		}
+	})
+	return min, max, pinned
+}
+
+// children returns an expression's operands.
+func children(e Expr) []Expr {
+	switch e := e.(type) {
+	case *BinOp:
+		return []Expr{e.L, e.R}
+	case *UnOp:
+		return []Expr{e.X}
+	case *Logic:
+		return e.Args
+	case *Not:
+		return []Expr{e.X}
+	case *IsNull:
+		return []Expr{e.X}
+	case *IsBool:
+		return []Expr{e.X}
+	case *IsDistinct:
+		return []Expr{e.L, e.R}
+	case *Cast:
+		return []Expr{e.X}
+	case *Case:
+		var out []Expr
+		for _, w := range e.Whens {
+			out = append(out, w.Cond, w.Result)
+		}
+		if e.Else != nil {
+			out = append(out, e.Else)
+		}
+		return out
+	case *InList:
+		return append([]Expr{e.X}, e.List...)
+	case *Func:
+		return e.Args
+	case *Coalesce:
+		return e.Args
+	case *NullIf:
+		return []Expr{e.L, e.R}
+	case *MinMax:
+		return e.Args
+	case *Subquery:
+		if e.X != nil {
+			return []Expr{e.X}
+		}
+	}
+	return nil
+}
+
+func walkExpr(e Expr, fn func(Expr)) {
+	fn(e)
+	for _, c := range children(e) {
+		walkExpr(c, fn)
+	}
+}
+
+// remap copies e with every column reference's ordinal mapped by f.
+func remap(e Expr, f func(int) int) Expr {
+	r := func(x Expr) Expr { return remap(x, f) }
+	all := func(xs []Expr) []Expr {
+		out := make([]Expr, len(xs))
+		for i, x := range xs {
+			out[i] = r(x)
+		}
+		return out
+	}
+	switch e := e.(type) {
+	case *ColRef:
+		c := *e
+		c.Idx = f(e.Idx)
+		return &c
+	case *BinOp:
+		c := *e
+		c.L, c.R = r(e.L), r(e.R)
+		return &c
+	case *UnOp:
+		c := *e
+		c.X = r(e.X)
+		return &c
+	case *Logic:
+		return &Logic{And: e.And, Args: all(e.Args)}
+	case *Not:
+		return &Not{X: r(e.X)}
+	case *IsNull:
+		return &IsNull{X: r(e.X), Not: e.Not}
+	case *IsBool:
+		return &IsBool{X: r(e.X), Value: e.Value, Not: e.Not}
+	case *IsDistinct:
+		c := *e
+		c.L, c.R = r(e.L), r(e.R)
+		return &c
+	case *Cast:
+		c := *e
+		c.X = r(e.X)
+		return &c
+	case *Case:
+		c := &Case{Typ: e.Typ}
+		for _, w := range e.Whens {
+			c.Whens = append(c.Whens, CaseWhen{Cond: r(w.Cond), Result: r(w.Result)})
+		}
+		if e.Else != nil {
+			c.Else = r(e.Else)
+		}
+		return c
+	case *InList:
+		c := *e
+		c.X, c.List = r(e.X), all(e.List)
+		return &c
+	case *Func:
+		c := *e
+		c.Args = all(e.Args)
+		return &c
+	case *Coalesce:
+		return &Coalesce{Args: all(e.Args), Typ: e.Typ}
+	case *NullIf:
+		c := *e
+		c.L, c.R = r(e.L), r(e.R)
+		return &c
+	case *MinMax:
+		return &MinMax{Greatest: e.Greatest, Args: all(e.Args), Typ: e.Typ}
+	case *Subquery:
+		c := *e
+		if e.X != nil {
+			c.X = r(e.X)
+		}
+		return &c
+	}
+	return e
+}
