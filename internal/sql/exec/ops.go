@@ -20,6 +20,8 @@ type Ctx struct {
 	NewRowID func() int64
 	outer    []Row
 	ticks    int
+	// work holds the current rows of recursive CTEs' working tables.
+	work map[*plan.WorkTable][]Row
 }
 
 // Operator produces rows, one per Next, until ok is false.
@@ -148,6 +150,10 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		return &distinctOp{in: in, seen: map[string]bool{}}, nil
 	case *plan.SetOp:
 		return c.newSetOp(n)
+	case *plan.WorkScan:
+		return &sliceOp{rows: c.work[n.Table]}, nil
+	case *plan.RecursiveUnion:
+		return c.recursiveUnion(n)
 	}
 	return nil, sqlerr.New(sqlerr.InternalError, "exec: cannot build %T", n)
 }
@@ -603,4 +609,53 @@ func dedupe(rows []Row, key func(Row) string) []Row {
 		}
 	}
 	return out
+}
+
+// recursiveUnion evaluates WITH RECURSIVE by iterating the recursive term
+// over the previous round's rows until a round adds nothing.
+func (c *Ctx) recursiveUnion(n *plan.RecursiveUnion) (Operator, error) {
+	rows, err := c.Run(n.Init)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	key := func(r Row) string { return string(rowKey(nil, r)) }
+	if !n.All {
+		rows = dedupe(rows, key)
+		for _, r := range rows {
+			seen[key(r)] = true
+		}
+	}
+	if c.work == nil {
+		c.work = map[*plan.WorkTable][]Row{}
+	}
+	out := append([]Row{}, rows...)
+	work := rows
+	for len(work) > 0 {
+		if err := c.canceled(); err != nil {
+			return nil, err
+		}
+		if c.Context != nil && c.Context.Err() != nil {
+			return nil, sqlerr.Wrap(c.Context.Err(), sqlerr.QueryCanceled, "canceling statement due to user request")
+		}
+		c.work[n.Table] = work
+		next, err := c.Run(n.Rec)
+		if err != nil {
+			return nil, err
+		}
+		if !n.All {
+			fresh := next[:0]
+			for _, r := range next {
+				if k := key(r); !seen[k] {
+					seen[k] = true
+					fresh = append(fresh, r)
+				}
+			}
+			next = fresh
+		}
+		out = append(out, next...)
+		work = next
+	}
+	delete(c.work, n.Table)
+	return &sliceOp{rows: out}, nil
 }

@@ -25,6 +25,8 @@ type Binder struct {
 	// viewDepth guards against views that (through a bug or a cycle)
 	// expand forever.
 	viewDepth int
+	// ctes are the WITH levels being bound, outermost first.
+	ctes []map[string]*cte
 }
 
 // NewBinder returns a binder for statements of sql (for error positions)
@@ -65,7 +67,11 @@ func (b *Binder) resolveType(t *ast.TypeName) (types.Type, error) {
 
 func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 	if q.With != nil {
-		return nil, b.errAt(q, sqlerr.FeatureNotSupported, "WITH is not supported yet")
+		depth := len(b.ctes)
+		defer func() { b.ctes = b.ctes[:depth] }()
+		if err := b.bindWith(q.With, outer); err != nil {
+			return nil, err
+		}
 	}
 	var node Node
 	var err error
@@ -262,6 +268,16 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 		alias := te.Name.Name
 		if te.Alias != nil {
 			alias = te.Alias.Name
+		}
+		if c := b.lookupCTE(te.Name.Name); c != nil && te.Name.Schema == "" {
+			var names []string
+			if te.Alias != nil {
+				names = te.Alias.Columns
+			}
+			if names == nil {
+				names = c.names
+			}
+			return renameCols(c.ref(), alias, names), nil
 		}
 		d, err := catalog.Get(b.txn, te.Name.Name)
 		if err != nil {

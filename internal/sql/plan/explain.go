@@ -92,6 +92,12 @@ func explain(n Node, depth int, lines *[]string) {
 		add(name)
 		explain(n.Left, depth+1, lines)
 		explain(n.Right, depth+1, lines)
+	case *RecursiveUnion:
+		add("Recursive Union")
+		explain(n.Init, depth+1, lines)
+		explain(n.Rec, depth+1, lines)
+	case *WorkScan:
+		add("WorkTable Scan")
 	case *Insert:
 		add("Insert on " + n.Table.Name)
 		explain(n.Input, depth+1, lines)

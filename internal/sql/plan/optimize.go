@@ -31,6 +31,8 @@ func optimize(n Node) Node {
 		n.Input = optimize(n.Input)
 	case *SetOp:
 		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
+	case *RecursiveUnion:
+		n.Init, n.Rec = optimize(n.Init), optimize(n.Rec)
 	}
 	return n
 }
