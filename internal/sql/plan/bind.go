@@ -279,6 +279,23 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			}
 			return renameCols(c.ref(), alias, names), nil
 		}
+		if err := checkSchema(te.Name.Schema); err != nil {
+			return nil, withPos(err, b.charPos(int(te.Position())))
+		}
+		if te.Name.Schema == "pg_catalog" || te.Name.Schema == "information_schema" {
+			n, ok, err := b.systemView(te.Name.Schema, te.Name.Name)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, b.errAt(te, sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", te.Name.Schema, te.Name.Name)
+			}
+			var names []string
+			if te.Alias != nil {
+				names = te.Alias.Columns
+			}
+			return renameCols(n, alias, names), nil
+		}
 		d, err := catalog.Get(b.txn, te.Name.Name)
 		if err != nil {
 			return nil, withPos(err, b.charPos(int(te.Position())))

@@ -1,0 +1,160 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// The schema every user object lives in.
+const publicSchema = "public"
+
+// systemView builds the rows of a catalog view (information_schema,
+// pg_catalog) from the catalog as the transaction sees it. ok is false
+// for a name that is not a system view.
+func (b *Binder) systemView(schema, name string) (Node, bool, error) {
+	type col struct {
+		name string
+		typ  types.Type
+	}
+	var cols []col
+	var rows [][]types.Datum
+	text := func(s string) types.Datum { return types.NewText(s) }
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return nil, true, err
+	}
+	switch schema + "." + name {
+	case "information_schema.tables", "pg_catalog.pg_tables", "pg_catalog.pg_views":
+		if name == "tables" {
+			cols = []col{{"table_catalog", types.Text}, {"table_schema", types.Text}, {"table_name", types.Text}, {"table_type", types.Text}}
+		} else if name == "pg_tables" {
+			cols = []col{{"schemaname", types.Text}, {"tablename", types.Text}, {"tableowner", types.Text}}
+		} else {
+			cols = []col{{"schemaname", types.Text}, {"viewname", types.Text}, {"definition", types.Text}}
+		}
+		for _, d := range all {
+			switch {
+			case name == "tables" && (d.Kind == catalog.KindTable || d.Kind == catalog.KindView):
+				kind := "BASE TABLE"
+				if d.Kind == catalog.KindView {
+					kind = "VIEW"
+				}
+				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(d.Name), text(kind)})
+			case name == "pg_tables" && d.Kind == catalog.KindTable:
+				rows = append(rows, []types.Datum{text(publicSchema), text(d.Name), text("cairn")})
+			case name == "pg_views" && d.Kind == catalog.KindView:
+				rows = append(rows, []types.Datum{text(publicSchema), text(d.Name), text(d.ViewQuery)})
+			}
+		}
+	case "information_schema.columns":
+		cols = []col{{"table_catalog", types.Text}, {"table_schema", types.Text}, {"table_name", types.Text},
+			{"column_name", types.Text}, {"ordinal_position", types.Int4}, {"column_default", types.Text},
+			{"is_nullable", types.Text}, {"data_type", types.Text}, {"character_maximum_length", types.Int4},
+			{"numeric_precision", types.Int4}, {"numeric_scale", types.Int4}}
+		for _, d := range all {
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			pos := 0
+			for _, c := range d.Columns {
+				if c.Hidden {
+					continue
+				}
+				pos++
+				t, err := TypeFromString(c.Type)
+				if err != nil {
+					return nil, true, err
+				}
+				def := types.Null
+				if c.Default != "" {
+					def = text(c.Default)
+				}
+				nullable := "YES"
+				if c.NotNull {
+					nullable = "NO"
+				}
+				dataType := c.Type
+				if i := strings.IndexByte(dataType, '('); i > 0 {
+					dataType = dataType[:i]
+				}
+				charLen, prec, scale := types.Null, types.Null, types.Null
+				switch t.Family() {
+				case types.VarcharFamily, types.CharFamily:
+					if t.Width() >= 0 {
+						charLen = types.NewInt4(int32(t.Width()))
+					}
+				case types.NumericFamily:
+					if t.Width() >= 0 {
+						prec = types.NewInt4(int32(t.Width()))
+						scale = types.NewInt4(int32(max(t.Scale(), 0)))
+					}
+				case types.Int2Family:
+					prec, scale = types.NewInt4(16), types.NewInt4(0)
+				case types.Int4Family:
+					prec, scale = types.NewInt4(32), types.NewInt4(0)
+				case types.Int8Family:
+					prec, scale = types.NewInt4(64), types.NewInt4(0)
+				}
+				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(d.Name), text(c.Name),
+					types.NewInt4(int32(pos)), def, text(nullable), text(dataType), charLen, prec, scale})
+			}
+		}
+	case "pg_catalog.pg_indexes":
+		cols = []col{{"schemaname", types.Text}, {"tablename", types.Text}, {"indexname", types.Text}, {"indexdef", types.Text}}
+		for _, d := range all {
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+				rows = append(rows, []types.Datum{text(publicSchema), text(d.Name), text(ix.Name), text(indexDef(d, &ix))})
+			}
+		}
+	default:
+		return nil, false, nil
+	}
+	v := &Values{}
+	for _, c := range cols {
+		v.Cols = append(v.Cols, Column{Name: c.name, Type: c.typ})
+	}
+	for _, r := range rows {
+		exprs := make([]Expr, len(r))
+		for i, d := range r {
+			exprs[i] = &Const{Val: d, Typ: cols[i].typ}
+		}
+		v.Rows = append(v.Rows, exprs)
+	}
+	return v, true, nil
+}
+
+// indexDef is an index's definition as pg_indexes shows it.
+func indexDef(d *catalog.Descriptor, ix *catalog.Index) string {
+	var parts []string
+	for _, ic := range ix.Columns {
+		p := ic.Expr
+		if c := d.ColumnByID(ic.ColumnID); c != nil {
+			p = c.Name
+		}
+		if ic.Desc {
+			p += " DESC"
+		}
+		parts = append(parts, p)
+	}
+	unique := ""
+	if ix.Unique {
+		unique = "UNIQUE "
+	}
+	return fmt.Sprintf("CREATE %sINDEX %s ON %s.%s USING btree (%s)", unique, ix.Name, publicSchema, d.Name, strings.Join(parts, ", "))
+}
+
+// checkSchema accepts the schemas cairn has.
+func checkSchema(schema string) error {
+	switch schema {
+	case "", publicSchema, "pg_catalog", "information_schema":
+		return nil
+	}
+	return sqlerr.New(sqlerr.Code("3F000"), "schema %q does not exist", schema)
+}
