@@ -33,6 +33,7 @@ type Engine struct {
 	// Seeded from the clock at open, so ids stay unique across restarts as
 	// long as the clock does not run backwards by more than the ids used.
 	rowID atomic.Uint64
+	seqs  sequences
 }
 
 // Open opens (creating if needed) the database in dir.

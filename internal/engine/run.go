@@ -21,6 +21,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		paramTypes[i] = types.TypeOfDatum(p)
 	}
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
+	b.Sequences = engineSequences{e}
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
 	switch st := stmt.(type) {
 	case *ast.Query:
@@ -81,6 +82,20 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.drop(txn, st)
 	case *ast.Explain:
 		return e.explain(b, st)
+	case *ast.CreateSequence:
+		d, err := newSequence(st.Name.Name, st.Options, true)
+		if err != nil {
+			return Result{}, err
+		}
+		if _, ok, err := catalog.Lookup(txn, d.Name); err != nil {
+			return Result{}, err
+		} else if ok && st.IfNotExists {
+			return Result{Tag: "CREATE SEQUENCE"}, nil
+		}
+		if err := catalog.Create(txn, d); err != nil {
+			return Result{}, err
+		}
+		return Result{Tag: "CREATE SEQUENCE"}, nil
 	}
 	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", statementName(stmt))
 }
@@ -167,12 +182,34 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		}
 		d.Checks = append(d.Checks, catalog.Check{Name: cname, Expr: ast.Format(expr)})
 	}
+	var ownedSeqs []*catalog.Descriptor
 	for _, cd := range st.Columns {
-		t, err := b.ResolveType(cd.Type)
+		typeName := cd.Type
+		serial := false
+		if base, ok := serialType(cd.Type.Name); ok && len(cd.Type.Args) == 0 && cd.Type.Schema == "" {
+			typeName = &ast.TypeName{Pos: cd.Type.Pos, Name: base}
+			serial = true
+		}
+		t, err := b.ResolveType(typeName)
 		if err != nil {
 			return Result{}, err
 		}
 		col := catalog.Column{Name: cd.Name, Type: t.String()}
+		addSeq := func(opts []ast.SeqOption) error {
+			seq, err := newSequence(fmt.Sprintf("%s_%s_seq", name, cd.Name), opts, t.Family() == types.Int8Family)
+			if err != nil {
+				return err
+			}
+			ownedSeqs = append(ownedSeqs, seq)
+			col.Default = fmt.Sprintf("nextval('%s')", seq.Name)
+			col.NotNull = true
+			return nil
+		}
+		if serial {
+			if err := addSeq(nil); err != nil {
+				return Result{}, err
+			}
+		}
 		for _, c := range cd.Constraints {
 			switch c.Kind {
 			case ast.ConstrNotNull:
@@ -192,6 +229,14 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 				addCheck(c.Name, c.Expr)
 			case ast.ConstrReferences:
 				// Foreign keys are accepted and not yet enforced.
+			case ast.ConstrIdentity:
+				if err := addSeq(c.SeqOptions); err != nil {
+					return Result{}, err
+				}
+				col.Identity = "by default"
+				if c.Always {
+					col.Identity = "always"
+				}
 			default:
 				return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "column constraint %s is not supported yet", ast.Format(c))
 			}
@@ -254,6 +299,12 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 	}
 	if err := catalog.Create(txn, d); err != nil {
 		return Result{}, err
+	}
+	for _, seq := range ownedSeqs {
+		seq.Sequence.OwnedByTable = d.ID
+		if err := catalog.Create(txn, seq); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{Tag: "CREATE TABLE"}, nil
 }
@@ -348,6 +399,8 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 		tag = "DROP VIEW"
 	case ast.ObjIndex:
 		tag = "DROP INDEX"
+	case ast.ObjSequence:
+		tag = "DROP SEQUENCE"
 	default:
 		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "this DROP is not supported yet")
 	}
@@ -390,15 +443,26 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 			}
 			return Result{}, catalog.ErrUndefinedTable(name.Name)
 		}
-		want := catalog.KindTable
-		if st.Kind == ast.ObjView {
-			want = catalog.KindView
-		}
+		want := map[ast.ObjectKind]catalog.Kind{ast.ObjTable: catalog.KindTable, ast.ObjView: catalog.KindView, ast.ObjSequence: catalog.KindSequence}[st.Kind]
 		if d.Kind != want {
 			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a %s", d.Name, want).WithHint("Use DROP %s to remove a %s.", strings.ToUpper(string(d.Kind)), d.Kind)
 		}
 		if err := catalog.Drop(txn, d); err != nil {
 			return Result{}, err
+		}
+		if d.Kind == catalog.KindTable {
+			// Sequences of the table's SERIAL and identity columns go with it.
+			all, err := catalog.List(txn)
+			if err != nil {
+				return Result{}, err
+			}
+			for _, o := range all {
+				if o.Kind == catalog.KindSequence && o.Sequence.OwnedByTable == d.ID {
+					if err := catalog.Drop(txn, o); err != nil {
+						return Result{}, err
+					}
+				}
+			}
 		}
 	}
 	return Result{Tag: tag}, nil

@@ -27,6 +27,9 @@ type Binder struct {
 	viewDepth int
 	// ctes are the WITH levels being bound, outermost first.
 	ctes []map[string]*cte
+
+	// Sequences answers nextval, currval and setval; nil: not available.
+	Sequences Sequences
 }
 
 // NewBinder returns a binder for statements of sql (for error positions)
@@ -37,6 +40,14 @@ func NewBinder(txn *mvcc.Txn, sql string, params []types.Type) *Binder {
 
 // Params returns the parameter types, as inferred by binding.
 func (b *Binder) Params() []types.Type { return b.params }
+
+// Sequences hands out sequence values. They are not transactional, so
+// they live outside the plan, in the engine.
+type Sequences interface {
+	NextVal(txn *mvcc.Txn, name string) (int64, error)
+	CurrVal(txn *mvcc.Txn, name string) (int64, error)
+	SetVal(txn *mvcc.Txn, name string, v int64) error
+}
 
 // RowIDColumn is the name of the hidden key column of tables without a
 // primary key.

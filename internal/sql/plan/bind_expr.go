@@ -599,6 +599,9 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		}
 		return &NullIf{L: l, R: r, Eq: eq, Typ: t}, nil
 	}
+	if seq := b.sequenceFunc(e, name, args); seq != nil {
+		return seq, nil
+	}
 	f, err := builtins.Lookup(name, argTypes())
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(e.Position())))
@@ -662,4 +665,44 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	ac.aggs = append(ac.aggs, call)
 	ac.aggText[text] = len(ac.aggs) - 1
 	return &ColRef{Idx: ac.nGroups + len(ac.aggs) - 1, Typ: t}, nil
+}
+
+// sequenceFunc binds nextval(name), currval(name) and setval(name, v).
+func (b *Binder) sequenceFunc(e *ast.FuncCall, name string, args []Expr) Expr {
+	if b.Sequences == nil || (name != "nextval" && name != "currval" && name != "setval") {
+		return nil
+	}
+	if (name == "setval") != (len(args) == 2) || len(args) == 0 {
+		return nil
+	}
+	seqs, txn := b.Sequences, b.txn
+	for i := range args {
+		want := types.Text
+		if i == 1 {
+			want = types.Int8
+		}
+		x, err := b.cast(e, args[i], want, types.CastImplicit)
+		if err != nil {
+			return nil
+		}
+		args[i] = x
+	}
+	var fn func(args []types.Datum) (types.Datum, error)
+	switch name {
+	case "nextval":
+		fn = func(a []types.Datum) (types.Datum, error) {
+			v, err := seqs.NextVal(txn, a[0].Str())
+			return types.NewInt8(v), err
+		}
+	case "currval":
+		fn = func(a []types.Datum) (types.Datum, error) {
+			v, err := seqs.CurrVal(txn, a[0].Str())
+			return types.NewInt8(v), err
+		}
+	default:
+		fn = func(a []types.Datum) (types.Datum, error) {
+			return a[1], seqs.SetVal(txn, a[0].Str(), a[1].Int())
+		}
+	}
+	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Int8}
 }

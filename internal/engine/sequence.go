@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+)
+
+// Sequences are not transactional, as in PostgreSQL: a value nextval
+// handed out is never handed out again, even if the transaction that
+// took it rolls back. The engine reserves values in blocks, persisting the
+// end of each block in its own small transaction before handing out any
+// value of it, so a crash skips at most the rest of a block.
+const sequenceBlock = 32
+
+// sequences holds the engine's reserved blocks.
+type sequences struct {
+	mu     sync.Mutex
+	blocks map[uint32]*seqBlock
+}
+
+type seqBlock struct {
+	next, end int64 // values in [next, end) (stepping by the increment) are reserved
+	cur       int64 // the last value handed out, for currval
+	have      bool
+}
+
+func seqKey(id uint32) []byte { return binary.BigEndian.AppendUint32([]byte("cs"), id) }
+
+// nextval hands out the next value of sequence d.
+func (e *Engine) nextval(d *catalog.Descriptor) (int64, error) {
+	s := d.Sequence
+	e.seqs.mu.Lock()
+	defer e.seqs.mu.Unlock()
+	if e.seqs.blocks == nil {
+		e.seqs.blocks = map[uint32]*seqBlock{}
+	}
+	b := e.seqs.blocks[d.ID]
+	if b == nil || b.next == b.end {
+		nb, err := e.reserve(d, b)
+		if err != nil {
+			return 0, err
+		}
+		b = nb
+		e.seqs.blocks[d.ID] = b
+	}
+	v := b.next
+	b.next += s.Increment
+	b.cur, b.have = v, true
+	return v, nil
+}
+
+// reserve persists a new block of values and returns it.
+func (e *Engine) reserve(d *catalog.Descriptor, prev *seqBlock) (*seqBlock, error) {
+	s := d.Sequence
+	for attempt := 0; ; attempt++ {
+		txn, err := e.db.Begin(mvcc.TxnOptions{})
+		if err != nil {
+			return nil, err
+		}
+		start := s.Start
+		v, ok, err := txn.Get(seqKey(d.ID))
+		if err != nil {
+			txn.Rollback()
+			return nil, err
+		}
+		if ok && len(v) == 8 {
+			start = int64(binary.BigEndian.Uint64(v))
+		}
+		end, over := addChecked(start, s.Increment*sequenceBlock)
+		if start > s.Max || start < s.Min || over {
+			txn.Rollback()
+			if s.Cycle {
+				start = s.Min
+				if s.Increment < 0 {
+					start = s.Max
+				}
+				end = start + s.Increment*sequenceBlock
+			} else {
+				dir := "maximum"
+				lim := s.Max
+				if s.Increment < 0 {
+					dir, lim = "minimum", s.Min
+				}
+				return nil, sqlerr.New(sqlerr.Code("2200H"), "nextval: reached %s value of sequence %q (%d)", dir, d.Name, lim)
+			}
+			txn, err = e.db.Begin(mvcc.TxnOptions{})
+			if err != nil {
+				return nil, err
+			}
+		}
+		// Do not hand out values beyond the limit.
+		if s.Increment > 0 && end > s.Max+1 {
+			end = s.Max + 1
+		}
+		if s.Increment < 0 && end < s.Min-1 {
+			end = s.Min - 1
+		}
+		if err := txn.Put(seqKey(d.ID), binary.BigEndian.AppendUint64(nil, uint64(end))); err != nil {
+			txn.Rollback()
+			return nil, err
+		}
+		if err := txn.Commit(); err != nil {
+			if errors.Is(err, mvcc.ErrConflict) && attempt < 100 {
+				continue
+			}
+			return nil, err
+		}
+		b := &seqBlock{next: start, end: end}
+		if prev != nil {
+			b.cur, b.have = prev.cur, prev.have
+		}
+		return b, nil
+	}
+}
+
+func addChecked(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (b > 0 && s < a) || (b < 0 && s > a)
+}
+
+// setval makes the next nextval return v + increment.
+func (e *Engine) setval(d *catalog.Descriptor, v int64) error {
+	txn, err := e.db.Begin(mvcc.TxnOptions{})
+	if err != nil {
+		return err
+	}
+	if err := txn.Put(seqKey(d.ID), binary.BigEndian.AppendUint64(nil, uint64(v+d.Sequence.Increment))); err != nil {
+		txn.Rollback()
+		return err
+	}
+	if err := txn.Commit(); err != nil {
+		return err
+	}
+	e.seqs.mu.Lock()
+	defer e.seqs.mu.Unlock()
+	if b := e.seqs.blocks[d.ID]; b != nil {
+		b.next, b.end = 0, 0
+		b.cur, b.have = v, true
+	}
+	return nil
+}
+
+// newSequence builds a sequence descriptor from CREATE SEQUENCE or
+// identity options.
+func newSequence(name string, opts []ast.SeqOption, bigint bool) (*catalog.Descriptor, error) {
+	s := &catalog.Sequence{Increment: 1}
+	maxv := int64(math.MaxInt64)
+	if !bigint {
+		maxv = math.MaxInt32
+	}
+	var haveMin, haveMax, haveStart bool
+	for _, o := range opts {
+		n := int64(0)
+		if o.Value != nil {
+			lit, ok := o.Value.(*ast.Literal)
+			if !ok {
+				return nil, sqlerr.New(sqlerr.SyntaxError, "sequence options must be integer constants")
+			}
+			var err error
+			if n, err = strconv.ParseInt(lit.Val, 10, 64); err != nil {
+				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid sequence option value %q", lit.Val)
+			}
+		}
+		switch o.Kind {
+		case ast.SeqStart:
+			s.Start, haveStart = n, true
+		case ast.SeqIncrement:
+			if n == 0 {
+				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "INCREMENT must not be zero")
+			}
+			s.Increment = n
+		case ast.SeqMinValue:
+			s.Min, haveMin = n, !o.No
+		case ast.SeqMaxValue:
+			s.Max, haveMax = n, !o.No
+		case ast.SeqCycle:
+			s.Cycle = !o.No
+		}
+	}
+	if !haveMin {
+		s.Min = 1
+		if s.Increment < 0 {
+			s.Min = -maxv
+		}
+	}
+	if !haveMax {
+		s.Max = maxv
+		if s.Increment < 0 {
+			s.Max = -1
+		}
+	}
+	if !haveStart {
+		s.Start = s.Min
+		if s.Increment < 0 {
+			s.Start = s.Max
+		}
+	}
+	if s.Start < s.Min || s.Start > s.Max {
+		return nil, sqlerr.New(sqlerr.InvalidParameterValue, "START value (%d) cannot be outside [MINVALUE %d, MAXVALUE %d]", s.Start, s.Min, s.Max)
+	}
+	return &catalog.Descriptor{Name: name, Kind: catalog.KindSequence, Sequence: s}, nil
+}
+
+// serialType maps SERIAL pseudo-types to their integer type.
+func serialType(name string) (string, bool) {
+	switch strings.ToLower(name) {
+	case "serial", "serial4":
+		return "integer", true
+	case "bigserial", "serial8":
+		return "bigint", true
+	case "smallserial", "serial2":
+		return "smallint", true
+	}
+	return "", false
+}
+
+// engineSequences is the plan.Sequences of a statement.
+type engineSequences struct{ e *Engine }
+
+func (s engineSequences) lookup(txn *mvcc.Txn, name string) (*catalog.Descriptor, error) {
+	d, ok, err := catalog.Lookup(txn, strings.ToLower(name))
+	if err != nil {
+		return nil, err
+	}
+	if !ok || d.Kind != catalog.KindSequence {
+		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", name)
+	}
+	return d, nil
+}
+
+func (s engineSequences) NextVal(txn *mvcc.Txn, name string) (int64, error) {
+	d, err := s.lookup(txn, name)
+	if err != nil {
+		return 0, err
+	}
+	return s.e.nextval(d)
+}
+
+func (s engineSequences) CurrVal(txn *mvcc.Txn, name string) (int64, error) {
+	d, err := s.lookup(txn, name)
+	if err != nil {
+		return 0, err
+	}
+	s.e.seqs.mu.Lock()
+	defer s.e.seqs.mu.Unlock()
+	if b := s.e.seqs.blocks[d.ID]; b != nil && b.have {
+		return b.cur, nil
+	}
+	return 0, sqlerr.New(sqlerr.Code("55000"), "currval of sequence %q is not yet defined in this session", name)
+}
+
+func (s engineSequences) SetVal(txn *mvcc.Txn, name string, v int64) error {
+	d, err := s.lookup(txn, name)
+	if err != nil {
+		return err
+	}
+	if v < d.Sequence.Min || v > d.Sequence.Max {
+		return sqlerr.New(sqlerr.Code("22003"), "setval: value %d is out of bounds for sequence %q (%d..%d)", v, name, d.Sequence.Min, d.Sequence.Max)
+	}
+	return s.e.setval(d, v)
+}
