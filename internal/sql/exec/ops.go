@@ -66,6 +66,8 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 	switch n := n.(type) {
 	case *plan.Scan:
 		return c.newScan(n)
+	case *plan.IndexScan:
+		return c.newIndexScan(n)
 	case *plan.Values:
 		rows := make([][]evalFn, len(n.Rows))
 		for i, r := range n.Rows {

@@ -33,9 +33,20 @@ func explain(n Node, depth int, lines *[]string) {
 			name += " " + n.Alias
 		}
 		add("Seq Scan on " + name)
+	case *IndexScan:
+		name := n.Table.Name
+		if n.Alias != "" && n.Alias != name {
+			name += " " + n.Alias
+		}
+		add("Index Scan using " + n.Index.Name + " on " + name)
 	case *Values:
 		add(fmt.Sprintf("Values (%d rows)", len(n.Rows)))
 	case *Filter:
+		if s, ok := n.Input.(*IndexScan); ok {
+			explain(s, depth, lines)
+			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
+			return
+		}
 		if s, ok := n.Input.(*Scan); ok {
 			explain(s, depth, lines)
 			info("Filter: %s", FormatExpr(n.Pred, cols(s)))

@@ -10,6 +10,11 @@ func optimize(n Node) Node {
 		if j, ok := n.Input.(*Join); ok && (j.Kind == InnerJoin || j.Kind == CrossJoin) {
 			return pushIntoJoin(j, conjuncts(n.Pred))
 		}
+		if s, ok := n.Input.(*Scan); ok {
+			if ix := chooseAccess(s, n.Pred); ix != nil {
+				n.Input = ix
+			}
+		}
 		return n
 	case *Project:
 		n.Input = optimize(n.Input)

@@ -1,0 +1,138 @@
+package exec
+
+import (
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/rowcodec"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// indexScanOp reads the key ranges of an index scan one after another; for
+// a secondary index it fetches each row from the primary index.
+type indexScanOp struct {
+	c      *Ctx
+	tc     *tableCodec
+	ix     *catalog.Index
+	spans  [][2][]byte
+	it     *mvcc.Iterator
+	prefix int // length of the index's key prefix
+}
+
+func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
+	o := &indexScanOp{c: c, tc: newTableCodec(n.Table, n.Cols), ix: n.Index}
+	base := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
+	o.prefix = len(base)
+	eval := func(e plan.Expr) (types.Datum, error) {
+		f, err := c.compile(e)
+		if err != nil {
+			return types.Null, err
+		}
+		return f(nil)
+	}
+	seen := map[string]bool{}
+	for _, eqs := range n.Eqs {
+		key := append([]byte{}, base...)
+		null := false
+		for i, e := range eqs {
+			v, err := eval(e)
+			if err != nil {
+				return nil, err
+			}
+			if v.IsNull() {
+				null = true // = NULL matches nothing
+				break
+			}
+			key = rowcodec.AppendKey(key, types.ToRowcodec(v), dir(n.Index.Columns[i].Desc))
+		}
+		if null || seen[string(key)] {
+			continue
+		}
+		seen[string(key)] = true
+		start, end := key, prefixEnd(key)
+		if r := n.Range; r != nil {
+			d := dir(n.Index.Columns[len(eqs)].Desc)
+			if r.Lo != nil {
+				v, err := eval(r.Lo)
+				if err != nil {
+					return nil, err
+				}
+				if v.IsNull() {
+					continue
+				}
+				start = rowcodec.AppendKey(append([]byte{}, key...), types.ToRowcodec(v), d)
+				if !r.LoInc {
+					start = prefixEnd(start)
+				}
+			}
+			if r.Hi != nil {
+				v, err := eval(r.Hi)
+				if err != nil {
+					return nil, err
+				}
+				if v.IsNull() {
+					continue
+				}
+				end = rowcodec.AppendKey(append([]byte{}, key...), types.ToRowcodec(v), d)
+				if r.HiInc {
+					end = prefixEnd(end)
+				}
+			}
+		}
+		o.spans = append(o.spans, [2][]byte{start, end})
+	}
+	return o, nil
+}
+
+func (o *indexScanOp) Next() (Row, bool, error) {
+	for {
+		if err := o.c.canceled(); err != nil {
+			return nil, false, err
+		}
+		if o.it == nil {
+			if len(o.spans) == 0 {
+				return nil, false, nil
+			}
+			o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[0][1])
+			o.spans = o.spans[1:]
+		}
+		if !o.it.Next() {
+			err := o.it.Err()
+			o.it.Close()
+			o.it = nil
+			if err != nil {
+				return nil, false, err
+			}
+			continue
+		}
+		if o.ix.ID == catalog.PrimaryIndexID {
+			r, err := o.tc.decode(o.it.Value())
+			return r, err == nil, err
+		}
+		// Skip the indexed values; what follows is the primary key.
+		rest := o.it.Key()[o.prefix:]
+		for _, ic := range o.ix.Columns {
+			var err error
+			if _, rest, err = rowcodec.DecodeKey(rest, dir(ic.Desc)); err != nil {
+				return nil, false, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", o.ix.Name, err)
+			}
+		}
+		pk := append(catalog.IndexPrefix(nil, o.tc.d.ID, catalog.PrimaryIndexID), rest...)
+		v, ok, err := o.c.Txn.Get(pk)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			return nil, false, sqlerr.New(sqlerr.DataCorrupted, "index %q points at a missing row of %q", o.ix.Name, o.tc.d.Name)
+		}
+		r, err := o.tc.decode(v)
+		return r, err == nil, err
+	}
+}
+
+func (o *indexScanOp) Close() {
+	if o.it != nil {
+		o.it.Close()
+	}
+}
