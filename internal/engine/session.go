@@ -32,6 +32,13 @@ type Session struct {
 	failed bool
 	// settings holds SET variables.
 	settings map[string]string
+	// savepoints of the explicit transaction, oldest first.
+	savepoints []namedSavepoint
+}
+
+type namedSavepoint struct {
+	name string
+	sp   mvcc.Savepoint
 }
 
 // NewSession returns a new session.
@@ -90,6 +97,11 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		}
 		if err != nil {
 			err = toSQLError(err)
+			// Any error inside a transaction block fails it, as in
+			// PostgreSQL, until ROLLBACK (or ROLLBACK TO a savepoint).
+			if s.txn != nil {
+				s.failed = true
+			}
 		}
 	}()
 	switch st := stmt.(type) {
@@ -99,9 +111,28 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return s.commit()
 	case *ast.Rollback:
 		if st.Savepoint != "" {
-			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "ROLLBACK TO SAVEPOINT is not supported yet")
+			return s.rollbackTo(st.Savepoint)
 		}
 		return s.rollback()
+	case *ast.Savepoint:
+		if s.txn == nil {
+			return Result{}, sqlerr.New(sqlerr.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
+		}
+		if s.failed {
+			return Result{}, errAborted()
+		}
+		s.savepoints = append(s.savepoints, namedSavepoint{st.Name, s.txn.Savepoint()})
+		return Result{Tag: "SAVEPOINT"}, nil
+	case *ast.Release:
+		i, err := s.findSavepoint(st.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		if s.failed {
+			return Result{}, errAborted()
+		}
+		s.savepoints = s.savepoints[:i]
+		return Result{Tag: "RELEASE"}, nil
 	case *ast.SetVar:
 		return s.set(st)
 	case *ast.Show:
@@ -127,7 +158,7 @@ func toSQLError(err error) error {
 func (s *Session) inTxn(ctx context.Context, fn func(*mvcc.Txn) (Result, error)) (Result, error) {
 	if s.txn != nil {
 		if s.failed {
-			return Result{}, sqlerr.New(sqlerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+			return Result{}, errAborted()
 		}
 		sp := s.txn.Savepoint()
 		r, err := fn(s.txn)
@@ -152,6 +183,37 @@ func (s *Session) inTxn(ctx context.Context, fn func(*mvcc.Txn) (Result, error))
 	return r, nil
 }
 
+func errAborted() error {
+	return sqlerr.New(sqlerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+}
+
+func (s *Session) findSavepoint(name string) (int, error) {
+	if s.txn == nil {
+		return 0, sqlerr.New(sqlerr.NoActiveSQLTransaction, "savepoints can only be used in transaction blocks")
+	}
+	for i := len(s.savepoints) - 1; i >= 0; i-- {
+		if s.savepoints[i].name == name {
+			return i, nil
+		}
+	}
+	return 0, sqlerr.New(sqlerr.Code("3B001"), "savepoint %q does not exist", name)
+}
+
+// rollbackTo undoes the transaction's work since a savepoint, which stays
+// defined, and clears the failed state.
+func (s *Session) rollbackTo(name string) (Result, error) {
+	i, err := s.findSavepoint(name)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.txn.RollbackTo(s.savepoints[i].sp); err != nil {
+		return Result{}, err
+	}
+	s.savepoints = s.savepoints[:i+1]
+	s.failed = false
+	return Result{Tag: "ROLLBACK"}, nil
+}
+
 func (s *Session) begin(st *ast.Begin) (Result, error) {
 	if s.txn != nil {
 		// PostgreSQL warns and carries on.
@@ -169,7 +231,7 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	s.txn, s.failed = txn, false
+	s.txn, s.failed, s.savepoints = txn, false, nil
 	return Result{Tag: "BEGIN"}, nil
 }
 
