@@ -79,13 +79,18 @@ func trimChars(s, chars string, left, right bool) string {
 	return s
 }
 
-func pad(s string, n int64, fill string, left bool) string {
+func pad(s string, n int64, fill string, left bool) (string, error) {
 	if n <= 0 {
-		return ""
+		return "", nil
 	}
 	l := int64(charLen(s))
 	if l >= n || fill == "" {
-		return runeSlice(s, 0, n)
+		return runeSlice(s, 0, n), nil
+	}
+	// PostgreSQL sizes the result at 4 bytes a character and refuses
+	// more than MaxAllocSize.
+	if (n-l)*4+int64(len(s)) >= 1<<30-1 {
+		return "", sqlerr.New(sqlerr.ProgramLimitExceeded, "requested length too large")
 	}
 	need := int(n - l)
 	fr := []rune(fill)
@@ -94,9 +99,9 @@ func pad(s string, n int64, fill string, left bool) string {
 		b.WriteRune(fr[i%len(fr)])
 	}
 	if left {
-		return b.String() + s
+		return b.String() + s, nil
 	}
-	return s + b.String()
+	return s + b.String(), nil
 }
 
 func initcap(s string) string {
@@ -608,10 +613,12 @@ func init() {
 	}{{"lpad", true}, {"rpad", false}} {
 		left := pd.left
 		register(pd.name, &overload{params: []param{p(T), p(I4)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) {
-			return text(pad(a[0].Str(), a[1].Int(), " ", left)), nil
+			s, err := pad(a[0].Str(), a[1].Int(), " ", left)
+			return text(s), err
 		}})
 		register(pd.name, &overload{params: []param{p(T), p(I4), p(T)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) {
-			return text(pad(a[0].Str(), a[1].Int(), a[2].Str(), left)), nil
+			s, err := pad(a[0].Str(), a[1].Int(), a[2].Str(), left)
+			return text(s), err
 		}})
 	}
 	register("replace", &overload{params: []param{p(T), p(T), p(T)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) {
