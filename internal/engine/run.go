@@ -8,6 +8,7 @@ import (
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/exec"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -15,13 +16,14 @@ import (
 )
 
 // run executes one statement in txn.
-func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, params []types.Datum) (Result, error) {
+func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
 	paramTypes := make([]types.Type, len(params))
 	for i, p := range params {
 		paramTypes[i] = types.TypeOfDatum(p)
 	}
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	b.Sequences = engineSequences{e}
+	b.EvalContext = ec
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
 	switch st := stmt.(type) {
 	case *ast.Query:

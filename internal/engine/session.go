@@ -5,9 +5,11 @@ import (
 	"errors"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -34,6 +36,9 @@ type Session struct {
 	settings map[string]string
 	// savepoints of the explicit transaction, oldest first.
 	savepoints []namedSavepoint
+	// txnStart is when the explicit transaction began: now() for all its
+	// statements.
+	txnStart time.Time
 }
 
 type namedSavepoint struct {
@@ -138,8 +143,12 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 	case *ast.Show:
 		return s.show(st)
 	}
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn"}
+	if s.txn == nil {
+		ec.TxnTime = ec.StmtTime
+	}
 	return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
-		return s.e.run(ctx, txn, stmt, params)
+		return s.e.run(ctx, txn, stmt, params, ec)
 	})
 }
 
@@ -231,7 +240,7 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	s.txn, s.failed, s.savepoints = txn, false, nil
+	s.txn, s.failed, s.savepoints, s.txnStart = txn, false, nil, time.Now()
 	return Result{Tag: "BEGIN"}, nil
 }
 

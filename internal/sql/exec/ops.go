@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -464,11 +465,11 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	}
 	type group struct {
 		keys   Row
-		states []plan.AggState
+		states []builtins.AggState
 		seen   []map[string]bool // per DISTINCT aggregate
 	}
 	newGroup := func(keys Row) *group {
-		g := &group{keys: keys, states: make([]plan.AggState, len(n.Aggs)), seen: make([]map[string]bool, len(n.Aggs))}
+		g := &group{keys: keys, states: make([]builtins.AggState, len(n.Aggs)), seen: make([]map[string]bool, len(n.Aggs))}
 		for i, a := range n.Aggs {
 			g.states[i] = a.New()
 			if a.Distinct {

@@ -8,6 +8,7 @@ import (
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -30,6 +31,8 @@ type Binder struct {
 
 	// Sequences answers nextval, currval and setval; nil: not available.
 	Sequences Sequences
+	// EvalContext is what now() and current_user read; nil: defaults.
+	EvalContext *builtins.EvalContext
 }
 
 // NewBinder returns a binder for statements of sql (for error positions)

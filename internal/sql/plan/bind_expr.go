@@ -43,7 +43,7 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		if i, ok := ac.groups[text]; ok {
 			return &ColRef{Idx: i, Typ: s.cols[i].Type, Name: s.cols[i].Name}, nil
 		}
-		if fc, ok := e.(*ast.FuncCall); ok && fc.Over == nil && aggregateNames[strings.ToLower(fc.Name.Name)] {
+		if fc, ok := e.(*ast.FuncCall); ok && fc.Over == nil && builtins.IsAggregate(strings.ToLower(fc.Name.Name)) {
 			return b.bindAggregate(s, fc, text)
 		}
 	}
@@ -84,6 +84,8 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		return b.bindQuantified(s, e)
 	case *ast.FuncCall:
 		return b.bindFunc(s, e)
+	case *ast.SpecialFunc:
+		return b.bindSpecial(s, e)
 	}
 	return nil, b.errAt(e, sqlerr.FeatureNotSupported, "expression %s is not supported yet", ast.Format(e))
 }
@@ -550,7 +552,7 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	if e.Over != nil {
 		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "window functions are not supported yet")
 	}
-	if aggregateNames[name] {
+	if builtins.IsAggregate(name) {
 		return nil, b.errAt(e, sqlerr.GroupingError, "aggregate functions are not allowed here")
 	}
 	args := make([]Expr, len(e.Args))
@@ -614,6 +616,10 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		}
 	}
 	out := &Func{Name: name, Args: args, Fn: f.Fn, Strict: f.Strict, Typ: f.Return}
+	if f.CtxFn != nil && b.EvalContext != nil {
+		ctxFn, ec := f.CtxFn, b.EvalContext
+		out.Fn = func(args []types.Datum) (types.Datum, error) { return ctxFn(ec, args) }
+	}
 	if f.Volatile {
 		return out, nil
 	}
@@ -648,11 +654,22 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 		args = append(args, x)
 		argTypes = append(argTypes, x.Type())
 	}
-	newState, t, err := lookupAggregate(name, argTypes)
+	if fc.Star {
+		argTypes = nil
+	}
+	agg, err := builtins.LookupAggregate(name, argTypes, false)
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(fc.Position())))
 	}
-	call := AggCall{Name: name, Args: args, Distinct: fc.Distinct, Star: fc.Star, New: newState, Typ: t}
+	for i := range args {
+		if i < len(agg.ArgTypes) {
+			if args[i], err = b.convert(fc, args[i], agg.ArgTypes[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// DISTINCT is applied by the executor before the state sees a value.
+	call := AggCall{Name: name, Args: args, Distinct: fc.Distinct, Star: fc.Star, New: agg.New, Typ: agg.Return}
 	if fc.Filter != nil {
 		f, err := b.bindExpr(ac.input, fc.Filter)
 		if err != nil {
@@ -664,7 +681,7 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	}
 	ac.aggs = append(ac.aggs, call)
 	ac.aggText[text] = len(ac.aggs) - 1
-	return &ColRef{Idx: ac.nGroups + len(ac.aggs) - 1, Typ: t}, nil
+	return &ColRef{Idx: ac.nGroups + len(ac.aggs) - 1, Typ: agg.Return}, nil
 }
 
 // sequenceFunc binds nextval(name), currval(name) and setval(name, v).
@@ -705,4 +722,30 @@ func (b *Binder) sequenceFunc(e *ast.FuncCall, name string, args []Expr) Expr {
 		}
 	}
 	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Int8}
+}
+
+// bindSpecial binds CURRENT_TIMESTAMP and its kin (keywords that are
+// function calls without parentheses).
+func (b *Binder) bindSpecial(s *scope, e *ast.SpecialFunc) (Expr, error) {
+	name := strings.ToLower(ast.Format(e))
+	if i := strings.IndexByte(name, '('); i > 0 {
+		name = name[:i]
+	}
+	cast := types.Type{}
+	switch name {
+	case "current_date":
+		name, cast = "now", types.Date
+	case "localtimestamp":
+		name, cast = "now", types.Timestamp
+	case "current_time", "localtime":
+		name, cast = "now", types.Time
+	}
+	x, err := b.bindFunc(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: name}})
+	if err != nil {
+		return nil, err
+	}
+	if cast.IsZero() {
+		return x, nil
+	}
+	return b.cast(e, x, cast, types.CastExplicit)
 }

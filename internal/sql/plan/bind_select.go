@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -366,7 +367,7 @@ func hasAggregate(e ast.Expr) bool {
 			if v.IsNil() {
 				return
 			}
-			if fc, ok := v.Interface().(*ast.FuncCall); ok && fc.Over == nil && aggregateNames[strings.ToLower(fc.Name.Name)] {
+			if fc, ok := v.Interface().(*ast.FuncCall); ok && fc.Over == nil && builtins.IsAggregate(strings.ToLower(fc.Name.Name)) {
 				found = true
 				return
 			}

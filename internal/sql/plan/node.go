@@ -2,6 +2,7 @@ package plan
 
 import (
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -83,14 +84,8 @@ type AggCall struct {
 	Distinct bool
 	Filter   Expr
 	Star     bool
-	New      func() AggState
+	New      func() builtins.AggState
 	Typ      types.Type
-}
-
-// AggState accumulates one aggregate over a group.
-type AggState interface {
-	Add(args []types.Datum) error
-	Result() (types.Datum, error)
 }
 
 // Aggregate groups its input by GroupBy and computes Aggs per group. Its
