@@ -153,6 +153,8 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		return &distinctOp{in: in, seen: map[string]bool{}}, nil
 	case *plan.SetOp:
 		return c.newSetOp(n)
+	case *plan.Window:
+		return c.newWindow(n)
 	case *plan.WorkScan:
 		return &sliceOp{rows: c.work[n.Table]}, nil
 	case *plan.RecursiveUnion:

@@ -23,6 +23,7 @@ type Binder struct {
 
 	agg      *aggContext
 	aggScope *scope
+	win      *windowContext
 	// viewDepth guards against views that (through a bug or a cycle)
 	// expand forever.
 	viewDepth int

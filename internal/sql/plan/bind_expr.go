@@ -550,7 +550,7 @@ func (b *Binder) bindSubquery(s *scope, q *ast.Query, kind SubqueryKind, x Expr,
 func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	name := strings.ToLower(e.Name.Name)
 	if e.Over != nil {
-		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "window functions are not supported yet")
+		return b.bindWindowCall(s, e)
 	}
 	if builtins.IsAggregate(name) {
 		return nil, b.errAt(e, sqlerr.GroupingError, "aggregate functions are not allowed here")

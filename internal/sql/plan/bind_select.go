@@ -73,6 +73,11 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		grouped = grouped || hasAggregate(o.Expr)
 	}
 	exprScope := s
+	b.win = &windowContext{text: map[string]int{}, defs: map[string]*ast.WindowSpec{}}
+	for _, w := range sel.Windows {
+		b.win.defs[w.Name] = w.Spec
+	}
+	defer func() { b.win = nil }()
 	if grouped {
 		ac := &aggContext{input: s, groups: map[string]int{}, aggText: map[string]int{}}
 		aggScope := &scope{parent: outer}
@@ -119,6 +124,10 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		}
 		ac.nGroups = len(groupBy)
 		b.agg, b.aggScope = ac, aggScope
+		// Window calls see the aggregated rows; their columns follow the
+		// aggregation's, whose count is known once every aggregate bound,
+		// so they are numbered from a placeholder and fixed up below.
+		b.win.nInput = windowBase
 		defer func() { b.agg, b.aggScope = nil, nil }()
 		exprScope = aggScope
 		// Star columns above an aggregation must be grouped.
@@ -165,9 +174,27 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		if having != nil {
 			node = &Filter{Input: node, Pred: having}
 		}
+		if len(b.win.calls) > 0 {
+			shift := len(agg.Cols) - windowBase
+			for _, x := range append(append([]Expr{}, exprs...), extra...) {
+				walkExpr(x, func(e Expr) {
+					if cr, ok := e.(*ColRef); ok && cr.Idx >= windowBase {
+						cr.Idx += shift
+					}
+				})
+			}
+			for i := range sortExprs {
+				if cr, ok := sortExprs[i].Expr.(*ColRef); ok && cr.Idx >= windowBase {
+					cr.Idx += shift
+				}
+			}
+			b.win.nInput = len(agg.Cols)
+			node = b.windowNode(node)
+		}
 		return b.finishSelect(sel, node, targetNames(targets), exprs, sortExprs, extra)
 	}
 
+	b.win.nInput = len(s.cols)
 	var exprs []Expr
 	for _, t := range targets {
 		if t.star != nil {
@@ -184,7 +211,23 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 	if err != nil {
 		return nil, err
 	}
+	if len(b.win.calls) > 0 {
+		input = b.windowNode(input)
+	}
 	return b.finishSelect(sel, input, targetNames(targets), exprs, sortExprs, extra)
+}
+
+// windowBase numbers window result columns while the columns below them
+// are not yet known (above an aggregation); far above any real ordinal.
+const windowBase = 1 << 30
+
+// windowNode wraps input in a Window node computing the collected calls.
+func (b *Binder) windowNode(input Node) Node {
+	cols := append([]Column{}, input.Columns()...)
+	for _, c := range b.win.calls {
+		cols = append(cols, Column{Name: c.Name, Type: c.Typ})
+	}
+	return &Window{Input: input, Calls: b.win.calls, Cols: cols}
 }
 
 // namedExpr pairs an output name with its bound expression.

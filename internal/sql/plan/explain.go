@@ -109,6 +109,9 @@ func explain(n Node, depth int, lines *[]string) {
 		explain(n.Rec, depth+1, lines)
 	case *WorkScan:
 		add("WorkTable Scan")
+	case *Window:
+		add("WindowAgg")
+		explain(n.Input, depth+1, lines)
 	case *Insert:
 		add("Insert on " + n.Table.Name)
 		explain(n.Input, depth+1, lines)

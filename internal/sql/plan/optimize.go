@@ -36,6 +36,8 @@ func optimize(n Node) Node {
 		n.Input = optimize(n.Input)
 	case *SetOp:
 		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
+	case *Window:
+		n.Input = optimize(n.Input)
 	case *RecursiveUnion:
 		n.Init, n.Rec = optimize(n.Init), optimize(n.Rec)
 	}

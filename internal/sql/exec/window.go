@@ -1,0 +1,171 @@
+package exec
+
+import (
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// newWindow computes window functions: it reads all input rows, and for
+// each call splits them into partitions, sorts each partition, and lets
+// the function fill in one value per row. Rows come out in input order.
+func (c *Ctx) newWindow(n *plan.Window) (Operator, error) {
+	rows, err := c.Run(n.Input)
+	if err != nil {
+		return nil, err
+	}
+	nin := len(n.Input.Columns())
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		out[i] = append(make(Row, 0, nin+len(n.Calls)), r...)
+		out[i] = out[i][:nin+len(n.Calls)]
+	}
+	for ci, call := range n.Calls {
+		args, err := c.compileAll(call.Args)
+		if err != nil {
+			return nil, err
+		}
+		parts, err := c.compileAll(call.PartitionBy)
+		if err != nil {
+			return nil, err
+		}
+		orderFns := make([]evalFn, len(call.OrderBy))
+		for i, k := range call.OrderBy {
+			if orderFns[i], err = c.compile(k.Expr); err != nil {
+				return nil, err
+			}
+		}
+		// Evaluate partition keys, order keys and arguments once per row.
+		type wrow struct {
+			idx  int
+			keys Row // order keys
+			args Row
+		}
+		groups := map[string][]wrow{}
+		var order []string
+		var buf []byte
+		for i, r := range rows {
+			pk := make(Row, len(parts))
+			for j, p := range parts {
+				if pk[j], err = p(r); err != nil {
+					return nil, err
+				}
+			}
+			wr := wrow{idx: i, keys: make(Row, len(orderFns)), args: make(Row, len(args))}
+			for j, f := range orderFns {
+				if wr.keys[j], err = f(r); err != nil {
+					return nil, err
+				}
+			}
+			for j, a := range args {
+				if wr.args[j], err = a(r); err != nil {
+					return nil, err
+				}
+			}
+			buf = rowKey(buf[:0], pk)
+			if _, ok := groups[string(buf)]; !ok {
+				order = append(order, string(buf))
+			}
+			groups[string(buf)] = append(groups[string(buf)], wr)
+		}
+		keys := make([]plan.SortKey, len(call.OrderBy))
+		for i, k := range call.OrderBy {
+			keys[i] = plan.SortKey{Expr: &plan.ColRef{Idx: i}, Desc: k.Desc, NullsFirst: k.NullsFirst}
+		}
+		for _, g := range order {
+			part := groups[g]
+			if len(keys) > 0 {
+				sortable := make([]Row, len(part))
+				for i, wr := range part {
+					sortable[i] = append(append(Row{}, wr.keys...), types.NewInt8(int64(i)))
+				}
+				if err := sortRows(sortable, keys); err != nil {
+					return nil, err
+				}
+				sorted := make([]wrow, len(part))
+				for i, sr := range sortable {
+					sorted[i] = part[sr[len(sr)-1].Int()]
+				}
+				part = sorted
+			}
+			p := &partition{rows: make([]Row, len(part)), args: make([]Row, len(part)), frame: call.Frame, ordered: len(keys) > 0}
+			for i, wr := range part {
+				p.rows[i], p.args[i] = wr.keys, wr.args
+			}
+			p.computePeers()
+			vals := make([]types.Datum, len(part))
+			if err := call.Eval(p, vals); err != nil {
+				return nil, err
+			}
+			for i, wr := range part {
+				out[wr.idx][nin+ci] = vals[i]
+			}
+		}
+	}
+	return &sliceOp{rows: out}, nil
+}
+
+// partition implements builtins.Partition over sorted rows.
+type partition struct {
+	rows      []Row // order keys
+	args      []Row
+	frame     plan.Frame
+	ordered   bool
+	peerStart []int
+	peerEnd   []int
+}
+
+func (p *partition) computePeers() {
+	n := len(p.rows)
+	p.peerStart, p.peerEnd = make([]int, n), make([]int, n)
+	start := 0
+	for i := 0; i <= n; i++ {
+		if i == n || (i > start && !(p.ordered && samePeers(p.rows[start], p.rows[i]))) {
+			for j := start; j < i; j++ {
+				p.peerStart[j], p.peerEnd[j] = start, i
+			}
+			start = i
+		}
+	}
+}
+
+func samePeers(a, b Row) bool {
+	for i := range a {
+		if a[i].IsNull() != b[i].IsNull() {
+			return false
+		}
+		if !a[i].IsNull() && types.Compare(a[i], b[i]) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *partition) Len() int                 { return len(p.rows) }
+func (p *partition) Arg(r, i int) types.Datum { return p.args[r][i] }
+func (p *partition) Peers(r int) (int, int) {
+	if !p.ordered {
+		return 0, len(p.rows)
+	}
+	return p.peerStart[r], p.peerEnd[r]
+}
+
+func (p *partition) Frame(r int) (int, int) {
+	f, n := p.frame, len(p.rows)
+	if f.Whole || !p.ordered && !f.Rows {
+		return 0, n
+	}
+	var start, end int
+	if f.Rows {
+		start, end = r+int(f.Start), r+int(f.End)+1
+	} else {
+		// RANGE: the current row means its peer group.
+		start, end = p.peerStart[r], p.peerEnd[r]
+	}
+	if f.StartUnbounded {
+		start = 0
+	}
+	if f.EndUnbounded {
+		end = n
+	}
+	return max(start, 0), min(end, n)
+}
