@@ -73,11 +73,13 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		grouped = grouped || hasAggregate(o.Expr)
 	}
 	exprScope := s
+	// Subqueries bind their own SELECTs in between: restore, not clear.
+	savedWin := b.win
 	b.win = &windowContext{text: map[string]int{}, defs: map[string]*ast.WindowSpec{}}
 	for _, w := range sel.Windows {
 		b.win.defs[w.Name] = w.Spec
 	}
-	defer func() { b.win = nil }()
+	defer func() { b.win = savedWin }()
 	if grouped {
 		ac := &aggContext{input: s, groups: map[string]int{}, aggText: map[string]int{}}
 		aggScope := &scope{parent: outer}
