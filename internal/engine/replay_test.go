@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -107,41 +106,6 @@ var knownInternalErrors = []struct {
 	match func(sql string, se *sqlerr.Error) bool
 	repro string
 }{
-	// TODO(engine bug): a column definition without a type panics in
-	// createTable (nil pointer dereference, run.go ResolveType of a nil
-	// TypeName): CREATE TABLE t (a, b) gives XX000, want 42601 (syntax
-	// error at or near ",").
-	{
-		match: func(sql string, _ *sqlerr.Error) bool { return typelessColumn.MatchString(sql) },
-		repro: "CREATE TABLE t (a, b)",
-	},
-	// TODO(engine bug): since e63c453 (window functions) a subquery in
-	// the select list, ORDER BY or HAVING panics in Binder.bindSelect (nil
-	// b.win after the inner SELECT is bound): SELECT (SELECT 1) gives
-	// XX000, want 1. Matched by the panicking function.
-	{
-		match: func(_ string, se *sqlerr.Error) bool { return panicIn(se, "plan.(*Binder).bindSelect(") },
-		repro: "SELECT (SELECT 1)",
-	},
-}
-
-var typelessColumn = regexp.MustCompile(`(?is)^\s*CREATE\s+TABLE\s+\w+\s*\(\s*\w+\s*[,)]`)
-
-// panicIn reports whether the first cairn frame under the recovered
-// panic in se's stack trace is fn.
-func panicIn(se *sqlerr.Error, fn string) bool {
-	lines := strings.Split(se.Detail, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(strings.TrimSpace(l), "panic(") {
-			continue
-		}
-		for _, f := range lines[i+1:] {
-			if strings.Contains(f, "github.com/cairndb/cairn/") && !strings.HasPrefix(strings.TrimSpace(f), "/") {
-				return strings.Contains(f, fn)
-			}
-		}
-	}
-	return false
 }
 
 func (r *replayer) fail(where, sql, format string, args ...any) {

@@ -84,6 +84,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.drop(txn, st)
 	case *ast.Explain:
 		return e.explain(b, st)
+	case *ast.AlterTable:
+		return e.alterTable(b, txn, st)
 	case *ast.CreateSequence:
 		d, err := newSequence(st.Name.Name, st.Options, true)
 		if err != nil {
@@ -166,7 +168,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", name)
 	}
 	if st.AsQuery != nil {
-		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "CREATE TABLE ... AS is not supported yet")
+		return e.createTableAs(b, txn, st)
 	}
 	d := &catalog.Descriptor{Name: name, Kind: catalog.KindTable}
 	var pk []string
@@ -186,6 +188,10 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 	}
 	var ownedSeqs []*catalog.Descriptor
 	for _, cd := range st.Columns {
+		if cd.Type == nil {
+			// Column lists without types belong to CREATE TABLE ... AS.
+			return Result{}, sqlerr.New(sqlerr.SyntaxError, "column %q needs a type", cd.Name)
+		}
 		typeName := cd.Type
 		serial := false
 		if base, ok := serialType(cd.Type.Name); ok && len(cd.Type.Args) == 0 && cd.Type.Schema == "" {
@@ -497,4 +503,43 @@ func (e *Engine) explain(b *plan.Binder, st *ast.Explain) (Result, error) {
 		r.Rows = append(r.Rows, []types.Datum{types.NewText(line)})
 	}
 	return r, nil
+}
+
+// createTableAs creates a table shaped like a query's result and fills it.
+func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable) (Result, error) {
+	n, err := b.Query(st.AsQuery)
+	if err != nil {
+		return Result{}, err
+	}
+	d := &catalog.Descriptor{Name: st.Name.Name, Kind: catalog.KindTable}
+	cols := n.Columns()
+	for i, c := range cols {
+		name := c.Name
+		if i < len(st.AsColumns) {
+			name = st.AsColumns[i]
+		}
+		t := c.Type
+		if t.Family() == types.UnknownFamily {
+			t = types.Text
+		}
+		if d.Column(name) != nil {
+			return Result{}, sqlerr.New(sqlerr.DuplicateColumn, "column %q specified more than once", name)
+		}
+		d.AddColumn(catalog.Column{Name: name, Type: t.String()})
+	}
+	rowid := d.AddColumn(catalog.Column{Name: plan.RowIDColumn, Type: types.Int8.String(), NotNull: true, Hidden: true})
+	d.Primary = catalog.Index{ID: catalog.PrimaryIndexID, Name: d.Name + "_pkey", Unique: true, Columns: []catalog.IndexColumn{{ColumnID: rowid.ID}}}
+	if err := catalog.Create(txn, d); err != nil {
+		return Result{}, err
+	}
+	ins := &plan.Insert{Table: d, Input: n, Defaults: make([]plan.Expr, len(d.Columns))}
+	for i := range cols {
+		ins.TargetCols = append(ins.TargetCols, i)
+	}
+	x := &exec.Ctx{Txn: txn, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
+	res, err := x.Insert(ins, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: fmt.Sprintf("SELECT %d", res.Affected), RowsAffected: res.Affected}, nil
 }

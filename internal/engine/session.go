@@ -75,13 +75,28 @@ func (s *Session) Execute(ctx context.Context, sql string, params []types.Datum)
 		if err := ctx.Err(); err != nil {
 			return results, sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
 		}
-		r, err := s.executeStmt(ctx, stmt, params)
+		r, err := s.executeTimed(ctx, stmt, params)
 		if err != nil {
 			return results, err
 		}
 		results = append(results, r)
 	}
 	return results, nil
+}
+
+// executeTimed runs a statement under the session's statement_timeout,
+// read per statement so a SET earlier in the same text applies.
+func (s *Session) executeTimed(ctx context.Context, stmt ast.Statement, params []types.Datum) (Result, error) {
+	t, err := statementTimeout(s.settings["statement_timeout"])
+	if err != nil {
+		return Result{}, err
+	}
+	if t > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
+	}
+	return s.executeStmt(ctx, stmt, params)
 }
 
 // fromParseError converts the parser's error to a sqlerr with a

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -36,7 +37,7 @@ func (c *Ctx) canceled() error {
 	c.ticks++
 	if c.ticks&1023 == 0 && c.Context != nil {
 		if err := c.Context.Err(); err != nil {
-			return sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+			return canceledError(err)
 		}
 	}
 	return nil
@@ -641,7 +642,7 @@ func (c *Ctx) recursiveUnion(n *plan.RecursiveUnion) (Operator, error) {
 			return nil, err
 		}
 		if c.Context != nil && c.Context.Err() != nil {
-			return nil, sqlerr.Wrap(c.Context.Err(), sqlerr.QueryCanceled, "canceling statement due to user request")
+			return nil, canceledError(c.Context.Err())
 		}
 		c.work[n.Table] = work
 		next, err := c.Run(n.Rec)
@@ -663,4 +664,13 @@ func (c *Ctx) recursiveUnion(n *plan.RecursiveUnion) (Operator, error) {
 	}
 	delete(c.work, n.Table)
 	return &sliceOp{rows: out}, nil
+}
+
+// canceledError is PostgreSQL's 57014 for a canceled or timed-out
+// statement.
+func canceledError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to statement timeout")
+	}
+	return sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
 }

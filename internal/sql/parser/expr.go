@@ -241,6 +241,9 @@ func (p *parser) likeFamily(left ast.Expr, not bool) ast.Expr {
 			}); err == nil {
 				return e
 			}
+			// Not a subquery after all: (SELECT 2), 1 is a list whose
+			// first element is a scalar subquery.
+			e.Query = nil
 		}
 		p.expectOp("(")
 		e.List = p.exprList()

@@ -54,17 +54,22 @@ func AppendHashKey(dst []byte, d Datum) []byte {
 			return append(dst, '0')
 		}
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(r.Exponent))
-		return r.Coeff.Append(dst, 10)
+		digits := r.Coeff.Append(nil, 10)
+		return append(binary.AppendUvarint(dst, uint64(len(digits))), digits...)
+	// Variable-length values carry their length, so that the keys of
+	// several datums appended one after another (a row's key for DISTINCT
+	// or GROUP BY) never run into each other: ('as', '') and ('a', 's')
+	// must differ.
 	case TextFamily, UnknownFamily:
-		return append(append(dst, 's'), d.s...)
+		return appendSized(append(dst, 's'), d.s)
 	case CharFamily:
-		return append(append(dst, 's'), trimBlanks(d.s)...)
+		return appendSized(append(dst, 's'), trimBlanks(d.s))
 	case ByteaFamily:
-		return append(append(dst, 'x'), d.s...)
+		return appendSized(append(dst, 'x'), d.s)
 	case UUIDFamily:
 		return append(append(dst, 'u'), d.s...)
 	case JSONBFamily:
-		return append(append(dst, 'j'), d.s...)
+		return appendSized(append(dst, 'j'), d.s)
 	case DateFamily:
 		return binary.LittleEndian.AppendUint64(append(dst, 'd'), uint64(d.i))
 	case TimeFamily:
@@ -118,4 +123,8 @@ func HashSeeded(seed uint64, d Datum) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	return x ^ x>>31
+}
+
+func appendSized(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
 }
