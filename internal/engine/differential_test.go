@@ -886,7 +886,7 @@ func (g *dgen) chance(p float64) bool { return g.r.Float64() < p }
 func (g *dgen) pick(s ...string) string { return s[g.r.IntN(len(s))] }
 
 // textPool includes values that once made DISTINCT and GROUP BY keys
-// collide (('as', '') against ('a', 's')).
+// collide (('as', ”) against ('a', 's')).
 var textPool = []string{"", "a", "A", "aa", "Z", "a z", "o'k", "zz", "Az", "za", "as", "s", "b", "in", "x", "f"}
 
 func (g *dgen) schema() {

@@ -105,8 +105,7 @@ func (r *replayer) run(where, sql string) {
 var knownInternalErrors = []struct {
 	match func(sql string, se *sqlerr.Error) bool
 	repro string
-}{
-}
+}{}
 
 func (r *replayer) fail(where, sql, format string, args ...any) {
 	r.t.Helper()
