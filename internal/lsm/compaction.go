@@ -504,6 +504,21 @@ func (d *DB) Flush() error {
 // which it rewrites too: afterwards the range holds no version, tombstone
 // or deleted key that no snapshot needs.
 func (d *DB) Compact(lo, hi []byte) error {
+	// Close waits for manual compactions (they run on the caller's
+	// goroutine) before it closes the tables they read.
+	d.mu.Lock()
+	if d.mu.closed {
+		d.mu.Unlock()
+		return ErrClosed
+	}
+	d.mu.manualCompactions++
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		d.mu.manualCompactions--
+		d.bgCond.Broadcast()
+		d.mu.Unlock()
+	}()
 	if err := d.Flush(); err != nil {
 		return err
 	}

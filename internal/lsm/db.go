@@ -89,6 +89,8 @@ type DB struct {
 		// pendingOutputs are tables being written by a flush or compaction:
 		// on disk but not yet in a version, and not to be deleted.
 		pendingOutputs map[uint64]bool
+		// manualCompactions counts Compact calls in progress.
+		manualCompactions int
 	}
 	// bgCond is signalled (with mu) when a flush or compaction finishes,
 	// on failure and on close.
@@ -501,6 +503,11 @@ func (d *DB) Close() error {
 	}
 	d.commit.Unlock()
 	d.bgWG.Wait()
+	d.mu.Lock()
+	for d.mu.manualCompactions > 0 {
+		d.bgCond.Wait()
+	}
+	d.mu.Unlock()
 
 	d.manifestMu.Lock()
 	if d.manifest.w != nil {
