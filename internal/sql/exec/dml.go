@@ -11,6 +11,20 @@ type DMLResult struct {
 	Returning []Row
 }
 
+// add counts a written row and computes its RETURNING values.
+func (r *DMLResult) add(ret func(Row) (Row, error), row Row) error {
+	r.Affected++
+	if ret == nil {
+		return nil
+	}
+	out, err := ret(row)
+	if err != nil {
+		return err
+	}
+	r.Returning = append(r.Returning, out)
+	return nil
+}
+
 func (c *Ctx) returning(exprs []plan.Expr) (func(Row) (Row, error), error) {
 	if len(exprs) == 0 {
 		return nil, nil
@@ -86,13 +100,8 @@ func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
 		if err := w.insert(row); err != nil {
 			return res, err
 		}
-		res.Affected++
-		if ret != nil {
-			r, err := ret(row)
-			if err != nil {
-				return res, err
-			}
-			res.Returning = append(res.Returning, r)
+		if err := res.add(ret, row); err != nil {
+			return res, err
 		}
 	}
 	return res, nil
@@ -137,13 +146,8 @@ func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 		if err := w.insert(row); err != nil {
 			return res, err
 		}
-		res.Affected++
-		if ret != nil {
-			r, err := ret(row)
-			if err != nil {
-				return res, err
-			}
-			res.Returning = append(res.Returning, r)
+		if err := res.add(ret, row); err != nil {
+			return res, err
 		}
 	}
 	return res, nil
@@ -172,13 +176,8 @@ func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 		if err := w.remove(row); err != nil {
 			return res, err
 		}
-		res.Affected++
-		if ret != nil {
-			r, err := ret(row)
-			if err != nil {
-				return res, err
-			}
-			res.Returning = append(res.Returning, r)
+		if err := res.add(ret, row); err != nil {
+			return res, err
 		}
 	}
 	return res, nil

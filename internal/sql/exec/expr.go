@@ -398,24 +398,13 @@ func (c *Ctx) compileSubquery(e *plan.Subquery) (evalFn, error) {
 		}
 		c.outer = append(c.outer, row)
 		defer func() { c.outer = c.outer[:len(c.outer)-1] }()
-		op, err := c.build(e.Plan)
+		limit := -1
+		if e.Kind == plan.SubExists {
+			limit = 1 // one row answers EXISTS
+		}
+		out, err := c.runLimit(e.Plan, limit)
 		if err != nil {
 			return nil, err
-		}
-		defer op.Close()
-		var out []Row
-		for {
-			r, ok, err := op.Next()
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				break
-			}
-			out = append(out, r)
-			if e.Kind == plan.SubExists {
-				break
-			}
 		}
 		if !e.Correlated {
 			cached, haveCache = out, true

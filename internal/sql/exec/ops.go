@@ -44,23 +44,27 @@ func (c *Ctx) canceled() error {
 }
 
 // Run executes a query plan and returns its rows.
-func (c *Ctx) Run(n plan.Node) ([]Row, error) {
+func (c *Ctx) Run(n plan.Node) ([]Row, error) { return c.runLimit(n, -1) }
+
+// runLimit executes a plan and returns at most limit rows (all if < 0).
+func (c *Ctx) runLimit(n plan.Node, limit int) ([]Row, error) {
 	op, err := c.build(n)
 	if err != nil {
 		return nil, err
 	}
 	defer op.Close()
 	var out []Row
-	for {
+	for limit < 0 || len(out) < limit {
 		r, ok, err := op.Next()
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			return out, nil
+			break
 		}
 		out = append(out, r)
 	}
+	return out, nil
 }
 
 // build turns a plan node into an operator tree.
