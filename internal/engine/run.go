@@ -187,6 +187,11 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		d.Checks = append(d.Checks, catalog.Check{Name: cname, Expr: ast.Format(expr)})
 	}
 	var ownedSeqs []*catalog.Descriptor
+	type fkSpec struct {
+		c    *ast.Constraint
+		cols []string
+	}
+	var fkSpecs []fkSpec
 	for _, cd := range st.Columns {
 		if cd.Type == nil {
 			// Column lists without types belong to CREATE TABLE ... AS.
@@ -236,7 +241,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 			case ast.ConstrCheck:
 				addCheck(c.Name, c.Expr)
 			case ast.ConstrReferences:
-				// Foreign keys are accepted and not yet enforced.
+				fkSpecs = append(fkSpecs, fkSpec{c: c, cols: []string{cd.Name}})
 			case ast.ConstrIdentity:
 				if err := addSeq(c.SeqOptions); err != nil {
 					return Result{}, err
@@ -266,6 +271,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		case ast.ConstrCheck:
 			addCheck(c.Name, c.Expr)
 		case ast.ConstrReferences:
+			fkSpecs = append(fkSpecs, fkSpec{c: c, cols: c.Columns})
 		default:
 			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "table constraint %s is not supported yet", ast.Format(c))
 		}
@@ -305,8 +311,26 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		}
 		d.AddIndex(catalog.Index{Name: iname, Unique: true, Columns: cols})
 	}
+	for _, f := range fkSpecs {
+		fk, err := foreignKey(txn, d, f.c, f.cols)
+		if err != nil {
+			return Result{}, err
+		}
+		d.ForeignKeys = append(d.ForeignKeys, fk)
+	}
 	if err := catalog.Create(txn, d); err != nil {
 		return Result{}, err
+	}
+	// A self-reference names the table's own id, known only now.
+	for i := range d.ForeignKeys {
+		if d.ForeignKeys[i].RefTable == 0 {
+			d.ForeignKeys[i].RefTable = d.ID
+		}
+	}
+	if len(d.ForeignKeys) > 0 {
+		if err := catalog.Update(txn, d); err != nil {
+			return Result{}, err
+		}
 	}
 	for _, seq := range ownedSeqs {
 		seq.Sequence.OwnedByTable = d.ID
@@ -455,6 +479,20 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 		if d.Kind != want {
 			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a %s", d.Name, want).WithHint("Use DROP %s to remove a %s.", strings.ToUpper(string(d.Kind)), d.Kind)
 		}
+		if d.Kind == catalog.KindTable {
+			all, err := catalog.List(txn)
+			if err != nil {
+				return Result{}, err
+			}
+			for _, o := range all {
+				for _, fk := range o.ForeignKeys {
+					if fk.RefTable == d.ID && o.ID != d.ID {
+						return Result{}, sqlerr.New(sqlerr.Code("2BP01"), "cannot drop table %s because other objects depend on it", d.Name).
+							WithDetail("constraint %s on table %s depends on table %s", fk.Name, o.Name, d.Name)
+					}
+				}
+			}
+		}
 		if err := catalog.Drop(txn, d); err != nil {
 			return Result{}, err
 		}
@@ -542,4 +580,83 @@ func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTabl
 		return Result{}, err
 	}
 	return Result{Tag: fmt.Sprintf("SELECT %d", res.Affected), RowsAffected: res.Affected}, nil
+}
+
+var fkActions = map[ast.RefAction]catalog.FKAction{
+	ast.RefNoAction: catalog.FKNoAction, ast.RefRestrict: catalog.FKRestrict,
+	ast.RefCascade: catalog.FKCascade, ast.RefSetNull: catalog.FKSetNull,
+}
+
+// foreignKey resolves a REFERENCES constraint of table d (being created):
+// the referenced columns default to the referenced table's primary key
+// and must be exactly a primary key or unique constraint.
+func foreignKey(txn *mvcc.Txn, d *catalog.Descriptor, c *ast.Constraint, cols []string) (catalog.ForeignKey, error) {
+	fk := catalog.ForeignKey{Name: c.Name}
+	if fk.Name == "" {
+		fk.Name = fmt.Sprintf("%s_%s_fkey", d.Name, strings.Join(cols, "_"))
+	}
+	var ok bool
+	if fk.OnDelete, ok = fkActions[c.OnDelete]; !ok {
+		return fk, sqlerr.New(sqlerr.FeatureNotSupported, "ON DELETE SET DEFAULT is not supported yet")
+	}
+	if fk.OnUpdate, ok = fkActions[c.OnUpdate]; !ok {
+		return fk, sqlerr.New(sqlerr.FeatureNotSupported, "ON UPDATE SET DEFAULT is not supported yet")
+	}
+	parent := d
+	if c.RefTable.Name != d.Name {
+		p, err := catalog.Get(txn, c.RefTable.Name)
+		if err != nil {
+			return fk, err
+		}
+		if p.Kind != catalog.KindTable {
+			return fk, sqlerr.New(sqlerr.WrongObjectType, "referenced relation %q is not a table", p.Name)
+		}
+		parent = p
+		fk.RefTable = p.ID
+	}
+	refCols := c.RefColumns
+	if len(refCols) == 0 {
+		for _, ic := range parent.Primary.Columns {
+			refCols = append(refCols, parent.ColumnByID(ic.ColumnID).Name)
+		}
+	}
+	if len(refCols) != len(cols) {
+		return fk, sqlerr.New(sqlerr.InvalidForeignKey, "number of referencing and referenced columns for foreign key disagree")
+	}
+	for i, name := range cols {
+		col := d.Column(name)
+		if col == nil {
+			return fk, sqlerr.New(sqlerr.UndefinedColumn, "column %q referenced in foreign key constraint does not exist", name)
+		}
+		rc := parent.Column(refCols[i])
+		if rc == nil || rc.Hidden {
+			return fk, sqlerr.New(sqlerr.UndefinedColumn, "column %q referenced in foreign key constraint does not exist", refCols[i])
+		}
+		fk.Columns = append(fk.Columns, col.ID)
+		fk.RefColumn = append(fk.RefColumn, rc.ID)
+	}
+	if !hasUniqueOn(parent, fk.RefColumn) {
+		return fk, sqlerr.New(sqlerr.InvalidForeignKey, "there is no unique constraint matching given keys for referenced table %q", parent.Name)
+	}
+	return fk, nil
+}
+
+func hasUniqueOn(d *catalog.Descriptor, cols []uint32) bool {
+	for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+		if !ix.Unique || len(ix.Columns) != len(cols) {
+			continue
+		}
+		all := true
+		for _, ic := range ix.Columns {
+			found := false
+			for _, c := range cols {
+				found = found || c == ic.ColumnID
+			}
+			all = all && found
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }

@@ -140,7 +140,12 @@ func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 				return res, err
 			}
 		}
-		if err := w.remove(old); err != nil {
+		if w.referenced {
+			if err := w.onParentGone(old, row); err != nil {
+				return res, err
+			}
+		}
+		if err := w.removeEntries(old); err != nil {
 			return res, err
 		}
 		if err := w.insert(row); err != nil {

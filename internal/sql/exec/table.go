@@ -125,10 +125,23 @@ type writer struct {
 	checks []evalFn
 	names  []string
 	buf    []byte
+	// depth counts foreign-key cascades that led to this writer.
+	depth int
+	// referenced says some table's foreign key points at this one.
+	referenced bool
 }
 
 func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column, checks []plan.Expr) (*writer, error) {
 	w := &writer{c: c, tc: newTableCodec(d, cols)}
+	all, err := catalog.List(c.Txn)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range all {
+		for _, fk := range o.ForeignKeys {
+			w.referenced = w.referenced || fk.RefTable == d.ID
+		}
+	}
 	for i, ch := range checks {
 		f, err := c.compile(ch)
 		if err != nil {
@@ -188,6 +201,9 @@ func (w *writer) insert(row Row) error {
 	if err := w.validate(row); err != nil {
 		return err
 	}
+	if err := w.checkParents(row); err != nil {
+		return err
+	}
 	txn := w.c.Txn
 	pk := w.tc.primaryKey(nil, row)
 	if _, exists, err := txn.Get(pk); err != nil {
@@ -227,8 +243,19 @@ func (w *writer) addIndexEntries(row Row) error {
 	return nil
 }
 
-// remove deletes a row and its index entries.
+// remove deletes a row and its index entries, applying the foreign keys
+// that reference it.
 func (w *writer) remove(row Row) error {
+	if w.referenced {
+		if err := w.onParentGone(row, nil); err != nil {
+			return err
+		}
+	}
+	return w.removeEntries(row)
+}
+
+// removeEntries deletes a row and its index entries.
+func (w *writer) removeEntries(row Row) error {
 	txn := w.c.Txn
 	if err := txn.Delete(w.tc.primaryKey(nil, row)); err != nil {
 		return err

@@ -39,6 +39,7 @@ const (
 	IntegrityConstraintViolation Code = "23000"
 	NotNullViolation             Code = "23502"
 	ForeignKeyViolation          Code = "23503"
+	InvalidForeignKey            Code = "42830"
 	UniqueViolation              Code = "23505"
 	CheckViolation               Code = "23514"
 	InvalidTransactionState      Code = "25000"

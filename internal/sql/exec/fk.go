@@ -1,0 +1,201 @@
+package exec
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/rowcodec"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Foreign keys are checked row by row inside the writing transaction:
+// a child row's key must exist in the parent; a parent row still
+// referenced may not go (RESTRICT, NO ACTION), or takes its children with
+// it (CASCADE) or sets their keys to NULL (SET NULL). Snapshot isolation's
+// write-write conflicts on the rows involved keep concurrent
+// transactions from breaking the reference in between.
+
+// maxCascadeDepth bounds cascades through chains of foreign keys.
+const maxCascadeDepth = 64
+
+// checkParents verifies that every foreign key of the table has its
+// referenced row.
+func (w *writer) checkParents(row Row) error {
+	d := w.tc.d
+	for _, fk := range d.ForeignKeys {
+		vals := make(Row, len(fk.Columns))
+		null := false
+		for i, id := range fk.Columns {
+			vals[i] = row[w.tc.pos[id]]
+			null = null || vals[i].IsNull()
+		}
+		if null {
+			continue // MATCH SIMPLE: a NULL in the key skips the check
+		}
+		parent, err := catalog.ByID(w.c.Txn, fk.RefTable)
+		if err != nil {
+			return err
+		}
+		ok, err := w.c.parentExists(parent, fk.RefColumn, vals)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return sqlerr.New(sqlerr.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", d.Name, fk.Name).
+				WithDetail("Key (%s)=(%s) is not present in table %q.", colNames(d, fk.Columns), formatVals(vals), parent.Name)
+		}
+	}
+	return nil
+}
+
+// parentExists reports whether parent has a row with the given values in
+// columns cols (a primary key or unique index's columns).
+func (c *Ctx) parentExists(parent *catalog.Descriptor, cols []uint32, vals Row) (bool, error) {
+	ix := matchingIndex(parent, cols)
+	if ix == nil {
+		return false, sqlerr.New(sqlerr.Code("42830"), "there is no unique constraint matching given keys for referenced table %q", parent.Name)
+	}
+	key := catalog.IndexPrefix(nil, parent.ID, ix.ID)
+	for _, ic := range ix.Columns {
+		i := slices.Index(cols, ic.ColumnID)
+		key = rowcodec.AppendKey(key, types.ToRowcodec(vals[i]), dir(ic.Desc))
+	}
+	it := c.Txn.Scan(key, prefixEnd(key))
+	defer it.Close()
+	found := it.Next()
+	return found, it.Err()
+}
+
+// matchingIndex returns the unique index (primary included) whose columns
+// are exactly cols, in any order.
+func matchingIndex(d *catalog.Descriptor, cols []uint32) *catalog.Index {
+	for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+		if !ix.Unique || len(ix.Columns) != len(cols) {
+			continue
+		}
+		all := true
+		for _, ic := range ix.Columns {
+			all = all && slices.Contains(cols, ic.ColumnID)
+		}
+		if all {
+			return &ix
+		}
+	}
+	return nil
+}
+
+// onParentGone applies the foreign keys that reference the table when a
+// row goes (delete) or its referenced key changes (update: newRow set).
+func (w *writer) onParentGone(old Row, newRow Row) error {
+	all, err := catalog.List(w.c.Txn)
+	if err != nil {
+		return err
+	}
+	d := w.tc.d
+	for _, child := range all {
+		for _, fk := range child.ForeignKeys {
+			if fk.RefTable != d.ID {
+				continue
+			}
+			vals := make(Row, len(fk.RefColumn))
+			changed := newRow == nil
+			for i, id := range fk.RefColumn {
+				vals[i] = old[w.tc.pos[id]]
+				if newRow != nil && types.IsDistinctFrom(old[w.tc.pos[id]], newRow[w.tc.pos[id]]) {
+					changed = true
+				}
+			}
+			if !changed {
+				continue
+			}
+			if err := w.c.applyReferences(child, fk, d, vals, newRow == nil, w.depth); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// applyReferences finds the rows of child whose foreign key fk equals
+// vals and restricts, cascades or nulls them.
+func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, parent *catalog.Descriptor, vals Row, deleting bool, depth int) error {
+	if depth > maxCascadeDepth {
+		return sqlerr.New(sqlerr.ProgramLimitExceeded, "foreign key cascade deeper than %d levels", maxCascadeDepth)
+	}
+	cols, err := plan.TableColumns(child)
+	if err != nil {
+		return err
+	}
+	rows, err := c.Run(&plan.Scan{Table: child, Cols: cols})
+	if err != nil {
+		return err
+	}
+	w, err := c.newWriter(child, cols, nil)
+	if err != nil {
+		return err
+	}
+	w.depth = depth + 1
+	pos := map[uint32]int{}
+	for i, col := range child.Columns {
+		pos[col.ID] = i
+	}
+	for _, r := range rows {
+		match := true
+		for i, id := range fk.Columns {
+			v := r[pos[id]]
+			match = match && !v.IsNull() && types.Compare(v, vals[i]) == 0
+		}
+		if !match {
+			continue
+		}
+		action := fk.OnDelete
+		if !deleting {
+			action = fk.OnUpdate
+		}
+		switch action {
+		case catalog.FKCascade:
+			if !deleting {
+				return sqlerr.New(sqlerr.FeatureNotSupported, "ON UPDATE CASCADE is not supported yet")
+			}
+			if err := w.remove(r); err != nil {
+				return err
+			}
+		case catalog.FKSetNull:
+			nr := append(Row{}, r...)
+			for _, id := range fk.Columns {
+				nr[pos[id]] = types.Null
+			}
+			if err := w.remove(r); err != nil {
+				return err
+			}
+			if err := w.insert(nr); err != nil {
+				return err
+			}
+		default:
+			return sqlerr.New(sqlerr.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", parent.Name, fk.Name, child.Name).
+				WithDetail("Key (%s)=(%s) is still referenced from table %q.", colNames(parent, fk.RefColumn), formatVals(vals), child.Name)
+		}
+	}
+	return nil
+}
+
+func colNames(d *catalog.Descriptor, ids []uint32) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		if c := d.ColumnByID(id); c != nil {
+			names[i] = c.Name
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func formatVals(vals Row) string {
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = types.FormatText(v)
+	}
+	return strings.Join(parts, ", ")
+}
