@@ -97,6 +97,24 @@ func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
 			}
 			row[ci] = v
 		}
+		if n.OnConflict != nil {
+			existing, err := w.conflicting(n.OnConflict.Arbiters, row)
+			if err != nil {
+				return res, err
+			}
+			if existing != nil {
+				updated, err := c.onConflict(n.OnConflict, w, existing, row)
+				if err != nil {
+					return res, err
+				}
+				if updated != nil {
+					if err := res.add(ret, updated); err != nil {
+						return res, err
+					}
+				}
+				continue
+			}
+		}
 		if err := w.insert(row); err != nil {
 			return res, err
 		}
@@ -105,6 +123,47 @@ func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// onConflict applies DO NOTHING or DO UPDATE to the existing row a
+// proposed row conflicts with; it returns the updated row, or nil.
+func (c *Ctx) onConflict(oc *plan.OnConflict, w *writer, existing, proposed Row) (Row, error) {
+	if oc.DoNothing {
+		return nil, nil
+	}
+	both := append(append(Row{}, existing...), proposed...)
+	if oc.Where != nil {
+		f, err := c.compile(oc.Where)
+		if err != nil {
+			return nil, err
+		}
+		v, err := f(both)
+		if err != nil {
+			return nil, err
+		}
+		if v.IsNull() || !v.Bool() {
+			return nil, nil
+		}
+	}
+	row := append(Row{}, existing...)
+	for i, e := range oc.Set {
+		f, err := c.compile(e)
+		if err != nil {
+			return nil, err
+		}
+		if row[i], err = f(both); err != nil {
+			return nil, err
+		}
+	}
+	if w.referenced {
+		if err := w.onParentGone(existing, row); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.removeEntries(existing); err != nil {
+		return nil, err
+	}
+	return row, w.insert(row)
 }
 
 // Update runs an UPDATE.

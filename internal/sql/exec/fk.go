@@ -199,3 +199,59 @@ func formatVals(vals Row) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// conflicting returns the existing row that row would collide with in one
+// of the arbiter indexes (NULLs never collide), or nil.
+func (w *writer) conflicting(arbiters []*catalog.Index, row Row) (Row, error) {
+	for _, ix := range arbiters {
+		vals := make(Row, len(ix.Columns))
+		cols := make([]uint32, len(ix.Columns))
+		null := false
+		for i, ic := range ix.Columns {
+			cols[i] = ic.ColumnID
+			vals[i] = row[w.tc.pos[ic.ColumnID]]
+			null = null || vals[i].IsNull()
+		}
+		if null {
+			continue
+		}
+		key := catalog.IndexPrefix(nil, w.tc.d.ID, ix.ID)
+		for i, ic := range ix.Columns {
+			key = rowcodec.AppendKey(key, types.ToRowcodec(vals[i]), dir(ic.Desc))
+		}
+		if ix.ID == catalog.PrimaryIndexID {
+			v, ok, err := w.c.Txn.Get(key)
+			if err != nil || !ok {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return w.tc.decode(v)
+		}
+		it := w.c.Txn.Scan(key, prefixEnd(key))
+		found := it.Next()
+		var pkSuffix []byte
+		if found {
+			pkSuffix = append([]byte{}, it.Key()[len(key):]...)
+		}
+		err := it.Err()
+		it.Close()
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			continue
+		}
+		pk := append(catalog.IndexPrefix(nil, w.tc.d.ID, catalog.PrimaryIndexID), pkSuffix...)
+		v, ok, err := w.c.Txn.Get(pk)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, sqlerr.New(sqlerr.DataCorrupted, "index %q points at a missing row of %q", ix.Name, w.tc.d.Name)
+		}
+		return w.tc.decode(v)
+	}
+	return nil, nil
+}

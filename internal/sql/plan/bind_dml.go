@@ -50,14 +50,16 @@ func (b *Binder) Defaults(d *catalog.Descriptor, cols []Column) ([]Expr, error) 
 
 // Insert binds an INSERT.
 func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
-	if ins.OnConflict != nil {
-		return nil, b.errAt(ins, sqlerr.FeatureNotSupported, "ON CONFLICT is not supported yet")
-	}
 	d, cols, err := b.table(ins.Table, ins)
 	if err != nil {
 		return nil, err
 	}
 	n := &Insert{Table: d}
+	if ins.OnConflict != nil {
+		if n.OnConflict, err = b.onConflict(ins, d, cols); err != nil {
+			return nil, err
+		}
+	}
 	if len(ins.Columns) > 0 {
 		seen := map[int]bool{}
 		for _, name := range ins.Columns {
@@ -270,3 +272,97 @@ func (b *Binder) Check(d *catalog.Descriptor, cols []Column, sql string) (Expr, 
 
 // TableColumns returns the columns a scan of d produces.
 func TableColumns(d *catalog.Descriptor) ([]Column, error) { return tableColumns(d, d.Name) }
+
+// onConflict binds INSERT ... ON CONFLICT.
+func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Column) (*OnConflict, error) {
+	oc := ins.OnConflict
+	out := &OnConflict{DoNothing: oc.DoNothing}
+	all := []*catalog.Index{&d.Primary}
+	for i := range d.Indexes {
+		all = append(all, &d.Indexes[i])
+	}
+	switch {
+	case oc.Constraint != "":
+		for _, ix := range all {
+			if ix.Name == oc.Constraint {
+				out.Arbiters = []*catalog.Index{ix}
+			}
+		}
+		if out.Arbiters == nil {
+			return nil, b.errAt(ins, sqlerr.UndefinedObject, "constraint %q for table %q does not exist", oc.Constraint, d.Name)
+		}
+	case len(oc.Columns) > 0:
+		for _, ix := range all {
+			if !ix.Unique || len(ix.Columns) != len(oc.Columns) {
+				continue
+			}
+			match := true
+			for _, ic := range ix.Columns {
+				c := d.ColumnByID(ic.ColumnID)
+				found := false
+				for _, name := range oc.Columns {
+					found = found || (c != nil && c.Name == name)
+				}
+				match = match && found
+			}
+			if match {
+				out.Arbiters = append(out.Arbiters, ix)
+			}
+		}
+		if out.Arbiters == nil {
+			return nil, b.errAt(ins, sqlerr.InvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+		}
+	default:
+		for _, ix := range all {
+			if ix.Unique {
+				out.Arbiters = append(out.Arbiters, ix)
+			}
+		}
+	}
+	if oc.DoNothing {
+		return out, nil
+	}
+	// SET and WHERE see the existing row, then EXCLUDED.
+	both := append([]Column{}, cols...)
+	for _, c := range cols {
+		// EXCLUDED answers to qualified names only: an unqualified
+		// column means the existing row, as in PostgreSQL.
+		c.Table, c.Hidden = "excluded", true
+		both = append(both, c)
+	}
+	alias := d.Name
+	if ins.Alias != "" {
+		alias = ins.Alias
+	}
+	for i := range cols {
+		both[i].Table = alias
+	}
+	s := &scope{cols: both}
+	out.Set = map[int]Expr{}
+	for _, sc := range oc.Set {
+		if len(sc.Columns) != 1 {
+			return nil, b.errAt(ins, sqlerr.FeatureNotSupported, "multiple-column assignment is not supported yet")
+		}
+		i := findCol(cols, sc.Columns[0])
+		if i < 0 {
+			return nil, b.errAt(ins, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
+		}
+		x, err := b.bindExpr(s, sc.Value)
+		if err != nil {
+			return nil, err
+		}
+		if out.Set[i], err = b.assign(sc.Value, x, cols[i].Type); err != nil {
+			return nil, err
+		}
+	}
+	if oc.Where != nil {
+		x, err := b.bindExpr(s, oc.Where)
+		if err != nil {
+			return nil, err
+		}
+		if out.Where, err = b.boolean(oc.Where, x, "WHERE"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -161,9 +161,21 @@ type Insert struct {
 	// Defaults holds, per descriptor column, its default (nil: NULL).
 	Defaults []Expr
 	// Casts convert each input column to its target column's type.
-	Casts     []types.CastFn
-	Returning []Expr
-	Cols      []Column
+	Casts      []types.CastFn
+	OnConflict *OnConflict
+	Returning  []Expr
+	Cols       []Column
+}
+
+// OnConflict is INSERT's ON CONFLICT clause. Its expressions read the
+// existing row's columns followed by the proposed row's (EXCLUDED).
+type OnConflict struct {
+	// Arbiters are the unique indexes (primary included) whose conflicts
+	// it handles; all of them when none was named.
+	Arbiters  []*catalog.Index
+	DoNothing bool
+	Set       map[int]Expr
+	Where     Expr
 }
 
 // Update rewrites the rows Input produces (the table's columns, in
