@@ -28,8 +28,9 @@
 // did not make durable under the session's synchronous_commit setting.
 //
 // Status (issue 6, in progress): autocommit and explicit transactions,
-// statement atomicity with savepoints, the failed-transaction state, SET
-// and SHOW, and CREATE/DROP TABLE, INDEX and VIEW are built. Not yet:
-// prepared statements and the plan cache, SAVEPOINT statements,
-// statement_timeout, ALTER TABLE.
+// statement atomicity with savepoints, the failed-transaction state,
+// SAVEPOINT/RELEASE/ROLLBACK TO, SET and SHOW, statement_timeout, PREPARE/
+// EXECUTE/DEALLOCATE (re-planned at each EXECUTE: there is no plan cache
+// yet), CREATE/DROP TABLE, INDEX, VIEW and SEQUENCE, ALTER TABLE, CREATE
+// TABLE AS, SERIAL/identity, foreign keys and ON CONFLICT are built.
 package engine

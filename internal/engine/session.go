@@ -11,6 +11,7 @@ import (
 	"github.com/cairndb/cairn/internal/sql/ast"
 	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -39,6 +40,15 @@ type Session struct {
 	// txnStart is when the explicit transaction began: now() for all its
 	// statements.
 	txnStart time.Time
+	// prepared holds PREPAREd statements by name.
+	prepared map[string]*preparedStmt
+}
+
+// preparedStmt is a statement kept by PREPARE. It is planned again at
+// each EXECUTE, so it always sees the current schema.
+type preparedStmt struct {
+	stmt  ast.Statement
+	types []types.Type
 }
 
 type namedSavepoint struct {
@@ -157,6 +167,26 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return s.set(st)
 	case *ast.Show:
 		return s.show(st)
+	case *ast.Prepare:
+		return s.prepare(st)
+	case *ast.Execute:
+		p, ok := s.prepared[st.Name]
+		if !ok {
+			return Result{}, sqlerr.New(sqlerr.Code("26000"), "prepared statement %q does not exist", st.Name)
+		}
+		args, err := s.executeArgs(ctx, p, st.Params)
+		if err != nil {
+			return Result{}, err
+		}
+		return s.executeStmt(ctx, p.stmt, args)
+	case *ast.Deallocate:
+		if st.Name == "" {
+			s.prepared = nil
+		} else if _, ok := s.prepared[st.Name]; !ok {
+			return Result{}, sqlerr.New(sqlerr.Code("26000"), "prepared statement %q does not exist", st.Name)
+		}
+		delete(s.prepared, st.Name)
+		return Result{Tag: "DEALLOCATE"}, nil
 	}
 	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn"}
 	if s.txn == nil {
@@ -323,4 +353,66 @@ func (s *Session) show(st *ast.Show) (Result, error) {
 		}
 	}
 	return Result{Columns: []Column{{Name: name, Type: types.Text}}, Rows: [][]types.Datum{{types.NewText(v)}}, Tag: "SHOW"}, nil
+}
+
+func (s *Session) prepare(st *ast.Prepare) (Result, error) {
+	if _, dup := s.prepared[st.Name]; dup {
+		return Result{}, sqlerr.New(sqlerr.Code("42P05"), "prepared statement %q already exists", st.Name)
+	}
+	p := &preparedStmt{stmt: st.Stmt}
+	b := plan.NewBinder(nil, "", nil)
+	for _, tn := range st.Types {
+		t, err := b.ResolveType(tn)
+		if err != nil {
+			return Result{}, err
+		}
+		p.types = append(p.types, t)
+	}
+	if s.prepared == nil {
+		s.prepared = map[string]*preparedStmt{}
+	}
+	s.prepared[st.Name] = p
+	return Result{Tag: "PREPARE"}, nil
+}
+
+// executeArgs evaluates EXECUTE's arguments (constant expressions) and
+// converts them to the declared parameter types.
+func (s *Session) executeArgs(ctx context.Context, p *preparedStmt, params []ast.Expr) ([]types.Datum, error) {
+	if len(params) == 0 {
+		return nil, nil
+	}
+	sel := &ast.Query{Body: &ast.Select{}}
+	for i, e := range params {
+		var x ast.Expr = e
+		if i < len(p.types) {
+			x = &ast.CastExpr{Expr: e, Type: typeName(p.types[i]), Style: ast.CastFunc}
+		}
+		sel.Body.(*ast.Select).Targets = append(sel.Body.(*ast.Select).Targets, ast.Target{Expr: x})
+	}
+	r, err := s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
+		return s.e.run(ctx, txn, sel, nil, &builtins.EvalContext{TxnTime: time.Now(), StmtTime: time.Now()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Rows) != 1 {
+		return nil, sqlerr.New(sqlerr.InternalError, "EXECUTE arguments gave %d rows", len(r.Rows))
+	}
+	out := r.Rows[0]
+	for i, d := range out {
+		// Untyped text arguments stay text; the statement casts them.
+		if d.Kind() == types.UnknownFamily {
+			out[i] = types.NewText(d.Str())
+		}
+	}
+	return out, nil
+}
+
+// typeName turns a type back into the syntax that names it.
+func typeName(t types.Type) *ast.TypeName {
+	tn, err := parser.ParseTypeName(t.String())
+	if err != nil {
+		return &ast.TypeName{Name: "text"}
+	}
+	return tn
 }

@@ -37,9 +37,10 @@
 // beyond the statement without checking the schema version.
 //
 // Status (issue 6, in progress): binding of SELECT (joins, subqueries,
-// aggregates, set operations, views), INSERT/UPDATE/DELETE and the
-// expressions of the sqllogictest corpus is built; constant folding is
-// done while binding. Not yet: CTEs, window functions, DISTINCT ON,
-// LATERAL, the normalization and access-path passes (every table access
-// is a full scan), EXPLAIN.
+// aggregates, window functions, set operations, views, WITH and WITH
+// RECURSIVE), INSERT (ON CONFLICT)/UPDATE/DELETE is built; constant folding
+// happens while binding; optimize pushes filters into joins and picks an
+// index for filtered scans by a simple rule (most equality-bound leading
+// columns, then a range), not by cost. Not yet: DISTINCT ON, LATERAL,
+// UPDATE ... FROM, DELETE ... USING, statistics and cost-based choices.
 package plan
