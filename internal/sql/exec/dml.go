@@ -192,10 +192,12 @@ func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 	if err != nil {
 		return res, err
 	}
-	for _, old := range rows {
+	rows = w.once(rows)
+	for _, joined := range rows {
+		old := joined[:len(cols):len(cols)]
 		row := append(Row{}, old...)
 		for i, f := range set {
-			if row[i], err = f(old); err != nil {
+			if row[i], err = f(joined); err != nil {
 				return res, err
 			}
 		}
@@ -236,7 +238,8 @@ func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 	if err != nil {
 		return res, err
 	}
-	for _, row := range rows {
+	for _, joined := range w.once(rows) {
+		row := joined[:len(cols):len(cols)]
 		if err := w.remove(row); err != nil {
 			return res, err
 		}
@@ -245,4 +248,20 @@ func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// once keeps the first of several input rows for the same target row (an
+// UPDATE ... FROM or DELETE ... USING may join one row many times).
+func (w *writer) once(rows []Row) []Row {
+	seen := map[string]bool{}
+	out := rows[:0]
+	n := len(w.tc.types)
+	for _, r := range rows {
+		k := string(w.tc.primaryKey(nil, r[:n]))
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }

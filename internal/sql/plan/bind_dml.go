@@ -178,11 +178,40 @@ func (b *Binder) scanWhere(d *catalog.Descriptor, cols []Column, where ast.Expr)
 	return n, s, nil
 }
 
+// scanWhereFrom is the rows an UPDATE ... FROM or DELETE ... USING
+// changes: the target table's columns first, joined with the other FROM
+// items, filtered by where. The executor changes each target row once.
+func (b *Binder) scanWhereFrom(d *catalog.Descriptor, cols []Column, alias string, from []ast.TableExpr, where ast.Expr) (Node, *scope, error) {
+	if len(from) == 0 {
+		return b.scanWhere(d, cols, where)
+	}
+	if alias != "" {
+		for i := range cols {
+			cols[i].Table = alias
+		}
+	}
+	var n Node = &Scan{Table: d, Alias: alias, Cols: cols}
+	other, err := b.bindFrom(from, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	n = &Join{Kind: CrossJoin, Left: n, Right: other, Cols: concatCols(cols, other.Columns())}
+	s := &scope{cols: n.Columns()}
+	if where != nil {
+		x, err := b.bindExpr(s, where)
+		if err != nil {
+			return nil, nil, err
+		}
+		if x, err = b.boolean(where, x, "WHERE"); err != nil {
+			return nil, nil, err
+		}
+		n = &Filter{Input: n, Pred: x}
+	}
+	return optimize(n), s, nil
+}
+
 // Update binds an UPDATE.
 func (b *Binder) Update(u *ast.Update) (*Update, error) {
-	if len(u.From) > 0 {
-		return nil, b.errAt(u, sqlerr.FeatureNotSupported, "UPDATE ... FROM is not supported yet")
-	}
 	d, cols, err := b.table(u.Table, u)
 	if err != nil {
 		return nil, err
@@ -192,7 +221,7 @@ func (b *Binder) Update(u *ast.Update) (*Update, error) {
 			cols[i].Table = u.Alias
 		}
 	}
-	input, s, err := b.scanWhere(d, cols, u.Where)
+	input, s, err := b.scanWhereFrom(d, cols, u.Alias, u.From, u.Where)
 	if err != nil {
 		return nil, err
 	}
@@ -235,14 +264,11 @@ func (b *Binder) Update(u *ast.Update) (*Update, error) {
 
 // Delete binds a DELETE.
 func (b *Binder) Delete(del *ast.Delete) (*Delete, error) {
-	if len(del.Using) > 0 {
-		return nil, b.errAt(del, sqlerr.FeatureNotSupported, "DELETE ... USING is not supported yet")
-	}
 	d, cols, err := b.table(del.Table, del)
 	if err != nil {
 		return nil, err
 	}
-	input, _, err := b.scanWhere(d, cols, del.Where)
+	input, _, err := b.scanWhereFrom(d, cols, del.Alias, del.Using, del.Where)
 	if err != nil {
 		return nil, err
 	}

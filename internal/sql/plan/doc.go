@@ -41,6 +41,7 @@
 // RECURSIVE), INSERT (ON CONFLICT)/UPDATE/DELETE is built; constant folding
 // happens while binding; optimize pushes filters into joins and picks an
 // index for filtered scans by a simple rule (most equality-bound leading
-// columns, then a range), not by cost. Not yet: DISTINCT ON, LATERAL,
-// UPDATE ... FROM, DELETE ... USING, statistics and cost-based choices.
+// columns, then a range), not by cost. UPDATE ... FROM and DELETE ...
+// USING join the target with the other items. Not yet: DISTINCT ON,
+// LATERAL, statistics and cost-based choices.
 package plan
