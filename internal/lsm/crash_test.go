@@ -281,3 +281,21 @@ func TestFailedStateRefusesWrites(t *testing.T) {
 		t.Fatalf("write after reopen: %v", err)
 	}
 }
+
+// TestCloseReportsFailure: a store that failed in the background (here a
+// flush hitting EIO) has not synced its WAL since, so Close must report
+// the failure rather than let NoSync writes pass for durable.
+func TestCloseReportsFailure(t *testing.T) {
+	mem := vfs.NewMem()
+	ffs := vfs.NewFault(mem, vfs.NewCounter())
+	d, err := Open("db", &Options{FS: ffs})
+	must(t, err)
+	must(t, d.Set([]byte("a"), []byte("1"), NoSync))
+	ffs.SetInjector(vfs.OnNth(vfs.OpCreate, 1, vfs.ErrInjectedEIO).Sticky())
+	if err := d.Flush(); err == nil {
+		t.Fatal("flush with failing creates succeeded")
+	}
+	if err := d.Close(); !errors.Is(err, ErrFailed) {
+		t.Fatalf("Close after a background failure: %v, want ErrFailed", err)
+	}
+}

@@ -492,12 +492,14 @@ func (d *DB) Close() error {
 	d.bgCond.Broadcast()
 	d.mu.Unlock()
 	close(d.closing)
-	var err error
+	// A store that failed did not sync its WAL since: writes acknowledged
+	// without Sync may be lost, and Close must say so.
+	err := bgErr
 	if d.commit.wal != nil {
 		if bgErr == nil {
 			err = d.commit.wal.Sync()
 		}
-		if cerr := d.commit.wal.Close(); err == nil && bgErr == nil {
+		if cerr := d.commit.wal.Close(); err == nil {
 			err = cerr
 		}
 	}
@@ -506,6 +508,9 @@ func (d *DB) Close() error {
 	d.mu.Lock()
 	for d.mu.manualCompactions > 0 {
 		d.bgCond.Wait()
+	}
+	if err == nil && d.mu.bgErr != nil {
+		err = d.mu.bgErr
 	}
 	d.mu.Unlock()
 
