@@ -112,7 +112,13 @@ func (d *DB) writeManifest(v *version, counters *versionEdit) error {
 // rename happened, after which CURRENT may name the new manifest even if
 // an error follows.
 func (d *DB) setCurrent(num uint64) (renamed bool, err error) {
-	tmpNum := d.allocFileNumSync()
+	// The temporary file must survive a concurrent deleteObsoleteFiles,
+	// which removes leftover temporaries of crashed rotations.
+	d.mu.Lock()
+	tmpNum := d.allocFileNumLocked()
+	d.mu.pendingOutputs[tmpNum] = true
+	d.mu.Unlock()
+	defer d.releasePending([]*fileMeta{{num: tmpNum}})
 	tmp := d.path(tempName(tmpNum))
 	f, err := d.fs.Create(tmp)
 	if err != nil {
