@@ -11,6 +11,19 @@ type DMLResult struct {
 	Returning []Row
 }
 
+// compileSet compiles SET assignments (column index -> value).
+func (c *Ctx) compileSet(set map[int]plan.Expr) (map[int]evalFn, error) {
+	out := make(map[int]evalFn, len(set))
+	for i, e := range set {
+		f, err := c.compile(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
 // add counts a written row and computes its RETURNING values.
 func (r *DMLResult) add(ret func(Row) (Row, error), row Row) error {
 	r.Affected++
@@ -67,6 +80,12 @@ func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
 	if err != nil {
 		return res, err
 	}
+	var upsert *conflictAction
+	if n.OnConflict != nil {
+		if upsert, err = c.compileConflict(n.OnConflict); err != nil {
+			return res, err
+		}
+	}
 	rows, err := c.Run(n.Input)
 	if err != nil {
 		return res, err
@@ -103,7 +122,7 @@ func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
 				return res, err
 			}
 			if existing != nil {
-				updated, err := c.onConflict(n.OnConflict, w, existing, row)
+				updated, err := upsert.apply(w, existing, row)
 				if err != nil {
 					return res, err
 				}
@@ -125,19 +144,36 @@ func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
 	return res, nil
 }
 
-// onConflict applies DO NOTHING or DO UPDATE to the existing row a
-// proposed row conflicts with; it returns the updated row, or nil.
-func (c *Ctx) onConflict(oc *plan.OnConflict, w *writer, existing, proposed Row) (Row, error) {
-	if oc.DoNothing {
+// conflictAction is a compiled ON CONFLICT clause.
+type conflictAction struct {
+	doNothing bool
+	set       map[int]evalFn
+	where     evalFn
+}
+
+func (c *Ctx) compileConflict(oc *plan.OnConflict) (*conflictAction, error) {
+	a := &conflictAction{doNothing: oc.DoNothing}
+	var err error
+	if a.set, err = c.compileSet(oc.Set); err != nil {
+		return nil, err
+	}
+	if oc.Where != nil {
+		if a.where, err = c.compile(oc.Where); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// apply applies DO NOTHING or DO UPDATE to the existing row a proposed
+// row conflicts with; it returns the updated row, or nil.
+func (a *conflictAction) apply(w *writer, existing, proposed Row) (Row, error) {
+	if a.doNothing {
 		return nil, nil
 	}
 	both := append(append(Row{}, existing...), proposed...)
-	if oc.Where != nil {
-		f, err := c.compile(oc.Where)
-		if err != nil {
-			return nil, err
-		}
-		v, err := f(both)
+	if a.where != nil {
+		v, err := a.where(both)
 		if err != nil {
 			return nil, err
 		}
@@ -146,11 +182,8 @@ func (c *Ctx) onConflict(oc *plan.OnConflict, w *writer, existing, proposed Row)
 		}
 	}
 	row := append(Row{}, existing...)
-	for i, e := range oc.Set {
-		f, err := c.compile(e)
-		if err != nil {
-			return nil, err
-		}
+	for i, f := range a.set {
+		var err error
 		if row[i], err = f(both); err != nil {
 			return nil, err
 		}
@@ -177,11 +210,9 @@ func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 	if err != nil {
 		return res, err
 	}
-	set := map[int]evalFn{}
-	for i, e := range n.Set {
-		if set[i], err = c.compile(e); err != nil {
-			return res, err
-		}
+	set, err := c.compileSet(n.Set)
+	if err != nil {
+		return res, err
 	}
 	ret, err := c.returning(n.Returning)
 	if err != nil {
