@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -199,33 +200,42 @@ func (a *conflictAction) apply(w *writer, existing, proposed Row) (Row, error) {
 	return row, w.insert(row)
 }
 
+// changedRows prepares an UPDATE or DELETE: the table's writer, its
+// RETURNING, and the target rows, each once, read before any write so the
+// statement sees the table as it was.
+func (c *Ctx) changedRows(d *catalog.Descriptor, input plan.Node, checks, returning []plan.Expr) (*writer, func(Row) (Row, error), []Row, int, error) {
+	cols, err := plan.TableColumns(d)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	w, err := c.newWriter(d, cols, checks)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	ret, err := c.returning(returning)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	rows, err := c.Run(input)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	return w, ret, w.once(rows), len(cols), nil
+}
+
 // Update runs an UPDATE.
 func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 	var res DMLResult
-	cols, err := plan.TableColumns(n.Table)
-	if err != nil {
-		return res, err
-	}
-	w, err := c.newWriter(n.Table, cols, checks)
-	if err != nil {
-		return res, err
-	}
 	set, err := c.compileSet(n.Set)
 	if err != nil {
 		return res, err
 	}
-	ret, err := c.returning(n.Returning)
+	w, ret, rows, ncols, err := c.changedRows(n.Table, n.Input, checks, n.Returning)
 	if err != nil {
 		return res, err
 	}
-	// Read first, then write: the statement sees the table as it was.
-	rows, err := c.Run(n.Input)
-	if err != nil {
-		return res, err
-	}
-	rows = w.once(rows)
 	for _, joined := range rows {
-		old := joined[:len(cols):len(cols)]
+		old := joined[:ncols:ncols]
 		row := append(Row{}, old...)
 		for i, f := range set {
 			if row[i], err = f(joined); err != nil {
@@ -253,24 +263,12 @@ func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 // Delete runs a DELETE.
 func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 	var res DMLResult
-	cols, err := plan.TableColumns(n.Table)
+	w, ret, rows, ncols, err := c.changedRows(n.Table, n.Input, nil, n.Returning)
 	if err != nil {
 		return res, err
 	}
-	w, err := c.newWriter(n.Table, cols, nil)
-	if err != nil {
-		return res, err
-	}
-	ret, err := c.returning(n.Returning)
-	if err != nil {
-		return res, err
-	}
-	rows, err := c.Run(n.Input)
-	if err != nil {
-		return res, err
-	}
-	for _, joined := range w.once(rows) {
-		row := joined[:len(cols):len(cols)]
+	for _, joined := range rows {
+		row := joined[:ncols:ncols]
 		if err := w.remove(row); err != nil {
 			return res, err
 		}
