@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"strings"
 	"sync/atomic"
@@ -92,6 +93,12 @@ func (p *kvPebble) Set(key, value []byte, sync bool) error {
 
 func (p *kvPebble) Get(key, want []byte) error {
 	v, closer, err := p.db.Get(key)
+	return checkPebbleGet(v, closer, err, want)
+}
+
+// checkPebbleGet turns a Pebble Get's results into the workloads' errors,
+// comparing the value with want (unless nil) and releasing it.
+func checkPebbleGet(v []byte, closer io.Closer, err error, want []byte) error {
 	if errors.Is(err, pebble.ErrNotFound) {
 		return errKVNotFound
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 
 	"github.com/cockroachdb/pebble"
@@ -52,34 +51,7 @@ func (p *txnPebble) Read(key, want []byte) error {
 	b := p.db.NewIndexedBatch()
 	defer b.Close()
 	v, closer, err := b.Get(key)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return errKVNotFound
-	}
-	if err != nil {
-		return err
-	}
-	ok := want == nil || bytes.Equal(v, want)
-	if err := closer.Close(); err != nil {
-		return err
-	}
-	if !ok {
-		return errKVMismatch
-	}
-	return nil
-}
-
-func (p *txnPebble) Scan(visit func(key, value []byte) error) error {
-	it, err := p.db.NewIter(&pebble.IterOptions{})
-	if err != nil {
-		return err
-	}
-	for it.First(); it.Valid(); it.Next() {
-		if err := visit(it.Key(), it.Value()); err != nil {
-			it.Close()
-			return err
-		}
-	}
-	return it.Close()
+	return checkPebbleGet(v, closer, err, want)
 }
 
 func (p *txnPebble) Stats() string { return pebbleStats(p.db, p.stalls.Load()) }
