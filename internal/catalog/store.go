@@ -55,6 +55,12 @@ func readU64(txn *mvcc.Txn, key []byte) (uint64, error) {
 // SchemaVersion returns the schema version as txn sees it.
 func SchemaVersion(txn *mvcc.Txn) (uint64, error) { return readU64(txn, keyVersion) }
 
+// SchemaChangedBy reports whether txn itself changed the schema. Its
+// schema version is then not yet committed and may be rolled back, so
+// the same number could later name a different schema: nothing keyed by
+// it may outlive the transaction.
+func SchemaChangedBy(txn *mvcc.Txn) bool { return txn.Wrote(keyVersion) }
+
 func bumpVersion(txn *mvcc.Txn) error {
 	v, err := SchemaVersion(txn)
 	if err != nil {

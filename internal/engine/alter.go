@@ -13,10 +13,11 @@ import (
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
-// alterTable applies ALTER TABLE commands. Rows never need rewriting:
-// they store columns by id, so an added column reads as NULL (or its
-// default, for rows written later) and a dropped one is ignored.
-func (e *Engine) alterTable(b *plan.Binder, txn *mvcc.Txn, st *ast.AlterTable) (Result, error) {
+// alterTable applies ALTER TABLE commands. Rows store columns by id, so
+// an added column without a default reads as NULL and a dropped one is
+// ignored; only a column added with a default or NOT NULL to a table
+// with rows makes them be rewritten (filled in by an UPDATE).
+func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.AlterTable) (Result, error) {
 	d, ok, err := catalog.Lookup(txn, st.Name.Name)
 	if err != nil {
 		return Result{}, err
@@ -53,15 +54,16 @@ func (e *Engine) alterTable(b *plan.Binder, txn *mvcc.Txn, st *ast.AlterTable) (
 					return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "constraint %s in ADD COLUMN is not supported yet", ast.Format(c))
 				}
 			}
+			d.AddColumn(col)
 			if col.NotNull || col.Default != "" {
-				// Existing rows would need the default written into them.
 				if n, err := e.countRows(b, txn, d); err != nil {
 					return Result{}, err
 				} else if n > 0 {
-					return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "adding a column with a default or NOT NULL to a non-empty table is not supported yet")
+					if err := e.fillColumn(x, txn, d, cd); err != nil {
+						return Result{}, err
+					}
 				}
 			}
-			d.AddColumn(col)
 		case ast.AlterDropColumn:
 			i := -1
 			for j, c := range d.Columns {
@@ -117,6 +119,34 @@ func (e *Engine) alterTable(b *plan.Binder, txn *mvcc.Txn, st *ast.AlterTable) (
 		return Result{}, err
 	}
 	return Result{Tag: "ALTER TABLE"}, nil
+}
+
+// fillColumn writes a just-added column's default (NULL if it has none)
+// into every existing row, checking NOT NULL as it goes. The descriptor
+// is saved first so the UPDATE binds against the new column.
+func (e *Engine) fillColumn(x *exec.Ctx, txn *mvcc.Txn, d *catalog.Descriptor, cd *ast.ColumnDef) error {
+	if err := catalog.Update(txn, d); err != nil {
+		return err
+	}
+	var value ast.Expr = &ast.Literal{Kind: ast.LitNull}
+	for _, c := range cd.Constraints {
+		if c.Kind == ast.ConstrDefault {
+			value = c.Expr
+		}
+	}
+	up := &ast.Update{Table: ast.TableName{Name: d.Name}, Set: []ast.SetClause{{Columns: []string{cd.Name}, Value: value}}}
+	b := plan.NewBinder(txn, ast.Format(up), nil)
+	n, err := b.Update(up)
+	if err != nil {
+		return err
+	}
+	if _, err := x.Update(n, nil); err != nil {
+		if se, ok := err.(*sqlerr.Error); ok && se.Code == sqlerr.NotNullViolation {
+			return sqlerr.New(sqlerr.NotNullViolation, "column %q of relation %q contains null values", cd.Name, d.Name)
+		}
+		return err
+	}
+	return nil
 }
 
 func indexUses(ix *catalog.Index, colID uint32) bool {

@@ -21,59 +21,17 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	for i, p := range params {
 		paramTypes[i] = types.TypeOfDatum(p)
 	}
+	if plannable(stmt) {
+		p, err := e.plan(txn, stmt, ast.Format(stmt), paramTypes, false)
+		if err != nil {
+			return Result{}, err
+		}
+		return e.execute(ctx, txn, p, params, ec)
+	}
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
-	b.Sequences = engineSequences{e}
-	b.EvalContext = ec
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
+	ec.Sequences = engineSequences{e, txn}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID}
 	switch st := stmt.(type) {
-	case *ast.Query:
-		n, err := b.Query(st)
-		if err != nil {
-			return Result{}, err
-		}
-		rows, err := x.Run(n)
-		if err != nil {
-			return Result{}, err
-		}
-		return rowsResult(n.Columns(), rows, fmt.Sprintf("SELECT %d", len(rows))), nil
-	case *ast.Insert:
-		n, err := b.Insert(st)
-		if err != nil {
-			return Result{}, err
-		}
-		checks, err := e.checks(b, n.Table)
-		if err != nil {
-			return Result{}, err
-		}
-		res, err := x.Insert(n, checks)
-		if err != nil {
-			return Result{}, err
-		}
-		return dmlResult(n.Cols, res, fmt.Sprintf("INSERT 0 %d", res.Affected)), nil
-	case *ast.Update:
-		n, err := b.Update(st)
-		if err != nil {
-			return Result{}, err
-		}
-		checks, err := e.checks(b, n.Table)
-		if err != nil {
-			return Result{}, err
-		}
-		res, err := x.Update(n, checks)
-		if err != nil {
-			return Result{}, err
-		}
-		return dmlResult(n.Cols, res, fmt.Sprintf("UPDATE %d", res.Affected)), nil
-	case *ast.Delete:
-		n, err := b.Delete(st)
-		if err != nil {
-			return Result{}, err
-		}
-		res, err := x.Delete(n)
-		if err != nil {
-			return Result{}, err
-		}
-		return dmlResult(n.Cols, res, fmt.Sprintf("DELETE %d", res.Affected)), nil
 	case *ast.CreateTable:
 		return e.createTable(b, txn, st)
 	case *ast.CreateIndex:
@@ -85,7 +43,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	case *ast.Explain:
 		return e.explain(b, st)
 	case *ast.AlterTable:
-		return e.alterTable(b, txn, st)
+		return e.alterTable(x, b, txn, st)
 	case *ast.CreateSequence:
 		d, err := newSequence(st.Name.Name, st.Options, true)
 		if err != nil {
@@ -116,6 +74,11 @@ func visibleColumns(cols []plan.Column) []Column {
 	out := make([]Column, len(cols))
 	for i, c := range cols {
 		out[i] = Column{Name: c.Name, Type: c.Type}
+		// Untyped literals and parameters come out as text, as in
+		// PostgreSQL.
+		if c.Type.Family() == types.UnknownFamily {
+			out[i].Type = types.Text
+		}
 	}
 	return out
 }

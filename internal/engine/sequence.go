@@ -223,11 +223,15 @@ func serialType(name string) (string, bool) {
 	return "", false
 }
 
-// engineSequences is the plan.Sequences of a statement.
-type engineSequences struct{ e *Engine }
+// engineSequences is the builtins.Sequences of a statement running in
+// txn.
+type engineSequences struct {
+	e   *Engine
+	txn *mvcc.Txn
+}
 
-func (s engineSequences) lookup(txn *mvcc.Txn, name string) (*catalog.Descriptor, error) {
-	d, ok, err := catalog.Lookup(txn, strings.ToLower(name))
+func (s engineSequences) lookup(name string) (*catalog.Descriptor, error) {
+	d, ok, err := catalog.Lookup(s.txn, strings.ToLower(name))
 	if err != nil {
 		return nil, err
 	}
@@ -237,16 +241,16 @@ func (s engineSequences) lookup(txn *mvcc.Txn, name string) (*catalog.Descriptor
 	return d, nil
 }
 
-func (s engineSequences) NextVal(txn *mvcc.Txn, name string) (int64, error) {
-	d, err := s.lookup(txn, name)
+func (s engineSequences) NextVal(name string) (int64, error) {
+	d, err := s.lookup(name)
 	if err != nil {
 		return 0, err
 	}
 	return s.e.nextval(d)
 }
 
-func (s engineSequences) CurrVal(txn *mvcc.Txn, name string) (int64, error) {
-	d, err := s.lookup(txn, name)
+func (s engineSequences) CurrVal(name string) (int64, error) {
+	d, err := s.lookup(name)
 	if err != nil {
 		return 0, err
 	}
@@ -258,8 +262,8 @@ func (s engineSequences) CurrVal(txn *mvcc.Txn, name string) (int64, error) {
 	return 0, sqlerr.New(sqlerr.Code("55000"), "currval of sequence %q is not yet defined in this session", name)
 }
 
-func (s engineSequences) SetVal(txn *mvcc.Txn, name string, v int64) error {
-	d, err := s.lookup(txn, name)
+func (s engineSequences) SetVal(name string, v int64) error {
+	d, err := s.lookup(name)
 	if err != nil {
 		return err
 	}

@@ -41,14 +41,13 @@ type Session struct {
 	// statements.
 	txnStart time.Time
 	// prepared holds PREPAREd statements by name.
-	prepared map[string]*preparedStmt
-}
-
-// preparedStmt is a statement kept by PREPARE. It is planned again at
-// each EXECUTE, so it always sees the current schema.
-type preparedStmt struct {
-	stmt  ast.Statement
-	types []types.Type
+	prepared map[string]*Prepared
+	// stmtCache holds the prepared form of statement texts run by
+	// Execute, so a repeated statement is parsed and planned once.
+	stmtCache map[string]*Prepared
+	// plans counts statements bound for Prepare or a prepared
+	// statement's execution (for tests of the plan cache).
+	plans int
 }
 
 type namedSavepoint struct {
@@ -76,6 +75,16 @@ func (s *Session) TxStatus() TxStatus {
 // one Result per statement. It stops at the first error, returning the
 // results of the statements before it; the error is a *sqlerr.Error.
 func (s *Session) Execute(ctx context.Context, sql string, params []types.Datum) ([]Result, error) {
+	if p := s.cachedStatement(ctx, sql, params); p != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+		}
+		r, err := s.executeTimed(ctx, p.stmt, params, p)
+		if err != nil {
+			return nil, err
+		}
+		return []Result{r}, nil
+	}
 	stmts, err := parser.Parse(sql)
 	if err != nil {
 		return nil, fromParseError(sql, err)
@@ -85,7 +94,7 @@ func (s *Session) Execute(ctx context.Context, sql string, params []types.Datum)
 		if err := ctx.Err(); err != nil {
 			return results, sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
 		}
-		r, err := s.executeTimed(ctx, stmt, params)
+		r, err := s.executeTimed(ctx, stmt, params, nil)
 		if err != nil {
 			return results, err
 		}
@@ -96,7 +105,7 @@ func (s *Session) Execute(ctx context.Context, sql string, params []types.Datum)
 
 // executeTimed runs a statement under the session's statement_timeout,
 // read per statement so a SET earlier in the same text applies.
-func (s *Session) executeTimed(ctx context.Context, stmt ast.Statement, params []types.Datum) (Result, error) {
+func (s *Session) executeTimed(ctx context.Context, stmt ast.Statement, params []types.Datum, prep *Prepared) (Result, error) {
 	t, err := statementTimeout(s.settings["statement_timeout"])
 	if err != nil {
 		return Result{}, err
@@ -106,7 +115,7 @@ func (s *Session) executeTimed(ctx context.Context, stmt ast.Statement, params [
 		ctx, cancel = context.WithTimeout(ctx, t)
 		defer cancel()
 	}
-	return s.executeStmt(ctx, stmt, params)
+	return s.executeStmt(ctx, stmt, params, prep)
 }
 
 // fromParseError converts the parser's error to a sqlerr with a
@@ -118,9 +127,10 @@ func fromParseError(sql string, err error) error {
 	return sqlerr.Wrap(err, sqlerr.SyntaxError, "%v", err)
 }
 
-// executeStmt runs one statement, recovering a panic into XX000 so a bug
-// fails the statement, not the process.
-func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []types.Datum) (r Result, err error) {
+// executeStmt runs one statement (with its prepared form, if it has
+// one), recovering a panic into XX000 so a bug fails the statement, not
+// the process.
+func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []types.Datum, prep *Prepared) (r Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = sqlerr.New(sqlerr.InternalError, "internal error: %v", p).WithDetail("%s", debug.Stack())
@@ -168,7 +178,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 	case *ast.Show:
 		return s.show(st)
 	case *ast.Prepare:
-		return s.prepare(st)
+		return s.prepare(ctx, st)
 	case *ast.Execute:
 		p, ok := s.prepared[st.Name]
 		if !ok {
@@ -178,7 +188,11 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		if err != nil {
 			return Result{}, err
 		}
-		return s.executeStmt(ctx, p.stmt, args)
+		args, err = coerceParams(p.params, args)
+		if err != nil {
+			return Result{}, err
+		}
+		return s.executeStmt(ctx, p.stmt, args, p)
 	case *ast.Deallocate:
 		if st.Name == "" {
 			s.prepared = nil
@@ -188,9 +202,11 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		delete(s.prepared, st.Name)
 		return Result{Tag: "DEALLOCATE"}, nil
 	}
-	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn"}
-	if s.txn == nil {
-		ec.TxnTime = ec.StmtTime
+	ec := s.evalContext()
+	if prep != nil && prep.stmt == stmt && plannable(stmt) {
+		return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
+			return s.runPrepared(ctx, txn, prep, params, ec)
+		})
 	}
 	return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
 		return s.e.run(ctx, txn, stmt, params, ec)
@@ -355,37 +371,42 @@ func (s *Session) show(st *ast.Show) (Result, error) {
 	return Result{Columns: []Column{{Name: name, Type: types.Text}}, Rows: [][]types.Datum{{types.NewText(v)}}, Tag: "SHOW"}, nil
 }
 
-func (s *Session) prepare(st *ast.Prepare) (Result, error) {
+func (s *Session) prepare(ctx context.Context, st *ast.Prepare) (Result, error) {
 	if _, dup := s.prepared[st.Name]; dup {
 		return Result{}, sqlerr.New(sqlerr.Code("42P05"), "prepared statement %q already exists", st.Name)
 	}
-	p := &preparedStmt{stmt: st.Stmt}
 	b := plan.NewBinder(nil, "", nil)
+	var paramTypes []types.Type
 	for _, tn := range st.Types {
 		t, err := b.ResolveType(tn)
 		if err != nil {
 			return Result{}, err
 		}
-		p.types = append(p.types, t)
+		paramTypes = append(paramTypes, t)
+	}
+	p, err := s.prepareStmt(ctx, ast.Format(st.Stmt), st.Stmt, paramTypes)
+	if err != nil {
+		return Result{}, err
 	}
 	if s.prepared == nil {
-		s.prepared = map[string]*preparedStmt{}
+		s.prepared = map[string]*Prepared{}
 	}
+	p.fixedResult = true
 	s.prepared[st.Name] = p
 	return Result{Tag: "PREPARE"}, nil
 }
 
 // executeArgs evaluates EXECUTE's arguments (constant expressions) and
 // converts them to the declared parameter types.
-func (s *Session) executeArgs(ctx context.Context, p *preparedStmt, params []ast.Expr) ([]types.Datum, error) {
+func (s *Session) executeArgs(ctx context.Context, p *Prepared, params []ast.Expr) ([]types.Datum, error) {
 	if len(params) == 0 {
 		return nil, nil
 	}
 	sel := &ast.Query{Body: &ast.Select{}}
 	for i, e := range params {
 		var x ast.Expr = e
-		if i < len(p.types) {
-			x = &ast.CastExpr{Expr: e, Type: typeName(p.types[i]), Style: ast.CastFunc}
+		if i < len(p.params) {
+			x = &ast.CastExpr{Expr: e, Type: typeName(p.params[i]), Style: ast.CastFunc}
 		}
 		sel.Body.(*ast.Select).Targets = append(sel.Body.(*ast.Select).Targets, ast.Target{Expr: x})
 	}

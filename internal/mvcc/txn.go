@@ -106,6 +106,12 @@ func (t *Txn) CommitTs() uint64 { return t.commitTs }
 // Options returns the transaction's options.
 func (t *Txn) Options() TxnOptions { return t.opts }
 
+// Wrote reports whether the transaction has written (or deleted) key.
+func (t *Txn) Wrote(key []byte) bool {
+	_, ok := t.writes[string(key)]
+	return ok
+}
+
 // Get returns key's value as the transaction sees it.
 func (t *Txn) Get(key []byte) (value []byte, found bool, err error) {
 	if t.done {

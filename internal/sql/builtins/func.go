@@ -45,6 +45,18 @@ type EvalContext struct {
 	TxnTime, StmtTime time.Time
 	// Database and User answer current_database() and current_user.
 	Database, User string
+	// Sequences answers nextval, currval and setval; nil outside a
+	// statement that may use them.
+	Sequences Sequences
+}
+
+// Sequences hands out sequence values for one statement (so in one
+// transaction). They are not transactional, so they live in the engine,
+// not in the plan.
+type Sequences interface {
+	NextVal(name string) (int64, error)
+	CurrVal(name string) (int64, error)
+	SetVal(name string, v int64) error
 }
 
 // poly is a parameter's polymorphism.

@@ -189,15 +189,7 @@ func (a *conflictAction) apply(w *writer, existing, proposed Row) (Row, error) {
 			return nil, err
 		}
 	}
-	if w.referenced {
-		if err := w.onParentGone(existing, row); err != nil {
-			return nil, err
-		}
-	}
-	if err := w.removeEntries(existing); err != nil {
-		return nil, err
-	}
-	return row, w.insert(row)
+	return row, w.update(existing, row)
 }
 
 // changedRows prepares an UPDATE or DELETE: the table's writer, its
@@ -242,15 +234,7 @@ func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 				return res, err
 			}
 		}
-		if w.referenced {
-			if err := w.onParentGone(old, row); err != nil {
-				return res, err
-			}
-		}
-		if err := w.removeEntries(old); err != nil {
-			return res, err
-		}
-		if err := w.insert(row); err != nil {
+		if err := w.update(old, row); err != nil {
 			return res, err
 		}
 		if err := res.add(ret, row); err != nil {

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -269,6 +270,13 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 			return nil, err
 		}
 		fn, strict := e.Fn, e.Strict
+		if e.CtxFn != nil {
+			ctxFn, ec := e.CtxFn, c.Eval
+			if ec == nil {
+				ec = &builtins.EvalContext{}
+			}
+			fn = func(args []types.Datum) (types.Datum, error) { return ctxFn(ec, args) }
+		}
 		return func(row Row) (types.Datum, error) {
 			vals := make([]types.Datum, len(args))
 			for i, a := range args {

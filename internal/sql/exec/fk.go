@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/rowcodec"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -35,9 +36,16 @@ func (w *writer) checkParents(row Row) error {
 		if null {
 			continue // MATCH SIMPLE: a NULL in the key skips the check
 		}
-		parent, err := catalog.ByID(w.c.Txn, fk.RefTable)
-		if err != nil {
-			return err
+		parent := w.parents[fk.RefTable]
+		if parent == nil {
+			var err error
+			if parent, err = catalog.ByID(w.c.Txn, fk.RefTable); err != nil {
+				return err
+			}
+			if w.parents == nil {
+				w.parents = map[uint32]*catalog.Descriptor{}
+			}
+			w.parents[fk.RefTable] = parent
 		}
 		ok, err := w.c.parentExists(parent, fk.RefColumn, vals)
 		if err != nil {
@@ -87,49 +95,111 @@ func matchingIndex(d *catalog.Descriptor, cols []uint32) *catalog.Index {
 	return nil
 }
 
+// Reference is a foreign key of Child that points at another table.
+type Reference struct {
+	Child *catalog.Descriptor
+	FK    catalog.ForeignKey
+}
+
+// References maps a table id to the foreign keys that point at it.
+type References map[uint32][]Reference
+
+// LoadReferences reads every table's foreign keys. A statement needs
+// them only when it deletes or updates rows of a referenced table; the
+// engine keeps them with a cached plan so executions do not re-read the
+// catalog.
+func LoadReferences(txn *mvcc.Txn) (References, error) {
+	all, err := catalog.List(txn)
+	if err != nil {
+		return nil, err
+	}
+	refs := References{}
+	for _, child := range all {
+		for _, fk := range child.ForeignKeys {
+			refs[fk.RefTable] = append(refs[fk.RefTable], Reference{Child: child, FK: fk})
+		}
+	}
+	return refs, nil
+}
+
+// references returns the statement's foreign keys by referenced table,
+// reading them on first use.
+func (c *Ctx) references() (References, error) {
+	if c.Refs == nil {
+		refs, err := LoadReferences(c.Txn)
+		if err != nil {
+			return nil, err
+		}
+		c.Refs = refs
+	}
+	return c.Refs, nil
+}
+
 // onParentGone applies the foreign keys that reference the table when a
-// row goes (delete) or its referenced key changes (update: newRow set).
+// row goes (delete) or its referenced key changes (update: newRow set;
+// the new row is already written, so a cascade finds its parent).
 func (w *writer) onParentGone(old Row, newRow Row) error {
-	all, err := catalog.List(w.c.Txn)
+	refs, err := w.c.references()
 	if err != nil {
 		return err
 	}
 	d := w.tc.d
-	for _, child := range all {
-		for _, fk := range child.ForeignKeys {
-			if fk.RefTable != d.ID {
-				continue
-			}
-			vals := make(Row, len(fk.RefColumn))
-			changed := newRow == nil
-			for i, id := range fk.RefColumn {
-				vals[i] = old[w.tc.pos[id]]
-				if newRow != nil && types.IsDistinctFrom(old[w.tc.pos[id]], newRow[w.tc.pos[id]]) {
+	for _, ref := range refs[d.ID] {
+		fk := ref.FK
+		vals := make(Row, len(fk.RefColumn))
+		var newVals Row
+		changed := newRow == nil
+		for i, id := range fk.RefColumn {
+			vals[i] = old[w.tc.pos[id]]
+			if newRow != nil {
+				newVals = append(newVals, newRow[w.tc.pos[id]])
+				if types.IsDistinctFrom(old[w.tc.pos[id]], newRow[w.tc.pos[id]]) {
 					changed = true
 				}
 			}
-			if !changed {
-				continue
-			}
-			if err := w.c.applyReferences(child, fk, d, vals, newRow == nil, w.depth); err != nil {
-				return err
-			}
+		}
+		if !changed {
+			continue
+		}
+		if err := w.c.applyReferences(ref.Child, fk, d, vals, newVals, w.depth); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 // applyReferences finds the rows of child whose foreign key fk equals
-// vals and restricts, cascades or nulls them.
-func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, parent *catalog.Descriptor, vals Row, deleting bool, depth int) error {
+// vals and restricts, cascades or nulls them. newVals is nil when the
+// parent row is deleted, else its new key (for ON UPDATE).
+func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, parent *catalog.Descriptor, vals, newVals Row, depth int) error {
 	if depth > maxCascadeDepth {
 		return sqlerr.New(sqlerr.ProgramLimitExceeded, "foreign key cascade deeper than %d levels", maxCascadeDepth)
 	}
-	cols, err := plan.TableColumns(child)
+	for _, v := range vals {
+		if v.IsNull() {
+			return nil // no child row matches a NULL key
+		}
+	}
+	deleting := newVals == nil
+	action := fk.OnDelete
+	if !deleting {
+		action = fk.OnUpdate
+	}
+	lookup, err := plan.Lookup(child, fk.Columns, vals)
 	if err != nil {
 		return err
 	}
-	rows, err := c.Run(&plan.Scan{Table: child, Cols: cols})
+	rows, err := c.Run(lookup)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	switch action {
+	case catalog.FKCascade, catalog.FKSetNull:
+	default:
+		return sqlerr.New(sqlerr.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", parent.Name, fk.Name, child.Name).
+			WithDetail("Key (%s)=(%s) is still referenced from table %q.", colNames(parent, fk.RefColumn), formatVals(vals), child.Name)
+	}
+	cols, err := plan.TableColumns(child)
 	if err != nil {
 		return err
 	}
@@ -138,45 +208,23 @@ func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, 
 		return err
 	}
 	w.depth = depth + 1
-	pos := map[uint32]int{}
-	for i, col := range child.Columns {
-		pos[col.ID] = i
-	}
 	for _, r := range rows {
-		match := true
-		for i, id := range fk.Columns {
-			v := r[pos[id]]
-			match = match && !v.IsNull() && types.Compare(v, vals[i]) == 0
-		}
-		if !match {
+		if action == catalog.FKCascade && deleting {
+			if err := w.remove(r); err != nil {
+				return err
+			}
 			continue
 		}
-		action := fk.OnDelete
-		if !deleting {
-			action = fk.OnUpdate
+		nr := append(Row{}, r...)
+		for i, id := range fk.Columns {
+			if action == catalog.FKSetNull {
+				nr[w.tc.pos[id]] = types.Null
+			} else {
+				nr[w.tc.pos[id]] = newVals[i]
+			}
 		}
-		switch action {
-		case catalog.FKCascade:
-			if !deleting {
-				return sqlerr.New(sqlerr.FeatureNotSupported, "ON UPDATE CASCADE is not supported yet")
-			}
-			if err := w.remove(r); err != nil {
-				return err
-			}
-		case catalog.FKSetNull:
-			nr := append(Row{}, r...)
-			for _, id := range fk.Columns {
-				nr[pos[id]] = types.Null
-			}
-			if err := w.remove(r); err != nil {
-				return err
-			}
-			if err := w.insert(nr); err != nil {
-				return err
-			}
-		default:
-			return sqlerr.New(sqlerr.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", parent.Name, fk.Name, child.Name).
-				WithDetail("Key (%s)=(%s) is still referenced from table %q.", colNames(parent, fk.RefColumn), formatVals(vals), child.Name)
+		if err := w.update(r, nr); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -18,6 +18,11 @@ type Ctx struct {
 	Context context.Context
 	Txn     *mvcc.Txn
 	Params  []types.Datum
+	// Eval is what now(), current_user and nextval read.
+	Eval *builtins.EvalContext
+	// Refs are the foreign keys by referenced table; nil: read from the
+	// catalog when first needed.
+	Refs References
 	// NewRowID hands out hidden row ids.
 	NewRowID func() int64
 	outer    []Row

@@ -129,19 +129,17 @@ type writer struct {
 	depth int
 	// referenced says some table's foreign key points at this one.
 	referenced bool
+	// parents caches the tables this one's foreign keys point at.
+	parents map[uint32]*catalog.Descriptor
 }
 
 func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column, checks []plan.Expr) (*writer, error) {
 	w := &writer{c: c, tc: newTableCodec(d, cols)}
-	all, err := catalog.List(c.Txn)
+	refs, err := c.references()
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range all {
-		for _, fk := range o.ForeignKeys {
-			w.referenced = w.referenced || fk.RefTable == d.ID
-		}
-	}
+	w.referenced = len(refs[d.ID]) > 0
 	for i, ch := range checks {
 		f, err := c.compile(ch)
 		if err != nil {
@@ -252,6 +250,22 @@ func (w *writer) remove(row Row) error {
 		}
 	}
 	return w.removeEntries(row)
+}
+
+// update replaces row old by row new: it writes the new row, then
+// applies the foreign keys that reference a changed key (a cascade then
+// finds the new parent row).
+func (w *writer) update(old, new Row) error {
+	if err := w.removeEntries(old); err != nil {
+		return err
+	}
+	if err := w.insert(new); err != nil {
+		return err
+	}
+	if w.referenced {
+		return w.onParentGone(old, new)
+	}
+	return nil
 }
 
 // removeEntries deletes a row and its index entries.

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"fmt"
+
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -199,4 +201,51 @@ func sameFamily(a, b types.Type) bool {
 		return false
 	}
 	return a.Family() == b.Family() || (str(a.Family()) && str(b.Family()))
+}
+
+// Lookup returns a plan that reads the rows of table d whose columns
+// (by id) equal vals, through an index when one leads with them. The
+// executor uses it to find the rows a foreign key action touches.
+func Lookup(d *catalog.Descriptor, colIDs []uint32, vals []types.Datum) (Node, error) {
+	cols, err := TableColumns(d)
+	if err != nil {
+		return nil, err
+	}
+	scan := &Scan{Table: d, Cols: cols}
+	preds := make([]Expr, len(colIDs))
+	for i, id := range colIDs {
+		pos := -1
+		for j, c := range d.Columns {
+			if c.ID == id {
+				pos = j
+			}
+		}
+		if pos < 0 {
+			return nil, fmt.Errorf("plan: table %s has no column %d", d.Name, id)
+		}
+		t := cols[pos].Type
+		v := vals[i]
+		if !v.IsNull() && !types.Equivalent(types.TypeOfDatum(v), t) {
+			// The referencing and referenced columns may differ in type
+			// (integer and bigint): compare as the column's type.
+			fn, ok := types.CastFunc(types.TypeOfDatum(v), t, types.CastExplicit)
+			if !ok {
+				return nil, fmt.Errorf("plan: cannot compare %s with %s", types.TypeOfDatum(v), t)
+			}
+			if v, err = fn(v); err != nil {
+				return nil, err
+			}
+		}
+		eq, bt, err := types.BinaryOpFunc(types.OpEq, t, t)
+		if err != nil {
+			return nil, err
+		}
+		preds[i] = &BinOp{Op: types.OpEq, L: &ColRef{Idx: pos, Typ: t}, R: &Const{Val: v, Typ: t}, Fn: eq, Typ: bt}
+	}
+	pred := and(preds)
+	f := &Filter{Input: scan, Pred: pred}
+	if ix := chooseAccess(scan, pred); ix != nil {
+		f.Input = ix
+	}
+	return f, nil
 }

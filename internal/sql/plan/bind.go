@@ -8,7 +8,6 @@ import (
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
-	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -29,12 +28,14 @@ type Binder struct {
 	viewDepth int
 	// ctes are the WITH levels being bound, outermost first.
 	ctes []map[string]*cte
-
-	// Sequences answers nextval, currval and setval; nil: not available.
-	Sequences Sequences
-	// EvalContext is what now() and current_user read; nil: defaults.
-	EvalContext *builtins.EvalContext
+	// maxParams, when above len(params), lets parameters up to it appear
+	// without a given type: their types are inferred (InferParams).
+	maxParams int
 }
+
+// InferParams lets the statement use parameters $1..$max beyond those
+// given to NewBinder; their types are inferred from how they are used.
+func (b *Binder) InferParams(max int) { b.maxParams = max }
 
 // NewBinder returns a binder for statements of sql (for error positions)
 // with parameters of the given types (unknown types are inferred).
@@ -44,14 +45,6 @@ func NewBinder(txn *mvcc.Txn, sql string, params []types.Type) *Binder {
 
 // Params returns the parameter types, as inferred by binding.
 func (b *Binder) Params() []types.Type { return b.params }
-
-// Sequences hands out sequence values. They are not transactional, so
-// they live outside the plan, in the engine.
-type Sequences interface {
-	NextVal(txn *mvcc.Txn, name string) (int64, error)
-	CurrVal(txn *mvcc.Txn, name string) (int64, error)
-	SetVal(txn *mvcc.Txn, name string, v int64) error
-}
 
 // RowIDColumn is the name of the hidden key column of tables without a
 // primary key.
@@ -232,6 +225,9 @@ func (b *Binder) bindValues(v *ast.Values, outer *scope, want []types.Type, defa
 
 // assign converts a value for storing into a column of type t.
 func (b *Binder) assign(n ast.Node, e Expr, t types.Type) (Expr, error) {
+	if isUnknownParam(e) {
+		return b.cast(n, e, t, types.CastAssignment)
+	}
 	if types.Equivalent(e.Type(), t) && e.Type() == t {
 		return e, nil
 	}

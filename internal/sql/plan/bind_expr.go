@@ -118,6 +118,9 @@ func (b *Binder) bindLiteral(e *ast.Literal) (Expr, error) {
 }
 
 func (b *Binder) bindParam(e *ast.Placeholder) (Expr, error) {
+	for e.Index > len(b.params) && e.Index <= b.maxParams {
+		b.params = append(b.params, types.Unknown)
+	}
 	if e.Index < 1 || e.Index > len(b.params) {
 		return nil, b.errAt(e, sqlerr.UndefinedParameter, "there is no parameter $%d", e.Index)
 	}
@@ -235,11 +238,28 @@ func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
 // binOp resolves a binary operator, folding it when both sides are
 // constant.
 func (b *Binder) binOp(n ast.Node, op types.Op, l, r Expr) (Expr, error) {
+	// A parameter of unknown type takes the other operand's type, as
+	// PostgreSQL infers it.
+	var err error
+	if isUnknownParam(l) && r.Type().Family() != types.UnknownFamily {
+		if l, err = b.cast(n, l, r.Type(), types.CastImplicit); err != nil {
+			return nil, err
+		}
+	} else if isUnknownParam(r) && l.Type().Family() != types.UnknownFamily {
+		if r, err = b.cast(n, r, l.Type(), types.CastImplicit); err != nil {
+			return nil, err
+		}
+	}
 	fn, t, err := types.BinaryOpFunc(op, l.Type(), r.Type())
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(n.Position())))
 	}
 	return b.fold(&BinOp{Op: op, L: l, R: r, Fn: fn, Typ: t})
+}
+
+func isUnknownParam(e Expr) bool {
+	p, ok := e.(*Param)
+	return ok && p.Typ.Family() == types.UnknownFamily
 }
 
 func (b *Binder) bindIs(s *scope, e *ast.IsExpr) (Expr, error) {
@@ -615,12 +635,8 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 			}
 		}
 	}
-	out := &Func{Name: name, Args: args, Fn: f.Fn, Strict: f.Strict, Typ: f.Return}
-	if f.CtxFn != nil && b.EvalContext != nil {
-		ctxFn, ec := f.CtxFn, b.EvalContext
-		out.Fn = func(args []types.Datum) (types.Datum, error) { return ctxFn(ec, args) }
-	}
-	if f.Volatile {
+	out := &Func{Name: name, Args: args, Fn: f.Fn, CtxFn: f.CtxFn, Strict: f.Strict, Typ: f.Return}
+	if f.Volatile || f.CtxFn != nil {
 		return out, nil
 	}
 	return b.fold(out)
@@ -684,15 +700,15 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	return &ColRef{Idx: ac.nGroups + len(ac.aggs) - 1, Typ: agg.Return}, nil
 }
 
-// sequenceFunc binds nextval(name), currval(name) and setval(name, v).
+// sequenceFunc binds nextval(name), currval(name) and setval(name, v),
+// which read the statement's sequences at run time.
 func (b *Binder) sequenceFunc(e *ast.FuncCall, name string, args []Expr) Expr {
-	if b.Sequences == nil || (name != "nextval" && name != "currval" && name != "setval") {
+	if name != "nextval" && name != "currval" && name != "setval" {
 		return nil
 	}
 	if (name == "setval") != (len(args) == 2) || len(args) == 0 {
 		return nil
 	}
-	seqs, txn := b.Sequences, b.txn
 	for i := range args {
 		want := types.Text
 		if i == 1 {
@@ -704,24 +720,22 @@ func (b *Binder) sequenceFunc(e *ast.FuncCall, name string, args []Expr) Expr {
 		}
 		args[i] = x
 	}
-	var fn func(args []types.Datum) (types.Datum, error)
-	switch name {
-	case "nextval":
-		fn = func(a []types.Datum) (types.Datum, error) {
-			v, err := seqs.NextVal(txn, a[0].Str())
+	fn := func(ec *builtins.EvalContext, a []types.Datum) (types.Datum, error) {
+		seqs := ec.Sequences
+		if seqs == nil {
+			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not available here", name)
+		}
+		switch name {
+		case "nextval":
+			v, err := seqs.NextVal(a[0].Str())
+			return types.NewInt8(v), err
+		case "currval":
+			v, err := seqs.CurrVal(a[0].Str())
 			return types.NewInt8(v), err
 		}
-	case "currval":
-		fn = func(a []types.Datum) (types.Datum, error) {
-			v, err := seqs.CurrVal(txn, a[0].Str())
-			return types.NewInt8(v), err
-		}
-	default:
-		fn = func(a []types.Datum) (types.Datum, error) {
-			return a[1], seqs.SetVal(txn, a[0].Str(), a[1].Int())
-		}
+		return a[1], seqs.SetVal(a[0].Str(), a[1].Int())
 	}
-	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Int8}
+	return &Func{Name: name, Args: args, CtxFn: fn, Strict: true, Typ: types.Int8}
 }
 
 // bindSpecial binds CURRENT_TIMESTAMP and its kin (keywords that are

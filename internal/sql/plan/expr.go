@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -112,9 +113,13 @@ type InList struct {
 // Func calls a scalar function. Strict functions return NULL for any
 // NULL argument without being called.
 type Func struct {
-	Name   string
-	Args   []Expr
-	Fn     func(args []types.Datum) (types.Datum, error)
+	Name string
+	Args []Expr
+	Fn   func(args []types.Datum) (types.Datum, error)
+	// CtxFn, when set, is called instead of Fn with the statement's
+	// evaluation context (now(), current_user, nextval): the plan does
+	// not capture it, so a cached plan serves later executions.
+	CtxFn  func(ec *builtins.EvalContext, args []types.Datum) (types.Datum, error)
 	Strict bool
 	Typ    types.Type
 }

@@ -1,0 +1,382 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
+	"github.com/cairndb/cairn/internal/sql/exec"
+	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Prepared is one statement parsed once, with its parameter and result
+// types known before it runs (what the protocol's Describe reports). A
+// query or DML statement keeps its plan between executions for as long
+// as the schema version it was planned against is current; a schema
+// change makes the next execution plan it again.
+type Prepared struct {
+	// SQL is the statement's text.
+	SQL  string
+	stmt ast.Statement // nil: an empty statement
+	// params are the parameter types: given, or inferred from the
+	// statement (text where nothing says otherwise).
+	params []types.Type
+	cols   []Column
+	cached *planned
+	// fixedResult: the result columns were reported to the client
+	// (Prepare, PREPARE), so a schema change may not change them. A
+	// statement cached by Execute just takes the new ones.
+	fixedResult bool
+}
+
+// ParamTypes returns the statement's parameter types.
+func (p *Prepared) ParamTypes() []types.Type { return p.params }
+
+// Columns returns the columns the statement returns, nil if none.
+func (p *Prepared) Columns() []Column { return p.cols }
+
+// Empty reports whether the statement text held no statement.
+func (p *Prepared) Empty() bool { return p.stmt == nil }
+
+// planned is a bound plan of a query or DML statement.
+type planned struct {
+	// version is the schema version the plan was bound against.
+	version uint64
+	// private: the plan was bound in a transaction that changed the
+	// schema, so it must not be kept beyond this execution.
+	private bool
+	query   plan.Node
+	insert  *plan.Insert
+	update  *plan.Update
+	del     *plan.Delete
+	// checks are the target table's bound CHECK constraints.
+	checks []plan.Expr
+	// refs are the schema's foreign keys by referenced table, for DML.
+	refs exec.References
+	// params are the parameter types after binding.
+	params []types.Type
+	cols   []plan.Column
+}
+
+// plannable reports whether stmt is planned (and so can keep a cached
+// plan): queries and DML.
+func plannable(stmt ast.Statement) bool {
+	switch stmt.(type) {
+	case *ast.Query, *ast.Insert, *ast.Update, *ast.Delete:
+		return true
+	}
+	return false
+}
+
+// maxParams is PostgreSQL's limit on a statement's parameters.
+const maxParams = 65535
+
+// plan binds a query or DML statement. With infer, parameters beyond
+// paramTypes are allowed and their types inferred.
+func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool) (*planned, error) {
+	version, err := catalog.SchemaVersion(txn)
+	if err != nil {
+		return nil, err
+	}
+	b := plan.NewBinder(txn, sql, paramTypes)
+	if infer {
+		b.InferParams(maxParams)
+	}
+	p := &planned{version: version, private: catalog.SchemaChangedBy(txn)}
+	switch st := stmt.(type) {
+	case *ast.Query:
+		if p.query, err = b.Query(st); err != nil {
+			return nil, err
+		}
+		p.cols = p.query.Columns()
+	case *ast.Insert:
+		if p.insert, err = b.Insert(st); err != nil {
+			return nil, err
+		}
+		p.cols = p.insert.Cols
+		p.checks, err = e.checks(b, p.insert.Table)
+	case *ast.Update:
+		if p.update, err = b.Update(st); err != nil {
+			return nil, err
+		}
+		p.cols = p.update.Cols
+		p.checks, err = e.checks(b, p.update.Table)
+	case *ast.Delete:
+		if p.del, err = b.Delete(st); err != nil {
+			return nil, err
+		}
+		p.cols = p.del.Cols
+	default:
+		return nil, sqlerr.New(sqlerr.InternalError, "%s is not planned", statementName(stmt))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.query == nil {
+		if p.refs, err = exec.LoadReferences(txn); err != nil {
+			return nil, err
+		}
+	}
+	p.params = b.Params()
+	return p, nil
+}
+
+// execute runs a planned statement in txn.
+func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
+	ec.Sequences = engineSequences{e, txn}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs}
+	switch {
+	case p.query != nil:
+		rows, err := x.Run(p.query)
+		if err != nil {
+			return Result{}, err
+		}
+		return rowsResult(p.cols, rows, fmt.Sprintf("SELECT %d", len(rows))), nil
+	case p.insert != nil:
+		res, err := x.Insert(p.insert, p.checks)
+		if err != nil {
+			return Result{}, err
+		}
+		return dmlResult(p.cols, res, fmt.Sprintf("INSERT 0 %d", res.Affected)), nil
+	case p.update != nil:
+		res, err := x.Update(p.update, p.checks)
+		if err != nil {
+			return Result{}, err
+		}
+		return dmlResult(p.cols, res, fmt.Sprintf("UPDATE %d", res.Affected)), nil
+	default:
+		res, err := x.Delete(p.del)
+		if err != nil {
+			return Result{}, err
+		}
+		return dmlResult(p.cols, res, fmt.Sprintf("DELETE %d", res.Affected)), nil
+	}
+}
+
+func (e *Engine) newRowID() int64 { return int64(e.rowID.Add(1)) }
+
+// Prepare parses and binds one statement. paramTypes may be shorter than
+// the statement's parameters, and may hold unknown types: those are
+// inferred from how the statement uses them.
+func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []types.Type) (*Prepared, error) {
+	stmts, err := parser.Parse(sql)
+	if err != nil {
+		return nil, fromParseError(sql, err)
+	}
+	switch len(stmts) {
+	case 0:
+		return &Prepared{SQL: sql}, nil
+	case 1:
+	default:
+		return nil, sqlerr.New(sqlerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
+	}
+	p, err := s.prepareStmt(ctx, sql, stmts[0], paramTypes)
+	if err != nil {
+		return nil, err
+	}
+	p.fixedResult = true
+	return p, nil
+}
+
+// prepareStmt prepares a parsed statement.
+func (s *Session) prepareStmt(ctx context.Context, sql string, stmt ast.Statement, paramTypes []types.Type) (*Prepared, error) {
+	p := &Prepared{SQL: sql, stmt: stmt, params: paramTypes}
+	switch st := stmt.(type) {
+	case *ast.Show:
+		p.cols = []Column{{Name: strings.ToLower(st.Name), Type: types.Text}}
+		return p, nil
+	case *ast.Explain:
+		p.cols = []Column{{Name: "QUERY PLAN", Type: types.Text}}
+		return p, nil
+	}
+	if !plannable(stmt) {
+		return p, nil
+	}
+	if s.txn != nil && s.failed {
+		return nil, errAborted()
+	}
+	var pl *planned
+	err := s.withTxn(ctx, func(txn *mvcc.Txn) error {
+		var err error
+		pl, err = s.e.plan(txn, stmt, sql, append([]types.Type(nil), paramTypes...), true)
+		s.plans++
+		return err
+	})
+	if err != nil {
+		return nil, toSQLError(err)
+	}
+	p.params = pl.params
+	for i, t := range p.params {
+		// A parameter nothing gives a type to is text, as in PostgreSQL.
+		if t.Family() == types.UnknownFamily {
+			p.params[i] = types.Text
+		}
+	}
+	p.cols = visibleColumns(pl.cols)
+	if !pl.private {
+		p.cached = pl
+	}
+	return p, nil
+}
+
+// withTxn runs fn in the session's transaction, or in a read-only
+// transaction of its own, without failing the session's transaction on
+// error (binding a statement for Prepare is not running it).
+func (s *Session) withTxn(ctx context.Context, fn func(*mvcc.Txn) error) error {
+	if s.txn != nil {
+		return fn(s.txn)
+	}
+	txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer txn.Rollback()
+	return fn(txn)
+}
+
+// ExecutePrepared runs a prepared statement with params, which are
+// converted to the statement's parameter types.
+func (s *Session) ExecutePrepared(ctx context.Context, p *Prepared, params []types.Datum) (Result, error) {
+	if p.stmt == nil {
+		return Result{Tag: ""}, nil
+	}
+	if len(params) != len(p.params) && plannable(p.stmt) {
+		return Result{}, sqlerr.New(sqlerr.Code("08P01"), "bind message supplies %d parameters, but prepared statement requires %d", len(params), len(p.params))
+	}
+	args, err := coerceParams(p.params, params)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.executeTimed(ctx, p.stmt, args, p)
+}
+
+// coerceParams converts parameter values to the parameter types: text
+// of unknown type is parsed; other values are cast as an assignment
+// would be.
+func coerceParams(want []types.Type, params []types.Datum) ([]types.Datum, error) {
+	out := params
+	for i, d := range params {
+		if i >= len(want) || d.IsNull() {
+			continue
+		}
+		t := want[i]
+		have := types.TypeOfDatum(d)
+		if t.Family() == types.UnknownFamily || types.Equivalent(have, t) {
+			continue
+		}
+		var v types.Datum
+		var err error
+		if d.Kind() == types.UnknownFamily {
+			v, err = types.ParseText(t, d.Str())
+		} else {
+			fn, ok := types.CastFunc(have, t, types.CastExplicit)
+			if !ok {
+				return nil, sqlerr.New(sqlerr.DatatypeMismatch, "parameter $%d: cannot convert %s to %s", i+1, have, t)
+			}
+			v, err = fn(d)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if &out[0] == &params[0] {
+			out = append([]types.Datum(nil), params...)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// runPrepared runs a prepared query or DML statement in txn, planning it
+// again if the schema changed since it was planned.
+func (s *Session) runPrepared(ctx context.Context, txn *mvcc.Txn, p *Prepared, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
+	version, err := catalog.SchemaVersion(txn)
+	if err != nil {
+		return Result{}, err
+	}
+	pl := p.cached
+	if pl == nil || pl.version != version || catalog.SchemaChangedBy(txn) {
+		s.plans++
+		if pl, err = s.e.plan(txn, p.stmt, p.SQL, append([]types.Type(nil), p.params...), false); err != nil {
+			return Result{}, err
+		}
+		cols := visibleColumns(pl.cols)
+		if !sameColumns(p.cols, cols) {
+			if p.fixedResult {
+				return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "cached plan must not change result type")
+			}
+			p.cols = cols
+		}
+		p.cached = nil
+		if !pl.private {
+			p.cached = pl
+		}
+	}
+	return s.e.execute(ctx, txn, pl, params, ec)
+}
+
+func sameColumns(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !types.Equivalent(a[i].Type, b[i].Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// statementCacheSize bounds the plans a session keeps for statement
+// texts it runs without an explicit Prepare.
+const statementCacheSize = 128
+
+// cachedStatement returns the session's prepared form of a statement
+// text run with parameters of the given types, preparing it on first
+// use. It returns nil for texts that are not one plannable statement.
+func (s *Session) cachedStatement(ctx context.Context, sql string, params []types.Datum) *Prepared {
+	var key strings.Builder
+	key.WriteString(sql)
+	for _, p := range params {
+		key.WriteByte(0)
+		key.WriteString(types.TypeOfDatum(p).String())
+	}
+	k := key.String()
+	if p, ok := s.stmtCache[k]; ok {
+		return p
+	}
+	stmts, err := parser.Parse(sql)
+	if err != nil || len(stmts) != 1 || !plannable(stmts[0]) {
+		return nil
+	}
+	paramTypes := make([]types.Type, len(params))
+	for i, p := range params {
+		paramTypes[i] = types.TypeOfDatum(p)
+	}
+	p, err := s.prepareStmt(ctx, sql, stmts[0], paramTypes)
+	if err != nil || len(p.params) != len(params) {
+		// Errors are reported by the ordinary path, which binds again.
+		return nil
+	}
+	if s.stmtCache == nil || len(s.stmtCache) >= statementCacheSize {
+		s.stmtCache = map[string]*Prepared{}
+	}
+	s.stmtCache[k] = p
+	return p
+}
+
+// now returns the statement's evaluation context.
+func (s *Session) evalContext() *builtins.EvalContext {
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn"}
+	if s.txn == nil {
+		ec.TxnTime = ec.StmtTime
+	}
+	return ec
+}

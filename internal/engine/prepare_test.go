@@ -1,0 +1,207 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+func newTestSession(t *testing.T) *Session {
+	t.Helper()
+	e, err := Open("", &Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e.NewSession()
+}
+
+func mustExec(t *testing.T, s *Session, sql string) []Result {
+	t.Helper()
+	r, err := s.Execute(context.Background(), sql, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return r
+}
+
+func mustPrepare(t *testing.T, s *Session, sql string) *Prepared {
+	t.Helper()
+	p, err := s.Prepare(context.Background(), sql, nil)
+	if err != nil {
+		t.Fatalf("prepare %s: %v", sql, err)
+	}
+	return p
+}
+
+func run(t *testing.T, s *Session, p *Prepared, args ...types.Datum) Result {
+	t.Helper()
+	r, err := s.ExecutePrepared(context.Background(), p, args)
+	if err != nil {
+		t.Fatalf("execute %s: %v", p.SQL, err)
+	}
+	return r
+}
+
+func codeOf(err error) sqlerr.Code {
+	var se *sqlerr.Error
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return ""
+}
+
+func TestPrepareInfersTypes(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score DOUBLE PRECISION)")
+	for _, tc := range []struct {
+		sql    string
+		params string
+		cols   string
+	}{
+		{"SELECT name FROM t WHERE id = $1 AND name <> $2", "[integer text]", "[name:text]"},
+		{"INSERT INTO t VALUES ($1, $2, $3)", "[integer text double precision]", "[]"},
+		{"UPDATE t SET score = $2 WHERE id = $1 RETURNING id, score * 2 AS s", "[integer double precision]", "[id:integer s:double precision]"},
+		{"SELECT $1", "[text]", "[?column?:text]"},
+		{"DELETE FROM t WHERE id > $1 + 1", "[integer]", "[]"},
+		{"SELECT count(*) FROM t LIMIT $1", "[bigint]", "[count:bigint]"},
+		{"SHOW statement_timeout", "[]", "[statement_timeout:text]"},
+	} {
+		p := mustPrepare(t, s, tc.sql)
+		if got := typeList(p.ParamTypes()); got != tc.params {
+			t.Errorf("%s: params %s, want %s", tc.sql, got, tc.params)
+		}
+		if got := colList(p.Columns()); got != tc.cols {
+			t.Errorf("%s: columns %s, want %s", tc.sql, got, tc.cols)
+		}
+	}
+	if _, err := s.Prepare(context.Background(), "SELECT 1; SELECT 2", nil); codeOf(err) != sqlerr.SyntaxError {
+		t.Errorf("two statements: %v", err)
+	}
+	if p := mustPrepare(t, s, " ;"); !p.Empty() {
+		t.Error("an empty statement is not Empty")
+	}
+	if _, err := s.Prepare(context.Background(), "SELECT nope FROM t", nil); codeOf(err) != sqlerr.UndefinedColumn {
+		t.Errorf("bad column: %v", err)
+	}
+}
+
+func typeList(ts []types.Type) string {
+	out := "["
+	for i, t := range ts {
+		if i > 0 {
+			out += " "
+		}
+		out += t.String()
+	}
+	return out + "]"
+}
+
+func colList(cs []Column) string {
+	out := "["
+	for i, c := range cs {
+		if i > 0 {
+			out += " "
+		}
+		out += c.Name + ":" + c.Type.String()
+	}
+	return out + "]"
+}
+
+func TestPreparedPlanIsCached(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+	ins := mustPrepare(t, s, "INSERT INTO t VALUES ($1, $2)")
+	get := mustPrepare(t, s, "SELECT name FROM t WHERE id = $1")
+	before := s.plans
+	for i := 1; i <= 10; i++ {
+		run(t, s, ins, types.NewInt8(int64(i)), types.NewText("x"))
+		if r := run(t, s, get, types.NewUnknown("3")); i >= 3 && len(r.Rows) != 1 {
+			t.Fatalf("get 3 after %d inserts: %v", i, r.Rows)
+		}
+	}
+	if s.plans != before {
+		t.Fatalf("%d plans for 20 executions without a schema change", s.plans-before)
+	}
+	// A schema change plans again, once.
+	mustExec(t, s, "CREATE INDEX t_name ON t (name)")
+	run(t, s, get, types.NewInt4(3))
+	run(t, s, get, types.NewInt4(3))
+	if s.plans != before+1 {
+		t.Fatalf("%d plans after a schema change, want 1", s.plans-before)
+	}
+	// Execute caches single statements too.
+	before = s.plans
+	for i := 0; i < 5; i++ {
+		if _, err := s.Execute(context.Background(), "SELECT name FROM t WHERE id = $1", []types.Datum{types.NewInt8(2)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.plans != before+1 {
+		t.Fatalf("Execute planned %d times for 5 runs", s.plans-before)
+	}
+}
+
+func TestPreparedResultTypeChange(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INTEGER PRIMARY KEY)")
+	mustExec(t, s, "INSERT INTO t VALUES (1)")
+	p := mustPrepare(t, s, "SELECT * FROM t")
+	run(t, s, p)
+	mustExec(t, s, "ALTER TABLE t ADD COLUMN v INTEGER DEFAULT 7")
+	if _, err := s.ExecutePrepared(context.Background(), p, nil); codeOf(err) != sqlerr.FeatureNotSupported {
+		t.Fatalf("after ADD COLUMN: %v, want 0A000 cached plan must not change result type", err)
+	}
+	// The same text through Execute simply sees the new column.
+	r := mustExec(t, s, "SELECT * FROM t")
+	if len(r[0].Columns) != 2 || r[0].Rows[0][1].Int() != 7 {
+		t.Fatalf("SELECT * after ADD COLUMN: %v", r[0])
+	}
+}
+
+// A plan bound inside a transaction that changed the schema must not be
+// reused after that transaction rolls back, even when a later change
+// brings the schema version back to the same number.
+func TestPreparedPlanAfterRolledBackDDL(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INTEGER PRIMARY KEY)")
+	mustExec(t, s, "INSERT INTO t VALUES (1)")
+	q := "SELECT * FROM t"
+	mustExec(t, s, q)
+	mustExec(t, s, "BEGIN")
+	mustExec(t, s, "ALTER TABLE t ADD COLUMN x TEXT DEFAULT 'rolled back'")
+	if r := mustExec(t, s, q); r[0].Columns[1].Name != "x" {
+		t.Fatalf("inside the transaction: %v", r[0].Columns)
+	}
+	mustExec(t, s, "ROLLBACK")
+	mustExec(t, s, "ALTER TABLE t ADD COLUMN y INTEGER DEFAULT 7")
+	r := mustExec(t, s, q)
+	if len(r[0].Columns) != 2 || r[0].Columns[1].Name != "y" || r[0].Rows[0][1].Int() != 7 {
+		t.Fatalf("after the rollback and another change: %v %v", r[0].Columns, r[0].Rows)
+	}
+}
+
+func TestPreparedStatementContext(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE SEQUENCE seq")
+	next := mustPrepare(t, s, "SELECT nextval('seq'), now()")
+	a := run(t, s, next)
+	time.Sleep(2 * time.Millisecond)
+	b := run(t, s, next)
+	if a.Rows[0][0].Int() != 1 || b.Rows[0][0].Int() != 2 {
+		t.Fatalf("nextval from a cached plan: %v then %v", a.Rows[0][0], b.Rows[0][0])
+	}
+	if types.Compare(a.Rows[0][1], b.Rows[0][1]) >= 0 {
+		t.Fatalf("now() did not advance between transactions: %v then %v", a.Rows[0][1], b.Rows[0][1])
+	}
+	if _, err := s.ExecutePrepared(context.Background(), mustPrepare(t, s, "SELECT $1::int"), nil); codeOf(err) != "08P01" {
+		t.Fatalf("missing parameter: %v", err)
+	}
+	if _, err := s.ExecutePrepared(context.Background(), mustPrepare(t, s, "SELECT $1::int"), []types.Datum{types.NewUnknown("x")}); codeOf(err) != sqlerr.InvalidTextRepresentation {
+		t.Fatalf("bad parameter text: %v", err)
+	}
+}
