@@ -94,6 +94,8 @@ type overload struct {
 	accept func(elem types.Type) bool
 	// newAgg builds an aggregate's state constructor (aggregates only).
 	newAgg func(args []types.Type) func() AggState
+	// table is a table function's implementation (table functions only).
+	table *tableImpl
 }
 
 var registry = map[string][]*overload{}

@@ -291,6 +291,12 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 			}
 			return fn(vals)
 		}, nil
+	case *plan.ArrayCtor:
+		return c.compileArrayCtor(e)
+	case *plan.Subscript:
+		return c.compileSubscript(e)
+	case *plan.AnyArray:
+		return c.compileAnyArray(e)
 	case *plan.Coalesce:
 		args, err := c.compileAll(e.Args)
 		if err != nil {
@@ -427,6 +433,12 @@ func (c *Ctx) compileSubquery(e *plan.Subquery) (evalFn, error) {
 		switch e.Kind {
 		case plan.SubExists:
 			return types.NewBool(len(rs) > 0), nil
+		case plan.SubArray:
+			elems := make([]types.Datum, len(rs))
+			for i, r := range rs {
+				elems[i] = r[0]
+			}
+			return types.NewArray(e.Typ, elems), nil
 		case plan.SubScalar:
 			switch len(rs) {
 			case 0:

@@ -112,6 +112,10 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		return &projectOp{in: in, exprs: exprs}, nil
 	case *plan.Join:
 		return c.newJoin(n)
+	case *plan.Apply:
+		return c.newApply(n)
+	case *plan.TableFunc:
+		return c.newTableFunc(n)
 	case *plan.Aggregate:
 		return c.newAggregate(n)
 	case *plan.Sort:

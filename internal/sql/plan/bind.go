@@ -8,6 +8,7 @@ import (
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -255,6 +256,14 @@ func tableColumns(d *catalog.Descriptor, alias string) ([]Column, error) {
 func (b *Binder) bindFrom(items []ast.TableExpr, outer *scope) (Node, error) {
 	var node Node
 	for _, item := range items {
+		if node != nil && isLateral(item) {
+			n, err := b.bindTableExpr(item, &scope{cols: node.Columns(), parent: outer})
+			if err != nil {
+				return nil, err
+			}
+			node = &Apply{Kind: CrossJoin, Left: node, Right: n, Cols: concatCols(node.Columns(), n.Columns())}
+			continue
+		}
 		n, err := b.bindTableExpr(item, outer)
 		if err != nil {
 			return nil, err
@@ -266,6 +275,75 @@ func (b *Binder) bindFrom(items []ast.TableExpr, outer *scope) (Node, error) {
 		node = &Join{Kind: CrossJoin, Left: node, Right: n, Cols: concatCols(node.Columns(), n.Columns())}
 	}
 	return node, nil
+}
+
+// isLateral reports whether a FROM item may read the items before it: a
+// LATERAL subquery, or a function (always lateral, as in PostgreSQL).
+func isLateral(te ast.TableExpr) bool {
+	switch te := te.(type) {
+	case *ast.SubqueryRef:
+		return te.Lateral
+	case *ast.FuncRef:
+		return true
+	}
+	return false
+}
+
+// bindTableFunc binds a set-returning function in FROM; s is the scope
+// its arguments may read (outer rows, and preceding FROM items).
+func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
+	fc := te.Func
+	if fc.Star || fc.Distinct || fc.Filter != nil || len(fc.OrderBy) > 0 || fc.Over != nil {
+		return nil, b.errAt(te, sqlerr.SyntaxError, "invalid use of %s in FROM", fc.Name.Name)
+	}
+	name := strings.ToLower(fc.Name.Name)
+	argScope := &scope{parent: s}
+	args := make([]Expr, len(fc.Args))
+	argTypes := make([]types.Type, len(fc.Args))
+	for i, a := range fc.Args {
+		x, err := b.bindExpr(argScope, a)
+		if err != nil {
+			return nil, err
+		}
+		args[i], argTypes[i] = x, x.Type()
+	}
+	if !builtins.IsTableFunc(name) {
+		if _, err := builtins.Lookup(name, argTypes); err == nil {
+			return nil, b.errAt(te, sqlerr.FeatureNotSupported, "function %s in FROM must return a set: scalar functions in FROM are not supported yet", name)
+		}
+	}
+	f, err := builtins.LookupTable(name, argTypes)
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(te.Position())))
+	}
+	for i := range args {
+		if args[i], err = b.convert(fc, args[i], f.ArgTypes[i]); err != nil {
+			return nil, err
+		}
+	}
+	alias := name
+	var names []string
+	if te.Alias != nil {
+		alias, names = te.Alias.Name, te.Alias.Columns
+		if len(f.Cols) == 1 && len(names) == 0 {
+			// A one-column function's column takes the alias's name.
+			names = []string{te.Alias.Name}
+		}
+	}
+	n := &TableFunc{Name: name, Args: args, Open: f.Open, Ordinality: te.WithOrdinality}
+	for _, c := range f.Cols {
+		n.Cols = append(n.Cols, Column{Name: c.Name, Type: c.Type, Table: alias})
+	}
+	if te.WithOrdinality {
+		n.Cols = append(n.Cols, Column{Name: "ordinality", Type: types.Int8, Table: alias})
+	}
+	if len(names) > len(n.Cols) {
+		return nil, b.errAt(te, sqlerr.SyntaxError, "table %q has %d columns available but %d columns specified", alias, len(n.Cols), len(names))
+	}
+	for i, nm := range names {
+		n.Cols[i].Name = nm
+	}
+	return n, nil
 }
 
 func concatCols(a, b []Column) []Column {
@@ -331,10 +409,9 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			node = renameCols(node, alias, te.Alias.Columns)
 		}
 		return node, nil
+	case *ast.FuncRef:
+		return b.bindTableFunc(te, outer)
 	case *ast.SubqueryRef:
-		if te.Lateral {
-			return nil, b.errAt(te, sqlerr.FeatureNotSupported, "LATERAL is not supported yet")
-		}
 		n, err := b.bindQuery(te.Query, outer)
 		if err != nil {
 			return nil, err
@@ -397,7 +474,15 @@ func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.bindTableExpr(j.Right, outer)
+	lateral := isLateral(j.Right)
+	rightScope := outer
+	if lateral {
+		if j.Type == ast.RightJoin || j.Type == ast.FullJoin {
+			return nil, b.errAt(j, sqlerr.InvalidColumnReference, "the combining JOIN type must be INNER or LEFT for a LATERAL reference")
+		}
+		rightScope = &scope{cols: l.Columns(), parent: outer}
+	}
+	r, err := b.bindTableExpr(j.Right, rightScope)
 	if err != nil {
 		return nil, err
 	}
@@ -451,6 +536,9 @@ func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
 		kind = InnerJoin
 	}
 	var node Node = &Join{Kind: kind, Left: l, Right: r, On: on, Cols: cols}
+	if lateral {
+		node = &Apply{Kind: kind, Left: l, Right: r, On: on, Cols: cols}
+	}
 	if j.Alias != nil {
 		node = renameCols(node, j.Alias.Name, j.Alias.Columns)
 	}

@@ -67,11 +67,15 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 	case *ast.CaseExpr:
 		return b.bindCase(s, e)
 	case *ast.CastExpr:
-		x, err := b.bindExpr(s, e.Expr)
+		t, err := b.resolveType(e.Type)
 		if err != nil {
 			return nil, err
 		}
-		t, err := b.resolveType(e.Type)
+		if a, ok := e.Expr.(*ast.ArrayExpr); ok && a.Query == nil && len(a.Elems) == 0 && t.IsArray() {
+			// ARRAY[]::t[]: the cast gives the empty array its type.
+			return &Const{Val: types.NewArray(t, nil), Typ: t}, nil
+		}
+		x, err := b.bindExpr(s, e.Expr)
 		if err != nil {
 			return nil, err
 		}
@@ -86,6 +90,10 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		return b.bindFunc(s, e)
 	case *ast.SpecialFunc:
 		return b.bindSpecial(s, e)
+	case *ast.ArrayExpr:
+		return b.bindArray(s, e)
+	case *ast.Subscript:
+		return b.bindSubscript(s, e)
 	}
 	return nil, b.errAt(e, sqlerr.FeatureNotSupported, "expression %s is not supported yet", ast.Format(e))
 }
@@ -510,13 +518,13 @@ func (b *Binder) bindQuantified(s *scope, e *ast.QuantifiedExpr) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	sub, ok := e.Right.(*ast.Subquery)
-	if !ok {
-		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "ANY/ALL over an array is not supported yet")
-	}
 	op, ok := binaryOps[e.Op]
 	if !ok || !e.Op.IsComparison() {
 		return nil, b.errAt(e, sqlerr.FeatureNotSupported, "operator %s ANY/ALL is not supported", e.Op)
+	}
+	sub, ok := e.Right.(*ast.Subquery)
+	if !ok {
+		return b.bindAnyArray(s, e, x, op)
 	}
 	kind := SubAny
 	if e.Quant == ast.QuantAll {

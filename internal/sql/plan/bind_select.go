@@ -388,6 +388,10 @@ func columnName(e ast.Expr) string {
 		return "case"
 	case *ast.ExistsExpr:
 		return "exists"
+	case *ast.ArrayExpr:
+		return "array"
+	case *ast.Subscript:
+		return columnName(e.Expr)
 	case *ast.Subquery:
 		if sel, ok := e.Query.Body.(*ast.Select); ok && len(sel.Targets) == 1 {
 			if sel.Targets[0].Alias != "" {

@@ -66,6 +66,16 @@ func explain(n Node, depth int, lines *[]string) {
 		}
 		explain(n.Left, depth+1, lines)
 		explain(n.Right, depth+1, lines)
+	case *Apply:
+		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", CrossJoin: "Cross"}[n.Kind]
+		add("Nested Loop " + kind + " Join (lateral)")
+		if n.On != nil {
+			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
+		}
+		explain(n.Left, depth+1, lines)
+		explain(n.Right, depth+1, lines)
+	case *TableFunc:
+		add("Function Scan on " + n.Name)
 	case *Aggregate:
 		if len(n.GroupBy) == 0 {
 			add("Aggregate")
@@ -197,6 +207,30 @@ func FormatExpr(e Expr, cols []Column) string {
 		return "(SubPlan)"
 	case *Case:
 		return "CASE ... END"
+	case *ArrayCtor:
+		parts := make([]string, len(e.Elems))
+		for i, a := range e.Elems {
+			parts[i] = f(a)
+		}
+		return "ARRAY[" + strings.Join(parts, ", ") + "]"
+	case *Subscript:
+		idx := ""
+		if e.Index != nil {
+			idx = f(e.Index)
+		}
+		if e.Slice {
+			idx += ":"
+			if e.Upper != nil {
+				idx += f(e.Upper)
+			}
+		}
+		return f(e.X) + "[" + idx + "]"
+	case *AnyArray:
+		q := "ANY"
+		if e.All {
+			q = "ALL"
+		}
+		return "(" + f(e.X) + " op " + q + " (" + f(e.Arr) + "))"
 	}
 	return fmt.Sprintf("%T", e)
 }

@@ -153,6 +153,7 @@ const (
 	SubIn                         // X IN (SELECT ...); with Not, NOT IN
 	SubAny                        // X op ANY (SELECT ...)
 	SubAll                        // X op ALL (SELECT ...)
+	SubArray                      // ARRAY(SELECT ...): the column's values as an array
 )
 
 // Subquery is a subquery used as an expression. Correlated subqueries
@@ -187,3 +188,28 @@ func (e *Coalesce) Type() types.Type   { return e.Typ }
 func (e *NullIf) Type() types.Type     { return e.Typ }
 func (e *MinMax) Type() types.Type     { return e.Typ }
 func (e *Subquery) Type() types.Type   { return e.Typ }
+
+// ArrayCtor is ARRAY[e1, e2, ...].
+type ArrayCtor struct {
+	Elems []Expr
+	Typ   types.Type // the array type
+}
+
+// Subscript is X[Index] (an element, or NULL when out of range) or the
+// slice X[Index:Upper] (either bound may be nil).
+type Subscript struct {
+	X, Index, Upper Expr
+	Slice           bool
+	Typ             types.Type
+}
+
+// AnyArray is X op ANY (Arr) or, with All, X op ALL (Arr).
+type AnyArray struct {
+	X, Arr Expr
+	Cmp    types.BinaryFn
+	All    bool
+}
+
+func (e *ArrayCtor) Type() types.Type { return e.Typ }
+func (e *Subscript) Type() types.Type { return e.Typ }
+func (e *AnyArray) Type() types.Type  { return types.Bool }

@@ -77,6 +77,31 @@ type Join struct {
 	Cols        []Column
 }
 
+// Apply is a lateral join: Right is planned again for each Left row,
+// which its expressions read as the innermost outer row (OuterRef depth
+// 1). Kind is InnerJoin, LeftJoin or CrossJoin; On is evaluated over the
+// combined row.
+type Apply struct {
+	Kind        JoinKind
+	Left, Right Node
+	On          Expr
+	Cols        []Column
+}
+
+// TableFunc is a set-returning function in FROM. Its arguments may read
+// outer rows (a lateral reference) but no input of its own.
+type TableFunc struct {
+	Name string
+	Args []Expr
+	Open func(args []types.Datum) (builtins.TableIter, error)
+	// Ordinality adds a bigint row number column (WITH ORDINALITY).
+	Ordinality bool
+	Cols       []Column
+}
+
+func (n *Apply) Columns() []Column     { return n.Cols }
+func (n *TableFunc) Columns() []Column { return n.Cols }
+
 // AggCall is one aggregate computed by an Aggregate node.
 type AggCall struct {
 	Name     string

@@ -26,6 +26,8 @@ func optimize(n Node) Node {
 			n.Kind = CrossJoin
 			return pushIntoJoin(n, conjuncts(on))
 		}
+	case *Apply:
+		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
 	case *Aggregate:
 		n.Input = optimize(n.Input)
 	case *Sort:
@@ -165,6 +167,18 @@ func children(e Expr) []Expr {
 		if e.X != nil {
 			return []Expr{e.X}
 		}
+	case *ArrayCtor:
+		return e.Elems
+	case *Subscript:
+		out := []Expr{e.X}
+		for _, x := range []Expr{e.Index, e.Upper} {
+			if x != nil {
+				out = append(out, x)
+			}
+		}
+		return out
+	case *AnyArray:
+		return []Expr{e.X, e.Arr}
 	}
 	return nil
 }
@@ -245,6 +259,22 @@ func remap(e Expr, f func(int) int) Expr {
 		if e.X != nil {
 			c.X = r(e.X)
 		}
+		return &c
+	case *ArrayCtor:
+		return &ArrayCtor{Elems: all(e.Elems), Typ: e.Typ}
+	case *Subscript:
+		c := *e
+		c.X = r(e.X)
+		if e.Index != nil {
+			c.Index = r(e.Index)
+		}
+		if e.Upper != nil {
+			c.Upper = r(e.Upper)
+		}
+		return &c
+	case *AnyArray:
+		c := *e
+		c.X, c.Arr = r(e.X), r(e.Arr)
 		return &c
 	}
 	return e
