@@ -980,6 +980,25 @@ func (c *gctx) cols(t typ, depth int) []*colRef {
 	return out
 }
 
+// equiJoin returns an equality between a column of FROM item last and
+// one of an item before it, of the same type, or nil.
+func (g *dgen) equiJoin(c *gctx, last int) expr {
+	for _, t := range []typ{typ(g.r.IntN(4)), tInt} {
+		var left, right []*colRef
+		for _, cr := range c.cols(t, 0) {
+			if cr.item == last {
+				right = append(right, cr)
+			} else {
+				left = append(left, cr)
+			}
+		}
+		if len(left) > 0 && len(right) > 0 {
+			return &binExpr{op: "=", l: left[g.r.IntN(len(left))], r: right[g.r.IntN(len(right))]}
+		}
+	}
+	return nil
+}
+
 func (c *gctx) rowCols(t typ) []*colRef {
 	out := c.cols(t, 0)
 	if c.outerOK && c.sc.outer != nil {
@@ -1399,6 +1418,14 @@ func (g *dgen) query() *query {
 				items := append(slices.Clone(q.from), fi)
 				oc := &gctx{sc: &scope{items: items}}
 				fi.on = g.gen(oc, tBool, 2, false)
+				if eq := g.equiJoin(oc, len(items)-1); eq != nil && g.chance(0.6) {
+					// Mostly equi-joins, as real queries are (hash joins),
+					// sometimes with more to check.
+					if g.chance(0.3) {
+						eq = &binExpr{op: "AND", l: eq, r: fi.on}
+					}
+					fi.on = eq
+				}
 			}
 		}
 		q.from = append(q.from, fi)

@@ -375,6 +375,15 @@ type joinOp struct {
 	rightMatch []bool
 	tail       int // emitting unmatched right rows (RIGHT/FULL)
 	leftDone   bool
+	// A hash join probes table, the right rows by key, with the left
+	// row's key; cands are the current left row's candidates (indexes
+	// into right), ci the next one.
+	hashed  bool
+	table   map[string][]int32
+	leftKey []evalFn
+	keyBuf  []byte
+	cands   []int32
+	ci      int
 }
 
 func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
@@ -396,7 +405,73 @@ func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
 	if n.Kind == plan.RightJoin || n.Kind == plan.FullJoin {
 		o.rightMatch = make([]bool, len(right))
 	}
+	if len(n.LeftKeys) > 0 {
+		if err := o.buildHash(n); err != nil {
+			left.Close()
+			return nil, err
+		}
+	}
 	return o, nil
+}
+
+// buildHash indexes the right rows by their join key. Rows with a NULL
+// in the key match nothing and stay out of the table.
+func (o *joinOp) buildHash(n *plan.Join) error {
+	rightKey, err := o.c.compileAll(n.RightKeys)
+	if err != nil {
+		return err
+	}
+	if o.leftKey, err = o.c.compileAll(n.LeftKeys); err != nil {
+		return err
+	}
+	o.hashed = true
+	o.table = make(map[string][]int32, len(o.right))
+	for i, r := range o.right {
+		key, ok, err := joinKey(o.keyBuf[:0], rightKey, r)
+		if err != nil {
+			return err
+		}
+		o.keyBuf = key
+		if ok {
+			o.table[string(key)] = append(o.table[string(key)], int32(i))
+		}
+	}
+	return nil
+}
+
+// joinKey appends the hash key of a row's join key expressions; ok is
+// false when one of them is NULL.
+func joinKey(dst []byte, fns []evalFn, r Row) ([]byte, bool, error) {
+	for _, f := range fns {
+		v, err := f(r)
+		if err != nil {
+			return dst, false, err
+		}
+		if v.IsNull() {
+			return dst, false, nil
+		}
+		dst = types.AppendHashKey(dst, v)
+	}
+	return dst, true, nil
+}
+
+// nextCandidate advances to the current left row's next candidate right
+// row: every right row for a nested loop, the key's bucket for a hash
+// join.
+func (o *joinOp) nextCandidate() bool {
+	if !o.hashed {
+		if o.ri+1 < len(o.right) {
+			o.ri++
+			return true
+		}
+		return false
+	}
+	if o.ci < len(o.cands) {
+		o.ri = int(o.cands[o.ci])
+		o.ci++
+		return true
+	}
+	return false
 }
 
 func (o *joinOp) combine(l, r Row) Row {
@@ -418,9 +493,19 @@ func (o *joinOp) Next() (Row, bool, error) {
 				break
 			}
 			o.cur, o.ri, o.matched = r, -1, false
+			if o.hashed {
+				key, ok, err := joinKey(o.keyBuf[:0], o.leftKey, r)
+				if err != nil {
+					return nil, false, err
+				}
+				o.keyBuf = key
+				o.cands, o.ci = nil, 0
+				if ok {
+					o.cands = o.table[string(key)]
+				}
+			}
 		}
-		for o.ri+1 < len(o.right) {
-			o.ri++
+		for o.nextCandidate() {
 			if err := o.c.canceled(); err != nil {
 				return nil, false, err
 			}

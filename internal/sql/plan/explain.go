@@ -60,8 +60,21 @@ func explain(n Node, depth int, lines *[]string) {
 		explain(n.Input, depth, lines)
 	case *Join:
 		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full", CrossJoin: "Cross"}[n.Kind]
-		add("Nested Loop " + kind + " Join")
-		if n.On != nil {
+		if len(n.LeftKeys) > 0 {
+			name := "Hash Join"
+			if n.Kind != InnerJoin {
+				name = "Hash " + kind + " Join"
+			}
+			add(name)
+			conds := make([]string, len(n.LeftKeys))
+			for i := range n.LeftKeys {
+				conds[i] = "(" + FormatExpr(n.LeftKeys[i], n.Left.Columns()) + " = " + FormatExpr(n.RightKeys[i], n.Right.Columns()) + ")"
+			}
+			info("Hash Cond: %s", strings.Join(conds, " AND "))
+		} else {
+			add("Nested Loop " + kind + " Join")
+		}
+		if n.On != nil && len(n.LeftKeys) < len(conjuncts(n.On)) {
 			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
 		}
 		explain(n.Left, depth+1, lines)

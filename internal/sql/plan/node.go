@@ -75,6 +75,11 @@ type Join struct {
 	Left, Right Node
 	On          Expr
 	Cols        []Column
+	// LeftKeys and RightKeys, when set, are On's equality conjuncts
+	// between the two sides (each over its own side's columns): the
+	// executor hashes the right input by them and probes with the left
+	// (a hash join); On is still checked on each candidate pair.
+	LeftKeys, RightKeys []Expr
 }
 
 // Apply is a lateral join: Right is planned again for each Left row,

@@ -1,5 +1,7 @@
 package plan
 
+import "github.com/cairndb/cairn/internal/sql/types"
+
 // optimize rewrites a bound plan: it pushes filter conjuncts below inner
 // and cross joins to the side whose columns they read, and turns the rest
 // into join conditions, so joins combine fewer rows.
@@ -26,6 +28,7 @@ func optimize(n Node) Node {
 			n.Kind = CrossJoin
 			return pushIntoJoin(n, conjuncts(on))
 		}
+		setHashKeys(n)
 	case *Apply:
 		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
 	case *Aggregate:
@@ -81,7 +84,44 @@ func pushIntoJoin(j *Join, preds []Expr) Node {
 			j.Kind = InnerJoin
 		}
 	}
+	setHashKeys(j)
 	return j
+}
+
+// setHashKeys picks out the join condition's equalities between an
+// expression of the left side and one of the right whose types hash
+// alike: they make the join a hash join.
+func setHashKeys(j *Join) {
+	j.LeftKeys, j.RightKeys = nil, nil
+	if j.On == nil {
+		return
+	}
+	nl := len(j.Left.Columns())
+	for _, c := range conjuncts(j.On) {
+		b, ok := c.(*BinOp)
+		if !ok || b.Op != types.OpEq {
+			continue
+		}
+		lmin, lmax, lp := refRange(b.L)
+		rmin, rmax, rp := refRange(b.R)
+		if lp || rp || lmax < 0 || rmax < 0 {
+			continue
+		}
+		var l, r Expr
+		switch {
+		case lmax < nl && rmin >= nl:
+			l, r = b.L, b.R
+		case rmax < nl && lmin >= nl:
+			l, r = b.R, b.L
+		default:
+			continue
+		}
+		if !types.HashCompatible(l.Type(), r.Type()) {
+			continue
+		}
+		j.LeftKeys = append(j.LeftKeys, l)
+		j.RightKeys = append(j.RightKeys, remap(r, func(i int) int { return i - nl }))
+	}
 }
 
 func conjuncts(e Expr) []Expr {

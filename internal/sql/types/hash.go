@@ -128,3 +128,27 @@ func HashSeeded(seed uint64, d Datum) uint64 {
 func appendSized(dst []byte, s string) []byte {
 	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
 }
+
+// HashCompatible reports whether values of types a and b that Compare
+// equal also have equal hash keys (AppendHashKey), so a hash join may
+// match them by key.
+func HashCompatible(a, b Type) bool {
+	if a.array || b.array {
+		return false
+	}
+	return hashFamily(a.fam) == hashFamily(b.fam)
+}
+
+func hashFamily(f Family) Family {
+	switch f {
+	case Int2Family, Int4Family:
+		return Int8Family
+	case Float4Family:
+		return Float8Family
+	case VarcharFamily, UnknownFamily:
+		return TextFamily
+	case TimestampTZFamily:
+		return TimestampFamily
+	}
+	return f
+}
