@@ -164,7 +164,7 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &distinctOp{in: in, seen: map[string]bool{}}, nil
+		return &distinctOp{in: in, seen: map[string]bool{}, on: n.On}, nil
 	case *plan.SetOp:
 		return c.newSetOp(n)
 	case *plan.Window:
@@ -298,6 +298,7 @@ type distinctOp struct {
 	in   Operator
 	seen map[string]bool
 	buf  []byte
+	on   []int
 }
 
 func (o *distinctOp) Next() (Row, bool, error) {
@@ -306,7 +307,14 @@ func (o *distinctOp) Next() (Row, bool, error) {
 		if !ok || err != nil {
 			return nil, false, err
 		}
-		o.buf = rowKey(o.buf[:0], r)
+		if o.on == nil {
+			o.buf = rowKey(o.buf[:0], r)
+		} else {
+			o.buf = o.buf[:0]
+			for _, i := range o.on {
+				o.buf = types.AppendHashKey(o.buf, r[i])
+			}
+		}
 		if o.seen[string(o.buf)] {
 			continue
 		}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -161,7 +162,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 				return nil, err
 			}
 		}
-		sortExprs, extra, err := b.bindOrder(aggScope, orderBy, targets2(targets, exprs))
+		sortExprs, extra, err := b.bindOrder(aggScope, withDistinctOn(sel, orderBy), targets2(targets, exprs))
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +210,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		}
 		exprs = append(exprs, x)
 	}
-	sortExprs, extra, err := b.bindOrder(exprScope, orderBy, targets2(targets, exprs))
+	sortExprs, extra, err := b.bindOrder(exprScope, withDistinctOn(sel, orderBy), targets2(targets, exprs))
 	if err != nil {
 		return nil, err
 	}
@@ -265,15 +266,22 @@ func targetNames[T any](ts []T) []string {
 func (b *Binder) bindOrder(s *scope, order []ast.OrderItem, targets []namedExpr) ([]SortKey, []Expr, error) {
 	var keys []SortKey
 	var extra []Expr
+	// extraIdx finds an expression already bound as an extra column by
+	// its text, so DISTINCT ON (x % 2) ... ORDER BY x % 2 sorts and
+	// groups by one column.
+	extraIdx := map[string]int{}
 	for _, o := range order {
 		idx := -1
+		if i, ok := extraIdx[ast.Format(o.Expr)]; ok {
+			idx = i
+		}
 		if lit, ok := o.Expr.(*ast.Literal); ok && lit.Kind == ast.LitInt {
 			n, _ := strconv.Atoi(lit.Val)
 			if n < 1 || n > len(targets) {
 				return nil, nil, b.errAt(o.Expr, sqlerr.InvalidColumnReference, "ORDER BY position %s is not in select list", lit.Val)
 			}
 			idx = n - 1
-		} else if cr, ok := o.Expr.(*ast.ColumnRef); ok && cr.Table.Name == "" {
+		} else if cr, ok := o.Expr.(*ast.ColumnRef); ok && cr.Table.Name == "" && idx < 0 {
 			for i, t := range targets {
 				if t.name == cr.Name {
 					if idx >= 0 {
@@ -298,8 +306,11 @@ func (b *Binder) bindOrder(s *scope, order []ast.OrderItem, targets []namedExpr)
 			if idx < 0 {
 				extra = append(extra, x)
 				idx = len(targets) + len(extra) - 1
+				extraIdx[ast.Format(o.Expr)] = idx
 			}
 			typ = x.Type()
+		} else if idx >= len(targets) {
+			typ = extra[idx-len(targets)].Type()
 		} else {
 			typ = targets[idx].expr.Type()
 		}
@@ -321,6 +332,20 @@ func sameExpr(a, b Expr) bool {
 	return ok1 && ok2 && ca.Idx == cb.Idx
 }
 
+// withDistinctOn puts a SELECT's DISTINCT ON expressions before its
+// ORDER BY items, so they bind as sort keys (by output name, ordinal or
+// expression) in one go.
+func withDistinctOn(sel *ast.Select, order []ast.OrderItem) []ast.OrderItem {
+	if len(sel.DistinctOn) == 0 {
+		return order
+	}
+	out := make([]ast.OrderItem, 0, len(sel.DistinctOn)+len(order))
+	for _, e := range sel.DistinctOn {
+		out = append(out, ast.OrderItem{Expr: e})
+	}
+	return append(out, order...)
+}
+
 // finishSelect projects the targets (plus ORDER BY extras), applies
 // DISTINCT and the sort, and drops the extras.
 func (b *Binder) finishSelect(sel *ast.Select, input Node, names []string, exprs []Expr, keys []SortKey, extra []Expr) (Node, error) {
@@ -332,10 +357,32 @@ func (b *Binder) finishSelect(sel *ast.Select, input Node, names []string, exprs
 		cols = append(cols, Column{Name: "?order?", Type: x.Type(), Hidden: true})
 	}
 	var node Node = &Project{Input: input, Exprs: append(append([]Expr{}, exprs...), extra...), Cols: cols}
-	if sel.Distinct {
-		if len(sel.DistinctOn) > 0 {
-			return nil, b.errAt(sel, sqlerr.FeatureNotSupported, "DISTINCT ON is not supported yet")
+	if nd := len(sel.DistinctOn); nd > 0 {
+		// keys holds the DISTINCT ON expressions, then ORDER BY's, whose
+		// leading items must be among them. Sorting by ORDER BY and then
+		// the DISTINCT ON expressions and keeping each key's first row
+		// gives the row ORDER BY puts first.
+		on, order := keys[:nd], keys[nd:]
+		for i := 0; i < len(order) && i < nd; i++ {
+			if !slices.ContainsFunc(on, func(k SortKey) bool { return sameExpr(k.Expr, order[i].Expr) }) {
+				return nil, b.errAt(sel.DistinctOn[0], sqlerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+			}
 		}
+		d := &Distinct{}
+		for _, k := range on {
+			d.On = append(d.On, k.Expr.(*ColRef).Idx)
+		}
+		sortKeys := append([]SortKey{}, order...)
+		for _, k := range on {
+			if !slices.ContainsFunc(order, func(o SortKey) bool { return sameExpr(o.Expr, k.Expr) }) {
+				sortKeys = append(sortKeys, k)
+			}
+		}
+		node = &Sort{Input: node, Keys: sortKeys}
+		d.Input = node
+		node = d
+		keys = nil
+	} else if sel.Distinct {
 		if len(extra) > 0 {
 			return nil, b.errAt(sel, sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 		}

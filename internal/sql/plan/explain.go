@@ -116,6 +116,11 @@ func explain(n Node, depth int, lines *[]string) {
 		add("Limit")
 		explain(n.Input, depth+1, lines)
 	case *Distinct:
+		if n.On != nil {
+			add("Unique")
+			explain(n.Input, depth+1, lines)
+			return
+		}
 		add("HashAggregate (distinct)")
 		explain(n.Input, depth+1, lines)
 	case *SetOp:

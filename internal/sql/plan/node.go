@@ -151,7 +151,9 @@ type Limit struct {
 // keeping the first of each: DISTINCT ON after a sort).
 type Distinct struct {
 	Input Node
-	On    int
+	// On, when set, lists the columns that identify a row (DISTINCT ON):
+	// the first row of each (in input order) is kept. Nil: all columns.
+	On []int
 }
 
 // SetOpKind is UNION, INTERSECT or EXCEPT.
