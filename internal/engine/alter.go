@@ -115,6 +115,12 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "this ALTER TABLE command is not supported yet")
 		}
 	}
+	// CHECK constraints and index expressions name columns in their
+	// text: a dropped or renamed column they use would leave them
+	// unbindable, so such a change is refused.
+	if _, err := plan.BindTableExprs(txn, d); err != nil {
+		return Result{}, sqlerr.New(sqlerr.Code("2BP01"), "cannot alter table %q: a CHECK constraint or index expression depends on the column: %v", d.Name, err)
+	}
 	if err := catalog.Update(txn, d); err != nil {
 		return Result{}, err
 	}
@@ -140,7 +146,7 @@ func (e *Engine) fillColumn(x *exec.Ctx, txn *mvcc.Txn, d *catalog.Descriptor, c
 	if err != nil {
 		return err
 	}
-	if _, err := x.Update(n, nil); err != nil {
+	if _, err := x.Update(n); err != nil {
 		if se, ok := err.(*sqlerr.Error); ok && se.Code == sqlerr.NotNullViolation {
 			return sqlerr.New(sqlerr.NotNullViolation, "column %q of relation %q contains null values", cd.Name, d.Name)
 		}

@@ -57,8 +57,9 @@ type planned struct {
 	insert  *plan.Insert
 	update  *plan.Update
 	del     *plan.Delete
-	// checks are the target table's bound CHECK constraints.
-	checks []plan.Expr
+	// tables caches the bound CHECK constraints and index expressions
+	// of the tables the statement writes.
+	tables map[*catalog.Descriptor]*plan.TableExprs
 	// refs are the schema's foreign keys by referenced table, for DML.
 	refs exec.References
 	// params are the parameter types after binding.
@@ -102,13 +103,11 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 			return nil, err
 		}
 		p.cols = p.insert.Cols
-		p.checks, err = e.checks(b, p.insert.Table)
 	case *ast.Update:
 		if p.update, err = b.Update(st); err != nil {
 			return nil, err
 		}
 		p.cols = p.update.Cols
-		p.checks, err = e.checks(b, p.update.Table)
 	case *ast.Delete:
 		if p.del, err = b.Delete(st); err != nil {
 			return nil, err
@@ -124,6 +123,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 		if p.refs, err = exec.LoadReferences(txn); err != nil {
 			return nil, err
 		}
+		p.tables = map[*catalog.Descriptor]*plan.TableExprs{}
 	}
 	p.params = b.Params()
 	return p, nil
@@ -132,7 +132,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 // execute runs a planned statement in txn.
 func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
 	ec.Sequences = engineSequences{e, txn}
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables}
 	switch {
 	case p.query != nil:
 		rows, err := x.Run(p.query)
@@ -141,13 +141,13 @@ func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params 
 		}
 		return rowsResult(p.cols, rows, fmt.Sprintf("SELECT %d", len(rows))), nil
 	case p.insert != nil:
-		res, err := x.Insert(p.insert, p.checks)
+		res, err := x.Insert(p.insert)
 		if err != nil {
 			return Result{}, err
 		}
 		return dmlResult(p.cols, res, fmt.Sprintf("INSERT 0 %d", res.Affected)), nil
 	case p.update != nil:
-		res, err := x.Update(p.update, p.checks)
+		res, err := x.Update(p.update)
 		if err != nil {
 			return Result{}, err
 		}

@@ -102,24 +102,6 @@ func dmlResult(cols []plan.Column, res exec.DMLResult, tag string) Result {
 	return r
 }
 
-// checks binds a table's CHECK constraints.
-func (e *Engine) checks(b *plan.Binder, d *catalog.Descriptor) ([]plan.Expr, error) {
-	if len(d.Checks) == 0 {
-		return nil, nil
-	}
-	cols, err := plan.TableColumns(d)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]plan.Expr, len(d.Checks))
-	for i, c := range d.Checks {
-		if out[i], err = b.Check(d, cols, c.Expr); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable) (Result, error) {
 	name := st.Name.Name
 	if _, ok, err := catalog.Lookup(txn, name); err != nil {
@@ -312,14 +294,31 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 	if d.Kind != catalog.KindTable {
 		return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name)
 	}
-	if st.Where != nil || (st.Using != "" && strings.ToLower(st.Using) != "btree") {
-		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "partial and non-btree indexes are not supported yet")
+	if st.Using != "" && strings.ToLower(st.Using) != "btree" {
+		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "access method %q does not exist", st.Using)
 	}
 	ix := catalog.Index{Name: st.Name, Unique: st.Unique}
+	cols, err := plan.TableColumns(d)
+	if err != nil {
+		return Result{}, err
+	}
+	b := plan.NewBinder(txn, "", nil)
 	var names []string
 	for _, el := range st.Elems {
 		if el.Expr != nil {
-			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "expression indexes are not supported yet")
+			// An expression key is stored as text and bound like a CHECK
+			// constraint; binding it now checks it is valid and immutable.
+			text := ast.Format(el.Expr)
+			if _, err := b.IndexExpr(cols, text); err != nil {
+				return Result{}, err
+			}
+			ix.Columns = append(ix.Columns, catalog.IndexColumn{Expr: text, Desc: el.Desc})
+			name := "expr"
+			if fc, ok := el.Expr.(*ast.FuncCall); ok {
+				name = strings.ToLower(fc.Name.Name)
+			}
+			names = append(names, name)
+			continue
 		}
 		col := d.Column(el.Column)
 		if col == nil {
@@ -327,6 +326,12 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 		}
 		ix.Columns = append(ix.Columns, catalog.IndexColumn{ColumnID: col.ID, Desc: el.Desc})
 		names = append(names, el.Column)
+	}
+	if st.Where != nil {
+		ix.Predicate = ast.Format(st.Where)
+		if _, err := b.IndexPredicate(cols, ix.Predicate); err != nil {
+			return Result{}, err
+		}
 	}
 	if ix.Name == "" {
 		ix.Name = fmt.Sprintf("%s_%s_idx", d.Name, strings.Join(names, "_"))
@@ -538,7 +543,7 @@ func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTabl
 		ins.TargetCols = append(ins.TargetCols, i)
 	}
 	x := &exec.Ctx{Txn: txn, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
-	res, err := x.Insert(ins, nil)
+	res, err := x.Insert(ins)
 	if err != nil {
 		return Result{}, err
 	}

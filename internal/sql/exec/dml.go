@@ -58,14 +58,14 @@ func (c *Ctx) returning(exprs []plan.Expr) (func(Row) (Row, error), error) {
 	}, nil
 }
 
-// Insert runs an INSERT; checks are the table's CHECK constraints, bound.
-func (c *Ctx) Insert(n *plan.Insert, checks []plan.Expr) (DMLResult, error) {
+// Insert runs an INSERT.
+func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 	var res DMLResult
 	cols, err := plan.TableColumns(n.Table)
 	if err != nil {
 		return res, err
 	}
-	w, err := c.newWriter(n.Table, cols, checks)
+	w, err := c.newWriter(n.Table, cols)
 	if err != nil {
 		return res, err
 	}
@@ -195,12 +195,12 @@ func (a *conflictAction) apply(w *writer, existing, proposed Row) (Row, error) {
 // changedRows prepares an UPDATE or DELETE: the table's writer, its
 // RETURNING, and the target rows, each once, read before any write so the
 // statement sees the table as it was.
-func (c *Ctx) changedRows(d *catalog.Descriptor, input plan.Node, checks, returning []plan.Expr) (*writer, func(Row) (Row, error), []Row, int, error) {
+func (c *Ctx) changedRows(d *catalog.Descriptor, input plan.Node, returning []plan.Expr) (*writer, func(Row) (Row, error), []Row, int, error) {
 	cols, err := plan.TableColumns(d)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	w, err := c.newWriter(d, cols, checks)
+	w, err := c.newWriter(d, cols)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
@@ -216,13 +216,13 @@ func (c *Ctx) changedRows(d *catalog.Descriptor, input plan.Node, checks, return
 }
 
 // Update runs an UPDATE.
-func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
+func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 	var res DMLResult
 	set, err := c.compileSet(n.Set)
 	if err != nil {
 		return res, err
 	}
-	w, ret, rows, ncols, err := c.changedRows(n.Table, n.Input, checks, n.Returning)
+	w, ret, rows, ncols, err := c.changedRows(n.Table, n.Input, n.Returning)
 	if err != nil {
 		return res, err
 	}
@@ -247,7 +247,7 @@ func (c *Ctx) Update(n *plan.Update, checks []plan.Expr) (DMLResult, error) {
 // Delete runs a DELETE.
 func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 	var res DMLResult
-	w, ret, rows, ncols, err := c.changedRows(n.Table, n.Input, nil, n.Returning)
+	w, ret, rows, ncols, err := c.changedRows(n.Table, n.Input, n.Returning)
 	if err != nil {
 		return res, err
 	}

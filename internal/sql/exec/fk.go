@@ -203,7 +203,7 @@ func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, 
 	if err != nil {
 		return err
 	}
-	w, err := c.newWriter(child, cols, nil)
+	w, err := c.newWriter(child, cols)
 	if err != nil {
 		return err
 	}
@@ -252,20 +252,18 @@ func formatVals(vals Row) string {
 // of the arbiter indexes (NULLs never collide), or nil.
 func (w *writer) conflicting(arbiters []*catalog.Index, row Row) (Row, error) {
 	for _, ix := range arbiters {
-		vals := make(Row, len(ix.Columns))
-		cols := make([]uint32, len(ix.Columns))
-		null := false
-		for i, ic := range ix.Columns {
-			cols[i] = ic.ColumnID
-			vals[i] = row[w.tc.pos[ic.ColumnID]]
-			null = null || vals[i].IsNull()
-		}
-		if null {
-			continue
-		}
-		key := catalog.IndexPrefix(nil, w.tc.d.ID, ix.ID)
-		for i, ic := range ix.Columns {
-			key = rowcodec.AppendKey(key, types.ToRowcodec(vals[i]), dir(ic.Desc))
+		var key []byte
+		if ix.ID == catalog.PrimaryIndexID {
+			key = w.tc.primaryKey(nil, row)
+		} else {
+			k, prefixLen, hasNull, in, err := w.indexKey(nil, ix, row)
+			if err != nil {
+				return nil, err
+			}
+			if hasNull || !in {
+				continue // NULLs never collide; nor do rows outside a partial index
+			}
+			key = k[:prefixLen]
 		}
 		if ix.ID == catalog.PrimaryIndexID {
 			v, ok, err := w.c.Txn.Get(key)

@@ -2,7 +2,9 @@ package exec
 
 import (
 	"context"
+
 	"errors"
+	"github.com/cairndb/cairn/internal/catalog"
 	"slices"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -23,6 +25,9 @@ type Ctx struct {
 	// Refs are the foreign keys by referenced table; nil: read from the
 	// catalog when first needed.
 	Refs References
+	// Tables caches tables' bound CHECK constraints and index
+	// expressions (see tableExprs).
+	Tables map[*catalog.Descriptor]*plan.TableExprs
 	// NewRowID hands out hidden row ids.
 	NewRowID func() int64
 	outer    []Row

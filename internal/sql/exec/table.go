@@ -44,22 +44,6 @@ func (tc *tableCodec) primaryKey(dst []byte, row Row) []byte {
 	return dst
 }
 
-// indexKey returns the key of row in secondary index ix: the indexed
-// values, then the primary key columns (so entries are unique).
-func (tc *tableCodec) indexKey(dst []byte, ix *catalog.Index, row Row) (key []byte, prefixLen int, hasNull bool) {
-	dst = catalog.IndexPrefix(dst, tc.d.ID, ix.ID)
-	for _, ic := range ix.Columns {
-		v := row[tc.pos[ic.ColumnID]]
-		hasNull = hasNull || v.IsNull()
-		dst = rowcodec.AppendKey(dst, types.ToRowcodec(v), dir(ic.Desc))
-	}
-	prefixLen = len(dst)
-	for _, ic := range tc.d.Primary.Columns {
-		dst = rowcodec.AppendKey(dst, types.ToRowcodec(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
-	}
-	return dst, prefixLen, hasNull
-}
-
 // value encodes a row: every non-NULL column by id.
 func (tc *tableCodec) value(dst []byte, row Row) []byte {
 	cols := make([]rowcodec.Column, 0, len(row))
@@ -131,16 +115,26 @@ type writer struct {
 	referenced bool
 	// parents caches the tables this one's foreign keys point at.
 	parents map[uint32]*catalog.Descriptor
+	// indexes are the compiled expressions of the table's expression and
+	// partial indexes, by index id.
+	indexes map[uint32]*compiledIndex
 }
 
-func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column, checks []plan.Expr) (*writer, error) {
+func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column) (*writer, error) {
 	w := &writer{c: c, tc: newTableCodec(d, cols)}
 	refs, err := c.references()
 	if err != nil {
 		return nil, err
 	}
 	w.referenced = len(refs[d.ID]) > 0
-	for i, ch := range checks {
+	if len(d.Checks) == 0 && !plan.HasIndexExprs(d) {
+		return w, nil
+	}
+	exprs, err := c.tableExprs(d)
+	if err != nil {
+		return nil, err
+	}
+	for i, ch := range exprs.Checks {
 		f, err := c.compile(ch)
 		if err != nil {
 			return nil, err
@@ -148,7 +142,87 @@ func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column, checks []plan
 		w.checks = append(w.checks, f)
 		w.names = append(w.names, d.Checks[i].Name)
 	}
+	for id, ie := range exprs.Indexes {
+		var ci compiledIndex
+		for _, k := range ie.Keys {
+			var f evalFn
+			if k != nil {
+				if f, err = c.compile(k); err != nil {
+					return nil, err
+				}
+			}
+			ci.keys = append(ci.keys, f)
+		}
+		if ie.Pred != nil {
+			if ci.pred, err = c.compile(ie.Pred); err != nil {
+				return nil, err
+			}
+		}
+		if w.indexes == nil {
+			w.indexes = map[uint32]*compiledIndex{}
+		}
+		w.indexes[id] = &ci
+	}
 	return w, nil
+}
+
+// compiledIndex is an index's compiled key expressions (nil for plain
+// columns) and partial-index predicate.
+type compiledIndex struct {
+	keys []evalFn
+	pred evalFn
+}
+
+// tableExprs returns d's bound CHECK constraints and index expressions,
+// binding them on first use in the statement.
+func (c *Ctx) tableExprs(d *catalog.Descriptor) (*plan.TableExprs, error) {
+	if x, ok := c.Tables[d]; ok {
+		return x, nil
+	}
+	x, err := plan.BindTableExprs(c.Txn, d)
+	if err != nil {
+		return nil, err
+	}
+	if c.Tables == nil {
+		c.Tables = map[*catalog.Descriptor]*plan.TableExprs{}
+	}
+	c.Tables[d] = x
+	return x, nil
+}
+
+// indexKey returns the key of row in secondary index ix: the indexed
+// values, then the primary key columns (so entries are unique). in is
+// false when the row is not in a partial index.
+func (w *writer) indexKey(dst []byte, ix *catalog.Index, row Row) (key []byte, prefixLen int, hasNull, in bool, err error) {
+	tc := w.tc
+	ci := w.indexes[ix.ID]
+	if ci != nil && ci.pred != nil {
+		v, err := ci.pred(row)
+		if err != nil {
+			return nil, 0, false, false, err
+		}
+		if v.IsNull() || !v.Bool() {
+			return dst, 0, false, false, nil
+		}
+	}
+	dst = catalog.IndexPrefix(dst, tc.d.ID, ix.ID)
+	for k, ic := range ix.Columns {
+		var v types.Datum
+		if ci != nil && ci.keys[k] != nil {
+			if v, err = ci.keys[k](row); err != nil {
+				return nil, 0, false, false, err
+			}
+		} else {
+			v = row[tc.pos[ic.ColumnID]]
+		}
+		hasNull = hasNull || v.IsNull()
+		dst = rowcodec.AppendKey(dst, types.ToRowcodec(v), dir(ic.Desc))
+	}
+	prefixLen = len(dst)
+	for _, ic := range tc.d.Primary.Columns {
+		dst = rowcodec.AppendKey(dst, types.ToRowcodec(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
+	}
+	return dst, prefixLen, hasNull, true, nil
 }
 
 func (w *writer) validate(row Row) error {
@@ -186,7 +260,17 @@ func formatRow(row Row) string {
 
 func (w *writer) keyDetail(ix *catalog.Index, row Row) string {
 	var names, vals []string
-	for _, ic := range ix.Columns {
+	ci := w.indexes[ix.ID]
+	for k, ic := range ix.Columns {
+		if ci != nil && ci.keys[k] != nil {
+			v, err := ci.keys[k](row)
+			if err != nil {
+				return ""
+			}
+			names = append(names, ic.Expr)
+			vals = append(vals, types.FormatText(v))
+			continue
+		}
 		i := w.tc.pos[ic.ColumnID]
 		names = append(names, w.tc.d.Columns[i].Name)
 		vals = append(vals, types.FormatText(row[i]))
@@ -220,7 +304,13 @@ func (w *writer) addIndexEntries(row Row) error {
 	txn := w.c.Txn
 	for i := range w.tc.d.Indexes {
 		ix := &w.tc.d.Indexes[i]
-		key, prefixLen, hasNull := w.tc.indexKey(nil, ix, row)
+		key, prefixLen, hasNull, in, err := w.indexKey(nil, ix, row)
+		if err != nil {
+			return err
+		}
+		if !in {
+			continue
+		}
 		if ix.Unique && !hasNull {
 			it := txn.Scan(key[:prefixLen], prefixEnd(key[:prefixLen]))
 			dup := it.Next()
@@ -275,7 +365,13 @@ func (w *writer) removeEntries(row Row) error {
 		return err
 	}
 	for i := range w.tc.d.Indexes {
-		key, _, _ := w.tc.indexKey(nil, &w.tc.d.Indexes[i], row)
+		key, _, _, in, err := w.indexKey(nil, &w.tc.d.Indexes[i], row)
+		if err != nil {
+			return err
+		}
+		if !in {
+			continue
+		}
 		if err := txn.Delete(key); err != nil {
 			return err
 		}
@@ -303,7 +399,7 @@ func (c *Ctx) Backfill(d *catalog.Descriptor, ix *catalog.Index) error {
 	}
 	only := *d
 	only.Indexes = []catalog.Index{*ix}
-	w, err := c.newWriter(&only, cols, nil)
+	w, err := c.newWriter(&only, cols)
 	if err != nil {
 		return err
 	}

@@ -43,21 +43,24 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 		lo, hi   Expr
 		loI, hiI bool
 	}
-	byCol := map[int]*bound{}
-	get := func(i int) *bound {
-		if byCol[i] == nil {
-			byCol[i] = &bound{}
+	// Bounds by key target: a column ("#3") or an expression (its text).
+	byKey := map[string]*bound{}
+	get := func(k string) *bound {
+		if byKey[k] == nil {
+			byKey[k] = &bound{}
 		}
-		return byCol[i]
+		return byKey[k]
 	}
+	have := map[string]bool{} // the conjuncts' texts, for partial indexes
 	for _, c := range conds {
+		have[FormatExpr(c, s.Cols)] = true
 		switch c := c.(type) {
 		case *BinOp:
-			col, val, op, ok := columnVsValue(c, s.Cols)
+			key, val, op, ok := targetVsValue(c, s.Cols)
 			if !ok {
 				continue
 			}
-			b := get(col)
+			b := get(key)
 			switch op {
 			case types.OpEq:
 				b.eq = val
@@ -67,20 +70,20 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 				b.hi, b.hiI = val, op == types.OpLe
 			}
 		case *InList:
-			cr, ok := c.X.(*ColRef)
-			if !ok || c.Not || !sameFamily(cr.Typ, s.Cols[cr.Idx].Type) {
+			key, t, ok := keyTarget(c.X, s.Cols)
+			if !ok || c.Not || !sameFamily(c.X.Type(), t) {
 				continue
 			}
 			all := true
 			for _, v := range c.List {
-				all = all && isValue(v) && sameFamily(v.Type(), s.Cols[cr.Idx].Type)
+				all = all && isValue(v) && sameFamily(v.Type(), t)
 			}
 			if all && len(c.List) <= 1000 {
-				get(cr.Idx).in = c.List
+				get(key).in = c.List
 			}
 		}
 	}
-	if len(byCol) == 0 {
+	if len(byKey) == 0 {
 		return nil
 	}
 	pos := map[uint32]int{}
@@ -90,13 +93,27 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 	var best *IndexScan
 	bestScore := 0
 	consider := func(ix *catalog.Index) {
+		exprs := s.Indexes[ix.ID]
+		if exprs != nil && exprs.Pred != nil {
+			// A partial index serves only queries that imply its
+			// predicate: here, that state each of its conjuncts.
+			for _, p := range conjuncts(exprs.Pred) {
+				if !have[FormatExpr(p, s.Cols)] {
+					return
+				}
+			}
+		}
 		scan := &IndexScan{Table: s.Table, Alias: s.Alias, Cols: s.Cols, Index: ix, Eqs: [][]Expr{nil}}
 		score := 0
 		for k, ic := range ix.Columns {
+			key := fmt.Sprintf("#%d", pos[ic.ColumnID])
 			if ic.ColumnID == 0 {
-				break
+				if exprs == nil || exprs.Keys[k] == nil {
+					break
+				}
+				key = FormatExpr(exprs.Keys[k], s.Cols)
 			}
-			b := byCol[pos[ic.ColumnID]]
+			b := byKey[key]
 			if b == nil {
 				break
 			}
@@ -142,25 +159,55 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 	return best
 }
 
-// columnVsValue recognizes "column op value" and "value op column" (the
-// operator then mirrored), where the value's type has the column's family
-// so its key encoding matches the index's.
-func columnVsValue(c *BinOp, cols []Column) (col int, val Expr, op types.Op, ok bool) {
+// keyTarget names what an index key could match in e: a column ("#i")
+// or, for an expression over the row's columns that reads nothing else
+// and is not volatile, its text. t is the key's type.
+func keyTarget(e Expr, cols []Column) (key string, t types.Type, ok bool) {
+	if cr, isCol := e.(*ColRef); isCol {
+		return fmt.Sprintf("#%d", cr.Idx), cols[cr.Idx].Type, true
+	}
+	if isValue(e) {
+		return "", types.Type{}, false
+	}
+	ok = true
+	walkExpr(e, func(x Expr) {
+		switch x := x.(type) {
+		case *Subquery, *OuterRef, *Param:
+			ok = false
+		case *Func:
+			ok = ok && !x.Volatile
+		}
+	})
+	if !ok {
+		return "", types.Type{}, false
+	}
+	return FormatExpr(e, cols), e.Type(), true
+}
+
+// targetVsValue recognizes "target op value" and "value op target" (the
+// operator then mirrored), where the target is a column or an
+// expression an index may have as a key, and the value's type has the
+// target's family so its key encoding matches the index's.
+func targetVsValue(c *BinOp, cols []Column) (key string, val Expr, op types.Op, ok bool) {
 	mirror := map[types.Op]types.Op{types.OpEq: types.OpEq, types.OpLt: types.OpGt, types.OpLe: types.OpGe, types.OpGt: types.OpLt, types.OpGe: types.OpLe}
 	if _, cmp := mirror[c.Op]; !cmp {
-		return 0, nil, 0, false
+		return "", nil, 0, false
 	}
-	if cr, isCol := c.L.(*ColRef); isCol && isValue(c.R) {
-		if v := keyValue(c.R, cols[cr.Idx].Type); v != nil {
-			return cr.Idx, v, c.Op, true
+	if isValue(c.R) {
+		if k, t, isKey := keyTarget(c.L, cols); isKey {
+			if v := keyValue(c.R, t); v != nil {
+				return k, v, c.Op, true
+			}
 		}
 	}
-	if cr, isCol := c.R.(*ColRef); isCol && isValue(c.L) {
-		if v := keyValue(c.L, cols[cr.Idx].Type); v != nil {
-			return cr.Idx, v, mirror[c.Op], true
+	if isValue(c.L) {
+		if k, t, isKey := keyTarget(c.R, cols); isKey {
+			if v := keyValue(c.L, t); v != nil {
+				return k, v, mirror[c.Op], true
+			}
 		}
 	}
-	return 0, nil, 0, false
+	return "", nil, 0, false
 }
 
 // keyValue returns e as a value of the column type t's key encoding: e

@@ -401,7 +401,11 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			if err != nil {
 				return nil, err
 			}
-			node = &Scan{Table: d, Alias: alias, Cols: cols}
+			scan := &Scan{Table: d, Alias: alias, Cols: cols}
+			if scan.Indexes, err = b.indexExprs(d, cols); err != nil {
+				return nil, err
+			}
+			node = scan
 		default:
 			return nil, b.errAt(te, sqlerr.WrongObjectType, "%q is not a table", d.Name)
 		}

@@ -163,7 +163,12 @@ func (b *Binder) returning(targets []ast.Target, cols []Column, table string) ([
 
 // scanWhere is a scan of d filtered by where.
 func (b *Binder) scanWhere(d *catalog.Descriptor, cols []Column, where ast.Expr) (Node, *scope, error) {
-	var n Node = &Scan{Table: d, Alias: d.Name, Cols: cols}
+	scan := &Scan{Table: d, Alias: d.Name, Cols: cols}
+	var err error
+	if scan.Indexes, err = b.indexExprs(d, cols); err != nil {
+		return nil, nil, err
+	}
+	var n Node = scan
 	s := &scope{cols: cols}
 	if where != nil {
 		x, err := b.bindExpr(s, where)
@@ -190,7 +195,12 @@ func (b *Binder) scanWhereFrom(d *catalog.Descriptor, cols []Column, alias strin
 			cols[i].Table = alias
 		}
 	}
-	var n Node = &Scan{Table: d, Alias: alias, Cols: cols}
+	scan := &Scan{Table: d, Alias: alias, Cols: cols}
+	var err error
+	if scan.Indexes, err = b.indexExprs(d, cols); err != nil {
+		return nil, nil, err
+	}
+	var n Node = scan
 	other, err := b.bindFrom(from, nil)
 	if err != nil {
 		return nil, nil, err

@@ -643,7 +643,7 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 			}
 		}
 	}
-	out := &Func{Name: name, Args: args, Fn: f.Fn, CtxFn: f.CtxFn, Strict: f.Strict, Typ: f.Return}
+	out := &Func{Name: name, Args: args, Fn: f.Fn, CtxFn: f.CtxFn, Strict: f.Strict, Typ: f.Return, Volatile: f.Volatile || f.CtxFn != nil}
 	if f.Volatile || f.CtxFn != nil {
 		return out, nil
 	}
@@ -743,7 +743,7 @@ func (b *Binder) sequenceFunc(e *ast.FuncCall, name string, args []Expr) Expr {
 		}
 		return a[1], seqs.SetVal(a[0].Str(), a[1].Int())
 	}
-	return &Func{Name: name, Args: args, CtxFn: fn, Strict: true, Typ: types.Int8}
+	return &Func{Name: name, Args: args, CtxFn: fn, Strict: true, Typ: types.Int8, Volatile: true}
 }
 
 // bindSpecial binds CURRENT_TIMESTAMP and its kin (keywords that are

@@ -122,6 +122,9 @@ type Func struct {
 	CtxFn  func(ec *builtins.EvalContext, args []types.Datum) (types.Datum, error)
 	Strict bool
 	Typ    types.Type
+	// Volatile: the value may change between calls with the same
+	// arguments, or with the statement's context (now(), nextval).
+	Volatile bool
 }
 
 // Coalesce returns its first non-NULL argument.

@@ -30,6 +30,10 @@ type Scan struct {
 	Cols  []Column
 	// Span, if set, restricts the scan to primary keys in it.
 	Span *KeySpan
+	// Indexes holds the bound key expressions and predicates of the
+	// table's expression and partial indexes (nil when it has none), for
+	// choosing an access path.
+	Indexes map[uint32]*IndexExprs
 }
 
 // KeySpan is a range of primary-key values: equal on the first len(Eq)

@@ -1,0 +1,140 @@
+package plan
+
+import (
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+)
+
+// TableExprs are the expressions stored with a table, bound over its
+// columns (a row in the descriptor's column order): CHECK constraints,
+// and the key expressions and predicates of its indexes.
+type TableExprs struct {
+	Checks []Expr
+	// Indexes holds the indexes that have an expression key or a
+	// predicate, by index id.
+	Indexes map[uint32]*IndexExprs
+}
+
+// IndexExprs are an index's bound key expressions (nil for a key that
+// is a plain column) and its predicate (nil unless partial).
+type IndexExprs struct {
+	Keys []Expr
+	Pred Expr
+}
+
+// HasIndexExprs reports whether one of d's indexes has an expression key
+// or a predicate.
+func HasIndexExprs(d *catalog.Descriptor) bool {
+	for _, ix := range d.Indexes {
+		if ix.Predicate != "" {
+			return true
+		}
+		for _, ic := range ix.Columns {
+			if ic.Expr != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// BindTableExprs binds d's CHECK constraints and index expressions.
+func BindTableExprs(txn *mvcc.Txn, d *catalog.Descriptor) (*TableExprs, error) {
+	b := NewBinder(txn, "", nil)
+	cols, err := TableColumns(d)
+	if err != nil {
+		return nil, err
+	}
+	out := &TableExprs{}
+	for _, c := range d.Checks {
+		x, err := b.Check(d, cols, c.Expr)
+		if err != nil {
+			return nil, err
+		}
+		out.Checks = append(out.Checks, x)
+	}
+	if out.Indexes, err = b.indexExprs(d, cols); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *Binder) indexExprs(d *catalog.Descriptor, cols []Column) (map[uint32]*IndexExprs, error) {
+	if !HasIndexExprs(d) {
+		return nil, nil
+	}
+	out := map[uint32]*IndexExprs{}
+	for _, ix := range d.Indexes {
+		var ie IndexExprs
+		has := false
+		for _, ic := range ix.Columns {
+			var k Expr
+			if ic.Expr != "" {
+				var err error
+				if k, err = b.IndexExpr(cols, ic.Expr); err != nil {
+					return nil, err
+				}
+				has = true
+			}
+			ie.Keys = append(ie.Keys, k)
+		}
+		if ix.Predicate != "" {
+			p, err := b.IndexPredicate(cols, ix.Predicate)
+			if err != nil {
+				return nil, err
+			}
+			ie.Pred, has = p, true
+		}
+		if has {
+			out[ix.ID] = &ie
+		}
+	}
+	return out, nil
+}
+
+// IndexExpr binds an index key expression over a table's columns. It
+// must be immutable: no volatile functions, subqueries or aggregates
+// (the key of a row may not change unless the row does).
+func (b *Binder) IndexExpr(cols []Column, sql string) (Expr, error) {
+	return b.immutableExpr(cols, sql, "index expression")
+}
+
+// IndexPredicate binds a partial index's WHERE clause.
+func (b *Binder) IndexPredicate(cols []Column, sql string) (Expr, error) {
+	x, err := b.immutableExpr(cols, sql, "index predicate")
+	if err != nil {
+		return nil, err
+	}
+	e, _ := parser.ParseExpr(sql)
+	return b.boolean(e, x, "WHERE")
+}
+
+func (b *Binder) immutableExpr(cols []Column, sql, what string) (Expr, error) {
+	e, err := parser.ParseExpr(sql)
+	if err != nil {
+		return nil, err
+	}
+	saved := b.sql
+	b.sql = sql
+	defer func() { b.sql = saved }()
+	x, err := b.bindExpr(&scope{cols: cols}, e)
+	if err != nil {
+		return nil, err
+	}
+	var bad error
+	walkExpr(x, func(x Expr) {
+		switch x := x.(type) {
+		case *Func:
+			if x.Volatile && bad == nil {
+				bad = sqlerr.New(sqlerr.Code("42P17"), "functions in %s must be marked IMMUTABLE", what)
+			}
+		case *Subquery:
+			if bad == nil {
+				bad = sqlerr.New(sqlerr.FeatureNotSupported, "cannot use subquery in %s", what)
+			}
+		}
+	})
+	return x, bad
+}
