@@ -406,6 +406,11 @@ func (c *Ctx) compileSubquery(e *plan.Subquery) (evalFn, error) {
 	}
 	var cached []Row
 	haveCache := false
+	hashed := e.Kind == plan.SubIn && !e.Correlated && e.X != nil &&
+		types.HashCompatible(e.X.Type(), e.Plan.Columns()[0].Type)
+	var set map[string]struct{}
+	var setNull bool
+	var keyBuf []byte
 	rows := func(row Row) ([]Row, error) {
 		if !e.Correlated && haveCache {
 			return cached, nil
@@ -451,6 +456,37 @@ func (c *Ctx) compileSubquery(e *plan.Subquery) (evalFn, error) {
 		v, err := x(row)
 		if err != nil {
 			return types.Null, err
+		}
+		if hashed {
+			// An uncorrelated IN probes a hash set of the subquery's
+			// values, built once, instead of comparing with each.
+			if set == nil {
+				set = map[string]struct{}{}
+				for _, r := range rs {
+					if r[0].IsNull() {
+						setNull = true
+						continue
+					}
+					set[string(types.AppendHashKey(nil, r[0]))] = struct{}{}
+				}
+			}
+			res := types.TriFalse
+			switch {
+			case len(rs) == 0:
+			case v.IsNull():
+				res = types.TriNull
+			default:
+				keyBuf = types.AppendHashKey(keyBuf[:0], v)
+				if _, ok := set[string(keyBuf)]; ok {
+					res = types.TriTrue
+				} else if setNull {
+					res = types.TriNull
+				}
+			}
+			if e.Not {
+				res = types.Not(res)
+			}
+			return triDatum(res), nil
 		}
 		// IN is = ANY; ALL is true unless some comparison is false.
 		all := e.Kind == plan.SubAll
