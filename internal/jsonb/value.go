@@ -154,4 +154,3 @@ func (v Value) Find(key string) (Value, bool) {
 
 // IsScalar reports whether v is neither an array nor an object.
 func (v Value) IsScalar() bool { return v.Kind < Array }
-

@@ -41,16 +41,16 @@ func jsonbCast(to Type) CastFn {
 
 // JSONB operators of the types layer (see arith.go for the others).
 const (
-	OpJSONGet       Op = iota + numOps + 1 // ->
-	OpJSONGetText                          // ->>
-	OpJSONPath                             // #>
-	OpJSONPathText                         // #>>
-	OpContains                             // @>
-	OpContainedBy                          // <@
-	OpJSONExists                           // ?
-	OpJSONExistsAny                        // ?|
-	OpJSONExistsAll                        // ?&
-	OpJSONDeletePath                       // #-
+	OpJSONGet        Op = iota + numOps + 1 // ->
+	OpJSONGetText                           // ->>
+	OpJSONPath                              // #>
+	OpJSONPathText                          // #>>
+	OpContains                              // @>
+	OpContainedBy                           // <@
+	OpJSONExists                            // ?
+	OpJSONExistsAny                         // ?|
+	OpJSONExistsAll                         // ?&
+	OpJSONDeletePath                        // #-
 	jsonOpsEnd
 )
 
