@@ -230,7 +230,9 @@ func validate(n []byte, depth int) error {
 		return nil
 	case tagString, tagNumber:
 		l, k := binary.Uvarint(n[1:])
-		if k <= 0 || l != uint64(len(n)-1-k) {
+		// The length must be minimally encoded, so that a valid encoding
+		// is the only encoding of its value.
+		if k <= 0 || l != uint64(len(n)-1-k) || k != uvarintLen(l) {
 			return corrupt("bad string length")
 		}
 		s := n[1+k:]
@@ -333,4 +335,9 @@ func MustEncode(v Value) Doc {
 		panic(err)
 	}
 	return d
+}
+
+func uvarintLen(v uint64) int {
+	var buf [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(buf[:], v)
 }
