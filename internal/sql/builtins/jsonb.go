@@ -15,7 +15,7 @@ func jsonbDatum(doc jsonb.Doc, err error) (types.Datum, error) {
 	if err != nil {
 		return types.Null, err
 	}
-	return types.NewJSONB(doc), nil
+	return types.NewJSONBDoc(doc), nil
 }
 
 func encodeDatum(v jsonb.Value) (types.Datum, error) { return jsonbDatum(jsonb.Encode(v)) }
@@ -94,7 +94,7 @@ func init() {
 			if !ok {
 				return types.Null, nil
 			}
-			return types.NewJSONB(doc), nil
+			return types.NewJSONBDoc(doc), nil
 		}})
 	register("jsonb_extract_path_text", &overload{params: []param{p(J), p(T)}, variadic: true, ret: T, nonStrct: true,
 		fn: func(a []types.Datum) (types.Datum, error) {
@@ -194,7 +194,7 @@ func init() {
 		if err != nil || len(items) == 0 {
 			return types.Null, err
 		}
-		return types.NewJSONB(items[0]), nil
+		return types.NewJSONBDoc(items[0]), nil
 	})
 	regPath("jsonb_path_query_array", J, func(p *jsonb.JSONPath, doc, vars jsonb.Doc, silent bool) (types.Datum, error) {
 		items, err := p.Query(doc, vars, silent)
@@ -314,7 +314,7 @@ var SetReturning = map[string]SetReturningFunc{
 		elems, err := jsonb.ArrayElements(a[0].Doc())
 		rows := make([][]types.Datum, len(elems))
 		for i, e := range elems {
-			rows[i] = []types.Datum{types.NewJSONB(e)}
+			rows[i] = []types.Datum{types.NewJSONBDoc(e)}
 		}
 		return rows, err
 	}},
@@ -338,7 +338,7 @@ var SetReturning = map[string]SetReturningFunc{
 		pairs, err := jsonb.Each(a[0].Doc())
 		rows := make([][]types.Datum, len(pairs))
 		for i, p := range pairs {
-			rows[i] = []types.Datum{text(p.Key), types.NewJSONB(p.Value)}
+			rows[i] = []types.Datum{text(p.Key), types.NewJSONBDoc(p.Value)}
 		}
 		return rows, err
 	}},
@@ -358,7 +358,7 @@ var SetReturning = map[string]SetReturningFunc{
 		items, err := path.Query(a[0].Doc(), "", false)
 		rows := make([][]types.Datum, len(items))
 		for i, it := range items {
-			rows[i] = []types.Datum{types.NewJSONB(it)}
+			rows[i] = []types.Datum{types.NewJSONBDoc(it)}
 		}
 		return rows, err
 	}},

@@ -137,8 +137,11 @@ func NewInterval(iv IntervalValue) Datum {
 // NewUUID returns a UUID datum.
 func NewUUID(u [16]byte) Datum { return Datum{kind: UUIDFamily, s: string(u[:])} }
 
-// NewJSONB returns a JSONB datum holding an encoded document.
-func NewJSONB(doc jsonb.Doc) Datum { return Datum{kind: JSONBFamily, s: string(doc)} }
+// NewJSONBDoc returns a JSONB datum holding an encoded document. (It was
+// NewJSONB(canonical text) before documents were binary; the new name
+// makes old callers fail to compile rather than store text as binary.
+// To make a datum from text, use ParseText(JSONB, s).)
+func NewJSONBDoc(doc jsonb.Doc) Datum { return Datum{kind: JSONBFamily, s: string(doc)} }
 
 // NewArray returns an ARRAY datum.
 func NewArray(elem Type, elems []Datum) Datum {

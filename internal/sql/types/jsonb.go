@@ -191,14 +191,14 @@ func jsonDoc(doc jsonb.Doc, ok bool) (Datum, error) {
 	if !ok {
 		return Null, nil
 	}
-	return NewJSONB(doc), nil
+	return NewJSONBDoc(doc), nil
 }
 
 func jsonResult(doc jsonb.Doc, err error) (Datum, error) {
 	if err != nil {
 		return Null, err
 	}
-	return NewJSONB(doc), nil
+	return NewJSONBDoc(doc), nil
 }
 
 func hasNull(d Datum) bool {

@@ -108,7 +108,7 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 		if err != nil {
 			return Null, corrupt("jsonb text: %v", err)
 		}
-		return NewJSONB(doc), nil
+		return NewJSONBDoc(doc), nil
 	}
 	if v.Kind() != want {
 		return Null, corrupt("%s stored as %s", t, v.Kind())
@@ -136,7 +136,7 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 		if err != nil {
 			return Null, err
 		}
-		return NewJSONB(doc), nil
+		return NewJSONBDoc(doc), nil
 	case CharFamily:
 		d := NewChar(v.Str())
 		if t.width != NoMod {

@@ -132,7 +132,7 @@ func parseBase(t Type, s string) (Datum, error) {
 		if err != nil {
 			return Null, err
 		}
-		return NewJSONB(doc), nil
+		return NewJSONBDoc(doc), nil
 	}
 	return Null, sqlerr.New(sqlerr.FeatureNotSupported, "cannot parse values of type %s", t)
 }
