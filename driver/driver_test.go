@@ -93,7 +93,7 @@ func TestQueryTypesAndColumnTypes(t *testing.T) {
 			Columns: []engine.Column{{Name: "a", Type: types.Int4}, {Name: "b", Type: types.Varchar(10)}, {Name: "c", Type: types.Numeric(10, 2)},
 				{Name: "d", Type: types.TimestampTZ}, {Name: "e", Type: types.JSONB}, {Name: "f", Type: types.Bytea}},
 			Rows: [][]types.Datum{
-				{types.NewInt4(7), types.NewText("x"), types.Null, types.NewTimestampTZ(ts.UnixMicro()), types.NewJSONB(`{"k": 1}`), types.NewBytea([]byte("zz"))},
+				{types.NewInt4(7), types.NewText("x"), types.Null, types.NewTimestampTZ(ts.UnixMicro()), mustJSONB(t, `{"k": 1}`), types.NewBytea([]byte("zz"))},
 				{types.Null, types.Null, types.Null, types.Null, types.Null, types.Null},
 			},
 			Tag: "SELECT 2",
@@ -394,4 +394,13 @@ func TestRealEngineCreateInsertSelect(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func mustJSONB(t *testing.T, s string) types.Datum {
+	t.Helper()
+	d, err := types.ParseText(types.JSONB, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -73,11 +73,11 @@ func fromGo(v any, depth int) (types.Datum, error) {
 		if x == nil {
 			return types.Null, nil
 		}
-		c, err := types.CanonicalJSON(string(x))
+		d, err := types.ParseText(types.JSONB, string(x))
 		if err != nil {
 			return types.Null, fmt.Errorf("cairn: json.RawMessage argument: %w", err)
 		}
-		return types.NewJSONB(c), nil
+		return d, nil
 	case []byte:
 		if x == nil {
 			return types.Null, nil

@@ -29,6 +29,7 @@ var layers = []string{
 	"internal/sql/types",
 	"internal/catalog",
 	"internal/fts",
+	"internal/jsonb",      // the JSONB document format: below types, above rowcodec
 	"internal/sql/sqlerr", // the SQL error type: every SQL layer above uses it
 	"internal/rowcodec",
 	"internal/mvcc",

@@ -38,27 +38,28 @@ const (
 	OpDiv
 	OpMod
 	OpPow
-	OpConcat        // ||
-	OpRegMatch      // ~
-	OpRegIMatch     // ~*
-	OpNotRegMatch   // !~
-	OpNotRegIMatch  // !~*
-	OpJSONGet       // ->
-	OpJSONGetText   // ->>
-	OpJSONPath      // #>
-	OpJSONPathText  // #>>
-	OpContains      // @>
-	OpContainedBy   // <@
-	OpJSONExists    // ?
-	OpJSONExistsAny // ?|
-	OpJSONExistsAll // ?&
-	OpTextMatch     // @@
-	OpBitAnd        // &
-	OpBitOr         // |
-	OpBitXor        // #
-	OpShiftLeft     // <<
-	OpShiftRight    // >>
-	OpOverlap       // &&
+	OpConcat         // ||
+	OpRegMatch       // ~
+	OpRegIMatch      // ~*
+	OpNotRegMatch    // !~
+	OpNotRegIMatch   // !~*
+	OpJSONGet        // ->
+	OpJSONGetText    // ->>
+	OpJSONPath       // #>
+	OpJSONPathText   // #>>
+	OpContains       // @>
+	OpContainedBy    // <@
+	OpJSONExists     // ?
+	OpJSONExistsAny  // ?|
+	OpJSONExistsAll  // ?&
+	OpTextMatch      // @@
+	OpBitAnd         // &
+	OpBitOr          // |
+	OpBitXor         // #
+	OpShiftLeft      // <<
+	OpShiftRight     // >>
+	OpOverlap        // &&
+	OpJSONDeletePath // #-
 	numBinaryOps
 )
 
@@ -70,7 +71,7 @@ var binaryOpText = [numBinaryOps]string{
 	OpJSONGet: "->", OpJSONGetText: "->>", OpJSONPath: "#>", OpJSONPathText: "#>>",
 	OpContains: "@>", OpContainedBy: "<@", OpJSONExists: "?", OpJSONExistsAny: "?|", OpJSONExistsAll: "?&",
 	OpTextMatch: "@@", OpBitAnd: "&", OpBitOr: "|", OpBitXor: "#", OpShiftLeft: "<<", OpShiftRight: ">>",
-	OpOverlap: "&&",
+	OpOverlap: "&&", OpJSONDeletePath: "#-",
 }
 
 // String returns the operator as written in SQL.

@@ -254,6 +254,9 @@ func FormatExpr(e Expr, cols []Column) string {
 }
 
 func opSymbol(op types.Op) string {
+	if op.String() != "?op?" {
+		return op.String()
+	}
 	return map[types.Op]string{
 		types.OpAdd: "+", types.OpSub: "-", types.OpMul: "*", types.OpDiv: "/", types.OpMod: "%", types.OpPow: "^",
 		types.OpConcat: "||", types.OpEq: "=", types.OpNe: "<>", types.OpLt: "<", types.OpLe: "<=", types.OpGt: ">",

@@ -40,6 +40,9 @@ func (op Op) String() string {
 	if op < numOps {
 		return opText[op]
 	}
+	if isJSONOp(op) {
+		return jsonOpText[op-OpJSONGet]
+	}
 	return "?op?"
 }
 
@@ -126,6 +129,9 @@ func strict(fn BinaryFn) BinaryFn {
 // function parses them at run time (binders should fold such constants).
 // Errors: 42883 when no operator matches.
 func BinaryOpFunc(op Op, l, r Type) (BinaryFn, Type, error) {
+	if fn, t, ok, err := jsonbOpFunc(op, l, r); ok {
+		return fn, t, err
+	}
 	if l.fam == UnknownFamily && !l.array || r.fam == UnknownFamily && !r.array {
 		return resolveUnknown(op, l, r)
 	}

@@ -424,40 +424,6 @@ func decimalToInt(d *apd.Decimal, t Family) (int64, error) {
 	return v, nil
 }
 
-func jsonbCast(to Type) CastFn {
-	return func(d Datum) (Datum, error) {
-		s := d.s
-		kind := "object"
-		switch {
-		case s == "true" || s == "false":
-			if to.fam == BoolFamily {
-				return NewBool(s == "true"), nil
-			}
-			kind = "boolean"
-		case s == "null":
-			kind = "null"
-		case strings.HasPrefix(s, `"`):
-			kind = "string"
-		case strings.HasPrefix(s, "["):
-			kind = "array"
-		case strings.HasPrefix(s, "{"):
-		default:
-			if to.fam != BoolFamily {
-				dec, err := parseNumeric(s)
-				if err != nil {
-					return Null, err
-				}
-				if to.fam == NumericFamily {
-					return NewNumeric(dec), nil
-				}
-				return numericCast(NumericFamily, to.fam)(NewNumeric(dec))
-			}
-			kind = "numeric"
-		}
-		return Null, sqlerr.New(sqlerr.InvalidParameterValue, "cannot cast jsonb %s to type %s", kind, to)
-	}
-}
-
 // applyTypmod fits a datum of t's family to t's modifiers.
 func applyTypmod(d Datum, t Type, ctx CastContext) (Datum, error) {
 	if d.IsNull() {

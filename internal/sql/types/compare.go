@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cockroachdb/apd/v3"
 )
 
@@ -27,8 +28,10 @@ func Compare(a, b Datum) int {
 			return compareFloat(a.Float(), b.Float())
 		case NumericFamily:
 			return compareDecimal(a.dec, b.dec)
-		case TextFamily, UnknownFamily, ByteaFamily, UUIDFamily, JSONBFamily:
+		case TextFamily, UnknownFamily, ByteaFamily, UUIDFamily:
 			return strings.Compare(a.s, b.s)
+		case JSONBFamily:
+			return jsonb.Compare(jsonb.Doc(a.s), jsonb.Doc(b.s))
 		case CharFamily:
 			return strings.Compare(trimBlanks(a.s), trimBlanks(b.s))
 		case IntervalFamily:

@@ -3,6 +3,7 @@ package types
 import (
 	"math"
 
+	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cockroachdb/apd/v3"
 )
 
@@ -16,7 +17,7 @@ type Datum struct {
 	kind Family
 	i    int64  // bool 0/1, ints, float bits, date days, time µs, timestamp µs, interval µs
 	j    int64  // interval: months<<32 | uint32(days)
-	s    string // text, char, unknown, bytea, uuid (16 bytes), jsonb (canonical text)
+	s    string // text, char, unknown, bytea, uuid (16 bytes), jsonb (binary encoding)
 	dec  *apd.Decimal
 	arr  *Array
 }
@@ -136,9 +137,11 @@ func NewInterval(iv IntervalValue) Datum {
 // NewUUID returns a UUID datum.
 func NewUUID(u [16]byte) Datum { return Datum{kind: UUIDFamily, s: string(u[:])} }
 
-// NewJSONB returns a JSONB datum from canonical JSON text (as produced by
-// ParseText or CanonicalJSON).
-func NewJSONB(canonical string) Datum { return Datum{kind: JSONBFamily, s: canonical} }
+// NewJSONBDoc returns a JSONB datum holding an encoded document. (It was
+// NewJSONB(canonical text) before documents were binary; the new name
+// makes old callers fail to compile rather than store text as binary.
+// To make a datum from text, use ParseText(JSONB, s).)
+func NewJSONBDoc(doc jsonb.Doc) Datum { return Datum{kind: JSONBFamily, s: string(doc)} }
 
 // NewArray returns an ARRAY datum.
 func NewArray(elem Type, elems []Datum) Datum {
@@ -164,8 +167,8 @@ func (d Datum) Float() float64 { return math.Float64frombits(uint64(d.i)) }
 // Decimal returns a NUMERIC datum's value; do not modify it.
 func (d Datum) Decimal() *apd.Decimal { return d.dec }
 
-// Str returns a TEXT, VARCHAR, CHAR, unknown or JSONB datum's text
-// (CHAR's padding included).
+// Str returns a TEXT, VARCHAR, CHAR or unknown datum's text (CHAR's
+// padding included); for JSONB, the binary encoding (use JSON or Doc).
 func (d Datum) Str() string { return d.s }
 
 // Bytes returns a BYTEA datum's bytes as a string (no copy).
@@ -190,8 +193,11 @@ func (d Datum) UUID() [16]byte {
 	return u
 }
 
-// JSON returns a JSONB datum's canonical text.
-func (d Datum) JSON() string { return d.s }
+// JSON returns a JSONB datum's text, as PostgreSQL prints jsonb.
+func (d Datum) JSON() string { return jsonb.Doc(d.s).String() }
+
+// Doc returns a JSONB datum's encoded document.
+func (d Datum) Doc() jsonb.Doc { return jsonb.Doc(d.s) }
 
 // Array returns an ARRAY datum's payload; do not modify it.
 func (d Datum) Array() *Array { return d.arr }

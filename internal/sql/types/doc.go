@@ -41,9 +41,8 @@
 //	INTERVAL      i = microseconds, j = months<<32 | uint32(days): the
 //	              three fields PostgreSQL keeps, never normalised
 //	UUID          s = the 16 bytes
-//	JSONB         s = canonical JSON text (keys sorted by length then
-//	              bytes, duplicates removed, PostgreSQL's spacing); the
-//	              documents issue replaces this with a binary form
+//	JSONB         s = the document's binary encoding (package jsonb);
+//	              Doc returns it, JSON its text
 //	ARRAY         arr = *Array{Elem, Elems}
 //	UNKNOWN       s = the literal's text
 //
@@ -75,7 +74,12 @@
 // smallint/bigint), division by zero 22012; float results that overflow
 // to infinity are 22003 "value out of range: overflow"; numeric division
 // keeps at least 16 significant digits (PostgreSQL's select_div_scale).
-// The types layer has its own Op enum: it must not import ast.
+// The types layer has its own Op enum: it must not import ast. The jsonb
+// operators (-> ->> #> #>> @> <@ ? ?| ?& || - #-) resolve in jsonb.go
+// with PostgreSQL's operand types: an untyped literal right of -> is
+// text, not integer; jsonb || text is text concatenation. Jsonb casts to
+// bool and the number types only from a JSON boolean or number
+// ("cannot cast jsonb string to type integer", 22023).
 //
 // CastFunc follows pg_cast's contexts (implicit, assignment, explicit):
 // widening numbers are implicit, narrowing ones assignment; anything to
@@ -115,8 +119,13 @@
 //	TIME                     INT (microseconds since midnight)
 //	TIMESTAMP(TZ)            TIMESTAMP
 //	UUID                     UUID
-//	JSONB                    STRING (canonical text; orders bytewise, which
-//	                         is not PostgreSQL's jsonb order)
+//	JSONB                    BYTES: jsonb.AppendStorageKey, the document's
+//	                         sort key (bytewise order = PostgreSQL's jsonb
+//	                         order) then the document and its length, so
+//	                         keys decode exactly; '1.0' and '1' compare
+//	                         equal but have different keys, as intervals
+//	                         do. STRING values (canonical text, written
+//	                         before documents were binary) still decode.
 //	INTERVAL                 BYTES, 24 bytes: span days (int64, sign bit
 //	                         flipped, big-endian), microseconds within the
 //	                         day (uint64 big-endian), months and days

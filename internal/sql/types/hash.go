@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 
+	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cespare/xxhash/v2"
 	"github.com/cockroachdb/apd/v3"
 )
@@ -69,7 +70,9 @@ func AppendHashKey(dst []byte, d Datum) []byte {
 	case UUIDFamily:
 		return append(append(dst, 'u'), d.s...)
 	case JSONBFamily:
-		return appendSized(append(dst, 'j'), d.s)
+		// The sort key is equal exactly when Compare is 0 ('1.0' = '1'),
+		// and self-delimiting.
+		return jsonb.AppendSortKey(append(dst, 'j'), jsonb.Doc(d.s))
 	case DateFamily:
 		return binary.LittleEndian.AppendUint64(append(dst, 'd'), uint64(d.i))
 	case TimeFamily:

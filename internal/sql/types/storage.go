@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cairndb/cairn/internal/rowcodec"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cockroachdb/apd/v3"
@@ -18,7 +19,8 @@ const intervalKeyLen = 24
 // integers, floats, NUMERIC, TEXT/VARCHAR, BYTEA, TIMESTAMP(TZ) and UUID
 // map onto rowcodec's own kinds; DATE (days) and TIME (µs) onto INT;
 // CHAR onto STRING without its padding; INTERVAL and arrays onto BYTES
-// with order-preserving encodings; JSONB onto STRING (canonical text).
+// with order-preserving encodings; JSONB onto BYTES (its sort key, then
+// the document).
 func ToRowcodec(d Datum) rowcodec.Value {
 	switch d.kind {
 	case nullFamily:
@@ -31,8 +33,10 @@ func ToRowcodec(d Datum) rowcodec.Value {
 		return rowcodec.Float(d.Float())
 	case NumericFamily:
 		return rowcodec.Decimal(d.dec)
-	case TextFamily, UnknownFamily, JSONBFamily:
+	case TextFamily, UnknownFamily:
 		return rowcodec.String(d.s)
+	case JSONBFamily:
+		return rowcodec.Bytes(jsonb.AppendStorageKey(nil, jsonb.Doc(d.s)))
 	case CharFamily:
 		return rowcodec.String(trimBlanks(d.s))
 	case ByteaFamily:
@@ -98,6 +102,14 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 		return Null, nil
 	}
 	want := storageKind(t)
+	if t.fam == JSONBFamily && !t.array && v.Kind() == rowcodec.KindString {
+		// Written before documents were binary: canonical JSON text.
+		doc, err := jsonb.Parse(v.Str())
+		if err != nil {
+			return Null, corrupt("jsonb text: %v", err)
+		}
+		return NewJSONBDoc(doc), nil
+	}
 	if v.Kind() != want {
 		return Null, corrupt("%s stored as %s", t, v.Kind())
 	}
@@ -120,7 +132,11 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 	case TextFamily, VarcharFamily, UnknownFamily:
 		return Datum{kind: t.datumKind(), s: v.Str()}, nil
 	case JSONBFamily:
-		return NewJSONB(v.Str()), nil
+		doc, err := jsonb.DecodeStorageKey([]byte(v.Str()))
+		if err != nil {
+			return Null, err
+		}
+		return NewJSONBDoc(doc), nil
 	case CharFamily:
 		d := NewChar(v.Str())
 		if t.width != NoMod {
@@ -157,9 +173,9 @@ func storageKind(t Type) rowcodec.Kind {
 		return rowcodec.KindFloat
 	case NumericFamily:
 		return rowcodec.KindDecimal
-	case TextFamily, VarcharFamily, CharFamily, UnknownFamily, JSONBFamily:
+	case TextFamily, VarcharFamily, CharFamily, UnknownFamily:
 		return rowcodec.KindString
-	case ByteaFamily, IntervalFamily:
+	case ByteaFamily, IntervalFamily, JSONBFamily:
 		return rowcodec.KindBytes
 	case TimestampFamily, TimestampTZFamily:
 		return rowcodec.KindTimestamp

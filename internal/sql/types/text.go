@@ -3,10 +3,9 @@ package types
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
+	"github.com/cairndb/cairn/internal/jsonb"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -129,11 +128,11 @@ func parseBase(t Type, s string) (Datum, error) {
 		}
 		return NewUUID(u), nil
 	case JSONBFamily:
-		c, err := CanonicalJSON(s)
+		doc, err := jsonb.Parse(s)
 		if err != nil {
 			return Null, err
 		}
-		return NewJSONB(c), nil
+		return NewJSONBDoc(doc), nil
 	}
 	return Null, sqlerr.New(sqlerr.FeatureNotSupported, "cannot parse values of type %s", t)
 }
@@ -408,8 +407,10 @@ func AppendText(dst []byte, d Datum) []byte {
 		return appendFloat(dst, d.Float(), 64)
 	case NumericFamily:
 		return append(dst, formatDecimal(d.dec)...)
-	case TextFamily, CharFamily, UnknownFamily, JSONBFamily:
+	case TextFamily, CharFamily, UnknownFamily:
 		return append(dst, d.s...)
+	case JSONBFamily:
+		return jsonb.Doc(d.s).AppendText(dst)
 	case ByteaFamily:
 		dst = append(dst, '\\', 'x')
 		return hex.AppendEncode(dst, []byte(d.s))
@@ -489,106 +490,11 @@ func formatDecimal(d *apd.Decimal) string {
 // jsonb: object keys sorted by length then bytes, the last of duplicate
 // keys kept, ", " and ": " separators, numbers as numeric prints them.
 func CanonicalJSON(s string) (string, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return "", sqlerr.New(sqlerr.InvalidTextRepresentation, "invalid input syntax for type json").WithDetail("%s", err.Error())
-	}
-	if _, err := dec.Token(); err == nil {
-		return "", sqlerr.New(sqlerr.InvalidTextRepresentation, "invalid input syntax for type json").WithDetail("Expected end of input.")
-	}
-	var b []byte
-	b, err := appendJSON(b, v)
+	doc, err := jsonb.Parse(s)
 	if err != nil {
 		return "", err
 	}
-	return string(b), nil
-}
-
-func appendJSON(b []byte, v any) ([]byte, error) {
-	var err error
-	switch v := v.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case bool:
-		return strconv.AppendBool(b, v), nil
-	case json.Number:
-		d, perr := parseNumeric(string(v))
-		if perr != nil {
-			return nil, perr
-		}
-		return append(b, formatDecimal(NewNumeric(d).dec)...), nil
-	case string:
-		return appendJSONString(b, v), nil
-	case []any:
-		b = append(b, '[')
-		for i, e := range v {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			if b, err = appendJSON(b, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			if len(keys[i]) != len(keys[j]) {
-				return len(keys[i]) < len(keys[j])
-			}
-			return keys[i] < keys[j]
-		})
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ": "...)
-			if b, err = appendJSON(b, v[k]); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, '}'), nil
-	}
-	return b, nil
-}
-
-// appendJSONString escapes as PostgreSQL's escape_json.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			if c < 0x20 {
-				b = append(b, `\u00`...)
-				b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
-			} else {
-				b = append(b, c)
-			}
-		}
-	}
-	return append(b, '"')
+	return doc.String(), nil
 }
 
 func malformedArray(s string, detail string) error {

@@ -1,0 +1,343 @@
+package jsonb
+
+import (
+	"encoding/binary"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+)
+
+// Format constants of the binary encoding (see doc.go).
+const (
+	formatVersion = 0x01
+
+	tagNull   = 0x00
+	tagFalse  = 0x01
+	tagTrue   = 0x02
+	tagString = 0x03
+	tagNumber = 0x04
+	tagArray  = 0x05
+	tagObject = 0x06
+
+	// MaxDepth is the deepest nesting of arrays and objects accepted.
+	MaxDepth = 1000
+	// MaxSize is the largest document accepted, as JSON text on input
+	// and as its binary encoding.
+	MaxSize = 16 << 20
+)
+
+// Doc is an encoded jsonb document: a version byte and one node. It is a
+// string so that datums can hold it without copying; a Doc from Encode,
+// Parse or Decode is valid, and the accessors trust that.
+type Doc string
+
+// node is one encoded value: exactly the bytes of its tag and payload.
+type node string
+
+func (d Doc) root() node { return node(d[1:]) }
+
+// docOf wraps a node as a document of its own. A node's encoding does not
+// depend on where it sits, so this is a copy, not a re-encoding.
+func docOf(n node) Doc {
+	b := make([]byte, 0, len(n)+1)
+	b = append(b, formatVersion)
+	return Doc(append(b, n...))
+}
+
+func (n node) kind() Kind {
+	switch n[0] {
+	case tagNull:
+		return Null
+	case tagFalse, tagTrue:
+		return Bool
+	case tagString:
+		return String
+	case tagNumber:
+		return Number
+	case tagArray:
+		return Array
+	}
+	return Object
+}
+
+// text returns a string's or number's text.
+func (n node) text() string {
+	_, k := binary.Uvarint([]byte(n[1:min(len(n), 11)]))
+	return string(n[1+k:])
+}
+
+func (n node) count() int { return int(binary.LittleEndian.Uint32([]byte(n[1:5]))) }
+
+// item returns the i-th item of a container's data area: an array's
+// element, or an object's key (i < count) or value (i >= count).
+func (n node) item(i int) string {
+	c := n.count()
+	entries := c
+	if n[0] == tagObject {
+		entries = 2 * c
+	}
+	data := 5 + 4*entries
+	start := 0
+	if i > 0 {
+		start = int(binary.LittleEndian.Uint32([]byte(n[5+4*(i-1) : 9+4*(i-1)])))
+	}
+	end := int(binary.LittleEndian.Uint32([]byte(n[5+4*i : 9+4*i])))
+	return string(n[data+start : data+end])
+}
+
+func (n node) elem(i int) node    { return node(n.item(i)) }
+func (n node) key(i int) string   { return n.item(i) }
+func (n node) value(i int) node   { return node(n.item(n.count() + i)) }
+func (n node) boolean() bool      { return n[0] == tagTrue }
+func (n node) isContainer() bool  { return n[0] == tagArray || n[0] == tagObject }
+func (n node) isScalarNode() bool { return !n.isContainer() }
+
+// find looks key up in an object by binary search over the sorted keys,
+// touching only the offsets and the keys it compares.
+func (n node) find(key string) (node, bool) {
+	lo, hi := 0, n.count()
+	for lo < hi {
+		m := (lo + hi) / 2
+		switch c := keyCompare(n.key(m), key); {
+		case c == 0:
+			return n.value(m), true
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return "", false
+}
+
+// Kind returns the type of the document's top-level value.
+func (d Doc) Kind() Kind { return d.root().kind() }
+
+// Encode returns v's binary encoding. It fails with 54000 when the
+// encoding exceeds MaxSize or v nests deeper than MaxDepth.
+func Encode(v Value) (Doc, error) {
+	b := []byte{formatVersion}
+	b, err := appendNode(b, v, 0)
+	if err != nil {
+		return "", err
+	}
+	if len(b) > MaxSize {
+		return "", tooLarge()
+	}
+	return Doc(b), nil
+}
+
+func tooLarge() error {
+	return sqlerr.New(sqlerr.ProgramLimitExceeded, "jsonb document exceeds the maximum size of %d bytes", MaxSize)
+}
+
+func tooDeep() error {
+	return sqlerr.New(sqlerr.ProgramLimitExceeded, "jsonb document exceeds the maximum nesting depth of %d", MaxDepth)
+}
+
+func appendNode(b []byte, v Value, depth int) ([]byte, error) {
+	switch v.Kind {
+	case Null:
+		return append(b, tagNull), nil
+	case Bool:
+		if v.Bool {
+			return append(b, tagTrue), nil
+		}
+		return append(b, tagFalse), nil
+	case String, Number:
+		tag := byte(tagString)
+		if v.Kind == Number {
+			tag = tagNumber
+		}
+		b = append(b, tag)
+		b = binary.AppendUvarint(b, uint64(len(v.Str)))
+		return append(b, v.Str...), nil
+	}
+	if depth >= MaxDepth {
+		return nil, tooDeep()
+	}
+	if len(b) > MaxSize {
+		// Stop early rather than build a huge buffer to throw away.
+		return nil, tooLarge()
+	}
+	entries := len(v.Elems)
+	tag := byte(tagArray)
+	if v.Kind == Object {
+		tag = tagObject
+		entries = 2 * len(v.Keys)
+	}
+	b = append(b, tag)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(v.Elems)))
+	table := len(b)
+	b = append(b, make([]byte, 4*entries)...)
+	data := len(b)
+	i := 0
+	put := func() {
+		binary.LittleEndian.PutUint32(b[table+4*i:], uint32(len(b)-data))
+		i++
+	}
+	if v.Kind == Object {
+		for _, k := range v.Keys {
+			b = append(b, k...)
+			put()
+		}
+	}
+	var err error
+	for _, e := range v.Elems {
+		if b, err = appendNode(b, e, depth+1); err != nil {
+			return nil, err
+		}
+		put()
+	}
+	return b, nil
+}
+
+// Decode checks that b is a valid encoding (it never panics, and its work
+// is linear in len(b)) and returns it as a Doc. Damaged data gives an
+// error wrapping ErrCorrupt.
+func Decode(b []byte) (Doc, error) {
+	if len(b) < 2 {
+		return "", corrupt("document of %d bytes", len(b))
+	}
+	if b[0] != formatVersion {
+		return "", corrupt("unknown format version %d", b[0])
+	}
+	if err := validate(b[1:], 0); err != nil {
+		return "", err
+	}
+	return Doc(b), nil
+}
+
+// ErrCorrupt is wrapped by Decode's errors.
+var ErrCorrupt = fmt.Errorf("jsonb: corrupt encoding")
+
+func corrupt(format string, args ...any) error {
+	return sqlerr.Wrap(fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...)), sqlerr.DataCorrupted,
+		"stored jsonb value is corrupt: %s", fmt.Sprintf(format, args...))
+}
+
+// validate checks one node that must fill n exactly.
+func validate(n []byte, depth int) error {
+	if len(n) == 0 {
+		return corrupt("empty node")
+	}
+	switch n[0] {
+	case tagNull, tagFalse, tagTrue:
+		if len(n) != 1 {
+			return corrupt("scalar with %d trailing bytes", len(n)-1)
+		}
+		return nil
+	case tagString, tagNumber:
+		l, k := binary.Uvarint(n[1:])
+		// The length must be minimally encoded, so that a valid encoding
+		// is the only encoding of its value.
+		if k <= 0 || l != uint64(len(n)-1-k) || k != uvarintLen(l) {
+			return corrupt("bad string length")
+		}
+		s := n[1+k:]
+		if n[0] == tagString {
+			if !utf8.Valid(s) {
+				return corrupt("string is not UTF-8")
+			}
+			return nil
+		}
+		if t, err := NumberText(string(s)); err != nil || t != string(s) {
+			return corrupt("bad number %q", s)
+		}
+		return nil
+	case tagArray, tagObject:
+	default:
+		return corrupt("unknown tag %#x", n[0])
+	}
+	if depth >= MaxDepth {
+		return corrupt("nesting deeper than %d", MaxDepth)
+	}
+	if len(n) < 5 {
+		return corrupt("truncated container header")
+	}
+	c := uint64(binary.LittleEndian.Uint32(n[1:5]))
+	entries := c
+	if n[0] == tagObject {
+		entries = 2 * c
+	}
+	if entries*4 > uint64(len(n)-5) {
+		return corrupt("container of %d entries in %d bytes", c, len(n))
+	}
+	data := n[5+4*entries:]
+	prev := uint64(0)
+	var prevKey []byte
+	for i := uint64(0); i < entries; i++ {
+		end := uint64(binary.LittleEndian.Uint32(n[5+4*i:]))
+		if end < prev || end > uint64(len(data)) {
+			return corrupt("offset %d out of order", i)
+		}
+		item := data[prev:end]
+		prev = end
+		if n[0] == tagObject && i < c {
+			if !utf8.Valid(item) {
+				return corrupt("key is not UTF-8")
+			}
+			if i > 0 && keyCompare(string(prevKey), string(item)) >= 0 {
+				return corrupt("keys out of order")
+			}
+			prevKey = item
+			continue
+		}
+		if err := validate(item, depth+1); err != nil {
+			return err
+		}
+	}
+	if prev != uint64(len(data)) {
+		return corrupt("%d trailing bytes in container", uint64(len(data))-prev)
+	}
+	return nil
+}
+
+// Value decodes the whole document into a Value tree.
+func (d Doc) Value() Value { return d.root().value0() }
+
+func (n node) value0() Value {
+	switch n[0] {
+	case tagNull:
+		return NullValue
+	case tagFalse:
+		return FalseValue
+	case tagTrue:
+		return TrueValue
+	case tagString:
+		return Value{Kind: String, Str: n.text()}
+	case tagNumber:
+		return Value{Kind: Number, Str: n.text()}
+	case tagArray:
+		c := n.count()
+		elems := make([]Value, c)
+		for i := range elems {
+			elems[i] = n.elem(i).value0()
+		}
+		return Value{Kind: Array, Elems: elems}
+	}
+	c := n.count()
+	keys := make([]string, c)
+	vals := make([]Value, c)
+	for i := range c {
+		keys[i] = n.key(i)
+		vals[i] = n.value(i).value0()
+	}
+	return Value{Kind: Object, Keys: keys, Elems: vals}
+}
+
+// MustEncode encodes a value known to be within the limits (a scalar,
+// say); it is for constants and tests.
+func MustEncode(v Value) Doc {
+	d, err := Encode(v)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func uvarintLen(v uint64) int {
+	var buf [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(buf[:], v)
+}

@@ -1,0 +1,122 @@
+package jsonb
+
+// String returns the document as PostgreSQL prints a jsonb: ", " and ": "
+// separators, keys in jsonb order, numbers as stored.
+func (d Doc) String() string { return string(d.AppendText(nil)) }
+
+// AppendText appends d's text form to dst.
+func (d Doc) AppendText(dst []byte) []byte { return appendText(dst, d.root()) }
+
+func appendText(b []byte, n node) []byte {
+	switch n[0] {
+	case tagNull:
+		return append(b, "null"...)
+	case tagFalse:
+		return append(b, "false"...)
+	case tagTrue:
+		return append(b, "true"...)
+	case tagString:
+		return AppendQuoted(b, n.text())
+	case tagNumber:
+		return append(b, n.text()...)
+	case tagArray:
+		b = append(b, '[')
+		for i := range n.count() {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendText(b, n.elem(i))
+		}
+		return append(b, ']')
+	}
+	b = append(b, '{')
+	for i := range n.count() {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = AppendQuoted(b, n.key(i))
+		b = append(b, ": "...)
+		b = appendText(b, n.value(i))
+	}
+	return append(b, '}')
+}
+
+// Pretty returns jsonb_pretty's form: one element per line, four spaces
+// of indentation per level, and PostgreSQL's layout of empty containers
+// (an opening bracket, a newline, the closing bracket).
+func (d Doc) Pretty() string { return string(appendPretty(nil, d.root(), 0, false)) }
+
+func indent(b []byte, level int) []byte {
+	b = append(b, '\n')
+	for range level {
+		b = append(b, "    "...)
+	}
+	return b
+}
+
+// appendPretty follows PostgreSQL's JsonbToCStringWorker: a container
+// that is an object's value opens on the key's line; every other value
+// starts on a line of its own.
+func appendPretty(b []byte, n node, level int, afterKey bool) []byte {
+	if !n.isContainer() {
+		return appendText(b, n)
+	}
+	open, close := byte('['), byte(']')
+	if n[0] == tagObject {
+		open, close = '{', '}'
+	}
+	b = append(b, open)
+	for i := range n.count() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = indent(b, level+1)
+		if n[0] == tagObject {
+			b = AppendQuoted(b, n.key(i))
+			b = append(b, ": "...)
+			b = appendPretty(b, n.value(i), level+1, true)
+		} else {
+			b = appendPretty(b, n.elem(i), level+1, false)
+		}
+	}
+	b = indent(b, level)
+	_ = afterKey
+	return append(b, close)
+}
+
+// AppendQuoted appends s as a JSON string literal, escaped as
+// PostgreSQL's escape_json does: the two-character escapes for \b \f \n
+// \r \t " and \, \u00XX for other control characters, everything else
+// as it is.
+func AppendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		start = i + 1
+		switch c {
+		case '"':
+			b = append(b, '\\', '"')
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+		}
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

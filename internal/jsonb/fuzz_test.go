@@ -1,0 +1,70 @@
+package jsonb
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzParse: any text either fails to parse with an error or gives a
+// document whose printed text parses back to the same encoding, which
+// Decode accepts and which equals itself.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`{"a": [1, 2.50, "x"], "b": {"c": null}}`, `[]`, `"\ud83d\ude00"`, `-0.0e-3`, `[1,]`, `{"a":1,"a":2}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := Parse(s)
+		if err != nil {
+			return
+		}
+		text := d.String()
+		d2, err := Parse(text)
+		if err != nil {
+			t.Fatalf("printed text %q does not parse: %v", text, err)
+		}
+		if d2 != d {
+			t.Fatalf("round trip of %q changed the encoding", s)
+		}
+		if _, err := Decode([]byte(d)); err != nil {
+			t.Fatalf("Decode of Parse(%q): %v", s, err)
+		}
+		if Compare(d, d) != 0 {
+			t.Fatalf("%q does not equal itself", s)
+		}
+		if _, err := Parse(d.Pretty()); err != nil {
+			t.Fatalf("pretty text of %q does not parse: %v", s, err)
+		}
+	})
+}
+
+// FuzzDecode: arbitrary bytes are rejected with an error or accepted as
+// the one canonical encoding of their value; either way nothing panics
+// or loops.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{"a": [1, 2.50, "x"], "b": {"c": null}}`, `[]`, `"x"`, `1.5`, `[true, false, null]`} {
+		d, err := Parse(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add([]byte(d))
+	}
+	f.Add([]byte{1, 5, 0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := Decode(b)
+		if err != nil {
+			return
+		}
+		again, err := Encode(d.Value())
+		if err != nil {
+			t.Fatalf("re-encoding a valid document: %v", err)
+		}
+		if !bytes.Equal([]byte(again), b) {
+			t.Fatalf("valid encoding %x re-encodes as %x", b, again)
+		}
+		_ = d.String()
+		_ = d.Pretty()
+		if got, err := DecodeStorageKey(AppendStorageKey(nil, d)); err != nil || got != d {
+			t.Fatalf("storage key round trip: %v", err)
+		}
+	})
+}
