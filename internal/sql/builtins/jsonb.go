@@ -7,9 +7,9 @@ import (
 )
 
 // The jsonb functions of PostgreSQL 15 (section 9.16), over the binary
-// documents of package jsonb. Set-returning ones (jsonb_each,
-// jsonb_array_elements, jsonb_path_query...) are not SQL functions yet:
-// SetReturning exposes them for the table-function executor.
+// documents of package jsonb. The set-returning ones (jsonb_each,
+// jsonb_array_elements, jsonb_path_query...) are table functions, for
+// FROM and LATERAL.
 
 func jsonbDatum(doc jsonb.Doc, err error) (types.Datum, error) {
 	if err != nil {
@@ -297,19 +297,16 @@ func (s *jsonbObjectAgg) Result() (types.Datum, error) {
 	return encodeDatum(jsonb.ObjectValue(append([]string(nil), s.keys...), append([]jsonb.Value(nil), s.vals...)))
 }
 
-// SetReturningFunc is a set-returning jsonb function as a plain Go
-// function: the executor for table functions in FROM (not written yet)
-// turns its rows into a relation. Columns names the output columns.
-type SetReturningFunc struct {
+// jsonbSetReturning are the jsonb set-returning functions, taking one
+// jsonb argument (jsonb_path_query takes the path text as a second); they
+// are registered as table functions. NULL input gives no rows.
+type jsonbSetReturningFunc struct {
 	Columns []string
 	Types   []types.Type
 	Fn      func(args []types.Datum) ([][]types.Datum, error)
 }
 
-// SetReturning maps the jsonb set-returning functions, taking one jsonb
-// argument (jsonb_path_query takes the path text as a second), to their
-// implementations. NULL input gives no rows.
-var SetReturning = map[string]SetReturningFunc{
+var jsonbSetReturning = map[string]jsonbSetReturningFunc{
 	"jsonb_array_elements": {Columns: []string{"value"}, Types: []types.Type{types.JSONB}, Fn: func(a []types.Datum) ([][]types.Datum, error) {
 		elems, err := jsonb.ArrayElements(a[0].Doc())
 		rows := make([][]types.Datum, len(elems))
@@ -362,6 +359,34 @@ var SetReturning = map[string]SetReturningFunc{
 		}
 		return rows, err
 	}},
+}
+
+func init() {
+	for name, f := range jsonbSetReturning {
+		params := []param{p(types.JSONB)}
+		if name == "jsonb_path_query" {
+			params = append(params, p(types.Text))
+		}
+		var cols []TableColumn
+		for i, c := range f.Columns {
+			cols = append(cols, TableColumn{Name: c, Type: f.Types[i]})
+		}
+		fn := f.Fn
+		registerTable(name, params, func([]types.Type) []TableColumn { return cols }, func(a []types.Datum) (TableIter, error) {
+			rows, err := fn(a)
+			if err != nil {
+				return nil, err
+			}
+			i := 0
+			return func() ([]types.Datum, bool, error) {
+				if i >= len(rows) {
+					return nil, false, nil
+				}
+				i++
+				return rows[i-1], true, nil
+			}, nil
+		})
+	}
 }
 
 func textOrNull(v jsonb.TextValue) types.Datum {
