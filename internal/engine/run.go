@@ -294,10 +294,22 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 	if d.Kind != catalog.KindTable {
 		return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name)
 	}
-	if st.Using != "" && strings.ToLower(st.Using) != "btree" {
+	method := strings.ToLower(st.Using)
+	switch method {
+	case "", "btree":
+		method = ""
+	case plan.IndexMethodGIN:
+		// An inverted index over one jsonb column or expression.
+		if st.Unique {
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "access method \"gin\" does not support unique indexes")
+		}
+		if len(st.Elems) != 1 {
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "a gin index has exactly one key, a jsonb column or expression")
+		}
+	default:
 		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "access method %q does not exist", st.Using)
 	}
-	ix := catalog.Index{Name: st.Name, Unique: st.Unique}
+	ix := catalog.Index{Name: st.Name, Unique: st.Unique, Method: method}
 	cols, err := plan.TableColumns(d)
 	if err != nil {
 		return Result{}, err
@@ -309,8 +321,12 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 			// An expression key is stored as text and bound like a CHECK
 			// constraint; binding it now checks it is valid and immutable.
 			text := ast.Format(el.Expr)
-			if _, err := b.IndexExpr(cols, text); err != nil {
+			x, err := b.IndexExpr(cols, text)
+			if err != nil {
 				return Result{}, err
+			}
+			if method == plan.IndexMethodGIN && x.Type().Family() != types.JSONBFamily {
+				return Result{}, sqlerr.New(sqlerr.UndefinedObject, "data type %s has no default operator class for access method \"gin\"", x.Type())
 			}
 			ix.Columns = append(ix.Columns, catalog.IndexColumn{Expr: text, Desc: el.Desc})
 			name := "expr"
@@ -323,6 +339,9 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 		col := d.Column(el.Column)
 		if col == nil {
 			return Result{}, sqlerr.New(sqlerr.UndefinedColumn, "column %q does not exist", el.Column)
+		}
+		if method == plan.IndexMethodGIN && !strings.HasPrefix(col.Type, "jsonb") {
+			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "data type %s has no default operator class for access method \"gin\"", col.Type)
 		}
 		ix.Columns = append(ix.Columns, catalog.IndexColumn{ColumnID: col.ID, Desc: el.Desc})
 		names = append(names, el.Column)

@@ -84,6 +84,8 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		return c.newScan(n)
 	case *plan.IndexScan:
 		return c.newIndexScan(n)
+	case *plan.InvertedScan:
+		return c.newInvertedScan(n)
 	case *plan.Values:
 		rows := make([][]evalFn, len(n.Rows))
 		for i, r := range n.Rows {

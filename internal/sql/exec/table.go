@@ -304,6 +304,18 @@ func (w *writer) addIndexEntries(row Row) error {
 	txn := w.c.Txn
 	for i := range w.tc.d.Indexes {
 		ix := &w.tc.d.Indexes[i]
+		if ix.Method == plan.IndexMethodGIN {
+			keys, err := w.invertedKeys(ix, row)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if err := txn.Put(k, nil); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		key, prefixLen, hasNull, in, err := w.indexKey(nil, ix, row)
 		if err != nil {
 			return err
@@ -365,6 +377,18 @@ func (w *writer) removeEntries(row Row) error {
 		return err
 	}
 	for i := range w.tc.d.Indexes {
+		if ix := &w.tc.d.Indexes[i]; ix.Method == plan.IndexMethodGIN {
+			keys, err := w.invertedKeys(ix, row)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if err := txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		key, _, _, in, err := w.indexKey(nil, &w.tc.d.Indexes[i], row)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -93,20 +94,19 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 	var best *IndexScan
 	bestScore := 0
 	consider := func(ix *catalog.Index) {
+		if ix.Method != "" && ix.Method != "btree" {
+			return
+		}
 		exprs := s.Indexes[ix.ID]
-		if exprs != nil && exprs.Pred != nil {
-			// A partial index serves only queries that imply its
-			// predicate: here, that state each of its conjuncts.
-			for _, p := range conjuncts(exprs.Pred) {
-				if !have[FormatExpr(p, s.Cols)] {
-					return
-				}
-			}
+		// A partial index serves only queries that imply its predicate:
+		// here, that state each of its conjuncts.
+		if exprs != nil && exprs.Pred != nil && !impliedBy(exprs.Pred, have, s.Cols) {
+			return
 		}
 		scan := &IndexScan{Table: s.Table, Alias: s.Alias, Cols: s.Cols, Index: ix, Eqs: [][]Expr{nil}}
 		score := 0
 		for k, ic := range ix.Columns {
-			key := fmt.Sprintf("#%d", pos[ic.ColumnID])
+			key := "#" + itoa(pos[ic.ColumnID])
 			if ic.ColumnID == 0 {
 				if exprs == nil || exprs.Keys[k] == nil {
 					break
@@ -159,12 +159,14 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 	return best
 }
 
+func itoa(i int) string { return strconv.Itoa(i) }
+
 // keyTarget names what an index key could match in e: a column ("#i")
 // or, for an expression over the row's columns that reads nothing else
 // and is not volatile, its text. t is the key's type.
 func keyTarget(e Expr, cols []Column) (key string, t types.Type, ok bool) {
 	if cr, isCol := e.(*ColRef); isCol {
-		return fmt.Sprintf("#%d", cr.Idx), cols[cr.Idx].Type, true
+		return "#" + itoa(cr.Idx), cols[cr.Idx].Type, true
 	}
 	if isValue(e) {
 		return "", types.Type{}, false

@@ -41,7 +41,13 @@ func explain(n Node, depth int, lines *[]string) {
 		add("Index Scan using " + n.Index.Name + " on " + name)
 	case *Values:
 		add(fmt.Sprintf("Values (%d rows)", len(n.Rows)))
+	case *InvertedScan:
+		explainInverted(n, nil, depth, lines)
 	case *Filter:
+		if s, ok := n.Input.(*InvertedScan); ok {
+			explainInverted(s, n.Pred, depth, lines)
+			return
+		}
 		if s, ok := n.Input.(*IndexScan); ok {
 			explain(s, depth, lines)
 			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
@@ -152,6 +158,25 @@ func explain(n Node, depth int, lines *[]string) {
 	default:
 		add(fmt.Sprintf("%T", n))
 	}
+}
+
+// explainInverted renders a GIN lookup as PostgreSQL shows a bitmap
+// scan: the heap scan with its recheck condition over the index scan.
+func explainInverted(n *InvertedScan, recheck Expr, depth int, lines *[]string) {
+	indent := ""
+	if depth > 0 {
+		indent = strings.Repeat("      ", depth-1) + "  ->  "
+	}
+	detail := strings.Repeat("      ", depth) + "  "
+	name := n.Table.Name
+	if n.Alias != "" && n.Alias != name {
+		name += " " + n.Alias
+	}
+	*lines = append(*lines, indent+"Bitmap Heap Scan on "+name)
+	if recheck != nil {
+		*lines = append(*lines, detail+"Recheck Cond: "+FormatExpr(recheck, n.Cols))
+	}
+	*lines = append(*lines, detail+"->  Bitmap Index Scan on "+n.Index.Name)
 }
 
 // FormatExpr renders a bound expression as SQL, naming column references

@@ -13,7 +13,16 @@ func optimize(n Node) Node {
 			return pushIntoJoin(j, conjuncts(n.Pred))
 		}
 		if s, ok := n.Input.(*Scan); ok {
-			if ix := chooseAccess(s, n.Pred); ix != nil {
+			ix := chooseAccess(s, n.Pred)
+			// An equality on a btree index beats an inverted lookup;
+			// otherwise a GIN index is the more selective access.
+			if ix == nil || len(ix.Eqs[0]) == 0 {
+				if inv := chooseInverted(s, n.Pred); inv != nil {
+					n.Input = inv
+					return n
+				}
+			}
+			if ix != nil {
 				n.Input = ix
 			}
 		}

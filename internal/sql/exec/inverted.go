@@ -1,0 +1,152 @@
+package exec
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/jsonb"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// A GIN index over jsonb holds one entry per term of a row's document
+// (see jsonb.LeafTerms and KeyTerms):
+//
+//	index prefix | term (jsonb.TermSize bytes) | primary key columns
+//
+// with an empty value. A lookup reads the entries of the query's terms
+// and fetches the rows whose keys all (or any) terms list.
+
+// invertedKeys returns the entries of row in GIN index ix (none for a
+// NULL document or a row outside a partial index).
+func (w *writer) invertedKeys(ix *catalog.Index, row Row) ([][]byte, error) {
+	ci := w.indexes[ix.ID]
+	if ci != nil && ci.pred != nil {
+		v, err := ci.pred(row)
+		if err != nil || v.IsNull() || !v.Bool() {
+			return nil, err
+		}
+	}
+	var v types.Datum
+	if ci != nil && ci.keys[0] != nil {
+		var err error
+		if v, err = ci.keys[0](row); err != nil {
+			return nil, err
+		}
+	} else {
+		v = row[w.tc.pos[ix.Columns[0].ColumnID]]
+	}
+	if v.IsNull() {
+		return nil, nil
+	}
+	doc := v.Doc()
+	terms := jsonb.KeyTerms(jsonb.LeafTerms(nil, doc), doc)
+	pk := w.tc.primaryKey(nil, row)[len(catalog.IndexPrefix(nil, w.tc.d.ID, catalog.PrimaryIndexID)):]
+	prefix := catalog.IndexPrefix(nil, w.tc.d.ID, ix.ID)
+	keys := make([][]byte, len(terms))
+	for i, t := range terms {
+		k := make([]byte, 0, len(prefix)+len(t)+len(pk))
+		keys[i] = append(append(append(k, prefix...), t...), pk...)
+	}
+	return keys, nil
+}
+
+// newInvertedScan looks up the query's terms and returns the rows whose
+// primary keys they list, in primary key order.
+func (c *Ctx) newInvertedScan(n *plan.InvertedScan) (Operator, error) {
+	f, err := c.compile(n.Value)
+	if err != nil {
+		return nil, err
+	}
+	v, err := f(nil)
+	if err != nil {
+		return nil, err
+	}
+	if v.IsNull() {
+		return &sliceOp{}, nil
+	}
+	var terms [][]byte
+	all := true // rows must have every term (else any)
+	switch n.Op {
+	case types.OpContains:
+		terms = jsonb.LeafTerms(nil, v.Doc())
+	case types.OpJSONExists:
+		terms = [][]byte{jsonb.KeyTerm(v.Str())}
+	case types.OpJSONExistsAny, types.OpJSONExistsAll:
+		all = n.Op == types.OpJSONExistsAll
+		for _, e := range v.Array().Elems {
+			if !e.IsNull() {
+				terms = append(terms, jsonb.KeyTerm(e.Str()))
+			}
+		}
+	}
+	if len(terms) == 0 {
+		if all {
+			// Nothing to look up ({} contains nothing, ?& of no keys):
+			// every row is a candidate.
+			return c.newScan(&plan.Scan{Table: n.Table, Alias: n.Alias, Cols: n.Cols})
+		}
+		return &sliceOp{}, nil
+	}
+	prefix := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
+	var pks map[string]bool
+	for i, t := range terms {
+		start := append(append([]byte{}, prefix...), t...)
+		found := map[string]bool{}
+		it := c.Txn.Scan(start, prefixEnd(start))
+		for it.Next() {
+			if err := c.canceled(); err != nil {
+				it.Close()
+				return nil, err
+			}
+			pk := string(it.Key()[len(start):])
+			if i == 0 || !all || pks[pk] {
+				found[pk] = true
+			}
+		}
+		err := it.Err()
+		it.Close()
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case i == 0:
+			pks = found
+		case all:
+			pks = found // found only keeps keys already in pks
+		default:
+			for k := range found {
+				pks[k] = true
+			}
+		}
+		if all && len(pks) == 0 {
+			break
+		}
+	}
+	keys := make([]string, 0, len(pks))
+	for k := range pks {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return bytes.Compare([]byte(a), []byte(b)) })
+	tc := newTableCodec(n.Table, n.Cols)
+	rows := make([]Row, 0, len(keys))
+	primary := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
+	for _, k := range keys {
+		val, ok, err := c.Txn.Get(append(primary[:len(primary):len(primary)], k...))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, sqlerr.New(sqlerr.DataCorrupted, "index %q points at a missing row of %q", n.Index.Name, n.Table.Name)
+		}
+		r, err := tc.decode(val)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return &sliceOp{rows: rows}, nil
+}
+
