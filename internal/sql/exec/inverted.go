@@ -149,4 +149,3 @@ func (c *Ctx) newInvertedScan(n *plan.InvertedScan) (Operator, error) {
 	}
 	return &sliceOp{rows: rows}, nil
 }
-
