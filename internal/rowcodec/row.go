@@ -76,6 +76,48 @@ func DecodeRow(src []byte) ([]Column, error) {
 	return cols, err
 }
 
+// RowReader reads an encoded row's columns one at a time without
+// allocating, so a reader can skip the columns it does not need.
+type RowReader struct {
+	src []byte
+}
+
+// NewRowReader starts reading an encoded row.
+func NewRowReader(src []byte) (RowReader, error) {
+	if len(src) == 0 || src[0] != rowVersion {
+		return RowReader{}, fmt.Errorf("%w: row version byte missing or unknown", ErrCorrupt)
+	}
+	return RowReader{src: src[1:]}, nil
+}
+
+// Next returns the next column's id; ok is false at the end of the row.
+// Value or Skip must follow before the next call.
+func (r *RowReader) Next() (id uint32, ok bool, err error) {
+	if len(r.src) == 0 {
+		return 0, false, nil
+	}
+	x, n := binary.Uvarint(r.src)
+	if n <= 0 || x > math.MaxUint32 {
+		return 0, false, fmt.Errorf("%w: bad column id", ErrCorrupt)
+	}
+	r.src = r.src[n:]
+	return uint32(x), true, nil
+}
+
+// Value decodes the current column's value.
+func (r *RowReader) Value() (Value, error) {
+	v, rest, err := decodeRowValueSkip(r.src, false)
+	r.src = rest
+	return v, err
+}
+
+// Skip passes over the current column's value.
+func (r *RowReader) Skip() error {
+	_, rest, err := decodeRowValueSkip(r.src, true)
+	r.src = rest
+	return err
+}
+
 // RowColumn returns the value of column id in an encoded row, or NULL if
 // the row does not hold it.
 func RowColumn(src []byte, id uint32) (Value, error) {
@@ -112,13 +154,19 @@ func walkRow(src []byte, fn func(uint32, Value) bool) error {
 	return nil
 }
 
-func decodeRowValue(src []byte) (Value, []byte, error) {
+func decodeRowValue(src []byte) (Value, []byte, error) { return decodeRowValueSkip(src, false) }
+
+// decodeRowValueSkip decodes one value, or with skip only finds its end
+// (strings and decimals are then not built).
+func decodeRowValueSkip(src []byte, skip bool) (Value, []byte, error) {
 	if len(src) == 0 {
 		return Value{}, nil, fmt.Errorf("%w: missing kind", ErrCorrupt)
 	}
 	k := Kind(src[0])
 	src = src[1:]
-	short := fmt.Errorf("%w: truncated %s", ErrCorrupt, k)
+	// short builds the error only when there is one: formatting it for
+	// every value would cost more than decoding the value.
+	short := func() error { return fmt.Errorf("%w: truncated %s", ErrCorrupt, k) }
 	varint := func() (int64, bool) {
 		x, n := binary.Varint(src)
 		if n <= 0 {
@@ -139,23 +187,23 @@ func decodeRowValue(src []byte) (Value, []byte, error) {
 	switch k {
 	case KindBool:
 		if len(src) < 1 || src[0] > 1 {
-			return Value{}, nil, short
+			return Value{}, nil, short()
 		}
 		return Bool(src[0] == 1), src[1:], nil
 	case KindInt, KindTimestamp:
 		x, ok := varint()
 		if !ok {
-			return Value{}, nil, short
+			return Value{}, nil, short()
 		}
 		return Value{kind: k, i: x}, src, nil
 	case KindFloat:
 		if len(src) < 8 {
-			return Value{}, nil, short
+			return Value{}, nil, short()
 		}
 		return Float(math.Float64frombits(binary.LittleEndian.Uint64(src))), src[8:], nil
 	case KindDecimal:
 		if len(src) < 1 {
-			return Value{}, nil, short
+			return Value{}, nil, short()
 		}
 		flags := src[0]
 		src = src[1:]
@@ -165,11 +213,14 @@ func decodeRowValue(src []byte) (Value, []byte, error) {
 		}
 		e, ok := varint()
 		if !ok || e < math.MinInt32 || e > math.MaxInt32 {
-			return Value{}, nil, short
+			return Value{}, nil, short()
 		}
 		mag, ok := lenBytes()
 		if !ok {
-			return Value{}, nil, short
+			return Value{}, nil, short()
+		}
+		if skip {
+			return Value{}, src, nil
 		}
 		d := &apd.Decimal{Form: form, Negative: flags&1 != 0, Exponent: int32(e)}
 		d.Coeff.SetBytes(mag)
@@ -177,12 +228,15 @@ func decodeRowValue(src []byte) (Value, []byte, error) {
 	case KindString, KindBytes:
 		b, ok := lenBytes()
 		if !ok {
-			return Value{}, nil, short
+			return Value{}, nil, short()
+		}
+		if skip {
+			return Value{}, src, nil
 		}
 		return Value{kind: k, s: string(b)}, src, nil
 	case KindUUID:
 		if len(src) < 16 {
-			return Value{}, nil, short
+			return Value{}, nil, short()
 		}
 		return Value{kind: KindUUID, s: string(src[:16])}, src[16:], nil
 	}

@@ -22,7 +22,8 @@ type Func struct {
 	// Fn computes the result from arguments already cast to ArgTypes. For
 	// a Strict function it also returns NULL itself when an argument is
 	// NULL, so calling it without checking is safe. Fn never panics on
-	// user data; its errors are *sqlerr.Error.
+	// user data; its errors are *sqlerr.Error. Fn must not keep args (the
+	// slice, not the datums) past the call: callers reuse it.
 	Fn func(args []types.Datum) (types.Datum, error)
 	// CtxFn is non-nil for the functions that read the statement's
 	// context (now(), current_database(), ...): the executor should call

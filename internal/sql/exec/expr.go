@@ -277,8 +277,11 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 			}
 			fn = func(args []types.Datum) (types.Datum, error) { return ctxFn(ec, args) }
 		}
+		// Functions do not keep their argument slice (builtins' doc.go),
+		// so one buffer serves every call; a call nested in its own
+		// arguments has its own compiled closure and buffer.
+		vals := make([]types.Datum, len(args))
 		return func(row Row) (types.Datum, error) {
-			vals := make([]types.Datum, len(args))
 			for i, a := range args {
 				v, err := a(row)
 				if err != nil {

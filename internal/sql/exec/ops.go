@@ -602,6 +602,11 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	groups := map[string]*group{}
 	var order []*group
 	var buf []byte
+	keyBuf := make(Row, len(groupBy))
+	argBufs := make([][]types.Datum, len(fns))
+	for i, f := range fns {
+		argBufs[i] = make([]types.Datum, len(f.args))
+	}
 	for {
 		if err := c.canceled(); err != nil {
 			return nil, err
@@ -613,16 +618,15 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		if !ok {
 			break
 		}
-		keys := make(Row, len(groupBy))
 		for i, g := range groupBy {
-			if keys[i], err = g(r); err != nil {
+			if keyBuf[i], err = g(r); err != nil {
 				return nil, err
 			}
 		}
-		buf = rowKey(buf[:0], keys)
+		buf = rowKey(buf[:0], keyBuf)
 		g := groups[string(buf)]
 		if g == nil {
-			g = newGroup(keys)
+			g = newGroup(append(Row(nil), keyBuf...))
 			groups[string(buf)] = g
 			order = append(order, g)
 		}
@@ -636,7 +640,9 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 					continue
 				}
 			}
-			args := make([]types.Datum, len(f.args))
+			// The states copy what they keep, so one argument buffer
+			// per aggregate serves every row.
+			args := argBufs[i]
 			for j, a := range f.args {
 				if args[j], err = a(r); err != nil {
 					return nil, err

@@ -17,15 +17,57 @@ type tableCodec struct {
 	d     *catalog.Descriptor
 	types []types.Type
 	pos   map[uint32]int // column id -> position
+	// at maps a column id to its position for decoding, -1 for a column
+	// that was dropped or that the reader does not need.
+	at []int32
+	// chunk is where decoded rows are carved from, so a scan allocates
+	// once per many rows; rows are never reused once handed out. chunks
+	// doubles from 1 row to 64 so point reads stay small.
+	chunk  []types.Datum
+	chunks int
 }
 
 func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
 	tc := &tableCodec{d: d, types: make([]types.Type, len(cols)), pos: map[uint32]int{}}
+	maxID := uint32(0)
 	for i, c := range cols {
 		tc.types[i] = c.Type
 		tc.pos[d.Columns[i].ID] = i
+		maxID = max(maxID, d.Columns[i].ID)
+	}
+	tc.at = make([]int32, maxID+1)
+	for i := range tc.at {
+		tc.at[i] = -1
+	}
+	for i := range cols {
+		tc.at[d.Columns[i].ID] = int32(i)
 	}
 	return tc
+}
+
+// need restricts decoding to the columns whose positions are set in
+// needed (nil: all); the others read as NULL.
+func (tc *tableCodec) need(needed []bool) {
+	if needed == nil {
+		return
+	}
+	for id, i := range tc.at {
+		if i >= 0 && !needed[i] {
+			tc.at[id] = -1
+		}
+	}
+}
+
+// newRow returns a row of NULLs carved from the codec's chunk.
+func (tc *tableCodec) newRow() Row {
+	n := len(tc.types)
+	if len(tc.chunk) < n {
+		tc.chunks = min(max(tc.chunks*2, 1), 64)
+		tc.chunk = make([]types.Datum, n*tc.chunks)
+	}
+	r := tc.chunk[:n:n]
+	tc.chunk = tc.chunk[n:]
+	return r
 }
 
 func dir(desc bool) rowcodec.Direction {
@@ -57,21 +99,38 @@ func (tc *tableCodec) value(dst []byte, row Row) []byte {
 
 // decode decodes a row value into a row of the table's columns.
 func (tc *tableCodec) decode(v []byte) (Row, error) {
-	cols, err := rowcodec.DecodeRow(v)
+	row := tc.newRow()
+	r, err := rowcodec.NewRowReader(v)
 	if err != nil {
 		return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 	}
-	row := make(Row, len(tc.types))
-	for _, c := range cols {
-		i, ok := tc.pos[c.ID]
-		if !ok {
-			continue // a dropped column
+	for {
+		id, ok, err := r.Next()
+		if err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 		}
-		if row[i], err = types.FromRowcodec(tc.types[i], c.Value); err != nil {
+		if !ok {
+			return row, nil
+		}
+		i := int32(-1)
+		if int(id) < len(tc.at) {
+			i = tc.at[id]
+		}
+		if i < 0 {
+			// A dropped column, or one the statement does not read.
+			if err := r.Skip(); err != nil {
+				return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
+			}
+			continue
+		}
+		val, err := r.Value()
+		if err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
+		}
+		if row[i], err = types.FromRowcodec(tc.types[i], val); err != nil {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: column %q does not decode: %v", tc.d.Name, tc.d.Columns[i].Name, err)
 		}
 	}
-	return row, nil
 }
 
 // scanOp reads a table's primary index.

@@ -246,10 +246,15 @@ func isValue(e Expr) bool {
 // sameFamily reports whether values of a encode as keys of a column of b.
 func sameFamily(a, b types.Type) bool {
 	str := func(f types.Family) bool { return f == types.TextFamily || f == types.VarcharFamily }
+	// The integer types share one key encoding: an int8 value finds an
+	// int4 column's keys (and one out of the column's range finds none).
+	integer := func(f types.Family) bool {
+		return f == types.Int2Family || f == types.Int4Family || f == types.Int8Family
+	}
 	if a.IsArray() || b.IsArray() || a.Family() == types.CharFamily || b.Family() == types.CharFamily {
 		return false
 	}
-	return a.Family() == b.Family() || (str(a.Family()) && str(b.Family()))
+	return a.Family() == b.Family() || (str(a.Family()) && str(b.Family())) || (integer(a.Family()) && integer(b.Family()))
 }
 
 // Lookup returns a plan that reads the rows of table d whose columns
