@@ -22,6 +22,7 @@ type indexScanOp struct {
 
 func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 	o := &indexScanOp{c: c, tc: newTableCodec(n.Table, n.Cols), ix: n.Index}
+	o.tc.need(n.Needed)
 	base := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
 	o.prefix = len(base)
 	eval := func(e plan.Expr) (types.Datum, error) {

@@ -86,7 +86,7 @@ func (c *Ctx) newInvertedScan(n *plan.InvertedScan) (Operator, error) {
 		if all {
 			// Nothing to look up ({} contains nothing, ?& of no keys):
 			// every row is a candidate.
-			return c.newScan(&plan.Scan{Table: n.Table, Alias: n.Alias, Cols: n.Cols})
+			return c.newScan(&plan.Scan{Table: n.Table, Alias: n.Alias, Cols: n.Cols, Needed: n.Needed})
 		}
 		return &sliceOp{}, nil
 	}
@@ -131,6 +131,7 @@ func (c *Ctx) newInvertedScan(n *plan.InvertedScan) (Operator, error) {
 	}
 	slices.SortFunc(keys, func(a, b string) int { return bytes.Compare([]byte(a), []byte(b)) })
 	tc := newTableCodec(n.Table, n.Cols)
+	tc.need(n.Needed)
 	rows := make([]Row, 0, len(keys))
 	primary := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	for _, k := range keys {

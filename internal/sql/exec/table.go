@@ -142,6 +142,7 @@ type scanOp struct {
 
 func (c *Ctx) newScan(n *plan.Scan) (Operator, error) {
 	tc := newTableCodec(n.Table, n.Cols)
+	tc.need(n.Needed)
 	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
 	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end)}, nil

@@ -22,6 +22,8 @@ type IndexScan struct {
 	// of expressions for the index's leading columns, in order.
 	Eqs   [][]Expr
 	Range *KeyRange
+	// Needed marks the columns the plan reads (nil: all); see prune.
+	Needed []bool
 }
 
 // KeyRange bounds one index column; a nil bound is open.

@@ -29,6 +29,8 @@ type Binder struct {
 	viewDepth int
 	// ctes are the WITH levels being bound, outermost first.
 	ctes []map[string]*cte
+	// pruned holds the roots of the plans pruned so far (see prune).
+	pruned map[Node]bool
 	// maxParams, when above len(params), lets parameters up to it appear
 	// without a given type: their types are inferred (InferParams).
 	maxParams int
@@ -110,7 +112,7 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 		}
 		node = l
 	}
-	return optimize(node), nil
+	return b.prune(optimize(node)), nil
 }
 
 func (b *Binder) bindIntExpr(s *scope, e ast.Expr, what string) (Expr, error) {

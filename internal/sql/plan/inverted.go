@@ -17,6 +17,8 @@ type InvertedScan struct {
 	Index *catalog.Index
 	Op    types.Op
 	Value Expr
+	// Needed marks the columns the plan reads (nil: all); see prune.
+	Needed []bool
 }
 
 func (n *InvertedScan) Columns() []Column { return n.Cols }

@@ -34,6 +34,8 @@ type Scan struct {
 	// table's expression and partial indexes (nil when it has none), for
 	// choosing an access path.
 	Indexes map[uint32]*IndexExprs
+	// Needed marks the columns the plan reads (nil: all); see prune.
+	Needed []bool
 }
 
 // KeySpan is a range of primary-key values: equal on the first len(Eq)
