@@ -281,3 +281,19 @@ func unaccent(s string) string {
 	}
 	return norm.NFC.String(b.String())
 }
+
+// Words tokenizes and folds text without removing stop words or stemming:
+// the terms of prefix queries.
+func (a *Analyzer) Words(text string) []Token {
+	var toks []Token
+	pos := 0
+	a.scan(text, func(word string, start, end int, cjk bool) {
+		if cjk {
+			toks = a.bigrams(toks, text[start:end], start, &pos)
+			return
+		}
+		toks = append(toks, Token{Term: a.Normalize(word), Position: pos, Start: start, End: end})
+		pos++
+	})
+	return toks
+}
