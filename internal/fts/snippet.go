@@ -64,20 +64,28 @@ func Snippet(a *analysis.Analyzer, text, q string, opts SnippetOptions) (string,
 	if hi < len(toks) {
 		to = toks[hi-1].End
 	}
-	at := from
+	// Highlighted spans, merged where they overlap or touch (the
+	// overlapping bigrams of a CJK run read as one highlight).
+	type span struct{ s, e int }
+	var spans []span
 	for i := lo; i < hi; i++ {
 		if matched[i] == 0 {
 			continue
 		}
 		t := toks[i]
-		if t.Start < at { // overlapping CJK bigrams: highlight the rest
-			t.Start = at
+		if n := len(spans); n > 0 && t.Start <= spans[n-1].e {
+			spans[n-1].e = max(spans[n-1].e, t.End)
+			continue
 		}
-		b.WriteString(text[at:t.Start])
+		spans = append(spans, span{t.Start, t.End})
+	}
+	at := from
+	for _, sp := range spans {
+		b.WriteString(text[at:sp.s])
 		b.WriteString(opts.Start)
-		b.WriteString(text[t.Start:t.End])
+		b.WriteString(text[sp.s:sp.e])
 		b.WriteString(opts.End)
-		at = t.End
+		at = sp.e
 	}
 	b.WriteString(text[at:to])
 	if hi < len(toks) {
@@ -87,7 +95,9 @@ func Snippet(a *analysis.Analyzer, text, q string, opts SnippetOptions) (string,
 }
 
 // bestWindow returns the start of the n-token window with the most
-// distinct matched leaves, then the most matches, earliest first.
+// distinct matched leaves, then the most matches, earliest first; then it
+// centres the matches of that window in it, so they come with context on
+// both sides.
 func bestWindow(matched []int, n int) int {
 	best, bestDistinct, bestCount := 0, -1, -1
 	for lo := 0; lo+n <= len(matched); lo++ {
@@ -103,7 +113,19 @@ func bestWindow(matched []int, n int) int {
 			best, bestDistinct, bestCount = lo, len(seen), count
 		}
 	}
-	return best
+	first, last := -1, -1
+	for i := best; i < best+n; i++ {
+		if matched[i] > 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return best
+	}
+	return min(max(first-(n-(last-first+1))/2, 0), len(matched)-n)
 }
 
 func collectLeaves(n aNode, out *[]*aTerm) {
