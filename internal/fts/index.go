@@ -322,6 +322,7 @@ type MergeStats struct {
 // end of the term's list.
 func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
 	var st MergeStats
+	w := &writeBuf{}
 	s, err := ix.loadState(txn)
 	if err != nil {
 		return st, err
@@ -391,25 +392,19 @@ func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
 			m.totalLen[f] -= uint64(l)
 		}
 		m.docCount--
-		if err := txn.Delete(ix.docKey(tagDoc, d)); err != nil {
-			return st, err
-		}
-		if err := txn.Delete(ix.docKey(tagChange, d)); err != nil {
-			return st, err
-		}
+		w.del(ix.docKey(tagDoc, d))
+		w.del(ix.docKey(tagChange, d))
 	}
 	slices.SortFunc(touched, compareFieldTerm)
 	for _, ft := range touched {
 		ps := newPost[ft]
 		sort.Slice(ps, func(i, j int) bool { return ps[i].doc < ps[j].doc })
-		if err := ix.mergeTerm(txn, ft, ps, s.deleted); err != nil {
+		if err := ix.mergeTerm(txn, w, ft, ps, s.deleted); err != nil {
 			return st, err
 		}
 	}
 	for _, k := range pendKeys {
-		if err := txn.Delete(k); err != nil {
-			return st, err
-		}
+		w.del(k)
 	}
 	for i, d := range s.adds {
 		v, found, err := txn.Get(ix.docKey(tagDoc, d))
@@ -424,16 +419,10 @@ func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
 			return st, err
 		}
 		for _, k := range [][]byte{ix.docKey(tagDoc, d), ix.docKey(tagChange, d)} {
-			if err := txn.Delete(k); err != nil {
-				return st, err
-			}
+			w.del(k)
 		}
-		if err := txn.Put(ix.docKey(tagDoc, final[d]), v); err != nil {
-			return st, err
-		}
-		if err := txn.Put(ix.extKey(rec.id), binary.BigEndian.AppendUint64(nil, final[d])); err != nil {
-			return st, err
-		}
+		w.put(ix.docKey(tagDoc, final[d]), v)
+		w.put(ix.extKey(rec.id), binary.BigEndian.AppendUint64(nil, final[d]))
 		for f, l := range s.addLens[i] {
 			m.totalLen[f] += uint64(l)
 		}
@@ -441,7 +430,8 @@ func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
 	m.nextDoc += uint64(len(s.adds))
 	m.docCount += uint64(len(s.adds))
 	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: len(touched)}
-	return st, txn.Put(ix.key(tagMeta, 0), encodeMeta(m))
+	w.put(ix.key(tagMeta, 0), encodeMeta(m))
+	return st, w.apply(txn)
 }
 
 // blockRef is a stored block: its key suffix (the last document) and its
@@ -478,7 +468,7 @@ func (ix *Index) loadBlocks(txn *mvcc.Txn, ft fieldTerm) ([]blockRef, error) {
 // document (or the last, partial one, when documents are appended) to the
 // end, and its dictionary entry. Earlier blocks are untouched: new
 // documents always number above every merged one.
-func (ix *Index) mergeTerm(txn *mvcc.Txn, ft fieldTerm, add []posting, deleted map[uint64]struct{}) error {
+func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, deleted map[uint64]struct{}) error {
 	bs, err := ix.loadBlocks(txn, ft)
 	if err != nil {
 		return err
@@ -514,12 +504,8 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, ft fieldTerm, add []posting, deleted m
 				ps = append(ps, p)
 			}
 		}
-		if err := txn.Delete(ix.termKey(tagBlock, ft.field, ft.term, b.last)); err != nil {
-			return err
-		}
-		if err := txn.Delete(ix.termKey(tagPos, ft.field, ft.term, b.last)); err != nil {
-			return err
-		}
+		w.del(ix.termKey(tagBlock, ft.field, ft.term, b.last))
+		w.del(ix.termKey(tagPos, ft.field, ft.term, b.last))
 	}
 	ps = append(ps, add...)
 	info := termInfo{minLen: ^uint32(0)}
@@ -531,12 +517,8 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, ft fieldTerm, add []posting, deleted m
 		n := min(len(ps), blockSize)
 		blk, pos := encodeBlock(ps[:n])
 		last := ps[n-1].doc
-		if err := txn.Put(ix.termKey(tagBlock, ft.field, ft.term, last), blk); err != nil {
-			return err
-		}
-		if err := txn.Put(ix.termKey(tagPos, ft.field, ft.term, last), pos); err != nil {
-			return err
-		}
+		w.put(ix.termKey(tagBlock, ft.field, ft.term, last), blk)
+		w.put(ix.termKey(tagPos, ft.field, ft.term, last), pos)
 		for _, p := range ps[:n] {
 			info.df++
 			info.maxTF, info.minLen = max(info.maxTF, p.tf), min(info.minLen, p.len)
@@ -544,9 +526,36 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, ft fieldTerm, add []posting, deleted m
 		ps = ps[n:]
 	}
 	if info.df == 0 {
-		return txn.Delete(ix.dictKey(ft.field, ft.term))
+		w.del(ix.dictKey(ft.field, ft.term))
+		return nil
 	}
-	return txn.Put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
+	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
+	return nil
+}
+
+// writeBuf holds a merge's writes until all its reads are done: a
+// transaction's range scan merges in its buffered writes, so scanning
+// after each write would cost the whole write set every time.
+type writeBuf struct {
+	keys, values [][]byte // a nil value deletes
+}
+
+func (w *writeBuf) put(k, v []byte) { w.keys, w.values = append(w.keys, k), append(w.values, v) }
+func (w *writeBuf) del(k []byte)    { w.keys, w.values = append(w.keys, k), append(w.values, nil) }
+
+func (w *writeBuf) apply(txn *mvcc.Txn) error {
+	for i, k := range w.keys {
+		var err error
+		if w.values[i] == nil {
+			err = txn.Delete(k)
+		} else {
+			err = txn.Put(k, w.values[i])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // blockHasDeleted reports whether a block holds a deleted document. The
