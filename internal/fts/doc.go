@@ -111,6 +111,14 @@
 // Merge in its own transaction when Pending reports enough work (say, a
 // few thousand changes), and after bulk loads.
 //
+// A merge deletes every pending posting and change-log key it folds.
+// Until the storage engine compacts them away, those tombstones sit in
+// the ranges every search scans (the change log, a term's pending range,
+// a prefix's dictionary range): on the benchmark corpus a rare-term query
+// takes ~17 ms right after a bulk load and ~40 µs after a compaction. The
+// caller should compact the index's key range after large merges (lsm
+// Compact on [P 'D', P 'V')) until the engine schedules that itself.
+//
 // # Invariants
 //
 //   - Merged document numbers are below 2^63 and pending ones at or above,
