@@ -1,0 +1,299 @@
+// Package analysis turns text into the terms a full-text index stores and
+// a query looks up: a Unicode tokenizer (runs of letters and digits, CJK
+// runs as overlapping bigrams), full Unicode case folding, optional accent
+// folding, stop words and Snowball stemming.
+//
+// An analyzer is a pure function of its name and the text: the index and
+// the query side must produce the same terms for the same words, so an
+// analyzer's behaviour is part of the on-disk format of every index built
+// with it. Changing what a named analyzer emits requires rebuilding those
+// indexes; add a new name instead.
+//
+// Tokens carry a position (for phrases; stop words removed still consume
+// a position, so "state of the art" only matches with two words between
+// "state" and "art") and the byte offsets of the source text they came
+// from (for snippets).
+package analysis
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/french"
+	"github.com/kljensen/snowball/hungarian"
+	"github.com/kljensen/snowball/norwegian"
+	"github.com/kljensen/snowball/russian"
+	"github.com/kljensen/snowball/spanish"
+	"github.com/kljensen/snowball/swedish"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is one term of analyzed text.
+type Token struct {
+	// Term is the indexed form: folded, stemmed.
+	Term string
+	// Position counts tokens (and removed stop words) from 0.
+	Position int
+	// Start and End are the byte offsets of the source text of the token.
+	Start, End int
+}
+
+// Analyzer turns text into tokens. The zero value is not usable; get one
+// from Lookup. An Analyzer is immutable and safe for concurrent use.
+type Analyzer struct {
+	name     string
+	unaccent bool
+	// cjkOnly: no stop words, no stemming (the cjk analyzer).
+	stop   func(string) bool
+	stem   func(string, bool) string
+	script *unicode.RangeTable // stem only words written in this script
+}
+
+// DefaultName is the analyzer used when none is named.
+const DefaultName = "english"
+
+// UnaccentSuffix appended to an analyzer's name also folds accents
+// ("english_unaccent": "café" and "cafe" are one term).
+const UnaccentSuffix = "_unaccent"
+
+type language struct {
+	stop   func(string) bool
+	stem   func(string, bool) string
+	script *unicode.RangeTable
+}
+
+var languages = map[string]language{
+	"english":   {english.IsStopWord, english.Stem, unicode.Latin},
+	"french":    {french.IsStopWord, french.Stem, unicode.Latin},
+	"spanish":   {spanish.IsStopWord, spanish.Stem, unicode.Latin},
+	"swedish":   {swedish.IsStopWord, swedish.Stem, unicode.Latin},
+	"norwegian": {norwegian.IsStopWord, norwegian.Stem, unicode.Latin},
+	"hungarian": {hungarian.IsStopWord, hungarian.Stem, unicode.Latin},
+	"russian":   {russian.IsStopWord, russian.Stem, unicode.Cyrillic},
+}
+
+// Names lists the base analyzer names Lookup accepts; each may also be
+// followed by UnaccentSuffix.
+func Names() []string {
+	return []string{"simple", "cjk", "english", "french", "hungarian", "norwegian", "russian", "spanish", "swedish"}
+}
+
+// Lookup returns the named analyzer:
+//
+//	simple     tokenize and fold case; no stop words, no stemming
+//	cjk        as simple (CJK runs are bigrams in every analyzer)
+//	english    simple + English stop words + Snowball English stemmer
+//	french, spanish, swedish, norwegian, hungarian, russian: likewise
+//
+// The empty name is DefaultName. Any name may end in UnaccentSuffix.
+func Lookup(name string) (*Analyzer, error) {
+	if name == "" {
+		name = DefaultName
+	}
+	a := &Analyzer{name: name}
+	base, unaccent := strings.CutSuffix(name, UnaccentSuffix)
+	a.unaccent = unaccent
+	switch base {
+	case "simple", "cjk":
+	default:
+		l, ok := languages[base]
+		if !ok {
+			return nil, fmt.Errorf("fts: unknown analyzer %q (known: %s, each optionally with suffix %s)",
+				name, strings.Join(Names(), ", "), UnaccentSuffix)
+		}
+		a.stop, a.stem, a.script = l.stop, l.stem, l.script
+	}
+	return a, nil
+}
+
+// MustLookup is Lookup for names known to exist (tests, defaults).
+func MustLookup(name string) *Analyzer {
+	a, err := Lookup(name)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// Name returns the analyzer's name.
+func (a *Analyzer) Name() string { return a.name }
+
+// Tokens analyzes text with the named analyzer: what SQL's
+// fts_tokens(analyzer, text) returns.
+func Tokens(analyzer, text string) ([]Token, error) {
+	a, err := Lookup(analyzer)
+	if err != nil {
+		return nil, err
+	}
+	return a.Analyze(text), nil
+}
+
+// IsCJK reports whether r is written in a script without spaces between
+// words (Han, Hiragana, Katakana, Hangul), which the tokenizer splits into
+// overlapping bigrams rather than words.
+func IsCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r == 'ー' // the prolonged sound mark is in the Common script but belongs to Katakana words
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// Analyze returns the tokens of text.
+func (a *Analyzer) Analyze(text string) []Token {
+	var toks []Token
+	pos := 0
+	a.scan(text, func(word string, start, end int, cjk bool) {
+		if cjk {
+			toks = a.bigrams(toks, text[start:end], start, &pos)
+			return
+		}
+		if t, ok := a.term(word); ok {
+			toks = append(toks, Token{Term: t, Position: pos, Start: start, End: end})
+		}
+		pos++ // a removed stop word still takes its place
+	})
+	return toks
+}
+
+// scan calls emit for each run of word runes of text: CJK runs and other
+// runs separately. Marks only continue a run, they never start one.
+func (a *Analyzer) scan(text string, emit func(word string, start, end int, cjk bool)) {
+	start := -1
+	cjkRun := false
+	for i, r := range text {
+		w := isWordRune(r)
+		c := w && IsCJK(r)
+		if start >= 0 && (!w || c != cjkRun) && !(w && !c && unicode.IsMark(r)) {
+			emit(text[start:i], start, i, cjkRun)
+			start = -1
+		}
+		if start < 0 && w && !unicode.IsMark(r) {
+			start, cjkRun = i, c
+		}
+	}
+	if start >= 0 {
+		emit(text[start:], start, len(text), cjkRun)
+	}
+}
+
+// bigrams appends the overlapping character bigrams of a CJK run (the run
+// itself if it is one character): without a dictionary this is how CJK
+// text becomes searchable, and a query run becomes a phrase of bigrams.
+func (a *Analyzer) bigrams(toks []Token, run string, base int, pos *int) []Token {
+	if utf8.RuneCountInString(run) == 1 {
+		*pos++
+		return append(toks, Token{Term: a.fold(run), Position: *pos - 1, Start: base, End: base + len(run)})
+	}
+	var offs []int
+	for i := range run {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(run))
+	for i := 0; i+2 < len(offs); i++ {
+		s, e := offs[i], offs[i+2]
+		toks = append(toks, Token{Term: a.fold(run[s:e]), Position: *pos, Start: base + s, End: base + e})
+		*pos++
+	}
+	return toks
+}
+
+// term turns one word into its indexed form; ok is false for stop words.
+func (a *Analyzer) term(word string) (string, bool) {
+	w := foldCase(word)
+	if a.stop != nil && a.stop(w) {
+		return "", false
+	}
+	if a.stem != nil && a.stemmable(w) {
+		w = a.stem(w, true)
+	}
+	if a.unaccent {
+		w = unaccent(w)
+	}
+	return w, true
+}
+
+// stemmable reports whether w is written in the stemmer's script (digits
+// allowed): an English stemmer must not mangle Greek or Cyrillic words.
+func (a *Analyzer) stemmable(w string) bool {
+	letter := false
+	for _, r := range w {
+		switch {
+		case unicode.IsDigit(r) || unicode.IsMark(r):
+		case unicode.Is(a.script, r):
+			letter = true
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// Normalize folds a word the way indexed words are folded, without stop
+// words or stemming: the form of a prefix query. Prefixes are matched
+// against the indexed (stemmed) terms as typed, so "runn*" does not find
+// "running" (indexed as "run"): the usual trade-off of prefix queries on a
+// stemmed index, which Lucene and PostgreSQL make too, and cheaper than
+// guessing stems of partial words.
+func (a *Analyzer) Normalize(word string) string {
+	w := foldCase(word)
+	if a.unaccent {
+		w = unaccent(w)
+	}
+	return w
+}
+
+func (a *Analyzer) fold(s string) string { return a.Normalize(s) }
+
+// foldCase applies full Unicode case folding ("Straße" -> "strasse",
+// final sigma -> sigma), with a fast path for ASCII.
+func foldCase(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	// A Caser keeps state between calls, so each call gets its own.
+	return norm.NFC.String(cases.Fold().String(s))
+}
+
+// unaccent removes combining marks after canonical decomposition:
+// "é" -> "e", "ü" -> "u"; letters that are not decomposable ("ø", "ł")
+// stay.
+func unaccent(s string) string {
+	d := norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(d))
+	for _, r := range d {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// Words tokenizes and folds text without removing stop words or stemming:
+// the terms of prefix queries.
+func (a *Analyzer) Words(text string) []Token {
+	var toks []Token
+	pos := 0
+	a.scan(text, func(word string, start, end int, cjk bool) {
+		if cjk {
+			toks = a.bigrams(toks, text[start:end], start, &pos)
+			return
+		}
+		toks = append(toks, Token{Term: a.Normalize(word), Position: pos, Start: start, End: end})
+		pos++
+	})
+	return toks
+}

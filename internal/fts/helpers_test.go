@@ -1,0 +1,95 @@
+package fts
+
+import (
+	"flag"
+	"testing"
+	"time"
+
+	"github.com/cairndb/cairn/internal/fts/analysis"
+	"github.com/cairndb/cairn/internal/lsm"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/vfs"
+)
+
+var seedFlag = flag.Uint64("seed", 0, "seed for the random tests (0: time based)")
+
+func testSeed(t *testing.T) uint64 {
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("reproduce with -seed %d", seed)
+		}
+	})
+	return seed
+}
+
+func openDB(t testing.TB, fs vfs.FS) *mvcc.DB {
+	t.Helper()
+	if fs == nil {
+		fs = vfs.NewMem()
+	}
+	db, err := mvcc.Open("db", &mvcc.Options{LSM: lsm.Options{FS: fs, MemTableSize: 256 << 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newIndex(t testing.TB, analyzer string, fields ...string) *Index {
+	t.Helper()
+	ix, err := New([]byte("x\x01"), fields, analysis.MustLookup(analyzer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// update runs fn in a transaction and commits it.
+func update(t testing.TB, db *mvcc.DB, fn func(txn *mvcc.Txn) error) {
+	t.Helper()
+	txn, err := db.Begin(mvcc.TxnOptions{NoSync: true})
+	must(t, err)
+	if err := fn(txn); err != nil {
+		txn.Rollback()
+		t.Fatal(err)
+	}
+	must(t, txn.Commit())
+}
+
+func view(t testing.TB, db *mvcc.DB) *mvcc.Txn {
+	t.Helper()
+	txn, err := db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	must(t, err)
+	t.Cleanup(func() { txn.Rollback() })
+	return txn
+}
+
+func merge(t testing.TB, db *mvcc.DB, ix *Index) MergeStats {
+	t.Helper()
+	var st MergeStats
+	update(t, db, func(txn *mvcc.Txn) error {
+		var err error
+		st, err = ix.Merge(txn)
+		return err
+	})
+	return st
+}
+
+func ids(bs [][]byte) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = string(b)
+	}
+	return out
+}

@@ -1,0 +1,600 @@
+package fts
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/cairndb/cairn/internal/fts/analysis"
+	"github.com/cairndb/cairn/internal/mvcc"
+)
+
+var (
+	// ErrDuplicateDoc is returned by Add for a document id already indexed.
+	ErrDuplicateDoc = errors.New("fts: document already indexed")
+	// ErrDocNotFound is returned by Delete for a document id not indexed.
+	ErrDocNotFound = errors.New("fts: document not indexed")
+)
+
+// MaxFields bounds an index's fields: a field is one byte in keys.
+const MaxFields = 255
+
+// Index is a full-text index over documents of one or more text fields,
+// stored under a key prefix in an mvcc store. An Index holds no state of
+// its own besides its definition: every method takes the transaction to
+// read and write through, so index updates commit or roll back with the
+// row writes beside them. It is safe for concurrent use.
+type Index struct {
+	prefix   []byte
+	fields   []string
+	analyzer *analysis.Analyzer
+}
+
+// New returns the index stored under prefix, with the given fields (in a
+// fixed order: field i is byte i in keys, so the list may only grow at
+// the end) and analyzer. No other key may start with prefix.
+func New(prefix []byte, fields []string, analyzer *analysis.Analyzer) (*Index, error) {
+	switch {
+	case len(prefix) == 0:
+		return nil, errors.New("fts: an index needs a key prefix")
+	case len(fields) == 0 || len(fields) > MaxFields:
+		return nil, fmt.Errorf("fts: an index has 1 to %d fields, not %d", MaxFields, len(fields))
+	case analyzer == nil:
+		return nil, errors.New("fts: an index needs an analyzer")
+	}
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if f == "" || seen[f] {
+			return nil, fmt.Errorf("fts: field names must be unique and non-empty: %q", fields)
+		}
+		seen[f] = true
+	}
+	return &Index{prefix: bytes.Clone(prefix), fields: slices.Clone(fields), analyzer: analyzer}, nil
+}
+
+// Fields returns the index's field names.
+func (ix *Index) Fields() []string { return slices.Clone(ix.fields) }
+
+// Analyzer returns the index's analyzer.
+func (ix *Index) Analyzer() *analysis.Analyzer { return ix.analyzer }
+
+// analyzed is a document's postings, per field and term.
+type analyzed struct {
+	lens  []uint32
+	terms []fieldTerm // sorted by field, then term
+	post  map[fieldTerm]*posting
+}
+
+func (ix *Index) analyze(values []string) (analyzed, error) {
+	if len(values) != len(ix.fields) {
+		return analyzed{}, fmt.Errorf("fts: %d field values for an index of %d fields", len(values), len(ix.fields))
+	}
+	a := analyzed{lens: make([]uint32, len(values)), post: map[fieldTerm]*posting{}}
+	for f, v := range values {
+		toks := ix.analyzer.Analyze(v)
+		a.lens[f] = uint32(len(toks))
+		for _, t := range toks {
+			ft := fieldTerm{f, t.Term}
+			p := a.post[ft]
+			if p == nil {
+				p = &posting{}
+				a.post[ft] = p
+				a.terms = append(a.terms, ft)
+			}
+			p.tf++
+			p.pos = append(p.pos, uint32(t.Position))
+		}
+	}
+	for ft, p := range a.post {
+		p.len = a.lens[ft.field]
+	}
+	slices.SortFunc(a.terms, compareFieldTerm)
+	return a, nil
+}
+
+func compareFieldTerm(a, b fieldTerm) int {
+	if a.field != b.field {
+		return a.field - b.field
+	}
+	if a.term < b.term {
+		return -1
+	}
+	if a.term > b.term {
+		return 1
+	}
+	return 0
+}
+
+// Add indexes a document: values[i] is the text of field i ("" for none).
+// id is the caller's stable document id (a primary key's bytes); it is
+// what searches return. The writes are per-document keys only, so
+// concurrent Adds of different documents never conflict (doc.go).
+func (ix *Index) Add(txn *mvcc.Txn, id []byte, values []string) error {
+	a, err := ix.analyze(values)
+	if err != nil {
+		return err
+	}
+	if _, found, err := txn.Get(ix.extKey(id)); err != nil {
+		return err
+	} else if found {
+		return fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
+	}
+	doc, err := ix.allocPending(txn, id)
+	if err != nil {
+		return err
+	}
+	for _, ft := range a.terms {
+		if err := txn.Put(ix.termKey(tagPending, ft.field, ft.term, doc), encodePending(*a.post[ft])); err != nil {
+			return err
+		}
+	}
+	rec := encodeDocRecord(docRecord{id: id, lens: a.lens, terms: a.terms})
+	if err := txn.Put(ix.docKey(tagDoc, doc), rec); err != nil {
+		return err
+	}
+	if err := txn.Put(ix.extKey(id), binary.BigEndian.AppendUint64(nil, doc)); err != nil {
+		return err
+	}
+	return txn.Put(ix.docKey(tagChange, doc), appendLens([]byte{changeAdd}, a.lens))
+}
+
+func appendLens(b []byte, lens []uint32) []byte {
+	for _, l := range lens {
+		b = binary.AppendUvarint(b, uint64(l))
+	}
+	return b
+}
+
+// allocPending picks the pending document number of a new document: a
+// hash of its id with the top bit set, probing upwards past numbers in
+// use. No counter is read or written, so concurrent Adds share no key;
+// two that pick the same free number both write its document entry, and
+// the later committer gets a serialization failure to retry, as for any
+// write-write conflict.
+func (ix *Index) allocPending(txn *mvcc.Txn, id []byte) (uint64, error) {
+	doc := xxhash.Sum64(id) | pendingBit
+	for range 1 << 16 {
+		if _, found, err := txn.Get(ix.docKey(tagDoc, doc)); err != nil {
+			return 0, err
+		} else if !found {
+			return doc, nil
+		}
+		doc++
+		if doc == endDoc { // endDoc marks an exhausted cursor
+			doc = pendingBit
+		}
+	}
+	return 0, errors.New("fts: no free pending document number near the id's hash (merge the index)")
+}
+
+// lookup returns the document number and record of id.
+func (ix *Index) lookup(txn *mvcc.Txn, id []byte) (uint64, docRecord, error) {
+	v, found, err := txn.Get(ix.extKey(id))
+	if err != nil {
+		return 0, docRecord{}, err
+	}
+	if !found {
+		return 0, docRecord{}, fmt.Errorf("%w: %q", ErrDocNotFound, id)
+	}
+	if len(v) != 8 {
+		return 0, docRecord{}, fmt.Errorf("%w: document id entry", errCorrupt)
+	}
+	doc := binary.BigEndian.Uint64(v)
+	rv, found, err := txn.Get(ix.docKey(tagDoc, doc))
+	if err != nil {
+		return 0, docRecord{}, err
+	}
+	if !found {
+		return 0, docRecord{}, fmt.Errorf("%w: document %d has an id entry but no record", errCorrupt, doc)
+	}
+	rec, err := decodeDocRecord(rv, len(ix.fields))
+	return doc, rec, err
+}
+
+// Delete removes a document from the index. A document not yet merged
+// vanishes at once (its pending postings are deleted); a merged one is
+// marked deleted in the change log, hidden from searches at once, and
+// purged from the posting blocks by the next Merge.
+func (ix *Index) Delete(txn *mvcc.Txn, id []byte) error {
+	doc, rec, err := ix.lookup(txn, id)
+	if err != nil {
+		return err
+	}
+	if err := txn.Delete(ix.extKey(id)); err != nil {
+		return err
+	}
+	if doc&pendingBit == 0 {
+		return txn.Put(ix.docKey(tagChange, doc), []byte{changeDel})
+	}
+	for _, ft := range rec.terms {
+		if err := txn.Delete(ix.termKey(tagPending, ft.field, ft.term, doc)); err != nil {
+			return err
+		}
+	}
+	if err := txn.Delete(ix.docKey(tagDoc, doc)); err != nil {
+		return err
+	}
+	return txn.Delete(ix.docKey(tagChange, doc))
+}
+
+// Update replaces a document's text (adding it if it was not indexed).
+func (ix *Index) Update(txn *mvcc.Txn, id []byte, values []string) error {
+	if err := ix.Delete(txn, id); err != nil && !errors.Is(err, ErrDocNotFound) {
+		return err
+	}
+	return ix.Add(txn, id, values)
+}
+
+// state is what a search needs of the index besides postings: the
+// statistics of every document not yet purged, and the deleted set.
+type state struct {
+	meta     meta
+	pending  uint64   // documents added since the last merge
+	pendLen  []uint64 // their lengths per field
+	deleted  map[uint64]struct{}
+	adds     []uint64 // pending document numbers, ascending
+	addLens  [][]uint32
+	delsList []uint64 // merged documents deleted, ascending
+}
+
+// N returns the document count of the BM25 statistics.
+func (s *state) N() uint64 { return s.meta.docCount + s.pending }
+
+// avgLen returns the average length of field f.
+func (s *state) avgLen(f int) float64 {
+	n := s.N()
+	total := s.meta.totalLen[f] + s.pendLen[f]
+	if n == 0 || total == 0 {
+		return 1
+	}
+	return float64(total) / float64(n)
+}
+
+func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
+	s := &state{pendLen: make([]uint64, len(ix.fields)), deleted: map[uint64]struct{}{}}
+	v, found, err := txn.Get(ix.key(tagMeta, 0))
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		if s.meta, err = decodeMeta(v, len(ix.fields)); err != nil {
+			return nil, err
+		}
+	} else {
+		s.meta = meta{totalLen: make([]uint64, len(ix.fields))}
+	}
+	start, end := ix.tagRange(tagChange)
+	it := txn.Scan(start, end)
+	for it.Next() {
+		k, v := it.Key(), it.Value()
+		if len(k) != len(start)+8 || len(v) == 0 {
+			it.Close()
+			return nil, fmt.Errorf("%w: change log entry", errCorrupt)
+		}
+		doc := binary.BigEndian.Uint64(k[len(start):])
+		switch v[0] {
+		case changeAdd:
+			r := reader{b: v[1:]}
+			lens := make([]uint32, len(ix.fields))
+			for f := range lens {
+				lens[f] = r.u32()
+				s.pendLen[f] += uint64(lens[f])
+			}
+			if r.err != nil || len(r.b) != 0 {
+				it.Close()
+				return nil, fmt.Errorf("%w: change log lengths", errCorrupt)
+			}
+			s.pending++
+			s.adds = append(s.adds, doc)
+			s.addLens = append(s.addLens, lens)
+		case changeDel:
+			s.deleted[doc] = struct{}{}
+			s.delsList = append(s.delsList, doc)
+		default:
+			it.Close()
+			return nil, fmt.Errorf("%w: change log tag %#x", errCorrupt, v[0])
+		}
+	}
+	if err := it.Close(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// MergeStats reports what a Merge did.
+type MergeStats struct {
+	Added, Purged, Terms int
+}
+
+// Merge folds the documents added since the last merge into the posting
+// blocks (giving them dense document numbers, so blocks delta-encode
+// well) and purges deleted documents from the blocks, the term dictionary
+// and the statistics. Run it in its own transaction, from a background
+// task, when Pending reports enough work: it conflicts only with another
+// Merge and with a Delete of a document it is folding in; Adds of new
+// documents proceed beside it. Its cost is the pending postings plus, for
+// each term they touch, the blocks from the first one that changes to the
+// end of the term's list.
+func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
+	var st MergeStats
+	w := &writeBuf{}
+	s, err := ix.loadState(txn)
+	if err != nil {
+		return st, err
+	}
+	if len(s.adds) == 0 && len(s.delsList) == 0 {
+		return st, nil
+	}
+	m := s.meta
+	// Dense numbers for the new documents, in pending-number order, so the
+	// mapping is monotonic and postings stay sorted.
+	final := make(map[uint64]uint64, len(s.adds))
+	for i, d := range s.adds {
+		final[d] = m.nextDoc + uint64(i)
+	}
+	// Pending postings, grouped by term (keys sort by field, term, doc).
+	newPost := map[fieldTerm][]posting{}
+	var touched []fieldTerm
+	start, end := ix.tagRange(tagPending)
+	it := txn.Scan(start, end)
+	var pendKeys [][]byte
+	for it.Next() {
+		f, term, doc, err := ix.splitTermKey(it.Key())
+		if err != nil {
+			it.Close()
+			return st, err
+		}
+		fd, ok := final[doc]
+		if !ok {
+			it.Close()
+			return st, fmt.Errorf("%w: pending posting of document %#x, which is not in the change log", errCorrupt, doc)
+		}
+		p, err := decodePending(fd, it.Value())
+		if err != nil {
+			it.Close()
+			return st, err
+		}
+		ft := fieldTerm{f, term}
+		if _, ok := newPost[ft]; !ok {
+			touched = append(touched, ft)
+		}
+		newPost[ft] = append(newPost[ft], p)
+		pendKeys = append(pendKeys, bytes.Clone(it.Key()))
+	}
+	if err := it.Close(); err != nil {
+		return st, err
+	}
+	// The terms of deleted documents, from their records.
+	for _, d := range s.delsList {
+		v, found, err := txn.Get(ix.docKey(tagDoc, d))
+		if err != nil {
+			return st, err
+		}
+		if !found {
+			return st, fmt.Errorf("%w: deleted document %d has no record", errCorrupt, d)
+		}
+		rec, err := decodeDocRecord(v, len(ix.fields))
+		if err != nil {
+			return st, err
+		}
+		for _, ft := range rec.terms {
+			if _, ok := newPost[ft]; !ok {
+				newPost[ft] = nil
+				touched = append(touched, ft)
+			}
+		}
+		for f, l := range rec.lens {
+			m.totalLen[f] -= uint64(l)
+		}
+		m.docCount--
+		w.del(ix.docKey(tagDoc, d))
+		w.del(ix.docKey(tagChange, d))
+	}
+	slices.SortFunc(touched, compareFieldTerm)
+	for _, ft := range touched {
+		ps := newPost[ft]
+		sort.Slice(ps, func(i, j int) bool { return ps[i].doc < ps[j].doc })
+		if err := ix.mergeTerm(txn, w, ft, ps, s.deleted); err != nil {
+			return st, err
+		}
+	}
+	for _, k := range pendKeys {
+		w.del(k)
+	}
+	for i, d := range s.adds {
+		v, found, err := txn.Get(ix.docKey(tagDoc, d))
+		if err != nil {
+			return st, err
+		}
+		if !found {
+			return st, fmt.Errorf("%w: pending document %#x has no record", errCorrupt, d)
+		}
+		rec, err := decodeDocRecord(v, len(ix.fields))
+		if err != nil {
+			return st, err
+		}
+		for _, k := range [][]byte{ix.docKey(tagDoc, d), ix.docKey(tagChange, d)} {
+			w.del(k)
+		}
+		w.put(ix.docKey(tagDoc, final[d]), v)
+		w.put(ix.extKey(rec.id), binary.BigEndian.AppendUint64(nil, final[d]))
+		for f, l := range s.addLens[i] {
+			m.totalLen[f] += uint64(l)
+		}
+	}
+	m.nextDoc += uint64(len(s.adds))
+	m.docCount += uint64(len(s.adds))
+	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: len(touched)}
+	w.put(ix.key(tagMeta, 0), encodeMeta(m))
+	return st, w.apply(txn)
+}
+
+// blockRef is a stored block: its key suffix (the last document) and its
+// raw value.
+type blockRef struct {
+	last uint64
+	hdr  blockHeader
+	raw  []byte
+}
+
+// loadBlocks reads every block of a term, in document order.
+func (ix *Index) loadBlocks(txn *mvcc.Txn, ft fieldTerm) ([]blockRef, error) {
+	start, end := ix.termRange(tagBlock, ft.field, ft.term)
+	it := txn.Scan(start, end)
+	var bs []blockRef
+	for it.Next() {
+		k := it.Key()
+		if len(k) != len(start)+8 {
+			it.Close()
+			return nil, fmt.Errorf("%w: block key", errCorrupt)
+		}
+		raw := bytes.Clone(it.Value())
+		h, _, err := decodeBlockHeader(raw)
+		if err != nil {
+			it.Close()
+			return nil, err
+		}
+		bs = append(bs, blockRef{last: binary.BigEndian.Uint64(k[len(start):]), hdr: h, raw: raw})
+	}
+	return bs, it.Close()
+}
+
+// mergeTerm rewrites a term's blocks from the first one holding a deleted
+// document (or the last, partial one, when documents are appended) to the
+// end, and its dictionary entry. Earlier blocks are untouched: new
+// documents always number above every merged one.
+func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, deleted map[uint64]struct{}) error {
+	bs, err := ix.loadBlocks(txn, ft)
+	if err != nil {
+		return err
+	}
+	from := len(bs)
+	if len(add) > 0 && from > 0 && bs[from-1].hdr.n < blockSize {
+		from--
+	}
+	for i := range bs[:from] {
+		if ix.blockHasDeleted(bs[i], deleted) {
+			from = i
+			break
+		}
+	}
+	var ps []posting
+	for _, b := range bs[from:] {
+		dec, err := decodeBlock(b.raw)
+		if err != nil {
+			return err
+		}
+		pv, found, err := txn.Get(ix.termKey(tagPos, ft.field, ft.term, b.last))
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("%w: block without positions", errCorrupt)
+		}
+		if err := decodePositions(dec, pv); err != nil {
+			return err
+		}
+		for _, p := range dec {
+			if _, del := deleted[p.doc]; !del {
+				ps = append(ps, p)
+			}
+		}
+		w.del(ix.termKey(tagBlock, ft.field, ft.term, b.last))
+		w.del(ix.termKey(tagPos, ft.field, ft.term, b.last))
+	}
+	ps = append(ps, add...)
+	info := termInfo{minLen: ^uint32(0)}
+	for _, b := range bs[:from] {
+		info.df += uint64(b.hdr.n)
+		info.maxTF, info.minLen = max(info.maxTF, b.hdr.maxTF), min(info.minLen, b.hdr.minLen)
+	}
+	for len(ps) > 0 {
+		n := min(len(ps), blockSize)
+		blk, pos := encodeBlock(ps[:n])
+		last := ps[n-1].doc
+		w.put(ix.termKey(tagBlock, ft.field, ft.term, last), blk)
+		w.put(ix.termKey(tagPos, ft.field, ft.term, last), pos)
+		for _, p := range ps[:n] {
+			info.df++
+			info.maxTF, info.minLen = max(info.maxTF, p.tf), min(info.minLen, p.len)
+		}
+		ps = ps[n:]
+	}
+	if info.df == 0 {
+		w.del(ix.dictKey(ft.field, ft.term))
+		return nil
+	}
+	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
+	return nil
+}
+
+// writeBuf holds a merge's writes until all its reads are done: a
+// transaction's range scan merges in its buffered writes, so scanning
+// after each write would cost the whole write set every time.
+type writeBuf struct {
+	keys, values [][]byte // a nil value deletes
+}
+
+func (w *writeBuf) put(k, v []byte) { w.keys, w.values = append(w.keys, k), append(w.values, v) }
+func (w *writeBuf) del(k []byte)    { w.keys, w.values = append(w.keys, k), append(w.values, nil) }
+
+func (w *writeBuf) apply(txn *mvcc.Txn) error {
+	for i, k := range w.keys {
+		var err error
+		if w.values[i] == nil {
+			err = txn.Delete(k)
+		} else {
+			err = txn.Put(k, w.values[i])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// blockHasDeleted reports whether a block holds a deleted document. The
+// header bounds the block's documents, so most blocks are answered
+// without decoding.
+func (ix *Index) blockHasDeleted(b blockRef, deleted map[uint64]struct{}) bool {
+	if len(deleted) == 0 {
+		return false
+	}
+	any := false
+	for d := range deleted {
+		if d >= b.hdr.first && d <= b.last {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return false
+	}
+	ps, err := decodeBlock(b.raw)
+	if err != nil {
+		return true // rewrite it; the rewrite reports the corruption
+	}
+	for _, p := range ps {
+		if _, ok := deleted[p.doc]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Pending returns how many documents were added or deleted since the last
+// merge: the work the next Merge will do.
+func (ix *Index) Pending(txn *mvcc.Txn) (int, error) {
+	s, err := ix.loadState(txn)
+	if err != nil {
+		return 0, err
+	}
+	return len(s.adds) + len(s.delsList), nil
+}
+
+func errorsIsNotFound(err error) bool { return errors.Is(err, ErrDocNotFound) }

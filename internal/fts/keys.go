@@ -1,0 +1,389 @@
+package fts
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Key tags: the byte after the index prefix (doc.go has the table).
+const (
+	tagMeta     = 'M'
+	tagTerm     = 'T'
+	tagBlock    = 'B'
+	tagPos      = 'Q'
+	tagPending  = 'D'
+	tagChange   = 'U'
+	tagDoc      = 'N'
+	tagDocKey   = 'K'
+	termEnd     = 0x00
+	pendingBit  = uint64(1) << 63
+	endDoc      = math.MaxUint64
+	blockSize   = 128
+	changeAdd   = 'a'
+	changeDel   = 'd'
+	metaVersion = 1
+)
+
+var errCorrupt = errors.New("fts: corrupt index entry")
+
+func (ix *Index) key(tag byte, n int) []byte {
+	k := make([]byte, 0, len(ix.prefix)+1+n)
+	return append(append(k, ix.prefix...), tag)
+}
+
+// termKey is prefix | tag | field | term | 0x00 | doc (8 bytes BE), the
+// shape of block, positions and pending posting keys.
+func (ix *Index) termKey(tag byte, field int, term string, doc uint64) []byte {
+	k := ix.key(tag, 1+len(term)+9)
+	k = append(k, byte(field))
+	k = append(k, term...)
+	k = append(k, termEnd)
+	return binary.BigEndian.AppendUint64(k, doc)
+}
+
+// termRange returns the key range of every entry of (field, term) under
+// tag: [prefix|tag|field|term|0x00, prefix|tag|field|term|0x01).
+func (ix *Index) termRange(tag byte, field int, term string) (start, end []byte) {
+	start = ix.key(tag, 1+len(term)+1)
+	start = append(append(append(start, byte(field)), term...), termEnd)
+	end = append(start[:len(start)-1:len(start)-1], termEnd+1)
+	return start, end
+}
+
+// termPrefixRange returns the range of every term of field starting with
+// p under tag (the term dictionary or pending postings).
+func (ix *Index) termPrefixRange(tag byte, field int, p string) (start, end []byte) {
+	start = append(append(ix.key(tag, 1+len(p)), byte(field)), p...)
+	return start, prefixEnd(start)
+}
+
+func (ix *Index) dictKey(field int, term string) []byte {
+	return append(append(ix.key(tagTerm, 1+len(term)), byte(field)), term...)
+}
+
+func (ix *Index) docKey(tag byte, doc uint64) []byte {
+	return binary.BigEndian.AppendUint64(ix.key(tag, 8), doc)
+}
+
+func (ix *Index) extKey(id []byte) []byte {
+	return append(ix.key(tagDocKey, len(id)), id...)
+}
+
+func (ix *Index) tagRange(tag byte) (start, end []byte) {
+	start = ix.key(tag, 0)
+	return start, prefixEnd(start)
+}
+
+// prefixEnd returns the smallest key greater than every key with prefix
+// p, or nil (unbounded) if p is all 0xFF.
+func prefixEnd(p []byte) []byte {
+	e := append([]byte(nil), p...)
+	for i := len(e) - 1; i >= 0; i-- {
+		if e[i] != 0xFF {
+			e[i]++
+			return e[:i+1]
+		}
+	}
+	return nil
+}
+
+// splitTermKey parses field, term and doc out of a key made by termKey.
+func (ix *Index) splitTermKey(k []byte) (field int, term string, doc uint64, err error) {
+	body := k[len(ix.prefix)+1:]
+	if len(body) < 1+1+8 || body[len(body)-9] != termEnd {
+		return 0, "", 0, fmt.Errorf("%w: posting key %q", errCorrupt, k)
+	}
+	return int(body[0]), string(body[1 : len(body)-9]), binary.BigEndian.Uint64(body[len(body)-8:]), nil
+}
+
+// reader decodes the varints of one value, remembering the first error.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) u32() uint32 {
+	v := r.uvarint()
+	if v > math.MaxUint32 {
+		r.err = errCorrupt
+	}
+	return uint32(v)
+}
+
+func (r *reader) bytes() []byte {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errCorrupt
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) byte() byte {
+	if r.err != nil || len(r.b) == 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	v := r.b[0]
+	r.b = r.b[1:]
+	return v
+}
+
+// posting is one document's occurrences of one term in one field.
+type posting struct {
+	doc uint64
+	tf  uint32
+	len uint32 // the field's length in the document, in tokens
+	pos []uint32
+}
+
+// encodePending encodes a pending posting's value: tf, field length,
+// positions (first absolute, then deltas).
+func encodePending(p posting) []byte {
+	b := binary.AppendUvarint(nil, uint64(p.tf))
+	b = binary.AppendUvarint(b, uint64(p.len))
+	return appendPositions(b, p.pos)
+}
+
+func decodePending(doc uint64, v []byte) (posting, error) {
+	r := reader{b: v}
+	p := posting{doc: doc, tf: r.u32(), len: r.u32()}
+	p.pos = readPositions(&r, p.tf)
+	if r.err != nil || len(r.b) != 0 {
+		return posting{}, errCorrupt
+	}
+	return p, nil
+}
+
+func appendPositions(b []byte, pos []uint32) []byte {
+	prev := uint32(0)
+	for _, p := range pos {
+		b = binary.AppendUvarint(b, uint64(p-prev))
+		prev = p
+	}
+	return b
+}
+
+func readPositions(r *reader, n uint32) []uint32 {
+	if uint64(n) > uint64(len(r.b)) { // each position takes at least a byte
+		r.err = errCorrupt
+		return nil
+	}
+	pos := make([]uint32, n)
+	prev := uint32(0)
+	for i := range pos {
+		prev += r.u32()
+		pos[i] = prev
+	}
+	return pos
+}
+
+// blockHeader is what block-max WAND reads without decoding a block.
+type blockHeader struct {
+	n      int
+	maxTF  uint32
+	minLen uint32
+	first  uint64
+}
+
+// encodeBlock encodes up to blockSize postings (ascending doc) as a block
+// value and its positions value.
+func encodeBlock(ps []posting) (block, positions []byte) {
+	maxTF, minLen := uint32(0), uint32(math.MaxUint32)
+	for _, p := range ps {
+		maxTF, minLen = max(maxTF, p.tf), min(minLen, p.len)
+	}
+	b := binary.AppendUvarint(nil, uint64(len(ps)))
+	b = binary.AppendUvarint(b, uint64(maxTF))
+	b = binary.AppendUvarint(b, uint64(minLen))
+	b = binary.AppendUvarint(b, ps[0].doc)
+	for i := 1; i < len(ps); i++ {
+		b = binary.AppendUvarint(b, ps[i].doc-ps[i-1].doc)
+	}
+	for _, p := range ps {
+		b = binary.AppendUvarint(b, uint64(p.tf))
+	}
+	for _, p := range ps {
+		b = binary.AppendUvarint(b, uint64(p.len))
+	}
+	for _, p := range ps {
+		positions = appendPositions(positions, p.pos)
+	}
+	return b, positions
+}
+
+func decodeBlockHeader(v []byte) (blockHeader, []byte, error) {
+	r := reader{b: v}
+	h := blockHeader{n: int(r.uvarint()), maxTF: r.u32(), minLen: r.u32(), first: r.uvarint()}
+	if r.err != nil || h.n < 1 || h.n > blockSize {
+		return blockHeader{}, nil, fmt.Errorf("%w: block header", errCorrupt)
+	}
+	return h, r.b, nil
+}
+
+// decodeBlock decodes a block's postings (without positions).
+func decodeBlock(v []byte) ([]posting, error) {
+	h, rest, err := decodeBlockHeader(v)
+	if err != nil {
+		return nil, err
+	}
+	r := reader{b: rest}
+	ps := make([]posting, h.n)
+	ps[0].doc = h.first
+	for i := 1; i < h.n; i++ {
+		ps[i].doc = ps[i-1].doc + r.uvarint()
+	}
+	for i := range ps {
+		ps[i].tf = r.u32()
+	}
+	for i := range ps {
+		ps[i].len = r.u32()
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return nil, fmt.Errorf("%w: block body", errCorrupt)
+	}
+	return ps, nil
+}
+
+// decodePositions fills in the positions of a decoded block.
+func decodePositions(ps []posting, v []byte) error {
+	r := reader{b: v}
+	for i := range ps {
+		ps[i].pos = readPositions(&r, ps[i].tf)
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return fmt.Errorf("%w: block positions", errCorrupt)
+	}
+	return nil
+}
+
+// docRecord is the value of a document entry: what Delete and Merge need
+// to find the document's postings and statistics without its text.
+type docRecord struct {
+	id    []byte   // the caller's document id
+	lens  []uint32 // per field, in tokens
+	terms []fieldTerm
+}
+
+type fieldTerm struct {
+	field int
+	term  string
+}
+
+func encodeDocRecord(d docRecord) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(d.id)))
+	b = append(b, d.id...)
+	b = binary.AppendUvarint(b, uint64(len(d.lens)))
+	for _, l := range d.lens {
+		b = binary.AppendUvarint(b, uint64(l))
+	}
+	b = binary.AppendUvarint(b, uint64(len(d.terms)))
+	for _, t := range d.terms {
+		b = append(b, byte(t.field))
+		b = binary.AppendUvarint(b, uint64(len(t.term)))
+		b = append(b, t.term...)
+	}
+	return b
+}
+
+func decodeDocRecord(v []byte, nfields int) (docRecord, error) {
+	r := reader{b: v}
+	d := docRecord{id: r.bytes()}
+	if n := r.uvarint(); n != uint64(nfields) {
+		return docRecord{}, fmt.Errorf("%w: document record has %d fields, index has %d", errCorrupt, n, nfields)
+	}
+	d.lens = make([]uint32, nfields)
+	for i := range d.lens {
+		d.lens[i] = r.u32()
+	}
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		return docRecord{}, errCorrupt
+	}
+	d.terms = make([]fieldTerm, n)
+	for i := range d.terms {
+		f := r.byte()
+		d.terms[i] = fieldTerm{field: int(f), term: string(r.bytes())}
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return docRecord{}, fmt.Errorf("%w: document record", errCorrupt)
+	}
+	return d, nil
+}
+
+// meta is the index's merged state: written by Merge only, so it is never
+// a hot key for writers.
+type meta struct {
+	nextDoc  uint64   // next merged document number
+	docCount uint64   // merged documents not yet purged
+	totalLen []uint64 // per field, over those documents
+}
+
+func encodeMeta(m meta) []byte {
+	b := []byte{metaVersion}
+	b = binary.AppendUvarint(b, m.nextDoc)
+	b = binary.AppendUvarint(b, m.docCount)
+	b = binary.AppendUvarint(b, uint64(len(m.totalLen)))
+	for _, t := range m.totalLen {
+		b = binary.AppendUvarint(b, t)
+	}
+	return b
+}
+
+func decodeMeta(v []byte, nfields int) (meta, error) {
+	if len(v) == 0 || v[0] != metaVersion {
+		return meta{}, fmt.Errorf("%w: meta version", errCorrupt)
+	}
+	r := reader{b: v[1:]}
+	m := meta{nextDoc: r.uvarint(), docCount: r.uvarint()}
+	if n := r.uvarint(); n != uint64(nfields) {
+		return meta{}, fmt.Errorf("%w: meta has %d fields, index has %d", errCorrupt, n, nfields)
+	}
+	m.totalLen = make([]uint64, nfields)
+	for i := range m.totalLen {
+		m.totalLen[i] = r.uvarint()
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return meta{}, fmt.Errorf("%w: meta", errCorrupt)
+	}
+	return m, nil
+}
+
+// termInfo is a term dictionary value: statistics of the merged postings.
+type termInfo struct {
+	df     uint64
+	maxTF  uint32
+	minLen uint32
+}
+
+func encodeTermInfo(t termInfo) []byte {
+	b := binary.AppendUvarint(nil, t.df)
+	b = binary.AppendUvarint(b, uint64(t.maxTF))
+	return binary.AppendUvarint(b, uint64(t.minLen))
+}
+
+func decodeTermInfo(v []byte) (termInfo, error) {
+	r := reader{b: v}
+	t := termInfo{df: r.uvarint(), maxTF: r.u32(), minLen: r.u32()}
+	if r.err != nil || len(r.b) != 0 {
+		return termInfo{}, fmt.Errorf("%w: term info", errCorrupt)
+	}
+	return t, nil
+}
