@@ -64,6 +64,9 @@ type workload struct {
 	// Run measures one engine: cairn, then the anchor. It times its own
 	// measured section and cleans up after itself (closes its stores).
 	Run func(e *env, s side) (measurement, error)
+	// Extra, if set, is called after both runs for more numbers to put in
+	// the workload's JSON line (e.g. "cairn_disk_mb").
+	Extra func(e *env) map[string]float64
 }
 
 var (
@@ -83,11 +86,13 @@ func register(w *workload) {
 type env struct {
 	n          int
 	rows       int // rows of the txn-* table (-rows), independent of n
+	sqlRows    int // rows of the SQL workloads' sbtest table (-sqlrows)
 	duration   time.Duration
 	root       string // temp directory; every store lives below it
 	cpuProfile string // file name prefix; "" = no profiling
 	profAnchor bool
-	kv         *kvState // lazily created by the kv workloads
+	kv         *kvState  // lazily created by the kv workloads
+	sql        *sqlState // lazily created by the SQL workloads
 }
 
 // logf prints progress and engine metrics to stderr.
@@ -97,9 +102,10 @@ func logf(format string, args ...any) {
 
 func main() {
 	var (
-		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-* and txn-*); -list shows them")
+		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-* and txn-*; \"sql\" = all SQL workloads vs SQLite, \"PREFIX*\" = all named so); -list shows them")
 		n          = flag.Int("n", 1_000_000, "number of keys the kv-* workloads load")
 		rows       = flag.Int("rows", txnDefaultRows, "rows of the table the txn-* workloads load")
+		sqlRows    = flag.Int("sqlrows", sqlDefaultRows, "rows of the sbtest table the SQL workloads (vs SQLite) load")
 		duration   = flag.Duration("duration", 10*time.Second, "length of each timed-duration workload (kv-sync-*, txn-*)")
 		dir        = flag.String("dir", os.TempDir(), "directory under which a temporary directory for the stores is made (and removed)")
 		jsonOnly   = flag.Bool("json-only", false, "print only the JSON lines on stdout")
@@ -121,8 +127,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if *n <= 0 || *rows <= 0 {
-		fmt.Fprintln(os.Stderr, "bench: -n and -rows must be positive")
+	if *n <= 0 || *rows <= 0 || *sqlRows < sqlMinRows {
+		fmt.Fprintf(os.Stderr, "bench: -n and -rows must be positive, -sqlrows at least %d\n", sqlMinRows)
 		os.Exit(2)
 	}
 
@@ -141,9 +147,9 @@ func main() {
 		os.Exit(130)
 	}()
 
-	e := &env{n: *n, rows: *rows, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
-	logf("bench: %d workload(s), n=%d, rows=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
-		len(selected), e.n, e.rows, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
+	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
+	logf("bench: %d workload(s), n=%d, rows=%d, sqlrows=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
+		len(selected), e.n, e.rows, e.sqlRows, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
 
 	var results []result
 	var failed error
@@ -193,6 +199,15 @@ func selectWorkloads(flagValue string) ([]*workload, error) {
 			if name == "" {
 				continue
 			}
+			if group := workloadGroup(name); group != nil {
+				if len(group) == 0 {
+					return nil, fmt.Errorf("no workload matches %q", name)
+				}
+				for _, g := range group {
+					want[g] = true
+				}
+				continue
+			}
 			if registry[name] == nil {
 				return nil, fmt.Errorf("unknown workload %q (known: %s)", name, strings.Join(order, ", "))
 			}
@@ -209,6 +224,29 @@ func selectWorkloads(flagValue string) ([]*workload, error) {
 		return nil, errors.New("no workloads selected")
 	}
 	return ws, nil
+}
+
+// workloadGroup resolves a -workload item naming several workloads: "sql"
+// (every workload against SQLite) or "PREFIX*" (every workload whose name
+// starts with PREFIX). It returns nil for a plain name.
+func workloadGroup(item string) []string {
+	var match func(w *workload) bool
+	switch {
+	case item == "sql":
+		match = func(w *workload) bool { return w.Anchor == "sqlite" }
+	case strings.HasSuffix(item, "*"):
+		prefix := strings.TrimSuffix(item, "*")
+		match = func(w *workload) bool { return strings.HasPrefix(w.Name, prefix) }
+	default:
+		return nil
+	}
+	group := []string{}
+	for _, name := range order {
+		if match(registry[name]) {
+			group = append(group, name)
+		}
+	}
+	return group
 }
 
 // runWorkload runs w on cairn and then on its anchor, never concurrently,
@@ -232,6 +270,9 @@ func runWorkload(e *env, w *workload) (result, error) {
 		} else {
 			r.anchorM, r.anchorRSS = m, rss
 		}
+	}
+	if w.Extra != nil {
+		r.extra = w.Extra(e)
 	}
 	return r, nil
 }

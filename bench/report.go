@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"text/tabwriter"
 	"time"
 )
@@ -14,6 +15,7 @@ type result struct {
 	workload, anchor    string
 	cairn, anchorM      measurement
 	cairnRSS, anchorRSS rssResult
+	extra               map[string]float64 // more JSON fields (workload.Extra)
 }
 
 // ratio is cairn's throughput over the anchor's: > 1 means cairn is faster.
@@ -51,6 +53,24 @@ func printJSON(w io.Writer, r result) {
 	})
 	if err != nil {
 		panic(err) // cannot happen: plain numbers and strings
+	}
+	if len(r.extra) > 0 {
+		// The workload's own fields follow the common ones, sorted.
+		keys := make([]string, 0, len(r.extra))
+		for k := range r.extra {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = b[:len(b)-1] // the closing brace
+		for _, k := range keys {
+			kb, _ := json.Marshal(k)
+			vb, err := json.Marshal(round(r.extra[k], 1))
+			if err != nil {
+				panic(err) // NaN or Inf: a workload bug
+			}
+			b = append(append(append(append(b, ','), kb...), ':'), vb...)
+		}
+		b = append(b, '}')
 	}
 	fmt.Fprintln(w, string(b))
 }
