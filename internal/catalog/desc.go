@@ -64,8 +64,11 @@ type Index struct {
 	Columns []IndexColumn `json:"columns"`
 	// Predicate makes a partial index: SQL text of its WHERE clause.
 	Predicate string `json:"predicate,omitempty"`
-	// Method is "btree" (the default) or "fts".
+	// Method is "btree" (the default, also ""), "gin" or "fts".
 	Method string `json:"method,omitempty"`
+	// Options are the index's WITH (name = value) parameters, e.g. an
+	// fts index's analyzer.
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // IndexColumn is one key column of an index: a column or an expression.

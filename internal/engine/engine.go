@@ -34,6 +34,8 @@ type Engine struct {
 	// long as the clock does not run backwards by more than the ids used.
 	rowID atomic.Uint64
 	seqs  sequences
+	// ftsMerge merges full-text indexes in the background.
+	ftsMerge ftsMerger
 }
 
 // Open opens (creating if needed) the database in dir.
@@ -61,6 +63,7 @@ func (e *Engine) Close() error {
 	if e.db == nil {
 		return errors.New("cairn: already closed")
 	}
+	e.closeFTSMerges()
 	err := e.db.Close()
 	e.db = nil
 	return err

@@ -130,9 +130,9 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 }
 
 // execute runs a planned statement in txn.
-func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
+func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext, onFTS func(table, index uint32)) (Result, error) {
 	ec.Sequences = engineSequences{e, txn}
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, OnFTSWrite: onFTS}
 	switch {
 	case p.query != nil:
 		rows, err := x.Run(p.query)
@@ -319,7 +319,7 @@ func (s *Session) runPrepared(ctx context.Context, txn *mvcc.Txn, p *Prepared, p
 			p.cached = pl
 		}
 	}
-	return s.e.execute(ctx, txn, pl, params, ec)
+	return s.e.execute(ctx, txn, pl, params, ec, s.noteFTS)
 }
 
 func sameColumns(a, b []Column) bool {

@@ -16,7 +16,7 @@ import (
 )
 
 // run executes one statement in txn.
-func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
+func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, params []types.Datum, ec *builtins.EvalContext, onFTS func(table, index uint32)) (Result, error) {
 	paramTypes := make([]types.Type, len(params))
 	for i, p := range params {
 		paramTypes[i] = types.TypeOfDatum(p)
@@ -26,11 +26,11 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		if err != nil {
 			return Result{}, err
 		}
-		return e.execute(ctx, txn, p, params, ec)
+		return e.execute(ctx, txn, p, params, ec, onFTS)
 	}
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	ec.Sequences = engineSequences{e, txn}
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: onFTS}
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
 		return e.createTable(b, txn, st)
@@ -306,10 +306,19 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 		if len(st.Elems) != 1 {
 			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "a gin index has exactly one key, a jsonb column or expression")
 		}
+	case plan.IndexMethodFTS:
+		if st.Unique {
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "access method \"fts\" does not support unique indexes")
+		}
 	default:
 		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "access method %q does not exist", st.Using)
 	}
 	ix := catalog.Index{Name: st.Name, Unique: st.Unique, Method: method}
+	opts, err := indexOptions(method, st.With)
+	if err != nil {
+		return Result{}, err
+	}
+	ix.Options = opts
 	cols, err := plan.TableColumns(d)
 	if err != nil {
 		return Result{}, err
@@ -324,6 +333,9 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 			x, err := b.IndexExpr(cols, text)
 			if err != nil {
 				return Result{}, err
+			}
+			if method == plan.IndexMethodFTS {
+				return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "an fts index covers columns, not expressions")
 			}
 			if method == plan.IndexMethodGIN && x.Type().Family() != types.JSONBFamily {
 				return Result{}, sqlerr.New(sqlerr.UndefinedObject, "data type %s has no default operator class for access method \"gin\"", x.Type())
@@ -342,6 +354,9 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 		}
 		if method == plan.IndexMethodGIN && !strings.HasPrefix(col.Type, "jsonb") {
 			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "data type %s has no default operator class for access method \"gin\"", col.Type)
+		}
+		if method == plan.IndexMethodFTS && !plan.FTSIndexable(col.Type) {
+			return Result{}, sqlerr.New(sqlerr.DatatypeMismatch, "column %q is of type %s: an fts index covers text, varchar, char and jsonb columns", col.Name, col.Type)
 		}
 		ix.Columns = append(ix.Columns, catalog.IndexColumn{ColumnID: col.ID, Desc: el.Desc})
 		names = append(names, el.Column)
@@ -370,7 +385,41 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 	if err := x.Backfill(d, added); err != nil {
 		return Result{}, err
 	}
+	if added.Method == plan.IndexMethodFTS {
+		// Fold the backfilled postings into blocks now, in the same
+		// transaction, so the new index starts compact.
+		if err := exec.MergeFTS(txn, d, added); err != nil {
+			return Result{}, err
+		}
+	}
 	return Result{Tag: "CREATE INDEX"}, nil
+}
+
+// indexOptions checks an index's WITH parameters: fts takes analyzer;
+// other methods take none (fillfactor and the like are accepted and
+// ignored, as storage details cairn does not have).
+func indexOptions(method string, with []ast.Option) (map[string]string, error) {
+	var out map[string]string
+	for _, o := range with {
+		val := ""
+		if o.Value != nil {
+			val = strings.Trim(ast.Format(o.Value), "'")
+		}
+		switch {
+		case method == plan.IndexMethodFTS && o.Name == "analyzer":
+			if err := plan.CheckAnalyzer(val); err != nil {
+				return nil, err
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			out["analyzer"] = val
+		case o.Name == "fillfactor" || o.Name == "deduplicate_items" || o.Name == "fastupdate":
+		default:
+			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter %q", o.Name)
+		}
+	}
+	return out, nil
 }
 
 func (e *Engine) createView(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateView) (Result, error) {

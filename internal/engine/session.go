@@ -48,6 +48,26 @@ type Session struct {
 	// plans counts statements bound for Prepare or a prepared
 	// statement's execution (for tests of the plan cache).
 	plans int
+	// ftsWrites counts the current transaction's fts document writes,
+	// reported to the engine when it commits (background merges).
+	ftsWrites map[ftsKey]int
+}
+
+// noteFTS counts a document write to an fts index.
+func (s *Session) noteFTS(table, index uint32) {
+	if s.ftsWrites == nil {
+		s.ftsWrites = map[ftsKey]int{}
+	}
+	s.ftsWrites[ftsKey{table, index}]++
+}
+
+// endTxn hands the committed transaction's fts writes to the engine (or
+// forgets them after a rollback).
+func (s *Session) endTxn(committed bool) {
+	if committed {
+		s.e.noteFTSWrites(s.ftsWrites)
+	}
+	s.ftsWrites = nil
 }
 
 type namedSavepoint struct {
@@ -209,7 +229,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		})
 	}
 	return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
-		return s.e.run(ctx, txn, stmt, params, ec)
+		return s.e.run(ctx, txn, stmt, params, ec, s.noteFTS)
 	})
 }
 
@@ -245,11 +265,14 @@ func (s *Session) inTxn(ctx context.Context, fn func(*mvcc.Txn) (Result, error))
 	r, err := fn(txn)
 	if err != nil {
 		txn.Rollback()
+		s.endTxn(false)
 		return Result{}, err
 	}
 	if err := txn.Commit(); err != nil {
+		s.endTxn(false)
 		return Result{}, err
 	}
+	s.endTxn(true)
 	return r, nil
 }
 
@@ -313,11 +336,14 @@ func (s *Session) commit() (Result, error) {
 	s.txn, s.failed = nil, false
 	if failed {
 		txn.Rollback()
+		s.endTxn(false)
 		return Result{Tag: "ROLLBACK"}, nil
 	}
 	if err := txn.Commit(); err != nil {
+		s.endTxn(false)
 		return Result{}, err
 	}
+	s.endTxn(true)
 	return Result{Tag: "COMMIT"}, nil
 }
 
@@ -325,6 +351,7 @@ func (s *Session) rollback() (Result, error) {
 	if s.txn != nil {
 		s.txn.Rollback()
 		s.txn, s.failed = nil, false
+		s.endTxn(false)
 	}
 	return Result{Tag: "ROLLBACK"}, nil
 }
@@ -411,7 +438,7 @@ func (s *Session) executeArgs(ctx context.Context, p *Prepared, params []ast.Exp
 		sel.Body.(*ast.Select).Targets = append(sel.Body.(*ast.Select).Targets, ast.Target{Expr: x})
 	}
 	r, err := s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
-		return s.e.run(ctx, txn, sel, nil, &builtins.EvalContext{TxnTime: time.Now(), StmtTime: time.Now()})
+		return s.e.run(ctx, txn, sel, nil, &builtins.EvalContext{TxnTime: time.Now(), StmtTime: time.Now()}, nil)
 	})
 	if err != nil {
 		return nil, err

@@ -286,6 +286,15 @@ func TestDifferential(t *testing.T) {
 						}
 					}
 				}
+				// The per-row matcher (unindexed @@) agrees document by
+				// document.
+				matcher, err := ix.NewMatcher(q)
+				must(t, err)
+				for id, d := range m {
+					if got := matcher.Match(d[:]); got != slices.Contains(want, id) {
+						t.Fatalf("round %d: %q: Matcher says %v for %q", round, q, got, id)
+					}
+				}
 				sort.Strings(want)
 				got, err := ix.Match(txn, q)
 				must(t, err)

@@ -163,6 +163,15 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// CompactRange compacts the store's versions of the keys in [start, end)
+// down the levels: after a bulk delete (an fts merge folding postings into
+// blocks), so reads stop stepping over the tombstones.
+func (db *DB) CompactRange(start, end []byte) error {
+	lo := appendPrefix(nil, start)
+	hi := appendPrefix(nil, end)
+	return db.lsm.Compact(lo[:len(lo)-2], hi[:len(hi)-2])
+}
+
 // LSM returns the underlying store, for maintenance (Flush, Compact,
 // Metrics) and tests. Writing to it directly bypasses transactions.
 func (db *DB) LSM() *lsm.DB { return db.lsm }

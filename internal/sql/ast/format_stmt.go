@@ -623,6 +623,20 @@ func (n *CreateIndex) format(p *printer) {
 		p.idents(n.Include)
 		p.WriteByte(')')
 	}
+	if len(n.With) > 0 {
+		p.kw(" WITH (")
+		for i, o := range n.With {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.ident(o.Name)
+			if o.Value != nil {
+				p.WriteString(" = ")
+				o.Value.format(p)
+			}
+		}
+		p.WriteByte(')')
+	}
 	p.where(n.Where)
 }
 

@@ -389,7 +389,9 @@ type CreateIndex struct {
 	Using        string
 	Elems        []IndexElem
 	Include      []string
-	Where        Expr
+	// With holds the storage parameters of WITH (name = value, ...).
+	With  []Option
+	Where Expr
 }
 
 // CreateView is CREATE [OR REPLACE] [TEMP] VIEW name [(cols)] AS query.

@@ -294,6 +294,10 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 			}
 			return fn(vals)
 		}, nil
+	case *plan.FTSMatch:
+		return c.compileFTSMatch(e)
+	case *plan.FTSSnippet:
+		return c.compileFTSSnippet(e)
 	case *plan.ArrayCtor:
 		return c.compileArrayCtor(e)
 	case *plan.Subscript:

@@ -25,6 +25,9 @@ type Ctx struct {
 	// Refs are the foreign keys by referenced table; nil: read from the
 	// catalog when first needed.
 	Refs References
+	// OnFTSWrite, if set, hears of each document written to an fts index
+	// (the engine merges busy indexes in the background).
+	OnFTSWrite func(table, index uint32)
 	// Tables caches tables' bound CHECK constraints and index
 	// expressions (see tableExprs).
 	Tables map[*catalog.Descriptor]*plan.TableExprs
@@ -86,6 +89,8 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		return c.newIndexScan(n)
 	case *plan.InvertedScan:
 		return c.newInvertedScan(n)
+	case *plan.FTSScan:
+		return c.newFTSScan(n)
 	case *plan.Values:
 		rows := make([][]evalFn, len(n.Rows))
 		for i, r := range n.Rows {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/fts"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/rowcodec"
 	"github.com/cairndb/cairn/internal/sql/plan"
@@ -29,17 +30,22 @@ type tableCodec struct {
 
 func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
 	tc := &tableCodec{d: d, types: make([]types.Type, len(cols)), pos: map[uint32]int{}}
+	// cols may end with hidden columns that are not stored (an fts
+	// score): they stay NULL here.
+	stored := min(len(cols), len(d.Columns))
 	maxID := uint32(0)
 	for i, c := range cols {
 		tc.types[i] = c.Type
-		tc.pos[d.Columns[i].ID] = i
-		maxID = max(maxID, d.Columns[i].ID)
+		if i < stored {
+			tc.pos[d.Columns[i].ID] = i
+			maxID = max(maxID, d.Columns[i].ID)
+		}
 	}
 	tc.at = make([]int32, maxID+1)
 	for i := range tc.at {
 		tc.at[i] = -1
 	}
-	for i := range cols {
+	for i := range stored {
 		tc.at[d.Columns[i].ID] = int32(i)
 	}
 	return tc
@@ -178,6 +184,8 @@ type writer struct {
 	// indexes are the compiled expressions of the table's expression and
 	// partial indexes, by index id.
 	indexes map[uint32]*compiledIndex
+	// fts are the table's fts indexes, by index id, opened on first use.
+	fts map[uint32]*fts.Index
 }
 
 func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column) (*writer, error) {
@@ -376,6 +384,12 @@ func (w *writer) addIndexEntries(row Row) error {
 			}
 			continue
 		}
+		if ix.Method == plan.IndexMethodFTS {
+			if err := w.ftsAdd(ix, row); err != nil {
+				return err
+			}
+			continue
+		}
 		key, prefixLen, hasNull, in, err := w.indexKey(nil, ix, row)
 		if err != nil {
 			return err
@@ -446,6 +460,12 @@ func (w *writer) removeEntries(row Row) error {
 				if err := txn.Delete(k); err != nil {
 					return err
 				}
+			}
+			continue
+		}
+		if ix := &w.tc.d.Indexes[i]; ix.Method == plan.IndexMethodFTS {
+			if err := w.ftsDelete(ix, row); err != nil {
+				return err
 			}
 			continue
 		}

@@ -400,10 +400,44 @@ func (p *parser) createIndex(pos ast.Pos) ast.Statement {
 	if p.acceptWord("include") {
 		ci.Include = p.parenIdentList()
 	}
+	if p.acceptKw(ast.KwWith) {
+		ci.With = p.storageParams()
+	}
 	if p.acceptKw(ast.KwWhere) {
 		ci.Where = p.expr()
 	}
 	return ci
+}
+
+// storageParams parses (name [= value], ...) of WITH on CREATE INDEX.
+func (p *parser) storageParams() []ast.Option {
+	p.expectOp("(")
+	var out []ast.Option
+	for {
+		if p.tok.kind != tIdent && p.tok.kind != tQIdent {
+			p.syntaxError()
+		}
+		o := ast.Option{Name: p.tok.str}
+		p.next()
+		if p.isOp("=") {
+			p.next()
+			pos := p.pos()
+			switch p.tok.kind {
+			case tIdent, tQIdent:
+				o.Value = &ast.Literal{Pos: pos, Kind: ast.LitString, Val: p.tok.str}
+				p.next()
+			default:
+				o.Value = p.varValue()
+			}
+		}
+		out = append(out, o)
+		if !p.isOp(",") {
+			break
+		}
+		p.next()
+	}
+	p.expectOp(")")
+	return out
 }
 
 func (p *parser) drop() ast.Statement {

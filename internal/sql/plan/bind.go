@@ -31,6 +31,10 @@ type Binder struct {
 	ctes []map[string]*cte
 	// pruned holds the roots of the plans pruned so far (see prune).
 	pruned map[Node]bool
+	// tables maps the aliases of the tables in FROM clauses bound so far
+	// to their descriptors (for full-text search, which needs a column's
+	// table and its indexes).
+	tables map[string]*catalog.Descriptor
 	// maxParams, when above len(params), lets parameters up to it appear
 	// without a given type: their types are inferred (InferParams).
 	maxParams int
@@ -403,10 +407,17 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			if err != nil {
 				return nil, err
 			}
+			if len(ftsIndexes(d)) > 0 {
+				cols = append(cols, Column{Name: ScoreColumn, Type: types.Float8, Table: alias, Hidden: true})
+			}
 			scan := &Scan{Table: d, Alias: alias, Cols: cols}
 			if scan.Indexes, err = b.indexExprs(d, cols); err != nil {
 				return nil, err
 			}
+			if b.tables == nil {
+				b.tables = map[string]*catalog.Descriptor{}
+			}
+			b.tables[alias] = d
 			node = scan
 		default:
 			return nil, b.errAt(te, sqlerr.WrongObjectType, "%q is not a table", d.Name)

@@ -214,6 +214,9 @@ var binaryOps = map[ast.BinaryOp]types.Op{
 }
 
 func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
+	if e.Op == ast.OpTextMatch {
+		return b.bindTextMatch(s, e)
+	}
 	l, err := b.bindExpr(s, e.Left)
 	if err != nil {
 		return nil, err
@@ -582,6 +585,12 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	}
 	if builtins.IsAggregate(name) {
 		return nil, b.errAt(e, sqlerr.GroupingError, "aggregate functions are not allowed here")
+	}
+	switch name {
+	case "fts_rank":
+		return b.bindFTSRank(s, e)
+	case "fts_snippet":
+		return b.bindFTSSnippet(s, e)
 	}
 	args := make([]Expr, len(e.Args))
 	for i, a := range e.Args {

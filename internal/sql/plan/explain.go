@@ -43,7 +43,22 @@ func explain(n Node, depth int, lines *[]string) {
 		add(fmt.Sprintf("Values (%d rows)", len(n.Rows)))
 	case *InvertedScan:
 		explainInverted(n, nil, depth, lines)
+	case *FTSScan:
+		name := n.Table.Name
+		if n.Alias != "" && n.Alias != name {
+			name += " " + n.Alias
+		}
+		add("FTS Scan using " + n.Index.Name + " on " + name)
+		info("Query: %s", FormatExpr(n.Query, n.Cols))
+		if n.Limit != nil {
+			info("Top-k: %s", FormatExpr(n.Limit, nil))
+		}
 	case *Filter:
+		if s, ok := n.Input.(*FTSScan); ok {
+			explain(s, depth, lines)
+			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
+			return
+		}
 		if s, ok := n.Input.(*InvertedScan); ok {
 			explainInverted(s, n.Pred, depth, lines)
 			return
@@ -268,6 +283,18 @@ func FormatExpr(e Expr, cols []Column) string {
 			}
 		}
 		return f(e.X) + "[" + idx + "]"
+	case *FTSMatch:
+		parts := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			parts[i] = f(a)
+		}
+		left := strings.Join(parts, ", ")
+		if len(parts) > 1 {
+			left = e.Alias
+		}
+		return "(" + left + " @@ " + f(e.Query) + ")"
+	case *FTSSnippet:
+		return "fts_snippet(...)"
 	case *AnyArray:
 		q := "ANY"
 		if e.All {

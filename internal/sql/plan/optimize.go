@@ -14,6 +14,15 @@ func optimize(n Node) Node {
 		}
 		if s, ok := n.Input.(*Scan); ok {
 			ix := chooseAccess(s, n.Pred)
+			if ix == nil || len(ix.Eqs[0]) == 0 {
+				if scan, rest, ok := chooseFTS(s, n.Pred); ok {
+					if rest == nil {
+						return scan
+					}
+					n.Input, n.Pred = scan, rest
+					return n
+				}
+			}
 			// An equality on a btree index beats an inverted lookup;
 			// otherwise a GIN index is the more selective access.
 			if ix == nil || len(ix.Eqs[0]) == 0 {
@@ -46,6 +55,7 @@ func optimize(n Node) Node {
 		n.Input = optimize(n.Input)
 	case *Limit:
 		n.Input = optimize(n.Input)
+		pushTopK(n)
 	case *Distinct:
 		n.Input = optimize(n.Input)
 	case *SetOp:
@@ -228,6 +238,10 @@ func children(e Expr) []Expr {
 		return out
 	case *AnyArray:
 		return []Expr{e.X, e.Arr}
+	case *FTSMatch:
+		return append(append([]Expr{}, e.Args...), e.Query)
+	case *FTSSnippet:
+		return e.Args
 	}
 	return nil
 }
@@ -325,6 +339,12 @@ func remap(e Expr, f func(int) int) Expr {
 		c := *e
 		c.X, c.Arr = r(e.X), r(e.Arr)
 		return &c
+	case *FTSMatch:
+		c := *e
+		c.Args, c.Query = all(e.Args), r(e.Query)
+		return &c
+	case *FTSSnippet:
+		return &FTSSnippet{Args: all(e.Args), Analyzer: e.Analyzer}
 	}
 	return e
 }

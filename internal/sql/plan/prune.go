@@ -54,7 +54,8 @@ func (s needSet) addExpr(e Expr) bool {
 				return
 			}
 		case *OuterRef, *Const, *Param, *BinOp, *UnOp, *Logic, *Not, *IsNull, *IsBool, *IsDistinct,
-			*Cast, *Case, *InList, *Func, *Coalesce, *NullIf, *MinMax, *ArrayCtor, *Subscript, *AnyArray:
+			*Cast, *Case, *InList, *Func, *Coalesce, *NullIf, *MinMax, *ArrayCtor, *Subscript, *AnyArray,
+			*FTSMatch, *FTSSnippet:
 		default:
 			ok = false
 			return
@@ -98,6 +99,8 @@ func pruneNode(n Node, need needSet, stop map[Node]bool) {
 	case *IndexScan:
 		n.Needed = need
 	case *InvertedScan:
+		n.Needed = need
+	case *FTSScan:
 		n.Needed = need
 	case *Filter:
 		if need.all() {

@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/exec"
+	"github.com/cairndb/cairn/internal/sql/plan"
+)
+
+// Full-text indexes take new documents as pending postings (cheap,
+// conflict-free writes); a merge folds them into compressed blocks and
+// purges deleted documents. The engine merges an index in the background
+// once ftsMergeEvery documents were committed to it since its last merge,
+// in a transaction of its own (retried when it conflicts), and then
+// compacts the index's key range so reads skip the merged-away keys.
+
+// ftsMergeEvery is how many committed document writes trigger a merge.
+const ftsMergeEvery = 1024
+
+type ftsKey struct{ table, index uint32 }
+
+// ftsMerger counts document writes per index and runs merges.
+type ftsMerger struct {
+	mu      sync.Mutex
+	counts  map[ftsKey]int
+	running map[ftsKey]bool
+	closed  bool
+	wg      sync.WaitGroup
+	// merged counts the merges done (for tests and metrics).
+	merged atomic.Int64
+}
+
+// noteFTSWrites records the fts document writes of a committed
+// transaction and starts the merges that are due.
+func (e *Engine) noteFTSWrites(writes map[ftsKey]int) {
+	if len(writes) == 0 {
+		return
+	}
+	m := &e.ftsMerge
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return
+	}
+	if m.counts == nil {
+		m.counts, m.running = map[ftsKey]int{}, map[ftsKey]bool{}
+	}
+	for k, n := range writes {
+		m.counts[k] += n
+		if m.counts[k] >= ftsMergeEvery && !m.running[k] {
+			m.counts[k] = 0
+			m.running[k] = true
+			m.wg.Add(1)
+			go e.mergeFTS(k)
+		}
+	}
+}
+
+// mergeFTS merges one fts index.
+func (e *Engine) mergeFTS(k ftsKey) {
+	m := &e.ftsMerge
+	defer func() {
+		m.mu.Lock()
+		m.running[k] = false
+		m.mu.Unlock()
+		m.wg.Done()
+	}()
+	for attempt := 0; attempt < 5; attempt++ {
+		err := e.mergeFTSOnce(k)
+		if err == nil {
+			m.merged.Add(1)
+			start := catalog.IndexPrefix(nil, k.table, k.index)
+			end := catalog.IndexPrefix(nil, k.table, k.index+1)
+			if err := e.db.CompactRange(start, end); err != nil {
+				slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
+			}
+			return
+		}
+		if !errors.Is(err, mvcc.ErrConflict) {
+			slog.Warn("fts: merge failed", "table", k.table, "index", k.index, "err", err)
+			return
+		}
+	}
+}
+
+func (e *Engine) mergeFTSOnce(k ftsKey) error {
+	txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer txn.Rollback()
+	d, err := catalog.ByID(txn, k.table)
+	if err != nil {
+		return nil // the table is gone
+	}
+	var ix *catalog.Index
+	for i := range d.Indexes {
+		if d.Indexes[i].ID == k.index && d.Indexes[i].Method == plan.IndexMethodFTS {
+			ix = &d.Indexes[i]
+		}
+	}
+	if ix == nil {
+		return nil // the index is gone
+	}
+	if err := exec.MergeFTS(txn, d, ix); err != nil {
+		return err
+	}
+	return txn.Commit()
+}
+
+// closeFTSMerges stops starting merges and waits for running ones.
+func (e *Engine) closeFTSMerges() {
+	m := &e.ftsMerge
+	m.mu.Lock()
+	m.closed = true
+	m.mu.Unlock()
+	m.wg.Wait()
+}
