@@ -35,6 +35,8 @@ type Ctx struct {
 	NewRowID func() int64
 	outer    []Row
 	ticks    int
+	// topK holds the row limits of sorts under a LIMIT (top-N sorts).
+	topK map[*plan.Sort]int64
 	// work holds the current rows of recursive CTEs' working tables.
 	work map[*plan.WorkTable][]Row
 }
@@ -131,6 +133,16 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 	case *plan.Aggregate:
 		return c.newAggregate(n)
 	case *plan.Sort:
+		if k, ok := c.topK[n]; ok {
+			// The limit is for this build only: a plan node can be built
+			// again elsewhere (a CTE's other references).
+			delete(c.topK, n)
+			rows, err := c.topN(n, k)
+			if err != nil {
+				return nil, err
+			}
+			return &sliceOp{rows: rows}, nil
+		}
 		rows, err := c.Run(n.Input)
 		if err != nil {
 			return nil, err
@@ -140,11 +152,7 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		}
 		return &sliceOp{rows: rows}, nil
 	case *plan.Limit:
-		in, err := c.build(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		l := &limitOp{in: in, count: -1}
+		l := &limitOp{count: -1}
 		for _, x := range []struct {
 			e   plan.Expr
 			dst *int64
@@ -154,22 +162,42 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 			}
 			f, err := c.compile(x.e)
 			if err != nil {
-				in.Close()
 				return nil, err
 			}
 			v, err := f(nil)
 			if err != nil {
-				in.Close()
 				return nil, err
 			}
 			if !v.IsNull() {
 				if v.Int() < 0 {
-					in.Close()
 					return nil, sqlerr.New(sqlerr.Code("2201W"), "LIMIT must not be negative")
 				}
 				*x.dst = v.Int()
 			}
 		}
+		if l.count >= 0 {
+			// ORDER BY ... LIMIT k (through projections) keeps only the
+			// best k rows while it reads the sort's input (a top-N sort).
+			in := n.Input
+			for {
+				p, ok := in.(*plan.Project)
+				if !ok {
+					break
+				}
+				in = p.Input
+			}
+			if s, ok := in.(*plan.Sort); ok {
+				if c.topK == nil {
+					c.topK = map[*plan.Sort]int64{}
+				}
+				c.topK[s] = l.count + l.offset
+			}
+		}
+		in, err := c.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		l.in = in
 		return l, nil
 	case *plan.Distinct:
 		in, err := c.build(n.Input)
@@ -339,15 +367,50 @@ func (o *distinctOp) Close() { o.in.Close() }
 // sortRows sorts rows by keys (column references), NULLs placed as each
 // key asks.
 func sortRows(rows []Row, keys []plan.SortKey) error {
+	cmp, err := rowComparator(keys)
+	if err != nil {
+		return err
+	}
+	// Sorting (row, input position) pairs with the position as the last
+	// key is stable, and pdqsort is O(n log n) where a stable merge sort
+	// in place is not.
+	items := make([]seqRow, len(rows))
+	for i, r := range rows {
+		items[i] = seqRow{r, i}
+	}
+	slices.SortFunc(items, func(a, b seqRow) int { return a.cmp(b, cmp) })
+	for i := range items {
+		rows[i] = items[i].row
+	}
+	return nil
+}
+
+// seqRow is a row with its input position, the tie-breaker that keeps
+// sorts stable.
+type seqRow struct {
+	row Row
+	seq int
+}
+
+func (a seqRow) cmp(b seqRow, cmp func(a, b Row) int) int {
+	if c := cmp(a.row, b.row); c != 0 {
+		return c
+	}
+	return a.seq - b.seq
+}
+
+// rowComparator compares rows by sort keys (column references), NULLs
+// placed as each key asks.
+func rowComparator(keys []plan.SortKey) (func(a, b Row) int, error) {
 	idx := make([]int, len(keys))
 	for i, k := range keys {
 		cr, ok := k.Expr.(*plan.ColRef)
 		if !ok {
-			return sqlerr.New(sqlerr.InternalError, "exec: sort key is not a column")
+			return nil, sqlerr.New(sqlerr.InternalError, "exec: sort key is not a column")
 		}
 		idx[i] = cr.Idx
 	}
-	slices.SortStableFunc(rows, func(a, b Row) int {
+	return func(a, b Row) int {
 		for i, k := range keys {
 			x, y := a[idx[i]], b[idx[i]]
 			var c int
@@ -376,8 +439,81 @@ func sortRows(rows []Row, keys []plan.SortKey) error {
 			}
 		}
 		return 0
-	})
-	return nil
+	}, nil
+}
+
+// topN returns the first k rows of s's input in s's order (ties in input
+// order, as the full sort gives), keeping at most k rows in a max-heap
+// while it reads.
+func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
+	cmp, err := rowComparator(s.Keys)
+	if err != nil {
+		return nil, err
+	}
+	in, err := c.build(s.Input)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	var h []seqRow // a max-heap: h[0] is the worst row kept
+	less := func(i, j int) bool { return h[i].cmp(h[j], cmp) > 0 }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			m := l
+			if r := l + 1; r < len(h) && less(r, l) {
+				m = r
+			}
+			if !less(m, i) {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	up := func(i int) {
+		for i > 0 {
+			p := (i - 1) / 2
+			if !less(i, p) {
+				return
+			}
+			h[i], h[p] = h[p], h[i]
+			i = p
+		}
+	}
+	for seq := 0; ; seq++ {
+		if err := c.canceled(); err != nil {
+			return nil, err
+		}
+		r, ok, err := in.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		if k == 0 {
+			continue
+		}
+		item := seqRow{r, seq}
+		switch {
+		case int64(len(h)) < k:
+			h = append(h, item)
+			up(len(h) - 1)
+		case item.cmp(h[0], cmp) < 0:
+			h[0] = item
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(a, b seqRow) int { return a.cmp(b, cmp) })
+	out := make([]Row, len(h))
+	for i := range h {
+		out[i] = h[i].row
+	}
+	return out, nil
 }
 
 // joinOp is a nested-loop join: the right input is materialized once,
