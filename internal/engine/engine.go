@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/cairndb/cairn/internal/catalog"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,43 @@ type Engine struct {
 	seqs  sequences
 	// ftsMerge merges full-text indexes in the background.
 	ftsMerge ftsMerger
+	// lastDDL is the commit timestamp of the newest committed schema
+	// change, and ddlCommitting counts schema changes being committed:
+	// together they tell whether two snapshots see the same schema
+	// without reading the catalog (schemaSame).
+	lastDDL       atomic.Uint64
+	ddlCommitting atomic.Int32
+}
+
+// commit commits txn, keeping track of schema changes for schemaSame.
+func (e *Engine) commit(txn *mvcc.Txn) error {
+	if !catalog.SchemaChangedBy(txn) {
+		return txn.Commit()
+	}
+	e.ddlCommitting.Add(1)
+	// Decrement only after lastDDL is updated: a snapshot that can see
+	// this change then also sees it recorded, or a commit in flight.
+	defer e.ddlCommitting.Add(-1)
+	if err := txn.Commit(); err != nil {
+		return err
+	}
+	for {
+		old := e.lastDDL.Load()
+		if txn.CommitTs() <= old || e.lastDDL.CompareAndSwap(old, txn.CommitTs()) {
+			return nil
+		}
+	}
+}
+
+// schemaSame reports whether txn sees the schema that a snapshot taken at
+// boundAt saw: when no schema change is being committed, both snapshots
+// include the newest one, and txn changed nothing itself.
+func (e *Engine) schemaSame(boundAt uint64, txn *mvcc.Txn) bool {
+	if e.ddlCommitting.Load() != 0 || catalog.SchemaChangedBy(txn) {
+		return false
+	}
+	last := e.lastDDL.Load()
+	return boundAt >= last && txn.ReadTs() >= last
 }
 
 // Open opens (creating if needed) the database in dir.

@@ -48,8 +48,10 @@ func (p *Prepared) Empty() bool { return p.stmt == nil }
 
 // planned is a bound plan of a query or DML statement.
 type planned struct {
-	// version is the schema version the plan was bound against.
-	version uint64
+	// boundAt is the read timestamp of the transaction the plan was
+	// bound in: the plan holds for any snapshot that sees the same
+	// schema (see Engine.schemaSame).
+	boundAt uint64
 	// private: the plan was bound in a transaction that changed the
 	// schema, so it must not be kept beyond this execution.
 	private bool
@@ -83,15 +85,12 @@ const maxParams = 65535
 // plan binds a query or DML statement. With infer, parameters beyond
 // paramTypes are allowed and their types inferred.
 func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool) (*planned, error) {
-	version, err := catalog.SchemaVersion(txn)
-	if err != nil {
-		return nil, err
-	}
 	b := plan.NewBinder(txn, sql, paramTypes)
 	if infer {
 		b.InferParams(maxParams)
 	}
-	p := &planned{version: version, private: catalog.SchemaChangedBy(txn)}
+	var err error
+	p := &planned{boundAt: txn.ReadTs(), private: catalog.SchemaChangedBy(txn)}
 	switch st := stmt.(type) {
 	case *ast.Query:
 		if p.query, err = b.Query(st); err != nil {
@@ -297,12 +296,9 @@ func coerceParams(want []types.Type, params []types.Datum) ([]types.Datum, error
 // runPrepared runs a prepared query or DML statement in txn, planning it
 // again if the schema changed since it was planned.
 func (s *Session) runPrepared(ctx context.Context, txn *mvcc.Txn, p *Prepared, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
-	version, err := catalog.SchemaVersion(txn)
-	if err != nil {
-		return Result{}, err
-	}
 	pl := p.cached
-	if pl == nil || pl.version != version || catalog.SchemaChangedBy(txn) {
+	var err error
+	if pl == nil || !s.e.schemaSame(pl.boundAt, txn) {
 		s.plans++
 		if pl, err = s.e.plan(txn, p.stmt, p.SQL, append([]types.Type(nil), p.params...), false); err != nil {
 			return Result{}, err

@@ -205,3 +205,49 @@ func TestPreparedStatementContext(t *testing.T) {
 		t.Fatalf("bad parameter text: %v", err)
 	}
 }
+
+// A plan cached by one session is dropped when another session commits a
+// schema change: here an index the plan reads goes away.
+func TestPlanCacheSeesOtherSessionsDDL(t *testing.T) {
+	e, err := Open("", &Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	a, b := e.NewSession(), e.NewSession()
+	mustExec(t, a, "CREATE TABLE t (id INT PRIMARY KEY, k INT)")
+	mustExec(t, a, "CREATE INDEX t_k ON t (k)")
+	mustExec(t, a, "INSERT INTO t VALUES (1, 10), (2, 20)")
+	q := "SELECT id FROM t WHERE k = $1"
+	get := func() int64 {
+		t.Helper()
+		r, err := a.Execute(context.Background(), q, []types.Datum{types.NewInt8(20)})
+		if err != nil || len(r[0].Rows) != 1 {
+			t.Fatalf("%s: %v %v", q, r, err)
+		}
+		return r[0].Rows[0][0].Int()
+	}
+	get()
+	plans := a.plans
+	get()
+	if a.plans != plans {
+		t.Fatal("the plan was not reused")
+	}
+	mustExec(t, b, "DROP INDEX t_k")
+	mustExec(t, b, "UPDATE t SET k = 30 WHERE id = 2")
+	mustExec(t, b, "INSERT INTO t VALUES (3, 20)")
+	if got := get(); got != 3 || a.plans != plans+1 {
+		t.Fatalf("after another session dropped the index: id %d, %d new plans", got, a.plans-plans)
+	}
+	// An open transaction keeps its snapshot's schema.
+	mustExec(t, a, "BEGIN")
+	get()
+	mustExec(t, b, "ALTER TABLE t ADD COLUMN z INT")
+	if r := mustExec(t, a, "SELECT * FROM t WHERE id = 1"); len(r[0].Columns) != 2 {
+		t.Fatalf("inside a transaction begun before ADD COLUMN: %v", r[0].Columns)
+	}
+	mustExec(t, a, "COMMIT")
+	if r := mustExec(t, a, "SELECT * FROM t WHERE id = 1"); len(r[0].Columns) != 3 {
+		t.Fatalf("after the transaction: %v", r[0].Columns)
+	}
+}

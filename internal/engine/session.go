@@ -268,7 +268,7 @@ func (s *Session) inTxn(ctx context.Context, fn func(*mvcc.Txn) (Result, error))
 		s.endTxn(false)
 		return Result{}, err
 	}
-	if err := txn.Commit(); err != nil {
+	if err := s.e.commit(txn); err != nil {
 		s.endTxn(false)
 		return Result{}, err
 	}
@@ -339,7 +339,7 @@ func (s *Session) commit() (Result, error) {
 		s.endTxn(false)
 		return Result{Tag: "ROLLBACK"}, nil
 	}
-	if err := txn.Commit(); err != nil {
+	if err := s.e.commit(txn); err != nil {
 		s.endTxn(false)
 		return Result{}, err
 	}

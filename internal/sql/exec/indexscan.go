@@ -18,6 +18,9 @@ type indexScanOp struct {
 	spans  [][2][]byte
 	it     *mvcc.Iterator
 	prefix int // length of the index's key prefix
+	// points: each span is one whole primary key, read with a point Get
+	// rather than an iterator.
+	points bool
 }
 
 func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
@@ -83,10 +86,26 @@ func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 		}
 		o.spans = append(o.spans, [2][]byte{start, end})
 	}
+	o.points = n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
 	return o, nil
 }
 
 func (o *indexScanOp) Next() (Row, bool, error) {
+	for o.points {
+		if len(o.spans) == 0 {
+			return nil, false, nil
+		}
+		key := o.spans[0][0]
+		o.spans = o.spans[1:]
+		v, ok, err := o.c.Txn.Get(key)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			r, err := o.tc.decode(v)
+			return r, err == nil, err
+		}
+	}
 	for {
 		if err := o.c.canceled(); err != nil {
 			return nil, false, err

@@ -17,7 +17,9 @@ import (
 type tableCodec struct {
 	d     *catalog.Descriptor
 	types []types.Type
-	pos   map[uint32]int // column id -> position
+	// pos maps a stored column's id to its position in a row (ids of
+	// dropped columns are not looked up).
+	pos []int32
 	// at maps a column id to its position for decoding, -1 for a column
 	// that was dropped or that the reader does not need.
 	at []int32
@@ -29,7 +31,7 @@ type tableCodec struct {
 }
 
 func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
-	tc := &tableCodec{d: d, types: make([]types.Type, len(cols)), pos: map[uint32]int{}}
+	tc := &tableCodec{d: d, types: make([]types.Type, len(cols))}
 	// cols may end with hidden columns that are not stored (an fts
 	// score): they stay NULL here.
 	stored := min(len(cols), len(d.Columns))
@@ -37,15 +39,16 @@ func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
 	for i, c := range cols {
 		tc.types[i] = c.Type
 		if i < stored {
-			tc.pos[d.Columns[i].ID] = i
 			maxID = max(maxID, d.Columns[i].ID)
 		}
 	}
-	tc.at = make([]int32, maxID+1)
+	ids := make([]int32, 2*(maxID+1))
+	tc.pos, tc.at = ids[:maxID+1], ids[maxID+1:]
 	for i := range tc.at {
 		tc.at[i] = -1
 	}
 	for i := range stored {
+		tc.pos[d.Columns[i].ID] = int32(i)
 		tc.at[d.Columns[i].ID] = int32(i)
 	}
 	return tc
