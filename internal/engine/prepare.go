@@ -2,7 +2,7 @@ package engine
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,6 +67,9 @@ type planned struct {
 	// params are the parameter types after binding.
 	params []types.Type
 	cols   []plan.Column
+	// vcols are the result's columns as clients see them (nil for DML
+	// without RETURNING).
+	vcols []Column
 }
 
 // plannable reports whether stmt is planned (and so can keep a cached
@@ -125,6 +128,9 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 		p.tables = map[*catalog.Descriptor]*plan.TableExprs{}
 	}
 	p.params = b.Params()
+	if p.cols != nil {
+		p.vcols = visibleColumns(p.cols)
+	}
 	return p, nil
 }
 
@@ -138,25 +144,25 @@ func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params 
 		if err != nil {
 			return Result{}, err
 		}
-		return rowsResult(p.cols, rows, fmt.Sprintf("SELECT %d", len(rows))), nil
+		return rowsResult(p.vcols, rows, "SELECT "+strconv.Itoa(len(rows))), nil
 	case p.insert != nil:
 		res, err := x.Insert(p.insert)
 		if err != nil {
 			return Result{}, err
 		}
-		return dmlResult(p.cols, res, fmt.Sprintf("INSERT 0 %d", res.Affected)), nil
+		return dmlResult(p.vcols, res, "INSERT 0 "+strconv.FormatInt(res.Affected, 10)), nil
 	case p.update != nil:
 		res, err := x.Update(p.update)
 		if err != nil {
 			return Result{}, err
 		}
-		return dmlResult(p.cols, res, fmt.Sprintf("UPDATE %d", res.Affected)), nil
+		return dmlResult(p.vcols, res, "UPDATE "+strconv.FormatInt(res.Affected, 10)), nil
 	default:
 		res, err := x.Delete(p.del)
 		if err != nil {
 			return Result{}, err
 		}
-		return dmlResult(p.cols, res, fmt.Sprintf("DELETE %d", res.Affected)), nil
+		return dmlResult(p.vcols, res, "DELETE "+strconv.FormatInt(res.Affected, 10)), nil
 	}
 }
 
@@ -338,18 +344,29 @@ const statementCacheSize = 128
 // text run with parameters of the given types, preparing it on first
 // use. It returns nil for texts that are not one plannable statement.
 func (s *Session) cachedStatement(ctx context.Context, sql string, params []types.Datum) *Prepared {
-	var key strings.Builder
-	key.WriteString(sql)
-	for _, p := range params {
-		key.WriteByte(0)
-		key.WriteString(types.TypeOfDatum(p).String())
+	if len(params) > maxCachedParams {
+		return nil
 	}
-	k := key.String()
+	k := stmtKey{sql: sql, n: len(params)}
+	for i, p := range params {
+		t := types.TypeOfDatum(p)
+		k.sig[i] = byte(t.Family())
+		if t.IsArray() {
+			k.sig[i] |= 0x80
+		}
+	}
 	if p, ok := s.stmtCache[k]; ok {
-		return p
+		return p // nil: not one plannable statement
+	}
+	remember := func(p *Prepared) {
+		if s.stmtCache == nil || len(s.stmtCache) >= statementCacheSize {
+			s.stmtCache = map[stmtKey]*Prepared{}
+		}
+		s.stmtCache[k] = p
 	}
 	stmts, err := parser.Parse(sql)
 	if err != nil || len(stmts) != 1 || !plannable(stmts[0]) {
+		remember(nil)
 		return nil
 	}
 	paramTypes := make([]types.Type, len(params))
@@ -358,14 +375,23 @@ func (s *Session) cachedStatement(ctx context.Context, sql string, params []type
 	}
 	p, err := s.prepareStmt(ctx, sql, stmts[0], paramTypes)
 	if err != nil || len(p.params) != len(params) {
-		// Errors are reported by the ordinary path, which binds again.
+		// Errors are reported by the ordinary path, which binds again
+		// (the statement may bind later, once its tables exist).
 		return nil
 	}
-	if s.stmtCache == nil || len(s.stmtCache) >= statementCacheSize {
-		s.stmtCache = map[string]*Prepared{}
-	}
-	s.stmtCache[k] = p
+	remember(p)
 	return p
+}
+
+// maxCachedParams bounds the parameters of statements Execute caches.
+const maxCachedParams = 32
+
+// stmtKey identifies a statement text run with parameters of given
+// types (family, with the top bit for arrays).
+type stmtKey struct {
+	sql string
+	n   int
+	sig [maxCachedParams]byte
 }
 
 // now returns the statement's evaluation context.

@@ -83,21 +83,15 @@ func visibleColumns(cols []plan.Column) []Column {
 	return out
 }
 
-func rowsResult(cols []plan.Column, rows []exec.Row, tag string) Result {
-	out := make([][]types.Datum, len(rows))
-	for i, r := range rows {
-		out[i] = r
-	}
-	return Result{Columns: visibleColumns(cols), Rows: out, Tag: tag, RowsAffected: int64(len(rows))}
+func rowsResult(cols []Column, rows []exec.Row, tag string) Result {
+	return Result{Columns: cols, Rows: rows, Tag: tag, RowsAffected: int64(len(rows))}
 }
 
-func dmlResult(cols []plan.Column, res exec.DMLResult, tag string) Result {
+func dmlResult(cols []Column, res exec.DMLResult, tag string) Result {
 	r := Result{Tag: tag, RowsAffected: res.Affected}
 	if cols != nil {
-		r.Columns = visibleColumns(cols)
-		for _, row := range res.Returning {
-			r.Rows = append(r.Rows, row)
-		}
+		r.Columns = cols
+		r.Rows = res.Returning
 	}
 	return r
 }

@@ -44,7 +44,7 @@ type Session struct {
 	prepared map[string]*Prepared
 	// stmtCache holds the prepared form of statement texts run by
 	// Execute, so a repeated statement is parsed and planned once.
-	stmtCache map[string]*Prepared
+	stmtCache map[stmtKey]*Prepared
 	// plans counts statements bound for Prepare or a prepared
 	// statement's execution (for tests of the plan cache).
 	plans int
