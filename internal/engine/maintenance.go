@@ -128,16 +128,7 @@ func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.D
 	if pk {
 		// The hidden key gives its name up to the visible one.
 		d.Primary.Name = d.Name + "_rowid"
-		sql := fmt.Sprintf("SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", quoteIdent(d.Name), strings.Join(quoted, " IS NULL OR "))
-		stmts, err := parser.Parse(sql)
-		if err != nil {
-			return err
-		}
-		q, err := b.Query(stmts[0].(*ast.Query))
-		if err != nil {
-			return err
-		}
-		rows, err := x.Run(q)
+		rows, err := e.query(x, b, fmt.Sprintf("SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", quoteIdent(d.Name), strings.Join(quoted, " IS NULL OR ")))
 		if err != nil {
 			return err
 		}
@@ -156,11 +147,50 @@ func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.D
 	} else if ok {
 		return sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", ix.Name)
 	}
+	// Duplicates are found by one aggregation rather than by a lookup
+	// per row while the index is filled: a lookup in a transaction with
+	// a large write set costs time proportional to it.
+	list := strings.Join(quoted, ", ")
+	dups, err := e.query(x, b, fmt.Sprintf("SELECT %s FROM %s WHERE NOT (%s IS NULL) GROUP BY %s HAVING count(*) > 1 LIMIT 1",
+		list, quoteIdent(d.Name), strings.Join(quoted, " IS NULL OR "), list))
+	if err != nil {
+		return err
+	}
+	if len(dups) > 0 {
+		vals := make([]string, len(dups[0]))
+		for i, v := range dups[0] {
+			vals[i] = v.String()
+		}
+		return sqlerr.New(sqlerr.UniqueViolation, "could not create unique index %q", ix.Name).
+			WithDetail("Key (%s)=(%s) is duplicated.", strings.Join(c.Columns, ", "), strings.Join(vals, ", "))
+	}
+	ix.Unique = false
 	added := d.AddIndex(ix)
 	if err := catalog.Update(txn, d); err != nil {
 		return err
 	}
-	return x.Backfill(d, added)
+	if err := x.Backfill(d, added); err != nil {
+		return err
+	}
+	for i := range d.Indexes {
+		if d.Indexes[i].ID == added.ID {
+			d.Indexes[i].Unique = true
+		}
+	}
+	return catalog.Update(txn, d)
+}
+
+// query runs a query built by the engine itself.
+func (e *Engine) query(x *exec.Ctx, b *plan.Binder, sql string) ([]exec.Row, error) {
+	stmts, err := parser.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	q, err := b.Query(stmts[0].(*ast.Query))
+	if err != nil {
+		return nil, err
+	}
+	return x.Run(q)
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

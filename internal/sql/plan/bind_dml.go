@@ -175,7 +175,8 @@ func (b *Binder) scanWhere(d *catalog.Descriptor, cols []Column, where ast.Expr)
 		}
 		n = &Filter{Input: n, Pred: x}
 	}
-	return n, s, nil
+	// optimize picks an index for the WHERE clause, as for a SELECT.
+	return optimize(n), s, nil
 }
 
 // scanWhereFrom is the rows an UPDATE ... FROM or DELETE ... USING
