@@ -293,12 +293,22 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 		if err := checkSchema(te.Name.Schema); err != nil {
 			return nil, withPos(err, b.charPos(int(te.Position())))
 		}
-		if te.Name.Schema == "pg_catalog" || te.Name.Schema == "information_schema" {
-			n, ok, err := b.systemView(te.Name.Schema, te.Name.Name)
+		schema := te.Name.Schema
+		if schema == "" && strings.HasPrefix(te.Name.Name, "pg_") {
+			// pg_catalog comes first on every search path.
+			if _, ok, err := catalog.Lookup(b.txn, te.Name.Name); err == nil && !ok {
+				schema = "pg_catalog"
+			}
+		}
+		if schema == "pg_catalog" || schema == "information_schema" {
+			n, ok, err := b.systemView(schema, te.Name.Name)
 			if err != nil {
 				return nil, err
 			}
 			if !ok {
+				if te.Name.Schema == "" {
+					return nil, b.errAt(te, sqlerr.UndefinedTable, "relation \"%s\" does not exist", te.Name.Name)
+				}
 				return nil, b.errAt(te, sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", te.Name.Schema, te.Name.Name)
 			}
 			var names []string

@@ -205,7 +205,17 @@ var binaryOps = map[ast.BinaryOp]types.Op{
 	ast.OpBitXor: types.OpBitXor, ast.OpShiftLeft: types.OpShiftLeft, ast.OpShiftRight: types.OpShiftRight,
 }
 
+// regexOps are the regular expression operators, bound as calls of the
+// functions PostgreSQL implements them with.
+var regexOps = map[ast.BinaryOp]string{
+	ast.OpRegMatch: "textregexeq", ast.OpRegIMatch: "texticregexeq",
+	ast.OpNotRegMatch: "textregexne", ast.OpNotRegIMatch: "texticregexne",
+}
+
 func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
+	if fn, ok := regexOps[e.Op]; ok {
+		return b.bindFunc(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: fn}, Args: []ast.Expr{e.Left, e.Right}})
+	}
 	l, err := b.bindExpr(s, e.Left)
 	if err != nil {
 		return nil, err
