@@ -26,6 +26,8 @@ func init() {
 	constant("obj_description", []param{p(I8), p(T)}, T, types.Null)
 	constant("col_description", []param{p(I8), p(I4)}, T, types.Null)
 	constant("shobj_description", []param{p(I8), p(T)}, T, types.Null)
+	constant("pg_get_constraintdef", []param{p(I8)}, T, types.Null)
+	constant("pg_get_constraintdef", []param{p(I8), p(B)}, T, types.Null)
 	constant("pg_database_size", []param{p(T)}, I8, types.NewInt8(0))
 	constant("pg_database_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_table_size", []param{p(I8)}, I8, types.NewInt8(0))

@@ -66,7 +66,11 @@ func (b *Binder) resolveType(t *ast.TypeName) (types.Type, error) {
 		n, _ := strconv.Atoi(lit.Val)
 		mods = append(mods, n)
 	}
-	typ, err := types.TypeFromName(strings.ToLower(t.Name), mods, len(t.ArrayBounds))
+	name := strings.ToLower(t.Name)
+	if alias, ok := oidTypes[name]; ok && (t.Schema == "" || t.Schema == "pg_catalog") {
+		name = alias
+	}
+	typ, err := types.TypeFromName(name, mods, len(t.ArrayBounds))
 	if err != nil {
 		return types.Type{}, withPos(err, b.charPos(int(t.Position())))
 	}

@@ -66,7 +66,13 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		return b.bindIn(s, e)
 	case *ast.CaseExpr:
 		return b.bindCase(s, e)
+	case *ast.CollateExpr:
+		// cairn has one collation, "C": COLLATE changes nothing.
+		return b.bindExpr(s, e.Expr)
 	case *ast.CastExpr:
+		if r, ok, err := b.regClass(e); ok || err != nil {
+			return r, err
+		}
 		x, err := b.bindExpr(s, e.Expr)
 		if err != nil {
 			return nil, err
@@ -633,6 +639,9 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	}
 	if seq := b.sequenceFunc(e, name, args); seq != nil {
 		return seq, nil
+	}
+	if f, ok, err := b.catalogFunc(name, args); ok || err != nil {
+		return f, err
 	}
 	f, err := builtins.Lookup(name, argTypes())
 	if err != nil {

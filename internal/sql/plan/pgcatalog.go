@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"strconv"
 	"strings"
 
@@ -235,6 +237,24 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		cols = def("oid i8, extname t, extowner i8, extnamespace i8, extrelocatable b, extversion t")
 	case "pg_enum":
 		cols = def("oid i8, enumtypid i8, enumsortorder f4, enumlabel t")
+	case "pg_policy":
+		cols = def("oid i8, polname t, polrelid i8, polcmd t, polpermissive b, polroles t, polqual t, polwithcheck t")
+	case "pg_statistic_ext":
+		cols = def("oid i8, stxrelid i8, stxname t, stxnamespace i8, stxowner i8, stxstattarget i4, stxkeys t, stxkind t, stxexprs t")
+	case "pg_publication":
+		cols = def("oid i8, pubname t, pubowner i8, puballtables b, pubinsert b, pubupdate b, pubdelete b, pubtruncate b, pubviaroot b")
+	case "pg_publication_rel":
+		cols = def("oid i8, prpubid i8, prrelid i8, prqual t, prattrs t")
+	case "pg_publication_namespace":
+		cols = def("oid i8, pnpubid i8, pnnspid i8")
+	case "pg_subscription":
+		cols = def("oid i8, subname t, subowner i8, subenabled b")
+	case "pg_foreign_table":
+		cols = def("ftrelid i8, ftserver i8, ftoptions t[]")
+	case "pg_partitioned_table":
+		cols = def("partrelid i8, partstrat t, partnatts i2, partattrs t")
+	case "pg_rewrite":
+		cols = def("oid i8, rulename t, ev_class i8, ev_type t, ev_enabled t, is_instead b")
 	case "pg_range":
 		cols = def("rngtypid i8, rngsubtype i8")
 	default:
@@ -337,4 +357,80 @@ func typMod(t types.Type) int {
 		return t.Width()<<16 | max(t.Scale(), 0) + 4
 	}
 	return -1
+}
+
+// oidTypes are PostgreSQL's object identifier types and the internal
+// name types, which catalog queries cast to. cairn's catalog views carry
+// OIDs as bigint, and names as text.
+var oidTypes = map[string]string{
+	"oid": "bigint", "regclass": "bigint", "regtype": "bigint", "regproc": "bigint", "regprocedure": "bigint",
+	"regnamespace": "bigint", "regrole": "bigint", "regoper": "bigint", "xid": "bigint", "cid": "bigint",
+	"name": "text",
+}
+
+// regClass binds 'name'::regclass: the OID of the relation named by a
+// constant, as catalog queries write to find a table's rows.
+func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
+	if strings.ToLower(e.Type.Name) != "regclass" || len(e.Type.ArrayBounds) > 0 {
+		return nil, false, nil
+	}
+	lit, ok := e.Expr.(*ast.Literal)
+	if !ok || lit.Kind != ast.LitString {
+		return nil, false, nil
+	}
+	name := lit.Val
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Trim(name, `"`)
+	d, ok, err := catalog.Lookup(b.txn, name)
+	if err != nil {
+		return nil, true, err
+	}
+	if ok {
+		return &Const{Val: types.NewInt8(relOID(d)), Typ: types.Int8}, true, nil
+	}
+	if td, id, ok, err := catalog.LookupIndex(b.txn, name); err != nil {
+		return nil, true, err
+	} else if ok {
+		for _, ix := range append([]catalog.Index{td.Primary}, td.Indexes...) {
+			if ix.ID == id {
+				return &Const{Val: types.NewInt8(indexOID(td, &ix)), Typ: types.Int8}, true, nil
+			}
+		}
+	}
+	return nil, true, b.errAt(e, sqlerr.UndefinedTable, "relation %q does not exist", lit.Val)
+}
+
+// catalogFunc binds the catalog functions that need the catalog, which
+// the builtins do not have: pg_get_indexdef(index oid [, column, pretty])
+// answers from the index definitions as the binding transaction sees them.
+func (b *Binder) catalogFunc(name string, args []Expr) (Expr, bool, error) {
+	if name != "pg_get_indexdef" || len(args) == 0 || len(args) > 3 {
+		return nil, false, nil
+	}
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return nil, true, err
+	}
+	defs := map[int64]string{}
+	for _, d := range all {
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+			defs[indexOID(d, &ix)] = indexDef(d, &ix)
+		}
+	}
+	fn := func(a []types.Datum) (types.Datum, error) {
+		if a[0].IsNull() {
+			return types.Null, nil
+		}
+		def, ok := defs[a[0].Int()]
+		if !ok {
+			return types.Null, nil
+		}
+		return types.NewText(def), nil
+	}
+	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
 }
