@@ -111,6 +111,14 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 			default:
 				c.NotNull = false
 			}
+		case ast.AlterAddConstraint:
+			c := cmd.Constraint
+			if c.Kind != ast.ConstrPrimaryKey && c.Kind != ast.ConstrUnique {
+				return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "ALTER TABLE ADD %s is not supported yet", ast.Format(c))
+			}
+			if err := e.addKey(x, b, txn, d, c); err != nil {
+				return Result{}, err
+			}
 		default:
 			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "this ALTER TABLE command is not supported yet")
 		}

@@ -39,7 +39,18 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	case *ast.CreateView:
 		return e.createView(b, txn, st)
 	case *ast.Drop:
+		if st.Kind == ast.ObjRole || st.Kind == ast.ObjUser {
+			return e.dropRoles(txn, st)
+		}
 		return e.drop(txn, st)
+	case *ast.Truncate:
+		return e.truncate(txn, st)
+	case *ast.Analyze:
+		return e.analyze(txn, st)
+	case *ast.CreateRole:
+		return e.createRole(txn, st.Name, true, st.User, st.IfNotExists, st.Options)
+	case *ast.AlterRole:
+		return e.createRole(txn, st.Name, false, st.User, false, st.Options)
 	case *ast.Explain:
 		return e.explain(b, st)
 	case *ast.AlterTable:

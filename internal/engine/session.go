@@ -385,6 +385,21 @@ var defaultSettings = map[string]string{
 	"transaction_isolation":         "repeatable read",
 	"standard_conforming_strings":   "on",
 	"statement_timeout":             "0",
+	// What clients SHOW at connect.
+	"extra_float_digits":            "1",
+	"application_name":              "",
+	"search_path":                   `"$user", public`,
+	"client_min_messages":           "notice",
+	"integer_datetimes":             "on",
+	"intervalstyle":                 "postgres",
+	"is_superuser":                  "on",
+	"max_identifier_length":         "63",
+	"server_version_num":            "150000",
+	"lc_collate":                    "C",
+	"lc_ctype":                      "C",
+	"bytea_output":                  "hex",
+	"transaction_read_only":         "off",
+	"default_transaction_read_only": "off",
 }
 
 func (s *Session) show(st *ast.Show) (Result, error) {

@@ -912,6 +912,20 @@ func (n *Explain) format(p *printer) {
 }
 
 func (n *Analyze) format(p *printer) {
+	if n.Vacuum {
+		p.kw("VACUUM")
+		if n.VacuumAnalyze {
+			p.kw(" ANALYZE")
+		}
+		for i, t := range n.Tables {
+			if i > 0 {
+				p.WriteByte(',')
+			}
+			p.WriteByte(' ')
+			p.tableName(t)
+		}
+		return
+	}
 	p.kw("ANALYZE")
 	if n.Table != nil {
 		p.WriteByte(' ')

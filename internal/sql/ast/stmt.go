@@ -538,10 +538,14 @@ type Explain struct {
 	Stmt    Statement
 }
 
-// Analyze is ANALYZE [table].
+// Analyze is ANALYZE [table], or with Vacuum set, VACUUM [ANALYZE]
+// [tables] (its other options are not kept).
 type Analyze struct {
 	Pos
-	Table *TableName // nil for all tables
+	Table         *TableName // nil for all tables
+	Vacuum        bool
+	VacuumAnalyze bool
+	Tables        []TableName // VACUUM's tables; nil for all
 }
 
 // Option is a generic name [value] pair: COPY and EXPLAIN options.

@@ -56,6 +56,8 @@ func (p *parser) create() ast.Statement {
 		sq.Name = p.tableName()
 		sq.Options = p.seqOptions()
 		return sq
+	case p.isWord("database") && !orReplace && !temp:
+		p.fail(int32(pos), "0A000", "CREATE DATABASE is not supported: a cairn server serves one database, its data directory")
 	case (p.isKw(ast.KwUser) || p.isKw(ast.KwRole)) && !orReplace && !temp:
 		r := &ast.CreateRole{Pos: pos, User: p.isKw(ast.KwUser)}
 		p.next()
@@ -101,6 +103,29 @@ func (p *parser) createTable(pos ast.Pos, temp bool) ast.Statement {
 		ct.Columns = append(ct.Columns, p.columnDef())
 	}
 	p.next()
+	if p.isKw(ast.KwWith) {
+		// Storage parameters (fillfactor, autovacuum_*) tune PostgreSQL's
+		// heap pages and vacuum; cairn's storage has neither, so they
+		// are accepted (pgbench sends them) and dropped.
+		p.next()
+		p.expectOp("(")
+		for !p.isOp(")") {
+			if p.isOp(",") {
+				p.next()
+				continue
+			}
+			p.ident()
+			if p.isOp(".") {
+				p.next()
+				p.ident()
+			}
+			if p.isOp("=") {
+				p.next()
+				p.varValue()
+			}
+		}
+		p.next()
+	}
 	return ct
 }
 

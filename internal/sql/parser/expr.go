@@ -103,6 +103,30 @@ func (p *parser) exprPrec(min int) ast.Expr {
 // not continue the expression at precedence min.
 func (p *parser) keywordInfix(left ast.Expr, min int) (ast.Expr, bool) {
 	pos := left.Position()
+	if p.tok.kind == tIdent && p.tok.str == "operator" && tokIsOp(p.peek(1), "(") {
+		// OPERATOR([schema.]op): an operator named explicitly, as psql
+		// writes OPERATOR(pg_catalog.~).
+		s := p.save()
+		p.next()
+		p.next()
+		if p.tok.kind == tIdent && tokIsOp(p.peek(1), ".") {
+			p.next()
+			p.next()
+		}
+		op, ok := binaryOp(p.tok.str)
+		if p.tok.kind != tOp || !ok {
+			p.restore(s)
+			return left, false
+		}
+		if op.Precedence() < min {
+			p.restore(s)
+			return left, false
+		}
+		p.next()
+		p.expectOp(")")
+		right := p.exprPrec(op.Precedence() + 1)
+		return &ast.BinaryExpr{Pos: pos, Op: op, Left: left, Right: right}, true
+	}
 	switch p.tok.kw {
 	case ast.KwOr, ast.KwAnd:
 		op, prec := ast.OpOr, ast.PrecOr
@@ -178,7 +202,17 @@ func (p *parser) keywordInfix(left ast.Expr, min int) (ast.Expr, bool) {
 			return left, false
 		}
 		p.next()
-		return &ast.CollateExpr{Pos: pos, Expr: left, Collation: p.ident()}, true
+		coll := p.ident()
+		if p.acceptOp(".") {
+			// A schema-qualified collation (pg_catalog.default, as psql
+			// writes it): the name may be a keyword.
+			if p.tok.kind != tIdent && p.tok.kind != tQIdent {
+				p.syntaxError()
+			}
+			coll = coll + "." + p.tok.str
+			p.next()
+		}
+		return &ast.CollateExpr{Pos: pos, Expr: left, Collation: coll}, true
 	case ast.KwOverlaps:
 		if l, ok := left.(*ast.RowExpr); ok {
 			return p.overlaps(l), true

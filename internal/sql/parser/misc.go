@@ -303,6 +303,44 @@ func (p *parser) analyze() ast.Statement {
 	return a
 }
 
+// vacuum parses VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [(options)]
+// [table [(columns)], ...]. cairn's compaction reclaims old versions by
+// itself, so VACUUM only names tables (it exists because clients such
+// as pgbench send it); its options are accepted and dropped.
+func (p *parser) vacuum() ast.Statement {
+	a := &ast.Analyze{Pos: p.pos(), Vacuum: true}
+	p.next()
+	if p.isOp("(") {
+		p.next()
+		for !p.isOp(")") {
+			if p.isOp(",") {
+				p.next()
+				continue
+			}
+			p.option()
+		}
+		p.next()
+	}
+	for p.isWord("full") || p.isWord("freeze") || p.isKw(ast.KwVerbose) || p.isKw(ast.KwAnalyze) || p.isKw(ast.KwAnalyse) {
+		if p.isKw(ast.KwAnalyze) || p.isKw(ast.KwAnalyse) {
+			a.VacuumAnalyze = true
+		}
+		p.next()
+	}
+	for p.isIdent() {
+		t := p.tableName()
+		a.Tables = append(a.Tables, t)
+		if p.isOp("(") {
+			p.parenIdentList()
+		}
+		if !p.isOp(",") {
+			break
+		}
+		p.next()
+	}
+	return a
+}
+
 func (p *parser) copyStmt() ast.Statement {
 	c := &ast.Copy{Pos: p.pos()}
 	p.expectKw(ast.KwCopy)

@@ -384,6 +384,9 @@ func (p *parser) statement() ast.Statement {
 	case ast.KwGrant, ast.KwRevoke:
 		return p.grant()
 	}
+	if p.isWord("vacuum") {
+		return p.vacuum()
+	}
 	if p.isWord("abort") {
 		pos := p.pos()
 		p.next()

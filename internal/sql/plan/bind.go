@@ -73,7 +73,11 @@ func (b *Binder) resolveType(t *ast.TypeName) (types.Type, error) {
 		n, _ := strconv.Atoi(lit.Val)
 		mods = append(mods, n)
 	}
-	typ, err := types.TypeFromName(strings.ToLower(t.Name), mods, len(t.ArrayBounds))
+	name := strings.ToLower(t.Name)
+	if alias, ok := oidTypes[name]; ok && (t.Schema == "" || t.Schema == "pg_catalog") {
+		name = alias
+	}
+	typ, err := types.TypeFromName(name, mods, len(t.ArrayBounds))
 	if err != nil {
 		return types.Type{}, withPos(err, b.charPos(int(t.Position())))
 	}
@@ -377,12 +381,22 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 		if err := checkSchema(te.Name.Schema); err != nil {
 			return nil, withPos(err, b.charPos(int(te.Position())))
 		}
-		if te.Name.Schema == "pg_catalog" || te.Name.Schema == "information_schema" {
-			n, ok, err := b.systemView(te.Name.Schema, te.Name.Name)
+		schema := te.Name.Schema
+		if schema == "" && strings.HasPrefix(te.Name.Name, "pg_") {
+			// pg_catalog comes first on every search path.
+			if _, ok, err := catalog.Lookup(b.txn, te.Name.Name); err == nil && !ok {
+				schema = "pg_catalog"
+			}
+		}
+		if schema == "pg_catalog" || schema == "information_schema" {
+			n, ok, err := b.systemView(schema, te.Name.Name)
 			if err != nil {
 				return nil, err
 			}
 			if !ok {
+				if te.Name.Schema == "" {
+					return nil, b.errAt(te, sqlerr.UndefinedTable, "relation \"%s\" does not exist", te.Name.Name)
+				}
 				return nil, b.errAt(te, sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", te.Name.Schema, te.Name.Name)
 			}
 			var names []string

@@ -66,7 +66,13 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		return b.bindIn(s, e)
 	case *ast.CaseExpr:
 		return b.bindCase(s, e)
+	case *ast.CollateExpr:
+		// cairn has one collation, "C": COLLATE changes nothing.
+		return b.bindExpr(s, e.Expr)
 	case *ast.CastExpr:
+		if r, ok, err := b.regClass(e); ok || err != nil {
+			return r, err
+		}
 		t, err := b.resolveType(e.Type)
 		if err != nil {
 			return nil, err
@@ -213,9 +219,19 @@ var binaryOps = map[ast.BinaryOp]types.Op{
 	ast.OpBitXor: types.OpBitXor, ast.OpShiftLeft: types.OpShiftLeft, ast.OpShiftRight: types.OpShiftRight,
 }
 
+// regexOps are the regular expression operators, bound as calls of the
+// functions PostgreSQL implements them with.
+var regexOps = map[ast.BinaryOp]string{
+	ast.OpRegMatch: "textregexeq", ast.OpRegIMatch: "texticregexeq",
+	ast.OpNotRegMatch: "textregexne", ast.OpNotRegIMatch: "texticregexne",
+}
+
 func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
 	if e.Op == ast.OpTextMatch {
 		return b.bindTextMatch(s, e)
+	}
+	if fn, ok := regexOps[e.Op]; ok {
+		return b.bindFunc(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: fn}, Args: []ast.Expr{e.Left, e.Right}})
 	}
 	l, err := b.bindExpr(s, e.Left)
 	if err != nil {
@@ -640,6 +656,9 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	}
 	if seq := b.sequenceFunc(e, name, args); seq != nil {
 		return seq, nil
+	}
+	if f, ok, err := b.catalogFunc(name, args); ok || err != nil {
+		return f, err
 	}
 	f, err := builtins.Lookup(name, argTypes())
 	if err != nil {

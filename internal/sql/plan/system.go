@@ -114,7 +114,17 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 			}
 		}
 	default:
-		return nil, false, nil
+		if schema != "pg_catalog" {
+			return nil, false, nil
+		}
+		pcols, prows, ok, err := b.pgCatalogView(name, all)
+		if err != nil || !ok {
+			return nil, ok, err
+		}
+		for _, c := range pcols {
+			cols = append(cols, col{c.Name, c.Type})
+		}
+		rows = prows
 	}
 	v := &Values{}
 	for _, c := range cols {

@@ -1,0 +1,319 @@
+package engine
+
+import (
+	"crypto/hmac"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/exec"
+	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+)
+
+// analyze runs ANALYZE and VACUUM. Compaction already drops the versions
+// VACUUM would, and the planner keeps no statistics yet, so both only
+// check that the tables they name exist.
+func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, error) {
+	names := st.Tables
+	if st.Table != nil {
+		names = append(names, *st.Table)
+	}
+	for _, n := range names {
+		if _, err := catalog.Get(txn, n.Name); err != nil {
+			return Result{}, err
+		}
+	}
+	if st.Vacuum {
+		return Result{Tag: "VACUUM"}, nil
+	}
+	return Result{Tag: "ANALYZE"}, nil
+}
+
+// truncate empties tables by deleting every key of each of their
+// indexes, in the statement's transaction (so it can be rolled back).
+// A table referenced by a foreign key may be truncated only together
+// with the referencing tables, which CASCADE adds.
+func (e *Engine) truncate(txn *mvcc.Txn, st *ast.Truncate) (Result, error) {
+	if st.RestartIdentity {
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "TRUNCATE ... RESTART IDENTITY is not supported yet")
+	}
+	targets := map[uint32]*catalog.Descriptor{}
+	var order []*catalog.Descriptor
+	for _, n := range st.Names {
+		d, err := catalog.Get(txn, n.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		if d.Kind != catalog.KindTable {
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name)
+		}
+		if targets[d.ID] == nil {
+			targets[d.ID] = d
+			order = append(order, d)
+		}
+	}
+	all, err := catalog.List(txn)
+	if err != nil {
+		return Result{}, err
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, o := range all {
+			if o.Kind != catalog.KindTable || targets[o.ID] != nil {
+				continue
+			}
+			for _, fk := range o.ForeignKeys {
+				ref := targets[fk.RefTable]
+				if ref == nil {
+					continue
+				}
+				if !st.Cascade {
+					return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "cannot truncate a table referenced in a foreign key constraint").
+						WithDetail("Table %q references %q.", o.Name, ref.Name).
+						WithHint("Truncate table %q at the same time, or use TRUNCATE ... CASCADE.", o.Name)
+				}
+				targets[o.ID] = o
+				order = append(order, o)
+				changed = true
+				break
+			}
+		}
+	}
+	for _, d := range order {
+		if err := txn.DeleteRange(catalog.TablePrefix(nil, d.ID), catalog.TablePrefix(nil, d.ID+1)); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Tag: "TRUNCATE TABLE"}, nil
+}
+
+// addKey adds a PRIMARY KEY or UNIQUE constraint to an existing table.
+// A table created without a primary key is stored by its hidden row id;
+// rather than rewrite it, ADD PRIMARY KEY gives it a unique index named
+// like a primary key over NOT NULL columns, which enforces the same.
+func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor, c *ast.Constraint) error {
+	pk := c.Kind == ast.ConstrPrimaryKey
+	if pk {
+		// A hidden key renamed _rowid has already given way to one.
+		if len(d.Primary.Columns) != 1 || !d.ColumnByID(d.Primary.Columns[0].ColumnID).Hidden || strings.HasSuffix(d.Primary.Name, "_rowid") {
+			return sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
+		}
+	}
+	ix := catalog.Index{Name: c.Name, Unique: true}
+	var quoted []string
+	for _, cn := range c.Columns {
+		col := d.Column(cn)
+		if col == nil || col.Hidden {
+			return sqlerr.New(sqlerr.UndefinedColumn, "column %q named in key does not exist", cn)
+		}
+		ix.Columns = append(ix.Columns, catalog.IndexColumn{ColumnID: col.ID})
+		quoted = append(quoted, quoteIdent(cn))
+	}
+	if ix.Name == "" {
+		if pk {
+			ix.Name = d.Name + "_pkey"
+		} else {
+			ix.Name = fmt.Sprintf("%s_%s_key", d.Name, strings.Join(c.Columns, "_"))
+		}
+	}
+	if pk {
+		// The hidden key gives its name up to the visible one.
+		d.Primary.Name = d.Name + "_rowid"
+		rows, err := e.query(x, b, fmt.Sprintf("SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", quoteIdent(d.Name), strings.Join(quoted, " IS NULL OR ")))
+		if err != nil {
+			return err
+		}
+		if len(rows) > 0 {
+			return sqlerr.New(sqlerr.NotNullViolation, "column of relation %q contains null values", d.Name)
+		}
+		for _, cn := range c.Columns {
+			d.Column(cn).NotNull = true
+		}
+		if err := catalog.Update(txn, d); err != nil {
+			return err
+		}
+	}
+	if _, _, ok, err := catalog.LookupIndex(txn, ix.Name); err != nil {
+		return err
+	} else if ok {
+		return sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", ix.Name)
+	}
+	// Duplicates are found by one aggregation rather than by a lookup
+	// per row while the index is filled: a lookup in a transaction with
+	// a large write set costs time proportional to it.
+	list := strings.Join(quoted, ", ")
+	dups, err := e.query(x, b, fmt.Sprintf("SELECT %s FROM %s WHERE NOT (%s IS NULL) GROUP BY %s HAVING count(*) > 1 LIMIT 1",
+		list, quoteIdent(d.Name), strings.Join(quoted, " IS NULL OR "), list))
+	if err != nil {
+		return err
+	}
+	if len(dups) > 0 {
+		vals := make([]string, len(dups[0]))
+		for i, v := range dups[0] {
+			vals[i] = v.String()
+		}
+		return sqlerr.New(sqlerr.UniqueViolation, "could not create unique index %q", ix.Name).
+			WithDetail("Key (%s)=(%s) is duplicated.", strings.Join(c.Columns, ", "), strings.Join(vals, ", "))
+	}
+	ix.Unique = false
+	added := d.AddIndex(ix)
+	if err := catalog.Update(txn, d); err != nil {
+		return err
+	}
+	if err := x.Backfill(d, added); err != nil {
+		return err
+	}
+	for i := range d.Indexes {
+		if d.Indexes[i].ID == added.ID {
+			d.Indexes[i].Unique = true
+		}
+	}
+	return catalog.Update(txn, d)
+}
+
+// query runs a query built by the engine itself.
+func (e *Engine) query(x *exec.Ctx, b *plan.Binder, sql string) ([]exec.Row, error) {
+	stmts, err := parser.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	q, err := b.Query(stmts[0].(*ast.Query))
+	if err != nil {
+		return nil, err
+	}
+	return x.Run(q)
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// scramIterations is PostgreSQL's default scram_iterations.
+const scramIterations = 4096
+
+// createRole runs CREATE ROLE/USER and ALTER ROLE/USER.
+func (e *Engine) createRole(txn *mvcc.Txn, name string, create, user, ifNotExists bool, opts []ast.RoleOption) (Result, error) {
+	tag := "ALTER ROLE"
+	r, ok, err := catalog.LookupRole(txn, name)
+	if err != nil {
+		return Result{}, err
+	}
+	if create {
+		tag = "CREATE ROLE"
+		if ok {
+			if ifNotExists {
+				return Result{Tag: tag}, nil
+			}
+			return Result{}, sqlerr.New(sqlerr.DuplicateObject, "role %q already exists", name)
+		}
+		r = &catalog.Role{Name: name, Login: user}
+	} else if !ok {
+		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "role %q does not exist", name)
+	}
+	for _, o := range opts {
+		switch o.Name {
+		case "login":
+			r.Login = true
+		case "nologin":
+			r.Login = false
+		case "superuser":
+			r.Superuser = true
+		case "nosuperuser":
+			r.Superuser = false
+		case "password", "encrypted password":
+			lit, ok := o.Value.(*ast.Literal)
+			if !ok || lit.Kind == ast.LitNull {
+				r.SCRAM = nil
+				continue
+			}
+			v, err := scramVerifier(lit.Val)
+			if err != nil {
+				return Result{}, err
+			}
+			r.SCRAM = v
+		}
+	}
+	return Result{Tag: tag}, catalog.PutRole(txn, r)
+}
+
+func (e *Engine) dropRoles(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
+	for _, n := range st.Names {
+		if _, ok, err := catalog.LookupRole(txn, n.Name); err != nil {
+			return Result{}, err
+		} else if !ok {
+			if st.IfExists {
+				continue
+			}
+			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "role %q does not exist", n.Name)
+		}
+		if err := catalog.DropRole(txn, n.Name); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Tag: "DROP ROLE"}, nil
+}
+
+// scramVerifier derives a SCRAM-SHA-256 verifier from a password, or
+// takes one already derived in PostgreSQL's text form
+// (SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>, what psql's
+// \password sends) so the password never reaches the server.
+func scramVerifier(password string) (*catalog.SCRAMVerifier, error) {
+	if rest, ok := strings.CutPrefix(password, "SCRAM-SHA-256$"); ok {
+		bad := sqlerr.New(sqlerr.InvalidParameterValue, "invalid SCRAM secret")
+		iterSalt, keys, ok1 := strings.Cut(rest, "$")
+		iter, salt, ok2 := strings.Cut(iterSalt, ":")
+		stored, server, ok3 := strings.Cut(keys, ":")
+		if !ok1 || !ok2 || !ok3 {
+			return nil, bad
+		}
+		v := &catalog.SCRAMVerifier{}
+		var err error
+		if v.Iterations, err = strconv.Atoi(iter); err != nil || v.Iterations <= 0 {
+			return nil, bad
+		}
+		dec := base64.StdEncoding.DecodeString
+		if v.Salt, err = dec(salt); err != nil {
+			return nil, bad
+		}
+		if v.StoredKey, err = dec(stored); err != nil || len(v.StoredKey) != sha256.Size {
+			return nil, bad
+		}
+		if v.ServerKey, err = dec(server); err != nil || len(v.ServerKey) != sha256.Size {
+			return nil, bad
+		}
+		return v, nil
+	}
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	salted, err := pbkdf2.Key(sha256.New, password, salt, scramIterations, sha256.Size)
+	if err != nil {
+		return nil, err
+	}
+	mac := func(key []byte, msg string) []byte {
+		h := hmac.New(sha256.New, key)
+		h.Write([]byte(msg))
+		return h.Sum(nil)
+	}
+	stored := sha256.Sum256(mac(salted, "Client Key"))
+	return &catalog.SCRAMVerifier{Salt: salt, Iterations: scramIterations, StoredKey: stored[:], ServerKey: mac(salted, "Server Key")}, nil
+}
+
+// Role returns the role a client names at connection, for the server's
+// authentication.
+func (e *Engine) Role(name string) (*catalog.Role, bool, error) {
+	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true, NoSync: true})
+	if err != nil {
+		return nil, false, err
+	}
+	defer txn.Rollback()
+	return catalog.LookupRole(txn, name)
+}

@@ -1,0 +1,128 @@
+package builtins
+
+import (
+	"fmt"
+
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Functions of PostgreSQL's catalog that clients call at connect or to
+// describe objects (psql's \d, drivers' type discovery). cairn has one
+// database, one user-visible schema and no privileges, so most answer a
+// constant; the ones needing the catalog (pg_get_indexdef...) are not
+// here, since this package has no catalog.
+func init() {
+	constant := func(name string, params []param, ret types.Type, v types.Datum) {
+		register(name, &overload{params: params, ret: ret, nonStrct: true, fn: func([]types.Datum) (types.Datum, error) { return v, nil }})
+	}
+	T, B, I4, I8 := types.Text, types.Bool, types.Int4, types.Int8
+	constant("pg_get_userbyid", []param{p(I8)}, T, text("cairn"))
+	constant("pg_table_is_visible", []param{p(I8)}, B, types.NewBool(true))
+	constant("pg_type_is_visible", []param{p(I8)}, B, types.NewBool(true))
+	constant("pg_function_is_visible", []param{p(I8)}, B, types.NewBool(true))
+	constant("pg_is_in_recovery", nil, B, types.NewBool(false))
+	constant("pg_encoding_to_char", []param{p(I4)}, T, text("UTF8"))
+	constant("obj_description", []param{p(I8)}, T, types.Null)
+	constant("obj_description", []param{p(I8), p(T)}, T, types.Null)
+	constant("col_description", []param{p(I8), p(I4)}, T, types.Null)
+	constant("shobj_description", []param{p(I8), p(T)}, T, types.Null)
+	constant("pg_get_constraintdef", []param{p(I8)}, T, types.Null)
+	constant("pg_get_constraintdef", []param{p(I8), p(B)}, T, types.Null)
+	constant("pg_database_size", []param{p(T)}, I8, types.NewInt8(0))
+	constant("pg_database_size", []param{p(I8)}, I8, types.NewInt8(0))
+	constant("pg_table_size", []param{p(I8)}, I8, types.NewInt8(0))
+	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
+	constant("pg_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
+	constant("pg_backend_pid", nil, I4, types.NewInt4(0))
+	constant("has_table_privilege", []param{p(T), p(T)}, B, types.NewBool(true))
+	constant("has_table_privilege", []param{p(T), p(T), p(T)}, B, types.NewBool(true))
+	constant("has_schema_privilege", []param{p(T), p(T)}, B, types.NewBool(true))
+	constant("has_database_privilege", []param{p(T), p(T)}, B, types.NewBool(true))
+	// pg_get_expr returns the expression's text: cairn's catalog already
+	// stores defaults as SQL text.
+	register("pg_get_expr", &overload{params: []param{p(T), p(I8)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return a[0], nil }})
+	register("pg_get_expr", &overload{params: []param{p(T), p(I8), p(B)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return a[0], nil }})
+	register("current_schemas", &overload{params: []param{p(B)}, ret: types.ArrayOf(T), fn: func(a []types.Datum) (types.Datum, error) {
+		if a[0].Bool() {
+			return types.NewArray(types.ArrayOf(T), []types.Datum{text("pg_catalog"), text("public")}), nil
+		}
+		return types.NewArray(types.ArrayOf(T), []types.Datum{text("public")}), nil
+	}})
+	// set_config changes nothing: SET is what sets; it returns the
+	// value, as PostgreSQL does.
+	register("set_config", &overload{params: []param{p(T), p(T), p(B)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return a[1], nil }})
+	register("format_type", &overload{params: []param{p(I8), p(I4)}, ret: T, nonStrct: true, fn: func(a []types.Datum) (types.Datum, error) {
+		if a[0].IsNull() {
+			return types.Null, nil
+		}
+		t, ok := types.TypeFromOID(uint32(a[0].Int()))
+		if !ok {
+			return text("???"), nil
+		}
+		if !a[1].IsNull() && a[1].Int() >= 0 {
+			if m := typeWithMod(t, int(a[1].Int())); m != "" {
+				return text(m), nil
+			}
+		}
+		return text(t.String()), nil
+	}})
+	register("pg_size_pretty", &overload{params: []param{p(I8)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) {
+		return text(sizePretty(a[0].Int())), nil
+	}})
+	regex := func(ci, negate bool) func([]types.Type) fn {
+		return func([]types.Type) fn {
+			var cache regexCache
+			flags := ""
+			if ci {
+				flags = "i"
+			}
+			return func(a []types.Datum) (types.Datum, error) {
+				r, err := cache.get(a[1].Str(), flags, "regex match")
+				if err != nil {
+					return types.Null, err
+				}
+				return types.NewBool(r.re.MatchString(a[0].Str()) != negate), nil
+			}
+		}
+	}
+	// The functions behind ~, ~*, !~ and !~*.
+	register("textregexeq", &overload{params: []param{p(T), p(T)}, ret: B, mk: regex(false, false)})
+	register("texticregexeq", &overload{params: []param{p(T), p(T)}, ret: B, mk: regex(true, false)})
+	register("textregexne", &overload{params: []param{p(T), p(T)}, ret: B, mk: regex(false, true)})
+	register("texticregexne", &overload{params: []param{p(T), p(T)}, ret: B, mk: regex(true, true)})
+}
+
+// typeWithMod formats a type with an atttypmod, as format_type does.
+func typeWithMod(t types.Type, mod int) string {
+	switch t.Family() {
+	case types.VarcharFamily, types.CharFamily:
+		if mod >= 4 {
+			return fmt.Sprintf("%s(%d)", t.String(), mod-4)
+		}
+	case types.NumericFamily:
+		if mod >= 4 {
+			return fmt.Sprintf("numeric(%d,%d)", (mod-4)>>16, (mod-4)&0xffff)
+		}
+	}
+	return ""
+}
+
+// sizePretty is pg_size_pretty: bytes, kB, MB, GB, TB, rounding half up
+// once a unit would show at least 10240 of the smaller one.
+func sizePretty(n int64) string {
+	units := []string{"bytes", "kB", "MB", "GB", "TB", "PB"}
+	v := n
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	i := 0
+	for i < len(units)-1 && v >= 10*1024-512 {
+		v = (v + 512) / 1024
+		i++
+	}
+	if neg {
+		v = -v
+	}
+	return fmt.Sprintf("%d %s", v, units[i])
+}

@@ -1,0 +1,436 @@
+package plan
+
+import (
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"strconv"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// OIDs of the pg_catalog views. Namespaces and built-in objects keep
+// PostgreSQL's; user objects get 16384 (PostgreSQL's first user OID)
+// plus their descriptor id, and indexes a range of their own above.
+const (
+	oidPgCatalog   = 11
+	oidPublic      = 2200
+	oidInfoSchema  = 13000
+	oidBootstrap   = 10 // the one owner of everything
+	oidHeapAM      = 2
+	oidBtreeAM     = 403
+	oidDatabase    = 5
+	firstUserOID   = 16384
+	firstIndexOID  = 1 << 24
+	indexesPerTabl = 256
+)
+
+func relOID(d *catalog.Descriptor) int64 { return firstUserOID + int64(d.ID) }
+
+func indexOID(d *catalog.Descriptor, ix *catalog.Index) int64 {
+	return firstIndexOID + int64(d.ID)*indexesPerTabl + int64(ix.ID)
+}
+
+// visibleIndexes are a table's indexes as PostgreSQL would list them: the
+// hidden row-id key of a table without a primary key is not one.
+func visibleIndexes(d *catalog.Descriptor) []catalog.Index {
+	var out []catalog.Index
+	if c := d.ColumnByID(firstColumn(d.Primary)); c == nil || !c.Hidden {
+		out = append(out, d.Primary)
+	}
+	return append(out, d.Indexes...)
+}
+
+func firstColumn(ix catalog.Index) uint32 {
+	if len(ix.Columns) == 0 {
+		return 0
+	}
+	return ix.Columns[0].ColumnID
+}
+
+// isPrimary reports whether ix is the table's primary key: its real one,
+// or the unique index ALTER TABLE ADD PRIMARY KEY made for a table keyed
+// by a hidden row id.
+func isPrimary(d *catalog.Descriptor, ix *catalog.Index) bool {
+	if ix.ID == d.Primary.ID {
+		return true
+	}
+	return ix.Name == d.Name+"_pkey" && strings.HasSuffix(d.Primary.Name, "_rowid")
+}
+
+// pgCatalogView builds the rows of the pg_catalog tables clients read to
+// describe objects (psql's \d, \dt, \di, \l) and discover types.
+func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []Column, rows [][]types.Datum, ok bool, err error) {
+	text := func(s string) types.Datum { return types.NewText(s) }
+	i8 := func(v int64) types.Datum { return types.NewInt8(v) }
+	i4 := func(v int) types.Datum { return types.NewInt4(int32(v)) }
+	i2 := func(v int) types.Datum { return types.NewInt2(int16(v)) }
+	bl := types.NewBool
+	null := types.Null
+	def := func(spec string) []Column {
+		// spec: "name type, ..." with types i8 i4 i2 t b f4 t[]
+		var out []Column
+		for _, f := range strings.Split(spec, ",") {
+			parts := strings.Fields(f)
+			var t types.Type
+			switch parts[1] {
+			case "i8":
+				t = types.Int8
+			case "i4":
+				t = types.Int4
+			case "i2":
+				t = types.Int2
+			case "b":
+				t = types.Bool
+			case "f4":
+				t = types.Float4
+			case "t[]":
+				t = types.ArrayOf(types.Text)
+			default:
+				t = types.Text
+			}
+			out = append(out, Column{Name: parts[0], Type: t})
+		}
+		return out
+	}
+	switch name {
+	case "pg_namespace":
+		cols = def("oid i8, nspname t, nspowner i8, nspacl t[]")
+		for _, n := range []struct {
+			oid  int64
+			name string
+		}{{oidPgCatalog, "pg_catalog"}, {oidPublic, "public"}, {oidInfoSchema, "information_schema"}} {
+			rows = append(rows, []types.Datum{i8(n.oid), text(n.name), i8(oidBootstrap), null})
+		}
+	case "pg_am":
+		cols = def("oid i8, amname t, amhandler t, amtype t")
+		rows = [][]types.Datum{{i8(oidHeapAM), text("heap"), text("heap_tableam_handler"), text("t")}, {i8(oidBtreeAM), text("btree"), text("bthandler"), text("i")}}
+	case "pg_class":
+		cols = def("oid i8, relname t, relnamespace i8, reltype i8, reloftype i8, relowner i8, relam i8, relfilenode i8, reltablespace i8, relpages i4, reltuples f4, relallvisible i4, reltoastrelid i8, relhasindex b, relisshared b, relpersistence t, relkind t, relnatts i2, relchecks i2, relhasrules b, relhastriggers b, relhassubclass b, relrowsecurity b, relforcerowsecurity b, relispopulated b, relreplident t, relispartition b, relacl t[], reloptions t[]")
+		row := func(oid int64, name, kind string, am int64, natts, checks int, hasIndex bool) []types.Datum {
+			return []types.Datum{i8(oid), text(name), i8(oidPublic), i8(0), i8(0), i8(oidBootstrap), i8(am), i8(oid), i8(0), i4(0), types.NewFloat4(-1), i4(0), i8(0),
+				bl(hasIndex), bl(false), text("p"), text(kind), i2(natts), i2(checks), bl(false), bl(false), bl(false), bl(false), bl(false), bl(true), text("d"), bl(false), null, null}
+		}
+		for _, d := range all {
+			switch d.Kind {
+			case catalog.KindTable:
+				ixs := visibleIndexes(d)
+				rows = append(rows, row(relOID(d), d.Name, "r", oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0))
+				for i := range ixs {
+					rows = append(rows, row(indexOID(d, &ixs[i]), ixs[i].Name, "i", oidBtreeAM, len(ixs[i].Columns), 0, false))
+				}
+			case catalog.KindView:
+				rows = append(rows, row(relOID(d), d.Name, "v", 0, len(d.ViewColumns), 0, false))
+			case catalog.KindSequence:
+				rows = append(rows, row(relOID(d), d.Name, "S", 0, 3, 0, false))
+			}
+		}
+	case "pg_index":
+		cols = def("indexrelid i8, indrelid i8, indnatts i2, indnkeyatts i2, indisunique b, indisprimary b, indisexclusion b, indimmediate b, indisclustered b, indisvalid b, indcheckxmin b, indisready b, indislive b, indisreplident b, indkey t, indoption t, indexprs t, indpred t")
+		for _, d := range all {
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			ixs := visibleIndexes(d)
+			for i := range ixs {
+				ix := &ixs[i]
+				var keys, opts []string
+				for _, ic := range ix.Columns {
+					keys = append(keys, strconv.Itoa(attnum(d, ic.ColumnID)))
+					opt := "0"
+					if ic.Desc {
+						opt = "3"
+					}
+					opts = append(opts, opt)
+				}
+				rows = append(rows, []types.Datum{i8(indexOID(d, ix)), i8(relOID(d)), i2(len(ix.Columns)), i2(len(ix.Columns)), bl(ix.Unique), bl(isPrimary(d, ix)),
+					bl(false), bl(true), bl(false), bl(true), bl(false), bl(true), bl(true), bl(false), text(strings.Join(keys, " ")), text(strings.Join(opts, " ")), null, null})
+			}
+		}
+	case "pg_attribute":
+		cols = def("attrelid i8, attname t, atttypid i8, attstattarget i4, attlen i2, attnum i2, attndims i4, attcacheoff i4, atttypmod i4, attbyval b, attalign t, attstorage t, attcompression t, attnotnull b, atthasdef b, atthasmissing b, attidentity t, attgenerated t, attisdropped b, attislocal b, attinhcount i4, attcollation i8, attacl t[], attoptions t[], attfdwoptions t[]")
+		for _, d := range all {
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			for n, c := range visibleColumns(d) {
+				t, err := TypeFromString(c.Type)
+				if err != nil {
+					return nil, nil, true, err
+				}
+				identity := ""
+				switch c.Identity {
+				case "always":
+					identity = "a"
+				case "by default":
+					identity = "d"
+				}
+				rows = append(rows, []types.Datum{i8(relOID(d)), text(c.Name), i8(int64(t.OID())), i4(-1), i2(typLen(t)), i2(n + 1), i4(0), i4(-1), i4(typMod(t)),
+					bl(typLen(t) > 0), text("i"), text("p"), text(""), bl(c.NotNull), bl(c.Default != ""), bl(false), text(identity), text(""), bl(false), bl(true), i4(0), i8(0), null, null, null})
+			}
+		}
+	case "pg_attrdef":
+		cols = def("oid i8, adrelid i8, adnum i2, adbin t")
+		for _, d := range all {
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			for n, c := range visibleColumns(d) {
+				if c.Default != "" {
+					rows = append(rows, []types.Datum{i8(relOID(d)*1000 + int64(n)), i8(relOID(d)), i2(n + 1), text(c.Default)})
+				}
+			}
+		}
+	case "pg_type":
+		cols = def("oid i8, typname t, typnamespace i8, typowner i8, typlen i2, typbyval b, typtype t, typcategory t, typispreferred b, typisdefined b, typdelim t, typrelid i8, typelem i8, typarray i8, typinput t, typoutput t, typbasetype i8, typtypmod i4, typndims i4, typcollation i8, typnotnull b, typdefault t")
+		for f := types.BoolFamily; f < types.ArrayFamily; f++ {
+			t, ok := types.TypeFromOID(scalarOID(f))
+			if !ok {
+				continue
+			}
+			arr := types.ArrayOf(t)
+			name := pgTypeName(t)
+			rows = append(rows, []types.Datum{i8(int64(t.OID())), text(name), i8(oidPgCatalog), i8(oidBootstrap), i2(typLen(t)), bl(typLen(t) > 0 && typLen(t) <= 8), text("b"), text("U"), bl(false), bl(true), text(","), i8(0), i8(0), i8(int64(arr.OID())), text(name + "in"), text(name + "out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null})
+			rows = append(rows, []types.Datum{i8(int64(arr.OID())), text("_" + name), i8(oidPgCatalog), i8(oidBootstrap), i2(-1), bl(false), text("b"), text("A"), bl(false), bl(true), text(","), i8(0), i8(int64(t.OID())), i8(0), text("array_in"), text("array_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null})
+		}
+	case "pg_database":
+		cols = def("oid i8, datname t, datdba i8, encoding i4, datlocprovider t, datistemplate b, datallowconn b, datconnlimit i4, datfrozenxid i8, datminmxid i8, dattablespace i8, datcollate t, datctype t, daticulocale t, datcollversion t, datacl t[]")
+		rows = [][]types.Datum{{i8(oidDatabase), text("cairn"), i8(oidBootstrap), i4(6), text("c"), bl(false), bl(true), i4(-1), i8(0), i8(0), i8(1663), text("C"), text("C"), null, null, null}}
+	case "pg_roles", "pg_user", "pg_authid":
+		cols = def("oid i8, rolname t, rolsuper b, rolinherit b, rolcreaterole b, rolcreatedb b, rolcanlogin b, rolreplication b, rolconnlimit i4, rolpassword t, rolvaliduntil t, rolbypassrls b, rolconfig t[], usename t, usesysid i8")
+		roles, err := catalog.ListRoles(b.txn)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		rows = append(rows, []types.Datum{i8(oidBootstrap), text("cairn"), bl(true), bl(true), bl(true), bl(true), bl(true), bl(false), i4(-1), text("********"), null, bl(true), null, text("cairn"), i8(oidBootstrap)})
+		for i, r := range roles {
+			rows = append(rows, []types.Datum{i8(int64(firstUserOID - 100 + i)), text(r.Name), bl(r.Superuser), bl(true), bl(false), bl(false), bl(r.Login), bl(false), i4(-1), text("********"), null, bl(false), null, text(r.Name), i8(int64(firstUserOID - 100 + i))})
+		}
+	case "pg_settings":
+		cols = def("name t, setting t, unit t, category t, short_desc t, extra_desc t, context t, vartype t, source t, min_val t, max_val t, enumvals t[], boot_val t, reset_val t, sourcefile t, sourceline i4, pending_restart b")
+		for _, kv := range [][2]string{
+			{"application_name", ""}, {"client_encoding", "UTF8"}, {"client_min_messages", "notice"}, {"DateStyle", "ISO, MDY"},
+			{"default_transaction_isolation", "repeatable read"}, {"extra_float_digits", "1"}, {"integer_datetimes", "on"},
+			{"IntervalStyle", "postgres"}, {"max_connections", "100"}, {"max_identifier_length", "63"}, {"search_path", `"$user", public`},
+			{"server_encoding", "UTF8"}, {"server_version", "15.0"}, {"server_version_num", "150000"}, {"standard_conforming_strings", "on"},
+			{"statement_timeout", "0"}, {"TimeZone", "UTC"}, {"transaction_isolation", "repeatable read"},
+		} {
+			rows = append(rows, []types.Datum{text(kv[0]), text(kv[1]), null, text(""), text(""), null, text("user"), text("string"), text("default"), null, null, null, text(kv[1]), text(kv[1]), null, null, bl(false)})
+		}
+	case "pg_description", "pg_shdescription":
+		cols = def("objoid i8, classoid i8, objsubid i4, description t")
+	case "pg_proc":
+		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t")
+	case "pg_constraint":
+		cols = def("oid i8, conname t, connamespace i8, contype t, condeferrable b, condeferred b, convalidated b, conrelid i8, contypid i8, conindid i8, confrelid i8, conkey t, confkey t, conislocal b")
+	case "pg_inherits":
+		cols = def("inhrelid i8, inhparent i8, inhseqno i4, inhdetachpending b")
+	case "pg_trigger":
+		cols = def("oid i8, tgrelid i8, tgname t, tgenabled t, tgisinternal b")
+	case "pg_collation":
+		cols = def("oid i8, collname t, collnamespace i8")
+	case "pg_tablespace":
+		cols = def("oid i8, spcname t, spcowner i8")
+		rows = [][]types.Datum{{i8(1663), text("pg_default"), i8(oidBootstrap)}}
+	case "pg_extension":
+		cols = def("oid i8, extname t, extowner i8, extnamespace i8, extrelocatable b, extversion t")
+	case "pg_enum":
+		cols = def("oid i8, enumtypid i8, enumsortorder f4, enumlabel t")
+	case "pg_policy":
+		cols = def("oid i8, polname t, polrelid i8, polcmd t, polpermissive b, polroles t, polqual t, polwithcheck t")
+	case "pg_statistic_ext":
+		cols = def("oid i8, stxrelid i8, stxname t, stxnamespace i8, stxowner i8, stxstattarget i4, stxkeys t, stxkind t, stxexprs t")
+	case "pg_publication":
+		cols = def("oid i8, pubname t, pubowner i8, puballtables b, pubinsert b, pubupdate b, pubdelete b, pubtruncate b, pubviaroot b")
+	case "pg_publication_rel":
+		cols = def("oid i8, prpubid i8, prrelid i8, prqual t, prattrs t")
+	case "pg_publication_namespace":
+		cols = def("oid i8, pnpubid i8, pnnspid i8")
+	case "pg_subscription":
+		cols = def("oid i8, subname t, subowner i8, subenabled b")
+	case "pg_foreign_table":
+		cols = def("ftrelid i8, ftserver i8, ftoptions t[]")
+	case "pg_partitioned_table":
+		cols = def("partrelid i8, partstrat t, partnatts i2, partattrs t")
+	case "pg_rewrite":
+		cols = def("oid i8, rulename t, ev_class i8, ev_type t, ev_enabled t, is_instead b")
+	case "pg_range":
+		cols = def("rngtypid i8, rngsubtype i8")
+	default:
+		return nil, nil, false, nil
+	}
+	return cols, rows, true, nil
+}
+
+func visibleColumns(d *catalog.Descriptor) []catalog.Column {
+	var out []catalog.Column
+	for _, c := range d.Columns {
+		if !c.Hidden {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// attnum is a column's position among the visible ones, from 1.
+func attnum(d *catalog.Descriptor, id uint32) int {
+	n := 0
+	for _, c := range d.Columns {
+		if c.Hidden {
+			continue
+		}
+		n++
+		if c.ID == id {
+			return n
+		}
+	}
+	return 0
+}
+
+func scalarOID(f types.Family) uint32 {
+	for oid := uint32(1); oid < 4000; oid++ {
+		if t, ok := types.TypeFromOID(oid); ok && !t.IsArray() && t.Family() == f {
+			return oid
+		}
+	}
+	return 0
+}
+
+// pgTypeName is pg_type.typname: PostgreSQL's internal type names.
+func pgTypeName(t types.Type) string {
+	switch t.Family() {
+	case types.BoolFamily:
+		return "bool"
+	case types.Int2Family:
+		return "int2"
+	case types.Int4Family:
+		return "int4"
+	case types.Int8Family:
+		return "int8"
+	case types.Float4Family:
+		return "float4"
+	case types.Float8Family:
+		return "float8"
+	case types.VarcharFamily:
+		return "varchar"
+	case types.CharFamily:
+		return "bpchar"
+	case types.TimeFamily:
+		return "time"
+	case types.TimestampFamily:
+		return "timestamp"
+	case types.TimestampTZFamily:
+		return "timestamptz"
+	}
+	return t.String()
+}
+
+func typLen(t types.Type) int {
+	if t.IsArray() {
+		return -1
+	}
+	switch t.Family() {
+	case types.BoolFamily:
+		return 1
+	case types.Int2Family:
+		return 2
+	case types.Int4Family, types.Float4Family, types.DateFamily:
+		return 4
+	case types.Int8Family, types.Float8Family, types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily:
+		return 8
+	case types.IntervalFamily, types.UUIDFamily:
+		return 16
+	}
+	return -1
+}
+
+// typMod is atttypmod: PostgreSQL's encoding of a type's modifiers.
+func typMod(t types.Type) int {
+	if t.Width() < 0 {
+		return -1
+	}
+	switch t.Family() {
+	case types.VarcharFamily, types.CharFamily:
+		return t.Width() + 4
+	case types.NumericFamily:
+		return t.Width()<<16 | max(t.Scale(), 0) + 4
+	}
+	return -1
+}
+
+// oidTypes are PostgreSQL's object identifier types and the internal
+// name types, which catalog queries cast to. cairn's catalog views carry
+// OIDs as bigint, and names as text.
+var oidTypes = map[string]string{
+	"oid": "bigint", "regclass": "bigint", "regtype": "bigint", "regproc": "bigint", "regprocedure": "bigint",
+	"regnamespace": "bigint", "regrole": "bigint", "regoper": "bigint", "xid": "bigint", "cid": "bigint",
+	"name": "text",
+}
+
+// regClass binds 'name'::regclass: the OID of the relation named by a
+// constant, as catalog queries write to find a table's rows.
+func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
+	if strings.ToLower(e.Type.Name) != "regclass" || len(e.Type.ArrayBounds) > 0 {
+		return nil, false, nil
+	}
+	lit, ok := e.Expr.(*ast.Literal)
+	if !ok || lit.Kind != ast.LitString {
+		return nil, false, nil
+	}
+	name := lit.Val
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Trim(name, `"`)
+	d, ok, err := catalog.Lookup(b.txn, name)
+	if err != nil {
+		return nil, true, err
+	}
+	if ok {
+		return &Const{Val: types.NewInt8(relOID(d)), Typ: types.Int8}, true, nil
+	}
+	if td, id, ok, err := catalog.LookupIndex(b.txn, name); err != nil {
+		return nil, true, err
+	} else if ok {
+		for _, ix := range append([]catalog.Index{td.Primary}, td.Indexes...) {
+			if ix.ID == id {
+				return &Const{Val: types.NewInt8(indexOID(td, &ix)), Typ: types.Int8}, true, nil
+			}
+		}
+	}
+	return nil, true, b.errAt(e, sqlerr.UndefinedTable, "relation %q does not exist", lit.Val)
+}
+
+// catalogFunc binds the catalog functions that need the catalog, which
+// the builtins do not have: pg_get_indexdef(index oid [, column, pretty])
+// answers from the index definitions as the binding transaction sees them.
+func (b *Binder) catalogFunc(name string, args []Expr) (Expr, bool, error) {
+	if name != "pg_get_indexdef" || len(args) == 0 || len(args) > 3 {
+		return nil, false, nil
+	}
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return nil, true, err
+	}
+	defs := map[int64]string{}
+	for _, d := range all {
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+			defs[indexOID(d, &ix)] = indexDef(d, &ix)
+		}
+	}
+	fn := func(a []types.Datum) (types.Datum, error) {
+		if a[0].IsNull() {
+			return types.Null, nil
+		}
+		def, ok := defs[a[0].Int()]
+		if !ok {
+			return types.Null, nil
+		}
+		return types.NewText(def), nil
+	}
+	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
+}
