@@ -87,12 +87,14 @@ type env struct {
 	n          int
 	rows       int // rows of the txn-* table (-rows), independent of n
 	sqlRows    int // rows of the SQL workloads' sbtest table (-sqlrows)
+	ftsDocs    int // cap on the fts-* workloads' documents (-ftsdocs); 0 = all
 	duration   time.Duration
 	root       string // temp directory; every store lives below it
 	cpuProfile string // file name prefix; "" = no profiling
 	profAnchor bool
 	kv         *kvState  // lazily created by the kv workloads
 	sql        *sqlState // lazily created by the SQL workloads
+	fts        *ftsState // lazily created by the fts-* workloads
 }
 
 // logf prints progress and engine metrics to stderr.
@@ -102,10 +104,11 @@ func logf(format string, args ...any) {
 
 func main() {
 	var (
-		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-* and txn-*; \"sql\" = all SQL workloads vs SQLite, \"PREFIX*\" = all named so); -list shows them")
+		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-* and txn-*; \"sql\" = all SQL workloads vs SQLite, \"fts\" = all full-text workloads vs SQLite FTS5 (build with -tags sqlite_fts5), \"PREFIX*\" = all named so); -list shows them")
 		n          = flag.Int("n", 1_000_000, "number of keys the kv-* workloads load")
 		rows       = flag.Int("rows", txnDefaultRows, "rows of the table the txn-* workloads load")
 		sqlRows    = flag.Int("sqlrows", sqlDefaultRows, "rows of the sbtest table the SQL workloads (vs SQLite) load")
+		ftsDocs    = flag.Int("ftsdocs", 0, "at most this many documents for the fts-* workloads (0 = the whole corpus)")
 		duration   = flag.Duration("duration", 10*time.Second, "length of each timed-duration workload (kv-sync-*, txn-*)")
 		dir        = flag.String("dir", os.TempDir(), "directory under which a temporary directory for the stores is made (and removed)")
 		jsonOnly   = flag.Bool("json-only", false, "print only the JSON lines on stdout")
@@ -127,8 +130,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if *n <= 0 || *rows <= 0 || *sqlRows < sqlMinRows {
-		fmt.Fprintf(os.Stderr, "bench: -n and -rows must be positive, -sqlrows at least %d\n", sqlMinRows)
+	if *n <= 0 || *rows <= 0 || *sqlRows < sqlMinRows || *ftsDocs < 0 || *ftsDocs > 0 && *ftsDocs < ftsMinDocs {
+		fmt.Fprintf(os.Stderr, "bench: -n and -rows must be positive, -sqlrows at least %d, -ftsdocs 0 or at least %d\n", sqlMinRows, ftsMinDocs)
 		os.Exit(2)
 	}
 
@@ -147,7 +150,7 @@ func main() {
 		os.Exit(130)
 	}()
 
-	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
+	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, ftsDocs: *ftsDocs, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
 	logf("bench: %d workload(s), n=%d, rows=%d, sqlrows=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
 		len(selected), e.n, e.rows, e.sqlRows, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
 
@@ -155,6 +158,10 @@ func main() {
 	var failed error
 	for _, w := range selected {
 		r, err := runWorkload(e, w)
+		if errors.Is(err, errSkip) {
+			logf("bench: %s: %v", w.Name, err)
+			continue
+		}
 		if err != nil {
 			failed = fmt.Errorf("%s: %w", w.Name, err)
 			logf("bench: %v", failed)
@@ -177,6 +184,11 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// errSkip, wrapped in the error of a workload's Prepare, skips the workload
+// (printing the error, which says why) instead of failing the run: the
+// fts-* workloads when the binary lacks SQLite's FTS5.
+var errSkip = errors.New("skipped")
 
 // defaultPrefixes select the workloads run when -workload is not given.
 var defaultPrefixes = []string{"kv-", "txn-"}
@@ -227,13 +239,16 @@ func selectWorkloads(flagValue string) ([]*workload, error) {
 }
 
 // workloadGroup resolves a -workload item naming several workloads: "sql"
-// (every workload against SQLite) or "PREFIX*" (every workload whose name
-// starts with PREFIX). It returns nil for a plain name.
+// (every workload against SQLite), "fts" (every full-text workload, against
+// SQLite FTS5) or "PREFIX*" (every workload whose name starts with PREFIX).
+// It returns nil for a plain name.
 func workloadGroup(item string) []string {
 	var match func(w *workload) bool
 	switch {
 	case item == "sql":
 		match = func(w *workload) bool { return w.Anchor == "sqlite" }
+	case item == "fts":
+		match = func(w *workload) bool { return strings.HasPrefix(w.Name, "fts-") }
 	case strings.HasSuffix(item, "*"):
 		prefix := strings.TrimSuffix(item, "*")
 		match = func(w *workload) bool { return strings.HasPrefix(w.Name, prefix) }
