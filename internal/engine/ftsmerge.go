@@ -22,6 +22,9 @@ import (
 // ftsMergeEvery is how many committed document writes trigger a merge.
 const ftsMergeEvery = 1024
 
+// ftsMergeBudget bounds a merge transaction's write set.
+const ftsMergeBudget = 1 << 30
+
 type ftsKey struct{ table, index uint32 }
 
 // ftsMerger counts document writes per index and runs merges.
@@ -67,6 +70,14 @@ func (e *Engine) mergeFTS(k ftsKey) {
 	defer func() {
 		m.mu.Lock()
 		m.running[k] = false
+		// Writes that came in while this merge ran are merged next, so a
+		// backlog drains even when the writes stop.
+		if m.counts[k] > 0 && !m.closed {
+			m.counts[k] = 0
+			m.running[k] = true
+			m.wg.Add(1)
+			go e.mergeFTS(k)
+		}
 		m.mu.Unlock()
 		m.wg.Done()
 	}()
@@ -89,7 +100,9 @@ func (e *Engine) mergeFTS(k ftsKey) {
 }
 
 func (e *Engine) mergeFTSOnce(k ftsKey) error {
-	txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true})
+	// A merge folds in everything pending, which a bulk load can make
+	// larger than an ordinary transaction may be.
+	txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true, MemoryBudget: ftsMergeBudget})
 	if err != nil {
 		return err
 	}

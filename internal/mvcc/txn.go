@@ -38,6 +38,9 @@ type TxnOptions struct {
 	// NoSync acknowledges the commit before it is durable: a crash may
 	// lose it (never half of it, and never it without the commits it read).
 	NoSync bool
+	// MemoryBudget, if positive, replaces the store's TxnMemoryBudget for
+	// this transaction (maintenance work such as an index merge).
+	MemoryBudget int64
 }
 
 // bufEntry is a buffered write.
@@ -195,9 +198,13 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	if !had {
 		delta += int64(len(k)) + entryOverhead
 	}
-	if t.size+delta > t.db.opts.TxnMemoryBudget {
+	budget := t.db.opts.TxnMemoryBudget
+	if t.opts.MemoryBudget > 0 {
+		budget = t.opts.MemoryBudget
+	}
+	if t.size+delta > budget {
 		return fmt.Errorf("%w: writing %q would take its write set to %d bytes, over the %d-byte budget",
-			ErrTxnTooLarge, truncKey(key), t.size+delta, t.db.opts.TxnMemoryBudget)
+			ErrTxnTooLarge, truncKey(key), t.size+delta, budget)
 	}
 	if t.writes == nil {
 		t.writes = map[string]bufEntry{}
