@@ -7,10 +7,9 @@
 // Scans read a table's primary index or a secondary index through the
 // transaction (internal/mvcc), decoding keys with internal/rowcodec; the
 // rest (filter, project, hash and nested-loop joins, sort, hash and
-// streaming aggregation, window, limit, distinct, set operations, values,
+// aggregation, window, limit, distinct, set operations, values,
 // insert/update/delete with constraint checks) consume their children's
-// batches. Sorts, hash joins and hash aggregations are bounded by
-// work_mem and spill to temporary files beyond it.
+// batches.
 //
 // # Rows on disk
 //
@@ -27,8 +26,20 @@
 // hold a whole table in memory beyond work_mem; write outside the
 // statement's transaction.
 //
-// Status (issue 6, in progress): operators exchange one row per Next, not
-// batches yet; joins are nested loops over a materialized right side;
-// sorts, aggregations and set operations hold their input in memory (no
-// spilling yet). Expressions are compiled closures as described.
+// Batches: Next returns up to batchSize (256) rows. Scans, filters,
+// projections, limits and DISTINCT work on whole batches (a projection
+// allocates one array for a batch's rows); operators whose logic is per
+// row (joins, index lookups, table functions) fill batches through
+// fillBatch, and consumers that need rows one by one read them with
+// rowIter. A batch's slice belongs to its producer until the next call;
+// the rows in it are never reused, so consumers may keep them.
+//
+// Joins: equality conditions make a hash join on the right input
+// (materialized); otherwise a nested loop. LATERAL items run their right
+// side again per left row (Apply). ORDER BY ... LIMIT keeps a top-N heap.
+// GIN indexes over jsonb and fts indexes have their own scans
+// (inverted.go, fts.go).
+//
+// Status: sorts, aggregations and set operations hold their input in
+// memory: spilling beyond work_mem is issue 7's.
 package exec

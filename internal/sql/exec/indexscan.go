@@ -21,6 +21,7 @@ type indexScanOp struct {
 	// points: each span is one whole primary key, read with a point Get
 	// rather than an iterator.
 	points bool
+	batch  []Row
 }
 
 func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
@@ -90,7 +91,9 @@ func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 	return o, nil
 }
 
-func (o *indexScanOp) Next() (Row, bool, error) {
+func (o *indexScanOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+
+func (o *indexScanOp) nextRow() (Row, bool, error) {
 	for o.points {
 		if len(o.spans) == 0 {
 			return nil, false, nil

@@ -11,7 +11,8 @@ import (
 type applyOp struct {
 	c       *Ctx
 	n       *plan.Apply
-	left    Operator
+	left    *rowIter
+	batch   []Row
 	on      evalFn
 	nl, nr  int
 	cur     Row
@@ -25,7 +26,7 @@ func (c *Ctx) newApply(n *plan.Apply) (Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &applyOp{c: c, n: n, left: left, nl: len(n.Left.Columns()), nr: len(n.Right.Columns())}
+	o := &applyOp{c: c, n: n, left: &rowIter{op: left}, nl: len(n.Left.Columns()), nr: len(n.Right.Columns())}
 	if n.On != nil {
 		if o.on, err = c.compile(n.On); err != nil {
 			left.Close()
@@ -35,10 +36,12 @@ func (c *Ctx) newApply(n *plan.Apply) (Operator, error) {
 	return o, nil
 }
 
-func (o *applyOp) Next() (Row, bool, error) {
+func (o *applyOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+
+func (o *applyOp) nextRow() (Row, bool, error) {
 	for {
 		if o.cur == nil {
-			r, ok, err := o.left.Next()
+			r, ok, err := o.left.next()
 			if err != nil || !ok {
 				return nil, false, err
 			}
@@ -77,12 +80,13 @@ func (o *applyOp) Next() (Row, bool, error) {
 	}
 }
 
-func (o *applyOp) Close() { o.left.Close() }
+func (o *applyOp) Close() { o.left.op.Close() }
 
 // tableFuncOp runs a set-returning function. Its arguments are evaluated
 // once, when the operator is built (under the current outer rows).
 type tableFuncOp struct {
-	c    *Ctx
+	c     *Ctx
+	batch []Row
 	next builtins.TableIter
 	ord  bool
 	n    int64
@@ -106,7 +110,9 @@ func (c *Ctx) newTableFunc(n *plan.TableFunc) (Operator, error) {
 	return &tableFuncOp{c: c, next: next, ord: n.Ordinality}, nil
 }
 
-func (o *tableFuncOp) Next() (Row, bool, error) {
+func (o *tableFuncOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+
+func (o *tableFuncOp) nextRow() (Row, bool, error) {
 	if err := o.c.canceled(); err != nil {
 		return nil, false, err
 	}

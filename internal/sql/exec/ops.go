@@ -41,10 +41,56 @@ type Ctx struct {
 	work map[*plan.WorkTable][]Row
 }
 
-// Operator produces rows, one per Next, until ok is false.
+// Operator produces rows in batches, pulled by its consumer.
 type Operator interface {
-	Next() (row Row, ok bool, err error)
+	// Next returns the next batch: at least one row, or none at the
+	// end. The batch slice is the operator's and valid until the next
+	// call; consumers never write into it. The rows themselves stay valid
+	// (consumers may keep them).
+	Next() ([]Row, error)
 	Close()
+}
+
+// batchSize is the most rows an operator returns from one Next.
+const batchSize = 256
+
+// fillBatch fills dst (reused) with up to batchSize rows from a
+// row-at-a-time source: the batched face of operators whose logic is
+// per row (joins, index lookups).
+func fillBatch(dst *[]Row, next func() (Row, bool, error)) ([]Row, error) {
+	b := (*dst)[:0]
+	for len(b) < batchSize {
+		r, ok, err := next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		b = append(b, r)
+	}
+	*dst = b
+	return b, nil
+}
+
+// rowIter reads an operator's rows one at a time, for consumers whose
+// logic is per row.
+type rowIter struct {
+	op    Operator
+	batch []Row
+	i     int
+}
+
+func (r *rowIter) next() (Row, bool, error) {
+	for r.i >= len(r.batch) {
+		b, err := r.op.Next()
+		if err != nil || len(b) == 0 {
+			return nil, false, err
+		}
+		r.batch, r.i = b, 0
+	}
+	r.i++
+	return r.batch[r.i-1], true, nil
 }
 
 // canceled checks, now and then, whether the statement was canceled.
@@ -70,14 +116,17 @@ func (c *Ctx) runLimit(n plan.Node, limit int) ([]Row, error) {
 	defer op.Close()
 	var out []Row
 	for limit < 0 || len(out) < limit {
-		r, ok, err := op.Next()
+		b, err := op.Next()
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
+		if len(b) == 0 {
 			break
 		}
-		out = append(out, r)
+		if limit >= 0 && len(out)+len(b) > limit {
+			b = b[:limit-len(out)]
+		}
+		out = append(out, b...)
 	}
 	return out, nil
 }
@@ -218,11 +267,14 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 }
 
 type valuesOp struct {
-	rows [][]evalFn
-	i    int
+	rows  [][]evalFn
+	i     int
+	batch []Row
 }
 
-func (o *valuesOp) Next() (Row, bool, error) {
+func (o *valuesOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+
+func (o *valuesOp) nextRow() (Row, bool, error) {
 	if o.i >= len(o.rows) {
 		return nil, false, nil
 	}
@@ -240,17 +292,18 @@ func (o *valuesOp) Next() (Row, bool, error) {
 }
 func (o *valuesOp) Close() {}
 
+// sliceOp returns rows already computed, in batches that are subslices
+// of them.
 type sliceOp struct {
 	rows []Row
 	i    int
 }
 
-func (o *sliceOp) Next() (Row, bool, error) {
-	if o.i >= len(o.rows) {
-		return nil, false, nil
-	}
-	o.i++
-	return o.rows[o.i-1], true, nil
+func (o *sliceOp) Next() ([]Row, error) {
+	n := min(batchSize, len(o.rows)-o.i)
+	b := o.rows[o.i : o.i+n : o.i+n]
+	o.i += n
+	return b, nil
 }
 func (o *sliceOp) Close() {}
 
@@ -258,23 +311,31 @@ type filterOp struct {
 	c    *Ctx
 	in   Operator
 	pred evalFn
+	out  []Row
 }
 
-func (o *filterOp) Next() (Row, bool, error) {
+func (o *filterOp) Next() ([]Row, error) {
 	for {
 		if err := o.c.canceled(); err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		r, ok, err := o.in.Next()
-		if !ok || err != nil {
-			return nil, false, err
+		b, err := o.in.Next()
+		if err != nil || len(b) == 0 {
+			return nil, err
 		}
-		v, err := o.pred(r)
-		if err != nil {
-			return nil, false, err
+		out := o.out[:0]
+		for _, r := range b {
+			v, err := o.pred(r)
+			if err != nil {
+				return nil, err
+			}
+			if !v.IsNull() && v.Bool() {
+				out = append(out, r)
+			}
 		}
-		if !v.IsNull() && v.Bool() {
-			return r, true, nil
+		o.out = out
+		if len(out) > 0 {
+			return out, nil
 		}
 	}
 }
@@ -283,20 +344,29 @@ func (o *filterOp) Close() { o.in.Close() }
 type projectOp struct {
 	in    Operator
 	exprs []evalFn
+	out   []Row
 }
 
-func (o *projectOp) Next() (Row, bool, error) {
-	r, ok, err := o.in.Next()
-	if !ok || err != nil {
-		return nil, false, err
+func (o *projectOp) Next() ([]Row, error) {
+	b, err := o.in.Next()
+	if err != nil || len(b) == 0 {
+		return nil, err
 	}
-	out := make(Row, len(o.exprs))
-	for i, e := range o.exprs {
-		if out[i], err = e(r); err != nil {
-			return nil, false, err
+	// One allocation holds the batch's output rows.
+	n := len(o.exprs)
+	vals := make([]types.Datum, len(b)*n)
+	out := o.out[:0]
+	for i, r := range b {
+		row := vals[i*n : (i+1)*n : (i+1)*n]
+		for j, e := range o.exprs {
+			if row[j], err = e(r); err != nil {
+				return nil, err
+			}
 		}
+		out = append(out, row)
 	}
-	return out, true, nil
+	o.out = out
+	return out, nil
 }
 func (o *projectOp) Close() { o.in.Close() }
 
@@ -306,22 +376,29 @@ type limitOp struct {
 	seen          int64
 }
 
-func (o *limitOp) Next() (Row, bool, error) {
-	for o.offset > 0 {
-		_, ok, err := o.in.Next()
-		if !ok || err != nil {
-			return nil, false, err
+func (o *limitOp) Next() ([]Row, error) {
+	for {
+		if o.count >= 0 && o.seen >= o.count {
+			return nil, nil
 		}
-		o.offset--
+		b, err := o.in.Next()
+		if err != nil || len(b) == 0 {
+			return nil, err
+		}
+		if o.offset > 0 {
+			skip := min(o.offset, int64(len(b)))
+			o.offset -= skip
+			b = b[skip:]
+			if len(b) == 0 {
+				continue
+			}
+		}
+		if o.count >= 0 && o.seen+int64(len(b)) > o.count {
+			b = b[:o.count-o.seen]
+		}
+		o.seen += int64(len(b))
+		return b, nil
 	}
-	if o.count >= 0 && o.seen >= o.count {
-		return nil, false, nil
-	}
-	r, ok, err := o.in.Next()
-	if ok {
-		o.seen++
-	}
-	return r, ok, err
 }
 func (o *limitOp) Close() { o.in.Close() }
 
@@ -339,27 +416,35 @@ type distinctOp struct {
 	seen map[string]bool
 	buf  []byte
 	on   []int
+	out  []Row
 }
 
-func (o *distinctOp) Next() (Row, bool, error) {
+func (o *distinctOp) Next() ([]Row, error) {
 	for {
-		r, ok, err := o.in.Next()
-		if !ok || err != nil {
-			return nil, false, err
+		b, err := o.in.Next()
+		if err != nil || len(b) == 0 {
+			return nil, err
 		}
-		if o.on == nil {
-			o.buf = rowKey(o.buf[:0], r)
-		} else {
-			o.buf = o.buf[:0]
-			for _, i := range o.on {
-				o.buf = types.AppendHashKey(o.buf, r[i])
+		out := o.out[:0]
+		for _, r := range b {
+			if o.on == nil {
+				o.buf = rowKey(o.buf[:0], r)
+			} else {
+				o.buf = o.buf[:0]
+				for _, i := range o.on {
+					o.buf = types.AppendHashKey(o.buf, r[i])
+				}
 			}
+			if o.seen[string(o.buf)] {
+				continue
+			}
+			o.seen[string(o.buf)] = true
+			out = append(out, r)
 		}
-		if o.seen[string(o.buf)] {
-			continue
+		o.out = out
+		if len(out) > 0 {
+			return out, nil
 		}
-		o.seen[string(o.buf)] = true
-		return r, true, nil
 	}
 }
 func (o *distinctOp) Close() { o.in.Close() }
@@ -484,11 +569,12 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 			i = p
 		}
 	}
+	it := &rowIter{op: in}
 	for seq := 0; ; seq++ {
 		if err := c.canceled(); err != nil {
 			return nil, err
 		}
-		r, ok, err := in.Next()
+		r, ok, err := it.next()
 		if err != nil {
 			return nil, err
 		}
@@ -521,7 +607,7 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 type joinOp struct {
 	c          *Ctx
 	kind       plan.JoinKind
-	left       Operator
+	left       *rowIter
 	right      []Row
 	on         evalFn
 	nl, nr     int
@@ -531,6 +617,7 @@ type joinOp struct {
 	rightMatch []bool
 	tail       int // emitting unmatched right rows (RIGHT/FULL)
 	leftDone   bool
+	batch      []Row
 	// A hash join probes table, the right rows by key, with the left
 	// row's key; cands are the current left row's candidates (indexes
 	// into right), ci the next one.
@@ -551,7 +638,7 @@ func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &joinOp{c: c, kind: n.Kind, left: left, right: right, nl: len(n.Left.Columns()), nr: len(n.Right.Columns()), ri: -1}
+	o := &joinOp{c: c, kind: n.Kind, left: &rowIter{op: left}, right: right, nl: len(n.Left.Columns()), nr: len(n.Right.Columns()), ri: -1}
 	if n.On != nil {
 		if o.on, err = c.compile(n.On); err != nil {
 			left.Close()
@@ -637,10 +724,12 @@ func (o *joinOp) combine(l, r Row) Row {
 	return out
 }
 
-func (o *joinOp) Next() (Row, bool, error) {
+func (o *joinOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+
+func (o *joinOp) nextRow() (Row, bool, error) {
 	for !o.leftDone {
 		if o.cur == nil {
-			r, ok, err := o.left.Next()
+			r, ok, err := o.left.next()
 			if err != nil {
 				return nil, false, err
 			}
@@ -696,7 +785,7 @@ func (o *joinOp) Next() (Row, bool, error) {
 	}
 	return nil, false, nil
 }
-func (o *joinOp) Close() { o.left.Close() }
+func (o *joinOp) Close() { o.left.op.Close() }
 
 // newAggregate computes all groups up front (hash aggregation), keeping
 // groups in order of first appearance.
@@ -748,11 +837,12 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	for i, f := range fns {
 		argBufs[i] = make([]types.Datum, len(f.args))
 	}
+	it := &rowIter{op: in}
 	for {
 		if err := c.canceled(); err != nil {
 			return nil, err
 		}
-		r, ok, err := in.Next()
+		r, ok, err := it.next()
 		if err != nil {
 			return nil, err
 		}

@@ -144,9 +144,10 @@ func (tc *tableCodec) decode(v []byte) (Row, error) {
 
 // scanOp reads a table's primary index.
 type scanOp struct {
-	c  *Ctx
-	tc *tableCodec
-	it *mvcc.Iterator
+	c     *Ctx
+	tc    *tableCodec
+	it    *mvcc.Iterator
+	batch []Row
 }
 
 func (c *Ctx) newScan(n *plan.Scan) (Operator, error) {
@@ -157,15 +158,20 @@ func (c *Ctx) newScan(n *plan.Scan) (Operator, error) {
 	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end)}, nil
 }
 
-func (o *scanOp) Next() (Row, bool, error) {
+func (o *scanOp) Next() ([]Row, error) {
 	if err := o.c.canceled(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	if !o.it.Next() {
-		return nil, false, o.it.Err()
+	b := o.batch[:0]
+	for len(b) < batchSize && o.it.Next() {
+		r, err := o.tc.decode(o.it.Value())
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, r)
 	}
-	r, err := o.tc.decode(o.it.Value())
-	return r, err == nil, err
+	o.batch = b
+	return b, o.it.Err()
 }
 
 func (o *scanOp) Close() { o.it.Close() }
@@ -515,8 +521,9 @@ func (c *Ctx) Backfill(d *catalog.Descriptor, ix *catalog.Index) error {
 		return err
 	}
 	defer scan.Close()
+	scanRows := &rowIter{op: scan}
 	for {
-		row, ok, err := scan.Next()
+		row, ok, err := scanRows.next()
 		if err != nil {
 			return err
 		}
