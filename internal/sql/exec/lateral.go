@@ -87,9 +87,9 @@ func (o *applyOp) Close() { o.left.op.Close() }
 type tableFuncOp struct {
 	c     *Ctx
 	batch []Row
-	next builtins.TableIter
-	ord  bool
-	n    int64
+	next  builtins.TableIter
+	ord   bool
+	n     int64
 }
 
 func (c *Ctx) newTableFunc(n *plan.TableFunc) (Operator, error) {
