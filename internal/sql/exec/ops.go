@@ -831,6 +831,20 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	defer in.Close()
 	groups := map[string]*group{}
 	var order []*group
+	var cur *group // Sorted: the group being aggregated
+	var curKey []byte
+	var done []Row // Sorted: the rows of the groups already finished
+	finish := func(g *group) (Row, error) {
+		row := append(make(Row, 0, len(g.keys)+len(g.states)), g.keys...)
+		for _, s := range g.states {
+			v, err := s.Result()
+			if err != nil {
+				return nil, err
+			}
+			row = append(row, v)
+		}
+		return row, nil
+	}
 	var buf []byte
 	keyBuf := make(Row, len(groupBy))
 	argBufs := make([][]types.Datum, len(fns))
@@ -855,8 +869,26 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 			}
 		}
 		buf = rowKey(buf[:0], keyBuf)
-		g := groups[string(buf)]
-		if g == nil {
+		var g *group
+		if n.Sorted {
+			// Groups arrive one after another: the current one is the
+			// only one open.
+			if cur != nil && string(buf) == string(curKey) {
+				g = cur
+			} else {
+				if cur != nil {
+					// The previous group is complete: keep its row, not
+					// its states.
+					row, err := finish(cur)
+					if err != nil {
+						return nil, err
+					}
+					done = append(done, row)
+				}
+				g = newGroup(append(Row(nil), keyBuf...))
+				cur, curKey = g, append(curKey[:0], buf...)
+			}
+		} else if g = groups[string(buf)]; g == nil {
 			g = newGroup(append(Row(nil), keyBuf...))
 			groups[string(buf)] = g
 			order = append(order, g)
@@ -891,18 +923,17 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 			}
 		}
 	}
-	if len(order) == 0 && len(groupBy) == 0 {
+	if cur != nil {
+		order = append(order, cur)
+	}
+	if len(order) == 0 && len(done) == 0 && len(groupBy) == 0 {
 		order = append(order, newGroup(nil))
 	}
-	rows := make([]Row, 0, len(order))
+	rows := append(make([]Row, 0, len(done)+len(order)), done...)
 	for _, g := range order {
-		row := append(Row{}, g.keys...)
-		for _, s := range g.states {
-			v, err := s.Result()
-			if err != nil {
-				return nil, err
-			}
-			row = append(row, v)
+		row, err := finish(g)
+		if err != nil {
+			return nil, err
 		}
 		rows = append(rows, row)
 	}

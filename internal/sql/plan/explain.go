@@ -114,7 +114,11 @@ func explain(n Node, depth int, lines *[]string) {
 		if len(n.GroupBy) == 0 {
 			add("Aggregate")
 		} else {
-			add("HashAggregate")
+			if n.Sorted {
+				add("GroupAggregate")
+			} else {
+				add("HashAggregate")
+			}
 			keys := make([]string, len(n.GroupBy))
 			for i, g := range n.GroupBy {
 				keys[i] = FormatExpr(g, cols(n.Input))

@@ -132,6 +132,10 @@ type Aggregate struct {
 	GroupBy []Expr
 	Aggs    []AggCall
 	Cols    []Column
+	// Sorted: the input arrives ordered by the group keys (an index in
+	// their order), so each group is finished when its key changes: a
+	// sorted aggregation, without a hash table.
+	Sorted bool
 }
 
 // SortKey is one ORDER BY key over the input's columns.

@@ -1,6 +1,9 @@
 package plan
 
-import "github.com/cairndb/cairn/internal/sql/types"
+import (
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
 
 // optimize rewrites a bound plan: it pushes filter conjuncts below inner
 // and cross joins to the side whose columns they read, and turns the rest
@@ -51,6 +54,7 @@ func optimize(n Node) Node {
 		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
 	case *Aggregate:
 		n.Input = optimize(n.Input)
+		n.Sorted = groupsAdjacent(n)
 	case *Sort:
 		n.Input = optimize(n.Input)
 	case *Limit:
@@ -347,4 +351,79 @@ func remap(e Expr, f func(int) int) Expr {
 		return &FTSSnippet{Args: all(e.Args), Analyzer: e.Analyzer}
 	}
 	return e
+}
+
+// groupsAdjacent reports whether an aggregation's input is ordered so
+// that rows of one group arrive together: its group keys are columns
+// that are, in some order, the leading columns the input is sorted by.
+func groupsAdjacent(a *Aggregate) bool {
+	if len(a.GroupBy) == 0 {
+		return false
+	}
+	order := orderedBy(a.Input)
+	if len(order) < len(a.GroupBy) {
+		return false
+	}
+	lead := map[int]bool{}
+	for _, c := range order[:len(a.GroupBy)] {
+		lead[c] = true
+	}
+	for _, g := range a.GroupBy {
+		cr, ok := g.(*ColRef)
+		if !ok || !lead[cr.Idx] {
+			return false
+		}
+		delete(lead, cr.Idx)
+	}
+	return len(lead) == 0
+}
+
+// orderedBy returns the columns (of n's output) that n's rows are sorted
+// by, leading first, as far as it can tell; nil when unknown.
+func orderedBy(n Node) []int {
+	keyCols := func(d *catalog.Descriptor, ix *catalog.Index) []int {
+		var out []int
+		for _, ic := range ix.Columns {
+			pos := -1
+			for i, c := range d.Columns {
+				if c.ID == ic.ColumnID && ic.ColumnID != 0 {
+					pos = i
+				}
+			}
+			if pos < 0 {
+				break
+			}
+			out = append(out, pos)
+		}
+		return out
+	}
+	switch n := n.(type) {
+	case *Scan:
+		return keyCols(n.Table, &n.Table.Primary)
+	case *IndexScan:
+		if len(n.Eqs) != 1 || (n.Index.Method != "" && n.Index.Method != "btree") {
+			return nil // several IN alternatives come one after another
+		}
+		return keyCols(n.Table, n.Index)
+	case *Filter:
+		return orderedBy(n.Input)
+	case *Project:
+		in := orderedBy(n.Input)
+		var out []int
+		for _, c := range in {
+			j := -1
+			for k, e := range n.Exprs {
+				if cr, ok := e.(*ColRef); ok && cr.Idx == c {
+					j = k
+					break
+				}
+			}
+			if j < 0 {
+				break
+			}
+			out = append(out, j)
+		}
+		return out
+	}
+	return nil
 }
