@@ -17,9 +17,14 @@
 //
 // # Prepared statements
 //
-// PREPARE and the extended protocol cache plans keyed by statement text
-// and parameter types; a plan records the schema version it was built
-// against and is rebuilt when the catalog has changed since.
+// Session.Prepare parses and binds a statement once, inferring the types
+// of parameters the client left unspecified; PREPARE, the protocol's
+// Parse and Execute's own cache of statement texts (keyed by text and
+// parameter types) all keep the bound plan. A plan records the read
+// timestamp it was bound at; it is reused while no schema change has
+// committed since (Engine.lastDDL, ddlCommitting) and the running
+// transaction changed no schema itself, and bound again otherwise. A plan
+// bound in a transaction that changed the schema is never kept.
 //
 // # What this package must never do
 //
@@ -27,10 +32,8 @@
 // with the statement rolled back); acknowledge a COMMIT that the storage
 // did not make durable under the session's synchronous_commit setting.
 //
-// Status (issue 6, in progress): autocommit and explicit transactions,
-// statement atomicity with savepoints, the failed-transaction state,
-// SAVEPOINT/RELEASE/ROLLBACK TO, SET and SHOW, statement_timeout, PREPARE/
-// EXECUTE/DEALLOCATE (re-planned at each EXECUTE: there is no plan cache
-// yet), CREATE/DROP TABLE, INDEX, VIEW and SEQUENCE, ALTER TABLE, CREATE
-// TABLE AS, SERIAL/identity, foreign keys and ON CONFLICT are built.
+// Also here: DDL (CREATE/DROP TABLE, INDEX (btree, expression, partial,
+// GIN, fts), VIEW, SEQUENCE, ROLE; ALTER TABLE; TRUNCATE), background
+// merges of fts indexes (ftsmerge.go), and the maintenance statements
+// clients send (VACUUM and ANALYZE are accepted and do nothing yet).
 package engine

@@ -33,15 +33,23 @@
 //
 // # What this package must never do
 //
-// Read or write table data (only the catalog); keep a catalog descriptor
-// beyond the statement without checking the schema version.
+// Read or write table data (only the catalog).
 //
-// Status (issue 6, in progress): binding of SELECT (joins, subqueries,
-// aggregates, window functions, set operations, views, WITH and WITH
-// RECURSIVE), INSERT (ON CONFLICT)/UPDATE/DELETE is built; constant folding
-// happens while binding; optimize pushes filters into joins and picks an
-// index for filtered scans by a simple rule (most equality-bound leading
-// columns, then a range), not by cost. UPDATE ... FROM and DELETE ...
-// USING join the target with the other items. Not yet: DISTINCT ON,
-// LATERAL, statistics and cost-based choices.
+// # Access paths and rewrites (optimize.go, access.go, prune.go)
+//
+// Filters are pushed into joins; equality conditions between the two
+// sides make hash joins (Join.LeftKeys/RightKeys). A filtered scan takes
+// the index with the most equality-bound leading keys (columns or index
+// expressions, IN lists on the first), then a range; a partial index only
+// when the query states its predicate; a GIN index for jsonb @>, ?, ?|,
+// ?& (InvertedScan); an fts index for @@ (FTSScan, with top-k for ORDER
+// BY fts_rank DESC LIMIT n). An aggregation over input sorted by its
+// group keys is sorted (GroupAggregate). Table accesses decode only the
+// columns the plan reads (prune). The choices are rules, not costs:
+// statistics and a cost model are issue 7's.
+//
+// Plans are cached by the engine while the schema they were bound
+// against is current: nothing in a plan may capture a transaction or a
+// statement's context (now(), nextval read builtins.EvalContext at run
+// time).
 package plan
