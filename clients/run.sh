@@ -72,8 +72,7 @@ check "psql select"    expect x "SELECT title FROM films WHERE year = 1927 ORDER
 check "psql \\copy out" expect x "\\copy (SELECT id, title FROM films ORDER BY id) TO stdout WITH CSV" "2,Nosferatu"
 check "psql \\dt"       expect x "\\dt" "films"
 check "psql \\d"        expect x "\\d" "films"
-# \d NAME is not checked: psql's policy query uses ARRAY(subquery),
-# which the engine does not have yet.
+check "psql \\d films"  expect x "\\d films" '"films_year_idx" btree (year)'
 check "psql \\di"       expect x "\\di" "films_year_idx"
 check "psql \\l"        expect x "\\l" "cairn"
 expect_error() { # SQL SQLSTATE-MESSAGE: psql must fail with this message

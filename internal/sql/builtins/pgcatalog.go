@@ -34,6 +34,10 @@ func init() {
 	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_backend_pid", nil, I4, types.NewInt4(0))
+	// Extended statistics do not exist (pg_statistic_ext is empty).
+	constant("pg_get_statisticsobjdef_columns", []param{p(I8)}, T, types.Null)
+	// Nothing is published (logical replication does not exist).
+	constant("pg_relation_is_publishable", []param{p(I8)}, B, types.NewBool(false))
 	constant("has_table_privilege", []param{p(T), p(T)}, B, types.NewBool(true))
 	constant("has_table_privilege", []param{p(T), p(T), p(T)}, B, types.NewBool(true))
 	constant("has_schema_privilege", []param{p(T), p(T)}, B, types.NewBool(true))

@@ -69,7 +69,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	bl := types.NewBool
 	null := types.Null
 	def := func(spec string) []Column {
-		// spec: "name type, ..." with types i8 i4 i2 t b f4 t[]
+		// spec: "name type, ..." with types i8 i4 i2 t b f4 t[] i8[]
 		var out []Column
 		for _, f := range strings.Split(spec, ",") {
 			parts := strings.Fields(f)
@@ -87,6 +87,10 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				t = types.Float4
 			case "t[]":
 				t = types.ArrayOf(types.Text)
+			case "i8[]":
+				t = types.ArrayOf(types.Int8)
+			case "i2[]":
+				t = types.ArrayOf(types.Int2)
 			default:
 				t = types.Text
 			}
@@ -107,10 +111,10 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		cols = def("oid i8, amname t, amhandler t, amtype t")
 		rows = [][]types.Datum{{i8(oidHeapAM), text("heap"), text("heap_tableam_handler"), text("t")}, {i8(oidBtreeAM), text("btree"), text("bthandler"), text("i")}}
 	case "pg_class":
-		cols = def("oid i8, relname t, relnamespace i8, reltype i8, reloftype i8, relowner i8, relam i8, relfilenode i8, reltablespace i8, relpages i4, reltuples f4, relallvisible i4, reltoastrelid i8, relhasindex b, relisshared b, relpersistence t, relkind t, relnatts i2, relchecks i2, relhasrules b, relhastriggers b, relhassubclass b, relrowsecurity b, relforcerowsecurity b, relispopulated b, relreplident t, relispartition b, relacl t[], reloptions t[]")
+		cols = def("oid i8, relname t, relnamespace i8, reltype i8, reloftype i8, relowner i8, relam i8, relfilenode i8, reltablespace i8, relpages i4, reltuples f4, relallvisible i4, reltoastrelid i8, relhasindex b, relisshared b, relpersistence t, relkind t, relnatts i2, relchecks i2, relhasrules b, relhastriggers b, relhassubclass b, relrowsecurity b, relforcerowsecurity b, relispopulated b, relreplident t, relispartition b, relacl t[], reloptions t[], relpartbound t, relrewrite i8, relfrozenxid i8, relminmxid i8")
 		row := func(oid int64, name, kind string, am int64, natts, checks int, hasIndex bool) []types.Datum {
 			return []types.Datum{i8(oid), text(name), i8(oidPublic), i8(0), i8(0), i8(oidBootstrap), i8(am), i8(oid), i8(0), i4(0), types.NewFloat4(-1), i4(0), i8(0),
-				bl(hasIndex), bl(false), text("p"), text(kind), i2(natts), i2(checks), bl(false), bl(false), bl(false), bl(false), bl(false), bl(true), text("d"), bl(false), null, null}
+				bl(hasIndex), bl(false), text("p"), text(kind), i2(natts), i2(checks), bl(false), bl(false), bl(false), bl(false), bl(false), bl(true), text("d"), bl(false), null, null, null, i8(0), i8(0), i8(0)}
 		}
 		for _, d := range all {
 			switch d.Kind {
@@ -238,13 +242,13 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_enum":
 		cols = def("oid i8, enumtypid i8, enumsortorder f4, enumlabel t")
 	case "pg_policy":
-		cols = def("oid i8, polname t, polrelid i8, polcmd t, polpermissive b, polroles t, polqual t, polwithcheck t")
+		cols = def("oid i8, polname t, polrelid i8, polcmd t, polpermissive b, polroles i8[], polqual t, polwithcheck t")
 	case "pg_statistic_ext":
-		cols = def("oid i8, stxrelid i8, stxname t, stxnamespace i8, stxowner i8, stxstattarget i4, stxkeys t, stxkind t, stxexprs t")
+		cols = def("oid i8, stxrelid i8, stxname t, stxnamespace i8, stxowner i8, stxstattarget i4, stxkeys t, stxkind t[], stxexprs t")
 	case "pg_publication":
 		cols = def("oid i8, pubname t, pubowner i8, puballtables b, pubinsert b, pubupdate b, pubdelete b, pubtruncate b, pubviaroot b")
 	case "pg_publication_rel":
-		cols = def("oid i8, prpubid i8, prrelid i8, prqual t, prattrs t")
+		cols = def("oid i8, prpubid i8, prrelid i8, prqual t, prattrs i2[]")
 	case "pg_publication_namespace":
 		cols = def("oid i8, pnpubid i8, pnnspid i8")
 	case "pg_subscription":
