@@ -613,7 +613,7 @@ func (c *Collection) CreateIndex(ctx context.Context, path string, unique bool) 
 	if unique {
 		// A document with an array on the path gets its own id as a
 		// second key column, so only the plain values are unique.
-		arr := e[len("(CASE WHEN ") : strings.Index(e, " THEN ")]
+		arr := e[len("(CASE WHEN "):strings.Index(e, " THEN ")]
 		stmt = "CREATE UNIQUE INDEX IF NOT EXISTS " + name + " ON " + t + " (" + e + ", (CASE WHEN " + arr + " THEN id ELSE '' END))"
 	} else {
 		stmt = "CREATE INDEX IF NOT EXISTS " + name + " ON " + t + " (" + e + ")"
