@@ -282,10 +282,9 @@ func (c *filterCompiler) operator(comps []string, op string, v any, options *str
 // ({"$gt": 1}) test the element itself, a query ({"a": 1}) tests it as
 // a document.
 func (c *filterCompiler) elemMatch(q object, y string) (string, error) {
-	ops, isOps, err := isOperatorObject(q)
-	if err != nil {
-		return "", err
-	}
+	// A query may mix fields and $and/$or/$nor: only an object of
+	// other operators tests the element itself.
+	ops, isOps, _ := isOperatorObject(q)
 	if isOps {
 		logical := false
 		for _, m := range ops {
@@ -344,14 +343,20 @@ func (c *filterCompiler) filterLeaf(pred string, vars object) leaf {
 // onPath applies a leaf to the candidates of comps under root. The leaf
 // is a leaf or a per-candidate predicate func(x string) string.
 func (c *filterCompiler) onPath(root string, comps []string, l any) string {
-	// A numeric component reaches both a key (lax: also the elements'
-	// key) and, when the value before it is an array, a position.
-	for j, comp := range comps {
-		n, ok := arrayIndex(comp)
+	return c.onPathFrom(root, comps, 0, l)
+}
+
+// onPathFrom is onPath where the numeric components before from are
+// taken as keys only. A numeric component reaches both a key (lax: also
+// the elements' key) and, when the value before it is an array, the
+// element at that position.
+func (c *filterCompiler) onPathFrom(root string, comps []string, from int, l any) string {
+	for j := from; j < len(comps); j++ {
+		n, ok := arrayIndex(comps[j])
 		if !ok {
 			continue
 		}
-		byKey := c.onPathKeys(root, comps, l)
+		byKey := c.onPathFrom(root, comps, j+1, l)
 		x := c.newAlias("p")
 		pre := c.param(jsonpathOf(comps[:j]))
 		rest := c.onPath("("+x+".x -> "+strconv.Itoa(n)+")", comps[j+1:], l)
