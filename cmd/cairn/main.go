@@ -50,7 +50,7 @@ the first error with exit status 1 (--continue-on-error to keep going).`,
 		},
 	}
 	f.register(root)
-	root.AddCommand(newVersionCmd(), newCheckCmd(), newShellCmd())
+	root.AddCommand(newVersionCmd(), newCheckCmd(), newShellCmd(), newImportCmd(), newExportCmd())
 	return root
 }
 
