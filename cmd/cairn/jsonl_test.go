@@ -93,6 +93,10 @@ func TestImportExportCommands(t *testing.T) {
 	if strings.Count(string(b), "\n") != 2 {
 		t.Errorf("export file: %q", b)
 	}
+	out, err = run(t, "--data", data, "-c", "CREATE TABLE notdocs (id TEXT PRIMARY KEY, doc TEXT)", "-c", `\dc`)
+	if err != nil || !strings.Contains(out, "List of collections") || !strings.Contains(out, " c\n") || strings.Contains(out, "notdocs") {
+		t.Errorf("\\dc: %v\n%s", err, out)
+	}
 	if _, err := run(t, "import", "--data", data, "--collection", "c"); err == nil {
 		t.Error("import without --jsonl succeeded")
 	}
