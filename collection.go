@@ -387,7 +387,11 @@ func (c *Collection) where(ctx context.Context, filter any) (string, *filterComp
 				if err != nil {
 					return "", nil, err
 				}
-				return "id = " + fc.param(s) + " AND " + pred, fc, nil
+				id := "id = " + fc.param(s)
+				if pred != "true" {
+					id += " AND " + pred
+				}
+				return id, fc, nil
 			}
 		}
 	}
