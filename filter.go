@@ -582,8 +582,11 @@ func indexName(coll, path string, unique bool) string {
 		suffix = "key"
 	}
 	c := coll
-	if len(c) > 20 {
-		c = c[:20]
+	for i := range c {
+		if i > 20 {
+			c = c[:i] // at a rune boundary
+			break
+		}
 	}
 	return fmt.Sprintf("%s_%s_%08x_%s", c, b.String(), h.Sum32(), suffix)
 }
