@@ -35,16 +35,28 @@ func copyStatement(table string, from, header bool) (*ast.Copy, error) {
 }
 
 func newImportCmd() *cobra.Command {
-	var data, table, file string
+	var data, table, file, jsonl, collection string
 	var header bool
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Load a CSV file into a table (COPY FROM in one transaction)",
-		Long: `import loads the rows of a CSV file into an existing table, all in one
-transaction: either every row is loaded or none. --header skips the first
-line. A progress bar shows on a terminal.`,
+		Short: "Load a CSV file into a table, or JSON lines into a collection",
+		Long: `import --table T --csv FILE loads the rows of a CSV file into an existing
+table, all in one transaction: either every row is loaded or none. --header
+skips the first line.
+
+import --collection NAME --jsonl FILE (- for stdin) inserts one JSON object
+per line into the collection, creating it if needed, in transactions of
+1000 documents; a document without an _id gets a random one.
+
+A progress bar shows on a terminal.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if collection != "" || jsonl != "" {
+				return runImportJSONL(cmd, data, jsonl, collection)
+			}
+			if table == "" || file == "" {
+				return fmt.Errorf("import needs --table T --csv FILE, or --collection NAME --jsonl FILE")
+			}
 			c, err := copyStatement(table, true, header)
 			if err != nil {
 				return err
@@ -81,19 +93,28 @@ line. A progress bar shows on a terminal.`,
 	cmd.Flags().StringVar(&table, "table", "", "table to load (must exist)")
 	cmd.Flags().StringVar(&file, "csv", "", "CSV file to read")
 	cmd.Flags().BoolVar(&header, "header", false, "the file's first line is a header")
-	cmd.MarkFlagRequired("table")
-	cmd.MarkFlagRequired("csv")
+	cmd.Flags().StringVar(&collection, "collection", "", "collection to insert documents into")
+	cmd.Flags().StringVar(&jsonl, "jsonl", "", "JSON lines file to read (- for stdin)")
 	return cmd
 }
 
 func newExportCmd() *cobra.Command {
-	var data, table, file string
+	var data, table, file, collection, out string
 	var header bool
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write a table as CSV (COPY TO), to stdout or --csv FILE",
-		Args:  cobra.NoArgs,
+		Short: "Write a table as CSV, or a collection as JSON lines",
+		Long: `export --table T [--csv FILE] writes the table as CSV (COPY TO), to FILE
+or standard output. export --collection NAME [--out FILE] writes the
+collection's documents, one JSON object per line in _id order.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if collection != "" {
+				return runExportJSONL(cmd, data, out, collection)
+			}
+			if table == "" {
+				return fmt.Errorf("export needs --table T, or --collection NAME")
+			}
 			c, err := copyStatement(table, false, header)
 			if err != nil {
 				return err
@@ -135,6 +156,7 @@ func newExportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&table, "table", "", "table to write")
 	cmd.Flags().StringVar(&file, "csv", "", "CSV file to write (default: standard output)")
 	cmd.Flags().BoolVar(&header, "header", false, "write a header line")
-	cmd.MarkFlagRequired("table")
+	cmd.Flags().StringVar(&collection, "collection", "", "collection to write as JSON lines")
+	cmd.Flags().StringVar(&out, "out", "", "JSON lines file to write (default: standard output)")
 	return cmd
 }

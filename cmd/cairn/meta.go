@@ -20,6 +20,7 @@ Informational
   \d NAME                describe table or view NAME: columns and indexes
   \dt                    list tables
   \di                    list indexes
+  \dc                    list collections (tables of id text, doc jsonb)
 
 Statements end with ";" and may span lines.
 `
@@ -69,6 +70,14 @@ func (sh *shell) meta(ctx context.Context, line string) bool {
 		return sh.listRelations(ctx, "BASE TABLE", "List of relations", "Did not find any tables.")
 	case `\di`:
 		return sh.listIndexes(ctx)
+	case `\dc`:
+		// Collections are the tables of exactly (id text, doc jsonb).
+		r, ok := sh.query(ctx, `SELECT table_name AS "Name" FROM information_schema.columns WHERE table_schema `+userSchemas+
+			` GROUP BY table_name HAVING count(*) = 2 AND sum(CASE WHEN (column_name = 'id' AND data_type = 'text') OR (column_name = 'doc' AND data_type = 'jsonb') THEN 1 ELSE 0 END) = 2 ORDER BY 1`)
+		if ok {
+			sh.printTitled("List of collections", "Did not find any collections.", r)
+		}
+		return ok
 	}
 	fmt.Fprintf(sh.errw, "invalid command %s\nTry \\? for help.\n", cmd)
 	return false

@@ -268,7 +268,18 @@ func FormatExpr(e Expr, cols []Column) string {
 	case *Subquery:
 		return "(SubPlan)"
 	case *Case:
-		return "CASE ... END"
+		// In full: expression indexes are matched by this text, so
+		// two different CASE expressions must never print alike.
+		var b strings.Builder
+		b.WriteString("CASE")
+		for _, w := range e.Whens {
+			b.WriteString(" WHEN " + f(w.Cond) + " THEN " + f(w.Result))
+		}
+		if e.Else != nil {
+			b.WriteString(" ELSE " + f(e.Else))
+		}
+		b.WriteString(" END")
+		return b.String()
 	case *ArrayCtor:
 		parts := make([]string, len(e.Elems))
 		for i, a := range e.Elems {

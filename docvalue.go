@@ -1,0 +1,320 @@
+package cairn
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// The collection API works on documents, filters and updates as a small
+// JSON value model rather than map[string]any: objects keep their member
+// order (a $sort or $project stage means its keys in the order written),
+// and numbers stay decimal text (json.Number), never float64, so 2^60 and
+// 0.1 survive a round trip. A value is one of nil, bool, json.Number,
+// string, []any or object.
+
+// member is one key/value pair of an object.
+type member struct {
+	k string
+	v any
+}
+
+// object is a JSON object in the order its members were written.
+type object []member
+
+func (o object) get(k string) (any, bool) {
+	for _, m := range o {
+		if m.k == k {
+			return m.v, true
+		}
+	}
+	return nil, false
+}
+
+func (o object) set(k string, v any) object {
+	for i := range o {
+		if o[i].k == k {
+			o[i].v = v
+			return o
+		}
+	}
+	return append(o, member{k, v})
+}
+
+func (o object) del(k string) (object, bool) {
+	for i := range o {
+		if o[i].k == k {
+			return append(o[:i:i], o[i+1:]...), true
+		}
+	}
+	return o, false
+}
+
+// errInvalid is SQLSTATE 22023 (invalid parameter value): a filter,
+// update or document with a value of the wrong shape.
+func errInvalid(format string, args ...any) error {
+	return &Error{Code: "22023", Message: fmt.Sprintf(format, args...)}
+}
+
+// errSyntax is SQLSTATE 42601: an unknown operator.
+func errSyntax(format string, args ...any) error {
+	return &Error{Code: "42601", Message: fmt.Sprintf(format, args...)}
+}
+
+// toValue turns a caller's document, filter or update into the value
+// model: JSON text (json.RawMessage, []byte, string) is parsed, anything
+// else goes through encoding/json first (so struct tags apply).
+func toValue(x any) (any, error) {
+	var data []byte
+	switch x := x.(type) {
+	case nil:
+		return nil, nil
+	case json.RawMessage:
+		data = x
+	case []byte:
+		data = x
+	case string:
+		data = []byte(x)
+	case object:
+		return x, nil
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return nil, errInvalid("cannot encode %T as JSON: %v", x, err)
+		}
+		data = b
+	}
+	return parseJSON(data)
+}
+
+// parseJSON parses one JSON value, keeping object member order and
+// numbers in canonical form.
+func parseJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	v, err := parseValue(dec)
+	if err != nil {
+		return nil, errInvalid("invalid JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errInvalid("invalid JSON: data after the value")
+	}
+	return v, nil
+}
+
+func parseValue(dec *json.Decoder) (any, error) {
+	t, err := dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			return nil, errors.New("unexpected end of input")
+		}
+		return nil, err
+	}
+	switch t := t.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			o := object{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				k := kt.(string)
+				v, err := parseValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				// JSON with duplicate keys keeps the last, as jsonb does.
+				o = o.set(k, v)
+			}
+			_, err := dec.Token()
+			return o, err
+		case '[':
+			a := []any{}
+			for dec.More() {
+				v, err := parseValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				a = append(a, v)
+			}
+			_, err := dec.Token()
+			return a, err
+		}
+		return nil, fmt.Errorf("unexpected %v", t)
+	case json.Number:
+		return canonicalNumber(t)
+	}
+	return t, nil
+}
+
+// canonicalNumber spells a number the one way cairn stores it: plain
+// decimal, no exponent, no trailing fractional zeros (3.0 is 3). Equal
+// numbers must be spelled alike because a jsonb index key carries the
+// spelling: an index probe for 3 would not find a stored 3.0.
+func canonicalNumber(n json.Number) (json.Number, error) {
+	d, _, err := apd.NewFromString(string(n))
+	if err != nil {
+		return "", fmt.Errorf("invalid number %q", string(n))
+	}
+	if d.Exponent > 1000 || d.Exponent < -1000 {
+		return "", fmt.Errorf("number %q is out of range", string(n))
+	}
+	d.Reduce(d)
+	s := d.Text('f')
+	if s == "-0" {
+		s = "0"
+	}
+	return json.Number(s), nil
+}
+
+// writeJSON appends v's JSON text.
+func writeJSON(b *bytes.Buffer, v any) {
+	switch v := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if v {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case json.Number:
+		b.WriteString(string(v))
+	case string:
+		s, _ := json.Marshal(v)
+		b.Write(s)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSON(b, e)
+		}
+		b.WriteByte(']')
+	case object:
+		b.WriteByte('{')
+		for i, m := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(m.k)
+			b.Write(k)
+			b.WriteByte(':')
+			writeJSON(b, m.v)
+		}
+		b.WriteByte('}')
+	default:
+		// Unreachable for values built by parseJSON.
+		s, _ := json.Marshal(v)
+		b.Write(s)
+	}
+}
+
+func jsonText(v any) json.RawMessage {
+	var b bytes.Buffer
+	writeJSON(&b, v)
+	return b.Bytes()
+}
+
+// sortedText is v's JSON text with object keys sorted, so two documents
+// that jsonb considers the same (member order aside) compare equal.
+func sortedText(v any) string {
+	var b bytes.Buffer
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case object:
+			o := append(object(nil), v...)
+			sort.Slice(o, func(i, j int) bool { return o[i].k < o[j].k })
+			b.WriteByte('{')
+			for i, m := range o {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				k, _ := json.Marshal(m.k)
+				b.Write(k)
+				b.WriteByte(':')
+				walk(m.v)
+			}
+			b.WriteByte('}')
+		case []any:
+			b.WriteByte('[')
+			for i, e := range v {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				walk(e)
+			}
+			b.WriteByte(']')
+		default:
+			writeJSON(&b, v)
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
+// isOperatorObject reports whether v is an object whose keys all start
+// with "$" ({"$gt": 1}); a mix of operators and fields is an error.
+func isOperatorObject(v any) (object, bool, error) {
+	o, ok := v.(object)
+	if !ok || len(o) == 0 {
+		return nil, false, nil
+	}
+	ops := 0
+	for _, m := range o {
+		if strings.HasPrefix(m.k, "$") {
+			ops++
+		}
+	}
+	switch ops {
+	case 0:
+		return nil, false, nil
+	case len(o):
+		return o, true, nil
+	}
+	return nil, false, errInvalid("cannot mix operators and fields in %s", jsonText(v))
+}
+
+// splitPath splits a dotted path ("a.b.0") into its components.
+func splitPath(path string) ([]string, error) {
+	if path == "" {
+		return nil, errInvalid("empty field path")
+	}
+	comps := strings.Split(path, ".")
+	for _, c := range comps {
+		if c == "" {
+			return nil, errInvalid("field path %q has an empty component", path)
+		}
+		if strings.HasPrefix(c, "$") {
+			return nil, errInvalid("field path %q has a component starting with '$'", path)
+		}
+	}
+	return comps, nil
+}
+
+// arrayIndex reports whether a path component names an array position:
+// decimal digits without a leading zero (MongoDB's rule), at most 9 of
+// them.
+func arrayIndex(c string) (int, bool) {
+	if c == "" || len(c) > 9 || (len(c) > 1 && c[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(c); i++ {
+		if c[i] < '0' || c[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c[i]-'0')
+	}
+	return n, true
+}

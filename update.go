@@ -1,0 +1,452 @@
+package cairn
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// Updates run as read-modify-write in one transaction: the filter
+// selects the rows in SQL (with its indexes), the operators apply in Go,
+// and changed documents are written back. Under snapshot isolation a
+// concurrent writer of the same document makes one commit fail with
+// 40001; a Collection outside a transaction retries.
+
+// Update applies update (operators $set, $unset, $inc, $push, $pull) to
+// every document matching filter and returns how many matched and how
+// many changed.
+func (c *Collection) Update(ctx context.Context, filter, update any) (matched, modified int64, err error) {
+	return c.update(ctx, filter, update, false)
+}
+
+// UpdateOne is Update on the first matching document (by _id).
+func (c *Collection) UpdateOne(ctx context.Context, filter, update any) (matched, modified int64, err error) {
+	return c.update(ctx, filter, update, true)
+}
+
+type updateOp struct {
+	op    string
+	comps []string
+	v     any
+}
+
+// parseUpdate validates an update document.
+func parseUpdate(update any) ([]updateOp, error) {
+	u, err := toValue(update)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := u.(object)
+	if !ok || len(o) == 0 {
+		return nil, errInvalid("an update must be a non-empty object of operators")
+	}
+	var ops []updateOp
+	seen := map[string]string{}
+	for _, m := range o {
+		switch m.k {
+		case "$set", "$unset", "$inc", "$push", "$pull":
+		default:
+			if !strings.HasPrefix(m.k, "$") {
+				return nil, errInvalid("an update must contain only update operators (use Replace to replace a document)")
+			}
+			return nil, errSyntax("unknown update operator: %s", m.k)
+		}
+		fields, ok := m.v.(object)
+		if !ok {
+			return nil, errInvalid("%s needs an object of paths", m.k)
+		}
+		for _, f := range fields {
+			comps, err := splitPath(f.k)
+			if err != nil {
+				return nil, err
+			}
+			if comps[0] == "_id" {
+				return nil, errInvalid("%s cannot change _id", m.k)
+			}
+			// MongoDB refuses one path (or a path and its prefix)
+			// under two operators: their order would matter.
+			for p, prev := range seen {
+				if p == f.k || strings.HasPrefix(p, f.k+".") || strings.HasPrefix(f.k, p+".") {
+					return nil, errInvalid("updating the path %q would create a conflict at %q (%s and %s)", f.k, p, prev, m.k)
+				}
+			}
+			seen[f.k] = m.k
+			switch m.k {
+			case "$inc":
+				if _, ok := f.v.(json.Number); !ok {
+					return nil, errInvalid("$inc needs a number for %q", f.k)
+				}
+			case "$push":
+				if each, ok := f.v.(object); ok {
+					if _, has := each.get("$each"); has {
+						list, isList := each[0].v.([]any)
+						if len(each) != 1 || !isList {
+							return nil, errInvalid("$push with $each needs {\"$each\": [...]}")
+						}
+						f.v = pushEach(list)
+					}
+				}
+			case "$pull":
+				if cond, ok := f.v.(object); ok {
+					if _, isOps, err := isOperatorObject(cond); err != nil {
+						return nil, err
+					} else if isOps {
+						for _, c := range cond {
+							switch c.k {
+							case "$in", "$nin", "$eq", "$ne", "$gt", "$gte", "$lt", "$lte":
+							default:
+								return nil, errSyntax("unsupported $pull condition: %s", c.k)
+							}
+						}
+					}
+				}
+			}
+			ops = append(ops, updateOp{m.k, comps, f.v})
+		}
+	}
+	return ops, nil
+}
+
+// pushEach marks a $push of several values.
+type pushEach []any
+
+func (c *Collection) update(ctx context.Context, filter, update any, one bool) (matched, modified int64, err error) {
+	ops, err := parseUpdate(update)
+	if err != nil {
+		return 0, 0, err
+	}
+	t, err := c.table()
+	if err != nil {
+		return 0, 0, err
+	}
+	pred, fc, err := c.where(ctx, filter)
+	if err != nil {
+		return 0, 0, err
+	}
+	sql := "SELECT id, doc FROM " + t + " WHERE " + pred + " ORDER BY id"
+	if one {
+		sql += " LIMIT 1"
+	}
+	err = c.inTx(ctx, func(q querier) error {
+		matched, modified = 0, 0
+		if c.tx != nil {
+			if ok, err := c.exists(ctx); err != nil || !ok {
+				return err
+			}
+		}
+		rows, err := q.Query(ctx, sql, fc.args...)
+		if isCode(err, "42P01") {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		type change struct {
+			id  string
+			doc json.RawMessage
+		}
+		var changes []change
+		for rows.Next() {
+			var id string
+			var raw json.RawMessage
+			if err := rows.Scan(&id, &raw); err != nil {
+				return err
+			}
+			matched++
+			v, err := parseJSON(raw)
+			if err != nil {
+				return err
+			}
+			doc, _ := v.(object)
+			before := sortedText(doc)
+			for _, op := range ops {
+				if doc, err = applyUpdate(doc, op); err != nil {
+					return err
+				}
+			}
+			if sortedText(doc) != before {
+				changes = append(changes, change{id, jsonText(doc)})
+			}
+		}
+		for _, ch := range changes {
+			if _, err := q.Exec(ctx, "UPDATE "+t+" SET doc = $2 WHERE id = $1", ch.id, ch.doc); err != nil {
+				return err
+			}
+			modified++
+		}
+		return nil
+	})
+	return matched, modified, err
+}
+
+// applyUpdate applies one operator to doc.
+func applyUpdate(doc object, op updateOp) (object, error) {
+	var res any
+	var err error
+	switch op.op {
+	case "$unset":
+		res, err = unsetPath(doc, op.comps)
+	default:
+		res, err = modifyPath(doc, op.comps, op, strings.Join(op.comps, "."))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res.(object), nil
+}
+
+// modifyPath walks to the path's parent, creating objects where the
+// path is missing (as MongoDB does; an array index past the end pads
+// the array with nulls), and applies op to the value there.
+func modifyPath(v any, comps []string, op updateOp, path string) (any, error) {
+	k := comps[0]
+	last := len(comps) == 1
+	switch cur := v.(type) {
+	case object:
+		old, exists := cur.get(k)
+		if last {
+			nv, keep, err := applyLeaf(old, exists, op, path)
+			if err != nil || !keep {
+				return cur, err
+			}
+			return cur.set(k, nv), nil
+		}
+		if !exists || old == nil {
+			if op.op == "$pull" {
+				return cur, nil
+			}
+			old = object{}
+		}
+		nv, err := modifyPath(old, comps[1:], op, path)
+		if err != nil {
+			return nil, err
+		}
+		return cur.set(k, nv), nil
+	case []any:
+		i, ok := arrayIndex(k)
+		if !ok {
+			return nil, errInvalid("cannot use the part %q of %q to traverse an array", k, path)
+		}
+		if i >= len(cur) {
+			if op.op == "$pull" {
+				return cur, nil
+			}
+			for len(cur) <= i {
+				cur = append(cur, nil)
+			}
+		}
+		if last {
+			nv, keep, err := applyLeaf(cur[i], true, op, path)
+			if err != nil || !keep {
+				return cur, err
+			}
+			cur[i] = nv
+			return cur, nil
+		}
+		old := cur[i]
+		if old == nil {
+			old = object{}
+		}
+		nv, err := modifyPath(old, comps[1:], op, path)
+		if err != nil {
+			return nil, err
+		}
+		cur[i] = nv
+		return cur, nil
+	}
+	return nil, errInvalid("cannot create field %q in element %s (path %q)", k, jsonText(v), path)
+}
+
+// applyLeaf computes the new value at the path; keep false leaves the
+// parent untouched.
+func applyLeaf(old any, exists bool, op updateOp, path string) (any, bool, error) {
+	switch op.op {
+	case "$set":
+		return op.v, true, nil
+	case "$inc":
+		inc := op.v.(json.Number)
+		if !exists {
+			return inc, true, nil
+		}
+		n, ok := old.(json.Number)
+		if !ok {
+			return nil, false, errInvalid("cannot apply $inc to the non-numeric value %s at %q", jsonText(old), path)
+		}
+		sum, err := addNumbers(n, inc)
+		return sum, err == nil, err
+	case "$push":
+		var add []any
+		if each, ok := op.v.(pushEach); ok {
+			add = each
+		} else {
+			add = []any{op.v}
+		}
+		if !exists {
+			return append([]any{}, add...), true, nil
+		}
+		arr, ok := old.([]any)
+		if !ok {
+			return nil, false, errInvalid("$push needs an array at %q, not %s", path, jsonText(old))
+		}
+		return append(append([]any{}, arr...), add...), true, nil
+	case "$pull":
+		if !exists {
+			return nil, false, nil
+		}
+		arr, ok := old.([]any)
+		if !ok {
+			return nil, false, errInvalid("$pull needs an array at %q, not %s", path, jsonText(old))
+		}
+		out := []any{}
+		for _, e := range arr {
+			if !pullMatches(e, op.v) {
+				out = append(out, e)
+			}
+		}
+		return out, true, nil
+	}
+	return nil, false, errSyntax("unknown update operator: %s", op.op)
+}
+
+// unsetPath removes the value at the path; in an array it becomes null,
+// as in MongoDB, so positions do not shift.
+func unsetPath(v any, comps []string) (any, error) {
+	k := comps[0]
+	last := len(comps) == 1
+	switch cur := v.(type) {
+	case object:
+		if last {
+			o, _ := cur.del(k)
+			return o, nil
+		}
+		old, ok := cur.get(k)
+		if !ok {
+			return cur, nil
+		}
+		nv, err := unsetPath(old, comps[1:])
+		if err != nil {
+			return nil, err
+		}
+		return cur.set(k, nv), nil
+	case []any:
+		i, ok := arrayIndex(k)
+		if !ok || i >= len(cur) {
+			return cur, nil
+		}
+		if last {
+			cur[i] = nil
+			return cur, nil
+		}
+		nv, err := unsetPath(cur[i], comps[1:])
+		if err != nil {
+			return nil, err
+		}
+		cur[i] = nv
+		return cur, nil
+	}
+	return v, nil
+}
+
+func addNumbers(a, b json.Number) (json.Number, error) {
+	x, _, err1 := apd.NewFromString(string(a))
+	y, _, err2 := apd.NewFromString(string(b))
+	if err1 != nil || err2 != nil {
+		return "", errInvalid("invalid number")
+	}
+	var z apd.Decimal
+	if _, err := apd.BaseContext.WithPrecision(1000).Add(&z, x, y); err != nil {
+		return "", errInvalid("$inc: %v", err)
+	}
+	return canonicalNumber(json.Number(z.Text('f')))
+}
+
+// pullMatches reports whether $pull's condition removes element e: a
+// value removes equal elements, an operator object ($in, $nin, $eq,
+// $ne, $gt, $gte, $lt, $lte) the elements it matches.
+func pullMatches(e, cond any) bool {
+	o, isOps, _ := isOperatorObject(cond)
+	if !isOps {
+		return valuesEqual(e, cond)
+	}
+	for _, m := range o {
+		ok := false
+		switch m.k {
+		case "$eq":
+			ok = valuesEqual(e, m.v)
+		case "$ne":
+			ok = !valuesEqual(e, m.v)
+		case "$in", "$nin":
+			list, _ := m.v.([]any)
+			for _, x := range list {
+				ok = ok || valuesEqual(e, x)
+			}
+			if m.k == "$nin" {
+				ok = !ok
+			}
+		case "$gt", "$gte", "$lt", "$lte":
+			c, comparable := compareScalars(e, m.v)
+			if comparable {
+				switch m.k {
+				case "$gt":
+					ok = c > 0
+				case "$gte":
+					ok = c >= 0
+				case "$lt":
+					ok = c < 0
+				case "$lte":
+					ok = c <= 0
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// valuesEqual is jsonb equality: numbers by value, objects regardless of
+// member order.
+func valuesEqual(a, b any) bool { return sortedText(a) == sortedText(b) }
+
+// compareScalars compares two values of one scalar type (numbers by
+// value, strings bytewise, booleans false < true); other pairs are not
+// comparable, as in jsonpath and MongoDB's type bracketing.
+func compareScalars(a, b any) (int, bool) {
+	switch a := a.(type) {
+	case json.Number:
+		b, ok := b.(json.Number)
+		if !ok {
+			return 0, false
+		}
+		x, _, err1 := apd.NewFromString(string(a))
+		y, _, err2 := apd.NewFromString(string(b))
+		if err1 != nil || err2 != nil {
+			return 0, false
+		}
+		return x.Cmp(y), true
+	case string:
+		b, ok := b.(string)
+		if !ok {
+			return 0, false
+		}
+		return strings.Compare(a, b), true
+	case bool:
+		b, ok := b.(bool)
+		if !ok {
+			return 0, false
+		}
+		switch {
+		case a == b:
+			return 0, true
+		case a:
+			return 1, true
+		}
+		return -1, true
+	case nil:
+		return 0, b == nil
+	}
+	return 0, false
+}
