@@ -69,7 +69,7 @@ func (c *Ctx) parentExists(parent *catalog.Descriptor, cols []uint32, vals Row) 
 	key := catalog.IndexPrefix(nil, parent.ID, ix.ID)
 	for _, ic := range ix.Columns {
 		i := slices.Index(cols, ic.ColumnID)
-		key = rowcodec.AppendKey(key, types.ToRowcodec(vals[i]), dir(ic.Desc))
+		key = rowcodec.AppendKey(key, types.ToRowcodecKey(vals[i]), dir(ic.Desc))
 	}
 	it := c.Txn.Scan(key, prefixEnd(key))
 	defer it.Close()

@@ -49,7 +49,7 @@ func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 				null = true // = NULL matches nothing
 				break
 			}
-			key = rowcodec.AppendKey(key, types.ToRowcodec(v), dir(n.Index.Columns[i].Desc))
+			key = rowcodec.AppendKey(key, types.ToRowcodecKey(v), dir(n.Index.Columns[i].Desc))
 		}
 		if null || seen[string(key)] {
 			continue
@@ -66,7 +66,7 @@ func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 				if v.IsNull() {
 					continue
 				}
-				start = rowcodec.AppendKey(append([]byte{}, key...), types.ToRowcodec(v), d)
+				start = rowcodec.AppendKey(append([]byte{}, key...), types.ToRowcodecKey(v), d)
 				if !r.LoInc {
 					start = prefixEnd(start)
 				}
@@ -79,7 +79,7 @@ func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 				if v.IsNull() {
 					continue
 				}
-				end = rowcodec.AppendKey(append([]byte{}, key...), types.ToRowcodec(v), d)
+				end = rowcodec.AppendKey(append([]byte{}, key...), types.ToRowcodecKey(v), d)
 				if r.HiInc {
 					end = prefixEnd(end)
 				}

@@ -90,7 +90,7 @@ func dir(desc bool) rowcodec.Direction {
 func (tc *tableCodec) primaryKey(dst []byte, row Row) []byte {
 	dst = catalog.IndexPrefix(dst, tc.d.ID, catalog.PrimaryIndexID)
 	for _, ic := range tc.d.Primary.Columns {
-		dst = rowcodec.AppendKey(dst, types.ToRowcodec(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
+		dst = rowcodec.AppendKey(dst, types.ToRowcodecKey(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
 	}
 	return dst
 }
@@ -293,11 +293,11 @@ func (w *writer) indexKey(dst []byte, ix *catalog.Index, row Row) (key []byte, p
 			v = row[tc.pos[ic.ColumnID]]
 		}
 		hasNull = hasNull || v.IsNull()
-		dst = rowcodec.AppendKey(dst, types.ToRowcodec(v), dir(ic.Desc))
+		dst = rowcodec.AppendKey(dst, types.ToRowcodecKey(v), dir(ic.Desc))
 	}
 	prefixLen = len(dst)
 	for _, ic := range tc.d.Primary.Columns {
-		dst = rowcodec.AppendKey(dst, types.ToRowcodec(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
+		dst = rowcodec.AppendKey(dst, types.ToRowcodecKey(row[tc.pos[ic.ColumnID]]), dir(ic.Desc))
 	}
 	return dst, prefixLen, hasNull, true, nil
 }

@@ -77,6 +77,18 @@ func decodeIntervalKey(b []byte) (IntervalValue, error) {
 	return IntervalValue{Months: months, Days: dd, Micros: whole*microsPerDay + us}, nil
 }
 
+// ToRowcodecKey converts a datum to its value for a key (a primary or
+// index key): as ToRowcodec, except that a document is its sort key
+// alone, so documents equal under jsonb's order (1 and 1.0) have one key,
+// as equality and uniqueness require. Keys are never decoded back into
+// documents: rows keep the document itself.
+func ToRowcodecKey(d Datum) rowcodec.Value {
+	if d.kind == JSONBFamily {
+		return rowcodec.Bytes(jsonb.AppendSortKey(nil, jsonb.Doc(d.s)))
+	}
+	return ToRowcodec(d)
+}
+
 // appendArrayKey concatenates the elements' ascending key encodings
 // (NULL elements as rowcodec's NULLS LAST tag): self-delimiting
 // encodings concatenate into tuple order, and a prefix sorts first, which
