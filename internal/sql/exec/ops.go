@@ -797,11 +797,29 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	type aggFns struct {
 		args   []evalFn
 		filter evalFn
+		// order computes ORDER BY keys; cmp compares rows of args then
+		// keys.
+		order []evalFn
+		cmp   func(a, b Row) int
 	}
 	fns := make([]aggFns, len(n.Aggs))
 	for i, a := range n.Aggs {
 		if fns[i].args, err = c.compileAll(a.Args); err != nil {
 			return nil, err
+		}
+		if len(a.OrderBy) > 0 {
+			keys := make([]plan.SortKey, len(a.OrderBy))
+			for j, k := range a.OrderBy {
+				if f, err := c.compile(k.Expr); err != nil {
+					return nil, err
+				} else {
+					fns[i].order = append(fns[i].order, f)
+				}
+				keys[j] = plan.SortKey{Expr: &plan.ColRef{Idx: len(a.Args) + j}, Desc: k.Desc, NullsFirst: k.NullsFirst}
+			}
+			if fns[i].cmp, err = rowComparator(keys); err != nil {
+				return nil, err
+			}
 		}
 		if a.Filter != nil {
 			if fns[i].filter, err = c.compile(a.Filter); err != nil {
@@ -813,9 +831,12 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		keys   Row
 		states []builtins.AggState
 		seen   []map[string]bool // per DISTINCT aggregate
+		// pending holds, per aggregate with ORDER BY, its arguments and
+		// keys, fed to the state in order when the group finishes.
+		pending [][]seqRow
 	}
 	newGroup := func(keys Row) *group {
-		g := &group{keys: keys, states: make([]builtins.AggState, len(n.Aggs)), seen: make([]map[string]bool, len(n.Aggs))}
+		g := &group{keys: keys, states: make([]builtins.AggState, len(n.Aggs)), seen: make([]map[string]bool, len(n.Aggs)), pending: make([][]seqRow, len(n.Aggs))}
 		for i, a := range n.Aggs {
 			g.states[i] = a.New()
 			if a.Distinct {
@@ -834,7 +855,32 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	var cur *group // Sorted: the group being aggregated
 	var curKey []byte
 	var done []Row // Sorted: the rows of the groups already finished
+	// addToState feeds one row's arguments to aggregate i of g, once per
+	// distinct value for a DISTINCT aggregate.
+	addToState := func(g *group, i int, args []types.Datum) error {
+		if g.seen[i] != nil {
+			k := string(rowKey(nil, args))
+			if g.seen[i][k] {
+				return nil
+			}
+			g.seen[i][k] = true
+		}
+		return g.states[i].Add(args)
+	}
 	finish := func(g *group) (Row, error) {
+		for i, p := range g.pending {
+			if p == nil {
+				continue
+			}
+			cmp := fns[i].cmp
+			slices.SortFunc(p, func(a, b seqRow) int { return a.cmp(b, cmp) })
+			for _, x := range p {
+				if err := addToState(g, i, x.row[:len(fns[i].args)]); err != nil {
+					return nil, err
+				}
+			}
+			g.pending[i] = nil
+		}
 		row := append(make(Row, 0, len(g.keys)+len(g.states)), g.keys...)
 		for _, s := range g.states {
 			v, err := s.Result()
@@ -911,18 +957,26 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 					return nil, err
 				}
 			}
-			if g.seen[i] != nil {
-				k := string(rowKey(nil, args))
-				if g.seen[i][k] {
-					continue
+			if f.order != nil {
+				// Kept, with the keys, until the group is complete.
+				p := make(Row, 0, len(args)+len(f.order))
+				p = append(p, args...)
+				for _, o := range f.order {
+					v, err := o(r)
+					if err != nil {
+						return nil, err
+					}
+					p = append(p, v)
 				}
-				g.seen[i][k] = true
+				g.pending[i] = append(g.pending[i], seqRow{p, len(g.pending[i])})
+				continue
 			}
-			if err := g.states[i].Add(args); err != nil {
+			if err := addToState(g, i, args); err != nil {
 				return nil, err
 			}
 		}
 	}
+
 	if cur != nil {
 		order = append(order, cur)
 	}

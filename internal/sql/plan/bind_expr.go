@@ -722,6 +722,20 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	}
 	// DISTINCT is applied by the executor before the state sees a value.
 	call := AggCall{Name: name, Args: args, Distinct: fc.Distinct, Star: fc.Star, New: agg.New, Typ: agg.Return}
+	for _, o := range fc.OrderBy {
+		x, err := b.bindExpr(ac.input, o.Expr)
+		if err != nil {
+			return nil, err
+		}
+		nullsFirst := o.Desc
+		switch o.Nulls {
+		case ast.NullsFirst:
+			nullsFirst = true
+		case ast.NullsLast:
+			nullsFirst = false
+		}
+		call.OrderBy = append(call.OrderBy, SortKey{Expr: x, Desc: o.Desc, NullsFirst: nullsFirst})
+	}
 	if fc.Filter != nil {
 		f, err := b.bindExpr(ac.input, fc.Filter)
 		if err != nil {

@@ -122,6 +122,10 @@ type AggCall struct {
 	Star     bool
 	New      func() builtins.AggState
 	Typ      types.Type
+	// OrderBy orders the values the aggregate sees (string_agg(x, ','
+	// ORDER BY y)); its keys are expressions over the input, whose
+	// SortKey.Expr here is the expression itself, not a column.
+	OrderBy []SortKey
 }
 
 // Aggregate groups its input by GroupBy and computes Aggs per group. Its

@@ -134,6 +134,9 @@ func pruneNode(n Node, need needSet, stop map[Node]bool) {
 		exprs := append([]Expr{}, n.GroupBy...)
 		for _, a := range n.Aggs {
 			exprs = append(exprs, a.Args...)
+			for _, k := range a.OrderBy {
+				exprs = append(exprs, k.Expr)
+			}
 			if a.Filter != nil {
 				exprs = append(exprs, a.Filter)
 			}
