@@ -71,6 +71,11 @@ func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 					start = prefixEnd(start)
 				}
 			}
+			if r.Hi == nil && r.Lo != nil {
+				// No upper bound: stop before the NULLs, which sort
+				// after every value (they satisfy no comparison).
+				end = rowcodec.AppendKey(append([]byte{}, key...), rowcodec.Null(), d)
+			}
 			if r.Hi != nil {
 				v, err := eval(r.Hi)
 				if err != nil {

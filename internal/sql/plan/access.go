@@ -24,6 +24,11 @@ type IndexScan struct {
 	Range *KeyRange
 	// Needed marks the columns the plan reads (nil: all); see prune.
 	Needed []bool
+	// Exact lists the conjuncts (of the predicate chooseAccess was
+	// given) that the key bounds answer exactly: the filter above need
+	// not check them again. Cond shows them in EXPLAIN.
+	Exact []int
+	Cond  Expr
 }
 
 // KeyRange bounds one index column; a nil bound is open.
@@ -45,17 +50,20 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 		in       []Expr
 		lo, hi   Expr
 		loI, hiI bool
+		// The conjuncts the bounds came from, when the index answers
+		// them exactly (see exactKey); -1 otherwise.
+		eqC, inC, loC, hiC int
 	}
 	// Bounds by key target: a column ("#3") or an expression (its text).
 	byKey := map[string]*bound{}
 	get := func(k string) *bound {
 		if byKey[k] == nil {
-			byKey[k] = &bound{}
+			byKey[k] = &bound{eqC: -1, inC: -1, loC: -1, hiC: -1}
 		}
 		return byKey[k]
 	}
 	have := map[string]bool{} // the conjuncts' texts, for partial indexes
-	for _, c := range conds {
+	for ci, c := range conds {
 		have[FormatExpr(c, s.Cols)] = true
 		switch c := c.(type) {
 		case *BinOp:
@@ -64,13 +72,17 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 				continue
 			}
 			b := get(key)
+			src := -1
+			if exactKey(c, val) {
+				src = ci
+			}
 			switch op {
 			case types.OpEq:
-				b.eq = val
+				b.eq, b.eqC = val, src
 			case types.OpGt, types.OpGe:
-				b.lo, b.loI = val, op == types.OpGe
+				b.lo, b.loI, b.loC = val, op == types.OpGe, src
 			case types.OpLt, types.OpLe:
-				b.hi, b.hiI = val, op == types.OpLe
+				b.hi, b.hiI, b.hiC = val, op == types.OpLe, src
 			}
 		case *InList:
 			key, t, ok := keyTarget(c.X, s.Cols)
@@ -82,7 +94,11 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 				all = all && isValue(v) && sameFamily(v.Type(), t)
 			}
 			if all && len(c.List) <= 1000 {
-				get(key).in = c.List
+				b := get(key)
+				b.in, b.inC = c.List, -1
+				if _, isCol := c.X.(*ColRef); isCol && exactFamily(c.X.Type()) {
+					b.inC = ci
+				}
 			}
 		}
 	}
@@ -107,6 +123,12 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 		}
 		scan := &IndexScan{Table: s.Table, Alias: s.Alias, Cols: s.Cols, Index: ix, Eqs: [][]Expr{nil}}
 		score := 0
+		var used []int
+		use := func(c int) {
+			if c >= 0 {
+				used = append(used, c)
+			}
+		}
 		for k, ic := range ix.Columns {
 			key := "#" + itoa(pos[ic.ColumnID])
 			if ic.ColumnID == 0 {
@@ -123,6 +145,7 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 				for i := range scan.Eqs {
 					scan.Eqs[i] = append(scan.Eqs[i], b.eq)
 				}
+				use(b.eqC)
 				score += 10
 				continue
 			}
@@ -131,11 +154,18 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 				for _, v := range b.in {
 					scan.Eqs = append(scan.Eqs, []Expr{v})
 				}
+				use(b.inC)
 				score += 8
 				continue
 			}
 			if (b.lo != nil || b.hi != nil) && !ic.Desc {
 				scan.Range = &KeyRange{Lo: b.lo, Hi: b.hi, LoInc: b.loI, HiInc: b.hiI}
+				if b.lo != nil {
+					use(b.loC)
+				}
+				if b.hi != nil {
+					use(b.hiC)
+				}
 				score += 3
 			}
 			break
@@ -149,6 +179,7 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 		}
 		if score > bestScore {
 			best, bestScore = scan, score
+			scan.Exact = used
 		}
 	}
 	consider(&s.Table.Primary)
@@ -162,6 +193,43 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// exactFamily reports whether a column type's key order and equality are
+// SQL's: integers, text, booleans, dates and timestamps (not floats,
+// whose -0 and NaN, or numerics, whose scales, differ in keys).
+func exactFamily(t types.Type) bool {
+	if t.IsArray() {
+		return false
+	}
+	switch t.Family() {
+	case types.Int2Family, types.Int4Family, types.Int8Family, types.TextFamily, types.VarcharFamily,
+		types.BoolFamily, types.DateFamily, types.TimestampFamily, types.TimestampTZFamily:
+		return true
+	}
+	return false
+}
+
+// exactKey reports whether a bound taken from comparison c (column op
+// value, val already in the column's key family) selects exactly the rows
+// c is true for.
+func exactKey(c *BinOp, val Expr) bool {
+	col, ok := c.L.(*ColRef)
+	if !ok {
+		if col, ok = c.R.(*ColRef); !ok {
+			return false
+		}
+	}
+	t, v := col.Typ, val.Type()
+	if !exactFamily(t) || !exactFamily(v) {
+		return false
+	}
+	integer := func(f types.Family) bool {
+		return f == types.Int2Family || f == types.Int4Family || f == types.Int8Family
+	}
+	str := func(f types.Family) bool { return f == types.TextFamily || f == types.VarcharFamily }
+	tf, vf := t.Family(), v.Family()
+	return tf == vf || integer(tf) && integer(vf) || str(tf) && str(vf)
+}
 
 // keyTarget names what an index key could match in e: a column ("#i")
 // or, for an expression over the row's columns that reads nothing else

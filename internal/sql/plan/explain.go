@@ -39,6 +39,9 @@ func explain(n Node, depth int, lines *[]string) {
 			name += " " + n.Alias
 		}
 		add("Index Scan using " + n.Index.Name + " on " + name)
+		if n.Cond != nil {
+			info("Index Cond: %s", FormatExpr(n.Cond, cols(n)))
+		}
 	case *Values:
 		add(fmt.Sprintf("Values (%d rows)", len(n.Rows)))
 	case *InvertedScan:

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"slices"
+
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -36,6 +38,24 @@ func optimize(n Node) Node {
 			}
 			if ix != nil {
 				n.Input = ix
+				// The conjuncts the index answers exactly leave the
+				// filter; EXPLAIN shows them as the index condition.
+				conds := conjuncts(n.Pred)
+				var rest, exact []Expr
+				for i, c := range conds {
+					if slices.Contains(ix.Exact, i) {
+						exact = append(exact, c)
+					} else {
+						rest = append(rest, c)
+					}
+				}
+				if len(exact) > 0 {
+					ix.Cond = and(exact)
+				}
+				if len(rest) == 0 {
+					return ix
+				}
+				n.Pred = and(rest)
 			}
 		}
 		return n
