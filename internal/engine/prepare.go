@@ -172,6 +172,14 @@ func (e *Engine) newRowID() int64 { return int64(e.rowID.Add(1)) }
 // the statement's parameters, and may hold unknown types: those are
 // inferred from how the statement uses them.
 func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []types.Type) (*Prepared, error) {
+	// Clients that use the extended protocol without naming statements
+	// parse the same text again for every execution: a statement
+	// prepared before serves while the schema is the one it was bound
+	// against.
+	k, cacheable := prepareKey(sql, paramTypes)
+	if p := s.prepCache[k]; cacheable && p != nil && p.cached != nil && s.schemaUnchangedSince(p.cached.boundAt) {
+		return p, nil
+	}
 	stmts, err := parser.Parse(sql)
 	if err != nil {
 		return nil, fromParseError(sql, err)
@@ -188,7 +196,48 @@ func (s *Session) Prepare(ctx context.Context, sql string, paramTypes []types.Ty
 		return nil, err
 	}
 	p.fixedResult = true
+	if cacheable && p.cached != nil {
+		if s.prepCache == nil || len(s.prepCache) >= statementCacheSize {
+			s.prepCache = map[stmtKey]*Prepared{}
+		}
+		s.prepCache[k] = p
+	}
 	return p, nil
+}
+
+// prepareKey is the cache key of a statement text prepared with the
+// given parameter types.
+func prepareKey(sql string, paramTypes []types.Type) (stmtKey, bool) {
+	if len(paramTypes) > maxCachedParams {
+		return stmtKey{}, false
+	}
+	k := stmtKey{sql: sql, n: len(paramTypes)}
+	for i, t := range paramTypes {
+		k.sig[i] = byte(t.Family())
+		if t.IsArray() {
+			k.sig[i] |= 0x80
+		}
+	}
+	return k, true
+}
+
+// schemaUnchangedSince reports whether the session would see now the
+// schema a snapshot at boundAt saw: no schema change committed since (or
+// is committing), and the open transaction, if any, neither changed the
+// schema nor started before the last change.
+func (s *Session) schemaUnchangedSince(boundAt uint64) bool {
+	e := s.e
+	if e.ddlCommitting.Load() != 0 {
+		return false
+	}
+	last := e.lastDDL.Load()
+	if boundAt < last {
+		return false
+	}
+	if s.txn != nil {
+		return s.txn.ReadTs() >= last && !catalog.SchemaChangedBy(s.txn)
+	}
+	return true
 }
 
 // prepareStmt prepares a parsed statement.

@@ -251,3 +251,19 @@ func TestPlanCacheSeesOtherSessionsDDL(t *testing.T) {
 		t.Fatalf("after the transaction: %v", r[0].Columns)
 	}
 }
+
+// Preparing the same text again (the extended protocol's unnamed
+// statements) reuses the prepared statement until the schema changes.
+func TestPrepareReusesStatement(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)")
+	a := mustPrepare(t, s, "SELECT v FROM t WHERE id = $1")
+	plans := s.plans
+	if b := mustPrepare(t, s, "SELECT v FROM t WHERE id = $1"); b != a || s.plans != plans {
+		t.Fatalf("a second Prepare of the same text planned again (%d plans)", s.plans-plans)
+	}
+	mustExec(t, s, "ALTER TABLE t ADD COLUMN w INT")
+	if b := mustPrepare(t, s, "SELECT v FROM t WHERE id = $1"); b == a {
+		t.Fatal("Prepare reused a statement bound before a schema change")
+	}
+}

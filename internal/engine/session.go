@@ -45,6 +45,9 @@ type Session struct {
 	// stmtCache holds the prepared form of statement texts run by
 	// Execute, so a repeated statement is parsed and planned once.
 	stmtCache map[stmtKey]*Prepared
+	// prepCache holds statements prepared by Prepare, by text and given
+	// parameter types.
+	prepCache map[stmtKey]*Prepared
 	// plans counts statements bound for Prepare or a prepared
 	// statement's execution (for tests of the plan cache).
 	plans int

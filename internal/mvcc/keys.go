@@ -3,6 +3,7 @@ package mvcc
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 )
 
 // Key layout (doc.go): escaped user key, terminator, ^commit_ts.
@@ -72,15 +73,20 @@ func splitKey(k []byte) (prefix []byte, ts uint64, ok bool) {
 // decodePrefix appends the user key of a version prefix to dst.
 func decodePrefix(dst, p []byte) []byte {
 	p = p[:len(p)-2]
-	for {
-		i := bytes.IndexByte(p, escByte)
-		if i < 0 || i+1 >= len(p) {
-			break
+	// One pass copying bytes: keys of encoded integers hold many 0x00
+	// bytes, and a search per escape would cost more than the copy.
+	n := len(dst)
+	dst = slices.Grow(dst, len(p))[:n+len(p)]
+	j := n
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		dst[j] = c
+		j++
+		if c == escByte && i+1 < len(p) {
+			i++ // the 0x00 itself; skip its 0xFF
 		}
-		dst = append(dst, p[:i+1]...) // the 0x00 itself; skip its 0xFF
-		p = p[i+2:]
 	}
-	return append(dst, p...)
+	return dst[:j]
 }
 
 // prefixEnd returns the smallest key above every version of the prefix
