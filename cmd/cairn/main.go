@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"os"
 	"os/signal"
 
@@ -14,7 +15,7 @@ import (
 
 // version is the release version, overridable at link time with
 // -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+var version = builtins.CairnVersion
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

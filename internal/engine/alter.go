@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -190,7 +191,7 @@ func statementTimeout(v string) (time.Duration, error) {
 	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
 		return time.Duration(ms) * time.Millisecond, nil
 	}
-	d, err := time.ParseDuration(v)
+	d, err := time.ParseDuration(strings.ToLower(strings.TrimSpace(v)))
 	if err != nil {
 		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"statement_timeout\": %q", v)
 	}

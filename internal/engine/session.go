@@ -318,7 +318,7 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 	opts := mvcc.TxnOptions{NoSync: s.e.opts.NoSync, ReadOnly: st.Modes.Access == ast.ReadOnly}
 	iso := st.Modes.Isolation
 	if iso == "" {
-		iso = s.settings["default_transaction_isolation"]
+		iso = strings.ToLower(s.settings["default_transaction_isolation"])
 	}
 	if iso == "serializable" {
 		opts.Isolation = mvcc.Serializable
@@ -373,8 +373,20 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 			parts = append(parts, ast.Format(v))
 		}
 	}
-	s.settings[name] = strings.ToLower(strings.Join(parts, ", "))
+	// Values keep their spelling (SHOW and ParameterStatus report it);
+	// readers compare without case where PostgreSQL does.
+	s.settings[name] = strings.Join(parts, ", ")
 	return Result{Tag: "SET"}, nil
+}
+
+// Setting returns a setting's current value (SET, else its default).
+func (s *Session) Setting(name string) (string, bool) {
+	name = strings.ToLower(name)
+	if v, ok := s.settings[name]; ok {
+		return v, true
+	}
+	v, ok := defaultSettings[name]
+	return v, ok
 }
 
 // defaultSettings are what SHOW reports for settings never SET.

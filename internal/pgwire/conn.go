@@ -43,13 +43,16 @@ const startupTimeout = time.Minute
 
 // conn is one client connection: its protocol state and its session.
 type conn struct {
-	srv    *Server
-	nc     net.Conn
-	be     *pgproto3.Backend
-	sess   *engine.Session
-	pid    uint32
-	secret uint32
-	user   string
+	// reported holds the values of reportedSettings the client last
+	// heard in ParameterStatus.
+	reported map[string]string
+	srv      *Server
+	nc       net.Conn
+	be       *pgproto3.Backend
+	sess     *engine.Session
+	pid      uint32
+	secret   uint32
+	user     string
 	// stmts and portals of the extended protocol, by name ("" unnamed).
 	stmts   map[string]*statement
 	portals map[string]*portal
@@ -139,6 +142,10 @@ func (c *conn) serve() error {
 		{"session_authorization", c.user},
 	} {
 		c.be.Send(&pgproto3.ParameterStatus{Name: kv[0], Value: kv[1]})
+		if c.reported == nil {
+			c.reported = map[string]string{}
+		}
+		c.reported[kv[0]] = kv[1]
 	}
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: be32(c.secret)})
 	c.applyStartupParams(startup.Parameters)
@@ -450,8 +457,31 @@ func (c *conn) runStatement(ctx context.Context, stmt ast.Statement, text string
 			return err
 		}
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(r.Tag)})
+		if r.Tag == "SET" || r.Tag == "RESET" {
+			c.reportSettings()
+		}
 	}
 	return err
+}
+
+// reportedSettings are the settings a client hears of in ParameterStatus
+// when SET changes them, with the names the protocol uses.
+var reportedSettings = []string{"application_name", "DateStyle", "TimeZone", "client_encoding", "IntervalStyle"}
+
+// reportSettings sends ParameterStatus for each reported setting whose
+// value changed since the client last heard it.
+func (c *conn) reportSettings() {
+	if c.reported == nil {
+		c.reported = map[string]string{}
+	}
+	for _, name := range reportedSettings {
+		v, ok := c.sess.Setting(name)
+		if !ok || c.reported[name] == v {
+			continue
+		}
+		c.reported[name] = v
+		c.be.Send(&pgproto3.ParameterStatus{Name: name, Value: v})
+	}
 }
 
 func (c *conn) runCopy(ctx context.Context, st *ast.Copy) error {
@@ -713,6 +743,9 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 		tag = fmt.Sprintf("SELECT %d", len(rows))
 	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+	if tag == "SET" || tag == "RESET" {
+		c.reportSettings()
+	}
 	return nil
 }
 

@@ -8,7 +8,10 @@ import (
 
 // Version is what version() returns: clients parse the leading
 // "PostgreSQL <major>.<minor>".
-const Version = "PostgreSQL 15.0 (cairn) on Go, 64-bit"
+const Version = "PostgreSQL 15.0 (cairn " + CairnVersion + ") on Go, 64-bit"
+
+// CairnVersion is cairn's own version (cairn version, and version()).
+const CairnVersion = "0.1.0-dev"
 
 func init() {
 	register("gen_random_uuid", &overload{ret: types.UUID, volatile: true, fn: func([]types.Datum) (types.Datum, error) {
