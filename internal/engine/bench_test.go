@@ -87,7 +87,7 @@ func BenchmarkTopN(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := s.Execute(ctx, "SELECT id FROM sbtest ORDER BY k LIMIT 10", nil)
+		res, err := s.Execute(ctx, "SELECT id FROM sbtest ORDER BY c LIMIT 10", nil)
 		if err != nil || len(res[0].Rows) != 10 {
 			b.Fatal(err)
 		}

@@ -24,9 +24,16 @@ type indexScanOp struct {
 	batch  []Row
 }
 
-func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
+func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) { return c.newProjectedIndexScan(n, nil) }
+
+// newProjectedIndexScan is newIndexScan producing only the columns at
+// outIdx (nil: all).
+func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, error) {
 	o := &indexScanOp{c: c, tc: newTableCodec(n.Table, n.Cols), ix: n.Index}
 	o.tc.need(n.Needed)
+	if outIdx != nil && !o.tc.project(outIdx) {
+		return nil, errNotProjectable
+	}
 	base := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
 	o.prefix = len(base)
 	eval := func(e plan.Expr) (types.Datum, error) {

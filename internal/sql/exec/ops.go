@@ -73,6 +73,20 @@ func fillBatch(dst *[]Row, next func() (Row, bool, error)) ([]Row, error) {
 	return b, nil
 }
 
+// plainColumns returns the input positions of a projection made only of
+// column references, or nil.
+func plainColumns(exprs []plan.Expr) []int {
+	out := make([]int, len(exprs))
+	for i, e := range exprs {
+		cr, ok := e.(*plan.ColRef)
+		if !ok {
+			return nil
+		}
+		out[i] = cr.Idx
+	}
+	return out
+}
+
 // rowIter reads an operator's rows one at a time, for consumers whose
 // logic is per row.
 type rowIter struct {
@@ -163,6 +177,24 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 		}
 		return &filterOp{c: c, in: in, pred: pred}, nil
 	case *plan.Project:
+		// A projection of plain columns over a table access is folded
+		// into it: the rows decode straight into the narrower shape.
+		if outIdx := plainColumns(n.Exprs); outIdx != nil {
+			var op Operator
+			var err error
+			switch in := n.Input.(type) {
+			case *plan.Scan:
+				op, err = c.newProjectedScan(in, outIdx)
+			case *plan.IndexScan:
+				op, err = c.newProjectedIndexScan(in, outIdx)
+			}
+			if op != nil && err == nil {
+				return op, nil
+			}
+			if err != nil && err != errNotProjectable {
+				return nil, err
+			}
+		}
 		in, err := c.build(n.Input)
 		if err != nil {
 			return nil, err

@@ -28,6 +28,9 @@ type tableCodec struct {
 	// doubles from 1 row to 64 so point reads stay small.
 	chunk  []types.Datum
 	chunks int
+	// projected: rows are a projection of the table's columns (project),
+	// for reading only (pos and primaryKey no longer apply to them).
+	projected bool
 }
 
 func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
@@ -65,6 +68,40 @@ func (tc *tableCodec) need(needed []bool) {
 			tc.at[id] = -1
 		}
 	}
+}
+
+// project makes decode produce rows of only the columns at positions
+// outIdx (in that order): a projection of plain columns folded into the
+// scan. It reports false, changing nothing, when a position repeats or is
+// not a stored column.
+func (tc *tableCodec) project(outIdx []int) bool {
+	outOf := map[int32]int32{}
+	for j, i := range outIdx {
+		if i < 0 || i >= len(tc.d.Columns) {
+			return false
+		}
+		if _, dup := outOf[int32(i)]; dup {
+			return false
+		}
+		outOf[int32(i)] = int32(j)
+	}
+	types := make([]types.Type, len(outIdx))
+	for j, i := range outIdx {
+		types[j] = tc.types[i]
+	}
+	for id, i := range tc.at {
+		if i < 0 {
+			continue
+		}
+		if j, ok := outOf[i]; ok {
+			tc.at[id] = j
+		} else {
+			tc.at[id] = -1
+		}
+	}
+	tc.types = types
+	tc.projected = true
+	return true
 }
 
 // newRow returns a row of NULLs carved from the codec's chunk.
@@ -106,6 +143,9 @@ func (tc *tableCodec) value(dst []byte, row Row) []byte {
 	return rowcodec.AppendRow(dst, cols)
 }
 
+// errNotProjectable reports a projection a scan cannot fold in.
+var errNotProjectable = sqlerr.New(sqlerr.InternalError, "exec: projection not foldable into the scan")
+
 // decode decodes a row value into a row of the table's columns.
 func (tc *tableCodec) decode(v []byte) (Row, error) {
 	row := tc.newRow()
@@ -137,7 +177,7 @@ func (tc *tableCodec) decode(v []byte) (Row, error) {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 		}
 		if row[i], err = types.FromRowcodec(tc.types[i], val); err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: column %q does not decode: %v", tc.d.Name, tc.d.Columns[i].Name, err)
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: column %d does not decode: %v", tc.d.Name, id, err)
 		}
 	}
 }
@@ -150,9 +190,16 @@ type scanOp struct {
 	batch []Row
 }
 
-func (c *Ctx) newScan(n *plan.Scan) (Operator, error) {
+func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedScan(n, nil) }
+
+// newProjectedScan scans n producing only the columns at outIdx (nil:
+// all).
+func (c *Ctx) newProjectedScan(n *plan.Scan, outIdx []int) (Operator, error) {
 	tc := newTableCodec(n.Table, n.Cols)
 	tc.need(n.Needed)
+	if outIdx != nil && !tc.project(outIdx) {
+		return nil, errNotProjectable
+	}
 	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
 	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end)}, nil
