@@ -24,7 +24,9 @@ type indexScanOp struct {
 	batch  []Row
 }
 
-func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) { return c.newProjectedIndexScan(n, nil) }
+func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
+	return c.newProjectedIndexScan(n, nil)
+}
 
 // newProjectedIndexScan is newIndexScan producing only the columns at
 // outIdx (nil: all).
