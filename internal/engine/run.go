@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -52,7 +53,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	case *ast.AlterRole:
 		return e.createRole(txn, st.Name, false, st.User, false, st.Options)
 	case *ast.Explain:
-		return e.explain(b, st)
+		return e.explain(x, b, st)
 	case *ast.AlterTable:
 		return e.alterTable(x, b, txn, st)
 	case *ast.CreateSequence:
@@ -556,9 +557,12 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 }
 
 // explain binds a statement and shows its plan without running it.
-func (e *Engine) explain(b *plan.Binder, st *ast.Explain) (Result, error) {
+func (e *Engine) explain(x *exec.Ctx, b *plan.Binder, st *ast.Explain) (Result, error) {
+	if q, ok := st.Stmt.(*ast.Query); ok && st.Analyze {
+		return e.explainAnalyze(x, b, q)
+	}
 	if st.Analyze {
-		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "EXPLAIN ANALYZE is not supported yet")
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "EXPLAIN ANALYZE of %s is not supported yet", statementName(st.Stmt))
 	}
 	var n plan.Node
 	var err error
@@ -579,6 +583,43 @@ func (e *Engine) explain(b *plan.Binder, st *ast.Explain) (Result, error) {
 	}
 	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}
 	for _, line := range plan.Explain(n) {
+		r.Rows = append(r.Rows, []types.Datum{types.NewText(line)})
+	}
+	return r, nil
+}
+
+// explainAnalyze runs a query and shows its plan with each operator's
+// actual rows, loops and time.
+func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query) (Result, error) {
+	start := time.Now()
+	n, err := b.Query(q)
+	if err != nil {
+		return Result{}, err
+	}
+	planning := time.Since(start)
+	x.Analyze = map[plan.Node]*exec.OpStats{}
+	start = time.Now()
+	rows, err := x.Run(n)
+	if err != nil {
+		return Result{}, err
+	}
+	execution := time.Since(start)
+	note := func(n plan.Node) string {
+		st := x.Analyze[n]
+		if st == nil {
+			return ""
+		}
+		return fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops)
+	}
+	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}
+	for _, line := range plan.ExplainAnnotated(n, note) {
+		r.Rows = append(r.Rows, []types.Datum{types.NewText(line)})
+	}
+	for _, line := range []string{
+		fmt.Sprintf("Planning Time: %.3f ms", float64(planning)/1e6),
+		fmt.Sprintf("Execution Time: %.3f ms", float64(execution)/1e6),
+		fmt.Sprintf("Rows: %d", len(rows)),
+	} {
 		r.Rows = append(r.Rows, []types.Datum{types.NewText(line)})
 	}
 	return r, nil

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"time"
 
 	"errors"
 	"github.com/cairndb/cairn/internal/catalog"
@@ -35,6 +36,9 @@ type Ctx struct {
 	NewRowID func() int64
 	outer    []Row
 	ticks    int
+	// Analyze, if set, collects each plan node's figures (EXPLAIN
+	// ANALYZE).
+	Analyze map[plan.Node]*OpStats
 	// topK holds the row limits of sorts under a LIMIT (top-N sorts).
 	topK map[*plan.Sort]int64
 	// work holds the current rows of recursive CTEs' working tables.
@@ -147,6 +151,49 @@ func (c *Ctx) runLimit(n plan.Node, limit int) ([]Row, error) {
 
 // build turns a plan node into an operator tree.
 func (c *Ctx) build(n plan.Node) (Operator, error) {
+	if c.Analyze == nil {
+		return c.buildOp(n)
+	}
+	// EXPLAIN ANALYZE: count what each operator produces, and its time
+	// (its children's included), over every time it is built (loops).
+	st := c.Analyze[n]
+	if st == nil {
+		st = &OpStats{}
+		c.Analyze[n] = st
+	}
+	st.Loops++
+	start := time.Now()
+	op, err := c.buildOp(n)
+	st.Time += time.Since(start)
+	if err != nil {
+		return nil, err
+	}
+	return &analyzeOp{op: op, st: st}, nil
+}
+
+// OpStats are an operator's figures for EXPLAIN ANALYZE.
+type OpStats struct {
+	Rows, Loops int64
+	Time        time.Duration
+}
+
+// analyzeOp counts an operator's rows and time.
+type analyzeOp struct {
+	op Operator
+	st *OpStats
+}
+
+func (o *analyzeOp) Next() ([]Row, error) {
+	start := time.Now()
+	b, err := o.op.Next()
+	o.st.Time += time.Since(start)
+	o.st.Rows += int64(len(b))
+	return b, err
+}
+
+func (o *analyzeOp) Close() { o.op.Close() }
+
+func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 	switch n := n.(type) {
 	case *plan.Scan:
 		return c.newScan(n)

@@ -9,19 +9,40 @@ import (
 
 // Explain renders a plan as indented lines, PostgreSQL style: each node on
 // its own line, children below it prefixed with "->".
-func Explain(n Node) []string {
+func Explain(n Node) []string { return ExplainAnnotated(n, nil) }
+
+// ExplainAnnotated is Explain with note(node) appended to each node's
+// line (EXPLAIN ANALYZE's actual rows and times); note may return "".
+func ExplainAnnotated(n Node, note func(Node) string) []string {
 	var lines []string
-	explain(n, 0, &lines)
+	explainer{note}.explain(n, 0, &lines)
 	return lines
 }
 
-func explain(n Node, depth int, lines *[]string) {
+type explainer struct{ note func(Node) string }
+
+func (x explainer) explain(n Node, depth int, lines *[]string) { x.explainAs(n, n, depth, lines) }
+
+// noteOf annotates a line showing node n on behalf of node as (a filter
+// or projection folded into the line of its input): as's figures are the
+// line's output.
+func (x explainer) noteOf(as, n Node) string {
+	if x.note == nil {
+		return ""
+	}
+	if s := x.note(as); s != "" || as == n {
+		return s
+	}
+	return x.note(n)
+}
+
+func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 	indent := ""
 	if depth > 0 {
 		indent = strings.Repeat("      ", depth-1) + "  ->  "
 	}
 	detail := strings.Repeat("      ", depth) + "  "
-	add := func(s string) { *lines = append(*lines, indent+s) }
+	add := func(s string) { *lines = append(*lines, indent+s+x.noteOf(as, n)) }
 	info := func(format string, args ...any) {
 		*lines = append(*lines, detail+fmt.Sprintf(format, args...))
 	}
@@ -45,7 +66,7 @@ func explain(n Node, depth int, lines *[]string) {
 	case *Values:
 		add(fmt.Sprintf("Values (%d rows)", len(n.Rows)))
 	case *InvertedScan:
-		explainInverted(n, nil, depth, lines)
+		explainInverted(n, nil, depth, lines, x.noteOf(as, n))
 	case *FTSScan:
 		name := n.Table.Name
 		if n.Alias != "" && n.Alias != name {
@@ -58,30 +79,30 @@ func explain(n Node, depth int, lines *[]string) {
 		}
 	case *Filter:
 		if s, ok := n.Input.(*FTSScan); ok {
-			explain(s, depth, lines)
+			x.explainAs(s, as, depth, lines)
 			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
 			return
 		}
 		if s, ok := n.Input.(*InvertedScan); ok {
-			explainInverted(s, n.Pred, depth, lines)
+			explainInverted(s, n.Pred, depth, lines, x.noteOf(as, s))
 			return
 		}
 		if s, ok := n.Input.(*IndexScan); ok {
-			explain(s, depth, lines)
+			x.explainAs(s, as, depth, lines)
 			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
 			return
 		}
 		if s, ok := n.Input.(*Scan); ok {
-			explain(s, depth, lines)
+			x.explainAs(s, as, depth, lines)
 			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
 			return
 		}
 		add("Filter")
 		info("Filter: %s", FormatExpr(n.Pred, cols(n.Input)))
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *Project:
 		// Projections are folded into their input, as PostgreSQL does.
-		explain(n.Input, depth, lines)
+		x.explainAs(n.Input, as, depth, lines)
 	case *Join:
 		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full", CrossJoin: "Cross"}[n.Kind]
 		if len(n.LeftKeys) > 0 {
@@ -101,16 +122,16 @@ func explain(n Node, depth int, lines *[]string) {
 		if n.On != nil && len(n.LeftKeys) < len(conjuncts(n.On)) {
 			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
 		}
-		explain(n.Left, depth+1, lines)
-		explain(n.Right, depth+1, lines)
+		x.explain(n.Left, depth+1, lines)
+		x.explain(n.Right, depth+1, lines)
 	case *Apply:
 		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", CrossJoin: "Cross"}[n.Kind]
 		add("Nested Loop " + kind + " Join (lateral)")
 		if n.On != nil {
 			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
 		}
-		explain(n.Left, depth+1, lines)
-		explain(n.Right, depth+1, lines)
+		x.explain(n.Left, depth+1, lines)
+		x.explain(n.Right, depth+1, lines)
 	case *TableFunc:
 		add("Function Scan on " + n.Name)
 	case *Aggregate:
@@ -128,7 +149,7 @@ func explain(n Node, depth int, lines *[]string) {
 			}
 			info("Group Key: %s", strings.Join(keys, ", "))
 		}
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *Sort:
 		add("Sort")
 		keys := make([]string, len(n.Keys))
@@ -139,44 +160,44 @@ func explain(n Node, depth int, lines *[]string) {
 			}
 		}
 		info("Sort Key: %s", strings.Join(keys, ", "))
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *Limit:
 		add("Limit")
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *Distinct:
 		if n.On != nil {
 			add("Unique")
-			explain(n.Input, depth+1, lines)
+			x.explain(n.Input, depth+1, lines)
 			return
 		}
 		add("HashAggregate (distinct)")
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *SetOp:
 		name := map[SetOpKind]string{Union: "Union", Intersect: "Intersect", Except: "Except"}[n.Kind]
 		if n.All {
 			name += " All"
 		}
 		add(name)
-		explain(n.Left, depth+1, lines)
-		explain(n.Right, depth+1, lines)
+		x.explain(n.Left, depth+1, lines)
+		x.explain(n.Right, depth+1, lines)
 	case *RecursiveUnion:
 		add("Recursive Union")
-		explain(n.Init, depth+1, lines)
-		explain(n.Rec, depth+1, lines)
+		x.explain(n.Init, depth+1, lines)
+		x.explain(n.Rec, depth+1, lines)
 	case *WorkScan:
 		add("WorkTable Scan")
 	case *Window:
 		add("WindowAgg")
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *Insert:
 		add("Insert on " + n.Table.Name)
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *Update:
 		add("Update on " + n.Table.Name)
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	case *Delete:
 		add("Delete on " + n.Table.Name)
-		explain(n.Input, depth+1, lines)
+		x.explain(n.Input, depth+1, lines)
 	default:
 		add(fmt.Sprintf("%T", n))
 	}
@@ -184,7 +205,7 @@ func explain(n Node, depth int, lines *[]string) {
 
 // explainInverted renders a GIN lookup as PostgreSQL shows a bitmap
 // scan: the heap scan with its recheck condition over the index scan.
-func explainInverted(n *InvertedScan, recheck Expr, depth int, lines *[]string) {
+func explainInverted(n *InvertedScan, recheck Expr, depth int, lines *[]string, note string) {
 	indent := ""
 	if depth > 0 {
 		indent = strings.Repeat("      ", depth-1) + "  ->  "
@@ -194,7 +215,7 @@ func explainInverted(n *InvertedScan, recheck Expr, depth int, lines *[]string) 
 	if n.Alias != "" && n.Alias != name {
 		name += " " + n.Alias
 	}
-	*lines = append(*lines, indent+"Bitmap Heap Scan on "+name)
+	*lines = append(*lines, indent+"Bitmap Heap Scan on "+name+note)
 	if recheck != nil {
 		*lines = append(*lines, detail+"Recheck Cond: "+FormatExpr(recheck, n.Cols))
 	}
