@@ -93,6 +93,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	}
 	e := &Engine{db: db, opts: o}
 	e.rowID.Store(uint64(time.Now().UnixNano()))
+	e.mergeFTSAtOpen()
 	return e, nil
 }
 

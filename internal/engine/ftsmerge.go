@@ -82,8 +82,11 @@ func (e *Engine) mergeFTS(k ftsKey) {
 		m.wg.Done()
 	}()
 	for attempt := 0; attempt < 5; attempt++ {
-		err := e.mergeFTSOnce(k)
+		merged, err := e.mergeFTSOnce(k)
 		if err == nil {
+			if !merged {
+				return
+			}
 			m.merged.Add(1)
 			start := catalog.IndexPrefix(nil, k.table, k.index)
 			end := catalog.IndexPrefix(nil, k.table, k.index+1)
@@ -99,17 +102,19 @@ func (e *Engine) mergeFTS(k ftsKey) {
 	}
 }
 
-func (e *Engine) mergeFTSOnce(k ftsKey) error {
+// mergeFTSOnce merges index k in a transaction of its own, reporting
+// whether there was anything to merge.
+func (e *Engine) mergeFTSOnce(k ftsKey) (bool, error) {
 	// A merge folds in everything pending, which a bulk load can make
 	// larger than an ordinary transaction may be.
 	txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true, MemoryBudget: ftsMergeBudget})
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer txn.Rollback()
 	d, err := catalog.ByID(txn, k.table)
 	if err != nil {
-		return nil // the table is gone
+		return false, nil // the table is gone
 	}
 	var ix *catalog.Index
 	for i := range d.Indexes {
@@ -118,12 +123,37 @@ func (e *Engine) mergeFTSOnce(k ftsKey) error {
 		}
 	}
 	if ix == nil {
-		return nil // the index is gone
+		return false, nil // the index is gone
 	}
-	if err := exec.MergeFTS(txn, d, ix); err != nil {
-		return err
+	merged, err := exec.MergeFTS(txn, d, ix)
+	if err != nil || !merged {
+		return false, err
 	}
-	return txn.Commit()
+	return true, txn.Commit()
+}
+
+// mergeFTSAtOpen schedules a merge of every fts index: documents a
+// previous run added but did not merge (the write counts are not kept
+// across restarts) would otherwise wait for the next thousand writes.
+func (e *Engine) mergeFTSAtOpen() {
+	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		return
+	}
+	defer txn.Rollback()
+	all, err := catalog.List(txn)
+	if err != nil {
+		return
+	}
+	due := map[ftsKey]int{}
+	for _, d := range all {
+		for _, ix := range d.Indexes {
+			if ix.Method == plan.IndexMethodFTS {
+				due[ftsKey{d.ID, ix.ID}] = ftsMergeEvery
+			}
+		}
+	}
+	e.noteFTSWrites(due)
 }
 
 // closeFTSMerges stops starting merges and waits for running ones.

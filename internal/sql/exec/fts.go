@@ -36,14 +36,14 @@ func openFTS(d *catalog.Descriptor, ix *catalog.Index) (*fts.Index, error) {
 }
 
 // MergeFTS folds an fts index's pending postings into blocks and purges
-// deleted documents, in txn.
-func MergeFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index) error {
+// deleted documents, in txn; merged reports whether there was any.
+func MergeFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index) (merged bool, err error) {
 	f, err := openFTS(d, ix)
 	if err != nil {
-		return err
+		return false, err
 	}
-	_, err = f.Merge(txn)
-	return err
+	st, err := f.Merge(txn)
+	return st.Added+st.Purged > 0, err
 }
 
 // ftsText is the text of a value for search: a string's text, or the
