@@ -17,6 +17,9 @@
 //	                                      and indexes share one namespace, as
 //	                                      in PostgreSQL
 //	'c' 'i'                               next object id (uint32 BE)
+//	'c' 't' <id uint32 BE>                row count of table id as ANALYZE
+//	                                      last counted (uint64 BE): planner
+//	                                      hints, outside the schema version
 //	'c' 'v'                               schema version (uint64 BE), bumped
 //	                                      by every change: a cached plan or
 //	                                      descriptor is valid while it holds

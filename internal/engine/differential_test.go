@@ -107,6 +107,13 @@ func runDiffRound(t *testing.T, seed uint64, round, n int, st *diffStats) bool {
 			tb.rows = append(tb.rows, row)
 		}
 	}
+	// Half the rounds plan with row counts (index joins, hash joins on
+	// the smaller side), half without.
+	if round%2 == 1 {
+		if _, err := s.Execute(ctx, "ANALYZE", nil); err != nil {
+			return fail("ANALYZE: %v", err)
+		}
+	}
 	ev := &evaluator{}
 	for q := 0; q < n; {
 		if g.chance(0.25) {

@@ -37,6 +37,8 @@ type Engine struct {
 	seqs  sequences
 	// ftsMerge merges full-text indexes in the background.
 	ftsMerge ftsMerger
+	// stats are the tables' row counts for the planner.
+	stats tableStats
 	// lastDDL is the commit timestamp of the newest committed schema
 	// change, and ddlCommitting counts schema changes being committed:
 	// together they tell whether two snapshots see the same schema
@@ -103,6 +105,7 @@ func (e *Engine) Close() error {
 		return errors.New("cairn: already closed")
 	}
 	e.closeFTSMerges()
+	e.closeStats()
 	err := e.db.Close()
 	e.db = nil
 	return err

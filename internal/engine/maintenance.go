@@ -19,16 +19,38 @@ import (
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
-// analyze runs ANALYZE and VACUUM. Compaction already drops the versions
-// VACUUM would, and the planner keeps no statistics yet, so both only
-// check that the tables they name exist.
+// analyze runs ANALYZE and VACUUM. ANALYZE counts each table's rows (all
+// tables when none is named) into its statistics, which the planner uses
+// to choose join methods; VACUUM only checks that its tables exist, as
+// compaction already drops the versions it would.
 func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, error) {
 	names := st.Tables
 	if st.Table != nil {
 		names = append(names, *st.Table)
 	}
+	var tables []*catalog.Descriptor
 	for _, n := range names {
-		if _, err := catalog.Get(txn, n.Name); err != nil {
+		d, err := catalog.Get(txn, n.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		tables = append(tables, d)
+	}
+	if st.Vacuum && !st.VacuumAnalyze {
+		return Result{Tag: "VACUUM"}, nil
+	}
+	if len(names) == 0 {
+		all, err := catalog.List(txn)
+		if err != nil {
+			return Result{}, err
+		}
+		tables = all
+	}
+	for _, d := range tables {
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		if err := e.analyzeTable(txn, d); err != nil {
 			return Result{}, err
 		}
 	}
@@ -36,6 +58,26 @@ func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, error) {
 		return Result{Tag: "VACUUM"}, nil
 	}
 	return Result{Tag: "ANALYZE"}, nil
+}
+
+// analyzeTable counts d's rows (its primary index's keys) into its
+// statistics.
+func (e *Engine) analyzeTable(txn *mvcc.Txn, d *catalog.Descriptor) error {
+	start := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID)
+	end := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID+1)
+	it := txn.Scan(start, end)
+	var n int64
+	for it.Next() {
+		n++
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	if err := catalog.PutRowCount(txn, d.ID, n); err != nil {
+		return err
+	}
+	e.stats.set(d.ID, n)
+	return nil
 }
 
 // truncate empties tables by deleting every key of each of their

@@ -89,6 +89,7 @@ const maxParams = 65535
 // paramTypes are allowed and their types inferred.
 func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool) (*planned, error) {
 	b := plan.NewBinder(txn, sql, paramTypes)
+	b.RowCount = e.tableRows
 	if infer {
 		b.InferParams(maxParams)
 	}
@@ -150,18 +151,21 @@ func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params 
 		if err != nil {
 			return Result{}, err
 		}
+		e.noteTableWrites(p.insert.Table.ID, res.Affected)
 		return dmlResult(p.vcols, res, "INSERT 0 "+strconv.FormatInt(res.Affected, 10)), nil
 	case p.update != nil:
 		res, err := x.Update(p.update)
 		if err != nil {
 			return Result{}, err
 		}
+		e.noteTableWrites(p.update.Table.ID, res.Affected)
 		return dmlResult(p.vcols, res, "UPDATE "+strconv.FormatInt(res.Affected, 10)), nil
 	default:
 		res, err := x.Delete(p.del)
 		if err != nil {
 			return Result{}, err
 		}
+		e.noteTableWrites(p.del.Table.ID, res.Affected)
 		return dmlResult(p.vcols, res, "DELETE "+strconv.FormatInt(res.Affected, 10)), nil
 	}
 }

@@ -231,9 +231,28 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 			return s.runPrepared(ctx, txn, prep, params, ec)
 		})
 	}
-	return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
+	run := func(txn *mvcc.Txn) (Result, error) {
 		return s.e.run(ctx, txn, stmt, params, ec, s.noteFTS)
-	})
+	}
+	if s.txn == nil && bulkDDL(stmt) {
+		return s.inTxnBudget(ctx, bulkBudget, run)
+	}
+	return s.inTxn(ctx, run)
+}
+
+// bulkBudget is the write-set budget of an autocommit statement that
+// writes a whole table's worth of keys at once.
+const bulkBudget = 1 << 30
+
+// bulkDDL reports whether stmt rewrites or indexes a whole table: CREATE
+// INDEX backfills, ALTER TABLE may fill a column, CREATE TABLE AS copies,
+// TRUNCATE deletes every key.
+func bulkDDL(stmt ast.Statement) bool {
+	switch stmt.(type) {
+	case *ast.CreateIndex, *ast.AlterTable, *ast.CreateTable, *ast.Truncate:
+		return true
+	}
+	return false
 }
 
 // toSQLError gives every error a SQLSTATE.
@@ -249,6 +268,12 @@ func toSQLError(err error) error {
 // to a savepoint and failing the transaction on error) or in a
 // transaction of its own (autocommit).
 func (s *Session) inTxn(ctx context.Context, fn func(*mvcc.Txn) (Result, error)) (Result, error) {
+	return s.inTxnBudget(ctx, 0, fn)
+}
+
+// inTxnBudget is inTxn with a write-set budget for an autocommit
+// transaction (0: the store's default).
+func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.Txn) (Result, error)) (Result, error) {
 	if s.txn != nil {
 		if s.failed {
 			return Result{}, errAborted()
@@ -261,7 +286,7 @@ func (s *Session) inTxn(ctx context.Context, fn func(*mvcc.Txn) (Result, error))
 		}
 		return r, err
 	}
-	txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync})
+	txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync, MemoryBudget: budget})
 	if err != nil {
 		return Result{}, err
 	}

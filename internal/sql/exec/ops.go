@@ -256,6 +256,8 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		return c.newJoin(n)
 	case *plan.Apply:
 		return c.newApply(n)
+	case *plan.IndexJoin:
+		return c.newIndexJoin(n)
 	case *plan.TableFunc:
 		return c.newTableFunc(n)
 	case *plan.Aggregate:

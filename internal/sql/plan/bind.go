@@ -29,6 +29,9 @@ type Binder struct {
 	viewDepth int
 	// ctes are the WITH levels being bound, outermost first.
 	ctes []map[string]*cte
+	// RowCount, if set, returns a table's row count as last counted
+	// (ANALYZE), for choosing join methods.
+	RowCount func(table uint32) (int64, bool)
 	// pruned holds the roots of the plans pruned so far (see prune).
 	pruned map[Node]bool
 	// tables maps the aliases of the tables in FROM clauses bound so far
@@ -120,7 +123,9 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 		}
 		node = l
 	}
-	return b.prune(optimize(node)), nil
+	root := b.joinMethods(b.prune(optimize(node)))
+	b.pruned[root] = true
+	return root, nil
 }
 
 func (b *Binder) bindIntExpr(s *scope, e ast.Expr, what string) (Expr, error) {

@@ -124,6 +124,25 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		}
 		x.explain(n.Left, depth+1, lines)
 		x.explain(n.Right, depth+1, lines)
+	case *IndexJoin:
+		add("Nested Loop Inner Join")
+		if n.On != nil {
+			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
+		}
+		outerCols := n.Outer.Columns()
+		if !n.InnerFirst {
+			x.explain(n.Outer, depth+1, lines)
+		}
+		name := n.Table.Name
+		if n.Alias != "" && n.Alias != name {
+			name += " " + n.Alias
+		}
+		inner := strings.Repeat("      ", depth) + "  ->  "
+		*lines = append(*lines, inner+"Index Scan using "+n.Index.Name+" on "+name)
+		*lines = append(*lines, strings.Repeat("      ", depth+1)+"  Index Cond: "+name+" key = "+FormatExpr(n.OuterKey, outerCols))
+		if n.InnerFirst {
+			x.explain(n.Outer, depth+1, lines)
+		}
 	case *Apply:
 		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", CrossJoin: "Cross"}[n.Kind]
 		add("Nested Loop " + kind + " Join (lateral)")

@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+)
+
+// Table statistics for the planner: row counts, from ANALYZE or from an
+// automatic recount once a table has changed by more than a tenth since
+// it was last counted (at least autoAnalyzeMin rows). They are hints:
+// kept in memory, stored beside the catalog, loaded on first use.
+
+const autoAnalyzeMin = 1000
+
+type tableStats struct {
+	mu      sync.Mutex
+	loaded  bool
+	rows    map[uint32]int64
+	writes  map[uint32]int64 // rows written since the last count
+	running map[uint32]bool
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+func (s *tableStats) set(id uint32, rows int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rows == nil {
+		s.rows = map[uint32]int64{}
+	}
+	s.rows[id] = rows
+	if s.writes != nil {
+		s.writes[id] = 0
+	}
+}
+
+// tableRows returns table id's row count as last counted.
+func (e *Engine) tableRows(id uint32) (int64, bool) {
+	s := &e.stats
+	s.mu.Lock()
+	loaded := s.loaded
+	s.mu.Unlock()
+	if !loaded {
+		rows := map[uint32]int64{}
+		if txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true}); err == nil {
+			if r, err := catalog.RowCounts(txn); err == nil {
+				rows = r
+			}
+			txn.Rollback()
+		}
+		s.mu.Lock()
+		if !s.loaded {
+			for k, v := range s.rows {
+				rows[k] = v // counted since: newer
+			}
+			s.rows, s.loaded = rows, true
+		}
+		s.mu.Unlock()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.rows[id]
+	return n, ok
+}
+
+// noteTableWrites counts rows a statement wrote to table id and starts a
+// recount when the table has changed enough.
+func (e *Engine) noteTableWrites(id uint32, n int64) {
+	if n <= 0 {
+		return
+	}
+	rows, _ := e.tableRows(id)
+	s := &e.stats
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if s.writes == nil {
+		s.writes, s.running = map[uint32]int64{}, map[uint32]bool{}
+	}
+	s.writes[id] += n
+	if s.writes[id] < max(autoAnalyzeMin, rows/10) || s.running[id] {
+		return
+	}
+	s.writes[id] = 0
+	s.running[id] = true
+	s.wg.Add(1)
+	go func() {
+		defer func() {
+			s.mu.Lock()
+			s.running[id] = false
+			s.mu.Unlock()
+			s.wg.Done()
+		}()
+		for attempt := 0; attempt < 3; attempt++ {
+			err := e.autoAnalyze(id)
+			if err == nil || !errors.Is(err, mvcc.ErrConflict) {
+				if err != nil {
+					slog.Warn("analyze: counting a table's rows", "table", id, "err", err)
+				}
+				return
+			}
+		}
+	}()
+}
+
+func (e *Engine) autoAnalyze(id uint32) error {
+	txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer txn.Rollback()
+	d, err := catalog.ByID(txn, id)
+	if err != nil || d.Kind != catalog.KindTable {
+		return nil // gone
+	}
+	if err := e.analyzeTable(txn, d); err != nil {
+		return err
+	}
+	return txn.Commit()
+}
+
+// closeStats stops starting recounts and waits for running ones.
+func (e *Engine) closeStats() {
+	s := &e.stats
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.wg.Wait()
+}

@@ -1,0 +1,210 @@
+package plan
+
+import (
+	"github.com/cairndb/cairn/internal/catalog"
+)
+
+// Join methods from row counts (RowCount, from ANALYZE). An inner join on
+// an equality whose one side is a whole table with an index leading with
+// its join column, and whose other side is much smaller, reads the table
+// through the index once per row of the small side (IndexJoin) instead of
+// hashing the whole table; a hash join hashes its smaller side. Without
+// counts the plan stays as optimize made it.
+
+// IndexJoin joins Outer with Table: for each outer row it reads the rows
+// of Table whose Index's leading column equals OuterKey, and keeps the
+// combinations On accepts. Cols are the join's columns in its original
+// order: the table's first when InnerFirst.
+type IndexJoin struct {
+	Outer      Node
+	Table      *catalog.Descriptor
+	Alias      string
+	InnerCols  []Column
+	Index      *catalog.Index
+	OuterKey   Expr
+	On         Expr
+	InnerFirst bool
+	Cols       []Column
+	// Needed marks the table columns the plan reads (nil: all).
+	Needed []bool
+}
+
+func (n *IndexJoin) Columns() []Column { return n.Cols }
+
+// estimate guesses a node's output rows; known is false when no table
+// below it was counted.
+func (b *Binder) estimate(n Node) (rows float64, known bool) {
+	switch n := n.(type) {
+	case *Scan:
+		return b.tableRows(n.Table)
+	case *IndexScan:
+		r, k := b.tableRows(n.Table)
+		switch {
+		case n.Index.Unique && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns):
+			return float64(len(n.Eqs)), k
+		case len(n.Eqs) > 0 && len(n.Eqs[0]) > 0:
+			return max(1, r/20*float64(len(n.Eqs))), k
+		}
+		return max(1, r/4), k
+	case *Filter:
+		r, k := b.estimate(n.Input)
+		return max(1, r/3), k
+	case *Project:
+		return b.estimate(n.Input)
+	case *Sort:
+		return b.estimate(n.Input)
+	case *Distinct:
+		return b.estimate(n.Input)
+	case *Limit:
+		r, k := b.estimate(n.Input)
+		if c, ok := n.Count.(*Const); ok && !c.Val.IsNull() {
+			r = min(r, float64(c.Val.Int()))
+		}
+		return r, k
+	case *Aggregate:
+		if len(n.GroupBy) == 0 {
+			return 1, true
+		}
+		r, k := b.estimate(n.Input)
+		return max(1, r/10), k
+	case *Join:
+		l, lk := b.estimate(n.Left)
+		r, rk := b.estimate(n.Right)
+		return max(l, r), lk && rk
+	case *Values:
+		return float64(len(n.Rows)), true
+	}
+	return 1000, false
+}
+
+func (b *Binder) tableRows(d *catalog.Descriptor) (float64, bool) {
+	if b.RowCount == nil {
+		return 1000, false
+	}
+	n, ok := b.RowCount(d.ID)
+	if !ok {
+		return 1000, false
+	}
+	return float64(max(n, 1)), true
+}
+
+// joinMethods rewrites the inner joins of a plan whose row counts make
+// another method better (see the top of this file).
+func (b *Binder) joinMethods(n Node) Node {
+	switch n := n.(type) {
+	case *Filter:
+		n.Input = b.joinMethods(n.Input)
+	case *Project:
+		n.Input = b.joinMethods(n.Input)
+	case *Sort:
+		n.Input = b.joinMethods(n.Input)
+	case *Limit:
+		n.Input = b.joinMethods(n.Input)
+	case *Distinct:
+		n.Input = b.joinMethods(n.Input)
+	case *Aggregate:
+		n.Input = b.joinMethods(n.Input)
+	case *Window:
+		n.Input = b.joinMethods(n.Input)
+	case *Join:
+		n.Left, n.Right = b.joinMethods(n.Left), b.joinMethods(n.Right)
+		if n.Kind != InnerJoin || len(n.LeftKeys) == 0 {
+			return n
+		}
+		if ij := b.indexJoin(n, false); ij != nil {
+			return ij
+		}
+		if ij := b.indexJoin(n, true); ij != nil {
+			return ij
+		}
+		return b.hashSmaller(n)
+	}
+	return n
+}
+
+// indexJoin returns j as an IndexJoin reading its right side (its left,
+// with innerLeft) through an index, when the counts favour it.
+func (b *Binder) indexJoin(j *Join, innerLeft bool) Node {
+	inner, outer := j.Right, j.Left
+	innerKeys, outerKeys := j.RightKeys, j.LeftKeys
+	if innerLeft {
+		inner, outer = j.Left, j.Right
+		innerKeys, outerKeys = j.LeftKeys, j.RightKeys
+	}
+	scan, ok := inner.(*Scan)
+	if !ok {
+		return nil
+	}
+	innerRows, known := b.tableRows(scan.Table)
+	outerRows, outerKnown := b.estimate(outer)
+	if !known || !outerKnown || outerRows*4 >= innerRows {
+		return nil
+	}
+	for k, key := range innerKeys {
+		cr, ok := key.(*ColRef)
+		if !ok || cr.Idx >= len(scan.Table.Columns) {
+			continue
+		}
+		colID := scan.Table.Columns[cr.Idx].ID
+		ok = exactFamily(cr.Typ) && sameFamily(outerKeys[k].Type(), cr.Typ) && exactFamily(outerKeys[k].Type())
+		if !ok {
+			continue
+		}
+		for _, ix := range append([]*catalog.Index{&scan.Table.Primary}, indexPtrs(scan.Table)...) {
+			if ix.Method != "" && ix.Method != "btree" || len(ix.Columns) == 0 || ix.Columns[0].ColumnID != colID || ix.Columns[0].Desc {
+				continue
+			}
+			if exprs := scan.Indexes[ix.ID]; exprs != nil && exprs.Pred != nil {
+				continue // a partial index lacks rows
+			}
+			return &IndexJoin{Outer: outer, Table: scan.Table, Alias: scan.Alias, InnerCols: scan.Cols, Index: ix,
+				OuterKey: outerKeys[k], On: j.On, InnerFirst: innerLeft, Cols: j.Cols, Needed: scan.Needed}
+		}
+	}
+	return nil
+}
+
+func indexPtrs(d *catalog.Descriptor) []*catalog.Index {
+	out := make([]*catalog.Index, len(d.Indexes))
+	for i := range d.Indexes {
+		out[i] = &d.Indexes[i]
+	}
+	return out
+}
+
+// hashSmaller makes the smaller input of a hash join the one it hashes
+// (its right), restoring the column order with a projection.
+func (b *Binder) hashSmaller(j *Join) Node {
+	l, lk := b.estimate(j.Left)
+	r, rk := b.estimate(j.Right)
+	if !lk || !rk || r <= 2*l {
+		return j
+	}
+	if j.On != nil {
+		if _, _, pinned := refRange(j.On); pinned {
+			// A correlated subquery in the condition reads the combined
+			// row by position: the sides cannot trade places.
+			return j
+		}
+	}
+	nl, nr := len(j.Left.Columns()), len(j.Right.Columns())
+	swapped := &Join{Kind: InnerJoin, Left: j.Right, Right: j.Left, LeftKeys: j.RightKeys, RightKeys: j.LeftKeys,
+		Cols: concatCols(j.Right.Columns(), j.Left.Columns())}
+	if j.On != nil {
+		swapped.On = remap(j.On, func(i int) int {
+			if i < nl {
+				return i + nr
+			}
+			return i - nl
+		})
+	}
+	exprs := make([]Expr, len(j.Cols))
+	for i, c := range j.Cols {
+		src := i + nr
+		if i >= nl {
+			src = i - nl
+		}
+		exprs[i] = &ColRef{Idx: src, Typ: c.Type, Name: c.Name}
+	}
+	return &Project{Input: swapped, Exprs: exprs, Cols: j.Cols}
+}
