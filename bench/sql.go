@@ -274,6 +274,11 @@ func ensureSQLJoin(e *env) error {
 			return err
 		}
 		err = sqlInsertRows(db, []string{sqlCreate2, sqlCreateIx2}, sqlInsert2, "sbtest2", sqlSeed2, st.m, st.n, 1)
+		if err == nil {
+			// Both engines plan joins from table statistics: collect
+			// them, as one would after a bulk load.
+			err = db.Exec("ANALYZE")
+		}
 		if cerr := db.Close(); err == nil {
 			err = cerr
 		}
