@@ -16,7 +16,7 @@ import (
 // Defaults.
 const (
 	// DefaultTxnMemoryBudget bounds a transaction's buffered write set.
-	DefaultTxnMemoryBudget = 64 << 20
+	DefaultTxnMemoryBudget = 512 << 20
 	// leaseSize is how many timestamps one synced oracle write reserves.
 	leaseSize = 1 << 20
 	// MaxKeySize is the largest user key. The store allows more; this

@@ -116,7 +116,7 @@
 // # Large transactions
 //
 // A transaction's buffered writes are bounded by Options.TxnMemoryBudget
-// (default 64 MiB, counting key and value bytes plus a fixed per-entry
+// (default 512 MiB, counting key and value bytes plus a fixed per-entry
 // overhead). A write that would exceed it fails cleanly with
 // ErrTxnTooLarge, has no effect, and leaves the transaction usable (roll
 // back, or to a savepoint). We chose failing over spilling because the

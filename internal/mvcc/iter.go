@@ -2,7 +2,6 @@ package mvcc
 
 import (
 	"bytes"
-	"sort"
 
 	"github.com/cairndb/cairn/internal/lsm"
 )
@@ -56,17 +55,8 @@ func (t *Txn) newIter(start, end []byte, reverse bool) *Iterator {
 		t.ranges = append(t.ranges, keyRange{start: bytes.Clone(start), end: cloneNil(end)})
 	}
 	// The buffered writes in range, as of now.
-	keys := t.sortedKeys()
-	lo := 0
-	if start != nil {
-		lo = sort.SearchStrings(keys, string(start))
-	}
-	hi := len(keys)
-	if end != nil {
-		hi = sort.SearchStrings(keys, string(end))
-	}
-	for i := lo; i < hi; i++ {
-		it.buf = append(it.buf, bufItem{keys[i], t.writes[keys[i]]})
+	for _, k := range t.rangeKeys(start, end) {
+		it.buf = append(it.buf, bufItem{k, t.writes[k]})
 	}
 	if reverse {
 		for i, j := 0, len(it.buf)-1; i < j; i, j = i+1, j-1 {

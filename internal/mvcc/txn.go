@@ -213,7 +213,14 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	t.undo = append(t.undo, undoEntry{key: k, prev: prev, had: had})
 	t.writes[k] = e
 	if !had {
-		t.added = append(t.added, k)
+		// added stays sorted (a small slice: it is merged into keys
+		// before it grows large), so a scan finds its range by binary
+		// search instead of sorting every write so far.
+		i, _ := slices.BinarySearch(t.added, k)
+		t.added = slices.Insert(t.added, i, k)
+		if len(t.added) > max(1024, len(t.keys)/16) {
+			t.sortedKeys()
+		}
 	}
 	return nil
 }
@@ -284,10 +291,41 @@ func (t *Txn) RollbackTo(sp Savepoint) error {
 	return nil
 }
 
+// rangeKeys returns the buffered keys in [start, end) (nil bounds are
+// open), in order: the ranges of the two sorted slices, merged.
+func (t *Txn) rangeKeys(start, end []byte) []string {
+	if t.stale {
+		t.sortedKeys()
+	}
+	span := func(keys []string) []string {
+		lo, hi := 0, len(keys)
+		if start != nil {
+			lo, _ = slices.BinarySearch(keys, string(start))
+		}
+		if end != nil {
+			hi, _ = slices.BinarySearch(keys, string(end))
+		}
+		return keys[lo:max(lo, hi)]
+	}
+	a, b := span(t.keys), span(t.added)
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]string, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if j >= len(b) || (i < len(a) && a[i] < b[j]) {
+			out, i = append(out, a[i]), i+1
+		} else {
+			out, j = append(out, b[j]), j+1
+		}
+	}
+	return out
+}
+
 // sortedKeys returns the buffered keys in order.
 func (t *Txn) sortedKeys() []string {
 	if len(t.added) > 0 || t.stale {
-		slices.Sort(t.added)
 		merged := make([]string, 0, len(t.keys)+len(t.added))
 		i, j := 0, 0
 		for i < len(t.keys) || j < len(t.added) {

@@ -251,6 +251,10 @@ func (c *conn) loop() error {
 			return err
 		}
 		ready = false
+		// Replies go out when the client waits for them: at
+		// ReadyForQuery (after a simple query or Sync) or on Flush, not
+		// after each message of an extended-protocol batch.
+		flush := false
 		switch m := msg.(type) {
 		case *pgproto3.Query:
 			c.simpleQuery(m.String)
@@ -265,6 +269,7 @@ func (c *conn) loop() error {
 			ready = true
 			c.sendReady()
 		case *pgproto3.Flush:
+			flush = true
 		case *pgproto3.Terminate:
 			return nil
 		case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
@@ -284,8 +289,10 @@ func (c *conn) loop() error {
 		default:
 			return fmt.Errorf("pgwire: unexpected message %T", msg)
 		}
-		if err := c.be.Flush(); err != nil {
-			return err
+		if ready || flush {
+			if err := c.be.Flush(); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -531,8 +538,8 @@ func rowDescription(cols []engine.Column, formats []int16) *pgproto3.RowDescript
 		rd.Fields[i] = pgproto3.FieldDescription{
 			Name:         []byte(col.Name),
 			DataTypeOID:  typeOID(col.Type),
-			DataTypeSize: typeSize(col.Type),
-			TypeModifier: typeModifier(col.Type),
+			DataTypeSize: int16(col.Type.Len()),
+			TypeModifier: int32(col.Type.Mod()),
 			Format:       formatOf(formats, i),
 		}
 	}

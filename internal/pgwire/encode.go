@@ -24,43 +24,6 @@ const (
 	pgEpochMicros = pgEpochDays * 86400 * 1_000_000
 )
 
-// typeSize is pg_type.typlen as RowDescription reports it.
-func typeSize(t types.Type) int16 {
-	if t.IsArray() {
-		return -1
-	}
-	switch t.Family() {
-	case types.BoolFamily:
-		return 1
-	case types.Int2Family:
-		return 2
-	case types.Int4Family, types.Float4Family, types.DateFamily:
-		return 4
-	case types.Int8Family, types.Float8Family, types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily:
-		return 8
-	case types.IntervalFamily, types.UUIDFamily:
-		return 16
-	}
-	return -1
-}
-
-// typeModifier is the atttypmod RowDescription reports: PostgreSQL's
-// encoding of VARCHAR/CHAR lengths and NUMERIC precision and scale.
-func typeModifier(t types.Type) int32 {
-	if t.Width() < 0 {
-		return -1
-	}
-	switch t.Family() {
-	case types.VarcharFamily, types.CharFamily:
-		return int32(t.Width()) + 4
-	case types.NumericFamily:
-		return int32(t.Width())<<16 | int32(max(t.Scale(), 0)) + 4
-	case types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily, types.IntervalFamily:
-		return int32(t.Width())
-	}
-	return -1
-}
-
 // typeOID is the OID a column of type t is described with; types the
 // protocol has no OID for go out as text.
 func typeOID(t types.Type) uint32 {

@@ -170,8 +170,8 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				case "by default":
 					identity = "d"
 				}
-				rows = append(rows, []types.Datum{i8(relOID(d)), text(c.Name), i8(int64(t.OID())), i4(-1), i2(typLen(t)), i2(n + 1), i4(0), i4(-1), i4(typMod(t)),
-					bl(typLen(t) > 0), text("i"), text("p"), text(""), bl(c.NotNull), bl(c.Default != ""), bl(false), text(identity), text(""), bl(false), bl(true), i4(0), i8(0), null, null, null})
+				rows = append(rows, []types.Datum{i8(relOID(d)), text(c.Name), i8(int64(t.OID())), i4(-1), i2(t.Len()), i2(n + 1), i4(0), i4(-1), i4(t.Mod()),
+					bl(t.Len() > 0), text("i"), text("p"), text(""), bl(c.NotNull), bl(c.Default != ""), bl(false), text(identity), text(""), bl(false), bl(true), i4(0), i8(0), null, null, null})
 			}
 		}
 	case "pg_attrdef":
@@ -195,7 +195,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 			arr := types.ArrayOf(t)
 			name := pgTypeName(t)
-			rows = append(rows, []types.Datum{i8(int64(t.OID())), text(name), i8(oidPgCatalog), i8(oidBootstrap), i2(typLen(t)), bl(typLen(t) > 0 && typLen(t) <= 8), text("b"), text("U"), bl(false), bl(true), text(","), i8(0), i8(0), i8(int64(arr.OID())), text(name + "in"), text(name + "out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null})
+			rows = append(rows, []types.Datum{i8(int64(t.OID())), text(name), i8(oidPgCatalog), i8(oidBootstrap), i2(t.Len()), bl(t.Len() > 0 && t.Len() <= 8), text("b"), text("U"), bl(false), bl(true), text(","), i8(0), i8(0), i8(int64(arr.OID())), text(name + "in"), text(name + "out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null})
 			rows = append(rows, []types.Datum{i8(int64(arr.OID())), text("_" + name), i8(oidPgCatalog), i8(oidBootstrap), i2(-1), bl(false), text("b"), text("A"), bl(false), bl(true), text(","), i8(0), i8(int64(t.OID())), i8(0), text("array_in"), text("array_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null})
 		}
 	case "pg_database":
@@ -328,39 +328,6 @@ func pgTypeName(t types.Type) string {
 		return "timestamptz"
 	}
 	return t.String()
-}
-
-func typLen(t types.Type) int {
-	if t.IsArray() {
-		return -1
-	}
-	switch t.Family() {
-	case types.BoolFamily:
-		return 1
-	case types.Int2Family:
-		return 2
-	case types.Int4Family, types.Float4Family, types.DateFamily:
-		return 4
-	case types.Int8Family, types.Float8Family, types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily:
-		return 8
-	case types.IntervalFamily, types.UUIDFamily:
-		return 16
-	}
-	return -1
-}
-
-// typMod is atttypmod: PostgreSQL's encoding of a type's modifiers.
-func typMod(t types.Type) int {
-	if t.Width() < 0 {
-		return -1
-	}
-	switch t.Family() {
-	case types.VarcharFamily, types.CharFamily:
-		return t.Width() + 4
-	case types.NumericFamily:
-		return t.Width()<<16 | max(t.Scale(), 0) + 4
-	}
-	return -1
 }
 
 // oidTypes are PostgreSQL's object identifier types and the internal

@@ -440,3 +440,41 @@ func applyMods(t Type, name string, mods []int) (Type, error) {
 	}
 	return t, nil
 }
+
+// Len is PostgreSQL's typlen for t: its fixed size in bytes, or -1 for
+// variable-length types (and arrays).
+func (t Type) Len() int {
+	if t.array {
+		return -1
+	}
+	switch t.fam {
+	case BoolFamily:
+		return 1
+	case Int2Family:
+		return 2
+	case Int4Family, Float4Family, DateFamily:
+		return 4
+	case Int8Family, Float8Family, TimeFamily, TimestampFamily, TimestampTZFamily:
+		return 8
+	case IntervalFamily, UUIDFamily:
+		return 16
+	}
+	return -1
+}
+
+// Mod is PostgreSQL's atttypmod for t: VARCHAR/CHAR length + 4, NUMERIC
+// precision << 16 | scale + 4, time precision; -1 for none.
+func (t Type) Mod() int {
+	if t.width < 0 {
+		return -1
+	}
+	switch t.fam {
+	case VarcharFamily, CharFamily:
+		return int(t.width) + 4
+	case NumericFamily:
+		return int(t.width)<<16 | int(max(t.scale, 0)) + 4
+	case TimeFamily, TimestampFamily, TimestampTZFamily, IntervalFamily:
+		return int(t.width)
+	}
+	return -1
+}
