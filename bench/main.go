@@ -104,7 +104,7 @@ func logf(format string, args ...any) {
 
 func main() {
 	var (
-		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-* and txn-*; \"sql\" = all SQL workloads vs SQLite, \"fts\" = all full-text workloads vs SQLite FTS5 (build with -tags sqlite_fts5), \"PREFIX*\" = all named so); -list shows them")
+		names      = flag.String("workload", "", "comma-separated workloads to run (default: all kv-* and txn-*; \"sql\" = all SQL workloads vs SQLite, \"fts\" = all full-text workloads vs SQLite FTS5 (build with -tags sqlite_fts5), \"doc\" = all document workloads vs SQLite JSON, \"PREFIX*\" = all named so); -list shows them")
 		n          = flag.Int("n", 1_000_000, "number of keys the kv-* workloads load")
 		rows       = flag.Int("rows", txnDefaultRows, "rows of the table the txn-* workloads load")
 		sqlRows    = flag.Int("sqlrows", sqlDefaultRows, "rows of the sbtest table the SQL workloads (vs SQLite) load")
@@ -240,15 +240,20 @@ func selectWorkloads(flagValue string) ([]*workload, error) {
 
 // workloadGroup resolves a -workload item naming several workloads: "sql"
 // (every workload against SQLite), "fts" (every full-text workload, against
-// SQLite FTS5) or "PREFIX*" (every workload whose name starts with PREFIX).
-// It returns nil for a plain name.
+// SQLite FTS5), "doc" (every document workload, against SQLite's JSON
+// functions; not part of "sql") or "PREFIX*" (every workload whose name
+// starts with PREFIX). It returns nil for a plain name.
 func workloadGroup(item string) []string {
 	var match func(w *workload) bool
 	switch {
 	case item == "sql":
-		match = func(w *workload) bool { return w.Anchor == "sqlite" }
+		match = func(w *workload) bool { return w.Anchor == "sqlite" && !strings.HasPrefix(w.Name, "doc-") }
 	case item == "fts":
 		match = func(w *workload) bool { return strings.HasPrefix(w.Name, "fts-") }
+	case item == "doc":
+		match = func(w *workload) bool { return strings.HasPrefix(w.Name, "doc-") }
+	case item == "pgbench": // every pgbench workload, against PostgreSQL (pgbench.go)
+		match = func(w *workload) bool { return strings.HasPrefix(w.Name, "pgbench-") }
 	case strings.HasSuffix(item, "*"):
 		prefix := strings.TrimSuffix(item, "*")
 		match = func(w *workload) bool { return strings.HasPrefix(w.Name, prefix) }
