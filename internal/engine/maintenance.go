@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -73,11 +74,29 @@ func (e *Engine) analyzeTable(txn *mvcc.Txn, d *catalog.Descriptor) error {
 	if err := it.Close(); err != nil {
 		return err
 	}
-	if err := catalog.PutRowCount(txn, d.ID, n); err != nil {
-		return err
-	}
 	e.stats.set(d.ID, n)
+	e.saveRowCount(d.ID, n)
 	return nil
+}
+
+// saveRowCount stores a table's row count in a small transaction of its
+// own: counts are hints, so the statement that measured them neither
+// waits for nor conflicts with another count of the same table (the
+// newer write wins; a lost one is harmless).
+func (e *Engine) saveRowCount(id uint32, n int64) {
+	for attempt := 0; attempt < 5; attempt++ {
+		txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true})
+		if err != nil {
+			return
+		}
+		if err := catalog.PutRowCount(txn, id, n); err != nil {
+			txn.Rollback()
+			return
+		}
+		if err := txn.Commit(); err == nil || !errors.Is(err, mvcc.ErrConflict) {
+			return
+		}
+	}
 }
 
 // truncate empties tables by deleting every key of each of their
