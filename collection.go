@@ -70,6 +70,9 @@ func (c *Collection) table() (string, error) {
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// quoteLiteral quotes s as an SQL string literal.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 func isCode(err error, code string) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == code
@@ -437,6 +440,12 @@ func (c *Collection) findSQL(ctx context.Context, filter any, opts *FindOptions)
 	}
 	var order []string
 	for _, s := range opts.Sort {
+		if s == "$textScore" {
+			// Best full-text matches first: the BM25 score of the fts
+			// index ($text and CreateTextIndex).
+			order = append(order, "fts_rank("+t+") DESC")
+			continue
+		}
 		dir := " ASC NULLS FIRST"
 		if strings.HasPrefix(s, "-") {
 			s, dir = s[1:], " DESC NULLS LAST"
@@ -599,6 +608,28 @@ func (c *Collection) Replace(ctx context.Context, id string, doc any) error {
 // (which only match documents with an array there), in filters that
 // need them (not under $or, $nor or $not). It does not serve $lt,
 // $lte, $ne, $exists, $regex or sorting.
+// CreateTextIndex creates the collection's full-text index over every
+// string in its documents, which {"$text": {"$search": "..."}} filters
+// and the "$textScore" sort use. analyzer names the fts analyzer
+// ("english" when empty; "simple", "french", ...).
+func (c *Collection) CreateTextIndex(ctx context.Context, analyzer string) error {
+	t, err := c.table()
+	if err != nil {
+		return err
+	}
+	stmt := "CREATE INDEX IF NOT EXISTS " + quoteIdent(indexName(c.name, "$text", false)) + " ON " + t + " USING fts (doc)"
+	if analyzer != "" {
+		stmt += " WITH (analyzer = " + quoteLiteral(analyzer) + ")"
+	}
+	return c.inTx(ctx, func(q querier) error {
+		if err := c.ensure(ctx, q); err != nil {
+			return err
+		}
+		_, err := q.Exec(ctx, stmt)
+		return err
+	})
+}
+
 func (c *Collection) CreateIndex(ctx context.Context, path string, unique bool) error {
 	comps, err := splitPath(path)
 	if err != nil {

@@ -73,6 +73,11 @@
 // it; EXPLAIN (Collection.Explain) shows "Index Scan using ...". See
 // indexExpr in filter.go.
 //
+// {"$text": {"$search": "words"}} is a full-text match of the document's
+// strings (doc @@ 'words', the query language of internal/fts: AND by
+// default, OR, -word, "phrases", prefix*); CreateTextIndex builds the fts
+// index that answers it, and the sort key "$textScore" orders by BM25.
+//
 // Where cairn differs from MongoDB:
 //   - _id must be a string;
 //   - a comparison unwraps an array nested in an array value ({"t": "go"}

@@ -77,6 +77,8 @@ func (c *filterCompiler) compile(f any, root string, hint bool) (string, error) 
 		switch m.k {
 		case "$and", "$or", "$nor":
 			s, err = c.logical(m.k, m.v, root, hint)
+		case "$text":
+			s, err = c.text(m.v, root)
 		default:
 			if strings.HasPrefix(m.k, "$") {
 				return "", errSyntax("unknown top level operator: %s", m.k)
@@ -89,6 +91,28 @@ func (c *filterCompiler) compile(f any, root string, hint bool) (string, error) 
 		parts = append(parts, s)
 	}
 	return andAll(parts), nil
+}
+
+// text compiles {"$text": {"$search": "words"}}: a full-text match of
+// the document's strings (root @@ query), which an fts index on the
+// collection (CreateTextIndex) answers; without one each document is
+// analyzed and matched.
+func (c *filterCompiler) text(v any, root string) (string, error) {
+	o, ok := v.(object)
+	if !ok {
+		return "", errInvalid("$text needs an object with $search")
+	}
+	q, ok := o.get("$search")
+	search, isStr := q.(string)
+	if !ok || !isStr {
+		return "", errInvalid("$text needs $search with a string query")
+	}
+	for _, m := range o {
+		if m.k != "$search" {
+			return "", errSyntax("unknown $text option: %s", m.k)
+		}
+	}
+	return "(" + root + " @@ " + c.param(search) + ")", nil
 }
 
 func andAll(parts []string) string {
