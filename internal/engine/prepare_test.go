@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -265,5 +266,22 @@ func TestPrepareReusesStatement(t *testing.T) {
 	mustExec(t, s, "ALTER TABLE t ADD COLUMN w INT")
 	if b := mustPrepare(t, s, "SELECT v FROM t WHERE id = $1"); b == a {
 		t.Fatal("Prepare reused a statement bound before a schema change")
+	}
+}
+
+// A bigint parameter (what Go's int64 arguments become) finds an integer
+// column's rows through its index: keys of all integer widths agree.
+func TestIntegerParameterUsesIndex(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INTEGER PRIMARY KEY, k SMALLINT)")
+	mustExec(t, s, "CREATE INDEX t_k ON t (k)")
+	for _, q := range []string{"EXPLAIN SELECT * FROM t WHERE id = $1", "EXPLAIN SELECT * FROM t WHERE k BETWEEN $1 AND $1 + 5"} {
+		r, err := s.Execute(context.Background(), q, []types.Datum{types.NewInt8(3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line := r[0].Rows[0][0].Str(); !strings.HasPrefix(line, "Index Scan") {
+			t.Errorf("%s with a bigint parameter: %s", q, line)
+		}
 	}
 }
