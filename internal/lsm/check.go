@@ -107,6 +107,7 @@ func checkTable(d *DB, level int, f *fileMeta, rep *CheckReport, problem func(st
 		problem("L%d: %v", level, err)
 		return
 	}
+	r.SetSplit(d.opts.Split)
 	defer r.Close()
 	if err := r.Check(); err != nil {
 		problem("L%d: %v", level, err)

@@ -292,6 +292,7 @@ func (d *DB) writeTables(ci *compactionIter, targetSize int64) (_ []*fileMeta, e
 			RestartInterval: 16,
 			BloomBitsPerKey: d.opts.BloomBitsPerKey,
 			Compression:     d.opts.Compression.sstable(),
+			Split:           d.opts.Split,
 		})
 		return nil
 	}

@@ -19,6 +19,12 @@ type Iterator struct {
 	frags        fragments
 	seq          ikey.SeqNum
 	lower, upper []byte
+	split        func([]byte) int // Options.Split
+
+	// prefixMode is set by SeekPrefixGE: iteration stops at the first key
+	// whose Split prefix differs from prefix.
+	prefixMode bool
+	prefix     []byte
 
 	valid   bool
 	fwd     bool
@@ -35,7 +41,7 @@ type Iterator struct {
 }
 
 func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
-	it := &Iterator{seq: seq}
+	it := &Iterator{seq: seq, split: d.opts.Split}
 	if o != nil {
 		it.lower, it.upper = bytes.Clone(o.LowerBound), bytes.Clone(o.UpperBound)
 	}
@@ -84,13 +90,11 @@ func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
 			addTombs(r.Tombstones())
 		}
 		if level == 0 {
+			// Each L0 table is a level of its own (they overlap); as a
+			// levelIter it is opened on first use and can be skipped by
+			// its filter in SeekPrefixGE.
 			for i := len(files) - 1; i >= 0; i-- {
-				r, err := d.tables.get(files[i])
-				if err != nil {
-					it.err = err
-					return it
-				}
-				iters = append(iters, r.NewIter(it.lower, it.upper))
+				iters = append(iters, &levelIter{d: d, files: files[i : i+1], lower: it.lower, upper: it.upper})
 			}
 			continue
 		}
@@ -124,6 +128,9 @@ func (it *Iterator) findNext(ok bool, skip []byte) bool {
 		k := it.iter.Key()
 		u := ikey.UserKey(k)
 		if it.upper != nil && bytes.Compare(u, it.upper) >= 0 {
+			break
+		}
+		if it.prefixMode && !bytes.Equal(it.prefixOf(u), it.prefix) {
 			break
 		}
 		s := ikey.Seq(k)
@@ -210,7 +217,34 @@ func (it *Iterator) stop() bool {
 // construction error or Close.
 func (it *Iterator) ready() bool {
 	it.valid = false
+	it.prefixMode = false
 	return it.err == nil && it.iter != nil
+}
+
+// prefixOf returns ukey's Split prefix (all of it without a Split).
+func (it *Iterator) prefixOf(ukey []byte) []byte {
+	if it.split == nil {
+		return ukey
+	}
+	return ukey[:it.split(ukey)]
+}
+
+// SeekPrefixGE moves to the first key >= key that has key's Split prefix
+// (Options.Split), and makes Next stop after the last key with that prefix.
+// It is the point read of a versioned key: tables whose bloom filter rules
+// the prefix out are not read at all. The iterator stays in prefix mode
+// until the next SeekGE, SeekLT, First or Last; Prev in prefix mode
+// returns false.
+func (it *Iterator) SeekPrefixGE(key []byte) bool {
+	if !it.ready() {
+		return false
+	}
+	it.prefixMode = true
+	it.prefix = append(it.prefix[:0], it.prefixOf(key)...)
+	if it.lower != nil && bytes.Compare(key, it.lower) < 0 {
+		key = it.lower
+	}
+	return it.findNext(it.iter.seekPrefixGE(it.prefix, it.seekKey(key)), nil)
 }
 
 // SeekGE moves to the first key >= key.
@@ -272,10 +306,14 @@ func (it *Iterator) Next() bool {
 	return it.findNext(it.iter.Next(), nonNil(it.keyBuf))
 }
 
-// Prev moves to the previous key.
+// Prev moves to the previous key. In prefix mode (SeekPrefixGE) it returns
+// false: the sources were positioned for one prefix only.
 func (it *Iterator) Prev() bool {
 	if !it.valid {
 		return false
+	}
+	if it.prefixMode {
+		return it.stop()
 	}
 	if it.fwd {
 		// The merging iterator sits on the current key's newest version:

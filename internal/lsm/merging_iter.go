@@ -87,6 +87,21 @@ func (m *mergingIter) SeekGE(key []byte) bool {
 	return m.build()
 }
 
+// seekPrefixGE is SeekGE for keys of one Split prefix only: level
+// iterators skip the tables whose filters rule the prefix out (and the
+// caller stops at the first key of another prefix).
+func (m *mergingIter) seekPrefixGE(prefix, key []byte) bool {
+	m.reset(true)
+	for i, it := range m.iters {
+		if l, ok := it.(*levelIter); ok {
+			m.note(i, l.seekPrefixGE(prefix, key))
+		} else {
+			m.note(i, it.SeekGE(key))
+		}
+	}
+	return m.build()
+}
+
 func (m *mergingIter) SeekLT(key []byte) bool {
 	m.reset(false)
 	for i, it := range m.iters {
@@ -214,6 +229,11 @@ type levelIter struct {
 	idx          int
 	cur          ikey.Iterator
 	err          error
+
+	// prefixMode (seekPrefixGE): only tables that may hold keys with
+	// prefix are opened.
+	prefixMode bool
+	prefix     []byte
 }
 
 var _ ikey.Iterator = (*levelIter)(nil)
@@ -245,12 +265,56 @@ func (l *levelIter) forward(ok bool) bool {
 			}
 			return false
 		}
-		if !l.open(l.idx + 1) {
+		next := l.idx + 1
+		if l.prefixMode {
+			if next = l.nextWithPrefix(next); next < 0 {
+				l.open(-1)
+				return false
+			}
+		}
+		if !l.open(next) {
 			return false
 		}
 		ok = l.cur.First()
 	}
 	return true
+}
+
+// nextWithPrefix returns the first table at or after index i that may hold
+// a key with l.prefix, or -1. Keys with a prefix form one contiguous run,
+// so a table whose smallest key lacks the prefix ends the search (i is
+// always past the table the seek landed in, whose keys reach the run).
+func (l *levelIter) nextWithPrefix(i int) int {
+	for ; i < len(l.files); i++ {
+		if !bytes.HasPrefix(ikey.UserKey(l.files[i].smallest), l.prefix) {
+			return -1
+		}
+		r, err := l.d.tables.get(l.files[i])
+		if err != nil || r.MayContainPrefix(l.prefix) {
+			return i // an error surfaces when the table is opened
+		}
+	}
+	return -1
+}
+
+// seekPrefixGE is SeekGE restricted to keys with prefix (see
+// Iterator.SeekPrefixGE): tables whose filter rules the prefix out are
+// skipped without reading a block.
+func (l *levelIter) seekPrefixGE(prefix, key []byte) bool {
+	l.err = nil
+	l.prefixMode = true
+	l.prefix = prefix
+	i := sort.Search(len(l.files), func(i int) bool { return ikey.Compare(l.files[i].largest, key) >= 0 })
+	if i < len(l.files) {
+		r, err := l.d.tables.get(l.files[i])
+		if err == nil && !r.MayContainPrefix(prefix) {
+			i = l.nextWithPrefix(i + 1)
+		}
+	}
+	if !l.open(i) {
+		return false
+	}
+	return l.forward(l.cur.SeekGE(key))
 }
 
 func (l *levelIter) backward(ok bool) bool {
@@ -271,6 +335,7 @@ func (l *levelIter) backward(ok bool) bool {
 
 func (l *levelIter) SeekGE(key []byte) bool {
 	l.err = nil
+	l.prefixMode = false
 	i := sort.Search(len(l.files), func(i int) bool { return ikey.Compare(l.files[i].largest, key) >= 0 })
 	if !l.open(i) {
 		return false
@@ -280,6 +345,7 @@ func (l *levelIter) SeekGE(key []byte) bool {
 
 func (l *levelIter) SeekLT(key []byte) bool {
 	l.err = nil
+	l.prefixMode = false
 	i := sort.Search(len(l.files), func(i int) bool { return ikey.Compare(l.files[i].smallest, key) >= 0 }) - 1
 	if !l.open(i) {
 		return false
@@ -289,6 +355,7 @@ func (l *levelIter) SeekLT(key []byte) bool {
 
 func (l *levelIter) First() bool {
 	l.err = nil
+	l.prefixMode = false
 	if !l.open(0) {
 		return false
 	}
@@ -297,6 +364,7 @@ func (l *levelIter) First() bool {
 
 func (l *levelIter) Last() bool {
 	l.err = nil
+	l.prefixMode = false
 	if !l.open(len(l.files) - 1) {
 		return false
 	}

@@ -169,16 +169,53 @@ func trunc(s string) string {
 	return s
 }
 
+// splitSlash is the model's Split: a key's prefix ends before its first '/'.
+func splitSlash(k []byte) int {
+	if i := bytes.IndexByte(k, '/'); i >= 0 {
+		return i
+	}
+	return len(k)
+}
+
 // checkIter drives it and a model iterator through the same random moves.
 func checkIter(t *testing.T, where string, rng *rand.Rand, g keyGen, it *Iterator, m model, lo, hi []byte) {
 	t.Helper()
 	keys := m.sorted(lo, hi)
 	pos := -1 // index into keys; -1 or len = not positioned
 	var log []string
+	prefixOf := func(k string) string {
+		if it.split == nil {
+			return k
+		}
+		return k[:it.split([]byte(k))]
+	}
+	prefix, prefixMode := "", false
 	for step := 0; step < 30; step++ {
 		var op string
 		var got bool
-		switch r := rng.IntN(8); {
+		r := rng.IntN(9)
+		if r != 8 && r > 3 && prefixMode && r >= 6 {
+			// Prev in prefix mode stops the iterator.
+			op, got = "prev (prefix mode)", it.Prev()
+			log = append(log, op)
+			if got {
+				t.Fatalf("%s: iter after %v: Prev in prefix mode returned true", where, log)
+			}
+			pos, prefixMode = -1, false
+			continue
+		}
+		if r < 4 {
+			prefixMode = false
+		}
+		switch {
+		case r == 8:
+			k := g.key()
+			op, got = fmt.Sprintf("seek-prefix-ge %q", trunc(k)), it.SeekPrefixGE([]byte(k))
+			pos = sort.SearchStrings(keys, k)
+			if lo != nil && k < string(lo) {
+				pos = sort.SearchStrings(keys, string(lo))
+			}
+			prefix, prefixMode = prefixOf(k), true
 		case r == 0:
 			op, got = "first", it.First()
 			pos = 0
@@ -208,6 +245,9 @@ func checkIter(t *testing.T, where string, rng *rand.Rand, g keyGen, it *Iterato
 		}
 		log = append(log, op)
 		want := pos >= 0 && pos < len(keys)
+		if want && prefixMode && prefixOf(keys[pos]) != prefix {
+			want, pos = false, len(keys)
+		}
 		if err := it.Error(); err != nil {
 			t.Fatalf("%s: iter after %v: %v", where, log, err)
 		}
@@ -300,6 +340,12 @@ func runModel(t *testing.T, seed uint64, steps int) {
 	rng := rand.New(rand.NewPCG(seed, seed))
 	fs := vfs.NewMem()
 	opts := smallOptions(fs, rng)
+	// Half the seeds split keys at '/', so "k00012" and "k00012/xxx" share
+	// a prefix; the Split stays the same across reopens, as it must.
+	split := seed%2 == 0
+	if split {
+		opts.Split = splitSlash
+	}
 	g := keyGen{rng: rng, space: 20 + rng.IntN(300)}
 	where := func(step int) string { return fmt.Sprintf("seed %d step %d", seed, step) }
 	d, err := Open("db", opts)
@@ -415,6 +461,9 @@ func runModel(t *testing.T, seed uint64, steps int) {
 				}
 				d = nil
 				opts = smallOptions(fs, rng)
+				if split {
+					opts.Split = splitSlash
+				}
 				if d, err = Open("db", opts); err != nil {
 					t.Fatalf("%s: reopen: %v", w, err)
 				}

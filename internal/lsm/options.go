@@ -53,8 +53,10 @@ type Options struct {
 	// names one logical key of the layer above, whose versions are stored
 	// as several keys sharing it. Compactions never cut an output table
 	// inside a prefix, so one table holds all of a compaction's versions of
-	// a logical key and a compaction filter sees them together. Nil means
-	// every key is its own prefix.
+	// a logical key and a compaction filter sees them together. Tables'
+	// bloom filters cover prefixes, so Iterator.SeekPrefixGE skips the
+	// tables that hold no version of a key. Nil means every key is its own
+	// prefix. A store must be opened with the same Split every time.
 	Split func(key []byte) int
 	// CompactionFilter, if set, may drop entries while flushes and
 	// compactions rewrite them; the layer above uses it to garbage-collect

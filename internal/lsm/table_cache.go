@@ -49,6 +49,7 @@ func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 		file.Close()
 		return nil, fmt.Errorf("lsm: %w", err)
 	}
+	r.SetSplit(tc.d.opts.Split)
 	tc.m[f.num] = r
 	return r, nil
 }

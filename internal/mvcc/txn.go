@@ -140,7 +140,9 @@ func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
 	t.keyBuf = appendKey(t.keyBuf[:0], key, t.readTs)
 	it := t.getIter
 	plen := len(t.keyBuf) - tsLen
-	if !it.SeekGE(t.keyBuf) {
+	// A prefix seek: only tables whose bloom filter may hold this key's
+	// versions are read.
+	if !it.SeekPrefixGE(t.keyBuf) {
 		return nil, false, t.iterErr(it)
 	}
 	k := it.Key()

@@ -69,14 +69,18 @@
 //
 // # Filter block
 //
-// One bloom filter over the user keys of the whole table (each distinct user
-// key once), BloomBitsPerKey bits per key (10 by default, at least 64 bits).
+// One bloom filter over the filter keys of the whole table (each distinct
+// filter key once), BloomBitsPerKey bits per filter key (10 by default, at
+// least 64 bits). A filter key is the whole user key in a format-1 table,
+// and the user key's prefix (WriterOptions.Split) in a format-2 table: the
+// store above splits each key into a prefix and a version suffix, and looks
+// a prefix up (Reader.MayContainPrefix) to read a key's newest version.
 //
 //	offset  size  meaning
 //	0       m     bit array; bit b is byte b/8, mask 1<<(b%8)
 //	m       1     k, the number of probes (bitsPerKey × ln 2, in [1, 30])
 //
-// For a key with h64 = xxhash64(user key), h = low 32 bits and delta = high
+// For a key with h64 = xxhash64(filter key), h = low 32 bits and delta = high
 // 32 bits | 1, probe j (0 ≤ j < k) tests bit (h + j·delta mod 2^32) mod 8m.
 // A reader treats a k outside [1, 30] as "may contain everything".
 //
@@ -108,7 +112,7 @@
 //	16      16    filter block handle (0, 0 when there is no filter)
 //	32      16    range-deletion block handle
 //	48      16    properties block handle
-//	64      4     uint32 format version = 1
+//	64      4     uint32 format version: 1 (whole-key filter) or 2 (prefix filter)
 //	68      4     uint32 CRC32C of bytes [0, 68)
 //	72      8     magic "cairnsst"
 //

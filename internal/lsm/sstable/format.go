@@ -34,8 +34,12 @@ const (
 	blockTrailerLen = 5
 	// footerLen is the fixed size of the footer at the end of every table.
 	footerLen = 4*16 + 4 + 4 + 8
-	// formatVersion is the table format version written in the footer.
-	formatVersion = 1
+	// formatWholeKeyFilter is the format version of a table whose bloom
+	// filter covers whole user keys; formatPrefixFilter, of one whose filter
+	// covers the Split prefixes of its user keys (WriterOptions.Split). The
+	// two differ in nothing else.
+	formatWholeKeyFilter = 1
+	formatPrefixFilter   = 2
 	// magic ends every table.
 	magic = "cairnsst"
 	// maxBlockLen bounds a block's stored length so that a damaged handle
@@ -72,6 +76,7 @@ func decodeHandle(b []byte) (handle, bool) {
 // footer is the decoded fixed-size footer.
 type footer struct {
 	index, filter, rangeDel, props handle
+	version                        uint32
 }
 
 func (f footer) encode() []byte {
@@ -80,7 +85,7 @@ func (f footer) encode() []byte {
 		b = binary.LittleEndian.AppendUint64(b, h.offset)
 		b = binary.LittleEndian.AppendUint64(b, h.length)
 	}
-	b = binary.LittleEndian.AppendUint32(b, formatVersion)
+	b = binary.LittleEndian.AppendUint32(b, f.version)
 	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
 	return append(b, magic...)
 }
@@ -93,8 +98,9 @@ func decodeFooter(b []byte, name string, off int64) (footer, error) {
 	if string(b[footerLen-8:]) != magic {
 		return f, corruptf(name, off+footerLen-8, "bad magic %q", b[footerLen-8:])
 	}
-	if v := binary.LittleEndian.Uint32(b[64:]); v != formatVersion {
-		return f, corruptf(name, off+64, "unsupported format version %d", v)
+	f.version = binary.LittleEndian.Uint32(b[64:])
+	if f.version != formatWholeKeyFilter && f.version != formatPrefixFilter {
+		return f, corruptf(name, off+64, "unsupported format version %d", f.version)
 	}
 	if got, want := crc32.Checksum(b[:68], crcTable), binary.LittleEndian.Uint32(b[68:]); got != want {
 		return f, corruptf(name, off+68, "footer checksum mismatch (computed %#x, stored %#x)", got, want)

@@ -77,7 +77,9 @@ func fixChecksums(data []byte) ([]byte, bool) {
 	}
 	b := append([]byte(nil), data...)
 	fo := len(b) - footerLen
-	binary.LittleEndian.PutUint32(b[fo+64:], formatVersion)
+	if v := binary.LittleEndian.Uint32(b[fo+64:]); v != formatWholeKeyFilter && v != formatPrefixFilter {
+		binary.LittleEndian.PutUint32(b[fo+64:], formatWholeKeyFilter)
+	}
 	copy(b[fo+72:], magic)
 	binary.LittleEndian.PutUint32(b[fo+68:], crc32.Checksum(b[fo:fo+68], crcTable))
 	fix := func(h handle) bool {

@@ -32,6 +32,7 @@ type Reader struct {
 	filter     []byte
 	tombstones []ikey.Tombstone
 	props      Properties
+	split      func([]byte) int // see SetSplit
 
 	getters sync.Pool // *tableIter for Get
 }
@@ -275,11 +276,39 @@ func (r *Reader) NewIter(lower, upper []byte) ikey.Iterator {
 	return &tableIter{r: r, lower: lower, upper: upper, buf: readBuf{reuse: true}}
 }
 
+// SetSplit gives the reader the Split function a format-2 table was
+// written with (WriterOptions.Split), so that Get, MayContain and
+// MayContainPrefix can probe its prefix filter. Call it before the reader
+// is shared. Without it they cannot use such a filter and answer "may
+// contain".
+func (r *Reader) SetSplit(split func([]byte) int) { r.split = split }
+
 // MayContain reports whether the table may hold an entry for ukey, by its
 // bloom filter; false is certain.
 func (r *Reader) MayContain(ukey []byte) bool {
+	if r.footer.version == formatPrefixFilter {
+		if r.split == nil {
+			return true
+		}
+		ukey = ukey[:r.split(ukey)]
+	}
 	return bloomMayContain(r.filter, bloomHash(ukey))
 }
+
+// MayContainPrefix reports whether the table may hold an entry whose user
+// key has Split prefix prefix; false is certain. Only a table written with
+// a Split (format version 2) whose reader was given it (SetSplit) can
+// tell; any other answers true.
+func (r *Reader) MayContainPrefix(prefix []byte) bool {
+	if r.footer.version != formatPrefixFilter || r.split == nil {
+		return true
+	}
+	return bloomMayContain(r.filter, bloomHash(prefix))
+}
+
+// PrefixFilter reports whether the table's bloom filter covers key prefixes
+// (format version 2) rather than whole keys.
+func (r *Reader) PrefixFilter() bool { return r.footer.version == formatPrefixFilter }
 
 // Entry is a point entry found by Get.
 type Entry struct {
@@ -294,7 +323,7 @@ type Entry struct {
 // It checks the bloom filter first, and allocates nothing when the block is
 // in the cache. Range tombstones are not applied (see Tombstones).
 func (r *Reader) Get(ukey []byte, seq ikey.SeqNum) (Entry, bool, error) {
-	if !bloomMayContain(r.filter, bloomHash(ukey)) {
+	if !r.MayContain(ukey) {
 		return Entry{}, false, nil
 	}
 	it := r.getters.Get().(*tableIter)
@@ -391,6 +420,11 @@ func (r *Reader) Check() error {
 			minSeq, maxSeq = min(minSeq, ikey.Seq(k)), max(maxSeq, ikey.Seq(k))
 			if ikey.KindOf(k) == ikey.KindDelete {
 				nDel++
+			}
+			// A filter that rejects a key it holds would hide it from
+			// every point read.
+			if !r.MayContain(ikey.UserKey(k)) {
+				return corruptf(r.name, int64(r.footer.filter.offset), "bloom filter rejects key %s of the table", ikey.Format(k))
 			}
 			rawK += uint64(len(k))
 			rawV += uint64(len(data.Value()))

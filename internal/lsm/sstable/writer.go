@@ -30,6 +30,12 @@ type WriterOptions struct {
 	// Compression is applied to data and index blocks when it saves at least
 	// 12.5%.
 	Compression Compression
+	// Split, if set, returns the length of a user key's prefix (see
+	// lsm.Options.Split). The bloom filter then covers prefixes instead of
+	// whole keys, so that a reader can skip the table for every key of a
+	// prefix it does not hold (Reader.MayContainPrefix); the table is
+	// written as format version 2.
+	Split func(ukey []byte) int
 }
 
 // DefaultWriterOptions returns 4 KiB blocks, a restart point every 16
@@ -98,6 +104,7 @@ type Writer struct {
 	handleBuf     []byte
 
 	hashes     []uint64
+	lastPrefix []byte // with Split: the prefix last added to the filter
 	tombstones []ikey.Tombstone
 
 	props    Properties
@@ -157,8 +164,8 @@ func (w *Writer) Add(key, value []byte) error {
 		w.sepBuf = separator(w.sepBuf[:0], w.lastKey, key)
 		w.addIndexEntry(w.sepBuf)
 	}
-	if w.opts.BloomBitsPerKey > 0 && (first || !bytes.Equal(ikey.UserKey(w.lastKey), ikey.UserKey(key))) {
-		w.hashes = append(w.hashes, bloomHash(ikey.UserKey(key)))
+	if w.opts.BloomBitsPerKey > 0 {
+		w.addToFilter(ikey.UserKey(key), first)
 	}
 	w.data.add(key, value)
 	w.lastKey = append(w.lastKey[:0], key...)
@@ -305,7 +312,10 @@ func (w *Writer) finish() (Meta, error) {
 		w.props.Largest = slices.Clone(w.lastKey)
 	}
 
-	var ft footer
+	ft := footer{version: formatWholeKeyFilter}
+	if w.opts.Split != nil {
+		ft.version = formatPrefixFilter
+	}
 	var err error
 	if w.opts.BloomBitsPerKey > 0 {
 		w.blockBuf = buildBloom(w.blockBuf[:0], w.hashes, w.opts.BloomBitsPerKey)
@@ -449,4 +459,21 @@ func decodeProperties(b []byte) (Properties, bool) {
 		return p, false
 	}
 	return p, true
+}
+
+// addToFilter adds the filter key of ukey (the whole key, or its Split
+// prefix) unless it equals the previous one: keys arrive sorted, so equal
+// filter keys are adjacent.
+func (w *Writer) addToFilter(ukey []byte, first bool) {
+	if w.opts.Split == nil {
+		if first || !bytes.Equal(ikey.UserKey(w.lastKey), ukey) {
+			w.hashes = append(w.hashes, bloomHash(ukey))
+		}
+		return
+	}
+	p := ukey[:w.opts.Split(ukey)]
+	if first || !bytes.Equal(w.lastPrefix, p) {
+		w.hashes = append(w.hashes, bloomHash(p))
+		w.lastPrefix = append(w.lastPrefix[:0], p...)
+	}
 }
