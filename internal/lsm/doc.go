@@ -27,6 +27,12 @@
 // of a level are newer than those of every deeper level; point reads rely on
 // that to stop at the first source that knows the key.
 //
+// With Options.Split, a key is a prefix (a logical key of the layer above)
+// plus a suffix (its version). Tables' bloom filters then cover prefixes
+// (sstable format 2), and Iterator.SeekPrefixGE, the layer above's point
+// read, merges only the memtables and the tables whose filter may hold the
+// prefix: usually one table instead of one per level.
+//
 // The manifest is a log of version edits (tables added and removed, log
 // number, next file number, last sequence number). CURRENT names the live
 // manifest and is replaced atomically (temp file, fsync, rename, directory

@@ -47,7 +47,9 @@
 //
 // # Reads
 //
-// Get seeks to (key, read_ts): the first store key at or after it with
+// Get prefix-seeks (lsm.Iterator.SeekPrefixGE, which skips the tables whose
+// bloom filter rules out key's versions) to (key, read_ts): the first store
+// key at or after it with
 // the key's prefix is the newest visible version. Scan walks the store
 // range of [start, end), skipping versions above the read timestamp and
 // older duplicates (stepping a few entries, then seeking), and merges the
