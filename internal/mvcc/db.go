@@ -78,6 +78,12 @@ type DB struct {
 	gcStats struct {
 		runs, dropped, tombstones atomic.Int64
 	}
+
+	// locks are READ COMMITTED transactions' write locks: key -> holder.
+	locks struct {
+		sync.Mutex
+		held map[string]*Txn
+	}
 }
 
 type commitRecord struct {
@@ -114,6 +120,7 @@ func Open(dir string, opts *Options) (*DB, error) {
 	}
 	db.lsm = l
 	db.commit.lastWrite = map[string]uint64{}
+	db.locks.held = map[string]*Txn{}
 	db.active.readTs = map[uint64]int{}
 	db.vis.cond.L = &db.vis.Mutex
 
@@ -219,8 +226,8 @@ func (db *DB) unregister(readTs uint64) {
 // first committer wins on every key t writes and, under SERIALIZABLE, on
 // every key and range t read.
 func (db *DB) validateLocked(t *Txn) error {
-	for k := range t.writes {
-		if ts := db.commit.lastWrite[k]; ts > t.readTs {
+	for k, e := range t.writes {
+		if ts := db.commit.lastWrite[k]; ts > e.basis {
 			return &ConflictError{Key: []byte(k), Reason: "write-write", ts: ts}
 		}
 	}

@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 
@@ -19,11 +20,21 @@ const (
 	// Serializable also validates, at commit, every key and range the
 	// transaction read against the commits since its snapshot.
 	Serializable
+	// ReadCommitted takes a new snapshot for every statement (Refresh) and
+	// locks the keys it writes: a writer that meets another transaction's
+	// lock waits for it to finish, and if it committed a newer version the
+	// write fails with ErrRestartStatement, so that the statement runs
+	// again on a snapshot that sees it (PostgreSQL's READ COMMITTED,
+	// where a concurrent update waits instead of failing).
+	ReadCommitted
 )
 
 func (i Isolation) String() string {
-	if i == Serializable {
+	switch i {
+	case Serializable:
 		return "SERIALIZABLE"
+	case ReadCommitted:
+		return "READ COMMITTED"
 	}
 	return "SNAPSHOT"
 }
@@ -47,6 +58,10 @@ type TxnOptions struct {
 type bufEntry struct {
 	value []byte
 	tomb  bool
+	// basis is the snapshot the write was made from: under READ
+	// COMMITTED the statement's, else the transaction's read timestamp.
+	// A commit of the key after it is a write-write conflict.
+	basis uint64
 }
 
 // undoEntry restores one buffered key on ROLLBACK TO SAVEPOINT.
@@ -65,8 +80,15 @@ type Txn struct {
 	db       *DB
 	opts     TxnOptions
 	readTs   uint64
+	beginTs  uint64 // the registered read timestamp (readTs moves under READ COMMITTED)
 	commitTs uint64
 	done     bool
+
+	// READ COMMITTED write locks (locks.go).
+	locked     []string        // keys this transaction holds locks on
+	waitingFor *Txn            // the holder it waits for (under db.locks)
+	released   chan struct{}   // closed when it finishes, waking waiters
+	waitCtx    context.Context // bounds lock waits (SetContext)
 
 	writes map[string]bufEntry
 	keys   []string // sorted buffered keys (may hold keys since removed)
@@ -92,7 +114,7 @@ func (db *DB) Begin(opts TxnOptions) (*Txn, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Txn{db: db, opts: opts, readTs: ts}
+	t := &Txn{db: db, opts: opts, readTs: ts, beginTs: ts}
 	if opts.Isolation == Serializable && !opts.ReadOnly {
 		t.reads = map[string]struct{}{}
 	}
@@ -195,6 +217,12 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 		return fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", len(e.value), lsm.MaxValueSize-1)
 	}
 	k := string(key)
+	if t.opts.Isolation == ReadCommitted {
+		if err := t.lock(k); err != nil {
+			return err
+		}
+	}
+	e.basis = t.readTs
 	prev, had := t.writes[k]
 	delta := int64(len(e.value) - len(prev.value))
 	if !had {
@@ -361,7 +389,8 @@ func (t *Txn) finish() {
 		t.getIter.Close()
 		t.getIter = nil
 	}
-	t.db.unregister(t.readTs)
+	t.db.unregister(t.beginTs)
+	t.unlockAll()
 	t.writes, t.keys, t.added, t.undo, t.reads, t.ranges = nil, nil, nil, nil, nil, nil
 }
 
@@ -427,3 +456,7 @@ func (t *Txn) Commit() error {
 	t.commitTs = ts
 	return nil
 }
+
+// SetContext bounds the transaction's lock waits (READ COMMITTED) by ctx:
+// a wait ends with ctx's error when it is done. Set it per statement.
+func (t *Txn) SetContext(ctx context.Context) { t.waitCtx = ctx }
