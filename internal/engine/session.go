@@ -35,6 +35,8 @@ type Session struct {
 	failed bool
 	// settings holds SET variables.
 	settings map[string]string
+	// defaults override defaultSettings for this session (SetDefault).
+	defaults map[string]string
 	// savepoints of the explicit transaction, oldest first.
 	savepoints []namedSavepoint
 	// txnStart is when the explicit transaction began: now() for all its
@@ -279,18 +281,18 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 			return Result{}, errAborted()
 		}
 		sp := s.txn.Savepoint()
-		r, err := fn(s.txn)
+		r, err := runStatement(ctx, s.txn, fn)
 		if err != nil {
 			s.txn.RollbackTo(sp)
 			s.failed = true
 		}
 		return r, err
 	}
-	txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync, MemoryBudget: budget})
+	txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync, MemoryBudget: budget, Isolation: s.defaultIsolation()})
 	if err != nil {
 		return Result{}, err
 	}
-	r, err := fn(txn)
+	r, err := runStatement(ctx, txn, fn)
 	if err != nil {
 		txn.Rollback()
 		s.endTxn(false)
@@ -302,6 +304,58 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 	}
 	s.endTxn(true)
 	return r, nil
+}
+
+// isolationOf maps an isolation level's SQL name to mvcc's: READ
+// UNCOMMITTED is READ COMMITTED, as in PostgreSQL; REPEATABLE READ is
+// snapshot isolation.
+func isolationOf(name string) mvcc.Isolation {
+	switch name {
+	case "serializable":
+		return mvcc.Serializable
+	case "read committed", "read uncommitted":
+		return mvcc.ReadCommitted
+	}
+	return mvcc.SnapshotIsolation
+}
+
+// isolationName is an isolation level's SQL name, as SHOW reports it.
+func isolationName(iso mvcc.Isolation) string {
+	switch iso {
+	case mvcc.Serializable:
+		return "serializable"
+	case mvcc.ReadCommitted:
+		return "read committed"
+	}
+	return "repeatable read"
+}
+
+// maxStatementRestarts bounds how often one READ COMMITTED statement is
+// run again after concurrent updates of the rows it writes.
+const maxStatementRestarts = 100
+
+// runStatement runs one statement in txn. Under READ COMMITTED the
+// statement reads a new snapshot, and when a row it writes was updated
+// by a transaction it waited for (mvcc.ErrRestartStatement), its writes
+// are rolled back and it runs again on a newer snapshot: the effect of
+// PostgreSQL re-checking the updated row.
+func runStatement(ctx context.Context, txn *mvcc.Txn, fn func(*mvcc.Txn) (Result, error)) (Result, error) {
+	if txn.Options().Isolation != mvcc.ReadCommitted {
+		return fn(txn)
+	}
+	txn.SetContext(ctx)
+	defer txn.SetContext(nil)
+	for attempt := 0; ; attempt++ {
+		sp := txn.Savepoint()
+		txn.Refresh()
+		r, err := fn(txn)
+		if err == nil || !errors.Is(err, mvcc.ErrRestartStatement) || attempt >= maxStatementRestarts {
+			return r, err
+		}
+		if rerr := txn.RollbackTo(sp); rerr != nil {
+			return r, rerr
+		}
+	}
 }
 
 func errAborted() error {
@@ -341,12 +395,9 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 		return Result{Tag: "BEGIN"}, nil
 	}
 	opts := mvcc.TxnOptions{NoSync: s.e.opts.NoSync, ReadOnly: st.Modes.Access == ast.ReadOnly}
-	iso := st.Modes.Isolation
-	if iso == "" {
-		iso = strings.ToLower(s.settings["default_transaction_isolation"])
-	}
-	if iso == "serializable" {
-		opts.Isolation = mvcc.Serializable
+	opts.Isolation = s.defaultIsolation()
+	if st.Modes.Isolation != "" {
+		opts.Isolation = isolationOf(strings.ToLower(st.Modes.Isolation))
 	}
 	txn, err := s.e.db.Begin(opts)
 	if err != nil {
@@ -410,8 +461,28 @@ func (s *Session) Setting(name string) (string, bool) {
 	if v, ok := s.settings[name]; ok {
 		return v, true
 	}
+	if v, ok := s.defaults[name]; ok {
+		return v, true
+	}
 	v, ok := defaultSettings[name]
 	return v, ok
+}
+
+// SetDefault changes what a setting is when never SET (and after RESET)
+// for this session: the server makes READ COMMITTED its sessions'
+// default isolation, as PostgreSQL's.
+func (s *Session) SetDefault(name, value string) {
+	if s.defaults == nil {
+		s.defaults = map[string]string{}
+	}
+	s.defaults[strings.ToLower(name)] = value
+}
+
+// defaultIsolation is the isolation level of transactions that do not
+// choose one (BEGIN without ISOLATION LEVEL, autocommit statements).
+func (s *Session) defaultIsolation() mvcc.Isolation {
+	v, _ := s.Setting("default_transaction_isolation")
+	return isolationOf(strings.ToLower(v))
 }
 
 // defaultSettings are what SHOW reports for settings never SET.
@@ -444,11 +515,17 @@ var defaultSettings = map[string]string{
 
 func (s *Session) show(st *ast.Show) (Result, error) {
 	name := strings.ToLower(st.Name)
-	v, ok := s.settings[name]
-	if !ok {
-		if v, ok = defaultSettings[name]; !ok {
-			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", st.Name)
+	if name == "transaction_isolation" {
+		// The level of the transaction under way, else the default.
+		iso := s.defaultIsolation()
+		if s.txn != nil {
+			iso = s.txn.Options().Isolation
 		}
+		return Result{Columns: []Column{{Name: name, Type: types.Text}}, Rows: [][]types.Datum{{types.NewText(isolationName(iso))}}, Tag: "SHOW"}, nil
+	}
+	v, ok := s.Setting(name)
+	if !ok {
+		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", st.Name)
 	}
 	return Result{Columns: []Column{{Name: name, Type: types.Text}}, Rows: [][]types.Datum{{types.NewText(v)}}, Tag: "SHOW"}, nil
 }

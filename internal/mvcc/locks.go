@@ -1,7 +1,6 @@
 package mvcc
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -28,8 +27,17 @@ const maxLocksPerTxn = 1 << 16
 
 // ErrRestartStatement is returned by a write under READ COMMITTED when a
 // transaction committed the key after the statement's snapshot: roll the
-// statement back, Refresh, and run it again.
-var ErrRestartStatement = errors.New("mvcc: row changed by a concurrent transaction; restart the statement")
+// statement back, Refresh, and run it again. Its SQLSTATE, should it reach
+// a client, is 40001.
+var ErrRestartStatement error = restartError{}
+
+type restartError struct{}
+
+func (restartError) Error() string {
+	return "mvcc: could not serialize access: row changed by a concurrent transaction; restart the statement"
+}
+
+func (restartError) SQLState() string { return "40001" }
 
 // DeadlockError is returned by a write under READ COMMITTED whose wait
 // would close a cycle of transactions waiting for each other's locks.

@@ -53,8 +53,11 @@ func TestConcurrentConnections(t *testing.T) {
 					return err
 				})
 				var pe *pgconn.PgError
-				if errors.As(err, &pe) && pe.Code == "40001" {
-					continue // a conflict: try again
+				if errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") {
+					// A conflict, or (transfers in opposite directions
+					// under READ COMMITTED's row locks) a deadlock: try
+					// again, as with PostgreSQL.
+					continue
 				}
 				if err != nil {
 					errs <- fmt.Errorf("client %d: %w", w, err)

@@ -126,6 +126,9 @@ func (c *conn) serve() error {
 	}
 	c.nc.SetDeadline(time.Time{})
 	c.sess = c.srv.e.NewSession()
+	// PostgreSQL's default isolation, which its clients (pgbench among
+	// them) count on: a concurrent update waits rather than fails.
+	c.sess.SetDefault("default_transaction_isolation", "read committed")
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	appName := startup.Parameters["application_name"]
 	for _, kv := range [][2]string{
