@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cairndb/cairn/internal/sql/builtins"
 	"os"
 	"os/signal"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cairndb/cairn/internal/sql/builtins"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
 // version is the release version, overridable at link time with
@@ -27,6 +29,16 @@ func main() {
 			os.Exit(exit.code)
 		}
 		fmt.Fprintln(os.Stderr, "cairn:", err)
+		// A SQL error's detail (COPY's line and column) and hint.
+		var se *sqlerr.Error
+		if errors.As(err, &se) {
+			if se.Detail != "" {
+				fmt.Fprintln(os.Stderr, "DETAIL: ", se.Detail)
+			}
+			if se.Hint != "" {
+				fmt.Fprintln(os.Stderr, "HINT: ", se.Hint)
+			}
+		}
 		os.Exit(1)
 	}
 }

@@ -155,8 +155,8 @@ const copyBatchRows = 1000
 // inserting them through the session in batches of multi-row INSERTs.
 // It runs in the session's transaction, or in one of its own, so a COPY
 // loads all its rows or none. progress, if not nil, is called with the
-// input bytes consumed so far.
-func CopyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reader, progress func(int64)) (int64, error) {
+// input bytes consumed and the rows read so far.
+func CopyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reader, progress func(bytes, rows int64)) (int64, error) {
 	if c.File != "" {
 		return 0, errCopyFile()
 	}
@@ -174,7 +174,8 @@ func CopyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reade
 			return 0, err
 		}
 	}
-	n, err := copyFrom(ctx, sess, c, f, cols, r, progress)
+	src := newCopySource(r, f)
+	n, _, err := copyFrom(ctx, sess, c, f, cols, src, 0, progress)
 	if own {
 		end := "COMMIT"
 		if err != nil {
@@ -187,7 +188,64 @@ func CopyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reade
 	return n, err
 }
 
-func copyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, f CopyFormat, cols []engine.Column, r io.Reader, progress func(int64)) (int64, error) {
+// CopyFromBatches is CopyFrom committing every batchRows rows in a
+// transaction of its own (the session must be idle): a bad row stops the
+// load, and the rows of the batches before it stay. It returns the rows
+// committed.
+func CopyFromBatches(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reader, batchRows int64, progress func(bytes, rows int64)) (int64, error) {
+	if c.File != "" {
+		return 0, errCopyFile()
+	}
+	if sess.TxStatus() != engine.TxIdle {
+		return 0, fmt.Errorf("pgwire: CopyFromBatches needs an idle session")
+	}
+	f, err := copyFormat(c)
+	if err != nil {
+		return 0, err
+	}
+	cols, err := copyColumns(ctx, sess, c)
+	if err != nil {
+		return 0, err
+	}
+	src := newCopySource(r, f)
+	var committed int64
+	for {
+		if _, err := sess.Execute(ctx, "BEGIN", nil); err != nil {
+			return committed, err
+		}
+		n, eof, err := copyFrom(ctx, sess, c, f, cols, src, batchRows, progress)
+		if err != nil {
+			sess.Execute(ctx, "ROLLBACK", nil)
+			return committed, err
+		}
+		if _, err := sess.Execute(ctx, "COMMIT", nil); err != nil {
+			return committed, err
+		}
+		committed += n
+		if eof {
+			return committed, nil
+		}
+	}
+}
+
+// copySource is COPY's input: the reader, and the line reached.
+type copySource struct {
+	cr       *countingReader
+	br       *bufio.Reader
+	line     int
+	rows     int64 // rows read in earlier calls
+	header   bool  // a header line is still to be skipped
+	finished bool // the end of the data was reached
+}
+
+func newCopySource(r io.Reader, f CopyFormat) *copySource {
+	cr := &countingReader{r: r}
+	return &copySource{cr: cr, br: bufio.NewReaderSize(cr, 64<<10), header: f.Header}
+}
+
+// copyFrom inserts the rows of src, at most limit of them (0: all), and
+// reports whether it reached the end of the data.
+func copyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, f CopyFormat, cols []engine.Column, src *copySource, limit int64, progress func(bytes, rows int64)) (int64, bool, error) {
 	batch := max(1, min(copyBatchRows, 65535/max(len(cols), 1)))
 	paramTypes := make([]types.Type, 0, batch*len(cols))
 	colTypes := make([]types.Type, len(cols))
@@ -228,66 +286,99 @@ func copyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, f CopyForm
 		_, err := sess.ExecutePrepared(ctx, p, params)
 		return err
 	}
-	cr := &countingReader{r: r}
-	br := bufio.NewReaderSize(cr, 64<<10)
 	params := make([]types.Datum, 0, batch*len(cols))
 	var n int64
-	line := 0
-	if f.Header {
-		if _, err := readRecord(br, f); err != nil && !errors.Is(err, io.EOF) {
-			return 0, err
-		}
-		line++
+	if src.finished {
+		return 0, true, nil
 	}
-	for {
-		fields, err := readRecord(br, f)
+	if src.header {
+		src.header = false
+		if _, err := readRecord(src.br, f); err != nil && !errors.Is(err, io.EOF) {
+			return 0, false, err
+		}
+		src.line++
+	}
+	for limit == 0 || n < limit {
+		fields, err := readRecord(src.br, f)
 		if errors.Is(err, io.EOF) {
+			src.finished = true
 			break
 		}
 		if err != nil {
-			return n, err
+			return n, false, err
 		}
-		line++
+		src.line++
+		line := src.line
 		if fields == nil {
+			src.finished = true
 			break // the end-of-data marker \.
 		}
 		if len(fields) != len(cols) {
 			what := "missing data for column"
 			if len(fields) > len(cols) {
-				return n, sqlerr.New(sqlerr.Code("22P04"), "extra data after last expected column").WithDetail("COPY %s, line %d", c.Table.Name, line)
+				return n, false, sqlerr.New(sqlerr.Code("22P04"), "extra data after last expected column").WithDetail("COPY %s, line %d", c.Table.Name, line)
 			}
-			return n, sqlerr.New(sqlerr.Code("22P04"), "%s %q", what, cols[len(fields)].Name).WithDetail("COPY %s, line %d", c.Table.Name, line)
+			return n, false, sqlerr.New(sqlerr.Code("22P04"), "%s %q", what, cols[len(fields)].Name).WithDetail("COPY %s, line %d", c.Table.Name, line)
 		}
-		for _, fld := range fields {
+		for j, fld := range fields {
 			if fld.null {
 				params = append(params, types.Null)
-			} else {
-				params = append(params, types.NewUnknown(fld.s))
+				continue
 			}
+			// Parsed here, not by the INSERT, so that a bad value is
+			// reported with its line and column.
+			d, err := types.ParseText(colTypes[j], fld.s)
+			if err != nil {
+				return n, false, copyValueError(err, c, line, cols[j].Name, fld.s)
+			}
+			params = append(params, d)
 		}
 		n++
 		if len(params) == batch*len(cols) {
 			if err := insert(params); err != nil {
-				return n, withCopyLine(err, c, line)
+				return n, false, withCopyLine(err, c, line)
 			}
 			params = params[:0]
 			if progress != nil {
-				progress(cr.n)
+				progress(src.cr.n, src.rows+n)
 			}
 		}
 		if err := ctx.Err(); err != nil {
-			return n, sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+			return n, false, sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
 		}
 	}
 	if len(params) > 0 {
 		if err := insert(params); err != nil {
-			return n, withCopyLine(err, c, line)
+			return n, false, withCopyLine(err, c, src.line)
 		}
 	}
+	src.rows += n
 	if progress != nil {
-		progress(cr.n)
+		progress(src.cr.n, src.rows)
 	}
-	return n, nil
+	if !src.finished {
+		// Stopped at the limit: the data may end right here.
+		if _, err := src.br.Peek(1); errors.Is(err, io.EOF) {
+			src.finished = true
+		}
+	}
+	return n, src.finished, nil
+}
+
+// copyValueError gives a value's parse error PostgreSQL's COPY context:
+// the line, the column and the value.
+func copyValueError(err error, c *ast.Copy, line int, col, value string) error {
+	if len(value) > 60 {
+		value = value[:60] + "..."
+	}
+	detail := fmt.Sprintf("COPY %s, line %d, column %s: %q", c.Table.Name, line, col, value)
+	var se *sqlerr.Error
+	if errors.As(err, &se) {
+		e := *se
+		e.Detail = detail
+		return &e
+	}
+	return sqlerr.Wrap(err, sqlerr.InvalidTextRepresentation, "%v", err).WithDetail("%s", detail)
 }
 
 func withCopyLine(err error, c *ast.Copy, line int) error {
