@@ -235,7 +235,7 @@ type copySource struct {
 	line     int
 	rows     int64 // rows read in earlier calls
 	header   bool  // a header line is still to be skipped
-	finished bool // the end of the data was reached
+	finished bool  // the end of the data was reached
 }
 
 func newCopySource(r io.Reader, f CopyFormat) *copySource {
