@@ -23,6 +23,7 @@ type serveFlags struct {
 	data           string
 	listen         string
 	maxConns       int
+	maxMessage     int
 	tlsCert        string
 	tlsKey         string
 	auth           string
@@ -64,6 +65,7 @@ CAIRN_SHUTDOWN_TIMEOUT (flags win).`,
 	fl.StringVar(&f.data, "data", "./cairn-data", "data directory (one database)")
 	fl.StringVar(&f.listen, "listen", "127.0.0.1:5432", "address to listen on")
 	fl.IntVar(&f.maxConns, "max-connections", 100, "most concurrent client connections; more get 53300 too_many_connections")
+	fl.IntVar(&f.maxMessage, "max-message-size", pgwire.DefaultMaxMessageSize, "largest client message in bytes; a larger one closes the connection (08P01)")
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate file (PEM); enables SSL with --tls-key")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fl.StringVar(&f.auth, "auth", "trust", "authentication: trust (loopback clients of roles without passwords) or scram (always a password)")
@@ -105,7 +107,7 @@ func envName(flag string) string {
 
 func runServe(cmd *cobra.Command, f *serveFlags) error {
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-	cfg := pgwire.Config{MaxConnections: f.maxConns, Logger: log, Version: version}
+	cfg := pgwire.Config{MaxConnections: f.maxConns, MaxMessageSize: f.maxMessage, Logger: log, Version: version}
 	switch f.auth {
 	case "trust":
 		cfg.Auth = pgwire.AuthTrust

@@ -105,6 +105,7 @@ func isDisconnect(err error) bool {
 
 func (c *conn) serve() error {
 	c.be = pgproto3.NewBackend(c.nc, c.nc)
+	c.be.SetMaxBodyLen(c.srv.cfg.MaxMessageSize)
 	c.nc.SetDeadline(time.Now().Add(startupTimeout))
 	startup, err := c.startup()
 	if err != nil || startup == nil {
@@ -193,6 +194,7 @@ func (c *conn) startup() (*pgproto3.StartupMessage, error) {
 			}
 			c.nc = tc
 			c.be = pgproto3.NewBackend(tc, tc)
+			c.be.SetMaxBodyLen(c.srv.cfg.MaxMessageSize)
 		case *pgproto3.StartupMessage:
 			if m.ProtocolVersion != pgproto3.ProtocolVersion30 {
 				// cairn speaks 3.0; a client asking for a later minor
@@ -250,6 +252,11 @@ func (c *conn) loop() error {
 				c.be.Send(errorResponse(errAdminShutdown, "FATAL"))
 				c.be.Flush()
 				return nil
+			}
+			var tooBig *pgproto3.ExceededMaxBodyLenErr
+			if errors.As(err, &tooBig) {
+				return c.fatal(sqlerr.New(sqlerr.Code("08P01"), "message of %d bytes exceeds the server's limit of %d bytes", tooBig.ActualBodyLen, tooBig.MaxExpectedBodyLen).
+					WithHint("cairn serve --max-message-size raises the limit."))
 			}
 			return err
 		}

@@ -39,7 +39,16 @@ type Config struct {
 	Logger *slog.Logger
 	// Version is cairn's version, reported after "PostgreSQL 15.0".
 	Version string
+	// MaxMessageSize bounds a client message's body in bytes; a larger
+	// one closes the connection with a protocol violation (08P01). 0
+	// means DefaultMaxMessageSize.
+	MaxMessageSize int
 }
+
+// DefaultMaxMessageSize is the default bound of a client message: well
+// above any query text or COPY data chunk a client sends, far below what
+// would let one connection exhaust the server's memory.
+const DefaultMaxMessageSize = 64 << 20
 
 // Server serves one engine over the PostgreSQL protocol.
 type Server struct {
@@ -62,6 +71,9 @@ type Server struct {
 
 // New returns a server for e. The caller closes e after Shutdown.
 func New(e *engine.Engine, cfg Config) *Server {
+	if cfg.MaxMessageSize <= 0 {
+		cfg.MaxMessageSize = DefaultMaxMessageSize
+	}
 	if cfg.MaxConnections <= 0 {
 		cfg.MaxConnections = 100
 	}
