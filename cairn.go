@@ -178,8 +178,9 @@ type IsolationLevel int
 
 // The isolation levels. cairn's default is snapshot isolation, which
 // PostgreSQL calls REPEATABLE READ; SERIALIZABLE also validates reads at
-// commit. READ COMMITTED is accepted and runs as REPEATABLE READ (a
-// stronger level).
+// commit. READ COMMITTED takes a snapshot per statement and makes a
+// concurrent update of a row wait for the other transaction, then apply to
+// the row it committed, as PostgreSQL does (the server's default).
 const (
 	LevelDefault IsolationLevel = iota
 	LevelReadCommitted
@@ -204,7 +205,9 @@ func (o *TxOptions) beginStatement() (string, error) {
 	}
 	switch o.Isolation {
 	case LevelDefault:
-	case LevelReadCommitted, LevelRepeatableRead:
+	case LevelReadCommitted:
+		b.WriteString(" ISOLATION LEVEL READ COMMITTED")
+	case LevelRepeatableRead:
 		b.WriteString(" ISOLATION LEVEL REPEATABLE READ")
 	case LevelSerializable:
 		b.WriteString(" ISOLATION LEVEL SERIALIZABLE")

@@ -8,12 +8,18 @@
 //
 // A statement outside BEGIN runs in its own transaction (autocommit). An
 // explicit transaction takes the isolation level of BEGIN or
-// default_transaction_isolation (snapshot isolation, reported as
-// REPEATABLE READ; SERIALIZABLE validates reads at commit). Each statement
-// is atomic: a failing statement rolls back to a savepoint taken before
-// it, and inside an explicit transaction the transaction is then failed:
-// statements other than ROLLBACK get 25P02 until it ends. A serialization
-// failure is 40001, for the client to retry.
+// default_transaction_isolation, as does an autocommit statement:
+// snapshot isolation (reported as REPEATABLE READ, the embedded default),
+// SERIALIZABLE (reads validated at commit), or READ COMMITTED (the
+// server's default, set with Session.SetDefault as PostgreSQL's): each
+// statement reads a new snapshot, and a write that waited for another
+// transaction's lock on the row and finds it changed rolls the statement
+// back and runs it again on a newer snapshot (runStatement), so updates of
+// one row queue up instead of failing. Each statement is atomic: a failing
+// statement rolls back to a savepoint taken before it, and inside an
+// explicit transaction the transaction is then failed: statements other
+// than ROLLBACK get 25P02 until it ends. A serialization failure is 40001,
+// a deadlock 40P01, for the client to retry.
 //
 // # Prepared statements
 //

@@ -63,7 +63,9 @@
 // list). Commit, under the commit mutex:
 //
 //  1. validates: every written key must not have been written by a commit
-//     newer than read_ts (first committer wins; snapshot isolation); under
+//     newer than the snapshot the write was made from (read_ts; under READ
+//     COMMITTED the statement's, the entry's basis) (first committer wins;
+//     snapshot isolation); under
 //     SERIALIZABLE, every key read by Get and every range scanned must not
 //     have been written by such a commit either;
 //  2. takes the commit timestamp and records the write set in the list of
@@ -85,6 +87,16 @@
 // under SERIALIZABLE (the writer whose read went stale fails instead). A
 // scanned range joins the read set whole, even if the caller stopped
 // early (conservative; a LIMIT could record less).
+//
+// READ COMMITTED (locks.go) moves read_ts forward per statement (Refresh;
+// the transaction stays registered at its first snapshot for the pruning
+// above) and locks each written key in an in-memory table until the
+// transaction ends. A writer meeting another's lock waits for it; a wait
+// that would close a cycle is a *DeadlockError (40P01). A key committed
+// after the statement's snapshot, by the holder it waited for or anyone,
+// fails the write with ErrRestartStatement: the caller rolls the statement
+// back to a savepoint, Refreshes and runs it again. Snapshot and
+// serializable transactions take no locks.
 //
 // DeleteRange reads the range at the snapshot and writes a tombstone per
 // live key: a store range tombstone would destroy history that older

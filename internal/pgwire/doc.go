@@ -15,7 +15,12 @@
 // (CREATE USER ... PASSWORD). Any database name connects to the one
 // database. A CancelRequest with the right process id and key cancels the
 // context of the statement running on that connection, which the engine
-// turns into 57014.
+// turns into 57014. Sessions default to READ COMMITTED, PostgreSQL's
+// default, which clients such as pgbench count on: a concurrent update of
+// a row waits and then applies to the committed row instead of failing
+// with 40001. A message longer than Config.MaxMessageSize (64 MiB by
+// default) ends the connection with 08P01; FuzzSession feeds random
+// message streams to a session.
 //
 // # Queries
 //
@@ -32,9 +37,11 @@
 //
 // COPY FROM STDIN parses text or CSV rows and inserts them through the
 // session as multi-row INSERTs of up to 1000 rows, in the session's
-// transaction or one of its own; COPY TO STDOUT runs a SELECT and formats
-// its rows. CopyFrom and CopyTo work on any reader and writer, which is
-// how `cairn import` and `cairn export` use them.
+// transaction or one of its own; each value is parsed as it is read, so a
+// bad one is reported with its line and column. COPY TO STDOUT runs a
+// SELECT and formats its rows. CopyFrom, CopyFromBatches (a commit every
+// N rows) and CopyTo work on any reader and writer, which is how `cairn
+// import` and `cairn export` use them.
 //
 // # Shutdown
 //
