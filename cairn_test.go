@@ -275,7 +275,7 @@ func TestTxLifecycleAndPool(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	want := "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY|UPDATE|COMMIT|BEGIN ISOLATION LEVEL REPEATABLE READ|fail|COMMIT|BEGIN|ROLLBACK"
+	want := "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY|UPDATE|COMMIT|BEGIN ISOLATION LEVEL READ COMMITTED|fail|COMMIT|BEGIN|ROLLBACK"
 	if got := strings.Join(f.log, "|"); got != want {
 		t.Fatalf("log\n got %s\nwant %s", got, want)
 	}

@@ -20,10 +20,10 @@
 //
 // Isolation levels: the default is snapshot isolation, which is
 // PostgreSQL's REPEATABLE READ (sql.LevelSnapshot is accepted as the
-// same); sql.LevelSerializable runs SERIALIZABLE. sql.LevelReadCommitted
-// and sql.LevelReadUncommitted are accepted and run as REPEATABLE READ: a
-// documented deviation, and a stronger level than asked for. Other levels
-// are refused. Read-only transactions run BEGIN ... READ ONLY.
+// same); sql.LevelSerializable runs SERIALIZABLE; sql.LevelReadCommitted
+// (and sql.LevelReadUncommitted, as in PostgreSQL) run READ COMMITTED: a
+// snapshot per statement, and a concurrent update of a row waits for the
+// other transaction instead of failing. Other levels are refused. Read-only transactions run BEGIN ... READ ONLY.
 //
 // # Statements and values
 //

@@ -379,7 +379,9 @@ func beginStatement(opts driver.TxOptions) (string, error) {
 	s := "BEGIN"
 	switch sql.IsolationLevel(opts.Isolation) {
 	case sql.LevelDefault:
-	case sql.LevelReadUncommitted, sql.LevelReadCommitted, sql.LevelRepeatableRead, sql.LevelSnapshot:
+	case sql.LevelReadUncommitted, sql.LevelReadCommitted:
+		s += " ISOLATION LEVEL READ COMMITTED"
+	case sql.LevelRepeatableRead, sql.LevelSnapshot:
 		s += " ISOLATION LEVEL REPEATABLE READ"
 	case sql.LevelSerializable:
 		s += " ISOLATION LEVEL SERIALIZABLE"
