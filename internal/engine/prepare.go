@@ -449,9 +449,19 @@ type stmtKey struct {
 
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
-	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn"}
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 	}
 	return ec
+}
+
+// databaseSize is the bytes of the store's tables and memtable.
+func (e *Engine) databaseSize() int64 {
+	m := e.db.LSM().Metrics()
+	n := m.MemTableBytes
+	for _, b := range m.LevelBytes {
+		n += int64(b)
+	}
+	return n
 }

@@ -49,6 +49,8 @@ type EvalContext struct {
 	// Sequences answers nextval, currval and setval; nil outside a
 	// statement that may use them.
 	Sequences Sequences
+	// DatabaseSize answers pg_database_size: the bytes the store takes.
+	DatabaseSize func() int64
 }
 
 // Sequences hands out sequence values for one statement (so in one

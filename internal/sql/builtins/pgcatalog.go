@@ -28,8 +28,15 @@ func init() {
 	constant("shobj_description", []param{p(I8), p(T)}, T, types.Null)
 	constant("pg_get_constraintdef", []param{p(I8)}, T, types.Null)
 	constant("pg_get_constraintdef", []param{p(I8), p(B)}, T, types.Null)
-	constant("pg_database_size", []param{p(T)}, I8, types.NewInt8(0))
-	constant("pg_database_size", []param{p(I8)}, I8, types.NewInt8(0))
+	// The one database's size on disk (any name or oid: there is one).
+	dbSize := func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
+		if ctx == nil || ctx.DatabaseSize == nil {
+			return types.NewInt8(0), nil
+		}
+		return types.NewInt8(ctx.DatabaseSize()), nil
+	}
+	register("pg_database_size", &overload{params: []param{p(T)}, ret: I8, ctxFn: dbSize, volatile: true})
+	register("pg_database_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: dbSize, volatile: true})
 	constant("pg_table_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
