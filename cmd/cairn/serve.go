@@ -52,7 +52,7 @@ cancelled, then the store is closed cleanly.
 
 Every flag can also be set from the environment: CAIRN_DATA, CAIRN_LISTEN,
 CAIRN_MAX_CONNECTIONS, CAIRN_TLS_CERT, CAIRN_TLS_KEY, CAIRN_AUTH,
-CAIRN_SHUTDOWN_TIMEOUT (flags win).`,
+CAIRN_SHUTDOWN_TIMEOUT, CAIRN_MAX_MESSAGE_SIZE, CAIRN_NO_SYNC (flags win).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := flagsFromEnv(cmd); err != nil {
