@@ -39,6 +39,14 @@ type executor interface {
 type DB struct {
 	newSession func() executor
 	closeFn    func() error
+	// schemaVersion, if set, identifies the committed schema
+	// (engine.SchemaVersion): collections cache their indexes under it.
+	schemaVersion func() (uint64, bool)
+	// indexes caches each collection's index names (indexNames).
+	indexes struct {
+		sync.Mutex
+		m map[string]indexNamesAt
+	}
 
 	mu struct {
 		sync.Mutex
@@ -61,7 +69,9 @@ func Open(dir string, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newDB(func() executor { return eng.NewSession() }, eng.Close, o), nil
+	db := newDB(func() executor { return eng.NewSession() }, eng.Close, o)
+	db.schemaVersion = eng.SchemaVersion
+	return db, nil
 }
 
 func newDB(newSession func() executor, closeFn func() error, o Options) *DB {

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/cairndb/cairn/internal/jsonb"
+	"github.com/cairndb/cairn/internal/sql/types"
 )
 
 // ErrNoDocument is returned by Get, FindOne and Replace when no document
@@ -166,29 +169,50 @@ func newID() (string, error) {
 // prepareDoc parses a document and gives it an _id: the one it has (a
 // string) or a new one, stored first in the document as MongoDB shows
 // it.
-func prepareDoc(doc any) (string, json.RawMessage, error) {
-	v, err := toValue(doc)
+func prepareDoc(doc any) (string, types.Datum, error) {
+	// Documents given as JSON text are parsed once, straight into jsonb
+	// (the stored form); Go values are marshalled first.
+	var data []byte
+	switch x := doc.(type) {
+	case json.RawMessage:
+		data = x
+	case []byte:
+		data = x
+	case string:
+		data = []byte(x)
+	case object:
+		data = jsonText(x)
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return "", types.Null, errInvalid("cannot encode %T as JSON: %v", x, err)
+		}
+		data = b
+	}
+	d, err := jsonb.Parse(string(data))
 	if err != nil {
-		return "", nil, err
+		return "", types.Null, errInvalid("invalid JSON: %v", err)
 	}
-	o, ok := v.(object)
-	if !ok {
-		return "", nil, errInvalid("a document must be a JSON object, not %s", jsonText(v))
+	if d.Kind() != jsonb.Object {
+		return "", types.Null, errInvalid("a document must be a JSON object, not %s", d.String())
 	}
-	var id string
-	if idv, ok := o.get("_id"); ok {
-		s, isStr := idv.(string)
-		if !isStr || s == "" {
-			return "", nil, errInvalid("_id must be a non-empty string, not %s", jsonText(idv))
+	if idv, ok := d.Field("_id"); ok {
+		if idv.Kind() != jsonb.String || idv.Str() == "" {
+			return "", types.Null, errInvalid("_id must be a non-empty string, not %s", idv.String())
 		}
-		id = s
-	} else {
-		if id, err = newID(); err != nil {
-			return "", nil, err
-		}
-		o = append(object{{"_id", id}}, o...)
+		return idv.Str(), types.NewJSONBDoc(d), nil
 	}
-	return id, jsonText(o), nil
+	id, err := newID()
+	if err != nil {
+		return "", types.Null, err
+	}
+	v := d.Value()
+	keys := append([]string{"_id"}, v.Keys...)
+	vals := append([]jsonb.Value{jsonb.StringValue(id)}, v.Elems...)
+	if d, err = jsonb.Encode(jsonb.ObjectValue(keys, vals)); err != nil {
+		return "", types.Null, err
+	}
+	return id, types.NewJSONBDoc(d), nil
 }
 
 // Insert stores doc and returns its _id, assigning a random UUID when
@@ -229,7 +253,7 @@ const insertBatch = 500
 // multi-row INSERTs and returns their _ids in order.
 func (c *Collection) InsertMany(ctx context.Context, docs []any) ([]string, error) {
 	ids := make([]string, len(docs))
-	texts := make([]json.RawMessage, len(docs))
+	texts := make([]types.Datum, len(docs))
 	for i, d := range docs {
 		var err error
 		if ids[i], texts[i], err = prepareDoc(d); err != nil {
@@ -348,6 +372,33 @@ func (c *Collection) indexedPaths(ctx context.Context, filter any) (map[string]b
 	if len(paths) == 0 {
 		return nil, nil
 	}
+	names, err := c.indexNames(ctx)
+	if err != nil || names == nil {
+		return nil, err
+	}
+	for p := range paths {
+		paths[p] = names[indexName(c.name, p, false)] || names[indexName(c.name, p, true)]
+	}
+	return paths, nil
+}
+
+// indexNames returns the names of the collection's indexes (nil when the
+// collection does not exist). Outside a transaction they are cached until
+// the schema changes, so a Find costs no catalog query.
+func (c *Collection) indexNames(ctx context.Context) (map[string]bool, error) {
+	var version uint64
+	cacheable := false
+	if c.tx == nil && c.db.schemaVersion != nil {
+		version, cacheable = c.db.schemaVersion()
+	}
+	if cacheable {
+		c.db.indexes.Lock()
+		e, ok := c.db.indexes.m[c.name]
+		c.db.indexes.Unlock()
+		if ok && e.version == version {
+			return e.names, nil
+		}
+	}
 	rows, err := c.query(ctx, "SELECT indexname FROM pg_catalog.pg_indexes WHERE tablename = $1", []any{c.name})
 	if err != nil || rows == nil {
 		return nil, err
@@ -360,10 +411,26 @@ func (c *Collection) indexedPaths(ctx context.Context, filter any) (map[string]b
 		}
 		names[n] = true
 	}
-	for p := range paths {
-		paths[p] = names[indexName(c.name, p, false)] || names[indexName(c.name, p, true)]
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	return paths, nil
+	if cacheable {
+		if v, ok := c.db.schemaVersion(); ok && v == version {
+			c.db.indexes.Lock()
+			if c.db.indexes.m == nil {
+				c.db.indexes.m = map[string]indexNamesAt{}
+			}
+			c.db.indexes.m[c.name] = indexNamesAt{names, version}
+			c.db.indexes.Unlock()
+		}
+	}
+	return names, nil
+}
+
+// indexNamesAt is a collection's index names as of a schema version.
+type indexNamesAt struct {
+	names   map[string]bool
+	version uint64
 }
 
 // where compiles filter into a WHERE predicate and its arguments.

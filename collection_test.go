@@ -501,3 +501,37 @@ func TestCanonicalNumbers(t *testing.T) {
 	}
 	sort.Strings(keys)
 }
+
+// TestCollectionIndexCache: the indexed paths a Find compiles against are
+// cached per schema version: an index created or dropped after a Find
+// (through another Collection value, or SQL) is seen by the next one.
+func TestCollectionIndexCache(t *testing.T) {
+	ctx := context.Background()
+	db := openMem(t)
+	c := db.Collection("cities")
+	if _, err := c.Insert(ctx, `{"city": "Oslo"}`); err != nil {
+		t.Fatal(err)
+	}
+	plan := func() string {
+		p, err := db.Collection("cities").Explain(ctx, `{"city": "Oslo"}`, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(p, "\n")
+	}
+	if p := plan(); strings.Contains(p, "Index Scan") {
+		t.Fatalf("index scan before any index:\n%s", p)
+	}
+	if err := db.Collection("cities").CreateIndex(ctx, "city", false); err != nil {
+		t.Fatal(err)
+	}
+	if p := plan(); !strings.Contains(p, "Index Scan") {
+		t.Fatalf("the new index is not used:\n%s", p)
+	}
+	if _, err := db.Exec(ctx, "DROP INDEX "+indexName("cities", "city", false)); err != nil {
+		t.Fatal(err)
+	}
+	if p := plan(); strings.Contains(p, "Index Scan") {
+		t.Fatalf("the dropped index is still planned:\n%s", p)
+	}
+}

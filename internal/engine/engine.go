@@ -78,6 +78,18 @@ func (e *Engine) schemaSame(boundAt uint64, txn *mvcc.Txn) bool {
 	return boundAt >= last && txn.ReadTs() >= last
 }
 
+// SchemaVersion identifies the committed schema: it changes whenever a
+// schema change commits. ok is false while one is being committed, when
+// the version cannot be relied on. Callers cache what they learn from the
+// catalog under it (the collection API's indexed paths).
+func (e *Engine) SchemaVersion() (version uint64, ok bool) {
+	if e.ddlCommitting.Load() != 0 {
+		return 0, false
+	}
+	v := e.lastDDL.Load()
+	return v, e.ddlCommitting.Load() == 0
+}
+
 // Open opens (creating if needed) the database in dir.
 func Open(dir string, opts *Options) (*Engine, error) {
 	var o Options
