@@ -221,8 +221,13 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		}
 	}
 	n := int(h.length)
+	// The stored bytes go to scratch memory (buf's, when there is a buf)
+	// and are copied out only when they are the result (an uncompressed
+	// block that is cached or kept): a compressed block, the usual case,
+	// then costs one allocation, for its decompressed form.
+	keep := buf == nil || !buf.reuse || cache != nil
 	var raw []byte
-	if buf != nil && buf.reuse && cache == nil {
+	if buf != nil {
 		buf.raw = grow(buf.raw, n+blockTrailerLen)
 		raw = buf.raw
 	} else {
@@ -238,6 +243,9 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	switch Compression(raw[n]) {
 	case NoCompression:
 		data = raw[:n:n]
+		if keep && buf != nil {
+			data = append([]byte(nil), data...)
+		}
 	case SnappyCompression:
 		dlen, err := snappy.DecodedLen(raw[:n])
 		// Snappy cannot expand data by more than 32x: a larger claim is damage.
@@ -245,7 +253,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 			return nil, corruptf(r.name, int64(h.offset), "bad snappy block header")
 		}
 		var dst []byte
-		if buf != nil && buf.reuse && cache == nil {
+		if !keep {
 			buf.dec = grow(buf.dec, dlen)
 			dst = buf.dec
 		} else {
