@@ -14,6 +14,7 @@ import (
 // Key and Value are valid until the next positioning call. An Iterator is
 // not safe for concurrent use.
 type Iterator struct {
+	d            *DB
 	rs           *readState
 	iter         *mergingIter
 	frags        fragments
@@ -41,7 +42,7 @@ type Iterator struct {
 }
 
 func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
-	it := &Iterator{seq: seq, split: d.opts.Split}
+	it := &Iterator{d: d, seq: seq, split: d.opts.Split}
 	if o != nil {
 		it.lower, it.upper = bytes.Clone(o.LowerBound), bytes.Clone(o.UpperBound)
 	}
@@ -324,6 +325,23 @@ func (it *Iterator) Prev() bool {
 	// Going backward, the merging iterator already sits on the newest
 	// unexamined entry before the current key.
 	return it.findPrev(it.iter.valid())
+}
+
+// Current reports whether the store is unchanged since the iterator was
+// created: no write, flush or compaction since. A current iterator sees
+// exactly what a new one would, so the layer above may keep one across
+// transactions instead of building a new one for each point read.
+func (it *Iterator) Current() bool {
+	if it.err != nil || it.rs == nil || it.d == nil {
+		return false
+	}
+	if ikey.SeqNum(it.d.visibleSeq.Load()) != it.seq {
+		return false
+	}
+	it.d.rsMu.RLock()
+	same := it.d.readState == it.rs
+	it.d.rsMu.RUnlock()
+	return same
 }
 
 // Valid reports whether the iterator is positioned on a key.

@@ -79,6 +79,13 @@ type DB struct {
 		runs, dropped, tombstones atomic.Int64
 	}
 
+	// getIters are store iterators kept for point reads across
+	// transactions while the store is unchanged (getIterator).
+	getIters struct {
+		sync.Mutex
+		free []*lsm.Iterator
+	}
+
 	// locks are READ COMMITTED transactions' write locks: key -> holder.
 	locks struct {
 		sync.Mutex
@@ -159,11 +166,54 @@ func (db *DB) extendLeaseLocked() error {
 	return nil
 }
 
+// maxFreeGetIters bounds the point-read iterators kept for reuse.
+const maxFreeGetIters = 16
+
+// getIterator returns a store iterator for a transaction's point reads: a
+// kept one if the store has not changed since it was made (building an
+// iterator over every level costs more than a cached point read), else a
+// new one.
+func (db *DB) getIterator() *lsm.Iterator {
+	db.getIters.Lock()
+	for n := len(db.getIters.free); n > 0; n = len(db.getIters.free) {
+		it := db.getIters.free[n-1]
+		db.getIters.free = db.getIters.free[:n-1]
+		if it.Current() {
+			db.getIters.Unlock()
+			return it
+		}
+		it.Close()
+	}
+	db.getIters.Unlock()
+	return db.lsm.NewIter(nil)
+}
+
+// putIterator keeps a transaction's point-read iterator for reuse while it
+// is current, and closes it otherwise.
+func (db *DB) putIterator(it *lsm.Iterator) {
+	if it.Current() {
+		db.getIters.Lock()
+		if len(db.getIters.free) < maxFreeGetIters {
+			db.getIters.free = append(db.getIters.free, it)
+			db.getIters.Unlock()
+			return
+		}
+		db.getIters.Unlock()
+	}
+	it.Close()
+}
+
 // Close closes the store. Transactions still open fail afterwards.
 func (db *DB) Close() error {
 	db.active.Lock()
 	db.active.closed = true
 	db.active.Unlock()
+	db.getIters.Lock()
+	for _, it := range db.getIters.free {
+		it.Close()
+	}
+	db.getIters.free = nil
+	db.getIters.Unlock()
 	if err := db.lsm.Close(); err != nil {
 		return fmt.Errorf("mvcc: %w", err)
 	}

@@ -221,3 +221,38 @@ func TestReadOnly(t *testing.T) {
 	}
 	must(t, tx.Commit())
 }
+
+// TestPointReadIteratorReuse: point reads reuse a store iterator across
+// transactions only while the store is unchanged: a commit, a flush or a
+// compaction in between is always seen by the next transaction.
+func TestPointReadIteratorReuse(t *testing.T) {
+	db := openMem(t, nil)
+	read := func() string {
+		tx, err := db.Begin(TxnOptions{ReadOnly: true})
+		must(t, err)
+		defer tx.Rollback()
+		v, _, err := tx.Get([]byte("k"))
+		must(t, err)
+		return string(v)
+	}
+	write := func(v string) {
+		tx, err := db.Begin(TxnOptions{NoSync: true})
+		must(t, err)
+		must(t, tx.Put([]byte("k"), []byte(v)))
+		must(t, tx.Commit())
+	}
+	write("1")
+	if read() != "1" || read() != "1" {
+		t.Fatal("first reads")
+	}
+	write("2")
+	if got := read(); got != "2" {
+		t.Fatalf("after a commit: %q", got)
+	}
+	must(t, db.LSM().Flush())
+	write("3")
+	must(t, db.LSM().Flush())
+	if got := read(); got != "3" {
+		t.Fatalf("after a flush: %q", got)
+	}
+}

@@ -157,7 +157,7 @@ func (t *Txn) Get(key []byte) (value []byte, found bool, err error) {
 // getCommitted reads the newest version of key at or below readTs.
 func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
 	if t.getIter == nil {
-		t.getIter = t.db.lsm.NewIter(nil)
+		t.getIter = t.db.getIterator()
 	}
 	t.keyBuf = appendKey(t.keyBuf[:0], key, t.readTs)
 	it := t.getIter
@@ -386,7 +386,7 @@ func (t *Txn) Rollback() error {
 func (t *Txn) finish() {
 	t.done = true
 	if t.getIter != nil {
-		t.getIter.Close()
+		t.db.putIterator(t.getIter)
 		t.getIter = nil
 	}
 	t.db.unregister(t.beginTs)
