@@ -64,32 +64,45 @@ func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, error) {
 // analyzeTable counts d's rows (its primary index's keys) into its
 // statistics.
 func (e *Engine) analyzeTable(txn *mvcc.Txn, d *catalog.Descriptor) error {
-	start := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID)
-	end := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID+1)
-	it := txn.Scan(start, end)
-	var n int64
-	for it.Next() {
-		n++
+	rows, ok := e.tableRows(d.ID)
+	if !ok || rows == 0 {
+		// The sampling step needs a count: keys only, nothing decoded.
+		start := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID)
+		end := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID+1)
+		it := txn.Scan(start, end)
+		rows = 0
+		for it.Next() {
+			rows++
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
 	}
-	if err := it.Close(); err != nil {
+	ts, err := sampleTable(txn, d, rows)
+	if err != nil {
 		return err
 	}
-	e.stats.set(d.ID, n)
-	e.saveRowCount(d.ID, n)
+	e.stats.set(d.ID, ts.Rows)
+	e.stats.setColumns(d.ID, ts)
+	e.saveStats(d.ID, ts)
 	return nil
 }
 
-// saveRowCount stores a table's row count in a small transaction of its
-// own: counts are hints, so the statement that measured them neither
-// waits for nor conflicts with another count of the same table (the
-// newer write wins; a lost one is harmless).
-func (e *Engine) saveRowCount(id uint32, n int64) {
+// saveStats stores a table's row count and column statistics in a small
+// transaction of its own: they are hints, so the statement that measured
+// them neither waits for nor conflicts with another count of the same
+// table (the newer write wins; a lost one is harmless).
+func (e *Engine) saveStats(id uint32, ts *catalog.TableStats) {
 	for attempt := 0; attempt < 5; attempt++ {
 		txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true})
 		if err != nil {
 			return
 		}
-		if err := catalog.PutRowCount(txn, id, n); err != nil {
+		if err := catalog.PutRowCount(txn, id, ts.Rows); err != nil {
+			txn.Rollback()
+			return
+		}
+		if err := catalog.PutTableStats(txn, id, ts); err != nil {
 			txn.Rollback()
 			return
 		}

@@ -90,6 +90,7 @@ const maxParams = 65535
 func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool) (*planned, error) {
 	b := plan.NewBinder(txn, sql, paramTypes)
 	b.RowCount = e.tableRows
+	b.ColumnStats = e.tableColumnStats
 	if infer {
 		b.InferParams(maxParams)
 	}

@@ -31,6 +31,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	}
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	b.RowCount = e.tableRows
+	b.ColumnStats = e.tableColumnStats
 	ec.Sequences = engineSequences{e, txn}
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: onFTS}
 	switch st := stmt.(type) {

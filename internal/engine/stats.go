@@ -20,7 +20,8 @@ type tableStats struct {
 	mu      sync.Mutex
 	loaded  bool
 	rows    map[uint32]int64
-	writes  map[uint32]int64 // rows written since the last count
+	cols    map[uint32]*catalog.TableStats // column statistics (ANALYZE)
+	writes  map[uint32]int64               // rows written since the last count
 	running map[uint32]bool
 	closed  bool
 	wg      sync.WaitGroup
@@ -38,6 +39,25 @@ func (s *tableStats) set(id uint32, rows int64) {
 	}
 }
 
+func (s *tableStats) setColumns(id uint32, ts *catalog.TableStats) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cols == nil {
+		s.cols = map[uint32]*catalog.TableStats{}
+	}
+	s.cols[id] = ts
+}
+
+// tableColumnStats returns table id's column statistics as last
+// gathered, or nil.
+func (e *Engine) tableColumnStats(id uint32) *catalog.TableStats {
+	e.tableRows(id) // loads what the catalog holds
+	s := &e.stats
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cols[id]
+}
+
 // tableRows returns table id's row count as last counted.
 func (e *Engine) tableRows(id uint32) (int64, bool) {
 	s := &e.stats
@@ -46,9 +66,13 @@ func (e *Engine) tableRows(id uint32) (int64, bool) {
 	s.mu.Unlock()
 	if !loaded {
 		rows := map[uint32]int64{}
+		cols := map[uint32]*catalog.TableStats{}
 		if txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true}); err == nil {
 			if r, err := catalog.RowCounts(txn); err == nil {
 				rows = r
+			}
+			if c, err := catalog.AllTableStats(txn); err == nil {
+				cols = c
 			}
 			txn.Rollback()
 		}
@@ -57,7 +81,10 @@ func (e *Engine) tableRows(id uint32) (int64, bool) {
 			for k, v := range s.rows {
 				rows[k] = v // counted since: newer
 			}
-			s.rows, s.loaded = rows, true
+			for k, v := range s.cols {
+				cols[k] = v
+			}
+			s.rows, s.cols, s.loaded = rows, cols, true
 		}
 		s.mu.Unlock()
 	}

@@ -582,3 +582,30 @@ func (c *Ctx) Backfill(d *catalog.Descriptor, ix *catalog.Index) error {
 		}
 	}
 }
+
+// SampleRows reads the rows of d's table in key order and calls fn with
+// those keep chooses, decoded into cols (plan.TableColumns(d)); the others
+// are only counted. It returns the number of rows. ANALYZE samples the
+// table's values through it.
+func SampleRows(txn *mvcc.Txn, d *catalog.Descriptor, cols []plan.Column, keep func() bool, fn func(Row) error) (int64, error) {
+	tc := newTableCodec(d, cols)
+	start := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID)
+	end := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID+1)
+	it := txn.Scan(start, end)
+	var n int64
+	for it.Next() {
+		if keep() {
+			row, err := tc.decode(it.Value())
+			if err != nil {
+				it.Close()
+				return n, err
+			}
+			if err := fn(row); err != nil {
+				it.Close()
+				return n, err
+			}
+		}
+		n++
+	}
+	return n, it.Close()
+}

@@ -32,6 +32,9 @@ type Binder struct {
 	// RowCount, if set, returns a table's row count as last counted
 	// (ANALYZE), for choosing join methods.
 	RowCount func(table uint32) (int64, bool)
+	// ColumnStats, if set, returns a table's column statistics as last
+	// gathered (ANALYZE), or nil: selectivity estimates and pg_stats.
+	ColumnStats func(table uint32) *catalog.TableStats
 	// pruned holds the roots of the plans pruned so far (see prune).
 	pruned map[Node]bool
 	// tables maps the aliases of the tables in FROM clauses bound so far

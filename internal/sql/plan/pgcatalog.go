@@ -222,6 +222,39 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		} {
 			rows = append(rows, []types.Datum{text(kv[0]), text(kv[1]), null, text(""), text(""), null, text("user"), text("string"), text("default"), null, null, null, text(kv[1]), text(kv[1]), null, null, bl(false)})
 		}
+	case "pg_stats":
+		// What ANALYZE gathered (catalog.TableStats). The values are
+		// shown in their text form, as text[] (PostgreSQL: anyarray).
+		cols = def("schemaname t, tablename t, attname t, inherited b, null_frac f4, avg_width i4, n_distinct f4, most_common_vals t[], most_common_freqs t[], histogram_bounds t[], correlation f4")
+		textArr := func(vs []string) types.Datum {
+			if len(vs) == 0 {
+				return null
+			}
+			ds := make([]types.Datum, len(vs))
+			for i, v := range vs {
+				ds[i] = text(v)
+			}
+			return types.NewArray(types.Text, ds)
+		}
+		for _, d := range all {
+			if d.Kind != catalog.KindTable || b.ColumnStats == nil {
+				continue
+			}
+			ts := b.ColumnStats(d.ID)
+			for _, c := range d.Columns {
+				cs := ts.Column(c.ID)
+				if c.Hidden || cs == nil {
+					continue
+				}
+				freqs := make([]string, len(cs.MCF))
+				for i, f := range cs.MCF {
+					freqs[i] = strconv.FormatFloat(f, 'g', 4, 64)
+				}
+				rows = append(rows, []types.Datum{text(publicSchema), text(d.Name), text(c.Name), bl(false),
+					types.NewFloat4(float32(cs.NullFrac)), null, types.NewFloat4(float32(cs.Distinct)),
+					textArr(cs.MCV), textArr(freqs), textArr(cs.Histogram), null})
+			}
+		}
 	case "pg_description", "pg_shdescription":
 		cols = def("objoid i8, classoid i8, objsubid i4, description t")
 	case "pg_proc":
