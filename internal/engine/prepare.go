@@ -137,9 +137,9 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 }
 
 // execute runs a planned statement in txn.
-func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext, onFTS func(table, index uint32)) (Result, error) {
+func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext, notes *Session) (Result, error) {
 	ec.Sequences = engineSequences{e, txn}
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, OnFTSWrite: onFTS}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, OnFTSWrite: notes.ftsHook()}
 	switch {
 	case p.query != nil:
 		rows, err := x.Run(p.query)
@@ -152,21 +152,21 @@ func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params 
 		if err != nil {
 			return Result{}, err
 		}
-		e.noteTableWrites(p.insert.Table.ID, res.Affected)
+		notes.noteRows(e, p.insert.Table.ID, res.Affected)
 		return dmlResult(p.vcols, res, "INSERT 0 "+strconv.FormatInt(res.Affected, 10)), nil
 	case p.update != nil:
 		res, err := x.Update(p.update)
 		if err != nil {
 			return Result{}, err
 		}
-		e.noteTableWrites(p.update.Table.ID, res.Affected)
+		notes.noteRows(e, p.update.Table.ID, res.Affected)
 		return dmlResult(p.vcols, res, "UPDATE "+strconv.FormatInt(res.Affected, 10)), nil
 	default:
 		res, err := x.Delete(p.del)
 		if err != nil {
 			return Result{}, err
 		}
-		e.noteTableWrites(p.del.Table.ID, res.Affected)
+		notes.noteRows(e, p.del.Table.ID, res.Affected)
 		return dmlResult(p.vcols, res, "DELETE "+strconv.FormatInt(res.Affected, 10)), nil
 	}
 }
@@ -375,7 +375,7 @@ func (s *Session) runPrepared(ctx context.Context, txn *mvcc.Txn, p *Prepared, p
 			p.cached = pl
 		}
 	}
-	return s.e.execute(ctx, txn, pl, params, ec, s.noteFTS)
+	return s.e.execute(ctx, txn, pl, params, ec, s)
 }
 
 func sameColumns(a, b []Column) bool {

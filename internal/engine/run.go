@@ -17,7 +17,7 @@ import (
 )
 
 // run executes one statement in txn.
-func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, params []types.Datum, ec *builtins.EvalContext, onFTS func(table, index uint32)) (Result, error) {
+func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, params []types.Datum, ec *builtins.EvalContext, notes *Session) (Result, error) {
 	paramTypes := make([]types.Type, len(params))
 	for i, p := range params {
 		paramTypes[i] = types.TypeOfDatum(p)
@@ -27,13 +27,13 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		if err != nil {
 			return Result{}, err
 		}
-		return e.execute(ctx, txn, p, params, ec, onFTS)
+		return e.execute(ctx, txn, p, params, ec, notes)
 	}
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	b.RowCount = e.tableRows
 	b.ColumnStats = e.tableColumnStats
 	ec.Sequences = engineSequences{e, txn}
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: onFTS}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook()}
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
 		return e.createTable(b, txn, st)
@@ -561,7 +561,7 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 // explain binds a statement and shows its plan without running it.
 func (e *Engine) explain(x *exec.Ctx, b *plan.Binder, st *ast.Explain) (Result, error) {
 	if q, ok := st.Stmt.(*ast.Query); ok && st.Analyze {
-		return e.explainAnalyze(x, b, q)
+		return e.explainAnalyze(x, b, q, explainCosts(st))
 	}
 	if st.Analyze {
 		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "EXPLAIN ANALYZE of %s is not supported yet", statementName(st.Stmt))
@@ -584,15 +584,33 @@ func (e *Engine) explain(x *exec.Ctx, b *plan.Binder, st *ast.Explain) (Result, 
 		return Result{}, err
 	}
 	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}
-	for _, line := range plan.Explain(n) {
+	note := b.CostNote
+	if !explainCosts(st) {
+		note = nil
+	}
+	for _, line := range plan.ExplainAnnotated(n, note) {
 		r.Rows = append(r.Rows, []types.Datum{types.NewText(line)})
 	}
 	return r, nil
 }
 
+// explainCosts reports whether EXPLAIN shows estimated costs and rows:
+// yes unless (COSTS false|off).
+func explainCosts(st *ast.Explain) bool {
+	for _, o := range st.Options {
+		if o.Name == "costs" && o.Value != nil {
+			switch strings.Trim(strings.ToLower(ast.Format(o.Value)), "'") {
+			case "false", "off", "0", "no":
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // explainAnalyze runs a query and shows its plan with each operator's
 // actual rows, loops and time.
-func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query) (Result, error) {
+func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query, costs bool) (Result, error) {
 	start := time.Now()
 	n, err := b.Query(q)
 	if err != nil {
@@ -611,7 +629,11 @@ func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query) (Resu
 		if st == nil {
 			return ""
 		}
-		return fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops)
+		est := ""
+		if costs {
+			est = b.CostNote(n)
+		}
+		return est + fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops)
 	}
 	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}
 	for _, line := range plan.ExplainAnnotated(n, note) {

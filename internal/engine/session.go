@@ -33,6 +33,9 @@ type Session struct {
 	// txn is the explicit transaction, if one is open (BEGIN).
 	txn    *mvcc.Txn
 	failed bool
+	// rowWrites counts the rows the transaction wrote per table
+	// (noteRows).
+	rowWrites map[uint32]int64
 	// settings holds SET variables.
 	settings map[string]string
 	// defaults override defaultSettings for this session (SetDefault).
@@ -71,8 +74,34 @@ func (s *Session) noteFTS(table, index uint32) {
 func (s *Session) endTxn(committed bool) {
 	if committed {
 		s.e.noteFTSWrites(s.ftsWrites)
+		for id, n := range s.rowWrites {
+			s.e.noteTableWrites(id, n)
+		}
 	}
-	s.ftsWrites = nil
+	s.ftsWrites, s.rowWrites = nil, nil
+}
+
+// ftsHook is the callback statements report fts index writes to (nil
+// without a session).
+func (s *Session) ftsHook() func(table, index uint32) {
+	if s == nil {
+		return nil
+	}
+	return s.noteFTS
+}
+
+// noteRows counts rows a statement wrote to a table. The counts reach the
+// engine (which recounts a table that changed enough) when the
+// transaction commits: a recount started earlier would not see them.
+func (s *Session) noteRows(e *Engine, table uint32, n int64) {
+	if s == nil {
+		e.noteTableWrites(table, n)
+		return
+	}
+	if s.rowWrites == nil {
+		s.rowWrites = map[uint32]int64{}
+	}
+	s.rowWrites[table] += n
 }
 
 type namedSavepoint struct {
@@ -234,7 +263,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		})
 	}
 	run := func(txn *mvcc.Txn) (Result, error) {
-		return s.e.run(ctx, txn, stmt, params, ec, s.noteFTS)
+		return s.e.run(ctx, txn, stmt, params, ec, s)
 	}
 	if s.txn == nil && bulkDDL(stmt) {
 		return s.inTxnBudget(ctx, bulkBudget, run)

@@ -39,6 +39,9 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		return b.tableRows(n.Table)
 	case *IndexScan:
 		r, k := b.tableRows(n.Table)
+		if sel, ok := b.indexScanSelectivity(n); ok && k {
+			return max(1, r*sel), k
+		}
 		switch {
 		case n.Index.Unique && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns):
 			return float64(len(n.Eqs)), k
@@ -48,6 +51,12 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		return max(1, r/4), k
 	case *Filter:
 		r, k := b.estimate(n.Input)
+		if s, ok := n.Input.(*Scan); ok && b.hasColumnStats(s.Table) {
+			return max(1, r*b.selectivity(s.Table, n.Pred)), k
+		}
+		if s, ok := n.Input.(*IndexScan); ok && b.hasColumnStats(s.Table) {
+			return max(1, r*b.selectivity(s.Table, n.Pred)), k
+		}
 		return max(1, r/3), k
 	case *Project:
 		return b.estimate(n.Input)
@@ -73,6 +82,24 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		return max(l, r), lk && rk
 	case *Values:
 		return float64(len(n.Rows)), true
+	case *IndexJoin:
+		o, ok := b.estimate(n.Outer)
+		r, rk := b.tableRows(n.Table)
+		if !ok || !rk {
+			return 1000, false
+		}
+		per := 1.0
+		if !n.Index.Unique {
+			per = max(1, r/20)
+			if len(n.Index.Columns) > 0 && n.Index.Columns[0].ColumnID != 0 {
+				for j, c := range n.Table.Columns {
+					if c.ID == n.Index.Columns[0].ColumnID {
+						per = max(1, r*b.eqSelectivity(n.Table, j, &Param{}))
+					}
+				}
+			}
+		}
+		return o * per, true
 	}
 	return 1000, false
 }
