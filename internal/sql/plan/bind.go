@@ -35,6 +35,9 @@ type Binder struct {
 	// ColumnStats, if set, returns a table's column statistics as last
 	// gathered (ANALYZE), or nil: selectivity estimates and pg_stats.
 	ColumnStats func(table uint32) *catalog.TableStats
+	// keepOrder > 0 while joinMethods is below a node that relies on its
+	// input's order (seqIfCheaper then keeps index scans).
+	keepOrder int
 	// pruned holds the roots of the plans pruned so far (see prune).
 	pruned map[Node]bool
 	// tables maps the aliases of the tables in FROM clauses bound so far

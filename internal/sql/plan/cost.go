@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"math"
+
+	"github.com/cairndb/cairn/internal/catalog"
 )
 
 // Costs, in PostgreSQL's arbitrary units (a sequentially read row is
@@ -39,8 +41,14 @@ func (b *Binder) cost(n Node) (c Cost, ok bool) {
 		tr, _ := b.tableRows(n.Table)
 		c.Total = tr * (costSeqRow + costCPURow)
 	case *IndexScan:
+		// The primary index holds the rows: a range of it reads them in
+		// order. A secondary index costs a point read per row.
+		perRow := costIndexRow
+		if n.Index.ID == catalog.PrimaryIndexID {
+			perRow = costSeqRow
+		}
 		c.Startup = costIndexSeek
-		c.Total = costIndexSeek*float64(max(1, len(n.Eqs))) + rows*(costIndexRow+costCPURow)
+		c.Total = costIndexSeek*float64(max(1, len(n.Eqs))) + rows*(perRow+costCPURow)
 	case *Filter:
 		in, ok := child(n.Input)
 		if !ok {
@@ -123,4 +131,39 @@ func (b *Binder) CostNote(n Node) string {
 		return ""
 	}
 	return fmt.Sprintf("  (cost=%.2f..%.2f rows=%.0f)", c.Startup, c.Total, math.Max(1, math.Round(c.Rows)))
+}
+
+// seqIfCheaper returns a sequential scan filtered by ix's conditions (and
+// rest, the filter above it) in place of a secondary-index scan that the
+// column statistics say reads so much of the table that reading all of it
+// costs less; nil to keep ix. Without statistics, for the primary index,
+// for an index scan without key conditions (read for its order) and below
+// a node that relies on the order, ix stays.
+func (b *Binder) seqIfCheaper(ix *IndexScan, rest Expr) Node {
+	if b.keepOrder > 0 || ix.Index.ID == catalog.PrimaryIndexID || (len(ix.Eqs) == 0 && ix.Range == nil) || !b.hasColumnStats(ix.Table) {
+		return nil
+	}
+	if _, ok := b.indexScanSelectivity(ix); !ok {
+		return nil
+	}
+	// Needed stays nil (every column decoded): the index answered some
+	// conditions from its keys, so their columns may be missing from
+	// ix.Needed.
+	seq := &Scan{Table: ix.Table, Alias: ix.Alias, Cols: ix.Cols}
+	ic, ok1 := b.cost(ix)
+	sc, ok2 := b.cost(seq)
+	if !ok1 || !ok2 || ic.Total <= sc.Total {
+		return nil
+	}
+	var conds []Expr
+	if ix.Cond != nil {
+		conds = append(conds, ix.Cond)
+	}
+	if rest != nil {
+		conds = append(conds, rest)
+	}
+	if len(conds) == 0 {
+		return nil // the index conditions are not all expressions here
+	}
+	return &Filter{Input: seq, Pred: and(conds)}
 }

@@ -120,7 +120,16 @@ func (b *Binder) tableRows(d *catalog.Descriptor) (float64, bool) {
 func (b *Binder) joinMethods(n Node) Node {
 	switch n := n.(type) {
 	case *Filter:
+		if ix, ok := n.Input.(*IndexScan); ok {
+			if seq := b.seqIfCheaper(ix, n.Pred); seq != nil {
+				return seq
+			}
+		}
 		n.Input = b.joinMethods(n.Input)
+	case *IndexScan:
+		if seq := b.seqIfCheaper(n, nil); seq != nil {
+			return seq
+		}
 	case *Project:
 		n.Input = b.joinMethods(n.Input)
 	case *Sort:
@@ -130,6 +139,14 @@ func (b *Binder) joinMethods(n Node) Node {
 	case *Distinct:
 		n.Input = b.joinMethods(n.Input)
 	case *Aggregate:
+		if n.Sorted {
+			// The aggregate relies on its input's order: keep the
+			// index scan that gives it.
+			b.keepOrder++
+			n.Input = b.joinMethods(n.Input)
+			b.keepOrder--
+			break
+		}
 		n.Input = b.joinMethods(n.Input)
 	case *Window:
 		n.Input = b.joinMethods(n.Input)

@@ -15,7 +15,10 @@ import (
 const (
 	defaultEqSel    = 0.005
 	defaultRangeSel = 1.0 / 3
-	defaultSel      = 1.0 / 3
+	// defaultBetweenSel is a range bounded on both sides by values not
+	// known at plan time ($1 AND $1+9): narrow, as PostgreSQL assumes.
+	defaultBetweenSel = 0.005
+	defaultSel        = 1.0 / 3
 )
 
 // columnStatsAt returns the statistics and type of the table column at
@@ -179,19 +182,24 @@ func (b *Binder) eqSelectivity(d *catalog.Descriptor, col int, val Expr) float64
 func (b *Binder) rangeSelectivity(d *catalog.Descriptor, col int, lo Expr, loInc bool, hi Expr, hiInc bool) float64 {
 	cs, t := b.columnStatsAt(d, col)
 	if cs == nil {
+		if lo != nil && hi != nil {
+			return defaultBetweenSel
+		}
 		return defaultRangeSel
 	}
 	var lov, hiv types.Datum
-	var ok bool
+	loOK, hiOK := true, true
 	if lo != nil {
-		if lov, ok = constValue(lo); !ok {
-			return defaultRangeSel
-		}
+		lov, loOK = constValue(lo)
 	}
 	if hi != nil {
-		if hiv, ok = constValue(hi); !ok {
-			return defaultRangeSel
-		}
+		hiv, hiOK = constValue(hi)
+	}
+	switch {
+	case lo != nil && hi != nil && (!loOK || !hiOK):
+		return defaultBetweenSel
+	case !loOK || !hiOK:
+		return defaultRangeSel
 	}
 	in := func(v types.Datum) bool {
 		if lo != nil {
