@@ -77,6 +77,10 @@ func optimize(n Node) Node {
 		n.Sorted = groupsAdjacent(n)
 	case *Sort:
 		n.Input = optimize(n.Input)
+		if primaryKeyOrdered(n.Input, n.Keys) {
+			// The input already arrives in this order.
+			return n.Input
+		}
 	case *Limit:
 		n.Input = optimize(n.Input)
 		pushTopK(n)
@@ -446,4 +450,77 @@ func orderedBy(n Node) []int {
 		return out
 	}
 	return nil
+}
+
+// primaryKeyOrdered reports whether in yields its rows ordered by keys
+// because it reads the primary index in key order: a scan of the table
+// (filtered or not, under a projection or not), or a primary-index scan
+// over one key range, with keys naming the primary key's columns (or a
+// prefix of them) in order, ascending. Key columns are never NULL, and the
+// key is unique, so keys after it change nothing.
+func primaryKeyOrdered(in Node, keys []SortKey) bool {
+	if p, ok := in.(*Project); ok {
+		// Keys on the projection's plain columns are keys on its input's.
+		mapped := make([]SortKey, 0, len(keys))
+		for _, k := range keys {
+			ref, ok := k.Expr.(*ColRef)
+			if !ok || ref.Idx >= len(p.Exprs) {
+				break
+			}
+			inner, ok := p.Exprs[ref.Idx].(*ColRef)
+			if !ok {
+				break
+			}
+			mapped = append(mapped, SortKey{Expr: inner, Desc: k.Desc, NullsFirst: k.NullsFirst})
+		}
+		keys, in = mapped, p.Input
+	}
+	if f, ok := in.(*Filter); ok {
+		in = f.Input
+	}
+	var d *catalog.Descriptor
+	switch s := in.(type) {
+	case *Scan:
+		d = s.Table
+	case *IndexScan:
+		if s.Index.ID != catalog.PrimaryIndexID || len(s.Eqs) > 1 {
+			return false
+		}
+		d = s.Table
+	default:
+		return false
+	}
+	pk := d.Primary.Columns
+	if len(pk) == 0 || len(keys) == 0 {
+		return false
+	}
+	// Keys may be a prefix of the primary key (ties come out in key
+	// order, which is one of the orders allowed), or go beyond it.
+	for i, c := range pk[:min(len(pk), len(keys))] {
+		k := keys[i]
+		ref, ok := k.Expr.(*ColRef)
+		if !ok || k.Desc || c.Desc || c.ColumnID == 0 || ref.Idx >= len(d.Columns) || d.Columns[ref.Idx].ID != c.ColumnID {
+			return false
+		}
+		if !keyOrderIsSQLOrder(d.Columns[ref.Idx].Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyOrderIsSQLOrder reports whether a column type's key encoding sorts
+// exactly as ORDER BY does: integers, text (C collation) and times. Types
+// with special values (floats' NaN, numerics' scales) are left to a sort.
+func keyOrderIsSQLOrder(typ string) bool {
+	t, err := TypeFromString(typ)
+	if err != nil || t.IsArray() {
+		return false
+	}
+	switch t.Family() {
+	case types.Int2Family, types.Int4Family, types.Int8Family, types.TextFamily, types.VarcharFamily,
+		types.DateFamily, types.TimestampFamily, types.TimestampTZFamily:
+		return true
+	}
+	return false
 }
