@@ -273,6 +273,7 @@ func (it *tableIter) Error() error { return it.err }
 func (it *tableIter) Close() error {
 	err := it.err
 	it.reset()
+	it.buf.release()
 	it.data.data, it.buf = nil, readBuf{}
 	return err
 }

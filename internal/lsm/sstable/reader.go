@@ -155,14 +155,32 @@ type readBuf struct {
 	// block.
 	ra       []byte
 	raOff    uint64
+	raNext   int // the next window's size: doubles from minReadahead
 	lastEnd  uint64
 	seqReads int
 }
 
 const (
+	// The readahead window starts small, so that a short range read
+	// (a hundred rows) does not fetch far past its end, and doubles
+	// with each window up to readaheadSize for long scans.
+	minReadahead   = 16 << 10
 	readaheadSize  = 256 << 10
 	readaheadAfter = 2 // sequential reads before readahead starts
 )
+
+// readaheadPool recycles readahead windows between iterators: a short
+// scan would otherwise allocate (and zero) a window for a few blocks.
+var readaheadPool = sync.Pool{New: func() any { b := make([]byte, 0, readaheadSize); return &b }}
+
+// release returns buf's readahead window to the pool.
+func (buf *readBuf) release() {
+	if cap(buf.ra) == readaheadSize {
+		ra := buf.ra[:0]
+		readaheadPool.Put(&ra)
+	}
+	buf.ra = nil
+}
 
 // readRaw reads len(dst) bytes at off, through buf's readahead window when
 // the reads are sequential.
@@ -182,8 +200,15 @@ func (r *Reader) readRaw(dst []byte, off uint64, buf *readBuf) error {
 		buf.seqReads = 0
 	}
 	buf.lastEnd = end
-	if window := min(uint64(readaheadSize), r.metaEnd-off); buf.seqReads >= readaheadAfter && window > uint64(len(dst)) {
-		buf.ra = grow(buf.ra, int(window))
+	if buf.raNext == 0 {
+		buf.raNext = minReadahead
+	}
+	if window := min(uint64(buf.raNext), r.metaEnd-off); buf.seqReads >= readaheadAfter && window > uint64(len(dst)) {
+		if buf.ra == nil {
+			buf.ra = (*readaheadPool.Get().(*[]byte))[:0]
+		}
+		buf.ra = buf.ra[:window]
+		buf.raNext = min(2*buf.raNext, readaheadSize)
 		if err := r.readAt(buf.ra, int64(off)); err != nil {
 			buf.ra = buf.ra[:0]
 			return err
