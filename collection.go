@@ -172,22 +172,9 @@ func newID() (string, error) {
 func prepareDoc(doc any) (string, types.Datum, error) {
 	// Documents given as JSON text are parsed once, straight into jsonb
 	// (the stored form); Go values are marshalled first.
-	var data []byte
-	switch x := doc.(type) {
-	case json.RawMessage:
-		data = x
-	case []byte:
-		data = x
-	case string:
-		data = []byte(x)
-	case object:
-		data = jsonText(x)
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return "", types.Null, errInvalid("cannot encode %T as JSON: %v", x, err)
-		}
-		data = b
+	data, err := jsonBytes(doc)
+	if err != nil {
+		return "", types.Null, err
 	}
 	d, err := jsonb.Parse(string(data))
 	if err != nil {

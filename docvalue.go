@@ -71,26 +71,38 @@ func errSyntax(format string, args ...any) error {
 // model: JSON text (json.RawMessage, []byte, string) is parsed, anything
 // else goes through encoding/json first (so struct tags apply).
 func toValue(x any) (any, error) {
-	var data []byte
 	switch x := x.(type) {
 	case nil:
 		return nil, nil
-	case json.RawMessage:
-		data = x
-	case []byte:
-		data = x
-	case string:
-		data = []byte(x)
 	case object:
 		return x, nil
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return nil, errInvalid("cannot encode %T as JSON: %v", x, err)
-		}
-		data = b
+	}
+	data, err := jsonBytes(x)
+	if err != nil {
+		return nil, err
 	}
 	return parseJSON(data)
+}
+
+// jsonBytes is x as JSON text: JSON text (json.RawMessage, []byte,
+// string) as it is, the value model's objects written out, anything else
+// through encoding/json (so struct tags apply).
+func jsonBytes(x any) ([]byte, error) {
+	switch x := x.(type) {
+	case json.RawMessage:
+		return x, nil
+	case []byte:
+		return x, nil
+	case string:
+		return []byte(x), nil
+	case object:
+		return jsonText(x), nil
+	}
+	b, err := json.Marshal(x)
+	if err != nil {
+		return nil, errInvalid("cannot encode %T as JSON: %v", x, err)
+	}
+	return b, nil
 }
 
 // parseJSON parses one JSON value, keeping object member order and

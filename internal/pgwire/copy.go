@@ -157,14 +157,7 @@ const copyBatchRows = 1000
 // loads all its rows or none. progress, if not nil, is called with the
 // input bytes consumed and the rows read so far.
 func CopyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reader, progress func(bytes, rows int64)) (int64, error) {
-	if c.File != "" {
-		return 0, errCopyFile()
-	}
-	f, err := copyFormat(c)
-	if err != nil {
-		return 0, err
-	}
-	cols, err := copyColumns(ctx, sess, c)
+	f, cols, err := copyFromSetup(ctx, sess, c)
 	if err != nil {
 		return 0, err
 	}
@@ -193,17 +186,10 @@ func CopyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reade
 // load, and the rows of the batches before it stay. It returns the rows
 // committed.
 func CopyFromBatches(ctx context.Context, sess *engine.Session, c *ast.Copy, r io.Reader, batchRows int64, progress func(bytes, rows int64)) (int64, error) {
-	if c.File != "" {
-		return 0, errCopyFile()
-	}
 	if sess.TxStatus() != engine.TxIdle {
 		return 0, fmt.Errorf("pgwire: CopyFromBatches needs an idle session")
 	}
-	f, err := copyFormat(c)
-	if err != nil {
-		return 0, err
-	}
-	cols, err := copyColumns(ctx, sess, c)
+	f, cols, err := copyFromSetup(ctx, sess, c)
 	if err != nil {
 		return 0, err
 	}
@@ -226,6 +212,19 @@ func CopyFromBatches(ctx context.Context, sess *engine.Session, c *ast.Copy, r i
 			return committed, nil
 		}
 	}
+}
+
+// copyFromSetup checks a COPY FROM and returns its format and columns.
+func copyFromSetup(ctx context.Context, sess *engine.Session, c *ast.Copy) (CopyFormat, []engine.Column, error) {
+	if c.File != "" {
+		return CopyFormat{}, nil, errCopyFile()
+	}
+	f, err := copyFormat(c)
+	if err != nil {
+		return CopyFormat{}, nil, err
+	}
+	cols, err := copyColumns(ctx, sess, c)
+	return f, cols, err
 }
 
 // copySource is COPY's input: the reader, and the line reached.
