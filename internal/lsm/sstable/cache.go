@@ -95,8 +95,20 @@ func (c *Cache) get(fileNum, offset uint64) []byte {
 	return data
 }
 
+// hasRoom reports whether the block at (fileNum, offset) would fit in
+// its shard, charged about charge bytes, without evicting another.
+func (c *Cache) hasRoom(fileNum, offset uint64, charge int64) bool {
+	s := c.shard(cacheKey{fileNum, offset})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mu.size+charge <= s.mu.capacity
+}
+
 // set caches a block; data must not be modified afterwards.
-func (c *Cache) set(fileNum, offset uint64, data []byte) {
+func (c *Cache) set(fileNum, offset uint64, data []byte) { c.add(fileNum, offset, data, true) }
+
+// add caches a block, evicting others to make room only if evict.
+func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) {
 	k := cacheKey{fileNum, offset}
 	s := c.shard(k)
 	charge := int64(len(data))
@@ -107,7 +119,7 @@ func (c *Cache) set(fileNum, offset uint64, data []byte) {
 		delete(s.mu.entries, k)
 		s.mu.size -= int64(len(e.data))
 	}
-	if charge > s.mu.capacity {
+	if charge > s.mu.capacity || !evict && s.mu.size+charge > s.mu.capacity {
 		return
 	}
 	for s.mu.size+charge > s.mu.capacity {

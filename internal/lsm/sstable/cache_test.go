@@ -203,3 +203,52 @@ func TestConcurrentReaders(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// TestScanKeepsCache: a scan of a table much larger than the cache adds
+// blocks only while the cache has room (readBlock's bulk reads), so the
+// blocks point reads made hot before it are still cached after it, and
+// the scan, whose blocks then live in reused memory, still reads every
+// entry right.
+func TestScanKeepsCache(t *testing.T) {
+	kvs := make([]kv, 40000) // ~2000 blocks of 4 KiB: 8 MiB against a 1 MiB cache
+	for i := range kvs {
+		kvs[i] = kv{ikeyOf(fmt.Sprintf("key%06d", i), 1), []byte(fmt.Sprintf("%06d%s", i, block(180, 'v')))}
+	}
+	f, _ := buildTable(t, kvs, nil, DefaultWriterOptions())
+	c := NewCache(1 << 20)
+	r, err := Open(f, "s.sst", 3, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hot := []int{39000, 39500, 39990, 20000, 100}
+	get := func() {
+		t.Helper()
+		for _, i := range hot {
+			e, found, err := r.Get(ikey.UserKey(kvs[i].k), ikey.SeqNumMax)
+			if err != nil || !found || !bytes.Equal(e.Value, kvs[i].v) {
+				t.Fatalf("Get %d: %v %v", i, found, err)
+			}
+		}
+	}
+	get()
+	before := c.Stats()
+	it := r.NewIter(nil, nil)
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		if !bytes.Equal(it.Key(), kvs[n].k) || !bytes.Equal(it.Value(), kvs[n].v) {
+			t.Fatalf("scan entry %d: %s", n, ikey.Format(it.Key()))
+		}
+		n++
+	}
+	if err := it.Close(); err != nil || n != len(kvs) {
+		t.Fatalf("scan: %d entries, %v", n, err)
+	}
+	scanned := c.Stats()
+	if scanned.Size > 1<<20 {
+		t.Fatalf("cache holds %d bytes", scanned.Size)
+	}
+	get()
+	if after := c.Stats(); after.Misses != scanned.Misses {
+		t.Fatalf("the scan evicted hot blocks: misses %d before it, %d after it, %d after the Gets again", before.Misses, scanned.Misses, after.Misses)
+	}
+}

@@ -158,6 +158,12 @@ type readBuf struct {
 	raNext   int // the next window's size: doubles from minReadahead
 	lastEnd  uint64
 	seqReads int
+
+	// blockEnd is where the last block read (or found cached) ended, and
+	// seqBlocks how many blocks in a row started where the one before
+	// ended: after bulkAfter of them the reads are a scan (see readBlock).
+	blockEnd  uint64
+	seqBlocks int
 }
 
 const (
@@ -167,6 +173,10 @@ const (
 	minReadahead   = 16 << 10
 	readaheadSize  = 256 << 10
 	readaheadAfter = 2 // sequential reads before readahead starts
+
+	// bulkAfter is how many consecutive blocks make a reader a scan,
+	// whose blocks are added to the cache only while it has room.
+	bulkAfter = 16
 )
 
 // readaheadPool recycles readahead windows between iterators: a short
@@ -240,9 +250,30 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	if !useCache {
 		cache = nil
 	}
+	// A scan: a reader that reuses its memory and has read bulkAfter
+	// blocks in a row. Its blocks go into the cache only while that has
+	// room, like PostgreSQL's ring buffer for big sequential scans: a
+	// scan of a table larger than the cache would otherwise evict the
+	// whole cache for blocks that are themselves evicted before the next
+	// scan reaches them, and allocate every block it reads.
+	bulk := false
+	if buf != nil {
+		if h.offset == buf.blockEnd {
+			buf.seqBlocks++
+		} else {
+			buf.seqBlocks = 0
+		}
+		buf.blockEnd = h.offset + h.length + blockTrailerLen
+		bulk = buf.reuse && buf.seqBlocks >= bulkAfter
+	}
 	if cache != nil {
 		if b := cache.get(r.fileNum, h.offset); b != nil {
 			return b, nil
+		}
+		// (The room is judged on the stored size; add below checks the
+		// decompressed one.)
+		if bulk && !cache.hasRoom(r.fileNum, h.offset, int64(h.length)) {
+			cache = nil
 		}
 	}
 	n := int(h.length)
@@ -293,7 +324,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		return nil, corruptf(r.name, int64(h.offset)+int64(n), "unknown compression type %d", raw[n])
 	}
 	if cache != nil {
-		cache.set(r.fileNum, h.offset, data)
+		cache.add(r.fileNum, h.offset, data, !bulk)
 	}
 	return data, nil
 }
