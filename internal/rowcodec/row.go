@@ -105,15 +105,19 @@ func (r *RowReader) Next() (id uint32, ok bool, err error) {
 }
 
 // Value decodes the current column's value.
-func (r *RowReader) Value() (Value, error) {
-	v, rest, err := decodeRowValueSkip(r.src, false)
+func (r *RowReader) Value() (Value, error) { return r.ValueIn(nil) }
+
+// ValueIn is Value with the bytes of a string or bytes value copied into
+// a (nil: a string of its own).
+func (r *RowReader) ValueIn(a *Arena) (Value, error) {
+	v, rest, err := decodeRowValueSkip(r.src, false, a)
 	r.src = rest
 	return v, err
 }
 
 // Skip passes over the current column's value.
 func (r *RowReader) Skip() error {
-	_, rest, err := decodeRowValueSkip(r.src, true)
+	_, rest, err := decodeRowValueSkip(r.src, true, nil)
 	r.src = rest
 	return err
 }
@@ -154,11 +158,12 @@ func walkRow(src []byte, fn func(uint32, Value) bool) error {
 	return nil
 }
 
-func decodeRowValue(src []byte) (Value, []byte, error) { return decodeRowValueSkip(src, false) }
+func decodeRowValue(src []byte) (Value, []byte, error) { return decodeRowValueSkip(src, false, nil) }
 
 // decodeRowValueSkip decodes one value, or with skip only finds its end
-// (strings and decimals are then not built).
-func decodeRowValueSkip(src []byte, skip bool) (Value, []byte, error) {
+// (strings and decimals are then not built). Strings are carved from a
+// when it is not nil.
+func decodeRowValueSkip(src []byte, skip bool, a *Arena) (Value, []byte, error) {
 	if len(src) == 0 {
 		return Value{}, nil, fmt.Errorf("%w: missing kind", ErrCorrupt)
 	}
@@ -233,7 +238,7 @@ func decodeRowValueSkip(src []byte, skip bool) (Value, []byte, error) {
 		if skip {
 			return Value{}, src, nil
 		}
-		return Value{kind: k, s: string(b)}, src, nil
+		return Value{kind: k, s: a.String(b)}, src, nil
 	case KindUUID:
 		if len(src) < 16 {
 			return Value{}, nil, short()
