@@ -224,7 +224,10 @@ func (it *Iterator) Next() bool {
 		}
 		if c < 0 {
 			tomb := it.cTomb
-			it.key, it.value = append(it.key[:0], it.cKey...), append(it.value[:0], it.cVal...)
+			// The committed entry's buffers become the current ones (no
+			// copy); nextCommitted refills the swapped-out pair.
+			it.key, it.cKey = it.cKey, it.key
+			it.value, it.cVal = it.cVal, it.value
 			it.nextCommitted()
 			if tomb {
 				continue
