@@ -43,6 +43,9 @@ type Ctx struct {
 	topK map[*plan.Sort]int64
 	// work holds the current rows of recursive CTEs' working tables.
 	work map[*plan.WorkTable][]Row
+	// transient is set while building an operator whose consumer keeps
+	// none of its rows past its next call to Next (buildTransient).
+	transient bool
 }
 
 // Operator produces rows in batches, pulled by its consumer.
@@ -50,7 +53,8 @@ type Operator interface {
 	// Next returns the next batch: at least one row, or none at the
 	// end. The batch slice is the operator's and valid until the next
 	// call; consumers never write into it. The rows themselves stay valid
-	// (consumers may keep them).
+	// (consumers may keep them), except those of an operator built by
+	// buildTransient, which may reuse their memory on the next call.
 	Next() ([]Row, error)
 	Close()
 }
@@ -193,10 +197,24 @@ func (o *analyzeOp) Next() ([]Row, error) {
 
 func (o *analyzeOp) Close() { o.op.Close() }
 
+// buildTransient builds n for a consumer that keeps none of its rows
+// past the next call to Next (it copies what it keeps: an aggregate, a
+// top-N heap, a projection): a scan then decodes every batch into the
+// same memory instead of allocating rows that are garbage a moment later.
+func (c *Ctx) buildTransient(n plan.Node) (Operator, error) {
+	c.transient = true
+	defer func() { c.transient = false }()
+	return c.build(n)
+}
+
 func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
+	// The promise of buildTransient is to n only, not to what n builds
+	// (a filter passes it on: its rows are its input's).
+	transient := c.transient
+	c.transient = false
 	switch n := n.(type) {
 	case *plan.Scan:
-		return c.newScan(n)
+		return c.newProjectedScan(n, nil, transient)
 	case *plan.IndexScan:
 		return c.newIndexScan(n)
 	case *plan.InvertedScan:
@@ -213,7 +231,9 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		}
 		return &valuesOp{rows: rows}, nil
 	case *plan.Filter:
+		c.transient = transient
 		in, err := c.build(n.Input)
+		c.transient = false
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +251,7 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 			var err error
 			switch in := n.Input.(type) {
 			case *plan.Scan:
-				op, err = c.newProjectedScan(in, outIdx)
+				op, err = c.newProjectedScan(in, outIdx, transient)
 			case *plan.IndexScan:
 				op, err = c.newProjectedIndexScan(in, outIdx)
 			}
@@ -242,7 +262,8 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 				return nil, err
 			}
 		}
-		in, err := c.build(n.Input)
+		// The projection's rows are new: its input's need not last.
+		in, err := c.buildTransient(n.Input)
 		if err != nil {
 			return nil, err
 		}
@@ -616,7 +637,8 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, err := c.build(s.Input)
+	// Rows that enter the heap are copied: few do, once it is full.
+	in, err := c.buildTransient(s.Input)
 	if err != nil {
 		return nil, err
 	}
@@ -668,9 +690,11 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 		item := seqRow{r, seq}
 		switch {
 		case int64(len(h)) < k:
+			item.row = slices.Clone(r)
 			h = append(h, item)
 			up(len(h) - 1)
 		case item.cmp(h[0], cmp) < 0:
+			item.row = slices.Clone(r)
 			h[0] = item
 			down(0)
 		}
@@ -926,7 +950,8 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		}
 		return g
 	}
-	in, err := c.build(n.Input)
+	// Groups copy their keys and the states what they keep.
+	in, err := c.buildTransient(n.Input)
 	if err != nil {
 		return nil, err
 	}

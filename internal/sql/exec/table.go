@@ -31,6 +31,14 @@ type tableCodec struct {
 	// projected: rows are a projection of the table's columns (project),
 	// for reading only (pos and primaryKey no longer apply to them).
 	projected bool
+	// reuse: rows are carved from the same memory batch after batch
+	// (startBatch), for a consumer that keeps none (buildTransient).
+	reuse bool
+	batch []types.Datum
+	// none: the reader needs no column, so decode reads nothing.
+	none bool
+	// arena holds the decoded rows' strings, a chunk for many.
+	arena rowcodec.Arena
 }
 
 func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
@@ -63,10 +71,22 @@ func (tc *tableCodec) need(needed []bool) {
 	if needed == nil {
 		return
 	}
+	tc.none = true
 	for id, i := range tc.at {
 		if i >= 0 && !needed[i] {
 			tc.at[id] = -1
 		}
+		if tc.at[id] >= 0 {
+			tc.none = false
+		}
+	}
+}
+
+// startBatch makes a reusing codec carve the next rows from the start of
+// its batch memory again: the rows of the previous batch are overwritten.
+func (tc *tableCodec) startBatch() {
+	if tc.reuse {
+		tc.chunk = tc.batch
 	}
 }
 
@@ -85,6 +105,7 @@ func (tc *tableCodec) project(outIdx []int) bool {
 		}
 		outOf[int32(i)] = int32(j)
 	}
+	tc.none = len(outIdx) == 0
 	types := make([]types.Type, len(outIdx))
 	for j, i := range outIdx {
 		types[j] = tc.types[i]
@@ -107,6 +128,18 @@ func (tc *tableCodec) project(outIdx []int) bool {
 // newRow returns a row of NULLs carved from the codec's chunk.
 func (tc *tableCodec) newRow() Row {
 	n := len(tc.types)
+	if tc.reuse {
+		if len(tc.chunk) < n {
+			// First use, or more rows than a batch: the batch memory
+			// grows to a whole batch.
+			tc.batch = make([]types.Datum, n*batchSize)
+			tc.chunk = tc.batch
+		}
+		r := tc.chunk[:n:n]
+		tc.chunk = tc.chunk[n:]
+		clear(r)
+		return r
+	}
 	if len(tc.chunk) < n {
 		tc.chunks = min(max(tc.chunks*2, 1), 64)
 		tc.chunk = make([]types.Datum, n*tc.chunks)
@@ -149,6 +182,9 @@ var errNotProjectable = sqlerr.New(sqlerr.InternalError, "exec: projection not f
 // decode decodes a row value into a row of the table's columns.
 func (tc *tableCodec) decode(v []byte) (Row, error) {
 	row := tc.newRow()
+	if tc.none {
+		return row, nil
+	}
 	r, err := rowcodec.NewRowReader(v)
 	if err != nil {
 		return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
@@ -172,7 +208,7 @@ func (tc *tableCodec) decode(v []byte) (Row, error) {
 			}
 			continue
 		}
-		val, err := r.Value()
+		val, err := r.ValueIn(&tc.arena)
 		if err != nil {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 		}
@@ -190,16 +226,17 @@ type scanOp struct {
 	batch []Row
 }
 
-func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedScan(n, nil) }
+func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedScan(n, nil, false) }
 
 // newProjectedScan scans n producing only the columns at outIdx (nil:
-// all).
-func (c *Ctx) newProjectedScan(n *plan.Scan, outIdx []int) (Operator, error) {
+// all); transient: the consumer keeps no row (buildTransient).
+func (c *Ctx) newProjectedScan(n *plan.Scan, outIdx []int, transient bool) (Operator, error) {
 	tc := newTableCodec(n.Table, n.Cols)
 	tc.need(n.Needed)
 	if outIdx != nil && !tc.project(outIdx) {
 		return nil, errNotProjectable
 	}
+	tc.reuse = transient
 	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
 	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end)}, nil
@@ -210,6 +247,7 @@ func (o *scanOp) Next() ([]Row, error) {
 		return nil, err
 	}
 	b := o.batch[:0]
+	o.tc.startBatch()
 	for len(b) < batchSize && o.it.Next() {
 		r, err := o.tc.decode(o.it.Value())
 		if err != nil {
