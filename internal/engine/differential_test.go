@@ -86,6 +86,17 @@ func runDiffRound(t *testing.T, seed uint64, round, n int, st *diffStats) bool {
 		if _, err := s.Execute(ctx, tb.ddl(), nil); err != nil {
 			return fail("%s: %v", tb.ddl(), err)
 		}
+		// Secondary indexes on some columns, for index scans and index
+		// joins to choose (the planner decides; the rows must not
+		// change).
+		for _, c := range tb.cols {
+			if !c.pk && g.chance(0.3) {
+				sql := fmt.Sprintf("CREATE INDEX ON %s (%s)", tb.name, c.name)
+				if _, err := s.Execute(ctx, sql, nil); err != nil {
+					return fail("%s: %v", sql, err)
+				}
+			}
+		}
 	}
 	// Initial rows: inserted straight into both sides (duplicates
 	// included for tables without a primary key).
@@ -158,8 +169,14 @@ func runDiffRound(t *testing.T, seed uint64, round, n int, st *diffStats) bool {
 		q++
 		qu := g.query()
 		sql := qu.sql()
+		// The optimizer's choices forced into each alternative: some
+		// queries run with access paths or join methods disabled.
+		settings := g.plannerSettings()
+		if _, err := s.Execute(ctx, settings, nil); err != nil {
+			return fail("%s: %v", settings, err)
+		}
 		if *diffVerb {
-			t.Log(sql)
+			t.Log(settings, sql)
 		}
 		want, rerr := ev.run(qu, nil)
 		if rerr != nil {
@@ -168,7 +185,7 @@ func runDiffRound(t *testing.T, seed uint64, round, n int, st *diffStats) bool {
 		}
 		res, err := s.Execute(ctx, sql, nil)
 		if err != nil {
-			return fail("%s\nunexpected error: %v", sql, err)
+			return fail("%s %s\nunexpected error: %v", settings, sql, err)
 		}
 		if len(res) != 1 {
 			return fail("%s\n%d results", sql, len(res))
@@ -192,7 +209,7 @@ func runDiffRound(t *testing.T, seed uint64, round, n int, st *diffStats) bool {
 			}
 		}
 		if msg := compareResults(qu, wantS, got); msg != "" {
-			return fail("%s\n%s\nwant (%d rows):\n%s\ngot (%d rows):\n%s", sql, msg, len(wantS), showRows(wantS), len(got), showRows(got))
+			return fail("%s %s\n%s\nwant (%d rows):\n%s\ngot (%d rows):\n%s", settings, sql, msg, len(wantS), showRows(wantS), len(got), showRows(got))
 		}
 		st.queries++
 		if len(qu.orderBy) > 0 {
@@ -212,6 +229,20 @@ func runDiffRound(t *testing.T, seed uint64, round, n int, st *diffStats) bool {
 		}
 	}
 	return true
+}
+
+// plannerSettings returns SET statements turning each of the planner's
+// enable_* settings on or off at random (mostly on).
+func (g *dgen) plannerSettings() string {
+	var b strings.Builder
+	for _, name := range []string{"enable_indexscan", "enable_nestloop", "enable_hashjoin"} {
+		v := "on"
+		if g.chance(0.3) {
+			v = "off"
+		}
+		fmt.Fprintf(&b, "SET %s = %s; ", name, v)
+	}
+	return b.String()
 }
 
 func showRows(rows [][]string) string {

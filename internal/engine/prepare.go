@@ -70,6 +70,9 @@ type planned struct {
 	// vcols are the result's columns as clients see them (nil for DML
 	// without RETURNING).
 	vcols []Column
+	// methods are the planner's allowed methods it was bound with (the
+	// session's enable_* settings): bound again when they change.
+	methods plan.Methods
 }
 
 // plannable reports whether stmt is planned (and so can keep a cached
@@ -87,15 +90,16 @@ const maxParams = 65535
 
 // plan binds a query or DML statement. With infer, parameters beyond
 // paramTypes are allowed and their types inferred.
-func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool) (*planned, error) {
+func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool, m plan.Methods) (*planned, error) {
 	b := plan.NewBinder(txn, sql, paramTypes)
 	b.RowCount = e.tableRows
 	b.ColumnStats = e.tableColumnStats
+	b.Methods = m
 	if infer {
 		b.InferParams(maxParams)
 	}
 	var err error
-	p := &planned{boundAt: txn.ReadTs(), private: catalog.SchemaChangedBy(txn)}
+	p := &planned{boundAt: txn.ReadTs(), private: catalog.SchemaChangedBy(txn), methods: m}
 	switch st := stmt.(type) {
 	case *ast.Query:
 		if p.query, err = b.Query(st); err != nil {
@@ -265,7 +269,7 @@ func (s *Session) prepareStmt(ctx context.Context, sql string, stmt ast.Statemen
 	var pl *planned
 	err := s.withTxn(ctx, func(txn *mvcc.Txn) error {
 		var err error
-		pl, err = s.e.plan(txn, stmt, sql, append([]types.Type(nil), paramTypes...), true)
+		pl, err = s.e.plan(txn, stmt, sql, append([]types.Type(nil), paramTypes...), true, s.methods())
 		s.plans++
 		return err
 	})
@@ -358,9 +362,9 @@ func coerceParams(want []types.Type, params []types.Datum) ([]types.Datum, error
 func (s *Session) runPrepared(ctx context.Context, txn *mvcc.Txn, p *Prepared, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
 	pl := p.cached
 	var err error
-	if pl == nil || !s.e.schemaSame(pl.boundAt, txn) {
+	if pl == nil || !s.e.schemaSame(pl.boundAt, txn) || pl.methods != s.methods() {
 		s.plans++
-		if pl, err = s.e.plan(txn, p.stmt, p.SQL, append([]types.Type(nil), p.params...), false); err != nil {
+		if pl, err = s.e.plan(txn, p.stmt, p.SQL, append([]types.Type(nil), p.params...), false, s.methods()); err != nil {
 			return Result{}, err
 		}
 		cols := visibleColumns(pl.cols)

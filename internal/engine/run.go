@@ -23,7 +23,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		paramTypes[i] = types.TypeOfDatum(p)
 	}
 	if plannable(stmt) {
-		p, err := e.plan(txn, stmt, ast.Format(stmt), paramTypes, false)
+		p, err := e.plan(txn, stmt, ast.Format(stmt), paramTypes, false, notes.methods())
 		if err != nil {
 			return Result{}, err
 		}
@@ -32,6 +32,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	b.RowCount = e.tableRows
 	b.ColumnStats = e.tableColumnStats
+	b.Methods = notes.methods()
 	ec.Sequences = engineSequences{e, txn}
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook()}
 	switch st := stmt.(type) {

@@ -229,6 +229,14 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return Result{Tag: "RELEASE"}, nil
 	case *ast.SetVar:
 		return s.set(st)
+	case *ast.Reset:
+		// Back to the default (or the server's default for the session).
+		if name := strings.ToLower(st.Name); name == "all" {
+			clear(s.settings)
+		} else {
+			delete(s.settings, name)
+		}
+		return Result{Tag: "RESET"}, nil
 	case *ast.Show:
 		return s.show(st)
 	case *ast.Prepare:
@@ -478,6 +486,13 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 			parts = append(parts, ast.Format(v))
 		}
 	}
+	if _, ok := plannerSettings[name]; ok {
+		on, ok := parseBool(strings.Join(parts, ", "))
+		if !ok {
+			return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "parameter %q requires a Boolean value", name)
+		}
+		parts = []string{map[bool]string{true: "on", false: "off"}[on]}
+	}
 	// Values keep their spelling (SHOW and ParameterStatus report it);
 	// readers compare without case where PostgreSQL does.
 	s.settings[name] = strings.Join(parts, ", ")
@@ -507,6 +522,55 @@ func (s *Session) SetDefault(name, value string) {
 	s.defaults[strings.ToLower(name)] = value
 }
 
+// plannerSettings are the boolean settings that restrict the planner's
+// choices (plan.Methods), all on by default as in PostgreSQL.
+var plannerSettings = map[string]func(m *plan.Methods, on bool){
+	"enable_indexscan": func(m *plan.Methods, on bool) { m.NoIndexScan = !on },
+	"enable_nestloop":  func(m *plan.Methods, on bool) { m.NoNestLoop = !on },
+	"enable_hashjoin":  func(m *plan.Methods, on bool) { m.NoHashJoin = !on },
+}
+
+// methods returns the planner methods the session's settings allow (all
+// for a nil session: internal statements).
+func (s *Session) methods() plan.Methods {
+	var m plan.Methods
+	if s == nil {
+		return m
+	}
+	for name, apply := range plannerSettings {
+		if v, ok := s.settings[name]; ok && v == "off" {
+			apply(&m, false)
+		}
+	}
+	return m
+}
+
+// parseBool reads a boolean setting's value as PostgreSQL does: on, off,
+// true, false, yes, no, 1, 0 (and unique prefixes of the words).
+func parseBool(v string) (bool, bool) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	switch v {
+	case "1", "on":
+		return true, true
+	case "0", "of", "off":
+		return false, true
+	}
+	if v == "" || v == "o" {
+		return false, false
+	}
+	for _, w := range []string{"true", "yes"} {
+		if strings.HasPrefix(w, v) {
+			return true, true
+		}
+	}
+	for _, w := range []string{"false", "no"} {
+		if strings.HasPrefix(w, v) {
+			return false, true
+		}
+	}
+	return false, false
+}
+
 // defaultIsolation is the isolation level of transactions that do not
 // choose one (BEGIN without ISOLATION LEVEL, autocommit statements).
 func (s *Session) defaultIsolation() mvcc.Isolation {
@@ -525,6 +589,9 @@ var defaultSettings = map[string]string{
 	"transaction_isolation":         "repeatable read",
 	"standard_conforming_strings":   "on",
 	"statement_timeout":             "0",
+	"enable_indexscan":              "on",
+	"enable_nestloop":               "on",
+	"enable_hashjoin":               "on",
 	// What clients SHOW at connect.
 	"extra_float_digits":            "1",
 	"application_name":              "",

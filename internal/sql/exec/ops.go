@@ -732,6 +732,16 @@ type joinOp struct {
 	keyBuf  []byte
 	cands   []int32
 	ci      int
+	// A join on one integer key hashes the integer itself: heads maps
+	// a key to its first right row, chain each right row to the next
+	// with the same key (-1 ends), and ci walks the chain.
+	heads map[int64]int32
+	chain []int32
+	// keys, when the right keys lie in a range of at most 64 per row,
+	// has bit k-lo set for each key k: most probes of a selective join
+	// then miss in a bitmap that fits a CPU cache instead of in the map.
+	keys   []uint64
+	lo, hi int64
 }
 
 func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
@@ -739,7 +749,9 @@ func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	left, err := c.build(n.Left)
+	// The left rows are probed one at a time and copied into the
+	// joined rows: they need not outlive their batch.
+	left, err := c.buildTransient(n.Left)
 	if err != nil {
 		return nil, err
 	}
@@ -773,6 +785,27 @@ func (o *joinOp) buildHash(n *plan.Join) error {
 		return err
 	}
 	o.hashed = true
+	if len(n.LeftKeys) == 1 && n.LeftKeys[0].Type().IsInteger() && n.RightKeys[0].Type().IsInteger() {
+		o.heads = make(map[int64]int32, len(o.right))
+		o.chain = make([]int32, len(o.right))
+		// Backwards, so that each chain lists its rows in input order.
+		for i := len(o.right) - 1; i >= 0; i-- {
+			v, err := rightKey[0](o.right[i])
+			if err != nil {
+				return err
+			}
+			o.chain[i] = -1
+			if v.IsNull() {
+				continue
+			}
+			if h, ok := o.heads[v.Int()]; ok {
+				o.chain[i] = h
+			}
+			o.heads[v.Int()] = int32(i)
+		}
+		o.keyFilter()
+		return nil
+	}
 	o.table = make(map[string][]int32, len(o.right))
 	for i, r := range o.right {
 		key, ok, err := joinKey(o.keyBuf[:0], rightKey, r)
@@ -785,6 +818,46 @@ func (o *joinOp) buildHash(n *plan.Join) error {
 		}
 	}
 	return nil
+}
+
+// keyFilter builds the bitmap of the integer keys, when they are dense
+// enough for it.
+func (o *joinOp) keyFilter() {
+	if len(o.heads) == 0 {
+		return
+	}
+	first := true
+	for k := range o.heads {
+		if first || k < o.lo {
+			o.lo = k
+		}
+		if first || k > o.hi {
+			o.hi = k
+		}
+		first = false
+	}
+	// (Unsigned: the difference of two int64s wraps to the right value.)
+	span := uint64(o.hi - o.lo)
+	if span >= 64*uint64(len(o.heads)) {
+		return // too sparse
+	}
+	o.keys = make([]uint64, span/64+1)
+	for k := range o.heads {
+		d := uint64(k - o.lo)
+		o.keys[d/64] |= 1 << (d % 64)
+	}
+}
+
+// mayHaveKey reports whether an integer key can be in the table.
+func (o *joinOp) mayHaveKey(k int64) bool {
+	if o.keys == nil {
+		return true
+	}
+	if k < o.lo || k > o.hi {
+		return false
+	}
+	d := uint64(k - o.lo)
+	return o.keys[d/64]&(1<<(d%64)) != 0
 }
 
 // joinKey appends the hash key of a row's join key expressions; ok is
@@ -813,6 +886,13 @@ func (o *joinOp) nextCandidate() bool {
 			return true
 		}
 		return false
+	}
+	if o.heads != nil {
+		if o.ci < 0 {
+			return false
+		}
+		o.ri, o.ci = o.ci, int(o.chain[o.ci])
+		return true
 	}
 	if o.ci < len(o.cands) {
 		o.ri = int(o.cands[o.ci])
@@ -843,7 +923,18 @@ func (o *joinOp) nextRow() (Row, bool, error) {
 				break
 			}
 			o.cur, o.ri, o.matched = r, -1, false
-			if o.hashed {
+			if o.heads != nil {
+				o.ci = -1
+				v, err := o.leftKey[0](r)
+				if err != nil {
+					return nil, false, err
+				}
+				if !v.IsNull() && o.mayHaveKey(v.Int()) {
+					if h, ok := o.heads[v.Int()]; ok {
+						o.ci = int(h)
+					}
+				}
+			} else if o.hashed {
 				key, ok, err := joinKey(o.keyBuf[:0], o.leftKey, r)
 				if err != nil {
 					return nil, false, err

@@ -35,6 +35,9 @@ type Binder struct {
 	// ColumnStats, if set, returns a table's column statistics as last
 	// gathered (ANALYZE), or nil: selectivity estimates and pg_stats.
 	ColumnStats func(table uint32) *catalog.TableStats
+	// Methods are the access paths and join methods the planner may
+	// choose from (the session's enable_* settings).
+	Methods Methods
 	// keepOrder > 0 while joinMethods is below a node that relies on its
 	// input's order (seqIfCheaper then keeps index scans).
 	keepOrder int

@@ -176,14 +176,10 @@ func (b *Binder) indexJoin(j *Join, innerLeft bool) Node {
 		innerKeys, outerKeys = j.LeftKeys, j.RightKeys
 	}
 	scan, ok := inner.(*Scan)
-	if !ok {
+	if !ok || b.Methods.NoNestLoop {
 		return nil
 	}
-	innerRows, known := b.tableRows(scan.Table)
-	outerRows, outerKnown := b.estimate(outer)
-	if !known || !outerKnown || outerRows*4 >= innerRows {
-		return nil
-	}
+
 	for k, key := range innerKeys {
 		cr, ok := key.(*ColRef)
 		if !ok || cr.Idx >= len(scan.Table.Columns) {
@@ -201,8 +197,18 @@ func (b *Binder) indexJoin(j *Join, innerLeft bool) Node {
 			if exprs := scan.Indexes[ix.ID]; exprs != nil && exprs.Pred != nil {
 				continue // a partial index lacks rows
 			}
-			return &IndexJoin{Outer: outer, Table: scan.Table, Alias: scan.Alias, InnerCols: scan.Cols, Index: ix,
+			ij := &IndexJoin{Outer: outer, Table: scan.Table, Alias: scan.Alias, InnerCols: scan.Cols, Index: ix,
 				OuterKey: outerKeys[k], On: j.On, InnerFirst: innerLeft, Cols: j.Cols, Needed: scan.Needed}
+			if !b.Methods.NoHashJoin {
+				// A seek per outer row (and a point read per match
+				// through a secondary index) against hashing the table.
+				ic, ok1 := b.cost(ij)
+				hc, ok2 := b.cost(j)
+				if !ok1 || !ok2 || ic.Total >= hc.Total {
+					return nil
+				}
+			}
+			return ij
 		}
 	}
 	return nil
