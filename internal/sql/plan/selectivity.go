@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"math"
+
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -233,7 +235,9 @@ func (b *Binder) rangeSelectivity(d *catalog.Descriptor, col int, lo Expr, loInc
 		return s
 	}
 	// The fraction of the histogram's population below v: whole buckets
-	// below it, and half of the bucket it falls in.
+	// below it, and of the bucket it falls in the part below v, by
+	// linear interpolation for numbers and times (as PostgreSQL's
+	// convert_to_scalar), else half.
 	below := func(v types.Datum) float64 {
 		n := len(bounds) - 1
 		for i := range n {
@@ -241,7 +245,14 @@ func (b *Binder) rangeSelectivity(d *catalog.Descriptor, col int, lo Expr, loInc
 				if types.Compare(v, bounds[i]) < 0 {
 					return float64(i) / float64(n)
 				}
-				return (float64(i) + 0.5) / float64(n)
+				part := 0.5
+				x, ok1 := scalar(v)
+				l, ok2 := scalar(bounds[i])
+				h, ok3 := scalar(bounds[i+1])
+				if ok1 && ok2 && ok3 && h > l {
+					part = min(1, max(0, (x-l)/(h-l)))
+				}
+				return (float64(i) + part) / float64(n)
 			}
 		}
 		return 1
@@ -249,12 +260,33 @@ func (b *Binder) rangeSelectivity(d *catalog.Descriptor, col int, lo Expr, loInc
 	frac := 1.0
 	if hi != nil {
 		frac = below(hiv)
+		if k := hiv.Kind(); hiInc && k >= types.Int2Family && k <= types.Int8Family && hiv.Int() < math.MaxInt64 {
+			// An inclusive upper bound takes in its own value: the
+			// integers of [lo, hi] are those below hi+1.
+			frac = below(types.NewInt8(hiv.Int() + 1))
+		}
 	}
 	if lo != nil {
 		frac -= below(lov)
 	}
-	frac = max(frac, 0.5/float64(len(bounds)-1)/4)
+	frac = max(frac, 0)
 	return s + frac*max(0, 1-cs.NullFrac-mcvSum)
+}
+
+// scalar places a value on a line, for interpolating within a histogram
+// bucket: numbers, dates and times; ok is false for other kinds.
+func scalar(v types.Datum) (float64, bool) {
+	switch v.Kind() {
+	case types.Int2Family, types.Int4Family, types.Int8Family, types.DateFamily, types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily:
+		return float64(v.Int()), true
+	case types.Float4Family, types.Float8Family:
+		f := v.Float()
+		return f, !math.IsNaN(f) && !math.IsInf(f, 0)
+	case types.NumericFamily:
+		f, err := v.Decimal().Float64()
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	}
+	return 0, false
 }
 
 func (b *Binder) hasColumnStats(d *catalog.Descriptor) bool {
