@@ -303,7 +303,8 @@ func (it *Iterator) Next() bool {
 		it.seekBuf = ikey.Make(it.seekBuf[:0], it.key, 0, ikey.KindDelete)
 		return it.findNext(it.iter.SeekGE(it.seekBuf), nonNil(it.key))
 	}
-	it.keyBuf = append(it.keyBuf[:0], it.key...)
+	// Going forward, findNext left a copy of the current key in keyBuf:
+	// the versions to skip.
 	return it.findNext(it.iter.Next(), nonNil(it.keyBuf))
 }
 

@@ -1111,9 +1111,14 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 				return nil, err
 			}
 		}
-		buf = rowKey(buf[:0], keyBuf)
 		var g *group
-		if n.Sorted {
+		if len(groupBy) == 0 {
+			// One group, whatever the rows.
+			if cur == nil {
+				cur = newGroup(nil)
+			}
+			g = cur
+		} else if buf = rowKey(buf[:0], keyBuf); n.Sorted {
 			// Groups arrive one after another: the current one is the
 			// only one open.
 			if cur != nil && string(buf) == string(curKey) {
