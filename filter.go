@@ -185,12 +185,19 @@ func (c *filterCompiler) field(path string, cond any, root string, hint bool) (s
 		if err != nil {
 			return "", err
 		}
-		parts = append(parts, s)
 		if hint && root == "doc" {
 			if h := c.hint(comps, m.k, m.v); h != "" {
+				if m.k == "$eq" && isScalar(m.v) {
+					// A document whose index key is the value itself
+					// (the path runs through objects only) matches
+					// without the jsonpath test, which then runs only
+					// for documents with the array marker.
+					s = "(" + indexExpr(comps) + " = " + c.jsonParam(m.v) + " OR " + s + ")"
+				}
 				parts = append(parts, h)
 			}
 		}
+		parts = append(parts, s)
 	}
 	return andAll(parts), nil
 }
@@ -441,6 +448,16 @@ func (c *filterCompiler) in(comps []string, list []any, root string) string {
 		return "false"
 	}
 	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// isScalar reports whether a filter value is a JSON string, number or
+// boolean.
+func isScalar(v any) bool {
+	switch v.(type) {
+	case nil, object, []any:
+		return false
+	}
+	return true
 }
 
 // hint returns a conjunct on the index expression of comps that the
