@@ -182,6 +182,27 @@ func (e *Engine) countRows(b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor)
 	return len(rows), err
 }
 
+// workMem parses the work_mem setting as PostgreSQL does: kilobytes, or
+// a number with a unit (kB, MB, GB, TB); at least 64 kB.
+func workMem(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return exec.DefaultWorkMem, nil
+	}
+	num := strings.TrimRight(v, "kKmMgGtTbB ")
+	unit := strings.ToLower(strings.TrimSpace(v[len(num):]))
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	mult := map[string]int64{"": 1 << 10, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}[unit]
+	if err != nil || mult == 0 || n < 0 || n > (2<<40)/mult {
+		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"work_mem\": %q", v).
+			WithHint("Valid units for this parameter are \"kB\", \"MB\", \"GB\", and \"TB\".")
+	}
+	if n*mult < 64<<10 {
+		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "%d kB is outside the valid range for parameter \"work_mem\" (64 kB .. 2147483647 kB)", n*mult>>10)
+	}
+	return n * mult, nil
+}
+
 // statementTimeout parses the statement_timeout setting (milliseconds, or
 // with a unit) into a duration; 0 means none.
 func statementTimeout(v string) (time.Duration, error) {

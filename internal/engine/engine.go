@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cairndb/cairn/internal/catalog"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,11 @@ type Options struct {
 type Engine struct {
 	db   *mvcc.DB
 	opts Options
+	// fs and tmpDir are where sorts spill beyond work_mem (tmp in the
+	// data directory); tempSeq names the files.
+	fs      vfs.FS
+	tmpDir  string
+	tempSeq atomic.Uint64
 	// rowID hands out the hidden row ids of tables without a primary key.
 	// Seeded from the clock at open, so ids stay unique across restarts as
 	// long as the clock does not run backwards by more than the ids used.
@@ -105,10 +111,35 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cairn: open %s: %w", dir, err)
 	}
-	e := &Engine{db: db, opts: o}
+	e := &Engine{db: db, opts: o, fs: lo.FS, tmpDir: filepath.Join(dir, "tmp")}
+	if e.fs == nil {
+		e.fs = vfs.Default
+	}
+	if !lo.ReadOnly {
+		// Spill files left by a process that stopped mid-sort.
+		if names, err := e.fs.List(e.tmpDir); err == nil {
+			for _, n := range names {
+				_ = e.fs.Remove(filepath.Join(e.tmpDir, n))
+			}
+		}
+	}
 	e.rowID.Store(uint64(time.Now().UnixNano()))
 	e.mergeFTSAtOpen()
 	return e, nil
+}
+
+// newTempFile creates a file for a sort to spill to, and the function
+// that removes it.
+func (e *Engine) newTempFile() (vfs.File, func(), error) {
+	if err := e.fs.MkdirAll(e.tmpDir); err != nil {
+		return nil, nil, err
+	}
+	name := filepath.Join(e.tmpDir, fmt.Sprintf("sort-%d.tmp", e.tempSeq.Add(1)))
+	f, err := e.fs.Create(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { _ = e.fs.Remove(name) }, nil
 }
 
 // Close closes the database. Sessions must not be used afterwards.

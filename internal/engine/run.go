@@ -34,7 +34,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	b.ColumnStats = e.tableColumnStats
 	b.Methods = notes.methods()
 	ec.Sequences = engineSequences{e, txn}
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook()}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), NewTempFile: e.newTempFile}
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
 		return e.createTable(b, txn, st)
@@ -634,7 +634,11 @@ func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query, costs
 		if costs {
 			est = b.CostNote(n)
 		}
-		return est + fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops)
+		spill := ""
+		if st.SpillRuns > 0 {
+			spill = fmt.Sprintf(" (external merge: %d runs, %d kB on disk)", st.SpillRuns, (st.SpillBytes+1023)>>10)
+		}
+		return est + fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops) + spill
 	}
 	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}
 	for _, line := range plan.ExplainAnnotated(n, note) {

@@ -10,6 +10,7 @@ import (
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
 	"github.com/cairndb/cairn/internal/sql/builtins"
+	"github.com/cairndb/cairn/internal/sql/exec"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -486,6 +487,11 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 			parts = append(parts, ast.Format(v))
 		}
 	}
+	if name == "work_mem" {
+		if _, err := workMem(strings.Join(parts, "")); err != nil {
+			return Result{}, err
+		}
+	}
 	if _, ok := plannerSettings[name]; ok {
 		on, ok := parseBool(strings.Join(parts, ", "))
 		if !ok {
@@ -545,6 +551,19 @@ func (s *Session) methods() plan.Methods {
 	return m
 }
 
+// workMem is the session's work_mem in bytes (the default for a nil
+// session).
+func (s *Session) workMem() int64 {
+	if s != nil {
+		if v, ok := s.Setting("work_mem"); ok {
+			if n, err := workMem(v); err == nil {
+				return n
+			}
+		}
+	}
+	return exec.DefaultWorkMem
+}
+
 // parseBool reads a boolean setting's value as PostgreSQL does: on, off,
 // true, false, yes, no, 1, 0 (and unique prefixes of the words).
 func parseBool(v string) (bool, bool) {
@@ -589,6 +608,7 @@ var defaultSettings = map[string]string{
 	"transaction_isolation":         "repeatable read",
 	"standard_conforming_strings":   "on",
 	"statement_timeout":             "0",
+	"work_mem":                      "64MB",
 	"enable_indexscan":              "on",
 	"enable_nestloop":               "on",
 	"enable_hashjoin":               "on",

@@ -31,15 +31,25 @@
 // allocates one array for a batch's rows); operators whose logic is per
 // row (joins, index lookups, table functions) fill batches through
 // fillBatch, and consumers that need rows one by one read them with
-// rowIter. A batch's slice belongs to its producer until the next call;
-// the rows in it are never reused, so consumers may keep them.
+// rowIter. A batch's slice belongs to its producer until the next call.
+// The rows in it stay valid, so consumers may keep them, except where
+// the consumer built its input with buildTransient (aggregates, top-N
+// heaps, projections, a hash join's probe side, and filters under them):
+// it promised to copy what it keeps, and a scan under it decodes every
+// batch into the same rows. Decoded strings are carved from an arena
+// (rowcodec.Arena), a chunk for many.
 //
 // Joins: equality conditions make a hash join on the right input
-// (materialized); otherwise a nested loop. LATERAL items run their right
-// side again per left row (Apply). ORDER BY ... LIMIT keeps a top-N heap.
-// GIN indexes over jsonb and fts indexes have their own scans
-// (inverted.go, fts.go).
+// (materialized; one integer key is hashed as the integer, behind a
+// bitmap of the keys); otherwise a nested loop. LATERAL items run their
+// right side again per left row (Apply). ORDER BY ... LIMIT keeps a
+// top-N heap. GIN indexes over jsonb and fts indexes have their own
+// scans (inverted.go, fts.go).
 //
-// Status: sorts, aggregations and set operations hold their input in
-// memory: spilling beyond work_mem is issue 7's.
+// Sorts (sort.go) hold rows up to work_mem (Ctx.WorkMem, 64 MiB by
+// default); past it they write sorted runs to a temporary file and
+// merge them, stably, and EXPLAIN ANALYZE reports the runs.
+//
+// Status: hash joins, aggregations, DISTINCT and set operations still
+// hold their input in memory whatever work_mem says.
 package exec

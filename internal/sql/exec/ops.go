@@ -13,6 +13,7 @@ import (
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
+	"github.com/cairndb/cairn/internal/vfs"
 )
 
 // Ctx is what a statement's execution needs: its transaction, its
@@ -43,6 +44,11 @@ type Ctx struct {
 	topK map[*plan.Sort]int64
 	// work holds the current rows of recursive CTEs' working tables.
 	work map[*plan.WorkTable][]Row
+	// WorkMem is the memory a sort may hold rows in before it spills to
+	// a temporary file (0: DefaultWorkMem). NewTempFile creates one, and
+	// a function that removes it; without it sorts stay in memory.
+	WorkMem     int64
+	NewTempFile func() (vfs.File, func(), error)
 	// transient is set while building an operator whose consumer keeps
 	// none of its rows past its next call to Next (buildTransient).
 	transient bool
@@ -179,6 +185,8 @@ func (c *Ctx) build(n plan.Node) (Operator, error) {
 type OpStats struct {
 	Rows, Loops int64
 	Time        time.Duration
+	// SpillRuns and SpillBytes: what a sort wrote to its temporary file.
+	SpillRuns, SpillBytes int64
 }
 
 // analyzeOp counts an operator's rows and time.
@@ -294,14 +302,7 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 			}
 			return &sliceOp{rows: rows}, nil
 		}
-		rows, err := c.Run(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		if err := sortRows(rows, n.Keys); err != nil {
-			return nil, err
-		}
-		return &sliceOp{rows: rows}, nil
+		return c.newSort(n)
 	case *plan.Limit:
 		l := &limitOp{count: -1}
 		for _, x := range []struct {

@@ -116,6 +116,9 @@ func (t Type) WithPrecision(p int) Type {
 	return t
 }
 
+// FamilyType is the unmodified type of family f (not an array).
+func FamilyType(f Family) Type { return Type{fam: f, width: NoMod, scale: NoMod} }
+
 // ArrayOf returns the type of one-dimensional arrays of elem. An array of
 // an array is the array itself, as in PostgreSQL (int[][] is int[]).
 func ArrayOf(elem Type) Type {
