@@ -635,8 +635,17 @@ func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query, costs
 			est = b.CostNote(n)
 		}
 		spill := ""
-		if st.SpillRuns > 0 {
-			spill = fmt.Sprintf(" (external merge: %d runs, %d kB on disk)", st.SpillRuns, (st.SpillBytes+1023)>>10)
+		sp, what := st, "partitions"
+		if p, ok := n.(*plan.Project); ok && x.Analyze[p.Input] != nil {
+			// EXPLAIN shows a projection over an aggregate as the
+			// aggregate.
+			sp = x.Analyze[p.Input]
+		}
+		if _, ok := n.(*plan.Sort); ok {
+			what = "runs"
+		}
+		if sp.SpillRuns > 0 {
+			spill = fmt.Sprintf(" (spilled: %d %s, %d kB on disk)", sp.SpillRuns, what, (sp.SpillBytes+1023)>>10)
 		}
 		return est + fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops) + spill
 	}

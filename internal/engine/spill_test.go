@@ -59,12 +59,12 @@ func TestSortSpill(t *testing.T) {
 	}
 	// EXPLAIN ANALYZE reports the spill.
 	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT * FROM t ORDER BY g")
-	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "external merge") {
+	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "spilled: ") {
 		t.Errorf("EXPLAIN ANALYZE does not report a spill:\n%s", plan)
 	}
 	mustExec(t, s, "RESET work_mem")
 	res = mustExec(t, s, "EXPLAIN ANALYZE SELECT * FROM t ORDER BY g")
-	if plan := fmt.Sprint(res[0].Rows); strings.Contains(plan, "external merge") {
+	if plan := fmt.Sprint(res[0].Rows); strings.Contains(plan, "spilled: ") {
 		t.Errorf("an in-memory sort reports a spill:\n%s", plan)
 	}
 	for _, bad := range []string{"SET work_mem = '1kB'", "SET work_mem = 'lots'", "SET work_mem = '5 parsecs'"} {
@@ -106,7 +106,7 @@ func TestSortSpillFiles(t *testing.T) {
 	mustExec(t, s, "INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 3000) i")
 	mustExec(t, s, "SET work_mem = 64")
 	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT * FROM t ORDER BY s")
-	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "external merge") {
+	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "spilled: ") {
 		t.Fatalf("no spill:\n%s", plan)
 	}
 	res = mustExec(t, s, "SELECT s FROM t ORDER BY s LIMIT 1 OFFSET 2999")
@@ -115,5 +115,47 @@ func TestSortSpillFiles(t *testing.T) {
 	}
 	if l := left(); len(l) != 0 {
 		t.Fatalf("the sort left %v in tmp", l)
+	}
+}
+
+// TestAggregateSpill: with a tiny work_mem, a hash aggregate with many
+// groups writes the rows of groups it cannot hold to partition files
+// (and those of the partitions to partitions of their own) and
+// aggregates them afterwards; the answers are those of the in-memory
+// aggregate, for every kind of aggregate.
+func TestAggregateSpill(t *testing.T) {
+	e, err := Open("", &Options{InMemory: true, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	s := e.NewSession()
+	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, g INT, h TEXT, v NUMERIC(8,2), s TEXT)")
+	mustExec(t, s, "INSERT INTO t SELECT i, i % 5003, CASE WHEN i % 17 = 0 THEN NULL ELSE md5((i % 701)::text) END, i / 4.0, md5(i::text) FROM generate_series(1, 30000) i")
+	queries := []string{
+		"SELECT g, count(*), sum(v), min(s), max(s), avg(v) FROM t GROUP BY g ORDER BY g",
+		"SELECT g % 2, h, count(DISTINCT g), string_agg(s, ',' ORDER BY id) FROM t GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST",
+		"SELECT g, count(*) FILTER (WHERE v > 100), array_agg(id ORDER BY id DESC) FROM t WHERE id % 3 = 0 GROUP BY g HAVING count(*) > 1 ORDER BY g",
+		"SELECT count(*) FROM (SELECT DISTINCT g, h FROM t) x",
+	}
+	run := func(q string) string {
+		t.Helper()
+		res := mustExec(t, s, q)
+		return fmt.Sprint(res[len(res)-1].Rows)
+	}
+	want := make([]string, len(queries))
+	for i, q := range queries {
+		want[i] = run(q)
+	}
+	mustExec(t, s, "SET work_mem = '64kB'")
+	for i, q := range queries {
+		if got := run(q); got != want[i] {
+			t.Errorf("%s: the spilled aggregate differs from the in-memory one", q)
+		}
+	}
+	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT g, count(*) FROM t GROUP BY g")
+	plan := fmt.Sprint(res[0].Rows)
+	if !strings.Contains(plan, "partitions") {
+		t.Errorf("EXPLAIN ANALYZE does not report the partitions:\n%s", strings.Join(strings.Split(plan, "] ["), "\n"))
 	}
 }

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"errors"
@@ -1095,21 +1096,32 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	for i, f := range fns {
 		argBufs[i] = make([]types.Datum, len(f.args))
 	}
-	it := &rowIter{op: in}
-	for {
-		if err := c.canceled(); err != nil {
-			return nil, err
+	// A hash aggregate holds groups up to work_mem; past it, rows of
+	// groups not yet held go to partition files by a hash of their key,
+	// and each partition is aggregated afterwards the same way.
+	budget := int64(math.MaxInt64)
+	if !n.Sorted && len(groupBy) > 0 && c.NewTempFile != nil {
+		budget = c.WorkMem
+		if budget <= 0 {
+			budget = DefaultWorkMem
 		}
-		r, ok, err := it.next()
-		if err != nil {
-			return nil, err
+	}
+	var mem int64
+	var spill *aggSpill
+	var st *OpStats
+	if c.Analyze != nil {
+		st = c.Analyze[n]
+	}
+	defer func() {
+		if spill != nil {
+			spill.close()
 		}
-		if !ok {
-			break
-		}
+	}()
+	add := func(r Row) error {
+		var err error
 		for i, g := range groupBy {
 			if keyBuf[i], err = g(r); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		var g *group
@@ -1130,7 +1142,7 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 					// its states.
 					row, err := finish(cur)
 					if err != nil {
-						return nil, err
+						return err
 					}
 					done = append(done, row)
 				}
@@ -1138,15 +1150,22 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 				cur, curKey = g, append(curKey[:0], buf...)
 			}
 		} else if g = groups[string(buf)]; g == nil {
+			if mem > budget {
+				if spill == nil {
+					spill = &aggSpill{c: c, cols: n.Input.Columns(), st: st}
+				}
+				return spill.write(buf, r)
+			}
 			g = newGroup(append(Row(nil), keyBuf...))
 			groups[string(buf)] = g
 			order = append(order, g)
+			mem += int64(2*len(buf)+200+100*len(fns)) + rowBytes(keyBuf)
 		}
 		for i, f := range fns {
 			if f.filter != nil {
 				v, err := f.filter(r)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				if v.IsNull() || !v.Bool() {
 					continue
@@ -1157,7 +1176,7 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 			args := argBufs[i]
 			for j, a := range f.args {
 				if args[j], err = a(r); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			if f.order != nil {
@@ -1167,16 +1186,34 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 				for _, o := range f.order {
 					v, err := o(r)
 					if err != nil {
-						return nil, err
+						return err
 					}
 					p = append(p, v)
 				}
+				mem += rowBytes(p)
 				g.pending[i] = append(g.pending[i], seqRow{p, len(g.pending[i])})
 				continue
 			}
 			if err := addToState(g, i, args); err != nil {
-				return nil, err
+				return err
 			}
+		}
+		return nil
+	}
+	it := &rowIter{op: in}
+	for {
+		if err := c.canceled(); err != nil {
+			return nil, err
+		}
+		r, ok, err := it.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		if err := add(r); err != nil {
+			return nil, err
 		}
 	}
 
@@ -1187,12 +1224,50 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		order = append(order, newGroup(nil))
 	}
 	rows := append(make([]Row, 0, len(done)+len(order)), done...)
-	for _, g := range order {
-		row, err := finish(g)
+	emit := func() error {
+		for _, g := range order {
+			row, err := finish(g)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row)
+		}
+		return nil
+	}
+	if err := emit(); err != nil {
+		return nil, err
+	}
+	// The partitions, each (and each of theirs) aggregated like the
+	// input: a pass always makes groups, so the passes end.
+	for spill != nil {
+		part, ok, err := spill.nextPartition()
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, row)
+		if !ok {
+			break
+		}
+		clear(groups)
+		order, mem = order[:0], 0
+		for {
+			if err := c.canceled(); err != nil {
+				return nil, err
+			}
+			r, ok, err := part.next()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				break
+			}
+			if err := add(r); err != nil {
+				return nil, err
+			}
+		}
+		part.close()
+		if err := emit(); err != nil {
+			return nil, err
+		}
 	}
 	return &sliceOp{rows: rows}, nil
 }

@@ -169,9 +169,7 @@ func (s *spillSort) spill(rows []Row) error {
 	return nil
 }
 
-func (s *spillSort) ioErr(err error) error {
-	return sqlerr.Wrap(err, sqlerr.Code("53100"), "could not write to a sort's temporary file: %v", err)
-}
+func (s *spillSort) ioErr(err error) error { return writeErr(err) }
 
 // startMerge positions every run on its first row.
 func (s *spillSort) startMerge(mem []Row) error {
@@ -225,9 +223,7 @@ func (s *spillSort) next(i int) (mergeItem, bool, error) {
 	return mergeItem{row: row, run: i}, true, nil
 }
 
-func (s *spillSort) readErr(err error) error {
-	return sqlerr.Wrap(err, sqlerr.DataCorrupted, "could not read a sort's temporary file: %v", err)
-}
+func (s *spillSort) readErr(err error) error { return readErr(err) }
 
 func (s *spillSort) Next() ([]Row, error) {
 	if err := s.c.canceled(); err != nil {
