@@ -48,11 +48,10 @@
 //
 // Memory: sorts (sort.go) hold rows up to work_mem (Ctx.WorkMem, 64 MiB
 // by default); past it they write sorted runs to a temporary file and
-// merge them, stably. Hash aggregates (and so DISTINCT, which plans as
-// one) hold groups up to work_mem; past it the rows of groups not held
+// merge them, stably. Hash aggregates hold groups up to work_mem; past it the rows of groups not held
 // go to 16 partition files by a hash of the key, aggregated one by one
 // afterwards, recursively (aggspill.go). EXPLAIN ANALYZE reports both.
 //
-// Status: hash joins and set operations still hold their input in
-// memory whatever work_mem says.
+// Status: hash joins, DISTINCT, window functions and set operations
+// still hold their input in memory whatever work_mem says.
 package exec
