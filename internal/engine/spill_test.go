@@ -159,3 +159,48 @@ func TestAggregateSpill(t *testing.T) {
 		t.Errorf("EXPLAIN ANALYZE does not report the partitions:\n%s", strings.Join(strings.Split(plan, "] ["), "\n"))
 	}
 }
+
+// TestJoinSpill: with a tiny work_mem, a hash join whose hashed side
+// does not fit writes both sides to partition files and joins them a
+// partition at a time; inner and outer joins give the rows of the
+// in-memory join, NULL keys, duplicate keys and extra conditions
+// included.
+func TestJoinSpill(t *testing.T) {
+	e, err := Open("", &Options{InMemory: true, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	s := e.NewSession()
+	mustExec(t, s, "CREATE TABLE a (id INT PRIMARY KEY, k INT, s TEXT)")
+	mustExec(t, s, "CREATE TABLE b (id INT PRIMARY KEY, k INT, t TEXT, k2 TEXT)")
+	mustExec(t, s, "INSERT INTO a SELECT i, CASE WHEN i % 13 = 0 THEN NULL ELSE i % 3000 END, md5(i::text) FROM generate_series(1, 6000) i")
+	mustExec(t, s, "INSERT INTO b SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 7) % 3500 END, md5((i * 3)::text), (i % 50)::text FROM generate_series(1, 5000) i")
+	queries := []string{
+		"SELECT a.id, b.id FROM a JOIN b ON a.k = b.k ORDER BY 1, 2",
+		"SELECT a.id, b.id, b.t FROM a LEFT JOIN b ON a.k = b.k AND b.id % 2 = 0 ORDER BY 1, 2",
+		"SELECT a.id, b.id FROM a RIGHT JOIN b ON a.k = b.k ORDER BY 2, 1",
+		"SELECT a.id, b.id FROM a FULL JOIN b ON a.k = b.k ORDER BY 1 NULLS FIRST, 2 NULLS FIRST",
+		"SELECT count(*), sum(a.id), sum(b.id) FROM a JOIN b ON a.s = b.t",
+		"SELECT count(*) FROM a JOIN b ON a.k = b.k AND (a.id % 50)::text = b.k2",
+	}
+	run := func(q string) string {
+		t.Helper()
+		res := mustExec(t, s, q)
+		return fmt.Sprint(res[len(res)-1].Rows)
+	}
+	want := make([]string, len(queries))
+	for i, q := range queries {
+		want[i] = run(q)
+	}
+	mustExec(t, s, "SET work_mem = '64kB'")
+	for i, q := range queries {
+		if got := run(q); got != want[i] {
+			t.Errorf("%s: the spilled join differs from the in-memory one", q)
+		}
+	}
+	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT a.id, b.id FROM a JOIN b ON a.k = b.k")
+	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "partitions") {
+		t.Errorf("EXPLAIN ANALYZE does not report the partitions:\n%s", plan)
+	}
+}

@@ -29,7 +29,6 @@ type aggSpill struct {
 	depth int // the level of the partitions being written
 	parts [aggPartitions]*spillFile
 	queue []*spillFile // written, not yet aggregated
-	buf   []byte
 }
 
 // spillFile is one partition.
@@ -53,29 +52,52 @@ func (s *aggSpill) write(key []byte, r Row) error {
 	p := h.Sum64() % aggPartitions
 	pf := s.parts[p]
 	if pf == nil {
-		f, rm, err := s.c.NewTempFile()
-		if err != nil {
-			return sqlerr.Wrap(err, sqlerr.Code("53100"), "could not create a temporary file for an aggregate: %v", err)
+		var err error
+		if pf, err = newSpillFile(s.c, s.cols, s.depth, s.st); err != nil {
+			return err
 		}
-		pf = &spillFile{f: f, rm: rm, w: bufio.NewWriterSize(f, 64<<10), depth: s.depth, cols: s.cols}
 		s.parts[p] = pf
-		if s.st != nil {
-			s.st.SpillRuns++
-		}
 	}
-	s.buf = appendSpillRow(s.buf[:0], r)
+	return pf.append(r, s.st)
+}
+
+// newSpillFile creates a partition file for rows of columns cols,
+// counted in st (when not nil).
+func newSpillFile(c *Ctx, cols []plan.Column, depth int, st *OpStats) (*spillFile, error) {
+	f, rm, err := c.NewTempFile()
+	if err != nil {
+		return nil, sqlerr.Wrap(err, sqlerr.Code("53100"), "could not create a temporary file: %v", err)
+	}
+	if st != nil {
+		st.SpillRuns++
+	}
+	return &spillFile{f: f, rm: rm, w: bufio.NewWriterSize(f, 64<<10), depth: depth, cols: cols}, nil
+}
+
+// append writes r to the file.
+func (pf *spillFile) append(r Row, st *OpStats) error {
+	pf.buf = appendSpillRow(pf.buf[:0], r)
 	var hdr [binary.MaxVarintLen64]byte
-	k := binary.PutUvarint(hdr[:], uint64(len(s.buf)))
+	k := binary.PutUvarint(hdr[:], uint64(len(pf.buf)))
 	if _, err := pf.w.Write(hdr[:k]); err != nil {
 		return writeErr(err)
 	}
-	if _, err := pf.w.Write(s.buf); err != nil {
+	if _, err := pf.w.Write(pf.buf); err != nil {
 		return writeErr(err)
 	}
-	pf.size += int64(k + len(s.buf))
-	if s.st != nil {
-		s.st.SpillBytes += int64(k + len(s.buf))
+	pf.size += int64(k + len(pf.buf))
+	if st != nil {
+		st.SpillBytes += int64(k + len(pf.buf))
 	}
+	return nil
+}
+
+// finish flushes what was written and makes the file readable.
+func (pf *spillFile) finish() error {
+	if err := pf.w.Flush(); err != nil {
+		return writeErr(err)
+	}
+	pf.r = bufio.NewReaderSize(io.NewSectionReader(pf.f, 0, pf.size), 64<<10)
 	return nil
 }
 
@@ -90,8 +112,8 @@ func (s *aggSpill) nextPartition() (*spillFile, bool, error) {
 		if pf == nil {
 			continue
 		}
-		if err := pf.w.Flush(); err != nil {
-			return nil, false, writeErr(err)
+		if err := pf.finish(); err != nil {
+			return nil, false, err
 		}
 		s.queue = append(s.queue, pf)
 		s.parts[i] = nil
@@ -102,7 +124,6 @@ func (s *aggSpill) nextPartition() (*spillFile, bool, error) {
 	pf := s.queue[0]
 	s.queue = s.queue[1:]
 	s.depth = pf.depth + 1
-	pf.r = bufio.NewReaderSize(io.NewSectionReader(pf.f, 0, pf.size), 64<<10)
 	return pf, true, nil
 }
 

@@ -50,8 +50,12 @@
 // by default); past it they write sorted runs to a temporary file and
 // merge them, stably. Hash aggregates hold groups up to work_mem; past it the rows of groups not held
 // go to 16 partition files by a hash of the key, aggregated one by one
-// afterwards, recursively (aggspill.go). EXPLAIN ANALYZE reports both.
+// afterwards, recursively (aggspill.go). A hash join whose hashed side
+// exceeds work_mem partitions both sides to 16 files by a hash of the
+// join key and joins them a partition at a time (gracejoin.go; a
+// partition is joined in memory whatever its size). EXPLAIN ANALYZE
+// reports the runs and partitions.
 //
-// Status: hash joins, DISTINCT, window functions and set operations
-// still hold their input in memory whatever work_mem says.
+// Status: DISTINCT, window functions, set operations and CTEs still hold
+// their input in memory whatever work_mem says.
 package exec

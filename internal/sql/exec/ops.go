@@ -747,9 +747,29 @@ type joinOp struct {
 }
 
 func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
-	right, err := c.Run(n.Right)
-	if err != nil {
-		return nil, err
+	var right []Row
+	if len(n.LeftKeys) > 0 && c.NewTempFile != nil {
+		// The hashed side is held up to work_mem; past it the join
+		// partitions both sides to files (graceJoin).
+		in, err := c.build(n.Right)
+		if err != nil {
+			return nil, err
+		}
+		rows, more, err := c.readUpTo(in, c.workMem())
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		if more {
+			return c.newGraceJoin(n, rows, in)
+		}
+		in.Close()
+		right = rows
+	} else {
+		var err error
+		if right, err = c.Run(n.Right); err != nil {
+			return nil, err
+		}
 	}
 	// The left rows are probed one at a time and copied into the
 	// joined rows: they need not outlive their batch.
@@ -757,10 +777,21 @@ func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
 	if err != nil {
 		return nil, err
 	}
+	o, err := c.newJoinOp(n, left, right)
+	if err != nil {
+		left.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// newJoinOp joins the rows of left with right (a hash join when n has
+// keys, else a nested loop).
+func (c *Ctx) newJoinOp(n *plan.Join, left Operator, right []Row) (*joinOp, error) {
 	o := &joinOp{c: c, kind: n.Kind, left: &rowIter{op: left}, right: right, nl: len(n.Left.Columns()), nr: len(n.Right.Columns()), ri: -1}
+	var err error
 	if n.On != nil {
 		if o.on, err = c.compile(n.On); err != nil {
-			left.Close()
 			return nil, err
 		}
 	}
@@ -769,11 +800,41 @@ func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
 	}
 	if len(n.LeftKeys) > 0 {
 		if err := o.buildHash(n); err != nil {
-			left.Close()
 			return nil, err
 		}
 	}
 	return o, nil
+}
+
+// workMem is the memory budget of an operator that can spill.
+func (c *Ctx) workMem() int64 {
+	if c.WorkMem <= 0 {
+		return DefaultWorkMem
+	}
+	return c.WorkMem
+}
+
+// readUpTo reads in's rows until they hold more than budget bytes; more
+// reports that it stopped there, with rows left in in.
+func (c *Ctx) readUpTo(in Operator, budget int64) (rows []Row, more bool, err error) {
+	var mem int64
+	for mem <= budget {
+		if err := c.canceled(); err != nil {
+			return nil, false, err
+		}
+		b, err := in.Next()
+		if err != nil {
+			return nil, false, err
+		}
+		if len(b) == 0 {
+			return rows, false, nil
+		}
+		for _, r := range b {
+			rows = append(rows, r)
+			mem += rowBytes(r)
+		}
+	}
+	return rows, true, nil
 }
 
 // buildHash indexes the right rows by their join key. Rows with a NULL
