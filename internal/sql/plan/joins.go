@@ -79,6 +79,21 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 	case *Join:
 		l, lk := b.estimate(n.Left)
 		r, rk := b.estimate(n.Right)
+		if sel, ok := b.joinSelectivity(n); ok && lk && rk {
+			// An equality join: each pair of rows matches with the
+			// chance of their keys being equal, 1/max of the keys'
+			// distinct counts (PostgreSQL's eqjoinsel without MCVs).
+			rows := max(1, l*r*sel)
+			switch n.Kind {
+			case LeftJoin:
+				rows = max(rows, l)
+			case RightJoin:
+				rows = max(rows, r)
+			case FullJoin:
+				rows = max(rows, l, r)
+			}
+			return rows, true
+		}
 		return max(l, r), lk && rk
 	case *Values:
 		return float64(len(n.Rows)), true
@@ -102,6 +117,69 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		return o * per, true
 	}
 	return 1000, false
+}
+
+// joinSelectivity estimates the fraction of row pairs an equality join
+// keeps, from the distinct counts of its key columns; ok is false when a
+// key is not a column with statistics.
+func (b *Binder) joinSelectivity(j *Join) (float64, bool) {
+	if len(j.LeftKeys) == 0 {
+		return 0, false
+	}
+	sel := 1.0
+	for k := range j.LeftKeys {
+		l, ok1 := b.keyDistinct(j.Left, j.LeftKeys[k])
+		r, ok2 := b.keyDistinct(j.Right, j.RightKeys[k])
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		sel *= 1 / max(l, r, 1)
+	}
+	return sel, true
+}
+
+// keyDistinct returns the distinct count of the table column that key,
+// a column of n, reads, when n passes it through from a counted table.
+func (b *Binder) keyDistinct(n Node, key Expr) (float64, bool) {
+	cr, ok := key.(*ColRef)
+	if !ok {
+		return 0, false
+	}
+	d, col, ok := columnOrigin(n, cr.Idx)
+	if !ok {
+		return 0, false
+	}
+	cs, _ := b.columnStatsAt(d, col)
+	if cs == nil || cs.Distinct <= 0 {
+		return 0, false
+	}
+	return cs.Distinct, true
+}
+
+// columnOrigin follows column idx of n's output down to a table column:
+// the table and the column's position; ok is false for a computed one.
+func columnOrigin(n Node, idx int) (*catalog.Descriptor, int, bool) {
+	switch n := n.(type) {
+	case *Scan:
+		return n.Table, idx, idx < len(n.Table.Columns)
+	case *IndexScan:
+		return n.Table, idx, idx < len(n.Table.Columns)
+	case *Filter:
+		return columnOrigin(n.Input, idx)
+	case *Project:
+		if idx < len(n.Exprs) {
+			if cr, ok := n.Exprs[idx].(*ColRef); ok {
+				return columnOrigin(n.Input, cr.Idx)
+			}
+		}
+	case *Join:
+		if nl := len(n.Left.Columns()); idx < nl {
+			return columnOrigin(n.Left, idx)
+		} else {
+			return columnOrigin(n.Right, idx-nl)
+		}
+	}
+	return nil, 0, false
 }
 
 func (b *Binder) tableRows(d *catalog.Descriptor) (float64, bool) {
