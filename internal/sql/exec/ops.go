@@ -1009,6 +1009,18 @@ func (o *joinOp) nextRow() (Row, bool, error) {
 				}
 			}
 		}
+		if o.kind == plan.SemiJoin || o.kind == plan.AntiJoin {
+			// Whether the left row has a match is all that counts; the
+			// row itself is the output (copied: the left input may
+			// reuse it).
+			found := o.nextCandidate()
+			cur := o.cur
+			o.cur = nil
+			if found == (o.kind == plan.SemiJoin) {
+				return slices.Clone(cur), true, nil
+			}
+			continue
+		}
 		for o.nextCandidate() {
 			if err := o.c.canceled(); err != nil {
 				return nil, false, err

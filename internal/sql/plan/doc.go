@@ -54,15 +54,25 @@
 // With the row counts and column statistics ANALYZE keeps (RowCount,
 // ColumnStats: NULL fraction, distinct values, most common values, a
 // histogram), estimate gives each node's rows: equality from the MCVs or
-// the distinct count, ranges from the histogram (PostgreSQL's defaults
-// for values unknown at plan time), AND as a product, OR by complements.
-// cost turns rows into PostgreSQL-style startup..total costs (a
-// sequential row 1, a point read through a secondary index 4), which
-// EXPLAIN shows. The binder then rewrites by them (joinMethods): an inner
-// join reads a much larger indexed table per row of the small side
-// (IndexJoin), a hash join hashes its smaller side, and a secondary-index
-// scan that would read more than a sequential scan becomes one
-// (seqIfCheaper). Join order is still the query's.
+// the distinct count, ranges from the histogram (interpolated within a
+// bucket for numbers and times; PostgreSQL's defaults for values unknown
+// at plan time), AND as a product, OR by complements, equality joins
+// from the keys' distinct counts. cost turns rows into PostgreSQL-style
+// startup..total costs (a sequential row 1, a seek or a point read ten),
+// which EXPLAIN shows. The binder then rewrites by them (joinMethods): an
+// inner join reads an indexed table per row of the other side
+// (IndexJoin) when that costs less than hashing it, a hash join hashes
+// its smaller side, and a secondary-index scan that would cost more than
+// a sequential scan becomes one (seqIfCheaper). Methods (the session's
+// enable_indexscan, enable_nestloop, enable_hashjoin) rule choices out
+// whatever they cost. Join order is still the query's.
+//
+// # Decorrelation (decorrelate.go)
+//
+// A filter's EXISTS / NOT EXISTS over a filtered table scan correlated
+// only by equalities with outer columns becomes a hash semi / anti join
+// (JoinKind SemiJoin, AntiJoin: left columns only, keys, no On); a
+// subquery an index serves stays a lookup per row.
 //
 // Plans are cached by the engine while the schema they were bound
 // against is current: nothing in a plan may capture a transaction or a

@@ -104,7 +104,7 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		// Projections are folded into their input, as PostgreSQL does.
 		x.explainAs(n.Input, as, depth, lines)
 	case *Join:
-		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full", CrossJoin: "Cross"}[n.Kind]
+		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full", CrossJoin: "Cross", SemiJoin: "Semi", AntiJoin: "Anti"}[n.Kind]
 		if len(n.LeftKeys) > 0 {
 			name := "Hash Join"
 			if n.Kind != InnerJoin {

@@ -79,6 +79,22 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 	case *Join:
 		l, lk := b.estimate(n.Left)
 		r, rk := b.estimate(n.Right)
+		if n.Kind == SemiJoin || n.Kind == AntiJoin {
+			// The left rows with a match: as many as the keys' distinct
+			// values on the right cover of those on the left.
+			frac := 0.5
+			if len(n.LeftKeys) == 1 {
+				ld, ok1 := b.keyDistinct(n.Left, n.LeftKeys[0])
+				rd, ok2 := b.keyDistinct(n.Right, n.RightKeys[0])
+				if ok1 && ok2 {
+					frac = min(1, rd/ld, r/max(ld, 1))
+				}
+			}
+			if n.Kind == AntiJoin {
+				frac = 1 - frac
+			}
+			return max(1, l*frac), lk && rk
+		}
 		if sel, ok := b.joinSelectivity(n); ok && lk && rk {
 			// An equality join: each pair of rows matches with the
 			// chance of their keys being equal, 1/max of the keys'

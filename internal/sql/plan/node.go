@@ -72,6 +72,11 @@ const (
 	RightJoin
 	FullJoin
 	CrossJoin
+	// SemiJoin keeps each left row that has a match on the right (a
+	// decorrelated EXISTS), AntiJoin each that has none (NOT EXISTS):
+	// their rows are the left columns only, and they have keys, no On.
+	SemiJoin
+	AntiJoin
 )
 
 // Join combines two inputs; its rows are the left columns then the right.

@@ -13,6 +13,9 @@ import (
 func optimize(n Node) Node {
 	switch n := n.(type) {
 	case *Filter:
+		if d := decorrelate(n); d != nil {
+			return optimize(d)
+		}
 		n.Input = optimize(n.Input)
 		if j, ok := n.Input.(*Join); ok && (j.Kind == InnerJoin || j.Kind == CrossJoin) {
 			return pushIntoJoin(j, conjuncts(n.Pred))
@@ -63,6 +66,9 @@ func optimize(n Node) Node {
 		n.Input = optimize(n.Input)
 	case *Join:
 		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
+		if n.Kind == SemiJoin || n.Kind == AntiJoin {
+			return n // keys set by decorrelate
+		}
 		if n.Kind == InnerJoin && n.On != nil {
 			on := n.On
 			n.On = nil

@@ -149,6 +149,30 @@ func pruneNode(n Node, need needSet, stop map[Node]bool) {
 		}
 		pruneNode(n.Input, s, stop)
 	case *Join:
+		if n.Kind == SemiJoin || n.Kind == AntiJoin {
+			// The left rows pass through; the right side is read for
+			// its keys only.
+			var left needSet
+			if !need.all() {
+				left = append(needSet{}, need...)
+				for _, k := range n.LeftKeys {
+					if !left.addExpr(k) {
+						left = nil
+						break
+					}
+				}
+			}
+			right := newNeed(len(n.Right.Columns()))
+			for _, k := range n.RightKeys {
+				if !right.addExpr(k) {
+					right = nil
+					break
+				}
+			}
+			pruneNode(n.Left, left, stop)
+			pruneNode(n.Right, right, stop)
+			break
+		}
 		nl := len(n.Left.Columns())
 		all := newNeed(len(n.Cols))
 		if need.all() {

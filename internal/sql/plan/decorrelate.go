@@ -1,0 +1,164 @@
+package plan
+
+import "github.com/cairndb/cairn/internal/sql/types"
+
+// Decorrelation: a filter conjunct EXISTS (subquery) or NOT EXISTS
+// (subquery), where the subquery is a filtered table scan whose only
+// references to the outer row are equalities between its columns and
+// the outer row's, is run per outer row as written: a scan of the inner
+// table for every outer row. It becomes a semi join (an anti join for
+// NOT EXISTS) of the outer rows with the inner table filtered by its
+// own conditions, hashed by the equalities' inner sides and probed by
+// their outer sides: each table is read once. NULL keys match nothing,
+// which is what the equality gives in the subquery (EXISTS false, NOT
+// EXISTS true). Subqueries that an index serves (an index scan keyed by
+// the outer row) are left as they are: a lookup per row is cheap.
+
+// decorrelate returns f with its decorrelatable EXISTS conjuncts turned
+// into semi and anti joins over its input (the rest of its conjuncts
+// filter the input first), or nil when it has none.
+func decorrelate(f *Filter) Node {
+	type semi struct {
+		right        Node
+		lkeys, rkeys []Expr
+		anti         bool
+	}
+	var joins []semi
+	var rest []Expr
+	for _, c := range conjuncts(f.Pred) {
+		sub, anti := existsOf(c)
+		if sub != nil {
+			if right, lk, rk, ok := decorrelateExists(sub); ok {
+				joins = append(joins, semi{right, lk, rk, anti})
+				continue
+			}
+		}
+		rest = append(rest, c)
+	}
+	if len(joins) == 0 {
+		return nil
+	}
+	in := f.Input
+	if len(rest) > 0 {
+		in = &Filter{Input: in, Pred: and(rest)}
+	}
+	for _, j := range joins {
+		kind := SemiJoin
+		if j.anti {
+			kind = AntiJoin
+		}
+		in = &Join{Kind: kind, Left: in, Right: j.right, Cols: in.Columns(), LeftKeys: j.lkeys, RightKeys: j.rkeys}
+	}
+	return in
+}
+
+// existsOf returns the correlated EXISTS subquery c is, or negates.
+func existsOf(c Expr) (sub *Subquery, anti bool) {
+	if n, ok := c.(*Not); ok {
+		c, anti = n.X, true
+	}
+	s, ok := c.(*Subquery)
+	if !ok || s.Kind != SubExists || !s.Correlated {
+		return nil, false
+	}
+	return s, anti != s.Not
+}
+
+// decorrelateExists splits an EXISTS subquery's plan into the inner side
+// of a semi join and the keys: right is the subquery's table filtered by
+// its conditions that do not read the outer row; lkeys are over the
+// outer row, rkeys over right's rows.
+func decorrelateExists(sub *Subquery) (right Node, lkeys, rkeys []Expr, ok bool) {
+	p := sub.Plan
+	for {
+		pr, isProject := p.(*Project)
+		if !isProject {
+			break
+		}
+		p = pr.Input
+	}
+	f, isFilter := p.(*Filter)
+	if !isFilter {
+		return nil, nil, nil, false
+	}
+	scan, isScan := f.Input.(*Scan)
+	if !isScan {
+		return nil, nil, nil, false
+	}
+	var inner []Expr
+	for _, c := range conjuncts(f.Pred) {
+		if !readsOuter(c) {
+			if hasSubquery(c) {
+				return nil, nil, nil, false
+			}
+			inner = append(inner, c)
+			continue
+		}
+		b, isEq := c.(*BinOp)
+		if !isEq || b.Op != types.OpEq {
+			return nil, nil, nil, false
+		}
+		in, out := b.L, b.R
+		if !outerOnly(out) {
+			in, out = out, in
+		}
+		if !outerOnly(out) || readsOuter(in) || hasSubquery(in) || !readsColumn(in) || !types.HashCompatible(out.Type(), in.Type()) {
+			return nil, nil, nil, false
+		}
+		lkeys = append(lkeys, outerToColumns(out))
+		rkeys = append(rkeys, in)
+	}
+	if len(lkeys) == 0 {
+		return nil, nil, nil, false
+	}
+	right = scan
+	if len(inner) > 0 {
+		right = &Filter{Input: scan, Pred: and(inner)}
+	}
+	return right, lkeys, rkeys, true
+}
+
+// readsOuter reports whether e reads an enclosing query's row.
+func readsOuter(e Expr) bool {
+	found := false
+	walkExpr(e, func(x Expr) {
+		if _, ok := x.(*OuterRef); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+func hasSubquery(e Expr) bool {
+	found := false
+	walkExpr(e, func(x Expr) {
+		if _, ok := x.(*Subquery); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+func readsColumn(e Expr) bool {
+	found := false
+	walkExpr(e, func(x Expr) {
+		if _, ok := x.(*ColRef); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// outerOnly reports whether e is a column of the immediately enclosing
+// row.
+func outerOnly(e Expr) bool {
+	o, ok := e.(*OuterRef)
+	return ok && o.Depth == 1
+}
+
+// outerToColumns rewrites an outer reference (depth 1) as a reference to
+// the column of the row it reads.
+func outerToColumns(e Expr) Expr {
+	o := e.(*OuterRef)
+	return &ColRef{Idx: o.Idx, Typ: o.Typ, Name: o.Name}
+}
