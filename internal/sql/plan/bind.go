@@ -43,6 +43,9 @@ type Binder struct {
 	keepOrder int
 	// pruned holds the roots of the plans pruned so far (see prune).
 	pruned map[Node]bool
+	// reordered holds the joins reorder built (joinMethods leaves their
+	// order alone).
+	reordered map[*Join]bool
 	// tables maps the aliases of the tables in FROM clauses bound so far
 	// to their descriptors (for full-text search, which needs a column's
 	// table and its indexes).

@@ -65,7 +65,14 @@
 // its smaller side, and a secondary-index scan that would cost more than
 // a sequential scan becomes one (seqIfCheaper). Methods (the session's
 // enable_indexscan, enable_nestloop, enable_hashjoin) rule choices out
-// whatever they cost. Join order is still the query's.
+// whatever they cost.
+//
+// Join order (reorder.go): with every table counted, a tree of inner and
+// cross joins is taken apart into relations and conditions and put back
+// in the order of least estimated cost, by dynamic programming over the
+// subsets of up to eight relations (cross products only where no
+// condition connects a subset), greedily beyond; a projection on top
+// restores the written column order.
 //
 // # Decorrelation (decorrelate.go)
 //

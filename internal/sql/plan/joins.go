@@ -245,6 +245,12 @@ func (b *Binder) joinMethods(n Node) Node {
 	case *Window:
 		n.Input = b.joinMethods(n.Input)
 	case *Join:
+		if (n.Kind == InnerJoin || n.Kind == CrossJoin) && !b.reordered[n] {
+			if r := b.reorder(n); r != nil {
+				markJoins(r, b)
+				return b.joinMethods(r)
+			}
+		}
 		n.Left, n.Right = b.joinMethods(n.Left), b.joinMethods(n.Right)
 		if n.Kind != InnerJoin || len(n.LeftKeys) == 0 {
 			return n
@@ -258,6 +264,22 @@ func (b *Binder) joinMethods(n Node) Node {
 		return b.hashSmaller(n)
 	}
 	return n
+}
+
+// markJoins records the joins of a reordered tree, so that joinMethods
+// does not reorder them again.
+func markJoins(n Node, b *Binder) {
+	if b.reordered == nil {
+		b.reordered = map[*Join]bool{}
+	}
+	switch n := n.(type) {
+	case *Project:
+		markJoins(n.Input, b)
+	case *Join:
+		b.reordered[n] = true
+		markJoins(n.Left, b)
+		markJoins(n.Right, b)
+	}
 }
 
 // indexJoin returns j as an IndexJoin reading its right side (its left,
