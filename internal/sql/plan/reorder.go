@@ -13,10 +13,15 @@ import (
 // for up to maxDPRelations (every split of every subset, each side as
 // the hashed one, cross products only where no condition connects a
 // subset), a greedy order beyond (repeatedly the cheapest join of two
-// of the trees so far). A projection on top restores the query's column
+// of the trees so far), up to maxGreedyRelations. A projection on top restores the query's column
 // order, so nothing above the joins changes.
 
-const maxDPRelations = 8
+const (
+	maxDPRelations = 8
+	// Past this many relations the greedy search itself (cubic in them)
+	// would cost more than it saves: the query's order stays.
+	maxGreedyRelations = 16
+)
 
 // joinGraph is a join tree taken apart.
 type joinGraph struct {
@@ -79,7 +84,7 @@ type joinPlan struct {
 // under a projection to its original columns, or nil to keep it.
 func (b *Binder) reorder(j *Join) Node {
 	var g joinGraph
-	if !collectJoins(j, &g, 0) || len(g.rels) < 3 || len(g.rels) > 62 {
+	if !collectJoins(j, &g, 0) || len(g.rels) < 3 || len(g.rels) > maxGreedyRelations {
 		return nil
 	}
 	base := make([]joinPlan, len(g.rels))
