@@ -21,7 +21,12 @@ type indexScanOp struct {
 	// points: each span is one whole primary key, read with a point Get
 	// rather than an iterator.
 	points bool
-	batch  []Row
+	// only: an index only scan (plan.IndexScan.IndexOnly): rows come
+	// from the index entries, keyCols are the columns of the key in
+	// order (the index's, then the primary key's).
+	only    bool
+	keyCols []catalog.IndexColumn
+	batch   []Row
 }
 
 func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
@@ -102,6 +107,10 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, 
 		o.spans = append(o.spans, [2][]byte{start, end})
 	}
 	o.points = n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
+	if n.IndexOnly() {
+		o.only = true
+		o.keyCols = append(append([]catalog.IndexColumn(nil), n.Index.Columns...), n.Table.Primary.Columns...)
+	}
 	return o, nil
 }
 
@@ -147,6 +156,10 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 			r, err := o.tc.decode(o.it.Value())
 			return r, err == nil, err
 		}
+		if o.only {
+			r, err := o.decodeEntry(o.it.Key()[o.prefix:])
+			return r, err == nil, err
+		}
 		// Skip the indexed values; what follows is the primary key.
 		rest := o.it.Key()[o.prefix:]
 		for _, ic := range o.ix.Columns {
@@ -166,6 +179,31 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 		r, err := o.tc.decode(v)
 		return r, err == nil, err
 	}
+}
+
+// decodeEntry builds a row from an index entry's key (after its
+// prefix): the indexed columns, then the primary key's; the columns the
+// plan does not read stay NULL.
+func (o *indexScanOp) decodeEntry(key []byte) (Row, error) {
+	row := o.tc.newRow()
+	for _, ic := range o.keyCols {
+		v, rest, err := rowcodec.DecodeKey(key, dir(ic.Desc))
+		if err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", o.ix.Name, err)
+		}
+		key = rest
+		if ic.ColumnID == 0 || int(ic.ColumnID) >= len(o.tc.at) {
+			continue // an expression's value
+		}
+		i := o.tc.at[ic.ColumnID]
+		if i < 0 || !row[i].IsNull() {
+			continue // not read, or a primary key column also indexed
+		}
+		if row[i], err = types.FromRowcodec(o.tc.types[i], v); err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: column %d does not decode: %v", o.ix.Name, ic.ColumnID, err)
+		}
+	}
+	return row, nil
 }
 
 func (o *indexScanOp) Close() {

@@ -39,6 +39,48 @@ type KeyRange struct {
 
 func (n *IndexScan) Columns() []Column { return n.Cols }
 
+// IndexOnly reports whether a secondary index scan reads every column
+// the plan needs from the index entries themselves (the indexed columns
+// and the primary key after them), with no read of the row: an index
+// only scan. Only columns whose key encoding decodes back to the value
+// exactly qualify (not numeric, whose key drops trailing zeros, nor
+// jsonb, whose key is its sort order), and only with Needed known.
+func (n *IndexScan) IndexOnly() bool {
+	if n.Index.ID == catalog.PrimaryIndexID || n.Needed == nil || n.Index.Method != "" && n.Index.Method != "btree" || n.Index.Predicate != "" {
+		return false
+	}
+	covered := map[uint32]bool{}
+	for _, cols := range [][]catalog.IndexColumn{n.Index.Columns, n.Table.Primary.Columns} {
+		for _, ic := range cols {
+			if ic.ColumnID != 0 {
+				covered[ic.ColumnID] = true
+			}
+		}
+	}
+	for i, need := range n.Needed {
+		if !need {
+			continue
+		}
+		if i >= len(n.Table.Columns) || !covered[n.Table.Columns[i].ID] || !decodableKey(n.Cols[i].Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// decodableKey reports whether a type's index key decodes to its value.
+func decodableKey(t types.Type) bool {
+	if t.IsArray() {
+		return false
+	}
+	switch t.Family() {
+	case types.BoolFamily, types.Int2Family, types.Int4Family, types.Int8Family, types.TextFamily, types.VarcharFamily,
+		types.DateFamily, types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily, types.UUIDFamily, types.ByteaFamily:
+		return true
+	}
+	return false
+}
+
 // chooseAccess picks an index for a filtered scan: the index with the
 // most leading columns constrained by equality (an IN list counts on the
 // first column), then a range on the next column. It returns nil when no

@@ -63,7 +63,7 @@ func (b *Binder) cost(n Node) (c Cost, ok bool) {
 		// The primary index holds the rows: a range of it reads them in
 		// order. A secondary index costs a point read per row.
 		perRow := costIndexRow
-		if n.Index.ID == catalog.PrimaryIndexID {
+		if n.Index.ID == catalog.PrimaryIndexID || n.IndexOnly() {
 			perRow = costSeqRow
 		}
 		c.Startup = costIndexSeek

@@ -59,7 +59,11 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		if n.Alias != "" && n.Alias != name {
 			name += " " + n.Alias
 		}
-		add("Index Scan using " + n.Index.Name + " on " + name)
+		if n.IndexOnly() {
+			add("Index Only Scan using " + n.Index.Name + " on " + name)
+		} else {
+			add("Index Scan using " + n.Index.Name + " on " + name)
+		}
 		if n.Cond != nil {
 			info("Index Cond: %s", FormatExpr(n.Cond, cols(n)))
 		}
