@@ -47,7 +47,9 @@
 // group keys is sorted (GroupAggregate). A sort by the primary key (or a
 // prefix) over a table scan or one primary key range is dropped: the scan
 // reads in key order. Table accesses decode only the columns the plan
-// reads (prune).
+// reads (prune); a secondary index scan that needs only the indexed and
+// primary key columns reads no row at all (IndexScan.IndexOnly, shown as
+// Index Only Scan).
 //
 // # Statistics and costs (joins.go, selectivity.go, cost.go)
 //
