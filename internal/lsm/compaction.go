@@ -261,6 +261,9 @@ func (d *DB) releasePending(files []*fileMeta) {
 // entries made durable before this returns; they stay in pendingOutputs
 // until the caller releases them.
 func (d *DB) writeTables(ci *compactionIter, targetSize int64) (_ []*fileMeta, err error) {
+	if f, ok := ci.filter.(interface{ Finish() }); ok {
+		defer f.Finish()
+	}
 	var (
 		outputs []*fileMeta
 		w       *sstable.Writer

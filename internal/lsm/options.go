@@ -162,6 +162,9 @@ type CompactionFilter interface {
 // compaction is about to keep, and answers whether to drop it instead. It
 // is used by one goroutine. Dropping overrides the store's own snapshots:
 // a filter must only drop what no reader of the layer above can need.
+//
+// A run that also has a Finish method has it called when the flush or
+// compaction is done with it (to release what it holds: an iterator).
 type CompactionFilterRun interface {
 	Drop(key, value []byte, isDelete bool) bool
 }

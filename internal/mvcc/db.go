@@ -427,6 +427,19 @@ type gcRun struct {
 	prefix []byte
 	stripe int // stripe of the last kept version of prefix, or -1
 	buf    []byte
+	// it looks for older versions (olderVersionExists): one iterator
+	// for the run, seeking by prefix, so that the bloom filters skip the
+	// tables without the key.
+	it *lsm.Iterator
+}
+
+// Finish releases the run's iterator (lsm calls it at the end of the
+// flush or compaction).
+func (r *gcRun) Finish() {
+	if r.it != nil {
+		r.it.Close()
+		r.it = nil
+	}
 }
 
 func (r *gcRun) Drop(key, value []byte, isDelete bool) bool {
@@ -460,18 +473,20 @@ func (r *gcRun) Drop(key, value []byte, isDelete bool) bool {
 // answer this: it compares store keys, and the versions of one user key
 // are different store keys that a table boundary can separate (doc.go).
 // Versions of one key are applied in timestamp order, so an older version
-// cannot appear later. When unsure, it answers yes.
+// cannot appear later: one iterator, made at the run's first question,
+// sees every older version there will be. When unsure, it answers yes.
 func (r *gcRun) olderVersionExists(p []byte, ts uint64) bool {
 	if ts == 0 {
 		return false
 	}
-	r.buf = binary.BigEndian.AppendUint64(append(r.buf[:0], p...), ^(ts - 1))
-	end := prefixEnd(nil, p)
-	it := r.db.lsm.NewIter(&lsm.IterOptions{LowerBound: r.buf, UpperBound: end})
-	found := it.First()
-	if it.Error() != nil {
-		found = true
+	if r.it == nil {
+		r.it = r.db.lsm.NewIter(nil)
 	}
-	it.Close()
+	r.buf = binary.BigEndian.AppendUint64(append(r.buf[:0], p...), ^(ts - 1))
+	found := r.it.SeekPrefixGE(r.buf)
+	if r.it.Error() != nil {
+		r.Finish() // a fresh iterator for the next question
+		return true
+	}
 	return found
 }

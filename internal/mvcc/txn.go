@@ -93,7 +93,10 @@ type Txn struct {
 	writes map[string]bufEntry
 	keys   []string // sorted buffered keys (may hold keys since removed)
 	added  []string // buffered keys not yet merged into keys
-	stale  bool     // keys holds removed keys
+	// addedSorted: added is in order (it is appended to, and sorted
+	// when a scan or a merge needs it).
+	addedSorted bool
+	stale       bool // keys or added hold removed keys
 	size   int64
 	undo   []undoEntry
 
@@ -243,11 +246,12 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	t.undo = append(t.undo, undoEntry{key: k, prev: prev, had: had})
 	t.writes[k] = e
 	if !had {
-		// added stays sorted (a small slice: it is merged into keys
-		// before it grows large), so a scan finds its range by binary
-		// search instead of sorting every write so far.
-		i, _ := slices.BinarySearch(t.added, k)
-		t.added = slices.Insert(t.added, i, k)
+		// added is a small slice, merged into keys before it grows
+		// large; it is sorted only when read (sortAdded), so a run of
+		// writes costs an append each, and a scan a sort of the writes
+		// since the last one, not of every write so far.
+		t.added = append(t.added, k)
+		t.addedSorted = len(t.added) == 1
 		if len(t.added) > max(1024, len(t.keys)/16) {
 			t.sortedKeys()
 		}
@@ -327,6 +331,7 @@ func (t *Txn) rangeKeys(start, end []byte) []string {
 	if t.stale {
 		t.sortedKeys()
 	}
+	t.sortAdded()
 	span := func(keys []string) []string {
 		lo, hi := 0, len(keys)
 		if start != nil {
@@ -353,9 +358,19 @@ func (t *Txn) rangeKeys(start, end []byte) []string {
 	return out
 }
 
+// sortAdded puts added in order.
+func (t *Txn) sortAdded() {
+	if !t.addedSorted {
+		slices.Sort(t.added)
+		t.addedSorted = true
+	}
+}
+
 // sortedKeys returns the buffered keys in order.
 func (t *Txn) sortedKeys() []string {
 	if len(t.added) > 0 || t.stale {
+		t.sortAdded()
+		stale := t.stale
 		merged := make([]string, 0, len(t.keys)+len(t.added))
 		i, j := 0, 0
 		for i < len(t.keys) || j < len(t.added) {
@@ -365,7 +380,11 @@ func (t *Txn) sortedKeys() []string {
 			} else {
 				k, j = t.added[j], j+1
 			}
-			if _, ok := t.writes[k]; ok && (len(merged) == 0 || merged[len(merged)-1] != k) {
+			// Only a rollback to a savepoint removes keys (and marks
+			// them stale); otherwise every key is live and in one list.
+			if !stale {
+				merged = append(merged, k)
+			} else if _, ok := t.writes[k]; ok && (len(merged) == 0 || merged[len(merged)-1] != k) {
 				merged = append(merged, k)
 			}
 		}
