@@ -84,6 +84,9 @@ func (d *DB) Apply(b *Batch, o *WriteOptions) error {
 	if err == nil {
 		mem := d.mutableMem()
 		for group < len(c.queue) {
+			if c.queue[group].batch == nil {
+				break // a barrier (lockCommits)
+			}
 			next := c.queue[group].batch
 			if size+next.Len() > maxGroupBytes || !mem.fits(cost+next.memCost()) {
 				break
@@ -149,6 +152,33 @@ func (d *DB) Apply(b *Batch, o *WriteOptions) error {
 	}
 	c.Unlock()
 	return err
+}
+
+// lockCommits takes the commit lock with no commit group in flight: a
+// group's leader releases the lock while its WAL write runs, so holding
+// the lock alone does not keep the WAL writer to oneself. It queues a
+// barrier behind the writers waiting and returns when the barrier leads
+// the queue (groups stop at it); the returned function releases both.
+// Whoever touches the WAL outside a commit (rotating it, closing it)
+// must hold this.
+func (d *DB) lockCommits() (unlock func()) {
+	c := &d.commit
+	c.Lock()
+	b := &writer{}
+	b.cond.L = &c.Mutex
+	c.queue = append(c.queue, b)
+	for c.queue[0] != b {
+		b.cond.Wait()
+	}
+	return func() {
+		c.queue = c.queue[1:]
+		if len(c.queue) > 0 {
+			c.queue[0].cond.Signal()
+		} else {
+			c.queue = nil
+		}
+		c.Unlock()
+	}
 }
 
 func (d *DB) mutableMem() *memTable {

@@ -473,22 +473,22 @@ func (d *DB) flushOne() bool {
 // Flush freezes the memtable and waits until every frozen memtable is
 // written to L0.
 func (d *DB) Flush() error {
-	d.commit.Lock()
+	unlockCommits := d.lockCommits()
 	d.mu.Lock()
 	if err := d.checkWritableLocked(); err != nil {
 		d.mu.Unlock()
-		d.commit.Unlock()
+		unlockCommits()
 		return err
 	}
 	if !d.mu.mem.empty() {
 		if err := d.rotateMemLocked(); err != nil {
 			d.mu.Unlock()
-			d.commit.Unlock()
+			unlockCommits()
 			return err
 		}
 	}
 	target := d.mu.flushSeq + uint64(len(d.mu.imms))
-	d.commit.Unlock()
+	unlockCommits()
 	defer d.mu.Unlock()
 	for d.mu.flushSeq < target {
 		if err := d.checkWritableLocked(); err != nil {

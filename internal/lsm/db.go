@@ -480,11 +480,11 @@ func (d *DB) allocFileNumLocked() uint64 {
 // Close stops background work, syncs the WAL and releases the store. Writes
 // acknowledged before Close survive even if they were NoSync.
 func (d *DB) Close() error {
-	d.commit.Lock()
+	unlockCommits := d.lockCommits()
 	d.mu.Lock()
 	if d.mu.closed {
 		d.mu.Unlock()
-		d.commit.Unlock()
+		unlockCommits()
 		return ErrClosed
 	}
 	d.mu.closed = true
@@ -503,7 +503,7 @@ func (d *DB) Close() error {
 			err = cerr
 		}
 	}
-	d.commit.Unlock()
+	unlockCommits()
 	d.bgWG.Wait()
 	d.mu.Lock()
 	for d.mu.manualCompactions > 0 {
