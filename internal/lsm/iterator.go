@@ -61,7 +61,7 @@ func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
 			}
 		}
 	}
-	for i := len(rs.imms); i >= 0; i-- {
+	for i := len(rs.imms); i >= 0 && (o == nil || !o.TablesOnly); i-- {
 		m := rs.mem
 		if i < len(rs.imms) {
 			m = rs.imms[i]

@@ -129,6 +129,10 @@ var (
 // A nil bound is unbounded.
 type IterOptions struct {
 	LowerBound, UpperBound []byte
+	// TablesOnly reads the tables and not the memtables: for a reader
+	// that looks for what is older than anything a memtable holds (the
+	// MVCC garbage collector, from inside a flush or compaction).
+	TablesOnly bool
 }
 
 // Compression selects the compression of SSTable data blocks.

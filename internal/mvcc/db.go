@@ -480,7 +480,11 @@ func (r *gcRun) olderVersionExists(p []byte, ts uint64) bool {
 		return false
 	}
 	if r.it == nil {
-		r.it = r.db.lsm.NewIter(nil)
+		// Not the memtables: a version older than one being flushed or
+		// compacted was applied before it, so it sits in an older
+		// memtable (flushed first) or a table; or it is in this very
+		// run, after the tombstone, and dropped with it (same stripe).
+		r.it = r.db.lsm.NewIter(&lsm.IterOptions{TablesOnly: true})
 	}
 	r.buf = binary.BigEndian.AppendUint64(append(r.buf[:0], p...), ^(ts - 1))
 	found := r.it.SeekPrefixGE(r.buf)
