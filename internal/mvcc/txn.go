@@ -97,8 +97,8 @@ type Txn struct {
 	// when a scan or a merge needs it).
 	addedSorted bool
 	stale       bool // keys or added hold removed keys
-	size   int64
-	undo   []undoEntry
+	size        int64
+	undo        []undoEntry
 
 	// The read set, kept under SERIALIZABLE only.
 	reads  map[string]struct{}
