@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/fts"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/exec"
 	"github.com/cairndb/cairn/internal/sql/plan"
@@ -17,7 +18,8 @@ import (
 // purges deleted documents. The engine merges an index in the background
 // once ftsMergeEvery documents were committed to it since its last merge,
 // in a transaction of its own (retried when it conflicts), and then
-// compacts the index's key range so reads skip the merged-away keys.
+// compacts the ranges the merge deleted from (fts.MergedRanges: pending
+// postings, change log) so reads skip the merged-away keys.
 
 // ftsMergeEvery is how many committed document writes trigger a merge.
 const ftsMergeEvery = 1024
@@ -88,10 +90,11 @@ func (e *Engine) mergeFTS(k ftsKey) {
 				return
 			}
 			m.merged.Add(1)
-			start := catalog.IndexPrefix(nil, k.table, k.index)
-			end := catalog.IndexPrefix(nil, k.table, k.index+1)
-			if err := e.db.CompactRange(start, end); err != nil {
-				slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
+			for _, r := range fts.MergedRanges(catalog.IndexPrefix(nil, k.table, k.index)) {
+				if err := e.db.CompactRange(r[0], r[1]); err != nil {
+					slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
+					break
+				}
 			}
 			return
 		}

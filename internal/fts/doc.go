@@ -116,8 +116,8 @@
 // the ranges every search scans (the change log, a term's pending range,
 // a prefix's dictionary range): on the benchmark corpus a rare-term query
 // takes ~17 ms right after a bulk load and ~40 µs after a compaction. The
-// caller should compact the index's key range after large merges (lsm
-// Compact on [P 'D', P 'V')) until the engine schedules that itself.
+// caller should compact the ranges a merge deleted from after large
+// merges (MergedRanges: the pending postings and the change log).
 //
 // # Invariants
 //

@@ -28,6 +28,19 @@ const (
 
 var errCorrupt = errors.New("fts: corrupt index entry")
 
+// MergedRanges returns the key ranges, under an index's prefix, that a
+// merge leaves full of deletions: the pending postings and the change
+// log. Compacting them after a merge (rather than the whole index, most
+// of it merged blocks a merge rewrites only in part) keeps searches from
+// scanning tombstones.
+func MergedRanges(prefix []byte) [][2][]byte {
+	r := func(tag byte) [2][]byte {
+		start := append(append([]byte(nil), prefix...), tag)
+		return [2][]byte{start, append(append([]byte(nil), prefix...), tag+1)}
+	}
+	return [][2][]byte{r(tagPending), r(tagChange)}
+}
+
 func (ix *Index) key(tag byte, n int) []byte {
 	k := make([]byte, 0, len(ix.prefix)+1+n)
 	return append(append(k, ix.prefix...), tag)
