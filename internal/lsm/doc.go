@@ -8,7 +8,10 @@
 // batches behind it (a group), assigns each write a sequence number, appends
 // the group to the write-ahead log with one write and at most one fsync,
 // applies it to the memtable, and publishes the new visible sequence number
-// (commit.go). Readers see exactly the writes at or below the visible
+// (commit.go). The leader writes the WAL with the commit lock released (so
+// the next group can queue), which is why Flush and Close, which rotate or
+// close the WAL, take lockCommits: a barrier in the queue that waits for
+// the group in flight. Readers see exactly the writes at or below the visible
 // sequence number, so a batch is visible all at once or not at all.
 //
 // The memtable is a skiplist of internal keys (user key + seq + kind, see

@@ -127,5 +127,10 @@
 // Caching: data blocks are cached decompressed under (file number, block
 // offset); the index, filter, range-deletion and properties blocks live in
 // the Reader for its lifetime. When a table file is deleted, its owner calls
-// Cache.EvictFile.
+// Cache.EvictFile. An iterator that has read bulkAfter (16) blocks in a
+// row is a scan: its blocks enter the cache only while the cache has room
+// (like PostgreSQL's ring buffer for large sequential scans), and
+// otherwise live in the iterator's own memory, valid until its next read,
+// so a scan of a table larger than the cache neither evicts the blocks
+// point reads keep hot nor allocates every block it reads.
 package sstable
