@@ -39,6 +39,9 @@ type Session struct {
 	rowWrites map[uint32]int64
 	// settings holds SET variables.
 	settings map[string]string
+	// derived caches what statements read of settings (derivedSettings);
+	// nil after any change.
+	derived *derivedSettings
 	// defaults override defaultSettings for this session (SetDefault).
 	defaults map[string]string
 	// savepoints of the explicit transaction, oldest first.
@@ -234,8 +237,10 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		// Back to the default (or the server's default for the session).
 		if name := strings.ToLower(st.Name); name == "all" {
 			clear(s.settings)
+			s.derived = nil
 		} else {
 			delete(s.settings, name)
+			s.derived = nil
 		}
 		return Result{Tag: "RESET"}, nil
 	case *ast.Show:
@@ -477,6 +482,7 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 	name := strings.ToLower(st.Name)
 	if st.Default || len(st.Values) == 0 {
 		delete(s.settings, name)
+		s.derived = nil
 		return Result{Tag: "SET"}, nil
 	}
 	var parts []string
@@ -502,6 +508,7 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 	// Values keep their spelling (SHOW and ParameterStatus report it);
 	// readers compare without case where PostgreSQL does.
 	s.settings[name] = strings.Join(parts, ", ")
+	s.derived = nil
 	return Result{Tag: "SET"}, nil
 }
 
@@ -526,6 +533,7 @@ func (s *Session) SetDefault(name, value string) {
 		s.defaults = map[string]string{}
 	}
 	s.defaults[strings.ToLower(name)] = value
+	s.derived = nil
 }
 
 // plannerSettings are the boolean settings that restrict the planner's
@@ -539,29 +547,44 @@ var plannerSettings = map[string]func(m *plan.Methods, on bool){
 // methods returns the planner methods the session's settings allow (all
 // for a nil session: internal statements).
 func (s *Session) methods() plan.Methods {
-	var m plan.Methods
 	if s == nil {
-		return m
+		return plan.Methods{}
 	}
-	for name, apply := range plannerSettings {
-		if v, ok := s.settings[name]; ok && v == "off" {
-			apply(&m, false)
+	return s.derivedSettings().methods
+}
+
+// derivedSettings are what the executor and planner read of the
+// settings on every statement, worked out once per change of them.
+type derivedSettings struct {
+	methods plan.Methods
+	workMem int64
+}
+
+func (s *Session) derivedSettings() *derivedSettings {
+	if s.derived == nil {
+		d := &derivedSettings{workMem: exec.DefaultWorkMem}
+		for name, apply := range plannerSettings {
+			if v, ok := s.settings[name]; ok && v == "off" {
+				apply(&d.methods, false)
+			}
 		}
+		if v, ok := s.Setting("work_mem"); ok {
+			if n, err := workMem(v); err == nil {
+				d.workMem = n
+			}
+		}
+		s.derived = d
 	}
-	return m
+	return s.derived
 }
 
 // workMem is the session's work_mem in bytes (the default for a nil
 // session).
 func (s *Session) workMem() int64 {
-	if s != nil {
-		if v, ok := s.Setting("work_mem"); ok {
-			if n, err := workMem(v); err == nil {
-				return n
-			}
-		}
+	if s == nil {
+		return exec.DefaultWorkMem
 	}
-	return exec.DefaultWorkMem
+	return s.derivedSettings().workMem
 }
 
 // parseBool reads a boolean setting's value as PostgreSQL does: on, off,
