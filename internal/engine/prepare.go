@@ -70,6 +70,8 @@ type planned struct {
 	// vcols are the result's columns as clients see them (nil for DML
 	// without RETURNING).
 	vcols []Column
+	// codecs keeps the scans' set-up between runs.
+	codecs exec.Codecs
 	// methods are the planner's allowed methods it was bound with (the
 	// session's enable_* settings): bound again when they change.
 	methods plan.Methods
@@ -143,7 +145,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 // execute runs a planned statement in txn.
 func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext, notes *Session) (Result, error) {
 	ec.Sequences = engineSequences{e, txn}
-	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), NewTempFile: e.newTempFile}
+	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, Codecs: &p.codecs, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), NewTempFile: e.newTempFile}
 	switch {
 	case p.query != nil:
 		rows, err := x.Run(p.query)

@@ -36,11 +36,11 @@ func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
 // newProjectedIndexScan is newIndexScan producing only the columns at
 // outIdx (nil: all).
 func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, error) {
-	o := &indexScanOp{c: c, tc: newTableCodec(n.Table, n.Cols), ix: n.Index}
-	o.tc.need(n.Needed)
-	if outIdx != nil && !o.tc.project(outIdx) {
-		return nil, errNotProjectable
+	tc, err := c.codecFor(n, n.Table, n.Cols, n.Needed, outIdx)
+	if err != nil {
+		return nil, err
 	}
+	o := &indexScanOp{c: c, tc: tc, ix: n.Index}
 	base := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
 	o.prefix = len(base)
 	eval := func(e plan.Expr) (types.Datum, error) {

@@ -45,6 +45,8 @@ type Ctx struct {
 	topK map[*plan.Sort]int64
 	// work holds the current rows of recursive CTEs' working tables.
 	work map[*plan.WorkTable][]Row
+	// Codecs, if set, keeps the scans' set-up between runs of one plan.
+	Codecs *Codecs
 	// WorkMem is the memory a sort may hold rows in before it spills to
 	// a temporary file (0: DefaultWorkMem). NewTempFile creates one, and
 	// a function that removes it; without it sorts stay in memory.
