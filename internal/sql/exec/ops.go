@@ -1275,21 +1275,23 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		}
 		return nil
 	}
-	it := &rowIter{op: in}
-	for {
-		if err := c.canceled(); err != nil {
-			return nil, err
+	// feed aggregates every row next returns.
+	feed := func(next func() (Row, bool, error)) error {
+		for {
+			if err := c.canceled(); err != nil {
+				return err
+			}
+			r, ok, err := next()
+			if err != nil || !ok {
+				return err
+			}
+			if err := add(r); err != nil {
+				return err
+			}
 		}
-		r, ok, err := it.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		if err := add(r); err != nil {
-			return nil, err
-		}
+	}
+	if err := feed((&rowIter{op: in}).next); err != nil {
+		return nil, err
 	}
 
 	if cur != nil {
@@ -1324,22 +1326,11 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		}
 		clear(groups)
 		order, mem = order[:0], 0
-		for {
-			if err := c.canceled(); err != nil {
-				return nil, err
-			}
-			r, ok, err := part.next()
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				break
-			}
-			if err := add(r); err != nil {
-				return nil, err
-			}
-		}
+		err = feed(part.next)
 		part.close()
+		if err != nil {
+			return nil, err
+		}
 		if err := emit(); err != nil {
 			return nil, err
 		}
