@@ -42,21 +42,7 @@ func TestSortSpill(t *testing.T) {
 		"SELECT g, count(*) FROM (SELECT * FROM t ORDER BY s) x GROUP BY g ORDER BY g",
 		"SELECT id, s FROM t WHERE g = 3 ORDER BY ts DESC",
 	}
-	run := func(q string) string {
-		t.Helper()
-		res := mustExec(t, s, q)
-		return fmt.Sprint(res[len(res)-1].Rows)
-	}
-	want := make([]string, len(queries))
-	for i, q := range queries {
-		want[i] = run(q)
-	}
-	mustExec(t, s, "SET work_mem = '64kB'")
-	for i, q := range queries {
-		if got := run(q); got != want[i] {
-			t.Errorf("%s: spilled sort differs from the in-memory one", q)
-		}
-	}
+	sameUnderTinyWorkMem(t, s, queries, "spilled sort differs from the in-memory one")
 	// EXPLAIN ANALYZE reports the spill.
 	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT * FROM t ORDER BY g")
 	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "spilled: ") {
@@ -138,21 +124,7 @@ func TestAggregateSpill(t *testing.T) {
 		"SELECT g, count(*) FILTER (WHERE v > 100), array_agg(id ORDER BY id DESC) FROM t WHERE id % 3 = 0 GROUP BY g HAVING count(*) > 1 ORDER BY g",
 		"SELECT count(*) FROM (SELECT DISTINCT g, h FROM t) x",
 	}
-	run := func(q string) string {
-		t.Helper()
-		res := mustExec(t, s, q)
-		return fmt.Sprint(res[len(res)-1].Rows)
-	}
-	want := make([]string, len(queries))
-	for i, q := range queries {
-		want[i] = run(q)
-	}
-	mustExec(t, s, "SET work_mem = '64kB'")
-	for i, q := range queries {
-		if got := run(q); got != want[i] {
-			t.Errorf("%s: the spilled aggregate differs from the in-memory one", q)
-		}
-	}
+	sameUnderTinyWorkMem(t, s, queries, "the spilled aggregate differs from the in-memory one")
 	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT g, count(*) FROM t GROUP BY g")
 	plan := fmt.Sprint(res[0].Rows)
 	if !strings.Contains(plan, "partitions") {
@@ -184,6 +156,18 @@ func TestJoinSpill(t *testing.T) {
 		"SELECT count(*), sum(a.id), sum(b.id) FROM a JOIN b ON a.s = b.t",
 		"SELECT count(*) FROM a JOIN b ON a.k = b.k AND (a.id % 50)::text = b.k2",
 	}
+	sameUnderTinyWorkMem(t, s, queries, "the spilled join differs from the in-memory one")
+	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT a.id, b.id FROM a JOIN b ON a.k = b.k")
+	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "partitions") {
+		t.Errorf("EXPLAIN ANALYZE does not report the partitions:\n%s", plan)
+	}
+}
+
+// sameUnderTinyWorkMem runs queries with the default work_mem, then with
+// 64 kB (the least allowed, which makes them spill), and reports every
+// answer that differs; work_mem stays 64 kB.
+func sameUnderTinyWorkMem(t *testing.T, s *Session, queries []string, what string) {
+	t.Helper()
 	run := func(q string) string {
 		t.Helper()
 		res := mustExec(t, s, q)
@@ -196,11 +180,7 @@ func TestJoinSpill(t *testing.T) {
 	mustExec(t, s, "SET work_mem = '64kB'")
 	for i, q := range queries {
 		if got := run(q); got != want[i] {
-			t.Errorf("%s: the spilled join differs from the in-memory one", q)
+			t.Errorf("%s: %s", q, what)
 		}
-	}
-	res := mustExec(t, s, "EXPLAIN ANALYZE SELECT a.id, b.id FROM a JOIN b ON a.k = b.k")
-	if plan := fmt.Sprint(res[0].Rows); !strings.Contains(plan, "partitions") {
-		t.Errorf("EXPLAIN ANALYZE does not report the partitions:\n%s", plan)
 	}
 }
