@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -522,31 +523,35 @@ func (w *writer) addIndexEntries(row Row) error {
 			}
 			continue
 		}
-		key, prefixLen, hasNull, in, err := w.indexKey(nil, ix, row)
-		if err != nil {
-			return err
-		}
-		if !in {
-			continue
-		}
-		if ix.Unique && !hasNull {
-			it := txn.Scan(key[:prefixLen], prefixEnd(key[:prefixLen]))
-			dup := it.Next()
-			err := it.Err()
-			it.Close()
-			if err != nil {
-				return err
-			}
-			if dup {
-				return sqlerr.New(sqlerr.UniqueViolation, "duplicate key value violates unique constraint %q", ix.Name).
-					WithDetail("%s", w.keyDetail(ix, row))
-			}
-		}
-		if err := txn.Put(key, nil); err != nil {
+		if err := w.addIndexEntry(ix, row); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// addIndexEntry writes row's entry in btree index ix, if the index
+// covers the row, checking uniqueness.
+func (w *writer) addIndexEntry(ix *catalog.Index, row Row) error {
+	txn := w.c.Txn
+	key, prefixLen, hasNull, in, err := w.indexKey(nil, ix, row)
+	if err != nil || !in {
+		return err
+	}
+	if ix.Unique && !hasNull {
+		it := txn.Scan(key[:prefixLen], prefixEnd(key[:prefixLen]))
+		dup := it.Next()
+		err := it.Err()
+		it.Close()
+		if err != nil {
+			return err
+		}
+		if dup {
+			return sqlerr.New(sqlerr.UniqueViolation, "duplicate key value violates unique constraint %q", ix.Name).
+				WithDetail("%s", w.keyDetail(ix, row))
+		}
+	}
+	return txn.Put(key, nil)
 }
 
 // remove deletes a row and its index entries, applying the foreign keys
@@ -564,16 +569,120 @@ func (w *writer) remove(row Row) error {
 // applies the foreign keys that reference a changed key (a cascade then
 // finds the new parent row).
 func (w *writer) update(old, new Row) error {
-	if err := w.removeEntries(old); err != nil {
-		return err
-	}
-	if err := w.insert(new); err != nil {
+	pk := w.tc.primaryKey(nil, new)
+	if !bytes.Equal(pk, w.tc.primaryKey(nil, old)) {
+		// A new key: the row moves.
+		if err := w.removeEntries(old); err != nil {
+			return err
+		}
+		if err := w.insert(new); err != nil {
+			return err
+		}
+	} else if err := w.updateInPlace(pk, old, new); err != nil {
 		return err
 	}
 	if w.referenced {
 		return w.onParentGone(old, new)
 	}
 	return nil
+}
+
+// updateInPlace rewrites a row under the same primary key, changing only
+// the index entries that differ: an update of one column of a document
+// rewrites the entries of that column, not every entry of the row (a GIN
+// index holds one per path of the document).
+func (w *writer) updateInPlace(pk []byte, old, new Row) error {
+	if err := w.validate(new); err != nil {
+		return err
+	}
+	if err := w.checkParents(new); err != nil {
+		return err
+	}
+	txn := w.c.Txn
+	if err := txn.Put(pk, w.tc.value(nil, new)); err != nil {
+		return err
+	}
+	for i := range w.tc.d.Indexes {
+		ix := &w.tc.d.Indexes[i]
+		switch ix.Method {
+		case plan.IndexMethodGIN:
+			before, err := w.invertedKeys(ix, old)
+			if err != nil {
+				return err
+			}
+			after, err := w.invertedKeys(ix, new)
+			if err != nil {
+				return err
+			}
+			kept := make(map[string]bool, len(after))
+			for _, k := range after {
+				kept[string(k)] = true
+			}
+			had := make(map[string]bool, len(before))
+			for _, k := range before {
+				had[string(k)] = true
+				if !kept[string(k)] {
+					if err := txn.Delete(k); err != nil {
+						return err
+					}
+				}
+			}
+			for _, k := range after {
+				if !had[string(k)] {
+					if err := txn.Put(k, nil); err != nil {
+						return err
+					}
+				}
+			}
+		case plan.IndexMethodFTS:
+			if w.sameColumns(ix, old, new) {
+				continue
+			}
+			if err := w.ftsDelete(ix, old); err != nil {
+				return err
+			}
+			if err := w.ftsAdd(ix, new); err != nil {
+				return err
+			}
+		default:
+			oldKey, _, _, oldIn, err := w.indexKey(nil, ix, old)
+			if err != nil {
+				return err
+			}
+			newKey, _, _, newIn, err := w.indexKey(nil, ix, new)
+			if err != nil {
+				return err
+			}
+			if oldIn && newIn && bytes.Equal(oldKey, newKey) {
+				continue // the same entry
+			}
+			if oldIn {
+				if err := txn.Delete(oldKey); err != nil {
+					return err
+				}
+			}
+			if err := w.addIndexEntry(ix, new); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sameColumns reports whether old and new hold identical values in the
+// columns index ix reads (false when unsure: a numeric or array value is
+// compared by identity).
+func (w *writer) sameColumns(ix *catalog.Index, old, new Row) bool {
+	for _, ic := range ix.Columns {
+		if ic.ColumnID == 0 || int(ic.ColumnID) >= len(w.tc.pos) {
+			return false
+		}
+		i := w.tc.pos[ic.ColumnID]
+		if old[i] != new[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // removeEntries deletes a row and its index entries.
