@@ -39,8 +39,15 @@ func sampleTable(txn *mvcc.Txn, d *catalog.Descriptor, rows int64) (*catalog.Tab
 	}
 	rng := rand.New(rand.NewPCG(uint64(d.ID), uint64(rows)))
 	keep := func() bool { return p >= 1 || rng.Float64() < p }
+	// Documents, arrays and byte strings get no statistics: no
+	// estimate reads them, and decoding a sample of 1 KB documents is
+	// most of an ANALYZE's work.
+	needed := make([]bool, len(cols))
+	for i := range needed {
+		needed[i] = i < len(d.Columns) && statsWorthy(cols[i].Type)
+	}
 	var sample [][]types.Datum
-	n, err := exec.SampleRows(txn, d, cols, keep, func(r exec.Row) error {
+	n, err := exec.SampleRows(txn, d, cols, needed, keep, func(r exec.Row) error {
 		sample = append(sample, slices.Clone(r[:min(len(r), len(d.Columns))]))
 		return nil
 	})
@@ -49,7 +56,7 @@ func sampleTable(txn *mvcc.Txn, d *catalog.Descriptor, rows int64) (*catalog.Tab
 	}
 	ts := &catalog.TableStats{Rows: n, Sampled: int64(len(sample))}
 	for i, c := range d.Columns {
-		if c.Hidden || i >= len(cols) {
+		if c.Hidden || i >= len(cols) || !needed[i] {
 			continue
 		}
 		vals := make([]types.Datum, 0, len(sample))
@@ -59,6 +66,19 @@ func sampleTable(txn *mvcc.Txn, d *catalog.Descriptor, rows int64) (*catalog.Tab
 		ts.Columns = append(ts.Columns, columnStats(c.ID, vals, n))
 	}
 	return ts, nil
+}
+
+// statsWorthy reports whether ANALYZE keeps statistics for a column of
+// type t: not for documents, arrays or byte strings.
+func statsWorthy(t types.Type) bool {
+	if t.IsArray() {
+		return false
+	}
+	switch t.Family() {
+	case types.JSONBFamily, types.ByteaFamily:
+		return false
+	}
+	return true
 }
 
 // columnStats summarizes one column's sampled values; total is the

@@ -772,8 +772,9 @@ func (c *Ctx) Backfill(d *catalog.Descriptor, ix *catalog.Index) error {
 // those keep chooses, decoded into cols (plan.TableColumns(d)); the others
 // are only counted. It returns the number of rows. ANALYZE samples the
 // table's values through it.
-func SampleRows(txn *mvcc.Txn, d *catalog.Descriptor, cols []plan.Column, keep func() bool, fn func(Row) error) (int64, error) {
+func SampleRows(txn *mvcc.Txn, d *catalog.Descriptor, cols []plan.Column, needed []bool, keep func() bool, fn func(Row) error) (int64, error) {
 	tc := newTableCodec(d, cols)
+	tc.need(needed)
 	start := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID)
 	end := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID+1)
 	it := txn.Scan(start, end)
