@@ -138,7 +138,12 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 			if all && len(c.List) <= 1000 {
 				b := get(key)
 				b.in, b.inC = c.List, -1
-				if _, isCol := c.X.(*ColRef); isCol && exactFamily(c.X.Type()) {
+				// A column's key, or an expression index's (its value as
+				// written, the expression being immutable), selects
+				// exactly the rows IN does when equal keys mean equal
+				// values: the exact families, and jsonb, whose key is
+				// its equality.
+				if exactFamily(t) || t.Family() == types.JSONBFamily && !t.IsArray() {
 					b.inC = ci
 				}
 			}
