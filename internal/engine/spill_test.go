@@ -14,12 +14,7 @@ import (
 // in exactly the order (ties in input order: the sort is stable), of
 // the in-memory sort, for values of every kind, NULLs included.
 func TestSortSpill(t *testing.T) {
-	e, err := Open("", &Options{InMemory: true, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s := e.NewSession()
+	s := newTestSession(t)
 	mustExec(t, s, `CREATE TABLE t (id INT PRIMARY KEY, g INT, s TEXT, n NUMERIC(10,2), c CHAR(5), b BOOL,
 		ts TIMESTAMP, d DATE, f FLOAT8, j JSONB, a INT[], iv INTERVAL, u UUID, by BYTEA)`)
 	const rows = 4000
@@ -110,12 +105,7 @@ func TestSortSpillFiles(t *testing.T) {
 // aggregates them afterwards; the answers are those of the in-memory
 // aggregate, for every kind of aggregate.
 func TestAggregateSpill(t *testing.T) {
-	e, err := Open("", &Options{InMemory: true, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s := e.NewSession()
+	s := newTestSession(t)
 	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, g INT, h TEXT, v NUMERIC(8,2), s TEXT)")
 	mustExec(t, s, "INSERT INTO t SELECT i, i % 5003, CASE WHEN i % 17 = 0 THEN NULL ELSE md5((i % 701)::text) END, i / 4.0, md5(i::text) FROM generate_series(1, 30000) i")
 	queries := []string{
@@ -138,12 +128,7 @@ func TestAggregateSpill(t *testing.T) {
 // in-memory join, NULL keys, duplicate keys and extra conditions
 // included.
 func TestJoinSpill(t *testing.T) {
-	e, err := Open("", &Options{InMemory: true, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s := e.NewSession()
+	s := newTestSession(t)
 	mustExec(t, s, "CREATE TABLE a (id INT PRIMARY KEY, k INT, s TEXT)")
 	mustExec(t, s, "CREATE TABLE b (id INT PRIMARY KEY, k INT, t TEXT, k2 TEXT)")
 	mustExec(t, s, "INSERT INTO a SELECT i, CASE WHEN i % 13 = 0 THEN NULL ELSE i % 3000 END, md5(i::text) FROM generate_series(1, 6000) i")

@@ -12,12 +12,7 @@ import (
 // table spans many batches, and the answers are checked against ones
 // computed without the reuse (a full sort, and Go).
 func TestTransientRows(t *testing.T) {
-	e, err := Open("", &Options{InMemory: true, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s := e.NewSession()
+	s := newTestSession(t)
 	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, g INT, c TEXT)")
 	const n = 3000
 	var sb strings.Builder

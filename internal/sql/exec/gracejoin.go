@@ -1,8 +1,6 @@
 package exec
 
 import (
-	"hash/fnv"
-
 	"github.com/cairndb/cairn/internal/sql/plan"
 )
 
@@ -57,38 +55,24 @@ func (c *Ctx) newGraceJoin(n *plan.Join, held []Row, rest Operator) (Operator, e
 		keyBuf = key
 		p := 0
 		if ok {
-			h := fnv.New64a()
-			h.Write(key)
-			p = int(h.Sum64() % joinPartitions)
+			p = int(spillHash(0, key) % joinPartitions)
 		}
 		if parts[p] == nil {
 			if parts[p], err = newSpillFile(c, cols, 0, st); err != nil {
 				return err
 			}
 		}
-		return parts[p].append(r, st)
+		return parts[p].append(r)
 	}
 	rcols, lcols := n.Right.Columns(), n.Left.Columns()
+	toRight := func(r Row) error { return write(&g.right, rcols, rightKey, r) }
 	for _, r := range held {
-		if err := write(&g.right, rcols, rightKey, r); err != nil {
+		if err := toRight(r); err != nil {
 			return fail(err)
 		}
 	}
-	it := &rowIter{op: rest}
-	for {
-		if err := c.canceled(); err != nil {
-			return fail(err)
-		}
-		r, ok, err := it.next()
-		if err != nil {
-			return fail(err)
-		}
-		if !ok {
-			break
-		}
-		if err := write(&g.right, rcols, rightKey, r); err != nil {
-			return fail(err)
-		}
+	if err := c.eachRow((&rowIter{op: rest}).next, toRight); err != nil {
+		return fail(err)
 	}
 	rest.Close()
 	left, err := c.buildTransient(n.Left)
@@ -96,29 +80,12 @@ func (c *Ctx) newGraceJoin(n *plan.Join, held []Row, rest Operator) (Operator, e
 		g.Close()
 		return nil, err
 	}
-	it = &rowIter{op: left}
-	for {
-		if err := c.canceled(); err != nil {
-			left.Close()
-			g.Close()
-			return nil, err
-		}
-		r, ok, err := it.next()
-		if err != nil {
-			left.Close()
-			g.Close()
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		if err := write(&g.left, lcols, leftKey, r); err != nil {
-			left.Close()
-			g.Close()
-			return nil, err
-		}
-	}
+	err = c.eachRow((&rowIter{op: left}).next, func(r Row) error { return write(&g.left, lcols, leftKey, r) })
 	left.Close()
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
 	for _, parts := range []*[joinPartitions]*spillFile{&g.left, &g.right} {
 		for _, pf := range parts {
 			if pf != nil {

@@ -757,7 +757,7 @@ func (c *Ctx) newJoin(n *plan.Join) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows, more, err := c.readUpTo(in, c.workMem())
+		rows, more, err := c.readUpTo(in, c.spillBudget())
 		if err != nil {
 			in.Close()
 			return nil, err
@@ -1175,11 +1175,8 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	// groups not yet held go to partition files by a hash of their key,
 	// and each partition is aggregated afterwards the same way.
 	budget := int64(math.MaxInt64)
-	if !n.Sorted && len(groupBy) > 0 && c.NewTempFile != nil {
-		budget = c.WorkMem
-		if budget <= 0 {
-			budget = DefaultWorkMem
-		}
+	if !n.Sorted && len(groupBy) > 0 {
+		budget = c.spillBudget()
 	}
 	var mem int64
 	var spill *aggSpill
@@ -1275,22 +1272,7 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		}
 		return nil
 	}
-	// feed aggregates every row next returns.
-	feed := func(next func() (Row, bool, error)) error {
-		for {
-			if err := c.canceled(); err != nil {
-				return err
-			}
-			r, ok, err := next()
-			if err != nil || !ok {
-				return err
-			}
-			if err := add(r); err != nil {
-				return err
-			}
-		}
-	}
-	if err := feed((&rowIter{op: in}).next); err != nil {
+	if err := c.eachRow((&rowIter{op: in}).next, add); err != nil {
 		return nil, err
 	}
 
@@ -1326,7 +1308,7 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		}
 		clear(groups)
 		order, mem = order[:0], 0
-		err = feed(part.next)
+		err = c.eachRow(part.next, add)
 		part.close()
 		if err != nil {
 			return nil, err

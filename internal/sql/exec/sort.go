@@ -1,19 +1,11 @@
 package exec
 
 import (
-	"bufio"
 	"container/heap"
-	"encoding/binary"
-	"fmt"
-	"io"
 	"math"
-	"slices"
 
-	"github.com/cairndb/cairn/internal/rowcodec"
 	"github.com/cairndb/cairn/internal/sql/plan"
-	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
-	"github.com/cairndb/cairn/internal/vfs"
 )
 
 // DefaultWorkMem is the memory a sort may hold rows in before it spills
@@ -36,13 +28,7 @@ func (c *Ctx) newSort(n *plan.Sort) (Operator, error) {
 		return nil, err
 	}
 	defer in.Close()
-	budget := c.WorkMem
-	if budget <= 0 {
-		budget = DefaultWorkMem
-	}
-	if c.NewTempFile == nil {
-		budget = math.MaxInt64 // nowhere to spill to
-	}
+	budget := c.spillBudget()
 	s := &spillSort{c: c, keys: n.Keys, cols: n.Columns()}
 	s.h.cmp = cmp
 	var rows []Row
@@ -76,18 +62,27 @@ func (c *Ctx) newSort(n *plan.Sort) (Operator, error) {
 		s.Close()
 		return nil, err
 	}
-	if s.f == nil {
+	if s.pf == nil {
 		return &sliceOp{rows: rows}, nil
 	}
 	if st := c.Analyze[n]; st != nil {
 		st.SpillRuns += int64(len(s.runs))
-		st.SpillBytes += s.off
+		st.SpillBytes += s.pf.size
 	}
 	if err := s.startMerge(rows); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// spillBudget is the memory an operator that can spill holds before it
+// does: work_mem, or no limit when there is nowhere to spill to.
+func (c *Ctx) spillBudget() int64 {
+	if c.NewTempFile == nil {
+		return math.MaxInt64
+	}
+	return c.workMem()
 }
 
 // rowBytes estimates the memory a row holds.
@@ -113,17 +108,13 @@ func datumBytes(d types.Datum) int64 {
 	return int64(len(d.Str()))
 }
 
-// spillSort writes sorted runs to one temporary file and merges them.
+// spillSort writes sorted runs to one spill file and merges them.
 type spillSort struct {
 	c    *Ctx
 	keys []plan.SortKey
 	cols []plan.Column
-	f    vfs.File
-	rm   func() // removes f
-	w    *bufio.Writer
-	off  int64
+	pf   *spillFile
 	runs []spillRun
-	buf  []byte
 	// The merge: a heap of the runs' current rows (the in-memory rows
 	// are the last run).
 	h     mergeHeap
@@ -133,43 +124,34 @@ type spillSort struct {
 // spillRun is a run's section of the file, and its reader while merging.
 type spillRun struct {
 	start, end int64
-	r          *bufio.Reader
+	rd         *spillReader
 	mem        []Row // the rows left in memory, for the last run
 }
 
 // spill sorts rows and appends them to the file as a run.
 func (s *spillSort) spill(rows []Row) error {
-	if s.f == nil {
-		f, rm, err := s.c.NewTempFile()
+	if s.pf == nil {
+		pf, err := newSpillFile(s.c, s.cols, 0, nil)
 		if err != nil {
-			return sqlerr.Wrap(err, sqlerr.Code("53100"), "could not create a temporary file for a sort: %v", err)
+			return err
 		}
-		s.f, s.rm, s.w = f, rm, bufio.NewWriterSize(f, 256<<10)
+		s.pf = pf
 	}
 	if err := sortRows(rows, s.keys); err != nil {
 		return err
 	}
-	start := s.off
+	start := s.pf.size
 	for _, r := range rows {
-		s.buf = appendSpillRow(s.buf[:0], r)
-		var hdr [binary.MaxVarintLen64]byte
-		k := binary.PutUvarint(hdr[:], uint64(len(s.buf)))
-		if _, err := s.w.Write(hdr[:k]); err != nil {
-			return s.ioErr(err)
+		if err := s.pf.append(r); err != nil {
+			return err
 		}
-		if _, err := s.w.Write(s.buf); err != nil {
-			return s.ioErr(err)
-		}
-		s.off += int64(k + len(s.buf))
 	}
-	if err := s.w.Flush(); err != nil {
-		return s.ioErr(err)
+	if err := s.pf.flush(); err != nil {
+		return err
 	}
-	s.runs = append(s.runs, spillRun{start: start, end: s.off})
+	s.runs = append(s.runs, spillRun{start: start, end: s.pf.size})
 	return nil
 }
-
-func (s *spillSort) ioErr(err error) error { return writeErr(err) }
 
 // startMerge positions every run on its first row.
 func (s *spillSort) startMerge(mem []Row) error {
@@ -177,7 +159,7 @@ func (s *spillSort) startMerge(mem []Row) error {
 	for i := range s.runs {
 		run := &s.runs[i]
 		if run.mem == nil {
-			run.r = bufio.NewReaderSize(io.NewSectionReader(s.f, run.start, run.end-run.start), 64<<10)
+			run.rd = s.pf.reader(run.start, run.end)
 		}
 		it, ok, err := s.next(i)
 		if err != nil {
@@ -194,7 +176,7 @@ func (s *spillSort) startMerge(mem []Row) error {
 // next reads run i's next row.
 func (s *spillSort) next(i int) (mergeItem, bool, error) {
 	run := &s.runs[i]
-	if run.r == nil {
+	if run.rd == nil {
 		if len(run.mem) == 0 {
 			return mergeItem{}, false, nil
 		}
@@ -202,28 +184,9 @@ func (s *spillSort) next(i int) (mergeItem, bool, error) {
 		run.mem = run.mem[1:]
 		return mergeItem{row: r, run: i}, true, nil
 	}
-	n, err := binary.ReadUvarint(run.r)
-	if err == io.EOF {
-		return mergeItem{}, false, nil
-	}
-	if err != nil {
-		return mergeItem{}, false, s.readErr(err)
-	}
-	if n > uint64(run.end-run.start) {
-		return mergeItem{}, false, s.readErr(fmt.Errorf("record of %d bytes", n))
-	}
-	s.buf = slices.Grow(s.buf[:0], int(n))[:n]
-	if _, err := io.ReadFull(run.r, s.buf); err != nil {
-		return mergeItem{}, false, s.readErr(err)
-	}
-	row, err := decodeSpillRow(s.buf, s.cols)
-	if err != nil {
-		return mergeItem{}, false, s.readErr(err)
-	}
-	return mergeItem{row: row, run: i}, true, nil
+	row, ok, err := run.rd.next()
+	return mergeItem{row: row, run: i}, ok, err
 }
-
-func (s *spillSort) readErr(err error) error { return readErr(err) }
 
 func (s *spillSort) Next() ([]Row, error) {
 	if err := s.c.canceled(); err != nil {
@@ -251,10 +214,8 @@ func (s *spillSort) Next() ([]Row, error) {
 
 // Close removes the temporary file.
 func (s *spillSort) Close() {
-	if s.f != nil {
-		s.f.Close()
-		s.rm()
-		s.f = nil
+	if s.pf != nil {
+		s.pf.close()
 	}
 }
 
@@ -283,83 +244,4 @@ func (h *mergeHeap) Pop() any {
 	x := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]
 	return x
-}
-
-// A spilled row: per column its family (0 for NULL; an array's is
-// followed by its element's), then the non-NULL values as a rowcodec row
-// with the column positions as ids. Decoding takes the plan's column
-// type when the family matches it (keeping CHAR(n)'s width), else the
-// family's plain type.
-func appendSpillRow(dst []byte, r Row) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(r)))
-	cols := make([]rowcodec.Column, 0, len(r))
-	for i, d := range r {
-		if d.IsNull() {
-			dst = append(dst, 0)
-			continue
-		}
-		dst = append(dst, byte(d.Kind()))
-		if d.Kind() == types.ArrayFamily {
-			dst = append(dst, byte(d.Array().Elem.Family()))
-		}
-		cols = append(cols, rowcodec.Column{ID: uint32(i), Value: types.ToRowcodec(d)})
-	}
-	return rowcodec.AppendRow(dst, cols)
-}
-
-func decodeSpillRow(src []byte, cols []plan.Column) (Row, error) {
-	n, k := binary.Uvarint(src)
-	if k <= 0 || n > uint64(len(src)) {
-		return nil, fmt.Errorf("bad column count")
-	}
-	src = src[k:]
-	row := make(Row, n)
-	typs := make([]types.Type, n)
-	for i := range typs {
-		if len(src) == 0 {
-			return nil, fmt.Errorf("truncated row header")
-		}
-		fam := types.Family(src[0])
-		src = src[1:]
-		if fam == 0 {
-			continue
-		}
-		var t types.Type
-		switch {
-		case i < len(cols) && cols[i].Type.Family() == fam && fam != types.ArrayFamily:
-			t = cols[i].Type
-		case fam == types.ArrayFamily:
-			if len(src) == 0 {
-				return nil, fmt.Errorf("truncated row header")
-			}
-			t = types.ArrayOf(types.FamilyType(types.Family(src[0])))
-			src = src[1:]
-		default:
-			t = types.FamilyType(fam)
-		}
-		typs[i] = t
-	}
-	r, err := rowcodec.NewRowReader(src)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		id, ok, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return row, nil
-		}
-		if uint64(id) >= n {
-			return nil, fmt.Errorf("column %d of %d", id, n)
-		}
-		v, err := r.Value()
-		if err != nil {
-			return nil, err
-		}
-		if row[id], err = types.FromRowcodec(typs[id], v); err != nil {
-			return nil, err
-		}
-	}
 }
