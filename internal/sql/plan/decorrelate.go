@@ -118,35 +118,24 @@ func decorrelateExists(sub *Subquery) (right Node, lkeys, rkeys []Expr, ok bool)
 	return right, lkeys, rkeys, true
 }
 
+// contains reports whether some node of e satisfies is.
+func contains(e Expr, is func(Expr) bool) bool {
+	found := false
+	walkExpr(e, func(x Expr) { found = found || is(x) })
+	return found
+}
+
 // readsOuter reports whether e reads an enclosing query's row.
 func readsOuter(e Expr) bool {
-	found := false
-	walkExpr(e, func(x Expr) {
-		if _, ok := x.(*OuterRef); ok {
-			found = true
-		}
-	})
-	return found
+	return contains(e, func(x Expr) bool { _, ok := x.(*OuterRef); return ok })
 }
 
 func hasSubquery(e Expr) bool {
-	found := false
-	walkExpr(e, func(x Expr) {
-		if _, ok := x.(*Subquery); ok {
-			found = true
-		}
-	})
-	return found
+	return contains(e, func(x Expr) bool { _, ok := x.(*Subquery); return ok })
 }
 
 func readsColumn(e Expr) bool {
-	found := false
-	walkExpr(e, func(x Expr) {
-		if _, ok := x.(*ColRef); ok {
-			found = true
-		}
-	})
-	return found
+	return contains(e, func(x Expr) bool { _, ok := x.(*ColRef); return ok })
 }
 
 // outerOnly reports whether e is a column of the immediately enclosing
