@@ -156,10 +156,13 @@ func (s *spillSort) spill(rows []Row) error {
 // startMerge positions every run on its first row.
 func (s *spillSort) startMerge(mem []Row) error {
 	s.runs = append(s.runs, spillRun{mem: mem})
+	// The runs' read buffers share the budget, so a merge of many runs
+	// stays within it too (4 KiB each at least, 64 KiB at most).
+	bufSize := int(min(max(s.c.workMem()/int64(len(s.runs)), 4<<10), 64<<10))
 	for i := range s.runs {
 		run := &s.runs[i]
 		if run.mem == nil {
-			run.rd = s.pf.reader(run.start, run.end)
+			run.rd = s.pf.reader(run.start, run.end, bufSize)
 		}
 		it, ok, err := s.next(i)
 		if err != nil {

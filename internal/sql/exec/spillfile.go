@@ -74,16 +74,17 @@ func (pf *spillFile) finish() error {
 	if err := pf.flush(); err != nil {
 		return err
 	}
-	pf.rd = pf.reader(0, pf.size)
+	pf.rd = pf.reader(0, pf.size, 64<<10)
 	return nil
 }
 
 // next reads the next row of a finished file.
 func (pf *spillFile) next() (Row, bool, error) { return pf.rd.next() }
 
-// reader reads the rows written to [start, end) of the file (flushed).
-func (pf *spillFile) reader(start, end int64) *spillReader {
-	return &spillReader{r: bufio.NewReaderSize(io.NewSectionReader(pf.f, start, end-start), 64<<10), limit: end - start, cols: pf.cols}
+// reader reads the rows written to [start, end) of the file (flushed),
+// through a buffer of bufSize bytes.
+func (pf *spillFile) reader(start, end int64, bufSize int) *spillReader {
+	return &spillReader{r: bufio.NewReaderSize(io.NewSectionReader(pf.f, start, end-start), bufSize), limit: end - start, cols: pf.cols}
 }
 
 func (pf *spillFile) close() {
