@@ -336,6 +336,12 @@ func (l *levelIter) backward(ok bool) bool {
 func (l *levelIter) SeekGE(key []byte) bool {
 	l.err = nil
 	l.prefixMode = false
+	// A seek within the table the iterator is on keeps its iterator (and
+	// the block it holds) instead of reopening the table.
+	if l.cur != nil && l.cur.Error() == nil && l.idx >= 0 && l.idx < len(l.files) &&
+		ikey.Compare(l.files[l.idx].largest, key) >= 0 && (l.idx == 0 || ikey.Compare(l.files[l.idx-1].largest, key) < 0) {
+		return l.forward(l.cur.SeekGE(key))
+	}
 	i := sort.Search(len(l.files), func(i int) bool { return ikey.Compare(l.files[i].largest, key) >= 0 })
 	if !l.open(i) {
 		return false

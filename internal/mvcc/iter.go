@@ -30,6 +30,8 @@ type Iterator struct {
 
 	key, value []byte
 	closed     bool
+	atKey      bool // Next or SeekGE found key
+	seekBuf    []byte
 }
 
 type bufItem struct {
@@ -109,6 +111,13 @@ func (it *Iterator) nextCommitted() {
 			ok = li.Next()
 		}
 	}
+	it.findCommitted(ok)
+}
+
+// findCommitted positions the committed side on the first visible
+// version at or after the lsm iterator's entry (ok: it is on one).
+func (it *Iterator) findCommitted(ok bool) {
+	li := it.it
 	readTs := it.t.readTs
 	n := 0
 	for ok {
@@ -196,6 +205,11 @@ func hasPrefix(k, p []byte) bool {
 
 // Next moves to the next key and reports whether there is one.
 func (it *Iterator) Next() bool {
+	it.atKey = it.next()
+	return it.atKey
+}
+
+func (it *Iterator) next() bool {
 	if it.err != nil || it.closed {
 		return false
 	}
@@ -245,6 +259,33 @@ func (it *Iterator) Next() bool {
 		it.key, it.value = append(it.key[:0], b.key...), append(it.value[:0], b.e.value...)
 		return true
 	}
+}
+
+// SeekGE moves a forward iterator to the first key at or after key (and
+// within its range), and reports whether there is one. Seeks must go
+// forward: a key before the current one is the current one. A seek near
+// the current key is cheap: the storage iterators stay in the block
+// they are on.
+func (it *Iterator) SeekGE(key []byte) bool {
+	if it.err != nil || it.closed {
+		return false
+	}
+	if it.reverse {
+		panic("mvcc: SeekGE on a reverse iterator")
+	}
+	if it.atKey && bytes.Compare(it.key, key) >= 0 {
+		return true
+	}
+	// The buffered side: skip the writes before key.
+	for it.bi < len(it.buf) && it.buf[it.bi].key < string(key) {
+		it.bi++
+	}
+	// The committed side, unless it already sits at or after key.
+	if !it.started || it.cValid && bytes.Compare(it.cKey, key) < 0 {
+		it.started = true
+		it.findCommitted(it.it.SeekGE(appendKey(it.seekBuf[:0], key, it.t.readTs)))
+	}
+	return it.Next()
 }
 
 // Key returns the current key.

@@ -232,6 +232,22 @@ func runModel(t *testing.T, seed uint64, steps int) error {
 		case op < 12:
 			start, end := bound(), bound()
 			rev := rng.IntN(2) == 0
+			if !rev && rng.IntN(2) == 0 {
+				// Nexts and forward seeks, interleaved.
+				var targets []string
+				for range 1 + rng.IntN(8) {
+					t := ""
+					if rng.IntN(2) == 0 {
+						t = key()
+					}
+					targets = append(targets, t)
+				}
+				got := seekScanStr(tx, start, end, targets)
+				if want := seekScanModel(m.scan(mt, start, end, false), targets); got != want {
+					return fmt.Errorf("%s: seek scan [%q,%q) %q:\n got %q\nwant %q", where, start, end, targets, got, want)
+				}
+				continue
+			}
 			got := scanStr(tx, start, end, rev)
 			if want := m.scan(mt, start, end, rev); got != want {
 				return fmt.Errorf("%s: scan [%q,%q) reverse=%v:\n got %q\nwant %q", where, start, end, rev, got, want)
@@ -334,6 +350,71 @@ func scanStr(tx *Txn, start, end string, reverse bool) string {
 	}
 	if err := it.Close(); err != nil {
 		return "error: " + err.Error()
+	}
+	return out.String()
+}
+
+// seekScanStr runs a forward scan by steps: Next for an empty target,
+// SeekGE to it otherwise, recording where each step lands.
+func seekScanStr(tx *Txn, start, end string, targets []string) string {
+	var s, e []byte
+	if start != "" {
+		s = []byte(start)
+	}
+	if end != "" {
+		e = []byte(end)
+	}
+	it := tx.Scan(s, e)
+	var out strings.Builder
+	for _, t := range targets {
+		ok := false
+		if t == "" {
+			ok = it.Next()
+		} else {
+			ok = it.SeekGE([]byte(t))
+		}
+		if ok {
+			fmt.Fprintf(&out, "%s=%s ", it.Key(), it.Value())
+		} else {
+			out.WriteString("end ")
+		}
+	}
+	if err := it.Close(); err != nil {
+		return "error: " + err.Error()
+	}
+	return out.String()
+}
+
+// seekScanModel is seekScanStr over the model's scan output: a seek to a
+// key at or before the current one stays; past the end stays past it.
+func seekScanModel(scan string, targets []string) string {
+	kvs := strings.Fields(scan)
+	cur := -1
+	var out strings.Builder
+	for _, t := range targets {
+		switch {
+		case cur >= len(kvs):
+		case t == "":
+			cur++
+		default:
+			if cur >= 0 {
+				if k, _, _ := strings.Cut(kvs[cur], "="); k >= t {
+					break
+				}
+			}
+			cur++
+			for cur < len(kvs) {
+				if k, _, _ := strings.Cut(kvs[cur], "="); k >= t {
+					break
+				}
+				cur++
+			}
+		}
+		if cur < len(kvs) {
+			out.WriteString(kvs[cur] + " ")
+		} else {
+			out.WriteString("end ")
+		}
 	}
 	return out.String()
 }

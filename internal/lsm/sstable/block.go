@@ -303,6 +303,27 @@ func (i *blockIter) SeekGE(key []byte) bool {
 	return true
 }
 
+// seekGEFrom is SeekGE for a key after the current entry: entries before
+// the next restart point at or below key are stepped over, farther ones
+// found by a search of the restarts after the current entry.
+func (i *blockIter) seekGEFrom(key []byte) bool {
+	i.cache = i.cache[:0]
+	for steps := 0; steps < 8; steps++ {
+		if i.next >= i.restarts {
+			i.valid = false
+			i.offset = i.restarts
+			return false
+		}
+		if !i.decodeAt(i.next) {
+			return false
+		}
+		if ikey.Compare(i.key, key) >= 0 {
+			return true
+		}
+	}
+	return i.SeekGE(key)
+}
+
 // scanInterval decodes the entries from restart point r while they are
 // before stop (if stop != nil) and their offset is before end, caching them,
 // and leaves the iterator on the last one. It reports whether there was one.

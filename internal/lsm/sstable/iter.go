@@ -132,6 +132,14 @@ func (it *tableIter) seekGE(key []byte) bool {
 	if !it.initIndex() {
 		return false
 	}
+	// A forward seek to a key inside the block the iterator is on (after
+	// its entry, at most the block's separator) stays in that block: no
+	// index search, no block lookup. Merge joins and sorted lookups seek
+	// forward in small steps.
+	if it.state == positioned && it.loaded && it.data.valid && it.index.valid &&
+		ikey.Compare(key, it.data.key) > 0 && ikey.Compare(key, it.index.key) <= 0 {
+		return it.forward(it.data.seekGEFrom(key))
+	}
 	if !it.index.SeekGE(key) || !it.loadBlock() {
 		return it.stop(afterEnd)
 	}
