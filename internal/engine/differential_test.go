@@ -235,7 +235,7 @@ func runDiffRound(t *testing.T, seed uint64, round, n int, st *diffStats) bool {
 // enable_* settings on or off at random (mostly on).
 func (g *dgen) plannerSettings() string {
 	var b strings.Builder
-	for _, name := range []string{"enable_indexscan", "enable_nestloop", "enable_hashjoin"} {
+	for _, name := range []string{"enable_indexscan", "enable_nestloop", "enable_hashjoin", "enable_mergejoin"} {
 		v := "on"
 		if g.chance(0.3) {
 			v = "off"

@@ -542,6 +542,7 @@ var plannerSettings = map[string]func(m *plan.Methods, on bool){
 	"enable_indexscan": func(m *plan.Methods, on bool) { m.NoIndexScan = !on },
 	"enable_nestloop":  func(m *plan.Methods, on bool) { m.NoNestLoop = !on },
 	"enable_hashjoin":  func(m *plan.Methods, on bool) { m.NoHashJoin = !on },
+	"enable_mergejoin": func(m *plan.Methods, on bool) { m.NoMergeJoin = !on },
 }
 
 // methods returns the planner methods the session's settings allow (all
@@ -635,6 +636,7 @@ var defaultSettings = map[string]string{
 	"enable_indexscan":              "on",
 	"enable_nestloop":               "on",
 	"enable_hashjoin":               "on",
+	"enable_mergejoin":              "on",
 	// What clients SHOW at connect.
 	"extra_float_digits":            "1",
 	"application_name":              "",

@@ -19,6 +19,11 @@ type mergingIter struct {
 	fwd   bool
 	err   error
 	buf   []byte
+	// behind is seekForward's scratch list of children to seek.
+	behind []int
+	// prefixMode: positioned by seekPrefixGE, whose level iterators
+	// skip tables without the prefix (so seekForward cannot keep them).
+	prefixMode bool
 }
 
 var _ ikey.Iterator = (*mergingIter)(nil)
@@ -77,12 +82,39 @@ func (m *mergingIter) reset(fwd bool) {
 	m.heap = m.heap[:0]
 	m.err = nil
 	m.fwd = fwd
+	m.prefixMode = false
 }
 
 func (m *mergingIter) SeekGE(key []byte) bool {
+	if m.fwd && !m.prefixMode && m.valid() && ikey.Compare(key, m.Key()) >= 0 {
+		return m.seekForward(key)
+	}
 	m.reset(true)
 	for i, it := range m.iters {
 		m.note(i, it.SeekGE(key))
+	}
+	return m.build()
+}
+
+// seekForward is SeekGE to a key at or after the current one, moving
+// forward. Each child sits on its first entry at or after the current key
+// (the children off the heap have none), so a child already at or past
+// key is on its first entry at or after key too: only the children
+// behind key seek. In a merge join's run of nearby seeks most levels
+// stay where they are.
+func (m *mergingIter) seekForward(key []byte) bool {
+	behind := m.behind[:0]
+	kept := m.heap[:0]
+	for _, i := range m.heap {
+		if ikey.Compare(m.keys[i], key) >= 0 {
+			kept = append(kept, i)
+		} else {
+			behind = append(behind, i)
+		}
+	}
+	m.heap, m.behind = kept, behind
+	for _, i := range behind {
+		m.note(i, m.iters[i].SeekGE(key))
 	}
 	return m.build()
 }
@@ -92,6 +124,7 @@ func (m *mergingIter) SeekGE(key []byte) bool {
 // caller stops at the first key of another prefix).
 func (m *mergingIter) seekPrefixGE(prefix, key []byte) bool {
 	m.reset(true)
+	m.prefixMode = true
 	for i, it := range m.iters {
 		if l, ok := it.(*levelIter); ok {
 			m.note(i, l.seekPrefixGE(prefix, key))

@@ -134,11 +134,19 @@ func (it *tableIter) seekGE(key []byte) bool {
 	}
 	// A forward seek to a key inside the block the iterator is on (after
 	// its entry, at most the block's separator) stays in that block: no
-	// index search, no block lookup. Merge joins and sorted lookups seek
-	// forward in small steps.
-	if it.state == positioned && it.loaded && it.data.valid && it.index.valid &&
-		ikey.Compare(key, it.data.key) > 0 && ikey.Compare(key, it.index.key) <= 0 {
-		return it.forward(it.data.seekGEFrom(key))
+	// index search, no block lookup; one in the next block steps there.
+	// Merge joins and sorted lookups seek forward in small steps.
+	if it.state == positioned && it.loaded && it.data.valid && it.index.valid && ikey.Compare(key, it.data.key) > 0 {
+		if ikey.Compare(key, it.index.key) <= 0 {
+			return it.forward(it.data.seekGEFrom(key))
+		}
+		// Or in the next block.
+		if it.index.Next() && ikey.Compare(key, it.index.key) <= 0 {
+			if !it.loadBlock() {
+				return it.stop(afterEnd)
+			}
+			return it.forward(it.data.SeekGE(key))
+		}
 	}
 	if !it.index.SeekGE(key) || !it.loadBlock() {
 		return it.stop(afterEnd)

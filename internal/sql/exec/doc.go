@@ -41,7 +41,10 @@
 //
 // Joins: equality conditions make a hash join on the right input
 // (materialized; one integer key is hashed as the integer, behind a
-// bitmap of the keys); otherwise a nested loop. LATERAL items run their
+// bitmap of the keys); otherwise a nested loop. A merge join
+// (mergejoin.go) gathers the inner rows of each new outer key, reading an
+// ordered inner input forward, or seeking a primary-key scan's iterator
+// to the key (mvcc.Iterator.SeekGE). LATERAL items run their
 // right side again per left row (Apply). ORDER BY ... LIMIT keeps a
 // top-N heap. GIN indexes over jsonb and fts indexes have their own
 // scans (inverted.go, fts.go).

@@ -290,6 +290,8 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		return c.newApply(n)
 	case *plan.IndexJoin:
 		return c.newIndexJoin(n)
+	case *plan.MergeJoin:
+		return c.newMergeJoin(n)
 	case *plan.TableFunc:
 		return c.newTableFunc(n)
 	case *plan.Aggregate:

@@ -36,6 +36,8 @@ type Methods struct {
 	// NoHashJoin: an equality join that can read one side through an
 	// index does so (enable_hashjoin).
 	NoHashJoin bool
+	// NoMergeJoin: no merge joins (enable_mergejoin).
+	NoMergeJoin bool
 }
 
 // Cost is a node's estimated startup and total cost and output rows.
@@ -126,6 +128,8 @@ func (b *Binder) cost(n Node) (c Cost, ok bool) {
 			// Nested loop: the right side once per left row.
 			c.Total = l.Total + l.Rows*r.Total + rows*costOpRow
 		}
+	case *MergeJoin:
+		return b.mergeJoinCost(n, rows)
 	case *IndexJoin:
 		o, ok := child(n.Outer)
 		if !ok {

@@ -63,11 +63,15 @@
 // startup..total costs (a sequential row 1, a seek or a point read ten),
 // which EXPLAIN shows. The binder then rewrites by them (joinMethods): an
 // inner join reads an indexed table per row of the other side
-// (IndexJoin) when that costs less than hashing it, a hash join hashes
+// (IndexJoin) when that costs less than hashing it, a merge join
+// (MergeJoin, mergejoin.go) walks two sides ordered by their keys (by
+// primary-key order, a whole index, or a sort) when that costs less
+// still, seeking a table in primary-key order forward to each key of the
+// other side instead of reading the rows between; a hash join hashes
 // its smaller side, and a secondary-index scan that would cost more than
 // a sequential scan becomes one (seqIfCheaper). Methods (the session's
-// enable_indexscan, enable_nestloop, enable_hashjoin) rule choices out
-// whatever they cost.
+// enable_indexscan, enable_nestloop, enable_hashjoin, enable_mergejoin)
+// rule choices out whatever they cost.
 //
 // Join order (reorder.go): with every table counted, a tree of inner and
 // cross joins is taken apart into relations and conditions and put back

@@ -147,6 +147,23 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		if n.InnerFirst {
 			x.explain(n.Outer, depth+1, lines)
 		}
+	case *MergeJoin:
+		add("Merge Join")
+		info("Merge Cond: (%s = %s)", FormatExpr(n.OuterKey, n.Outer.Columns()), FormatExpr(n.InnerKey, n.Inner.Columns()))
+		if n.Seek {
+			info("Inner Seek: %s", FormatExpr(n.InnerKey, n.Inner.Columns()))
+		}
+		if n.On != nil && len(conjuncts(n.On)) > 1 {
+			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
+		}
+		x.explain(n.Outer, depth+1, lines)
+		if !n.Seek {
+			x.explain(n.Inner, depth+1, lines)
+			break
+		}
+		// The executor reads the inner scan itself, seeking it: the line
+		// has no operator of its own to annotate.
+		x.explainAs(n.Inner, n.Inner, depth+1, lines)
 	case *Apply:
 		kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", CrossJoin: "Cross"}[n.Kind]
 		add("Nested Loop " + kind + " Join (lateral)")

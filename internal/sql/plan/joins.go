@@ -113,6 +113,8 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		return max(l, r), lk && rk
 	case *Values:
 		return float64(len(n.Rows)), true
+	case *MergeJoin:
+		return b.estimate(n.join)
 	case *IndexJoin:
 		o, ok := b.estimate(n.Outer)
 		r, rk := b.tableRows(n.Table)
@@ -255,11 +257,24 @@ func (b *Binder) joinMethods(n Node) Node {
 		if n.Kind != InnerJoin || len(n.LeftKeys) == 0 {
 			return n
 		}
+		var chosen Node = n
 		if ij := b.indexJoin(n, false); ij != nil {
-			return ij
+			chosen = ij
+		} else if ij := b.indexJoin(n, true); ij != nil {
+			chosen = ij
 		}
-		if ij := b.indexJoin(n, true); ij != nil {
-			return ij
+		if mj := b.mergeJoin(n); mj != nil {
+			mc, ok1 := b.cost(mj)
+			cc, ok2 := b.cost(chosen)
+			switch {
+			case ok1 && ok2 && mc.Total < cc.Total:
+				return mj
+			case chosen == n && b.Methods.NoHashJoin:
+				return mj // hash joins are off and no index join serves
+			}
+		}
+		if chosen != n {
+			return chosen
 		}
 		return b.hashSmaller(n)
 	}

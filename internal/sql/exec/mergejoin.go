@@ -1,0 +1,233 @@
+package exec
+
+import (
+	"bytes"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/rowcodec"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// mergeJoinOp is a merge join (plan.MergeJoin): the outer rows come
+// ascending by key; for each new outer key the inner side moves forward to
+// it and gathers the rows of that key, which serve every outer row with
+// the same key. NULL keys match nothing.
+type mergeJoinOp struct {
+	c        *Ctx
+	n        *plan.MergeJoin
+	outer    *rowIter
+	outerKey int
+	inner    innerSide
+	on       evalFn
+
+	cur     Row
+	curKey  types.Datum
+	haveKey bool
+	group   []Row
+	gi      int
+	batch   []Row
+}
+
+// innerSide yields the inner rows of one key at a time, for ascending
+// keys.
+type innerSide interface {
+	// gather returns the inner rows whose key equals k, having passed
+	// over those with smaller keys; the rows stay valid until the next
+	// call.
+	gather(k types.Datum, dst []Row) ([]Row, error)
+	close()
+}
+
+func (c *Ctx) newMergeJoin(n *plan.MergeJoin) (Operator, error) {
+	o := &mergeJoinOp{c: c, n: n, outerKey: n.OuterKey.Idx}
+	var err error
+	if n.On != nil {
+		if o.on, err = c.compile(n.On); err != nil {
+			return nil, err
+		}
+	}
+	if n.Seek {
+		if o.inner, err = c.newSeekInner(n); err != nil {
+			return nil, err
+		}
+	} else {
+		in, err := c.build(n.Inner)
+		if err != nil {
+			return nil, err
+		}
+		o.inner = &orderedInner{rows: rowIter{op: in}, key: n.InnerKey.Idx}
+	}
+	outer, err := c.build(n.Outer)
+	if err != nil {
+		o.inner.close()
+		return nil, err
+	}
+	o.outer = &rowIter{op: outer}
+	return o, nil
+}
+
+func (o *mergeJoinOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+
+func (o *mergeJoinOp) nextRow() (Row, bool, error) {
+	for {
+		for o.gi < len(o.group) {
+			in := o.group[o.gi]
+			o.gi++
+			row := make(Row, 0, len(o.cur)+len(in))
+			if o.n.InnerFirst {
+				row = append(append(row, in...), o.cur...)
+			} else {
+				row = append(append(row, o.cur...), in...)
+			}
+			if o.on != nil {
+				v, err := o.on(row)
+				if err != nil {
+					return nil, false, err
+				}
+				if v.IsNull() || !v.Bool() {
+					continue
+				}
+			}
+			return row, true, nil
+		}
+		r, ok, err := o.outer.next()
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		if err := o.c.canceled(); err != nil {
+			return nil, false, err
+		}
+		k := r[o.outerKey]
+		o.cur, o.gi = r, 0
+		if k.IsNull() {
+			o.group = o.group[:0]
+			continue
+		}
+		if o.haveKey && types.Compare(k, o.curKey) == 0 {
+			continue // the same key: the same inner rows
+		}
+		o.curKey, o.haveKey = k, true
+		if o.group, err = o.inner.gather(k, o.group[:0]); err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+func (o *mergeJoinOp) Close() {
+	o.outer.op.Close()
+	o.inner.close()
+}
+
+// orderedInner is an inner side read in order from an operator.
+type orderedInner struct {
+	rows rowIter
+	key  int
+	peek Row
+	have bool // peek holds the next row
+	done bool
+}
+
+func (s *orderedInner) gather(k types.Datum, dst []Row) ([]Row, error) {
+	for !s.done {
+		if !s.have {
+			r, ok, err := s.rows.next()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				s.done = true
+				break
+			}
+			s.peek, s.have = r, true
+		}
+		pk := s.peek[s.key]
+		c := -1
+		if !pk.IsNull() {
+			c = types.Compare(pk, k)
+		}
+		if c > 0 {
+			break
+		}
+		if c == 0 {
+			dst = append(dst, s.peek)
+		}
+		s.have = false
+	}
+	return dst, nil
+}
+
+func (s *orderedInner) close() { s.rows.op.Close() }
+
+// seekInner reads a table in primary-key order by seeking its iterator to
+// each key (plan.MergeJoin.Seek).
+type seekInner struct {
+	c      *Ctx
+	tc     *tableCodec
+	filter evalFn
+	it     *mvcc.Iterator
+	prefix []byte
+	target []byte
+	st     *OpStats
+	ended  bool
+}
+
+func (c *Ctx) newSeekInner(n *plan.MergeJoin) (*seekInner, error) {
+	in := n.Inner
+	s := &seekInner{c: c}
+	if f, ok := in.(*plan.Filter); ok {
+		var err error
+		if s.filter, err = c.compile(f.Pred); err != nil {
+			return nil, err
+		}
+		in = f.Input
+	}
+	scan := in.(*plan.Scan)
+	tc, err := c.codecFor(scan, scan.Table, scan.Cols, scan.Needed, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.tc = tc
+	s.prefix = catalog.IndexPrefix(nil, scan.Table.ID, catalog.PrimaryIndexID)
+	s.it = c.Txn.Scan(s.prefix, catalog.IndexPrefix(nil, scan.Table.ID, catalog.PrimaryIndexID+1))
+	if c.Analyze != nil {
+		// The scan's line in EXPLAIN ANALYZE: the rows it gave, once.
+		s.st = &OpStats{Loops: 1}
+		c.Analyze[n.Inner] = s.st
+	}
+	return s, nil
+}
+
+func (s *seekInner) gather(k types.Datum, dst []Row) ([]Row, error) {
+	if s.ended {
+		return dst, nil
+	}
+	s.target = rowcodec.AppendKey(append(s.target[:0], s.prefix...), types.ToRowcodecKey(k), dir(false))
+	ok := s.it.SeekGE(s.target)
+	for ; ok && bytes.HasPrefix(s.it.Key(), s.target); ok = s.it.Next() {
+		r, err := s.tc.decode(s.it.Value())
+		if err != nil {
+			return nil, err
+		}
+		if s.filter != nil {
+			v, err := s.filter(r)
+			if err != nil {
+				return nil, err
+			}
+			if v.IsNull() || !v.Bool() {
+				continue
+			}
+		}
+		if s.st != nil {
+			s.st.Rows++
+		}
+		dst = append(dst, r)
+	}
+	if !ok {
+		s.ended = true
+	}
+	return dst, s.it.Err()
+}
+
+func (s *seekInner) close() { s.it.Close() }
