@@ -18,10 +18,14 @@ type Iterator struct {
 	it      *lsm.Iterator
 	started bool
 	cValid  bool
-	cKey    []byte // user key
-	cVal    []byte
-	cTomb   bool
-	prefix  []byte // version prefix of the current committed entry
+	cKey    []byte // user key, when cKeyOK (decoded from prefix on demand)
+	cKeyOK  bool
+	cVal    []byte // forward: the lsm iterator's value (not a copy)
+	// cTaken: the committed entry is the current one, handed out by Next
+	// without a copy; the committed side moves on at the next call.
+	cTaken bool
+	cTomb  bool
+	prefix []byte // version prefix of the current committed entry
 
 	// buffered side: a copy of the write set's entries in range, in
 	// iteration order
@@ -29,6 +33,7 @@ type Iterator struct {
 	bi  int
 
 	key, value []byte
+	bufVal     []byte // the value of a buffered entry
 	closed     bool
 	atKey      bool // Next or SeekGE found key
 	seekBuf    []byte
@@ -189,14 +194,30 @@ func (it *Iterator) prevCommitted() {
 	it.cValid = have
 }
 
+// setCommitted makes the version with prefix p and value v the committed
+// side's entry. Forward, the lsm iterator stays on it until the entry is
+// passed, so the value is not copied; backward it moves on, so it is.
 func (it *Iterator) setCommitted(p, v []byte) {
 	it.prefix = append(it.prefix[:0], p...)
-	it.cKey = decodePrefix(it.cKey[:0], p)
+	it.cKeyOK = false
 	it.cValid = true
 	it.cTomb = len(v) == 0 || v[0] == tagTombstone
 	if !it.cTomb {
-		it.cVal = append(it.cVal[:0], v[1:]...)
+		if it.reverse {
+			it.cVal = append(it.cVal[:0], v[1:]...)
+		} else {
+			it.cVal = v[1:]
+		}
 	}
+}
+
+// committedKey returns the committed side's user key.
+func (it *Iterator) committedKey() []byte {
+	if !it.cKeyOK {
+		it.cKey = decodePrefix(it.cKey[:0], it.prefix)
+		it.cKeyOK = true
+	}
+	return it.cKey
 }
 
 func hasPrefix(k, p []byte) bool {
@@ -215,6 +236,9 @@ func (it *Iterator) next() bool {
 	}
 	if !it.started {
 		it.nextCommitted()
+	} else if it.cTaken {
+		it.cTaken = false
+		it.nextCommitted()
 	}
 	for {
 		if it.err != nil {
@@ -231,21 +255,20 @@ func (it *Iterator) next() bool {
 		case !haveB:
 			c = -1
 		default:
-			c = bytes.Compare(it.cKey, []byte(it.buf[it.bi].key))
+			c = bytes.Compare(it.committedKey(), []byte(it.buf[it.bi].key))
 			if it.reverse {
 				c = -c
 			}
 		}
 		if c < 0 {
-			tomb := it.cTomb
-			// The committed entry's buffers become the current ones (no
-			// copy); nextCommitted refills the swapped-out pair.
-			it.key, it.cKey = it.cKey, it.key
-			it.value, it.cVal = it.cVal, it.value
-			it.nextCommitted()
-			if tomb {
+			if it.cTomb {
+				it.nextCommitted()
 				continue
 			}
+			// The committed entry is the current one, in place: its key
+			// is decoded if asked for, its value not copied.
+			it.cTaken = true
+			it.value = it.cVal
 			return true
 		}
 		b := it.buf[it.bi]
@@ -256,7 +279,9 @@ func (it *Iterator) next() bool {
 		if b.e.tomb {
 			continue
 		}
-		it.key, it.value = append(it.key[:0], b.key...), append(it.value[:0], b.e.value...)
+		// (Into buffers of their own: it.value may alias cVal.)
+		it.key, it.bufVal = append(it.key[:0], b.key...), append(it.bufVal[:0], b.e.value...)
+		it.value = it.bufVal
 		return true
 	}
 }
@@ -273,7 +298,7 @@ func (it *Iterator) SeekGE(key []byte) bool {
 	if it.reverse {
 		panic("mvcc: SeekGE on a reverse iterator")
 	}
-	if it.atKey && bytes.Compare(it.key, key) >= 0 {
+	if it.atKey && bytes.Compare(it.Key(), key) >= 0 {
 		return true
 	}
 	// The buffered side: skip the writes before key.
@@ -281,15 +306,20 @@ func (it *Iterator) SeekGE(key []byte) bool {
 		it.bi++
 	}
 	// The committed side, unless it already sits at or after key.
-	if !it.started || it.cValid && bytes.Compare(it.cKey, key) < 0 {
-		it.started = true
+	if !it.started || it.cValid && bytes.Compare(it.committedKey(), key) < 0 {
+		it.started, it.cTaken = true, false
 		it.findCommitted(it.it.SeekGE(appendKey(it.seekBuf[:0], key, it.t.readTs)))
 	}
 	return it.Next()
 }
 
 // Key returns the current key.
-func (it *Iterator) Key() []byte { return it.key }
+func (it *Iterator) Key() []byte {
+	if it.cTaken {
+		return it.committedKey()
+	}
+	return it.key
+}
 
 // Value returns the current value.
 func (it *Iterator) Value() []byte { return it.value }

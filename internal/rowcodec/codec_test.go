@@ -350,6 +350,33 @@ func TestRowRoundTrip(t *testing.T) {
 		if v, err := RowColumn(enc, 1<<31); err != nil || !v.IsNull() {
 			t.Fatalf("absent column: %s, %v", v, err)
 		}
+		// The fast readers take exactly their kind's values and leave
+		// the others to Value.
+		rd, err := NewRowReader(enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a Arena
+		for i := 0; ; i++ {
+			_, ok, err := rd.Next()
+			if err != nil || !ok {
+				break
+			}
+			want := nonNull[i].Value
+			if x, ok := rd.Int(); ok != (want.Kind() == KindInt) || ok && x != want.Int() {
+				t.Fatalf("column %d: Int() = %d, %v for %s", i, x, ok, want)
+			} else if ok {
+				continue
+			}
+			if s, ok := rd.Text(&a); ok != (want.Kind() == KindString) || ok && s != want.Str() {
+				t.Fatalf("column %d: Text() = %q, %v for %s", i, s, ok, want)
+			} else if ok {
+				continue
+			}
+			if v, err := rd.Value(); err != nil || !Identical(v, want) {
+				t.Fatalf("column %d: Value() = %s, %v; want %s", i, v, err, want)
+			}
+		}
 	}
 }
 

@@ -115,6 +115,35 @@ func (r *RowReader) ValueIn(a *Arena) (Value, error) {
 	return v, err
 }
 
+// Int decodes the current column's value when it is an integer (KindInt);
+// ok is false, nothing consumed, for any other value (NULL included) or
+// a malformed one, which Value then decodes or reports.
+func (r *RowReader) Int() (x int64, ok bool) {
+	if len(r.src) < 2 || Kind(r.src[0]) != KindInt {
+		return 0, false
+	}
+	x, n := binary.Varint(r.src[1:])
+	if n <= 0 {
+		return 0, false
+	}
+	r.src = r.src[1+n:]
+	return x, true
+}
+
+// Text is Int for a string value (KindString), copied into a.
+func (r *RowReader) Text(a *Arena) (s string, ok bool) {
+	if len(r.src) < 2 || Kind(r.src[0]) != KindString {
+		return "", false
+	}
+	l, n := binary.Uvarint(r.src[1:])
+	if n <= 0 || l > uint64(len(r.src)-1-n) {
+		return "", false
+	}
+	b := r.src[1+n : 1+n+int(l)]
+	r.src = r.src[1+n+int(l):]
+	return a.String(b), true
+}
+
 // Skip passes over the current column's value.
 func (r *RowReader) Skip() error {
 	_, rest, err := decodeRowValueSkip(r.src, true, nil)

@@ -40,6 +40,16 @@ type tableCodec struct {
 	none bool
 	// arena holds the decoded rows' strings, a chunk for many.
 	arena rowcodec.Arena
+	// forms are the types' types.StoredForm, by row position.
+	forms []int
+}
+
+// setForms fills forms from types.
+func (tc *tableCodec) setForms() {
+	tc.forms = make([]int, len(tc.types))
+	for i, t := range tc.types {
+		tc.forms[i] = types.StoredForm(t)
+	}
 }
 
 func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
@@ -63,6 +73,7 @@ func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
 		tc.pos[d.Columns[i].ID] = int32(i)
 		tc.at[d.Columns[i].ID] = int32(i)
 	}
+	tc.setForms()
 	return tc
 }
 
@@ -161,6 +172,7 @@ func (tc *tableCodec) project(outIdx []int) bool {
 		}
 	}
 	tc.types = types
+	tc.setForms()
 	tc.projected = true
 	return true
 }
@@ -247,6 +259,18 @@ func (tc *tableCodec) decode(v []byte) (Row, error) {
 				return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 			}
 			continue
+		}
+		switch tc.forms[i] {
+		case types.StoredInt:
+			if x, ok := r.Int(); ok {
+				row[i] = types.FromStoredInt(tc.types[i], x)
+				continue
+			}
+		case types.StoredText:
+			if s, ok := r.Text(&tc.arena); ok {
+				row[i] = types.FromStoredText(tc.types[i], s)
+				continue
+			}
 		}
 		val, err := r.ValueIn(&tc.arena)
 		if err != nil {

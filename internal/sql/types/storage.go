@@ -197,6 +197,38 @@ func storageKind(t Type) rowcodec.Kind {
 	return rowcodec.KindNull
 }
 
+// Stored column values that a table scan decodes without going through
+// rowcodec.Value (see FromStoredInt and FromStoredText): the common
+// integer and text columns, decoded straight into their datums.
+const (
+	StoredGeneral = iota
+	StoredInt     // stored as rowcodec.KindInt: FromStoredInt
+	StoredText    // stored as rowcodec.KindString: FromStoredText
+)
+
+// StoredForm reports how a column of type t may be decoded: StoredInt,
+// StoredText, or StoredGeneral (FromRowcodec).
+func StoredForm(t Type) int {
+	if t.array {
+		return StoredGeneral
+	}
+	switch t.fam {
+	case Int2Family, Int4Family, Int8Family, DateFamily, TimeFamily:
+		return StoredInt
+	case TextFamily, VarcharFamily, UnknownFamily:
+		return StoredText
+	}
+	return StoredGeneral
+}
+
+// FromStoredInt is FromRowcodec for a column whose StoredForm is
+// StoredInt and whose stored value is the integer x.
+func FromStoredInt(t Type, x int64) Datum { return Datum{kind: t.fam, i: x} }
+
+// FromStoredText is FromRowcodec for a column whose StoredForm is
+// StoredText and whose stored value is the string s.
+func FromStoredText(t Type, s string) Datum { return Datum{kind: t.datumKind(), s: s} }
+
 // StorageKind reports the rowcodec kind a column of type t is stored as.
 func StorageKind(t Type) rowcodec.Kind { return storageKind(t) }
 
