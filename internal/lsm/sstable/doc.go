@@ -52,7 +52,7 @@
 //	1       4     uint32 CRC32C (Castagnoli) of the stored bytes followed by the type byte
 //
 // Data and index blocks are snappy-compressed when WriterOptions.Compression
-// asks for it and compression saves at least 12.5%; others are stored as
+// asks for it and compression saves at least 25%; others are stored as
 // they are. A block handle is (offset, length) of the stored bytes, the
 // length excluding the trailer.
 //
