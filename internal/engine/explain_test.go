@@ -34,6 +34,17 @@ Rows: 3`
 	if got != want {
 		t.Fatalf("EXPLAIN ANALYZE:\n%s\nwant:\n%s", got, want)
 	}
+	// A filter folded into its scan's line reports the rows it removed.
+	r = mustExec(t, s, "EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM t WHERE k = 3")
+	lines = lines[:0]
+	for _, row := range r[0].Rows[:3] {
+		lines = append(lines, times.ReplaceAllString(row[0].Str(), "T ms"))
+	}
+	if got, want := strings.Join(lines, "\n"), `Seq Scan on t (actual time=T ms rows=100 loops=1)
+  Filter: (t.k = 3)
+  Rows Removed by Filter: 900`; got != want {
+		t.Fatalf("EXPLAIN ANALYZE of a filtered scan:\n%s\nwant:\n%s", got, want)
+	}
 	// A correlated subquery's plan runs once per outer row.
 	r = mustExec(t, s, "EXPLAIN ANALYZE SELECT id FROM t o WHERE id <= 3 AND EXISTS (SELECT 1 FROM t i WHERE i.id = o.id + 500)")
 	if !strings.Contains(r[0].Rows[len(r[0].Rows)-1][0].Str(), "Rows: 3") {

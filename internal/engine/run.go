@@ -650,7 +650,14 @@ func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query, costs
 		return est + fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops) + spill
 	}
 	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}
-	for _, line := range plan.ExplainAnnotated(n, note) {
+	rowsOf := func(n plan.Node) (int64, bool) {
+		st := x.Analyze[n]
+		if st == nil {
+			return 0, false
+		}
+		return st.Rows / max(st.Loops, 1), true
+	}
+	for _, line := range plan.ExplainAnalyzed(n, note, rowsOf) {
 		r.Rows = append(r.Rows, []types.Datum{types.NewText(line)})
 	}
 	for _, line := range []string{

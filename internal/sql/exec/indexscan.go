@@ -132,53 +132,71 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 			return r, err == nil, err
 		}
 	}
+	if ok, err := o.advance(); !ok || err != nil {
+		return nil, false, err
+	}
+	if o.ix.ID == catalog.PrimaryIndexID {
+		r, err := o.tc.decode(o.it.Value())
+		return r, err == nil, err
+	}
+	if o.only {
+		r, err := o.decodeEntry(o.it.Key()[o.prefix:])
+		return r, err == nil, err
+	}
+	rest, err := o.entryPK()
+	if err != nil {
+		return nil, false, err
+	}
+	pk := append(catalog.IndexPrefix(nil, o.tc.d.ID, catalog.PrimaryIndexID), rest...)
+	v, ok, err := o.c.Txn.Get(pk)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		return nil, false, sqlerr.New(sqlerr.DataCorrupted, "index %q points at a missing row of %q", o.ix.Name, o.tc.d.Name)
+	}
+	r, err := o.tc.decode(v)
+	return r, err == nil, err
+}
+
+// advance moves to the next index entry of the spans, reporting false
+// after the last.
+func (o *indexScanOp) advance() (bool, error) {
 	for {
 		if err := o.c.canceled(); err != nil {
-			return nil, false, err
+			return false, err
 		}
 		if o.it == nil {
 			if len(o.spans) == 0 {
-				return nil, false, nil
+				return false, nil
 			}
 			o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[0][1])
 			o.spans = o.spans[1:]
 		}
-		if !o.it.Next() {
-			err := o.it.Err()
-			o.it.Close()
-			o.it = nil
-			if err != nil {
-				return nil, false, err
-			}
-			continue
+		if o.it.Next() {
+			return true, nil
 		}
-		if o.ix.ID == catalog.PrimaryIndexID {
-			r, err := o.tc.decode(o.it.Value())
-			return r, err == nil, err
-		}
-		if o.only {
-			r, err := o.decodeEntry(o.it.Key()[o.prefix:])
-			return r, err == nil, err
-		}
-		// Skip the indexed values; what follows is the primary key.
-		rest := o.it.Key()[o.prefix:]
-		for _, ic := range o.ix.Columns {
-			var err error
-			if _, rest, err = rowcodec.DecodeKey(rest, dir(ic.Desc)); err != nil {
-				return nil, false, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", o.ix.Name, err)
-			}
-		}
-		pk := append(catalog.IndexPrefix(nil, o.tc.d.ID, catalog.PrimaryIndexID), rest...)
-		v, ok, err := o.c.Txn.Get(pk)
+		err := o.it.Err()
+		o.it.Close()
+		o.it = nil
 		if err != nil {
-			return nil, false, err
+			return false, err
 		}
-		if !ok {
-			return nil, false, sqlerr.New(sqlerr.DataCorrupted, "index %q points at a missing row of %q", o.ix.Name, o.tc.d.Name)
-		}
-		r, err := o.tc.decode(v)
-		return r, err == nil, err
 	}
+}
+
+// entryPK returns the primary key that the current entry of a secondary
+// index holds past its indexed values (without the primary index's
+// prefix); it aliases the entry's key.
+func (o *indexScanOp) entryPK() ([]byte, error) {
+	rest := o.it.Key()[o.prefix:]
+	for _, ic := range o.ix.Columns {
+		var err error
+		if _, rest, err = rowcodec.DecodeKey(rest, dir(ic.Desc)); err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", o.ix.Name, err)
+		}
+	}
+	return rest, nil
 }
 
 // decodeEntry builds a row from an index entry's key (after its

@@ -292,6 +292,8 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		return c.newIndexJoin(n)
 	case *plan.MergeJoin:
 		return c.newMergeJoin(n)
+	case *plan.IndexAnd:
+		return c.newIndexAnd(n)
 	case *plan.TableFunc:
 		return c.newTableFunc(n)
 	case *plan.Aggregate:

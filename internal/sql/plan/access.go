@@ -86,6 +86,27 @@ func decodableKey(t types.Type) bool {
 // first column), then a range on the next column. It returns nil when no
 // index helps.
 func chooseAccess(s *Scan, pred Expr) *IndexScan {
+	var best *IndexScan
+	bestScore := 1
+	for _, c := range accessCandidates(s, pred) {
+		if c.score > bestScore {
+			best, bestScore = c.scan, c.score
+		}
+	}
+	return best
+}
+
+// accessCandidate is an index scan that pred's conjuncts constrain, with
+// its score: 10 per equality column, 8 for an IN list, 3 for a range, 5
+// more for a unique index's whole key, 1 more for the primary index.
+type accessCandidate struct {
+	scan  *IndexScan
+	score int
+}
+
+// accessCandidates returns a scan for each btree index of s that pred
+// can use, in the table's index order (primary first).
+func accessCandidates(s *Scan, pred Expr) []accessCandidate {
 	conds := conjuncts(pred)
 	type bound struct {
 		eq       Expr
@@ -156,8 +177,7 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 	for i, c := range s.Table.Columns {
 		pos[c.ID] = i
 	}
-	var best *IndexScan
-	bestScore := 0
+	var out []accessCandidate
 	consider := func(ix *catalog.Index) {
 		if ix.Method != "" && ix.Method != "btree" {
 			return
@@ -224,19 +244,16 @@ func chooseAccess(s *Scan, pred Expr) *IndexScan {
 		if ix.ID == catalog.PrimaryIndexID {
 			score++ // no second read for the row
 		}
-		if score > bestScore {
-			best, bestScore = scan, score
+		if score > 1 {
 			scan.Exact = used
+			out = append(out, accessCandidate{scan, score})
 		}
 	}
 	consider(&s.Table.Primary)
 	for i := range s.Table.Indexes {
 		consider(&s.Table.Indexes[i])
 	}
-	if bestScore <= 1 {
-		return nil
-	}
-	return best
+	return out
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -130,6 +130,8 @@ func (b *Binder) cost(n Node) (c Cost, ok bool) {
 		}
 	case *MergeJoin:
 		return b.mergeJoinCost(n, rows)
+	case *IndexAnd:
+		return b.indexAndCost(n, rows)
 	case *IndexJoin:
 		o, ok := child(n.Outer)
 		if !ok {

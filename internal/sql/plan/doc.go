@@ -68,8 +68,11 @@
 // primary-key order, a whole index, or a sort) when that costs less
 // still, seeking a table in primary-key order forward to each key of the
 // other side instead of reading the rows between; a hash join hashes
-// its smaller side, and a secondary-index scan that would cost more than
-// a sequential scan becomes one (seqIfCheaper). Methods (the session's
+// its smaller side, a secondary-index scan whose predicate other indexes
+// also serve becomes their intersection (IndexAnd, intersect.go: the
+// primary keys every index finds, then those rows) when that reads fewer
+// rows for less, and a secondary-index scan that would cost more than a
+// sequential scan becomes one (seqIfCheaper). Methods (the session's
 // enable_indexscan, enable_nestloop, enable_hashjoin, enable_mergejoin)
 // rule choices out whatever they cost.
 //

@@ -14,12 +14,36 @@ func Explain(n Node) []string { return ExplainAnnotated(n, nil) }
 // ExplainAnnotated is Explain with note(node) appended to each node's
 // line (EXPLAIN ANALYZE's actual rows and times); note may return "".
 func ExplainAnnotated(n Node, note func(Node) string) []string {
+	return ExplainAnalyzed(n, note, nil)
+}
+
+// ExplainAnalyzed is ExplainAnnotated with rows(node), a node's actual
+// rows per loop when it ran as an operator of its own, for EXPLAIN
+// ANALYZE's "Rows Removed by Filter" under a filter folded into its
+// input's line.
+func ExplainAnalyzed(n Node, note func(Node) string, rows func(Node) (int64, bool)) []string {
 	var lines []string
-	explainer{note}.explain(n, 0, &lines)
+	explainer{note, rows}.explain(n, 0, &lines)
 	return lines
 }
 
-type explainer struct{ note func(Node) string }
+type explainer struct {
+	note func(Node) string
+	rows func(Node) (int64, bool)
+}
+
+// removed adds the rows a filter folded into its input's line dropped,
+// when both ran as operators.
+func (x explainer) removed(f *Filter, detail string, lines *[]string) {
+	if x.rows == nil {
+		return
+	}
+	out, ok1 := x.rows(f)
+	in, ok2 := x.rows(f.Input)
+	if ok1 && ok2 {
+		*lines = append(*lines, fmt.Sprintf("%sRows Removed by Filter: %d", detail, in-out))
+	}
+}
 
 func (x explainer) explain(n Node, depth int, lines *[]string) { x.explainAs(n, n, depth, lines) }
 
@@ -67,6 +91,8 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		if n.Cond != nil {
 			info("Index Cond: %s", FormatExpr(n.Cond, cols(n)))
 		}
+	case *IndexAnd:
+		x.explainIndexAnd(n, nil, as, depth, lines)
 	case *Values:
 		add(fmt.Sprintf("Values (%d rows)", len(n.Rows)))
 	case *InvertedScan:
@@ -94,11 +120,17 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		if s, ok := n.Input.(*IndexScan); ok {
 			x.explainAs(s, as, depth, lines)
 			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
+			x.removed(n, detail, lines)
 			return
 		}
 		if s, ok := n.Input.(*Scan); ok {
 			x.explainAs(s, as, depth, lines)
 			info("Filter: %s", FormatExpr(n.Pred, cols(s)))
+			x.removed(n, detail, lines)
+			return
+		}
+		if s, ok := n.Input.(*IndexAnd); ok {
+			x.explainIndexAnd(s, n, as, depth, lines)
 			return
 		}
 		add("Filter")
@@ -394,4 +426,33 @@ func opSymbol(op types.Op) string {
 		types.OpGe: ">=", types.OpBitAnd: "&", types.OpBitOr: "|", types.OpBitXor: "#", types.OpShiftLeft: "<<",
 		types.OpShiftRight: ">>",
 	}[op]
+}
+
+// explainIndexAnd shows an intersection as PostgreSQL shows a bitmap
+// heap scan over a BitmapAnd: the rows' line (with the filter, pred,
+// rechecked on them), the intersection, and each index's scan.
+func (x explainer) explainIndexAnd(n *IndexAnd, f *Filter, as Node, depth int, lines *[]string) {
+	name := n.Table.Name
+	if n.Alias != "" && n.Alias != name {
+		name += " " + n.Alias
+	}
+	pad := func(d int) string {
+		if d == 0 {
+			return ""
+		}
+		return strings.Repeat("      ", d-1) + "  ->  "
+	}
+	detail := func(d int) string { return strings.Repeat("      ", d) + "  " }
+	*lines = append(*lines, pad(depth)+"Bitmap Heap Scan on "+name+x.noteOf(as, n))
+	if f != nil {
+		*lines = append(*lines, detail(depth)+"Filter: "+FormatExpr(f.Pred, n.Cols))
+		x.removed(f, detail(depth), lines)
+	}
+	*lines = append(*lines, pad(depth+1)+"BitmapAnd")
+	for _, s := range n.Scans {
+		*lines = append(*lines, pad(depth+2)+"Bitmap Index Scan on "+s.Index.Name)
+		if s.Cond != nil {
+			*lines = append(*lines, detail(depth+2)+"Index Cond: "+FormatExpr(s.Cond, n.Cols))
+		}
+	}
 }

@@ -57,6 +57,11 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		if s, ok := n.Input.(*IndexScan); ok && b.hasColumnStats(s.Table) {
 			return max(1, r*b.selectivity(s.Table, n.Pred)), k
 		}
+		if s, ok := n.Input.(*IndexAnd); ok && b.hasColumnStats(s.Table) {
+			// The filter holds the whole predicate.
+			tr, _ := b.tableRows(s.Table)
+			return max(1, tr*b.selectivity(s.Table, n.Pred)), k
+		}
 		return max(1, r/3), k
 	case *Project:
 		return b.estimate(n.Input)
@@ -115,6 +120,14 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		return float64(len(n.Rows)), true
 	case *MergeJoin:
 		return b.estimate(n.join)
+	case *IndexAnd:
+		r, k := b.tableRows(n.Table)
+		for _, s := range n.Scans {
+			if sel, ok := b.indexScanSelectivity(s); ok {
+				r *= sel
+			}
+		}
+		return max(1, r), k
 	case *IndexJoin:
 		o, ok := b.estimate(n.Outer)
 		r, rk := b.tableRows(n.Table)
@@ -217,12 +230,18 @@ func (b *Binder) joinMethods(n Node) Node {
 	switch n := n.(type) {
 	case *Filter:
 		if ix, ok := n.Input.(*IndexScan); ok {
+			if and := b.intersectIfCheaper(ix, n.Pred); and != nil {
+				return and
+			}
 			if seq := b.seqIfCheaper(ix, n.Pred); seq != nil {
 				return seq
 			}
 		}
 		n.Input = b.joinMethods(n.Input)
 	case *IndexScan:
+		if and := b.intersectIfCheaper(n, nil); and != nil {
+			return and
+		}
 		if seq := b.seqIfCheaper(n, nil); seq != nil {
 			return seq
 		}
