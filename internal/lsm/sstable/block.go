@@ -94,6 +94,10 @@ type blockIter struct {
 	// Last, SeekLT or Prev; cacheBuf holds their keys.
 	cache    []blockEntry
 	cacheBuf []byte
+
+	// restartKeys, when set, are the block's restart keys, decoded
+	// beforehand (a table's index block: Reader.indexKeys).
+	restartKeys [][]byte
 }
 
 // init points the iterator at a block. It reports a malformed restart array.
@@ -234,6 +238,17 @@ func (i *blockIter) restartKey(r int) ([]byte, bool) {
 // (numRestarts if none).
 func (i *blockIter) searchRestarts(key []byte) (int, bool) {
 	lo, hi := 0, i.numRestarts
+	if len(i.restartKeys) == i.numRestarts {
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if ikey.Compare(i.restartKeys[m], key) < 0 {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		return lo, true
+	}
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		k, ok := i.restartKey(m)

@@ -29,6 +29,7 @@ type tableIter struct {
 	state   iterState
 	err     error
 	seekBuf []byte
+	closed  bool // in the reader's pool
 }
 
 var _ ikey.Iterator = (*tableIter)(nil)
@@ -49,6 +50,7 @@ func (it *tableIter) initIndex() bool {
 		if it.index.init(it.r.index) != nil {
 			it.err = corruptf(it.r.name, int64(it.r.footer.index.offset), "index block: malformed restart array")
 		}
+		it.index.restartKeys = it.r.indexKeys
 	}
 	return it.err == nil
 }
@@ -287,9 +289,16 @@ func (it *tableIter) Value() []byte {
 func (it *tableIter) Error() error { return it.err }
 
 func (it *tableIter) Close() error {
+	if it.closed {
+		return nil
+	}
 	err := it.err
 	it.reset()
 	it.buf.release()
-	it.data.data, it.buf = nil, readBuf{}
+	// Back to the reader's pool, keeping the block buffers (what the
+	// iterator returned is no longer valid; see ikey.Iterator).
+	it.buf = readBuf{reuse: true, raw: it.buf.raw[:0], dec: it.buf.dec[:0]}
+	it.lower, it.upper, it.closed = nil, nil, true
+	it.r.iters.Put(it)
 	return err
 }
