@@ -255,6 +255,26 @@ func (s *state) avgLen(f int) float64 {
 	return float64(total) / float64(n)
 }
 
+// sharedState is loadState for readers that leave the state as it is
+// (searches, Pending): reading the change log of every document added
+// since the last merge cost a search more than the search itself while
+// a bulk load waits for its merge, so the state is kept with the index's
+// prefix clock and reused by every snapshot that sees the same writes.
+func (ix *Index) sharedState(txn *mvcc.Txn) (*state, error) {
+	clock := txn.DB().PrefixClock(ix.prefix)
+	if v, ok := clock.Cached(txn); ok {
+		return v.(*state), nil
+	}
+	s, err := ix.loadState(txn)
+	if err != nil {
+		return nil, err
+	}
+	if !txn.HasWrites(ix.prefix, prefixEnd(ix.prefix)) {
+		clock.Keep(txn, s)
+	}
+	return s, nil
+}
+
 func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
 	s := &state{pendLen: make([]uint64, len(ix.fields)), deleted: map[uint64]struct{}{}}
 	v, found, err := txn.Get(ix.key(tagMeta, 0))
@@ -590,7 +610,7 @@ func (ix *Index) blockHasDeleted(b blockRef, deleted map[uint64]struct{}) bool {
 // Pending returns how many documents were added or deleted since the last
 // merge: the work the next Merge will do.
 func (ix *Index) Pending(txn *mvcc.Txn) (int, error) {
-	s, err := ix.loadState(txn)
+	s, err := ix.sharedState(txn)
 	if err != nil {
 		return 0, err
 	}

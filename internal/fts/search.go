@@ -82,7 +82,7 @@ func (ix *Index) newSearcher(txn *mvcc.Txn, q string, weights map[string]float64
 	if err != nil {
 		return nil, err
 	}
-	st, err := ix.loadState(txn)
+	st, err := ix.sharedState(txn)
 	if err != nil {
 		return nil, err
 	}

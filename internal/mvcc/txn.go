@@ -134,6 +134,15 @@ func (t *Txn) CommitTs() uint64 { return t.commitTs }
 // Options returns the transaction's options.
 func (t *Txn) Options() TxnOptions { return t.opts }
 
+// DB returns the database the transaction belongs to.
+func (t *Txn) DB() *DB { return t.db }
+
+// HasWrites reports whether the transaction has written (or deleted) a
+// key in [start, end).
+func (t *Txn) HasWrites(start, end []byte) bool {
+	return len(t.rangeKeys(start, end)) > 0
+}
+
 // Wrote reports whether the transaction has written (or deleted) key.
 func (t *Txn) Wrote(key []byte) bool {
 	_, ok := t.writes[string(key)]
@@ -449,6 +458,7 @@ func (t *Txn) Commit() error {
 	ts := db.commit.nextTs
 	db.commit.nextTs++
 	db.recordLocked(ts, keys)
+	db.tickClocksLocked(ts, keys)
 	p := db.beginApplyLocked(ts)
 	db.commit.Unlock()
 

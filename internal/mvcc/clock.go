@@ -1,0 +1,92 @@
+package mvcc
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// PrefixClock follows the commits that write keys with one prefix, so a
+// reader can keep a value it derived from those keys (a full-text index's
+// statistics) and reuse it for every snapshot that sees the same writes:
+// Last is the commit timestamp of the newest transaction that wrote such
+// a key, set before that transaction becomes visible to any snapshot.
+// A value derived at a snapshot reading at or after Last, kept with that
+// Last, is the value for any other snapshot reading at or after the same
+// Last (see Cached).
+type PrefixClock struct {
+	prefix string
+	last   atomic.Uint64
+
+	mu    sync.Mutex
+	val   any
+	valAt uint64 // Last when val was derived
+	has   bool
+}
+
+// clocks are the prefix clocks of a DB, guarded by the commit lock.
+type clocks struct {
+	byPrefix map[string]*PrefixClock
+	list     []*PrefixClock
+}
+
+// PrefixClock returns the clock of prefix, registering it on first use.
+// Commits that write under a registered prefix pay a binary search of
+// their sorted keys per clock.
+func (db *DB) PrefixClock(prefix []byte) *PrefixClock {
+	db.commit.Lock()
+	defer db.commit.Unlock()
+	if c := db.clocks.byPrefix[string(prefix)]; c != nil {
+		return c
+	}
+	if db.clocks.byPrefix == nil {
+		db.clocks.byPrefix = map[string]*PrefixClock{}
+	}
+	c := &PrefixClock{prefix: string(prefix)}
+	db.clocks.byPrefix[c.prefix] = c
+	db.clocks.list = append(db.clocks.list, c)
+	return c
+}
+
+// tickClocksLocked advances the clocks whose prefix one of a commit's
+// sorted keys has.
+func (db *DB) tickClocksLocked(ts uint64, keys []string) {
+	for _, c := range db.clocks.list {
+		i, _ := slices.BinarySearch(keys, c.prefix)
+		if i < len(keys) && strings.HasPrefix(keys[i], c.prefix) {
+			c.last.Store(ts)
+		}
+	}
+}
+
+// Cached returns the value kept for txn's snapshot, if one was kept for
+// the same writes: the snapshot reads at or after the clock (it sees
+// every write under the prefix) and the transaction wrote nothing under
+// it itself.
+func (c *PrefixClock) Cached(txn *Txn) (any, bool) {
+	last := c.last.Load()
+	if txn.readTs < last || txn.HasWrites([]byte(c.prefix), prefixEnd(nil, []byte(c.prefix))) {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.has || c.valAt != last {
+		return nil, false
+	}
+	return c.val, true
+}
+
+// Keep keeps v, derived in txn (which must not have written under the
+// prefix), for Cached; a snapshot older than the clock keeps nothing.
+// Returns whether it kept it.
+func (c *PrefixClock) Keep(txn *Txn, v any) bool {
+	last := c.last.Load()
+	if txn.readTs < last {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.val, c.valAt, c.has = v, last, true
+	return true
+}
