@@ -193,6 +193,10 @@ func appendNode(b []byte, v Value, depth int) ([]byte, error) {
 	return b, nil
 }
 
+// IsBinary reports whether b starts as an Encode result does (and not as
+// a storage key, whose sort key starts with a tag of 0x10 or more).
+func IsBinary(b []byte) bool { return len(b) > 0 && b[0] == formatVersion }
+
 // Decode checks that b is a valid encoding (it never panics, and its work
 // is linear in len(b)) and returns it as a Doc. Damaged data gives an
 // error wrapping ErrCorrupt.

@@ -119,13 +119,17 @@
 //	TIME                     INT (microseconds since midnight)
 //	TIMESTAMP(TZ)            TIMESTAMP
 //	UUID                     UUID
-//	JSONB                    BYTES: jsonb.AppendStorageKey, the document's
+//	JSONB                    BYTES: in a row, the binary document (its
+//	                         first byte the format version, 0x01); in an
+//	                         array, jsonb.AppendStorageKey, the document's
 //	                         sort key (bytewise order = PostgreSQL's jsonb
-//	                         order) then the document and its length, so
-//	                         keys decode exactly; '1.0' and '1' compare
-//	                         equal but have different keys, as intervals
-//	                         do. STRING values (canonical text, written
-//	                         before documents were binary) still decode.
+//	                         order, first byte 0x10 or more) then the
+//	                         document and its length, so keys decode
+//	                         exactly; '1.0' and '1' compare equal but have
+//	                         different keys, as intervals do. Rows written
+//	                         with a storage key, or with canonical text
+//	                         (STRING, before documents were binary), still
+//	                         decode. Index keys hold the sort key alone.
 //	INTERVAL                 BYTES, 24 bytes: span days (int64, sign bit
 //	                         flipped, big-endian), microseconds within the
 //	                         day (uint64 big-endian), months and days

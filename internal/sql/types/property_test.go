@@ -136,7 +136,10 @@ var propertyTypes = []Type{
 	ArrayOf(Int4), ArrayOf(Text), ArrayOf(Decimal), ArrayOf(Float8), ArrayOf(Interval), ArrayOf(Date),
 }
 
-func keyOf(d Datum) []byte { return rowcodec.AppendKey(nil, ToRowcodec(d), rowcodec.Asc) }
+// keyOf is d's order-preserving encoding (for JSONB the storage key: the
+// form of array elements, and of the rows written before documents were
+// stored alone, so the key round trip below decodes that format too).
+func keyOf(d Datum) []byte { return rowcodec.AppendKey(nil, toOrdered(d), rowcodec.Asc) }
 
 // TestKeyOrderMatchesCompare: sign(Compare(a, b)) == sign(bytes.Compare
 // of the rowcodec keys), for every type with an order.

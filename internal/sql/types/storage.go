@@ -19,9 +19,26 @@ const intervalKeyLen = 24
 // integers, floats, NUMERIC, TEXT/VARCHAR, BYTEA, TIMESTAMP(TZ) and UUID
 // map onto rowcodec's own kinds; DATE (days) and TIME (µs) onto INT;
 // CHAR onto STRING without its padding; INTERVAL and arrays onto BYTES
-// with order-preserving encodings; JSONB onto BYTES (its sort key, then
-// the document).
+// with order-preserving encodings; JSONB onto BYTES (the binary document,
+// see jsonbValue).
 func ToRowcodec(d Datum) rowcodec.Value {
+	if d.kind == JSONBFamily {
+		return rowcodec.Bytes([]byte(d.s))
+	}
+	return toOrdered(d)
+}
+
+// JSONB values are stored three ways, told apart by their first byte:
+// canonical JSON text (STRING, the first format), a storage key (BYTES:
+// jsonb.AppendStorageKey, the sort key then the document, which starts
+// with a sort-key tag of 0x10 or more; the second format, still what an
+// array's elements are, for their order), and the binary document alone
+// (BYTES starting with its format version, 0x01; rows written now). A
+// row does not need the sort key, which doubled a document's bytes.
+
+// toOrdered is ToRowcodec with order-preserving encodings throughout: a
+// document as its storage key, for the elements of an array key.
+func toOrdered(d Datum) rowcodec.Value {
 	switch d.kind {
 	case nullFamily:
 		return rowcodec.Null()
@@ -86,7 +103,7 @@ func ToRowcodecKey(d Datum) rowcodec.Value {
 	if d.kind == JSONBFamily {
 		return rowcodec.Bytes(jsonb.AppendSortKey(nil, jsonb.Doc(d.s)))
 	}
-	return ToRowcodec(d)
+	return toOrdered(d)
 }
 
 // appendArrayKey concatenates the elements' ascending key encodings
@@ -95,7 +112,7 @@ func ToRowcodecKey(d Datum) rowcodec.Value {
 // is PostgreSQL's array order.
 func appendArrayKey(dst []byte, a *Array) []byte {
 	for _, e := range a.Elems {
-		dst = rowcodec.AppendKey(dst, ToRowcodec(e), rowcodec.Asc)
+		dst = rowcodec.AppendKey(dst, toOrdered(e), rowcodec.Asc)
 	}
 	return dst
 }
@@ -144,7 +161,14 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 	case TextFamily, VarcharFamily, UnknownFamily:
 		return Datum{kind: t.datumKind(), s: v.Str()}, nil
 	case JSONBFamily:
-		doc, err := jsonb.DecodeStorageKey([]byte(v.Str()))
+		b := []byte(v.Str())
+		var doc jsonb.Doc
+		var err error
+		if jsonb.IsBinary(b) {
+			doc, err = jsonb.Decode(b)
+		} else {
+			doc, err = jsonb.DecodeStorageKey(b)
+		}
 		if err != nil {
 			return Null, err
 		}
