@@ -14,6 +14,37 @@ type Row = []types.Datum
 type evalFn func(row Row) (types.Datum, error)
 
 // compile turns a bound expression into a closure, once per statement.
+// once returns fn evaluated at its first call ever after: for the
+// expressions whose value is one for the whole statement (statementConstant),
+// which a filter would otherwise work out again for every row (a JSON
+// parameter parsed, a '[null]'::jsonb literal cast). Compiled functions
+// belong to one execution of a plan, so the value never outlives its
+// parameters.
+func once(fn evalFn) evalFn {
+	var done bool
+	var v types.Datum
+	var err error
+	return func(r Row) (types.Datum, error) {
+		if !done {
+			v, err = fn(r)
+			done = true
+		}
+		return v, err
+	}
+}
+
+// statementConstant reports whether e's value is the same for every row
+// of a statement: a constant, a parameter, or a cast of one.
+func statementConstant(e plan.Expr) bool {
+	switch e := e.(type) {
+	case *plan.Const, *plan.Param:
+		return true
+	case *plan.Cast:
+		return statementConstant(e.X)
+	}
+	return false
+}
+
 func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 	switch e := e.(type) {
 	case *plan.Const:
@@ -29,7 +60,7 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 		}, nil
 	case *plan.Param:
 		n, t := e.N, e.Typ
-		return func(Row) (types.Datum, error) {
+		return once(func(Row) (types.Datum, error) {
 			if n > len(c.Params) {
 				return types.Null, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", n)
 			}
@@ -38,7 +69,7 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 				return types.ParseText(t, p.Str())
 			}
 			return p, nil
-		}, nil
+		}), nil
 	case *plan.BinOp:
 		l, err := c.compile(e.L)
 		if err != nil {
@@ -178,13 +209,17 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 			return nil, err
 		}
 		fn := e.Fn
-		return func(row Row) (types.Datum, error) {
+		cast := func(row Row) (types.Datum, error) {
 			v, err := x(row)
 			if err != nil {
 				return types.Null, err
 			}
 			return fn(v)
-		}, nil
+		}
+		if statementConstant(e.X) {
+			return once(cast), nil
+		}
+		return cast, nil
 	case *plan.Case:
 		type when struct{ cond, res evalFn }
 		whens := make([]when, len(e.Whens))

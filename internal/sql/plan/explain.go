@@ -226,7 +226,7 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		add("Sort")
 		keys := make([]string, len(n.Keys))
 		for i, k := range n.Keys {
-			keys[i] = FormatExpr(k.Expr, cols(n.Input))
+			keys[i] = sortKeyText(k.Expr, n.Input)
 			if k.Desc {
 				keys[i] += " DESC"
 			}
@@ -455,4 +455,15 @@ func (x explainer) explainIndexAnd(n *IndexAnd, f *Filter, as Node, depth int, l
 			*lines = append(*lines, detail(depth+2)+"Index Cond: "+FormatExpr(s.Cond, n.Cols))
 		}
 	}
+}
+
+// sortKeyText shows a sort key over input; a key on a hidden column that
+// a projection added for ORDER BY shows as the expression it projects.
+func sortKeyText(e Expr, input Node) string {
+	if cr, ok := e.(*ColRef); ok {
+		if p, ok := input.(*Project); ok && cr.Idx < len(p.Cols) && p.Cols[cr.Idx].Hidden && cr.Idx < len(p.Exprs) {
+			return FormatExpr(p.Exprs[cr.Idx], p.Input.Columns())
+		}
+	}
+	return FormatExpr(e, input.Columns())
 }
