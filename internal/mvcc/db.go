@@ -42,6 +42,8 @@ type Options struct {
 type DB struct {
 	lsm  *lsm.DB
 	opts Options
+	// bigCommitKeys: see commitRecord.big.
+	bigCommitKeys int
 
 	// commit serializes validation and timestamp assignment. It is held
 	// only for in-memory work (and, once per leaseSize commits, one synced
@@ -97,7 +99,15 @@ type DB struct {
 type commitRecord struct {
 	ts   uint64
 	keys []string // sorted
+	// big: the keys are too many to enter in lastWrite one by one (a
+	// bulk load's thousands per commit cost more there than the rest of
+	// the commit); validations search keys instead.
+	big bool
 }
+
+// bigCommitKeys is the write set size from which a commit is big
+// (DB.bigCommitKeys; tests lower it).
+const bigCommitKeys = 512
 
 type pendingCommit struct {
 	ts   uint64
@@ -108,7 +118,7 @@ type pendingCommit struct {
 // storage engine with the MVCC garbage collector as its compaction filter
 // and restores the timestamp oracle above every timestamp ever used.
 func Open(dir string, opts *Options) (*DB, error) {
-	db := &DB{}
+	db := &DB{bigCommitKeys: bigCommitKeys}
 	if opts != nil {
 		db.opts = *opts
 	}
@@ -277,8 +287,27 @@ func (db *DB) unregister(readTs uint64) {
 // first committer wins on every key t writes and, under SERIALIZABLE, on
 // every key and range t read.
 func (db *DB) validateLocked(t *Txn) error {
+	// The big commits, whose keys are not in lastWrite. (All of them: a
+	// READ COMMITTED write's basis may be older than the snapshot.)
+	var big []*commitRecord
+	for _, c := range db.commit.recent {
+		if c.big {
+			big = append(big, c)
+		}
+	}
+	lastWrite := func(k string) uint64 {
+		ts := db.commit.lastWrite[k]
+		for _, c := range big {
+			if c.ts > ts {
+				if _, found := slices.BinarySearch(c.keys, k); found {
+					ts = c.ts
+				}
+			}
+		}
+		return ts
+	}
 	for k, e := range t.writes {
-		if ts := db.commit.lastWrite[k]; ts > e.basis {
+		if ts := lastWrite(k); ts > e.basis {
 			return &ConflictError{Key: []byte(k), Reason: "write-write", ts: ts}
 		}
 	}
@@ -286,7 +315,7 @@ func (db *DB) validateLocked(t *Txn) error {
 		return nil
 	}
 	for k := range t.reads {
-		if ts := db.commit.lastWrite[k]; ts > t.readTs {
+		if ts := lastWrite(k); ts > t.readTs {
 			return &ConflictError{Key: []byte(k), Reason: "read-write", ts: ts}
 		}
 	}
@@ -309,15 +338,21 @@ func (db *DB) validateLocked(t *Txn) error {
 // recordLocked remembers a commit's write set for later validations and
 // forgets the commits no open transaction can conflict with any more.
 func (db *DB) recordLocked(ts uint64, keys []string) {
-	db.commit.recent = append(db.commit.recent, &commitRecord{ts: ts, keys: keys})
-	for _, k := range keys {
-		db.commit.lastWrite[k] = ts
+	big := len(keys) >= db.bigCommitKeys
+	db.commit.recent = append(db.commit.recent, &commitRecord{ts: ts, keys: keys, big: big})
+	if !big {
+		for _, k := range keys {
+			db.commit.lastWrite[k] = ts
+		}
 	}
 	h := db.horizon()
 	n := 0
 	for n < len(db.commit.recent) && db.commit.recent[n].ts <= h {
 		c := db.commit.recent[n]
 		for _, k := range c.keys {
+			if c.big {
+				break
+			}
 			if db.commit.lastWrite[k] == c.ts {
 				delete(db.commit.lastWrite, k)
 			}
