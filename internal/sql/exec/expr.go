@@ -33,6 +33,35 @@ func once(fn evalFn) evalFn {
 	}
 }
 
+// param returns parameter n as type t (a value sent as text of unknown
+// type is parsed as t).
+func (c *Ctx) param(n int, t types.Type) (types.Datum, error) {
+	if n > len(c.Params) {
+		return types.Null, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", n)
+	}
+	p := c.Params[n-1]
+	if p.Kind() == types.UnknownFamily && !p.IsNull() && t.Family() != types.UnknownFamily {
+		return types.ParseText(t, p.Str())
+	}
+	return p, nil
+}
+
+// evalOnce evaluates an expression that reads no row (an index scan's
+// bounds), constants and parameters without compiling them.
+func (c *Ctx) evalOnce(e plan.Expr) (types.Datum, error) {
+	switch e := e.(type) {
+	case *plan.Const:
+		return e.Val, nil
+	case *plan.Param:
+		return c.param(e.N, e.Typ)
+	}
+	f, err := c.compile(e)
+	if err != nil {
+		return types.Null, err
+	}
+	return f(nil)
+}
+
 // statementConstant reports whether e's value is the same for every row
 // of a statement: a constant, a parameter, or a cast of one.
 func statementConstant(e plan.Expr) bool {
@@ -60,16 +89,10 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 		}, nil
 	case *plan.Param:
 		n, t := e.N, e.Typ
-		return once(func(Row) (types.Datum, error) {
-			if n > len(c.Params) {
-				return types.Null, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", n)
-			}
-			p := c.Params[n-1]
-			if p.Kind() == types.UnknownFamily && !p.IsNull() && t.Family() != types.UnknownFamily {
-				return types.ParseText(t, p.Str())
-			}
-			return p, nil
-		}), nil
+		if t.Family() == types.UnknownFamily {
+			return func(Row) (types.Datum, error) { return c.param(n, t) }, nil
+		}
+		return once(func(Row) (types.Datum, error) { return c.param(n, t) }), nil
 	case *plan.BinOp:
 		l, err := c.compile(e.L)
 		if err != nil {

@@ -43,14 +43,11 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, 
 	o := &indexScanOp{c: c, tc: tc, ix: n.Index}
 	base := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
 	o.prefix = len(base)
-	eval := func(e plan.Expr) (types.Datum, error) {
-		f, err := c.compile(e)
-		if err != nil {
-			return types.Null, err
-		}
-		return f(nil)
+	eval := c.evalOnce
+	var seen map[string]bool
+	if len(n.Eqs) > 1 {
+		seen = map[string]bool{}
 	}
-	seen := map[string]bool{}
 	for _, eqs := range n.Eqs {
 		key := append([]byte{}, base...)
 		null := false
@@ -68,7 +65,9 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, 
 		if null || seen[string(key)] {
 			continue
 		}
-		seen[string(key)] = true
+		if seen != nil {
+			seen[string(key)] = true
+		}
 		start, end := key, prefixEnd(key)
 		if r := n.Range; r != nil {
 			d := dir(n.Index.Columns[len(eqs)].Desc)
