@@ -259,13 +259,7 @@ func runModel(t *testing.T, seed uint64, steps int) error {
 			}
 		case op < 13:
 			start, end := bound(), bound()
-			var s, e []byte
-			if start != "" {
-				s = []byte(start)
-			}
-			if end != "" {
-				e = []byte(end)
-			}
+			s, e := rangeBounds(start, end)
 			err := tx.DeleteRange(s, e)
 			live := m.scan(mt, start, end, false)
 			if mt.opts.ReadOnly {
@@ -338,13 +332,7 @@ func cloneWrites(w map[string]mWrite) map[string]mWrite {
 }
 
 func scanStr(tx *Txn, start, end string, reverse bool) string {
-	var s, e []byte
-	if start != "" {
-		s = []byte(start)
-	}
-	if end != "" {
-		e = []byte(end)
-	}
+	s, e := rangeBounds(start, end)
 	it := tx.Scan(s, e)
 	if reverse {
 		it = tx.ReverseScan(s, e)
@@ -362,13 +350,7 @@ func scanStr(tx *Txn, start, end string, reverse bool) string {
 // seekScanStr runs a forward scan by steps: Next for an empty target,
 // SeekGE to it otherwise, recording where each step lands.
 func seekScanStr(tx *Txn, start, end string, targets []string) string {
-	var s, e []byte
-	if start != "" {
-		s = []byte(start)
-	}
-	if end != "" {
-		e = []byte(end)
-	}
+	s, e := rangeBounds(start, end)
 	it := tx.Scan(s, e)
 	var out strings.Builder
 	for _, t := range targets {
@@ -422,4 +404,15 @@ func seekScanModel(scan string, targets []string) string {
 		}
 	}
 	return out.String()
+}
+
+// rangeBounds turns the model's range bounds ("" for open) into a scan's.
+func rangeBounds(start, end string) (s, e []byte) {
+	if start != "" {
+		s = []byte(start)
+	}
+	if end != "" {
+		e = []byte(end)
+	}
+	return s, e
 }

@@ -279,6 +279,11 @@ func (i *blockIter) Next() bool {
 		return false
 	}
 	i.cache = i.cache[:0]
+	return i.step()
+}
+
+// step moves to the entry after the current one, or off the block's end.
+func (i *blockIter) step() bool {
 	if i.next >= i.restarts {
 		i.valid = false
 		i.offset = i.restarts
@@ -306,12 +311,7 @@ func (i *blockIter) SeekGE(key []byte) bool {
 		return false
 	}
 	for ikey.Compare(i.key, key) < 0 {
-		if i.next >= i.restarts {
-			i.valid = false
-			i.offset = i.restarts
-			return false
-		}
-		if !i.decodeAt(i.next) {
+		if !i.step() {
 			return false
 		}
 	}
@@ -324,12 +324,7 @@ func (i *blockIter) SeekGE(key []byte) bool {
 func (i *blockIter) seekGEFrom(key []byte) bool {
 	i.cache = i.cache[:0]
 	for steps := 0; steps < 8; steps++ {
-		if i.next >= i.restarts {
-			i.valid = false
-			i.offset = i.restarts
-			return false
-		}
-		if !i.decodeAt(i.next) {
+		if !i.step() {
 			return false
 		}
 		if ikey.Compare(i.key, key) >= 0 {

@@ -16,13 +16,10 @@ type indexJoinOp struct {
 	n       *plan.IndexJoin
 	outer   *rowIter
 	key     evalFn
-	on      evalFn
 	tc      *tableCodec
 	prefix  []byte // the index's key prefix
 	primary []byte // the primary index's key prefix
-	cur     Row
-	inner   []Row
-	ii      int
+	pairs   pairs
 	batch   []Row
 }
 
@@ -35,12 +32,13 @@ func (c *Ctx) newIndexJoin(n *plan.IndexJoin) (Operator, error) {
 		prefix:  catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID),
 		primary: catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)}
 	o.tc.need(n.Needed)
+	o.pairs.innerFirst, o.pairs.rowsFor = n.InnerFirst, o.lookup
 	if o.key, err = c.compile(n.OuterKey); err != nil {
 		outer.Close()
 		return nil, err
 	}
 	if n.On != nil {
-		if o.on, err = c.compile(n.On); err != nil {
+		if o.pairs.on, err = c.compile(n.On); err != nil {
 			outer.Close()
 			return nil, err
 		}
@@ -50,40 +48,65 @@ func (c *Ctx) newIndexJoin(n *plan.IndexJoin) (Operator, error) {
 
 func (o *indexJoinOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
 
-func (o *indexJoinOp) nextRow() (Row, bool, error) {
+func (o *indexJoinOp) nextRow() (Row, bool, error) { return o.pairs.nextFrom(o.c, o.outer) }
+
+// pairs yields the joined rows of one outer row with its inner rows that
+// the join condition (nil: none) accepts: the inner loop of the index
+// and merge joins.
+type pairs struct {
+	on         evalFn
+	innerFirst bool
+	// rowsFor returns the inner rows of an outer row (the join's lookup).
+	rowsFor func(outer Row) ([]Row, error)
+	cur     Row
+	inner   []Row
+	i       int
+}
+
+// nextFrom returns the next joined row: the current outer row's next
+// pair, else the first pair of a following outer row.
+func (p *pairs) nextFrom(c *Ctx, outer *rowIter) (Row, bool, error) {
 	for {
-		for o.ii < len(o.inner) {
-			in := o.inner[o.ii]
-			o.ii++
-			row := make(Row, 0, len(o.cur)+len(in))
-			if o.n.InnerFirst {
-				row = append(append(row, in...), o.cur...)
-			} else {
-				row = append(append(row, o.cur...), in...)
-			}
-			if o.on != nil {
-				v, err := o.on(row)
-				if err != nil {
-					return nil, false, err
-				}
-				if v.IsNull() || !v.Bool() {
-					continue
-				}
-			}
-			return row, true, nil
+		if row, ok, err := p.next(); ok || err != nil {
+			return row, ok, err
 		}
-		r, ok, err := o.outer.next()
+		r, ok, err := outer.next()
 		if err != nil || !ok {
 			return nil, false, err
 		}
-		if err := o.c.canceled(); err != nil {
+		if err := c.canceled(); err != nil {
 			return nil, false, err
 		}
-		o.cur, o.ii = r, 0
-		if o.inner, err = o.lookup(r); err != nil {
+		inner, err := p.rowsFor(r)
+		if err != nil {
 			return nil, false, err
 		}
+		p.cur, p.inner, p.i = r, inner, 0
 	}
+}
+
+func (p *pairs) next() (Row, bool, error) {
+	for p.i < len(p.inner) {
+		in := p.inner[p.i]
+		p.i++
+		row := make(Row, 0, len(p.cur)+len(in))
+		if p.innerFirst {
+			row = append(append(row, in...), p.cur...)
+		} else {
+			row = append(append(row, p.cur...), in...)
+		}
+		if p.on != nil {
+			v, err := p.on(row)
+			if err != nil {
+				return nil, false, err
+			}
+			if v.IsNull() || !v.Bool() {
+				continue
+			}
+		}
+		return row, true, nil
+	}
+	return nil, false, nil
 }
 
 // lookup reads the inner rows matching an outer row's key.

@@ -20,14 +20,11 @@ type mergeJoinOp struct {
 	outer    *rowIter
 	outerKey int
 	inner    innerSide
-	on       evalFn
-
-	cur     Row
-	curKey  types.Datum
-	haveKey bool
-	group   []Row
-	gi      int
-	batch   []Row
+	pairs    pairs
+	curKey   types.Datum
+	haveKey  bool
+	group    []Row // the inner rows of curKey
+	batch    []Row
 }
 
 // innerSide yields the inner rows of one key at a time, for ascending
@@ -42,9 +39,10 @@ type innerSide interface {
 
 func (c *Ctx) newMergeJoin(n *plan.MergeJoin) (Operator, error) {
 	o := &mergeJoinOp{c: c, n: n, outerKey: n.OuterKey.Idx}
+	o.pairs.innerFirst, o.pairs.rowsFor = n.InnerFirst, o.rowsFor
 	var err error
 	if n.On != nil {
-		if o.on, err = c.compile(n.On); err != nil {
+		if o.pairs.on, err = c.compile(n.On); err != nil {
 			return nil, err
 		}
 	}
@@ -70,49 +68,23 @@ func (c *Ctx) newMergeJoin(n *plan.MergeJoin) (Operator, error) {
 
 func (o *mergeJoinOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
 
-func (o *mergeJoinOp) nextRow() (Row, bool, error) {
-	for {
-		for o.gi < len(o.group) {
-			in := o.group[o.gi]
-			o.gi++
-			row := make(Row, 0, len(o.cur)+len(in))
-			if o.n.InnerFirst {
-				row = append(append(row, in...), o.cur...)
-			} else {
-				row = append(append(row, o.cur...), in...)
-			}
-			if o.on != nil {
-				v, err := o.on(row)
-				if err != nil {
-					return nil, false, err
-				}
-				if v.IsNull() || !v.Bool() {
-					continue
-				}
-			}
-			return row, true, nil
-		}
-		r, ok, err := o.outer.next()
-		if err != nil || !ok {
-			return nil, false, err
-		}
-		if err := o.c.canceled(); err != nil {
-			return nil, false, err
-		}
-		k := r[o.outerKey]
-		o.cur, o.gi = r, 0
-		if k.IsNull() {
-			o.group = o.group[:0]
-			continue
-		}
-		if o.haveKey && types.Compare(k, o.curKey) == 0 {
-			continue // the same key: the same inner rows
-		}
+func (o *mergeJoinOp) nextRow() (Row, bool, error) { return o.pairs.nextFrom(o.c, o.outer) }
+
+// rowsFor returns the inner rows of an outer row: none for a NULL key,
+// those of the last row for the same key.
+func (o *mergeJoinOp) rowsFor(r Row) ([]Row, error) {
+	k := r[o.outerKey]
+	if k.IsNull() {
+		return nil, nil
+	}
+	if !o.haveKey || types.Compare(k, o.curKey) != 0 {
 		o.curKey, o.haveKey = k, true
+		var err error
 		if o.group, err = o.inner.gather(k, o.group[:0]); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 	}
+	return o.group, nil
 }
 
 func (o *mergeJoinOp) Close() {

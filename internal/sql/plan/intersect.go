@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -73,15 +74,7 @@ func (b *Binder) intersectIfCheaper(ix *IndexScan, rest Expr) Node {
 	if len(parts) < 2 {
 		return nil
 	}
-	slices.SortStableFunc(parts, func(a, b part) int {
-		switch {
-		case a.sel < b.sel:
-			return -1
-		case a.sel > b.sel:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(parts, func(a, b part) int { return cmp.Compare(a.sel, b.sel) })
 	current, ok := b.cost(ix)
 	if !ok {
 		return nil
