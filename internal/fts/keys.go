@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Key tags: the byte after the index prefix (doc.go has the table).
@@ -252,13 +253,17 @@ func decodeBlockHeader(v []byte) (blockHeader, []byte, error) {
 }
 
 // decodeBlock decodes a block's postings (without positions).
-func decodeBlock(v []byte) ([]posting, error) {
+func decodeBlock(v []byte) ([]posting, error) { return decodeBlockInto(nil, v) }
+
+// decodeBlockInto is decodeBlock into dst's memory.
+func decodeBlockInto(dst []posting, v []byte) ([]posting, error) {
 	h, rest, err := decodeBlockHeader(v)
 	if err != nil {
 		return nil, err
 	}
 	r := reader{b: rest}
-	ps := make([]posting, h.n)
+	ps := slices.Grow(dst[:0], h.n)[:h.n]
+	clear(ps)
 	ps[0].doc = h.first
 	for i := 1; i < h.n; i++ {
 		ps[i].doc = ps[i-1].doc + r.uvarint()
