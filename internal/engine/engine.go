@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/fts/analysis"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -43,6 +44,8 @@ type Engine struct {
 	seqs  sequences
 	// ftsMerge merges full-text indexes in the background.
 	ftsMerge ftsMerger
+	// analyzers are the fts analyzers, shared by every statement.
+	analyzers analysis.Set
 	// stats are the tables' row counts for the planner.
 	stats tableStats
 	// lastDDL is the commit timestamp of the newest committed schema

@@ -18,6 +18,8 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -51,6 +53,7 @@ type Analyzer struct {
 	stop   func(string) bool
 	stem   func(string, bool) string
 	script *unicode.RangeTable // stem only words written in this script
+	memo   *termMemo           // from a Set: terms of words seen before
 }
 
 // DefaultName is the analyzer used when none is named.
@@ -209,11 +212,23 @@ func (a *Analyzer) term(word string) (string, bool) {
 	if a.stop != nil && a.stop(w) {
 		return "", false
 	}
+	if a.memo != nil {
+		if t, ok := a.memo.m.Load(w); ok {
+			return t.(string), true
+		}
+	}
+	folded := w
 	if a.stem != nil && a.stemmable(w) {
 		w = a.stem(w, true)
 	}
 	if a.unaccent {
 		w = unaccent(w)
+	}
+	if a.memo != nil && a.memo.n.Load() < memoWords {
+		// strings.Clone: folded may share the memory of a whole text.
+		if _, loaded := a.memo.m.LoadOrStore(strings.Clone(folded), strings.Clone(w)); !loaded {
+			a.memo.n.Add(1)
+		}
 	}
 	return w, true
 }
@@ -296,4 +311,46 @@ func (a *Analyzer) Words(text string) []Token {
 		pos++
 	})
 	return toks
+}
+
+// Set hands out one analyzer per name, each remembering the terms it
+// made of the words it saw (up to memoWords of them): stemming is most of
+// indexing a document's text, and the words of a corpus repeat (Zipf).
+// An engine keeps one Set; the zero value is ready.
+type Set struct {
+	mu sync.Mutex
+	m  map[string]*Analyzer
+}
+
+// memoWords bounds an analyzer's memo of words to terms.
+const memoWords = 1 << 17
+
+// Lookup is the package's Lookup, once per name.
+func (s *Set) Lookup(name string) (*Analyzer, error) {
+	if name == "" {
+		name = DefaultName
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.m[name]; a != nil {
+		return a, nil
+	}
+	a, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if a.stem != nil {
+		a.memo = &termMemo{}
+	}
+	if s.m == nil {
+		s.m = map[string]*Analyzer{}
+	}
+	s.m[name] = a
+	return a, nil
+}
+
+// termMemo maps case-folded words to their terms (stemmed, unaccented).
+type termMemo struct {
+	m sync.Map // string -> string
+	n atomic.Int64
 }

@@ -18,9 +18,14 @@ import (
 // with the row's primary key columns (their key encoding) as document
 // id. The writer adds and deletes documents in the row's transaction.
 
-// openFTS returns the fts index of table d.
-func openFTS(d *catalog.Descriptor, ix *catalog.Index) (*fts.Index, error) {
-	a, err := analysis.Lookup(ix.Options["analyzer"])
+// openFTS returns the fts index of table d, its analyzer from set (nil:
+// a fresh one).
+func openFTS(set *analysis.Set, d *catalog.Descriptor, ix *catalog.Index) (*fts.Index, error) {
+	lookup := analysis.Lookup
+	if set != nil {
+		lookup = set.Lookup
+	}
+	a, err := lookup(ix.Options["analyzer"])
 	if err != nil {
 		return nil, sqlerr.New(sqlerr.DataCorrupted, "fts index %q: %v", ix.Name, err)
 	}
@@ -38,7 +43,7 @@ func openFTS(d *catalog.Descriptor, ix *catalog.Index) (*fts.Index, error) {
 // MergeFTS folds an fts index's pending postings into blocks and purges
 // deleted documents, in txn; merged reports whether there was any.
 func MergeFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index) (merged bool, err error) {
-	f, err := openFTS(d, ix)
+	f, err := openFTS(nil, d, ix) // a merge analyzes no text
 	if err != nil {
 		return false, err
 	}
@@ -92,7 +97,7 @@ func (w *writer) ftsDoc(ix *catalog.Index, row Row) (f *fts.Index, id []byte, va
 		w.fts = map[uint32]*fts.Index{}
 	}
 	if f = w.fts[ix.ID]; f == nil {
-		if f, err = openFTS(w.tc.d, ix); err != nil {
+		if f, err = openFTS(w.c.Analyzers, w.tc.d, ix); err != nil {
 			return nil, nil, nil, false, err
 		}
 		w.fts[ix.ID] = f
@@ -142,7 +147,7 @@ func (c *Ctx) newFTSScan(n *plan.FTSScan) (Operator, error) {
 	if qv.IsNull() {
 		return &sliceOp{}, nil
 	}
-	f, err := openFTS(n.Table, n.Index)
+	f, err := openFTS(c.Analyzers, n.Table, n.Index)
 	if err != nil {
 		return nil, err
 	}

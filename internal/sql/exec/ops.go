@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"github.com/cairndb/cairn/internal/fts/analysis"
 	"math"
 	"time"
 
@@ -52,6 +53,9 @@ type Ctx struct {
 	// a function that removes it; without it sorts stay in memory.
 	WorkMem     int64
 	NewTempFile func() (vfs.File, func(), error)
+	// Analyzers, if set, gives fts indexes their analyzers (shared, with
+	// their memo of terms); otherwise each gets a fresh one.
+	Analyzers *analysis.Set
 	// transient is set while building an operator whose consumer keeps
 	// none of its rows past its next call to Next (buildTransient).
 	transient bool

@@ -1,0 +1,49 @@
+package analysis
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestSetMemo: an analyzer from a Set (one per name, remembering terms)
+// analyzes every text as a fresh analyzer does, the second time from its
+// memo as the first.
+func TestSetMemo(t *testing.T) {
+	var set Set
+	texts := []string{
+		"The running dogs ran; RUNNING, runs and Runner's cafés",
+		"Café CAFE cafe naïve NAÏVE generalizations generalization",
+		"Σπίτι σπίτια Москва москвы 東京タワー and the of",
+	}
+	for _, name := range []string{"english", "english_unaccent", "french", "simple", "cjk"} {
+		a, err := set.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := set.Lookup(name); b != a {
+			t.Fatalf("%s: two analyzers for one name", name)
+		}
+		fresh := MustLookup(name)
+		for round := range 2 {
+			for _, text := range texts {
+				got, want := fmt.Sprint(a.Analyze(text)), fmt.Sprint(fresh.Analyze(text))
+				if got != want {
+					t.Fatalf("%s round %d %q:\n got %s\nwant %s", name, round, text, got, want)
+				}
+			}
+		}
+		if name == "english" && a.memo.n.Load() == 0 {
+			t.Fatal("the english analyzer remembered no term")
+		}
+	}
+	if a, _ := set.Lookup(""); a != must(set.Lookup(DefaultName)) {
+		t.Fatal("the empty name is the default analyzer")
+	}
+}
+
+func must(a *Analyzer, err error) *Analyzer {
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
