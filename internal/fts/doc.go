@@ -99,7 +99,9 @@
 // turns an idf negative. After Merge the statistics are exact. Computing
 // them from sharded counters would put a hot key in every insert; summing
 // the change log at search time costs a scan of what the next merge will
-// fold.
+// fold, once: the state a search loads is kept with the index's prefix
+// clock (mvcc.PrefixClock) and reused by every search whose snapshot sees
+// the same writes under the index.
 //
 // A phrase scores as the sum of its words; prefix and fuzzy terms score as
 // the dictionary terms they expand to.
@@ -109,7 +111,9 @@
 // The package never merges on its own: a merge inside a user's
 // transaction would make unrelated inserts conflict. The caller runs
 // Merge in its own transaction when Pending reports enough work (say, a
-// few thousand changes), and after bulk loads.
+// few thousand changes), and after bulk loads; MergeSome folds only the
+// first documents of a large backlog, so it merges in transactions of
+// bounded size.
 //
 // A merge deletes every pending posting and change-log key it folds.
 // Until the storage engine compacts them away, those tombstones sit in

@@ -36,6 +36,11 @@
 // read, merges only the memtables and the tables whose filter may hold the
 // prefix: usually one table instead of one per level.
 //
+// A forward SeekGE at or after the current key leaves the sources already
+// at or past the target where they are (each sits on its first entry at
+// or after the current key) and keeps a level in the table it is in: a
+// run of near seeks (a merge join) touches one source and one block each.
+//
 // The manifest is a log of version edits (tables added and removed, log
 // number, next file number, last sequence number). CURRENT names the live
 // manifest and is replaced atomically (temp file, fsync, rename, directory

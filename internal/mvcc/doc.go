@@ -54,8 +54,17 @@
 // range of [start, end), skipping versions above the read timestamp and
 // older duplicates (stepping a few entries, then seeking), and merges the
 // result with the transaction's own buffered writes as they were when the
-// scan began; ReverseScan does the same backwards. Reads never use store
+// scan began; ReverseScan does the same backwards. A forward iterator
+// hands out a committed entry in place (its value is the store's, its key
+// decoded when asked) and moves on at the next call; SeekGE moves it
+// forward to a key, cheaply when the key is near (the storage iterators
+// stay in their blocks): a merge join's inner side. Reads never use store
 // snapshots: the garbage collector overrides them.
+//
+// A PrefixClock (clock.go) holds the commit timestamp of the newest write
+// under a key prefix, set before that commit is visible; a reader keeps a
+// value derived from those keys with it (Keep) and any snapshot that sees
+// the same writes reuses it (Cached): the full-text index's statistics.
 //
 // # Commit and isolation
 //
@@ -69,8 +78,9 @@
 //     SERIALIZABLE, every key read by Get and every range scanned must not
 //     have been written by such a commit either;
 //  2. takes the commit timestamp and records the write set in the list of
-//     recent commits (and a key -> newest commit map), pruned below the
-//     oldest open transaction's read timestamp;
+//     recent commits (and a key -> newest commit map, except for big
+//     commits of 512 keys or more, whose sorted keys validation searches
+//     instead), pruned below the oldest open transaction's read timestamp;
 //
 // then, outside the mutex, writes the whole write set as one store batch
 // (synced unless TxnOptions.NoSync): after a crash all of it or none of it

@@ -133,4 +133,9 @@
 // otherwise live in the iterator's own memory, valid until its next read,
 // so a scan of a table larger than the cache neither evicts the blocks
 // point reads keep hot nor allocates every block it reads.
+//
+// Iterators: a Reader pools its closed iterators with their block buffers
+// and keeps its index block's restart keys decoded, for the many short
+// seeks of point reads. A forward seek to a key inside the current block
+// searches that block only; one in the next block steps there.
 package sstable
