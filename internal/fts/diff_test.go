@@ -254,8 +254,7 @@ func TestDifferential(t *testing.T) {
 				return nil
 			})
 			if rng.IntN(4) == 0 {
-				// Often only a piece of the backlog.
-				mergeSome(t, db, ix, rng.IntN(4))
+				merge(t, db, ix)
 			}
 		}
 		for phase := range 2 {

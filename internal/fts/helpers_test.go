@@ -75,15 +75,12 @@ func view(t testing.TB, db *mvcc.DB) *mvcc.Txn {
 	return txn
 }
 
-func merge(t testing.TB, db *mvcc.DB, ix *Index) MergeStats { return mergeSome(t, db, ix, 0) }
-
-// mergeSome merges the first maxDocs pending documents (0: all).
-func mergeSome(t testing.TB, db *mvcc.DB, ix *Index, maxDocs int) MergeStats {
+func merge(t testing.TB, db *mvcc.DB, ix *Index) MergeStats {
 	t.Helper()
 	var st MergeStats
 	update(t, db, func(txn *mvcc.Txn) error {
 		var err error
-		st, err = ix.MergeSome(txn, maxDocs)
+		st, err = ix.Merge(txn)
 		return err
 	})
 	return st
