@@ -17,10 +17,9 @@ import (
 // conflict-free writes); a merge folds them into compressed blocks and
 // purges deleted documents. The engine merges an index in the background
 // once ftsMergeEvery documents were committed to it since its last merge,
-// in pieces of ftsMergePiece documents, each in a transaction of its own
-// (retried when it conflicts), and then compacts the ranges the merges
-// deleted from (fts.MergedRanges: pending postings, change log) so reads
-// skip the merged-away keys.
+// in a transaction of its own (retried when it conflicts), and then
+// compacts the ranges the merge deleted from (fts.MergedRanges: pending
+// postings, change log) so reads skip the merged-away keys.
 
 // ftsMergeEvery is how many committed document writes trigger a merge.
 const ftsMergeEvery = 1024

@@ -111,9 +111,7 @@
 // The package never merges on its own: a merge inside a user's
 // transaction would make unrelated inserts conflict. The caller runs
 // Merge in its own transaction when Pending reports enough work (say, a
-// few thousand changes), and after bulk loads; MergeSome folds only the
-// first documents of a large backlog, so it merges in transactions of
-// bounded size.
+// few thousand changes), and after bulk loads.
 //
 // A merge deletes every pending posting and change-log key it folds.
 // Until the storage engine compacts them away, those tombstones sit in
