@@ -34,6 +34,9 @@ type Session struct {
 	// txn is the explicit transaction, if one is open (BEGIN).
 	txn    *mvcc.Txn
 	failed bool
+	// beforeCommit, if set, runs before a statement's own transaction
+	// commits (tests: a conflicting commit in between).
+	beforeCommit func()
 	// rowWrites counts the rows the transaction wrote per table
 	// (noteRows).
 	rowWrites map[uint32]int64
@@ -331,23 +334,41 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 		}
 		return r, err
 	}
-	txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync, MemoryBudget: budget, Isolation: s.defaultIsolation()})
-	if err != nil {
-		return Result{}, err
-	}
-	r, err := runStatement(ctx, txn, fn)
-	if err != nil {
-		txn.Rollback()
+	for attempt := 1; ; attempt++ {
+		txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync, MemoryBudget: budget, Isolation: s.defaultIsolation()})
+		if err != nil {
+			return Result{}, err
+		}
+		r, err := runStatement(ctx, txn, fn)
+		if err != nil {
+			txn.Rollback()
+			s.endTxn(false)
+			return Result{}, err
+		}
+		if s.beforeCommit != nil {
+			s.beforeCommit()
+		}
+		err = s.e.commit(txn)
+		if err == nil {
+			s.endTxn(true)
+			return r, nil
+		}
 		s.endTxn(false)
+		// A statement in a transaction of its own that lost a conflict
+		// at commit has shown nothing to anyone: it runs again, after
+		// the winner (Commit waited until a new snapshot sees it). A
+		// background fts merge folding a document the statement updates
+		// is such a winner; the statement must not fail for it.
+		if attempt < implicitRetries && errors.Is(err, mvcc.ErrConflict) && ctx.Err() == nil {
+			continue
+		}
 		return Result{}, err
 	}
-	if err := s.e.commit(txn); err != nil {
-		s.endTxn(false)
-		return Result{}, err
-	}
-	s.endTxn(true)
-	return r, nil
 }
+
+// implicitRetries is how many times a statement outside an explicit
+// transaction runs before its commit's conflict is the caller's.
+const implicitRetries = 4
 
 // isolationOf maps an isolation level's SQL name to mvcc's: READ
 // UNCOMMITTED is READ COMMITTED, as in PostgreSQL; REPEATABLE READ is
