@@ -17,15 +17,23 @@ import (
 // conflict-free writes); a merge folds them into compressed blocks and
 // purges deleted documents. The engine merges an index in the background
 // once ftsMergeEvery documents were committed to it since its last merge,
-// in a transaction of its own (retried when it conflicts), and then
-// compacts the ranges the merge deleted from (fts.MergedRanges: pending
-// postings, change log) so reads skip the merged-away keys.
+// in pieces of ftsMergePiece documents, each in a transaction of its own
+// (retried when it conflicts; a user's statement that loses to one runs
+// again, see Session.inTxnBudget), and then compacts the ranges the
+// merges deleted from (fts.MergedRanges: pending postings, change log) so
+// reads skip the merged-away keys.
 
 // ftsMergeEvery is how many committed document writes trigger a merge.
 const ftsMergeEvery = 1024
 
-// ftsMergeBudget bounds a merge transaction's write set.
-const ftsMergeBudget = 1 << 30
+// A merge folds at most ftsMergePiece documents per transaction, so a
+// bulk load's backlog merges in pieces of bounded memory (a piece whose
+// write set still exceeds ftsMergeBudget is halved), and a closing engine
+// stops between pieces.
+const (
+	ftsMergePiece  = 4096
+	ftsMergeBudget = 256 << 20
+)
 
 type ftsKey struct{ table, index uint32 }
 
@@ -38,6 +46,8 @@ type ftsMerger struct {
 	wg      sync.WaitGroup
 	// merged counts the merges done (for tests and metrics).
 	merged atomic.Int64
+	// piece, if set, replaces ftsMergePiece (tests).
+	piece int
 }
 
 // noteFTSWrites records the fts document writes of a committed
@@ -83,13 +93,25 @@ func (e *Engine) mergeFTS(k ftsKey) {
 		m.mu.Unlock()
 		m.wg.Done()
 	}()
-	for attempt := 0; attempt < 5; attempt++ {
-		merged, err := e.mergeFTSOnce(k)
-		if err == nil {
-			if !merged {
-				return
-			}
+	piece := ftsMergePiece
+	if m.piece > 0 {
+		piece = m.piece
+	}
+	for conflicts := 0; conflicts < 5; {
+		merged, pending, err := e.mergeFTSOnce(k, piece)
+		switch {
+		case err == nil && !merged:
+			return
+		case err == nil:
 			m.merged.Add(1)
+			m.mu.Lock()
+			closed := m.closed
+			m.mu.Unlock()
+			if pending > 0 && !closed {
+				continue // the next piece
+			}
+			// The merged-away keys (pending postings, change log) are
+			// tombstones now: compact them out once the backlog is in.
 			for _, r := range fts.MergedRanges(catalog.IndexPrefix(nil, k.table, k.index)) {
 				if err := e.db.CompactRange(r[0], r[1]); err != nil {
 					slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
@@ -97,27 +119,29 @@ func (e *Engine) mergeFTS(k ftsKey) {
 				}
 			}
 			return
-		}
-		if !errors.Is(err, mvcc.ErrConflict) {
+		case errors.Is(err, mvcc.ErrTxnTooLarge) && piece > 1:
+			piece /= 2
+		case errors.Is(err, mvcc.ErrConflict):
+			conflicts++
+		default:
 			slog.Warn("fts: merge failed", "table", k.table, "index", k.index, "err", err)
 			return
 		}
 	}
 }
 
-// mergeFTSOnce merges index k in a transaction of its own, reporting
-// whether there was anything to merge.
-func (e *Engine) mergeFTSOnce(k ftsKey) (bool, error) {
-	// A merge folds in everything pending, which a bulk load can make
-	// larger than an ordinary transaction may be.
+// mergeFTSOnce merges up to piece pending documents of index k in a
+// transaction of its own, reporting whether there was anything to merge
+// and how many documents are left.
+func (e *Engine) mergeFTSOnce(k ftsKey, piece int) (bool, int, error) {
 	txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true, MemoryBudget: ftsMergeBudget})
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	defer txn.Rollback()
 	d, err := catalog.ByID(txn, k.table)
 	if err != nil {
-		return false, nil // the table is gone
+		return false, 0, nil // the table is gone
 	}
 	var ix *catalog.Index
 	for i := range d.Indexes {
@@ -126,13 +150,13 @@ func (e *Engine) mergeFTSOnce(k ftsKey) (bool, error) {
 		}
 	}
 	if ix == nil {
-		return false, nil // the index is gone
+		return false, 0, nil // the index is gone
 	}
-	merged, err := exec.MergeFTS(txn, d, ix)
+	merged, pending, err := exec.MergeFTS(txn, d, ix, piece)
 	if err != nil || !merged {
-		return false, err
+		return false, 0, err
 	}
-	return true, txn.Commit()
+	return true, pending, txn.Commit()
 }
 
 // mergeFTSAtOpen schedules a merge of every fts index: documents a

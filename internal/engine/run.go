@@ -397,7 +397,7 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 	if added.Method == plan.IndexMethodFTS {
 		// Fold the backfilled postings into blocks now, in the same
 		// transaction, so the new index starts compact.
-		if _, err := exec.MergeFTS(txn, d, added); err != nil {
+		if _, _, err := exec.MergeFTS(txn, d, added, 0); err != nil {
 			return Result{}, err
 		}
 	}

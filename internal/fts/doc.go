@@ -111,7 +111,9 @@
 // The package never merges on its own: a merge inside a user's
 // transaction would make unrelated inserts conflict. The caller runs
 // Merge in its own transaction when Pending reports enough work (say, a
-// few thousand changes), and after bulk loads.
+// few thousand changes), and after bulk loads; MergeSome folds only the
+// first documents of a large backlog, so it merges in transactions of
+// bounded size.
 //
 // A merge deletes every pending posting and change-log key it folds.
 // Until the storage engine compacts them away, those tombstones sit in

@@ -75,12 +75,15 @@ func view(t testing.TB, db *mvcc.DB) *mvcc.Txn {
 	return txn
 }
 
-func merge(t testing.TB, db *mvcc.DB, ix *Index) MergeStats {
+func merge(t testing.TB, db *mvcc.DB, ix *Index) MergeStats { return mergeSome(t, db, ix, 0) }
+
+// mergeSome merges the first maxDocs pending documents (0: all).
+func mergeSome(t testing.TB, db *mvcc.DB, ix *Index, maxDocs int) MergeStats {
 	t.Helper()
 	var st MergeStats
 	update(t, db, func(txn *mvcc.Txn) error {
 		var err error
-		st, err = ix.Merge(txn)
+		st, err = ix.MergeSome(txn, maxDocs)
 		return err
 	})
 	return st

@@ -329,6 +329,8 @@ func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
 // MergeStats reports what a Merge did.
 type MergeStats struct {
 	Added, Purged, Terms int
+	// Pending counts the documents MergeSome left for a later merge.
+	Pending int
 }
 
 // Merge folds the documents added since the last merge into the posting
@@ -340,7 +342,12 @@ type MergeStats struct {
 // documents proceed beside it. Its cost is the pending postings plus, for
 // each term they touch, the blocks from the first one that changes to the
 // end of the term's list.
-func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
+func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) { return ix.MergeSome(txn, 0) }
+
+// MergeSome is Merge of the first maxDocs pending documents only (0: all):
+// a bounded piece of the work, with a bounded write set, so that a large
+// backlog merges in several transactions. Stats.Pending is what remains.
+func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	var st MergeStats
 	w := &writeBuf{}
 	s, err := ix.loadState(txn)
@@ -349,6 +356,15 @@ func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
 	}
 	if len(s.adds) == 0 && len(s.delsList) == 0 {
 		return st, nil
+	}
+	// The documents left for a later merge: their pending postings stay.
+	later := map[uint64]bool{}
+	if maxDocs > 0 && len(s.adds) > maxDocs {
+		for _, d := range s.adds[maxDocs:] {
+			later[d] = true
+		}
+		st.Pending = len(s.adds) - maxDocs
+		s.adds, s.addLens = s.adds[:maxDocs], s.addLens[:maxDocs]
 	}
 	m := s.meta
 	// Dense numbers for the new documents, in pending-number order, so the
@@ -371,6 +387,9 @@ func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
 		}
 		fd, ok := final[doc]
 		if !ok {
+			if later[doc] {
+				continue
+			}
 			it.Close()
 			return st, fmt.Errorf("%w: pending posting of document %#x, which is not in the change log", errCorrupt, doc)
 		}
@@ -449,7 +468,7 @@ func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) {
 	}
 	m.nextDoc += uint64(len(s.adds))
 	m.docCount += uint64(len(s.adds))
-	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: len(touched)}
+	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: len(touched), Pending: st.Pending}
 	w.put(ix.key(tagMeta, 0), encodeMeta(m))
 	return st, w.apply(txn)
 }

@@ -95,7 +95,11 @@ func TestRankingByHand(t *testing.T) {
 		}
 	}
 	check("pending")
-	if st := merge(t, db, ix); st.Added != 3 {
+	if st := mergeSome(t, db, ix, 1); st.Added != 1 || st.Pending != 2 {
+		t.Fatalf("merge of one: %+v", st)
+	}
+	check("one merged")
+	if st := merge(t, db, ix); st.Added != 2 || st.Pending != 0 {
 		t.Fatalf("merge: %+v", st)
 	}
 	check("merged")

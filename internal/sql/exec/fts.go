@@ -40,15 +40,16 @@ func openFTS(set *analysis.Set, d *catalog.Descriptor, ix *catalog.Index) (*fts.
 	return fts.New(catalog.IndexPrefix(nil, d.ID, ix.ID), fields, a)
 }
 
-// MergeFTS folds an fts index's pending postings into blocks and purges
-// deleted documents, in txn; merged reports whether there was any.
-func MergeFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index) (merged bool, err error) {
+// MergeFTS folds the first maxDocs (0: all) pending documents of an fts
+// index into blocks and purges deleted documents, in txn; merged reports
+// whether there was any, pending how many documents are left.
+func MergeFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index, maxDocs int) (merged bool, pending int, err error) {
 	f, err := openFTS(nil, d, ix) // a merge analyzes no text
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
-	st, err := f.Merge(txn)
-	return st.Added+st.Purged > 0, err
+	st, err := f.MergeSome(txn, maxDocs)
+	return st.Added+st.Purged > 0, st.Pending, err
 }
 
 // ftsText is the text of a value for search: a string's text, or the
