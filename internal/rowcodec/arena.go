@@ -18,6 +18,11 @@ const (
 	arenaChunk = 8 << 10
 )
 
+// Copy returns a copy of s from the arena.
+func (a *Arena) Copy(s string) string {
+	return a.String(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
 // String returns b as a string. A nil Arena allocates one the usual way.
 func (a *Arena) String(b []byte) string {
 	if a == nil || len(b) > arenaChunk/4 {

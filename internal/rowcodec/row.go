@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/cockroachdb/apd/v3"
 )
@@ -130,18 +131,37 @@ func (r *RowReader) Int() (x int64, ok bool) {
 	return x, true
 }
 
-// Text is Int for a string value (KindString), copied into a.
+// Text is Int for a string value (KindString), copied into a (nil: a
+// string of its own).
 func (r *RowReader) Text(a *Arena) (s string, ok bool) {
-	if len(r.src) < 2 || Kind(r.src[0]) != KindString {
+	b, ok := r.textBytes()
+	if !ok {
 		return "", false
+	}
+	return a.String(b), true
+}
+
+// TextView is Text without a copy: the string is a view of the row's
+// bytes, valid only while they are.
+func (r *RowReader) TextView() (s string, ok bool) {
+	b, ok := r.textBytes()
+	if !ok {
+		return "", false
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), true
+}
+
+func (r *RowReader) textBytes() ([]byte, bool) {
+	if len(r.src) < 2 || Kind(r.src[0]) != KindString {
+		return nil, false
 	}
 	l, n := binary.Uvarint(r.src[1:])
 	if n <= 0 || l > uint64(len(r.src)-1-n) {
-		return "", false
+		return nil, false
 	}
 	b := r.src[1+n : 1+n+int(l)]
 	r.src = r.src[1+n+int(l):]
-	return a.String(b), true
+	return b, true
 }
 
 // Skip passes over the current column's value.

@@ -656,6 +656,14 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 	}
 	defer in.Close()
 	var h []seqRow // a max-heap: h[0] is the worst row kept
+	if scan, ok := in.(*scanOp); ok && k > 0 {
+		// The scan drops the rows that cannot enter the full heap before
+		// copying their text: a key not below the worst kept one (a tie
+		// loses to the earlier row).
+		scan.keep = func(r Row) bool {
+			return int64(len(h)) < k || seqRow{r, math.MaxInt}.cmp(h[0], cmp) < 0
+		}
+	}
 	less := func(i, j int) bool { return h[i].cmp(h[j], cmp) > 0 }
 	down := func(i int) {
 		for {

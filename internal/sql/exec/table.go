@@ -234,20 +234,30 @@ var errNotProjectable = sqlerr.New(sqlerr.InternalError, "exec: projection not f
 // decode decodes a row value into a row of the table's columns.
 func (tc *tableCodec) decode(v []byte) (Row, error) {
 	row := tc.newRow()
+	if err := tc.decodeTo(row, v, false); err != nil {
+		return nil, err
+	}
+	return row, nil
+}
+
+// decodeTo decodes a row value into row, whose columns must be NULL. With
+// borrow, text columns are views of v, valid only while v is (own makes
+// them the row's).
+func (tc *tableCodec) decodeTo(row Row, v []byte, borrow bool) error {
 	if tc.none {
-		return row, nil
+		return nil
 	}
 	r, err := rowcodec.NewRowReader(v)
 	if err != nil {
-		return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
+		return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 	}
 	for {
 		id, ok, err := r.Next()
 		if err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
+			return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 		}
 		if !ok {
-			return row, nil
+			return nil
 		}
 		i := int32(-1)
 		if int(id) < len(tc.at) {
@@ -256,7 +266,7 @@ func (tc *tableCodec) decode(v []byte) (Row, error) {
 		if i < 0 {
 			// A dropped column, or one the statement does not read.
 			if err := r.Skip(); err != nil {
-				return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
+				return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 			}
 			continue
 		}
@@ -267,17 +277,33 @@ func (tc *tableCodec) decode(v []byte) (Row, error) {
 				continue
 			}
 		case types.StoredText:
-			if s, ok := r.Text(&tc.arena); ok {
+			var s string
+			var ok bool
+			if borrow {
+				s, ok = r.TextView()
+			} else {
+				s, ok = r.Text(&tc.arena)
+			}
+			if ok {
 				row[i] = types.FromStoredText(tc.types[i], s)
 				continue
 			}
 		}
 		val, err := r.ValueIn(&tc.arena)
 		if err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
+			return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 		}
 		if row[i], err = types.FromRowcodec(tc.types[i], val); err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: column %d does not decode: %v", tc.d.Name, id, err)
+			return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: column %d does not decode: %v", tc.d.Name, id, err)
+		}
+	}
+}
+
+// own copies the text that decodeTo borrowed into the codec's memory.
+func (tc *tableCodec) own(row Row) {
+	for i, f := range tc.forms {
+		if f == types.StoredText && !row[i].IsNull() {
+			row[i] = types.FromStoredText(tc.types[i], tc.arena.Copy(row[i].Str()))
 		}
 	}
 }
@@ -288,6 +314,11 @@ type scanOp struct {
 	tc    *tableCodec
 	it    *mvcc.Iterator
 	batch []Row
+	// keep, if set, passes only the rows it accepts (a top-N sort's
+	// threshold); it sees each row with its text borrowed, so a row it
+	// rejects costs no copy.
+	keep    func(Row) bool
+	scratch Row
 }
 
 func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedScan(n, nil, false) }
@@ -312,6 +343,27 @@ func (o *scanOp) Next() ([]Row, error) {
 	b := o.batch[:0]
 	o.tc.startBatch()
 	for len(b) < batchSize && o.it.Next() {
+		if o.keep != nil {
+			// Many rows may be rejected before a batch fills.
+			if err := o.c.canceled(); err != nil {
+				return nil, err
+			}
+			if o.scratch == nil {
+				o.scratch = make(Row, len(o.tc.types))
+			}
+			clear(o.scratch)
+			if err := o.tc.decodeTo(o.scratch, o.it.Value(), true); err != nil {
+				return nil, err
+			}
+			if !o.keep(o.scratch) {
+				continue
+			}
+			r := o.tc.newRow()
+			copy(r, o.scratch)
+			o.tc.own(r)
+			b = append(b, r)
+			continue
+		}
 		r, err := o.tc.decode(o.it.Value())
 		if err != nil {
 			return nil, err
