@@ -269,9 +269,7 @@ func (ix *Index) sharedState(txn *mvcc.Txn) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !txn.HasWrites(ix.prefix, prefixEnd(ix.prefix)) {
-		clock.Keep(txn, s)
-	}
+	clock.Keep(txn, s)
 	return s, nil
 }
 

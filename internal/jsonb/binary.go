@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
@@ -193,14 +194,19 @@ func appendNode(b []byte, v Value, depth int) ([]byte, error) {
 	return b, nil
 }
 
-// IsBinary reports whether b starts as an Encode result does (and not as
+// IsBinary reports whether s starts as an Encode result does (and not as
 // a storage key, whose sort key starts with a tag of 0x10 or more).
-func IsBinary(b []byte) bool { return len(b) > 0 && b[0] == formatVersion }
+func IsBinary(s string) bool { return len(s) > 0 && s[0] == formatVersion }
 
 // Decode checks that b is a valid encoding (it never panics, and its work
 // is linear in len(b)) and returns it as a Doc. Damaged data gives an
 // error wrapping ErrCorrupt.
-func Decode(b []byte) (Doc, error) {
+func Decode(b []byte) (Doc, error) { return DecodeString(string(b)) }
+
+// DecodeString is Decode of an encoding held in a string, which it does
+// not copy: a row's value, read once into memory of its own.
+func DecodeString(s string) (Doc, error) {
+	b := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
 	if len(b) < 2 {
 		return "", corrupt("document of %d bytes", len(b))
 	}
@@ -210,7 +216,7 @@ func Decode(b []byte) (Doc, error) {
 	if err := validate(b[1:], 0); err != nil {
 		return "", err
 	}
-	return Doc(b), nil
+	return Doc(s), nil
 }
 
 // ErrCorrupt is wrapped by Decode's errors.

@@ -1,6 +1,7 @@
 package mvcc
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -16,8 +17,9 @@ import (
 // Last, is the value for any other snapshot reading at or after the same
 // Last (see Cached).
 type PrefixClock struct {
-	prefix string
-	last   atomic.Uint64
+	prefix     string
+	start, end []byte // the prefix's key range
+	last       atomic.Uint64
 
 	mu    sync.Mutex
 	val   any
@@ -43,7 +45,7 @@ func (db *DB) PrefixClock(prefix []byte) *PrefixClock {
 	if db.clocks.byPrefix == nil {
 		db.clocks.byPrefix = map[string]*PrefixClock{}
 	}
-	c := &PrefixClock{prefix: string(prefix)}
+	c := &PrefixClock{prefix: string(prefix), start: bytes.Clone(prefix), end: prefixEnd(nil, prefix)}
 	db.clocks.byPrefix[c.prefix] = c
 	db.clocks.list = append(db.clocks.list, c)
 	return c
@@ -66,7 +68,7 @@ func (db *DB) tickClocksLocked(ts uint64, keys []string) {
 // it itself.
 func (c *PrefixClock) Cached(txn *Txn) (any, bool) {
 	last := c.last.Load()
-	if txn.readTs < last || txn.HasWrites([]byte(c.prefix), prefixEnd(nil, []byte(c.prefix))) {
+	if !c.sees(txn, last) {
 		return nil, false
 	}
 	c.mu.Lock()
@@ -77,16 +79,22 @@ func (c *PrefixClock) Cached(txn *Txn) (any, bool) {
 	return c.val, true
 }
 
-// Keep keeps v, derived in txn (which must not have written under the
-// prefix), for Cached; a snapshot older than the clock keeps nothing.
+// Keep keeps v, derived in txn, for Cached; a snapshot older than the
+// clock, or a transaction that wrote under the prefix, keeps nothing.
 // Returns whether it kept it.
 func (c *PrefixClock) Keep(txn *Txn, v any) bool {
 	last := c.last.Load()
-	if txn.readTs < last {
+	if !c.sees(txn, last) {
 		return false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.val, c.valAt, c.has = v, last, true
 	return true
+}
+
+// sees reports whether txn sees exactly the committed writes under the
+// prefix up to last: it reads at or after last and wrote none itself.
+func (c *PrefixClock) sees(txn *Txn, last uint64) bool {
+	return txn.readTs >= last && !txn.HasWrites(c.start, c.end)
 }

@@ -13,7 +13,6 @@ type Row = []types.Datum
 // evalFn evaluates a compiled expression over a row.
 type evalFn func(row Row) (types.Datum, error)
 
-// compile turns a bound expression into a closure, once per statement.
 // once returns fn evaluated at its first call ever after: for the
 // expressions whose value is one for the whole statement (statementConstant),
 // which a filter would otherwise work out again for every row (a JSON
@@ -46,6 +45,15 @@ func (c *Ctx) param(n int, t types.Type) (types.Datum, error) {
 	return p, nil
 }
 
+// holds reports whether a predicate is true of row (NULL is not).
+func holds(pred evalFn, row Row) (bool, error) {
+	v, err := pred(row)
+	if err != nil {
+		return false, err
+	}
+	return !v.IsNull() && v.Bool(), nil
+}
+
 // evalOnce evaluates an expression that reads no row (an index scan's
 // bounds), constants and parameters without compiling them.
 func (c *Ctx) evalOnce(e plan.Expr) (types.Datum, error) {
@@ -74,6 +82,7 @@ func statementConstant(e plan.Expr) bool {
 	return false
 }
 
+// compile turns a bound expression into a closure, once per statement.
 func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 	switch e := e.(type) {
 	case *plan.Const:

@@ -96,11 +96,11 @@ func (p *pairs) next() (Row, bool, error) {
 			row = append(append(row, p.cur...), in...)
 		}
 		if p.on != nil {
-			v, err := p.on(row)
+			ok, err := holds(p.on, row)
 			if err != nil {
 				return nil, false, err
 			}
-			if v.IsNull() || !v.Bool() {
+			if !ok {
 				continue
 			}
 		}

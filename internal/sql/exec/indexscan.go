@@ -27,6 +27,9 @@ type indexScanOp struct {
 	only    bool
 	keyCols []catalog.IndexColumn
 	batch   []Row
+	// primary is the primary index's key prefix, pk the row key read
+	// last (a secondary index scan's point reads).
+	primary, pk []byte
 }
 
 func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
@@ -146,7 +149,11 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	pk := append(catalog.IndexPrefix(nil, o.tc.d.ID, catalog.PrimaryIndexID), rest...)
+	if o.primary == nil {
+		o.primary = catalog.IndexPrefix(nil, o.tc.d.ID, catalog.PrimaryIndexID)
+	}
+	o.pk = append(append(o.pk[:0], o.primary...), rest...)
+	pk := o.pk
 	v, ok, err := o.c.Txn.Get(pk)
 	if err != nil {
 		return nil, false, err

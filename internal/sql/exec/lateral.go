@@ -59,11 +59,11 @@ func (o *applyOp) nextRow() (Row, bool, error) {
 			copy(row[o.nl:], o.right[o.ri])
 			o.ri++
 			if o.on != nil {
-				v, err := o.on(row)
+				ok, err := holds(o.on, row)
 				if err != nil {
 					return nil, false, err
 				}
-				if v.IsNull() || !v.Bool() {
+				if !ok {
 					continue
 				}
 			}

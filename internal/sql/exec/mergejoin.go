@@ -16,7 +16,6 @@ import (
 // the same key. NULL keys match nothing.
 type mergeJoinOp struct {
 	c        *Ctx
-	n        *plan.MergeJoin
 	outer    *rowIter
 	outerKey int
 	inner    innerSide
@@ -38,7 +37,7 @@ type innerSide interface {
 }
 
 func (c *Ctx) newMergeJoin(n *plan.MergeJoin) (Operator, error) {
-	o := &mergeJoinOp{c: c, n: n, outerKey: n.OuterKey.Idx}
+	o := &mergeJoinOp{c: c, outerKey: n.OuterKey.Idx}
 	o.pairs.innerFirst, o.pairs.rowsFor = n.InnerFirst, o.rowsFor
 	var err error
 	if n.On != nil {
@@ -135,7 +134,6 @@ func (s *orderedInner) close() { s.rows.op.Close() }
 // seekInner reads a table in primary-key order by seeking its iterator to
 // each key (plan.MergeJoin.Seek).
 type seekInner struct {
-	c      *Ctx
 	tc     *tableCodec
 	filter evalFn
 	it     *mvcc.Iterator
@@ -147,7 +145,7 @@ type seekInner struct {
 
 func (c *Ctx) newSeekInner(n *plan.MergeJoin) (*seekInner, error) {
 	in := n.Inner
-	s := &seekInner{c: c}
+	s := &seekInner{}
 	if f, ok := in.(*plan.Filter); ok {
 		var err error
 		if s.filter, err = c.compile(f.Pred); err != nil {
@@ -183,11 +181,11 @@ func (s *seekInner) gather(k types.Datum, dst []Row) ([]Row, error) {
 			return nil, err
 		}
 		if s.filter != nil {
-			v, err := s.filter(r)
+			ok, err := holds(s.filter, r)
 			if err != nil {
 				return nil, err
 			}
-			if v.IsNull() || !v.Bool() {
+			if !ok {
 				continue
 			}
 		}

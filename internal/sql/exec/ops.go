@@ -1045,11 +1045,11 @@ func (o *joinOp) nextRow() (Row, bool, error) {
 			}
 			row := o.combine(o.cur, o.right[o.ri])
 			if o.on != nil {
-				v, err := o.on(row)
+				ok, err := holds(o.on, row)
 				if err != nil {
 					return nil, false, err
 				}
-				if v.IsNull() || !v.Bool() {
+				if !ok {
 					continue
 				}
 			}
@@ -1251,11 +1251,11 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		}
 		for i, f := range fns {
 			if f.filter != nil {
-				v, err := f.filter(r)
+				ok, err := holds(f.filter, r)
 				if err != nil {
 					return err
 				}
-				if v.IsNull() || !v.Bool() {
+				if !ok {
 					continue
 				}
 			}

@@ -61,11 +61,7 @@ func (x explainer) noteOf(as, n Node) string {
 }
 
 func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
-	indent := ""
-	if depth > 0 {
-		indent = strings.Repeat("      ", depth-1) + "  ->  "
-	}
-	detail := strings.Repeat("      ", depth) + "  "
+	indent, detail := nodeIndent(depth), detailIndent(depth)
 	add := func(s string) { *lines = append(*lines, indent+s+x.noteOf(as, n)) }
 	info := func(format string, args ...any) {
 		*lines = append(*lines, detail+fmt.Sprintf(format, args...))
@@ -173,9 +169,9 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		if n.Alias != "" && n.Alias != name {
 			name += " " + n.Alias
 		}
-		inner := strings.Repeat("      ", depth) + "  ->  "
+		inner := nodeIndent(depth + 1)
 		*lines = append(*lines, inner+"Index Scan using "+n.Index.Name+" on "+name)
-		*lines = append(*lines, strings.Repeat("      ", depth+1)+"  Index Cond: "+name+" key = "+FormatExpr(n.OuterKey, outerCols))
+		*lines = append(*lines, detailIndent(depth+1)+"Index Cond: "+name+" key = "+FormatExpr(n.OuterKey, outerCols))
 		if n.InnerFirst {
 			x.explain(n.Outer, depth+1, lines)
 		}
@@ -278,11 +274,7 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 // explainInverted renders a GIN lookup as PostgreSQL shows a bitmap
 // scan: the heap scan with its recheck condition over the index scan.
 func explainInverted(n *InvertedScan, recheck Expr, depth int, lines *[]string, note string) {
-	indent := ""
-	if depth > 0 {
-		indent = strings.Repeat("      ", depth-1) + "  ->  "
-	}
-	detail := strings.Repeat("      ", depth) + "  "
+	indent, detail := nodeIndent(depth), detailIndent(depth)
 	name := n.Table.Name
 	if n.Alias != "" && n.Alias != name {
 		name += " " + n.Alias
@@ -436,23 +428,16 @@ func (x explainer) explainIndexAnd(n *IndexAnd, f *Filter, as Node, depth int, l
 	if n.Alias != "" && n.Alias != name {
 		name += " " + n.Alias
 	}
-	pad := func(d int) string {
-		if d == 0 {
-			return ""
-		}
-		return strings.Repeat("      ", d-1) + "  ->  "
-	}
-	detail := func(d int) string { return strings.Repeat("      ", d) + "  " }
-	*lines = append(*lines, pad(depth)+"Bitmap Heap Scan on "+name+x.noteOf(as, n))
+	*lines = append(*lines, nodeIndent(depth)+"Bitmap Heap Scan on "+name+x.noteOf(as, n))
 	if f != nil {
-		*lines = append(*lines, detail(depth)+"Filter: "+FormatExpr(f.Pred, n.Cols))
-		x.removed(f, detail(depth), lines)
+		*lines = append(*lines, detailIndent(depth)+"Filter: "+FormatExpr(f.Pred, n.Cols))
+		x.removed(f, detailIndent(depth), lines)
 	}
-	*lines = append(*lines, pad(depth+1)+"BitmapAnd")
+	*lines = append(*lines, nodeIndent(depth+1)+"BitmapAnd")
 	for _, s := range n.Scans {
-		*lines = append(*lines, pad(depth+2)+"Bitmap Index Scan on "+s.Index.Name)
+		*lines = append(*lines, nodeIndent(depth+2)+"Bitmap Index Scan on "+s.Index.Name)
 		if s.Cond != nil {
-			*lines = append(*lines, detail(depth+2)+"Index Cond: "+FormatExpr(s.Cond, n.Cols))
+			*lines = append(*lines, detailIndent(depth+2)+"Index Cond: "+FormatExpr(s.Cond, n.Cols))
 		}
 	}
 }
@@ -467,3 +452,16 @@ func sortKeyText(e Expr, input Node) string {
 	}
 	return FormatExpr(e, input.Columns())
 }
+
+// nodeIndent is what precedes a node's line at depth: nothing for the
+// root, an arrow below it.
+func nodeIndent(depth int) string {
+	if depth == 0 {
+		return ""
+	}
+	return strings.Repeat("      ", depth-1) + "  ->  "
+}
+
+// detailIndent is what precedes a detail line (Filter:, Index Cond:) of
+// a node at depth.
+func detailIndent(depth int) string { return strings.Repeat("      ", depth) + "  " }

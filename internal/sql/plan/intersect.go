@@ -48,6 +48,7 @@ func (b *Binder) intersectIfCheaper(ix *IndexScan, rest Expr) Node {
 		return nil
 	}
 	pred := and(conds)
+	conds = conjuncts(pred) // what accessCandidates numbers
 	type part struct {
 		scan *IndexScan
 		sel  float64
@@ -64,7 +65,7 @@ func (b *Binder) intersectIfCheaper(ix *IndexScan, rest Expr) Node {
 		}
 		var exact []Expr
 		for _, i := range sc.Exact {
-			exact = append(exact, conjuncts(pred)[i])
+			exact = append(exact, conds[i])
 		}
 		if len(exact) > 0 {
 			sc.Cond = and(exact)
@@ -98,16 +99,15 @@ func (b *Binder) intersectIfCheaper(ix *IndexScan, rest Expr) Node {
 		}
 		c := entries + max(1, rows*sel)*(costIndexRow+costCPURow)
 		if c < bestCost {
-			best = &IndexAnd{Table: ix.Table, Alias: ix.Alias, Cols: ix.Cols, Scans: slices.Clone(scans), Needed: ix.Needed}
+			// Needed stays nil: the filter above reads the whole
+			// predicate's columns, not only the plan's.
+			best = &IndexAnd{Table: ix.Table, Alias: ix.Alias, Cols: ix.Cols, Scans: slices.Clone(scans)}
 			bestCost = c
 		}
 	}
 	if best == nil {
 		return nil
 	}
-	// The rows read lack no column the filter reads: the whole
-	// predicate's columns are needed as well as the plan's.
-	best.Needed = nil
 	return &Filter{Input: best, Pred: pred}
 }
 

@@ -94,11 +94,8 @@ func (b *Binder) mergeJoin(j *Join) *MergeJoin {
 // seekable reports whether n is a table scan (filtered or not) of the
 // whole table whose primary key leads with column col, ascending.
 func seekable(n Node, col int) bool {
-	if f, ok := n.(*Filter); ok {
-		n = f.Input
-	}
-	s, ok := n.(*Scan)
-	if !ok || s.Span != nil || col >= len(s.Table.Columns) {
+	s, _ := wholeScan(n, col)
+	if s == nil {
 		return false
 	}
 	pk := s.Table.Primary.Columns
@@ -122,12 +119,8 @@ func orderedOn(n Node, key *ColRef) Node {
 // indexOrdered returns n, a table scan filtered or not, reading instead
 // a whole index led by column col ascending; nil when there is none.
 func indexOrdered(n Node, col int) Node {
-	var f *Filter
-	if ff, ok := n.(*Filter); ok {
-		f, n = ff, ff.Input
-	}
-	s, ok := n.(*Scan)
-	if !ok || s.Span != nil || col >= len(s.Table.Columns) {
+	s, f := wholeScan(n, col)
+	if s == nil {
 		return nil
 	}
 	colID := s.Table.Columns[col].ID
@@ -144,6 +137,19 @@ func indexOrdered(n Node, col int) Node {
 		return ordered
 	}
 	return nil
+}
+
+// wholeScan returns the scan of a whole table that n is, or filters (f),
+// when col is one of its columns; nil otherwise.
+func wholeScan(n Node, col int) (s *Scan, f *Filter) {
+	if ff, ok := n.(*Filter); ok {
+		f, n = ff, ff.Input
+	}
+	s, ok := n.(*Scan)
+	if !ok || s.Span != nil || col >= len(s.Table.Columns) {
+		return nil, nil
+	}
+	return s, f
 }
 
 // ascendingLead reports whether the index whose order orderedBy found

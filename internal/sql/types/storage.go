@@ -161,13 +161,12 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 	case TextFamily, VarcharFamily, UnknownFamily:
 		return Datum{kind: t.datumKind(), s: v.Str()}, nil
 	case JSONBFamily:
-		b := []byte(v.Str())
 		var doc jsonb.Doc
 		var err error
-		if jsonb.IsBinary(b) {
-			doc, err = jsonb.Decode(b)
+		if s := v.Str(); jsonb.IsBinary(s) {
+			doc, err = jsonb.DecodeString(s)
 		} else {
-			doc, err = jsonb.DecodeStorageKey(b)
+			doc, err = jsonb.DecodeStorageKey([]byte(s))
 		}
 		if err != nil {
 			return Null, err
