@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 	"github.com/cairndb/cairn/internal/lsm/sstable"
@@ -195,6 +196,7 @@ func (d *DB) runCompaction(c *compaction) error {
 	} else {
 		d.mu.Lock()
 		snaps := d.snapshotSeqsLocked()
+		filter, release := d.startFilter(c.bottommost, d.mu.version, c.level, c.allInputs())
 		d.mu.Unlock()
 		var iters []ikey.Iterator
 		var tombs []ikey.Tombstone
@@ -207,6 +209,9 @@ func (d *DB) runCompaction(c *compaction) error {
 			r, err := d.tables.get(f)
 			if err != nil {
 				closeIters()
+				if release != nil {
+					release()
+				}
 				return err
 			}
 			iters = append(iters, r.NewIter(nil, nil))
@@ -219,7 +224,8 @@ func (d *DB) runCompaction(c *compaction) error {
 			frags:      fragmentTombstones(tombs),
 			snapshots:  snaps,
 			bottommost: c.bottommost,
-			filter:     d.startFilter(c.bottommost),
+			filter:     filter,
+			release:    release,
 			cancel:     d.closing,
 		}
 		outputs, err := d.writeTables(ci, d.opts.TargetFileSize)
@@ -261,6 +267,9 @@ func (d *DB) releasePending(files []*fileMeta) {
 // entries made durable before this returns; they stay in pendingOutputs
 // until the caller releases them.
 func (d *DB) writeTables(ci *compactionIter, targetSize int64) (_ []*fileMeta, err error) {
+	if ci.release != nil {
+		defer ci.release()
+	}
 	if f, ok := ci.filter.(interface{ Finish() }); ok {
 		defer f.Finish()
 	}
@@ -379,14 +388,18 @@ func (d *DB) writeTables(ci *compactionIter, targetSize int64) (_ []*fileMeta, e
 
 // writeL0 flushes a memtable into one L0 table; nil if nothing survives.
 // bottommost says that nothing older than m exists anywhere, so its
-// tombstones hide nothing and can go.
-func (d *DB) writeL0(m *memTable, snaps []ikey.SeqNum, bottommost bool) (*fileMeta, error) {
+// tombstones hide nothing and can go; older, if not nil, is a version
+// whose tables hold everything older than m (recovery, writing several
+// memtables before installing any, has none).
+func (d *DB) writeL0(m *memTable, snaps []ikey.SeqNum, bottommost bool, older *version) (*fileMeta, error) {
+	filter, release := d.startFilter(bottommost, older, 0, nil)
 	ci := &compactionIter{
 		iter:       m.newIter(),
 		frags:      fragmentTombstones(m.tombstones()),
 		snapshots:  snaps,
 		bottommost: bottommost,
-		filter:     d.startFilter(bottommost),
+		filter:     filter,
+		release:    release,
 	}
 	outs, err := d.writeTables(ci, 0)
 	if err != nil {
@@ -429,9 +442,12 @@ func (d *DB) flushOne() bool {
 	d.mu.flushing = true
 	// m is the oldest memtable: with no tables, nothing older exists.
 	bottommost := lastNonEmpty(d.mu.version) < 0
+	older := d.mu.version
+	older.ref()
 	d.mu.Unlock()
 
-	meta, err := d.writeL0(m, snaps, bottommost)
+	meta, err := d.writeL0(m, snaps, bottommost, older)
+	older.unref()
 	if err == nil {
 		d.manifestMu.Lock()
 		ve := &versionEdit{}
@@ -583,11 +599,81 @@ func lastNonEmpty(v *version) int {
 	return -1
 }
 
-func (d *DB) startFilter(bottommost bool) CompactionFilterRun {
+// startFilter begins a run of the compaction filter, if there is one, for
+// a flush or compaction that reads inputs and whose older entries can
+// otherwise only be in the tables of v at levels from and deeper (v is
+// referenced until the run ends; nil: anything may be older). The
+// returned release ends the run's hold on v.
+func (d *DB) startFilter(bottommost bool, v *version, from int, inputs []*fileMeta) (CompactionFilterRun, func()) {
 	if d.opts.CompactionFilter == nil {
-		return nil
+		return nil, nil
 	}
-	return d.opts.CompactionFilter.Start(bottommost)
+	scope := &FilterScope{Bottommost: bottommost, d: d, v: v, from: from}
+	if v != nil {
+		v.ref()
+		scope.inputs = make(map[uint64]bool, len(inputs))
+		for _, f := range inputs {
+			scope.inputs[f.num] = true
+		}
+	}
+	release := func() {
+		if v != nil {
+			v.unref()
+		}
+	}
+	return d.opts.CompactionFilter.Start(scope), release
+}
+
+// FilterScope describes one flush or compaction to its CompactionFilter.
+type FilterScope struct {
+	// Bottommost reports that no older version of any key in the
+	// output's range exists deeper in the tree, so dropping a deletion
+	// marker cannot resurrect anything.
+	Bottommost bool
+
+	d      *DB
+	v      *version // nil: unknown
+	from   int
+	inputs map[uint64]bool
+}
+
+// MayHoldOlder reports whether a table outside the run may hold an entry
+// whose user key has Split prefix prefix: only there can a version of
+// that key older than the run's entries be (newer data sits in higher
+// levels and the memtables; the run's own older entries pass through it).
+// It looks at table bounds and prefix bloom filters, never at data, and
+// answers true when unsure.
+func (s *FilterScope) MayHoldOlder(prefix []byte) bool {
+	if s == nil || s.v == nil {
+		return true
+	}
+	for level := s.from; level < numLevels; level++ {
+		files := s.v.levels[level]
+		i := 0
+		if level > 0 {
+			// Sorted and disjoint: skip the files wholly before prefix.
+			i = sort.Search(len(files), func(i int) bool {
+				return bytes.Compare(files[i].largestUser(), prefix) >= 0
+			})
+		}
+		for ; i < len(files); i++ {
+			f := files[i]
+			if bytes.Compare(f.smallestUser(), prefix) > 0 && !bytes.HasPrefix(f.smallestUser(), prefix) {
+				if level > 0 {
+					break
+				}
+				continue
+			}
+			if bytes.Compare(f.largestUser(), prefix) < 0 || s.inputs[f.num] {
+				continue
+			}
+			r, err := s.d.tables.get(f)
+			if err != nil || r.MayContainPrefix(prefix) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // samePrefix reports whether two user keys share their Split prefix (are

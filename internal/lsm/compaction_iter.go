@@ -33,6 +33,7 @@ type compactionIter struct {
 	snapshots  []ikey.SeqNum // ascending
 	bottommost bool
 	filter     CompactionFilterRun // may be nil
+	release    func()              // ends the filter's hold on a version; may be nil
 	// cancel, when closed, stops the iteration with errCompactionCanceled:
 	// Close does not wait for a long compaction to finish.
 	cancel <-chan struct{}

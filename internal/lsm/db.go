@@ -250,7 +250,7 @@ func (d *DB) recover() error {
 	ve := &versionEdit{}
 	empty := lastNonEmpty(d.mu.version) < 0
 	for i, m := range recovered {
-		meta, err := d.writeL0(m, nil, empty && i == 0)
+		meta, err := d.writeL0(m, nil, empty && i == 0, nil)
 		if err != nil {
 			return err
 		}

@@ -258,8 +258,8 @@ type dropPrefix struct {
 	bottommost []bool
 }
 
-func (f *dropPrefix) Start(bottommost bool) CompactionFilterRun {
-	f.bottommost = append(f.bottommost, bottommost)
+func (f *dropPrefix) Start(scope *FilterScope) CompactionFilterRun {
+	f.bottommost = append(f.bottommost, scope.Bottommost)
 	return f
 }
 

@@ -156,10 +156,9 @@ func (c Compression) sstable() sstable.Compression {
 // reader needs, while compaction rewrites them anyway: garbage collection at
 // the cost of nothing but a callback.
 type CompactionFilter interface {
-	// Start begins one flush or compaction. bottommost reports that no
-	// older version of any key in the output's range exists deeper in the
-	// tree, so dropping a deletion marker cannot resurrect anything.
-	Start(bottommost bool) CompactionFilterRun
+	// Start begins one flush or compaction, described by scope. The scope
+	// is valid until the run ends.
+	Start(scope *FilterScope) CompactionFilterRun
 }
 
 // CompactionFilterRun sees, in key order, every entry a flush or

@@ -287,36 +287,42 @@ func (db *DB) unregister(readTs uint64) {
 // first committer wins on every key t writes and, under SERIALIZABLE, on
 // every key and range t read.
 func (db *DB) validateLocked(t *Txn) error {
-	// The big commits, whose keys are not in lastWrite. (All of them: a
-	// READ COMMITTED write's basis may be older than the snapshot.)
+	// The big commits whose keys are not in lastWrite, and that can
+	// conflict: those after beginTs, which every write's basis and every
+	// read timestamp of t is at or above (a READ COMMITTED write's basis
+	// may be older than the current snapshot, never older than beginTs).
+	// Older ones stay in recent for the transactions that began before
+	// them.
 	var big []*commitRecord
 	for _, c := range db.commit.recent {
-		if c.big {
+		if c.big && c.ts > t.beginTs {
 			big = append(big, c)
 		}
 	}
-	lastWrite := func(k string) uint64 {
-		ts := db.commit.lastWrite[k]
-		for _, c := range big {
-			if c.ts > ts {
-				if _, found := slices.BinarySearch(c.keys, k); found {
-					ts = c.ts
-				}
-			}
-		}
-		return ts
-	}
 	for k, e := range t.writes {
-		if ts := lastWrite(k); ts > e.basis {
+		if ts := db.commit.lastWrite[k]; ts > e.basis {
 			return &ConflictError{Key: []byte(k), Reason: "write-write", ts: ts}
+		}
+	}
+	for _, c := range big {
+		if k, ok := commonKey(c, t.writes, func(e bufEntry) bool { return c.ts > e.basis }); ok {
+			return &ConflictError{Key: []byte(k), Reason: "write-write", ts: c.ts}
 		}
 	}
 	if t.opts.Isolation != Serializable {
 		return nil
 	}
 	for k := range t.reads {
-		if ts := lastWrite(k); ts > t.readTs {
+		if ts := db.commit.lastWrite[k]; ts > t.readTs {
 			return &ConflictError{Key: []byte(k), Reason: "read-write", ts: ts}
+		}
+	}
+	for _, c := range big {
+		if c.ts <= t.readTs {
+			continue
+		}
+		if k, ok := commonKey(c, t.reads, func(struct{}) bool { return true }); ok {
+			return &ConflictError{Key: []byte(k), Reason: "read-write", ts: c.ts}
 		}
 	}
 	if len(t.ranges) == 0 {
@@ -333,6 +339,28 @@ func (db *DB) validateLocked(t *Txn) error {
 		}
 	}
 	return nil
+}
+
+// commonKey returns a key of the big commit c that set holds with conflict
+// true of its entry. It walks the smaller side: c's keys probing the set,
+// or the set's keys searched in c's sorted keys. A bulk load committing
+// beside another bulk load would otherwise pay a binary search per key
+// per commit.
+func commonKey[V any](c *commitRecord, set map[string]V, conflict func(V) bool) (string, bool) {
+	if len(c.keys) <= 8*len(set) {
+		for _, k := range c.keys {
+			if v, ok := set[k]; ok && conflict(v) {
+				return k, true
+			}
+		}
+		return "", false
+	}
+	for k, v := range set {
+		if _, found := slices.BinarySearch(c.keys, k); found && conflict(v) {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 // recordLocked remembers a commit's write set for later validations and
@@ -420,13 +448,13 @@ type gcFilter struct {
 	db atomic.Pointer[DB]
 }
 
-func (f *gcFilter) Start(bool) lsm.CompactionFilterRun {
+func (f *gcFilter) Start(scope *lsm.FilterScope) lsm.CompactionFilterRun {
 	db := f.db.Load()
 	if db == nil {
 		return keepAll{}
 	}
 	db.gcStats.runs.Add(1)
-	return &gcRun{db: db, snaps: db.gcSnapshots()}
+	return &gcRun{db: db, snaps: db.gcSnapshots(), scope: scope}
 }
 
 // gcSnapshots returns the read timestamps of the open transactions and
@@ -462,20 +490,7 @@ type gcRun struct {
 	snaps  []uint64 // ascending; the last is the watermark
 	prefix []byte
 	stripe int // stripe of the last kept version of prefix, or -1
-	buf    []byte
-	// it looks for older versions (olderVersionExists): one iterator
-	// for the run, seeking by prefix, so that the bloom filters skip the
-	// tables without the key.
-	it *lsm.Iterator
-}
-
-// Finish releases the run's iterator (lsm calls it at the end of the
-// flush or compaction).
-func (r *gcRun) Finish() {
-	if r.it != nil {
-		r.it.Close()
-		r.it = nil
-	}
+	scope  *lsm.FilterScope
 }
 
 func (r *gcRun) Drop(key, value []byte, isDelete bool) bool {
@@ -504,29 +519,17 @@ func (r *gcRun) Drop(key, value []byte, isDelete bool) bool {
 	return false
 }
 
-// olderVersionExists reports whether the store holds a version of prefix
-// p older than ts. The storage engine's own "bottommost" flag cannot
-// answer this: it compares store keys, and the versions of one user key
-// are different store keys that a table boundary can separate (doc.go).
-// Versions of one key are applied in timestamp order, so an older version
-// cannot appear later: one iterator, made at the run's first question,
-// sees every older version there will be. When unsure, it answers yes.
+// olderVersionExists reports whether the store may hold a version of
+// prefix p older than ts. The storage engine's own "bottommost" flag
+// cannot answer this: it compares store keys, and the versions of one
+// user key are different store keys that a table boundary can separate
+// (doc.go). Older versions in this very run are in the tombstone's stripe
+// and dropped with it; anywhere else they are in a table outside the run,
+// which the scope rules out by bounds and bloom filters. When unsure, it
+// answers yes.
 func (r *gcRun) olderVersionExists(p []byte, ts uint64) bool {
 	if ts == 0 {
 		return false
 	}
-	if r.it == nil {
-		// Not the memtables: a version older than one being flushed or
-		// compacted was applied before it, so it sits in an older
-		// memtable (flushed first) or a table; or it is in this very
-		// run, after the tombstone, and dropped with it (same stripe).
-		r.it = r.db.lsm.NewIter(&lsm.IterOptions{TablesOnly: true})
-	}
-	r.buf = binary.BigEndian.AppendUint64(append(r.buf[:0], p...), ^(ts - 1))
-	found := r.it.SeekPrefixGE(r.buf)
-	if r.it.Error() != nil {
-		r.Finish() // a fresh iterator for the next question
-		return true
-	}
-	return found
+	return r.scope.MayHoldOlder(p)
 }
