@@ -244,7 +244,13 @@ func TestDifferential(t *testing.T) {
 						id := fmt.Sprintf("doc%04d", next)
 						next++
 						d := [2]string{genText(rng), genText(rng)}
-						if err := ix.Add(txn, []byte(id), d[:]); err != nil {
+						add := ix.Add
+						if round%2 == 1 && rng.IntN(2) == 0 {
+							// Odd rounds mix in documents of the first
+							// pending format.
+							add = func(txn *mvcc.Txn, id []byte, v []string) error { return addFirstFormat(ix, txn, id, v) }
+						}
+						if err := add(txn, []byte(id), d[:]); err != nil {
 							return err
 						}
 						m[id] = d

@@ -32,16 +32,28 @@
 //	                             postings (uvarints)
 //	P 'B' f term 0x00 lastdoc    posting block (below)                Merge
 //	P 'Q' f term 0x00 lastdoc    positions of that block's postings   Merge
-//	P 'D' f term 0x00 doc        pending posting: tf, field length,   Add; Delete and
-//	                             positions (first absolute, then      Merge remove
-//	                             deltas), uvarints
-//	P 'U' doc                    change log: 'a' + field lengths      Add, Delete;
-//	                             (a pending document) or 'd' (a       Merge removes
-//	                             merged document deleted)
-//	P 'N' doc                    document record: id (uvarint length  Add, Merge
-//	                             + bytes), #fields, length per field,
+//	P 'U' doc                    change log: a pending document       Add, Delete;
+//	                             ('p' entry, below) or 'd' (a merged  Merge removes
+//	                             document deleted)
+//	P 'N' doc                    document record of a merged          Merge
+//	                             document: id (uvarint length +
+//	                             bytes), #fields, length per field,
 //	                             #terms, then (f, term length, term)
 //	                             per distinct term
+//
+// A pending document is its 'p' change-log entry alone: 'p', id (uvarint
+// length + bytes), length per field, #(field, term) pairs, then per pair
+// in (field, term) order: f (1 byte), term (uvarint length + bytes), tf,
+// and tf positions (first absolute, then deltas), all uvarints. An insert
+// thus writes two keys, this entry and its id entry, whatever the number
+// of its terms.
+//
+// The first format kept a pending document's postings as keys of their
+// own, P 'D' f term 0x00 doc (tf, field length, positions), beside a
+// record under 'N' and an 'a' change-log entry holding only the field
+// lengths. Indexes written so are still read, deleted from and merged
+// (the 'D' range is only looked at while such documents are pending);
+// nothing writes that format any more.
 //	P 'K' id                     the document's current number        Add, Delete,
 //	                             (8 bytes BE)                          Merge
 //
@@ -64,21 +76,25 @@
 //
 // # Why this shape: conflicts
 //
-// Add writes only keys of its own document: pending postings keyed by
-// (term, doc), its record, its id entry and its change-log entry. So
-// concurrent inserts of different documents never conflict, at the price
-// of one key per (term, document) until a merge. Nothing an insert does
-// touches a shared key: the term dictionary, the blocks and the
-// statistics in the meta entry are written by Merge alone; searches add
-// the pending part themselves (the change log is small between merges,
-// and a term's pending postings are one range scan). Merge conflicts only
+// Add writes only keys of its own document: its change-log entry, which
+// carries its postings, and its id entry. So concurrent inserts of
+// different documents never conflict. Nothing an insert does touches a
+// shared key: the term dictionary, the blocks and the statistics in the
+// meta entry are written by Merge alone; searches add the pending part
+// themselves. The change log is small between merges (the engine merges
+// every thousand or so documents); a search reads it once per version of
+// the index (the state kept with its prefix clock, below) and inverts
+// the pending postings in memory on first use, shared by every search
+// that sees the same writes. An earlier format wrote one key per (term,
+// pending document) instead: a bulk load then spent most of its time
+// writing, merging away and compacting those keys. Merge conflicts only
 // with another Merge (the meta entry) and with a Delete of a document it
 // is folding in (both write its record); the loser retries.
 //
 // # Deletion
 //
-// Deleting a pending document deletes its keys: it never existed as far
-// as a merge is concerned. Deleting a merged document removes its id
+// Deleting a pending document deletes its keys (its change-log and id
+// entries): it never existed as far as a merge is concerned. Deleting a merged document removes its id
 // entry and writes a 'd' change-log entry; searches load the deleted set
 // from the change log and skip those documents. The next Merge purges
 // them: it rewrites the blocks that hold them (found from the terms in the
@@ -115,22 +131,22 @@
 // first documents of a large backlog, so it merges in transactions of
 // bounded size.
 //
-// A merge deletes every pending posting and change-log key it folds.
-// Until the storage engine compacts them away, those tombstones sit in
-// the ranges every search scans (the change log, a term's pending range,
-// a prefix's dictionary range): on the benchmark corpus a rare-term query
-// takes ~17 ms right after a bulk load and ~40 µs after a compaction. The
-// caller should compact the ranges a merge deleted from after large
-// merges (MergedRanges: the pending postings and the change log).
+// A merge deletes every change-log key it folds (and first-format
+// pending postings). Until the storage engine compacts them away, those
+// tombstones sit in the range every search reads first (the change log):
+// the caller should compact the ranges a merge deleted from after large
+// merges (MergedRanges: the change log and the first format's pending
+// postings).
 //
 // # Invariants
 //
 //   - Merged document numbers are below 2^63 and pending ones at or above,
 //     so a term's merged blocks precede its pending postings.
-//   - A pending document has a record, an id entry, an 'a' change-log
-//     entry and one pending posting per distinct (field, term) of its
-//     record; a merged live one a record and an id entry; a merged deleted
-//     one a record and a 'd' entry, and no id entry.
+//   - A pending document has an id entry and a 'p' change-log entry (in
+//     the first format: a record, an 'a' entry and one pending posting per
+//     distinct (field, term) of its record); a merged live one a record
+//     and an id entry; a merged deleted one a record and a 'd' entry, and
+//     no id entry.
 //   - Blocks of a term do not overlap and each holds 1..128 postings; the
 //     dictionary's df is the number of merged postings of the term.
 //   - Everything is written through the caller's transaction: a rolled

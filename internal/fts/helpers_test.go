@@ -1,6 +1,7 @@
 package fts
 
 import (
+	"encoding/binary"
 	"flag"
 	"testing"
 	"time"
@@ -95,4 +96,35 @@ func ids(bs [][]byte) []string {
 		out[i] = string(b)
 	}
 	return out
+}
+
+// addFirstFormat is Add as the first format wrote it: a pending posting
+// key per (field, term), a document record, and a change-log entry of
+// lengths only. Indexes written so must still search, delete and merge.
+func addFirstFormat(ix *Index, txn *mvcc.Txn, id []byte, values []string) error {
+	a, err := ix.analyze(values)
+	if err != nil {
+		return err
+	}
+	if _, found, err := txn.Get(ix.extKey(id)); err != nil {
+		return err
+	} else if found {
+		return ErrDuplicateDoc
+	}
+	doc, err := ix.allocPending(txn, id)
+	if err != nil {
+		return err
+	}
+	for _, ft := range a.terms {
+		if err := txn.Put(ix.termKey(tagPending, ft.field, ft.term, doc), encodePending(*a.post[ft])); err != nil {
+			return err
+		}
+	}
+	if err := txn.Put(ix.docKey(tagDoc, doc), encodeDocRecord(docRecord{id: id, lens: a.lens, terms: a.terms})); err != nil {
+		return err
+	}
+	if err := txn.Put(ix.extKey(id), binary.BigEndian.AppendUint64(nil, doc)); err != nil {
+		return err
+	}
+	return txn.Put(ix.docKey(tagChange, doc), appendLens([]byte{changeAdd}, a.lens))
 }

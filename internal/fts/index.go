@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -112,8 +113,10 @@ func compareFieldTerm(a, b fieldTerm) int {
 
 // Add indexes a document: values[i] is the text of field i ("" for none).
 // id is the caller's stable document id (a primary key's bytes); it is
-// what searches return. The writes are per-document keys only, so
-// concurrent Adds of different documents never conflict (doc.go).
+// what searches return. It writes two keys of the document's own: its
+// change-log entry, which carries its postings until a merge, and its id
+// entry. So concurrent Adds of different documents never conflict
+// (doc.go).
 func (ix *Index) Add(txn *mvcc.Txn, id []byte, values []string) error {
 	a, err := ix.analyze(values)
 	if err != nil {
@@ -128,19 +131,10 @@ func (ix *Index) Add(txn *mvcc.Txn, id []byte, values []string) error {
 	if err != nil {
 		return err
 	}
-	for _, ft := range a.terms {
-		if err := txn.Put(ix.termKey(tagPending, ft.field, ft.term, doc), encodePending(*a.post[ft])); err != nil {
-			return err
-		}
-	}
-	rec := encodeDocRecord(docRecord{id: id, lens: a.lens, terms: a.terms})
-	if err := txn.Put(ix.docKey(tagDoc, doc), rec); err != nil {
-		return err
-	}
 	if err := txn.Put(ix.extKey(id), binary.BigEndian.AppendUint64(nil, doc)); err != nil {
 		return err
 	}
-	return txn.Put(ix.docKey(tagChange, doc), appendLens([]byte{changeAdd}, a.lens))
+	return txn.Put(ix.docKey(tagChange, doc), encodePendingDoc(id, a))
 }
 
 func appendLens(b []byte, lens []uint32) []byte {
@@ -159,7 +153,9 @@ func appendLens(b []byte, lens []uint32) []byte {
 func (ix *Index) allocPending(txn *mvcc.Txn, id []byte) (uint64, error) {
 	doc := xxhash.Sum64(id) | pendingBit
 	for range 1 << 16 {
-		if _, found, err := txn.Get(ix.docKey(tagDoc, doc)); err != nil {
+		// Every pending document has a change-log entry (merged ones'
+		// numbers lack the top bit).
+		if _, found, err := txn.Get(ix.docKey(tagChange, doc)); err != nil {
 			return 0, err
 		} else if !found {
 			return doc, nil
@@ -185,6 +181,20 @@ func (ix *Index) lookup(txn *mvcc.Txn, id []byte) (uint64, docRecord, error) {
 		return 0, docRecord{}, fmt.Errorf("%w: document id entry", errCorrupt)
 	}
 	doc := binary.BigEndian.Uint64(v)
+	if doc&pendingBit != 0 {
+		cv, found, err := txn.Get(ix.docKey(tagChange, doc))
+		if err != nil {
+			return 0, docRecord{}, err
+		}
+		if found && len(cv) > 0 && cv[0] == changeDoc {
+			d, err := newPendingDocReader(cv, len(ix.fields))
+			if err != nil {
+				return 0, docRecord{}, err
+			}
+			rec, err := d.record()
+			return doc, rec, err
+		}
+	}
 	rv, found, err := txn.Get(ix.docKey(tagDoc, doc))
 	if err != nil {
 		return 0, docRecord{}, err
@@ -197,9 +207,9 @@ func (ix *Index) lookup(txn *mvcc.Txn, id []byte) (uint64, docRecord, error) {
 }
 
 // Delete removes a document from the index. A document not yet merged
-// vanishes at once (its pending postings are deleted); a merged one is
-// marked deleted in the change log, hidden from searches at once, and
-// purged from the posting blocks by the next Merge.
+// vanishes at once (its change-log entry, which holds its postings, is
+// deleted); a merged one is marked deleted in the change log, hidden from
+// searches at once, and purged from the posting blocks by the next Merge.
 func (ix *Index) Delete(txn *mvcc.Txn, id []byte) error {
 	doc, rec, err := ix.lookup(txn, id)
 	if err != nil {
@@ -211,13 +221,15 @@ func (ix *Index) Delete(txn *mvcc.Txn, id []byte) error {
 	if doc&pendingBit == 0 {
 		return txn.Put(ix.docKey(tagChange, doc), []byte{changeDel})
 	}
-	for _, ft := range rec.terms {
-		if err := txn.Delete(ix.termKey(tagPending, ft.field, ft.term, doc)); err != nil {
+	if !rec.inChangeLog { // the first format: postings and record of their own
+		for _, ft := range rec.terms {
+			if err := txn.Delete(ix.termKey(tagPending, ft.field, ft.term, doc)); err != nil {
+				return err
+			}
+		}
+		if err := txn.Delete(ix.docKey(tagDoc, doc)); err != nil {
 			return err
 		}
-	}
-	if err := txn.Delete(ix.docKey(tagDoc, doc)); err != nil {
-		return err
 	}
 	return txn.Delete(ix.docKey(tagChange, doc))
 }
@@ -230,8 +242,9 @@ func (ix *Index) Update(txn *mvcc.Txn, id []byte, values []string) error {
 	return ix.Add(txn, id, values)
 }
 
-// state is what a search needs of the index besides postings: the
-// statistics of every document not yet purged, and the deleted set.
+// state is what a search needs of the index besides the merged postings:
+// the statistics of every document not yet purged, the deleted set, and
+// the pending documents (whose postings are in their change-log entries).
 type state struct {
 	meta     meta
 	pending  uint64   // documents added since the last merge
@@ -239,7 +252,16 @@ type state struct {
 	deleted  map[uint64]struct{}
 	adds     []uint64 // pending document numbers, ascending
 	addLens  [][]uint32
+	addRaw   [][]byte // their change-log entries ('p'); nil for the first format
+	legacy   int      // pending documents of the first format (postings under tagPending)
 	delsList []uint64 // merged documents deleted, ascending
+
+	// The pending postings, inverted once for every search sharing the
+	// state (pendingPostings).
+	once      sync.Once
+	pendPost  []map[string][]posting // per field: by term, ascending document
+	pendTerms [][]string             // per field: the terms, sorted
+	pendErr   error
 }
 
 // N returns the document count of the BM25 statistics.
@@ -296,6 +318,19 @@ func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
 		}
 		doc := binary.BigEndian.Uint64(k[len(start):])
 		switch v[0] {
+		case changeDoc:
+			d, err := newPendingDocReader(v, len(ix.fields))
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			for f, l := range d.lens {
+				s.pendLen[f] += uint64(l)
+			}
+			s.pending++
+			s.adds = append(s.adds, doc)
+			s.addLens = append(s.addLens, d.lens)
+			s.addRaw = append(s.addRaw, bytes.Clone(v))
 		case changeAdd:
 			r := reader{b: v[1:]}
 			lens := make([]uint32, len(ix.fields))
@@ -310,6 +345,8 @@ func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
 			s.pending++
 			s.adds = append(s.adds, doc)
 			s.addLens = append(s.addLens, lens)
+			s.addRaw = append(s.addRaw, nil)
+			s.legacy++
 		case changeDel:
 			s.deleted[doc] = struct{}{}
 			s.delsList = append(s.delsList, doc)
@@ -322,6 +359,91 @@ func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// invertPending adds the postings of the pending documents adds[i] (for
+// i in idx order, ascending documents) to per-field maps by term, each
+// posting numbered by number(doc). Documents of the first format are
+// skipped: their postings are keys of their own.
+func (ix *Index) invertPending(s *state, n int, number func(uint64) uint64) ([]map[string][]posting, error) {
+	// Per field: term -> index into lists (a lookup by string(term)
+	// does not allocate; an assignment would, per posting).
+	at := make([]map[string]int, len(ix.fields))
+	lists := make([][][]posting, len(ix.fields))
+	for f := range at {
+		at[f] = map[string]int{}
+	}
+	for i, raw := range s.addRaw[:n] {
+		if raw == nil {
+			continue
+		}
+		d, err := newPendingDocReader(raw, len(ix.fields))
+		if err != nil {
+			return nil, err
+		}
+		doc := number(s.adds[i])
+		for {
+			f, term, p, ok, err := d.next()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				break
+			}
+			p.doc = doc
+			j, ok := at[f][string(term)]
+			if !ok {
+				j = len(lists[f])
+				at[f][string(term)] = j
+				lists[f] = append(lists[f], nil)
+			}
+			lists[f][j] = append(lists[f][j], p)
+		}
+	}
+	post := make([]map[string][]posting, len(ix.fields))
+	for f, m := range at {
+		post[f] = make(map[string][]posting, len(m))
+		for t, j := range m {
+			post[f][t] = lists[f][j]
+		}
+	}
+	return post, nil
+}
+
+// pendingPostings returns the postings of the pending documents per
+// field and term, in document order, and each field's sorted terms. They
+// are built on first use and shared: callers must not modify them.
+func (ix *Index) pendingPostings(s *state) ([]map[string][]posting, [][]string, error) {
+	s.once.Do(func() {
+		s.pendPost, s.pendErr = ix.invertPending(s, len(s.adds), func(d uint64) uint64 { return d })
+		if s.pendErr != nil {
+			return
+		}
+		s.pendTerms = make([][]string, len(ix.fields))
+		for f, m := range s.pendPost {
+			terms := make([]string, 0, len(m))
+			for t := range m {
+				terms = append(terms, t)
+			}
+			slices.Sort(terms)
+			s.pendTerms[f] = terms
+		}
+	})
+	return s.pendPost, s.pendTerms, s.pendErr
+}
+
+// pendingID returns the id of pending document d from its change-log
+// entry; ok is false if d is not a pending document of this format.
+func (s *state) pendingID(d uint64, nfields int) (id []byte, ok bool, err error) {
+	i, found := slices.BinarySearch(s.adds, d)
+	if !found || s.addRaw[i] == nil {
+		return nil, false, nil
+	}
+	r, err := newPendingDocReader(s.addRaw[i], nfields)
+	if err != nil {
+		return nil, false, err
+	}
+	return bytes.Clone(r.id), true, nil
 }
 
 // MergeStats reports what a Merge did.
@@ -362,7 +484,7 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 			later[d] = true
 		}
 		st.Pending = len(s.adds) - maxDocs
-		s.adds, s.addLens = s.adds[:maxDocs], s.addLens[:maxDocs]
+		s.adds, s.addLens, s.addRaw = s.adds[:maxDocs], s.addLens[:maxDocs], s.addRaw[:maxDocs]
 	}
 	m := s.meta
 	// Dense numbers for the new documents, in pending-number order, so the
@@ -371,39 +493,24 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	for i, d := range s.adds {
 		final[d] = m.nextDoc + uint64(i)
 	}
-	// Pending postings, grouped by term (keys sort by field, term, doc).
+	// Pending postings, grouped by term: those in change-log entries,
+	// then those of first-format documents under tagPending (keys sort by
+	// field, term, doc).
 	newPost := map[fieldTerm][]posting{}
 	var touched []fieldTerm
-	start, end := ix.tagRange(tagPending)
-	it := txn.Scan(start, end)
-	var pendKeys [][]byte
-	for it.Next() {
-		f, term, doc, err := ix.splitTermKey(it.Key())
-		if err != nil {
-			it.Close()
-			return st, err
-		}
-		fd, ok := final[doc]
-		if !ok {
-			if later[doc] {
-				continue
-			}
-			it.Close()
-			return st, fmt.Errorf("%w: pending posting of document %#x, which is not in the change log", errCorrupt, doc)
-		}
-		p, err := decodePending(fd, it.Value())
-		if err != nil {
-			it.Close()
-			return st, err
-		}
-		ft := fieldTerm{f, term}
-		if _, ok := newPost[ft]; !ok {
-			touched = append(touched, ft)
-		}
-		newPost[ft] = append(newPost[ft], p)
-		pendKeys = append(pendKeys, bytes.Clone(it.Key()))
+	inv, err := ix.invertPending(s, len(s.adds), func(d uint64) uint64 { return final[d] })
+	if err != nil {
+		return st, err
 	}
-	if err := it.Close(); err != nil {
+	for f, terms := range inv {
+		for t, ps := range terms {
+			ft := fieldTerm{f, t}
+			touched = append(touched, ft)
+			newPost[ft] = ps
+		}
+	}
+	var pendKeys [][]byte
+	if err := ix.mergeLegacyPostings(txn, s, final, later, newPost, &touched, &pendKeys); err != nil {
 		return st, err
 	}
 	// The terms of deleted documents, from their records.
@@ -444,21 +551,30 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 		w.del(k)
 	}
 	for i, d := range s.adds {
-		v, found, err := txn.Get(ix.docKey(tagDoc, d))
-		if err != nil {
-			return st, err
+		var rec docRecord
+		if raw := s.addRaw[i]; raw != nil {
+			r, err := newPendingDocReader(raw, len(ix.fields))
+			if err != nil {
+				return st, err
+			}
+			if rec, err = r.record(); err != nil {
+				return st, err
+			}
+		} else {
+			v, found, err := txn.Get(ix.docKey(tagDoc, d))
+			if err != nil {
+				return st, err
+			}
+			if !found {
+				return st, fmt.Errorf("%w: pending document %#x has no record", errCorrupt, d)
+			}
+			if rec, err = decodeDocRecord(v, len(ix.fields)); err != nil {
+				return st, err
+			}
+			w.del(ix.docKey(tagDoc, d))
 		}
-		if !found {
-			return st, fmt.Errorf("%w: pending document %#x has no record", errCorrupt, d)
-		}
-		rec, err := decodeDocRecord(v, len(ix.fields))
-		if err != nil {
-			return st, err
-		}
-		for _, k := range [][]byte{ix.docKey(tagDoc, d), ix.docKey(tagChange, d)} {
-			w.del(k)
-		}
-		w.put(ix.docKey(tagDoc, final[d]), v)
+		w.del(ix.docKey(tagChange, d))
+		w.put(ix.docKey(tagDoc, final[d]), encodeDocRecord(rec))
 		w.put(ix.extKey(rec.id), binary.BigEndian.AppendUint64(nil, final[d]))
 		for f, l := range s.addLens[i] {
 			m.totalLen[f] += uint64(l)
@@ -469,6 +585,46 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: len(touched), Pending: st.Pending}
 	w.put(ix.key(tagMeta, 0), encodeMeta(m))
 	return st, w.apply(txn)
+}
+
+// mergeLegacyPostings adds to newPost (and touched) the postings of the
+// first-format pending documents being merged, read from their keys under
+// tagPending, and collects those keys for deletion. Documents left for a
+// later merge keep theirs.
+func (ix *Index) mergeLegacyPostings(txn *mvcc.Txn, s *state, final map[uint64]uint64, later map[uint64]bool,
+	newPost map[fieldTerm][]posting, touched *[]fieldTerm, pendKeys *[][]byte) error {
+	if s.legacy == 0 {
+		return nil
+	}
+	start, end := ix.tagRange(tagPending)
+	it := txn.Scan(start, end)
+	for it.Next() {
+		f, term, doc, err := ix.splitTermKey(it.Key())
+		if err != nil {
+			it.Close()
+			return err
+		}
+		fd, ok := final[doc]
+		if !ok {
+			if later[doc] {
+				continue
+			}
+			it.Close()
+			return fmt.Errorf("%w: pending posting of document %#x, which is not in the change log", errCorrupt, doc)
+		}
+		p, err := decodePending(fd, it.Value())
+		if err != nil {
+			it.Close()
+			return err
+		}
+		ft := fieldTerm{f, term}
+		if _, ok := newPost[ft]; !ok {
+			*touched = append(*touched, ft)
+		}
+		newPost[ft] = append(newPost[ft], p)
+		*pendKeys = append(*pendKeys, bytes.Clone(it.Key()))
+	}
+	return it.Close()
 }
 
 // blockRef is a stored block: its key suffix (the last document) and its

@@ -1,6 +1,7 @@
 package fts
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -22,7 +23,8 @@ const (
 	pendingBit  = uint64(1) << 63
 	endDoc      = math.MaxUint64
 	blockSize   = 128
-	changeAdd   = 'a'
+	changeAdd   = 'a' // a pending document whose postings are under tagPending (the first format)
+	changeDoc   = 'p' // a pending document carrying its own postings
 	changeDel   = 'd'
 	metaVersion = 1
 )
@@ -292,12 +294,107 @@ func decodePositions(ps []posting, v []byte) error {
 	return nil
 }
 
+// encodePendingDoc encodes a pending document's change-log entry: 'p',
+// its id (uvarint length + bytes), its length per field, the number of
+// its distinct (field, term) pairs, then per pair in (field, term) order:
+// field (1 byte), term (uvarint length + bytes), tf, positions (first
+// absolute, then deltas). The whole pending document is this one entry:
+// an insert writes two keys (this and the id entry), not one per term.
+func encodePendingDoc(id []byte, a analyzed) []byte {
+	n := 1 + binary.MaxVarintLen64 + len(id) + 4*len(a.lens) + 4
+	for _, ft := range a.terms {
+		n += 1 + 1 + len(ft.term) + 2 + 2*len(a.post[ft].pos)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, changeDoc)
+	b = binary.AppendUvarint(b, uint64(len(id)))
+	b = append(b, id...)
+	b = appendLens(b, a.lens)
+	b = binary.AppendUvarint(b, uint64(len(a.terms)))
+	for _, ft := range a.terms {
+		p := a.post[ft]
+		b = append(b, byte(ft.field))
+		b = binary.AppendUvarint(b, uint64(len(ft.term)))
+		b = append(b, ft.term...)
+		b = binary.AppendUvarint(b, uint64(p.tf))
+		b = appendPositions(b, p.pos)
+	}
+	return b
+}
+
+// pendingDocReader decodes a 'p' change-log entry: head reads the id and
+// lengths, then each call of next one posting (term bytes valid until the
+// next call).
+type pendingDocReader struct {
+	r       reader
+	lens    []uint32
+	id      []byte
+	nfields int
+	left    uint64
+}
+
+func newPendingDocReader(v []byte, nfields int) (*pendingDocReader, error) {
+	if len(v) == 0 || v[0] != changeDoc {
+		return nil, fmt.Errorf("%w: pending document entry", errCorrupt)
+	}
+	d := &pendingDocReader{r: reader{b: v[1:]}, nfields: nfields}
+	d.id = d.r.bytes()
+	d.lens = make([]uint32, nfields)
+	for f := range d.lens {
+		d.lens[f] = d.r.u32()
+	}
+	d.left = d.r.uvarint()
+	if d.r.err != nil || d.left > uint64(len(d.r.b)) {
+		return nil, fmt.Errorf("%w: pending document entry", errCorrupt)
+	}
+	return d, nil
+}
+
+// next returns the next posting's field, term and posting (doc unset,
+// len the field's length); ok is false at the end.
+func (d *pendingDocReader) next() (field int, term []byte, p posting, ok bool, err error) {
+	if d.left == 0 {
+		if len(d.r.b) != 0 {
+			return 0, nil, posting{}, false, fmt.Errorf("%w: pending document entry", errCorrupt)
+		}
+		return 0, nil, posting{}, false, nil
+	}
+	d.left--
+	field = int(d.r.byte())
+	term = d.r.bytes()
+	p.tf = d.r.u32()
+	p.pos = readPositions(&d.r, p.tf)
+	if d.r.err != nil || field >= d.nfields {
+		return 0, nil, posting{}, false, fmt.Errorf("%w: pending document entry", errCorrupt)
+	}
+	p.len = d.lens[field]
+	return field, term, p, true, nil
+}
+
+// record returns the document record of a pending document entry.
+func (d *pendingDocReader) record() (docRecord, error) {
+	rec := docRecord{id: bytes.Clone(d.id), lens: d.lens, inChangeLog: true}
+	for {
+		f, term, _, ok, err := d.next()
+		if err != nil {
+			return docRecord{}, err
+		}
+		if !ok {
+			return rec, nil
+		}
+		rec.terms = append(rec.terms, fieldTerm{f, string(term)})
+	}
+}
+
 // docRecord is the value of a document entry: what Delete and Merge need
 // to find the document's postings and statistics without its text.
 type docRecord struct {
 	id    []byte   // the caller's document id
 	lens  []uint32 // per field, in tokens
 	terms []fieldTerm
+	// inChangeLog: a pending document whose postings are in its
+	// change-log entry (not a record of its own).
+	inChangeLog bool
 }
 
 type fieldTerm struct {

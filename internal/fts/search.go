@@ -2,12 +2,14 @@ package fts
 
 import (
 	"bytes"
+	"cmp"
 	"container/heap"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -209,22 +211,34 @@ func (s *searcher) expand(f int, n *aTerm) ([]string, error) {
 	if err := it.Close(); err != nil {
 		return nil, err
 	}
-	start, end = s.ix.termPrefixRange(tagPending, f, p)
-	it = s.txn.Scan(start, end)
-	last := ""
-	for it.Next() {
-		_, t, _, err := s.ix.splitTermKey(it.Key())
-		if err != nil {
-			it.Close()
+	_, pendTerms, err := s.ix.pendingPostings(s.st)
+	if err != nil {
+		return nil, err
+	}
+	pt := pendTerms[f]
+	for i, _ := slices.BinarySearch(pt, p); i < len(pt) && strings.HasPrefix(pt[i], p); i++ {
+		if keep(pt[i]) {
+			terms = append(terms, pt[i])
+		}
+	}
+	if s.st.legacy > 0 {
+		start, end = s.ix.termPrefixRange(tagPending, f, p)
+		it = s.txn.Scan(start, end)
+		last := ""
+		for it.Next() {
+			_, t, _, err := s.ix.splitTermKey(it.Key())
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			if t != last && keep(t) {
+				terms = append(terms, t)
+			}
+			last = t
+		}
+		if err := it.Close(); err != nil {
 			return nil, err
 		}
-		if t != last && keep(t) {
-			terms = append(terms, t)
-		}
-		last = t
-	}
-	if err := it.Close(); err != nil {
-		return nil, err
 	}
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
@@ -298,23 +312,32 @@ func (s *searcher) loadCursor(ft fieldTerm) (*cursor, error) {
 	if c.blocks, err = s.ix.loadBlocks(s.txn, ft); err != nil {
 		return nil, err
 	}
-	start, end := s.ix.termRange(tagPending, ft.field, ft.term)
-	it := s.txn.Scan(start, end)
-	for it.Next() {
-		k := it.Key()
-		if len(k) != len(start)+8 {
-			it.Close()
-			return nil, fmt.Errorf("%w: pending posting key", errCorrupt)
+	pend, _, err := s.ix.pendingPostings(s.st)
+	if err != nil {
+		return nil, err
+	}
+	c.pend = pend[ft.field][ft.term] // shared: read only
+	if s.st.legacy > 0 {
+		// First-format pending postings, keys of their own.
+		start, end := s.ix.termRange(tagPending, ft.field, ft.term)
+		it := s.txn.Scan(start, end)
+		for it.Next() {
+			k := it.Key()
+			if len(k) != len(start)+8 {
+				it.Close()
+				return nil, fmt.Errorf("%w: pending posting key", errCorrupt)
+			}
+			p, err := decodePending(binary.BigEndian.Uint64(k[len(start):]), it.Value())
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			c.pend = append(c.pend[:len(c.pend):len(c.pend)], p)
 		}
-		p, err := decodePending(binary.BigEndian.Uint64(k[len(start):]), it.Value())
-		if err != nil {
-			it.Close()
+		if err := it.Close(); err != nil {
 			return nil, err
 		}
-		c.pend = append(c.pend, p)
-	}
-	if err := it.Close(); err != nil {
-		return nil, err
+		slices.SortFunc(c.pend, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
 	}
 	// Statistics count every document not yet purged, deleted or not (as
 	// Lucene's do until a merge): then df <= N always holds.
@@ -611,6 +634,11 @@ func (s *searcher) nextAll(d uint64) error {
 
 // idOf returns the caller's id of a document number.
 func (s *searcher) idOf(d uint64) ([]byte, error) {
+	if d&pendingBit != 0 {
+		if id, ok, err := s.st.pendingID(d, len(s.ix.fields)); ok || err != nil {
+			return id, err
+		}
+	}
 	v, found, err := s.txn.Get(s.ix.docKey(tagDoc, d))
 	if err != nil {
 		return nil, err

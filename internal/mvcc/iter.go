@@ -308,7 +308,8 @@ func (it *Iterator) SeekGE(key []byte) bool {
 	// The committed side, unless it already sits at or after key.
 	if !it.started || it.cValid && bytes.Compare(it.committedKey(), key) < 0 {
 		it.started, it.cTaken = true, false
-		it.findCommitted(it.it.SeekGE(appendKey(it.seekBuf[:0], key, it.t.readTs)))
+		it.seekBuf = appendKey(it.seekBuf[:0], key, it.t.readTs)
+		it.findCommitted(it.it.SeekGE(it.seekBuf))
 	}
 	return it.Next()
 }

@@ -17,6 +17,7 @@ package analysis
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,6 +140,9 @@ func Tokens(analyzer, text string) ([]Token, error) {
 // words (Han, Hiragana, Katakana, Hangul), which the tokenizer splits into
 // overlapping bigrams rather than words.
 func IsCJK(r rune) bool {
+	if r < 0x1100 { // below Hangul Jamo, the first of these blocks
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
 		r == 'ー' // the prolonged sound mark is in the Common script but belongs to Katakana words
 }
@@ -213,8 +217,8 @@ func (a *Analyzer) term(word string) (string, bool) {
 		return "", false
 	}
 	if a.memo != nil {
-		if t, ok := a.memo.m.Load(w); ok {
-			return t.(string), true
+		if t, ok := a.memo.get(w); ok {
+			return t, true
 		}
 	}
 	folded := w
@@ -224,11 +228,8 @@ func (a *Analyzer) term(word string) (string, bool) {
 	if a.unaccent {
 		w = unaccent(w)
 	}
-	if a.memo != nil && a.memo.n.Load() < memoWords {
-		// strings.Clone: folded may share the memory of a whole text.
-		if _, loaded := a.memo.m.LoadOrStore(strings.Clone(folded), strings.Clone(w)); !loaded {
-			a.memo.n.Add(1)
-		}
+	if a.memo != nil {
+		a.memo.put(folded, w)
 	}
 	return w, true
 }
@@ -322,7 +323,8 @@ type Set struct {
 	m  map[string]*Analyzer
 }
 
-// memoWords bounds an analyzer's memo of words to terms.
+// memoWords is the size of an analyzer's memo of words to terms (a power
+// of two).
 const memoWords = 1 << 17
 
 // Lookup is the package's Lookup, once per name.
@@ -340,7 +342,7 @@ func (s *Set) Lookup(name string) (*Analyzer, error) {
 		return nil, err
 	}
 	if a.stem != nil {
-		a.memo = &termMemo{}
+		a.memo = newTermMemo()
 	}
 	if s.m == nil {
 		s.m = map[string]*Analyzer{}
@@ -349,8 +351,35 @@ func (s *Set) Lookup(name string) (*Analyzer, error) {
 	return a, nil
 }
 
-// termMemo maps case-folded words to their terms (stemmed, unaccented).
+// termMemo maps case-folded words to their terms (stemmed, unaccented):
+// a direct-mapped cache of memoWords slots, each the last word hashed
+// there. Lookups are a hash and an atomic load, no lock: a sync.Map's
+// lookup cost a bulk load more than the stemming it saved. A word whose
+// slot another word took is stemmed again, which is only slower.
 type termMemo struct {
-	m sync.Map // string -> string
-	n atomic.Int64
+	seed  maphash.Seed
+	slots [memoWords]atomic.Pointer[memoEntry]
+	n     atomic.Int64 // slots filled (tests)
+}
+
+type memoEntry struct{ word, term string }
+
+func newTermMemo() *termMemo { return &termMemo{seed: maphash.MakeSeed()} }
+
+func (m *termMemo) slot(word string) *atomic.Pointer[memoEntry] {
+	return &m.slots[maphash.String(m.seed, word)&(memoWords-1)]
+}
+
+func (m *termMemo) get(word string) (string, bool) {
+	if e := m.slot(word).Load(); e != nil && e.word == word {
+		return e.term, true
+	}
+	return "", false
+}
+
+func (m *termMemo) put(word, term string) {
+	// strings.Clone: word may share the memory of a whole text.
+	if m.slot(word).Swap(&memoEntry{strings.Clone(word), strings.Clone(term)}) == nil {
+		m.n.Add(1)
+	}
 }

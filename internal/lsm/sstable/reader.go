@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/golang/snappy"
 
@@ -37,6 +38,11 @@ type Reader struct {
 
 	getters sync.Pool // *tableIter for Get
 	iters   sync.Pool // *tableIter for NewIter, closed
+
+	// plain: the last block read was stored uncompressed (readBlock's
+	// guess for the next one; the writer stores a block plain when
+	// compression does not pay, which tends to hold for a whole table).
+	plain atomic.Bool
 }
 
 // Open reads the table in f. name is used in error messages; fileNum keys
@@ -295,8 +301,11 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	// block that is cached or kept): a compressed block, the usual case,
 	// then costs one allocation, for its decompressed form.
 	keep := buf == nil || !buf.reuse || cache != nil
+	// A block likely stored plain that is kept is read straight into
+	// its own memory rather than into scratch and copied.
+	direct := buf == nil || keep && r.plain.Load()
 	var raw []byte
-	if buf != nil {
+	if !direct {
 		buf.raw = grow(buf.raw, n+blockTrailerLen)
 		raw = buf.raw
 	} else {
@@ -312,10 +321,16 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	switch Compression(raw[n]) {
 	case NoCompression:
 		data = raw[:n:n]
-		if keep && buf != nil {
+		if keep && !direct {
 			data = append([]byte(nil), data...)
 		}
+		if !r.plain.Load() {
+			r.plain.Store(true)
+		}
 	case SnappyCompression:
+		if r.plain.Load() {
+			r.plain.Store(false)
+		}
 		dlen, err := snappy.DecodedLen(raw[:n])
 		// Snappy cannot expand data by more than 32x: a larger claim is damage.
 		if err != nil || dlen > 32*n+64 {
