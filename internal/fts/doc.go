@@ -40,6 +40,8 @@
 //	                             bytes), #fields, length per field,
 //	                             #terms, then (f, term length, term)
 //	                             per distinct term
+//	P 'K' id                     the document's current number        Add, Delete,
+//	                             (8 bytes BE)                          Merge
 //
 // A pending document is its 'p' change-log entry alone: 'p', id (uvarint
 // length + bytes), length per field, #(field, term) pairs, then per pair
@@ -54,8 +56,6 @@
 // lengths. Indexes written so are still read, deleted from and merged
 // (the 'D' range is only looked at while such documents are pending);
 // nothing writes that format any more.
-//	P 'K' id                     the document's current number        Add, Delete,
-//	                             (8 bytes BE)                          Merge
 //
 // A posting block holds up to 128 postings of one term in one field,
 // ascending by document, keyed by its last document (so the block holding
