@@ -274,6 +274,7 @@ func TestDifferential(t *testing.T) {
 				docs[id] = analyzeDoc(ix, d)
 			}
 			txn := view(t, db)
+			checkDictionary(t, ix, txn)
 			for range 60 {
 				q := genQuery(rng, m, docIDs, 2)
 				an, err := ix.compile(q)

@@ -128,3 +128,33 @@ func addFirstFormat(ix *Index, txn *mvcc.Txn, id []byte, values []string) error 
 	}
 	return txn.Put(ix.docKey(tagChange, doc), appendLens([]byte{changeAdd}, a.lens))
 }
+
+// checkDictionary checks every term dictionary entry against the term's
+// blocks: df, max tf and min field length over its merged postings, and
+// no entry for a term without blocks.
+func checkDictionary(t *testing.T, ix *Index, txn *mvcc.Txn) {
+	t.Helper()
+	s, e := ix.tagRange(tagTerm)
+	it := txn.Scan(s, e)
+	for it.Next() {
+		k := it.Key()
+		ft := fieldTerm{int(k[len(ix.prefix)+1]), string(k[len(ix.prefix)+2:])}
+		got, err := decodeTermInfo(it.Value())
+		must(t, err)
+		bs, err := ix.loadBlocks(txn, ft)
+		must(t, err)
+		want := termInfo{minLen: ^uint32(0)}
+		for _, b := range bs {
+			ps, err := decodeBlock(b.raw)
+			must(t, err)
+			for _, p := range ps {
+				want.df++
+				want.maxTF, want.minLen = max(want.maxTF, p.tf), min(want.minLen, p.len)
+			}
+		}
+		if got != want {
+			t.Fatalf("dictionary entry of %v: %+v, blocks say %+v", ft, got, want)
+		}
+	}
+	must(t, it.Close())
+}

@@ -513,7 +513,9 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	if err := ix.mergeLegacyPostings(txn, s, final, later, newPost, &touched, &pendKeys); err != nil {
 		return st, err
 	}
-	// The terms of deleted documents, from their records.
+	// The terms of deleted documents, from their records: only their
+	// blocks can hold a deleted document.
+	delTerms := map[fieldTerm]bool{}
 	for _, d := range s.delsList {
 		v, found, err := txn.Get(ix.docKey(tagDoc, d))
 		if err != nil {
@@ -531,6 +533,7 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 				newPost[ft] = nil
 				touched = append(touched, ft)
 			}
+			delTerms[ft] = true
 		}
 		for f, l := range rec.lens {
 			m.totalLen[f] -= uint64(l)
@@ -543,7 +546,11 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	for _, ft := range touched {
 		ps := newPost[ft]
 		sort.Slice(ps, func(i, j int) bool { return ps[i].doc < ps[j].doc })
-		if err := ix.mergeTerm(txn, w, ft, ps, s.deleted); err != nil {
+		del := s.deleted
+		if !delTerms[ft] {
+			del = nil
+		}
+		if err := ix.mergeTerm(txn, w, ft, ps, del); err != nil {
 			return st, err
 		}
 	}
@@ -662,6 +669,9 @@ func (ix *Index) loadBlocks(txn *mvcc.Txn, ft fieldTerm) ([]blockRef, error) {
 // end, and its dictionary entry. Earlier blocks are untouched: new
 // documents always number above every merged one.
 func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, deleted map[uint64]struct{}) error {
+	if len(deleted) == 0 {
+		return ix.appendTerm(txn, w, ft, add)
+	}
 	bs, err := ix.loadBlocks(txn, ft)
 	if err != nil {
 		return err
@@ -721,6 +731,85 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posti
 	if info.df == 0 {
 		w.del(ix.dictKey(ft.field, ft.term))
 		return nil
+	}
+	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
+	return nil
+}
+
+// appendTerm is mergeTerm with no deleted document among the term's
+// blocks: only the last block changes (refilled, when partial), so it
+// alone is read, and the dictionary entry's statistics, which cover the
+// blocks before it, are carried over. A common term's list is not read
+// back whole at every merge of a bulk load.
+func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting) error {
+	if len(add) == 0 {
+		return nil
+	}
+	info := termInfo{minLen: ^uint32(0)}
+	v, found, err := txn.Get(ix.dictKey(ft.field, ft.term))
+	if err != nil {
+		return err
+	}
+	if found {
+		if info, err = decodeTermInfo(v); err != nil {
+			return err
+		}
+		start, end := ix.termRange(tagBlock, ft.field, ft.term)
+		it := txn.ReverseScan(start, end)
+		var last blockRef
+		ok := it.Next()
+		if ok {
+			k := it.Key()
+			if len(k) != len(start)+8 {
+				it.Close()
+				return fmt.Errorf("%w: block key", errCorrupt)
+			}
+			last = blockRef{last: binary.BigEndian.Uint64(k[len(start):]), raw: bytes.Clone(it.Value())}
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: term %q has a dictionary entry but no blocks", errCorrupt, ft.term)
+		}
+		if last.hdr, _, err = decodeBlockHeader(last.raw); err != nil {
+			return err
+		}
+		if last.hdr.n < blockSize {
+			// Refill it: its postings go first, and out of the count
+			// (they are counted again below; the bounds already hold
+			// them).
+			dec, err := decodeBlock(last.raw)
+			if err != nil {
+				return err
+			}
+			pv, found, err := txn.Get(ix.termKey(tagPos, ft.field, ft.term, last.last))
+			if err != nil {
+				return err
+			}
+			if !found {
+				return fmt.Errorf("%w: block without positions", errCorrupt)
+			}
+			if err := decodePositions(dec, pv); err != nil {
+				return err
+			}
+			info.df -= uint64(len(dec))
+			add = append(dec, add...)
+			w.del(ix.termKey(tagBlock, ft.field, ft.term, last.last))
+			w.del(ix.termKey(tagPos, ft.field, ft.term, last.last))
+		}
+	}
+	for len(add) > 0 {
+		n := min(len(add), blockSize)
+		blk, pos := encodeBlock(add[:n])
+		lastDoc := add[n-1].doc
+		w.put(ix.termKey(tagBlock, ft.field, ft.term, lastDoc), blk)
+		w.put(ix.termKey(tagPos, ft.field, ft.term, lastDoc), pos)
+		for _, p := range add[:n] {
+			info.df++
+			info.maxTF, info.minLen = max(info.maxTF, p.tf), min(info.minLen, p.len)
+		}
+		add = add[n:]
 	}
 	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
 	return nil

@@ -153,7 +153,7 @@ func isWordRune(r rune) bool {
 
 // Analyze returns the tokens of text.
 func (a *Analyzer) Analyze(text string) []Token {
-	var toks []Token
+	toks := make([]Token, 0, len(text)/8) // English averages ~6 bytes a word
 	pos := 0
 	a.scan(text, func(word string, start, end int, cjk bool) {
 		if cjk {
@@ -174,6 +174,18 @@ func (a *Analyzer) scan(text string, emit func(word string, start, end int, cjk 
 	start := -1
 	cjkRun := false
 	for i, r := range text {
+		if r < utf8.RuneSelf {
+			// ASCII: a letter or digit, never a mark or CJK.
+			w := 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+			if start >= 0 && (!w || cjkRun) {
+				emit(text[start:i], start, i, cjkRun)
+				start = -1
+			}
+			if start < 0 && w {
+				start, cjkRun = i, false
+			}
+			continue
+		}
 		w := isWordRune(r)
 		c := w && IsCJK(r)
 		if start >= 0 && (!w || c != cjkRun) && !(w && !c && unicode.IsMark(r)) {
