@@ -102,16 +102,7 @@ func ids(bs [][]byte) []string {
 // key per (field, term), a document record, and a change-log entry of
 // lengths only. Indexes written so must still search, delete and merge.
 func addFirstFormat(ix *Index, txn *mvcc.Txn, id []byte, values []string) error {
-	a, err := ix.analyze(values)
-	if err != nil {
-		return err
-	}
-	if _, found, err := txn.Get(ix.extKey(id)); err != nil {
-		return err
-	} else if found {
-		return ErrDuplicateDoc
-	}
-	doc, err := ix.allocPending(txn, id)
+	a, doc, err := ix.prepareAdd(txn, id, values)
 	if err != nil {
 		return err
 	}

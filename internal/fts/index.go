@@ -118,16 +118,7 @@ func compareFieldTerm(a, b fieldTerm) int {
 // entry. So concurrent Adds of different documents never conflict
 // (doc.go).
 func (ix *Index) Add(txn *mvcc.Txn, id []byte, values []string) error {
-	a, err := ix.analyze(values)
-	if err != nil {
-		return err
-	}
-	if _, found, err := txn.Get(ix.extKey(id)); err != nil {
-		return err
-	} else if found {
-		return fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
-	}
-	doc, err := ix.allocPending(txn, id)
+	a, doc, err := ix.prepareAdd(txn, id, values)
 	if err != nil {
 		return err
 	}
@@ -135,6 +126,22 @@ func (ix *Index) Add(txn *mvcc.Txn, id []byte, values []string) error {
 		return err
 	}
 	return txn.Put(ix.docKey(tagChange, doc), encodePendingDoc(id, a))
+}
+
+// prepareAdd analyzes a new document's values, checks that id is not
+// indexed yet and picks its pending document number.
+func (ix *Index) prepareAdd(txn *mvcc.Txn, id []byte, values []string) (analyzed, uint64, error) {
+	a, err := ix.analyze(values)
+	if err != nil {
+		return analyzed{}, 0, err
+	}
+	if _, found, err := txn.Get(ix.extKey(id)); err != nil {
+		return analyzed{}, 0, err
+	} else if found {
+		return analyzed{}, 0, fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
+	}
+	doc, err := ix.allocPending(txn, id)
+	return a, doc, err
 }
 
 func appendLens(b []byte, lens []uint32) []byte {
@@ -688,18 +695,8 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posti
 	}
 	var ps []posting
 	for _, b := range bs[from:] {
-		dec, err := decodeBlock(b.raw)
+		dec, err := ix.readBlockPostings(txn, ft, b)
 		if err != nil {
-			return err
-		}
-		pv, found, err := txn.Get(ix.termKey(tagPos, ft.field, ft.term, b.last))
-		if err != nil {
-			return err
-		}
-		if !found {
-			return fmt.Errorf("%w: block without positions", errCorrupt)
-		}
-		if err := decodePositions(dec, pv); err != nil {
 			return err
 		}
 		for _, p := range dec {
@@ -716,18 +713,7 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posti
 		info.df += uint64(b.hdr.n)
 		info.maxTF, info.minLen = max(info.maxTF, b.hdr.maxTF), min(info.minLen, b.hdr.minLen)
 	}
-	for len(ps) > 0 {
-		n := min(len(ps), blockSize)
-		blk, pos := encodeBlock(ps[:n])
-		last := ps[n-1].doc
-		w.put(ix.termKey(tagBlock, ft.field, ft.term, last), blk)
-		w.put(ix.termKey(tagPos, ft.field, ft.term, last), pos)
-		for _, p := range ps[:n] {
-			info.df++
-			info.maxTF, info.minLen = max(info.maxTF, p.tf), min(info.minLen, p.len)
-		}
-		ps = ps[n:]
-	}
+	ix.writeBlocks(w, ft, ps, &info)
 	if info.df == 0 {
 		w.del(ix.dictKey(ft.field, ft.term))
 		return nil
@@ -779,18 +765,8 @@ func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []post
 			// Refill it: its postings go first, and out of the count
 			// (they are counted again below; the bounds already hold
 			// them).
-			dec, err := decodeBlock(last.raw)
+			dec, err := ix.readBlockPostings(txn, ft, last)
 			if err != nil {
-				return err
-			}
-			pv, found, err := txn.Get(ix.termKey(tagPos, ft.field, ft.term, last.last))
-			if err != nil {
-				return err
-			}
-			if !found {
-				return fmt.Errorf("%w: block without positions", errCorrupt)
-			}
-			if err := decodePositions(dec, pv); err != nil {
 				return err
 			}
 			info.df -= uint64(len(dec))
@@ -799,20 +775,42 @@ func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []post
 			w.del(ix.termKey(tagPos, ft.field, ft.term, last.last))
 		}
 	}
-	for len(add) > 0 {
-		n := min(len(add), blockSize)
-		blk, pos := encodeBlock(add[:n])
-		lastDoc := add[n-1].doc
-		w.put(ix.termKey(tagBlock, ft.field, ft.term, lastDoc), blk)
-		w.put(ix.termKey(tagPos, ft.field, ft.term, lastDoc), pos)
-		for _, p := range add[:n] {
+	ix.writeBlocks(w, ft, add, &info)
+	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
+	return nil
+}
+
+// readBlockPostings decodes a stored block with its positions.
+func (ix *Index) readBlockPostings(txn *mvcc.Txn, ft fieldTerm, b blockRef) ([]posting, error) {
+	dec, err := decodeBlock(b.raw)
+	if err != nil {
+		return nil, err
+	}
+	pv, found, err := txn.Get(ix.termKey(tagPos, ft.field, ft.term, b.last))
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: block without positions", errCorrupt)
+	}
+	return dec, decodePositions(dec, pv)
+}
+
+// writeBlocks writes ps (ascending documents) as blocks of up to
+// blockSize postings and their positions, adding them to info.
+func (ix *Index) writeBlocks(w *writeBuf, ft fieldTerm, ps []posting, info *termInfo) {
+	for len(ps) > 0 {
+		n := min(len(ps), blockSize)
+		blk, pos := encodeBlock(ps[:n])
+		last := ps[n-1].doc
+		w.put(ix.termKey(tagBlock, ft.field, ft.term, last), blk)
+		w.put(ix.termKey(tagPos, ft.field, ft.term, last), pos)
+		for _, p := range ps[:n] {
 			info.df++
 			info.maxTF, info.minLen = max(info.maxTF, p.tf), min(info.minLen, p.len)
 		}
-		add = add[n:]
+		ps = ps[n:]
 	}
-	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
-	return nil
 }
 
 // writeBuf holds a merge's writes until all its reads are done: a
