@@ -97,6 +97,10 @@ func (r *RowReader) Next() (id uint32, ok bool, err error) {
 	if len(r.src) == 0 {
 		return 0, false, nil
 	}
+	if b := r.src[0]; b < 0x80 { // the usual one-byte id, in line
+		r.src = r.src[1:]
+		return uint32(b), true, nil
+	}
 	x, n := binary.Uvarint(r.src)
 	if n <= 0 || x > math.MaxUint32 {
 		return 0, false, fmt.Errorf("%w: bad column id", ErrCorrupt)
@@ -166,6 +170,22 @@ func (r *RowReader) textBytes() ([]byte, bool) {
 
 // Skip passes over the current column's value.
 func (r *RowReader) Skip() error {
+	// The common kinds in line: a scan skips every column its statement
+	// does not read.
+	if len(r.src) >= 2 {
+		switch Kind(r.src[0]) {
+		case KindString, KindBytes:
+			if l, n := binary.Uvarint(r.src[1:]); n > 0 && l <= uint64(len(r.src)-1-n) {
+				r.src = r.src[1+n+int(l):]
+				return nil
+			}
+		case KindInt, KindTimestamp:
+			if _, n := binary.Varint(r.src[1:]); n > 0 {
+				r.src = r.src[1+n:]
+				return nil
+			}
+		}
+	}
 	_, rest, err := decodeRowValueSkip(r.src, true, nil)
 	r.src = rest
 	return err

@@ -78,11 +78,20 @@
 //
 //	offset  size  meaning
 //	0       m     bit array; bit b is byte b/8, mask 1<<(b%8)
-//	m       1     k, the number of probes (bitsPerKey × ln 2, in [1, 30])
+//	m       1     k | 0x40, k the number of probes (bitsPerKey × ln 2, in [1, 30])
 //
-// For a key with h64 = xxhash64(filter key), h = low 32 bits and delta = high
-// 32 bits | 1, probe j (0 ≤ j < k) tests bit (h + j·delta mod 2^32) mod 8m.
-// A reader treats a k outside [1, 30] as "may contain everything".
+// The filter is blocked: m is a multiple of 64 (at least 64), and every
+// probe of a key falls in one 64-byte block, so a lookup touches one cache
+// line. For a key with h64 = xxhash64(filter key), the block is
+// (high 32 bits × m/64) >> 32; with h = low 32 bits, probe j (0 ≤ j < k)
+// tests bit h>>23 of the block, then h = h × 0x9e3779b9 mod 2^32.
+//
+// Tables written before the blocked layout have a trailer byte of k alone
+// (0x40 clear), and spread probes: with delta = high 32 bits | 1, probe j
+// tests bit (h + j·delta mod 2^32) mod 8m of the whole array. Readers
+// still read them. A reader treats a k outside [1, 30] (or a blocked
+// array whose length is not a multiple of 64) as "may contain
+// everything".
 //
 // # Properties block (never compressed)
 //

@@ -42,6 +42,19 @@ type tableCodec struct {
 	arena rowcodec.Arena
 	// forms are the types' types.StoredForm, by row position.
 	forms []int
+	// wanted counts the column ids at maps to a position: decodeTo stops
+	// once it has them all, without passing over the rest of the row.
+	wanted int
+}
+
+// countWanted sets wanted from at.
+func (tc *tableCodec) countWanted() {
+	tc.wanted = 0
+	for _, i := range tc.at {
+		if i >= 0 {
+			tc.wanted++
+		}
+	}
 }
 
 // setForms fills forms from types.
@@ -74,6 +87,7 @@ func newTableCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
 		tc.at[d.Columns[i].ID] = int32(i)
 	}
 	tc.setForms()
+	tc.countWanted()
 	return tc
 }
 
@@ -92,6 +106,7 @@ func (tc *tableCodec) need(needed []bool) {
 			tc.none = false
 		}
 	}
+	tc.countWanted()
 }
 
 // Codecs keeps the table codecs a plan's scans set up (column maps,
@@ -173,6 +188,7 @@ func (tc *tableCodec) project(outIdx []int) bool {
 	}
 	tc.types = types
 	tc.setForms()
+	tc.countWanted()
 	tc.projected = true
 	return true
 }
@@ -251,7 +267,7 @@ func (tc *tableCodec) decodeTo(row Row, v []byte, borrow bool) error {
 	if err != nil {
 		return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 	}
-	for {
+	for got := 0; got < tc.wanted; {
 		id, ok, err := r.Next()
 		if err != nil {
 			return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
@@ -270,6 +286,7 @@ func (tc *tableCodec) decodeTo(row Row, v []byte, borrow bool) error {
 			}
 			continue
 		}
+		got++
 		switch tc.forms[i] {
 		case types.StoredInt:
 			if x, ok := r.Int(); ok {
@@ -297,6 +314,7 @@ func (tc *tableCodec) decodeTo(row Row, v []byte, borrow bool) error {
 			return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: column %d does not decode: %v", tc.d.Name, id, err)
 		}
 	}
+	return nil
 }
 
 // own copies the text that decodeTo borrowed into the codec's memory.
