@@ -1,8 +1,12 @@
 package sstable
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
+	"math"
+	"slices"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
@@ -96,8 +100,89 @@ type blockIter struct {
 	cacheBuf []byte
 
 	// restartKeys, when set, are the block's restart keys, decoded
-	// beforehand (a table's index block: Reader.indexKeys).
+	// beforehand (a table's index block: Reader.indexKeys), and fences
+	// their summaries (see keyFences), which a search goes through first.
 	restartKeys [][]byte
+	fences      *keyFences
+}
+
+// keyFences summarizes sorted keys for search: the bytes most keys' user
+// keys share (prefix), and per key the 16 bytes after them as a pair of
+// big-endian numbers (zero-padded). The pairs never decrease along the
+// keys, so a binary search over them, one compact array, narrows a search
+// to the keys with the sought key's pair, and only those are compared
+// whole. A table's index keys share their table and index prefix, and the
+// store escapes zero bytes, so whole keys share a long head: comparing
+// them cost a point read a cache miss or two per probe.
+type keyFences struct {
+	prefix []byte
+	nums   []fence
+}
+
+type fence struct{ hi, lo uint64 }
+
+func compareFence(a, b fence) int {
+	if c := cmp.Compare(a.hi, b.hi); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.lo, b.lo)
+}
+
+func newKeyFences(keys [][]byte) *keyFences {
+	if len(keys) == 0 {
+		return nil
+	}
+	// The prefix is that of most keys, not all: an index block's last
+	// key is often a short separator ("u") sharing nothing with the rest.
+	// Keys without it map to the least or greatest pair (fenceOf), so the
+	// pairs still never decrease.
+	a, b := ikey.UserKey(keys[len(keys)/16]), ikey.UserKey(keys[len(keys)-1-len(keys)/16])
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	f := &keyFences{prefix: a[:n:n], nums: make([]fence, len(keys))}
+	for i, k := range keys {
+		f.nums[i] = f.fenceOf(ikey.UserKey(k))
+	}
+	return f
+}
+
+// fenceOf is a user key's pair: the 16 bytes after the prefix, zero-padded,
+// or the least pair for a key before the prefix and the greatest for one
+// after it (without it).
+func (f *keyFences) fenceOf(ukey []byte) fence {
+	n := len(f.prefix)
+	if len(ukey) >= n && bytes.Equal(ukey[:n], f.prefix) {
+		var x [16]byte
+		copy(x[:], ukey[n:])
+		return fence{binary.BigEndian.Uint64(x[:8]), binary.BigEndian.Uint64(x[8:])}
+	}
+	if bytes.Compare(ukey, f.prefix) < 0 {
+		return fence{}
+	}
+	return fence{math.MaxUint64, math.MaxUint64}
+}
+
+// bounds returns [lo, hi): the keys at or after key start at or after lo
+// and every key from hi on is after key.
+func (f *keyFences) bounds(ukey []byte) (lo, hi int) {
+	q := f.fenceOf(ukey)
+	lo, _ = slices.BinarySearchFunc(f.nums, q, compareFence)
+	// The end of the equal pairs, galloping from lo: usually there are
+	// none or few, next to the last probe.
+	step := 1
+	for lo+step <= len(f.nums) && compareFence(f.nums[lo+step-1], q) == 0 {
+		step *= 2
+	}
+	from, to := lo+step/2, min(lo+step, len(f.nums))
+	n, _ := slices.BinarySearchFunc(f.nums[from:to], q, func(e, t fence) int {
+		if compareFence(e, t) <= 0 {
+			return -1 // still equal: the end is further
+		}
+		return 1
+	})
+	return lo, from + n
 }
 
 // init points the iterator at a block. It reports a malformed restart array.
@@ -239,6 +324,9 @@ func (i *blockIter) restartKey(r int) ([]byte, bool) {
 func (i *blockIter) searchRestarts(key []byte) (int, bool) {
 	lo, hi := 0, i.numRestarts
 	if len(i.restartKeys) == i.numRestarts {
+		if i.fences != nil && len(i.fences.nums) == i.numRestarts {
+			lo, hi = i.fences.bounds(ikey.UserKey(key))
+		}
 		for lo < hi {
 			m := int(uint(lo+hi) >> 1)
 			if ikey.Compare(i.restartKeys[m], key) < 0 {

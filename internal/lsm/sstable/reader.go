@@ -28,13 +28,14 @@ type Reader struct {
 	size    int64
 	metaEnd uint64 // start of the footer: every block lies before it
 
-	footer     footer
-	index      []byte
-	indexKeys  [][]byte // the index block's restart keys (blockIter.restartKeys)
-	filter     []byte
-	tombstones []ikey.Tombstone
-	props      Properties
-	split      func([]byte) int // see SetSplit
+	footer      footer
+	index       []byte
+	indexKeys   [][]byte // the index block's restart keys (blockIter.restartKeys)
+	indexFences *keyFences
+	filter      []byte
+	tombstones  []ikey.Tombstone
+	props       Properties
+	split       func([]byte) int // see SetSplit
 
 	getters sync.Pool // *tableIter for Get
 	iters   sync.Pool // *tableIter for NewIter, closed
@@ -87,6 +88,7 @@ func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error
 		}
 	}
 	r.indexKeys = keys
+	r.indexFences = newKeyFences(keys)
 	if h := r.footer.filter; h.length != 0 {
 		if r.filter, err = r.readBlock(h, nil, false); err != nil {
 			return nil, err
