@@ -2,6 +2,7 @@ package jsonb
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -46,6 +47,12 @@ func ParseValue(text string) (Value, error) {
 type parser struct {
 	s   string
 	pos int
+	// vals and keys are stacks of the members of the containers being
+	// parsed (each from its start mark): a finished container copies its
+	// own into a slice of exactly its size, instead of growing one from
+	// nothing by doubling.
+	vals []Value
+	keys []string
 }
 
 func (p *parser) syntax(format string, args ...any) error {
@@ -134,19 +141,20 @@ func (p *parser) array(depth int) (Value, error) {
 		return Value{}, tooDeep()
 	}
 	p.pos++ // [
-	elems := []Value{}
 	p.skipSpace()
 	if p.pos < len(p.s) && p.s[p.pos] == ']' {
 		p.pos++
-		return Value{Kind: Array, Elems: elems}, nil
+		return Value{Kind: Array, Elems: []Value{}}, nil
 	}
+	mark := len(p.vals)
+	defer func() { p.vals = p.vals[:mark] }()
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return Value{}, err
 		}
-		elems = append(elems, v)
+		p.vals = append(p.vals, v)
 		p.skipSpace()
 		if p.pos >= len(p.s) {
 			return Value{}, p.more()
@@ -156,7 +164,7 @@ func (p *parser) array(depth int) (Value, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			return Value{Kind: Array, Elems: elems}, nil
+			return Value{Kind: Array, Elems: slices.Clone(p.vals[mark:])}, nil
 		default:
 			return Value{}, p.syntax("Expected \",\" or \"]\", but found \"%s\".", p.token())
 		}
@@ -168,14 +176,14 @@ func (p *parser) object(depth int) (Value, error) {
 		return Value{}, tooDeep()
 	}
 	p.pos++ // {
-	var keys []string
-	var vals []Value
 	p.skipSpace()
 	if p.pos < len(p.s) && p.s[p.pos] == '}' {
 		p.pos++
 		return ObjectValue(nil, nil), nil
 	}
 	first := true
+	mark, kmark := len(p.vals), len(p.keys)
+	defer func() { p.vals, p.keys = p.vals[:mark], p.keys[:kmark] }()
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.s) {
@@ -205,8 +213,8 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		keys = append(keys, k)
-		vals = append(vals, v)
+		p.keys = append(p.keys, k)
+		p.vals = append(p.vals, v)
 		p.skipSpace()
 		if p.pos >= len(p.s) {
 			return Value{}, p.more()
@@ -216,7 +224,7 @@ func (p *parser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			return ObjectValue(keys, vals), nil
+			return ObjectValue(slices.Clone(p.keys[kmark:]), slices.Clone(p.vals[mark:])), nil
 		default:
 			return Value{}, p.syntax("Expected \",\" or \"}\", but found \"%s\".", p.token())
 		}
