@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
@@ -36,6 +37,13 @@ type Batch struct {
 
 // NewBatch returns an empty batch.
 func NewBatch() *Batch { return &Batch{} }
+
+// Grow makes room for about n more bytes of writes, so a large batch
+// built in one go is not copied as it doubles.
+func (b *Batch) Grow(n int) {
+	b.init()
+	b.data = slices.Grow(b.data, n)
+}
 
 func (b *Batch) init() {
 	if len(b.data) == 0 {

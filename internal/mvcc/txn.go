@@ -466,6 +466,9 @@ func (t *Txn) Commit() error {
 	// committers meet in the storage engine's group commit and share one
 	// fsync. Visibility waits for the watermark instead (finishApply).
 	b := lsm.NewBatch()
+	// Room for every entry: t.size counts keys and values (plus a
+	// generous overhead per entry, which covers versions and escapes).
+	b.Grow(int(t.size))
 	var kbuf, vbuf []byte
 	for _, k := range keys {
 		e := t.writes[k]
