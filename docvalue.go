@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
+
+	"github.com/cairndb/cairn/internal/jsonb"
 )
 
 // The collection API works on documents, filters and updates as a small
@@ -235,6 +237,33 @@ func jsonText(v any) json.RawMessage {
 	var b bytes.Buffer
 	writeJSON(&b, v)
 	return b.Bytes()
+}
+
+// fromJSONB turns a stored document's value into the value model, as
+// parseJSON of its text would (members in jsonb's key order, numbers as
+// their canonical text).
+func fromJSONB(v jsonb.Value) any {
+	switch v.Kind {
+	case jsonb.String:
+		return v.Str
+	case jsonb.Number:
+		return json.Number(v.Str)
+	case jsonb.Bool:
+		return v.Bool
+	case jsonb.Array:
+		a := make([]any, len(v.Elems))
+		for i, e := range v.Elems {
+			a[i] = fromJSONB(e)
+		}
+		return a
+	case jsonb.Object:
+		o := make(object, len(v.Keys))
+		for i, k := range v.Keys {
+			o[i] = member{k, fromJSONB(v.Elems[i])}
+		}
+		return o
+	}
+	return nil
 }
 
 // sortedText is v's JSON text with object keys sorted, so two documents

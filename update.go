@@ -3,9 +3,13 @@ package cairn
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
+
+	"github.com/cairndb/cairn/internal/jsonb"
+	"github.com/cairndb/cairn/internal/sql/types"
 )
 
 // Updates run as read-modify-write in one transaction: the filter
@@ -145,29 +149,35 @@ func (c *Collection) update(ctx context.Context, filter, update any, one bool) (
 		}
 		type change struct {
 			id  string
-			doc json.RawMessage
+			doc types.Datum
 		}
 		var changes []change
 		for rows.Next() {
-			var id string
-			var raw json.RawMessage
-			if err := rows.Scan(&id, &raw); err != nil {
-				return err
-			}
-			matched++
-			v, err := parseJSON(raw)
+			row, err := rows.current()
 			if err != nil {
 				return err
 			}
-			doc, _ := v.(object)
-			before := sortedText(doc)
+			if len(row) != 2 || row[0].Kind() != types.TextFamily || row[1].Kind() != types.JSONBFamily {
+				return fmt.Errorf("cairn: update of %s: unexpected row %v", t, row)
+			}
+			matched++
+			// The stored document, straight from its binary form (no
+			// text in between); the result is encoded the same way and
+			// compared bytewise: jsonb's encoding is canonical (sorted
+			// keys, canonical numbers), so equal bytes mean no change.
+			id, old := row[0].Str(), row[1].Doc()
+			doc, _ := fromJSONB(old.Value()).(object)
 			for _, op := range ops {
 				if doc, err = applyUpdate(doc, op); err != nil {
 					return err
 				}
 			}
-			if sortedText(doc) != before {
-				changes = append(changes, change{id, jsonText(doc)})
+			nd, err := jsonb.Parse(string(jsonText(doc)))
+			if err != nil {
+				return errInvalid("updated document: %v", err)
+			}
+			if nd != old {
+				changes = append(changes, change{id, types.NewJSONBDoc(nd)})
 			}
 		}
 		for _, ch := range changes {
