@@ -22,34 +22,51 @@ const TermSize = 9
 
 // LeafTerms appends the leaf terms of d (each once) to dst.
 func LeafTerms(dst [][]byte, d Doc) [][]byte {
-	seen := map[uint64]bool{}
-	var walk func(h *xxhash.Digest, path []byte, n node)
-	walk = func(h *xxhash.Digest, path []byte, n node) {
-		switch {
-		case n[0] == tagObject:
-			for i := range n.count() {
-				k := n.key(i)
-				p := append(append(append(path[:len(path):len(path)], 'k'), k...), 0)
-				walk(h, p, n.value(i))
-			}
-		case n[0] == tagArray:
-			for i := range n.count() {
-				walk(h, path, n.elem(i))
-			}
-		default:
-			h.Reset()
-			h.Write(path)
-			h.Write([]byte{1})
-			h.Write(AppendSortKey(nil, docOf(n)))
-			sum := h.Sum64()
-			if !seen[sum] {
-				seen[sum] = true
-				dst = append(dst, term('v', sum))
-			}
+	w := leafWalker{h: xxhash.New(), dst: dst}
+	w.walk(0, d.root())
+	return w.dst
+}
+
+// leafWalker computes leaf terms with one path buffer (each level appends
+// its key and later levels truncate back to it) and one sort-key buffer:
+// a document's terms are recomputed on every write of it.
+type leafWalker struct {
+	h    *xxhash.Digest
+	path []byte
+	key  []byte
+	seen map[uint64]bool
+	dst  [][]byte
+}
+
+func (w *leafWalker) walk(plen int, n node) {
+	switch n[0] {
+	case tagObject:
+		for i := range n.count() {
+			w.path = append(append(append(w.path[:plen], 'k'), n.key(i)...), 0)
+			w.walk(len(w.path), n.value(i))
+		}
+	case tagArray:
+		for i := range n.count() {
+			w.walk(plen, n.elem(i))
+		}
+	default:
+		// The hash of path, 1, and the scalar's sort key as a document
+		// (AppendSortKey: a raw scalar sorts as a one-element array).
+		w.key = append(w.key[:0], keyArray, 0, 0, 0, 1, 0)
+		w.key = appendNodeKey(w.key, n)
+		w.h.Reset()
+		w.h.Write(w.path[:plen])
+		w.h.Write([]byte{1})
+		w.h.Write(w.key)
+		sum := w.h.Sum64()
+		if w.seen == nil {
+			w.seen = map[uint64]bool{}
+		}
+		if !w.seen[sum] {
+			w.seen[sum] = true
+			w.dst = append(w.dst, term('v', sum))
 		}
 	}
-	walk(xxhash.New(), nil, d.root())
-	return dst
 }
 
 // KeyTerms appends the key terms of d: its top-level object keys, or

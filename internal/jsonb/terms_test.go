@@ -1,9 +1,12 @@
 package jsonb
 
 import (
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // TestTermsCoverContainment checks the property the inverted index
@@ -55,5 +58,54 @@ func TestTermsCoverContainment(t *testing.T) {
 	// Equal numbers in different spellings give one term.
 	if x, y := LeafTerms(nil, mustParse(t, `{"a": 1.0}`)), LeafTerms(nil, mustParse(t, `{"a": 1}`)); string(x[0]) != string(y[0]) {
 		t.Fatal("1.0 and 1 have different leaf terms")
+	}
+}
+
+// TestLeafTermsStable: leaf terms are stored in indexes, so their hashes
+// must not change: LeafTerms equals the first implementation (path and
+// sort key of each scalar as a document of its own, hashed afresh) on
+// random documents.
+func TestLeafTermsStable(t *testing.T) {
+	reference := func(d Doc) [][]byte {
+		var dst [][]byte
+		seen := map[uint64]bool{}
+		var walk func(h *xxhash.Digest, path []byte, n node)
+		walk = func(h *xxhash.Digest, path []byte, n node) {
+			switch {
+			case n[0] == tagObject:
+				for i := range n.count() {
+					p := append(append(append(path[:len(path):len(path)], 'k'), n.key(i)...), 0)
+					walk(h, p, n.value(i))
+				}
+			case n[0] == tagArray:
+				for i := range n.count() {
+					walk(h, path, n.elem(i))
+				}
+			default:
+				h.Reset()
+				h.Write(path)
+				h.Write([]byte{1})
+				h.Write(AppendSortKey(nil, docOf(n)))
+				if sum := h.Sum64(); !seen[sum] {
+					seen[sum] = true
+					dst = append(dst, term('v', sum))
+				}
+			}
+		}
+		walk(xxhash.New(), nil, d.root())
+		return dst
+	}
+	r := rand.New(rand.NewSource(2))
+	for range 5000 {
+		var b strings.Builder
+		randText(r, &b, 1)
+		d := mustParse(t, b.String())
+		if got, want := LeafTerms(nil, d), reference(d); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: leaf terms\n got %x\nwant %x", d, got, want)
+		}
+	}
+	d := mustParse(t, `{"a": {"b": [1, "x", {"c": null}], "d": true}, "e": [[2.50]]}`)
+	if got, want := LeafTerms(nil, d), reference(d); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != 5 {
+		t.Fatalf("%s: leaf terms\n got %x\nwant %x", d, got, want)
 	}
 }
