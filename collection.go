@@ -750,6 +750,13 @@ func (c *Cursor) Next(ctx context.Context) bool {
 	if !c.rows.Next() {
 		return false
 	}
+	if row, err := c.rows.current(); err == nil && len(row) == 1 && row[0].Kind() == types.JSONBFamily {
+		// The usual case, a stored document: its text straight into the
+		// cursor's bytes.
+		d := row[0].Doc()
+		c.cur = d.AppendText(make([]byte, 0, len(d)+len(d)/4+16))
+		return true
+	}
 	var raw json.RawMessage
 	if err := c.rows.Scan(&raw); err != nil {
 		c.err = err
