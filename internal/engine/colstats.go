@@ -68,6 +68,15 @@ func sampleTable(txn *mvcc.Txn, d *catalog.Descriptor, rows int64) (*catalog.Tab
 	return ts, nil
 }
 
+// isText reports whether d is a string the statistics keep as its text.
+func isText(d types.Datum) bool {
+	switch d.Kind() {
+	case types.TextFamily, types.VarcharFamily, types.CharFamily:
+		return true
+	}
+	return false
+}
+
 // statsWorthy reports whether ANALYZE keeps statistics for a column of
 // type t: not for documents, arrays or byte strings.
 func statsWorthy(t types.Type) bool {
@@ -89,14 +98,23 @@ func columnStats(id uint32, vals []types.Datum, total int64) catalog.ColumnStats
 	if sampled == 0 {
 		return cs
 	}
-	nonNull := vals[:0:0]
+	// Values too wide to keep as a most common value or a histogram
+	// bound are counted but neither sorted nor grouped; they are taken
+	// to be distinct, as PostgreSQL's ANALYZE takes them (a sample of
+	// documents' bodies cost a bulk load more than its inserts).
+	nonNull := make([]types.Datum, 0, len(vals))
+	wide := 0
 	for _, v := range vals {
-		if !v.IsNull() {
+		switch {
+		case v.IsNull():
+		case isText(v) && len(v.Str()) > statsMaxValueLen:
+			wide++
+		default:
 			nonNull = append(nonNull, v)
 		}
 	}
-	cs.NullFrac = float64(sampled-len(nonNull)) / float64(sampled)
-	if len(nonNull) == 0 {
+	cs.NullFrac = float64(sampled-len(nonNull)-wide) / float64(sampled)
+	if len(nonNull)+wide == 0 {
 		return cs
 	}
 	slices.SortFunc(nonNull, types.Compare)
@@ -104,7 +122,7 @@ func columnStats(id uint32, vals []types.Datum, total int64) catalog.ColumnStats
 		v     types.Datum
 		count int
 	}
-	var groups []group
+	groups := make([]group, 0, len(nonNull))
 	for _, v := range nonNull {
 		if len(groups) > 0 && types.Compare(groups[len(groups)-1].v, v) == 0 {
 			groups[len(groups)-1].count++
@@ -115,9 +133,9 @@ func columnStats(id uint32, vals []types.Datum, total int64) catalog.ColumnStats
 	// Distinct values: exact when the sample is the table; else the
 	// Haas-Stokes estimator PostgreSQL uses, n*d / (n - f1 + f1*n/N),
 	// where f1 values were seen once.
-	d, nn := float64(len(groups)), float64(len(nonNull))
+	d, nn := float64(len(groups)+wide), float64(len(nonNull)+wide)
 	popNonNull := float64(total) * (1 - cs.NullFrac)
-	f1 := 0.0
+	f1 := float64(wide)
 	for _, g := range groups {
 		if g.count == 1 {
 			f1++
@@ -153,7 +171,7 @@ func columnStats(id uint32, vals []types.Datum, total int64) catalog.ColumnStats
 		inMCV[i] = true
 	}
 	// Histogram over the values left, in order.
-	var rest []types.Datum
+	rest := make([]types.Datum, 0, len(nonNull))
 	for i, g := range groups {
 		if inMCV[i] {
 			continue

@@ -51,3 +51,17 @@ func queryID(t *testing.T, e *Engine, table string) uint32 {
 	}
 	return d.ID
 }
+
+// TestAnalyzeWideValues: text too wide for the statistics is counted (not
+// as NULL) and taken to be distinct, without being sorted or kept.
+func TestAnalyzeWideValues(t *testing.T) {
+	e := openTestEngine(t)
+	s := e.NewSession()
+	mustExec(t, s, "CREATE TABLE w (id INT PRIMARY KEY, body TEXT)")
+	mustExec(t, s, "INSERT INTO w SELECT g, CASE WHEN g % 2 = 0 THEN repeat('x', 300) || g END FROM generate_series(1, 1000) g")
+	mustExec(t, s, "ANALYZE w")
+	got := queryOne(t, s, "SELECT null_frac || ' ' || n_distinct::int || ' ' || (most_common_vals IS NULL) || ' ' || (histogram_bounds IS NULL) FROM pg_stats WHERE tablename = 'w' AND attname = 'body'")
+	if got != "0.5 500 t t" {
+		t.Fatalf("null_frac, n_distinct, no MCV, no histogram: %s", got)
+	}
+}

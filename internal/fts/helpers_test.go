@@ -106,8 +106,8 @@ func addFirstFormat(ix *Index, txn *mvcc.Txn, id []byte, values []string) error 
 	if err != nil {
 		return err
 	}
-	for _, ft := range a.terms {
-		if err := txn.Put(ix.termKey(tagPending, ft.field, ft.term, doc), encodePending(*a.post[ft])); err != nil {
+	for i, ft := range a.terms {
+		if err := txn.Put(ix.termKey(tagPending, ft.field, ft.term, doc), encodePending(a.post[i])); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package fts
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -64,37 +65,53 @@ func (ix *Index) Fields() []string { return slices.Clone(ix.fields) }
 // Analyzer returns the index's analyzer.
 func (ix *Index) Analyzer() *analysis.Analyzer { return ix.analyzer }
 
-// analyzed is a document's postings, per field and term.
+// analyzed is a document's postings, per field and term: terms sorted by
+// field, then term, each once, and post[i] the posting of terms[i].
 type analyzed struct {
 	lens  []uint32
-	terms []fieldTerm // sorted by field, then term
-	post  map[fieldTerm]*posting
+	terms []fieldTerm
+	post  []posting
 }
 
 func (ix *Index) analyze(values []string) (analyzed, error) {
 	if len(values) != len(ix.fields) {
 		return analyzed{}, fmt.Errorf("fts: %d field values for an index of %d fields", len(values), len(ix.fields))
 	}
-	a := analyzed{lens: make([]uint32, len(values)), post: map[fieldTerm]*posting{}}
+	// Every token as (field, term, position), sorted and grouped: no map
+	// per document, and the positions of all terms share one array.
+	type occ struct {
+		ft  fieldTerm
+		pos uint32
+	}
+	a := analyzed{lens: make([]uint32, len(values))}
+	var occs []occ
 	for f, v := range values {
 		toks := ix.analyzer.Analyze(v)
 		a.lens[f] = uint32(len(toks))
 		for _, t := range toks {
-			ft := fieldTerm{f, t.Term}
-			p := a.post[ft]
-			if p == nil {
-				p = &posting{}
-				a.post[ft] = p
-				a.terms = append(a.terms, ft)
-			}
-			p.tf++
-			p.pos = append(p.pos, uint32(t.Position))
+			occs = append(occs, occ{fieldTerm{f, t.Term}, uint32(t.Position)})
 		}
 	}
-	for ft, p := range a.post {
-		p.len = a.lens[ft.field]
+	slices.SortFunc(occs, func(x, y occ) int {
+		if c := compareFieldTerm(x.ft, y.ft); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.pos, y.pos)
+	})
+	positions := make([]uint32, len(occs))
+	for i, o := range occs {
+		positions[i] = o.pos
 	}
-	slices.SortFunc(a.terms, compareFieldTerm)
+	for i := 0; i < len(occs); {
+		j := i + 1
+		for j < len(occs) && occs[j].ft == occs[i].ft {
+			j++
+		}
+		ft := occs[i].ft
+		a.terms = append(a.terms, ft)
+		a.post = append(a.post, posting{tf: uint32(j - i), len: a.lens[ft.field], pos: positions[i:j:j]})
+		i = j
+	}
 	return a, nil
 }
 

@@ -302,8 +302,8 @@ func decodePositions(ps []posting, v []byte) error {
 // an insert writes two keys (this and the id entry), not one per term.
 func encodePendingDoc(id []byte, a analyzed) []byte {
 	n := 1 + binary.MaxVarintLen64 + len(id) + 4*len(a.lens) + 4
-	for _, ft := range a.terms {
-		n += 1 + 1 + len(ft.term) + 2 + 2*len(a.post[ft].pos)
+	for i, ft := range a.terms {
+		n += 1 + 1 + len(ft.term) + 2 + 2*len(a.post[i].pos)
 	}
 	b := make([]byte, 0, n)
 	b = append(b, changeDoc)
@@ -311,8 +311,8 @@ func encodePendingDoc(id []byte, a analyzed) []byte {
 	b = append(b, id...)
 	b = appendLens(b, a.lens)
 	b = binary.AppendUvarint(b, uint64(len(a.terms)))
-	for _, ft := range a.terms {
-		p := a.post[ft]
+	for i, ft := range a.terms {
+		p := a.post[i]
 		b = append(b, byte(ft.field))
 		b = binary.AppendUvarint(b, uint64(len(ft.term)))
 		b = append(b, ft.term...)
