@@ -214,7 +214,7 @@ func TestDifferential(t *testing.T) {
 		rounds = 3
 	}
 	rng := rand.New(rand.NewPCG(seed, 7))
-	var scoredAll, scoredTop, queries, skipped int
+	var scoredAll, scoredTop, queries, skipped, midQueries, derived int
 	for round := range rounds {
 		db := openDB(t, nil)
 		ix := newIndex(t, []string{"english", "simple", "english_unaccent"}[round%3], "title", "body")
@@ -262,6 +262,34 @@ func TestDifferential(t *testing.T) {
 			if rng.IntN(4) == 0 {
 				// Often only a piece of the backlog.
 				mergeSome(t, db, ix, rng.IntN(4))
+			}
+			if rng.IntN(3) == 0 {
+				// A search between the writes and merges: its state
+				// derives its pending postings from the one before
+				// whenever that one's documents are mostly still
+				// pending (pending.go).
+				q := genQuery(rng, m, docIDs, 2)
+				if an, err := ix.compile(q); err == nil {
+					var want []string
+					for id, d := range m {
+						if an != nil && bruteMatch(an, analyzeDoc(ix, d)) {
+							want = append(want, id)
+						}
+					}
+					sort.Strings(want)
+					txn := view(t, db)
+					got, err := ix.Match(txn, q)
+					must(t, err)
+					if !slices.Equal(ids(got), want) && !(len(got) == 0 && len(want) == 0) {
+						t.Fatalf("round %d, between writes: %q: Match\n got %q\nwant %q", round, q, ids(got), want)
+					}
+					st, err := ix.sharedState(txn)
+					must(t, err)
+					if st.base != nil {
+						derived++
+					}
+					midQueries++
+				}
 			}
 		}
 		for phase := range 2 {
@@ -350,6 +378,9 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d queries (%d malformed skipped); documents scored: %d with full scoring, %d for top 10 by block-max WAND",
-		queries, skipped, scoredAll, scoredTop)
+	t.Logf("%d queries (%d malformed skipped); documents scored: %d with full scoring, %d for top 10 by block-max WAND; %d queries between writes, %d of them on derived pending postings",
+		queries, skipped, scoredAll, scoredTop, midQueries, derived)
+	if rounds >= 12 && derived == 0 {
+		t.Fatal("no search derived its pending postings from an older state")
+	}
 }

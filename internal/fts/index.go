@@ -280,12 +280,19 @@ type state struct {
 	legacy   int      // pending documents of the first format (postings under tagPending)
 	delsList []uint64 // merged documents deleted, ascending
 
-	// The pending postings, inverted once for every search sharing the
-	// state (pendingPostings).
-	once      sync.Once
-	pendPost  []map[string][]posting // per field: by term, ascending document
-	pendTerms [][]string             // per field: the terms, sorted
-	pendErr   error
+	// The pending postings, for every search sharing the state
+	// (pending.go): prev is the state kept before this one, whose
+	// inversion this one may reuse, until the first search decides.
+	prev       *state
+	once       sync.Once
+	pend       *pendingIndex // every pending document, or nil when derived
+	base       *pendingIndex // derived: an older inversion, filtered by kept
+	kept       []uint64      // derived: the base's documents still pending, unchanged
+	fresh      *pendingIndex // derived: the pending documents the base lacks
+	pendErr    error
+	memoMu     sync.Mutex
+	memo       map[fieldTerm][]posting // derived: lists built so far
+	unionTerms [][]string              // derived: terms per field, built so far
 }
 
 // N returns the document count of the BM25 statistics.
@@ -314,6 +321,9 @@ func (ix *Index) sharedState(txn *mvcc.Txn) (*state, error) {
 	s, err := ix.loadState(txn)
 	if err != nil {
 		return nil, err
+	}
+	if v, ok := clock.Kept(); ok {
+		s.prev = v.(*state) // its inversion may serve this state (pending.go)
 	}
 	clock.Keep(txn, s)
 	return s, nil
@@ -385,11 +395,11 @@ func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
 	return s, nil
 }
 
-// invertPending adds the postings of the pending documents adds[i] (for
-// i in idx order, ascending documents) to per-field maps by term, each
-// posting numbered by number(doc). Documents of the first format are
-// skipped: their postings are keys of their own.
-func (ix *Index) invertPending(s *state, n int, number func(uint64) uint64) ([]map[string][]posting, error) {
+// invertPending inverts the postings of the pending documents docs
+// (ascending) whose change-log entries are raws, per field and term, each
+// posting numbered by number(doc). Documents of the first format (a nil
+// entry) are skipped: their postings are keys of their own.
+func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64) uint64) (*pendingIndex, error) {
 	// Per field: term -> index into lists (a lookup by string(term)
 	// does not allocate; an assignment would, per posting).
 	at := make([]map[string]int, len(ix.fields))
@@ -397,7 +407,7 @@ func (ix *Index) invertPending(s *state, n int, number func(uint64) uint64) ([]m
 	for f := range at {
 		at[f] = map[string]int{}
 	}
-	for i, raw := range s.addRaw[:n] {
+	for i, raw := range raws {
 		if raw == nil {
 			continue
 		}
@@ -405,7 +415,7 @@ func (ix *Index) invertPending(s *state, n int, number func(uint64) uint64) ([]m
 		if err != nil {
 			return nil, err
 		}
-		doc := number(s.adds[i])
+		doc := number(docs[i])
 		for {
 			f, term, p, ok, err := d.next()
 			if err != nil {
@@ -424,36 +434,18 @@ func (ix *Index) invertPending(s *state, n int, number func(uint64) uint64) ([]m
 			lists[f][j] = append(lists[f][j], p)
 		}
 	}
-	post := make([]map[string][]posting, len(ix.fields))
+	pi := &pendingIndex{docs: docs, raws: raws, post: make([]map[string][]posting, len(ix.fields)), terms: make([][]string, len(ix.fields))}
 	for f, m := range at {
-		post[f] = make(map[string][]posting, len(m))
+		pi.post[f] = make(map[string][]posting, len(m))
+		terms := make([]string, 0, len(m))
 		for t, j := range m {
-			post[f][t] = lists[f][j]
+			pi.post[f][t] = lists[f][j]
+			terms = append(terms, t)
 		}
+		slices.Sort(terms)
+		pi.terms[f] = terms
 	}
-	return post, nil
-}
-
-// pendingPostings returns the postings of the pending documents per
-// field and term, in document order, and each field's sorted terms. They
-// are built on first use and shared: callers must not modify them.
-func (ix *Index) pendingPostings(s *state) ([]map[string][]posting, [][]string, error) {
-	s.once.Do(func() {
-		s.pendPost, s.pendErr = ix.invertPending(s, len(s.adds), func(d uint64) uint64 { return d })
-		if s.pendErr != nil {
-			return
-		}
-		s.pendTerms = make([][]string, len(ix.fields))
-		for f, m := range s.pendPost {
-			terms := make([]string, 0, len(m))
-			for t := range m {
-				terms = append(terms, t)
-			}
-			slices.Sort(terms)
-			s.pendTerms[f] = terms
-		}
-	})
-	return s.pendPost, s.pendTerms, s.pendErr
+	return pi, nil
 }
 
 // pendingID returns the id of pending document d from its change-log
@@ -522,11 +514,11 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	// field, term, doc).
 	newPost := map[fieldTerm][]posting{}
 	var touched []fieldTerm
-	inv, err := ix.invertPending(s, len(s.adds), func(d uint64) uint64 { return final[d] })
+	inv, err := ix.invertPending(s.adds, s.addRaw, func(d uint64) uint64 { return final[d] })
 	if err != nil {
 		return st, err
 	}
-	for f, terms := range inv {
+	for f, terms := range inv.post {
 		for t, ps := range terms {
 			ft := fieldTerm{f, t}
 			touched = append(touched, ft)

@@ -211,11 +211,10 @@ func (s *searcher) expand(f int, n *aTerm) ([]string, error) {
 	if err := it.Close(); err != nil {
 		return nil, err
 	}
-	_, pendTerms, err := s.ix.pendingPostings(s.st)
+	pt, err := s.ix.pendingTerms(s.st, f)
 	if err != nil {
 		return nil, err
 	}
-	pt := pendTerms[f]
 	for i, _ := slices.BinarySearch(pt, p); i < len(pt) && strings.HasPrefix(pt[i], p); i++ {
 		if keep(pt[i]) {
 			terms = append(terms, pt[i])
@@ -312,11 +311,9 @@ func (s *searcher) loadCursor(ft fieldTerm) (*cursor, error) {
 	if c.blocks, err = s.ix.loadBlocks(s.txn, ft); err != nil {
 		return nil, err
 	}
-	pend, _, err := s.ix.pendingPostings(s.st)
-	if err != nil {
+	if c.pend, err = s.ix.pendingList(s.st, ft); err != nil { // shared: read only
 		return nil, err
 	}
-	c.pend = pend[ft.field][ft.term] // shared: read only
 	if s.st.legacy > 0 {
 		// First-format pending postings, keys of their own.
 		start, end := s.ix.termRange(tagPending, ft.field, ft.term)

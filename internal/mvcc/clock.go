@@ -79,6 +79,14 @@ func (c *PrefixClock) Cached(txn *Txn) (any, bool) {
 	return c.val, true
 }
 
+// Kept returns the value last kept, valid for the current writes or not:
+// a reader may derive the next value from it.
+func (c *PrefixClock) Kept() (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.val, c.has
+}
+
 // Keep keeps v, derived in txn, for Cached; a snapshot older than the
 // clock, or a transaction that wrote under the prefix, keeps nothing.
 // Returns whether it kept it.
