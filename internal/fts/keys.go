@@ -124,6 +124,11 @@ func (r *reader) uvarint() uint64 {
 	if r.err != nil {
 		return 0
 	}
+	if len(r.b) > 0 && r.b[0] < 0x80 { // most values are one byte: in line
+		v := uint64(r.b[0])
+		r.b = r.b[1:]
+		return v
+	}
 	v, n := binary.Uvarint(r.b)
 	if n <= 0 {
 		r.err = errCorrupt
@@ -198,17 +203,23 @@ func appendPositions(b []byte, pos []uint32) []byte {
 }
 
 func readPositions(r *reader, n uint32) []uint32 {
+	return appendPositionsRead(r, n, nil)
+}
+
+// appendPositionsRead is readPositions appending to buf (a block's
+// postings share one array).
+func appendPositionsRead(r *reader, n uint32, buf []uint32) []uint32 {
 	if uint64(n) > uint64(len(r.b)) { // each position takes at least a byte
 		r.err = errCorrupt
-		return nil
+		return buf
 	}
-	pos := make([]uint32, n)
+	buf = slices.Grow(buf, int(n))
 	prev := uint32(0)
-	for i := range pos {
+	for range n {
 		prev += r.u32()
-		pos[i] = prev
+		buf = append(buf, prev)
 	}
-	return pos
+	return buf
 }
 
 // blockHeader is what block-max WAND reads without decoding a block.
@@ -285,8 +296,13 @@ func decodeBlockInto(dst []posting, v []byte) ([]posting, error) {
 // decodePositions fills in the positions of a decoded block.
 func decodePositions(ps []posting, v []byte) error {
 	r := reader{b: v}
+	// One array for the block: each posting's positions are a piece of
+	// it (at least a byte each, so len(v) bounds their number).
+	buf := make([]uint32, 0, len(v))
 	for i := range ps {
-		ps[i].pos = readPositions(&r, ps[i].tf)
+		start := len(buf)
+		buf = appendPositionsRead(&r, ps[i].tf, buf)
+		ps[i].pos = buf[start:len(buf):len(buf)]
 	}
 	if r.err != nil || len(r.b) != 0 {
 		return fmt.Errorf("%w: block positions", errCorrupt)
@@ -331,6 +347,7 @@ type pendingDocReader struct {
 	id      []byte
 	nfields int
 	left    uint64
+	pos     []uint32 // the positions read so far: every posting's are a piece
 }
 
 func newPendingDocReader(v []byte, nfields int) (*pendingDocReader, error) {
@@ -347,6 +364,13 @@ func newPendingDocReader(v []byte, nfields int) (*pendingDocReader, error) {
 	if d.r.err != nil || d.left > uint64(len(d.r.b)) {
 		return nil, fmt.Errorf("%w: pending document entry", errCorrupt)
 	}
+	// The positions are the document's tokens: the field lengths sum
+	// them (bounded by the entry's size, against a damaged one).
+	total := uint64(0)
+	for _, l := range d.lens {
+		total += uint64(l)
+	}
+	d.pos = make([]uint32, 0, min(total, uint64(len(d.r.b))))
 	return d, nil
 }
 
@@ -363,7 +387,9 @@ func (d *pendingDocReader) next() (field int, term []byte, p posting, ok bool, e
 	field = int(d.r.byte())
 	term = d.r.bytes()
 	p.tf = d.r.u32()
-	p.pos = readPositions(&d.r, p.tf)
+	start := len(d.pos)
+	d.pos = appendPositionsRead(&d.r, p.tf, d.pos)
+	p.pos = d.pos[start:len(d.pos):len(d.pos)]
 	if d.r.err != nil || field >= d.nfields {
 		return 0, nil, posting{}, false, fmt.Errorf("%w: pending document entry", errCorrupt)
 	}
