@@ -85,7 +85,9 @@
 // every thousand or so documents); a search reads it once per version of
 // the index (the state kept with its prefix clock, below) and inverts
 // the pending postings in memory on first use, shared by every search
-// that sees the same writes. An earlier format wrote one key per (term,
+// that sees the same writes; while a backlog merges piece by piece, a new
+// state derives them from the previous state's inversion instead
+// (pending.go). An earlier format wrote one key per (term,
 // pending document) instead: a bulk load then spent most of its time
 // writing, merging away and compacting those keys. Merge conflicts only
 // with another Merge (the meta entry) and with a Delete of a document it
