@@ -280,6 +280,11 @@ type state struct {
 	legacy   int      // pending documents of the first format (postings under tagPending)
 	delsList []uint64 // merged documents deleted, ascending
 
+	// loadState with a limit: the pending documents past it, counted, and
+	// those of the first format among them.
+	later      int
+	laterFirst map[uint64]bool
+
 	// The pending postings, for every search sharing the state
 	// (pending.go): prev is the state kept before this one, whose
 	// inversion this one may reuse, until the first search decides.
@@ -318,7 +323,7 @@ func (ix *Index) sharedState(txn *mvcc.Txn) (*state, error) {
 	if v, ok := clock.Cached(txn); ok {
 		return v.(*state), nil
 	}
-	s, err := ix.loadState(txn)
+	s, err := ix.loadState(txn, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +334,11 @@ func (ix *Index) sharedState(txn *mvcc.Txn) (*state, error) {
 	return s, nil
 }
 
-func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
+// loadState reads the index's state. With maxAdds > 0 it keeps only the
+// first maxAdds pending documents (a merge's piece) and counts the rest
+// in later, remembering in laterFirst those of the first format: a merge
+// of a piece does not copy and decode the whole backlog every time.
+func (ix *Index) loadState(txn *mvcc.Txn, maxAdds int) (*state, error) {
 	s := &state{pendLen: make([]uint64, len(ix.fields)), deleted: map[uint64]struct{}{}}
 	v, found, err := txn.Get(ix.key(tagMeta, 0))
 	if err != nil {
@@ -351,6 +360,16 @@ func (ix *Index) loadState(txn *mvcc.Txn) (*state, error) {
 			return nil, fmt.Errorf("%w: change log entry", errCorrupt)
 		}
 		doc := binary.BigEndian.Uint64(k[len(start):])
+		if maxAdds > 0 && len(s.adds) == maxAdds && v[0] != changeDel {
+			s.later++
+			if v[0] == changeAdd {
+				if s.laterFirst == nil {
+					s.laterFirst = map[uint64]bool{}
+				}
+				s.laterFirst[doc] = true
+			}
+			continue
+		}
 		switch v[0] {
 		case changeDoc:
 			d, err := newPendingDocReader(v, len(ix.fields))
@@ -486,7 +505,7 @@ func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) { return ix.MergeSome(
 func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	var st MergeStats
 	w := &writeBuf{}
-	s, err := ix.loadState(txn)
+	s, err := ix.loadState(txn, maxDocs)
 	if err != nil {
 		return st, err
 	}
@@ -494,14 +513,8 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 		return st, nil
 	}
 	// The documents left for a later merge: their pending postings stay.
-	later := map[uint64]bool{}
-	if maxDocs > 0 && len(s.adds) > maxDocs {
-		for _, d := range s.adds[maxDocs:] {
-			later[d] = true
-		}
-		st.Pending = len(s.adds) - maxDocs
-		s.adds, s.addLens, s.addRaw = s.adds[:maxDocs], s.addLens[:maxDocs], s.addRaw[:maxDocs]
-	}
+	st.Pending = s.later
+	later := s.laterFirst
 	m := s.meta
 	// Dense numbers for the new documents, in pending-number order, so the
 	// mapping is monotonic and postings stay sorted.
