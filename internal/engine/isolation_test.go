@@ -109,7 +109,13 @@ func TestReadCommittedDeadlock(t *testing.T) {
 		_, err := a.Execute(context.Background(), "UPDATE d SET v = 1 WHERE id = 2", nil)
 		done <- err
 	}()
-	time.Sleep(30 * time.Millisecond)
+	// a's UPDATE queues behind b's lock on row 2 before b closes the
+	// cycle (else b would queue and a would see the deadlock).
+	for start := time.Now(); e.db.LockWaiters() != 1; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the first UPDATE never queued for the row lock")
+		}
+	}
 	_, err := b.Execute(context.Background(), "UPDATE d SET v = 2 WHERE id = 1", nil)
 	var se *sqlerr.Error
 	if !asSQLErr(err, &se) || se.Code != "40P01" {

@@ -92,8 +92,18 @@ type DB struct {
 	// locks are READ COMMITTED transactions' write locks: key -> holder.
 	locks struct {
 		sync.Mutex
-		held map[string]*Txn
+		held    map[string]*Txn
+		waiting int // transactions waiting for a lock
 	}
+}
+
+// LockWaiters returns how many transactions are waiting for a row lock
+// (READ COMMITTED writers queue behind the holder): tests wait for a
+// writer to be queued instead of sleeping and hoping.
+func (db *DB) LockWaiters() int {
+	db.locks.Lock()
+	defer db.locks.Unlock()
+	return db.locks.waiting
 }
 
 type commitRecord struct {

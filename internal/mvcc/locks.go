@@ -101,6 +101,7 @@ func (t *Txn) lock(k string) error {
 		}
 		ch := h.released
 		t.waitingFor = h
+		db.locks.waiting++
 		db.locks.Unlock()
 		var err error
 		if t.waitCtx != nil {
@@ -114,6 +115,7 @@ func (t *Txn) lock(k string) error {
 		}
 		db.locks.Lock()
 		t.waitingFor = nil
+		db.locks.waiting--
 		if err != nil {
 			db.locks.Unlock()
 			return fmt.Errorf("mvcc: waiting for a lock: %w", err)
