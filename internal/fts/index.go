@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -295,6 +296,7 @@ type state struct {
 	kept       []uint64      // derived: the base's documents still pending, unchanged
 	fresh      *pendingIndex // derived: the pending documents the base lacks
 	pendErr    error
+	whole      atomic.Pointer[pendingIndex] // pend or base, once prepared
 	memoMu     sync.Mutex
 	memo       map[fieldTerm][]posting // derived: lists built so far
 	unionTerms [][]string              // derived: terms per field, built so far

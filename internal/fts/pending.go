@@ -36,6 +36,15 @@ func (ix *Index) prepare(s *state) error {
 	s.once.Do(func() {
 		prev := s.prev
 		s.prev = nil // no chain of states
+		defer func() {
+			if s.pendErr == nil {
+				if s.pend != nil {
+					s.whole.Store(s.pend)
+				} else {
+					s.whole.Store(s.base)
+				}
+			}
+		}()
 		if b := prev.inversion(); b != nil {
 			kept, fresh, freshRaws := splitPending(b, s)
 			if deriveWhen*len(kept) >= len(b.docs) && deriveWhen*len(kept) >= len(s.adds) {
@@ -54,15 +63,14 @@ func (ix *Index) prepare(s *state) error {
 	return s.pendErr
 }
 
-// inversion returns the whole inversion s holds or derives from, if any.
+// inversion returns the whole inversion s holds or derives from, once a
+// search prepared s (another goroutine may be preparing it: the atomic
+// publishes it whole), or nil.
 func (s *state) inversion() *pendingIndex {
-	if s == nil || s.pendErr != nil {
+	if s == nil {
 		return nil
 	}
-	if s.pend != nil {
-		return s.pend
-	}
-	return s.base
+	return s.whole.Load()
 }
 
 // splitPending sorts s's pending documents into those of b unchanged
