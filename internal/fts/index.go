@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -272,7 +271,6 @@ func (ix *Index) Update(txn *mvcc.Txn, id []byte, values []string) error {
 // the pending documents (whose postings are in their change-log entries).
 type state struct {
 	meta     meta
-	pending  uint64   // documents added since the last merge
 	pendLen  []uint64 // their lengths per field
 	deleted  map[uint64]struct{}
 	adds     []uint64 // pending document numbers, ascending
@@ -287,9 +285,9 @@ type state struct {
 	laterFirst map[uint64]bool
 
 	// The pending postings, for every search sharing the state
-	// (pending.go): prev is the state kept before this one, whose
-	// inversion this one may reuse, until the first search decides.
-	prev       *state
+	// (pending.go): older is the inversion of the state kept before this
+	// one, which this one may reuse, until the first search decides.
+	older      *pendingIndex
 	once       sync.Once
 	pend       *pendingIndex // every pending document, or nil when derived
 	base       *pendingIndex // derived: an older inversion, filtered by kept
@@ -303,7 +301,7 @@ type state struct {
 }
 
 // N returns the document count of the BM25 statistics.
-func (s *state) N() uint64 { return s.meta.docCount + s.pending }
+func (s *state) N() uint64 { return s.meta.docCount + uint64(len(s.adds)) }
 
 // avgLen returns the average length of field f.
 func (s *state) avgLen(f int) float64 {
@@ -330,7 +328,7 @@ func (ix *Index) sharedState(txn *mvcc.Txn) (*state, error) {
 		return nil, err
 	}
 	if v, ok := clock.Kept(); ok {
-		s.prev = v.(*state) // its inversion may serve this state (pending.go)
+		s.older = v.(*state).whole.Load() // may serve this state (pending.go)
 	}
 	clock.Keep(txn, s)
 	return s, nil
@@ -382,7 +380,6 @@ func (ix *Index) loadState(txn *mvcc.Txn, maxAdds int) (*state, error) {
 			for f, l := range d.lens {
 				s.pendLen[f] += uint64(l)
 			}
-			s.pending++
 			s.adds = append(s.adds, doc)
 			s.addLens = append(s.addLens, d.lens)
 			s.addRaw = append(s.addRaw, bytes.Clone(v))
@@ -397,7 +394,6 @@ func (ix *Index) loadState(txn *mvcc.Txn, maxAdds int) (*state, error) {
 				it.Close()
 				return nil, fmt.Errorf("%w: change log lengths", errCorrupt)
 			}
-			s.pending++
 			s.adds = append(s.adds, doc)
 			s.addLens = append(s.addLens, lens)
 			s.addRaw = append(s.addRaw, nil)
@@ -576,7 +572,10 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	slices.SortFunc(touched, compareFieldTerm)
 	for _, ft := range touched {
 		ps := newPost[ft]
-		sort.Slice(ps, func(i, j int) bool { return ps[i].doc < ps[j].doc })
+		if s.legacy > 0 {
+			// First-format postings came after the others of their term.
+			slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
+		}
 		del := s.deleted
 		if !delTerms[ft] {
 			del = nil

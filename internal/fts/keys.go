@@ -348,6 +348,7 @@ type pendingDocReader struct {
 	nfields int
 	left    uint64
 	pos     []uint32 // the positions read so far: every posting's are a piece
+	npos    int      // the document's positions (its tokens), for pos's size
 }
 
 func newPendingDocReader(v []byte, nfields int) (*pendingDocReader, error) {
@@ -370,13 +371,18 @@ func newPendingDocReader(v []byte, nfields int) (*pendingDocReader, error) {
 	for _, l := range d.lens {
 		total += uint64(l)
 	}
-	d.pos = make([]uint32, 0, min(total, uint64(len(d.r.b))))
+	d.npos = int(min(total, uint64(len(d.r.b))))
 	return d, nil
 }
 
 // next returns the next posting's field, term and posting (doc unset,
 // len the field's length); ok is false at the end.
 func (d *pendingDocReader) next() (field int, term []byte, p posting, ok bool, err error) {
+	return d.read(true)
+}
+
+// read is next, decoding the positions only with withPos (else skipped).
+func (d *pendingDocReader) read(withPos bool) (field int, term []byte, p posting, ok bool, err error) {
 	if d.left == 0 {
 		if len(d.r.b) != 0 {
 			return 0, nil, posting{}, false, fmt.Errorf("%w: pending document entry", errCorrupt)
@@ -387,9 +393,20 @@ func (d *pendingDocReader) next() (field int, term []byte, p posting, ok bool, e
 	field = int(d.r.byte())
 	term = d.r.bytes()
 	p.tf = d.r.u32()
-	start := len(d.pos)
-	d.pos = appendPositionsRead(&d.r, p.tf, d.pos)
-	p.pos = d.pos[start:len(d.pos):len(d.pos)]
+	if withPos {
+		if d.pos == nil {
+			d.pos = make([]uint32, 0, d.npos)
+		}
+		start := len(d.pos)
+		d.pos = appendPositionsRead(&d.r, p.tf, d.pos)
+		p.pos = d.pos[start:len(d.pos):len(d.pos)]
+	} else if uint64(p.tf) > uint64(len(d.r.b)) {
+		d.r.err = errCorrupt
+	} else {
+		for range p.tf {
+			d.r.uvarint()
+		}
+	}
 	if d.r.err != nil || field >= d.nfields {
 		return 0, nil, posting{}, false, fmt.Errorf("%w: pending document entry", errCorrupt)
 	}
@@ -401,7 +418,7 @@ func (d *pendingDocReader) next() (field int, term []byte, p posting, ok bool, e
 func (d *pendingDocReader) record() (docRecord, error) {
 	rec := docRecord{id: bytes.Clone(d.id), lens: d.lens, inChangeLog: true}
 	for {
-		f, term, _, ok, err := d.next()
+		f, term, _, ok, err := d.read(false)
 		if err != nil {
 			return docRecord{}, err
 		}

@@ -34,8 +34,8 @@ const deriveWhen = 2
 // prepare decides, once, how s serves its pending postings.
 func (ix *Index) prepare(s *state) error {
 	s.once.Do(func() {
-		prev := s.prev
-		s.prev = nil // no chain of states
+		b := s.older
+		s.older = nil
 		defer func() {
 			if s.pendErr == nil {
 				if s.pend != nil {
@@ -45,7 +45,7 @@ func (ix *Index) prepare(s *state) error {
 				}
 			}
 		}()
-		if b := prev.inversion(); b != nil {
+		if b != nil {
 			kept, fresh, freshRaws := splitPending(b, s)
 			if deriveWhen*len(kept) >= len(b.docs) && deriveWhen*len(kept) >= len(s.adds) {
 				f, err := ix.invertPending(fresh, freshRaws, func(d uint64) uint64 { return d })
@@ -61,16 +61,6 @@ func (ix *Index) prepare(s *state) error {
 		s.pend, s.pendErr = ix.invertPending(s.adds, s.addRaw, func(d uint64) uint64 { return d })
 	})
 	return s.pendErr
-}
-
-// inversion returns the whole inversion s holds or derives from, once a
-// search prepared s (another goroutine may be preparing it: the atomic
-// publishes it whole), or nil.
-func (s *state) inversion() *pendingIndex {
-	if s == nil {
-		return nil
-	}
-	return s.whole.Load()
 }
 
 // splitPending sorts s's pending documents into those of b unchanged

@@ -315,7 +315,9 @@ func (s *searcher) loadCursor(ft fieldTerm) (*cursor, error) {
 		return nil, err
 	}
 	if s.st.legacy > 0 {
-		// First-format pending postings, keys of their own.
+		// First-format pending postings, keys of their own, merged in
+		// order into a copy (the list above is shared).
+		var first []posting
 		start, end := s.ix.termRange(tagPending, ft.field, ft.term)
 		it := s.txn.Scan(start, end)
 		for it.Next() {
@@ -329,12 +331,15 @@ func (s *searcher) loadCursor(ft fieldTerm) (*cursor, error) {
 				it.Close()
 				return nil, err
 			}
-			c.pend = append(c.pend[:len(c.pend):len(c.pend)], p)
+			first = append(first, p)
 		}
 		if err := it.Close(); err != nil {
 			return nil, err
 		}
-		slices.SortFunc(c.pend, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
+		if len(first) > 0 {
+			c.pend = append(slices.Clone(c.pend), first...)
+			slices.SortFunc(c.pend, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
+		}
 	}
 	// Statistics count every document not yet purged, deleted or not (as
 	// Lucene's do until a merge): then df <= N always holds.
