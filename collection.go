@@ -753,8 +753,7 @@ func (c *Cursor) Next(ctx context.Context) bool {
 	if row, err := c.rows.current(); err == nil && len(row) == 1 && row[0].Kind() == types.JSONBFamily {
 		// The usual case, a stored document: its text straight into the
 		// cursor's bytes.
-		d := row[0].Doc()
-		c.cur = d.AppendText(make([]byte, 0, len(d)+len(d)/4+16))
+		c.cur = row[0].Doc().TextBytes()
 		return true
 	}
 	var raw json.RawMessage

@@ -5,12 +5,14 @@ import "unsafe"
 // String returns the document as PostgreSQL prints a jsonb: ", " and ": "
 // separators, keys in jsonb order, numbers as stored.
 func (d Doc) String() string {
-	// The text is about the size of the encoding (offsets and tags stand
-	// in for quotes, colons and commas): one allocation, not a doubling
-	// series, and the string is that memory (nothing else holds it).
-	b := d.AppendText(make([]byte, 0, len(d)+len(d)/4+16))
+	b := d.TextBytes() // the string is that memory: nothing else holds it
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
+
+// TextBytes returns the document's text (String's) in a buffer of its own,
+// allocated once: the text is about the size of the encoding (offsets and
+// tags stand in for quotes, colons and commas), not a doubling series.
+func (d Doc) TextBytes() []byte { return d.AppendText(make([]byte, 0, len(d)+len(d)/4+16)) }
 
 // AppendText appends d's text form to dst.
 func (d Doc) AppendText(dst []byte) []byte { return appendText(dst, d.root()) }

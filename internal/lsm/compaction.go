@@ -388,11 +388,9 @@ func (d *DB) writeTables(ci *compactionIter, targetSize int64) (_ []*fileMeta, e
 
 // writeL0 flushes a memtable into one L0 table; nil if nothing survives.
 // bottommost says that nothing older than m exists anywhere, so its
-// tombstones hide nothing and can go; older, if not nil, is a version
-// whose tables hold everything older than m (recovery, writing several
-// memtables before installing any, has none).
-func (d *DB) writeL0(m *memTable, snaps []ikey.SeqNum, bottommost bool, older *version) (*fileMeta, error) {
-	filter, release := d.startFilter(bottommost, older, 0, nil)
+// tombstones hide nothing and can go; filter and release are the
+// compaction filter's run (startFilter).
+func (d *DB) writeL0(m *memTable, snaps []ikey.SeqNum, bottommost bool, filter CompactionFilterRun, release func()) (*fileMeta, error) {
 	ci := &compactionIter{
 		iter:       m.newIter(),
 		frags:      fragmentTombstones(m.tombstones()),
@@ -442,12 +440,11 @@ func (d *DB) flushOne() bool {
 	d.mu.flushing = true
 	// m is the oldest memtable: with no tables, nothing older exists.
 	bottommost := lastNonEmpty(d.mu.version) < 0
-	older := d.mu.version
-	older.ref()
+	// Everything older than m is in the current version's tables.
+	filter, release := d.startFilter(bottommost, d.mu.version, 0, nil)
 	d.mu.Unlock()
 
-	meta, err := d.writeL0(m, snaps, bottommost, older)
-	older.unref()
+	meta, err := d.writeL0(m, snaps, bottommost, filter, release)
 	if err == nil {
 		d.manifestMu.Lock()
 		ve := &versionEdit{}
@@ -602,8 +599,9 @@ func lastNonEmpty(v *version) int {
 // startFilter begins a run of the compaction filter, if there is one, for
 // a flush or compaction that reads inputs and whose older entries can
 // otherwise only be in the tables of v at levels from and deeper (v is
-// referenced until the run ends; nil: anything may be older). The
-// returned release ends the run's hold on v.
+// referenced until the run ends, so the caller holds d.mu while v is the
+// current version; nil: anything may be older). The returned release ends
+// the run's hold on v.
 func (d *DB) startFilter(bottommost bool, v *version, from int, inputs []*fileMeta) (CompactionFilterRun, func()) {
 	if d.opts.CompactionFilter == nil {
 		return nil, nil

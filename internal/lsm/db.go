@@ -250,7 +250,10 @@ func (d *DB) recover() error {
 	ve := &versionEdit{}
 	empty := lastNonEmpty(d.mu.version) < 0
 	for i, m := range recovered {
-		meta, err := d.writeL0(m, nil, empty && i == 0, nil)
+		// Recovery writes several memtables before installing any: no
+		// version holds everything older than one of them.
+		filter, release := d.startFilter(empty && i == 0, nil, 0, nil)
+		meta, err := d.writeL0(m, nil, empty && i == 0, filter, release)
 		if err != nil {
 			return err
 		}

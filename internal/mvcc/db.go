@@ -386,13 +386,11 @@ func (db *DB) recordLocked(ts uint64, keys []string) {
 	h := db.horizon()
 	n := 0
 	for n < len(db.commit.recent) && db.commit.recent[n].ts <= h {
-		c := db.commit.recent[n]
-		for _, k := range c.keys {
-			if c.big {
-				break
-			}
-			if db.commit.lastWrite[k] == c.ts {
-				delete(db.commit.lastWrite, k)
+		if c := db.commit.recent[n]; !c.big {
+			for _, k := range c.keys {
+				if db.commit.lastWrite[k] == c.ts {
+					delete(db.commit.lastWrite, k)
+				}
 			}
 		}
 		n++
