@@ -159,6 +159,13 @@ func (r *RowReader) textBytes() ([]byte, bool) {
 	if len(r.src) < 2 || Kind(r.src[0]) != KindString {
 		return nil, false
 	}
+	return r.lenPrefixed()
+}
+
+// lenPrefixed consumes the current value when it is a kind byte and a
+// length-prefixed payload (a string or bytes), returning the payload; ok
+// is false, nothing consumed, for a malformed one.
+func (r *RowReader) lenPrefixed() ([]byte, bool) {
 	l, n := binary.Uvarint(r.src[1:])
 	if n <= 0 || l > uint64(len(r.src)-1-n) {
 		return nil, false
@@ -175,8 +182,7 @@ func (r *RowReader) Skip() error {
 	if len(r.src) >= 2 {
 		switch Kind(r.src[0]) {
 		case KindString, KindBytes:
-			if l, n := binary.Uvarint(r.src[1:]); n > 0 && l <= uint64(len(r.src)-1-n) {
-				r.src = r.src[1+n+int(l):]
+			if _, ok := r.lenPrefixed(); ok {
 				return nil
 			}
 		case KindInt, KindTimestamp:
