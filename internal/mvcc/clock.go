@@ -27,9 +27,11 @@ type PrefixClock struct {
 	has   bool
 }
 
-// clocks are the prefix clocks of a DB, guarded by the commit lock.
+// clocks are the prefix clocks of a DB. list is guarded by the commit
+// lock (commits tick it); byPrefix is an immutable map replaced whole on
+// registration, so a search finds its clock without the commit lock.
 type clocks struct {
-	byPrefix map[string]*PrefixClock
+	byPrefix atomic.Pointer[map[string]*PrefixClock]
 	list     []*PrefixClock
 }
 
@@ -37,16 +39,27 @@ type clocks struct {
 // Commits that write under a registered prefix pay a binary search of
 // their sorted keys per clock.
 func (db *DB) PrefixClock(prefix []byte) *PrefixClock {
+	if m := db.clocks.byPrefix.Load(); m != nil {
+		if c := (*m)[string(prefix)]; c != nil {
+			return c
+		}
+	}
 	db.commit.Lock()
 	defer db.commit.Unlock()
-	if c := db.clocks.byPrefix[string(prefix)]; c != nil {
-		return c
-	}
-	if db.clocks.byPrefix == nil {
-		db.clocks.byPrefix = map[string]*PrefixClock{}
+	old := db.clocks.byPrefix.Load()
+	if old != nil {
+		if c := (*old)[string(prefix)]; c != nil {
+			return c
+		}
 	}
 	c := &PrefixClock{prefix: string(prefix), start: bytes.Clone(prefix), end: prefixEnd(nil, prefix)}
-	db.clocks.byPrefix[c.prefix] = c
+	m := map[string]*PrefixClock{c.prefix: c}
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	db.clocks.byPrefix.Store(&m)
 	db.clocks.list = append(db.clocks.list, c)
 	return c
 }

@@ -58,7 +58,7 @@ type DB struct {
 		recent    []*commitRecord
 		lastWrite map[string]uint64
 	}
-	clocks clocks // guarded by commit
+	clocks clocks // see clocks
 
 	// active counts open transactions by read timestamp: the oldest is
 	// the horizon for conflict bookkeeping and garbage collection.
