@@ -47,6 +47,9 @@ func (c *Ctx) param(n int, t types.Type) (types.Datum, error) {
 
 // holds reports whether a predicate is true of row (NULL is not).
 func holds(pred evalFn, row Row) (bool, error) {
+	if pred == nil { // no predicate: every row
+		return true, nil
+	}
 	v, err := pred(row)
 	if err != nil {
 		return false, err

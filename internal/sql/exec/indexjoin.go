@@ -95,14 +95,12 @@ func (p *pairs) next() (Row, bool, error) {
 		} else {
 			row = append(append(row, p.cur...), in...)
 		}
-		if p.on != nil {
-			ok, err := holds(p.on, row)
-			if err != nil {
-				return nil, false, err
-			}
-			if !ok {
-				continue
-			}
+		ok, err := holds(p.on, row)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			continue
 		}
 		return row, true, nil
 	}

@@ -58,14 +58,12 @@ func (o *applyOp) nextRow() (Row, bool, error) {
 			copy(row, o.cur)
 			copy(row[o.nl:], o.right[o.ri])
 			o.ri++
-			if o.on != nil {
-				ok, err := holds(o.on, row)
-				if err != nil {
-					return nil, false, err
-				}
-				if !ok {
-					continue
-				}
+			ok, err := holds(o.on, row)
+			if err != nil {
+				return nil, false, err
+			}
+			if !ok {
+				continue
 			}
 			o.matched = true
 			return row, true, nil

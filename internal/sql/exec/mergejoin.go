@@ -180,14 +180,12 @@ func (s *seekInner) gather(k types.Datum, dst []Row) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s.filter != nil {
-			ok, err := holds(s.filter, r)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
+		ok, err := holds(s.filter, r)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
 		}
 		if s.st != nil {
 			s.st.Rows++

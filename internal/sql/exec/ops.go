@@ -1044,14 +1044,12 @@ func (o *joinOp) nextRow() (Row, bool, error) {
 				return nil, false, err
 			}
 			row := o.combine(o.cur, o.right[o.ri])
-			if o.on != nil {
-				ok, err := holds(o.on, row)
-				if err != nil {
-					return nil, false, err
-				}
-				if !ok {
-					continue
-				}
+			ok, err := holds(o.on, row)
+			if err != nil {
+				return nil, false, err
+			}
+			if !ok {
+				continue
 			}
 			o.matched = true
 			if o.rightMatch != nil {
@@ -1250,14 +1248,12 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 			mem += int64(2*len(buf)+200+100*len(fns)) + rowBytes(keyBuf)
 		}
 		for i, f := range fns {
-			if f.filter != nil {
-				ok, err := holds(f.filter, r)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					continue
-				}
+			ok, err := holds(f.filter, r)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
 			}
 			// The states copy what they keep, so one argument buffer
 			// per aggregate serves every row.
