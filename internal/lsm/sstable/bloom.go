@@ -92,24 +92,3 @@ func bloomMayContain(filter []byte, hv uint64) bool {
 	}
 	return true
 }
-
-// buildBloomSpread builds the first layout (tests: tables written before
-// the blocked one must still be read).
-func buildBloomSpread(dst []byte, hashes []uint64, bitsPerKey int) []byte {
-	k := bloomK(bitsPerKey)
-	nBits := max(len(hashes)*bitsPerKey, 64)
-	nBytes := (nBits + 7) / 8
-	nBits = nBytes * 8
-	start := len(dst)
-	dst = append(dst, make([]byte, nBytes)...)
-	bits := dst[start:]
-	for _, hv := range hashes {
-		h, delta := uint32(hv), uint32(hv>>32)|1
-		for j := 0; j < k; j++ {
-			pos := h % uint32(nBits)
-			bits[pos/8] |= 1 << (pos % 8)
-			h += delta
-		}
-	}
-	return append(dst, byte(k))
-}
