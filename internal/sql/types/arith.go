@@ -2,6 +2,7 @@ package types
 
 import (
 	"math"
+	"sync/atomic"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cockroachdb/apd/v3"
@@ -191,12 +192,36 @@ func baseOf(t Type) Type {
 	return Type{fam: t.fam, width: NoMod, scale: NoMod}
 }
 
+// unknownParser returns the conversion of an untyped literal operand to
+// t (nil if is is false). It remembers its last conversion: the operand
+// is nearly always a constant of the query (doc #> '{a,b}', k < '10'),
+// and parsing it again for every row cost as much as the operator.
 func unknownParser(is bool, t Type) CastFn {
 	if !is {
 		return nil
 	}
 	fn, _ := CastFunc(Unknown, t, CastExplicit)
-	return fn
+	return memoCast(fn)
+}
+
+// memoCast is conv remembering its last input and result (safe for
+// concurrent use).
+func memoCast(conv CastFn) CastFn {
+	type memo struct {
+		in  string
+		out Datum
+	}
+	var last atomic.Pointer[memo]
+	return func(d Datum) (Datum, error) {
+		if m := last.Load(); m != nil && m.in == d.s {
+			return m.out, nil
+		}
+		out, err := conv(d)
+		if err == nil {
+			last.Store(&memo{d.s, out})
+		}
+		return out, err
+	}
 }
 
 // numericResult is the type PostgreSQL picks for an arithmetic operator
@@ -740,7 +765,7 @@ func UnaryOpFunc(op UnaryOp, t Type) (UnaryFn, Type, error) {
 		if op == OpBitNot {
 			t = Int8
 		}
-		parse, _ := CastFunc(Unknown, t, CastExplicit)
+		parse := unknownParser(true, t)
 		inner, rt, err := UnaryOpFunc(op, t)
 		if err != nil {
 			return nil, Type{}, err

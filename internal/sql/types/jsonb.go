@@ -2,7 +2,6 @@ package types
 
 import (
 	"strconv"
-	"sync/atomic"
 
 	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -123,15 +122,8 @@ func jsonbOpFunc(op Op, l, r Type) (fn BinaryFn, t Type, handled bool, err error
 	if !lj {
 		return nil, Type{}, true, noOperator(op, l, r)
 	}
-	if isUnknown(r) {
-		rconv, _ = CastFunc(Unknown, rtype, CastExplicit)
-		rconv = memoCast(rconv)
-	}
-	var lconv CastFn
-	if isUnknown(l) {
-		lconv, _ = CastFunc(Unknown, JSONB, CastExplicit)
-		lconv = memoCast(lconv)
-	}
+	rconv = unknownParser(isUnknown(r), rtype)
+	lconv := unknownParser(isUnknown(l), JSONB)
 	fn, t = jsonbOp(op, rtype)
 	if lconv != nil || rconv != nil {
 		inner := fn
@@ -151,27 +143,6 @@ func jsonbOpFunc(op Op, l, r Type) (fn BinaryFn, t Type, handled bool, err error
 		}
 	}
 	return strict(fn), t, true, nil
-}
-
-// memoCast remembers the last conversion of an untyped literal: the
-// operand is nearly always a constant of the query (doc #> '{a,b}'), and
-// parsing it again for every row cost as much as the operator.
-func memoCast(conv CastFn) CastFn {
-	type memo struct {
-		in  string
-		out Datum
-	}
-	var last atomic.Pointer[memo]
-	return func(d Datum) (Datum, error) {
-		if m := last.Load(); m != nil && m.in == d.s {
-			return m.out, nil
-		}
-		out, err := conv(d)
-		if err == nil {
-			last.Store(&memo{d.s, out})
-		}
-		return out, err
-	}
 }
 
 // textArrayArg returns a text[]'s non-NULL elements, and for paths the
