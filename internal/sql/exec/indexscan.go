@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"slices"
+
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/rowcodec"
@@ -26,6 +28,8 @@ type indexScanOp struct {
 	// order (the index's, then the primary key's).
 	only    bool
 	keyCols []catalog.IndexColumn
+	// reverse reads each span backward (plan.IndexScan.Reverse).
+	reverse bool
 	batch   []Row
 	// primary is the primary index's key prefix, pk the row key read
 	// last (a secondary index scan's point reads).
@@ -108,6 +112,11 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, 
 		}
 		o.spans = append(o.spans, [2][]byte{start, end})
 	}
+	if n.Reverse {
+		// Backward: the last range first, each from its last key down.
+		slices.Reverse(o.spans)
+		o.reverse = true
+	}
 	o.points = n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
 	if n.IndexOnly() {
 		o.only = true
@@ -176,7 +185,11 @@ func (o *indexScanOp) advance() (bool, error) {
 			if len(o.spans) == 0 {
 				return false, nil
 			}
-			o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[0][1])
+			if o.reverse {
+				o.it = o.c.Txn.ReverseScan(o.spans[0][0], o.spans[0][1])
+			} else {
+				o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[0][1])
+			}
 			o.spans = o.spans[1:]
 		}
 		if o.it.Next() {

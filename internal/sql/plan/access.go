@@ -29,6 +29,9 @@ type IndexScan struct {
 	// not check them again. Cond shows them in EXPLAIN.
 	Exact []int
 	Cond  Expr
+	// Reverse reads the index backward (Index Scan Backward): its key
+	// ranges last first, each from its last key down.
+	Reverse bool
 }
 
 // KeyRange bounds one index column; a nil bound is open.

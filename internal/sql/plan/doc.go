@@ -72,7 +72,10 @@
 // also serve becomes their intersection (IndexAnd, intersect.go: the
 // primary keys every index finds, then those rows) when that reads fewer
 // rows for less, and a secondary-index scan that would cost more than a
-// sequential scan becomes one (seqIfCheaper). Methods (the session's
+// sequential scan becomes one (seqIfCheaper). A sort (a top-N sort under
+// a LIMIT) or a hash aggregation over one table's rows reads an index in
+// the order wanted instead, forward or backward, when that costs less
+// (order.go). Methods (the session's
 // enable_indexscan, enable_nestloop, enable_hashjoin, enable_mergejoin)
 // rule choices out whatever they cost.
 //

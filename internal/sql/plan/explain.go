@@ -79,11 +79,14 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		if n.Alias != "" && n.Alias != name {
 			name += " " + n.Alias
 		}
+		kind := "Index Scan"
 		if n.IndexOnly() {
-			add("Index Only Scan using " + n.Index.Name + " on " + name)
-		} else {
-			add("Index Scan using " + n.Index.Name + " on " + name)
+			kind = "Index Only Scan"
 		}
+		if n.Reverse {
+			kind += " Backward"
+		}
+		add(kind + " using " + n.Index.Name + " on " + name)
 		if n.Cond != nil {
 			info("Index Cond: %s", FormatExpr(n.Cond, cols(n)))
 		}

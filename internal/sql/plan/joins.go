@@ -73,6 +73,10 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		r, k := b.estimate(n.Input)
 		if c, ok := n.Count.(*Const); ok && !c.Val.IsNull() {
 			r = min(r, float64(c.Val.Int()))
+		} else if n.Count != nil {
+			// A count known only when the statement runs: a tenth of
+			// the rows, as PostgreSQL's generic plans assume.
+			r = max(1, r/10)
 		}
 		return r, k
 	case *Aggregate:
@@ -248,12 +252,45 @@ func (b *Binder) joinMethods(n Node) Node {
 	case *Project:
 		n.Input = b.joinMethods(n.Input)
 	case *Sort:
+		// Sort avoidance (order.go): an index read in order, when the
+		// input is in order already or that costs less.
+		alt := b.inOrder(n)
 		n.Input = b.joinMethods(n.Input)
+		if alt != nil && b.cheaper(alt, n) {
+			return alt
+		}
 	case *Limit:
-		n.Input = b.joinMethods(n.Input)
+		s, rebuild := limitedSort(n)
+		if s == nil {
+			n.Input = b.joinMethods(n.Input)
+			break
+		}
+		alt := b.inOrder(s)
+		s.Input = b.joinMethods(s.Input)
+		if alt != nil && b.cheaper(&Limit{Input: rebuild(alt), Count: n.Count, Offset: n.Offset}, n) {
+			n.Input = rebuild(alt)
+		}
 	case *Distinct:
 		n.Input = b.joinMethods(n.Input)
 	case *Aggregate:
+		if !n.Sorted {
+			// Rows arriving grouped, through an index, stream through
+			// the aggregate; taken when reading them so costs no more
+			// than reading them as they are and hashing them.
+			alt := b.groupedRead(n)
+			n.Input = b.joinMethods(n.Input)
+			if alt != nil {
+				ac, ok1 := b.cost(alt)
+				cc, ok2 := b.cost(n.Input)
+				if !ok1 || !ok2 || ac.Total > cc.Total+cc.Rows*costCPURow {
+					alt = nil
+				}
+			}
+			if alt != nil {
+				n.Input, n.Sorted = alt, true
+			}
+			break
+		}
 		if n.Sorted {
 			// The aggregate relies on its input's order: keep the
 			// index scan that gives it.

@@ -159,7 +159,7 @@ func ascendingLead(n Node) bool {
 	case *Scan:
 		return len(n.Table.Primary.Columns) > 0 && !n.Table.Primary.Columns[0].Desc
 	case *IndexScan:
-		return len(n.Index.Columns) > 0 && !n.Index.Columns[0].Desc
+		return len(n.Index.Columns) > 0 && n.Index.Columns[0].Desc == n.Reverse
 	case *Filter:
 		return ascendingLead(n.Input)
 	case *Project:

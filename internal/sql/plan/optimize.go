@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"slices"
-
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -40,25 +38,9 @@ func optimize(n Node) Node {
 				}
 			}
 			if ix != nil {
-				n.Input = ix
 				// The conjuncts the index answers exactly leave the
 				// filter; EXPLAIN shows them as the index condition.
-				conds := conjuncts(n.Pred)
-				var rest, exact []Expr
-				for i, c := range conds {
-					if slices.Contains(ix.Exact, i) {
-						exact = append(exact, c)
-					} else {
-						rest = append(rest, c)
-					}
-				}
-				if len(exact) > 0 {
-					ix.Cond = and(exact)
-				}
-				if len(rest) == 0 {
-					return ix
-				}
-				n.Pred = and(rest)
+				return filteredBy(ix, n.Pred)
 			}
 		}
 		return n
@@ -489,7 +471,7 @@ func primaryKeyOrdered(in Node, keys []SortKey) bool {
 	case *Scan:
 		d = s.Table
 	case *IndexScan:
-		if s.Index.ID != catalog.PrimaryIndexID || len(s.Eqs) > 1 {
+		if s.Index.ID != catalog.PrimaryIndexID || len(s.Eqs) > 1 || s.Reverse {
 			return false
 		}
 		d = s.Table
