@@ -12,7 +12,7 @@ import (
 // TestTopNScan: a top-N sort over a table scan (whose scan drops the rows
 // that cannot enter the heap before copying their text) returns the first
 // rows of the full sort, for text and integer keys, both directions, ties
-// and NULLs.
+// and NULLs, text alike in its first 8 bytes.
 func TestTopNScan(t *testing.T) {
 	// Tiny memtables and cache: the rows are read from tables, block
 	// after block through memory the scan reuses, so text the scan
@@ -33,8 +33,15 @@ func TestTopNScan(t *testing.T) {
 			sb.WriteString(", ")
 		}
 		c := fmt.Sprintf("'%c%03d'", 'a'+r.IntN(26), r.IntN(40))
-		if r.IntN(50) == 0 {
+		switch r.IntN(50) {
+		case 0:
 			c = "NULL"
+		case 1, 2, 3:
+			// Longer than the 8 bytes a first text key is compared by
+			// before the whole string: ties there, and in the prefix.
+			c = fmt.Sprintf("'a000abcd%c%d'", 'a'+r.IntN(3), r.IntN(20))
+		case 4:
+			c = "'a000'"
 		}
 		fmt.Fprintf(&sb, "(%d, %s, %d)", i, c, r.IntN(100))
 		if i%1000 == 0 {

@@ -128,7 +128,7 @@ func (it *Iterator) findNext(ok bool, skip []byte) bool {
 	for ; ok; ok = it.iter.Next() {
 		k := it.iter.Key()
 		u := ikey.UserKey(k)
-		if it.upper != nil && bytes.Compare(u, it.upper) >= 0 {
+		if it.upper != nil && !it.iter.withinUpper() && bytes.Compare(u, it.upper) >= 0 {
 			break
 		}
 		if it.prefixMode && !bytes.Equal(it.prefixOf(u), it.prefix) {

@@ -24,13 +24,25 @@ type mergingIter struct {
 	// prefixMode: positioned by seekPrefixGE, whose level iterators
 	// skip tables without the prefix (so seekForward cannot keep them).
 	prefixMode bool
+	// bounded marks the children that stop at the upper bound
+	// themselves (level iterators: their tables' iterators do).
+	bounded []bool
 }
 
 var _ ikey.Iterator = (*mergingIter)(nil)
 
 func newMergingIter(iters []ikey.Iterator) *mergingIter {
-	return &mergingIter{iters: iters, keys: make([][]byte, len(iters)), heap: make([]int, 0, len(iters)), fwd: true}
+	m := &mergingIter{iters: iters, keys: make([][]byte, len(iters)), heap: make([]int, 0, len(iters)), fwd: true,
+		bounded: make([]bool, len(iters))}
+	for i, it := range iters {
+		_, m.bounded[i] = it.(*levelIter)
+	}
+	return m
 }
+
+// withinUpper reports whether the current entry comes from a child that
+// keeps below the upper bound itself, so the caller need not check.
+func (m *mergingIter) withinUpper() bool { return m.bounded[m.heap[0]] }
 
 func (m *mergingIter) less(a, b int) bool {
 	c := ikey.Compare(m.keys[m.heap[a]], m.keys[m.heap[b]])

@@ -107,8 +107,9 @@ func (c *Cache) hasRoom(fileNum, offset uint64, charge int64) bool {
 // set caches a block; data must not be modified afterwards.
 func (c *Cache) set(fileNum, offset uint64, data []byte) { c.add(fileNum, offset, data, true) }
 
-// add caches a block, evicting others to make room only if evict.
-func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) {
+// add caches a block, evicting others to make room only if evict; it
+// reports whether the block was cached.
+func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) bool {
 	k := cacheKey{fileNum, offset}
 	s := c.shard(k)
 	charge := int64(len(data))
@@ -120,7 +121,7 @@ func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) {
 		s.mu.size -= int64(len(e.data))
 	}
 	if charge > s.mu.capacity || !evict && s.mu.size+charge > s.mu.capacity {
-		return
+		return false
 	}
 	for s.mu.size+charge > s.mu.capacity {
 		old := s.mu.lru.prev
@@ -132,6 +133,7 @@ func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) {
 	s.mu.entries[k] = e
 	s.pushFrontLocked(e)
 	s.mu.size += charge
+	return true
 }
 
 func (s *cacheShard) unlinkLocked(e *cacheEntry) {

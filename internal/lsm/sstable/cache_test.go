@@ -252,3 +252,47 @@ func TestScanKeepsCache(t *testing.T) {
 		t.Fatalf("the scan evicted hot blocks: misses %d before it, %d after it, %d after the Gets again", before.Misses, scanned.Misses, after.Misses)
 	}
 }
+
+// TestScanSkipsFullCache: a scan far larger than a full cache stops
+// looking up each of its blocks there after a run of misses (probing now
+// and then), yet still finds the blocks that are cached: the first
+// scan's leading blocks, cached while the cache had room, hit in the
+// second scan, and both read every entry right.
+func TestScanSkipsFullCache(t *testing.T) {
+	kvs := make([]kv, 40000) // ~2000 blocks of 4 KiB against a 1 MiB cache
+	for i := range kvs {
+		kvs[i] = kv{ikeyOf(fmt.Sprintf("key%06d", i), 1), []byte(fmt.Sprintf("%06d%s", i, block(180, 'v')))}
+	}
+	f, _ := buildTable(t, kvs, nil, DefaultWriterOptions())
+	c := NewCache(1 << 20)
+	r, err := Open(f, "s.sst", 3, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := func() (lookups, hits int64) {
+		t.Helper()
+		before := c.Stats()
+		it := r.NewIter(nil, nil)
+		n := 0
+		for ok := it.First(); ok; ok = it.Next() {
+			if !bytes.Equal(it.Key(), kvs[n].k) || !bytes.Equal(it.Value(), kvs[n].v) {
+				t.Fatalf("scan entry %d: %s", n, ikey.Format(it.Key()))
+			}
+			n++
+		}
+		if err := it.Close(); err != nil || n != len(kvs) {
+			t.Fatalf("scan: %d entries, %v", n, err)
+		}
+		after := c.Stats()
+		return after.Hits + after.Misses - before.Hits - before.Misses, after.Hits - before.Hits
+	}
+	scan()
+	lookups, hits := scan()
+	blocks := int64(len(kvs) / 20)
+	if lookups > blocks/2 {
+		t.Fatalf("the second scan looked up %d of its ~%d blocks in the full cache", lookups, blocks)
+	}
+	if hits < 100 {
+		t.Fatalf("the second scan found %d cached blocks, want the ~200 the first one cached", hits)
+	}
+}

@@ -25,6 +25,9 @@ type tableIter struct {
 	data    blockIter
 	dataOff uint64
 	loaded  bool
+	// belowUpper: every key of the loaded block is below the upper bound
+	// (its index separator is), so stepping through it checks none.
+	belowUpper bool
 	buf     readBuf
 	state   iterState
 	err     error
@@ -76,6 +79,7 @@ func (it *tableIter) loadBlock() bool {
 		return false
 	}
 	it.dataOff, it.loaded = h.offset, true
+	it.belowUpper = it.upper != nil && bytes.Compare(ikey.UserKey(it.index.Key()), it.upper) < 0
 	return true
 }
 
@@ -105,7 +109,7 @@ func (it *tableIter) forward(found bool) bool {
 		}
 		found = it.data.First()
 	}
-	if it.upper != nil && bytes.Compare(ikey.UserKey(it.data.key), it.upper) >= 0 {
+	if it.upper != nil && !it.belowUpper && bytes.Compare(ikey.UserKey(it.data.key), it.upper) >= 0 {
 		return it.stop(afterEnd)
 	}
 	it.state = positioned

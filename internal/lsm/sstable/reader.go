@@ -185,6 +185,10 @@ type readBuf struct {
 	// ended: after bulkAfter of them the reads are a scan (see readBlock).
 	blockEnd  uint64
 	seqBlocks int
+	// fullMisses counts the scan's blocks in a row that the cache
+	// neither held nor had room for. A scan far larger than the cache
+	// stops looking there (see readBlock).
+	fullMisses int
 }
 
 const (
@@ -198,11 +202,25 @@ const (
 	// bulkAfter is how many consecutive blocks make a reader a scan,
 	// whose blocks are added to the cache only while it has room.
 	bulkAfter = 16
+
+	// After skipCacheAfter blocks in a row that a scan found neither
+	// cached nor room for, it looks a block up in the cache only every
+	// probeCacheEvery blocks, until one is found or fits: a lookup costs
+	// a few cache misses of the CPU in a map of many blocks, a fifth of
+	// the cost of reading the block from a readahead window.
+	skipCacheAfter  = 64
+	probeCacheEvery = 16
 )
 
 // readaheadPool recycles readahead windows between iterators: a short
 // scan would otherwise allocate (and zero) a window for a few blocks.
 var readaheadPool = sync.Pool{New: func() any { b := make([]byte, 0, readaheadSize); return &b }}
+
+func (buf *readBuf) resetMisses() {
+	if buf != nil {
+		buf.fullMisses = 0
+	}
+}
 
 // release returns buf's readahead window to the pool.
 func (buf *readBuf) release() {
@@ -288,12 +306,23 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		bulk = buf.reuse && buf.seqBlocks >= bulkAfter
 	}
 	if cache != nil {
+		switch {
+		case !bulk:
+			buf.resetMisses()
+		case buf.fullMisses >= skipCacheAfter && buf.fullMisses%probeCacheEvery != 0:
+			buf.fullMisses++
+			cache = nil
+		}
+	}
+	if cache != nil {
 		if b := cache.get(r.fileNum, h.offset); b != nil {
+			buf.resetMisses()
 			return b, nil
 		}
 		// (The room is judged on the stored size; add below checks the
 		// decompressed one.)
 		if bulk && !cache.hasRoom(r.fileNum, h.offset, int64(h.length)) {
+			buf.fullMisses++
 			cache = nil
 		}
 	}
@@ -354,7 +383,13 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		return nil, corruptf(r.name, int64(h.offset)+int64(n), "unknown compression type %d", raw[n])
 	}
 	if cache != nil {
-		cache.add(r.fileNum, h.offset, data, !bulk)
+		switch added := cache.add(r.fileNum, h.offset, data, !bulk); {
+		case !bulk:
+		case added:
+			buf.fullMisses = 0
+		default:
+			buf.fullMisses++
+		}
 	}
 	return data, nil
 }

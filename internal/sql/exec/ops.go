@@ -641,6 +641,20 @@ func rowComparator(keys []plan.SortKey) (func(a, b Row) int, error) {
 	}, nil
 }
 
+// abbreviated returns a string's first 8 bytes as a big-endian number,
+// zeros past its end: numbers that differ order as the strings do,
+// bytewise.
+func abbreviated(s string) uint64 {
+	var v uint64
+	for i := range 8 {
+		v <<= 8
+		if i < len(s) {
+			v |= uint64(s[i])
+		}
+	}
+	return v
+}
+
 // topN returns the first k rows of s's input in s's order (ties in input
 // order, as the full sort gives), keeping at most k rows in a max-heap
 // while it reads.
@@ -660,8 +674,22 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 		// The scan drops the rows that cannot enter the full heap before
 		// copying their text: a key not below the worst kept one (a tie
 		// loses to the earlier row).
+		first := s.Keys[0]
+		col := first.Expr.(*plan.ColRef).Idx
 		scan.keep = func(r Row) bool {
-			return int64(len(h)) < k || seqRow{r, math.MaxInt}.cmp(h[0], cmp) < 0
+			if int64(len(h)) < k {
+				return true
+			}
+			// Text first keys compare by their leading 8 bytes first
+			// (PostgreSQL's abbreviated keys): most rows differ from the
+			// worst kept one there, and two numbers compare for less
+			// than two strings through the general comparator.
+			if x, y := r[col], h[0].row[col]; x.Kind() == types.TextFamily && y.Kind() == types.TextFamily {
+				if ax, ay := abbreviated(x.Str()), abbreviated(y.Str()); ax != ay {
+					return ax < ay != first.Desc
+				}
+			}
+			return seqRow{r, math.MaxInt}.cmp(h[0], cmp) < 0
 		}
 	}
 	less := func(i, j int) bool { return h[i].cmp(h[j], cmp) > 0 }
