@@ -28,11 +28,11 @@ type tableIter struct {
 	// belowUpper: every key of the loaded block is below the upper bound
 	// (its index separator is), so stepping through it checks none.
 	belowUpper bool
-	buf     readBuf
-	state   iterState
-	err     error
-	seekBuf []byte
-	closed  bool // in the reader's pool
+	buf        readBuf
+	state      iterState
+	err        error
+	seekBuf    []byte
+	closed     bool // in the reader's pool
 }
 
 var _ ikey.Iterator = (*tableIter)(nil)
