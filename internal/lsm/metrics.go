@@ -1,6 +1,10 @@
 package lsm
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/cairndb/cairn/internal/lsm/sstable"
+)
 
 // Metrics are counters of the store's activity since it was opened.
 type Metrics struct {
@@ -31,6 +35,8 @@ type MetricsSnapshot struct {
 	LevelBytes                                [numLevels]uint64
 	MemTableBytes                             int64
 	ImmutableMemTables                        int
+	// Cache is the block cache's counters (shared caches: every store's).
+	Cache sstable.CacheStats
 }
 
 // Metrics returns a snapshot of the store's counters and shape.
@@ -43,6 +49,7 @@ func (d *DB) Metrics() MetricsSnapshot {
 		Flushes: m.flushes.Load(), Compactions: m.compactions.Load(), TrivialMoves: m.trivialMoves.Load(),
 		CompactedBytesIn: m.compactedBytesIn.Load(), CompactedBytesOut: m.compactedBytesOut.Load(),
 		ManifestRotations: m.manifestRotations.Load(),
+		Cache:             d.cache.Stats(),
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -14,7 +14,7 @@ import "github.com/cairndb/cairn/internal/sql/types"
 // EXISTS true). Subqueries that an index serves (an index scan keyed by
 // the outer row) are left as they are: a lookup per row is cheap.
 
-// decorrelate returns f with its decorrelatable EXISTS conjuncts turned
+// decorrelate returns f with its decorrelatable EXISTS and IN conjuncts turned
 // into semi and anti joins over its input (the rest of its conjuncts
 // filter the input first), or nil when it has none.
 func decorrelate(f *Filter) Node {
@@ -32,6 +32,10 @@ func decorrelate(f *Filter) Node {
 				joins = append(joins, semi{right, lk, rk, anti})
 				continue
 			}
+		}
+		if right, lk, rk, ok := decorrelateIn(c); ok {
+			joins = append(joins, semi{right, lk, rk, false})
+			continue
 		}
 		rest = append(rest, c)
 	}
@@ -64,6 +68,33 @@ func existsOf(c Expr) (sub *Subquery, anti bool) {
 	return s, anti != s.Not
 }
 
+// decorrelateIn turns a filter conjunct x IN (subquery), where the
+// subquery selects one expression y of a table filtered or not, and reads
+// the outer row only in equalities as EXISTS may, into the inner side and
+// keys of a semi join, x = y one of the key pairs. In a WHERE conjunct a
+// NULL from IN (x NULL, or no match and some y NULL) rejects the row as
+// false does, and NULL keys match nothing in the join: the rows are the
+// same. NOT IN, whose NULLs reject every row, stays a subquery.
+func decorrelateIn(c Expr) (right Node, lkeys, rkeys []Expr, ok bool) {
+	sub, isSub := c.(*Subquery)
+	if !isSub || sub.Kind != SubIn || sub.Not || sub.X == nil || readsOuter(sub.X) || hasSubquery(sub.X) {
+		return nil, nil, nil, false
+	}
+	pr, isProject := sub.Plan.(*Project)
+	if !isProject || len(pr.Exprs) != 1 {
+		return nil, nil, nil, false
+	}
+	y := pr.Exprs[0]
+	if readsOuter(y) || hasSubquery(y) || !readsColumn(y) || !types.HashCompatible(sub.X.Type(), y.Type()) {
+		return nil, nil, nil, false
+	}
+	right, lkeys, rkeys, ok = correlatedScan(pr.Input, true)
+	if !ok {
+		return nil, nil, nil, false
+	}
+	return right, append(lkeys, sub.X), append(rkeys, y), true
+}
+
 // decorrelateExists splits an EXISTS subquery's plan into the inner side
 // of a semi join and the keys: right is the subquery's table filtered by
 // its conditions that do not read the outer row; lkeys are over the
@@ -76,6 +107,22 @@ func decorrelateExists(sub *Subquery) (right Node, lkeys, rkeys []Expr, ok bool)
 			break
 		}
 		p = pr.Input
+	}
+	right, lkeys, rkeys, ok = correlatedScan(p, false)
+	if !ok || len(lkeys) == 0 {
+		return nil, nil, nil, false
+	}
+	return right, lkeys, rkeys, true
+}
+
+// correlatedScan splits p, a table scan under a filter (or, with bare, a
+// scan alone), into the table filtered by its conditions that do not read
+// the outer row, and the keys of the equalities that do: lkeys over the
+// outer row, rkeys over the table's rows. Any other condition on the
+// outer row, or a subquery, and ok is false.
+func correlatedScan(p Node, bare bool) (right Node, lkeys, rkeys []Expr, ok bool) {
+	if scan, isScan := p.(*Scan); isScan && bare {
+		return scan, nil, nil, true
 	}
 	f, isFilter := p.(*Filter)
 	if !isFilter {
@@ -107,9 +154,6 @@ func decorrelateExists(sub *Subquery) (right Node, lkeys, rkeys []Expr, ok bool)
 		}
 		lkeys = append(lkeys, outerToColumns(out))
 		rkeys = append(rkeys, in)
-	}
-	if len(lkeys) == 0 {
-		return nil, nil, nil, false
 	}
 	right = scan
 	if len(inner) > 0 {

@@ -90,8 +90,10 @@
 //
 // A filter's EXISTS / NOT EXISTS over a filtered table scan correlated
 // only by equalities with outer columns becomes a hash semi / anti join
-// (JoinKind SemiJoin, AntiJoin: left columns only, keys, no On); a
-// subquery an index serves stays a lookup per row.
+// (JoinKind SemiJoin, AntiJoin: left columns only, keys, no On); so does
+// a filter's x IN (subquery) over one table, as a semi join keyed also by
+// x and the subquery's value (NOT IN, whose NULLs reject every row, stays
+// a subquery).
 //
 // Plans are cached by the engine while the schema they were bound
 // against is current: nothing in a plan may capture a transaction or a
