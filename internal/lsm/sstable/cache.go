@@ -9,17 +9,23 @@ const cacheShards = 16
 
 // Cache is a block cache shared by the tables of a store: it holds
 // decompressed data blocks, keyed by (file number, block offset), within a
-// byte budget, evicting the least recently used block first. It is split into
-// shards by key hash, each an LRU with 1/16 of the budget, so that concurrent
-// readers seldom contend; a block larger than a shard's budget is not cached.
+// byte budget. It is split into shards by key hash, each with 1/16 of the
+// budget, so that concurrent readers seldom contend; a block larger than a
+// shard's budget is not cached.
+//
+// Eviction is CLOCK's second chance: a shard keeps its blocks in the order
+// they came in, and a hit only marks the block referenced, under a read
+// lock that readers share (no list to reorder, as LRU would on every
+// hit). To make room, the oldest block goes, unless it was referenced
+// since it came in or since its last chance: then it loses the mark and
+// goes to the back of the line. A block read once, by a point read or a
+// scan, leaves before blocks read again.
 //
 // Cached blocks are immutable and shared: readers hand out slices of them,
 // and the garbage collector keeps an evicted block alive while a reader still
 // holds it. A nil *Cache caches nothing.
 type Cache struct {
 	shards [cacheShards]cacheShard
-	hits   atomic.Int64
-	misses atomic.Int64
 	ids    atomic.Uint64
 }
 
@@ -44,17 +50,20 @@ type cacheEntry struct {
 	key        cacheKey
 	data       []byte
 	prev, next *cacheEntry
+	// ref: hit since the block came in or had its last chance.
+	ref atomic.Bool
 }
 
 type cacheShard struct {
 	mu struct {
-		sync.Mutex
+		sync.RWMutex
 		capacity int64
 		size     int64
 		entries  map[cacheKey]*cacheEntry
-		// lru is the sentinel of a circular list, most recent first.
+		// lru is the sentinel of a circular list, newest first.
 		lru cacheEntry
 	}
+	hits, misses atomic.Int64
 }
 
 // NewCache returns a cache holding at most capacityBytes bytes of blocks.
@@ -81,17 +90,19 @@ func (c *Cache) shard(k cacheKey) *cacheShard {
 func (c *Cache) get(fileNum, offset uint64) []byte {
 	k := cacheKey{fileNum, offset}
 	s := c.shard(k)
-	s.mu.Lock()
+	s.mu.RLock()
 	e := s.mu.entries[k]
 	if e == nil {
-		s.mu.Unlock()
-		c.misses.Add(1)
+		s.mu.RUnlock()
+		s.misses.Add(1)
 		return nil
 	}
-	s.moveToFrontLocked(e)
+	if !e.ref.Load() {
+		e.ref.Store(true) // (a store only when it changes: the line stays shared)
+	}
 	data := e.data
-	s.mu.Unlock()
-	c.hits.Add(1)
+	s.mu.RUnlock()
+	s.hits.Add(1)
 	return data
 }
 
@@ -99,8 +110,8 @@ func (c *Cache) get(fileNum, offset uint64) []byte {
 // its shard, charged about charge bytes, without evicting another.
 func (c *Cache) hasRoom(fileNum, offset uint64, charge int64) bool {
 	s := c.shard(cacheKey{fileNum, offset})
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.mu.size+charge <= s.mu.capacity
 }
 
@@ -126,6 +137,12 @@ func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) bool {
 	for s.mu.size+charge > s.mu.capacity {
 		old := s.mu.lru.prev
 		s.unlinkLocked(old)
+		if old.ref.Load() {
+			// Its second chance: to the back of the line, unmarked.
+			old.ref.Store(false)
+			s.pushFrontLocked(old)
+			continue
+		}
 		delete(s.mu.entries, old.key)
 		s.mu.size -= int64(len(old.data))
 	}
@@ -148,14 +165,6 @@ func (s *cacheShard) pushFrontLocked(e *cacheEntry) {
 	e.prev = head
 	head.next.prev = e
 	head.next = e
-}
-
-func (s *cacheShard) moveToFrontLocked(e *cacheEntry) {
-	if s.mu.lru.next == e {
-		return
-	}
-	s.unlinkLocked(e)
-	s.pushFrontLocked(e)
 }
 
 // EvictFile drops every block of the file, as when the table is deleted.
@@ -182,9 +191,11 @@ func (c *Cache) Stats() CacheStats {
 	if c == nil {
 		return CacheStats{}
 	}
-	st := CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load()}
+	var st CacheStats
 	for i := range c.shards {
 		s := &c.shards[i]
+		st.Hits += s.hits.Load()
+		st.Misses += s.misses.Load()
 		s.mu.Lock()
 		st.Size += s.mu.size
 		st.Capacity += s.mu.capacity
