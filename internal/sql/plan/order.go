@@ -203,6 +203,16 @@ func (b *Binder) orderedRead(n Node, fit orderFit) Node {
 				return replaceScan(n, &again)
 			}
 		}
+		// Another read replaces the index scan access chose only on
+		// statistics for its conditions, as seqIfCheaper does: values
+		// known only when the statement runs (parameters) make any
+		// estimate a guess, and the index is likely the better one.
+		if !b.hasColumnStats(d) {
+			return nil
+		}
+		if _, ok := b.indexScanSelectivity(cur); !ok {
+			return nil
+		}
 		// The index answered some conditions from its keys, so their
 		// columns may be missing from its Needed: add what pred reads.
 		if cur.Needed != nil {
