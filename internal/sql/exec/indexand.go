@@ -33,7 +33,7 @@ func (c *Ctx) newIndexAnd(n *plan.IndexAnd) (Operator, error) {
 func (o *indexAndOp) collect() error {
 	var set map[string]struct{}
 	for i, s := range o.n.Scans {
-		op, err := o.c.newProjectedIndexScan(s, nil)
+		op, err := o.c.newProjectedIndexScan(s, nil, false)
 		if err != nil {
 			return err
 		}

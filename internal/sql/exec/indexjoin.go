@@ -24,7 +24,8 @@ type indexJoinOp struct {
 }
 
 func (c *Ctx) newIndexJoin(n *plan.IndexJoin) (Operator, error) {
-	outer, err := c.build(n.Outer)
+	// The outer rows are copied into the joined rows and not kept.
+	outer, err := c.buildTransient(n.Outer)
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +62,9 @@ type pairs struct {
 	cur     Row
 	inner   []Row
 	i       int
+	// Joined rows are carved from chunk, 64 rows' worth at a time: one
+	// allocation for many rows (they are never reused once returned).
+	chunk []types.Datum
 }
 
 // nextFrom returns the next joined row: the current outer row's next
@@ -89,7 +93,11 @@ func (p *pairs) next() (Row, bool, error) {
 	for p.i < len(p.inner) {
 		in := p.inner[p.i]
 		p.i++
-		row := make(Row, 0, len(p.cur)+len(in))
+		n := len(p.cur) + len(in)
+		if len(p.chunk) < n {
+			p.chunk = make([]types.Datum, 64*n)
+		}
+		row := Row(p.chunk[:0:n])
 		if p.innerFirst {
 			row = append(append(row, in...), p.cur...)
 		} else {
@@ -100,8 +108,9 @@ func (p *pairs) next() (Row, bool, error) {
 			return nil, false, err
 		}
 		if !ok {
-			continue
+			continue // its memory serves the next pair
 		}
+		p.chunk = p.chunk[n:]
 		return row, true, nil
 	}
 	return nil, false, nil

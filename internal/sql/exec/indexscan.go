@@ -30,23 +30,27 @@ type indexScanOp struct {
 	keyCols []catalog.IndexColumn
 	// reverse reads each span backward (plan.IndexScan.Reverse).
 	reverse bool
+	// lastCol: an index only scan's rows need keyCols[:lastCol] only.
+	lastCol int
 	batch   []Row
 	// primary is the primary index's key prefix, pk the row key read
 	// last (a secondary index scan's point reads).
 	primary, pk []byte
 }
 
-func (c *Ctx) newIndexScan(n *plan.IndexScan) (Operator, error) {
-	return c.newProjectedIndexScan(n, nil)
+func (c *Ctx) newIndexScan(n *plan.IndexScan, transient bool) (Operator, error) {
+	return c.newProjectedIndexScan(n, nil, transient)
 }
 
 // newProjectedIndexScan is newIndexScan producing only the columns at
-// outIdx (nil: all).
-func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, error) {
+// outIdx (nil: all); transient: the consumer keeps no row
+// (buildTransient).
+func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int, transient bool) (Operator, error) {
 	tc, err := c.codecFor(n, n.Table, n.Cols, n.Needed, outIdx)
 	if err != nil {
 		return nil, err
 	}
+	tc.reuse = transient
 	o := &indexScanOp{c: c, tc: tc, ix: n.Index}
 	base := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
 	o.prefix = len(base)
@@ -121,11 +125,19 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int) (Operator, 
 	if n.IndexOnly() {
 		o.only = true
 		o.keyCols = append(append([]catalog.IndexColumn(nil), n.Index.Columns...), n.Table.Primary.Columns...)
+		for i, ic := range o.keyCols {
+			if ic.ColumnID != 0 && int(ic.ColumnID) < len(tc.at) && tc.at[ic.ColumnID] >= 0 {
+				o.lastCol = i + 1
+			}
+		}
 	}
 	return o, nil
 }
 
-func (o *indexScanOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+func (o *indexScanOp) Next() ([]Row, error) {
+	o.tc.startBatch()
+	return fillBatch(&o.batch, o.nextRow)
+}
 
 func (o *indexScanOp) nextRow() (Row, bool, error) {
 	for o.points {
@@ -223,7 +235,8 @@ func (o *indexScanOp) entryPK() ([]byte, error) {
 // plan does not read stay NULL.
 func (o *indexScanOp) decodeEntry(key []byte) (Row, error) {
 	row := o.tc.newRow()
-	for _, ic := range o.keyCols {
+	// The entry's columns past the last one read stay undecoded.
+	for _, ic := range o.keyCols[:o.lastCol] {
 		v, rest, err := rowcodec.DecodeKey(key, dir(ic.Desc))
 		if err != nil {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", o.ix.Name, err)

@@ -56,7 +56,9 @@ func (c *Ctx) newMergeJoin(n *plan.MergeJoin) (Operator, error) {
 		}
 		o.inner = &orderedInner{rows: rowIter{op: in}, key: n.InnerKey.Idx}
 	}
-	outer, err := c.build(n.Outer)
+	// The outer rows are copied into the joined rows and not kept: the
+	// outer side may decode each batch into the same memory.
+	outer, err := c.buildTransient(n.Outer)
 	if err != nil {
 		o.inner.close()
 		return nil, err

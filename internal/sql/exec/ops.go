@@ -231,7 +231,7 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 	case *plan.Scan:
 		return c.newProjectedScan(n, nil, transient)
 	case *plan.IndexScan:
-		return c.newIndexScan(n)
+		return c.newIndexScan(n, transient)
 	case *plan.InvertedScan:
 		return c.newInvertedScan(n)
 	case *plan.FTSScan:
@@ -268,7 +268,7 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 			case *plan.Scan:
 				op, err = c.newProjectedScan(in, outIdx, transient)
 			case *plan.IndexScan:
-				op, err = c.newProjectedIndexScan(in, outIdx)
+				op, err = c.newProjectedIndexScan(in, outIdx, transient)
 			}
 			if op != nil && err == nil {
 				return op, nil
