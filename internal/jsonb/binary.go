@@ -117,8 +117,12 @@ func (d Doc) Kind() Kind { return d.root().kind() }
 
 // Encode returns v's binary encoding. It fails with 54000 when the
 // encoding exceeds MaxSize or v nests deeper than MaxDepth.
-func Encode(v Value) (Doc, error) {
-	b := []byte{formatVersion}
+func Encode(v Value) (Doc, error) { return encodeSized(v, 64) }
+
+// encodeSized is Encode into a buffer of about size bytes to start with
+// (a parsed document's encoding is about as long as its text).
+func encodeSized(v Value, size int) (Doc, error) {
+	b := append(make([]byte, 0, size), formatVersion)
 	b, err := appendNode(b, v, 0)
 	if err != nil {
 		return "", err
@@ -126,7 +130,9 @@ func Encode(v Value) (Doc, error) {
 	if len(b) > MaxSize {
 		return "", tooLarge()
 	}
-	return Doc(b), nil
+	// The buffer is the document's own and never written again: the
+	// string shares it instead of copying it.
+	return Doc(unsafe.String(unsafe.SliceData(b), len(b))), nil
 }
 
 func tooLarge() error {

@@ -2,7 +2,6 @@ package jsonb
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -11,27 +10,17 @@ import (
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
-// Parse reads JSON text (RFC 8259, strictly: no comments, no trailing
-// commas, no NaN) and encodes it. Syntax errors are 22P02 "invalid input
-// syntax for type json" with PostgreSQL's detail; text over MaxSize or
-// nesting over MaxDepth is 54000.
-func Parse(text string) (Doc, error) {
-	v, err := ParseValue(text)
-	if err != nil {
-		return "", err
-	}
-	return Encode(v)
-}
-
 // ParseValue reads JSON text into a Value (see Parse).
 func ParseValue(text string) (Value, error) {
 	if len(text) > MaxSize {
 		return Value{}, tooLarge()
 	}
 	if !utf8.ValidString(text) {
-		return Value{}, sqlerr.New(sqlerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
+		return Value{}, invalidUTF8()
 	}
-	p := parser{s: text}
+	// The member stacks start at about the document's count of values
+	// (a few bytes of text each), so they seldom grow.
+	p := parser{s: text, vals: make([]Value, 0, min(len(text)/16+4, 1024)), keys: make([]string, 0, min(len(text)/24+4, 1024))}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -53,6 +42,33 @@ type parser struct {
 	// nothing by doubling.
 	vals []Value
 	keys []string
+	// valSlab and keySlab are where finished containers' slices are
+	// carved from: one allocation for the members of many containers.
+	valSlab []Value
+	keySlab []string
+	// Parse's: scratch holds the members encoded so far of the
+	// container open at each depth; ends are where they end in it;
+	// order is an object's members in key order.
+	scratch [][]byte
+	ends    []int
+	order   []int
+}
+
+// carve copies src into a slice of exactly its length carved from slab.
+func carve[T any](slab *[]T, src []T) []T {
+	n := len(src)
+	if cap(*slab)-len(*slab) < n {
+		*slab = make([]T, 0, max(n, 32))
+	}
+	s := *slab
+	out := s[len(s) : len(s)+n : len(s)+n]
+	copy(out, src)
+	*slab = s[:len(s)+n]
+	return out
+}
+
+func invalidUTF8() error {
+	return sqlerr.New(sqlerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"")
 }
 
 func (p *parser) syntax(format string, args ...any) error {
@@ -164,7 +180,7 @@ func (p *parser) array(depth int) (Value, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			return Value{Kind: Array, Elems: slices.Clone(p.vals[mark:])}, nil
+			return Value{Kind: Array, Elems: carve(&p.valSlab, p.vals[mark:])}, nil
 		default:
 			return Value{}, p.syntax("Expected \",\" or \"]\", but found \"%s\".", p.token())
 		}
@@ -224,7 +240,7 @@ func (p *parser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			return ObjectValue(slices.Clone(p.keys[kmark:]), slices.Clone(p.vals[mark:])), nil
+			return ownedObjectValue(carve(&p.keySlab, p.keys[kmark:]), carve(&p.valSlab, p.vals[mark:])), nil
 		default:
 			return Value{}, p.syntax("Expected \",\" or \"}\", but found \"%s\".", p.token())
 		}

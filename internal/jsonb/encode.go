@@ -1,0 +1,280 @@
+package jsonb
+
+import (
+	"encoding/binary"
+	"slices"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Parsing straight into the binary encoding (Parse), without building a
+// Value tree first: a container's members are encoded, as they are read,
+// into a scratch buffer of its nesting depth; at its closing bracket the
+// container writes its header, offset table and members (an object's in
+// key order, the last of duplicate keys kept) to its parent's buffer, or
+// to the document. Each byte is copied once per level of nesting, and a
+// document costs a few allocations however many values it holds. The
+// bytes are Encode(ParseValue(text))'s exactly, errors included
+// (TestParseDirect).
+
+// Parse reads JSON text (RFC 8259, strictly: no comments, no trailing
+// commas, no NaN) and encodes it. Syntax errors are 22P02 "invalid input
+// syntax for type json" with PostgreSQL's detail; text over MaxSize or
+// nesting over MaxDepth is 54000.
+func Parse(text string) (Doc, error) {
+	if len(text) > MaxSize {
+		return "", tooLarge()
+	}
+	if !utf8.ValidString(text) {
+		return "", invalidUTF8()
+	}
+	p := parser{s: text, scratch: make([][]byte, 0, 8), ends: make([]int, 0, 64), keys: make([]string, 0, 32), order: make([]int, 0, 32)}
+	p.skipSpace()
+	out := append(make([]byte, 0, len(text)+len(text)/8+16), formatVersion)
+	out, err := p.encValue(out, 0)
+	if err != nil {
+		return "", err
+	}
+	p.skipSpace()
+	if p.pos < len(p.s) {
+		return "", p.syntax("Expected end of input, but found \"%s\".", p.token())
+	}
+	if len(out) > MaxSize {
+		return "", tooLarge()
+	}
+	// The buffer is the document's own and never written again: the
+	// string shares it instead of copying it.
+	return Doc(unsafe.String(unsafe.SliceData(out), len(out))), nil
+}
+
+// encValue appends the encoding of the value at pos to dst; depth is the
+// nesting of the containers around it.
+func (p *parser) encValue(dst []byte, depth int) ([]byte, error) {
+	if p.pos >= len(p.s) {
+		return nil, p.more()
+	}
+	switch c := p.s[p.pos]; c {
+	case '{':
+		return p.encObject(dst, depth+1)
+	case '[':
+		return p.encArray(dst, depth+1)
+	case '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return appendScalar(dst, tagString, s), nil
+	}
+	v, err := p.value(depth) // a number or a word: no container
+	if err != nil {
+		return nil, err
+	}
+	switch v.Kind {
+	case Number:
+		return appendScalar(dst, tagNumber, v.Str), nil
+	case Bool:
+		if v.Bool {
+			return append(dst, tagTrue), nil
+		}
+		return append(dst, tagFalse), nil
+	}
+	return append(dst, tagNull), nil
+}
+
+func appendScalar(dst []byte, tag byte, s string) []byte {
+	dst = append(dst, tag)
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// scratchAt returns the scratch buffer of containers at depth, made at
+// first use big enough for any container of a small document (whose
+// encoding is about as long as its text); a big one's grow as needed.
+func (p *parser) scratchAt(depth int) []byte {
+	for len(p.scratch) <= depth {
+		p.scratch = append(p.scratch, nil)
+	}
+	if p.scratch[depth] == nil {
+		p.scratch[depth] = make([]byte, 0, min(len(p.s)+len(p.s)/4+16, 16<<10))
+	}
+	return p.scratch[depth]
+}
+
+func (p *parser) encArray(dst []byte, depth int) ([]byte, error) {
+	if depth > MaxDepth {
+		return nil, tooDeep()
+	}
+	p.pos++ // [
+	p.skipSpace()
+	if p.pos < len(p.s) && p.s[p.pos] == ']' {
+		p.pos++
+		return binary.LittleEndian.AppendUint32(append(dst, tagArray), 0), nil
+	}
+	buf := p.scratchAt(depth)[:0]
+	mark := len(p.ends)
+	defer func() { p.ends = p.ends[:mark] }()
+	for {
+		p.skipSpace()
+		var err error
+		if buf, err = p.encValue(buf, depth); err != nil {
+			return nil, err
+		}
+		p.ends = append(p.ends, len(buf))
+		p.skipSpace()
+		if p.pos >= len(p.s) {
+			return nil, p.more()
+		}
+		switch p.s[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			p.scratch[depth] = buf
+			ends := p.ends[mark:]
+			dst = binary.LittleEndian.AppendUint32(append(dst, tagArray), uint32(len(ends)))
+			for _, e := range ends {
+				dst = binary.LittleEndian.AppendUint32(dst, uint32(e))
+			}
+			return append(dst, buf...), nil
+		default:
+			p.scratch[depth] = buf
+			return nil, p.syntax("Expected \",\" or \"]\", but found \"%s\".", p.token())
+		}
+	}
+}
+
+func (p *parser) encObject(dst []byte, depth int) ([]byte, error) {
+	if depth > MaxDepth {
+		return nil, tooDeep()
+	}
+	p.pos++ // {
+	p.skipSpace()
+	if p.pos < len(p.s) && p.s[p.pos] == '}' {
+		p.pos++
+		return binary.LittleEndian.AppendUint32(append(dst, tagObject), 0), nil
+	}
+	buf := p.scratchAt(depth)[:0]
+	mark, kmark := len(p.ends), len(p.keys)
+	defer func() { p.ends, p.keys = p.ends[:mark], p.keys[:kmark] }()
+	first := true
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.s) {
+			return nil, p.more()
+		}
+		if p.s[p.pos] != '"' {
+			if first {
+				return nil, p.syntax("Expected string or \"}\", but found \"%s\".", p.token())
+			}
+			return nil, p.syntax("Expected string, but found \"%s\".", p.token())
+		}
+		first = false
+		k, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.pos >= len(p.s) {
+			return nil, p.more()
+		}
+		if p.s[p.pos] != ':' {
+			return nil, p.syntax("Expected \":\", but found \"%s\".", p.token())
+		}
+		p.pos++
+		p.skipSpace()
+		if buf, err = p.encValue(buf, depth); err != nil {
+			return nil, err
+		}
+		p.keys = append(p.keys, k)
+		p.ends = append(p.ends, len(buf))
+		p.skipSpace()
+		if p.pos >= len(p.s) {
+			return nil, p.more()
+		}
+		switch p.s[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			p.scratch[depth] = buf
+			return p.writeObject(dst, buf, p.keys[kmark:], p.ends[mark:]), nil
+		default:
+			return nil, p.syntax("Expected \",\" or \"}\", but found \"%s\".", p.token())
+		}
+	}
+}
+
+// writeObject appends an object's encoding: its members are keys, and
+// the values in vals ending at ends, in input order.
+func (p *parser) writeObject(dst, vals []byte, keys []string, ends []int) []byte {
+	n := len(keys)
+	order := p.order[:0]
+	for i := range n {
+		order = append(order, i)
+	}
+	sorted := true
+	for i := 1; i < n; i++ {
+		if keyCompare(keys[i-1], keys[i]) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if !sorted {
+		// Stable: of duplicate keys the last stays last, and is kept.
+		insertionSortStable(order, func(a, b int) bool { return keyCompare(keys[a], keys[b]) < 0 })
+		kept := order[:0]
+		for i, j := range order {
+			if i+1 < len(order) && keys[order[i+1]] == keys[j] {
+				continue
+			}
+			kept = append(kept, j)
+		}
+		order = kept
+	}
+	p.order = order
+	start := func(i int) int {
+		if i == 0 {
+			return 0
+		}
+		return ends[i-1]
+	}
+	dst = binary.LittleEndian.AppendUint32(append(dst, tagObject), uint32(len(order)))
+	off := 0
+	for _, i := range order {
+		off += len(keys[i])
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(off))
+	}
+	for _, i := range order {
+		off += ends[i] - start(i)
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(off))
+	}
+	for _, i := range order {
+		dst = append(dst, keys[i]...)
+	}
+	for _, i := range order {
+		dst = append(dst, vals[start(i):ends[i]]...)
+	}
+	return dst
+}
+
+// insertionSortStable sorts s by less, keeping equal elements in order:
+// objects have few keys, and this sorts them without allocating.
+func insertionSortStable(s []int, less func(a, b int) bool) {
+	if len(s) > 64 {
+		slices.SortStableFunc(s, func(a, b int) int {
+			switch {
+			case less(a, b):
+				return -1
+			case less(b, a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && less(s[j], s[j-1]); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
