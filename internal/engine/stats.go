@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -13,8 +14,18 @@ import (
 // automatic recount once a table has changed by more than a tenth since
 // it was last counted (at least autoAnalyzeMin rows). They are hints:
 // kept in memory, stored beside the catalog, loaded on first use.
+//
+// A recount reads the whole table, so while a table grows fast (a bulk
+// load) back-to-back recounts would cost more than the load: a table's
+// next recount starts no sooner after its last one ended than
+// autoAnalyzePace times as long as that one took, which keeps recounts
+// to a fifth of a core, as PostgreSQL's autovacuum paces its work. The
+// writes made meanwhile are all in the recount when it runs.
 
-const autoAnalyzeMin = 1000
+const (
+	autoAnalyzeMin  = 1000
+	autoAnalyzePace = 4
+)
 
 type tableStats struct {
 	mu      sync.Mutex
@@ -23,7 +34,13 @@ type tableStats struct {
 	cols    map[uint32]*catalog.TableStats // column statistics (ANALYZE)
 	writes  map[uint32]int64               // rows written since the last count
 	running map[uint32]bool
-	closed  bool
+	// lastEnd and lastTook are when each table's last recount ended and
+	// how long it took.
+	lastEnd  map[uint32]time.Time
+	lastTook map[uint32]time.Duration
+	closed   bool
+	// closing is closed by closeStats: a paced recount stops waiting.
+	closing chan struct{}
 	wg      sync.WaitGroup
 }
 
@@ -109,6 +126,10 @@ func (e *Engine) noteTableWrites(id uint32, n int64) {
 	}
 	if s.writes == nil {
 		s.writes, s.running = map[uint32]int64{}, map[uint32]bool{}
+		s.lastEnd, s.lastTook = map[uint32]time.Time{}, map[uint32]time.Duration{}
+	}
+	if s.closing == nil {
+		s.closing = make(chan struct{})
 	}
 	s.writes[id] += n
 	if s.writes[id] < max(autoAnalyzeMin, rows/10) || s.running[id] {
@@ -116,14 +137,31 @@ func (e *Engine) noteTableWrites(id uint32, n int64) {
 	}
 	s.writes[id] = 0
 	s.running[id] = true
+	wait := time.Until(s.lastEnd[id].Add(autoAnalyzePace * s.lastTook[id]))
+	closing := s.closing
 	s.wg.Add(1)
 	go func() {
+		var start time.Time
 		defer func() {
 			s.mu.Lock()
 			s.running[id] = false
+			if !start.IsZero() {
+				s.lastEnd[id] = time.Now()
+				s.lastTook[id] = s.lastEnd[id].Sub(start)
+			}
 			s.mu.Unlock()
 			s.wg.Done()
 		}()
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-closing:
+				return
+			}
+		}
+		start = time.Now()
 		for attempt := 0; attempt < 3; attempt++ {
 			err := e.autoAnalyze(id)
 			if err == nil || !errors.Is(err, mvcc.ErrConflict) {
@@ -156,6 +194,9 @@ func (e *Engine) autoAnalyze(id uint32) error {
 func (e *Engine) closeStats() {
 	s := &e.stats
 	s.mu.Lock()
+	if !s.closed && s.closing != nil {
+		close(s.closing)
+	}
 	s.closed = true
 	s.mu.Unlock()
 	s.wg.Wait()

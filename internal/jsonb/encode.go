@@ -3,6 +3,7 @@ package jsonb
 import (
 	"encoding/binary"
 	"slices"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -28,7 +29,9 @@ func Parse(text string) (Doc, error) {
 	if !utf8.ValidString(text) {
 		return "", invalidUTF8()
 	}
-	p := parser{s: text, scratch: make([][]byte, 0, 8), ends: make([]int, 0, 64), keys: make([]string, 0, 32), order: make([]int, 0, 32)}
+	p := encoders.Get().(*parser)
+	defer p.release()
+	p.s, p.pos = text, 0
 	p.skipSpace()
 	out := append(make([]byte, 0, len(text)+len(text)/8+16), formatVersion)
 	out, err := p.encValue(out, 0)
@@ -45,6 +48,27 @@ func Parse(text string) (Doc, error) {
 	// The buffer is the document's own and never written again: the
 	// string shares it instead of copying it.
 	return Doc(unsafe.String(unsafe.SliceData(out), len(out))), nil
+}
+
+// encoders recycles Parse's parsers with their scratch buffers: a
+// document then costs one allocation, its encoding.
+var encoders = sync.Pool{New: func() any {
+	return &parser{scratch: make([][]byte, 0, 8), ends: make([]int, 0, 64), keys: make([]string, 0, 32), order: make([]int, 0, 32)}
+}}
+
+// release returns p to encoders, without the text it read (its keys
+// point into it) and without scratch grown past what small documents
+// need.
+func (p *parser) release() {
+	p.s = ""
+	clear(p.keys[:cap(p.keys)])
+	p.keys = p.keys[:0]
+	for i, b := range p.scratch {
+		if cap(b) > 64<<10 {
+			p.scratch[i] = nil
+		}
+	}
+	encoders.Put(p)
 }
 
 // encValue appends the encoding of the value at pos to dst; depth is the

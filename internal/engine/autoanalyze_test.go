@@ -1,0 +1,86 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+)
+
+func tableID(t *testing.T, e *Engine, name string) uint32 {
+	t.Helper()
+	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Rollback()
+	d, err := catalog.Get(txn, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+// TestAutoAnalyze: a table is recounted in the background once its
+// writes since the last count reach a tenth of its rows (at least
+// autoAnalyzeMin), not before; a recount due while the pace holds it
+// back waits, and closing the engine ends the wait.
+func TestAutoAnalyze(t *testing.T) {
+	e, err := Open("", &Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.NewSession()
+	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)")
+	d := tableID(t, e, "t")
+	insert := func(from, to int) {
+		t.Helper()
+		mustExec(t, s, fmt.Sprintf("INSERT INTO t SELECT g, 'v' || g FROM generate_series(%d, %d) g", from, to))
+	}
+	// counted waits for the recount that makes the count want.
+	counted := func(want int64) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if n, ok := e.tableRows(d); ok && n == want {
+				return
+			}
+		}
+		n, ok := e.tableRows(d)
+		t.Fatalf("row count %d (%v), want %d", n, ok, want)
+	}
+	insert(1, 999)
+	if n, ok := e.tableRows(d); ok {
+		t.Fatalf("counted at %d rows, before %d writes", n, autoAnalyzeMin)
+	}
+	insert(1000, 2000)
+	counted(2000)
+	// The next recount is due at autoAnalyzeMin writes (more than a
+	// tenth of 2000 rows): not at 999.
+	e.stats.mu.Lock()
+	e.stats.lastTook[d] = 0 // no pacing for this part
+	e.stats.mu.Unlock()
+	insert(2001, 2999)
+	e.stats.mu.Lock()
+	pending := e.stats.writes[d]
+	e.stats.mu.Unlock()
+	if pending != 999 {
+		t.Fatalf("%d writes pending, want 999", pending)
+	}
+	insert(3000, 3000)
+	counted(3000)
+	// A recount held back by the pace does not run yet; Close does not
+	// wait for it.
+	e.stats.mu.Lock()
+	e.stats.lastEnd[d], e.stats.lastTook[d] = time.Now(), time.Hour
+	e.stats.mu.Unlock()
+	insert(3001, 4000)
+	time.Sleep(50 * time.Millisecond)
+	if n, _ := e.tableRows(d); n != 3000 {
+		t.Fatalf("recounted to %d while paced", n)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
