@@ -144,26 +144,20 @@ func (p *parser) encArray(dst []byte, depth int) ([]byte, error) {
 			return nil, err
 		}
 		p.ends = append(p.ends, len(buf))
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return nil, p.more()
+		p.scratch[depth] = buf
+		closed, err := p.afterMember(']')
+		if err != nil {
+			return nil, err
 		}
-		switch p.s[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			p.scratch[depth] = buf
-			ends := p.ends[mark:]
-			dst = binary.LittleEndian.AppendUint32(append(dst, tagArray), uint32(len(ends)))
-			for _, e := range ends {
-				dst = binary.LittleEndian.AppendUint32(dst, uint32(e))
-			}
-			return append(dst, buf...), nil
-		default:
-			p.scratch[depth] = buf
-			return nil, p.syntax("Expected \",\" or \"]\", but found \"%s\".", p.token())
+		if !closed {
+			continue
 		}
+		ends := p.ends[mark:]
+		dst = binary.LittleEndian.AppendUint32(append(dst, tagArray), uint32(len(ends)))
+		for _, e := range ends {
+			dst = binary.LittleEndian.AppendUint32(dst, uint32(e))
+		}
+		return append(dst, buf...), nil
 	}
 }
 
@@ -211,20 +205,15 @@ func (p *parser) encObject(dst []byte, depth int) ([]byte, error) {
 		}
 		p.keys = append(p.keys, k)
 		p.ends = append(p.ends, len(buf))
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return nil, p.more()
+		p.scratch[depth] = buf
+		closed, err := p.afterMember('}')
+		if err != nil {
+			return nil, err
 		}
-		switch p.s[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			p.scratch[depth] = buf
-			return p.writeObject(dst, buf, p.keys[kmark:], p.ends[mark:]), nil
-		default:
-			return nil, p.syntax("Expected \",\" or \"}\", but found \"%s\".", p.token())
+		if !closed {
+			continue
 		}
+		return p.writeObject(dst, buf, p.keys[kmark:], p.ends[mark:]), nil
 	}
 }
 

@@ -171,20 +171,33 @@ func (p *parser) array(depth int) (Value, error) {
 			return Value{}, err
 		}
 		p.vals = append(p.vals, v)
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return Value{}, p.more()
+		closed, err := p.afterMember(']')
+		if err != nil {
+			return Value{}, err
 		}
-		switch p.s[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return Value{Kind: Array, Elems: carve(&p.valSlab, p.vals[mark:])}, nil
-		default:
-			return Value{}, p.syntax("Expected \",\" or \"]\", but found \"%s\".", p.token())
+		if !closed {
+			continue
 		}
+		return Value{Kind: Array, Elems: carve(&p.valSlab, p.vals[mark:])}, nil
 	}
+}
+
+// afterMember reads what follows a container's member: a comma (closed
+// false) or the container's closing bracket (closed true).
+func (p *parser) afterMember(close byte) (closed bool, err error) {
+	p.skipSpace()
+	if p.pos >= len(p.s) {
+		return false, p.more()
+	}
+	switch p.s[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case close:
+		p.pos++
+		return true, nil
+	}
+	return false, p.syntax("Expected \",\" or \"%c\", but found \"%s\".", close, p.token())
 }
 
 func (p *parser) object(depth int) (Value, error) {
@@ -231,19 +244,14 @@ func (p *parser) object(depth int) (Value, error) {
 		}
 		p.keys = append(p.keys, k)
 		p.vals = append(p.vals, v)
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return Value{}, p.more()
+		closed, err := p.afterMember('}')
+		if err != nil {
+			return Value{}, err
 		}
-		switch p.s[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return ownedObjectValue(carve(&p.keySlab, p.keys[kmark:]), carve(&p.valSlab, p.vals[mark:])), nil
-		default:
-			return Value{}, p.syntax("Expected \",\" or \"}\", but found \"%s\".", p.token())
+		if !closed {
+			continue
 		}
+		return ownedObjectValue(carve(&p.keySlab, p.keys[kmark:]), carve(&p.valSlab, p.vals[mark:])), nil
 	}
 }
 

@@ -242,16 +242,7 @@ func TestConcurrentReaders(t *testing.T) {
 // the scan, whose blocks then live in reused memory, still reads every
 // entry right.
 func TestScanKeepsCache(t *testing.T) {
-	kvs := make([]kv, 40000) // ~2000 blocks of 4 KiB: 8 MiB against a 1 MiB cache
-	for i := range kvs {
-		kvs[i] = kv{ikeyOf(fmt.Sprintf("key%06d", i), 1), []byte(fmt.Sprintf("%06d%s", i, block(180, 'v')))}
-	}
-	f, _ := buildTable(t, kvs, nil, DefaultWriterOptions())
-	c := NewCache(1 << 20)
-	r, err := Open(f, "s.sst", 3, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, kvs, c := bigScanTable(t)
 	hot := []int{39000, 39500, 39990, 20000, 100}
 	get := func() {
 		t.Helper()
@@ -264,6 +255,37 @@ func TestScanKeepsCache(t *testing.T) {
 	}
 	get()
 	before := c.Stats()
+	scanAll(t, r, kvs)
+	scanned := c.Stats()
+	if scanned.Size > 1<<20 {
+		t.Fatalf("cache holds %d bytes", scanned.Size)
+	}
+	get()
+	if after := c.Stats(); after.Misses != scanned.Misses {
+		t.Fatalf("the scan evicted hot blocks: misses %d before it, %d after it, %d after the Gets again", before.Misses, scanned.Misses, after.Misses)
+	}
+}
+
+// bigScanTable returns a table of ~2000 blocks of 4 KiB, its entries,
+// and the 1 MiB cache it reads through.
+func bigScanTable(t *testing.T) (*Reader, []kv, *Cache) {
+	t.Helper()
+	kvs := make([]kv, 40000)
+	for i := range kvs {
+		kvs[i] = kv{ikeyOf(fmt.Sprintf("key%06d", i), 1), []byte(fmt.Sprintf("%06d%s", i, block(180, 'v')))}
+	}
+	f, _ := buildTable(t, kvs, nil, DefaultWriterOptions())
+	c := NewCache(1 << 20)
+	r, err := Open(f, "s.sst", 3, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, kvs, c
+}
+
+// scanAll reads r from first to last entry, which must be kvs.
+func scanAll(t *testing.T, r *Reader, kvs []kv) {
+	t.Helper()
 	it := r.NewIter(nil, nil)
 	n := 0
 	for ok := it.First(); ok; ok = it.Next() {
@@ -275,14 +297,6 @@ func TestScanKeepsCache(t *testing.T) {
 	if err := it.Close(); err != nil || n != len(kvs) {
 		t.Fatalf("scan: %d entries, %v", n, err)
 	}
-	scanned := c.Stats()
-	if scanned.Size > 1<<20 {
-		t.Fatalf("cache holds %d bytes", scanned.Size)
-	}
-	get()
-	if after := c.Stats(); after.Misses != scanned.Misses {
-		t.Fatalf("the scan evicted hot blocks: misses %d before it, %d after it, %d after the Gets again", before.Misses, scanned.Misses, after.Misses)
-	}
 }
 
 // TestScanSkipsFullCache: a scan far larger than a full cache stops
@@ -291,30 +305,11 @@ func TestScanKeepsCache(t *testing.T) {
 // scan's leading blocks, cached while the cache had room, hit in the
 // second scan, and both read every entry right.
 func TestScanSkipsFullCache(t *testing.T) {
-	kvs := make([]kv, 40000) // ~2000 blocks of 4 KiB against a 1 MiB cache
-	for i := range kvs {
-		kvs[i] = kv{ikeyOf(fmt.Sprintf("key%06d", i), 1), []byte(fmt.Sprintf("%06d%s", i, block(180, 'v')))}
-	}
-	f, _ := buildTable(t, kvs, nil, DefaultWriterOptions())
-	c := NewCache(1 << 20)
-	r, err := Open(f, "s.sst", 3, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, kvs, c := bigScanTable(t)
 	scan := func() (lookups, hits int64) {
 		t.Helper()
 		before := c.Stats()
-		it := r.NewIter(nil, nil)
-		n := 0
-		for ok := it.First(); ok; ok = it.Next() {
-			if !bytes.Equal(it.Key(), kvs[n].k) || !bytes.Equal(it.Value(), kvs[n].v) {
-				t.Fatalf("scan entry %d: %s", n, ikey.Format(it.Key()))
-			}
-			n++
-		}
-		if err := it.Close(); err != nil || n != len(kvs) {
-			t.Fatalf("scan: %d entries, %v", n, err)
-		}
+		scanAll(t, r, kvs)
 		after := c.Stats()
 		return after.Hits + after.Misses - before.Hits - before.Misses, after.Hits - before.Hits
 	}
