@@ -1,6 +1,8 @@
 package jsonb
 
 import (
+	"slices"
+
 	"github.com/cespare/xxhash/v2"
 )
 
@@ -22,28 +24,57 @@ const TermSize = 9
 
 // LeafTerms appends the leaf terms of d (each once) to dst.
 func LeafTerms(dst [][]byte, d Doc) [][]byte {
-	w := leafWalker{h: xxhash.New(), dst: dst}
+	w := leafWalker{dst: dst}
 	w.walk(0, d.root())
+	// The terms' bytes, in one allocation.
+	slab := make([]byte, 0, TermSize*len(w.sums))
+	for _, sum := range w.sums {
+		start := len(slab)
+		slab = appendTerm(slab, 'v', sum)
+		w.dst = append(w.dst, slab[start:len(slab):len(slab)])
+	}
 	return w.dst
 }
 
-// leafWalker computes leaf terms with one path buffer (each level appends
-// its key and later levels truncate back to it) and one sort-key buffer:
-// a document's terms are recomputed on every write of it.
+// leafWalker computes leaf terms with one buffer for the path (each level
+// appends its key and later levels truncate back to it) and, after it,
+// the scalar's sort key, which are hashed together: a document's terms
+// are recomputed on every write of it.
 type leafWalker struct {
-	h    *xxhash.Digest
-	path []byte
-	key  []byte
+	buf  []byte
+	sums []uint64 // the terms' hashes, each once, in order met
 	seen map[uint64]bool
 	dst  [][]byte
+}
+
+// add records a term's hash unless it has it: a few terms are searched,
+// many hashed.
+func (w *leafWalker) add(sum uint64) {
+	if w.seen == nil && len(w.sums) < 32 {
+		if slices.Contains(w.sums, sum) {
+			return
+		}
+		w.sums = append(w.sums, sum)
+		return
+	}
+	if w.seen == nil {
+		w.seen = make(map[uint64]bool, 2*len(w.sums))
+		for _, s := range w.sums {
+			w.seen[s] = true
+		}
+	}
+	if !w.seen[sum] {
+		w.seen[sum] = true
+		w.sums = append(w.sums, sum)
+	}
 }
 
 func (w *leafWalker) walk(plen int, n node) {
 	switch n[0] {
 	case tagObject:
 		for i := range n.count() {
-			w.path = append(append(append(w.path[:plen], 'k'), n.key(i)...), 0)
-			w.walk(len(w.path), n.value(i))
+			w.buf = append(append(append(w.buf[:plen], 'k'), n.key(i)...), 0)
+			w.walk(len(w.buf), n.value(i))
 		}
 	case tagArray:
 		for i := range n.count() {
@@ -52,20 +83,9 @@ func (w *leafWalker) walk(plen int, n node) {
 	default:
 		// The hash of path, 1, and the scalar's sort key as a document
 		// (AppendSortKey: a raw scalar sorts as a one-element array).
-		w.key = append(w.key[:0], keyArray, 0, 0, 0, 1, 0)
-		w.key = appendNodeKey(w.key, n)
-		w.h.Reset()
-		w.h.Write(w.path[:plen])
-		w.h.Write([]byte{1})
-		w.h.Write(w.key)
-		sum := w.h.Sum64()
-		if w.seen == nil {
-			w.seen = map[uint64]bool{}
-		}
-		if !w.seen[sum] {
-			w.seen[sum] = true
-			w.dst = append(w.dst, term('v', sum))
-		}
+		w.buf = append(w.buf[:plen], 1, keyArray, 0, 0, 0, 1, 0)
+		w.buf = appendNodeKey(w.buf, n)
+		w.add(xxhash.Sum64(w.buf))
 	}
 }
 
@@ -96,6 +116,8 @@ func KeyTerms(dst [][]byte, d Doc) [][]byte {
 // KeyTerm is the term ? key looks up.
 func KeyTerm(key string) []byte { return term('k', xxhash.Sum64String(key)) }
 
-func term(kind byte, h uint64) []byte {
-	return []byte{kind, byte(h >> 56), byte(h >> 48), byte(h >> 40), byte(h >> 32), byte(h >> 24), byte(h >> 16), byte(h >> 8), byte(h)}
+func term(kind byte, h uint64) []byte { return appendTerm(make([]byte, 0, TermSize), kind, h) }
+
+func appendTerm(dst []byte, kind byte, h uint64) []byte {
+	return append(dst, kind, byte(h>>56), byte(h>>48), byte(h>>40), byte(h>>32), byte(h>>24), byte(h>>16), byte(h>>8), byte(h))
 }

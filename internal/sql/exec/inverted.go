@@ -22,6 +22,57 @@ import (
 // invertedKeys returns the entries of row in GIN index ix (none for a
 // NULL document or a row outside a partial index).
 func (w *writer) invertedKeys(ix *catalog.Index, row Row) ([][]byte, error) {
+	terms, err := w.invertedTerms(ix, row)
+	if err != nil || len(terms) == 0 {
+		return nil, err
+	}
+	return w.invertedEntries(ix, row, terms), nil
+}
+
+// invertedEntries returns the entries of row in GIN index ix for terms.
+func (w *writer) invertedEntries(ix *catalog.Index, row Row, terms [][]byte) [][]byte {
+	if len(terms) == 0 {
+		return nil
+	}
+	pk := w.tc.primaryKey(nil, row)[len(catalog.IndexPrefix(nil, w.tc.d.ID, catalog.PrimaryIndexID)):]
+	prefix := catalog.IndexPrefix(nil, w.tc.d.ID, ix.ID)
+	n := len(prefix) + jsonb.TermSize + len(pk)
+	slab := make([]byte, 0, n*len(terms)) // one allocation for all
+	keys := make([][]byte, len(terms))
+	for i, t := range terms {
+		start := len(slab)
+		slab = append(append(append(slab, prefix...), t...), pk...)
+		keys[i] = slab[start:len(slab):len(slab)]
+	}
+	return keys
+}
+
+// termsDiff returns the terms of before that after lacks, and those of
+// after that before lacks.
+func termsDiff(before, after [][]byte) (removed, added [][]byte) {
+	type term = [jsonb.TermSize]byte
+	inAfter := make(map[term]bool, len(after))
+	for _, t := range after {
+		inAfter[term(t)] = true
+	}
+	inBefore := make(map[term]bool, len(before))
+	for _, t := range before {
+		inBefore[term(t)] = true
+		if !inAfter[term(t)] {
+			removed = append(removed, t)
+		}
+	}
+	for _, t := range after {
+		if !inBefore[term(t)] {
+			added = append(added, t)
+		}
+	}
+	return removed, added
+}
+
+// invertedTerms returns the terms of row's document in GIN index ix
+// (none for a NULL document or a row outside a partial index).
+func (w *writer) invertedTerms(ix *catalog.Index, row Row) ([][]byte, error) {
 	ci := w.indexes[ix.ID]
 	if ci != nil && ci.pred != nil {
 		v, err := ci.pred(row)
@@ -42,15 +93,7 @@ func (w *writer) invertedKeys(ix *catalog.Index, row Row) ([][]byte, error) {
 		return nil, nil
 	}
 	doc := v.Doc()
-	terms := jsonb.KeyTerms(jsonb.LeafTerms(nil, doc), doc)
-	pk := w.tc.primaryKey(nil, row)[len(catalog.IndexPrefix(nil, w.tc.d.ID, catalog.PrimaryIndexID)):]
-	prefix := catalog.IndexPrefix(nil, w.tc.d.ID, ix.ID)
-	keys := make([][]byte, len(terms))
-	for i, t := range terms {
-		k := make([]byte, 0, len(prefix)+len(t)+len(pk))
-		keys[i] = append(append(append(k, prefix...), t...), pk...)
-	}
-	return keys, nil
+	return jsonb.KeyTerms(jsonb.LeafTerms(nil, doc), doc), nil
 }
 
 // newInvertedScan looks up the query's terms and returns the rows whose

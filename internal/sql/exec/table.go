@@ -700,32 +700,25 @@ func (w *writer) updateInPlace(pk []byte, old, new Row) error {
 		ix := &w.tc.d.Indexes[i]
 		switch ix.Method {
 		case plan.IndexMethodGIN:
-			before, err := w.invertedKeys(ix, old)
+			// Only the entries of terms the update changes are written
+			// (the row keeps its primary key).
+			before, err := w.invertedTerms(ix, old)
 			if err != nil {
 				return err
 			}
-			after, err := w.invertedKeys(ix, new)
+			after, err := w.invertedTerms(ix, new)
 			if err != nil {
 				return err
 			}
-			kept := make(map[string]bool, len(after))
-			for _, k := range after {
-				kept[string(k)] = true
-			}
-			had := make(map[string]bool, len(before))
-			for _, k := range before {
-				had[string(k)] = true
-				if !kept[string(k)] {
-					if err := txn.Delete(k); err != nil {
-						return err
-					}
+			removed, added := termsDiff(before, after)
+			for _, k := range w.invertedEntries(ix, old, removed) {
+				if err := txn.Delete(k); err != nil {
+					return err
 				}
 			}
-			for _, k := range after {
-				if !had[string(k)] {
-					if err := txn.Put(k, nil); err != nil {
-						return err
-					}
+			for _, k := range w.invertedEntries(ix, new, added) {
+				if err := txn.Put(k, nil); err != nil {
+					return err
 				}
 			}
 		case plan.IndexMethodFTS:
