@@ -38,3 +38,18 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkLeafTerms(b *testing.B) {
+	docs := make([]Doc, 64)
+	for i := range docs {
+		d, err := Parse(benchDoc(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs[i] = d
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		LeafTerms(nil, docs[i%len(docs)])
+	}
+}

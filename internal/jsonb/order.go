@@ -179,6 +179,10 @@ func appendNodeKey(dst []byte, n node) []byte {
 	case tagString:
 		return appendEscaped(append(dst, keyString), n.text())
 	case tagNumber:
+		// Straight from the number's text: a document's numbers are many.
+		if out, ok := rowcodec.AppendDecimalTextKey(append(dst, keyNumber), n.text()); ok {
+			return out
+		}
 		d, _, err := apd.NewFromString(n.text())
 		if err != nil {
 			d = apd.New(0, 0) // unreachable: stored numbers are validated
@@ -204,6 +208,9 @@ func appendNodeKey(dst []byte, n node) []byte {
 // appendEscaped writes s so that the encoding orders like s and ends
 // where s ends: 00 becomes 00 FF, and 00 01 terminates.
 func appendEscaped(dst []byte, s string) []byte {
+	if strings.IndexByte(s, 0) < 0 {
+		return append(append(dst, s...), 0, 1)
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] == 0 {
 			dst = append(dst, 0, 0xff)

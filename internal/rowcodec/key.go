@@ -298,7 +298,72 @@ func appendDecimalKey(dst []byte, d *apd.Decimal) []byte {
 	if digits[0] == '-' {
 		digits = digits[1:]
 	}
-	e := int64(d.Exponent)
+	return appendDecimalDigits(dst, d.Negative, digits, int64(d.Exponent))
+}
+
+// AppendDecimalTextKey appends the key AppendKey gives the decimal that
+// text spells ([-]digits[.digits][e[+-]digits]), without parsing it into
+// a decimal first; ok is false, and dst unchanged, for other text.
+func AppendDecimalTextKey(dst []byte, text string) (_ []byte, ok bool) {
+	s := text
+	neg := false
+	if s != "" && s[0] == '-' {
+		neg, s = true, s[1:]
+	}
+	intEnd := 0
+	for intEnd < len(s) && s[intEnd] >= '0' && s[intEnd] <= '9' {
+		intEnd++
+	}
+	if intEnd == 0 {
+		return dst, false
+	}
+	digits, frac := s[:intEnd], ""
+	s = s[intEnd:]
+	if s != "" && s[0] == '.' {
+		j := 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == 1 {
+			return dst, false
+		}
+		frac, s = s[1:j], s[j:]
+	}
+	var exp int64
+	if s != "" {
+		if s[0] != 'e' && s[0] != 'E' {
+			return dst, false
+		}
+		s = s[1:]
+		eneg := false
+		if s != "" && (s[0] == '+' || s[0] == '-') {
+			eneg, s = s[0] == '-', s[1:]
+		}
+		if s == "" || len(s) > 9 {
+			return dst, false
+		}
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return dst, false
+			}
+			exp = exp*10 + int64(s[i]-'0')
+		}
+		if eneg {
+			exp = -exp
+		}
+	}
+	exp -= int64(len(frac))
+	all := digits + frac // (a copy only when there is a fraction)
+	all = strings.TrimLeft(all, "0")
+	if all == "" {
+		return append(append(dst, tagDecimal), decZero), true
+	}
+	return appendDecimalDigits(append(dst, tagDecimal), neg, all, exp), true
+}
+
+// appendDecimalDigits appends the class and magnitude of the non-zero
+// decimal digits × 10^e (digits without a sign or leading zeros).
+func appendDecimalDigits(dst []byte, negative bool, digits string, e int64) []byte {
 	trimmed := strings.TrimRight(digits, "0")
 	e += int64(len(digits) - len(trimmed))
 	digits = trimmed
@@ -311,7 +376,7 @@ func appendDecimalKey(dst []byte, d *apd.Decimal) []byte {
 		digits += "0"
 	}
 	class := decPos
-	if d.Negative {
+	if negative {
 		class = decNeg
 	}
 	dst = append(dst, class)
@@ -321,7 +386,7 @@ func appendDecimalKey(dst []byte, d *apd.Decimal) []byte {
 		dst = append(dst, (digits[i]-'0')*10+(digits[i+1]-'0')+1)
 	}
 	dst = append(dst, 0)
-	if d.Negative {
+	if negative {
 		for i := start; i < len(dst); i++ {
 			dst[i] = ^dst[i]
 		}
