@@ -3,10 +3,13 @@ package engine
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/lsm"
+	"github.com/cairndb/cairn/internal/mvcc"
 )
 
 // TestTopNScan: a top-N sort over a table scan (whose scan drops the rows
@@ -17,7 +20,7 @@ func TestTopNScan(t *testing.T) {
 	// Tiny memtables and cache: the rows are read from tables, block
 	// after block through memory the scan reuses, so text the scan
 	// borrowed and did not copy is overwritten.
-	e, err := Open("", &Options{InMemory: true, Storage: lsm.Options{MemTableSize: 64 << 10, CacheSize: 16 << 10}})
+	e, err := Open("", &Options{InMemory: true, Storage: lsm.Options{MemTableSize: 64 << 10, CacheSize: 16 << 10, TargetFileSize: 32 << 10}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +59,24 @@ func TestTopNScan(t *testing.T) {
 			out = append(out, fmt.Sprint(row))
 		}
 		return out
+	}
+	// Compacted into tables the store can cut, the table is read in
+	// parallel parts (parallelTopN) where there are cores for them; the
+	// rows must be the same.
+	if err := e.db.LSM().Compact(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOMAXPROCS(0) > 1 {
+		txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := tableID(t, e, "t")
+		cuts := txn.SplitKeys(catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID), catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID+1), 2)
+		txn.Rollback()
+		if len(cuts) == 0 {
+			t.Fatal("the table is not cut into parts: the top-N reads it serially")
+		}
 	}
 	for _, order := range []string{"c", "c DESC", "c, id DESC", "k, c", "c NULLS FIRST", "k DESC, id"} {
 		for _, n := range []int{1, 7, 10, 100} {

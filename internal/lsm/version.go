@@ -347,3 +347,43 @@ func (v *version) snapshotEdit() *versionEdit {
 	}
 	return e
 }
+
+// SplitKeys returns up to n-1 user keys, ascending and inside (lo, hi),
+// that cut the stored data in [lo, hi) into about n parts of equal size,
+// for reading a range in parallel parts. The tables of the sorted levels
+// overlapping the range, taken by their smallest keys, stand for the
+// data: a cut goes at the smallest key of the table where the running
+// size crosses each nth. It returns fewer, or none, when the range has
+// too few tables to cut. nil bounds are open.
+func (d *DB) SplitKeys(lo, hi []byte, n int) [][]byte {
+	if n < 2 {
+		return nil
+	}
+	d.mu.Lock()
+	v := d.mu.version
+	var files []*fileMeta
+	for level := 1; level < numLevels; level++ {
+		files = append(files, v.overlapping(level, lo, hi)...)
+	}
+	d.mu.Unlock()
+	slices.SortFunc(files, func(a, b *fileMeta) int { return bytes.Compare(a.smallestUser(), b.smallestUser()) })
+	total := levelBytes(files)
+	var out [][]byte
+	var run uint64
+	next := 1
+	for _, f := range files {
+		if next >= n {
+			break
+		}
+		if run >= total*uint64(next)/uint64(n) {
+			k := f.smallestUser()
+			if (lo == nil || bytes.Compare(k, lo) > 0) && (hi == nil || bytes.Compare(k, hi) < 0) &&
+				(len(out) == 0 || bytes.Compare(k, out[len(out)-1]) > 0) {
+				out = append(out, bytes.Clone(k))
+			}
+			next++
+		}
+		run += f.size
+	}
+	return out
+}

@@ -340,3 +340,33 @@ func (it *Iterator) Close() error {
 	}
 	return it.err
 }
+
+// SplitKeys returns up to n-1 keys, ascending and inside (start, end),
+// that cut the committed data of [start, end) into parts of about equal
+// size (see lsm.DB.SplitKeys), or none. A scan of [start, end) may read
+// the parts [start, k1), [k1, k2), ..., [kn, end) instead, each through
+// its own iterator, concurrently: iterators of one transaction share
+// nothing once made.
+func (t *Txn) SplitKeys(start, end []byte, n int) [][]byte {
+	lo := minDataKey
+	if start != nil {
+		lo = appendPrefix(nil, start)
+	}
+	var hi []byte
+	if end != nil {
+		hi = appendPrefix(nil, end)
+	}
+	var out [][]byte
+	for _, k := range t.db.lsm.SplitKeys(lo, hi, n) {
+		p, _, ok := splitKey(k)
+		if !ok {
+			continue
+		}
+		u := decodePrefix(nil, p)
+		if (start == nil || bytes.Compare(u, start) > 0) && (end == nil || bytes.Compare(u, end) < 0) &&
+			(len(out) == 0 || bytes.Compare(u, out[len(out)-1]) > 0) {
+			out = append(out, u)
+		}
+	}
+	return out
+}

@@ -657,7 +657,8 @@ func abbreviated(s string) uint64 {
 
 // topN returns the first k rows of s's input in s's order (ties in input
 // order, as the full sort gives), keeping at most k rows in a max-heap
-// while it reads.
+// while it reads. A scan of a big table is read in parallel parts
+// (parallelTopN).
 func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 	cmp, err := rowComparator(s.Keys)
 	if err != nil {
@@ -668,57 +669,15 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer in.Close()
-	var h []seqRow // a max-heap: h[0] is the worst row kept
 	if scan, ok := in.(*scanOp); ok && k > 0 {
-		// The scan drops the rows that cannot enter the full heap before
-		// copying their text: a key not below the worst kept one (a tie
-		// loses to the earlier row).
-		first := s.Keys[0]
-		col := first.Expr.(*plan.ColRef).Idx
-		scan.keep = func(r Row) bool {
-			if int64(len(h)) < k {
-				return true
-			}
-			// Text first keys compare by their leading 8 bytes first
-			// (PostgreSQL's abbreviated keys): most rows differ from the
-			// worst kept one there, and two numbers compare for less
-			// than two strings through the general comparator.
-			if x, y := r[col], h[0].row[col]; x.Kind() == types.TextFamily && y.Kind() == types.TextFamily {
-				if ax, ay := abbreviated(x.Str()), abbreviated(y.Str()); ax != ay {
-					return ax < ay != first.Desc
-				}
-			}
-			return seqRow{r, math.MaxInt}.cmp(h[0], cmp) < 0
+		if rows, ok, err := c.parallelTopN(scan, s, k, cmp); ok || err != nil {
+			return rows, err
 		}
 	}
-	less := func(i, j int) bool { return h[i].cmp(h[j], cmp) > 0 }
-	down := func(i int) {
-		for {
-			l := 2*i + 1
-			if l >= len(h) {
-				return
-			}
-			m := l
-			if r := l + 1; r < len(h) && less(r, l) {
-				m = r
-			}
-			if !less(m, i) {
-				return
-			}
-			h[i], h[m] = h[m], h[i]
-			i = m
-		}
-	}
-	up := func(i int) {
-		for i > 0 {
-			p := (i - 1) / 2
-			if !less(i, p) {
-				return
-			}
-			h[i], h[p] = h[p], h[i]
-			i = p
-		}
+	defer in.Close()
+	h := &topHeap{k: k, cmp: cmp}
+	if scan, ok := in.(*scanOp); ok && k > 0 {
+		scan.keep = h.keeper(s.Keys)
 	}
 	it := &rowIter{op: in}
 	for seq := 0; ; seq++ {
@@ -732,27 +691,99 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 		if !ok {
 			break
 		}
-		if k == 0 {
-			continue
-		}
-		item := seqRow{r, seq}
-		switch {
-		case int64(len(h)) < k:
-			item.row = slices.Clone(r)
-			h = append(h, item)
-			up(len(h) - 1)
-		case item.cmp(h[0], cmp) < 0:
-			item.row = slices.Clone(r)
-			h[0] = item
-			down(0)
-		}
+		h.push(r, seq)
 	}
-	slices.SortFunc(h, func(a, b seqRow) int { return a.cmp(b, cmp) })
-	out := make([]Row, len(h))
-	for i := range h {
-		out[i] = h[i].row
+	return h.sorted(), nil
+}
+
+// topHeap keeps the first k rows seen, by cmp then by seq (input order),
+// in a max-heap: h[0] is the worst row kept.
+type topHeap struct {
+	k   int64
+	cmp func(a, b Row) int
+	h   []seqRow
+}
+
+func (t *topHeap) less(i, j int) bool { return t.h[i].cmp(t.h[j], t.cmp) > 0 }
+
+func (t *topHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(t.h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(t.h) && t.less(r, l) {
+			m = r
+		}
+		if !t.less(m, i) {
+			return
+		}
+		t.h[i], t.h[m] = t.h[m], t.h[i]
+		i = m
 	}
-	return out, nil
+}
+
+func (t *topHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !t.less(i, p) {
+			return
+		}
+		t.h[i], t.h[p] = t.h[p], t.h[i]
+		i = p
+	}
+}
+
+// push offers row r (copied if kept), the seq'th of the input.
+func (t *topHeap) push(r Row, seq int) {
+	if t.k == 0 {
+		return
+	}
+	item := seqRow{r, seq}
+	switch {
+	case int64(len(t.h)) < t.k:
+		item.row = slices.Clone(r)
+		t.h = append(t.h, item)
+		t.up(len(t.h) - 1)
+	case item.cmp(t.h[0], t.cmp) < 0:
+		item.row = slices.Clone(r)
+		t.h[0] = item
+		t.down(0)
+	}
+}
+
+// sorted returns the rows kept, best first.
+func (t *topHeap) sorted() []Row {
+	slices.SortFunc(t.h, func(a, b seqRow) int { return a.cmp(b, t.cmp) })
+	out := make([]Row, len(t.h))
+	for i := range t.h {
+		out[i] = t.h[i].row
+	}
+	return out
+}
+
+// keeper returns the scan filter that drops the rows that cannot enter
+// the full heap before their text is copied: a key not below the worst
+// kept one (a tie loses to the earlier row).
+func (t *topHeap) keeper(keys []plan.SortKey) func(Row) bool {
+	first := keys[0]
+	col := first.Expr.(*plan.ColRef).Idx
+	return func(r Row) bool {
+		if int64(len(t.h)) < t.k {
+			return true
+		}
+		// Text first keys compare by their leading 8 bytes first
+		// (PostgreSQL's abbreviated keys): most rows differ from the
+		// worst kept one there, and two numbers compare for less than
+		// two strings through the general comparator.
+		if x, y := r[col], t.h[0].row[col]; x.Kind() == types.TextFamily && y.Kind() == types.TextFamily {
+			if ax, ay := abbreviated(x.Str()), abbreviated(y.Str()); ax != ay {
+				return ax < ay != first.Desc
+			}
+		}
+		return seqRow{r, math.MaxInt}.cmp(t.h[0], t.cmp) < 0
+	}
 }
 
 // joinOp is a nested-loop join: the right input is materialized once,

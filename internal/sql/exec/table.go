@@ -337,6 +337,14 @@ type scanOp struct {
 	// rejects costs no copy.
 	keep    func(Row) bool
 	scratch Row
+	// What the scan reads, for reading it in parts (parallelTopN): the
+	// plan node, the projection and the key range.
+	n          *plan.Scan
+	outIdx     []int
+	start, end []byte
+	// cancel, if set, checks for cancellation instead of the Ctx (whose
+	// check is not safe for concurrent use): a part read concurrently.
+	cancel func() error
 }
 
 func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedScan(n, nil, false) }
@@ -351,11 +359,29 @@ func (c *Ctx) newProjectedScan(n *plan.Scan, outIdx []int, transient bool) (Oper
 	tc.reuse = transient
 	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
-	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end)}, nil
+	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end), n: n, outIdx: outIdx, start: start, end: end}, nil
+}
+
+// newScanPart is a transient scan of n's rows whose primary keys are in
+// [start, end), a part of the table.
+func (c *Ctx) newScanPart(n *plan.Scan, outIdx []int, start, end []byte) (*scanOp, error) {
+	tc, err := c.codecFor(n, n.Table, n.Cols, n.Needed, outIdx)
+	if err != nil {
+		return nil, err
+	}
+	tc.reuse = true
+	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end), n: n, outIdx: outIdx, start: start, end: end}, nil
+}
+
+func (o *scanOp) canceled() error {
+	if o.cancel != nil {
+		return o.cancel()
+	}
+	return o.c.canceled()
 }
 
 func (o *scanOp) Next() ([]Row, error) {
-	if err := o.c.canceled(); err != nil {
+	if err := o.canceled(); err != nil {
 		return nil, err
 	}
 	b := o.batch[:0]
@@ -363,7 +389,7 @@ func (o *scanOp) Next() ([]Row, error) {
 	for len(b) < batchSize && o.it.Next() {
 		if o.keep != nil {
 			// Many rows may be rejected before a batch fills.
-			if err := o.c.canceled(); err != nil {
+			if err := o.canceled(); err != nil {
 				return nil, err
 			}
 			if o.scratch == nil {

@@ -1,0 +1,66 @@
+package lsm
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/cairndb/cairn/internal/vfs"
+)
+
+// TestSplitKeys: the keys that cut a range are ascending, inside it, and
+// cut it into parts of about equal size; a range within one table, or a
+// store with everything in memory, is not cut.
+func TestSplitKeys(t *testing.T) {
+	d := openMem(t, vfs.NewMem(), &Options{MemTableSize: 256 << 10, TargetFileSize: 16 << 10})
+	defer d.Close()
+	if got := d.SplitKeys(nil, nil, 4); len(got) != 0 {
+		t.Fatalf("empty store cut at %q", got)
+	}
+	val := bytes.Repeat([]byte("v"), 200)
+	const n = 20000
+	key := func(i int) []byte { return []byte(fmt.Sprintf("k%06d", i)) }
+	for i := range n {
+		must(t, d.Set(key(i), val, NoSync))
+	}
+	must(t, d.Flush())
+	must(t, d.Compact(nil, nil))
+	for _, c := range []struct {
+		lo, hi []byte
+		parts  int
+	}{{nil, nil, 2}, {nil, nil, 4}, {key(5000), key(15000), 3}, {key(100), nil, 4}} {
+		cuts := d.SplitKeys(c.lo, c.hi, c.parts)
+		if len(cuts) != c.parts-1 {
+			t.Fatalf("[%q, %q) in %d: cut at %q", c.lo, c.hi, c.parts, cuts)
+		}
+		bounds := append(append([][]byte{c.lo}, cuts...), c.hi)
+		for i := 1; i < len(bounds); i++ {
+			if bounds[i-1] != nil && bounds[i] != nil && bytes.Compare(bounds[i-1], bounds[i]) >= 0 {
+				t.Fatalf("cuts %q not ascending inside [%q, %q)", cuts, c.lo, c.hi)
+			}
+		}
+		// Count the keys of each part: about equal.
+		counts := make([]int, len(bounds)-1)
+		it := d.NewIter(&IterOptions{LowerBound: c.lo, UpperBound: c.hi})
+		part := 0
+		for ok := it.First(); ok; ok = it.Next() {
+			for part+1 < len(bounds)-1 && bytes.Compare(it.Key(), bounds[part+1]) >= 0 {
+				part++
+			}
+			counts[part]++
+		}
+		must(t, it.Close())
+		total := 0
+		for _, k := range counts {
+			total += k
+		}
+		for _, k := range counts {
+			if k < total/c.parts/2 || k > total/c.parts*2 {
+				t.Fatalf("[%q, %q) in %d parts: keys per part %v", c.lo, c.hi, c.parts, counts)
+			}
+		}
+	}
+	if got := d.SplitKeys(key(10), key(12), 2); len(got) != 0 {
+		t.Fatalf("a range within one table cut at %q", got)
+	}
+}
