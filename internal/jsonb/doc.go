@@ -62,7 +62,11 @@
 // PostgreSQL's detail ("Token "x" is invalid.", "The input string ended
 // unexpectedly."...). Doc.String prints as PostgreSQL's jsonb output:
 // `{"a": 1, "b": [1, 2, "x"]}`; Doc.Pretty as jsonb_pretty (four-space
-// indentation).
+// indentation). Parse encodes as it reads (encode.go), with no Value
+// tree between: each container's members go to a scratch buffer of its
+// depth and are written out, keys sorted, at its closing bracket;
+// ParseValue builds the tree for callers that want one, and the two give
+// the same bytes and errors.
 //
 // # Order, hash and index keys
 //

@@ -141,7 +141,14 @@
 // (like PostgreSQL's ring buffer for large sequential scans), and
 // otherwise live in the iterator's own memory, valid until its next read,
 // so a scan of a table larger than the cache neither evicts the blocks
-// point reads keep hot nor allocates every block it reads.
+// point reads keep hot nor allocates every block it reads. After 64 such
+// blocks in a row that the cache neither held nor had room for, a scan
+// looks up only every 16th block there until one is found or fits. The
+// cache evicts by CLOCK's second chance (cache.go): a hit marks its block
+// under a shared lock, and a marked block survives one eviction round.
+//
+// Bounds: an iterator checks its upper bound only in blocks whose index
+// separator is not below it.
 //
 // Iterators: a Reader pools its closed iterators with their block buffers
 // and keeps its index block's restart keys decoded, for the many short

@@ -46,8 +46,10 @@
 // ordered inner input forward, or seeking a primary-key scan's iterator
 // to the key (mvcc.Iterator.SeekGE). LATERAL items run their
 // right side again per left row (Apply). ORDER BY ... LIMIT keeps a
-// top-N heap. GIN indexes over jsonb and fts indexes have their own
-// scans (inverted.go, fts.go).
+// top-N heap; over a whole-table scan of a table the store can cut
+// (mvcc.Txn.SplitKeys), the parts are read in parallel goroutines, each
+// with its own heap, and merged (parallel.go). GIN indexes over jsonb
+// and fts indexes have their own scans (inverted.go, fts.go).
 //
 // Memory: sorts (sort.go) hold rows up to work_mem (Ctx.WorkMem, 64 MiB
 // by default); past it they write sorted runs to a temporary file and
