@@ -58,8 +58,11 @@
 // hands out a committed entry in place (its value is the store's, its key
 // decoded when asked) and moves on at the next call; SeekGE moves it
 // forward to a key, cheaply when the key is near (the storage iterators
-// stay in their blocks): a merge join's inner side. Reads never use store
-// snapshots: the garbage collector overrides them.
+// stay in their blocks): a merge join's inner side. SplitKeys cuts a range
+// at store table boundaries into parts of about equal size, which a
+// reader may scan concurrently, an iterator each (iterators share nothing
+// once made). Reads never use store snapshots: the garbage collector
+// overrides them.
 //
 // A PrefixClock (clock.go) holds the commit timestamp of the newest write
 // under a key prefix, set before that commit is visible; a reader keeps a
