@@ -2,18 +2,24 @@ package jsonb
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
 // FuzzParse: any text either fails to parse with an error or gives a
 // document whose printed text parses back to the same encoding, which
-// Decode accepts and which equals itself.
+// Decode accepts and which equals itself; either way Parse agrees with
+// parsing into a Value tree and encoding that.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{`{"a": [1, 2.50, "x"], "b": {"c": null}}`, `[]`, `"\ud83d\ude00"`, `-0.0e-3`, `[1,]`, `{"a":1,"a":2}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := Parse(s)
+		// The direct encoder gives the tree path's bytes and errors.
+		if want, werr := viaTree(s); fmt.Sprint(err) != fmt.Sprint(werr) || d != want {
+			t.Fatalf("Parse(%q) = %x, %v; the tree path gives %x, %v", s, d, err, want, werr)
+		}
 		if err != nil {
 			return
 		}
