@@ -179,8 +179,8 @@ func filteredBy(ix *IndexScan, pred Expr) Node {
 // orderedRead returns the cheapest read of the one-table input n that
 // fit accepts: through each btree index (not partial), with the
 // conditions of n's predicate the index takes as its bounds, the rest a
-// filter. It returns n itself, read backward if need be, when n's index
-// scan already fits; nil when nothing fits or the input is not one
+// filter. When n's index scan already fits, it returns a copy of n read
+// backward if need be. nil when nothing fits or the input is not one
 // table.
 func (b *Binder) orderedRead(n Node, fit orderFit) Node {
 	s, cur, pred, ok := oneTable(n)
@@ -228,7 +228,7 @@ func (b *Binder) orderedRead(n Node, fit orderFit) Node {
 		d, needed, base = s.Table, s.Needed, s
 	}
 	bounded := map[uint32]*IndexScan{}
-	for _, c := range accessCandidates(&Scan{Table: d, Alias: base.Alias, Cols: base.Cols}, pred) {
+	for _, c := range accessCandidates(base, pred) {
 		bounded[c.scan.Index.ID] = c.scan
 	}
 	var best Node
