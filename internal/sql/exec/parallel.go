@@ -21,7 +21,8 @@ import (
 const maxScanParts = 4
 
 // parallelTopN is topN of a whole-table scan read in parts; ok is false
-// (and the scan untouched) when the table is not to be cut.
+// (and the scan untouched) when the table is not to be cut. Otherwise,
+// and on an error, it has closed the scan.
 func (c *Ctx) parallelTopN(scan *scanOp, s *plan.Sort, k int64, cmp func(a, b Row) int) (rows []Row, ok bool, err error) {
 	parts := min(runtime.GOMAXPROCS(0), maxScanParts)
 	if parts < 2 || c.Analyze != nil || scan.n == nil || scan.keep != nil {
@@ -39,6 +40,7 @@ func (c *Ctx) parallelTopN(scan *scanOp, s *plan.Sort, k int64, cmp func(a, b Ro
 			for _, o := range ops {
 				o.Close()
 			}
+			scan.Close()
 			return nil, false, err
 		}
 		ops = append(ops, op)
