@@ -188,11 +188,13 @@ func (c *filterCompiler) field(path string, cond any, root string, hint bool) (s
 		if hint && root == "doc" {
 			if h := c.hint(comps, m.k, m.v); h != "" {
 				if m.k == "$eq" && isScalar(m.v) {
-					// A document whose index key is the value itself
-					// (the path runs through objects only) matches
-					// without the jsonpath test, which then runs only
-					// for documents with the array marker.
-					s = "(" + indexExpr(comps) + " = " + c.jsonParam(m.v) + " OR " + s + ")"
+					// A document whose value at the path is the value
+					// itself (#> reaches it through objects only, as
+					// the index key does) matches without the jsonpath
+					// test, which then runs only for the others. #>
+					// reads the path once; the index expression would
+					// read it again for each level's array test.
+					s = "(doc #> " + textArrayLiteral(comps) + " = " + c.jsonParam(m.v) + " OR " + s + ")"
 				}
 				parts = append(parts, h)
 			}
