@@ -117,13 +117,8 @@ func (d Doc) Kind() Kind { return d.root().kind() }
 
 // Encode returns v's binary encoding. It fails with 54000 when the
 // encoding exceeds MaxSize or v nests deeper than MaxDepth.
-func Encode(v Value) (Doc, error) { return encodeSized(v, 64) }
-
-// encodeSized is Encode into a buffer of about size bytes to start with
-// (a parsed document's encoding is about as long as its text).
-func encodeSized(v Value, size int) (Doc, error) {
-	b := append(make([]byte, 0, size), formatVersion)
-	b, err := appendNode(b, v, 0)
+func Encode(v Value) (Doc, error) {
+	b, err := appendNode([]byte{formatVersion}, v, 0)
 	if err != nil {
 		return "", err
 	}

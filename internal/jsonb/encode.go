@@ -149,15 +149,14 @@ func (p *parser) encArray(dst []byte, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !closed {
-			continue
+		if closed {
+			ends := p.ends[mark:]
+			dst = binary.LittleEndian.AppendUint32(append(dst, tagArray), uint32(len(ends)))
+			for _, e := range ends {
+				dst = binary.LittleEndian.AppendUint32(dst, uint32(e))
+			}
+			return append(dst, buf...), nil
 		}
-		ends := p.ends[mark:]
-		dst = binary.LittleEndian.AppendUint32(append(dst, tagArray), uint32(len(ends)))
-		for _, e := range ends {
-			dst = binary.LittleEndian.AppendUint32(dst, uint32(e))
-		}
-		return append(dst, buf...), nil
 	}
 }
 
@@ -174,32 +173,11 @@ func (p *parser) encObject(dst []byte, depth int) ([]byte, error) {
 	buf := p.scratchAt(depth)[:0]
 	mark, kmark := len(p.ends), len(p.keys)
 	defer func() { p.ends, p.keys = p.ends[:mark], p.keys[:kmark] }()
-	first := true
-	for {
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return nil, p.more()
-		}
-		if p.s[p.pos] != '"' {
-			if first {
-				return nil, p.syntax("Expected string or \"}\", but found \"%s\".", p.token())
-			}
-			return nil, p.syntax("Expected string, but found \"%s\".", p.token())
-		}
-		first = false
-		k, err := p.str()
+	for first := true; ; first = false {
+		k, err := p.memberKey(first)
 		if err != nil {
 			return nil, err
 		}
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return nil, p.more()
-		}
-		if p.s[p.pos] != ':' {
-			return nil, p.syntax("Expected \":\", but found \"%s\".", p.token())
-		}
-		p.pos++
-		p.skipSpace()
 		if buf, err = p.encValue(buf, depth); err != nil {
 			return nil, err
 		}
@@ -210,10 +188,9 @@ func (p *parser) encObject(dst []byte, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !closed {
-			continue
+		if closed {
+			return p.writeObject(dst, buf, p.keys[kmark:], p.ends[mark:]), nil
 		}
-		return p.writeObject(dst, buf, p.keys[kmark:], p.ends[mark:]), nil
 	}
 }
 

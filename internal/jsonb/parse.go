@@ -18,9 +18,7 @@ func ParseValue(text string) (Value, error) {
 	if !utf8.ValidString(text) {
 		return Value{}, invalidUTF8()
 	}
-	// The member stacks start at about the document's count of values
-	// (a few bytes of text each), so they seldom grow.
-	p := parser{s: text, vals: make([]Value, 0, min(len(text)/16+4, 1024)), keys: make([]string, 0, min(len(text)/24+4, 1024))}
+	p := parser{s: text}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -36,35 +34,15 @@ func ParseValue(text string) (Value, error) {
 type parser struct {
 	s   string
 	pos int
-	// vals and keys are stacks of the members of the containers being
-	// parsed (each from its start mark): a finished container copies its
-	// own into a slice of exactly its size, instead of growing one from
-	// nothing by doubling.
-	vals []Value
-	keys []string
-	// valSlab and keySlab are where finished containers' slices are
-	// carved from: one allocation for the members of many containers.
-	valSlab []Value
-	keySlab []string
 	// Parse's: scratch holds the members encoded so far of the
-	// container open at each depth; ends are where they end in it;
-	// order is an object's members in key order.
+	// container open at each depth; keys and ends are the open
+	// objects' keys and where each member ends in its scratch (each
+	// container's from its start mark); order is an object's members in
+	// key order.
 	scratch [][]byte
+	keys    []string
 	ends    []int
 	order   []int
-}
-
-// carve copies src into a slice of exactly its length carved from slab.
-func carve[T any](slab *[]T, src []T) []T {
-	n := len(src)
-	if cap(*slab)-len(*slab) < n {
-		*slab = make([]T, 0, max(n, 32))
-	}
-	s := *slab
-	out := s[len(s) : len(s)+n : len(s)+n]
-	copy(out, src)
-	*slab = s[:len(s)+n]
-	return out
 }
 
 func invalidUTF8() error {
@@ -157,28 +135,26 @@ func (p *parser) array(depth int) (Value, error) {
 		return Value{}, tooDeep()
 	}
 	p.pos++ // [
+	elems := []Value{}
 	p.skipSpace()
 	if p.pos < len(p.s) && p.s[p.pos] == ']' {
 		p.pos++
-		return Value{Kind: Array, Elems: []Value{}}, nil
+		return Value{Kind: Array, Elems: elems}, nil
 	}
-	mark := len(p.vals)
-	defer func() { p.vals = p.vals[:mark] }()
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return Value{}, err
 		}
-		p.vals = append(p.vals, v)
+		elems = append(elems, v)
 		closed, err := p.afterMember(']')
 		if err != nil {
 			return Value{}, err
 		}
-		if !closed {
-			continue
+		if closed {
+			return Value{Kind: Array, Elems: elems}, nil
 		}
-		return Value{Kind: Array, Elems: carve(&p.valSlab, p.vals[mark:])}, nil
 	}
 }
 
@@ -200,58 +176,66 @@ func (p *parser) afterMember(close byte) (closed bool, err error) {
 	return false, p.syntax("Expected \",\" or \"%c\", but found \"%s\".", close, p.token())
 }
 
+// memberKey reads an object member's key and the colon after it, the
+// value's start then at pos; first: the object's first member, where a
+// closing brace could also have come.
+func (p *parser) memberKey(first bool) (string, error) {
+	p.skipSpace()
+	if p.pos >= len(p.s) {
+		return "", p.more()
+	}
+	if p.s[p.pos] != '"' {
+		if first {
+			return "", p.syntax("Expected string or \"}\", but found \"%s\".", p.token())
+		}
+		return "", p.syntax("Expected string, but found \"%s\".", p.token())
+	}
+	k, err := p.str()
+	if err != nil {
+		return "", err
+	}
+	p.skipSpace()
+	if p.pos >= len(p.s) {
+		return "", p.more()
+	}
+	if p.s[p.pos] != ':' {
+		return "", p.syntax("Expected \":\", but found \"%s\".", p.token())
+	}
+	p.pos++
+	p.skipSpace()
+	return k, nil
+}
+
 func (p *parser) object(depth int) (Value, error) {
 	if depth > MaxDepth {
 		return Value{}, tooDeep()
 	}
 	p.pos++ // {
+	var keys []string
+	var vals []Value
 	p.skipSpace()
 	if p.pos < len(p.s) && p.s[p.pos] == '}' {
 		p.pos++
 		return ObjectValue(nil, nil), nil
 	}
-	first := true
-	mark, kmark := len(p.vals), len(p.keys)
-	defer func() { p.vals, p.keys = p.vals[:mark], p.keys[:kmark] }()
-	for {
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return Value{}, p.more()
-		}
-		if p.s[p.pos] != '"' {
-			if first {
-				return Value{}, p.syntax("Expected string or \"}\", but found \"%s\".", p.token())
-			}
-			return Value{}, p.syntax("Expected string, but found \"%s\".", p.token())
-		}
-		first = false
-		k, err := p.str()
+	for first := true; ; first = false {
+		k, err := p.memberKey(first)
 		if err != nil {
 			return Value{}, err
 		}
-		p.skipSpace()
-		if p.pos >= len(p.s) {
-			return Value{}, p.more()
-		}
-		if p.s[p.pos] != ':' {
-			return Value{}, p.syntax("Expected \":\", but found \"%s\".", p.token())
-		}
-		p.pos++
-		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return Value{}, err
 		}
-		p.keys = append(p.keys, k)
-		p.vals = append(p.vals, v)
+		keys = append(keys, k)
+		vals = append(vals, v)
 		closed, err := p.afterMember('}')
 		if err != nil {
 			return Value{}, err
 		}
-		if !closed {
-			continue
+		if closed {
+			return ObjectValue(keys, vals), nil
 		}
-		return ownedObjectValue(carve(&p.keySlab, p.keys[kmark:]), carve(&p.valSlab, p.vals[mark:])), nil
 	}
 }
 

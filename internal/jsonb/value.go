@@ -1,9 +1,6 @@
 package jsonb
 
-import (
-	"slices"
-	"sort"
-)
+import "slices"
 
 // Kind is the type of a JSON value. The constants are numbered in
 // PostgreSQL's jsonb btree order of types (Null < String < Number < Bool <
@@ -97,40 +94,6 @@ func keyCompare(a, b string) int {
 		return 1
 	}
 	return 0
-}
-
-// ownedObjectValue is ObjectValue of slices that are the object's alone
-// (the parser's): its pairs are sorted and deduplicated in place.
-func ownedObjectValue(keys []string, vals []Value) Value {
-	v := Value{Kind: Object, Keys: keys, Elems: vals}
-	if len(keys) < 2 || sort.IsSorted(pairs(v)) {
-		v.normalizeObject() // (nil slices made empty; nothing else)
-		return v
-	}
-	// A stable sort keeps duplicates in input order: the last of a run
-	// is the one to keep.
-	sort.Stable(pairs(v))
-	n := 0
-	for i := range keys {
-		if i+1 < len(keys) && keys[i+1] == keys[i] {
-			continue
-		}
-		keys[n], vals[n] = keys[i], vals[i]
-		n++
-	}
-	clear(vals[n:])
-	v.Keys, v.Elems = keys[:n:n], vals[:n:n]
-	return v
-}
-
-// pairs sorts an object's keys and values together by key.
-type pairs Value
-
-func (p pairs) Len() int           { return len(p.Keys) }
-func (p pairs) Less(i, j int) bool { return keyCompare(p.Keys[i], p.Keys[j]) < 0 }
-func (p pairs) Swap(i, j int) {
-	p.Keys[i], p.Keys[j] = p.Keys[j], p.Keys[i]
-	p.Elems[i], p.Elems[j] = p.Elems[j], p.Elems[i]
 }
 
 // normalizeObject sorts an object's pairs into key order, keeping the
