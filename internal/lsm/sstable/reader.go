@@ -216,12 +216,6 @@ const (
 // scan would otherwise allocate (and zero) a window for a few blocks.
 var readaheadPool = sync.Pool{New: func() any { b := make([]byte, 0, readaheadSize); return &b }}
 
-func (buf *readBuf) resetMisses() {
-	if buf != nil {
-		buf.fullMisses = 0
-	}
-}
-
 // release returns buf's readahead window to the pool.
 func (buf *readBuf) release() {
 	if cap(buf.ra) == readaheadSize {
@@ -304,19 +298,19 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		}
 		buf.blockEnd = h.offset + h.length + blockTrailerLen
 		bulk = buf.reuse && buf.seqBlocks >= bulkAfter
-	}
-	if cache != nil {
-		switch {
-		case !bulk:
-			buf.resetMisses()
-		case buf.fullMisses >= skipCacheAfter && buf.fullMisses%probeCacheEvery != 0:
-			buf.fullMisses++
-			cache = nil
+		if !bulk {
+			buf.fullMisses = 0
 		}
+	}
+	if cache != nil && bulk && buf.fullMisses >= skipCacheAfter && buf.fullMisses%probeCacheEvery != 0 {
+		buf.fullMisses++ // not looked up: as good as another full miss
+		cache = nil
 	}
 	if cache != nil {
 		if b := cache.get(r.fileNum, h.offset); b != nil {
-			buf.resetMisses()
+			if bulk {
+				buf.fullMisses = 0
+			}
 			return b, nil
 		}
 		// (The room is judged on the stored size; add below checks the
@@ -383,11 +377,11 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		return nil, corruptf(r.name, int64(h.offset)+int64(n), "unknown compression type %d", raw[n])
 	}
 	if cache != nil {
-		switch added := cache.add(r.fileNum, h.offset, data, !bulk); {
-		case !bulk:
-		case added:
+		added := cache.add(r.fileNum, h.offset, data, !bulk)
+		switch {
+		case bulk && added:
 			buf.fullMisses = 0
-		default:
+		case bulk:
 			buf.fullMisses++
 		}
 	}
