@@ -434,7 +434,7 @@ func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64)
 		}
 		doc := number(docs[i])
 		for {
-			f, term, p, ok, err := d.next()
+			f, term, p, ok, err := d.read(true)
 			if err != nil {
 				return nil, err
 			}

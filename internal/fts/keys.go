@@ -338,9 +338,9 @@ func encodePendingDoc(id []byte, a analyzed) []byte {
 	return b
 }
 
-// pendingDocReader decodes a 'p' change-log entry: head reads the id and
-// lengths, then each call of next one posting (term bytes valid until the
-// next call).
+// pendingDocReader decodes a 'p' change-log entry: newPendingDocReader
+// reads the id and lengths, then each call of read one posting (term
+// bytes valid until the next call).
 type pendingDocReader struct {
 	r       reader
 	lens    []uint32
@@ -375,13 +375,9 @@ func newPendingDocReader(v []byte, nfields int) (*pendingDocReader, error) {
 	return d, nil
 }
 
-// next returns the next posting's field, term and posting (doc unset,
-// len the field's length); ok is false at the end.
-func (d *pendingDocReader) next() (field int, term []byte, p posting, ok bool, err error) {
-	return d.read(true)
-}
-
-// read is next, decoding the positions only with withPos (else skipped).
+// read returns the next posting's field, term and posting (doc unset,
+// len the field's length), decoding the positions only with withPos
+// (else skipped); ok is false at the end.
 func (d *pendingDocReader) read(withPos bool) (field int, term []byte, p posting, ok bool, err error) {
 	if d.left == 0 {
 		if len(d.r.b) != 0 {

@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -53,12 +54,11 @@ func (db *DB) PrefixClock(prefix []byte) *PrefixClock {
 		}
 	}
 	c := &PrefixClock{prefix: string(prefix), start: bytes.Clone(prefix), end: prefixEnd(nil, prefix)}
-	m := map[string]*PrefixClock{c.prefix: c}
+	m := map[string]*PrefixClock{}
 	if old != nil {
-		for k, v := range *old {
-			m[k] = v
-		}
+		m = maps.Clone(*old)
 	}
+	m[c.prefix] = c
 	db.clocks.byPrefix.Store(&m)
 	db.clocks.list = append(db.clocks.list, c)
 	return c

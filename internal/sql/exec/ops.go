@@ -669,16 +669,14 @@ func (c *Ctx) topN(s *plan.Sort, k int64) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	if scan, ok := in.(*scanOp); ok && k > 0 {
-		if rows, ok, err := c.parallelTopN(scan, s, k, cmp); ok || err != nil {
-			return rows, err
-		}
-	}
-	defer in.Close()
 	h := &topHeap{k: k, cmp: cmp}
 	if scan, ok := in.(*scanOp); ok && k > 0 {
+		if rows, ok, err := c.parallelTopN(scan, s, k, cmp); ok || err != nil {
+			return rows, err // (the scan is closed)
+		}
 		scan.keep = h.keeper(s.Keys)
 	}
+	defer in.Close()
 	it := &rowIter{op: in}
 	for seq := 0; ; seq++ {
 		if err := c.canceled(); err != nil {

@@ -35,7 +35,7 @@ func (c *Ctx) parallelTopN(scan *scanOp, s *plan.Sort, k int64, cmp func(a, b Ro
 	bounds := append(append([][]byte{scan.start}, splits...), scan.end)
 	ops := make([]*scanOp, 0, len(bounds)-1)
 	for i := range len(bounds) - 1 {
-		op, err := c.newScanPart(scan.n, scan.outIdx, bounds[i], bounds[i+1])
+		op, err := c.newScanRange(scan.n, scan.outIdx, true, bounds[i], bounds[i+1])
 		if err != nil {
 			for _, o := range ops {
 				o.Close()

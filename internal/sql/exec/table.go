@@ -352,24 +352,23 @@ func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedSca
 // newProjectedScan scans n producing only the columns at outIdx (nil:
 // all); transient: the consumer keeps no row (buildTransient).
 func (c *Ctx) newProjectedScan(n *plan.Scan, outIdx []int, transient bool) (Operator, error) {
+	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
+	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
+	o, err := c.newScanRange(n, outIdx, transient, start, end)
+	if err != nil {
+		return nil, err // (not a nil *scanOp in the interface)
+	}
+	return o, nil
+}
+
+// newScanRange is newProjectedScan of the rows whose primary keys are in
+// [start, end): the whole table, or a part of it (parallelTopN).
+func (c *Ctx) newScanRange(n *plan.Scan, outIdx []int, transient bool, start, end []byte) (*scanOp, error) {
 	tc, err := c.codecFor(n, n.Table, n.Cols, n.Needed, outIdx)
 	if err != nil {
 		return nil, err
 	}
 	tc.reuse = transient
-	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
-	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
-	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end), n: n, outIdx: outIdx, start: start, end: end}, nil
-}
-
-// newScanPart is a transient scan of n's rows whose primary keys are in
-// [start, end), a part of the table.
-func (c *Ctx) newScanPart(n *plan.Scan, outIdx []int, start, end []byte) (*scanOp, error) {
-	tc, err := c.codecFor(n, n.Table, n.Cols, n.Needed, outIdx)
-	if err != nil {
-		return nil, err
-	}
-	tc.reuse = true
 	return &scanOp{c: c, tc: tc, it: c.Txn.Scan(start, end), n: n, outIdx: outIdx, start: start, end: end}, nil
 }
 

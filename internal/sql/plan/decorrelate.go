@@ -11,8 +11,11 @@ import "github.com/cairndb/cairn/internal/sql/types"
 // own conditions, hashed by the equalities' inner sides and probed by
 // their outer sides: each table is read once. NULL keys match nothing,
 // which is what the equality gives in the subquery (EXISTS false, NOT
-// EXISTS true). Subqueries that an index serves (an index scan keyed by
-// the outer row) are left as they are: a lookup per row is cheap.
+// EXISTS true). A conjunct x IN (subquery) of the same shape, selecting
+// one expression, becomes a semi join too, with x = that expression
+// among its keys (decorrelateIn). Subqueries that an index serves (an
+// index scan keyed by the outer row) are left as they are: a lookup per
+// row is cheap.
 
 // decorrelate returns f with its decorrelatable EXISTS and IN conjuncts turned
 // into semi and anti joins over its input (the rest of its conjuncts

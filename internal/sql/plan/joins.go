@@ -273,24 +273,6 @@ func (b *Binder) joinMethods(n Node) Node {
 	case *Distinct:
 		n.Input = b.joinMethods(n.Input)
 	case *Aggregate:
-		if !n.Sorted {
-			// Rows arriving grouped, through an index, stream through
-			// the aggregate; taken when reading them so costs no more
-			// than reading them as they are and hashing them.
-			alt := b.groupedRead(n)
-			n.Input = b.joinMethods(n.Input)
-			if alt != nil {
-				ac, ok1 := b.cost(alt)
-				cc, ok2 := b.cost(n.Input)
-				if !ok1 || !ok2 || ac.Total > cc.Total+cc.Rows*costCPURow {
-					alt = nil
-				}
-			}
-			if alt != nil {
-				n.Input, n.Sorted = alt, true
-			}
-			break
-		}
 		if n.Sorted {
 			// The aggregate relies on its input's order: keep the
 			// index scan that gives it.
@@ -299,7 +281,19 @@ func (b *Binder) joinMethods(n Node) Node {
 			b.keepOrder--
 			break
 		}
+		// Rows arriving grouped, through an index, stream through the
+		// aggregate; taken when reading them so costs no more than
+		// reading them as they are and hashing them.
+		alt := b.groupedRead(n)
 		n.Input = b.joinMethods(n.Input)
+		if alt == nil {
+			break
+		}
+		ac, ok1 := b.cost(alt)
+		cc, ok2 := b.cost(n.Input)
+		if ok1 && ok2 && ac.Total <= cc.Total+cc.Rows*costCPURow {
+			n.Input, n.Sorted = alt, true
+		}
 	case *Window:
 		n.Input = b.joinMethods(n.Input)
 	case *Join:

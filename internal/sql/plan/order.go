@@ -32,8 +32,8 @@ func keyColumns(d *catalog.Descriptor, ix *catalog.Index) []catalog.IndexColumn 
 	return append(append([]catalog.IndexColumn(nil), ix.Columns...), d.Primary.Columns...)
 }
 
-// columnAt returns the table column at position idx of a scan's columns
-// and its id, or false for a position past the table's columns.
+// columnAt returns the table column at position idx of a scan's columns,
+// or false for a position past the table's columns.
 func columnAt(d *catalog.Descriptor, idx int) (*catalog.Column, bool) {
 	if idx < 0 || idx >= len(d.Columns) {
 		return nil, false
@@ -128,8 +128,7 @@ func groupFit(cols []int) orderFit {
 
 // oneTable takes apart a read of one table: a scan (of the whole table)
 // or an index scan, filtered or not. pred is the whole predicate the
-// rows satisfy (the index conditions and the filter), needed the
-// columns the plan reads of it (nil: all).
+// rows satisfy (the index conditions and the filter).
 func oneTable(n Node) (s *Scan, ix *IndexScan, pred Expr, ok bool) {
 	var f *Filter
 	if ff, isF := n.(*Filter); isF {
