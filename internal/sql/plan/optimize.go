@@ -443,25 +443,14 @@ func orderedBy(n Node) []int {
 // primaryKeyOrdered reports whether in yields its rows ordered by keys
 // because it reads the primary index in key order: a scan of the table
 // (filtered or not, under a projection or not), or a primary-index scan
-// over one key range, with keys naming the primary key's columns (or a
-// prefix of them) in order, ascending. Key columns are never NULL, and the
-// key is unique, so keys after it change nothing.
+// over one key range, read forward, with keys that fit the primary key
+// (sortFit: its columns in order and direction, or a prefix of them; the
+// key is unique, so keys after it change nothing). A key that is not a
+// plain column does not fit.
 func primaryKeyOrdered(in Node, keys []SortKey) bool {
-	if p, ok := in.(*Project); ok {
-		// Keys on the projection's plain columns are keys on its input's.
-		mapped := make([]SortKey, 0, len(keys))
-		for _, k := range keys {
-			ref, ok := k.Expr.(*ColRef)
-			if !ok || ref.Idx >= len(p.Exprs) {
-				break
-			}
-			inner, ok := p.Exprs[ref.Idx].(*ColRef)
-			if !ok {
-				break
-			}
-			mapped = append(mapped, SortKey{Expr: inner, Desc: k.Desc, NullsFirst: k.NullsFirst})
-		}
-		keys, in = mapped, p.Input
+	in, keys, _, ok := underProject(in, keys)
+	if !ok || len(keys) == 0 {
+		return false
 	}
 	if f, ok := in.(*Filter); ok {
 		in = f.Input
@@ -478,23 +467,11 @@ func primaryKeyOrdered(in Node, keys []SortKey) bool {
 	default:
 		return false
 	}
-	pk := d.Primary.Columns
-	if len(pk) == 0 || len(keys) == 0 {
+	if len(d.Primary.Columns) == 0 {
 		return false
 	}
-	// Keys may be a prefix of the primary key (ties come out in key
-	// order, which is one of the orders allowed), or go beyond it.
-	for i, c := range pk[:min(len(pk), len(keys))] {
-		k := keys[i]
-		ref, ok := k.Expr.(*ColRef)
-		if !ok || k.Desc || c.Desc || c.ColumnID == 0 || ref.Idx >= len(d.Columns) || d.Columns[ref.Idx].ID != c.ColumnID {
-			return false
-		}
-		if !keyOrderIsSQLOrder(d.Columns[ref.Idx].Type) {
-			return false
-		}
-	}
-	return true
+	reverse, ok := sortFit(keys)(d, &d.Primary, 0)
+	return ok && !reverse
 }
 
 // keyOrderIsSQLOrder reports whether a column type's key encoding sorts
