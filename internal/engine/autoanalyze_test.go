@@ -4,37 +4,17 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"github.com/cairndb/cairn/internal/catalog"
-	"github.com/cairndb/cairn/internal/mvcc"
 )
-
-func tableID(t *testing.T, e *Engine, name string) uint32 {
-	t.Helper()
-	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer txn.Rollback()
-	d, err := catalog.Get(txn, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d.ID
-}
 
 // TestAutoAnalyze: a table is recounted in the background once its
 // writes since the last count reach a tenth of its rows (at least
 // autoAnalyzeMin), not before; a recount due while the pace holds it
 // back waits, and closing the engine ends the wait.
 func TestAutoAnalyze(t *testing.T) {
-	e, err := Open("", &Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := openTestEngine(t)
 	s := e.NewSession()
 	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)")
-	d := tableID(t, e, "t")
+	d := queryID(t, e, "t")
 	insert := func(from, to int) {
 		t.Helper()
 		mustExec(t, s, fmt.Sprintf("INSERT INTO t SELECT g, 'v' || g FROM generate_series(%d, %d) g", from, to))

@@ -18,7 +18,6 @@ func TestIndexAndRandom(t *testing.T) {
 	mustExec(t, s, "CREATE INDEX t_a ON t (a)")
 	mustExec(t, s, "CREATE INDEX t_b ON t (b)")
 	mustExec(t, s, "CREATE INDEX t_c ON t (c)")
-	var sb strings.Builder
 	val := func(n int, text bool) string {
 		if r.IntN(40) == 0 {
 			return "NULL"
@@ -28,18 +27,9 @@ func TestIndexAndRandom(t *testing.T) {
 		}
 		return fmt.Sprint(r.IntN(n))
 	}
-	for i := 1; i <= 8000; i++ {
-		if sb.Len() == 0 {
-			sb.WriteString("INSERT INTO t VALUES ")
-		} else {
-			sb.WriteString(", ")
-		}
-		fmt.Fprintf(&sb, "(%d, %s, %s, %s)", i, val(80, false), val(90, false), val(70, true))
-		if i%1000 == 0 {
-			mustExec(t, s, sb.String())
-			sb.Reset()
-		}
-	}
+	insertRows(t, s, "t", 8000, func(i int) string {
+		return fmt.Sprintf("(%d, %s, %s, %s)", i, val(80, false), val(90, false), val(70, true))
+	})
 	mustExec(t, s, "ANALYZE")
 	cond := func() string {
 		switch r.IntN(5) {

@@ -21,13 +21,7 @@ func TestIndexOrderRandom(t *testing.T) {
 	mustExec(t, s, "CREATE INDEX t_ab ON t (a, b DESC)")
 	mustExec(t, s, "CREATE INDEX t_b ON t (b)")
 	mustExec(t, s, "CREATE INDEX t_cb ON t (c DESC, b)")
-	var sb strings.Builder
-	for i := 1; i <= 3000; i++ {
-		if sb.Len() == 0 {
-			sb.WriteString("INSERT INTO t VALUES ")
-		} else {
-			sb.WriteString(", ")
-		}
+	insertRows(t, s, "t", 3000, func(i int) string {
 		b, c := fmt.Sprint(r.IntN(50)), fmt.Sprintf("'v%02d'", r.IntN(30))
 		if r.IntN(15) == 0 {
 			b = "NULL"
@@ -35,12 +29,8 @@ func TestIndexOrderRandom(t *testing.T) {
 		if r.IntN(20) == 0 {
 			c = "NULL"
 		}
-		fmt.Fprintf(&sb, "(%d, %d, %s, %s, repeat('p', 80))", i, r.IntN(40), b, c)
-		if i%1000 == 0 {
-			mustExec(t, s, sb.String())
-			sb.Reset()
-		}
-	}
+		return fmt.Sprintf("(%d, %d, %s, %s, repeat('p', 80))", i, r.IntN(40), b, c)
+	})
 	mustExec(t, s, "ANALYZE")
 	cols := []string{"a", "b", "c"}
 	dir := func() string {

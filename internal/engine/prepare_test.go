@@ -30,6 +30,25 @@ func mustExec(t *testing.T, s *Session, sql string) []Result {
 	return r
 }
 
+// insertRows inserts rows 1..n into table, row(i) giving the i-th
+// row's VALUES tuple, a thousand rows a statement.
+func insertRows(t *testing.T, s *Session, table string, n int, row func(i int) string) {
+	t.Helper()
+	var sb strings.Builder
+	for i := 1; i <= n; i++ {
+		if sb.Len() == 0 {
+			sb.WriteString("INSERT INTO " + table + " VALUES ")
+		} else {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(row(i))
+		if i%1000 == 0 || i == n {
+			mustExec(t, s, sb.String())
+			sb.Reset()
+		}
+	}
+}
+
 func mustPrepare(t *testing.T, s *Session, sql string) *Prepared {
 	t.Helper()
 	p, err := s.Prepare(context.Background(), sql, nil)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -28,13 +27,7 @@ func TestTopNScan(t *testing.T) {
 	s := e.NewSession()
 	r := rand.New(rand.NewPCG(3, 5))
 	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, c TEXT, k INT)")
-	var sb strings.Builder
-	for i := 1; i <= 20000; i++ {
-		if sb.Len() == 0 {
-			sb.WriteString("INSERT INTO t VALUES ")
-		} else {
-			sb.WriteString(", ")
-		}
+	insertRows(t, s, "t", 20000, func(i int) string {
 		c := fmt.Sprintf("'%c%03d'", 'a'+r.IntN(26), r.IntN(40))
 		switch r.IntN(50) {
 		case 0:
@@ -46,12 +39,8 @@ func TestTopNScan(t *testing.T) {
 		case 4:
 			c = "'a000'"
 		}
-		fmt.Fprintf(&sb, "(%d, %s, %d)", i, c, r.IntN(100))
-		if i%1000 == 0 {
-			mustExec(t, s, sb.String())
-			sb.Reset()
-		}
-	}
+		return fmt.Sprintf("(%d, %s, %d)", i, c, r.IntN(100))
+	})
 	rows := func(sql string) []string {
 		res := mustExec(t, s, sql)
 		var out []string
@@ -71,7 +60,7 @@ func TestTopNScan(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id := tableID(t, e, "t")
+		id := queryID(t, e, "t")
 		cuts := txn.SplitKeys(catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID), catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID+1), 2)
 		txn.Rollback()
 		if len(cuts) == 0 {
