@@ -234,12 +234,17 @@ func (i *blockIter) decodeAt(off int) bool {
 	if off < 0 || off+3 > end {
 		return i.decodeAtSlow(off)
 	}
-	// Fast path: the three varints are one byte each.
+	// Fast paths: the three varints are one byte each, or the value's
+	// length takes two (a value of 128 bytes to 16 KiB, as rows are).
 	d := i.data[off : off+3 : off+3]
-	if d[0]|d[1]|d[2] >= 0x80 {
-		return i.decodeAtSlow(off)
+	if d[0]|d[1]|d[2] < 0x80 {
+		return i.setEntry(off, off+3, uint64(d[0]), uint64(d[1]), uint64(d[2]))
 	}
-	return i.setEntry(off, off+3, uint64(d[0]), uint64(d[1]), uint64(d[2]))
+	if d[0]|d[1] < 0x80 && off+4 <= end && i.data[off+3] < 0x80 {
+		vlen := uint64(d[2]&0x7f) | uint64(i.data[off+3])<<7
+		return i.setEntry(off, off+4, uint64(d[0]), uint64(d[1]), vlen)
+	}
+	return i.decodeAtSlow(off)
 }
 
 func (i *blockIter) decodeAtSlow(off int) bool {

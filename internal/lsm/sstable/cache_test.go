@@ -323,3 +323,34 @@ func TestScanSkipsFullCache(t *testing.T) {
 		t.Fatalf("the second scan found %d cached blocks, want the ~200 the first one cached", hits)
 	}
 }
+
+// TestForwardSeeksKeepCache: seeks forward in small steps through a table
+// much larger than the cache are a scan to the cache: they evict no
+// block that point reads made hot.
+func TestForwardSeeksKeepCache(t *testing.T) {
+	r, kvs, c := bigScanTable(t)
+	hot := []int{39000, 39500, 39990, 20000, 100}
+	get := func() {
+		t.Helper()
+		for _, i := range hot {
+			if e, found, err := r.Get(ikey.UserKey(kvs[i].k), ikey.SeqNumMax); err != nil || !found || !bytes.Equal(e.Value, kvs[i].v) {
+				t.Fatalf("Get %d: %v %v", i, found, err)
+			}
+		}
+	}
+	get()
+	it := r.NewIter(nil, nil)
+	for i := 0; i < len(kvs); i += 30 {
+		if !it.SeekGE(kvs[i].k) || !bytes.Equal(it.Value(), kvs[i].v) {
+			t.Fatalf("seek to %d", i)
+		}
+	}
+	if err := it.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sought := c.Stats()
+	get()
+	if after := c.Stats(); after.Misses != sought.Misses {
+		t.Fatalf("the seeks evicted hot blocks: %d misses after them, %d after the Gets again", sought.Misses, after.Misses)
+	}
+}

@@ -2,6 +2,7 @@ package sstable
 
 import (
 	"bytes"
+	"math"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
@@ -44,8 +45,9 @@ func (it *tableIter) reset() {
 	it.loaded = false
 	it.data.data = nil
 	it.data.valid = false
-	it.buf.seqReads = 0
-	it.buf.lastEnd = 0
+	it.buf.seqBlocks = 0
+	it.buf.blockEnd = math.MaxUint64 // the next block is not "next"
+	it.buf.fullMisses = 0
 }
 
 func (it *tableIter) initIndex() bool {
@@ -297,11 +299,11 @@ func (it *tableIter) Close() error {
 		return nil
 	}
 	err := it.err
-	it.reset()
 	it.buf.release()
 	// Back to the reader's pool, keeping the block buffers (what the
 	// iterator returned is no longer valid; see ikey.Iterator).
 	it.buf = readBuf{reuse: true, raw: it.buf.raw[:0], dec: it.buf.dec[:0]}
+	it.reset()
 	it.lower, it.upper, it.closed = nil, nil, true
 	it.r.iters.Put(it)
 	return err

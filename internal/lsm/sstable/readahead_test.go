@@ -61,3 +61,42 @@ func TestScanReadsAhead(t *testing.T) {
 		t.Fatalf("a point read took %d reads", got)
 	}
 }
+
+// TestForwardSeeksReadAhead: seeks forward in steps of a block or two (a
+// merge join's, or sorted lookups') read the file in windows like a scan;
+// seeks too far apart for a window to serve read one block each.
+func TestForwardSeeksReadAhead(t *testing.T) {
+	var kvs []kv
+	for i := range 20000 {
+		kvs = append(kvs, kv{ikey.Make(nil, fmt.Appendf(nil, "key%08d", i), 1, ikey.KindSet), fmt.Appendf(nil, "value%08d", i)})
+	}
+	mf, _ := buildTable(t, kvs, nil, WriterOptions{BlockSize: 1024, Compression: NoCompression})
+	f := &countingFile{memFile: mf}
+	r, err := Open(f, "t.sst", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := r.Properties().NumDataBlocks
+	seeks := func(step int) (n int, reads int64) {
+		t.Helper()
+		before := f.reads.Load()
+		it := r.NewIter(nil, nil)
+		for i := 0; i < len(kvs); i += step {
+			if !it.SeekGE(kvs[i].k) || string(it.Value()) != fmt.Sprintf("value%08d", i) {
+				t.Fatalf("seek to %d: %s", i, it.Value())
+			}
+			n++
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return n, f.reads.Load() - before
+	}
+	perBlock := len(kvs) / int(blocks)
+	if n, reads := seeks(perBlock * 3 / 2); reads > int64(n)/5 {
+		t.Fatalf("%d seeks a block and a half apart over %d blocks took %d reads", n, blocks, reads)
+	}
+	if n, reads := seeks(perBlock * 40); reads != int64(n) {
+		t.Fatalf("%d seeks 40 blocks apart took %d reads, want one each", n, reads)
+	}
+}

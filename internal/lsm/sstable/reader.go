@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -52,7 +53,7 @@ type Reader struct {
 // ikey.ErrCorruption. Close closes f.
 func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error) {
 	r := &Reader{f: f, name: name, fileNum: fileNum, cache: cache}
-	r.getters.New = func() any { return &tableIter{r: r} }
+	r.getters.New = func() any { return &tableIter{r: r, buf: readBuf{blockEnd: math.MaxUint64}} }
 	size, err := f.Size()
 	if err != nil {
 		return nil, fmt.Errorf("sstable %s: %w", name, err)
@@ -170,19 +171,19 @@ type readBuf struct {
 	reuse    bool
 	raw, dec []byte
 
-	// After a few block reads that each start where the previous one
-	// ended, reads fetch a whole window of the file at once: a scan then
-	// costs one system call per readaheadSize bytes instead of one per
-	// block.
-	ra       []byte
-	raOff    uint64
-	raNext   int // the next window's size: doubles from minReadahead
-	lastEnd  uint64
-	seqReads int
+	// After a few blocks in a row that each start where the previous one
+	// ended, or a little after (seqBlocks), reads fetch a whole window
+	// of the file at once: a scan then costs one system call per
+	// readaheadSize bytes instead of one per block.
+	ra     []byte
+	raOff  uint64
+	raNext int // the next window's size: doubles from minReadahead
 
 	// blockEnd is where the last block read (or found cached) ended, and
-	// seqBlocks how many blocks in a row started where the one before
-	// ended: after bulkAfter of them the reads are a scan (see readBlock).
+	// seqBlocks how many blocks in a row started there or at most
+	// nearGap bytes after it: a scan, or seeks forward in small steps
+	// (a merge join's, or sorted lookups'). After bulkAfter of them the
+	// reads are a scan (see readBlock).
 	blockEnd  uint64
 	seqBlocks int
 	// fullMisses counts the scan's blocks in a row that the cache
@@ -197,7 +198,14 @@ const (
 	// with each window up to readaheadSize for long scans.
 	minReadahead   = 16 << 10
 	readaheadSize  = 256 << 10
-	readaheadAfter = 2 // sequential reads before readahead starts
+	readaheadAfter = 2 // sequential blocks before readahead starts
+
+	// nearGap is how far past the last block a block may start and still
+	// count as the next of a sequence: a few blocks. Seeks forward that
+	// skip so little still read most of the file, and a window read
+	// serves them for a fraction of a system call each; the blocks a
+	// cyclic sequence reads are best not cached over blocks read again.
+	nearGap = 16 << 10
 
 	// bulkAfter is how many consecutive blocks make a reader a scan,
 	// whose blocks are added to the cache only while it has room.
@@ -234,19 +242,15 @@ func (r *Reader) readRaw(dst []byte, off uint64, buf *readBuf) error {
 	end := off + uint64(len(dst))
 	if off >= buf.raOff && end <= buf.raOff+uint64(len(buf.ra)) {
 		copy(dst, buf.ra[off-buf.raOff:])
-		buf.lastEnd = end
 		return nil
 	}
-	if buf.lastEnd == off {
-		buf.seqReads++
-	} else {
-		buf.seqReads = 0
+	if buf.seqBlocks < readaheadAfter {
+		buf.raNext = 0
 	}
-	buf.lastEnd = end
 	if buf.raNext == 0 {
 		buf.raNext = minReadahead
 	}
-	if window := min(uint64(buf.raNext), r.metaEnd-off); buf.seqReads >= readaheadAfter && window > uint64(len(dst)) {
+	if window := min(uint64(buf.raNext), r.metaEnd-off); buf.seqBlocks >= readaheadAfter && window > uint64(len(dst)) {
 		if buf.ra == nil {
 			buf.ra = (*readaheadPool.Get().(*[]byte))[:0]
 		}
@@ -291,7 +295,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	// scan reaches them, and allocate every block it reads.
 	bulk := false
 	if buf != nil {
-		if h.offset == buf.blockEnd {
+		if h.offset >= buf.blockEnd && h.offset-buf.blockEnd <= nearGap {
 			buf.seqBlocks++
 		} else {
 			buf.seqBlocks = 0
@@ -401,7 +405,7 @@ func (r *Reader) NewIter(lower, upper []byte) ikey.Iterator {
 	// block's memory (zeroed) cost a tenth of a cached point query.
 	it, _ := r.iters.Get().(*tableIter)
 	if it == nil {
-		it = &tableIter{r: r, buf: readBuf{reuse: true}}
+		it = &tableIter{r: r, buf: readBuf{reuse: true, blockEnd: math.MaxUint64}}
 	}
 	it.lower, it.upper, it.closed = lower, upper, false
 	return it

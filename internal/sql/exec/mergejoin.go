@@ -40,8 +40,8 @@ func (c *Ctx) newMergeJoin(n *plan.MergeJoin) (Operator, error) {
 	o := &mergeJoinOp{c: c, outerKey: n.OuterKey.Idx}
 	o.pairs.innerFirst, o.pairs.rowsFor = n.InnerFirst, o.rowsFor
 	var err error
-	if n.On != nil {
-		if o.pairs.on, err = c.compile(n.On); err != nil {
+	if n.Filter != nil {
+		if o.pairs.on, err = c.compile(n.Filter); err != nil {
 			return nil, err
 		}
 	}
@@ -143,6 +143,9 @@ type seekInner struct {
 	target []byte
 	st     *OpStats
 	ended  bool
+	// unique: the key is the whole primary key, so a seek finds at most
+	// one row and gather need not step on to look for more.
+	unique bool
 }
 
 func (c *Ctx) newSeekInner(n *plan.MergeJoin) (*seekInner, error) {
@@ -161,6 +164,7 @@ func (c *Ctx) newSeekInner(n *plan.MergeJoin) (*seekInner, error) {
 		return nil, err
 	}
 	s.tc = tc
+	s.unique = len(scan.Table.Primary.Columns) == 1
 	s.prefix = catalog.IndexPrefix(nil, scan.Table.ID, catalog.PrimaryIndexID)
 	s.it = c.Txn.Scan(s.prefix, catalog.IndexPrefix(nil, scan.Table.ID, catalog.PrimaryIndexID+1))
 	if c.Analyze != nil {
@@ -193,6 +197,9 @@ func (s *seekInner) gather(k types.Datum, dst []Row) ([]Row, error) {
 			s.st.Rows++
 		}
 		dst = append(dst, r)
+		if s.unique {
+			break
+		}
 	}
 	if !ok {
 		s.ended = true

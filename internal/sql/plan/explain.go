@@ -184,8 +184,8 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 		if n.Seek {
 			info("Inner Seek: %s", FormatExpr(n.InnerKey, n.Inner.Columns()))
 		}
-		if n.On != nil && len(conjuncts(n.On)) > 1 {
-			info("Join Filter: %s", FormatExpr(n.On, n.Cols))
+		if n.Filter != nil {
+			info("Join Filter: %s", FormatExpr(n.Filter, n.Cols))
 		}
 		x.explain(n.Outer, depth+1, lines)
 		if !n.Seek {

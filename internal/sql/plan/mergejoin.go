@@ -1,5 +1,7 @@
 package plan
 
+import "github.com/cairndb/cairn/internal/sql/types"
+
 // MergeJoin is an inner equality join of two inputs that come ordered
 // ascending by their join keys: the executor walks them in step and pairs
 // the rows of equal keys, with no hash table. Outer drives; the inner
@@ -15,8 +17,10 @@ package plan
 type MergeJoin struct {
 	Outer, Inner       Node
 	OuterKey, InnerKey *ColRef
-	// On is the whole join condition over Cols, checked on each pair.
-	On         Expr
+	// On is the whole join condition over Cols; Filter is what of it is
+	// left to check on each pair: On without the equality of the keys,
+	// which the walk itself ensures (nil when nothing is left).
+	On, Filter Expr
 	InnerFirst bool // Cols start with the inner side's columns
 	Cols       []Column
 	Seek       bool
@@ -70,7 +74,8 @@ func (b *Binder) mergeJoin(j *Join) *MergeJoin {
 				outer, inner, ok, ik = j.Right, j.Left, rk, lk
 			}
 			o := orderedOn(outer, ok)
-			mj := &MergeJoin{Outer: o, OuterKey: ok, InnerKey: ik, On: j.On, InnerFirst: innerLeft, Cols: j.Cols, join: j}
+			mj := &MergeJoin{Outer: o, OuterKey: ok, InnerKey: ik, On: j.On, Filter: withoutKeyEq(j.On, lk.Idx, len(j.Left.Columns())+rk.Idx),
+				InnerFirst: innerLeft, Cols: j.Cols, join: j}
 			if seekable(inner, ik.Idx) {
 				mj.Inner, mj.Seek = inner, true
 			} else {
@@ -89,6 +94,35 @@ func (b *Binder) mergeJoin(j *Join) *MergeJoin {
 		}
 	}
 	return best
+}
+
+// withoutKeyEq returns the join condition on without its conjunct
+// a = b, for columns a and b of the joined row (nil if nothing is left).
+func withoutKeyEq(on Expr, a, b int) Expr {
+	var rest []Expr
+	dropped := false
+	for _, c := range conjuncts(on) {
+		if !dropped && isColumnEq(c, a, b) {
+			dropped = true
+			continue
+		}
+		rest = append(rest, c)
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return and(rest)
+}
+
+// isColumnEq reports whether e is a = b or b = a of two columns.
+func isColumnEq(e Expr, a, b int) bool {
+	eq, ok := e.(*BinOp)
+	if !ok || eq.Op != types.OpEq {
+		return false
+	}
+	l, ok1 := eq.L.(*ColRef)
+	r, ok2 := eq.R.(*ColRef)
+	return ok1 && ok2 && (l.Idx == a && r.Idx == b || l.Idx == b && r.Idx == a)
 }
 
 // seekable reports whether n is a table scan (filtered or not) of the
