@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -519,6 +520,11 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 			return Result{}, err
 		}
 	}
+	if name == "max_parallel_workers_per_gather" {
+		if _, err := parallelWorkers(strings.Join(parts, "")); err != nil {
+			return Result{}, err
+		}
+	}
 	if _, ok := plannerSettings[name]; ok {
 		on, ok := parseBool(strings.Join(parts, ", "))
 		if !ok {
@@ -580,6 +586,7 @@ func (s *Session) methods() plan.Methods {
 type derivedSettings struct {
 	methods plan.Methods
 	workMem int64
+	workers int
 }
 
 func (s *Session) derivedSettings() *derivedSettings {
@@ -595,6 +602,12 @@ func (s *Session) derivedSettings() *derivedSettings {
 				d.workMem = n
 			}
 		}
+		d.workers = defaultParallelWorkers
+		if v, ok := s.Setting("max_parallel_workers_per_gather"); ok {
+			if n, err := parallelWorkers(v); err == nil {
+				d.workers = n
+			}
+		}
 		s.derived = d
 	}
 	return s.derived
@@ -607,6 +620,29 @@ func (s *Session) workMem() int64 {
 		return exec.DefaultWorkMem
 	}
 	return s.derivedSettings().workMem
+}
+
+// defaultParallelWorkers is max_parallel_workers_per_gather's default,
+// PostgreSQL's.
+const defaultParallelWorkers = 2
+
+// parallelWorkers is the session's max_parallel_workers_per_gather (the
+// default for a nil session).
+func (s *Session) parallelWorkers() int {
+	if s == nil {
+		return defaultParallelWorkers
+	}
+	return s.derivedSettings().workers
+}
+
+// parallelWorkers reads a max_parallel_workers_per_gather value: a whole
+// number from 0 (no parallel reads) to 1024, as PostgreSQL allows.
+func parallelWorkers(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 || n > 1024 {
+		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"max_parallel_workers_per_gather\": %q (a whole number from 0 to 1024)", v)
+	}
+	return n, nil
 }
 
 // parseBool reads a boolean setting's value as PostgreSQL does: on, off,
@@ -644,20 +680,21 @@ func (s *Session) defaultIsolation() mvcc.Isolation {
 
 // defaultSettings are what SHOW reports for settings never SET.
 var defaultSettings = map[string]string{
-	"server_version":                "15.0",
-	"server_encoding":               "UTF8",
-	"client_encoding":               "UTF8",
-	"datestyle":                     "ISO, MDY",
-	"timezone":                      "UTC",
-	"default_transaction_isolation": "repeatable read",
-	"transaction_isolation":         "repeatable read",
-	"standard_conforming_strings":   "on",
-	"statement_timeout":             "0",
-	"work_mem":                      "64MB",
-	"enable_indexscan":              "on",
-	"enable_nestloop":               "on",
-	"enable_hashjoin":               "on",
-	"enable_mergejoin":              "on",
+	"server_version":                  "15.0",
+	"server_encoding":                 "UTF8",
+	"client_encoding":                 "UTF8",
+	"datestyle":                       "ISO, MDY",
+	"timezone":                        "UTC",
+	"default_transaction_isolation":   "repeatable read",
+	"transaction_isolation":           "repeatable read",
+	"standard_conforming_strings":     "on",
+	"statement_timeout":               "0",
+	"work_mem":                        "64MB",
+	"max_parallel_workers_per_gather": "2",
+	"enable_indexscan":                "on",
+	"enable_nestloop":                 "on",
+	"enable_hashjoin":                 "on",
+	"enable_mergejoin":                "on",
 	// What clients SHOW at connect.
 	"extra_float_digits":            "1",
 	"application_name":              "",

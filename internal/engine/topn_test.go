@@ -19,7 +19,7 @@ func TestTopNScan(t *testing.T) {
 	// Tiny memtables and cache: the rows are read from tables, block
 	// after block through memory the scan reuses, so text the scan
 	// borrowed and did not copy is overwritten.
-	e, err := Open("", &Options{InMemory: true, Storage: lsm.Options{MemTableSize: 64 << 10, CacheSize: 16 << 10, TargetFileSize: 32 << 10}})
+	e, err := Open("", &Options{InMemory: true, Storage: lsm.Options{MemTableSize: 64 << 10, CacheSize: 16 << 10, TargetFileSize: 32 << 10, MinSplitPart: 16 << 10}})
 	if err != nil {
 		t.Fatal(err)
 	}

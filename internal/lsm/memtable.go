@@ -58,6 +58,10 @@ type memTable struct {
 	// walNum is the WAL segment holding this memtable's writes.
 	walNum uint64
 
+	// entries counts the point entries, for the bytes a sample of them
+	// stands for (sampleKeys).
+	entries atomic.Int64
+
 	tombMu    sync.RWMutex
 	tombs     []ikey.Tombstone
 	tombBytes atomic.Int64
@@ -226,6 +230,7 @@ func (m *memTable) add(ukey []byte, seq ikey.SeqNum, kind ikey.Kind, value []byt
 	ikey.Make(a[start:start], ukey, seq, kind)
 	copy(a[start+uint32(kl):], value)
 
+	m.entries.Add(1)
 	var prev [maxHeight]uint32
 	m.findGE(a[start:start+uint32(kl)], &prev)
 	if cur := int(m.height.Load()); h > cur {
@@ -321,3 +326,43 @@ func (it *memIter) Key() []byte   { return it.m.key(it.n) }
 func (it *memIter) Value() []byte { return it.m.value(it.n) }
 func (it *memIter) Error() error  { return nil }
 func (it *memIter) Close() error  { return nil }
+
+// sampleKeys returns user keys of the memtable inside (lo, hi), ascending,
+// that sample its entries there evenly: the nodes of the highest level of
+// the skiplist that has at least want of them in the range (each stands
+// for about 4^level entries), or every entry. size is the bytes each
+// stands for. nil bounds are open.
+func (m *memTable) sampleKeys(lo, hi []byte, want int) (keys [][]byte, size int64) {
+	n := m.entries.Load()
+	if n == 0 {
+		return nil, 0
+	}
+	var prev [maxHeight]uint32
+	if lo != nil {
+		m.findGE(ikey.Make(nil, lo, ikey.SeqNumMax, ikey.KindMax), &prev)
+	} else {
+		for i := range prev {
+			prev[i] = m.head
+		}
+	}
+	for level := int(m.height.Load()) - 1; level >= 0; level-- {
+		keys = keys[:0]
+		for x := m.next(prev[level], level); x != 0; x = m.next(x, level) {
+			u := ikey.UserKey(m.key(x))
+			if hi != nil && bytes.Compare(u, hi) >= 0 {
+				break
+			}
+			if lo != nil && bytes.Compare(u, lo) <= 0 || len(keys) > 0 && bytes.Equal(u, keys[len(keys)-1]) {
+				continue
+			}
+			keys = append(keys, u)
+		}
+		if len(keys) >= want || level == 0 {
+			for i, k := range keys {
+				keys[i] = bytes.Clone(k)
+			}
+			return keys, int64(m.used.Load()) / n << (2 * level)
+		}
+	}
+	return nil, 0
+}

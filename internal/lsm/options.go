@@ -40,6 +40,10 @@ type Options struct {
 	// TargetFileSize is the size at which compaction cuts output tables.
 	// Default 4 MiB.
 	TargetFileSize int64
+	// MinSplitPart is the least data SplitKeys gives a part of a range
+	// read in parallel: below it a part's goroutine and iterators cost
+	// more than the part saves. Default 512 KiB.
+	MinSplitPart int64
 	// MaxManifestSize is the size at which the manifest is rewritten as a
 	// snapshot into a new file. Default 4 MiB.
 	MaxManifestSize int64
@@ -103,6 +107,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TargetFileSize <= 0 {
 		o.TargetFileSize = 4 << 20
+	}
+	if o.MinSplitPart <= 0 {
+		o.MinSplitPart = 512 << 10
 	}
 	if o.MaxManifestSize <= 0 {
 		o.MaxManifestSize = 4 << 20

@@ -3,28 +3,56 @@ package lsm
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/vfs"
 )
 
 // TestSplitKeys: the keys that cut a range are ascending, inside it, and
-// cut it into parts of about equal size; a range within one table, or a
-// store with everything in memory, is not cut.
+// cut it into parts of about equal size, whether the range spans many
+// tables (cut at tables), few (cut at samples of their blocks) or is all
+// in the memtable (cut at nodes of its skiplist); a range holding too
+// little to cut is not cut.
 func TestSplitKeys(t *testing.T) {
-	d := openMem(t, vfs.NewMem(), &Options{MemTableSize: 256 << 10, TargetFileSize: 16 << 10})
+	for _, target := range []int64{64 << 10, 8 << 20} {
+		t.Run(fmt.Sprintf("tables of %d KiB", target>>10), func(t *testing.T) { testSplitKeys(t, target, true) })
+	}
+	t.Run("memtable", func(t *testing.T) { testSplitKeys(t, 0, false) })
+}
+
+func testSplitKeys(t *testing.T, targetFileSize int64, flush bool) {
+	memSize := int64(1 << 20)
+	if !flush {
+		memSize = 64 << 20
+	}
+	d := openMem(t, vfs.NewMem(), &Options{MemTableSize: memSize, TargetFileSize: targetFileSize})
 	defer d.Close()
 	if got := d.SplitKeys(nil, nil, 4); len(got) != 0 {
 		t.Fatalf("empty store cut at %q", got)
 	}
-	val := bytes.Repeat([]byte("v"), 200)
+	// Values that do not compress: the store holds ~4 MiB.
+	rng := rand.New(rand.NewPCG(1, 2))
+	val := make([]byte, 200)
 	const n = 20000
 	key := func(i int) []byte { return []byte(fmt.Sprintf("k%06d", i)) }
 	for i := range n {
+		for j := range val {
+			val[j] = byte(rng.Uint32())
+		}
 		must(t, d.Set(key(i), val, NoSync))
 	}
-	must(t, d.Flush())
-	must(t, d.Compact(nil, nil))
+	if flush {
+		must(t, d.Flush())
+		must(t, d.Compact(nil, nil))
+	}
+	files := 0
+	for _, l := range d.mu.version.levels {
+		files += len(l)
+	}
+	if !flush && files > 0 || targetFileSize > 4<<20 && files > 2 {
+		t.Fatalf("%d tables, want one or two, cut by samples", files)
+	}
 	for _, c := range []struct {
 		lo, hi []byte
 		parts  int
@@ -60,7 +88,7 @@ func TestSplitKeys(t *testing.T) {
 			}
 		}
 	}
-	if got := d.SplitKeys(key(10), key(12), 2); len(got) != 0 {
-		t.Fatalf("a range within one table cut at %q", got)
+	if got := d.SplitKeys(key(10), key(1000), 2); len(got) != 0 {
+		t.Fatalf("a range of ~200 KiB cut at %q", got)
 	}
 }

@@ -350,40 +350,78 @@ func (v *version) snapshotEdit() *versionEdit {
 
 // SplitKeys returns up to n-1 user keys, ascending and inside (lo, hi),
 // that cut the stored data in [lo, hi) into about n parts of equal size,
-// for reading a range in parallel parts. The tables of the sorted levels
-// overlapping the range, taken by their smallest keys, stand for the
-// data: a cut goes at the smallest key of the table where the running
-// size crosses each nth. It returns fewer, or none, when the range has
-// too few tables to cut. nil bounds are open.
+// for reading a range in parallel parts. Keys standing for the data of
+// the range are taken from where it is: the tables of the sorted levels
+// by their smallest keys when there are many, else, and those of level 0,
+// by keys sampling them every 16 blocks (sstable.Reader.SampleKeys), the
+// memtables by a level of their skiplists (sampleKeys); each key stands
+// for its share of its table's or memtable's bytes. A cut goes at the
+// key where the running size crosses each nth. It
+// returns fewer cuts, or none, when a part would hold less than
+// Options.MinSplitPart bytes. nil bounds are open.
 func (d *DB) SplitKeys(lo, hi []byte, n int) [][]byte {
 	if n < 2 {
 		return nil
 	}
 	d.mu.Lock()
 	v := d.mu.version
+	v.ref()
+	mems := append([]*memTable{d.mu.mem}, d.mu.imms...)
+	l0 := v.overlapping(0, lo, hi)
 	var files []*fileMeta
 	for level := 1; level < numLevels; level++ {
 		files = append(files, v.overlapping(level, lo, hi)...)
 	}
 	d.mu.Unlock()
-	slices.SortFunc(files, func(a, b *fileMeta) int { return bytes.Compare(a.smallestUser(), b.smallestUser()) })
-	total := levelBytes(files)
+	defer v.unref()
+	type point struct {
+		key  []byte
+		size uint64
+	}
+	var points []point
+	// Data not yet flushed counts too: a table just loaded is all there.
+	for _, m := range mems {
+		keys, size := m.sampleKeys(lo, hi, 16*n)
+		for _, k := range keys {
+			points = append(points, point{k, uint64(size)})
+		}
+	}
+	for i, f := range append(files, l0...) {
+		// Tables of level 0 overlap, and are few: sampled.
+		if len(files) < 4*n || i >= len(files) {
+			if r, err := d.tables.get(f); err == nil {
+				if keys, steps, err := r.SampleKeys(lo, hi); err == nil && len(keys) > 0 {
+					for _, k := range keys {
+						points = append(points, point{k, f.size / uint64(steps)})
+					}
+					continue
+				}
+			}
+		}
+		points = append(points, point{f.smallestUser(), f.size})
+	}
+	slices.SortFunc(points, func(a, b point) int { return bytes.Compare(a.key, b.key) })
+	var total uint64
+	for _, p := range points {
+		total += p.size
+	}
+	n = min(n, int(total/uint64(d.opts.MinSplitPart)))
 	var out [][]byte
 	var run uint64
 	next := 1
-	for _, f := range files {
+	for _, p := range points {
 		if next >= n {
 			break
 		}
 		if run >= total*uint64(next)/uint64(n) {
-			k := f.smallestUser()
+			k := p.key
 			if (lo == nil || bytes.Compare(k, lo) > 0) && (hi == nil || bytes.Compare(k, hi) < 0) &&
 				(len(out) == 0 || bytes.Compare(k, out[len(out)-1]) > 0) {
 				out = append(out, bytes.Clone(k))
 			}
 			next++
 		}
-		run += f.size
+		run += p.size
 	}
 	return out
 }

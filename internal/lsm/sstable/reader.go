@@ -671,3 +671,41 @@ func checkBlockStructure(b []byte) error {
 	}
 	return nil
 }
+
+// SampleKeys returns user keys inside (lo, hi) that sample the table at
+// about even steps of its data blocks, ascending, and how many such steps
+// the whole table has: the keys of the first entries at or after the
+// index block's restart points (every 16th block). They cost no read but
+// of the blocks holding those entries. nil bounds are open.
+func (r *Reader) SampleKeys(lo, hi []byte) (keys [][]byte, steps int, err error) {
+	it := r.NewIter(nil, nil)
+	defer func() {
+		if cerr := it.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	var seek []byte
+	for _, sep := range r.indexKeys {
+		u := ikey.UserKey(sep)
+		if lo != nil && bytes.Compare(u, lo) <= 0 {
+			continue
+		}
+		if hi != nil && bytes.Compare(u, hi) >= 0 {
+			break
+		}
+		// The separator may be no key of the table (it is shortened):
+		// the entry at or after it is.
+		seek = ikey.Make(seek[:0], u, ikey.SeqNumMax, ikey.KindMax)
+		if !it.SeekGE(seek) {
+			break
+		}
+		k := ikey.UserKey(it.Key())
+		if hi != nil && bytes.Compare(k, hi) >= 0 {
+			break
+		}
+		if len(keys) == 0 || !bytes.Equal(k, keys[len(keys)-1]) {
+			keys = append(keys, bytes.Clone(k))
+		}
+	}
+	return keys, len(r.indexKeys), it.Error()
+}

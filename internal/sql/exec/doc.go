@@ -48,7 +48,15 @@
 // right side again per left row (Apply). ORDER BY ... LIMIT keeps a
 // top-N heap; over a whole-table scan of a table the store can cut
 // (mvcc.Txn.SplitKeys), the parts are read in parallel goroutines, each
-// with its own heap, and merged (parallel.go). GIN indexes over jsonb
+// with its own heap, and merged (parallel.go). An aggregate without
+// groups whose result does not depend on row order reads its input the
+// same way when that input can run in parts (scans, filters,
+// projections, merge joins seeking their inner table): the driving
+// scan's key range is cut, each part is built over a Ctx of its own
+// (Ctx.part) and its rows are gathered as they come (gatherOp).
+// max_parallel_workers_per_gather (Ctx.ParallelWorkers, default 2; 0
+// turns both off) bounds the goroutines beside the statement's own.
+// GIN indexes over jsonb
 // and fts indexes have their own scans (inverted.go, fts.go).
 //
 // Memory: sorts (sort.go) hold rows up to work_mem (Ctx.WorkMem, 64 MiB

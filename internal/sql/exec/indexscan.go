@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"bytes"
+	"errors"
 	"slices"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -52,8 +54,42 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int, transient b
 	}
 	tc.reuse = transient
 	o := &indexScanOp{c: c, tc: tc, ix: n.Index}
+	o.prefix = len(catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID))
+	if o.spans, err = c.indexSpans(n); err != nil {
+		return nil, err
+	}
+	if p := c.part; p != nil && p.node == n {
+		// A part of an input read in parallel: its one span's iterator
+		// is made now, while building is serial (a transaction's Scan
+		// is not safe for concurrent use; its iterators are).
+		if o.spans = clipSpans(o.spans, p.lo, p.hi); len(o.spans) > 1 {
+			return nil, errors.New("exec: a part of a parallel read has more than one span")
+		}
+		o.openSpan()
+	}
+	if n.Reverse {
+		// Backward: the last range first, each from its last key down.
+		slices.Reverse(o.spans)
+		o.reverse = true
+	}
+	o.points = n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
+	if n.IndexOnly() {
+		o.only = true
+		o.keyCols = append(append([]catalog.IndexColumn(nil), n.Index.Columns...), n.Table.Primary.Columns...)
+		for i, ic := range o.keyCols {
+			if ic.ColumnID != 0 && int(ic.ColumnID) < len(tc.at) && tc.at[ic.ColumnID] >= 0 {
+				o.lastCol = i + 1
+			}
+		}
+	}
+	return o, nil
+}
+
+// indexSpans returns the key ranges an index scan reads, ascending in
+// its conditions' order (an IN list's values as listed).
+func (c *Ctx) indexSpans(n *plan.IndexScan) ([][2][]byte, error) {
+	var spans [][2][]byte
 	base := catalog.IndexPrefix(nil, n.Table.ID, n.Index.ID)
-	o.prefix = len(base)
 	eval := c.evalOnce
 	var seen map[string]bool
 	if len(n.Eqs) > 1 {
@@ -114,24 +150,26 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int, transient b
 				}
 			}
 		}
-		o.spans = append(o.spans, [2][]byte{start, end})
+		spans = append(spans, [2][]byte{start, end})
 	}
-	if n.Reverse {
-		// Backward: the last range first, each from its last key down.
-		slices.Reverse(o.spans)
-		o.reverse = true
-	}
-	o.points = n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
-	if n.IndexOnly() {
-		o.only = true
-		o.keyCols = append(append([]catalog.IndexColumn(nil), n.Index.Columns...), n.Table.Primary.Columns...)
-		for i, ic := range o.keyCols {
-			if ic.ColumnID != 0 && int(ic.ColumnID) < len(tc.at) && tc.at[ic.ColumnID] >= 0 {
-				o.lastCol = i + 1
-			}
+	return spans, nil
+}
+
+// clipSpans returns the parts of spans inside [lo, hi).
+func clipSpans(spans [][2][]byte, lo, hi []byte) [][2][]byte {
+	var out [][2][]byte
+	for _, s := range spans {
+		if bytes.Compare(s[0], lo) < 0 {
+			s[0] = lo
+		}
+		if bytes.Compare(s[1], hi) > 0 {
+			s[1] = hi
+		}
+		if bytes.Compare(s[0], s[1]) < 0 {
+			out = append(out, s)
 		}
 	}
-	return o, nil
+	return out
 }
 
 func (o *indexScanOp) Next() ([]Row, error) {
@@ -193,16 +231,8 @@ func (o *indexScanOp) advance() (bool, error) {
 		if err := o.c.canceled(); err != nil {
 			return false, err
 		}
-		if o.it == nil {
-			if len(o.spans) == 0 {
-				return false, nil
-			}
-			if o.reverse {
-				o.it = o.c.Txn.ReverseScan(o.spans[0][0], o.spans[0][1])
-			} else {
-				o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[0][1])
-			}
-			o.spans = o.spans[1:]
+		if o.it == nil && !o.openSpan() {
+			return false, nil
 		}
 		if o.it.Next() {
 			return true, nil
@@ -214,6 +244,20 @@ func (o *indexScanOp) advance() (bool, error) {
 			return false, err
 		}
 	}
+}
+
+// openSpan opens the iterator of the next span, if there is one.
+func (o *indexScanOp) openSpan() bool {
+	if len(o.spans) == 0 {
+		return false
+	}
+	if o.reverse {
+		o.it = o.c.Txn.ReverseScan(o.spans[0][0], o.spans[0][1])
+	} else {
+		o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[0][1])
+	}
+	o.spans = o.spans[1:]
+	return true
 }
 
 // entryPK returns the primary key that the current entry of a secondary

@@ -59,6 +59,13 @@ type Ctx struct {
 	// transient is set while building an operator whose consumer keeps
 	// none of its rows past its next call to Next (buildTransient).
 	transient bool
+	// ParallelWorkers is how many goroutines beyond the statement's own
+	// may read parts of its input at once (max_parallel_workers_per_gather;
+	// 0: none): a top-N sort's or an aggregate's (parallel.go).
+	ParallelWorkers int
+	// part, if set, restricts the scan it names to a key range: this Ctx
+	// builds one part of an input read in parallel (parallelInput).
+	part *scanPart
 }
 
 // Operator produces rows in batches, pulled by its consumer.
@@ -1190,9 +1197,17 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 		return g
 	}
 	// Groups copy their keys and the states what they keep.
-	in, err := c.buildTransient(n.Input)
-	if err != nil {
-		return nil, err
+	var in Operator
+	parallel := false
+	if parallelAggregate(n) {
+		if in, parallel, err = c.parallelInput(n.Input); err != nil {
+			return nil, err
+		}
+	}
+	if !parallel {
+		if in, err = c.buildTransient(n.Input); err != nil {
+			return nil, err
+		}
 	}
 	defer in.Close()
 	groups := map[string]*group{}

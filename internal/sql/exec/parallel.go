@@ -3,9 +3,12 @@ package exec
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 
+	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/types"
 )
 
 // A top-N sort over a whole-table scan reads the table in parts of about
@@ -24,7 +27,7 @@ const maxScanParts = 4
 // (and the scan untouched) when the table is not to be cut. Otherwise,
 // and on an error, it has closed the scan.
 func (c *Ctx) parallelTopN(scan *scanOp, s *plan.Sort, k int64, cmp func(a, b Row) int) (rows []Row, ok bool, err error) {
-	parts := min(runtime.GOMAXPROCS(0), maxScanParts)
+	parts := c.parallelParts()
 	if parts < 2 || c.Analyze != nil || scan.n == nil || scan.keep != nil {
 		return nil, false, nil
 	}
@@ -89,6 +92,12 @@ func (c *Ctx) parallelTopN(scan *scanOp, s *plan.Sort, k int64, cmp func(a, b Ro
 	return all.sorted(), true, nil
 }
 
+// parallelParts is how many parts an input may be read in at once: one
+// per core, within the session's workers and maxScanParts.
+func (c *Ctx) parallelParts() int {
+	return min(runtime.GOMAXPROCS(0), 1+c.ParallelWorkers, maxScanParts)
+}
+
 // cancelCheck returns a cancellation check for one goroutine: it asks
 // ctx every 1024 calls.
 func cancelCheck(ctx context.Context) func() error {
@@ -102,4 +111,221 @@ func cancelCheck(ctx context.Context) func() error {
 		}
 		return nil
 	}
+}
+
+// An aggregate without groups whose result does not depend on the order
+// of its rows (count, sum of exact numbers, min, max...) reads its input
+// in parts, each built over its own Ctx and run in a goroutine of its
+// own, as PostgreSQL's Gather under a partial aggregate does: the input
+// is cut at keys of the scan that drives it (its leftmost leaf: the
+// outer side of the joins above it), so that each part reads its own
+// range of that scan and whatever the rows of that range join. Only
+// inputs whose operators share nothing while they run qualify: scans
+// (point-reading index scans do not: a transaction's point reads share
+// its iterator), filters and projections of expressions safe to run in
+// parallel (plan.ParallelSafe), merge joins seeking their inner table.
+
+// scanPart names a scan and the key range [lo, hi) a part reads of it.
+type scanPart struct {
+	node   plan.Node
+	lo, hi []byte
+}
+
+// parallelAggregate reports whether n may read its input in parts.
+func parallelAggregate(n *plan.Aggregate) bool {
+	if len(n.GroupBy) > 0 || n.Sorted {
+		return false
+	}
+	for _, a := range n.Aggs {
+		if len(a.OrderBy) > 0 || a.Filter != nil && !plan.ParallelSafe(a.Filter) {
+			return false
+		}
+		for _, e := range a.Args {
+			if !plan.ParallelSafe(e) {
+				return false
+			}
+		}
+		switch a.Name {
+		case "count", "min", "max", "bool_and", "bool_or", "every":
+		case "sum", "avg":
+			// A float sum depends on the order of its terms.
+			if len(a.Args) != 1 {
+				return false
+			}
+			if t := a.Args[0].Type(); !t.IsInteger() && t.Family() != types.NumericFamily {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// parallelDriver returns the scan that drives n, if n's operators may run
+// in parts concurrently; otherwise nil.
+func parallelDriver(n plan.Node) plan.Node {
+	safe := func(es ...plan.Expr) bool {
+		for _, e := range es {
+			if e != nil && !plan.ParallelSafe(e) {
+				return false
+			}
+		}
+		return true
+	}
+	switch n := n.(type) {
+	case *plan.Scan:
+		return n
+	case *plan.IndexScan:
+		points := n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
+		if n.Reverse || points || len(n.Eqs) > 1 || !n.IndexOnly() && n.Index.ID != catalog.PrimaryIndexID {
+			return nil
+		}
+		return n
+	case *plan.Filter:
+		if safe(n.Pred) {
+			return parallelDriver(n.Input)
+		}
+	case *plan.Project:
+		if safe(n.Exprs...) {
+			return parallelDriver(n.Input)
+		}
+	case *plan.MergeJoin:
+		if !n.Seek || !safe(n.Filter) {
+			return nil
+		}
+		if f, ok := n.Inner.(*plan.Filter); ok && !safe(f.Pred) {
+			return nil
+		}
+		return parallelDriver(n.Outer)
+	}
+	return nil
+}
+
+// driverSpan returns the key range the driving scan reads whole.
+func (c *Ctx) driverSpan(n plan.Node) (start, end []byte, ok bool, err error) {
+	switch n := n.(type) {
+	case *plan.Scan:
+		return catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID), catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1), true, nil
+	case *plan.IndexScan:
+		spans, err := c.indexSpans(n)
+		if err != nil || len(spans) != 1 {
+			return nil, nil, false, err
+		}
+		return spans[0][0], spans[0][1], true, nil
+	}
+	return nil, nil, false, nil
+}
+
+// parallelInput builds n, the input of an aggregate that may read it in
+// parts (parallelAggregate), as parts gathered from goroutines; ok is
+// false when n does not qualify or is too small to cut.
+func (c *Ctx) parallelInput(n plan.Node) (op Operator, ok bool, err error) {
+	parts := c.parallelParts()
+	if parts < 2 || c.Analyze != nil || c.part != nil {
+		return nil, false, nil
+	}
+	driver := parallelDriver(n)
+	if driver == nil {
+		return nil, false, nil
+	}
+	start, end, ok, err := c.driverSpan(driver)
+	if !ok || err != nil {
+		return nil, false, err
+	}
+	splits := c.Txn.SplitKeys(start, end, parts)
+	if len(splits) == 0 {
+		return nil, false, nil
+	}
+	bounds := append(append([][]byte{start}, splits...), end)
+	g := &gatherOp{done: make(chan struct{})}
+	for i := range len(bounds) - 1 {
+		// Each part's operators hold a Ctx of their own: its
+		// cancellation count is theirs. Building is serial, so what the
+		// Ctx's maps cache at build time is shared safely.
+		pc := new(Ctx)
+		*pc = *c
+		pc.ticks = 0
+		pc.part = &scanPart{node: driver, lo: bounds[i], hi: bounds[i+1]}
+		op, err := pc.build(n)
+		if err != nil {
+			for _, o := range g.parts {
+				o.Close()
+			}
+			return nil, false, err
+		}
+		g.parts = append(g.parts, op)
+	}
+	g.start()
+	return g, true, nil
+}
+
+// gatherOp returns the rows of operators run concurrently, in batches as
+// they come.
+type gatherOp struct {
+	parts []Operator
+	ch    chan []Row
+	done  chan struct{} // closed to stop the parts early
+	stop  sync.Once
+	errs  []error
+	ended bool
+}
+
+func (g *gatherOp) start() {
+	g.ch = make(chan []Row, 2*len(g.parts))
+	g.errs = make([]error, len(g.parts))
+	var wg sync.WaitGroup
+	for i, op := range g.parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer op.Close()
+			for {
+				b, err := op.Next()
+				if err != nil {
+					g.errs[i] = err
+					g.stop.Do(func() { close(g.done) })
+					return
+				}
+				if len(b) == 0 {
+					return
+				}
+				// The batch slice is the part's, reused by its next
+				// call; the rows themselves last (built to be kept).
+				select {
+				case g.ch <- slices.Clone(b):
+				case <-g.done:
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(g.ch)
+	}()
+}
+
+func (g *gatherOp) Next() ([]Row, error) {
+	if g.ended {
+		return nil, nil
+	}
+	if b, ok := <-g.ch; ok {
+		return b, nil
+	}
+	// Closed after every part returned: their errors are written.
+	g.ended = true
+	for _, err := range g.errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+func (g *gatherOp) Close() {
+	g.stop.Do(func() { close(g.done) })
+	for range g.ch {
+	}
+	g.ended = true
 }

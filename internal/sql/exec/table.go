@@ -354,6 +354,9 @@ func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedSca
 func (c *Ctx) newProjectedScan(n *plan.Scan, outIdx []int, transient bool) (Operator, error) {
 	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
+	if p := c.part; p != nil && p.node == n {
+		start, end = p.lo, p.hi
+	}
 	o, err := c.newScanRange(n, outIdx, transient, start, end)
 	if err != nil {
 		return nil, err // (not a nil *scanOp in the interface)

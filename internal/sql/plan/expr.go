@@ -216,3 +216,19 @@ type AnyArray struct {
 func (e *ArrayCtor) Type() types.Type { return e.Typ }
 func (e *Subscript) Type() types.Type { return e.Typ }
 func (e *AnyArray) Type() types.Type  { return types.Bool }
+
+// ParallelSafe reports whether e may be evaluated by several goroutines
+// at once, each with its own compiled copy: it reads no row of an
+// enclosing query, runs no subquery and calls no volatile function.
+func ParallelSafe(e Expr) bool {
+	ok := true
+	walkExpr(e, func(x Expr) {
+		switch x := x.(type) {
+		case *OuterRef, *Subquery:
+			ok = false
+		case *Func:
+			ok = ok && !x.Volatile
+		}
+	})
+	return ok
+}
