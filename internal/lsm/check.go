@@ -156,7 +156,7 @@ func checkWAL(d *DB, num uint64, last bool, problem func(string, ...any)) WALRep
 		}
 	}
 	switch {
-	case errors.Is(err, io.EOF):
+	case errors.Is(err, io.EOF), unwritten(err):
 	case errors.Is(err, record.ErrTornTail) && last:
 		wr.TornTail = true
 	case errors.Is(err, record.ErrTornTail):

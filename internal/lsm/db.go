@@ -406,7 +406,7 @@ func (d *DB) replayWAL(num uint64, last bool, memp **memTable, recovered *[]*mem
 	}
 	for {
 		payload, off, err := r.Next()
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) || unwritten(err) {
 			break
 		}
 		if errors.Is(err, record.ErrTornTail) {
@@ -451,6 +451,20 @@ func (d *DB) replayWAL(num uint64, last bool, memp **memTable, recovered *[]*mem
 	return maxSeq, nil
 }
 
+// walPreallocation is the step in which a WAL's space is allocated ahead
+// of its writes (record.Writer.Preallocate): a sixteenth of the memtable
+// whose writes it holds, from 64 KiB to 4 MiB.
+func walPreallocation(memTableSize int64) int64 {
+	return min(max(memTableSize/16, 64<<10), 4<<20)
+}
+
+// unwritten reports whether err is the end of a log written into space
+// allocated ahead: only zeros follow the last record.
+func unwritten(err error) bool {
+	var t *record.TornTailError
+	return errors.As(err, &t) && t.Unwritten
+}
+
 // openWAL creates WAL segment num and makes its directory entry durable, so
 // a synced write to it survives a crash.
 func (d *DB) openWAL(num uint64) error {
@@ -461,6 +475,7 @@ func (d *DB) openWAL(num uint64) error {
 	}
 	w, err := record.NewWriter(f, walMagic)
 	if err == nil {
+		w.Preallocate(walPreallocation(d.opts.MemTableSize))
 		err = w.Sync()
 	}
 	if err == nil {

@@ -91,7 +91,7 @@ func (c *conformer) step(rng *rand.Rand) {
 		hi = rng.IntN(len(c.handles))
 		h = c.handles[hi]
 	}
-	switch op := rng.IntN(16); {
+	switch op := rng.IntN(18); {
 	case op == 0:
 		c.compare("MkdirAll "+dir, nil, nil, c.osFS.MkdirAll(dir), c.mem.MkdirAll(dir))
 	case op == 1 || op == 2:
@@ -158,6 +158,11 @@ func (c *conformer) step(rng *rand.Rand) {
 		osz, oerr := c.osFS.Stat(file)
 		msz, merr := c.mem.Stat(file)
 		c.compare("Stat "+file, osz, msz, oerr, merr)
+	case op == 16 && hi >= 0:
+		size := int64(rng.IntN(60))
+		c.compare(fmt.Sprintf("Allocate #%d %d", hi, size), nil, nil, h[0].Allocate(size), h[1].Allocate(size))
+	case op == 17 && hi >= 0:
+		c.compare(fmt.Sprintf("SyncData #%d", hi), nil, nil, h[0].SyncData(), h[1].SyncData())
 	case op == 14:
 		c.compare("SyncDir "+dir, nil, nil, c.osFS.SyncDir(dir), c.mem.SyncDir(dir))
 	case op == 15:

@@ -38,8 +38,9 @@
 //
 // ReadFile and WriteFile are conveniences for tests and tools over any FS.
 //
-// Invariants: files are append-only (File.Write appends; only Create
-// truncates); a Sync of a file never makes its directory entry durable by
+// Invariants: files are written in order (File.Write goes on where the
+// handle's last write ended, which is the end of the file unless Allocate
+// reserved space past it; only Create truncates); a Sync of a file never makes its directory entry durable by
 // itself. Errors wrap the underlying cause with %w and name the path; errors
 // from Mem and injected errors carry the errno a real file system would give
 // (syscall.ENOENT, EIO, ENOSPC, ...), so errors.Is works the same on all

@@ -14,8 +14,8 @@ import (
 type OpKind int
 
 // The operation kinds a FaultFS reports to its Injector. File.ReadAt is
-// OpRead, File.Write OpWrite, File.Sync OpSync, and File.Size OpStat, like
-// FS.Stat. File.Close and the Close of a lock are never injected: cleanup
+// OpRead, File.Write and File.Allocate OpWrite, File.Sync and
+// File.SyncData OpSync, and File.Size OpStat, like FS.Stat. File.Close and the Close of a lock are never injected: cleanup
 // after a failure must always be possible.
 const (
 	OpCreate OpKind = iota + 1
@@ -320,6 +320,16 @@ func (ff *faultFile) Write(p []byte) (n int, err error) {
 
 func (ff *faultFile) Sync() error {
 	return ff.fs.run(OpSync, ff.name, ff.f.Sync)
+}
+
+// SyncData is an operation of kind OpSync.
+func (ff *faultFile) SyncData() error {
+	return ff.fs.run(OpSync, ff.name, ff.f.SyncData)
+}
+
+// Allocate is an operation of kind OpWrite: it changes the file.
+func (ff *faultFile) Allocate(size int64) error {
+	return ff.fs.run(OpWrite, ff.name, func() error { return ff.f.Allocate(size) })
 }
 
 func (ff *faultFile) Size() (size int64, err error) {

@@ -22,7 +22,8 @@ import (
 // inode) and its durable entries: the entries it had at its last SyncDir.
 // Create, Rename, Remove and Lock change current entries only. Crash and
 // CrashClone keep, for every directory, its durable entries, and for every
-// file, its synced data; everything else is lost.
+// file, its synced data and the length Allocate gave it as of that Sync;
+// everything else is lost.
 //
 // Simplifications, chosen because the engine never depends on them:
 //   - Directories are durable as soon as MkdirAll creates them, and removing
@@ -57,14 +58,22 @@ type MemFS struct {
 
 type memInode struct {
 	// data is the current contents. Bytes below len(data) are never
-	// modified once written (files are append-only and truncation installs a
-	// fresh slice), which is why synced and crash clones can share the
-	// backing array instead of copying it.
+	// modified in place once written (handles write at the end; the rare
+	// write elsewhere, and truncation, install a fresh slice), which is
+	// why synced and crash clones can share the backing array instead of
+	// copying it.
 	data []byte
 	// synced is data as of the last Sync, capacity-clipped so appends to it
 	// can never write into shared memory.
 	synced []byte
+	// alloc is the length Allocate gave the file, reading as zeros past
+	// data; syncedAlloc is alloc as of the last Sync (or SyncData: the
+	// length is what reading back needs).
+	alloc, syncedAlloc int64
 }
+
+// size is the file's length: its data, or the space allocated past it.
+func (ino *memInode) size() int64 { return max(int64(len(ino.data)), ino.alloc) }
 
 type memDir struct {
 	files   map[string]*memInode // current entries
@@ -137,7 +146,7 @@ func (m *MemFS) Create(name string) (File, error) {
 	}
 	ino := d.files[base]
 	if ino != nil {
-		ino.data = nil
+		ino.data, ino.alloc = nil, 0
 	} else {
 		ino = &memInode{}
 		d.files[base] = ino
@@ -344,7 +353,7 @@ func (m *MemFS) Stat(name string) (int64, error) {
 	if ino == nil {
 		return 0, pathErr("stat", p, syscall.ENOENT)
 	}
-	return int64(len(ino.data)), nil
+	return ino.size(), nil
 }
 
 // Crash turns m, in place, into what a disk would hold after a power failure
@@ -399,7 +408,7 @@ func (m *MemFS) crashedDirsLocked(tail func(name string, unsynced int) int) map[
 					keep := min(max(tail(path.Join(p, name), n), 0), n)
 					s = ino.data[: len(s)+keep : len(s)+keep]
 				}
-				ni = &memInode{data: s, synced: s}
+				ni = &memInode{data: s, synced: s, alloc: ino.syncedAlloc, syncedAlloc: ino.syncedAlloc}
 				inodes[ino] = ni
 			}
 			nd.files[name] = ni
@@ -410,8 +419,8 @@ func (m *MemFS) crashedDirsLocked(tail func(name string, unsynced int) int) map[
 	return dirs
 }
 
-// memFile is a handle on an inode. Its fields are immutable except closed,
-// which fs.mu guards.
+// memFile is a handle on an inode. Its fields are immutable except closed
+// and off, which fs.mu guards.
 type memFile struct {
 	fs       *MemFS
 	ino      *memInode
@@ -419,6 +428,7 @@ type memFile struct {
 	gen      uint64
 	writable bool
 	closed   bool
+	off      int64 // where the next Write goes
 }
 
 func (f *memFile) checkLocked(op string) error {
@@ -444,10 +454,18 @@ func (f *memFile) ReadAt(p []byte, off int64) (int, error) {
 		return 0, nil
 	}
 	data := f.ino.data
-	if off >= int64(len(data)) {
+	size := f.ino.size()
+	if off >= size {
 		return 0, io.EOF
 	}
-	n := copy(p, data[off:])
+	n := 0
+	if off < int64(len(data)) {
+		n = copy(p, data[off:])
+	}
+	// Past the data, allocated space reads as zeros.
+	z := min(int64(len(p)), size-off) - int64(n)
+	clear(p[n : n+int(z)])
+	n += int(z)
 	if n < len(p) {
 		return n, io.EOF
 	}
@@ -463,7 +481,23 @@ func (f *memFile) Write(p []byte) (int, error) {
 	if !f.writable {
 		return 0, pathErr("write", f.name, syscall.EBADF)
 	}
-	f.ino.data = append(f.ino.data, p...)
+	// At the handle's offset, as a file descriptor writes: after what it
+	// wrote, whatever another handle did to the file since.
+	data := f.ino.data
+	switch {
+	case f.off == int64(len(data)):
+		data = append(data, p...)
+	default:
+		// Past the end (the file was truncated under this handle) or
+		// over written bytes: a fresh array, for synced data and crash
+		// clones share the old one.
+		nd := make([]byte, max(int64(len(data)), f.off+int64(len(p))))
+		copy(nd, data)
+		copy(nd[f.off:], p)
+		data = nd
+	}
+	f.ino.data = data
+	f.off += int64(len(p))
 	return len(p), nil
 }
 
@@ -475,6 +509,29 @@ func (f *memFile) Sync() error {
 	}
 	d := f.ino.data
 	f.ino.synced = d[:len(d):len(d)]
+	f.ino.syncedAlloc = f.ino.alloc
+	return nil
+}
+
+// SyncData implements File: as Sync, for the data and the length are all
+// this file system keeps.
+func (f *memFile) SyncData() error { return f.Sync() }
+
+// Allocate implements File. The allocated length is durable at the next
+// Sync or SyncData.
+func (f *memFile) Allocate(size int64) error {
+	f.fs.mu.Lock()
+	defer f.fs.mu.Unlock()
+	if err := f.checkLocked("allocate"); err != nil {
+		return err
+	}
+	if size <= f.ino.size() {
+		return nil // as the OS's: long enough, nothing to do
+	}
+	if !f.writable {
+		return pathErr("allocate", f.name, syscall.EBADF)
+	}
+	f.ino.alloc = max(f.ino.alloc, size)
 	return nil
 }
 
@@ -484,7 +541,7 @@ func (f *memFile) Size() (int64, error) {
 	if err := f.checkLocked("stat"); err != nil {
 		return 0, err
 	}
-	return int64(len(f.ino.data)), nil
+	return f.ino.size(), nil
 }
 
 // Close releases the handle. It succeeds on a handle from before a crash:

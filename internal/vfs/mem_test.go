@@ -428,3 +428,27 @@ func TestCrashCloneTornKeepsPrefixOfUnsynced(t *testing.T) {
 		t.Fatalf("full tail: %q", got)
 	}
 }
+
+// TestMemAllocate: allocated space reads as zeros after the data, writes
+// go on where the last one ended, and the allocated length survives a
+// crash only once synced (by SyncData too).
+func TestMemAllocate(t *testing.T) {
+	m := NewMem()
+	must(t, m.MkdirAll("db"))
+	f, err := m.Create("db/wal")
+	must(t, err)
+	must(t, m.SyncDir("db"))
+	write(t, f, "abc")
+	must(t, f.Allocate(8))
+	wantContents(t, m, "db/wal", "abc\x00\x00\x00\x00\x00")
+	write(t, f, "de")
+	wantContents(t, m, "db/wal", "abcde\x00\x00\x00")
+	must(t, f.SyncData())
+	must(t, f.Allocate(10))
+	write(t, f, "f")
+	m.Crash()
+	wantContents(t, m, "db/wal", "abcde\x00\x00\x00")
+	if size, err := m.Stat("db/wal"); err != nil || size != 8 {
+		t.Fatalf("stat after crash = %d, %v; want 8", size, err)
+	}
+}

@@ -16,10 +16,10 @@ func OS() FS { return osFS{} }
 type osFS struct{}
 
 func (osFS) Create(name string) (File, error) {
-	// O_APPEND makes every Write land at the end even if something else moved
-	// the offset, which is the append-only contract of File; ReadAt uses
-	// pread and is unaffected by it.
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
+	// Not O_APPEND: Write lands at the file offset, which only Write moves
+	// (ReadAt is pread), so it stays where the last write ended even after
+	// Allocate extended the file past it.
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +81,8 @@ type osFile struct{ f *os.File }
 func (o osFile) ReadAt(p []byte, off int64) (int, error) { return o.f.ReadAt(p, off) }
 func (o osFile) Write(p []byte) (int, error)             { return o.f.Write(p) }
 func (o osFile) Sync() error                             { return o.f.Sync() }
+func (o osFile) SyncData() error                         { return syncData(o.f) }
+func (o osFile) Allocate(size int64) error               { return allocate(o.f, size) }
 func (o osFile) Close() error                            { return o.f.Close() }
 
 func (o osFile) Size() (int64, error) {

@@ -9,11 +9,21 @@ import (
 // twin model durability precisely.
 type File interface {
 	io.ReaderAt
-	// Write appends p to the end of the file.
+	// Write appends p after what the file's writes have written so far:
+	// at its end, unless Allocate reserved space past it.
 	io.Writer
 	// Sync makes everything written so far durable (fsync). It does not make
 	// the file's directory entry durable: that needs FS.SyncDir.
 	Sync() error
+	// SyncData is Sync for the data and what metadata reading it back
+	// needs (fdatasync): what only Sync adds (times) may stay behind.
+	SyncData() error
+	// Allocate makes the file at least size bytes long, the new bytes
+	// reading as zeros, reserving their space on the disk where the file
+	// system can: writes within it then change neither the file's size nor
+	// its extents, and syncing them writes no metadata. Write still goes
+	// on where the last write ended. A log written so ends in zeros.
+	Allocate(size int64) error
 	// Size returns the current length of the file.
 	Size() (int64, error)
 	io.Closer

@@ -54,7 +54,9 @@
 // acknowledged data. That is corruption, and recovery must stop rather than
 // skip it. Preallocated or zero-filled space after the last record never
 // contains a valid record (the checksum of a zero header is not zero), so it
-// reads as a torn tail.
+// reads as a torn tail, one marked Unwritten when nothing but zeros
+// follows: a log written into space allocated ahead (Writer.Preallocate)
+// ends so, cleanly.
 //
 // The scan runs only on the error path. It reads the rest of the file at
 // most twice and costs O(rest of file + candidates·1 KiB): long candidate

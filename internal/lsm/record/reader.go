@@ -130,6 +130,27 @@ func (r *Reader) Next() (payload []byte, offset int64, err error) {
 	return rec[HeaderLen:], pos, nil
 }
 
+// zerosToEnd reports whether the file holds only zero bytes from pos on.
+func (r *Reader) zerosToEnd(pos int64) (bool, error) {
+	var chunk []byte
+	for off := pos; off < r.size; {
+		n := min(r.size-off, readChunk)
+		if int64(cap(chunk)) < n {
+			chunk = make([]byte, n)
+		}
+		if err := r.readAt(chunk[:n], off); err != nil {
+			return false, err
+		}
+		for _, b := range chunk[:n] {
+			if b != 0 {
+				return false, nil
+			}
+		}
+		off += n
+	}
+	return true, nil
+}
+
 // Offset returns the end of the valid prefix read so far: the offset just
 // past the last record returned by Next (FileHeaderLen before the first).
 func (r *Reader) Offset() int64 { return r.pos }
@@ -200,7 +221,12 @@ func (r *Reader) damaged(pos, from, hint int64, reason string) error {
 	case err != nil:
 		r.err = err
 	case at < 0:
-		r.err = &TornTailError{Name: r.name, Offset: pos, Reason: reason}
+		t := &TornTailError{Name: r.name, Offset: pos, Reason: reason}
+		if t.Unwritten, err = r.zerosToEnd(pos); err != nil {
+			r.err = err
+			break
+		}
+		r.err = t
 	default:
 		r.err = &CorruptionError{Name: r.name, Offset: pos, Reason: reason, ValidAt: at}
 	}

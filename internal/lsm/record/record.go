@@ -45,6 +45,10 @@ type TornTailError struct {
 	Name   string // file name
 	Offset int64  // end of the valid prefix
 	Reason string // what was wrong at Offset
+	// Unwritten: only zeros follow Offset, space allocated ahead of
+	// writes (vfs.File.Allocate) that none reached, not a write cut
+	// short: the clean end of a log written into preallocated space.
+	Unwritten bool
 }
 
 func (e *TornTailError) Error() string {

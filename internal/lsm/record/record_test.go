@@ -20,8 +20,10 @@ import (
 // memFile is a private in-memory vfs.File that counts calls.
 type memFile struct {
 	data      []byte
+	alloc     int64 // Allocate's length: zeros past data
 	writes    int
 	syncs     int
+	allocs    int
 	closed    bool
 	failWrite error
 	failSync  error
@@ -33,10 +35,17 @@ func (f *memFile) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, errors.New("negative offset")
 	}
-	if off >= int64(len(f.data)) {
+	size, _ := f.Size()
+	if off >= size {
 		return 0, io.EOF
 	}
-	n := copy(p, f.data[off:])
+	n := 0
+	if off < int64(len(f.data)) {
+		n = copy(p, f.data[off:])
+	}
+	z := int(min(int64(len(p)), size-off)) - n
+	clear(p[n : n+z])
+	n += z
 	if n < len(p) {
 		return n, io.EOF
 	}
@@ -57,7 +66,18 @@ func (f *memFile) Sync() error {
 	return f.failSync
 }
 
-func (f *memFile) Size() (int64, error) { return int64(len(f.data)), nil }
+func (f *memFile) SyncData() error { return f.Sync() }
+
+func (f *memFile) Allocate(size int64) error {
+	f.allocs++
+	if f.failWrite != nil {
+		return f.failWrite
+	}
+	f.alloc = max(f.alloc, size)
+	return nil
+}
+
+func (f *memFile) Size() (int64, error) { return max(int64(len(f.data)), f.alloc), nil }
 
 func (f *memFile) Close() error {
 	if f.closed {
@@ -69,6 +89,10 @@ func (f *memFile) Close() error {
 
 // osFile adapts an *os.File to vfs.File, for a test on a real file.
 type osFile struct{ *os.File }
+
+func (f osFile) SyncData() error { return f.Sync() }
+
+func (f osFile) Allocate(int64) error { return errors.New("not supported") }
 
 func (f osFile) Size() (int64, error) {
 	fi, err := f.Stat()
@@ -393,6 +417,15 @@ func TestTrailingZeros(t *testing.T) {
 		res := readAll(t, d, WALMagic)
 		checkPrefix(t, res, payloads, offs, len(payloads))
 		wantTorn(t, res.err, int64(len(data)))
+		if tt := (*TornTailError)(nil); !errors.As(res.err, &tt) || !tt.Unwritten {
+			t.Fatalf("%d zeros after the last record: %v, want a torn tail marked Unwritten", z, res.err)
+		}
+		// A write cut short before the zeros is no clean end.
+		d[len(data)+z/2] = 1
+		res = readAll(t, d, WALMagic)
+		if tt := (*TornTailError)(nil); !errors.As(res.err, &tt) || tt.Unwritten {
+			t.Fatalf("a byte among %d zeros after the last record: %v, want a torn tail not marked Unwritten", z, res.err)
+		}
 	}
 	// A preallocated file whose header never made it.
 	for _, n := range []int{0, 1, 15, 16, 17, 64 << 10} {
@@ -731,5 +764,45 @@ func TestOSFile(t *testing.T) {
 	}
 	if _, _, err := r.Next(); err != io.EOF {
 		t.Fatal(err)
+	}
+}
+
+// TestPreallocate: a Writer that preallocates reserves the file's space a
+// chunk at a time, not per write, syncs with SyncData, and its log reads
+// back whole, ending in a torn tail marked Unwritten.
+func TestPreallocate(t *testing.T) {
+	f := &memFile{}
+	w, err := NewWriter(f, WALMagic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Preallocate(1 << 10)
+	var payloads [][]byte
+	for i := range 200 {
+		p := bytes.Repeat([]byte{byte(i)}, 1+i%50)
+		payloads = append(payloads, p)
+		if err := w.Add(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Sync(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if written := w.Size(); f.allocs == 0 || f.allocs > int(written>>10)+1 || f.alloc < written || f.alloc > written+1<<10 {
+		t.Fatalf("%d bytes written in %d allocations to %d bytes", written, f.allocs, f.alloc)
+	}
+	if f.syncs != 200 {
+		t.Fatalf("%d syncs, want 200", f.syncs)
+	}
+	data := make([]byte, f.alloc)
+	if _, err := f.ReadAt(data, 0); err != nil {
+		t.Fatal(err)
+	}
+	res := readAll(t, data, WALMagic)
+	if len(res.payloads) != len(payloads) {
+		t.Fatalf("read %d records of %d", len(res.payloads), len(payloads))
+	}
+	if tt := (*TornTailError)(nil); !errors.As(res.err, &tt) || !tt.Unwritten || tt.Offset != w.Size() {
+		t.Fatalf("end: %v, want a torn tail marked Unwritten at %d", res.err, w.Size())
 	}
 }

@@ -48,6 +48,11 @@ func (f *memFile) Sync() error {
 	return nil
 }
 
+func (f *memFile) SyncData() error { return f.Sync() }
+
+// Allocate is not for tables.
+func (f *memFile) Allocate(int64) error { return errors.New("memFile: Allocate not supported") }
+
 func (f *memFile) Size() (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
