@@ -6,13 +6,18 @@
 //
 // A write is a Batch. Committers queue; the leader of the queue takes the
 // batches behind it (a group), assigns each write a sequence number, appends
-// the group to the write-ahead log with one write and at most one fsync,
+// the group to the write-ahead log with one write and at most one sync,
 // applies it to the memtable, and publishes the new visible sequence number
 // (commit.go). The leader writes the WAL with the commit lock released (so
 // the next group can queue), which is why Flush and Close, which rotate or
 // close the WAL, take lockCommits: a barrier in the queue that waits for
 // the group in flight. Readers see exactly the writes at or below the visible
-// sequence number, so a batch is visible all at once or not at all.
+// sequence number, so a batch is visible all at once or not at all. A WAL
+// segment's space is allocated ahead of its writes, a sixteenth of the
+// memtable size at a time (record.Writer.Preallocate), and its syncs are
+// fdatasync: a synced write inside the allocated space changes no file
+// size or extent, so the sync writes only the data. The segment then ends
+// in zeros, which recovery reads as its clean end.
 //
 // The memtable is a skiplist of internal keys (user key + seq + kind, see
 // package ikey). When it reaches Options.MemTableSize it is frozen, a new WAL
