@@ -122,6 +122,47 @@ func TestAggregateSpill(t *testing.T) {
 	}
 }
 
+// TestDistinctSpill: with a tiny work_mem, DISTINCT holds the keys it
+// has seen up to work_mem and writes the rows of keys it does not hold to
+// partition files, deduplicated afterwards; DISTINCT ON under its sort
+// compares neighbours and holds nothing. The answers are the in-memory
+// ones, the first row of each DISTINCT ON key included.
+func TestDistinctSpill(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, g INT, h TEXT, s TEXT)")
+	mustExec(t, s, "INSERT INTO t SELECT i, i % 5003, CASE WHEN i % 17 = 0 THEN NULL ELSE md5((i % 701)::text) END, md5((i % 9000)::text) FROM generate_series(1, 30000) i")
+	queries := []string{
+		"SELECT DISTINCT g, h FROM t ORDER BY 1, 2 NULLS FIRST",
+		"SELECT DISTINCT s FROM t ORDER BY 1",
+		"SELECT count(*), count(DISTINCT s) FROM (SELECT DISTINCT s, g % 3 FROM t) x",
+		"SELECT DISTINCT ON (g) g, id, s FROM t ORDER BY g, id DESC",
+		"SELECT DISTINCT ON (h, g % 7) h, g % 7, id FROM t ORDER BY h NULLS FIRST, g % 7, id",
+		"SELECT DISTINCT ON (g % 100) g % 100, id FROM t",
+	}
+	sameUnderTinyWorkMem(t, s, queries[:5], "the spilled DISTINCT differs from the in-memory one")
+	// Without ORDER BY, DISTINCT ON keeps some row of each key: the
+	// keys are those of the in-memory run.
+	res := mustExec(t, s, "SELECT count(*) FROM ("+queries[5]+") x")
+	if got := fmt.Sprint(res[0].Rows); got != "[[100]]" {
+		t.Errorf("%s: %s keys, want 100", queries[5], got)
+	}
+	for q, spills := range map[string]bool{
+		"EXPLAIN ANALYZE SELECT DISTINCT s, g FROM t":                             true,
+		"EXPLAIN ANALYZE SELECT DISTINCT ON (g) g, id FROM t ORDER BY g, id DESC": false,
+	} {
+		lines := strings.Split(fmt.Sprint(mustExec(t, s, q)[0].Rows), "] [")
+		distinct := ""
+		for _, l := range lines {
+			if strings.Contains(l, "Unique") || strings.Contains(l, "Distinct") || strings.Contains(l, "HashAggregate") {
+				distinct = l
+			}
+		}
+		if got := strings.Contains(distinct, "spilled: "); got != spills {
+			t.Errorf("%s: the DISTINCT line %q, spilled %v, want %v\n%s", q, distinct, got, spills, strings.Join(lines, "\n"))
+		}
+	}
+}
+
 // TestJoinSpill: with a tiny work_mem, a hash join whose hashed side
 // does not fit writes both sides to partition files and joins them a
 // partition at a time; inner and outer joins give the rows of the

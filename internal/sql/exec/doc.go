@@ -63,7 +63,10 @@
 // by default); past it they write sorted runs to a temporary file and
 // merge them, stably. Hash aggregates hold groups up to work_mem; past it the rows of groups not held
 // go to 16 partition files by a hash of the key, aggregated one by one
-// afterwards, recursively (aggspill.go). A hash join whose hashed side
+// afterwards, recursively (aggspill.go); DISTINCT holds the keys it has
+// seen the same way and partitions the rows of the others, while
+// DISTINCT ON under its sort compares neighbours only (distinct.go). A
+// hash join whose hashed side
 // exceeds work_mem partitions both sides to 16 files by a hash of the
 // join key and joins them a partition at a time (gracejoin.go; a
 // partition is joined in memory whatever its size). EXPLAIN ANALYZE

@@ -370,11 +370,7 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		l.in = in
 		return l, nil
 	case *plan.Distinct:
-		in, err := c.build(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &distinctOp{in: in, seen: map[string]bool{}, on: n.On}, nil
+		return c.newDistinct(n)
 	case *plan.SetOp:
 		return c.newSetOp(n)
 	case *plan.Window:
@@ -531,44 +527,6 @@ func rowKey(dst []byte, r Row) []byte {
 	}
 	return dst
 }
-
-type distinctOp struct {
-	in   Operator
-	seen map[string]bool
-	buf  []byte
-	on   []int
-	out  []Row
-}
-
-func (o *distinctOp) Next() ([]Row, error) {
-	for {
-		b, err := o.in.Next()
-		if err != nil || len(b) == 0 {
-			return nil, err
-		}
-		out := o.out[:0]
-		for _, r := range b {
-			if o.on == nil {
-				o.buf = rowKey(o.buf[:0], r)
-			} else {
-				o.buf = o.buf[:0]
-				for _, i := range o.on {
-					o.buf = types.AppendHashKey(o.buf, r[i])
-				}
-			}
-			if o.seen[string(o.buf)] {
-				continue
-			}
-			o.seen[string(o.buf)] = true
-			out = append(out, r)
-		}
-		o.out = out
-		if len(out) > 0 {
-			return out, nil
-		}
-	}
-}
-func (o *distinctOp) Close() { o.in.Close() }
 
 // sortRows sorts rows by keys (column references), NULLs placed as each
 // key asks.
