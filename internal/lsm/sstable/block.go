@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
@@ -411,12 +412,38 @@ func (i *blockIter) SeekGE(key []byte) bool {
 	return true
 }
 
-// seekGEFrom is SeekGE for a key after the current entry: entries before
-// the next restart point at or below key are stepped over, farther ones
-// found by a search of the restarts after the current entry.
+// seekGEFrom is SeekGE for a key after the current entry: when the key is
+// before the next restart point, the entries up to it are stepped over;
+// otherwise the restarts from that one on are searched, and the entries
+// from the last restart at or below the key stepped over.
 func (i *blockIter) seekGEFrom(key []byte) bool {
 	i.cache = i.cache[:0]
-	for steps := 0; steps < 8; steps++ {
+	// The first restart point after the current entry.
+	next := sort.Search(i.numRestarts, func(r int) bool { return i.restartOffset(r) > i.offset })
+	if next < i.numRestarts {
+		k, ok := i.restartKey(next)
+		if !ok {
+			return i.fail()
+		}
+		if ikey.Compare(k, key) <= 0 {
+			// At or past that restart: the last restart at or below key.
+			r := next + sort.Search(i.numRestarts-next, func(j int) bool {
+				k, ok := i.restartKey(next + j)
+				return !ok || ikey.Compare(k, key) > 0
+			}) - 1
+			i.key = i.key[:0]
+			if !i.decodeAt(i.restartOffset(r)) {
+				return false
+			}
+			for ikey.Compare(i.key, key) < 0 {
+				if !i.step() {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	for {
 		if !i.step() {
 			return false
 		}
@@ -424,7 +451,6 @@ func (i *blockIter) seekGEFrom(key []byte) bool {
 			return true
 		}
 	}
-	return i.SeekGE(key)
 }
 
 // scanInterval decodes the entries from restart point r while they are

@@ -100,3 +100,37 @@ func TestForwardSeeksReadAhead(t *testing.T) {
 		t.Fatalf("%d seeks 40 blocks apart took %d reads, want one each", n, reads)
 	}
 }
+
+// TestForwardSeeksFindTheRightEntry: seeks forward by every gap from 1 to
+// 60 entries, to keys present and to keys between two entries, land
+// where a fresh seek lands: whether the key is inside the restart
+// interval of the current entry, past the next restart point, or in a
+// later block.
+func TestForwardSeeksFindTheRightEntry(t *testing.T) {
+	var kvs []kv
+	for i := range 3000 {
+		// Values from 1 to 300 bytes: blocks of a few entries to many.
+		kvs = append(kvs, kv{ikey.Make(nil, fmt.Appendf(nil, "key%06d", 2*i), 1, ikey.KindSet), make([]byte, 1+(i*37)%300)})
+	}
+	mf, _ := buildTable(t, kvs, nil, WriterOptions{BlockSize: 2048, RestartInterval: 4, Compression: NoCompression})
+	r, err := Open(mf, "t.sst", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for gap := 1; gap <= 60; gap++ {
+		it := r.NewIter(nil, nil)
+		for i := 0; i < len(kvs); i += gap {
+			// Half the time a key between entry i-1 and entry i.
+			target := ikey.Make(nil, fmt.Appendf(nil, "key%06d", 2*i), ikey.SeqNumMax, ikey.KindMax)
+			if i%2 == 1 {
+				target = ikey.Make(nil, fmt.Appendf(nil, "key%06d", 2*i-1), ikey.SeqNumMax, ikey.KindMax)
+			}
+			if !it.SeekGE(target) || string(it.Key()) != string(kvs[i].k) {
+				t.Fatalf("gap %d: seek to entry %d found %s", gap, i, ikey.Format(it.Key()))
+			}
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
