@@ -633,7 +633,7 @@ func ftsBuildRun(e *env, s side) (measurement, error) {
 		db.Close()
 		return measurement{}, err
 	}
-	logf("TMP inserts done after %v", time.Since(start))
+	logf("  %s: inserts done after %v (Close then waits for what is left)", ftsEngineName(s), time.Since(start))
 	if err := db.Close(); err != nil {
 		return measurement{}, err
 	}

@@ -1,0 +1,52 @@
+package jsonb
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+)
+
+// TestAppendQuotedEscapes: AppendQuoted, which skips eight bytes at a time
+// that need no escape, escapes exactly what a byte-at-a-time reference
+// does, wherever the quotes, backslashes and control characters fall.
+func TestAppendQuotedEscapes(t *testing.T) {
+	ref := func(s string) string {
+		out := []byte{'"'}
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c == '"' || c == '\\':
+				out = append(out, '\\', c)
+			case c == '\b':
+				out = append(out, `\b`...)
+			case c == '\f':
+				out = append(out, `\f`...)
+			case c == '\n':
+				out = append(out, `\n`...)
+			case c == '\r':
+				out = append(out, `\r`...)
+			case c == '\t':
+				out = append(out, `\t`...)
+			case c < 0x20:
+				out = append(out, `\u00`...)
+				out = append(out, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+			default:
+				out = append(out, c)
+			}
+		}
+		return string(append(out, '"'))
+	}
+	rng := rand.New(rand.NewPCG(4, 2))
+	special := []byte{'"', '\\', 0, 0x1f, 0x20, '\n', 0x7f, 0x80, 0xff, 'a'}
+	for n := range 3000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte('a' + rng.IntN(26))
+			if rng.IntN(12) == 0 {
+				b[i] = special[rng.IntN(len(special))]
+			}
+		}
+		if got, want := string(AppendQuoted(nil, string(b))), ref(string(b)); got != want {
+			t.Fatalf("case %d: AppendQuoted(%s) = %s, want %s", n, strconv.Quote(string(b)), got, want)
+		}
+	}
+}
