@@ -19,12 +19,7 @@ import (
 // answers what it answers read serially (max_parallel_workers_per_gather
 // = 0); an error in one part is the statement's error.
 func TestParallelAggregate(t *testing.T) {
-	e, err := Open("", &Options{InMemory: true, Storage: lsm.Options{MemTableSize: 64 << 10, CacheSize: 16 << 10, TargetFileSize: 32 << 10, MinSplitPart: 16 << 10}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s := e.NewSession()
+	e, s := openCutEngine(t)
 	r := rand.New(rand.NewPCG(7, 9))
 	mustExec(t, s, "CREATE TABLE big (id INT PRIMARY KEY, k INT, v BIGINT, n NUMERIC, pad TEXT)")
 	mustExec(t, s, "CREATE TABLE small (id INT PRIMARY KEY, k INT)")
@@ -102,6 +97,20 @@ func TestParallelAggregate(t *testing.T) {
 	if _, err := s.Execute(context.Background(), "SET max_parallel_workers_per_gather = -1", nil); codeOf(err) != "22023" {
 		t.Fatalf("SET max_parallel_workers_per_gather = -1: %v", err)
 	}
+}
+
+// openCutEngine opens an in-memory engine whose tables the store cuts
+// into parts for parallel reads (lsm.DB.SplitKeys) at a few tens of
+// KiB: tiny memtables, tables and parts. Its tiny cache makes reads go to
+// the tables, block after block through memory scans reuse.
+func openCutEngine(t *testing.T) (*Engine, *Session) {
+	t.Helper()
+	e, err := Open("", &Options{InMemory: true, Storage: lsm.Options{MemTableSize: 64 << 10, CacheSize: 16 << 10, TargetFileSize: 32 << 10, MinSplitPart: 16 << 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e, e.NewSession()
 }
 
 // rowsOf runs a query and returns its last result's rows, each printed.

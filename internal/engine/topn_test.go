@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/cairndb/cairn/internal/catalog"
-	"github.com/cairndb/cairn/internal/lsm"
 	"github.com/cairndb/cairn/internal/mvcc"
 )
 
@@ -19,12 +18,7 @@ func TestTopNScan(t *testing.T) {
 	// Tiny memtables and cache: the rows are read from tables, block
 	// after block through memory the scan reuses, so text the scan
 	// borrowed and did not copy is overwritten.
-	e, err := Open("", &Options{InMemory: true, Storage: lsm.Options{MemTableSize: 64 << 10, CacheSize: 16 << 10, TargetFileSize: 32 << 10, MinSplitPart: 16 << 10}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s := e.NewSession()
+	e, s := openCutEngine(t)
 	r := rand.New(rand.NewPCG(3, 5))
 	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, c TEXT, k INT)")
 	insertRows(t, s, "t", 20000, func(i int) string {
@@ -41,14 +35,6 @@ func TestTopNScan(t *testing.T) {
 		}
 		return fmt.Sprintf("(%d, %s, %d)", i, c, r.IntN(100))
 	})
-	rows := func(sql string) []string {
-		res := mustExec(t, s, sql)
-		var out []string
-		for _, row := range res[len(res)-1].Rows {
-			out = append(out, fmt.Sprint(row))
-		}
-		return out
-	}
 	// Compacted into tables the store can cut, the table is read in
 	// parallel parts (parallelTopN) where there are cores for them; the
 	// rows must be the same.
@@ -72,8 +58,8 @@ func TestTopNScan(t *testing.T) {
 			// The full sort, with id added to make the order total; the
 			// top-N must give the same first rows in the same order:
 			// ties go to the row read first, id order.
-			all := rows("SELECT id, c, k FROM t ORDER BY " + order + ", id")
-			got := rows(fmt.Sprintf("SELECT id, c, k FROM t ORDER BY %s LIMIT %d", order, n))
+			all := rowsOf(t, s, "SELECT id, c, k FROM t ORDER BY "+order+", id")
+			got := rowsOf(t, s, fmt.Sprintf("SELECT id, c, k FROM t ORDER BY %s LIMIT %d", order, n))
 			if fmt.Sprint(got) != fmt.Sprint(all[:n]) {
 				t.Fatalf("ORDER BY %s LIMIT %d:\n got %v\nwant %v", order, n, got, all[:n])
 			}

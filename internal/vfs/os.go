@@ -82,8 +82,20 @@ func (o osFile) ReadAt(p []byte, off int64) (int, error) { return o.f.ReadAt(p, 
 func (o osFile) Write(p []byte) (int, error)             { return o.f.Write(p) }
 func (o osFile) Sync() error                             { return o.f.Sync() }
 func (o osFile) SyncData() error                         { return syncData(o.f) }
-func (o osFile) Allocate(size int64) error               { return allocate(o.f, size) }
-func (o osFile) Close() error                            { return o.f.Close() }
+
+// Allocate implements File: by fallocate where there is one, else by
+// extending the file, sparse (writes within it still change no size).
+func (o osFile) Allocate(size int64) error {
+	fi, err := o.f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() >= size {
+		return nil
+	}
+	return allocate(o.f, size)
+}
+func (o osFile) Close() error { return o.f.Close() }
 
 func (o osFile) Size() (int64, error) {
 	fi, err := o.f.Stat()

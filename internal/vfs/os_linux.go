@@ -20,18 +20,11 @@ func syncData(f *os.File) error {
 	}
 }
 
-// allocate is fallocate(2) in its default mode, which extends the file:
-// its blocks are reserved and read as zeros. Where the file system cannot
-// (EOPNOTSUPP), the file is extended by ftruncate instead: sparse, but
-// writes within it still change no size.
+// allocate extends f to size bytes by fallocate(2) in its default mode:
+// the blocks are reserved and read as zeros. Where the file system cannot
+// (EOPNOTSUPP), by ftruncate instead.
 func allocate(f *os.File, size int64) error {
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if fi.Size() >= size {
-		return nil
-	}
+	var err error
 	for {
 		err = syscall.Fallocate(int(f.Fd()), 0, 0, size)
 		if err != syscall.EINTR {

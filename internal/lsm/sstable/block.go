@@ -400,6 +400,11 @@ func (i *blockIter) SeekGE(key []byte) bool {
 	if r > 0 {
 		r--
 	}
+	return i.seekGEAt(r, key)
+}
+
+// seekGEAt positions at the first entry >= key from restart point r on.
+func (i *blockIter) seekGEAt(r int, key []byte) bool {
 	i.key = i.key[:0]
 	if !i.decodeAt(i.restartOffset(r)) {
 		return false
@@ -431,16 +436,7 @@ func (i *blockIter) seekGEFrom(key []byte) bool {
 				k, ok := i.restartKey(next + j)
 				return !ok || ikey.Compare(k, key) > 0
 			}) - 1
-			i.key = i.key[:0]
-			if !i.decodeAt(i.restartOffset(r)) {
-				return false
-			}
-			for ikey.Compare(i.key, key) < 0 {
-				if !i.step() {
-					return false
-				}
-			}
-			return true
+			return i.seekGEAt(r, key)
 		}
 	}
 	for {

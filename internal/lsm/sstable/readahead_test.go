@@ -19,10 +19,10 @@ func (f *countingFile) ReadAt(p []byte, off int64) (int, error) {
 	return f.memFile.ReadAt(p, off)
 }
 
-// TestScanReadsAhead: a full scan of a table of many blocks reads the
-// file in a few large reads, not one per block, and still sees every
-// entry; a point read does not read ahead.
-func TestScanReadsAhead(t *testing.T) {
+// countedTable returns a table of 20,000 small entries in ~500 blocks of
+// 1 KiB, uncompressed, on a file that counts its reads, and the entries.
+func countedTable(t *testing.T) (*countingFile, *Reader, []kv) {
+	t.Helper()
 	var kvs []kv
 	for i := range 20000 {
 		kvs = append(kvs, kv{ikey.Make(nil, fmt.Appendf(nil, "key%08d", i), 1, ikey.KindSet), fmt.Appendf(nil, "value%08d", i)})
@@ -33,6 +33,14 @@ func TestScanReadsAhead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f, r, kvs
+}
+
+// TestScanReadsAhead: a full scan of a table of many blocks reads the
+// file in a few large reads, not one per block, and still sees every
+// entry; a point read does not read ahead.
+func TestScanReadsAhead(t *testing.T) {
+	f, r, kvs := countedTable(t)
 	blocks := r.Properties().NumDataBlocks
 	opened := f.reads.Load()
 	it := r.NewIter(nil, nil)
@@ -66,16 +74,7 @@ func TestScanReadsAhead(t *testing.T) {
 // merge join's, or sorted lookups') read the file in windows like a scan;
 // seeks too far apart for a window to serve read one block each.
 func TestForwardSeeksReadAhead(t *testing.T) {
-	var kvs []kv
-	for i := range 20000 {
-		kvs = append(kvs, kv{ikey.Make(nil, fmt.Appendf(nil, "key%08d", i), 1, ikey.KindSet), fmt.Appendf(nil, "value%08d", i)})
-	}
-	mf, _ := buildTable(t, kvs, nil, WriterOptions{BlockSize: 1024, Compression: NoCompression})
-	f := &countingFile{memFile: mf}
-	r, err := Open(f, "t.sst", 1, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, r, kvs := countedTable(t)
 	blocks := r.Properties().NumDataBlocks
 	seeks := func(step int) (n int, reads int64) {
 		t.Helper()
