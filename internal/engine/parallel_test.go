@@ -42,24 +42,8 @@ func TestParallelAggregate(t *testing.T) {
 	if err := e.db.LSM().Compact(nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if runtime.GOMAXPROCS(0) > 1 {
-		// Where there are cores for parts, the inputs must be cut, or the
-		// test would compare the serial read with itself.
-		txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ix := range []struct {
-			table string
-			index uint32
-		}{{"big", catalog.PrimaryIndexID}, {"small", catalog.PrimaryIndexID + 1}} {
-			id := queryID(t, e, ix.table)
-			if cuts := txn.SplitKeys(catalog.IndexPrefix(nil, id, ix.index), catalog.IndexPrefix(nil, id, ix.index+1), 2); len(cuts) == 0 {
-				t.Fatalf("index %d of %s is not cut into parts", ix.index, ix.table)
-			}
-		}
-		txn.Rollback()
-	}
+	requireCut(t, e, "big", catalog.PrimaryIndexID)
+	requireCut(t, e, "small", catalog.PrimaryIndexID+1)
 	// As in the benchmark, whose tables are ten to one: here the
 	// planner would hash.
 	mustExec(t, s, "SET enable_hashjoin = off")
@@ -111,6 +95,25 @@ func openCutEngine(t *testing.T) (*Engine, *Session) {
 	}
 	t.Cleanup(func() { e.Close() })
 	return e, e.NewSession()
+}
+
+// requireCut fails the test unless the store cuts index of table into
+// parts for parallel reads, where there are cores for them: else a test
+// of parallel reads would compare the serial read with itself.
+func requireCut(t *testing.T, e *Engine, table string, index uint32) {
+	t.Helper()
+	if runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Rollback()
+	id := queryID(t, e, table)
+	if cuts := txn.SplitKeys(catalog.IndexPrefix(nil, id, index), catalog.IndexPrefix(nil, id, index+1), 2); len(cuts) == 0 {
+		t.Fatalf("index %d of %s is not cut into parts: it is read serially", index, table)
+	}
 }
 
 // rowsOf runs a query and returns its last result's rows, each printed.

@@ -3,11 +3,9 @@ package engine
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/catalog"
-	"github.com/cairndb/cairn/internal/mvcc"
 )
 
 // TestTopNScan: a top-N sort over a table scan (whose scan drops the rows
@@ -41,18 +39,7 @@ func TestTopNScan(t *testing.T) {
 	if err := e.db.LSM().Compact(nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if runtime.GOMAXPROCS(0) > 1 {
-		txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := queryID(t, e, "t")
-		cuts := txn.SplitKeys(catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID), catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID+1), 2)
-		txn.Rollback()
-		if len(cuts) == 0 {
-			t.Fatal("the table is not cut into parts: the top-N reads it serially")
-		}
-	}
+	requireCut(t, e, "t", catalog.PrimaryIndexID)
 	for _, order := range []string{"c", "c DESC", "c, id DESC", "k, c", "c NULLS FIRST", "k DESC, id"} {
 		for _, n := range []int{1, 7, 10, 100} {
 			// The full sort, with id added to make the order total; the
