@@ -68,6 +68,14 @@ func TestParallelAggregate(t *testing.T) {
 			t.Fatalf("%s:\nin parts %v\nserially %v", q, parallel, serial)
 		}
 	}
+	// EXPLAIN ANALYZE shows the parts; each node's loops are its parts
+	// (rows per loop), as PostgreSQL shows its workers'.
+	if runtime.GOMAXPROCS(0) > 1 {
+		plan := strings.Join(rowsOf(t, s, "EXPLAIN ANALYZE SELECT count(*), sum(a.v) FROM big a JOIN small b ON a.id = b.k"), "\n")
+		if !strings.Contains(plan, "(parallel: ") || !strings.Contains(plan, "loops=2") {
+			t.Errorf("EXPLAIN ANALYZE does not show the parts:\n%s", plan)
+		}
+	}
 	// k = 500 divides by zero in whichever part reads it.
 	for _, q := range []string{
 		"SELECT count(*) FROM big WHERE 10 / (k - 500) > 0",

@@ -647,6 +647,9 @@ func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query, costs
 		if sp.SpillRuns > 0 {
 			spill = fmt.Sprintf(" (spilled: %d %s, %d kB on disk)", sp.SpillRuns, what, (sp.SpillBytes+1023)>>10)
 		}
+		if sp.Parts > 0 {
+			spill += fmt.Sprintf(" (parallel: %d parts)", sp.Parts)
+		}
 		return est + fmt.Sprintf(" (actual time=%.3f ms rows=%d loops=%d)", float64(st.Time)/1e6, st.Rows/max(st.Loops, 1), st.Loops) + spill
 	}
 	r := Result{Columns: []Column{{Name: "QUERY PLAN", Type: types.Text}}, Tag: "EXPLAIN"}

@@ -201,6 +201,8 @@ type OpStats struct {
 	Time        time.Duration
 	// SpillRuns and SpillBytes: what a sort wrote to its temporary file.
 	SpillRuns, SpillBytes int64
+	// Parts: the aggregate read its input in this many parts at once.
+	Parts int
 }
 
 // analyzeOp counts an operator's rows and time.
@@ -1160,6 +1162,9 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	if parallelAggregate(n) {
 		if in, parallel, err = c.parallelInput(n.Input); err != nil {
 			return nil, err
+		}
+		if g, ok := in.(*gatherOp); ok && c.Analyze != nil && c.Analyze[n] != nil {
+			c.Analyze[n].Parts = len(g.parts)
 		}
 	}
 	if !parallel {

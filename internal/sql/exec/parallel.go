@@ -222,7 +222,7 @@ func (c *Ctx) driverSpan(n plan.Node) (start, end []byte, ok bool, err error) {
 // false when n does not qualify or is too small to cut.
 func (c *Ctx) parallelInput(n plan.Node) (op Operator, ok bool, err error) {
 	parts := c.parallelParts()
-	if parts < 2 || c.Analyze != nil || c.part != nil {
+	if parts < 2 || c.part != nil {
 		return nil, false, nil
 	}
 	driver := parallelDriver(n)
@@ -247,6 +247,13 @@ func (c *Ctx) parallelInput(n plan.Node) (op Operator, ok bool, err error) {
 		*pc = *c
 		pc.ticks = 0
 		pc.part = &scanPart{node: driver, lo: bounds[i], hi: bounds[i+1]}
+		if c.Analyze != nil {
+			// EXPLAIN ANALYZE: each part counts in a map of its own,
+			// added to the statement's when the parts are done (so a
+			// node's loops are its parts, as PostgreSQL's workers).
+			pc.Analyze = map[plan.Node]*OpStats{}
+			g.stats = append(g.stats, pc.Analyze)
+		}
 		op, err := pc.build(n)
 		if err != nil {
 			for _, o := range g.parts {
@@ -256,6 +263,7 @@ func (c *Ctx) parallelInput(n plan.Node) (op Operator, ok bool, err error) {
 		}
 		g.parts = append(g.parts, op)
 	}
+	g.analyze = c.Analyze
 	g.start()
 	return g, true, nil
 }
@@ -269,6 +277,30 @@ type gatherOp struct {
 	stop  sync.Once
 	errs  []error
 	ended bool
+	// stats are the parts' EXPLAIN ANALYZE figures, added to analyze
+	// once every part returned.
+	stats   []map[plan.Node]*OpStats
+	analyze map[plan.Node]*OpStats
+}
+
+// addStats adds the parts' figures to the statement's; the parts have
+// all returned.
+func (g *gatherOp) addStats() {
+	for _, m := range g.stats {
+		for n, st := range m {
+			dst := g.analyze[n]
+			if dst == nil {
+				dst = &OpStats{}
+				g.analyze[n] = dst
+			}
+			dst.Rows += st.Rows
+			dst.Loops += st.Loops
+			dst.Time += st.Time
+			dst.SpillRuns += st.SpillRuns
+			dst.SpillBytes += st.SpillBytes
+		}
+	}
+	g.stats = nil
 }
 
 func (g *gatherOp) start() {
@@ -313,8 +345,10 @@ func (g *gatherOp) Next() ([]Row, error) {
 	if b, ok := <-g.ch; ok {
 		return b, nil
 	}
-	// Closed after every part returned: their errors are written.
+	// Closed after every part returned: their errors and figures are
+	// written.
 	g.ended = true
+	g.addStats()
 	for _, err := range g.errs {
 		if err != nil {
 			return nil, err
@@ -328,4 +362,5 @@ func (g *gatherOp) Close() {
 	for range g.ch {
 	}
 	g.ended = true
+	g.addStats()
 }
