@@ -53,7 +53,9 @@
 // same way when that input can run in parts (scans, filters,
 // projections, merge joins seeking their inner table): the driving
 // scan's key range is cut, each part is built over a Ctx of its own
-// (Ctx.part) and its rows are gathered as they come (gatherOp).
+// (Ctx.part) and its rows are gathered as they come (gatherOp); under
+// EXPLAIN ANALYZE each part counts its own figures, added up after
+// (loops are parts).
 // max_parallel_workers_per_gather (Ctx.ParallelWorkers, default 2; 0
 // turns both off) bounds the goroutines beside the statement's own.
 // GIN indexes over jsonb
