@@ -3,11 +3,13 @@ package exec
 import (
 	"context"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -61,6 +63,7 @@ func (c *Ctx) parallelTopN(scan *scanOp, s *plan.Sort, k int64, cmp func(a, b Ro
 		go func() {
 			defer wg.Done()
 			defer op.Close()
+			defer recoverPart(&errs[i], nil)
 			for seq := 0; ; {
 				b, err := op.Next()
 				if err != nil {
@@ -90,6 +93,21 @@ func (c *Ctx) parallelTopN(scan *scanOp, s *plan.Sort, k int64, cmp func(a, b Ro
 		}
 	}
 	return all.sorted(), true, nil
+}
+
+// recoverPart turns a panic of a part's goroutine into its error, an
+// internal error as Session.executeStmt makes of one in the statement's
+// own goroutine (a bug fails the statement, not the process), and then
+// calls stop, if not nil. Defer it directly: recover works only there.
+func recoverPart(err *error, stop func()) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	*err = sqlerr.New(sqlerr.InternalError, "internal error in a parallel part: %v", p).WithDetail("%s", debug.Stack())
+	if stop != nil {
+		stop()
+	}
 }
 
 // parallelParts is how many parts an input may be read in at once: one
@@ -312,11 +330,12 @@ func (g *gatherOp) start() {
 		go func() {
 			defer wg.Done()
 			defer op.Close()
+			defer recoverPart(&g.errs[i], g.stopParts)
 			for {
 				b, err := op.Next()
 				if err != nil {
 					g.errs[i] = err
-					g.stop.Do(func() { close(g.done) })
+					g.stopParts()
 					return
 				}
 				if len(b) == 0 {
@@ -338,6 +357,9 @@ func (g *gatherOp) start() {
 	}()
 }
 
+// stopParts makes the parts stop at their next batch.
+func (g *gatherOp) stopParts() { g.stop.Do(func() { close(g.done) }) }
+
 func (g *gatherOp) Next() ([]Row, error) {
 	if g.ended {
 		return nil, nil
@@ -358,7 +380,7 @@ func (g *gatherOp) Next() ([]Row, error) {
 }
 
 func (g *gatherOp) Close() {
-	g.stop.Do(func() { close(g.done) })
+	g.stopParts()
 	for range g.ch {
 	}
 	g.ended = true
