@@ -163,6 +163,32 @@ func TestDistinctSpill(t *testing.T) {
 	}
 }
 
+// TestSetOpSpill: with a tiny work_mem, UNION deduplicates as DISTINCT
+// does (spilling), and INTERSECT and EXCEPT, whose right rows do not fit,
+// write both sides to partition files and answer a pair at a time; ALL
+// or not, NULLs and duplicates included, the answers are the in-memory
+// ones.
+func TestSetOpSpill(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE a (id INT PRIMARY KEY, k INT, s TEXT)")
+	mustExec(t, s, "CREATE TABLE b (id INT PRIMARY KEY, k INT, s TEXT)")
+	mustExec(t, s, "INSERT INTO a SELECT i, CASE WHEN i % 13 = 0 THEN NULL ELSE i % 4000 END, md5((i % 3000)::text) FROM generate_series(1, 12000) i")
+	mustExec(t, s, "INSERT INTO b SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 7) % 5000 END, md5((i % 2500)::text) FROM generate_series(1, 10000) i")
+	queries := []string{}
+	for _, op := range []string{"UNION", "UNION ALL", "INTERSECT", "INTERSECT ALL", "EXCEPT", "EXCEPT ALL"} {
+		queries = append(queries,
+			"SELECT k, s FROM a "+op+" SELECT k, s FROM b ORDER BY 1 NULLS FIRST, 2",
+			"SELECT count(*) FROM (SELECT s FROM b "+op+" SELECT s FROM a) x")
+	}
+	sameUnderTinyWorkMem(t, s, queries, "the spilled set operation differs from the in-memory one")
+	for _, op := range []string{"INTERSECT", "EXCEPT ALL", "UNION"} {
+		q := "EXPLAIN ANALYZE SELECT k, s FROM a " + op + " SELECT k, s FROM b"
+		if plan := fmt.Sprint(mustExec(t, s, q)[0].Rows); !strings.Contains(plan, "spilled: ") {
+			t.Errorf("%s: no spill reported:\n%s", q, strings.Join(strings.Split(plan, "] ["), "\n"))
+		}
+	}
+}
+
 // TestJoinSpill: with a tiny work_mem, a hash join whose hashed side
 // does not fit writes both sides to partition files and joins them a
 // partition at a time; inner and outer joins give the rows of the

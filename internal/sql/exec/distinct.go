@@ -44,12 +44,19 @@ func (c *Ctx) newDistinct(n *plan.Distinct) (Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &distinctOp{c: c, in: in, on: n.On, cols: n.Input.Columns(), seen: map[string]bool{}, budget: c.spillBudget()}
+	o := c.distinctOf(n, in, n.Input.Columns(), n.On)
 	o.adjacent = n.On != nil && sortedOn(n.Input, n.On)
+	return o, nil
+}
+
+// distinctOf removes the duplicates of in's rows, of columns cols, by the
+// columns on (nil: all), for plan node n.
+func (c *Ctx) distinctOf(n plan.Node, in Operator, cols []plan.Column, on []int) *distinctOp {
+	o := &distinctOp{c: c, in: in, on: on, cols: cols, seen: map[string]bool{}, budget: c.spillBudget()}
 	if c.Analyze != nil {
 		o.st = c.Analyze[n]
 	}
-	return o, nil
+	return o
 }
 
 // sortedOn reports whether n is a sort that puts rows equal on the

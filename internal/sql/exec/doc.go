@@ -67,7 +67,10 @@
 // go to 16 partition files by a hash of the key, aggregated one by one
 // afterwards, recursively (aggspill.go); DISTINCT holds the keys it has
 // seen the same way and partitions the rows of the others, while
-// DISTINCT ON under its sort compares neighbours only (distinct.go). A
+// DISTINCT ON under its sort compares neighbours only (distinct.go).
+// UNION streams its inputs through that DISTINCT; INTERSECT and EXCEPT
+// hold the right input by key up to work_mem, else partition both sides
+// (setop.go). A
 // hash join whose hashed side
 // exceeds work_mem partitions both sides to 16 files by a hash of the
 // join key and joins them a partition at a time (gracejoin.go; a

@@ -1367,51 +1367,6 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	return &sliceOp{rows: rows}, nil
 }
 
-func (c *Ctx) newSetOp(n *plan.SetOp) (Operator, error) {
-	left, err := c.Run(n.Left)
-	if err != nil {
-		return nil, err
-	}
-	right, err := c.Run(n.Right)
-	if err != nil {
-		return nil, err
-	}
-	key := func(r Row) string { return string(rowKey(nil, r)) }
-	var out []Row
-	switch n.Kind {
-	case plan.Union:
-		out = append(left, right...)
-		if !n.All {
-			out = dedupe(out, key)
-		}
-	case plan.Intersect, plan.Except:
-		counts := map[string]int{}
-		for _, r := range right {
-			counts[key(r)]++
-		}
-		emitted := map[string]bool{}
-		for _, r := range left {
-			k := key(r)
-			in := counts[k] > 0
-			keep := in == (n.Kind == plan.Intersect)
-			if n.All {
-				if in {
-					counts[k]--
-				}
-				if keep {
-					out = append(out, r)
-				}
-				continue
-			}
-			if keep && !emitted[k] {
-				emitted[k] = true
-				out = append(out, r)
-			}
-		}
-	}
-	return &sliceOp{rows: out}, nil
-}
-
 func dedupe(rows []Row, key func(Row) string) []Row {
 	seen := map[string]bool{}
 	out := rows[:0]
