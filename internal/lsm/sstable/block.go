@@ -19,6 +19,7 @@ type blockBuilder struct {
 	buf             []byte
 	restarts        []uint32
 	counter         int // entries since the last restart point
+	restartAt       int // len(buf) at the last restart point
 	nEntries        int
 	lastKey         []byte
 }
@@ -27,16 +28,23 @@ func (b *blockBuilder) reset() {
 	b.buf = b.buf[:0]
 	b.restarts = b.restarts[:0]
 	b.counter = 0
+	b.restartAt = 0
 	b.nEntries = 0
 	b.lastKey = b.lastKey[:0]
 }
+
+// restartBytes also starts a restart point once the entries since the
+// last one hold this many bytes: a seek steps through at most a kilobyte
+// of large rows, not sixteen of them (a few restart keys more per block).
+const restartBytes = 1 << 10
 
 func (b *blockBuilder) empty() bool { return b.nEntries == 0 }
 
 func (b *blockBuilder) add(key, value []byte) {
 	shared := 0
-	if b.counter >= b.restartInterval || b.nEntries == 0 {
+	if b.counter >= b.restartInterval || b.nEntries == 0 || b.restartInterval > 1 && len(b.buf)-b.restartAt >= restartBytes {
 		b.restarts = append(b.restarts, uint32(len(b.buf)))
+		b.restartAt = len(b.buf)
 		b.counter = 0
 	} else {
 		n := min(len(key), len(b.lastKey))

@@ -40,7 +40,9 @@
 //	numRestarts    4              uint32 n (0 only for an empty block, which is then exactly these 4 bytes)
 //
 // A restart point falls every RestartInterval entries (16 by default) in data
-// and range-deletion blocks and at every entry of the index block, so a seek
+// and range-deletion blocks, or sooner once the entries since the last one
+// hold 1 KiB (large rows: a seek steps through a kilobyte, not sixteen of
+// them), and at every entry of the index block, so a seek
 // binary-searches the restart points, whose keys are stored whole, then scans
 // at most one interval. A data block ends after the entry that brings it to
 // the target BlockSize (4 KiB by default).
