@@ -50,6 +50,19 @@ func TestAutoAnalyze(t *testing.T) {
 	}
 	insert(3000, 3000)
 	counted(3000)
+	// The recount is done when its goroutine has written its pace: the
+	// count shows at its commit, a moment before.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		e.stats.mu.Lock()
+		running := e.stats.running[d]
+		e.stats.mu.Unlock()
+		if !running {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the recount to 3000 rows does not end")
+		}
+	}
 	// A recount held back by the pace does not run yet; Close does not
 	// wait for it.
 	e.stats.mu.Lock()
