@@ -36,6 +36,7 @@ type distinctOp struct {
 	prev     []byte     // adjacent: the previous row's key
 	havePrev bool
 	buf      []byte
+	read     []Row // a batch read from a partition
 	out      []Row
 }
 
@@ -162,17 +163,17 @@ func (o *distinctOp) Next() ([]Row, error) {
 			clear(o.seen)
 			o.mem = 0
 		}
+		b, more, err := o.part.nextBatch(o.read[:0])
+		if err != nil {
+			return nil, err
+		}
+		o.read = b
+		if !more {
+			o.part.close()
+			o.part = nil
+		}
 		out := o.out[:0]
-		for len(out) < batchSize {
-			r, ok, err := o.part.next()
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				o.part.close()
-				o.part = nil
-				break
-			}
+		for _, r := range b {
 			if keep, err := o.keep(r, o.key(r)); err != nil {
 				return nil, err
 			} else if keep {

@@ -133,20 +133,15 @@ func (o *setOp) Next() ([]Row, error) {
 			}
 			continue
 		}
-		b := o.out[:0]
-		for len(b) < batchSize {
-			r, ok, err := o.cur.next()
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				o.cur.close()
-				o.cur = nil
-				break
-			}
-			b = append(b, r)
+		b, more, err := o.cur.nextBatch(o.out[:0])
+		if err != nil {
+			return nil, err
 		}
 		o.out = b
+		if !more {
+			o.cur.close()
+			o.cur = nil
+		}
 		if out := o.answer(b); len(out) > 0 {
 			return out, nil
 		}

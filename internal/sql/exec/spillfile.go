@@ -81,6 +81,22 @@ func (pf *spillFile) finish() error {
 // next reads the next row of a finished file.
 func (pf *spillFile) next() (Row, bool, error) { return pf.rd.next() }
 
+// nextBatch appends up to batchSize rows of a finished file to dst; more
+// is false once the file is read to its end.
+func (pf *spillFile) nextBatch(dst []Row) (rows []Row, more bool, err error) {
+	for len(dst) < batchSize {
+		r, ok, err := pf.next()
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			return dst, false, nil
+		}
+		dst = append(dst, r)
+	}
+	return dst, true, nil
+}
+
 // reader reads the rows written to [start, end) of the file (flushed),
 // through a buffer of bufSize bytes.
 func (pf *spillFile) reader(start, end int64, bufSize int) *spillReader {
