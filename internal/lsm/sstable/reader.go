@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -673,10 +674,11 @@ func checkBlockStructure(b []byte) error {
 }
 
 // SampleKeys returns user keys inside (lo, hi) that sample the table at
-// about even steps of its data blocks, ascending, and how many such steps
-// the whole table has: the keys of the first entries at or after the
-// index block's restart points (every 16th block). They cost no read but
-// of the blocks holding those entries. nil bounds are open.
+// even steps of sampleEvery data blocks, ascending, and how many such steps
+// the whole table has: the keys of the first entries after every
+// sampleEvery-th index separator (a separator may be no key of the
+// table: it is shortened). They cost a read of the blocks holding those
+// entries, no other. nil bounds are open.
 func (r *Reader) SampleKeys(lo, hi []byte) (keys [][]byte, steps int, err error) {
 	it := r.NewIter(nil, nil)
 	defer func() {
@@ -684,17 +686,17 @@ func (r *Reader) SampleKeys(lo, hi []byte) (keys [][]byte, steps int, err error)
 			err = cerr
 		}
 	}()
+	seps := r.indexKeys
+	// The first step past lo.
+	first := sort.Search((len(seps)+sampleEvery-1)/sampleEvery, func(s int) bool {
+		return lo == nil || bytes.Compare(ikey.UserKey(seps[s*sampleEvery]), lo) > 0
+	}) * sampleEvery
 	var seek []byte
-	for _, sep := range r.indexKeys {
-		u := ikey.UserKey(sep)
-		if lo != nil && bytes.Compare(u, lo) <= 0 {
-			continue
-		}
+	for i := first; i < len(seps); i += sampleEvery {
+		u := ikey.UserKey(seps[i])
 		if hi != nil && bytes.Compare(u, hi) >= 0 {
 			break
 		}
-		// The separator may be no key of the table (it is shortened):
-		// the entry at or after it is.
 		seek = ikey.Make(seek[:0], u, ikey.SeqNumMax, ikey.KindMax)
 		if !it.SeekGE(seek) {
 			break
@@ -707,5 +709,8 @@ func (r *Reader) SampleKeys(lo, hi []byte) (keys [][]byte, steps int, err error)
 			keys = append(keys, bytes.Clone(k))
 		}
 	}
-	return keys, len(r.indexKeys), it.Error()
+	return keys, (len(seps) + sampleEvery - 1) / sampleEvery, it.Error()
 }
+
+// sampleEvery is how many data blocks a SampleKeys key stands for.
+const sampleEvery = 16
