@@ -123,6 +123,22 @@ func (o *distinctOp) keep(r Row, k []byte) (bool, error) {
 	return true, nil
 }
 
+// kept returns the rows of b that go out (keep).
+func (o *distinctOp) kept(b []Row) ([]Row, error) {
+	out := o.out[:0]
+	for _, r := range b {
+		ok, err := o.keep(r, o.key(r))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	o.out = out
+	return out, nil
+}
+
 func (o *distinctOp) Next() ([]Row, error) {
 	for {
 		if o.in != nil {
@@ -131,19 +147,8 @@ func (o *distinctOp) Next() ([]Row, error) {
 				return nil, err
 			}
 			if len(b) > 0 {
-				out := o.out[:0]
-				for _, r := range b {
-					ok, err := o.keep(r, o.key(r))
-					if err != nil {
-						return nil, err
-					}
-					if ok {
-						out = append(out, r)
-					}
-				}
-				o.out = out
-				if len(out) > 0 {
-					return out, nil
+				if out, err := o.kept(b); err != nil || len(out) > 0 {
+					return out, err
 				}
 				continue
 			}
@@ -172,17 +177,8 @@ func (o *distinctOp) Next() ([]Row, error) {
 			o.part.close()
 			o.part = nil
 		}
-		out := o.out[:0]
-		for _, r := range b {
-			if keep, err := o.keep(r, o.key(r)); err != nil {
-				return nil, err
-			} else if keep {
-				out = append(out, r)
-			}
-		}
-		o.out = out
-		if len(out) > 0 {
-			return out, nil
+		if out, err := o.kept(b); err != nil || len(out) > 0 {
+			return out, err
 		}
 	}
 }

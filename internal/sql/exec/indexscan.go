@@ -72,7 +72,7 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int, transient b
 		slices.Reverse(o.spans)
 		o.reverse = true
 	}
-	o.points = n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
+	o.points = pointReads(n)
 	if n.IndexOnly() {
 		o.only = true
 		o.keyCols = append(append([]catalog.IndexColumn(nil), n.Index.Columns...), n.Table.Primary.Columns...)
@@ -83,6 +83,12 @@ func (c *Ctx) newProjectedIndexScan(n *plan.IndexScan, outIdx []int, transient b
 		}
 	}
 	return o, nil
+}
+
+// pointReads reports whether each span of n is one whole primary key,
+// read with a point Get rather than an iterator.
+func pointReads(n *plan.IndexScan) bool {
+	return n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
 }
 
 // indexSpans returns the key ranges an index scan reads, ascending in

@@ -3,7 +3,6 @@ package exec
 import (
 	"bytes"
 
-	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/rowcodec"
 	"github.com/cairndb/cairn/internal/sql/plan"
@@ -165,8 +164,9 @@ func (c *Ctx) newSeekInner(n *plan.MergeJoin) (*seekInner, error) {
 	}
 	s.tc = tc
 	s.unique = len(scan.Table.Primary.Columns) == 1
-	s.prefix = catalog.IndexPrefix(nil, scan.Table.ID, catalog.PrimaryIndexID)
-	s.it = c.Txn.Scan(s.prefix, catalog.IndexPrefix(nil, scan.Table.ID, catalog.PrimaryIndexID+1))
+	var end []byte
+	s.prefix, end = tableSpan(scan.Table.ID)
+	s.it = c.Txn.Scan(s.prefix, end)
 	if c.Analyze != nil {
 		// The scan's line in EXPLAIN ANALYZE: the rows it gave, once.
 		s.st = &OpStats{Loops: 1}

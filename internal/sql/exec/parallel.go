@@ -195,8 +195,7 @@ func parallelDriver(n plan.Node) plan.Node {
 	case *plan.Scan:
 		return n
 	case *plan.IndexScan:
-		points := n.Index.ID == catalog.PrimaryIndexID && n.Range == nil && len(n.Eqs) > 0 && len(n.Eqs[0]) == len(n.Index.Columns)
-		if n.Reverse || points || len(n.Eqs) > 1 || !n.IndexOnly() && n.Index.ID != catalog.PrimaryIndexID {
+		if n.Reverse || pointReads(n) || len(n.Eqs) > 1 || !n.IndexOnly() && n.Index.ID != catalog.PrimaryIndexID {
 			return nil
 		}
 		return n
@@ -224,7 +223,8 @@ func parallelDriver(n plan.Node) plan.Node {
 func (c *Ctx) driverSpan(n plan.Node) (start, end []byte, ok bool, err error) {
 	switch n := n.(type) {
 	case *plan.Scan:
-		return catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID), catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1), true, nil
+		start, end := tableSpan(n.Table.ID)
+		return start, end, true, nil
 	case *plan.IndexScan:
 		spans, err := c.indexSpans(n)
 		if err != nil || len(spans) != 1 {

@@ -31,10 +31,13 @@ func (c *Ctx) newSetOp(n *plan.SetOp) (Operator, error) {
 		}
 		return c.distinctOf(n, cat, n.Cols, nil), nil
 	}
-	o := &setOp{c: c, n: n, left: left, right: right, budget: c.spillBudget()}
+	o := &setOp{n: n, left: left, right: right, budget: c.spillBudget()}
+	var st *OpStats
 	if c.Analyze != nil {
-		o.st = c.Analyze[n]
+		st = c.Analyze[n]
 	}
+	o.lspill = aggSpill{c: c, cols: n.Cols, st: st}
+	o.rspill = aggSpill{c: c, cols: n.Cols, st: st}
 	return o, nil
 }
 
@@ -64,11 +67,9 @@ func (o *concatOp) Close() {
 
 // setOp is INTERSECT or EXCEPT, ALL or not.
 type setOp struct {
-	c           *Ctx
 	n           *plan.SetOp
 	left, right Operator
 	budget      int64
-	st          *OpStats
 	started     bool
 	// held: the right rows' keys with their counts and a row of each
 	// (to write out if the rows spill); emitted: the keys the left side
@@ -77,12 +78,13 @@ type setOp struct {
 	emitted map[string]bool
 	mem     int64
 	spilled bool // the right rows went to partitions
-	// Past work_mem: the partition pairs, and the one being answered.
-	lparts, rparts [aggPartitions]*spillFile
+	// Past work_mem: the partition pairs (the same partition of each
+	// side's aggSpill), and the one being answered.
+	lspill, rspill aggSpill
 	p              int
 	cur            *spillFile
 	buf            []byte
-	out            []Row
+	read, out      []Row
 }
 
 type heldRow struct {
@@ -115,7 +117,7 @@ func (o *setOp) Next() ([]Row, error) {
 			}
 			if o.spilled {
 				for _, r := range b {
-					if err := o.write(&o.lparts, r); err != nil {
+					if err := o.write(&o.lspill, r); err != nil {
 						return nil, err
 					}
 				}
@@ -133,11 +135,11 @@ func (o *setOp) Next() ([]Row, error) {
 			}
 			continue
 		}
-		b, more, err := o.cur.nextBatch(o.out[:0])
+		b, more, err := o.cur.nextBatch(o.read[:0])
 		if err != nil {
 			return nil, err
 		}
-		o.out = b
+		o.read = b
 		if !more {
 			o.cur.close()
 			o.cur = nil
@@ -153,15 +155,14 @@ func (o *setOp) Next() ([]Row, error) {
 // instead, the held ones as often as they were counted.
 func (o *setOp) holdRight(next func() ([]Row, error), spill bool) error {
 	o.held, o.mem = map[string]*heldRow{}, 0
-	partitioned := false
 	for {
 		b, err := next()
 		if err != nil || len(b) == 0 {
 			return err
 		}
 		for _, r := range b {
-			if partitioned {
-				if err := o.write(&o.rparts, r); err != nil {
+			if spill && o.spilled {
+				if err := o.write(&o.rspill, r); err != nil {
 					return err
 				}
 				continue
@@ -171,13 +172,14 @@ func (o *setOp) holdRight(next func() ([]Row, error), spill bool) error {
 				h.count++
 				continue
 			}
-			o.held[string(o.buf)] = &heldRow{row: append(Row(nil), r...), count: 1}
+			// The inputs are built to be kept: the row is not copied.
+			o.held[string(o.buf)] = &heldRow{row: r, count: 1}
 			o.mem += int64(2*len(o.buf)+64) + rowBytes(r)
 			if spill && o.mem > o.budget {
-				partitioned, o.spilled = true, true
+				o.spilled = true
 				for _, h := range o.held {
 					for range h.count {
-						if err := o.write(&o.rparts, h.row); err != nil {
+						if err := o.write(&o.rspill, h.row); err != nil {
 							return err
 						}
 					}
@@ -188,26 +190,18 @@ func (o *setOp) holdRight(next func() ([]Row, error), spill bool) error {
 	}
 }
 
-// write adds r to its partition of parts.
-func (o *setOp) write(parts *[aggPartitions]*spillFile, r Row) error {
+// write adds r to its partition of s.
+func (o *setOp) write(s *aggSpill, r Row) error {
 	o.buf = rowKey(o.buf[:0], r)
-	i := spillHash(0, o.buf) % aggPartitions
-	if parts[i] == nil {
-		pf, err := newSpillFile(o.c, o.n.Cols, 0, o.st)
-		if err != nil {
-			return err
-		}
-		parts[i] = pf
-	}
-	return parts[i].append(r)
+	return s.write(o.buf, r)
 }
 
 // nextPartition holds the next pair's right rows and opens its left ones;
 // false when no pair is left.
 func (o *setOp) nextPartition() (bool, error) {
 	for ; o.p < aggPartitions; o.p++ {
-		lp, rp := o.lparts[o.p], o.rparts[o.p]
-		o.lparts[o.p], o.rparts[o.p] = nil, nil
+		lp, rp := o.lspill.parts[o.p], o.rspill.parts[o.p]
+		o.lspill.parts[o.p], o.rspill.parts[o.p] = nil, nil
 		o.held, o.emitted = map[string]*heldRow{}, map[string]bool{}
 		if rp != nil {
 			err := rp.finish()
@@ -244,7 +238,7 @@ func (o *setOp) nextPartition() (bool, error) {
 
 // answer keeps the left rows of b that INTERSECT or EXCEPT gives.
 func (o *setOp) answer(b []Row) []Row {
-	out := make([]Row, 0, len(b))
+	out := o.out[:0]
 	intersect := o.n.Kind == plan.Intersect
 	for _, r := range b {
 		o.buf = rowKey(o.buf[:0], r)
@@ -265,6 +259,7 @@ func (o *setOp) answer(b []Row) []Row {
 			out = append(out, r)
 		}
 	}
+	o.out = out
 	return out
 }
 
@@ -279,12 +274,6 @@ func (o *setOp) Close() {
 		o.cur.close()
 		o.cur = nil
 	}
-	for i := range aggPartitions {
-		for _, pf := range []*spillFile{o.lparts[i], o.rparts[i]} {
-			if pf != nil {
-				pf.close()
-			}
-		}
-		o.lparts[i], o.rparts[i] = nil, nil
-	}
+	o.lspill.close()
+	o.rspill.close()
 }

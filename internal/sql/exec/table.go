@@ -347,13 +347,18 @@ type scanOp struct {
 	cancel func() error
 }
 
+// tableSpan is the key range [start, end) of table id's rows: its primary
+// index.
+func tableSpan(id uint32) (start, end []byte) {
+	return catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID), catalog.IndexPrefix(nil, id, catalog.PrimaryIndexID+1)
+}
+
 func (c *Ctx) newScan(n *plan.Scan) (Operator, error) { return c.newProjectedScan(n, nil, false) }
 
 // newProjectedScan scans n producing only the columns at outIdx (nil:
 // all); transient: the consumer keeps no row (buildTransient).
 func (c *Ctx) newProjectedScan(n *plan.Scan, outIdx []int, transient bool) (Operator, error) {
-	start := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
-	end := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID+1)
+	start, end := tableSpan(n.Table.ID)
 	if p := c.part; p != nil && p.node == n {
 		start, end = p.lo, p.hi
 	}
@@ -890,9 +895,7 @@ func (c *Ctx) Backfill(d *catalog.Descriptor, ix *catalog.Index) error {
 func SampleRows(txn *mvcc.Txn, d *catalog.Descriptor, cols []plan.Column, needed []bool, keep func() bool, fn func(Row) error) (int64, error) {
 	tc := newTableCodec(d, cols)
 	tc.need(needed)
-	start := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID)
-	end := catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID+1)
-	it := txn.Scan(start, end)
+	it := txn.Scan(tableSpan(d.ID))
 	var n int64
 	for it.Next() {
 		if keep() {
