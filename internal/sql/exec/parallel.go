@@ -198,6 +198,16 @@ func parallelDriver(n plan.Node) plan.Node {
 		if n.Reverse || pointReads(n) || len(n.Eqs) > 1 || !n.IndexOnly() && n.Index.ID != catalog.PrimaryIndexID {
 			return nil
 		}
+		// Its bounds are worked out again by each part's build: they
+		// must come out the same (no subquery run once per part).
+		for _, eqs := range n.Eqs {
+			if !safe(eqs...) {
+				return nil
+			}
+		}
+		if r := n.Range; r != nil && !safe(r.Lo, r.Hi) {
+			return nil
+		}
 		return n
 	case *plan.Filter:
 		if safe(n.Pred) {
