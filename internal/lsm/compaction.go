@@ -56,8 +56,9 @@ func (d *DB) maxBytesForLevel(level int) float64 {
 }
 
 // pickCompactionLocked chooses the level most over its budget. L0 is scored
-// by file count (each L0 table is another place every read must look), the
-// others by bytes.
+// by file count (each L0 table is another place every read must look) or,
+// when higher, by the reads its tables have cost (l0Reads against
+// l0ReadBudget); the others by bytes.
 func (d *DB) pickCompactionLocked() *compaction {
 	if d.mu.compacting || d.mu.closed || d.mu.bgErr != nil || d.opts.ReadOnly {
 		return nil
@@ -68,6 +69,9 @@ func (d *DB) pickCompactionLocked() *compaction {
 		var score float64
 		if level == 0 {
 			score = float64(len(v.levels[0])) / float64(d.opts.L0CompactionThreshold)
+			if b := d.l0ReadBudget.Load(); b > 0 && len(v.levels[0]) > 0 {
+				score = max(score, float64(d.l0Reads.Load())/float64(b))
+			}
 		} else {
 			score = float64(levelBytes(v.levels[level])) / d.maxBytesForLevel(level)
 		}
@@ -249,7 +253,50 @@ func (d *DB) runCompaction(c *compaction) error {
 	defer d.manifestMu.Unlock()
 	return d.logAndApply(ve, func() {
 		d.mu.compactPointer[c.level] = bytes.Clone(hi)
+		if c.level == 0 {
+			d.l0Reads.Store(0)
+		}
 	})
+}
+
+// seekCostBytes is how many bytes of compaction one table read is taken
+// to be worth: LevelDB's estimate for its seek-triggered compactions (a
+// seek costs about what compacting 40 KB does; it allows one per 16 KB
+// to be conservative).
+const seekCostBytes = 16 << 10
+
+// l0ReadBudget is how many wasted L0 table reads pay for compacting v's L0
+// into the level below: the bytes that compaction rewrites, at
+// seekCostBytes per read, and at least 100 (LevelDB's floor). 0 when L0 is
+// empty.
+//
+// Why: L0 is compacted when it holds L0CompactionThreshold tables, so up
+// to one fewer can stay there for as long as no more writes come, and
+// every range read and every point read their filters let through reads
+// each of them. After a bulk load a read-mostly store would pay that
+// forever; counting what the reads pay compacts L0 once they have paid
+// about what the compaction costs, as LevelDB's seek compaction and
+// Pebble's read-triggered compaction do.
+func l0ReadBudget(v *version) int64 {
+	if len(v.levels[0]) == 0 {
+		return 0
+	}
+	lo, hi := keyRange(v.levels[0])
+	n := levelBytes(v.levels[0]) + levelBytes(v.overlapping(1, lo, hi))
+	return max(100, int64(n/seekCostBytes))
+}
+
+// chargeL0Reads counts n L0 table reads made by a positioning read that
+// also read another table, and wakes the compaction loop when they reach
+// the budget.
+func (d *DB) chargeL0Reads(n int) {
+	b := d.l0ReadBudget.Load()
+	if b == 0 {
+		return
+	}
+	if v := d.l0Reads.Add(int64(n)); v >= b && v-int64(n) < b {
+		d.maybeScheduleCompaction()
+	}
 }
 
 func (d *DB) releasePending(files []*fileMeta) {

@@ -109,6 +109,14 @@ type DB struct {
 	bgWG        sync.WaitGroup
 
 	metrics Metrics
+
+	// l0Reads counts the L0 table reads that positioned iterators paid
+	// for while also reading another table since L0 was last compacted:
+	// reads that merging L0 down would save (see chargeL0Reads).
+	// l0ReadBudget is how many such reads make that compaction worth its
+	// cost; 0 while L0 is empty.
+	l0Reads      atomic.Int64
+	l0ReadBudget atomic.Int64
 }
 
 // Open opens (creating if needed) the store in dir and recovers it: it reads
@@ -751,6 +759,7 @@ func (d *DB) loadReadState() *readState {
 // and version. Called with mu held whenever either changes.
 func (d *DB) publishReadStateLocked() {
 	rs := &readState{mem: d.mu.mem, imms: slices.Clone(d.mu.imms), version: d.mu.version}
+	d.l0ReadBudget.Store(l0ReadBudget(rs.version))
 	rs.version.ref()
 	rs.refs.Store(1)
 	d.rsMu.Lock()

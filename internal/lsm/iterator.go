@@ -36,6 +36,9 @@ type Iterator struct {
 	seekBuf []byte
 	err     error // from construction; iteration errors live in iter
 
+	// l0From and l0To delimit the children of iter that are L0 tables.
+	l0From, l0To int
+
 	// lastKey and lastFwd serve the invariant check of key order.
 	lastKey []byte
 	lastFwd bool
@@ -94,9 +97,11 @@ func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
 			// Each L0 table is a level of its own (they overlap); as a
 			// levelIter it is opened on first use and can be skipped by
 			// its filter in SeekPrefixGE.
+			it.l0From = len(iters)
 			for i := len(files) - 1; i >= 0; i-- {
 				iters = append(iters, &levelIter{d: d, files: files[i : i+1], lower: it.lower, upper: it.upper})
 			}
+			it.l0To = len(iters)
 			continue
 		}
 		iters = append(iters, &levelIter{d: d, files: files, lower: it.lower, upper: it.upper})
@@ -104,6 +109,34 @@ func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
 	it.iter = newMergingIter(iters)
 	it.frags = fragmentTombstones(tombs)
 	return it
+}
+
+// chargeL0 reports to the store the L0 tables the last positioning read
+// (and the Next calls before it) read, when that read also read another
+// table: with L0 merged into the level below, it would have read one
+// table fewer for each (DB.chargeL0Reads). A read of one table is free,
+// and so are point reads (charge false): their filters skip the tables
+// without the key, and where L0 and a deeper table both hold versions of
+// it, merging L0 down would not save reading both.
+func (it *Iterator) chargeL0(charge bool) {
+	if it.l0From == it.l0To {
+		return
+	}
+	n0, n := 0, 0
+	for i, c := range it.iter.iters {
+		l, ok := c.(*levelIter)
+		if !ok || l.reads == 0 {
+			continue
+		}
+		n += l.reads
+		if i >= it.l0From && i < it.l0To {
+			n0 += l.reads
+		}
+		l.reads = 0
+	}
+	if charge && n0 > 0 && n >= 2 {
+		it.d.chargeL0Reads(n0)
+	}
 }
 
 // deleted reports whether a range tombstone hides version (ukey, seq).
@@ -245,7 +278,9 @@ func (it *Iterator) SeekPrefixGE(key []byte) bool {
 	if it.lower != nil && bytes.Compare(key, it.lower) < 0 {
 		key = it.lower
 	}
-	return it.findNext(it.iter.seekPrefixGE(it.prefix, it.seekKey(key)), nil)
+	ok := it.iter.seekPrefixGE(it.prefix, it.seekKey(key))
+	it.chargeL0(false)
+	return it.findNext(ok, nil)
 }
 
 // SeekGE moves to the first key >= key.
@@ -256,7 +291,9 @@ func (it *Iterator) SeekGE(key []byte) bool {
 	if it.lower != nil && bytes.Compare(key, it.lower) < 0 {
 		key = it.lower
 	}
-	return it.findNext(it.iter.SeekGE(it.seekKey(key)), nil)
+	ok := it.iter.SeekGE(it.seekKey(key))
+	it.chargeL0(true)
+	return it.findNext(ok, nil)
 }
 
 // SeekLT moves to the last key < key.
@@ -267,7 +304,9 @@ func (it *Iterator) SeekLT(key []byte) bool {
 	if it.upper != nil && bytes.Compare(key, it.upper) > 0 {
 		key = it.upper
 	}
-	return it.findPrev(it.iter.SeekLT(it.seekKey(key)))
+	ok := it.iter.SeekLT(it.seekKey(key))
+	it.chargeL0(true)
+	return it.findPrev(ok)
 }
 
 // First moves to the first key.
@@ -278,7 +317,9 @@ func (it *Iterator) First() bool {
 	if !it.ready() {
 		return false
 	}
-	return it.findNext(it.iter.First(), nil)
+	ok := it.iter.First()
+	it.chargeL0(true)
+	return it.findNext(ok, nil)
 }
 
 // Last moves to the last key.
@@ -289,7 +330,9 @@ func (it *Iterator) Last() bool {
 	if !it.ready() {
 		return false
 	}
-	return it.findPrev(it.iter.Last())
+	ok := it.iter.Last()
+	it.chargeL0(true)
+	return it.findPrev(ok)
 }
 
 // Next moves to the next key.

@@ -279,6 +279,10 @@ type levelIter struct {
 	// prefix are opened.
 	prefixMode bool
 	prefix     []byte
+
+	// reads counts the tables positioned in (opened, or sought again in
+	// place) since the owner last took it (Iterator.chargeL0).
+	reads int
 }
 
 var _ ikey.Iterator = (*levelIter)(nil)
@@ -298,6 +302,7 @@ func (l *levelIter) open(idx int) bool {
 		return false
 	}
 	l.cur = r.NewIter(l.lower, l.upper)
+	l.reads++
 	return true
 }
 
@@ -385,6 +390,7 @@ func (l *levelIter) SeekGE(key []byte) bool {
 	// the block it holds) instead of reopening the table.
 	if l.cur != nil && l.cur.Error() == nil && l.idx >= 0 && l.idx < len(l.files) &&
 		ikey.Compare(l.files[l.idx].largest, key) >= 0 && (l.idx == 0 || ikey.Compare(l.files[l.idx-1].largest, key) < 0) {
+		l.reads++
 		return l.forward(l.cur.SeekGE(key))
 	}
 	i := sort.Search(len(l.files), func(i int) bool { return ikey.Compare(l.files[i].largest, key) >= 0 })
