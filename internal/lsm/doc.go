@@ -29,7 +29,9 @@
 // Tables live in levels L0..L6. L0 tables are flush outputs and overlap; in
 // L1+ each level is one sorted run of non-overlapping tables. A background
 // compaction merges the level most over its budget (L0 by file count, others
-// by bytes) into the next level, dropping versions that no snapshot can see,
+// by bytes) into the next level; L0 also goes down, before it holds enough
+// tables, once range reads have paid for reading its tables about what the
+// compaction costs (l0ReadBudget, like LevelDB's seek compaction), dropping versions that no snapshot can see,
 // entries covered by range tombstones and, at the bottom of the tree, the
 // tombstones themselves (compaction_iter.go). For any user key, the entries
 // of a level are newer than those of every deeper level; point reads rely on
