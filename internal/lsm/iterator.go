@@ -39,6 +39,12 @@ type Iterator struct {
 	// l0From and l0To delimit the children of iter that are L0 tables.
 	l0From, l0To int
 
+	// single: positioned by SeekPrefixNewest, which may have left older
+	// sources unread, so Next and Prev stop. enough is isNewest, made
+	// once.
+	single bool
+	enough func([]byte) bool
+
 	// lastKey and lastFwd serve the invariant check of key order.
 	lastKey []byte
 	lastFwd bool
@@ -46,6 +52,7 @@ type Iterator struct {
 
 func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
 	it := &Iterator{d: d, seq: seq, split: d.opts.Split}
+	it.enough = it.isNewest
 	if o != nil {
 		it.lower, it.upper = bytes.Clone(o.LowerBound), bytes.Clone(o.UpperBound)
 	}
@@ -252,6 +259,7 @@ func (it *Iterator) stop() bool {
 func (it *Iterator) ready() bool {
 	it.valid = false
 	it.prefixMode = false
+	it.single = false
 	return it.err == nil && it.iter != nil
 }
 
@@ -269,7 +277,9 @@ func (it *Iterator) prefixOf(ukey []byte) []byte {
 // the prefix out are not read at all. The iterator stays in prefix mode
 // until the next SeekGE, SeekLT, First or Last; Prev in prefix mode
 // returns false.
-func (it *Iterator) SeekPrefixGE(key []byte) bool {
+func (it *Iterator) SeekPrefixGE(key []byte) bool { return it.seekPrefix(key, false) }
+
+func (it *Iterator) seekPrefix(key []byte, newest bool) bool {
 	if !it.ready() {
 		return false
 	}
@@ -278,9 +288,41 @@ func (it *Iterator) SeekPrefixGE(key []byte) bool {
 	if it.lower != nil && bytes.Compare(key, it.lower) < 0 {
 		key = it.lower
 	}
-	ok := it.iter.seekPrefixGE(it.prefix, it.seekKey(key))
+	var enough func([]byte) bool
+	if newest && len(it.frags) == 0 {
+		enough = it.enough
+	}
+	ok := it.iter.seekPrefixGE(it.prefix, it.seekKey(key), enough)
 	it.chargeL0(false)
 	return it.findNext(ok, nil)
+}
+
+// SeekPrefixNewest is SeekPrefixGE for a reader that wants only the
+// entry it lands on, not the ones after it: Next and Prev then return
+// false. It reads the sources newest first (memtables, L0 newest to
+// oldest, L1, L2...) and stops at the first one holding a visible live
+// entry at or after key with key's prefix, skipping the deeper levels'
+// filters and blocks.
+//
+// That is only the entry SeekPrefixGE would land on if, among keys of one
+// prefix, the one written later is never the greater: then no deeper,
+// older source can hold a smaller candidate. The layer above promises it
+// by its own ordering (mvcc writes a row's versions in timestamp order,
+// newest sorting first). Where range tombstones could hide the entry
+// found, the seek reads every source, as SeekPrefixGE does.
+func (it *Iterator) SeekPrefixNewest(key []byte) bool {
+	if !it.seekPrefix(key, true) {
+		return false
+	}
+	it.single = true
+	return true
+}
+
+// isNewest reports whether internal key k settles a SeekPrefixNewest: a
+// live entry with the sought prefix that the iterator's snapshot sees.
+func (it *Iterator) isNewest(k []byte) bool {
+	return ikey.KindOf(k) == ikey.KindSet && ikey.Seq(k) <= it.seq &&
+		bytes.Equal(it.prefixOf(ikey.UserKey(k)), it.prefix)
 }
 
 // SeekGE moves to the first key >= key.
@@ -337,8 +379,8 @@ func (it *Iterator) Last() bool {
 
 // Next moves to the next key.
 func (it *Iterator) Next() bool {
-	if !it.valid {
-		return false
+	if !it.valid || it.single {
+		return it.stop()
 	}
 	if !it.fwd {
 		// The merging iterator sits before the current key's versions:
@@ -357,7 +399,7 @@ func (it *Iterator) Prev() bool {
 	if !it.valid {
 		return false
 	}
-	if it.prefixMode {
+	if it.prefixMode || it.single {
 		return it.stop()
 	}
 	if it.fwd {

@@ -134,14 +134,24 @@ func (m *mergingIter) seekForward(key []byte) bool {
 // seekPrefixGE is SeekGE for keys of one Split prefix only: level
 // iterators skip the tables whose filters rule the prefix out (and the
 // caller stops at the first key of another prefix).
-func (m *mergingIter) seekPrefixGE(prefix, key []byte) bool {
+//
+// With enough non-nil, the children are sought newest first and the seek
+// stops after the first whose entry satisfies it; the children not
+// sought are left off the heap, as if exhausted (see
+// Iterator.SeekPrefixNewest).
+func (m *mergingIter) seekPrefixGE(prefix, key []byte, enough func(k []byte) bool) bool {
 	m.reset(true)
 	m.prefixMode = true
 	for i, it := range m.iters {
-		if l, ok := it.(*levelIter); ok {
-			m.note(i, l.seekPrefixGE(prefix, key))
+		var ok bool
+		if l, isLevel := it.(*levelIter); isLevel {
+			ok = l.seekPrefixGE(prefix, key)
 		} else {
-			m.note(i, it.SeekGE(key))
+			ok = it.SeekGE(key)
+		}
+		m.note(i, ok)
+		if ok && enough != nil && enough(m.keys[i]) {
+			break
 		}
 	}
 	return m.build()

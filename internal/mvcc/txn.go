@@ -175,8 +175,13 @@ func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
 	it := t.getIter
 	plen := len(t.keyBuf) - tsLen
 	// A prefix seek: only tables whose bloom filter may hold this key's
-	// versions are read.
-	if !it.SeekPrefixGE(t.keyBuf) {
+	// versions are read, newest source first, and none after the first
+	// with a version at or below readTs. That is safe because a key's
+	// versions reach the store in timestamp order: Commit refuses a write
+	// based below the key's last commit, and that commit was applied
+	// before any snapshot saw it. So an older source never holds a newer
+	// version.
+	if !it.SeekPrefixNewest(t.keyBuf) {
 		return nil, false, t.iterErr(it)
 	}
 	k := it.Key()
