@@ -42,6 +42,10 @@
 // (sstable format 2), and Iterator.SeekPrefixGE, the layer above's point
 // read, merges only the memtables and the tables whose filter may hold the
 // prefix: usually one table instead of one per level.
+// Iterator.SeekPrefixNewest, for a layer whose later versions of a prefix
+// never sort after earlier ones (mvcc's), reads the sources newest first
+// and stops at the first holding a visible version: a row updated since
+// it reached a deep level is read from the memtable or L0 alone.
 //
 // A forward SeekGE at or after the current key leaves the sources already
 // at or past the target where they are (each sits on its first entry at
