@@ -111,8 +111,12 @@ type Writer struct {
 	seqSet   bool
 	blockBuf []byte
 	compBuf  []byte
-	err      error
-	closed   bool
+	// compressFails counts the blocks in a row that did not compress;
+	// skipCompress is how many blocks to store without trying (writeBlock).
+	compressFails, skipCompress int
+	compressTries               int // blocks snappy was tried on (tests)
+	err                         error
+	closed                      bool
 }
 
 // NewWriter returns a writer that builds a table into f, which must be empty.
@@ -246,7 +250,10 @@ func (w *Writer) flushDataBlock() error {
 // its trailer.
 func (w *Writer) writeBlock(contents []byte, c Compression) (handle, error) {
 	stored, typ := contents, NoCompression
-	if c == SnappyCompression {
+	if c == SnappyCompression && w.skipCompress > 0 {
+		w.skipCompress--
+	} else if c == SnappyCompression {
+		w.compressTries++
 		w.compBuf = snappy.Encode(w.compBuf[:cap(w.compBuf)], contents)
 		// Only when it saves a quarter: reading a block back costs its
 		// decompression (and zeroed memory for it) on every cache miss,
@@ -255,6 +262,13 @@ func (w *Writer) writeBlock(contents []byte, c Compression) (handle, error) {
 		// random digits compress by about a tenth).
 		if len(w.compBuf) <= len(contents)-len(contents)/4 {
 			stored, typ = w.compBuf, SnappyCompression
+			w.compressFails = 0
+		} else {
+			// Neighbouring blocks hold alike data: after a block that
+			// did not compress, the next ones are stored without trying,
+			// 1, 2, 4... up to 16 of them as failures repeat.
+			w.skipCompress = 1 << min(w.compressFails, 4)
+			w.compressFails++
 		}
 	}
 	if len(stored) >= maxBlockLen {
