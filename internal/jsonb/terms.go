@@ -45,11 +45,18 @@ type leafWalker struct {
 	sums []uint64 // the terms' hashes, each once, in order met
 	seen map[uint64]bool
 	dst  [][]byte
+	// all: keep every hash, repeats too (the caller sorts and drops
+	// them).
+	all bool
 }
 
 // add records a term's hash unless it has it: a few terms are searched,
 // many hashed.
 func (w *leafWalker) add(sum uint64) {
+	if w.all {
+		w.sums = append(w.sums, sum)
+		return
+	}
 	if w.seen == nil && len(w.sums) < 32 {
 		if slices.Contains(w.sums, sum) {
 			return
@@ -93,24 +100,29 @@ func (w *leafWalker) walk(plen int, n node) {
 // the strings among its top-level array elements, or itself if it is a
 // string.
 func KeyTerms(dst [][]byte, d Doc) [][]byte {
+	keyHashes(d, func(h uint64) { dst = append(dst, term('k', h)) })
+	return dst
+}
+
+// keyHashes calls f with the hash of each of d's key terms.
+func keyHashes(d Doc, f func(uint64)) {
 	n := d.root()
 	switch n[0] {
 	case tagObject:
 		for i := range n.count() {
-			dst = append(dst, KeyTerm(n.key(i)))
+			f(xxhash.Sum64String(n.key(i)))
 		}
 	case tagArray:
 		seen := map[string]bool{}
 		for i := range n.count() {
 			if e := n.elem(i); e[0] == tagString && !seen[e.text()] {
 				seen[e.text()] = true
-				dst = append(dst, KeyTerm(e.text()))
+				f(xxhash.Sum64String(e.text()))
 			}
 		}
 	case tagString:
-		dst = append(dst, KeyTerm(n.text()))
+		f(xxhash.Sum64String(n.text()))
 	}
-	return dst
 }
 
 // KeyTerm is the term ? key looks up.
@@ -120,4 +132,49 @@ func term(kind byte, h uint64) []byte { return appendTerm(make([]byte, 0, TermSi
 
 func appendTerm(dst []byte, kind byte, h uint64) []byte {
 	return append(dst, kind, byte(h>>56), byte(h>>48), byte(h>>40), byte(h>>32), byte(h>>24), byte(h>>16), byte(h>>8), byte(h))
+}
+
+// TermsDiff returns the terms (leaf and key, as LeafTerms and KeyTerms
+// give them) of a that b lacks, and those of b that a lacks: what an
+// update of a document from a to b removes from and adds to an inverted
+// index. Usually a few of a document's many terms change; this hashes
+// both documents into plain numbers, sorts and merges them, and makes
+// byte terms only of the difference.
+func TermsDiff(a, b Doc) (removed, added [][]byte) {
+	var w leafWalker
+	la, ka := w.hashes(a)
+	lb, kb := w.hashes(b)
+	removed, added = diffSorted(removed, added, 'v', la, lb)
+	return diffSorted(removed, added, 'k', ka, kb)
+}
+
+// diffSorted appends to removed the terms of kind whose hashes are in a
+// and not b, and to added those in b and not a (a and b sorted, distinct).
+func diffSorted(removed, added [][]byte, kind byte, a, b []uint64) ([][]byte, [][]byte) {
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			removed = append(removed, term(kind, a[i]))
+			i++
+		case i == len(a) || b[j] < a[i]:
+			added = append(added, term(kind, b[j]))
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return removed, added
+}
+
+// hashes returns the hashes of d's leaf terms and of its key terms, each
+// sorted and distinct. The walker's path buffer is reused.
+func (w *leafWalker) hashes(d Doc) (leaves, keys []uint64) {
+	w.sums, w.all = nil, true
+	w.walk(0, d.root())
+	leaves = w.sums
+	slices.Sort(leaves)
+	keyHashes(d, func(h uint64) { keys = append(keys, h) })
+	slices.Sort(keys)
+	return slices.Compact(leaves), slices.Compact(keys)
 }

@@ -3,6 +3,7 @@ package jsonb
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +108,74 @@ func TestLeafTermsStable(t *testing.T) {
 	d := mustParse(t, `{"a": {"b": [1, "x", {"c": null}], "d": true}, "e": [[2.50]]}`)
 	if got, want := LeafTerms(nil, d), reference(d); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != 5 {
 		t.Fatalf("%s: leaf terms\n got %x\nwant %x", d, got, want)
+	}
+}
+
+// TestTermsDiff: the difference TermsDiff returns is the set difference
+// of the two documents' terms as LeafTerms and KeyTerms list them, on
+// random pairs that are often alike (a document and an edit of it).
+func TestTermsDiff(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	gen := func() Doc {
+		var b strings.Builder
+		randText(r, &b, 0)
+		d, err := Parse(b.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	set := func(d Doc) map[string]bool {
+		m := map[string]bool{}
+		for _, x := range KeyTerms(LeafTerms(nil, d), d) {
+			m[string(x)] = true
+		}
+		return m
+	}
+	minus := func(a, b map[string]bool) []string {
+		var out []string
+		for x := range a {
+			if !b[x] {
+				out = append(out, x)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	strs := func(ts [][]byte) []string {
+		out := []string{}
+		for _, x := range ts {
+			out = append(out, string(x))
+		}
+		slices.Sort(out)
+		return out
+	}
+	changed := 0
+	for range 3000 {
+		a := gen()
+		b := gen()
+		if r.Intn(2) == 0 {
+			// An edit: one top-level member set to another value.
+			if keys, err := ObjectKeys(a); err == nil && len(keys) > 0 {
+				var err error
+				if b, err = Set(a, []string{keys[r.Intn(len(keys))]}, []bool{false}, gen(), true); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		removed, added := TermsDiff(a, b)
+		sa, sb := set(a), set(b)
+		if want, got := minus(sa, sb), strs(removed); !slices.Equal(want, got) && !(len(want) == 0 && len(got) == 0) {
+			t.Fatalf("TermsDiff(%s, %s) removed %x, want %x", a.String(), b.String(), got, want)
+		}
+		if want, got := minus(sb, sa), strs(added); !slices.Equal(want, got) && !(len(want) == 0 && len(got) == 0) {
+			t.Fatalf("TermsDiff(%s, %s) added %x, want %x", a.String(), b.String(), got, want)
+		}
+		if len(removed)+len(added) > 0 {
+			changed++
+		}
+	}
+	if changed < 1000 {
+		t.Fatalf("only %d of 3000 pairs differ: the test is too easy", changed)
 	}
 }

@@ -47,53 +47,60 @@ func (w *writer) invertedEntries(ix *catalog.Index, row Row, terms [][]byte) [][
 	return keys
 }
 
-// termsDiff returns the terms of before that after lacks, and those of
-// after that before lacks.
-func termsDiff(before, after [][]byte) (removed, added [][]byte) {
-	type term = [jsonb.TermSize]byte
-	inAfter := make(map[term]bool, len(after))
-	for _, t := range after {
-		inAfter[term(t)] = true
-	}
-	inBefore := make(map[term]bool, len(before))
-	for _, t := range before {
-		inBefore[term(t)] = true
-		if !inAfter[term(t)] {
-			removed = append(removed, t)
-		}
-	}
-	for _, t := range after {
-		if !inBefore[term(t)] {
-			added = append(added, t)
-		}
-	}
-	return removed, added
-}
-
 // invertedTerms returns the terms of row's document in GIN index ix
 // (none for a NULL document or a row outside a partial index).
 func (w *writer) invertedTerms(ix *catalog.Index, row Row) ([][]byte, error) {
+	doc, ok, err := w.invertedDoc(ix, row)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return jsonb.KeyTerms(jsonb.LeafTerms(nil, doc), doc), nil
+}
+
+// invertedDoc returns the document row has in GIN index ix; ok is false
+// for a NULL document or a row outside a partial index.
+func (w *writer) invertedDoc(ix *catalog.Index, row Row) (doc jsonb.Doc, ok bool, err error) {
 	ci := w.indexes[ix.ID]
 	if ci != nil && ci.pred != nil {
 		v, err := ci.pred(row)
 		if err != nil || v.IsNull() || !v.Bool() {
-			return nil, err
+			return "", false, err
 		}
 	}
 	var v types.Datum
 	if ci != nil && ci.keys[0] != nil {
-		var err error
 		if v, err = ci.keys[0](row); err != nil {
-			return nil, err
+			return "", false, err
 		}
 	} else {
 		v = row[w.tc.pos[ix.Columns[0].ColumnID]]
 	}
 	if v.IsNull() {
-		return nil, nil
+		return "", false, nil
 	}
-	doc := v.Doc()
-	return jsonb.KeyTerms(jsonb.LeafTerms(nil, doc), doc), nil
+	return v.Doc(), true, nil
+}
+
+// invertedChanges returns the terms of old's document in GIN index ix
+// that new's lacks, and those new's has that old's lacks.
+func (w *writer) invertedChanges(ix *catalog.Index, old, new Row) (removed, added [][]byte, err error) {
+	a, inA, err := w.invertedDoc(ix, old)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, inB, err := w.invertedDoc(ix, new)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case inA && inB:
+		removed, added = jsonb.TermsDiff(a, b)
+	case inA:
+		removed = jsonb.KeyTerms(jsonb.LeafTerms(nil, a), a)
+	case inB:
+		added = jsonb.KeyTerms(jsonb.LeafTerms(nil, b), b)
+	}
+	return removed, added, nil
 }
 
 // newInvertedScan looks up the query's terms and returns the rows whose

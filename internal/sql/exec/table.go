@@ -735,15 +735,10 @@ func (w *writer) updateInPlace(pk []byte, old, new Row) error {
 		case plan.IndexMethodGIN:
 			// Only the entries of terms the update changes are written
 			// (the row keeps its primary key).
-			before, err := w.invertedTerms(ix, old)
+			removed, added, err := w.invertedChanges(ix, old, new)
 			if err != nil {
 				return err
 			}
-			after, err := w.invertedTerms(ix, new)
-			if err != nil {
-				return err
-			}
-			removed, added := termsDiff(before, after)
 			for _, k := range w.invertedEntries(ix, old, removed) {
 				if err := txn.Delete(k); err != nil {
 					return err
