@@ -1,6 +1,7 @@
 package jsonb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"unicode/utf8"
@@ -228,6 +229,27 @@ func corrupt(format string, args ...any) error {
 		"stored jsonb value is corrupt: %s", fmt.Sprintf(format, args...))
 }
 
+// plainInteger reports whether s is an integer in the one spelling
+// NumberText gives it: digits without a leading zero, after a minus sign
+// unless it is zero. Most stored numbers are; they skip NumberText.
+func plainInteger(s []byte) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+		if len(s) == 1 && s[0] == '0' {
+			return false // -0 is spelled 0
+		}
+	}
+	if len(s) == 0 || len(s) > 1 && s[0] == '0' {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // validate checks one node that must fill n exactly.
 func validate(n []byte, depth int) error {
 	if len(n) == 0 {
@@ -253,8 +275,10 @@ func validate(n []byte, depth int) error {
 			}
 			return nil
 		}
-		if t, err := NumberText(string(s)); err != nil || t != string(s) {
-			return corrupt("bad number %q", s)
+		if !plainInteger(s) {
+			if t, err := NumberText(string(s)); err != nil || t != string(s) {
+				return corrupt("bad number %q", s)
+			}
 		}
 		return nil
 	case tagArray, tagObject:
@@ -289,7 +313,7 @@ func validate(n []byte, depth int) error {
 			if !utf8.Valid(item) {
 				return corrupt("key is not UTF-8")
 			}
-			if i > 0 && keyCompare(string(prevKey), string(item)) >= 0 {
+			if i > 0 && (len(prevKey) > len(item) || len(prevKey) == len(item) && bytes.Compare(prevKey, item) >= 0) {
 				return corrupt("keys out of order")
 			}
 			prevKey = item
