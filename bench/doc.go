@@ -85,8 +85,9 @@ func init() {
 		register(w)
 		return w
 	}
-	reg("doc-load", "insert -docs ~1 KB JSON documents, 1000 per txn (cairn InsertMany; SQLite prepared INSERT of the text), incl. close; docs/s",
-		docCheckFlag, docLoadRun).Extra = docLoadExtra
+	load := reg("doc-load", "insert -docs ~1 KB JSON documents, 1000 per txn (cairn InsertMany; SQLite prepared INSERT of the text), incl. close; docs/s",
+		docCheckFlag, docLoadRun)
+	load.Extra, load.Once = docLoadExtra, true
 	reg("doc-get", "get a document by _id, random ids, 1 goroutine, -duration; gets/s",
 		docEnsureLoaded, docGetRun)
 	reg("doc-find-eq", "find by address.city (~10 docs), expression index on both; queries/s",

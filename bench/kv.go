@@ -31,6 +31,7 @@ func init() {
 		Name: "kv-load", Anchor: "pebble",
 		About: "insert n keys in random order, 1000-key unsynced batches, then flush; keys/s",
 		Run:   func(e *env, s side) (measurement, error) { return kvLoad(e, s) },
+		Once:  true,
 	})
 	register(&workload{
 		Name: "kv-get", Anchor: "pebble",

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -67,6 +69,9 @@ type workload struct {
 	// Extra, if set, is called after both runs for more numbers to put in
 	// the workload's JSON line (e.g. "cairn_disk_mb").
 	Extra func(e *env) map[string]float64
+	// Once: Run builds the state later workloads read (a load), so
+	// -repeat does not repeat it.
+	Once bool
 }
 
 var (
@@ -92,6 +97,7 @@ type env struct {
 	root       string // temp directory; every store lives below it
 	cpuProfile string // file name prefix; "" = no profiling
 	profAnchor bool
+	repeat     int       // -repeat: runs of each workload but the loads
 	kv         *kvState  // lazily created by the kv workloads
 	sql        *sqlState // lazily created by the SQL workloads
 	fts        *ftsState // lazily created by the fts-* workloads
@@ -115,6 +121,7 @@ func main() {
 		list       = flag.Bool("list", false, "list the workloads and exit")
 		cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of each cairn run to `PREFIX`.<workload>.cairn.pprof")
 		profAnchor = flag.Bool("cpuprofile-anchor", false, "with -cpuprofile, also profile the anchor runs (PREFIX.<workload>.anchor.pprof)")
+		repeat     = flag.Int("repeat", 1, "run each workload (but the loads) this many times, cairn and the anchor alternating, and report each side's median: the host's speed drifts by tens of percent between runs")
 	)
 	flag.Parse()
 
@@ -130,8 +137,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if *n <= 0 || *rows <= 0 || *sqlRows < sqlMinRows || *ftsDocs < 0 || *ftsDocs > 0 && *ftsDocs < ftsMinDocs {
-		fmt.Fprintf(os.Stderr, "bench: -n and -rows must be positive, -sqlrows at least %d, -ftsdocs 0 or at least %d\n", sqlMinRows, ftsMinDocs)
+	if *repeat < 1 || *n <= 0 || *rows <= 0 || *sqlRows < sqlMinRows || *ftsDocs < 0 || *ftsDocs > 0 && *ftsDocs < ftsMinDocs {
+		fmt.Fprintf(os.Stderr, "bench: -repeat, -n and -rows must be positive, -sqlrows at least %d, -ftsdocs 0 or at least %d\n", sqlMinRows, ftsMinDocs)
 		os.Exit(2)
 	}
 
@@ -150,7 +157,7 @@ func main() {
 		os.Exit(130)
 	}()
 
-	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, ftsDocs: *ftsDocs, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor}
+	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, ftsDocs: *ftsDocs, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor, repeat: *repeat}
 	logf("bench: %d workload(s), n=%d, rows=%d, sqlrows=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
 		len(selected), e.n, e.rows, e.sqlRows, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
 
@@ -278,23 +285,62 @@ func runWorkload(e *env, w *workload) (result, error) {
 			return r, fmt.Errorf("prepare: %w", err)
 		}
 	}
-	for _, s := range []side{cairnSide, anchorSide} {
-		m, rss, err := runSide(e, w, s)
-		if err != nil {
-			return r, fmt.Errorf("%s: %w", engineName(w, s), err)
+	runs := 1
+	if !w.Once {
+		runs = e.repeat
+	}
+	var ms [2][]measurement
+	var ratios []string
+	for range runs {
+		for i, s := range []side{cairnSide, anchorSide} {
+			m, rss, err := runSide(e, w, s)
+			if err != nil {
+				return r, fmt.Errorf("%s: %w", engineName(w, s), err)
+			}
+			logf("%-17s %-7s %12.0f ops/s  (%d ops in %s, peak RSS %.1f MB; before: RSS %.1f MB, Go heap %.1f MB)",
+				w.Name, engineName(w, s), m.opsPerSec(), m.ops, m.elapsed.Round(time.Millisecond), mb(rss.peak), mb(rss.base), mb(rss.baseHeap))
+			ms[i] = append(ms[i], m)
+			if s == cairnSide {
+				r.cairnRSS = maxRSS(r.cairnRSS, rss)
+			} else {
+				r.anchorRSS = maxRSS(r.anchorRSS, rss)
+			}
 		}
-		logf("%-17s %-7s %12.0f ops/s  (%d ops in %s, peak RSS %.1f MB; before: RSS %.1f MB, Go heap %.1f MB)",
-			w.Name, engineName(w, s), m.opsPerSec(), m.ops, m.elapsed.Round(time.Millisecond), mb(rss.peak), mb(rss.base), mb(rss.baseHeap))
-		if s == cairnSide {
-			r.cairn, r.cairnRSS = m, rss
-		} else {
-			r.anchorM, r.anchorRSS = m, rss
+		n := len(ms[0]) - 1
+		if a := ms[1][n].opsPerSec(); a > 0 {
+			ratios = append(ratios, fmt.Sprintf("%.3f", ms[0][n].opsPerSec()/a))
 		}
+	}
+	r.cairn, r.anchorM = median(ms[0]), median(ms[1])
+	if runs > 1 {
+		logf("%-17s ratios of the %d runs: %s; reported: each side's median", w.Name, runs, strings.Join(ratios, ", "))
 	}
 	if w.Extra != nil {
 		r.extra = w.Extra(e)
 	}
+	if runs > 1 {
+		if r.extra == nil {
+			r.extra = map[string]float64{}
+		}
+		r.extra["runs"] = float64(runs)
+	}
 	return r, nil
+}
+
+// median returns the measurement of median throughput (the lower of the
+// two middle ones of an even count).
+func median(ms []measurement) measurement {
+	s := slices.Clone(ms)
+	slices.SortFunc(s, func(a, b measurement) int { return cmp.Compare(a.opsPerSec(), b.opsPerSec()) })
+	return s[(len(s)-1)/2]
+}
+
+// maxRSS keeps the higher peak of two runs' RSS measurements.
+func maxRSS(a, b rssResult) rssResult {
+	if b.peak > a.peak {
+		return b
+	}
+	return a
 }
 
 func runSide(e *env, w *workload, s side) (measurement, rssResult, error) {

@@ -68,6 +68,7 @@ func init() {
 			Prepare: pgbenchPrepare,
 			Run:     func(e *env, s side) (measurement, error) { return pgbenchRun(e, s, name) },
 			Extra:   func(e *env) map[string]float64 { return pgbenchExtra(name) },
+			Once:    true, // each run is -pgduration long
 		})
 	}
 }

@@ -77,10 +77,12 @@ func init() {
 		register(w)
 		return w
 	}
-	reg("load", "insert -sqlrows rows, 1000 per txn, prepared single-row INSERT, index on k; incl. close; rows/s",
-		nil, func(e *env, s side) (measurement, error) { return sqlLoadRun(e, s, 1) }).Extra = sqlDiskExtra(1)
-	reg("load-multirow", "as load with a 100-row INSERT (10 per txn), in a scratch database; rows/s",
-		nil, func(e *env, s side) (measurement, error) { return sqlLoadRun(e, s, sqlMultiRow) }).Extra = sqlDiskExtra(sqlMultiRow)
+	load := reg("load", "insert -sqlrows rows, 1000 per txn, prepared single-row INSERT, index on k; incl. close; rows/s",
+		nil, func(e *env, s side) (measurement, error) { return sqlLoadRun(e, s, 1) })
+	load.Extra, load.Once = sqlDiskExtra(1), true
+	multi := reg("load-multirow", "as load with a 100-row INSERT (10 per txn), in a scratch database; rows/s",
+		nil, func(e *env, s side) (measurement, error) { return sqlLoadRun(e, s, sqlMultiRow) })
+	multi.Extra, multi.Once = sqlDiskExtra(sqlMultiRow), true
 	reg("point-1", "SELECT c WHERE id=$1, random id, 1 goroutine, -duration; queries/s",
 		ensureSQLLoaded, func(e *env, s side) (measurement, error) { return sqlPointRun(e, s, 1) })
 	reg("point-4", "the same from 4 goroutines, a session/connection each; queries/s",
