@@ -256,3 +256,33 @@ func TestPointReadIteratorReuse(t *testing.T) {
 		t.Fatalf("after a flush: %q", got)
 	}
 }
+
+// TestGetCopiesGetViewDoesNot: Get's value is the caller's to change
+// (committed or buffered); GetView reads the same values without the copy.
+func TestGetCopiesGetViewDoesNot(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	t1 := begin(t, db, SnapshotIsolation)
+	put(t, t1, "committed", "old")
+	must(t, t1.Commit())
+	t2 := begin(t, db, SnapshotIsolation)
+	defer t2.Rollback()
+	put(t, t2, "buffered", "mine")
+	for _, k := range []string{"committed", "buffered"} {
+		v, ok, err := t2.Get([]byte(k))
+		if err != nil || !ok {
+			t.Fatalf("Get(%s): %v %v", k, ok, err)
+		}
+		want := string(v)
+		for i := range v {
+			v[i] = 'X'
+		}
+		view, ok, err := t2.GetView([]byte(k))
+		if err != nil || !ok || string(view) != want {
+			t.Fatalf("after changing Get's copy, GetView(%s) = %q %v %v, want %q", k, view, ok, err, want)
+		}
+	}
+	if v, ok, err := t2.GetView([]byte("missing")); err != nil || ok || v != nil {
+		t.Fatalf("GetView(missing) = %q %v %v", v, ok, err)
+	}
+}

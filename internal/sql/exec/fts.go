@@ -192,7 +192,7 @@ func (c *Ctx) newFTSScan(n *plan.FTSScan) (Operator, error) {
 		if err := c.canceled(); err != nil {
 			return nil, err
 		}
-		val, ok, err := c.Txn.Get(append(primary[:len(primary):len(primary)], id...))
+		val, ok, err := c.Txn.GetView(append(primary[:len(primary):len(primary)], id...))
 		if err != nil {
 			return nil, err
 		}

@@ -86,7 +86,7 @@ func (o *indexAndOp) nextRow() (Row, bool, error) {
 		}
 		pk := o.pks[o.i]
 		o.i++
-		v, ok, err := o.c.Txn.Get(append(o.primary[:len(o.primary):len(o.primary)], pk...))
+		v, ok, err := o.c.Txn.GetView(append(o.primary[:len(o.primary):len(o.primary)], pk...))
 		if err != nil {
 			return nil, false, err
 		}

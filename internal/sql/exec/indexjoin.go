@@ -126,7 +126,7 @@ func (o *indexJoinOp) lookup(outer Row) ([]Row, error) {
 	key := rowcodec.AppendKey(append([]byte{}, o.prefix...), types.ToRowcodecKey(v), dir(ix.Columns[0].Desc))
 	txn := o.c.Txn
 	if ix.ID == catalog.PrimaryIndexID && len(ix.Columns) == 1 {
-		val, ok, err := txn.Get(key)
+		val, ok, err := txn.GetView(key)
 		if err != nil || !ok {
 			return nil, err
 		}
@@ -151,7 +151,7 @@ func (o *indexJoinOp) lookup(outer Row) ([]Row, error) {
 					return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", ix.Name, err)
 				}
 			}
-			v, ok, err := txn.Get(append(o.primary[:len(o.primary):len(o.primary)], rest...))
+			v, ok, err := txn.GetView(append(o.primary[:len(o.primary):len(o.primary)], rest...))
 			if err != nil {
 				return nil, err
 			}

@@ -190,7 +190,7 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 		}
 		key := o.spans[0][0]
 		o.spans = o.spans[1:]
-		v, ok, err := o.c.Txn.Get(key)
+		v, ok, err := o.c.Txn.GetView(key)
 		if err != nil {
 			return nil, false, err
 		}
@@ -219,7 +219,7 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 	}
 	o.pk = append(append(o.pk[:0], o.primary...), rest...)
 	pk := o.pk
-	v, ok, err := o.c.Txn.Get(pk)
+	v, ok, err := o.c.Txn.GetView(pk)
 	if err != nil {
 		return nil, false, err
 	}

@@ -185,7 +185,7 @@ func (c *Ctx) newInvertedScan(n *plan.InvertedScan) (Operator, error) {
 	rows := make([]Row, 0, len(keys))
 	primary := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	for _, k := range keys {
-		val, ok, err := c.Txn.Get(append(primary[:len(primary):len(primary)], k...))
+		val, ok, err := c.Txn.GetView(append(primary[:len(primary):len(primary)], k...))
 		if err != nil {
 			return nil, err
 		}
