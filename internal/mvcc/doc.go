@@ -47,10 +47,14 @@
 //
 // # Reads
 //
-// Get prefix-seeks (lsm.Iterator.SeekPrefixGE, which skips the tables whose
-// bloom filter rules out key's versions) to (key, read_ts): the first store
-// key at or after it with
-// the key's prefix is the newest visible version. Scan walks the store
+// Get prefix-seeks (lsm.Iterator.SeekPrefixNewest, which skips the tables
+// whose bloom filter rules out key's versions, and stops at the newest
+// source holding one at or below read_ts) to (key, read_ts): the first
+// store key at or after it with the key's prefix is the newest visible
+// version. Stopping early is right because a key's versions reach the
+// store in timestamp order (Commit's validation: see Commit), so a deeper
+// source holds only older ones. Get returns a copy; GetView the store's
+// memory, for a caller that decodes it at once. Scan walks the store
 // range of [start, end), skipping versions above the read timestamp and
 // older duplicates (stepping a few entries, then seeking), and merges the
 // result with the transaction's own buffered writes as they were when the
