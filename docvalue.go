@@ -261,9 +261,7 @@ func (p *valueParser) object() (any, bool) {
 		return nil, false
 	}
 	o := object{}
-	if p.pos < len(p.b) && p.b[p.pos] == '}' {
-		p.pos++
-		p.depth--
+	if p.empty('}') {
 		return o, true
 	}
 	for {
@@ -286,20 +284,8 @@ func (p *valueParser) object() (any, bool) {
 		}
 		// Duplicate keys keep the last value, as jsonb does.
 		o = o.set(k, v)
-		p.space()
-		if p.pos >= len(p.b) {
-			return nil, false
-		}
-		switch p.b[p.pos] {
-		case ',':
-			p.pos++
-			p.space()
-		case '}':
-			p.pos++
-			p.depth--
-			return o, true
-		default:
-			return nil, false
+		if more, ok := p.next('}'); !more {
+			return o, ok
 		}
 	}
 }
@@ -309,9 +295,7 @@ func (p *valueParser) array() (any, bool) {
 		return nil, false
 	}
 	a := []any{}
-	if p.pos < len(p.b) && p.b[p.pos] == ']' {
-		p.pos++
-		p.depth--
+	if p.empty(']') {
 		return a, true
 	}
 	for {
@@ -320,22 +304,40 @@ func (p *valueParser) array() (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		p.space()
-		if p.pos >= len(p.b) {
-			return nil, false
-		}
-		switch p.b[p.pos] {
-		case ',':
-			p.pos++
-			p.space()
-		case ']':
-			p.pos++
-			p.depth--
-			return a, true
-		default:
-			return nil, false
+		if more, ok := p.next(']'); !more {
+			return a, ok
 		}
 	}
+}
+
+// empty reads the close of a container closed right after it opened.
+func (p *valueParser) empty(close byte) bool {
+	if p.pos < len(p.b) && p.b[p.pos] == close {
+		p.pos++
+		p.depth--
+		return true
+	}
+	return false
+}
+
+// next reads what follows a member or an element: a comma (more is true)
+// or the container's close; anything else is malformed (ok false).
+func (p *valueParser) next(close byte) (more, ok bool) {
+	p.space()
+	if p.pos >= len(p.b) {
+		return false, false
+	}
+	switch p.b[p.pos] {
+	case ',':
+		p.pos++
+		p.space()
+		return true, true
+	case close:
+		p.pos++
+		p.depth--
+		return false, true
+	}
+	return false, false
 }
 
 // str reads the string literal at pos. One with escapes is decoded by
