@@ -161,6 +161,10 @@ func txnUpdate(e *env, s side, name string, workers int) (measurement, error) {
 	}
 	defer db.Close()
 	rows := uint64(e.rows)
+	before, err := txnCounterSum(k, db, rows)
+	if err != nil {
+		return measurement{}, err
+	}
 	var (
 		stop      atomic.Bool
 		committed atomic.Int64
@@ -229,7 +233,29 @@ func txnUpdate(e *env, s side, name string, workers int) (measurement, error) {
 	logf("  %s after %s: %d committed, %d conflicts retried (%.3f%% of commits); %s",
 		s, name, m.ops, retries.Load(), 100*float64(retries.Load())/float64(max(m.ops, 1)), db.Stats())
 
-	// The counters must account for every committed transaction.
+	// The counters must account for every committed transaction of this
+	// run (-repeat runs again on the same rows).
+	after, err := txnCounterSum(k, db, rows)
+	if err != nil {
+		return m, err
+	}
+	sum := after - before
+	switch {
+	case sum > uint64(m.ops):
+		return m, fmt.Errorf("counters add up to %d, more than the %d commits", sum, m.ops)
+	case sum < uint64(m.ops) && s == cairnSide:
+		return m, fmt.Errorf("lost updates: counters add up to %d, %d commits", sum, m.ops)
+	case sum < uint64(m.ops):
+		logf("  %s: %d lost updates (no conflict detection), counters add up to %d", s, uint64(m.ops)-sum, sum)
+	default:
+		logf("  %s: counters add up to the %d commits: no lost updates", s, sum)
+	}
+	return m, db.Close()
+}
+
+// txnCounterSum checks every row of the table and returns the sum of their
+// update counters.
+func txnCounterSum(k *kvState, db txnEngine, rows uint64) (uint64, error) {
 	var sum, n uint64
 	var buf []byte
 	err := db.Scan(func(key, value []byte) error {
@@ -241,21 +267,10 @@ func txnUpdate(e *env, s side, name string, workers int) (measurement, error) {
 		n++
 		return err
 	})
-	switch {
-	case err != nil:
-		return m, err
-	case n != rows:
-		return m, fmt.Errorf("scan saw %d rows, want %d", n, rows)
-	case sum > uint64(m.ops):
-		return m, fmt.Errorf("counters add up to %d, more than the %d commits", sum, m.ops)
-	case sum < uint64(m.ops) && s == cairnSide:
-		return m, fmt.Errorf("lost updates: counters add up to %d, %d commits", sum, m.ops)
-	case sum < uint64(m.ops):
-		logf("  %s: %d lost updates (no conflict detection), counters add up to %d", s, uint64(m.ops)-sum, sum)
-	default:
-		logf("  %s: counters add up to the %d commits: no lost updates", s, sum)
+	if err == nil && n != rows {
+		err = fmt.Errorf("scan saw %d rows, want %d", n, rows)
 	}
-	return m, db.Close()
+	return sum, err
 }
 
 // txnRead runs read-only transactions reading one random row each (a
