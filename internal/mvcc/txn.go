@@ -93,9 +93,9 @@ type Txn struct {
 	writes map[string]bufEntry
 	keys   []string // sorted buffered keys (may hold keys since removed)
 	added  []string // buffered keys not yet merged into keys
-	// addedSorted: added is in order (it is appended to, and sorted
-	// when a scan or a merge needs it).
-	addedSorted bool
+	// addedSorted: added[:addedSorted] is in order (added is appended
+	// to, and put in order when a scan or a merge needs it).
+	addedSorted int
 	stale       bool // keys or added hold removed keys
 	size        int64
 	undo        []undoEntry
@@ -271,11 +271,11 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	t.writes[k] = e
 	if !had {
 		// added is a small slice, merged into keys before it grows
-		// large; it is sorted only when read (sortAdded), so a run of
-		// writes costs an append each, and a scan a sort of the writes
-		// since the last one, not of every write so far.
+		// large; it is put in order only when read (sortAdded), so a run
+		// of writes costs an append each, and a scan the placing of the
+		// writes since the last one, not a sort of every write so far
+		// (an insert checking a unique index scans after each write).
 		t.added = append(t.added, k)
-		t.addedSorted = len(t.added) == 1
 		if len(t.added) > max(1024, len(t.keys)/16) {
 			t.sortedKeys()
 		}
@@ -382,12 +382,24 @@ func (t *Txn) rangeKeys(start, end []byte) []string {
 	return out
 }
 
-// sortAdded puts added in order.
+// sortAdded puts added in order: the few keys appended since it last
+// was are each placed by binary search; many are sorted with the rest.
 func (t *Txn) sortAdded() {
-	if !t.addedSorted {
+	n := t.addedSorted
+	switch {
+	case n == len(t.added):
+		return
+	case len(t.added)-n > 8:
 		slices.Sort(t.added)
-		t.addedSorted = true
+	default:
+		for i := n; i < len(t.added); i++ {
+			k := t.added[i]
+			j, _ := slices.BinarySearch(t.added[:i], k)
+			copy(t.added[j+1:i+1], t.added[j:i])
+			t.added[j] = k
+		}
 	}
+	t.addedSorted = len(t.added)
 }
 
 // sortedKeys returns the buffered keys in order.
@@ -412,7 +424,7 @@ func (t *Txn) sortedKeys() []string {
 				merged = append(merged, k)
 			}
 		}
-		t.keys, t.added, t.stale = merged, nil, false
+		t.keys, t.added, t.addedSorted, t.stale = merged, nil, 0, false
 	}
 	return t.keys
 }
