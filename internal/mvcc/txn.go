@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/cairndb/cairn/internal/lsm"
 )
@@ -356,13 +357,15 @@ func (t *Txn) rangeKeys(start, end []byte) []string {
 		t.sortedKeys()
 	}
 	t.sortAdded()
+	// The bounds as strings without copies: only compared, never kept.
+	s, e := unsafe.String(unsafe.SliceData(start), len(start)), unsafe.String(unsafe.SliceData(end), len(end))
 	span := func(keys []string) []string {
 		lo, hi := 0, len(keys)
 		if start != nil {
-			lo, _ = slices.BinarySearch(keys, string(start))
+			lo, _ = slices.BinarySearch(keys, s)
 		}
 		if end != nil {
-			hi, _ = slices.BinarySearch(keys, string(end))
+			hi, _ = slices.BinarySearch(keys, e)
 		}
 		return keys[lo:max(lo, hi)]
 	}
