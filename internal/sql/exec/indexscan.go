@@ -38,6 +38,14 @@ type indexScanOp struct {
 	// primary is the primary index's key prefix, pk the row key read
 	// last (a secondary index scan's point reads).
 	primary, pk []byte
+	// shared: the spans ascend, and one iterator over all of them reads
+	// them, seeking forward to each (end is the current span's end, seek
+	// the start of the next to seek to): a span costs a near seek in the
+	// levels that moved, not a new iterator over every level. A find by
+	// an indexed document path reads two spans (the value, then the key
+	// of documents with an array on the path).
+	shared    bool
+	end, seek []byte
 }
 
 func (c *Ctx) newIndexScan(n *plan.IndexScan, transient bool) (Operator, error) {
@@ -240,8 +248,28 @@ func (o *indexScanOp) advance() (bool, error) {
 		if o.it == nil && !o.openSpan() {
 			return false, nil
 		}
-		if o.it.Next() {
+		var ok bool
+		if o.seek != nil {
+			ok, o.seek = o.it.SeekGE(o.seek), nil
+		} else {
+			ok = o.it.Next()
+		}
+		if ok && o.shared && bytes.Compare(o.it.Key(), o.end) >= 0 {
+			// Past the span: on to the next one, if any.
+			if len(o.spans) > 0 {
+				o.seek, o.end = o.spans[0][0], o.spans[0][1]
+				o.spans = o.spans[1:]
+				continue
+			}
+			ok = false
+		}
+		if ok {
 			return true, nil
+		}
+		if o.shared {
+			// The iterator ends where the last span does: no span left
+			// holds anything.
+			o.spans = nil
 		}
 		err := o.it.Err()
 		o.it.Close()
@@ -257,12 +285,30 @@ func (o *indexScanOp) openSpan() bool {
 	if len(o.spans) == 0 {
 		return false
 	}
-	if o.reverse {
+	switch {
+	case o.reverse:
 		o.it = o.c.Txn.ReverseScan(o.spans[0][0], o.spans[0][1])
-	} else {
+	case ascending(o.spans):
+		o.shared, o.end = true, o.spans[0][1]
+		o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[len(o.spans)-1][1])
+	default:
 		o.it = o.c.Txn.Scan(o.spans[0][0], o.spans[0][1])
 	}
 	o.spans = o.spans[1:]
+	return true
+}
+
+// ascending reports whether there are several spans and each starts at or
+// after the end of the one before.
+func ascending(spans [][2][]byte) bool {
+	if len(spans) < 2 {
+		return false
+	}
+	for i := 1; i < len(spans); i++ {
+		if spans[i-1][1] == nil || bytes.Compare(spans[i][0], spans[i-1][1]) < 0 {
+			return false
+		}
+	}
 	return true
 }
 
