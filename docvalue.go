@@ -485,6 +485,48 @@ func appendJSON(b []byte, v any) []byte {
 
 func jsonText(v any) json.RawMessage { return appendJSON(nil, v) }
 
+// toJSONB is v as a jsonb value, as jsonb.Parse of jsonText(v) would
+// read it (numbers in NumberText's spelling), without the text in
+// between: an update writes its document back so.
+func toJSONB(v any) (jsonb.Value, error) {
+	switch v := v.(type) {
+	case nil:
+		return jsonb.NullValue, nil
+	case bool:
+		return jsonb.BoolValue(v), nil
+	case json.Number:
+		t, err := jsonb.NumberText(string(v))
+		if err != nil {
+			return jsonb.Value{}, err
+		}
+		return jsonb.Value{Kind: jsonb.Number, Str: t}, nil
+	case string:
+		return jsonb.StringValue(v), nil
+	case []any:
+		elems := make([]jsonb.Value, len(v))
+		for i, e := range v {
+			var err error
+			if elems[i], err = toJSONB(e); err != nil {
+				return jsonb.Value{}, err
+			}
+		}
+		return jsonb.ArrayValue(elems), nil
+	case object:
+		keys := make([]string, len(v))
+		vals := make([]jsonb.Value, len(v))
+		for i, m := range v {
+			keys[i] = m.k
+			var err error
+			if vals[i], err = toJSONB(m.v); err != nil {
+				return jsonb.Value{}, err
+			}
+		}
+		return jsonb.ObjectValue(keys, vals), nil
+	}
+	// Unreachable for values built by parseJSON.
+	return jsonb.Value{}, fmt.Errorf("cairn: %T in a document value", v)
+}
+
 // fromJSONB turns a stored document's value into the value model, as
 // parseJSON of its text would (members in jsonb's key order, numbers as
 // their canonical text).

@@ -1,11 +1,14 @@
 package cairn
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cairndb/cairn/internal/jsonb"
 )
 
 // parseCases are JSON texts, well-formed or not, that the fast parser must
@@ -114,6 +117,35 @@ func TestJSONTextRoundTrips(t *testing.T) {
 		back, err := parseJSON(jsonText(v))
 		if err != nil || !reflect.DeepEqual(back, v) {
 			t.Fatalf("%s read back as %#v (%v), want %#v", jsonText(v), back, err, v)
+		}
+	}
+}
+
+// TestToJSONBMatchesParse: a value encoded directly is the document
+// jsonb.Parse makes of its text.
+func TestToJSONBMatchesParse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for range 3000 {
+		v, err := parseJSON([]byte(randomJSON(rng, 0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, werr := jsonb.Parse(string(jsonText(v)))
+		jv, err := toJSONB(v)
+		var got jsonb.Doc
+		if err == nil {
+			got, err = jsonb.Encode(jv)
+		}
+		if (err == nil) != (werr == nil) || got != want {
+			t.Fatalf("%s: toJSONB gives %q (%v), Parse %q (%v)", jsonText(v), got, err, want, werr)
+		}
+	}
+	for _, n := range []string{"1e2", "1.50", "-0", "0.000", "12345678901234567890.10"} {
+		v := object{{"n", json.Number(n)}, {"b", object{{"z", true}, {"a", nil}}}}
+		want, _ := jsonb.Parse(string(jsonText(v)))
+		jv, _ := toJSONB(v)
+		if got, err := jsonb.Encode(jv); err != nil || got != want {
+			t.Fatalf("%s: %q, want %q (%v)", jsonText(v), got, want, err)
 		}
 	}
 }

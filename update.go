@@ -172,7 +172,11 @@ func (c *Collection) update(ctx context.Context, filter, update any, one bool) (
 					return err
 				}
 			}
-			nd, err := jsonb.Parse(string(jsonText(doc)))
+			nv, err := toJSONB(doc)
+			if err != nil {
+				return errInvalid("updated document: %v", err)
+			}
+			nd, err := jsonb.Encode(nv)
 			if err != nil {
 				return errInvalid("updated document: %v", err)
 			}
