@@ -137,15 +137,64 @@ func appendTerm(dst []byte, kind byte, h uint64) []byte {
 // TermsDiff returns the terms (leaf and key, as LeafTerms and KeyTerms
 // give them) of a that b lacks, and those of b that a lacks: what an
 // update of a document from a to b removes from and adds to an inverted
-// index. Usually a few of a document's many terms change; this hashes
-// both documents into plain numbers, sorts and merges them, and makes
-// byte terms only of the difference.
+// index. Usually a few of a document's many terms change.
+//
+// It walks the two documents side by side through objects, member by
+// member, and hashes only the parts that differ. That is exact because a
+// leaf term hashes the keys on the way to the leaf: every leaf on one key
+// path lies in one part, the array or scalar that path reaches (or the
+// member only one side has), so a part the same in both documents holds
+// every occurrence of its terms on both sides, and the parts that differ
+// every occurrence of theirs. (Two different paths whose terms' 64-bit
+// hashes collide are not told apart; LeafTerms does not either.)
 func TermsDiff(a, b Doc) (removed, added [][]byte) {
-	var w leafWalker
-	la, ka := w.hashes(a)
-	lb, kb := w.hashes(b)
+	var wa, wb leafWalker
+	wa.all, wb.all = true, true
+	diffParts(&wa, &wb, 0, a.root(), b.root())
+	la, lb := sortedDistinct(wa.sums), sortedDistinct(wb.sums)
 	removed, added = diffSorted(removed, added, 'v', la, lb)
-	return diffSorted(removed, added, 'k', ka, kb)
+	var ka, kb []uint64
+	keyHashes(a, func(h uint64) { ka = append(ka, h) })
+	keyHashes(b, func(h uint64) { kb = append(kb, h) })
+	return diffSorted(removed, added, 'k', sortedDistinct(ka), sortedDistinct(kb))
+}
+
+// diffParts hashes into wa and wb the leaves of the parts where a and b
+// (both at the key path in the walkers' buffers up to plen) differ.
+func diffParts(wa, wb *leafWalker, plen int, a, b node) {
+	if a == b {
+		return // the same bytes: the same terms
+	}
+	if a[0] != tagObject || b[0] != tagObject {
+		wa.walk(plen, a)
+		wb.walk(plen, b)
+		return
+	}
+	member := func(w *leafWalker, k string) int {
+		w.buf = append(append(append(w.buf[:plen], 'k'), k...), 0)
+		return len(w.buf)
+	}
+	na, nb := a.count(), b.count()
+	for i, j := 0, 0; i < na || j < nb; {
+		switch {
+		case j == nb || i < na && KeyLess(a.key(i), b.key(j)):
+			wa.walk(member(wa, a.key(i)), a.value(i))
+			i++
+		case i == na || KeyLess(b.key(j), a.key(i)):
+			wb.walk(member(wb, b.key(j)), b.value(j))
+			j++
+		default:
+			member(wb, b.key(j))
+			diffParts(wa, wb, member(wa, a.key(i)), a.value(i), b.value(j))
+			i++
+			j++
+		}
+	}
+}
+
+func sortedDistinct(h []uint64) []uint64 {
+	slices.Sort(h)
+	return slices.Compact(h)
 }
 
 // diffSorted appends to removed the terms of kind whose hashes are in a
@@ -165,16 +214,4 @@ func diffSorted(removed, added [][]byte, kind byte, a, b []uint64) ([][]byte, []
 		}
 	}
 	return removed, added
-}
-
-// hashes returns the hashes of d's leaf terms and of its key terms, each
-// sorted and distinct. The walker's path buffer is reused.
-func (w *leafWalker) hashes(d Doc) (leaves, keys []uint64) {
-	w.sums, w.all = nil, true
-	w.walk(0, d.root())
-	leaves = w.sums
-	slices.Sort(leaves)
-	keyHashes(d, func(h uint64) { keys = append(keys, h) })
-	slices.Sort(keys)
-	return slices.Compact(leaves), slices.Compact(keys)
 }

@@ -154,11 +154,17 @@ func TestTermsDiff(t *testing.T) {
 	for range 3000 {
 		a := gen()
 		b := gen()
-		if r.Intn(2) == 0 {
-			// An edit: one top-level member set to another value.
-			if keys, err := ObjectKeys(a); err == nil && len(keys) > 0 {
+		if r.Intn(3) > 0 {
+			// An edit: a member at a random depth set to another value.
+			var path []string
+			for n := a.root(); n[0] == tagObject && n.count() > 0 && (len(path) == 0 || r.Intn(3) > 0); {
+				i := r.Intn(n.count())
+				path = append(path, n.key(i))
+				n = n.value(i)
+			}
+			if len(path) > 0 {
 				var err error
-				if b, err = Set(a, []string{keys[r.Intn(len(keys))]}, []bool{false}, gen(), true); err != nil {
+				if b, err = Set(a, path, make([]bool, len(path)), gen(), true); err != nil {
 					t.Fatal(err)
 				}
 			}
