@@ -110,6 +110,16 @@ type Txn struct {
 	// taken at the first read, serves the whole transaction.
 	getIter *lsm.Iterator
 	keyBuf  []byte
+	// last is the committed read getIter made last, served again to a
+	// read of the same key while getIter has not moved (so the value's
+	// memory is as it was): an UPDATE reads the row its statement's
+	// SELECT, or the document update before it, just read.
+	last struct {
+		it    *lsm.Iterator
+		key   []byte
+		value []byte
+		found bool
+	}
 }
 
 // Begin starts a transaction reading at the current watermark.
@@ -181,7 +191,10 @@ func (t *Txn) GetView(key []byte) (value []byte, found bool, err error) {
 func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
 	if t.getIter == nil {
 		t.getIter = t.db.getIterator()
+	} else if t.last.it == t.getIter && bytes.Equal(key, t.last.key) {
+		return t.last.value, t.last.found, nil
 	}
+	t.last.it = nil
 	t.keyBuf = appendKey(t.keyBuf[:0], key, t.readTs)
 	it := t.getIter
 	plen := len(t.keyBuf) - tsLen
@@ -192,14 +205,22 @@ func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
 	// based below the key's last commit, and that commit was applied
 	// before any snapshot saw it. So an older source never holds a newer
 	// version.
-	if !it.SeekPrefixNewest(t.keyBuf) {
-		return nil, false, t.iterErr(it)
+	var v []byte
+	found := it.SeekPrefixNewest(t.keyBuf)
+	if !found {
+		if err := t.iterErr(it); err != nil {
+			return nil, false, err
+		}
+	} else if k := it.Key(); len(k) != len(t.keyBuf) || !bytes.Equal(k[:plen], t.keyBuf[:plen]) {
+		found = false
+	} else {
+		var err error
+		if v, found, err = decodeValue(it.Value()); err != nil {
+			return nil, false, err
+		}
 	}
-	k := it.Key()
-	if len(k) != len(t.keyBuf) || !bytes.Equal(k[:plen], t.keyBuf[:plen]) {
-		return nil, false, nil
-	}
-	return decodeValue(it.Value())
+	t.last.it, t.last.key, t.last.value, t.last.found = it, append(t.last.key[:0], key...), v, found
+	return v, found, nil
 }
 
 func (t *Txn) iterErr(it *lsm.Iterator) error {
