@@ -54,6 +54,11 @@ func (db *DB) PrefixClock(prefix []byte) *PrefixClock {
 		}
 	}
 	c := &PrefixClock{prefix: string(prefix), start: bytes.Clone(prefix), end: prefixEnd(nil, prefix)}
+	// Commits before now did not tick the clock, and some may have
+	// written under the prefix: it starts at the newest timestamp handed
+	// out, so only snapshots that see all of them share a value. (At 0,
+	// snapshots before and after those writes would share one.)
+	c.last.Store(max(db.commit.nextTs, 1) - 1)
 	m := map[string]*PrefixClock{}
 	if old != nil {
 		m = maps.Clone(*old)
