@@ -55,7 +55,9 @@
 //
 // Data and index blocks are snappy-compressed when WriterOptions.Compression
 // asks for it and compression saves at least 25%; others are stored as
-// they are. A block handle is (offset, length) of the stored bytes, the
+// they are. After a block that did not compress, the writer stores the
+// next 1, 2, 4... up to 16 as they are without trying (neighbouring blocks
+// hold alike data). A block handle is (offset, length) of the stored bytes, the
 // length excluding the trailer.
 //
 // Block contents:

@@ -5,7 +5,10 @@
 // # Operators
 //
 // Scans read a table's primary index or a secondary index through the
-// transaction (internal/mvcc), decoding keys with internal/rowcodec; the
+// transaction (internal/mvcc), decoding keys with internal/rowcodec. A
+// scan of several ascending key ranges reads them with one iterator,
+// seeking forward from range to range; rows fetched by primary key are
+// read without a copy (mvcc.Txn.GetView) and decoded at once. The
 // rest (filter, project, hash and nested-loop joins, sort, hash and
 // aggregation, window, limit, distinct, set operations, values,
 // insert/update/delete with constraint checks) consume their children's
