@@ -337,13 +337,16 @@ func (m *memTable) sampleKeys(lo, hi []byte, want int) (keys [][]byte, size int6
 	if n == 0 {
 		return nil, 0
 	}
+	// Every level starts at the head unless the search below finds a
+	// later start: a writer may raise the height after the search read
+	// it, and the levels above that would otherwise start at offset 0,
+	// which is no node.
 	var prev [maxHeight]uint32
+	for i := range prev {
+		prev[i] = m.head
+	}
 	if lo != nil {
 		m.findGE(ikey.Make(nil, lo, ikey.SeqNumMax, ikey.KindMax), &prev)
-	} else {
-		for i := range prev {
-			prev[i] = m.head
-		}
 	}
 	for level := int(m.height.Load()) - 1; level >= 0; level-- {
 		keys = keys[:0]
