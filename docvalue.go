@@ -240,7 +240,7 @@ func (p *valueParser) value() (any, bool) {
 }
 
 func (p *valueParser) literal(word string) bool {
-	if !bytes.HasPrefix(p.b[p.pos:], []byte(word)) {
+	if end := p.pos + len(word); end > len(p.b) || string(p.b[p.pos:end]) != word {
 		return false
 	}
 	p.pos += len(word)

@@ -54,8 +54,12 @@ func (w *writer) invertedTerms(ix *catalog.Index, row Row) ([][]byte, error) {
 	if !ok || err != nil {
 		return nil, err
 	}
-	return jsonb.KeyTerms(jsonb.LeafTerms(nil, doc), doc), nil
+	return docTerms(doc), nil
 }
+
+// docTerms is every term a document has in a GIN index: its leaf terms,
+// then its key terms.
+func docTerms(d jsonb.Doc) [][]byte { return jsonb.KeyTerms(jsonb.LeafTerms(nil, d), d) }
 
 // invertedDoc returns the document row has in GIN index ix; ok is false
 // for a NULL document or a row outside a partial index.
@@ -96,9 +100,9 @@ func (w *writer) invertedChanges(ix *catalog.Index, old, new Row) (removed, adde
 	case inA && inB:
 		removed, added = jsonb.TermsDiff(a, b)
 	case inA:
-		removed = jsonb.KeyTerms(jsonb.LeafTerms(nil, a), a)
+		removed = docTerms(a)
 	case inB:
-		added = jsonb.KeyTerms(jsonb.LeafTerms(nil, b), b)
+		added = docTerms(b)
 	}
 	return removed, added, nil
 }
