@@ -9,7 +9,12 @@
 //     error wrapping ErrLocked ("locked by another process") when the lock is
 //     held, even by another Lock in the same process, since flock locks
 //     belong to the open file description. SyncDir opens the directory and
-//     fsyncs it. Lock needs flock: Linux, the BSDs and macOS.
+//     fsyncs it. Lock needs flock: Linux, the BSDs and macOS. Its files
+//     are ReadMappers there: MapReads maps a file read-only, and
+//     ReadMapped then copies from the mapping instead of calling pread,
+//     counting the copies in progress so that Close unmaps only after
+//     them, and turning a fault (the file truncated under the mapping, a
+//     disk error) into an error wrapping EIO (debug.SetPanicOnFault).
 //   - Mem (NewMem): an in-memory file system that remembers, separately, what
 //     a real disk would have made durable: a file's contents up to its last
 //     Sync, and a directory's file entries (creations, renames, removals) as

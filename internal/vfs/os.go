@@ -23,7 +23,7 @@ func (osFS) Create(name string) (File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return osFile{f}, nil
+	return &osFile{f: f}, nil
 }
 
 func (osFS) Open(name string) (File, error) {
@@ -31,7 +31,7 @@ func (osFS) Open(name string) (File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return osFile{f}, nil
+	return &osFile{f: f}, nil
 }
 
 func (osFS) Rename(oldname, newname string) error { return os.Rename(oldname, newname) }
@@ -76,16 +76,20 @@ func (osFS) Stat(name string) (int64, error) {
 }
 
 // osFile adapts *os.File; the os package's errors already carry the path.
-type osFile struct{ f *os.File }
+// m is its read mapping, once MapReads made one (see mmap_unix.go).
+type osFile struct {
+	f *os.File
+	m *mapping
+}
 
-func (o osFile) ReadAt(p []byte, off int64) (int, error) { return o.f.ReadAt(p, off) }
-func (o osFile) Write(p []byte) (int, error)             { return o.f.Write(p) }
-func (o osFile) Sync() error                             { return o.f.Sync() }
-func (o osFile) SyncData() error                         { return syncData(o.f) }
+func (o *osFile) ReadAt(p []byte, off int64) (int, error) { return o.f.ReadAt(p, off) }
+func (o *osFile) Write(p []byte) (int, error)             { return o.f.Write(p) }
+func (o *osFile) Sync() error                             { return o.f.Sync() }
+func (o *osFile) SyncData() error                         { return syncData(o.f) }
 
 // Allocate implements File: by fallocate where there is one, else by
 // extending the file, sparse (writes within it still change no size).
-func (o osFile) Allocate(size int64) error {
+func (o *osFile) Allocate(size int64) error {
 	fi, err := o.f.Stat()
 	if err != nil {
 		return err
@@ -95,9 +99,17 @@ func (o osFile) Allocate(size int64) error {
 	}
 	return allocate(o.f, size)
 }
-func (o osFile) Close() error { return o.f.Close() }
+func (o *osFile) Close() error {
+	if o.m != nil {
+		if err := o.m.unmap(); err != nil {
+			o.f.Close()
+			return fmt.Errorf("vfs: munmap %s: %w", o.f.Name(), err)
+		}
+	}
+	return o.f.Close()
+}
 
-func (o osFile) Size() (int64, error) {
+func (o *osFile) Size() (int64, error) {
 	fi, err := o.f.Stat()
 	if err != nil {
 		return 0, err

@@ -55,3 +55,23 @@ type FS interface {
 	// Stat reports whether name exists and its size.
 	Stat(name string) (size int64, err error)
 }
+
+// ReadMapper is implemented by files whose reads can be served from a
+// read-only memory mapping of the file (real files, where the system has
+// mmap). A read from the page cache then costs a copy, not a system call:
+// a third of a 4 KiB pread on the machines measured.
+//
+// The mapping is touched only inside ReadMapped, which copies out of it:
+// no caller ever holds memory of the mapping, so Close can unmap it once
+// the reads in progress are done, and a fault while copying (the file
+// truncated under the mapping, a disk error) is returned as an error
+// rather than crashing the process.
+type ReadMapper interface {
+	// MapReads maps the file's first size bytes. The file must not be
+	// written while it is mapped (tables are immutable once written).
+	// Call it before the file is shared; an error leaves reads to ReadAt.
+	MapReads(size int64) error
+	// ReadMapped is ReadAt, served from the mapping when it covers
+	// [off, off+len(p)) and by ReadAt otherwise.
+	ReadMapped(p []byte, off int64) (int, error)
+}

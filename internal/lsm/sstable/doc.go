@@ -151,6 +151,16 @@
 // cache evicts by CLOCK's second chance (cache.go): a hit marks its block
 // under a shared lock, and a marked block survives one eviction round.
 //
+// Reading: a block missed by the cache is read on its own, by pread, or,
+// when the file is a vfs.ReadMapper (a real file where there is mmap), by
+// a copy from a read-only mapping of the table: a point read's miss then
+// costs no system call (a 4 KiB pread cost three times the copy). Scans
+// and compactions read readahead windows by pread instead, so that what
+// they read once does not stay mapped, counted in the process's resident
+// memory. The mapping is only ever copied from, under the file's guard
+// (vfs), never handed out: closing a table cannot leave a reader holding
+// unmapped memory.
+//
 // Bounds: an iterator checks its upper bound only in blocks whose index
 // separator is not below it.
 //

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
+	"github.com/cairndb/cairn/internal/vfs"
 )
 
 type kv struct{ k, v []byte }
@@ -216,11 +220,29 @@ func testRandomTable(t *testing.T, seed uint64, big bool) {
 	if rng.IntN(3) != 0 {
 		cache = NewCache(int64(rng.IntN(256 << 10)))
 	}
-	r, err := Open(f, "rand.sst", 7, cache)
+	// Half the rounds read a real file, whose single-block reads copy
+	// from a mapping of it (vfs.ReadMapper), the others the test's
+	// in-memory file, which has no mapping.
+	var file vfs.File = f
+	if rng.IntN(2) == 0 {
+		name := filepath.Join(t.TempDir(), "rand.sst")
+		if err := os.WriteFile(name, f.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		of, err := vfs.OS().Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file = of
+	}
+	r, err := Open(file, "rand.sst", 7, cache)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
+	if _, ok := file.(vfs.ReadMapper); ok != (r.mapped != nil) && runtime.GOOS == "linux" {
+		t.Fatalf("file maps reads: %v; reader maps them: %v", ok, r.mapped != nil)
+	}
 	if err := r.Check(); err != nil {
 		t.Fatalf("check: %v", err)
 	}

@@ -38,6 +38,7 @@ type Reader struct {
 	tombstones  []ikey.Tombstone
 	props       Properties
 	split       func([]byte) int // see SetSplit
+	mapped      vfs.ReadMapper   // f, when its reads are mapped
 
 	getters sync.Pool // *tableIter for Get
 	iters   sync.Pool // *tableIter for NewIter, closed
@@ -60,6 +61,11 @@ func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error
 		return nil, fmt.Errorf("sstable %s: %w", name, err)
 	}
 	r.size = size
+	// Reads of single blocks copy from a mapping of the file where
+	// there is one (see readMapped).
+	if m, ok := f.(vfs.ReadMapper); ok && m.MapReads(size) == nil {
+		r.mapped = m
+	}
 	if size < footerLen {
 		return nil, corruptf(name, 0, "file of %d bytes is shorter than the footer", size)
 	}
@@ -155,6 +161,23 @@ func (r *Reader) loadTombstones() ([]ikey.Tombstone, error) {
 
 func (r *Reader) readAt(b []byte, off int64) error {
 	n, err := r.f.ReadAt(b, off)
+	return r.checkRead(b, off, n, err)
+}
+
+// readMapped is readAt from the file's mapping, when it has one: the
+// reads of single blocks, a point read's. Scans and compactions read
+// windows by pread (readRaw), so that what they read once does not stay
+// mapped into the process (a mapped page counts towards its resident
+// memory as long as the kernel keeps it).
+func (r *Reader) readMapped(b []byte, off int64) error {
+	if r.mapped == nil {
+		return r.readAt(b, off)
+	}
+	n, err := r.mapped.ReadMapped(b, off)
+	return r.checkRead(b, off, n, err)
+}
+
+func (r *Reader) checkRead(b []byte, off int64, n int, err error) error {
 	if n == len(b) {
 		return nil
 	}
@@ -238,7 +261,7 @@ func (buf *readBuf) release() {
 // the reads are sequential.
 func (r *Reader) readRaw(dst []byte, off uint64, buf *readBuf) error {
 	if buf == nil {
-		return r.readAt(dst, int64(off))
+		return r.readMapped(dst, int64(off))
 	}
 	end := off + uint64(len(dst))
 	if off >= buf.raOff && end <= buf.raOff+uint64(len(buf.ra)) {
@@ -265,7 +288,7 @@ func (r *Reader) readRaw(dst []byte, off uint64, buf *readBuf) error {
 		copy(dst, buf.ra)
 		return nil
 	}
-	return r.readAt(dst, int64(off))
+	return r.readMapped(dst, int64(off))
 }
 
 func grow(b []byte, n int) []byte {
