@@ -166,19 +166,24 @@ func (c *Collection) update(ctx context.Context, filter, update any, one bool) (
 			// compared bytewise: jsonb's encoding is canonical (sorted
 			// keys, canonical numbers), so equal bytes mean no change.
 			id, old := row[0].Str(), row[1].Doc()
-			doc, _ := fromJSONB(old.Value()).(object)
-			for _, op := range ops {
-				if doc, err = applyUpdate(doc, op); err != nil {
-					return err
+			nd, ok, err := updateEncoded(old, ops)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				doc, _ := fromJSONB(old.Value()).(object)
+				for _, op := range ops {
+					if doc, err = applyUpdate(doc, op); err != nil {
+						return err
+					}
 				}
-			}
-			nv, err := toJSONB(doc)
-			if err != nil {
-				return errInvalid("updated document: %v", err)
-			}
-			nd, err := jsonb.Encode(nv)
-			if err != nil {
-				return errInvalid("updated document: %v", err)
+				nv, err := toJSONB(doc)
+				if err != nil {
+					return errInvalid("updated document: %v", err)
+				}
+				if nd, err = jsonb.Encode(nv); err != nil {
+					return errInvalid("updated document: %v", err)
+				}
 			}
 			if nd != old {
 				changes = append(changes, change{id, types.NewJSONBDoc(nd)})
@@ -193,6 +198,71 @@ func (c *Collection) update(ctx context.Context, filter, update any, one bool) (
 		return nil
 	})
 	return matched, modified, err
+}
+
+// updateEncoded applies ops to a stored document's encoding when every
+// op changes a value that exists at the end of a path of object keys (as
+// $inc of a field does): the value alone is decoded, changed by applyLeaf
+// as in the general path (applyUpdate), encoded and spliced into the
+// document (jsonb.ReplaceValue), which is neither decoded nor re-encoded
+// whole: the same bytes, for a fraction of the work on a document of a
+// kilobyte. ok is false, with nothing changed, when an op needs the
+// general path: $unset, a path through an array or to a value that is
+// not there (created), or a new value nested too deep to judge here.
+func updateEncoded(d jsonb.Doc, ops []updateOp) (jsonb.Doc, bool, error) {
+	for _, op := range ops {
+		if op.op == "$unset" {
+			return "", false, nil
+		}
+		leaf, exists := d.KeyPath(op.comps)
+		if !exists {
+			return "", false, nil
+		}
+		nv, keep, err := applyLeaf(fromJSONB(leaf.Value()), true, op, strings.Join(op.comps, "."))
+		if err != nil {
+			return "", false, err
+		}
+		if !keep {
+			continue
+		}
+		// A document nests at most jsonb.MaxDepth deep: leave values that
+		// could take it past that to the general path, which checks.
+		if len(op.comps)+valueDepth(nv, 0) > 64 {
+			return "", false, nil
+		}
+		v, err := toJSONB(nv)
+		if err != nil {
+			return "", false, nil
+		}
+		nl, err := jsonb.Encode(v)
+		if err != nil {
+			return "", false, nil
+		}
+		if d, exists = jsonb.ReplaceValue(d, op.comps, nl); !exists {
+			return "", false, nil
+		}
+	}
+	return d, true, nil
+}
+
+// valueDepth is how deep v nests arrays and objects, counting from depth
+// and stopping past 64.
+func valueDepth(v any, depth int) int {
+	if depth > 64 {
+		return depth
+	}
+	deepest := depth
+	switch v := v.(type) {
+	case object:
+		for _, m := range v {
+			deepest = max(deepest, valueDepth(m.v, depth+1))
+		}
+	case []any:
+		for _, e := range v {
+			deepest = max(deepest, valueDepth(e, depth+1))
+		}
+	}
+	return deepest
 }
 
 // applyUpdate applies one operator to doc.

@@ -98,19 +98,27 @@ func (n node) isScalarNode() bool { return !n.isContainer() }
 // find looks key up in an object by binary search over the sorted keys,
 // touching only the offsets and the keys it compares.
 func (n node) find(key string) (node, bool) {
+	if i, ok := n.findIndex(key); ok {
+		return n.value(i), true
+	}
+	return "", false
+}
+
+// findIndex is find's search: the index of the key among the object's.
+func (n node) findIndex(key string) (int, bool) {
 	lo, hi := 0, n.count()
 	for lo < hi {
 		m := (lo + hi) / 2
 		switch c := keyCompare(n.key(m), key); {
 		case c == 0:
-			return n.value(m), true
+			return m, true
 		case c < 0:
 			lo = m + 1
 		default:
 			hi = m
 		}
 	}
-	return "", false
+	return 0, false
 }
 
 // Kind returns the type of the document's top-level value.
