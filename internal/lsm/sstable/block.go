@@ -113,6 +113,19 @@ type blockIter struct {
 	// their summaries (see keyFences), which a search goes through first.
 	restartKeys [][]byte
 	fences      *keyFences
+	// dense, when set with restartKeys, says that every entry of the
+	// block is a restart point (an index block's are: the writer makes
+	// them so, and Open checks) and holds each entry's offsets and
+	// value: a seek then lands on the entry its search found, decoding
+	// nothing, where it would decode the entry before and step.
+	dense []denseEntry
+}
+
+// denseEntry is one entry of a block all of whose entries are restart
+// points (blockIter.dense).
+type denseEntry struct {
+	off, next int32
+	val       []byte
 }
 
 // keyFences summarizes sorted keys for search: the bytes most keys' user
@@ -405,10 +418,30 @@ func (i *blockIter) SeekGE(key []byte) bool {
 	if !ok {
 		return false
 	}
+	if len(i.dense) == i.numRestarts && len(i.restartKeys) == i.numRestarts {
+		// r is the first entry at or after key.
+		return i.setDense(r)
+	}
 	if r > 0 {
 		r--
 	}
 	return i.seekGEAt(r, key)
+}
+
+// setDense positions a dense block's iterator at entry r, or off the
+// end (as step leaves it) when r is past the last.
+func (i *blockIter) setDense(r int) bool {
+	if r >= i.numRestarts {
+		i.valid = false
+		i.offset = i.restarts
+		return false
+	}
+	e := &i.dense[r]
+	i.key = append(i.key[:0], i.restartKeys[r]...)
+	i.val = e.val
+	i.offset, i.next = int(e.off), int(e.next)
+	i.valid = true
+	return true
 }
 
 // seekGEAt positions at the first entry >= key from restart point r on.

@@ -55,7 +55,7 @@ func (it *tableIter) initIndex() bool {
 		if it.index.init(it.r.index) != nil {
 			it.err = corruptf(it.r.name, int64(it.r.footer.index.offset), "index block: malformed restart array")
 		}
-		it.index.restartKeys, it.index.fences = it.r.indexKeys, it.r.indexFences
+		it.index.restartKeys, it.index.fences, it.index.dense = it.r.indexKeys, it.r.indexFences, it.r.indexEntries
 	}
 	return it.err == nil
 }

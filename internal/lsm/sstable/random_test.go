@@ -246,6 +246,11 @@ func testRandomTable(t *testing.T, seed uint64, big bool) {
 	if err := r.Check(); err != nil {
 		t.Fatalf("check: %v", err)
 	}
+	// The writer makes every index entry a restart point, so seeks take
+	// the dense path (blockIter.dense).
+	if len(kvs) > 0 && len(r.indexEntries) != len(r.indexKeys) {
+		t.Fatalf("%d dense index entries for %d index keys", len(r.indexEntries), len(r.indexKeys))
+	}
 	if meta.NumEntries != uint64(len(kvs)) {
 		t.Fatalf("NumEntries %d, want %d", meta.NumEntries, len(kvs))
 	}

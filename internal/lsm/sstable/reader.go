@@ -34,6 +34,9 @@ type Reader struct {
 	index       []byte
 	indexKeys   [][]byte // the index block's restart keys (blockIter.restartKeys)
 	indexFences *keyFences
+	// indexEntries: the index block's entries, when every one is a
+	// restart point (blockIter.dense).
+	indexEntries []denseEntry
 	filter      []byte
 	tombstones  []ikey.Tombstone
 	props       Properties
@@ -97,6 +100,7 @@ func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error
 	}
 	r.indexKeys = keys
 	r.indexFences = newKeyFences(keys)
+	r.indexEntries = denseEntries(&bi, len(keys))
 	if h := r.footer.filter; h.length != 0 {
 		if r.filter, err = r.readBlock(h, nil, false); err != nil {
 			return nil, err
@@ -119,6 +123,25 @@ func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error
 	}
 	r.props.Size = uint64(size)
 	return r, nil
+}
+
+// denseEntries returns the entries of the block bi is over when it has n
+// and each is a restart point, nil otherwise.
+func denseEntries(bi *blockIter, n int) []denseEntry {
+	if n == 0 || bi.numRestarts != n {
+		return nil
+	}
+	es := make([]denseEntry, 0, n)
+	for ok := bi.First(); ok; ok = bi.Next() {
+		if len(es) == n || bi.offset != bi.restartOffset(len(es)) {
+			return nil
+		}
+		es = append(es, denseEntry{off: int32(bi.offset), next: int32(bi.next), val: bi.val})
+	}
+	if bi.err != nil || len(es) != n {
+		return nil
+	}
+	return es
 }
 
 func (r *Reader) loadTombstones() ([]ikey.Tombstone, error) {
