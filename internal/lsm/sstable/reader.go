@@ -37,11 +37,11 @@ type Reader struct {
 	// indexEntries: the index block's entries, when every one is a
 	// restart point (blockIter.dense).
 	indexEntries []denseEntry
-	filter      []byte
-	tombstones  []ikey.Tombstone
-	props       Properties
-	split       func([]byte) int // see SetSplit
-	mapped      vfs.ReadMapper   // f, when its reads are mapped
+	filter       []byte
+	tombstones   []ikey.Tombstone
+	props        Properties
+	split        func([]byte) int // see SetSplit
+	mapped       vfs.ReadMapper   // f, when its reads are mapped
 
 	getters sync.Pool // *tableIter for Get
 	iters   sync.Pool // *tableIter for NewIter, closed
