@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 	"syscall"
 )
@@ -20,7 +21,9 @@ type mapping struct {
 }
 
 func (o *osFile) MapReads(size int64) error {
-	if o.m != nil || size <= 0 || int64(int(size)) != size {
+	// Not on 32-bit systems: mapping every table of a large store would
+	// take the address space the heap needs.
+	if o.m != nil || size <= 0 || strconv.IntSize < 64 {
 		return nil
 	}
 	data, err := syscall.Mmap(int(o.f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
