@@ -18,10 +18,13 @@ type tableCache struct {
 	cacheID uint64
 	mu      sync.RWMutex
 	m       map[uint64]*sstable.Reader
+	// files are the tables' metadata, whose references (versions that
+	// hold the table) closeAll checks.
+	files map[uint64]*fileMeta
 }
 
 func newTableCache(d *DB) *tableCache {
-	return &tableCache{d: d, cacheID: d.cache.NewID(), m: map[uint64]*sstable.Reader{}}
+	return &tableCache{d: d, cacheID: d.cache.NewID(), m: map[uint64]*sstable.Reader{}, files: map[uint64]*fileMeta{}}
 }
 
 // cacheNum is the number the block cache knows table num by.
@@ -51,14 +54,17 @@ func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 	}
 	r.SetSplit(tc.d.opts.Split)
 	tc.m[f.num] = r
+	tc.files[f.num] = f
 	return r, nil
 }
 
-// evict closes a table's reader and drops its blocks from the cache.
+// evict closes a table's reader and drops its blocks from the cache. The
+// table is obsolete: no version, so no iterator, holds it any more.
 func (tc *tableCache) evict(num uint64) {
 	tc.mu.Lock()
 	r := tc.m[num]
 	delete(tc.m, num)
+	delete(tc.files, num)
 	tc.mu.Unlock()
 	if r != nil {
 		r.Close()
@@ -66,12 +72,20 @@ func (tc *tableCache) evict(num uint64) {
 	tc.d.cache.EvictFile(tc.cacheNum(num))
 }
 
+// closeAll closes every reader, as the store closes. A table some version
+// still holds has an iterator open over it (one its user did not close):
+// its blocks read in place must stay readable (CloseInUse).
 func (tc *tableCache) closeAll() {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	for num, r := range tc.m {
-		r.Close()
+		if f := tc.files[num]; f != nil && f.refs.Load() > 0 {
+			r.CloseInUse()
+		} else {
+			r.Close()
+		}
 		tc.d.cache.EvictFile(tc.cacheNum(num))
 	}
 	tc.m = map[uint64]*sstable.Reader{}
+	tc.files = map[uint64]*fileMeta{}
 }

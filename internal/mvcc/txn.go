@@ -167,8 +167,10 @@ func (t *Txn) Get(key []byte) (value []byte, found bool, err error) {
 }
 
 // GetView is Get without copying the value: it may be the store's own
-// memory or the transaction's buffered write, valid until the
-// transaction's next read or write and never to be modified. It is for
+// memory (a table file's mapping included) or the transaction's buffered
+// write, valid until the transaction's next read or write, never after
+// it ends (a table's mapping goes once no transaction can read the
+// table), and never to be modified. It is for
 // callers that decode the value at once (the executor's row fetches): a
 // point read of a row then copies it once, into the row, not twice.
 func (t *Txn) GetView(key []byte) (value []byte, found bool, err error) {

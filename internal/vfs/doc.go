@@ -15,6 +15,9 @@
 //     counting the copies in progress so that Close unmaps only after
 //     them, and turning a fault (the file truncated under the mapping, a
 //     disk error) into an error wrapping EIO (debug.SetPanicOnFault).
+//     Mapped hands the mapping's bytes to a caller that reads them in
+//     place and answers for their lifetime: Close unmaps them unless
+//     KeepMapping was called.
 //   - Mem (NewMem): an in-memory file system that remembers, separately, what
 //     a real disk would have made durable: a file's contents up to its last
 //     Sync, and a directory's file entries (creations, renames, removals) as

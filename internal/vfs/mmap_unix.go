@@ -18,6 +18,20 @@ type mapping struct {
 	// reads to pread, and unmap waits for readers to drain.
 	readers atomic.Int64
 	closed  atomic.Bool
+	keep    atomic.Bool // KeepMapping: Close does not unmap
+}
+
+func (o *osFile) Mapped() []byte {
+	if o.m == nil {
+		return nil
+	}
+	return o.m.data
+}
+
+func (o *osFile) KeepMapping() {
+	if o.m != nil {
+		o.m.keep.Store(true)
+	}
 }
 
 func (o *osFile) MapReads(size int64) error {
@@ -69,6 +83,9 @@ func (m *mapping) unmap() error {
 	}
 	for m.readers.Load() != 0 {
 		runtime.Gosched()
+	}
+	if m.keep.Load() {
+		return nil
 	}
 	return syscall.Munmap(m.data)
 }

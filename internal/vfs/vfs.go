@@ -74,4 +74,14 @@ type ReadMapper interface {
 	// ReadMapped is ReadAt, served from the mapping when it covers
 	// [off, off+len(p)) and by ReadAt otherwise.
 	ReadMapped(p []byte, off int64) (int, error)
+	// Mapped returns the mapping's bytes (nil without one), for a
+	// caller that reads them in place rather than copying. They stay
+	// valid until Close unmaps them: the caller must know that nothing
+	// uses them by then, or call KeepMapping first. A fault while they
+	// are read (the file truncated under the mapping) is not an error
+	// but the process's end, as with any memory-mapped database file.
+	Mapped() []byte
+	// KeepMapping makes Close leave the mapping in place, for when its
+	// bytes may still be in use: it then lasts as long as the process.
+	KeepMapping()
 }

@@ -523,3 +523,50 @@ func TestCheckDetectsDisorder(t *testing.T) {
 func ikeyOf(uk string, seq ikey.SeqNum) []byte {
 	return ikey.Make(nil, []byte(uk), seq, ikey.KindSet)
 }
+
+// TestCorruptMappedBlock: a block read where it lies in the file's mapping
+// (readDirect) is checked as one read into memory is.
+func TestCorruptMappedBlock(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	kvs := randomTable(rng, 500, false)
+	opts := DefaultWriterOptions()
+	opts.BlockSize = 256
+	opts.Compression = NoCompression
+	f, _ := buildTable(t, kvs, nil, opts)
+	r, err := Open(f, "m.sst", 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx blockIter
+	_ = idx.init(r.index)
+	idx.First()
+	idx.Next()
+	idx.Next()
+	h, _ := decodeHandle(idx.Value())
+	data := append([]byte(nil), f.data...)
+	data[h.offset+h.length/2] ^= 1
+	name := filepath.Join(t.TempDir(), "m.sst")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	of, err := vfs.OS().Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr, err := Open(of, "m.sst", 2, NewCache(1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mr.Close()
+	if runtime.GOOS == "linux" && mr.direct == nil {
+		t.Fatal("the table's file is not mapped")
+	}
+	it := mr.NewIter(nil, nil)
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+	}
+	want := fmt.Sprintf("offset %d:", h.offset)
+	if err := it.Error(); !errors.Is(err, ikey.ErrCorruption) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("iteration error %v, want corruption at %q", err, want)
+	}
+}

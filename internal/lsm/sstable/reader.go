@@ -42,6 +42,10 @@ type Reader struct {
 	props        Properties
 	split        func([]byte) int // see SetSplit
 	mapped       vfs.ReadMapper   // f, when its reads are mapped
+	// direct is the mapping's bytes: uncompressed blocks that point
+	// reads and short range reads need are used where they lie
+	// (readDirect), valid until Close. See CloseInUse.
+	direct []byte
 
 	getters sync.Pool // *tableIter for Get
 	iters   sync.Pool // *tableIter for NewIter, closed
@@ -67,7 +71,7 @@ func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error
 	// Reads of single blocks copy from a mapping of the file where
 	// there is one (see readMapped).
 	if m, ok := f.(vfs.ReadMapper); ok && m.MapReads(size) == nil {
-		r.mapped = m
+		r.mapped, r.direct = m, m.Mapped()
 	}
 	if size < footerLen {
 		return nil, corruptf(name, 0, "file of %d bytes is shorter than the footer", size)
@@ -353,6 +357,17 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 			buf.fullMisses = 0
 		}
 	}
+	// A block that a point read or a short range read needs, of a table
+	// whose file is mapped, stored uncompressed: its bytes are checked
+	// and used where they lie, with no copy, memory or cache entry (the
+	// kernel's page cache is its cache). Scans and compactions read by
+	// pread, so that what they read once does not stay mapped into the
+	// process (a mapped page counts in its resident memory).
+	if useCache && !bulk && r.direct != nil {
+		if b, ok, err := r.readDirect(h); ok || err != nil {
+			return b, err
+		}
+	}
 	if cache != nil && bulk && buf.fullMisses >= skipCacheAfter && buf.fullMisses%probeCacheEvery != 0 {
 		buf.fullMisses++ // not looked up: as good as another full miss
 		cache = nil
@@ -437,6 +452,24 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		}
 	}
 	return data, nil
+}
+
+// readDirect returns the block at h from the file's mapping when it is
+// stored uncompressed (ok), verifying its checksum.
+func (r *Reader) readDirect(h handle) (b []byte, ok bool, err error) {
+	n := int(h.length)
+	end := h.offset + h.length + blockTrailerLen
+	if end > uint64(len(r.direct)) {
+		return nil, false, nil
+	}
+	raw := r.direct[h.offset:end:end]
+	if Compression(raw[n]) != NoCompression {
+		return nil, false, nil
+	}
+	if got, want := crc32.Checksum(raw[:n+1], crcTable), binary.LittleEndian.Uint32(raw[n+1:]); got != want {
+		return nil, false, corruptf(r.name, int64(h.offset), "block checksum mismatch (computed %#x, stored %#x)", got, want)
+	}
+	return raw[:n:n], true, nil
 }
 
 // NewIter returns an iterator over the table's point entries (SET and DEL;
@@ -537,7 +570,21 @@ func (r *Reader) Meta() Meta { return r.props.Meta }
 func (r *Reader) Properties() Properties { return r.props }
 
 // Close closes the file. Cached blocks stay until Cache.EvictFile.
+//
+// Blocks read in place (readDirect) are valid until Close unmaps them:
+// the owner closes a table only once no iterator over it is open.
 func (r *Reader) Close() error { return r.f.Close() }
+
+// CloseInUse closes a table whose blocks may still be in use (its store
+// is closing while iterators over it are open): a mapping of the file
+// stays in place, for as long as the process lives, rather than leave
+// those iterators holding unmapped memory.
+func (r *Reader) CloseInUse() error {
+	if r.mapped != nil {
+		r.mapped.KeepMapping()
+	}
+	return r.f.Close()
+}
 
 // Check reads every block and verifies checksums, block structure, the
 // ordering of internal keys within and across blocks, the index separators,
