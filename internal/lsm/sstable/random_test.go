@@ -402,6 +402,17 @@ func checkIter(t *testing.T, rng *rand.Rand, it interface {
 	}
 }
 
+// thirdBlock is the handle of the table's third data block.
+func thirdBlock(r *Reader) handle {
+	var idx blockIter
+	_ = idx.init(r.index)
+	idx.First()
+	idx.Next()
+	idx.Next()
+	h, _ := decodeHandle(idx.Value())
+	return h
+}
+
 func TestCorruptDataBlock(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	kvs := randomTable(rng, 500, false)
@@ -414,13 +425,8 @@ func TestCorruptDataBlock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Find the third data block and flip a byte in it.
-		var idx blockIter
-		_ = idx.init(r.index)
-		idx.First()
-		idx.Next()
-		idx.Next()
-		h, _ := decodeHandle(idx.Value())
+		// Flip a byte in the third data block.
+		h := thirdBlock(r)
 		f.data[h.offset+h.length/2] ^= 1
 		want := fmt.Sprintf("offset %d:", h.offset)
 
@@ -537,12 +543,7 @@ func TestCorruptMappedBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var idx blockIter
-	_ = idx.init(r.index)
-	idx.First()
-	idx.Next()
-	idx.Next()
-	h, _ := decodeHandle(idx.Value())
+	h := thirdBlock(r)
 	data := append([]byte(nil), f.data...)
 	data[h.offset+h.length/2] ^= 1
 	name := filepath.Join(t.TempDir(), "m.sst")
