@@ -113,3 +113,50 @@ func TestDirectValueAfterClose(t *testing.T) {
 	}
 	it.Close()
 }
+
+// TestMappedTablesBounded: past its bound a store opens tables unmapped,
+// read by pread, and counts the mapped ones back down as they close.
+func TestMappedTablesBounded(t *testing.T) {
+	d, _ := openDirect(t)
+	defer d.Close()
+	d.tables.mu.Lock()
+	d.tables.maxMapped = 1
+	d.tables.mu.Unlock()
+	for round := range 3 {
+		for i := range 500 {
+			must(t, d.Set(directKey(round*500+i), directValue(1, round*500+i), NoSync))
+		}
+		must(t, d.Flush())
+	}
+	it := d.NewIter(nil)
+	for i := range 1500 {
+		if !it.SeekPrefixGE(directKey(i)) || !bytes.Equal(it.Value(), directValue(1, i)) {
+			t.Fatalf("key %d: %v %x", i, it.Valid(), it.Value())
+		}
+	}
+	it.Close()
+	d.tables.mu.Lock()
+	mapped, open := d.tables.mapped, len(d.tables.m)
+	nm := 0
+	for _, r := range d.tables.m {
+		if r.Mapped() {
+			nm++
+		}
+	}
+	d.tables.mu.Unlock()
+	if open < 2 || mapped != 1 || nm != 1 {
+		t.Fatalf("%d tables open, %d counted mapped, %d mapped; want at least 2, 1, 1", open, mapped, nm)
+	}
+	must(t, d.Compact(nil, nil))
+	d.tables.mu.Lock()
+	defer d.tables.mu.Unlock()
+	nm = 0
+	for _, r := range d.tables.m {
+		if r.Mapped() {
+			nm++
+		}
+	}
+	if d.tables.mapped != nm || nm > 1 {
+		t.Fatalf("after compaction: %d counted mapped, %d mapped", d.tables.mapped, nm)
+	}
+}

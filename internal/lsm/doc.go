@@ -117,11 +117,15 @@
 // # Limits
 //
 // Keys up to MaxKeySize (1 MiB) and values up to MaxValueSize (128 MiB);
-// empty keys and values are allowed.
+// empty keys and values are allowed. At most maxMappedTables (8,192) open
+// tables are mapped into memory (sstable reads their uncompressed blocks
+// in place); tables past them are read by pread, since every mapping is
+// one of the process's memory areas, which Linux bounds.
 //
 // # What this package must never do
 //
 // Acknowledge a synced write before its fsync returned; apply a write to
 // the memtable before it is in the WAL; delete a file some version or open
-// iterator can still read; silently skip damaged data.
+// iterator can still read, or close one (unmapping it) while an iterator
+// may hold its blocks; silently skip damaged data.
 package lsm

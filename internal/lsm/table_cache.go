@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/cairndb/cairn/internal/lsm/sstable"
+	"github.com/cairndb/cairn/internal/vfs"
 )
 
 // tableCache keeps one open reader per live table. Opening a table reads
@@ -21,10 +22,25 @@ type tableCache struct {
 	// files are the tables' metadata, whose references (versions that
 	// hold the table) closeAll checks.
 	files map[uint64]*fileMeta
+	// mapped counts the open readers whose file is mapped; past
+	// maxMapped, tables open unmapped (read by pread).
+	mapped, maxMapped int
 }
 
+// maxMappedTables bounds the tables a store maps into memory. Every
+// mapping is one of the process's memory areas, which Linux limits to
+// 65,530 by default (vm.max_map_count), the Go heap's own among them:
+// 8,192 is 32 GiB of 4 MiB tables, and a larger store reads the tables
+// past them by pread.
+const maxMappedTables = 8192
+
+// unmappedFile hides a file's mapping methods (vfs.ReadMapper), so that
+// the table is read by pread.
+type unmappedFile struct{ vfs.File }
+
 func newTableCache(d *DB) *tableCache {
-	return &tableCache{d: d, cacheID: d.cache.NewID(), m: map[uint64]*sstable.Reader{}, files: map[uint64]*fileMeta{}}
+	return &tableCache{d: d, cacheID: d.cache.NewID(), m: map[uint64]*sstable.Reader{}, files: map[uint64]*fileMeta{},
+		maxMapped: maxMappedTables}
 }
 
 // cacheNum is the number the block cache knows table num by.
@@ -47,10 +63,16 @@ func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lsm: open table: %w", err)
 	}
+	if tc.mapped >= tc.maxMapped {
+		file = unmappedFile{file}
+	}
 	r, err = sstable.Open(file, name, tc.cacheNum(f.num), tc.d.cache)
 	if err != nil {
 		file.Close()
 		return nil, fmt.Errorf("lsm: %w", err)
+	}
+	if r.Mapped() {
+		tc.mapped++
 	}
 	r.SetSplit(tc.d.opts.Split)
 	tc.m[f.num] = r
@@ -65,6 +87,9 @@ func (tc *tableCache) evict(num uint64) {
 	r := tc.m[num]
 	delete(tc.m, num)
 	delete(tc.files, num)
+	if r != nil && r.Mapped() {
+		tc.mapped--
+	}
 	tc.mu.Unlock()
 	if r != nil {
 		r.Close()
@@ -88,4 +113,5 @@ func (tc *tableCache) closeAll() {
 	}
 	tc.m = map[uint64]*sstable.Reader{}
 	tc.files = map[uint64]*fileMeta{}
+	tc.mapped = 0
 }

@@ -454,6 +454,10 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	return data, nil
 }
 
+// Mapped reports whether the table's file is mapped (its uncompressed
+// blocks read in place).
+func (r *Reader) Mapped() bool { return r.direct != nil }
+
 // readDirect returns the block at h from the file's mapping when it is
 // stored uncompressed (ok), verifying its checksum.
 func (r *Reader) readDirect(h handle) (b []byte, ok bool, err error) {
