@@ -238,7 +238,8 @@ func updateEncoded(d jsonb.Doc, ops []updateOp) (jsonb.Doc, bool, error) {
 		if err != nil {
 			return "", false, nil
 		}
-		if d, exists = jsonb.ReplaceValue(d, op.comps, nl); !exists {
+		var replaced bool
+		if d, replaced = jsonb.ReplaceValue(d, op.comps, nl); !replaced {
 			return "", false, nil
 		}
 	}

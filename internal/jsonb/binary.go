@@ -74,18 +74,23 @@ func (n node) count() int { return int(binary.LittleEndian.Uint32([]byte(n[1:5])
 // item returns the i-th item of a container's data area: an array's
 // element, or an object's key (i < count) or value (i >= count).
 func (n node) item(i int) string {
-	c := n.count()
-	entries := c
+	start, end := n.span(i)
+	return string(n[start:end])
+}
+
+// span is where a container's i-th item lies within n: after the count
+// and the offset table, between the end offsets of items i-1 and i.
+func (n node) span(i int) (start, end int) {
+	entries := n.count()
 	if n[0] == tagObject {
-		entries = 2 * c
+		entries *= 2
 	}
 	data := 5 + 4*entries
-	start := 0
 	if i > 0 {
 		start = int(binary.LittleEndian.Uint32([]byte(n[5+4*(i-1) : 9+4*(i-1)])))
 	}
-	end := int(binary.LittleEndian.Uint32([]byte(n[5+4*i : 9+4*i])))
-	return string(n[data+start : data+end])
+	end = int(binary.LittleEndian.Uint32([]byte(n[5+4*i : 9+4*i])))
+	return data + start, data + end
 }
 
 func (n node) elem(i int) node    { return node(n.item(i)) }

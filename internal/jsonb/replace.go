@@ -30,14 +30,11 @@ func ReplaceValue(d Doc, path []string, nv Doc) (Doc, bool) {
 		if !ok {
 			return "", false
 		}
-		c := n.count()
-		e := c + i // the value's entry: the keys' c entries come first
+		e := n.count() + i // the value's entry: the keys' entries come first
 		steps = append(steps, step{at, e})
-		data := 5 + 8*c
-		start := int(binary.LittleEndian.Uint32([]byte(n[5+4*(e-1) : 9+4*(e-1)])))
-		end := int(binary.LittleEndian.Uint32([]byte(n[5+4*e : 9+4*e])))
-		at += data + start
-		n = n[data+start : data+end]
+		start, end := n.span(e)
+		at += start
+		n = n[start:end]
 	}
 	leaf := nv[1:]
 	delta := len(leaf) - len(n)

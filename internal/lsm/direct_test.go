@@ -138,8 +138,8 @@ func TestMappedTablesBounded(t *testing.T) {
 	d.tables.mu.Lock()
 	mapped, open := d.tables.mapped, len(d.tables.m)
 	nm := 0
-	for _, r := range d.tables.m {
-		if r.Mapped() {
+	for _, ot := range d.tables.m {
+		if ot.r.Mapped() {
 			nm++
 		}
 	}
@@ -151,8 +151,8 @@ func TestMappedTablesBounded(t *testing.T) {
 	d.tables.mu.Lock()
 	defer d.tables.mu.Unlock()
 	nm = 0
-	for _, r := range d.tables.m {
-		if r.Mapped() {
+	for _, ot := range d.tables.m {
+		if ot.r.Mapped() {
 			nm++
 		}
 	}

@@ -18,13 +18,17 @@ type tableCache struct {
 	// bits of the number the block cache keys blocks by.
 	cacheID uint64
 	mu      sync.RWMutex
-	m       map[uint64]*sstable.Reader
-	// files are the tables' metadata, whose references (versions that
-	// hold the table) closeAll checks.
-	files map[uint64]*fileMeta
+	m       map[uint64]openTable
 	// mapped counts the open readers whose file is mapped; past
 	// maxMapped, tables open unmapped (read by pread).
 	mapped, maxMapped int
+}
+
+// openTable is an open table's reader and its metadata, whose references
+// (versions that hold the table) closeAll checks.
+type openTable struct {
+	r *sstable.Reader
+	f *fileMeta
 }
 
 // maxMappedTables bounds the tables a store maps into memory. Every
@@ -39,8 +43,7 @@ const maxMappedTables = 8192
 type unmappedFile struct{ vfs.File }
 
 func newTableCache(d *DB) *tableCache {
-	return &tableCache{d: d, cacheID: d.cache.NewID(), m: map[uint64]*sstable.Reader{}, files: map[uint64]*fileMeta{},
-		maxMapped: maxMappedTables}
+	return &tableCache{d: d, cacheID: d.cache.NewID(), m: map[uint64]openTable{}, maxMapped: maxMappedTables}
 }
 
 // cacheNum is the number the block cache knows table num by.
@@ -48,15 +51,15 @@ func (tc *tableCache) cacheNum(num uint64) uint64 { return tc.cacheID<<48 | num 
 
 func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 	tc.mu.RLock()
-	r := tc.m[f.num]
+	t := tc.m[f.num]
 	tc.mu.RUnlock()
-	if r != nil {
-		return r, nil
+	if t.r != nil {
+		return t.r, nil
 	}
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
-	if r := tc.m[f.num]; r != nil {
-		return r, nil
+	if t := tc.m[f.num]; t.r != nil {
+		return t.r, nil
 	}
 	name := tc.d.path(tableName(f.num))
 	file, err := tc.d.fs.Open(name)
@@ -66,7 +69,7 @@ func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 	if tc.mapped >= tc.maxMapped {
 		file = unmappedFile{file}
 	}
-	r, err = sstable.Open(file, name, tc.cacheNum(f.num), tc.d.cache)
+	r, err := sstable.Open(file, name, tc.cacheNum(f.num), tc.d.cache)
 	if err != nil {
 		file.Close()
 		return nil, fmt.Errorf("lsm: %w", err)
@@ -75,8 +78,7 @@ func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 		tc.mapped++
 	}
 	r.SetSplit(tc.d.opts.Split)
-	tc.m[f.num] = r
-	tc.files[f.num] = f
+	tc.m[f.num] = openTable{r, f}
 	return r, nil
 }
 
@@ -84,9 +86,8 @@ func (tc *tableCache) get(f *fileMeta) (*sstable.Reader, error) {
 // table is obsolete: no version, so no iterator, holds it any more.
 func (tc *tableCache) evict(num uint64) {
 	tc.mu.Lock()
-	r := tc.m[num]
+	r := tc.m[num].r
 	delete(tc.m, num)
-	delete(tc.files, num)
 	if r != nil && r.Mapped() {
 		tc.mapped--
 	}
@@ -103,15 +104,14 @@ func (tc *tableCache) evict(num uint64) {
 func (tc *tableCache) closeAll() {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
-	for num, r := range tc.m {
-		if f := tc.files[num]; f != nil && f.refs.Load() > 0 {
-			r.CloseInUse()
+	for num, t := range tc.m {
+		if t.f.refs.Load() > 0 {
+			t.r.CloseInUse()
 		} else {
-			r.Close()
+			t.r.Close()
 		}
 		tc.d.cache.EvictFile(tc.cacheNum(num))
 	}
-	tc.m = map[uint64]*sstable.Reader{}
-	tc.files = map[uint64]*fileMeta{}
+	tc.m = map[uint64]openTable{}
 	tc.mapped = 0
 }

@@ -61,11 +61,11 @@ type FS interface {
 // mmap). A read from the page cache then costs a copy, not a system call:
 // a third of a 4 KiB pread on the machines measured.
 //
-// The mapping is touched only inside ReadMapped, which copies out of it:
-// no caller ever holds memory of the mapping, so Close can unmap it once
-// the reads in progress are done, and a fault while copying (the file
-// truncated under the mapping, a disk error) is returned as an error
-// rather than crashing the process.
+// ReadMapped copies out of the mapping under a guard: Close unmaps it
+// only once the copies in progress are done, and a fault while copying
+// (the file truncated under the mapping, a disk error) is returned as an
+// error rather than crashing the process. Mapped hands out the mapping
+// itself, to a caller that answers for the lifetime of what it reads.
 type ReadMapper interface {
 	// MapReads maps the file's first size bytes. The file must not be
 	// written while it is mapped (tables are immutable once written).

@@ -418,7 +418,7 @@ func (i *blockIter) SeekGE(key []byte) bool {
 	if !ok {
 		return false
 	}
-	if len(i.dense) == i.numRestarts && len(i.restartKeys) == i.numRestarts {
+	if len(i.dense) == i.numRestarts { // (Open makes dense with restartKeys)
 		// r is the first entry at or after key.
 		return i.setDense(r)
 	}

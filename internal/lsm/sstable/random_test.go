@@ -225,15 +225,7 @@ func testRandomTable(t *testing.T, seed uint64, big bool) {
 	// in-memory file, which has no mapping.
 	var file vfs.File = f
 	if rng.IntN(2) == 0 {
-		name := filepath.Join(t.TempDir(), "rand.sst")
-		if err := os.WriteFile(name, f.data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		of, err := vfs.OS().Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		file = of
+		file = osTable(t, f.data)
 	}
 	r, err := Open(file, "rand.sst", 7, cache)
 	if err != nil {
@@ -402,6 +394,21 @@ func checkIter(t *testing.T, rng *rand.Rand, it interface {
 	}
 }
 
+// osTable writes a table's bytes to a real file and opens it (a file
+// that maps its reads, where the system can).
+func osTable(t *testing.T, data []byte) vfs.File {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "table.sst")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := vfs.OS().Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // thirdBlock is the handle of the table's third data block.
 func thirdBlock(r *Reader) handle {
 	var idx blockIter
@@ -546,15 +553,7 @@ func TestCorruptMappedBlock(t *testing.T) {
 	h := thirdBlock(r)
 	data := append([]byte(nil), f.data...)
 	data[h.offset+h.length/2] ^= 1
-	name := filepath.Join(t.TempDir(), "m.sst")
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	of, err := vfs.OS().Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr, err := Open(of, "m.sst", 2, NewCache(1<<20))
+	mr, err := Open(osTable(t, data), "m.sst", 2, NewCache(1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,8 +68,9 @@ func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error
 		return nil, fmt.Errorf("sstable %s: %w", name, err)
 	}
 	r.size = size
-	// Reads of single blocks copy from a mapping of the file where
-	// there is one (see readMapped).
+	// Where the file can be mapped, point reads use its uncompressed
+	// blocks in place (readDirect) and other single-block reads copy
+	// from the mapping (readMapped).
 	if m, ok := f.(vfs.ReadMapper); ok && m.MapReads(size) == nil {
 		r.mapped, r.direct = m, m.Mapped()
 	}
@@ -192,7 +193,8 @@ func (r *Reader) readAt(b []byte, off int64) error {
 }
 
 // readMapped is readAt from the file's mapping, when it has one: the
-// reads of single blocks, a point read's. Scans and compactions read
+// reads of single blocks that readDirect does not serve (compressed ones,
+// and those read without the cache). Scans and compactions read
 // windows by pread (readRaw), so that what they read once does not stay
 // mapped into the process (a mapped page counts towards its resident
 // memory as long as the kernel keeps it).
@@ -405,8 +407,8 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	if err := r.readRaw(raw, h.offset, buf); err != nil {
 		return nil, err
 	}
-	if got, want := crc32.Checksum(raw[:n+1], crcTable), binary.LittleEndian.Uint32(raw[n+1:]); got != want {
-		return nil, corruptf(r.name, int64(h.offset), "block checksum mismatch (computed %#x, stored %#x)", got, want)
+	if err := r.verify(raw, h); err != nil {
+		return nil, err
 	}
 	var data []byte
 	switch Compression(raw[n]) {
@@ -454,6 +456,16 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	return data, nil
 }
 
+// verify checks the checksum of the stored block at h, raw (its bytes and
+// trailer).
+func (r *Reader) verify(raw []byte, h handle) error {
+	n := int(h.length)
+	if got, want := crc32.Checksum(raw[:n+1], crcTable), binary.LittleEndian.Uint32(raw[n+1:]); got != want {
+		return corruptf(r.name, int64(h.offset), "block checksum mismatch (computed %#x, stored %#x)", got, want)
+	}
+	return nil
+}
+
 // Mapped reports whether the table's file is mapped (its uncompressed
 // blocks read in place).
 func (r *Reader) Mapped() bool { return r.direct != nil }
@@ -470,8 +482,8 @@ func (r *Reader) readDirect(h handle) (b []byte, ok bool, err error) {
 	if Compression(raw[n]) != NoCompression {
 		return nil, false, nil
 	}
-	if got, want := crc32.Checksum(raw[:n+1], crcTable), binary.LittleEndian.Uint32(raw[n+1:]); got != want {
-		return nil, false, corruptf(r.name, int64(h.offset), "block checksum mismatch (computed %#x, stored %#x)", got, want)
+	if err := r.verify(raw, h); err != nil {
+		return nil, false, err
 	}
 	return raw[:n:n], true, nil
 }
