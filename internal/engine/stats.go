@@ -12,7 +12,9 @@ import (
 
 // Table statistics for the planner: row counts, from ANALYZE or from an
 // automatic recount once a table has changed by more than a tenth since
-// it was last counted (at least autoAnalyzeMin rows). They are hints:
+// it was last counted (at least autoAnalyzeMin rows; an UPDATE counts
+// only if it sets a column that has statistics, setsCountedColumn). They
+// are hints:
 // kept in memory, stored beside the catalog, loaded on first use.
 //
 // A recount reads the whole table, so while a table grows fast (a bulk
