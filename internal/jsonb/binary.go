@@ -220,7 +220,19 @@ func Decode(b []byte) (Doc, error) { return DecodeString(string(b)) }
 
 // DecodeString is Decode of an encoding held in a string, which it does
 // not copy: a row's value, read once into memory of its own.
-func DecodeString(s string) (Doc, error) {
+func DecodeString(s string) (Doc, error) { return decode(s, true) }
+
+// DecodeStored is DecodeString for an encoding read back from the store:
+// one Encode wrote, in a block whose checksum the store verified. It
+// checks all that navigating, comparing and printing the document rely
+// on not to panic or loop (tags, lengths, offsets, nesting, key order,
+// the shape of numbers) and skips what only a writer could get wrong,
+// the checks that cost the most: that strings are UTF-8 and numbers in
+// their canonical spelling. Every row a query reads is decoded, so this
+// is a part of every document read.
+func DecodeStored(s string) (Doc, error) { return decode(s, false) }
+
+func decode(s string, full bool) (Doc, error) {
 	b := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
 	if len(b) < 2 {
 		return "", corrupt("document of %d bytes", len(b))
@@ -228,7 +240,7 @@ func DecodeString(s string) (Doc, error) {
 	if b[0] != formatVersion {
 		return "", corrupt("unknown format version %d", b[0])
 	}
-	if err := validate(b[1:], 0); err != nil {
+	if err := validate(b[1:], 0, full); err != nil {
 		return "", err
 	}
 	return Doc(s), nil
@@ -263,8 +275,27 @@ func plainInteger(s []byte) bool {
 	return true
 }
 
-// validate checks one node that must fill n exactly.
-func validate(n []byte, depth int) error {
+// numberShape reports whether s could be a number's text: a digit,
+// after a minus sign if any, then only digits, '.', 'e', 'E', '+' and
+// '-'. Comparing and printing numbers need no more (DecodeStored).
+func numberShape(s []byte) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if len(s) == 0 || s[0] < '0' || s[0] > '9' {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks one node that must fill n exactly; all of it if full,
+// else what DecodeStored checks.
+func validate(n []byte, depth int, full bool) error {
 	if len(n) == 0 {
 		return corrupt("empty node")
 	}
@@ -282,6 +313,12 @@ func validate(n []byte, depth int) error {
 			return corrupt("bad string length")
 		}
 		s := n[1+k:]
+		if !full {
+			if n[0] == tagNumber && !numberShape(s) {
+				return corrupt("bad number %q", s)
+			}
+			return nil
+		}
 		if n[0] == tagString {
 			if !utf8.Valid(s) {
 				return corrupt("string is not UTF-8")
@@ -323,7 +360,7 @@ func validate(n []byte, depth int) error {
 		item := data[prev:end]
 		prev = end
 		if n[0] == tagObject && i < c {
-			if !utf8.Valid(item) {
+			if full && !utf8.Valid(item) {
 				return corrupt("key is not UTF-8")
 			}
 			if i > 0 && (len(prevKey) > len(item) || len(prevKey) == len(item) && bytes.Compare(prevKey, item) >= 0) {
@@ -332,7 +369,7 @@ func validate(n []byte, depth int) error {
 			prevKey = item
 			continue
 		}
-		if err := validate(item, depth+1); err != nil {
+		if err := validate(item, depth+1, full); err != nil {
 			return err
 		}
 	}

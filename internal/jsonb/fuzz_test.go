@@ -74,3 +74,55 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeStored: whatever DecodeStored accepts (which skips the UTF-8
+// and canonical-number checks) can be printed, compared, navigated,
+// searched, indexed and edited without a panic or a loop.
+func FuzzDecodeStored(f *testing.F) {
+	for _, s := range []string{`{"a": [1, 2.50, "x"], "b": {"c": null}}`, `[]`, `"x"`, `1.5`, `[true, false, null]`, `{"a": {"b": [1, {"c": -2e5}]}}`} {
+		d, err := Parse(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add([]byte(d))
+	}
+	other := MustEncode(ObjectValue([]string{"a"}, []Value{{Kind: Number, Str: "1"}}))
+	var paths []*JSONPath
+	for _, src := range []string{`$.a[*] ? (@ > 1)`, `$.b.c ? (@ == "x")`, `$[*] ? (@.c < -1.5)`} {
+		jp, err := ParsePath(src)
+		if err != nil {
+			f.Fatal(err)
+		}
+		paths = append(paths, jp)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := DecodeStored(string(b))
+		if err != nil {
+			return
+		}
+		_, _ = d.String(), d.Pretty()
+		_ = d.Value()
+		_ = d.TextBytes()
+		_, _ = Compare(d, other), Compare(other, d)
+		_ = Compare(d, d)
+		_ = AppendSortKey(nil, d)
+		_, _ = Contains(d, other), Contains(d, d)
+		_, _ = Exists(d, "a"), d.Len()
+		_, _ = d.Path([]string{"a", "0", "b"})
+		_, _ = d.KeyPath([]string{"a", "b"})
+		_ = LeafTerms(nil, d)
+		_ = KeyTerms(nil, d)
+		_, _ = TermsDiff(d, other)
+		_, _ = ReplaceValue(d, []string{"a"}, other)
+		_, _ = Concat(d, other)
+		_, _ = StripNulls(d)
+		_, _ = Set(d, []string{"a"}, []bool{false}, other, true)
+		_, _ = Each(d)
+		_, _ = EachText(d)
+		_, _ = ArrayElementsText(d)
+		for _, jp := range paths {
+			_, _ = jp.Query(d, "", true)
+			_, _, _ = jp.Exists(d, "", true)
+		}
+	})
+}

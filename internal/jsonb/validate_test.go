@@ -49,3 +49,34 @@ func TestDecodeRefusesNonCanonicalNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeStored: DecodeStored skips the UTF-8 and canonical-number
+// checks Decode makes, and keeps the structural ones.
+func TestDecodeStored(t *testing.T) {
+	enc := func(v Value) []byte { return []byte(MustEncode(v)) }
+	badUTF8 := enc(ObjectValue([]string{"k"}, []Value{StringValue("ab")}))
+	badUTF8[len(badUTF8)-1] = 0xff // the string's last byte
+	nonCanonical := enc(ArrayValue([]Value{{Kind: Number, Str: "15"}}))
+	nonCanonical[len(nonCanonical)-2] = '0' // "05"
+	badNumber := enc(ArrayValue([]Value{{Kind: Number, Str: "15"}}))
+	badNumber[len(badNumber)-2] = 'x' // "x5"
+	truncated := enc(ObjectValue([]string{"k"}, []Value{StringValue("ab")}))
+	truncated = truncated[:len(truncated)-1]
+	for _, c := range []struct {
+		name         string
+		b            []byte
+		full, stored bool // accepted by Decode, by DecodeStored
+	}{
+		{"valid", enc(ObjectValue([]string{"k"}, []Value{StringValue("ab")})), true, true},
+		{"invalid UTF-8", badUTF8, false, true},
+		{"non-canonical number", nonCanonical, false, true},
+		{"not a number", badNumber, false, false},
+		{"truncated", truncated, false, false},
+	} {
+		_, err := Decode(c.b)
+		_, serr := DecodeStored(string(c.b))
+		if (err == nil) != c.full || (serr == nil) != c.stored {
+			t.Errorf("%s (%x): Decode: %v, DecodeStored: %v", c.name, c.b, err, serr)
+		}
+	}
+}

@@ -164,7 +164,7 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 		var doc jsonb.Doc
 		var err error
 		if s := v.Str(); jsonb.IsBinary(s) {
-			doc, err = jsonb.DecodeString(s)
+			doc, err = jsonb.DecodeStored(s)
 		} else {
 			doc, err = jsonb.DecodeStorageKey([]byte(s))
 		}
