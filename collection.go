@@ -733,7 +733,10 @@ func (c *Collection) Drop(ctx context.Context) error {
 type Cursor struct {
 	rows *Rows // nil: no documents
 	cur  []byte
-	err  error
+	// buf is the memory the current document's text is written to,
+	// again for every document (Raw's bytes are valid until Next).
+	buf []byte
+	err error
 }
 
 func newCursor(rows *Rows) *Cursor { return &Cursor{rows: rows} }
@@ -753,7 +756,8 @@ func (c *Cursor) Next(ctx context.Context) bool {
 	if row, err := c.rows.current(); err == nil && len(row) == 1 && row[0].Kind() == types.JSONBFamily {
 		// The usual case, a stored document: its text straight into the
 		// cursor's bytes.
-		c.cur = row[0].Doc().TextBytes()
+		c.cur = row[0].Doc().AppendText(c.buf[:0])
+		c.buf = c.cur
 		return true
 	}
 	var raw json.RawMessage
@@ -778,7 +782,9 @@ func (c *Cursor) Decode(out any) error {
 	return json.Unmarshal(c.cur, out)
 }
 
-// Raw returns the current document's JSON text.
+// Raw returns the current document's JSON text. The bytes are the
+// cursor's, valid until the next call to Next (as database/sql's
+// RawBytes): copy them to keep them, or use Decode.
 func (c *Cursor) Raw() json.RawMessage { return c.cur }
 
 // Err returns the error that ended the iteration, if any.

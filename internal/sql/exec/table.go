@@ -198,9 +198,15 @@ func (tc *tableCodec) newRow() Row {
 	n := len(tc.types)
 	if tc.reuse {
 		if len(tc.chunk) < n {
-			// First use, or more rows than a batch: the batch memory
-			// grows to a whole batch.
-			tc.batch = make([]types.Datum, n*batchSize)
+			// First use, or more rows than the batch memory holds: it
+			// doubles, from 8 rows up to a whole batch. A point query
+			// or a find of ten documents decodes a handful of rows and
+			// should not allocate and clear a batch of 256.
+			rows := batchSize
+			if have := len(tc.batch) / max(n, 1); have < batchSize {
+				rows = min(max(2*have, 8), batchSize)
+			}
+			tc.batch = make([]types.Datum, n*rows)
 			tc.chunk = tc.batch
 		}
 		r := tc.chunk[:n:n]
