@@ -3,11 +3,14 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"github.com/cairndb/cairn/internal/catalog"
-	"github.com/cairndb/cairn/internal/fts/analysis"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/fts/analysis"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 
 	"github.com/cairndb/cairn/internal/lsm"
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -25,6 +28,16 @@ type Options struct {
 	// default (synchronous_commit = off); a crash may lose the last
 	// commits, never part of one.
 	NoSync bool
+	// Functions are scalar SQL functions the embedding program adds, as
+	// SQLite's sqlite3_create_function does: each with one signature
+	// (arguments are cast to ArgTypes as a built-in's are) and a name no
+	// built-in function has. Queries and DML statements can call them;
+	// what the catalog keeps (views, defaults, index expressions) cannot,
+	// since a process that opens the database without them could not
+	// read it. Fn must follow builtins.Func's rules: it handles NULL
+	// arguments itself, returns *sqlerr.Error errors, never panics, and
+	// is safe for concurrent use.
+	Functions []*builtins.Func
 }
 
 // Engine is an open database: storage, transactions and the catalog.
@@ -44,6 +57,8 @@ type Engine struct {
 	seqs  sequences
 	// ftsMerge merges full-text indexes in the background.
 	ftsMerge ftsMerger
+	// funcs are Options.Functions by name.
+	funcs map[string]*builtins.Func
 	// analyzers are the fts analyzers, shared by every statement.
 	analyzers analysis.Set
 	// stats are the tables' row counts for the planner.
@@ -114,7 +129,12 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cairn: open %s: %w", dir, err)
 	}
-	e := &Engine{db: db, opts: o, fs: lo.FS, tmpDir: filepath.Join(dir, "tmp")}
+	funcs, err := hostFunctions(o.Functions)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	e := &Engine{db: db, opts: o, fs: lo.FS, tmpDir: filepath.Join(dir, "tmp"), funcs: funcs}
 	if e.fs == nil {
 		e.fs = vfs.Default
 	}
@@ -129,6 +149,27 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	e.rowID.Store(uint64(time.Now().UnixNano()))
 	e.mergeFTSAtOpen()
 	return e, nil
+}
+
+// hostFunctions checks Options.Functions and maps them by name.
+func hostFunctions(fs []*builtins.Func) (map[string]*builtins.Func, error) {
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]*builtins.Func, len(fs))
+	for _, f := range fs {
+		name := strings.ToLower(f.Name)
+		switch {
+		case name == "" || f.Fn == nil:
+			return nil, fmt.Errorf("cairn: function %q: needs a name and Fn", f.Name)
+		case builtins.Has(name):
+			return nil, fmt.Errorf("cairn: function %q: a built-in function has that name", f.Name)
+		case m[name] != nil:
+			return nil, fmt.Errorf("cairn: function %q: added twice", f.Name)
+		}
+		m[name] = f
+	}
+	return m, nil
 }
 
 // newTempFile creates a file for a sort to spill to, and the function

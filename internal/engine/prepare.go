@@ -97,6 +97,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 	b.RowCount = e.tableRows
 	b.ColumnStats = e.tableColumnStats
 	b.Methods = m
+	b.Functions = e.funcs
 	if infer {
 		b.InferParams(maxParams)
 	}

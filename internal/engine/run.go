@@ -292,6 +292,22 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 			return Result{}, err
 		}
 	}
+	// Defaults and checks are kept as text and bound by each statement
+	// that uses them; bind them once now, so that a misspelt function or
+	// a mistyped default fails here (as in PostgreSQL), not at the first
+	// INSERT.
+	cols, err := plan.TableColumns(d)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := b.Defaults(d, cols); err != nil {
+		return Result{}, err
+	}
+	for _, c := range d.Checks {
+		if _, err := b.Check(d, cols, c.Expr); err != nil {
+			return Result{}, err
+		}
+	}
 	return Result{Tag: "CREATE TABLE"}, nil
 }
 

@@ -122,6 +122,14 @@ func normalizeName(name string) string {
 	return strings.TrimPrefix(name, "pg_catalog.")
 }
 
+// Has reports whether name is a built-in scalar, aggregate, window or
+// table function.
+func Has(name string) bool {
+	name = normalizeName(name)
+	_, ok := registry[name]
+	return ok || IsAggregate(name) || IsWindow(name) || IsTableFunc(name)
+}
+
 // Lookup resolves a scalar function call by name and argument types, once,
 // at plan time. See doc.go for the resolution rules. Errors: 42883 when
 // nothing matches, 42725 when several candidates match equally well.
@@ -186,6 +194,25 @@ func signature(name string, args []types.Type, star bool) string {
 	}
 	b.WriteByte(')')
 	return b.String()
+}
+
+// Resolve resolves a call of f, a function defined outside this package
+// with one signature (f.ArgTypes), as Lookup does a built-in's: the
+// arguments must match or convert implicitly (42883 if not). It returns f
+// with ArgTypes those the arguments must be cast to.
+func Resolve(f *Func, args []types.Type) (*Func, error) {
+	params := make([]param, len(f.ArgTypes))
+	for i, t := range f.ArgTypes {
+		params[i] = p(t)
+	}
+	name := strings.ToLower(f.Name)
+	_, argTypes, err := resolve(name, []*overload{{params: params, ret: f.Return, fn: f.Fn}}, args, false)
+	if err != nil {
+		return nil, err
+	}
+	r := *f
+	r.Name, r.ArgTypes = name, argTypes
+	return &r, nil
 }
 
 func undefinedFunction(name string, args []types.Type, star bool) error {

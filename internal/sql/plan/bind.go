@@ -38,6 +38,10 @@ type Binder struct {
 	// Methods are the access paths and join methods the planner may
 	// choose from (the session's enable_* settings).
 	Methods Methods
+	// Functions are scalar functions the embedding program added, by
+	// lower-case name, each with one signature; nil outside the
+	// statements that may call them (see engine.Options.Functions).
+	Functions map[string]*builtins.Func
 	// keepOrder > 0 while joinMethods is below a node that relies on its
 	// input's order (seqIfCheaper then keeps index scans).
 	keepOrder int

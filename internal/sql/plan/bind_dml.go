@@ -33,13 +33,13 @@ func (b *Binder) Defaults(d *catalog.Descriptor, cols []Column) ([]Expr, error) 
 		if err != nil {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "default of %s.%s does not parse: %v", d.Name, c.Name, err)
 		}
-		saved := b.sql
-		b.sql = c.Default
+		saved, funcs := b.sql, b.Functions
+		b.sql, b.Functions = c.Default, nil // kept in the catalog
 		x, err := b.bindExpr(&scope{}, e)
 		if err == nil {
 			x, err = b.assign(e, x, cols[i].Type)
 		}
-		b.sql = saved
+		b.sql, b.Functions = saved, funcs
 		if err != nil {
 			return nil, err
 		}
@@ -297,9 +297,9 @@ func (b *Binder) Check(d *catalog.Descriptor, cols []Column, sql string) (Expr, 
 	if err != nil {
 		return nil, err
 	}
-	saved := b.sql
-	b.sql = sql
-	defer func() { b.sql = saved }()
+	saved, funcs := b.sql, b.Functions
+	b.sql, b.Functions = sql, nil // kept in the catalog
+	defer func() { b.sql, b.Functions = saved, funcs }()
 	x, err := b.bindExpr(&scope{cols: cols}, e)
 	if err != nil {
 		return nil, err

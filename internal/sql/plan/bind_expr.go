@@ -660,7 +660,13 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	if f, ok, err := b.catalogFunc(name, args); ok || err != nil {
 		return f, err
 	}
-	f, err := builtins.Lookup(name, argTypes())
+	var f *builtins.Func
+	var err error
+	if hf, ok := b.Functions[name]; ok {
+		f, err = builtins.Resolve(hf, argTypes())
+	} else {
+		f, err = builtins.Lookup(name, argTypes())
+	}
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(e.Position())))
 	}

@@ -116,9 +116,9 @@ func (b *Binder) immutableExpr(cols []Column, sql, what string) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	saved := b.sql
-	b.sql = sql
-	defer func() { b.sql = saved }()
+	saved, funcs := b.sql, b.Functions
+	b.sql, b.Functions = sql, nil // kept in the catalog
+	defer func() { b.sql, b.Functions = saved, funcs }()
 	x, err := b.bindExpr(&scope{cols: cols}, e)
 	if err != nil {
 		return nil, err
