@@ -9,6 +9,7 @@ import (
 
 	"github.com/cairndb/cairn/internal/engine"
 	"github.com/cairndb/cairn/internal/godatum"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -54,6 +55,9 @@ type DB struct {
 		idle   []executor
 	}
 	maxIdle int
+	// docUpdate: the engine has docUpdateFunc, so updates by _id run in
+	// one statement (updateByID).
+	docUpdate bool
 }
 
 // Open opens (creating if needed) the database in dir, or an in-memory
@@ -65,12 +69,14 @@ func Open(dir string, opts *Options) (*DB, error) {
 	}
 	eo := &engine.Options{NoSync: o.NoSync, InMemory: dir == MemoryDir}
 	eo.Storage.CacheSize = o.CacheSize
+	eo.Functions = []*builtins.Func{docUpdateFunction()}
 	eng, err := engine.Open(dir, eo)
 	if err != nil {
 		return nil, err
 	}
 	db := newDB(func() executor { return eng.NewSession() }, eng.Close, o)
 	db.schemaVersion = eng.SchemaVersion
+	db.docUpdate = true
 	return db, nil
 }
 

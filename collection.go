@@ -448,6 +448,7 @@ func (c *Collection) where(ctx context.Context, filter any) (string, *filterComp
 				if pred != "true" {
 					id += " AND " + pred
 				}
+				fc.byID = true
 				return id, fc, nil
 			}
 		}

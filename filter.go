@@ -45,6 +45,8 @@ type filterCompiler struct {
 	args    []any
 	alias   int
 	indexed map[string]bool // dotted paths with a collection index
+	// byID: the filter selects by _id, so one document at most.
+	byID bool
 }
 
 func (c *filterCompiler) param(v any) string {

@@ -1,0 +1,112 @@
+package cairn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// TestUpdateByIDMatchesGeneral: an update selected by _id runs as one
+// UPDATE statement applying the operators in the engine (updateByID);
+// selected by another field it takes the general path (SELECT, apply
+// here, UPDATE). Run side by side on twin collections, the two must
+// leave the same documents and report the same counts and errors, for
+// changes, no-ops, creations, errors and missing documents.
+func TestUpdateByIDMatchesGeneral(t *testing.T) {
+	ctx := context.Background()
+	db := openMem(t)
+	byID, general := db.Collection("by_id"), db.Collection("general")
+	docs := []string{
+		`{"_id": "a", "n": 1, "age": 30, "tags": ["x", "y"], "address": {"city": "Oslo"}, "s": "str"}`,
+		`{"_id": "b", "n": 2, "age": 1.5, "nested": {"deep": {"v": [1, 2, {"w": 3}]}}}`,
+		`{"_id": "c", "n": 3}`,
+	}
+	for _, c := range []*Collection{byID, general} {
+		for _, d := range docs {
+			if _, err := c.Insert(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	updates := []string{
+		`{"$inc": {"age": 1}}`,
+		`{"$inc": {"age": -0.25}, "$set": {"address.city": "Bergen"}}`,
+		`{"$set": {"age": 31}}`, // a no-op after the first update of a
+		`{"$set": {"s": "str"}}`,
+		`{"$set": {"new.path.here": [1, {"k": null}]}}`,
+		`{"$unset": {"tags": "", "missing": ""}}`,
+		`{"$push": {"tags": "z"}}`,
+		`{"$push": {"tags": {"$each": [1, 2]}}}`,
+		`{"$pull": {"tags": {"$in": ["x", 1]}}}`,
+		`{"$inc": {"s": 1}}`,       // not a number: 22023
+		`{"$push": {"s": 1}}`,      // not an array: 22023
+		`{"$inc": {"age": "one"}}`, // a bad update: 22023 before anything runs
+		`{"$set": {"nested.deep.v.2.w": 4}}`,
+		`{"$inc": {"nested.deep.v.0": 10}}`,
+	}
+	for _, u := range updates {
+		for i, id := range []string{"a", "b", "c", "zz"} {
+			m1, mod1, err1 := byID.UpdateOne(ctx, fmt.Sprintf(`{"_id": %q}`, id), u)
+			m2, mod2, err2 := general.UpdateOne(ctx, fmt.Sprintf(`{"n": %d}`, i+1), u)
+			var e1, e2 *Error
+			if m1 != m2 || mod1 != mod2 || (err1 == nil) != (err2 == nil) ||
+				errors.As(err1, &e1) && (!errors.As(err2, &e2) || e1.Code != e2.Code || e1.Message != e2.Message) {
+				t.Fatalf("update %s of %s: by _id %d %d %v, general %d %d %v", u, id, m1, mod1, err1, m2, mod2, err2)
+			}
+			if id == "zz" {
+				continue
+			}
+			var d1, d2 map[string]any
+			if err := byID.Get(ctx, id, &d1); err != nil {
+				t.Fatal(err)
+			}
+			if err := general.Get(ctx, id, &d2); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(d1) != fmt.Sprint(d2) {
+				t.Fatalf("update %s of %s: by _id %v, general %v", u, id, d1, d2)
+			}
+		}
+	}
+}
+
+// TestUpdateByIDInTx: in a transaction, an update by _id is part of it
+// (rolled back with it, seen by its reads), and on a collection that does
+// not exist yet it matches nothing.
+func TestUpdateByIDInTx(t *testing.T) {
+	ctx := context.Background()
+	db := openMem(t)
+	if m, mod, err := db.Collection("none").UpdateOne(ctx, `{"_id": "a"}`, `{"$inc": {"n": 1}}`); m != 0 || mod != 0 || err != nil {
+		t.Fatalf("update in a missing collection: %d %d %v", m, mod, err)
+	}
+	c := db.Collection("c")
+	if _, err := c.Insert(ctx, `{"_id": "a", "n": 1}`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := tx.Collection("c")
+	if m, mod, err := tc.UpdateOne(ctx, `{"_id": "a"}`, `{"$inc": {"n": 1}}`); m != 1 || mod != 1 || err != nil {
+		t.Fatalf("update in a transaction: %d %d %v", m, mod, err)
+	}
+	var d struct{ N int }
+	if err := tc.Get(ctx, "a", &d); err != nil || d.N != 2 {
+		t.Fatalf("read in the transaction: %v %v", d, err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Get(ctx, "a", &d); err != nil || d.N != 1 {
+		t.Fatalf("after rollback: %v %v", d, err)
+	}
+	// The function is plain SQL too.
+	if _, err := db.Exec(ctx, `UPDATE c SET doc = cairn_update_document(doc, '{"$set": {"n": 5}}')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Get(ctx, "a", &d); err != nil || d.N != 5 {
+		t.Fatalf("after SQL update: %v %v", d, err)
+	}
+}
