@@ -91,7 +91,7 @@ type memTable struct {
 func newMemTable(walNum uint64, capacity int) *memTable {
 	capacity = max(capacity, 4096) + maxNodeOverhead
 	m := &memTable{
-		arena:  newArena(capacity),
+		arena:  make([]byte, capacity),
 		rng:    rand.New(rand.NewPCG(walNum, 0x9e3779b97f4a7c15)),
 		walNum: walNum,
 	}
