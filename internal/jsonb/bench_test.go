@@ -53,3 +53,43 @@ func BenchmarkLeafTerms(b *testing.B) {
 		LeafTerms(nil, docs[i%len(docs)])
 	}
 }
+
+// BenchmarkAppendText is a stored document's text, as a find returns it.
+func BenchmarkAppendText(b *testing.B) {
+	docs := make([]Doc, 64)
+	size := 0
+	for i := range docs {
+		d, err := Parse(benchDoc(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs[i] = d
+		size += len(d.TextBytes())
+	}
+	b.SetBytes(int64(size / len(docs)))
+	b.ReportAllocs()
+	var buf []byte
+	for i := 0; b.Loop(); i++ {
+		buf = docs[i%len(docs)].AppendText(buf[:0])
+	}
+}
+
+// BenchmarkDecodeStored is the check of every row a query reads.
+func BenchmarkDecodeStored(b *testing.B) {
+	docs := make([]string, 64)
+	size := 0
+	for i := range docs {
+		d, err := Parse(benchDoc(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs[i] = string(d)
+		size += len(d)
+	}
+	b.SetBytes(int64(size / len(docs)))
+	for i := 0; b.Loop(); i++ {
+		if _, err := DecodeStored(docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package jsonb
 
-import "unsafe"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
 // String returns the document as PostgreSQL prints a jsonb: ", " and ": "
 // separators, keys in jsonb order, numbers as stored.
@@ -29,24 +32,45 @@ func appendText(b []byte, n node) []byte {
 		return AppendQuoted(b, n.text())
 	case tagNumber:
 		return append(b, n.text()...)
-	case tagArray:
+	}
+	// A container's items in order: each starts where the one before it
+	// ended, so one pass over the offset table gives every span (what
+	// span computes for one item at a time).
+	c := n.count()
+	entries := c
+	if n[0] == tagObject {
+		entries *= 2
+	}
+	offsets := n[5 : 5+4*entries]
+	data := n[5+4*entries:]
+	end := func(i int) int { return int(binary.LittleEndian.Uint32([]byte(offsets[4*i : 4*i+4]))) }
+	if n[0] == tagArray {
 		b = append(b, '[')
-		for i := range n.count() {
+		start := 0
+		for i := range c {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendText(b, n.elem(i))
+			e := end(i)
+			b = appendText(b, node(data[start:e]))
+			start = e
 		}
 		return append(b, ']')
 	}
 	b = append(b, '{')
-	for i := range n.count() {
+	keyStart, valStart := 0, 0 // values start where the keys end
+	if c > 0 {
+		valStart = end(c - 1)
+	}
+	for i := range c {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = AppendQuoted(b, n.key(i))
+		ke, ve := end(i), end(c+i)
+		b = AppendQuoted(b, string(data[keyStart:ke]))
 		b = append(b, ": "...)
-		b = appendText(b, n.value(i))
+		b = appendText(b, node(data[valStart:ve]))
+		keyStart, valStart = ke, ve
 	}
 	return append(b, '}')
 }
@@ -100,18 +124,23 @@ func appendPretty(b []byte, n node, level int, afterKey bool) []byte {
 // as it is.
 func AppendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
+	// Most strings need no escape: find the first byte that does, eight
+	// bytes at a time, and copy everything before it at once.
+	i := 0
+	for i+8 <= len(s) && !needsEscape8(s[i:i+8]) {
+		i += 8
+	}
+	for i < len(s) && !escapes[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); i++ {
-		// Eight bytes at a time while none needs escaping: most text
-		// has no quote, backslash or control character.
-		for i+8 <= len(s) && !needsEscape8(s[i:i+8]) {
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
+	for ; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
+		if !escapes[c] {
 			continue
 		}
 		b = append(b, s[start:i]...)
@@ -139,13 +168,22 @@ func AppendQuoted(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// escapes marks the bytes AppendQuoted escapes: control characters, the
+// quote and the backslash.
+var escapes = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // needsEscape8 reports whether one of the 8 bytes of s is a control
 // character, a quote or a backslash (SWAR: a byte's high bit is set in
 // each test where the byte matches; bytes of 0x80 and above never do).
 func needsEscape8(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8)) // one load
 	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
 	below := (x - ones*0x20) &^ x & highs
 	return below|zero(x^(ones*'"'))|zero(x^(ones*'\\')) != 0
