@@ -91,7 +91,10 @@
 //   - regular expressions are Go's (RE2), options i, m and s;
 //   - $pull takes a value or an object of $eq $ne $in $nin $gt $gte $lt
 //     $lte; $set through a null creates the object; updates apply in Go
-//     inside the transaction that selects the documents;
+//     inside the transaction that selects the documents (an update by _id
+//     in the UPDATE statement itself, through the SQL function
+//     cairn_update_document(doc jsonb, update jsonb), which SQL run
+//     through a DB from Open can call too);
 //   - pipeline field references ("$a.b") and $project do not descend
 //     into arrays;
 //   - a unique index does not constrain documents without the path or

@@ -127,7 +127,11 @@ func parseUpdateValue(u any) ([]updateOp, error) {
 type pushEach []any
 
 func (c *Collection) update(ctx context.Context, filter, update any, one bool) (matched, modified int64, err error) {
-	ops, err := parseUpdate(update)
+	u, err := toValue(update)
+	if err != nil {
+		return 0, 0, err
+	}
+	ops, err := parseUpdateValue(u)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -140,7 +144,7 @@ func (c *Collection) update(ctx context.Context, filter, update any, one bool) (
 		return 0, 0, err
 	}
 	if c.db.docUpdate && fc.byID {
-		return c.updateByID(ctx, t, pred, fc, update)
+		return c.updateByID(ctx, t, pred, fc, u)
 	}
 	sql := "SELECT id, doc FROM " + t + " WHERE " + pred + " ORDER BY id"
 	if one {
@@ -263,18 +267,15 @@ func engineError(err error) error {
 	return err
 }
 
-// updateByID runs an update whose filter selects by _id, so matches one
+// updateByID runs an update (u, parsed and checked) whose filter selects
+// by _id, so matches one
 // document at most, as one UPDATE statement: the engine reads the
 // document once, applies the operators in docUpdateFunc and writes it
 // back, where the general path reads it in a SELECT, applies them here
 // and writes it with an UPDATE that reads it again. A document the
 // update leaves as it was is not written (the WHERE clause compares);
 // only then does a second statement count whether it matched.
-func (c *Collection) updateByID(ctx context.Context, t, pred string, fc *filterCompiler, update any) (matched, modified int64, err error) {
-	u, err := toValue(update)
-	if err != nil {
-		return 0, 0, err
-	}
+func (c *Collection) updateByID(ctx context.Context, t, pred string, fc *filterCompiler, u any) (matched, modified int64, err error) {
 	uv, err := toJSONB(u)
 	if err != nil {
 		return 0, 0, errInvalid("update: %v", err)
@@ -315,7 +316,8 @@ func (c *Collection) updateByID(ctx context.Context, t, pred string, fc *filterC
 		return rows.Err()
 	}
 	if c.tx != nil {
-		// A conflict fails the caller's transaction: its to retry.
+		// A conflict fails the caller's transaction, which is the
+		// caller's to retry.
 		err = run()
 	} else {
 		err = Retry(ctx, run)
