@@ -28,9 +28,8 @@ const maxHeight = 20
 // Nodes are allocated upwards from the arena's start and values downwards
 // from its end. A search touches only nodes, so keeping values out of
 // their way packs the nodes densely: with 1 KB rows, nodes interleaved
-// with their values put every step of a search on a different page, and
-// the searches of the update workloads spent most of their time waiting
-// for memory.
+// with their values put every step of a search on a different page (a
+// microbenchmark of random inserts of 1 KB values: 1801 to 1503 ns).
 const (
 	nodeKeyLen = 0
 	nodeValLen = 4
@@ -69,7 +68,8 @@ type memTable struct {
 	// last and that node's predecessor at each level (itself at the
 	// levels it has). A commit's keys arrive sorted, so the next key
 	// usually lands just after the last one, and its search starts there
-	// (findAfterLast) instead of at the head.
+	// (findAfterLast) instead of at the head (inserts of ascending keys, as
+// a bulk load's: 709 to 381 ns with 100-byte values).
 	last     uint32
 	lastPrev [maxHeight]uint32
 
