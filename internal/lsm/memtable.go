@@ -69,7 +69,7 @@ type memTable struct {
 	// levels it has). A commit's keys arrive sorted, so the next key
 	// usually lands just after the last one, and its search starts there
 	// (findAfterLast) instead of at the head (inserts of ascending keys, as
-// a bulk load's: 709 to 381 ns with 100-byte values).
+	// a bulk load's: 709 to 381 ns with 100-byte values).
 	last     uint32
 	lastPrev [maxHeight]uint32
 
