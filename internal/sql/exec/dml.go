@@ -61,11 +61,11 @@ func (c *Ctx) returning(exprs []plan.Expr) (func(Row) (Row, error), error) {
 // Insert runs an INSERT.
 func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 	var res DMLResult
-	cols, err := plan.TableColumns(n.Table)
+	cols, err := c.tableColumns(n.Table)
 	if err != nil {
 		return res, err
 	}
-	w, err := c.newWriter(n.Table, cols)
+	w, err := c.planWriter(n.Table, cols)
 	if err != nil {
 		return res, err
 	}
@@ -196,11 +196,11 @@ func (a *conflictAction) apply(w *writer, existing, proposed Row) (Row, error) {
 // RETURNING, and the target rows, each once, read before any write so the
 // statement sees the table as it was.
 func (c *Ctx) changedRows(d *catalog.Descriptor, input plan.Node, returning []plan.Expr) (*writer, func(Row) (Row, error), []Row, int, error) {
-	cols, err := plan.TableColumns(d)
+	cols, err := c.tableColumns(d)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	w, err := c.newWriter(d, cols)
+	w, err := c.planWriter(d, cols)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}

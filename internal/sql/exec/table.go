@@ -115,6 +115,51 @@ func (tc *tableCodec) need(needed []bool) {
 // that otherwise. It belongs to one plan, run by one session at a time.
 type Codecs struct {
 	m map[codecKey]*tableCodec
+	// cols and writers are each written table's columns and its
+	// writer's codec (newWriter), bound once per plan, not per run.
+	cols    map[*catalog.Descriptor][]plan.Column
+	writers map[*catalog.Descriptor]*tableCodec
+}
+
+// tableColumns is plan.TableColumns(d), kept in Codecs between runs; d
+// must be a descriptor the plan holds.
+func (c *Ctx) tableColumns(d *catalog.Descriptor) ([]plan.Column, error) {
+	if c.Codecs != nil {
+		if cols, ok := c.Codecs.cols[d]; ok {
+			return cols, nil
+		}
+	}
+	cols, err := plan.TableColumns(d)
+	if err != nil {
+		return nil, err
+	}
+	if c.Codecs != nil {
+		if c.Codecs.cols == nil {
+			c.Codecs.cols = map[*catalog.Descriptor][]plan.Column{}
+		}
+		c.Codecs.cols[d] = cols
+	}
+	return cols, nil
+}
+
+// writerCodec returns a fresh codec for writing rows of d (columns
+// cols), from Codecs when the plan ran before. d must be the plan's.
+func (c *Ctx) writerCodec(d *catalog.Descriptor, cols []plan.Column) *tableCodec {
+	if c.Codecs != nil {
+		if tpl := c.Codecs.writers[d]; tpl != nil {
+			tc := *tpl
+			return &tc
+		}
+	}
+	tc := newTableCodec(d, cols)
+	if c.Codecs != nil {
+		if c.Codecs.writers == nil {
+			c.Codecs.writers = map[*catalog.Descriptor]*tableCodec{}
+		}
+		tpl := *tc
+		c.Codecs.writers[d] = &tpl
+	}
+	return tc
 }
 
 type codecKey struct {
@@ -455,7 +500,17 @@ type writer struct {
 }
 
 func (c *Ctx) newWriter(d *catalog.Descriptor, cols []plan.Column) (*writer, error) {
-	w := &writer{c: c, tc: newTableCodec(d, cols)}
+	return c.newWriterWith(d, newTableCodec(d, cols))
+}
+
+// planWriter is newWriter for the table a plan's DML writes (a
+// descriptor the plan holds for all its runs), its codec kept in Codecs.
+func (c *Ctx) planWriter(d *catalog.Descriptor, cols []plan.Column) (*writer, error) {
+	return c.newWriterWith(d, c.writerCodec(d, cols))
+}
+
+func (c *Ctx) newWriterWith(d *catalog.Descriptor, tc *tableCodec) (*writer, error) {
+	w := &writer{c: c, tc: tc}
 	refs, err := c.references()
 	if err != nil {
 		return nil, err
