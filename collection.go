@@ -308,11 +308,19 @@ func (c *Collection) Get(ctx context.Context, id string, out any) error {
 	}
 	cur := newCursor(rows)
 	defer cur.Close()
+	raw, isRaw := out.(*json.RawMessage)
+	if isRaw {
+		cur.buf = (*raw)[:0] // the text is printed into the caller's buffer
+	}
 	if !cur.Next(ctx) {
 		if err := cur.Err(); err != nil {
 			return err
 		}
 		return ErrNoDocument
+	}
+	if isRaw {
+		*raw = cur.cur // the cursor ends here: its bytes are the caller's
+		return nil
 	}
 	return cur.Decode(out)
 }

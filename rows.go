@@ -208,6 +208,12 @@ func scanValue(d types.Datum, v reflect.Value) error {
 		v.Set(reflect.ValueOf(tm))
 		return nil
 	case t == rawType:
+		if d.Kind() == types.JSONBFamily {
+			// Printed straight into the caller's new slice, not through a
+			// string that would be copied again.
+			v.SetBytes(d.Doc().TextBytes())
+			return nil
+		}
 		v.SetBytes([]byte(textOf(d)))
 		return nil
 	}

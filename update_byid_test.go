@@ -2,6 +2,7 @@ package cairn
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -108,5 +109,32 @@ func TestUpdateByIDInTx(t *testing.T) {
 	}
 	if err := c.Get(ctx, "a", &d); err != nil || d.N != 5 {
 		t.Fatalf("after SQL update: %v %v", d, err)
+	}
+}
+
+// TestGetRawReusesBuffer: Get into a json.RawMessage prints the document
+// into the caller's buffer (as json.Unmarshal into one does), whatever it
+// held before.
+func TestGetRawReusesBuffer(t *testing.T) {
+	ctx := context.Background()
+	c := openMem(t).Collection("raw")
+	for _, d := range []string{`{"_id": "a", "v": "short"}`, `{"_id": "b", "v": "a much longer value than the first"}`} {
+		if _, err := c.Insert(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw := json.RawMessage(`{"left over": "from before, and longer than the document"}`)
+	if err := c.Get(ctx, "a", &raw); err != nil || string(raw) != `{"v": "short", "_id": "a"}` {
+		t.Fatalf("Get a: %s %v", raw, err)
+	}
+	var other json.RawMessage
+	if err := c.Get(ctx, "b", &other); err != nil || string(other) != `{"v": "a much longer value than the first", "_id": "b"}` {
+		t.Fatalf("Get b: %s %v", other, err)
+	}
+	if err := c.Get(ctx, "b", &raw); err != nil || string(raw) != string(other) {
+		t.Fatalf("Get b into the first buffer: %s %v", raw, err)
+	}
+	if err := c.Get(ctx, "zz", &raw); !errors.Is(err, ErrNoDocument) {
+		t.Fatalf("Get of a missing document: %v", err)
 	}
 }
