@@ -138,3 +138,45 @@ func TestGetRawReusesBuffer(t *testing.T) {
 		t.Fatalf("Get of a missing document: %v", err)
 	}
 }
+
+// TestUpdateByIDConcurrent: goroutines incrementing documents by _id at
+// once (sharing the update function's last result) lose no increment.
+func TestUpdateByIDConcurrent(t *testing.T) {
+	ctx := context.Background()
+	c := openMem(t).Collection("counters")
+	const docs, workers, each = 3, 4, 50
+	for i := range docs {
+		if _, err := c.Insert(ctx, fmt.Sprintf(`{"_id": "c%d", "n": 0}`, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for k := range each {
+				id := fmt.Sprintf("c%d", (w+k)%docs)
+				if m, mod, err := c.UpdateOne(ctx, `{"_id": "`+id+`"}`, `{"$inc": {"n": 1}}`); err != nil || m != 1 || mod != 1 {
+					errs <- fmt.Errorf("update of %s: %d %d %v", id, m, mod, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := 0
+	for i := range docs {
+		var d struct{ N int }
+		if err := c.Get(ctx, fmt.Sprintf("c%d", i), &d); err != nil {
+			t.Fatal(err)
+		}
+		total += d.N
+	}
+	if total != workers*each {
+		t.Fatalf("counted %d increments, want %d", total, workers*each)
+	}
+}
