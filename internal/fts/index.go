@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -127,13 +128,7 @@ func compareFieldTerm(a, b fieldTerm) int {
 	if a.field != b.field {
 		return a.field - b.field
 	}
-	if a.term < b.term {
-		return -1
-	}
-	if a.term > b.term {
-		return 1
-	}
-	return 0
+	return strings.Compare(a.term, b.term)
 }
 
 // Add indexes a document: values[i] is the text of field i ("" for none).
