@@ -32,6 +32,15 @@
 // transaction changed no schema itself, and bound again otherwise. A plan
 // bound in a transaction that changed the schema is never kept.
 //
+// # Functions of the embedding program
+//
+// Options.Functions adds scalar SQL functions written in Go, as SQLite's
+// sqlite3_create_function does (package cairn adds the collections'
+// update function). Queries and DML can call them; defaults, checks,
+// index expressions and views cannot, since the catalog keeps those and a
+// process that opens the database without the functions must still read
+// it (the binder leaves them out while binding what the catalog keeps).
+//
 // # What this package must never do
 //
 // Let a panic escape a statement (it is recovered and reported as XX000
