@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
@@ -374,7 +375,17 @@ type termMemo struct {
 	n     atomic.Int64 // slots filled (tests)
 }
 
-type memoEntry struct{ word, term string }
+// memoEntry holds a word and its term in one 64-byte object, so a lookup
+// that found its slot reads one more cache line, not an entry and then
+// the bytes of two strings elsewhere: a bulk load looks up every word of
+// every document, and those misses were most of the lookup. Words whose
+// word and term together exceed memoInline bytes are not remembered.
+type memoEntry struct {
+	wl, tl uint8
+	b      [memoInline]byte // the word, then its term
+}
+
+const memoInline = 62
 
 func newTermMemo() *termMemo { return &termMemo{seed: maphash.MakeSeed()} }
 
@@ -383,15 +394,26 @@ func (m *termMemo) slot(word string) *atomic.Pointer[memoEntry] {
 }
 
 func (m *termMemo) get(word string) (string, bool) {
-	if e := m.slot(word).Load(); e != nil && e.word == word {
-		return e.term, true
+	e := m.slot(word).Load()
+	if e == nil || int(e.wl) != len(word) || string(e.b[:e.wl]) != word {
+		return "", false
 	}
-	return "", false
+	// Entries are never changed once stored, so the term can be a view
+	// of the entry (which the view keeps alive).
+	if e.tl == 0 {
+		return "", true
+	}
+	return unsafe.String(&e.b[e.wl], int(e.tl)), true
 }
 
 func (m *termMemo) put(word, term string) {
-	// strings.Clone: word may share the memory of a whole text.
-	if m.slot(word).Swap(&memoEntry{strings.Clone(word), strings.Clone(term)}) == nil {
+	if len(word)+len(term) > memoInline {
+		return // stemmed again when seen again
+	}
+	e := &memoEntry{wl: uint8(len(word)), tl: uint8(len(term))}
+	copy(e.b[:], word)
+	copy(e.b[len(word):], term)
+	if m.slot(word).Swap(e) == nil {
 		m.n.Add(1)
 	}
 }

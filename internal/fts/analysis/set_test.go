@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -46,4 +47,29 @@ func must(a *Analyzer, err error) *Analyzer {
 		panic(err)
 	}
 	return a
+}
+
+// TestTermMemoEntries: the memo gives back each word's term, for words
+// and terms of every length that fits an entry (an empty term too), and
+// does not keep one that does not fit.
+func TestTermMemoEntries(t *testing.T) {
+	m := newTermMemo()
+	for n := 1; n <= memoInline; n++ {
+		word := strings.Repeat("é", n)[:n] // cut mid-rune sometimes: bytes are bytes
+		// A word has one term; across the words, every length that fits.
+		term := strings.Repeat("t", (n*7)%(memoInline-n+1))
+		m.put(word, term)
+		got, ok := m.get(word)
+		if !ok || got != term {
+			t.Fatalf("word of %d bytes, term %q: got %q %v", n, term, got, ok)
+		}
+	}
+	long := strings.Repeat("w", 40)
+	m.put(long, strings.Repeat("t", memoInline-39))
+	if _, ok := m.get(long); ok {
+		t.Fatal("a word and term longer than an entry were kept")
+	}
+	if _, ok := m.get("never seen"); ok {
+		t.Fatal("a word never put was found")
+	}
 }
