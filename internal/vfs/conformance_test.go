@@ -221,6 +221,10 @@ func TestConformanceOSMem(t *testing.T) {
 	for s := range nfixed {
 		seeds = append(seeds, s)
 	}
+	// Seeds fresh runs found a divergence with, kept: 1795702064928604079
+	// wrote nothing through a handle whose file was truncated under it
+	// (TestMemEmptyWritePastEnd).
+	seeds = append(seeds, 1795702064928604079)
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
 			// The same absolute path on both, so results compare verbatim.

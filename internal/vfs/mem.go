@@ -481,6 +481,12 @@ func (f *memFile) Write(p []byte) (int, error) {
 	if !f.writable {
 		return 0, pathErr("write", f.name, syscall.EBADF)
 	}
+	if len(p) == 0 {
+		// As write(2) of nothing to a regular file: no effect, even at an
+		// offset past the end (the file truncated under this handle),
+		// which a write of something would fill with zeros up to.
+		return 0, nil
+	}
 	// At the handle's offset, as a file descriptor writes: after what it
 	// wrote, whatever another handle did to the file since.
 	data := f.ino.data

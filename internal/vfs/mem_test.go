@@ -170,6 +170,27 @@ func TestMemCreateTruncatesSameInode(t *testing.T) {
 	wantContents(t, m.CrashClone(), "f", "new")
 }
 
+// TestMemEmptyWritePastEnd: a write of nothing through a handle whose
+// file was truncated under it changes nothing, as write(2) of zero bytes
+// does (the conformance test's seed 1795702064928604079 found the memory
+// file system filling the file with zeros up to the handle's offset).
+func TestMemEmptyWritePastEnd(t *testing.T) {
+	m := NewMem()
+	w, err := m.Create("f")
+	must(t, err)
+	defer w.Close()
+	write(t, w, "12345678")
+	c, err := m.Create("f") // truncates, w's offset stays at 8
+	must(t, err)
+	defer c.Close()
+	if n, err := w.Write(nil); n != 0 || err != nil {
+		t.Fatalf("empty write = %d, %v", n, err)
+	}
+	if size, err := c.Size(); err != nil || size != 0 {
+		t.Fatalf("size after an empty write past the end = %d, %v; want 0", size, err)
+	}
+}
+
 func TestMemHandlesUnusableAfterCrash(t *testing.T) {
 	m := NewMem()
 	must(t, m.MkdirAll("db"))
