@@ -372,7 +372,8 @@ func (c *Collection) indexedPaths(ctx context.Context, filter any) (map[string]b
 		return nil, err
 	}
 	for p := range paths {
-		paths[p] = names[indexName(c.name, p, false)] || names[indexName(c.name, p, true)]
+		base := indexNameBase(c.name, p)
+		paths[p] = names[base+"idx"] || names[base+"key"]
 	}
 	return paths, nil
 }

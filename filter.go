@@ -546,26 +546,32 @@ func indexExpr(comps []string) string {
 // textArrayLiteral is comps as a SQL text[] literal, every element
 // quoted: '{"a","b"}'.
 func textArrayLiteral(comps []string) string {
-	var b strings.Builder
-	b.WriteString("'{")
+	n := 4
+	for _, c := range comps {
+		n += len(c) + 3
+	}
+	b := make([]byte, 0, n+8)
+	b = append(b, "'{"...)
 	for i, c := range comps {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteByte('"')
-		for _, r := range c {
-			switch r {
+		b = append(b, '"')
+		// Byte by byte: the bytes escaped are ASCII, which no byte of a
+		// multi-byte UTF-8 sequence is.
+		for j := 0; j < len(c); j++ {
+			switch c[j] {
 			case '\\', '"':
-				b.WriteByte('\\')
+				b = append(b, '\\')
 			case '\'':
-				b.WriteByte('\'')
+				b = append(b, '\'')
 			}
-			b.WriteRune(r)
+			b = append(b, c[j])
 		}
-		b.WriteByte('"')
+		b = append(b, '"')
 	}
-	b.WriteString("}'")
-	return b.String()
+	b = append(b, "}'"...)
+	return string(b)
 }
 
 // jsonpathOf is the lax jsonpath of comps, every key quoted: $."a"."b".
@@ -609,23 +615,16 @@ func jsonpathString(s string) string {
 // indexName is the name of the collection index on path: readable, and
 // made unique by a hash of the exact path (a.b and a_b differ).
 func indexName(coll, path string, unique bool) string {
+	if unique {
+		return indexNameBase(coll, path) + "key"
+	}
+	return indexNameBase(coll, path) + "idx"
+}
+
+// indexNameBase is indexName without its suffix ("idx" or "key").
+func indexNameBase(coll, path string) string {
 	h := fnv.New32a()
 	h.Write([]byte(path))
-	var b strings.Builder
-	for _, r := range path {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-		if b.Len() >= 20 {
-			break
-		}
-	}
-	suffix := "idx"
-	if unique {
-		suffix = "key"
-	}
 	c := coll
 	for i := range c {
 		if i > 20 {
@@ -633,5 +632,27 @@ func indexName(coll, path string, unique bool) string {
 			break
 		}
 	}
-	return fmt.Sprintf("%s_%s_%08x_%s", c, b.String(), h.Sum32(), suffix)
+	b := make([]byte, 0, len(c)+1+20+1+8+1+3)
+	b = append(b, c...)
+	b = append(b, '_')
+	n := 0
+	for _, r := range path {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b = append(b, byte(r))
+		} else {
+			b = append(b, '_')
+		}
+		if n++; n >= 20 {
+			break
+		}
+	}
+	b = append(b, '_')
+	var hex [8]byte
+	sum := h.Sum32()
+	for i := range hex {
+		hex[7-i] = "0123456789abcdef"[sum>>(4*i)&15]
+	}
+	b = append(b, hex[:]...)
+	b = append(b, '_')
+	return string(b)
 }
