@@ -1,6 +1,7 @@
 package cairn
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -647,12 +648,7 @@ func indexNameBase(coll, path string) string {
 		}
 	}
 	b = append(b, '_')
-	var hex [8]byte
-	sum := h.Sum32()
-	for i := range hex {
-		hex[7-i] = "0123456789abcdef"[sum>>(4*i)&15]
-	}
-	b = append(b, hex[:]...)
+	b = hex.AppendEncode(b, h.Sum(nil)) // the 32-bit hash, big-endian: 8 digits
 	b = append(b, '_')
 	return string(b)
 }

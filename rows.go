@@ -2,7 +2,6 @@ package cairn
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -150,10 +149,7 @@ func (r *Row) Scan(dest ...any) error {
 // Err returns the query's error, if any, without scanning.
 func (r *Row) Err() error { return r.err }
 
-var (
-	timeType = reflect.TypeFor[time.Time]()
-	rawType  = reflect.TypeFor[json.RawMessage]()
-)
+var timeType = reflect.TypeFor[time.Time]()
 
 // scanDatum stores d in dest.
 func scanDatum(d types.Datum, dest any) error {
@@ -199,22 +195,12 @@ func scanValue(d types.Datum, v reflect.Value) error {
 		}
 		return fmt.Errorf("cannot scan NULL into %s (use a pointer to a pointer or sql.Null*)", t)
 	}
-	switch {
-	case t == timeType:
+	if t == timeType {
 		tm, ok := godatum.Time(d)
 		if !ok {
 			return fmt.Errorf("cannot scan %s value %s into time.Time", d.Kind(), types.FormatText(d))
 		}
 		v.Set(reflect.ValueOf(tm))
-		return nil
-	case t == rawType:
-		if d.Kind() == types.JSONBFamily {
-			// Printed straight into the caller's new slice, not through a
-			// string that would be copied again.
-			v.SetBytes(d.Doc().TextBytes())
-			return nil
-		}
-		v.SetBytes([]byte(textOf(d)))
 		return nil
 	}
 	switch t.Kind() {
@@ -227,8 +213,8 @@ func scanValue(d types.Datum, v reflect.Value) error {
 		v.SetString(textOf(d))
 		return nil
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			v.SetBytes([]byte(textOf(d)))
+		if t.Elem().Kind() == reflect.Uint8 { // []byte, json.RawMessage
+			v.SetBytes(bytesOf(d))
 			return nil
 		}
 	case reflect.Bool:
@@ -280,6 +266,15 @@ func scanValue(d types.Datum, v reflect.Value) error {
 
 // textOf is a datum as a string: the bytes of text, bytea and jsonb, the
 // text form of anything else.
+// bytesOf is textOf in a new slice the caller owns; a document is
+// printed straight into it, not through a string copied again.
+func bytesOf(d types.Datum) []byte {
+	if d.Kind() == types.JSONBFamily {
+		return d.Doc().TextBytes()
+	}
+	return []byte(textOf(d))
+}
+
 func textOf(d types.Datum) string {
 	switch d.Kind() {
 	case types.TextFamily, types.VarcharFamily, types.CharFamily, types.UnknownFamily:
