@@ -69,6 +69,17 @@ func NewBinder(txn *mvcc.Txn, sql string, params []types.Type) *Binder {
 	return &Binder{txn: txn, sql: sql, params: params}
 }
 
+// catalogText sets the binder up to bind an expression the catalog
+// keeps (a default, a CHECK, an index expression): sql for error
+// positions, and none of the embedding program's functions, which a
+// process opening the database without them could not bind. The
+// returned function restores the binder.
+func (b *Binder) catalogText(sql string) (restore func()) {
+	saved, funcs := b.sql, b.Functions
+	b.sql, b.Functions = sql, nil
+	return func() { b.sql, b.Functions = saved, funcs }
+}
+
 // Params returns the parameter types, as inferred by binding.
 func (b *Binder) Params() []types.Type { return b.params }
 

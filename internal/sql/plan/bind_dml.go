@@ -33,13 +33,12 @@ func (b *Binder) Defaults(d *catalog.Descriptor, cols []Column) ([]Expr, error) 
 		if err != nil {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "default of %s.%s does not parse: %v", d.Name, c.Name, err)
 		}
-		saved, funcs := b.sql, b.Functions
-		b.sql, b.Functions = c.Default, nil // kept in the catalog
+		restore := b.catalogText(c.Default)
 		x, err := b.bindExpr(&scope{}, e)
 		if err == nil {
 			x, err = b.assign(e, x, cols[i].Type)
 		}
-		b.sql, b.Functions = saved, funcs
+		restore()
 		if err != nil {
 			return nil, err
 		}
@@ -297,9 +296,7 @@ func (b *Binder) Check(d *catalog.Descriptor, cols []Column, sql string) (Expr, 
 	if err != nil {
 		return nil, err
 	}
-	saved, funcs := b.sql, b.Functions
-	b.sql, b.Functions = sql, nil // kept in the catalog
-	defer func() { b.sql, b.Functions = saved, funcs }()
+	defer b.catalogText(sql)()
 	x, err := b.bindExpr(&scope{cols: cols}, e)
 	if err != nil {
 		return nil, err

@@ -116,9 +116,7 @@ func (b *Binder) immutableExpr(cols []Column, sql, what string) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	saved, funcs := b.sql, b.Functions
-	b.sql, b.Functions = sql, nil // kept in the catalog
-	defer func() { b.sql, b.Functions = saved, funcs }()
+	defer b.catalogText(sql)()
 	x, err := b.bindExpr(&scope{cols: cols}, e)
 	if err != nil {
 		return nil, err
