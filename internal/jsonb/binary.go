@@ -71,6 +71,15 @@ func (n node) text() string {
 
 func (n node) count() int { return int(binary.LittleEndian.Uint32([]byte(n[1:5]))) }
 
+// entries is the length of a container's offset table: one entry per
+// element, or per key and per value.
+func (n node) entries() int {
+	if n[0] == tagObject {
+		return 2 * n.count()
+	}
+	return n.count()
+}
+
 // item returns the i-th item of a container's data area: an array's
 // element, or an object's key (i < count) or value (i >= count).
 func (n node) item(i int) string {
@@ -81,11 +90,7 @@ func (n node) item(i int) string {
 // span is where a container's i-th item lies within n: after the count
 // and the offset table, between the end offsets of items i-1 and i.
 func (n node) span(i int) (start, end int) {
-	entries := n.count()
-	if n[0] == tagObject {
-		entries *= 2
-	}
-	data := 5 + 4*entries
+	data := 5 + 4*n.entries()
 	if i > 0 {
 		start = int(binary.LittleEndian.Uint32([]byte(n[5+4*(i-1) : 9+4*(i-1)])))
 	}

@@ -36,11 +36,7 @@ func appendText(b []byte, n node) []byte {
 	// A container's items in order: each starts where the one before it
 	// ended, so one pass over the offset table gives every span (what
 	// span computes for one item at a time).
-	c := n.count()
-	entries := c
-	if n[0] == tagObject {
-		entries *= 2
-	}
+	c, entries := n.count(), n.entries()
 	offsets := n[5 : 5+4*entries]
 	data := n[5+4*entries:]
 	end := func(i int) int { return int(binary.LittleEndian.Uint32([]byte(offsets[4*i : 4*i+4]))) }

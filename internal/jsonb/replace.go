@@ -16,25 +16,11 @@ func ReplaceValue(d Doc, path []string, nv Doc) (Doc, bool) {
 	if len(path) == 0 || len(d) < 2 || len(nv) < 2 {
 		return "", false
 	}
-	// The objects along the path: where each starts in d and the index
-	// of the offset entry of the value the path goes through.
-	type step struct{ at, entry int }
-	var buf [8]step
+	var buf [8]keyStep
 	steps := buf[:0]
-	at, n := 1, d.root()
-	for _, key := range path {
-		if n[0] != tagObject {
-			return "", false
-		}
-		i, ok := n.findIndex(key)
-		if !ok {
-			return "", false
-		}
-		e := n.count() + i // the value's entry: the keys' entries come first
-		steps = append(steps, step{at, e})
-		start, end := n.span(e)
-		at += start
-		n = n[start:end]
+	n, at, ok := d.walkKeys(path, &steps)
+	if !ok {
+		return "", false
 	}
 	leaf := nv[1:]
 	delta := len(leaf) - len(n)
@@ -62,16 +48,39 @@ func ReplaceValue(d Doc, path []string, nv Doc) (Doc, bool) {
 // KeyPath follows a path of object keys only: false when a step is not a
 // key of an object (Path also takes array subscripts).
 func (d Doc) KeyPath(path []string) (Doc, bool) {
-	n := d.root()
-	for _, key := range path {
-		if n[0] != tagObject {
-			return "", false
-		}
-		v, ok := n.find(key)
-		if !ok {
-			return "", false
-		}
-		n = v
+	n, _, ok := d.walkKeys(path, nil)
+	if !ok {
+		return "", false
 	}
 	return docOf(n), true
+}
+
+// keyStep is an object on a path of keys: where it starts in the
+// document, and the index of the offset entry of the value the path goes
+// through.
+type keyStep struct{ at, entry int }
+
+// walkKeys follows path through object keys from d's root: the node at
+// its end and where that starts in d, appending each object it passes
+// through to steps when steps is not nil. ok is false when a step is not
+// a key of an object.
+func (d Doc) walkKeys(path []string, steps *[]keyStep) (n node, at int, ok bool) {
+	at, n = 1, d.root()
+	for _, key := range path {
+		if n[0] != tagObject {
+			return "", 0, false
+		}
+		i, found := n.findIndex(key)
+		if !found {
+			return "", 0, false
+		}
+		e := n.count() + i // the value's entry: the keys' entries come first
+		if steps != nil {
+			*steps = append(*steps, keyStep{at, e})
+		}
+		start, end := n.span(e)
+		at += start
+		n = n[start:end]
+	}
+	return n, at, true
 }
