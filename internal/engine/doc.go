@@ -50,5 +50,8 @@
 // Also here: DDL (CREATE/DROP TABLE, INDEX (btree, expression, partial,
 // GIN, fts), VIEW, SEQUENCE, ROLE; ALTER TABLE; TRUNCATE), background
 // merges of fts indexes (ftsmerge.go), and the maintenance statements
-// clients send (VACUUM and ANALYZE are accepted and do nothing yet).
+// (maintenance.go): ANALYZE gathers the planner's statistics; VACUUM,
+// outside a transaction block, compacts its tables' keys (or the whole
+// store) down the LSM tree, dropping the versions and tombstones no
+// snapshot needs.
 package engine

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/rand"
@@ -8,6 +9,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,12 +21,14 @@ import (
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
 )
 
-// analyze runs ANALYZE and VACUUM. ANALYZE counts each table's rows (all
-// tables when none is named) into its statistics, which the planner uses
-// to choose join methods; VACUUM only checks that its tables exist, as
-// compaction already drops the versions it would.
+// analyze runs ANALYZE, and VACUUM's part in a transaction. ANALYZE
+// counts each table's rows (all tables when none is named) into its
+// statistics, which the planner uses to choose join methods; VACUUM
+// checks here that its tables exist (and analyzes them with ANALYZE),
+// then compacts them once the transaction is over (Session.vacuum).
 func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, error) {
 	names := st.Tables
 	if st.Table != nil {
@@ -390,4 +395,71 @@ func (e *Engine) Role(name string) (*catalog.Role, bool, error) {
 	}
 	defer txn.Rollback()
 	return catalog.LookupRole(txn, name)
+}
+
+// vacuum runs VACUUM: outside a transaction block only, as in
+// PostgreSQL. It first does what the statement does in a transaction
+// (checks its tables, and analyzes them with ANALYZE), then compacts
+// the storage of the named tables, or of the whole database when none
+// is named: every version no snapshot needs and every deleted key's
+// tombstone goes, and the tables' keys move to the deepest level of
+// the LSM tree, so reads no longer consult the tables recent writes
+// left in the upper levels.
+func (s *Session) vacuum(ctx context.Context, st *ast.Analyze, params []types.Datum) (Result, error) {
+	if s.txn != nil {
+		return Result{}, sqlerr.New(sqlerr.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
+	}
+	ec := s.evalContext()
+	var ids []uint32
+	r, err := s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
+		r, err := s.e.run(ctx, txn, st, params, ec, s)
+		if err != nil {
+			return r, err
+		}
+		names := st.Tables
+		if st.Table != nil {
+			names = append(names, *st.Table)
+		}
+		for _, n := range names {
+			d, err := catalog.Get(txn, n.Name)
+			if err != nil {
+				return Result{}, err
+			}
+			ids = append(ids, d.ID)
+		}
+		return r, nil
+	})
+	if err != nil {
+		return r, err
+	}
+	if err := s.e.compactTables(ctx, ids); err != nil {
+		return Result{}, err
+	}
+	return r, nil
+}
+
+// compactTables compacts the keys of the tables (all of their indexes),
+// or every key when tables is empty; see vacuum.
+func (e *Engine) compactTables(ctx context.Context, tables []uint32) error {
+	if len(tables) == 0 {
+		if err := ctx.Err(); err != nil {
+			return exec.CanceledError(err)
+		}
+		return e.db.LSM().Compact(nil, nil)
+	}
+	slices.Sort(tables)
+	for _, id := range slices.Compact(tables) {
+		lo := catalog.TablePrefix(nil, id)
+		hi := catalog.TablePrefix(nil, id+1)
+		if id == math.MaxUint32 {
+			hi = []byte{'t' + 1}
+		}
+		if err := ctx.Err(); err != nil {
+			return exec.CanceledError(err)
+		}
+		if err := e.db.CompactRange(lo, hi); err != nil {
+			return err
+		}
+	}
+	return nil
 }

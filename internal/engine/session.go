@@ -139,7 +139,7 @@ func (s *Session) TxStatus() TxStatus {
 func (s *Session) Execute(ctx context.Context, sql string, params []types.Datum) ([]Result, error) {
 	if p := s.cachedStatement(ctx, sql, params); p != nil {
 		if err := ctx.Err(); err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+			return nil, exec.CanceledError(err)
 		}
 		r, err := s.executeTimed(ctx, p.stmt, params, p)
 		if err != nil {
@@ -154,7 +154,7 @@ func (s *Session) Execute(ctx context.Context, sql string, params []types.Datum)
 	var results []Result
 	for _, stmt := range stmts {
 		if err := ctx.Err(); err != nil {
-			return results, sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+			return results, exec.CanceledError(err)
 		}
 		r, err := s.executeTimed(ctx, stmt, params, nil)
 		if err != nil {
@@ -235,6 +235,10 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		}
 		s.savepoints = s.savepoints[:i]
 		return Result{Tag: "RELEASE"}, nil
+	case *ast.Analyze:
+		if st.Vacuum {
+			return s.vacuum(ctx, st, params)
+		}
 	case *ast.SetVar:
 		return s.set(st)
 	case *ast.Reset:

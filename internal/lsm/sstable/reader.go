@@ -365,10 +365,18 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	// kernel's page cache is its cache). Scans and compactions read by
 	// pread, so that what they read once does not stay mapped into the
 	// process (a mapped page counts in its resident memory).
-	if useCache && !bulk && r.direct != nil {
+	//
+	// Whether a block is stored plain shows only in its trailer, in the
+	// mapping: looking there first would touch a page of the file for
+	// every compressed block the cache holds. So the mapping comes first
+	// only while the table's blocks have been plain (plain), and after a
+	// cache miss otherwise.
+	direct := useCache && !bulk && r.direct != nil
+	if direct && r.plain.Load() {
 		if b, ok, err := r.readDirect(h); ok || err != nil {
 			return b, err
 		}
+		direct = false
 	}
 	if cache != nil && bulk && buf.fullMisses >= skipCacheAfter && buf.fullMisses%probeCacheEvery != 0 {
 		buf.fullMisses++ // not looked up: as good as another full miss
@@ -389,6 +397,17 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		}
 	}
 	n := int(h.length)
+	var raw []byte
+	if direct {
+		if b, ok, err := r.readDirect(h); ok || err != nil {
+			return b, err
+		}
+		// A compressed block of a mapped table decompresses from
+		// where it lies, with no copy into scratch memory first.
+		if end := h.offset + h.length + blockTrailerLen; end <= uint64(len(r.direct)) {
+			raw = r.direct[h.offset:end:end]
+		}
+	}
 	// The stored bytes go to scratch memory (buf's, when there is a buf)
 	// and are copied out only when they are the result (an uncompressed
 	// block that is cached or kept): a compressed block, the usual case,
@@ -396,16 +415,21 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	keep := buf == nil || !buf.reuse || cache != nil
 	// A block likely stored plain that is kept is read straight into
 	// its own memory rather than into scratch and copied.
-	direct := buf == nil || keep && r.plain.Load()
-	var raw []byte
-	if !direct {
+	ownMemory := buf == nil || keep && r.plain.Load()
+	mapped := raw != nil
+	switch {
+	case mapped:
+		ownMemory = false // the mapping's, which no result may alias
+	case !ownMemory:
 		buf.raw = grow(buf.raw, n+blockTrailerLen)
 		raw = buf.raw
-	} else {
+	default:
 		raw = make([]byte, n+blockTrailerLen)
 	}
-	if err := r.readRaw(raw, h.offset, buf); err != nil {
-		return nil, err
+	if !mapped {
+		if err := r.readRaw(raw, h.offset, buf); err != nil {
+			return nil, err
+		}
 	}
 	if err := r.verify(raw, h); err != nil {
 		return nil, err
@@ -414,7 +438,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	switch Compression(raw[n]) {
 	case NoCompression:
 		data = raw[:n:n]
-		if keep && !direct {
+		if keep && !ownMemory || mapped {
 			data = append([]byte(nil), data...)
 		}
 		if !r.plain.Load() {
@@ -480,7 +504,13 @@ func (r *Reader) readDirect(h handle) (b []byte, ok bool, err error) {
 	}
 	raw := r.direct[h.offset:end:end]
 	if Compression(raw[n]) != NoCompression {
+		if r.plain.Load() {
+			r.plain.Store(false)
+		}
 		return nil, false, nil
+	}
+	if !r.plain.Load() {
+		r.plain.Store(true)
 	}
 	if err := r.verify(raw, h); err != nil {
 		return nil, false, err

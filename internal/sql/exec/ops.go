@@ -140,7 +140,7 @@ func (c *Ctx) canceled() error {
 	c.ticks++
 	if c.ticks&1023 == 0 && c.Context != nil {
 		if err := c.Context.Err(); err != nil {
-			return canceledError(err)
+			return CanceledError(err)
 		}
 	}
 	return nil
@@ -1405,7 +1405,7 @@ func (c *Ctx) recursiveUnion(n *plan.RecursiveUnion) (Operator, error) {
 			return nil, err
 		}
 		if c.Context != nil && c.Context.Err() != nil {
-			return nil, canceledError(c.Context.Err())
+			return nil, CanceledError(c.Context.Err())
 		}
 		c.work[n.Table] = work
 		next, err := c.Run(n.Rec)
@@ -1429,9 +1429,9 @@ func (c *Ctx) recursiveUnion(n *plan.RecursiveUnion) (Operator, error) {
 	return &sliceOp{rows: out}, nil
 }
 
-// canceledError is PostgreSQL's 57014 for a canceled or timed-out
+// CanceledError is PostgreSQL's 57014 for a canceled or timed-out
 // statement.
-func canceledError(err error) error {
+func CanceledError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to statement timeout")
 	}

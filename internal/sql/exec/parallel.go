@@ -124,7 +124,7 @@ func cancelCheck(ctx context.Context) func() error {
 		ticks++
 		if ticks&1023 == 0 && ctx != nil {
 			if err := ctx.Err(); err != nil {
-				return canceledError(err)
+				return CanceledError(err)
 			}
 		}
 		return nil

@@ -304,9 +304,8 @@ func (p *parser) analyze() ast.Statement {
 }
 
 // vacuum parses VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [(options)]
-// [table [(columns)], ...]. cairn's compaction reclaims old versions by
-// itself, so VACUUM only names tables (it exists because clients such
-// as pgbench send it); its options are accepted and dropped.
+// [table [(columns)], ...]. Its options are accepted and dropped: the
+// engine's VACUUM compacts the tables' storage whatever they say.
 func (p *parser) vacuum() ast.Statement {
 	a := &ast.Analyze{Pos: p.pos(), Vacuum: true}
 	p.next()
