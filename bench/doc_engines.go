@@ -112,6 +112,11 @@ func (d *cairnDoc) createIndexes() error {
 	return err
 }
 
+func (d *cairnDoc) vacuum() error {
+	_, err := d.db.Exec(d.ctx, "VACUUM")
+	return err
+}
+
 func (d *cairnDoc) plans(city, zip string) (string, string, error) {
 	lines, err := d.c.Explain(d.ctx, `{"`+docCairnCityField+`": "`+city+`"}`, nil)
 	if err != nil {
@@ -253,6 +258,11 @@ func (d *sqliteDoc) createIndexes() error {
 		}
 	}
 	return nil
+}
+
+func (d *sqliteDoc) vacuum() error {
+	_, err := d.conn.ExecContext(d.ctx, "VACUUM")
+	return err
 }
 
 func (d *sqliteDoc) plan(q, v, index string) (string, error) {
