@@ -308,8 +308,10 @@ func (it *Iterator) seekPrefix(key []byte, newest bool) bool {
 // prefix, the one written later is never the greater: then no deeper,
 // older source can hold a smaller candidate. The layer above promises it
 // by its own ordering (mvcc writes a row's versions in timestamp order,
-// newest sorting first). Where range tombstones could hide the entry
-// found, the seek reads every source, as SeekPrefixGE does.
+// newest sorting first). A deletion written later is the exception the
+// seek allows for: it stops at a source only while every newer one sits
+// past the entry found, so none deletes it. Where range tombstones could
+// hide the entry found, the seek reads every source, as SeekPrefixGE does.
 func (it *Iterator) SeekPrefixNewest(key []byte) bool {
 	if !it.seekPrefix(key, true) {
 		return false
@@ -438,6 +440,15 @@ func (it *Iterator) Key() []byte { return it.key }
 
 // Value returns the current value.
 func (it *Iterator) Value() []byte { return it.value }
+
+// ValueShared reports whether Value is memory nothing writes again (part
+// of a cached table block), which the caller may keep after the
+// iterator moves or closes, and even after the store closes, at the
+// price of keeping the block's memory alive. Otherwise Value is valid
+// only until the iterator moves.
+func (it *Iterator) ValueShared() bool {
+	return it.valid && it.fwd && it.iter.valueShared()
+}
 
 // Error returns the error that stopped iteration, if any.
 func (it *Iterator) Error() error {

@@ -136,7 +136,10 @@ func (m *mergingIter) seekForward(key []byte) bool {
 // caller stops at the first key of another prefix).
 //
 // With enough non-nil, the children are sought newest first and the seek
-// stops after the first whose entry satisfies it; the children not
+// stops after the first whose entry satisfies it while every newer child
+// sits past that entry's user key (or holds nothing at or after key): a
+// newer child at or before it may hold a deletion of it, and then the
+// answer lies further on, perhaps in an older child. The children not
 // sought are left off the heap, as if exhausted (see
 // Iterator.SeekPrefixNewest).
 func (m *mergingIter) seekPrefixGE(prefix, key []byte, enough func(k []byte) bool) bool {
@@ -150,11 +153,23 @@ func (m *mergingIter) seekPrefixGE(prefix, key []byte, enough func(k []byte) boo
 			ok = it.SeekGE(key)
 		}
 		m.note(i, ok)
-		if ok && enough != nil && enough(m.keys[i]) {
+		if ok && enough != nil && enough(m.keys[i]) && m.heapPast(i, ikey.UserKey(m.keys[i])) {
 			break
 		}
 	}
 	return m.build()
+}
+
+// heapPast reports whether every child on the heap but i sits on a user
+// key above u (seekPrefixGE's early stop: the heap holds the newer
+// children sought so far).
+func (m *mergingIter) heapPast(i int, u []byte) bool {
+	for _, j := range m.heap {
+		if j != i && bytes.Compare(ikey.UserKey(m.keys[j]), u) <= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *mergingIter) SeekLT(key []byte) bool {
@@ -265,7 +280,18 @@ func (m *mergingIter) Prev() bool {
 
 func (m *mergingIter) Key() []byte   { return m.keys[m.heap[0]] }
 func (m *mergingIter) Value() []byte { return m.iters[m.heap[0]].Value() }
-func (m *mergingIter) Error() error  { return m.err }
+
+// valueShared reports whether Value may be kept past the next step
+// (see sstable's ValueShared): only values of table blocks that are
+// shared memory; a memtable's never, as keeping one would keep its
+// whole arena alive.
+func (m *mergingIter) valueShared() bool { return valueShared(m.iters[m.heap[0]]) }
+
+func valueShared(it ikey.Iterator) bool {
+	s, ok := it.(interface{ ValueShared() bool })
+	return ok && s.ValueShared()
+}
+func (m *mergingIter) Error() error { return m.err }
 
 func (m *mergingIter) Close() error {
 	var errs []error
@@ -454,7 +480,10 @@ func (l *levelIter) Prev() bool {
 
 func (l *levelIter) Key() []byte   { return l.cur.Key() }
 func (l *levelIter) Value() []byte { return l.cur.Value() }
-func (l *levelIter) Error() error  { return l.err }
+
+// ValueShared: see mergingIter.valueShared.
+func (l *levelIter) ValueShared() bool { return l.cur != nil && valueShared(l.cur) }
+func (l *levelIter) Error() error      { return l.err }
 
 func (l *levelIter) Close() error {
 	if l.cur != nil {

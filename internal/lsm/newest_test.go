@@ -129,3 +129,26 @@ func TestSeekPrefixNewestStopsEarly(t *testing.T) {
 		t.Fatalf("SeekPrefixNewest with range tombstones = %q, want the merge's answer", it2.Value())
 	}
 }
+
+// TestSeekPrefixNewestPastDeletion: the first source's visible entry is
+// not the answer when a newer source deletes it; the seek goes on to the
+// older source holding the next version (it stopped there and found
+// nothing when a run's compactions left the tree so).
+func TestSeekPrefixNewestPastDeletion(t *testing.T) {
+	d := openMem(t, vfs.NewMem(), &Options{Split: versionedSplit})
+	defer d.Close()
+	must(t, d.Set(versionKey(1, 4), []byte("v4, deep"), NoSync))
+	must(t, d.Compact(nil, nil))
+	must(t, d.Set(versionKey(1, 5), []byte("v5, in L0"), NoSync))
+	must(t, d.Flush())
+	must(t, d.Delete(versionKey(1, 5), NoSync)) // in the memtable
+	it := d.NewIter(nil)
+	defer it.Close()
+	key := versionKey(1, 6)
+	if !it.SeekPrefixGE(key) || string(it.Value()) != "v4, deep" {
+		t.Fatalf("SeekPrefixGE = %q %v", it.Value(), it.Valid())
+	}
+	if !it.SeekPrefixNewest(key) || string(it.Value()) != "v4, deep" {
+		t.Fatalf("SeekPrefixNewest = %q %v, want v4", it.Value(), it.Valid())
+	}
+}

@@ -326,3 +326,52 @@ func TestRepeatedGets(t *testing.T) {
 		t.Fatalf("own write: %q", got)
 	}
 }
+
+// TestGetShared: a value read from a table block in the cache is shared
+// and keeps its bytes after the transaction ends, other reads run and
+// the store closes; a buffered write or a memtable's value is not shared.
+func TestGetShared(t *testing.T) {
+	db := openMem(t, nil)
+	value := func(i int) string { return strings.Repeat(fmt.Sprintf("row %04d ", i), 40) }
+	w := begin(t, db, SnapshotIsolation)
+	for i := range 300 {
+		put(t, w, fmt.Sprintf("k%04d", i), value(i))
+	}
+	must(t, w.Commit())
+	must(t, db.LSM().Flush())
+	w = begin(t, db, SnapshotIsolation)
+	put(t, w, "inmem", "in the memtable")
+	must(t, w.Commit())
+
+	txn := begin(t, db, SnapshotIsolation)
+	put(t, txn, "mine", "buffered")
+	for _, k := range []string{"mine", "inmem"} {
+		v, shared, found, err := txn.GetShared([]byte(k))
+		if err != nil || !found || shared {
+			t.Fatalf("GetShared(%s) = %q shared %v found %v err %v, want found, not shared", k, v, shared, found, err)
+		}
+	}
+	kept := map[int][]byte{}
+	for i := 0; i < 300; i += 3 {
+		v, shared, found, err := txn.GetShared([]byte(fmt.Sprintf("k%04d", i)))
+		if err != nil || !found || string(v) != value(i) {
+			t.Fatalf("GetShared(k%04d) = %.20q found %v err %v", i, v, found, err)
+		}
+		if shared {
+			kept[i] = v
+		}
+	}
+	if len(kept) == 0 {
+		t.Fatal("no value read from the flushed table is shared")
+	}
+	for i := range 300 {
+		get(t, txn, fmt.Sprintf("k%04d", i))
+	}
+	must(t, txn.Commit())
+	must(t, db.Close())
+	for i, v := range kept {
+		if string(v) != value(i) {
+			t.Fatalf("k%04d changed after Close: %.20q", i, v)
+		}
+	}
+}

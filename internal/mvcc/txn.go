@@ -119,6 +119,8 @@ type Txn struct {
 		key   []byte
 		value []byte
 		found bool
+		// shared: value is shared memory (lsm.Iterator.ValueShared).
+		shared bool
 	}
 }
 
@@ -174,19 +176,30 @@ func (t *Txn) Get(key []byte) (value []byte, found bool, err error) {
 // callers that decode the value at once (the executor's row fetches): a
 // point read of a row then copies it once, into the row, not twice.
 func (t *Txn) GetView(key []byte) (value []byte, found bool, err error) {
+	value, _, found, err = t.GetShared(key)
+	return value, found, err
+}
+
+// GetShared is GetView also reporting whether the value is shared: part
+// of a cached table block, memory nothing writes again, which the caller
+// may keep after the transaction's next read and after it ends (keeping
+// the block's memory alive while it does). A value that is not shared
+// is valid as GetView's.
+func (t *Txn) GetShared(key []byte) (value []byte, shared, found bool, err error) {
 	if t.done {
-		return nil, false, ErrTxnDone
+		return nil, false, false, ErrTxnDone
 	}
 	if e, ok := t.writes[string(key)]; ok {
 		if e.tomb {
-			return nil, false, nil
+			return nil, false, false, nil
 		}
-		return e.value, true, nil
+		return e.value, false, true, nil
 	}
 	if t.reads != nil {
 		t.reads[string(key)] = struct{}{}
 	}
-	return t.getCommitted(key)
+	value, found, err = t.getCommitted(key)
+	return value, found && t.last.shared, found, err
 }
 
 // getCommitted reads the newest version of key at or below readTs.
@@ -208,6 +221,7 @@ func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
 	// before any snapshot saw it. So an older source never holds a newer
 	// version.
 	var v []byte
+	shared := false
 	found := it.SeekPrefixNewest(t.keyBuf)
 	if !found {
 		if err := t.iterErr(it); err != nil {
@@ -220,8 +234,9 @@ func (t *Txn) getCommitted(key []byte) ([]byte, bool, error) {
 		if v, found, err = decodeValue(it.Value()); err != nil {
 			return nil, false, err
 		}
+		shared = it.ValueShared()
 	}
-	t.last.it, t.last.key, t.last.value, t.last.found = it, append(t.last.key[:0], key...), v, found
+	t.last.it, t.last.key, t.last.value, t.last.found, t.last.shared = it, append(t.last.key[:0], key...), v, found, shared
 	return v, found, nil
 }
 

@@ -115,7 +115,23 @@ func (r *RowReader) Value() (Value, error) { return r.ValueIn(nil) }
 // ValueIn is Value with the bytes of a string or bytes value copied into
 // a (nil: a string of its own).
 func (r *RowReader) ValueIn(a *Arena) (Value, error) {
-	v, rest, err := decodeRowValueSkip(r.src, false, a)
+	v, rest, err := decodeRowValueSkip(r.src, false, a, false)
+	r.src = rest
+	return v, err
+}
+
+// SharedMin is the length from which ValueShared returns a string or
+// bytes value as a view of the row instead of a copy.
+const SharedMin = 512
+
+// ValueShared is ValueIn for a row in shared memory (as
+// mvcc.Txn.GetShared reports it): a string or bytes value of at least
+// SharedMin bytes is a view of the row, not a copy. Copying a large
+// value (a document) into fresh memory is a good part of reading it;
+// the view instead keeps the row's block alive as long as the value
+// lives, a few times the value's size at most for a value this large.
+func (r *RowReader) ValueShared(a *Arena) (Value, error) {
+	v, rest, err := decodeRowValueSkip(r.src, false, a, true)
 	r.src = rest
 	return v, err
 }
@@ -192,7 +208,7 @@ func (r *RowReader) Skip() error {
 			}
 		}
 	}
-	_, rest, err := decodeRowValueSkip(r.src, true, nil)
+	_, rest, err := decodeRowValueSkip(r.src, true, nil, false)
 	r.src = rest
 	return err
 }
@@ -233,12 +249,15 @@ func walkRow(src []byte, fn func(uint32, Value) bool) error {
 	return nil
 }
 
-func decodeRowValue(src []byte) (Value, []byte, error) { return decodeRowValueSkip(src, false, nil) }
+func decodeRowValue(src []byte) (Value, []byte, error) {
+	return decodeRowValueSkip(src, false, nil, false)
+}
 
 // decodeRowValueSkip decodes one value, or with skip only finds its end
 // (strings and decimals are then not built). Strings are carved from a
-// when it is not nil.
-func decodeRowValueSkip(src []byte, skip bool, a *Arena) (Value, []byte, error) {
+// when it is not nil; with shared, those of SharedMin bytes or more are
+// views of src (see ValueShared).
+func decodeRowValueSkip(src []byte, skip bool, a *Arena, shared bool) (Value, []byte, error) {
 	if len(src) == 0 {
 		return Value{}, nil, fmt.Errorf("%w: missing kind", ErrCorrupt)
 	}
@@ -312,6 +331,9 @@ func decodeRowValueSkip(src []byte, skip bool, a *Arena) (Value, []byte, error) 
 		}
 		if skip {
 			return Value{}, src, nil
+		}
+		if shared && len(b) >= SharedMin {
+			return Value{kind: k, s: unsafe.String(unsafe.SliceData(b), len(b))}, src, nil
 		}
 		return Value{kind: k, s: a.String(b)}, src, nil
 	case KindUUID:

@@ -26,6 +26,9 @@ type tableIter struct {
 	data    blockIter
 	dataOff uint64
 	loaded  bool
+	// dataShared: the loaded block is shared memory (readBlockShared),
+	// so its values may be kept (ValueShared).
+	dataShared bool
 	// belowUpper: every key of the loaded block is below the upper bound
 	// (its index separator is), so stepping through it checks none.
 	belowUpper bool
@@ -71,7 +74,7 @@ func (it *tableIter) loadBlock() bool {
 		return true
 	}
 	it.loaded = false
-	b, err := it.r.readBlock(h, &it.buf, true)
+	b, shared, err := it.r.readBlockShared(h, &it.buf, true)
 	if err != nil {
 		it.err = err
 		return false
@@ -80,7 +83,7 @@ func (it *tableIter) loadBlock() bool {
 		it.err = corruptf(it.r.name, int64(h.offset), "data block: malformed restart array")
 		return false
 	}
-	it.dataOff, it.loaded = h.offset, true
+	it.dataOff, it.loaded, it.dataShared = h.offset, true, shared
 	it.belowUpper = it.upper != nil && bytes.Compare(ikey.UserKey(it.index.Key()), it.upper) < 0
 	return true
 }
@@ -291,6 +294,12 @@ func (it *tableIter) Value() []byte {
 	}
 	return it.data.val
 }
+
+// ValueShared reports whether Value is shared memory that nothing
+// writes again: it may be kept after the iterator moves or closes (and
+// keeps its whole block alive while it is). Otherwise it is valid only
+// until then.
+func (it *tableIter) ValueShared() bool { return it.state == positioned && it.dataShared }
 
 func (it *tableIter) Error() error { return it.err }
 

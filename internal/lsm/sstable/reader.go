@@ -332,8 +332,18 @@ func grow(b []byte, n int) []byte {
 // cache. Without a cache, a non-nil buf supplies the memory, which the
 // result aliases; otherwise the result is freshly allocated.
 func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error) {
+	b, _, err := r.readBlockShared(h, buf, useCache)
+	return b, err
+}
+
+// readBlockShared is readBlock also reporting whether the block is
+// shared: memory of its own that nothing writes again (a cached block,
+// or one decompressed into fresh memory), which a reader may keep past
+// the iterator's next step and the store's Close, rather than buf's
+// scratch memory or the file's mapping.
+func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool) (_ []byte, shared bool, _ error) {
 	if h.length >= maxBlockLen || h.offset > r.metaEnd || h.length+blockTrailerLen > r.metaEnd-h.offset {
-		return nil, corruptf(r.name, int64(min(h.offset, 1<<62)), "block handle (offset %d, length %d) outside the file's %d block bytes",
+		return nil, false, corruptf(r.name, int64(min(h.offset, 1<<62)), "block handle (offset %d, length %d) outside the file's %d block bytes",
 			h.offset, h.length, r.metaEnd)
 	}
 	cache := r.cache
@@ -374,7 +384,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	direct := useCache && !bulk && r.direct != nil
 	if direct && r.plain.Load() {
 		if b, ok, err := r.readDirect(h); ok || err != nil {
-			return b, err
+			return b, false, err
 		}
 		direct = false
 	}
@@ -387,7 +397,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 			if bulk {
 				buf.fullMisses = 0
 			}
-			return b, nil
+			return b, true, nil
 		}
 		// (The room is judged on the stored size; add below checks the
 		// decompressed one.)
@@ -400,7 +410,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	var raw []byte
 	if direct {
 		if b, ok, err := r.readDirect(h); ok || err != nil {
-			return b, err
+			return b, false, err
 		}
 		// A compressed block of a mapped table decompresses from
 		// where it lies, with no copy into scratch memory first.
@@ -428,18 +438,20 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 	}
 	if !mapped {
 		if err := r.readRaw(raw, h.offset, buf); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if err := r.verify(raw, h); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var data []byte
+	shared = keep
 	switch Compression(raw[n]) {
 	case NoCompression:
 		data = raw[:n:n]
 		if keep && !ownMemory || mapped {
 			data = append([]byte(nil), data...)
+			shared = true
 		}
 		if !r.plain.Load() {
 			r.plain.Store(true)
@@ -451,7 +463,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		dlen, err := snappy.DecodedLen(raw[:n])
 		// Snappy cannot expand data by more than 32x: a larger claim is damage.
 		if err != nil || dlen > 32*n+64 {
-			return nil, corruptf(r.name, int64(h.offset), "bad snappy block header")
+			return nil, false, corruptf(r.name, int64(h.offset), "bad snappy block header")
 		}
 		var dst []byte
 		if !keep {
@@ -462,11 +474,11 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 		}
 		d, err := snappy.Decode(dst, raw[:n])
 		if err != nil || len(d) != dlen {
-			return nil, corruptf(r.name, int64(h.offset), "bad snappy block: %v", err)
+			return nil, false, corruptf(r.name, int64(h.offset), "bad snappy block: %v", err)
 		}
 		data = d[:dlen:dlen]
 	default:
-		return nil, corruptf(r.name, int64(h.offset)+int64(n), "unknown compression type %d", raw[n])
+		return nil, false, corruptf(r.name, int64(h.offset)+int64(n), "unknown compression type %d", raw[n])
 	}
 	if cache != nil {
 		added := cache.add(r.fileNum, h.offset, data, !bulk)
@@ -477,7 +489,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 			buf.fullMisses++
 		}
 	}
-	return data, nil
+	return data, shared, nil
 }
 
 // verify checks the checksum of the stored block at h, raw (its bytes and

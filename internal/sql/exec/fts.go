@@ -192,16 +192,12 @@ func (c *Ctx) newFTSScan(n *plan.FTSScan) (Operator, error) {
 		if err := c.canceled(); err != nil {
 			return nil, err
 		}
-		val, ok, err := c.Txn.GetView(append(primary[:len(primary):len(primary)], id...))
+		r, ok, err := tc.fetch(c.Txn, append(primary[:len(primary):len(primary)], id...))
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, sqlerr.New(sqlerr.DataCorrupted, "fts index %q points at a missing row of %q", n.Index.Name, n.Table.Name)
-		}
-		r, err := tc.decode(val)
-		if err != nil {
-			return nil, err
 		}
 		if scores != nil && n.ScoreIdx >= 0 {
 			r[n.ScoreIdx] = types.NewFloat8(scores[i])

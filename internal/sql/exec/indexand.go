@@ -86,15 +86,14 @@ func (o *indexAndOp) nextRow() (Row, bool, error) {
 		}
 		pk := o.pks[o.i]
 		o.i++
-		v, ok, err := o.c.Txn.GetView(append(o.primary[:len(o.primary):len(o.primary)], pk...))
+		r, ok, err := o.tc.fetch(o.c.Txn, append(o.primary[:len(o.primary):len(o.primary)], pk...))
 		if err != nil {
 			return nil, false, err
 		}
 		if !ok {
 			return nil, false, sqlerr.New(sqlerr.DataCorrupted, "an index of %q points at a missing row", o.n.Table.Name)
 		}
-		r, err := o.tc.decode(v)
-		return r, err == nil, err
+		return r, true, nil
 	}
 	return nil, false, nil
 }

@@ -126,12 +126,8 @@ func (o *indexJoinOp) lookup(outer Row) ([]Row, error) {
 	key := rowcodec.AppendKey(append([]byte{}, o.prefix...), types.ToRowcodecKey(v), dir(ix.Columns[0].Desc))
 	txn := o.c.Txn
 	if ix.ID == catalog.PrimaryIndexID && len(ix.Columns) == 1 {
-		val, ok, err := txn.GetView(key)
+		r, ok, err := o.tc.fetch(txn, key)
 		if err != nil || !ok {
-			return nil, err
-		}
-		r, err := o.tc.decode(val)
-		if err != nil {
 			return nil, err
 		}
 		return []Row{r}, nil

@@ -198,13 +198,12 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 		}
 		key := o.spans[0][0]
 		o.spans = o.spans[1:]
-		v, ok, err := o.c.Txn.GetView(key)
+		r, ok, err := o.tc.fetch(o.c.Txn, key)
 		if err != nil {
 			return nil, false, err
 		}
 		if ok {
-			r, err := o.tc.decode(v)
-			return r, err == nil, err
+			return r, true, nil
 		}
 	}
 	if ok, err := o.advance(); !ok || err != nil {
@@ -227,15 +226,14 @@ func (o *indexScanOp) nextRow() (Row, bool, error) {
 	}
 	o.pk = append(append(o.pk[:0], o.primary...), rest...)
 	pk := o.pk
-	v, ok, err := o.c.Txn.GetView(pk)
+	r, ok, err := o.tc.fetch(o.c.Txn, pk)
 	if err != nil {
 		return nil, false, err
 	}
 	if !ok {
 		return nil, false, sqlerr.New(sqlerr.DataCorrupted, "index %q points at a missing row of %q", o.ix.Name, o.tc.d.Name)
 	}
-	r, err := o.tc.decode(v)
-	return r, err == nil, err
+	return r, true, nil
 }
 
 // advance moves to the next index entry of the spans, reporting false

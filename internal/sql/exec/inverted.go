@@ -189,16 +189,12 @@ func (c *Ctx) newInvertedScan(n *plan.InvertedScan) (Operator, error) {
 	rows := make([]Row, 0, len(keys))
 	primary := catalog.IndexPrefix(nil, n.Table.ID, catalog.PrimaryIndexID)
 	for _, k := range keys {
-		val, ok, err := c.Txn.GetView(append(primary[:len(primary):len(primary)], k...))
+		r, ok, err := tc.fetch(c.Txn, append(primary[:len(primary):len(primary)], k...))
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, sqlerr.New(sqlerr.DataCorrupted, "index %q points at a missing row of %q", n.Index.Name, n.Table.Name)
-		}
-		r, err := tc.decode(val)
-		if err != nil {
-			return nil, err
 		}
 		rows = append(rows, r)
 	}

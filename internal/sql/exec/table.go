@@ -301,16 +301,51 @@ var errNotProjectable = sqlerr.New(sqlerr.InternalError, "exec: projection not f
 // decode decodes a row value into a row of the table's columns.
 func (tc *tableCodec) decode(v []byte) (Row, error) {
 	row := tc.newRow()
-	if err := tc.decodeTo(row, v, false); err != nil {
+	if err := tc.decodeTo(row, v, copyValues); err != nil {
 		return nil, err
 	}
 	return row, nil
 }
 
-// decodeTo decodes a row value into row, whose columns must be NULL. With
-// borrow, text columns are views of v, valid only while v is (own makes
-// them the row's).
-func (tc *tableCodec) decodeTo(row Row, v []byte, borrow bool) error {
+// fetch reads the row stored under key (a primary index key) and
+// decodes it; found is false when there is none. A row read from a
+// cached table block keeps its large strings and documents as views of
+// the block (mvcc.Txn.GetShared, rowcodec.ValueShared): a point read of
+// a 1 KB document otherwise spends much of its time copying it.
+func (tc *tableCodec) fetch(txn *mvcc.Txn, key []byte) (_ Row, found bool, _ error) {
+	v, shared, found, err := txn.GetShared(key)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	how := copyValues
+	if shared {
+		how = shareLarge
+	}
+	row := tc.newRow()
+	if err := tc.decodeTo(row, v, how); err != nil {
+		return nil, false, err
+	}
+	return row, true, nil
+}
+
+// valueMemory is what decodeTo's strings and documents are.
+type valueMemory uint8
+
+const (
+	// copyValues: copies in the codec's memory.
+	copyValues valueMemory = iota
+	// borrowText: text columns are views of the row value, valid only
+	// while it is (own makes them the row's).
+	borrowText
+	// shareLarge: the row value is shared memory (mvcc.Txn.GetShared),
+	// and strings and documents of rowcodec.SharedMin bytes or more are
+	// views of it; shorter ones are copied.
+	shareLarge
+)
+
+// decodeTo decodes a row value into row, whose columns must be NULL,
+// with its strings and documents in memory as how says.
+func (tc *tableCodec) decodeTo(row Row, v []byte, how valueMemory) error {
 	if tc.none {
 		return nil
 	}
@@ -347,9 +382,14 @@ func (tc *tableCodec) decodeTo(row Row, v []byte, borrow bool) error {
 		case types.StoredText:
 			var s string
 			var ok bool
-			if borrow {
+			switch how {
+			case borrowText:
 				s, ok = r.TextView()
-			} else {
+			case shareLarge:
+				if s, ok = r.TextView(); ok && len(s) < rowcodec.SharedMin {
+					s = tc.arena.Copy(s)
+				}
+			default:
 				s, ok = r.Text(&tc.arena)
 			}
 			if ok {
@@ -357,7 +397,12 @@ func (tc *tableCodec) decodeTo(row Row, v []byte, borrow bool) error {
 				continue
 			}
 		}
-		val, err := r.ValueIn(&tc.arena)
+		var val rowcodec.Value
+		if how == shareLarge {
+			val, err = r.ValueShared(&tc.arena)
+		} else {
+			val, err = r.ValueIn(&tc.arena)
+		}
 		if err != nil {
 			return sqlerr.Wrap(err, sqlerr.DataCorrupted, "table %q: row does not decode: %v", tc.d.Name, err)
 		}
@@ -454,7 +499,7 @@ func (o *scanOp) Next() ([]Row, error) {
 				o.scratch = make(Row, len(o.tc.types))
 			}
 			clear(o.scratch)
-			if err := o.tc.decodeTo(o.scratch, o.it.Value(), true); err != nil {
+			if err := o.tc.decodeTo(o.scratch, o.it.Value(), borrowText); err != nil {
 				return nil, err
 			}
 			if !o.keep(o.scratch) {
