@@ -54,7 +54,9 @@
 // version. Stopping early is right because a key's versions reach the
 // store in timestamp order (Commit's validation: see Commit), so a deeper
 // source holds only older ones. Get returns a copy; GetView the store's
-// memory, for a caller that decodes it at once. Scan walks the store
+// memory, for a caller that decodes it at once; GetShared also says when
+// that memory is a cached table block, which the caller may keep (its
+// large values then need no copy). Scan walks the store
 // range of [start, end), skipping versions above the read timestamp and
 // older duplicates (stepping a few entries, then seeking), and merges the
 // result with the transaction's own buffered writes as they were when the

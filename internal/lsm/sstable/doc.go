@@ -163,13 +163,24 @@
 // so the owner closes a table only once no iterator over it is open (lsm
 // closes a table when no version holds it; a store closed under open
 // iterators closes their tables with CloseInUse, which leaves the mapping
-// in place). Other blocks are read by pread, or copied from the mapping
-// under its guard (vfs), into memory the cache holds: compressed blocks,
-// and scans' and compactions' readahead windows, so that what they read
-// once does not stay mapped, counted in the process's resident memory.
-// A fault while reading the mapping in place (the file truncated under
-// it, a disk error) ends the process, as with SQLite's or LMDB's mapped
-// files; the table files are immutable and the store's directory locked.
+// in place). Whether a block is stored plain shows only in its trailer:
+// the mapping is looked at first while the table's blocks have been
+// plain, and after a cache miss otherwise, so that a compressed block the
+// cache holds costs no touch of the file's pages. A compressed block such
+// a read misses is checked and decompressed from the mapping in place,
+// into memory the cache then holds. Other blocks are read by pread, or
+// copied from the mapping under its guard (vfs): scans' and compactions'
+// readahead windows, so that what they read once does not stay mapped,
+// counted in the process's resident memory. A fault while reading the
+// mapping in place (the file truncated under it, a disk error) ends the
+// process, as with SQLite's or LMDB's mapped files; the table files are
+// immutable and the store's directory locked.
+//
+// Sharing: a block in the cache, or decompressed into fresh memory, is
+// never written again, so an iterator reports its values shared
+// (ValueShared): the reader may keep them past the iterator's next step
+// and Close, which keeps the block's memory alive meanwhile. Values in
+// the mapping or in an iterator's reused memory are not shared.
 
 // Bounds: an iterator checks its upper bound only in blocks whose index
 // separator is not below it.

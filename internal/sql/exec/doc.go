@@ -8,7 +8,9 @@
 // transaction (internal/mvcc), decoding keys with internal/rowcodec. A
 // scan of several ascending key ranges reads them with one iterator,
 // seeking forward from range to range; rows fetched by primary key are
-// read without a copy (mvcc.Txn.GetView) and decoded at once. The
+// read without a copy (mvcc.Txn.GetShared) and decoded at once, their
+// strings and documents of 512 bytes or more left in place when the
+// store's memory is a cached block (tableCodec.fetch). The
 // rest (filter, project, hash and nested-loop joins, sort, hash and
 // aggregation, window, limit, distinct, set operations, values,
 // insert/update/delete with constraint checks) consume their children's
