@@ -48,6 +48,11 @@ type Iterator struct {
 	// lastKey and lastFwd serve the invariant check of key order.
 	lastKey []byte
 	lastFwd bool
+
+	// For Refresh: a range tombstone was left out as not yet visible,
+	// and how many the mutable memtable held when the iterator was made.
+	tombsHidden bool
+	memTombs    int
 }
 
 func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
@@ -68,9 +73,12 @@ func (d *DB) newIter(o *IterOptions, seq ikey.SeqNum) *Iterator {
 		for _, t := range ts {
 			if t.Seq <= seq {
 				tombs = append(tombs, t)
+			} else {
+				it.tombsHidden = true
 			}
 		}
 	}
+	it.memTombs = len(rs.mem.tombstones())
 	for i := len(rs.imms); i >= 0 && (o == nil || !o.TablesOnly); i-- {
 		m := rs.mem
 		if i < len(rs.imms) {
@@ -430,6 +438,46 @@ func (it *Iterator) Current() bool {
 	same := it.d.readState == it.rs
 	it.d.rsMu.RUnlock()
 	return same
+}
+
+// Reusable reports whether Refresh would succeed now: the store has not
+// flushed or compacted since the iterator was made, and no range
+// deletion was written since (nor was one written before but not yet
+// visible then).
+func (it *Iterator) Reusable() bool {
+	if it.err != nil || it.rs == nil || it.d == nil || it.tombsHidden {
+		return false
+	}
+	it.d.rsMu.RLock()
+	same := it.d.readState == it.rs
+	it.d.rsMu.RUnlock()
+	return same && len(it.rs.mem.tombstones()) == it.memTombs
+}
+
+// Refresh makes a kept iterator see the writes made since it was made
+// (or last refreshed), when they all went to the memtable it reads
+// (Reusable): it then sees what a new iterator would, without building
+// one over every level, which costs more than a point read. It reports
+// false, changing nothing, when it cannot. The iterator is left
+// unpositioned.
+func (it *Iterator) Refresh() bool {
+	// The sequence number is read before the read state is checked: a
+	// write it covers was applied to the memtable of the read state then
+	// current, so if that is still the iterator's, it holds the write.
+	if it.d == nil {
+		return false
+	}
+	seq := ikey.SeqNum(it.d.visibleSeq.Load())
+	if !it.Reusable() {
+		return false
+	}
+	it.seq = seq
+	it.valid, it.single, it.prefixMode = false, false, false
+	it.lastKey = it.lastKey[:0]
+	// The children's positions may be behind entries written since:
+	// the next positioning call must seek every child afresh.
+	it.iter.reset(true)
+	return true
 }
 
 // Valid reports whether the iterator is positioned on a key.

@@ -191,7 +191,8 @@ func (db *DB) extendLeaseLocked() error {
 const maxFreeGetIters = 16
 
 // getIterator returns a store iterator for a transaction's point reads: a
-// kept one if the store has not changed since it was made (building an
+// kept one if the store has not changed since it was made, or has only
+// taken memtable writes, which a refresh brings it up to (building an
 // iterator over every level costs more than a cached point read), else a
 // new one.
 func (db *DB) getIterator() *lsm.Iterator {
@@ -199,7 +200,7 @@ func (db *DB) getIterator() *lsm.Iterator {
 	for n := len(db.getIters.free); n > 0; n = len(db.getIters.free) {
 		it := db.getIters.free[n-1]
 		db.getIters.free = db.getIters.free[:n-1]
-		if it.Current() {
+		if it.Current() || it.Refresh() {
 			db.getIters.Unlock()
 			return it
 		}
@@ -210,9 +211,10 @@ func (db *DB) getIterator() *lsm.Iterator {
 }
 
 // putIterator keeps a transaction's point-read iterator for reuse while it
-// is current, and closes it otherwise.
+// is current or can be refreshed (only memtable writes since it was
+// made), and closes it otherwise.
 func (db *DB) putIterator(it *lsm.Iterator) {
-	if it.Current() {
+	if it.Current() || it.Reusable() {
 		db.getIters.Lock()
 		if len(db.getIters.free) < maxFreeGetIters {
 			db.getIters.free = append(db.getIters.free, it)
