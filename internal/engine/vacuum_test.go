@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -59,17 +58,14 @@ func TestVacuumCompacts(t *testing.T) {
 	}
 
 	mustExec(t, s, "BEGIN")
-	_, err := s.Execute(context.Background(), "VACUUM big", nil)
-	var se *sqlerr.Error
-	if !errors.As(err, &se) || se.Code != sqlerr.ActiveSQLTransaction {
+	if _, err := s.Execute(context.Background(), "VACUUM big", nil); codeOf(err) != sqlerr.ActiveSQLTransaction {
 		t.Fatalf("VACUUM in a transaction block: %v", err)
 	}
 	mustExec(t, s, "ROLLBACK")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = s.Execute(ctx, "VACUUM big", nil)
-	if !errors.As(err, &se) || se.Code != sqlerr.QueryCanceled {
+	if _, err := s.Execute(ctx, "VACUUM big", nil); codeOf(err) != sqlerr.QueryCanceled {
 		t.Fatalf("VACUUM with a canceled context: %v", err)
 	}
 }
