@@ -45,7 +45,17 @@
 // Iterator.SeekPrefixNewest, for a layer whose later versions of a prefix
 // never sort after earlier ones (mvcc's), reads the sources newest first
 // and stops at the first holding a visible version: a row updated since
-// it reached a deep level is read from the memtable or L0 alone.
+// it reached a deep level is read from the memtable or L0 alone. It stops
+// there only while every newer source sits past that version, so a
+// deletion of exactly that version, written later, is still seen.
+//
+// Building an iterator over every memtable and level costs more than a
+// cached point read, so the layer above keeps iterators for its point
+// reads: one is current while the store has not changed, and Refresh
+// brings it up to writes that all went to the memtable it reads (no
+// flush, compaction or range deletion since), resetting its sources'
+// positions. A value read from a cached table block is shared memory
+// (Iterator.ValueShared) that the reader may keep.
 //
 // A forward SeekGE at or after the current key leaves the sources already
 // at or past the target where they are (each sits on its first entry at
