@@ -9,8 +9,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -21,7 +19,6 @@ import (
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
-	"github.com/cairndb/cairn/internal/sql/types"
 )
 
 // analyze runs ANALYZE, and VACUUM's part in a transaction. ANALYZE
@@ -29,26 +26,28 @@ import (
 // statistics, which the planner uses to choose join methods; VACUUM
 // checks here that its tables exist (and analyzes them with ANALYZE),
 // then compacts them once the transaction is over (Session.vacuum).
-func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, error) {
+// It returns the tables the statement names (none: every table).
+func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, []*catalog.Descriptor, error) {
 	names := st.Tables
 	if st.Table != nil {
 		names = append(names, *st.Table)
 	}
-	var tables []*catalog.Descriptor
+	var named []*catalog.Descriptor
 	for _, n := range names {
 		d, err := catalog.Get(txn, n.Name)
 		if err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
-		tables = append(tables, d)
+		named = append(named, d)
 	}
 	if st.Vacuum && !st.VacuumAnalyze {
-		return Result{Tag: "VACUUM"}, nil
+		return Result{Tag: "VACUUM"}, named, nil
 	}
+	tables := named
 	if len(names) == 0 {
 		all, err := catalog.List(txn)
 		if err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 		tables = all
 	}
@@ -57,13 +56,13 @@ func (e *Engine) analyze(txn *mvcc.Txn, st *ast.Analyze) (Result, error) {
 			continue
 		}
 		if err := e.analyzeTable(txn, d); err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 	}
 	if st.Vacuum {
-		return Result{Tag: "VACUUM"}, nil
+		return Result{Tag: "VACUUM"}, named, nil
 	}
-	return Result{Tag: "ANALYZE"}, nil
+	return Result{Tag: "ANALYZE"}, named, nil
 }
 
 // analyzeTable counts d's rows (its primary index's keys) into its
@@ -405,59 +404,40 @@ func (e *Engine) Role(name string) (*catalog.Role, bool, error) {
 // tombstone goes, and the tables' keys move to the deepest level of
 // the LSM tree, so reads no longer consult the tables recent writes
 // left in the upper levels.
-func (s *Session) vacuum(ctx context.Context, st *ast.Analyze, params []types.Datum) (Result, error) {
+func (s *Session) vacuum(ctx context.Context, st *ast.Analyze) (Result, error) {
 	if s.txn != nil {
 		return Result{}, sqlerr.New(sqlerr.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
 	}
-	ec := s.evalContext()
-	var ids []uint32
+	var named []*catalog.Descriptor
 	r, err := s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
-		r, err := s.e.run(ctx, txn, st, params, ec, s)
-		if err != nil {
-			return r, err
-		}
-		names := st.Tables
-		if st.Table != nil {
-			names = append(names, *st.Table)
-		}
-		for _, n := range names {
-			d, err := catalog.Get(txn, n.Name)
-			if err != nil {
-				return Result{}, err
-			}
-			ids = append(ids, d.ID)
-		}
-		return r, nil
+		r, tables, err := s.e.analyze(txn, st)
+		named = tables
+		return r, err
 	})
 	if err != nil {
 		return r, err
 	}
-	if err := s.e.compactTables(ctx, ids); err != nil {
+	if err := s.e.compactTables(ctx, named); err != nil {
 		return Result{}, err
 	}
 	return r, nil
 }
 
 // compactTables compacts the keys of the tables (all of their indexes),
-// or every key when tables is empty; see vacuum.
-func (e *Engine) compactTables(ctx context.Context, tables []uint32) error {
-	if len(tables) == 0 {
-		if err := ctx.Err(); err != nil {
-			return exec.CanceledError(err)
+// or every key when there are none; see vacuum.
+func (e *Engine) compactTables(ctx context.Context, tables []*catalog.Descriptor) error {
+	ranges := [][2][]byte{{nil, nil}}
+	if len(tables) > 0 {
+		ranges = ranges[:0]
+		for _, d := range tables {
+			ranges = append(ranges, [2][]byte{catalog.TablePrefix(nil, d.ID), catalog.TablePrefix(nil, d.ID+1)})
 		}
-		return e.db.LSM().Compact(nil, nil)
 	}
-	slices.Sort(tables)
-	for _, id := range slices.Compact(tables) {
-		lo := catalog.TablePrefix(nil, id)
-		hi := catalog.TablePrefix(nil, id+1)
-		if id == math.MaxUint32 {
-			hi = []byte{'t' + 1}
-		}
+	for _, r := range ranges {
 		if err := ctx.Err(); err != nil {
 			return exec.CanceledError(err)
 		}
-		if err := e.db.CompactRange(lo, hi); err != nil {
+		if err := e.db.CompactRange(r[0], r[1]); err != nil {
 			return err
 		}
 	}

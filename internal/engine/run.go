@@ -50,7 +50,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	case *ast.Truncate:
 		return e.truncate(txn, st)
 	case *ast.Analyze:
-		return e.analyze(txn, st)
+		r, _, err := e.analyze(txn, st)
+		return r, err
 	case *ast.CreateRole:
 		return e.createRole(txn, st.Name, true, st.User, st.IfNotExists, st.Options)
 	case *ast.AlterRole:

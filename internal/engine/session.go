@@ -237,7 +237,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return Result{Tag: "RELEASE"}, nil
 	case *ast.Analyze:
 		if st.Vacuum {
-			return s.vacuum(ctx, st, params)
+			return s.vacuum(ctx, st)
 		}
 	case *ast.SetVar:
 		return s.set(st)

@@ -431,13 +431,15 @@ func (it *Iterator) Current() bool {
 	if it.err != nil || it.rs == nil || it.d == nil {
 		return false
 	}
-	if ikey.SeqNum(it.d.visibleSeq.Load()) != it.seq {
-		return false
-	}
+	return ikey.SeqNum(it.d.visibleSeq.Load()) == it.seq && it.sameReadState()
+}
+
+// sameReadState reports whether the store's memtables and tables are
+// still the ones the iterator reads.
+func (it *Iterator) sameReadState() bool {
 	it.d.rsMu.RLock()
-	same := it.d.readState == it.rs
-	it.d.rsMu.RUnlock()
-	return same
+	defer it.d.rsMu.RUnlock()
+	return it.d.readState == it.rs
 }
 
 // Reusable reports whether Refresh would succeed now: the store has not
@@ -448,10 +450,7 @@ func (it *Iterator) Reusable() bool {
 	if it.err != nil || it.rs == nil || it.d == nil || it.tombsHidden {
 		return false
 	}
-	it.d.rsMu.RLock()
-	same := it.d.readState == it.rs
-	it.d.rsMu.RUnlock()
-	return same && len(it.rs.mem.tombstones()) == it.memTombs
+	return it.sameReadState() && len(it.rs.mem.tombstones()) == it.memTombs
 }
 
 // Refresh makes a kept iterator see the writes made since it was made
@@ -461,12 +460,12 @@ func (it *Iterator) Reusable() bool {
 // false, changing nothing, when it cannot. The iterator is left
 // unpositioned.
 func (it *Iterator) Refresh() bool {
-	// The sequence number is read before the read state is checked: a
-	// write it covers was applied to the memtable of the read state then
-	// current, so if that is still the iterator's, it holds the write.
 	if it.d == nil {
 		return false
 	}
+	// The sequence number is read before the read state is checked: a
+	// write it covers was applied to the memtable of the read state then
+	// current, so if that is still the iterator's, it holds the write.
 	seq := ikey.SeqNum(it.d.visibleSeq.Load())
 	if !it.Reusable() {
 		return false

@@ -291,6 +291,7 @@ func valueShared(it ikey.Iterator) bool {
 	s, ok := it.(interface{ ValueShared() bool })
 	return ok && s.ValueShared()
 }
+
 func (m *mergingIter) Error() error { return m.err }
 
 func (m *mergingIter) Close() error {

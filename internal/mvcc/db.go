@@ -244,12 +244,18 @@ func (db *DB) Close() error {
 }
 
 // CompactRange compacts the store's versions of the keys in [start, end)
-// down the levels: after a bulk delete (an fts merge folding postings into
-// blocks), so reads stop stepping over the tombstones.
+// (nil: unbounded) down the levels: after a bulk delete (an fts merge
+// folding postings into blocks), so reads stop stepping over the
+// tombstones, and for VACUUM.
 func (db *DB) CompactRange(start, end []byte) error {
-	lo := appendPrefix(nil, start)
-	hi := appendPrefix(nil, end)
-	return db.lsm.Compact(lo[:len(lo)-2], hi[:len(hi)-2])
+	bound := func(k []byte) []byte {
+		if k == nil {
+			return nil
+		}
+		p := appendPrefix(nil, k)
+		return p[:len(p)-2]
+	}
+	return db.lsm.Compact(bound(start), bound(end))
 }
 
 // LSM returns the underlying store, for maintenance (Flush, Compact,

@@ -412,11 +412,10 @@ func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool) (_ []byt
 		if b, ok, err := r.readDirect(h); ok || err != nil {
 			return b, false, err
 		}
-		// A compressed block of a mapped table decompresses from
-		// where it lies, with no copy into scratch memory first.
-		if end := h.offset + h.length + blockTrailerLen; end <= uint64(len(r.direct)) {
-			raw = r.direct[h.offset:end:end]
-		}
+		// A compressed block of a mapped table (readDirect took a plain
+		// one) decompresses from where it lies, with no copy into
+		// scratch memory first.
+		raw = r.mappedBlock(h)
 	}
 	// The stored bytes go to scratch memory (buf's, when there is a buf)
 	// and are copied out only when they are the result (an uncompressed
@@ -426,17 +425,13 @@ func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool) (_ []byt
 	// A block likely stored plain that is kept is read straight into
 	// its own memory rather than into scratch and copied.
 	ownMemory := buf == nil || keep && r.plain.Load()
-	mapped := raw != nil
-	switch {
-	case mapped:
-		ownMemory = false // the mapping's, which no result may alias
-	case !ownMemory:
-		buf.raw = grow(buf.raw, n+blockTrailerLen)
-		raw = buf.raw
-	default:
-		raw = make([]byte, n+blockTrailerLen)
-	}
-	if !mapped {
+	if raw == nil {
+		if ownMemory {
+			raw = make([]byte, n+blockTrailerLen)
+		} else {
+			buf.raw = grow(buf.raw, n+blockTrailerLen)
+			raw = buf.raw
+		}
 		if err := r.readRaw(raw, h.offset, buf); err != nil {
 			return nil, false, err
 		}
@@ -449,9 +444,8 @@ func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool) (_ []byt
 	switch Compression(raw[n]) {
 	case NoCompression:
 		data = raw[:n:n]
-		if keep && !ownMemory || mapped {
+		if keep && !ownMemory {
 			data = append([]byte(nil), data...)
-			shared = true
 		}
 		if !r.plain.Load() {
 			r.plain.Store(true)
@@ -506,15 +500,24 @@ func (r *Reader) verify(raw []byte, h handle) error {
 // blocks read in place).
 func (r *Reader) Mapped() bool { return r.direct != nil }
 
+// mappedBlock returns the stored block at h with its trailer, where it
+// lies in the file's mapping, or nil when the mapping does not hold it.
+func (r *Reader) mappedBlock(h handle) []byte {
+	end := h.offset + h.length + blockTrailerLen
+	if end > uint64(len(r.direct)) {
+		return nil
+	}
+	return r.direct[h.offset:end:end]
+}
+
 // readDirect returns the block at h from the file's mapping when it is
 // stored uncompressed (ok), verifying its checksum.
 func (r *Reader) readDirect(h handle) (b []byte, ok bool, err error) {
-	n := int(h.length)
-	end := h.offset + h.length + blockTrailerLen
-	if end > uint64(len(r.direct)) {
+	raw := r.mappedBlock(h)
+	if raw == nil {
 		return nil, false, nil
 	}
-	raw := r.direct[h.offset:end:end]
+	n := int(h.length)
 	if Compression(raw[n]) != NoCompression {
 		if r.plain.Load() {
 			r.plain.Store(false)
