@@ -570,3 +570,40 @@ func TestCollectionIndexCache(t *testing.T) {
 		t.Fatalf("the dropped index is still planned:\n%s", p)
 	}
 }
+
+// TestInsertManyLargeBatch: a batch big enough to be parsed by several
+// goroutines keeps its order and ids, and a batch with bad documents
+// reports the first of them (as a sequential parse would) and stores
+// nothing.
+func TestInsertManyLargeBatch(t *testing.T) {
+	ctx := context.Background()
+	db := openMem(t)
+	c := db.Collection("big")
+	const n = 8 * prepareParallelMin
+	docs := make([]any, n)
+	for i := range docs {
+		docs[i] = fmt.Sprintf(`{"_id": "d%04d", "i": %d}`, i, i)
+	}
+	bad := slices.Clone(docs)
+	bad[n-3] = `{"i": }`
+	bad[n/2+1] = `[1]`
+	if _, err := c.InsertMany(ctx, bad); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("document %d:", n/2+1)) {
+		t.Fatalf("InsertMany(bad) = %v, want the error of document %d", err, n/2+1)
+	}
+	if got, err := c.Count(ctx, nil); err != nil || got != 0 {
+		t.Fatalf("after a failed InsertMany: Count = %d, %v", got, err)
+	}
+	ids, err := c.InsertMany(ctx, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if want := fmt.Sprintf("d%04d", i); id != want {
+			t.Fatalf("ids[%d] = %s, want %s", i, id, want)
+		}
+	}
+	var doc struct{ I int }
+	if err := c.Get(ctx, "d0300", &doc); err != nil || doc.I != 300 {
+		t.Fatalf("Get(d0300) = %+v, %v", doc, err)
+	}
+}

@@ -33,7 +33,10 @@ func Parse(text string) (Doc, error) {
 	defer p.release()
 	p.s, p.pos = text, 0
 	p.skipSpace()
-	out := append(make([]byte, 0, len(text)+len(text)/8+16), formatVersion)
+	// A container grows the buffer to its exact size when it is done
+	// (an object's encoding can be longer than its text), so this
+	// first allocation is small.
+	out := append(make([]byte, 0, 16), formatVersion)
 	out, err := p.encValue(out, 0)
 	if err != nil {
 		return "", err
@@ -151,6 +154,7 @@ func (p *parser) encArray(dst []byte, depth int) ([]byte, error) {
 		}
 		if closed {
 			ends := p.ends[mark:]
+			dst = slices.Grow(dst, 5+4*len(ends)+len(buf))
 			dst = binary.LittleEndian.AppendUint32(append(dst, tagArray), uint32(len(ends)))
 			for _, e := range ends {
 				dst = binary.LittleEndian.AppendUint32(dst, uint32(e))
@@ -228,6 +232,11 @@ func (p *parser) writeObject(dst, vals []byte, keys []string, ends []int) []byte
 		}
 		return ends[i-1]
 	}
+	size := 5 + 8*len(order)
+	for _, i := range order {
+		size += len(keys[i]) + ends[i] - start(i)
+	}
+	dst = slices.Grow(dst, size)
 	dst = binary.LittleEndian.AppendUint32(append(dst, tagObject), uint32(len(order)))
 	off := 0
 	for _, i := range order {

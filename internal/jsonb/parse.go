@@ -353,6 +353,16 @@ func (e errNumberGrammar) Error() string { return fmt.Sprintf("not a JSON number
 
 func isGrammarError(err error) bool { _, ok := err.(errNumberGrammar); return ok }
 
+// nonZero reports whether the digits s hold one that is not 0.
+func nonZero(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '0' {
+			return true
+		}
+	}
+	return false
+}
+
 // maxExponent bounds a number's decimal exponent, as PostgreSQL's numeric
 // input does (NUMERIC_MAX_PRECISION).
 const maxExponent = 1000
@@ -393,7 +403,8 @@ func NumberText(s string) (string, error) {
 		frac = s[fs:i]
 	}
 	exp := 0
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+	hasExp := i < len(s) && (s[i] == 'e' || s[i] == 'E')
+	if hasExp {
 		i++
 		eneg := false
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
@@ -420,8 +431,10 @@ func NumberText(s string) (string, error) {
 	if i != len(s) {
 		return "", errNumberGrammar{s}
 	}
-	if frac == "" && exp == 0 && !neg && (intPart != "0" || len(s) == 1) {
-		return s, nil // the common case: a plain non-negative integer
+	if !hasExp && (!neg || nonZero(intPart) || nonZero(frac)) {
+		// The common case: no exponent, and not a negative zero. The
+		// grammar allows no leading zeros, so the text is canonical.
+		return s, nil
 	}
 	digits := intPart + frac
 	scale := len(frac) - exp // digits after the point
