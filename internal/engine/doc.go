@@ -51,7 +51,9 @@
 // GIN, fts), VIEW, SEQUENCE, ROLE; ALTER TABLE; TRUNCATE), background
 // merges of fts indexes (ftsmerge.go), and the maintenance statements
 // (maintenance.go): ANALYZE gathers the planner's statistics; VACUUM,
-// outside a transaction block, compacts its tables' keys (or the whole
+// outside a transaction block, merges the pending documents of its
+// tables' fts indexes (one merge runs per index at a time: VACUUM waits
+// for a background one) and compacts its tables' keys (or the whole
 // store) down the LSM tree, dropping the versions and tombstones no
 // snapshot needs.
 package engine

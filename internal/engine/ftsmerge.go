@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -37,11 +38,15 @@ const (
 
 type ftsKey struct{ table, index uint32 }
 
-// ftsMerger counts document writes per index and runs merges.
+// ftsMerger counts document writes per index and runs merges, one at a
+// time per index: two merges of one index conflict (both write its meta
+// entry), and the loser's piece, seconds of work, would be lost.
 type ftsMerger struct {
-	mu      sync.Mutex
-	counts  map[ftsKey]int
-	running map[ftsKey]bool
+	mu     sync.Mutex
+	counts map[ftsKey]int
+	// running holds, per index being merged, a channel closed when that
+	// merge (in the background, or VACUUM's) ends.
+	running map[ftsKey]chan struct{}
 	closed  bool
 	wg      sync.WaitGroup
 	// merged counts the merges done (for tests and metrics).
@@ -62,72 +67,158 @@ func (e *Engine) noteFTSWrites(writes map[ftsKey]int) {
 	if m.closed {
 		return
 	}
-	if m.counts == nil {
-		m.counts, m.running = map[ftsKey]int{}, map[ftsKey]bool{}
-	}
+	m.init()
 	for k, n := range writes {
 		m.counts[k] += n
-		if m.counts[k] >= ftsMergeEvery && !m.running[k] {
-			m.counts[k] = 0
-			m.running[k] = true
-			m.wg.Add(1)
-			go e.mergeFTS(k)
+		if m.counts[k] >= ftsMergeEvery && m.running[k] == nil {
+			e.startFTSMergeLocked(k)
 		}
 	}
 }
 
-// mergeFTS merges one fts index.
+func (m *ftsMerger) init() {
+	if m.counts == nil {
+		m.counts, m.running = map[ftsKey]int{}, map[ftsKey]chan struct{}{}
+	}
+}
+
+// startFTSMergeLocked starts a background merge of index k, which no
+// merge is running on.
+func (e *Engine) startFTSMergeLocked(k ftsKey) {
+	m := &e.ftsMerge
+	m.counts[k] = 0
+	m.running[k] = make(chan struct{})
+	m.wg.Add(1)
+	go e.mergeFTS(k)
+}
+
+// endFTSMergeLocked records that the merge of index k ended. Writes
+// that came in while it ran are merged next, so a backlog drains even
+// when the writes stop.
+func (e *Engine) endFTSMergeLocked(k ftsKey) {
+	m := &e.ftsMerge
+	close(m.running[k])
+	delete(m.running, k)
+	if m.counts[k] > 0 && !m.closed {
+		e.startFTSMergeLocked(k)
+	}
+}
+
+// mergeFTS merges one fts index in the background.
 func (e *Engine) mergeFTS(k ftsKey) {
 	m := &e.ftsMerge
 	defer func() {
 		m.mu.Lock()
-		m.running[k] = false
-		// Writes that came in while this merge ran are merged next, so a
-		// backlog drains even when the writes stop.
-		if m.counts[k] > 0 && !m.closed {
-			m.counts[k] = 0
-			m.running[k] = true
-			m.wg.Add(1)
-			go e.mergeFTS(k)
-		}
+		e.endFTSMergeLocked(k)
 		m.mu.Unlock()
 		m.wg.Done()
 	}()
+	merged, err := e.mergeFTSBacklog(context.Background(), k, ftsBackgroundConflicts)
+	if err != nil && !errors.Is(err, mvcc.ErrConflict) {
+		slog.Warn("fts: merge failed", "table", k.table, "index", k.index, "err", err)
+	}
+	if !merged {
+		return
+	}
+	// The merged-away keys (pending postings, change log) are
+	// tombstones now: compact them out once the backlog is in.
+	for _, r := range fts.MergedRanges(catalog.IndexPrefix(nil, k.table, k.index)) {
+		if err := e.db.CompactRange(r[0], r[1]); err != nil {
+			slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
+			break
+		}
+	}
+}
+
+// A background merge gives up after this many conflicts in a row (the
+// documents stay pending for the next one); VACUUM, which must leave
+// nothing pending, tolerates vacuumFTSConflicts (a merge conflicts only
+// with a Delete of a document it folds in, see package fts).
+const (
+	ftsBackgroundConflicts = 5
+	vacuumFTSConflicts     = 100
+)
+
+// mergeFTSBacklog merges index k's pending documents piece by piece,
+// each piece in a transaction of its own, until none is left, the engine
+// closes or ctx ends. It reports whether it merged anything; it fails
+// after maxConflicts conflicts in a row. The caller has claimed k (in
+// ftsMerger.running).
+func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, maxConflicts int) (bool, error) {
+	m := &e.ftsMerge
 	piece := ftsMergePiece
 	if m.piece > 0 {
 		piece = m.piece
 	}
-	for conflicts := 0; conflicts < 5; {
+	mergedAny := false
+	for conflicts := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return mergedAny, exec.CanceledError(err)
+		}
 		merged, pending, err := e.mergeFTSOnce(k, piece)
 		switch {
 		case err == nil && !merged:
-			return
+			return mergedAny, nil
 		case err == nil:
 			m.merged.Add(1)
+			mergedAny, conflicts = true, 0
 			m.mu.Lock()
 			closed := m.closed
 			m.mu.Unlock()
-			if pending > 0 && !closed {
-				continue // the next piece
+			if pending == 0 || closed {
+				return true, nil
 			}
-			// The merged-away keys (pending postings, change log) are
-			// tombstones now: compact them out once the backlog is in.
-			for _, r := range fts.MergedRanges(catalog.IndexPrefix(nil, k.table, k.index)) {
-				if err := e.db.CompactRange(r[0], r[1]); err != nil {
-					slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
-					break
-				}
-			}
-			return
 		case errors.Is(err, mvcc.ErrTxnTooLarge) && piece > 1:
 			piece /= 2
 		case errors.Is(err, mvcc.ErrConflict):
-			conflicts++
+			if conflicts++; conflicts >= maxConflicts {
+				return mergedAny, err
+			}
 		default:
-			slog.Warn("fts: merge failed", "table", k.table, "index", k.index, "err", err)
-			return
+			return mergedAny, err
 		}
 	}
+}
+
+// mergeFTSPending merges every pending document of the fts indexes of
+// tables, for VACUUM: it leaves them as a search reads them fastest,
+// as PostgreSQL's VACUUM empties a GIN index's pending list. It waits
+// for a background merge of an index to end, and keeps new ones from
+// starting while it merges the index.
+func (e *Engine) mergeFTSPending(ctx context.Context, tables []*catalog.Descriptor) error {
+	m := &e.ftsMerge
+	for _, d := range tables {
+		for _, ix := range d.Indexes {
+			if ix.Method != plan.IndexMethodFTS {
+				continue
+			}
+			k := ftsKey{d.ID, ix.ID}
+			for claimed := false; !claimed; {
+				m.mu.Lock()
+				m.init()
+				ch := m.running[k]
+				if ch == nil {
+					m.running[k], claimed = make(chan struct{}), true
+				}
+				m.mu.Unlock()
+				if !claimed {
+					select {
+					case <-ch:
+					case <-ctx.Done():
+						return exec.CanceledError(ctx.Err())
+					}
+				}
+			}
+			_, err := e.mergeFTSBacklog(ctx, k, vacuumFTSConflicts)
+			m.mu.Lock()
+			e.endFTSMergeLocked(k)
+			m.mu.Unlock()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // mergeFTSOnce merges up to piece pending documents of index k in a

@@ -398,8 +398,9 @@ func (e *Engine) Role(name string) (*catalog.Role, bool, error) {
 
 // vacuum runs VACUUM: outside a transaction block only, as in
 // PostgreSQL. It first does what the statement does in a transaction
-// (checks its tables, and analyzes them with ANALYZE), then compacts
-// the storage of the named tables, or of the whole database when none
+// (checks its tables, and analyzes them with ANALYZE), then merges the
+// pending documents of their full-text indexes (mergeFTSPending), then
+// compacts the storage of the named tables, or of the whole database when none
 // is named: every version no snapshot needs and every deleted key's
 // tombstone goes, and the tables' keys move to the deepest level of
 // the LSM tree, so reads no longer consult the tables recent writes
@@ -408,14 +409,20 @@ func (s *Session) vacuum(ctx context.Context, st *ast.Analyze) (Result, error) {
 	if s.txn != nil {
 		return Result{}, sqlerr.New(sqlerr.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
 	}
-	var named []*catalog.Descriptor
+	var named, tables []*catalog.Descriptor
 	r, err := s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
-		r, tables, err := s.e.analyze(txn, st)
-		named = tables
+		r, ds, err := s.e.analyze(txn, st)
+		named, tables = ds, ds
+		if err == nil && len(named) == 0 {
+			tables, err = catalog.List(txn)
+		}
 		return r, err
 	})
 	if err != nil {
 		return r, err
+	}
+	if err := s.e.mergeFTSPending(ctx, tables); err != nil {
+		return Result{}, err
 	}
 	if err := s.e.compactTables(ctx, named); err != nil {
 		return Result{}, err

@@ -2,8 +2,12 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/exec"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
@@ -68,4 +72,82 @@ func TestVacuumCompacts(t *testing.T) {
 	if _, err := s.Execute(ctx, "VACUUM big", nil); codeOf(err) != sqlerr.QueryCanceled {
 		t.Fatalf("VACUUM with a canceled context: %v", err)
 	}
+}
+
+// TestVacuumMergesFTS: VACUUM merges the pending documents of the named
+// table's full-text indexes (fewer than a background merge waits for),
+// and a VACUUM of the whole database those of every table; searches
+// find the same documents before and after.
+func TestVacuumMergesFTS(t *testing.T) {
+	e := openTestEngine(t)
+	s := e.NewSession()
+	for _, tbl := range []string{"a", "b"} {
+		mustExec(t, s, "CREATE TABLE "+tbl+" (id INT PRIMARY KEY, body TEXT)")
+		mustExec(t, s, "CREATE INDEX "+tbl+"_body ON "+tbl+" USING fts (body)")
+		mustExec(t, s, "INSERT INTO "+tbl+" SELECT g, 'doc number ' || g || CASE WHEN g % 7 = 0 THEN ' lucky seven' ELSE '' END FROM generate_series(1, 300) g")
+	}
+	pending := func(table string) int {
+		t.Helper()
+		txn, err := e.db.Begin(mvcc.TxnOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer txn.Rollback()
+		d, err := catalog.Get(txn, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := exec.PendingFTS(txn, d, &d.Indexes[len(d.Indexes)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	const lucky = "SELECT count(*) FROM %s WHERE body @@ 'lucky seven'"
+	if n := pending("a"); n != 300 {
+		t.Fatalf("pending documents of a before VACUUM: %d, want 300", n)
+	}
+	mustExec(t, s, "VACUUM a")
+	if a, b := pending("a"), pending("b"); a != 0 || b != 300 {
+		t.Fatalf("after VACUUM a: %d pending in a (want 0), %d in b (want 300)", a, b)
+	}
+	mustExec(t, s, "VACUUM")
+	if b := pending("b"); b != 0 {
+		t.Fatalf("after VACUUM: %d pending in b", b)
+	}
+	for _, tbl := range []string{"a", "b"} {
+		if got := queryOne(t, s, fmt.Sprintf(lucky, tbl)); got != "42" {
+			t.Fatalf("%s: %s documents match after VACUUM, want 42", tbl, got)
+		}
+	}
+
+	// A backlog a background merge is working through (in small
+	// pieces): VACUUM waits for it rather than racing it, and leaves
+	// nothing pending.
+	e.ftsMerge.piece = 50
+	mustExec(t, s, "INSERT INTO a SELECT g, 'later doc ' || g FROM generate_series(1000, 4000) g")
+	e.ftsMerge.mu.Lock()
+	busy := e.ftsMerge.running[ftsKey{catalogID(t, e, "a"), 2}] != nil
+	e.ftsMerge.mu.Unlock()
+	mustExec(t, s, "VACUUM a")
+	if n := pending("a"); n != 0 {
+		t.Fatalf("after VACUUM a during a background merge (running: %v): %d pending", busy, n)
+	}
+	if got := queryOne(t, s, "SELECT count(*) FROM a WHERE body @@ 'later'"); got != "3001" {
+		t.Fatalf("%s documents match 'later', want 3001", got)
+	}
+}
+
+func catalogID(t *testing.T, e *Engine, table string) uint32 {
+	t.Helper()
+	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Rollback()
+	d, err := catalog.Get(txn, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -138,6 +139,34 @@ func (r *reader) uvarint() uint64 {
 	return v
 }
 
+// skipUvarints moves past n uvarints. Eight bytes at a time while the
+// uvarints ending in them (bytes with the high bit clear) are fewer than
+// n; a long run of continuation bytes (corruption) is caught only in
+// the last eight.
+func (r *reader) skipUvarints(n uint32) {
+	b := r.b
+	for len(b) >= 8 {
+		ends := uint32(bits.OnesCount64(^binary.LittleEndian.Uint64(b) & 0x8080808080808080))
+		if ends >= n {
+			break
+		}
+		n -= ends
+		b = b[8:]
+	}
+	for ; n > 0; n-- {
+		i := 0
+		for i < len(b) && b[i] >= 0x80 {
+			i++
+		}
+		if i >= len(b) || i >= binary.MaxVarintLen64 {
+			r.err = errCorrupt
+			return
+		}
+		b = b[i+1:]
+	}
+	r.b = b
+}
+
 func (r *reader) u32() uint32 {
 	v := r.uvarint()
 	if v > math.MaxUint32 {
@@ -268,32 +297,63 @@ func decodeBlockHeader(v []byte) (blockHeader, []byte, error) {
 // decodeBlock decodes a block's postings (without positions).
 func decodeBlock(v []byte) ([]posting, error) { return decodeBlockInto(nil, v) }
 
-// decodeBlockInto is decodeBlock into dst's memory.
+// decodeBlockInto is decodeBlock into dst's memory. (Searches decode a
+// block per 128 postings they enter: this loop is theirs, with the
+// offset in a local rather than a reader's slice.)
 func decodeBlockInto(dst []posting, v []byte) ([]posting, error) {
-	h, rest, err := decodeBlockHeader(v)
+	h, b, err := decodeBlockHeader(v)
 	if err != nil {
 		return nil, err
 	}
-	r := reader{b: rest}
+	bad := func() ([]posting, error) { return nil, fmt.Errorf("%w: block body", errCorrupt) }
 	ps := slices.Grow(dst[:0], h.n)[:h.n]
-	clear(ps)
-	ps[0].doc = h.first
+	doc, p := h.first, 0
+	var x uint64
+	ps[0] = posting{doc: doc}
 	for i := 1; i < h.n; i++ {
-		ps[i].doc = ps[i-1].doc + r.uvarint()
+		if x, p = uvarintAt(b, p); p < 0 {
+			return bad()
+		}
+		doc += x
+		ps[i] = posting{doc: doc}
 	}
 	for i := range ps {
-		ps[i].tf = r.u32()
+		if x, p = uvarintAt(b, p); p < 0 || x > math.MaxUint32 {
+			return bad()
+		}
+		ps[i].tf = uint32(x)
 	}
 	for i := range ps {
-		ps[i].len = r.u32()
+		if x, p = uvarintAt(b, p); p < 0 || x > math.MaxUint32 {
+			return bad()
+		}
+		ps[i].len = uint32(x)
 	}
-	if r.err != nil || len(r.b) != 0 {
-		return nil, fmt.Errorf("%w: block body", errCorrupt)
+	if p != len(b) {
+		return bad()
 	}
 	return ps, nil
 }
 
-// decodePositions fills in the positions of a decoded block.
+// uvarintAt decodes the uvarint at b[p:] (p >= 0), returning it and the
+// offset after it, or p = -1 if there is none.
+func uvarintAt(b []byte, p int) (uint64, int) {
+	if p < len(b) && b[p] < 0x80 {
+		return uint64(b[p]), p + 1
+	}
+	if p >= len(b) {
+		return 0, -1
+	}
+	v, n := binary.Uvarint(b[p:])
+	if n <= 0 {
+		return 0, -1
+	}
+	return v, p + n
+}
+
+// decodePositions fills in the positions of a decoded block (a merge
+// rewriting it; a search decodes only the postings it looks at, see
+// cursor.positions).
 func decodePositions(ps []posting, v []byte) error {
 	r := reader{b: v}
 	// One array for the block: each posting's positions are a piece of

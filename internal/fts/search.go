@@ -382,12 +382,19 @@ type cursor struct {
 	maxScore       float64 // bound over every posting
 	pendBound      float64
 
-	bi        int       // current block; len(blocks) is the pending one
-	cur       []posting // its postings
-	buf       []posting // the decoded block's memory
-	posLoaded bool
-	i         int
-	doc       uint64 // current document, endDoc when exhausted
+	bi  int       // current block; len(blocks) is the pending one
+	cur []posting // its postings
+	buf []posting // the decoded block's memory
+	// posLoaded: every posting of cur has its positions (the pending
+	// ones). Else posFetched: pos reads the block's positions entry, at
+	// the positions of posting posNext; posBuf holds the positions of
+	// the posting before it, the last decoded.
+	posLoaded, posFetched bool
+	pos                   reader
+	posNext               int
+	posBuf                []uint32
+	i                     int
+	doc                   uint64 // current document, endDoc when exhausted
 }
 
 func (c *cursor) bound(maxTF, minLen uint32) float64 {
@@ -395,7 +402,7 @@ func (c *cursor) bound(maxTF, minLen uint32) float64 {
 }
 
 func (c *cursor) enter(j int) error {
-	c.bi, c.i, c.posLoaded = j, 0, false
+	c.bi, c.i, c.posLoaded, c.posFetched = j, 0, false, false
 	switch {
 	case j < len(c.blocks):
 		// Into the memory of the block before (the pending postings,
@@ -493,9 +500,15 @@ func (c *cursor) score() float64 {
 }
 
 // positions returns the current posting's positions, reading the block's
-// positions entry on first use: only phrases pay for positions.
+// positions entry on first use: only phrases pay for positions. The
+// entry is decoded as far as the cursor goes, which is only forward: the
+// positions of the postings it passed are skipped, not decoded (a phrase
+// looks at a few documents of a block of 128).
 func (c *cursor) positions() ([]uint32, error) {
-	if !c.posLoaded {
+	if c.posLoaded {
+		return c.cur[c.i].pos, nil
+	}
+	if !c.posFetched {
 		b := c.blocks[c.bi]
 		v, found, err := c.s.txn.Get(c.s.ix.termKey(tagPos, c.ft.field, c.ft.term, b.last))
 		if err != nil {
@@ -504,12 +517,22 @@ func (c *cursor) positions() ([]uint32, error) {
 		if !found {
 			return nil, fmt.Errorf("%w: block without positions", errCorrupt)
 		}
-		if err := decodePositions(c.cur, v); err != nil {
-			return nil, err
-		}
-		c.posLoaded = true
+		c.pos, c.posNext, c.posFetched = reader{b: v}, 0, true
 	}
-	return c.cur[c.i].pos, nil
+	if c.i < c.posNext {
+		return c.posBuf, nil // (c.i is posNext-1: cursors only move forward)
+	}
+	skip := uint32(0)
+	for ; c.posNext < c.i; c.posNext++ {
+		skip += c.cur[c.posNext].tf
+	}
+	c.pos.skipUvarints(skip)
+	c.posBuf = appendPositionsRead(&c.pos, c.cur[c.i].tf, c.posBuf[:0])
+	if c.pos.err != nil {
+		return nil, fmt.Errorf("%w: block positions", errCorrupt)
+	}
+	c.posNext++
+	return c.posBuf, nil
 }
 
 // plan is a compiled query node, evaluated one document at a time in

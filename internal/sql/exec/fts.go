@@ -52,6 +52,16 @@ func MergeFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index, maxDocs i
 	return st.Added+st.Purged > 0, st.Pending, err
 }
 
+// PendingFTS returns how many documents of the fts index ix of table d
+// wait for a merge.
+func PendingFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index) (int, error) {
+	f, err := openFTS(nil, d, ix)
+	if err != nil {
+		return 0, err
+	}
+	return f.Pending(txn)
+}
+
 // ftsText is the text of a value for search: a string's text, or the
 // strings of a document (one per line); NULL is empty.
 func ftsText(v types.Datum) string {

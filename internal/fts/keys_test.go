@@ -1,0 +1,74 @@
+package fts
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSkipUvarints: skipping n uvarints lands where decoding n of them
+// does, for values of every length and skips crossing the 8-byte steps;
+// running out of bytes is an error.
+func TestSkipUvarints(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 2000 {
+		var b []byte
+		var ends []int // offset after each value
+		for range 1 + r.IntN(60) {
+			v := uint64(r.Uint32()) >> r.IntN(33)
+			b = binary.AppendUvarint(b, v)
+			ends = append(ends, len(b))
+		}
+		n := r.IntN(len(ends) + 1)
+		rd := reader{b: b}
+		rd.skipUvarints(uint32(n))
+		want := 0
+		if n > 0 {
+			want = ends[n-1]
+		}
+		if rd.err != nil || len(b)-len(rd.b) != want {
+			t.Fatalf("round %d: skip %d of %d: at %d, err %v; want %d", round, n, len(ends), len(b)-len(rd.b), rd.err, want)
+		}
+		rd = reader{b: b}
+		rd.skipUvarints(uint32(len(ends) + 1 + r.IntN(9)))
+		if rd.err == nil {
+			t.Fatalf("round %d: skipping past the end: no error", round)
+		}
+	}
+}
+
+// TestDecodeBlockInto: a block decodes to the postings encoded (positions
+// aside), into reused memory; a truncated or padded block is corrupt.
+func TestDecodeBlockInto(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var buf []posting
+	for round := range 500 {
+		ps := make([]posting, 1+r.IntN(blockSize))
+		doc := r.Uint64N(1 << 40)
+		for i := range ps {
+			doc += 1 + r.Uint64N(1<<uint(r.IntN(30)))
+			ps[i] = posting{doc: doc, tf: 1 + r.Uint32N(300), len: 1 + r.Uint32N(1<<uint(1+r.IntN(20)))}
+			ps[i].pos = make([]uint32, ps[i].tf)
+		}
+		blk, _ := encodeBlock(ps)
+		got, err := decodeBlockInto(buf, blk)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if len(got) != len(ps) {
+			t.Fatalf("round %d: %d postings, want %d", round, len(got), len(ps))
+		}
+		for i := range ps {
+			if got[i].doc != ps[i].doc || got[i].tf != ps[i].tf || got[i].len != ps[i].len || got[i].pos != nil {
+				t.Fatalf("round %d: posting %d = %+v, want %+v (no positions)", round, i, got[i], ps[i])
+			}
+		}
+		buf = got
+		if _, err := decodeBlockInto(buf, blk[:len(blk)-1]); err == nil {
+			t.Fatalf("round %d: truncated block decoded", round)
+		}
+		if _, err := decodeBlockInto(buf, append(blk[:len(blk):len(blk)], 0)); err == nil {
+			t.Fatalf("round %d: padded block decoded", round)
+		}
+	}
+}
