@@ -29,7 +29,10 @@
 //	                             total length per field (uvarints)
 //	P 'T' f term                 term dictionary: df, max tf, min     Merge
 //	                             field length over the merged
-//	                             postings (uvarints)
+//	                             postings, the key document of the
+//	                             last block (uvarints; the last is
+//	                             absent from entries of indexes
+//	                             written before it was added)
 //	P 'B' f term 0x00 lastdoc    posting block (below)                Merge
 //	P 'Q' f term 0x00 lastdoc    positions of that block's postings   Merge
 //	P 'U' doc                    change log: a pending document       Add, Delete;

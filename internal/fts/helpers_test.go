@@ -143,6 +143,9 @@ func checkDictionary(t *testing.T, ix *Index, txn *mvcc.Txn) {
 				want.maxTF, want.minLen = max(want.maxTF, p.tf), min(want.minLen, p.len)
 			}
 		}
+		if len(bs) > 0 {
+			want.last, want.hasLast = bs[len(bs)-1].last, true
+		}
 		if got != want {
 			t.Fatalf("dictionary entry of %v: %+v, blocks say %+v", ft, got, want)
 		}

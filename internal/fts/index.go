@@ -740,6 +740,9 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posti
 		info.maxTF, info.minLen = max(info.maxTF, b.hdr.maxTF), min(info.minLen, b.hdr.minLen)
 	}
 	ix.writeBlocks(w, ft, ps, &info)
+	if len(ps) == 0 && from > 0 {
+		info.last, info.hasLast = bs[from-1].last, true
+	}
 	if info.df == 0 {
 		w.del(ix.dictKey(ft.field, ft.term))
 		return nil
@@ -766,23 +769,9 @@ func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []post
 		if info, err = decodeTermInfo(v); err != nil {
 			return err
 		}
-		start, end := ix.termRange(tagBlock, ft.field, ft.term)
-		it := txn.ReverseScan(start, end)
-		var last blockRef
-		ok := it.Next()
-		if ok {
-			k := it.Key()
-			if len(k) != len(start)+8 {
-				it.Close()
-				return fmt.Errorf("%w: block key", errCorrupt)
-			}
-			last = blockRef{last: binary.BigEndian.Uint64(k[len(start):]), raw: bytes.Clone(it.Value())}
-		}
-		if err := it.Close(); err != nil {
+		last, err := ix.lastBlock(txn, ft, info)
+		if err != nil {
 			return err
-		}
-		if !ok {
-			return fmt.Errorf("%w: term %q has a dictionary entry but no blocks", errCorrupt, ft.term)
 		}
 		if last.hdr, _, err = decodeBlockHeader(last.raw); err != nil {
 			return err
@@ -804,6 +793,41 @@ func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []post
 	ix.writeBlocks(w, ft, add, &info)
 	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
 	return nil
+}
+
+// lastBlock reads the last block of a term with dictionary entry info:
+// by its key, which the entry holds (a point read), or for an entry
+// written before entries held it, by a reverse scan of the term's blocks.
+func (ix *Index) lastBlock(txn *mvcc.Txn, ft fieldTerm, info termInfo) (blockRef, error) {
+	if info.hasLast {
+		v, found, err := txn.Get(ix.termKey(tagBlock, ft.field, ft.term, info.last))
+		if err != nil {
+			return blockRef{}, err
+		}
+		if !found {
+			return blockRef{}, fmt.Errorf("%w: term %q: no block at its dictionary entry's last document", errCorrupt, ft.term)
+		}
+		return blockRef{last: info.last, raw: v}, nil
+	}
+	start, end := ix.termRange(tagBlock, ft.field, ft.term)
+	it := txn.ReverseScan(start, end)
+	var last blockRef
+	ok := it.Next()
+	if ok {
+		k := it.Key()
+		if len(k) != len(start)+8 {
+			it.Close()
+			return blockRef{}, fmt.Errorf("%w: block key", errCorrupt)
+		}
+		last = blockRef{last: binary.BigEndian.Uint64(k[len(start):]), raw: bytes.Clone(it.Value())}
+	}
+	if err := it.Close(); err != nil {
+		return blockRef{}, err
+	}
+	if !ok {
+		return blockRef{}, fmt.Errorf("%w: term %q has a dictionary entry but no blocks", errCorrupt, ft.term)
+	}
+	return last, nil
 }
 
 // readBlockPostings decodes a stored block with its positions.
@@ -831,6 +855,7 @@ func (ix *Index) writeBlocks(w *writeBuf, ft fieldTerm, ps []posting, info *term
 		last := ps[n-1].doc
 		w.put(ix.termKey(tagBlock, ft.field, ft.term, last), blk)
 		w.put(ix.termKey(tagPos, ft.field, ft.term, last), pos)
+		info.last, info.hasLast = last, true
 		for _, p := range ps[:n] {
 			info.df++
 			info.maxTF, info.minLen = max(info.maxTF, p.tf), min(info.minLen, p.len)

@@ -585,17 +585,29 @@ type termInfo struct {
 	df     uint64
 	maxTF  uint32
 	minLen uint32
+	// last is the key document of the term's last block, if hasLast
+	// (entries written before it was added have no last): a merge
+	// appending to the term reads that block by key.
+	last    uint64
+	hasLast bool
 }
 
 func encodeTermInfo(t termInfo) []byte {
 	b := binary.AppendUvarint(nil, t.df)
 	b = binary.AppendUvarint(b, uint64(t.maxTF))
-	return binary.AppendUvarint(b, uint64(t.minLen))
+	b = binary.AppendUvarint(b, uint64(t.minLen))
+	if t.hasLast {
+		b = binary.AppendUvarint(b, t.last)
+	}
+	return b
 }
 
 func decodeTermInfo(v []byte) (termInfo, error) {
 	r := reader{b: v}
 	t := termInfo{df: r.uvarint(), maxTF: r.u32(), minLen: r.u32()}
+	if r.err == nil && len(r.b) > 0 {
+		t.last, t.hasLast = r.uvarint(), true
+	}
 	if r.err != nil || len(r.b) != 0 {
 		return termInfo{}, fmt.Errorf("%w: term info", errCorrupt)
 	}
