@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairndb/cairn/internal/fts/analysis"
 	"github.com/cairndb/cairn/internal/mvcc"
 )
 
@@ -97,5 +98,26 @@ func BenchmarkQuery(b *testing.B) {
 			}
 			b.ReportMetric(float64(st.Scored), "scored/op")
 		})
+	}
+}
+
+// BenchmarkAnalyze is an insert's analysis of a document: tokens, then
+// their grouping by term (ns/op per document).
+func BenchmarkAnalyze(b *testing.B) {
+	docs := benchCorpus()
+	// As the engine's indexes: an analyzer of a Set, with its memo of
+	// words seen before.
+	a, err := (&analysis.Set{}).Lookup("english")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := New([]byte("x\x01"), []string{"body"}, a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; b.Loop(); i++ {
+		if _, err := ix.analyze([]string{docs[i%len(docs)]}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
