@@ -309,15 +309,15 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	t.undo = append(t.undo, undoEntry{key: k, prev: prev, had: had})
 	t.writes[k] = e
 	if !had {
-		// added is a small slice, merged into keys before it grows
-		// large; it is put in order only when read (sortAdded), so a run
+		// added is put in order only when read (sortAdded), so a run
 		// of writes costs an append each, and a scan the placing of the
 		// writes since the last one, not a sort of every write so far
 		// (an insert checking a unique index scans after each write).
+		// A scan merges it into keys once it is large (rangeKeys);
+		// writes alone do not, so a transaction that only writes (a
+		// bulk load, an fts merge) sorts its keys once, at commit,
+		// instead of merging them into keys every sixteenth of the way.
 		t.added = append(t.added, k)
-		if len(t.added) > max(1024, len(t.keys)/16) {
-			t.sortedKeys()
-		}
 	}
 	return nil
 }
@@ -391,7 +391,9 @@ func (t *Txn) RollbackTo(sp Savepoint) error {
 // rangeKeys returns the buffered keys in [start, end) (nil bounds are
 // open), in order: the ranges of the two sorted slices, merged.
 func (t *Txn) rangeKeys(start, end []byte) []string {
-	if t.stale {
+	// added stays small next to keys: a scan then places few keys in
+	// it (sortAdded) and merges few out of it.
+	if t.stale || len(t.added) > max(1024, len(t.keys)/16) {
 		t.sortedKeys()
 	}
 	t.sortAdded()
