@@ -119,6 +119,18 @@ type blockIter struct {
 	// value: a seek then lands on the entry its search found, decoding
 	// nothing, where it would decode the entry before and step.
 	dense []denseEntry
+	// ord is the current entry's number when the iterator got there
+	// by a dense seek, First or Next (see ordinal).
+	ord int
+}
+
+// ordinal returns the current entry's number in a dense block, or -1
+// when not known.
+func (i *blockIter) ordinal() int {
+	if i.valid && i.ord >= 0 && i.ord < len(i.dense) && int(i.dense[i.ord].off) == i.offset {
+		return i.ord
+	}
+	return -1
 }
 
 // denseEntry is one entry of a block all of whose entries are restart
@@ -386,6 +398,7 @@ func (i *blockIter) First() bool {
 		return false
 	}
 	i.key = i.key[:0]
+	i.ord = 0
 	return i.decodeAt(0)
 }
 
@@ -399,6 +412,7 @@ func (i *blockIter) Next() bool {
 
 // step moves to the entry after the current one, or off the block's end.
 func (i *blockIter) step() bool {
+	i.ord++
 	if i.next >= i.restarts {
 		i.valid = false
 		i.offset = i.restarts
@@ -437,6 +451,7 @@ func (i *blockIter) setDense(r int) bool {
 		return false
 	}
 	e := &i.dense[r]
+	i.ord = r
 	i.key = append(i.key[:0], i.restartKeys[r]...)
 	i.val = e.val
 	i.offset, i.next = int(e.off), int(e.next)

@@ -52,6 +52,17 @@ type cacheEntry struct {
 	prev, next *cacheEntry
 	// ref: hit since the block came in or had its last chance.
 	ref atomic.Bool
+	// slot, if set, is the table's slot for the block (Reader.slots),
+	// which points to this entry while it is cached: the entry clears
+	// it when it leaves.
+	slot atomic.Pointer[atomic.Pointer[cacheEntry]]
+}
+
+// leave clears the entry's slot, the entry being no longer cached.
+func (e *cacheEntry) leave() {
+	if sl := e.slot.Load(); sl != nil {
+		sl.CompareAndSwap(e, nil)
+	}
 }
 
 type cacheShard struct {
@@ -86,8 +97,10 @@ func (c *Cache) shard(k cacheKey) *cacheShard {
 	return &c.shards[h%cacheShards]
 }
 
-// get returns the cached block, or nil.
-func (c *Cache) get(fileNum, offset uint64) []byte {
+// get returns the cached block, or nil. If slot is not nil, it is the
+// table's slot for the block (see Reader.slots): a block found in the
+// cache is recorded there.
+func (c *Cache) get(fileNum, offset uint64, slot *atomic.Pointer[cacheEntry]) []byte {
 	k := cacheKey{fileNum, offset}
 	s := c.shard(k)
 	s.mu.RLock()
@@ -100,10 +113,33 @@ func (c *Cache) get(fileNum, offset uint64) []byte {
 	if !e.ref.Load() {
 		e.ref.Store(true) // (a store only when it changes: the line stays shared)
 	}
+	if slot != nil && e.slot.Load() != slot {
+		// Under the read lock: the entry cannot leave before the slot
+		// points to it, so its leaving clears the slot. (A slot of a
+		// table's earlier Reader is let go.)
+		if old := e.slot.Swap(slot); old != nil && old != slot {
+			old.CompareAndSwap(e, nil)
+		}
+		slot.Store(e)
+	}
 	data := e.data
 	s.mu.RUnlock()
 	s.hits.Add(1)
 	return data
+}
+
+// getSlot returns the block at offset that a table's slot holds, or
+// nil: a hit that takes no lock and no lookup.
+func (c *Cache) getSlot(slot *atomic.Pointer[cacheEntry], offset uint64) []byte {
+	e := slot.Load()
+	if e == nil || e.key.offset != offset {
+		return nil
+	}
+	if !e.ref.Load() {
+		e.ref.Store(true)
+	}
+	c.shard(e.key).hits.Add(1)
+	return e.data
 }
 
 // hasRoom reports whether the block at (fileNum, offset) would fit in
@@ -116,11 +152,12 @@ func (c *Cache) hasRoom(fileNum, offset uint64, charge int64) bool {
 }
 
 // set caches a block; data must not be modified afterwards.
-func (c *Cache) set(fileNum, offset uint64, data []byte) { c.add(fileNum, offset, data, true) }
+func (c *Cache) set(fileNum, offset uint64, data []byte) { c.add(fileNum, offset, data, true, nil) }
 
 // add caches a block, evicting others to make room only if evict; it
-// reports whether the block was cached.
-func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) bool {
+// reports whether the block was cached. slot, if not nil, is the
+// table's slot for the block (see get).
+func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool, slot *atomic.Pointer[cacheEntry]) bool {
 	k := cacheKey{fileNum, offset}
 	s := c.shard(k)
 	charge := int64(len(data))
@@ -130,6 +167,7 @@ func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) bool {
 		s.unlinkLocked(e)
 		delete(s.mu.entries, k)
 		s.mu.size -= int64(len(e.data))
+		e.leave()
 	}
 	if charge > s.mu.capacity || !evict && s.mu.size+charge > s.mu.capacity {
 		return false
@@ -145,11 +183,16 @@ func (c *Cache) add(fileNum, offset uint64, data []byte, evict bool) bool {
 		}
 		delete(s.mu.entries, old.key)
 		s.mu.size -= int64(len(old.data))
+		old.leave()
 	}
 	e := &cacheEntry{key: k, data: data}
 	s.mu.entries[k] = e
 	s.pushFrontLocked(e)
 	s.mu.size += charge
+	if slot != nil {
+		e.slot.Store(slot)
+		slot.Store(e)
+	}
 	return true
 }
 
@@ -180,6 +223,7 @@ func (c *Cache) EvictFile(fileNum uint64) {
 				s.unlinkLocked(e)
 				delete(s.mu.entries, k)
 				s.mu.size -= int64(len(e.data))
+				e.leave()
 			}
 		}
 		s.mu.Unlock()

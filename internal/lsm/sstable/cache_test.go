@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
@@ -44,7 +45,7 @@ func TestCacheSecondChance(t *testing.T) {
 	// Hit blocks 0 and 5: the oldest, block 0, gets a second chance, and
 	// block 1 leaves for block 10.
 	for _, i := range []int{0, 5} {
-		if b := c.get(1, offs[i]); !bytes.Equal(b, block(100, byte(i))) {
+		if b := c.get(1, offs[i], nil); !bytes.Equal(b, block(100, byte(i))) {
 			t.Fatalf("block %d: got %d bytes", i, len(b))
 		}
 	}
@@ -91,7 +92,7 @@ func TestCacheSecondChance(t *testing.T) {
 	}
 	// Larger than a shard: not cached, nothing evicted.
 	c.set(1, offs[1], block(1001, 1))
-	if c.get(1, offs[1]) != nil || c.Stats().Size != st.Size {
+	if c.get(1, offs[1], nil) != nil || c.Stats().Size != st.Size {
 		t.Fatal("oversized block cached")
 	}
 	// Replacing a block adjusts the size.
@@ -118,7 +119,7 @@ func TestCacheBudgetAndEvictFile(t *testing.T) {
 	}
 	var n4 int
 	for off := uint64(0); off < 200; off++ {
-		if c.get(4, off*4096) != nil {
+		if c.get(4, off*4096, nil) != nil {
 			n4++
 		}
 	}
@@ -127,7 +128,7 @@ func TestCacheBudgetAndEvictFile(t *testing.T) {
 	}
 	c.EvictFile(4)
 	for off := uint64(0); off < 200; off++ {
-		if c.get(4, off*4096) != nil {
+		if c.get(4, off*4096, nil) != nil {
 			t.Fatalf("block %d of evicted file still cached", off)
 		}
 	}
@@ -352,5 +353,98 @@ func TestForwardSeeksKeepCache(t *testing.T) {
 	get()
 	if after := c.Stats(); after.Misses != sought.Misses {
 		t.Fatalf("the seeks evicted hot blocks: %d misses after them, %d after the Gets again", sought.Misses, after.Misses)
+	}
+}
+
+// TestCacheSlots: a block added or found with a table's slot is served
+// from the slot (a counted hit) while it is cached; when it leaves (evicted,
+// replaced, or its file evicted) the slot empties, and a slot of a
+// table's earlier Reader is let go when a newer one finds the block.
+func TestCacheSlots(t *testing.T) {
+	c := NewCache(cacheShards * 1000) // 1000 bytes per shard
+	offs := sameShardOffsets(c, 1, 12)
+	slots := make([]atomic.Pointer[cacheEntry], len(offs))
+	c.add(1, offs[0], block(400, 'a'), true, &slots[0])
+	hits := c.Stats().Hits
+	if b := c.getSlot(&slots[0], offs[0]); !bytes.Equal(b, block(400, 'a')) {
+		t.Fatalf("getSlot after add = %d bytes", len(b))
+	}
+	if c.getSlot(&slots[0], offs[1]) != nil {
+		t.Fatal("getSlot served a block of another offset")
+	}
+	if got := c.Stats().Hits; got != hits+1 {
+		t.Fatalf("hits %d, want %d", got, hits+1)
+	}
+	// Found through the map: recorded in the slot given.
+	c.add(1, offs[1], block(400, 'b'), true, nil)
+	if c.get(1, offs[1], &slots[1]) == nil || c.getSlot(&slots[1], offs[1]) == nil {
+		t.Fatal("a block found in the map is not in its slot")
+	}
+	// A newer Reader's slot takes over from the earlier one's.
+	var newer atomic.Pointer[cacheEntry]
+	if c.get(1, offs[1], &newer) == nil || c.getSlot(&newer, offs[1]) == nil || slots[1].Load() != nil {
+		t.Fatal("the newer slot did not take over")
+	}
+	// Evicted (third 400-byte block in a 1000-byte shard, the others
+	// unreferenced after their last chance): the slot empties.
+	c.add(1, offs[2], block(400, 'c'), true, &slots[2])
+	c.add(1, offs[3], block(400, 'd'), true, &slots[3])
+	for i := 0; i < 4; i++ {
+		if c.cached(1, offs[i]) != (slots[i].Load() != nil) && i != 1 {
+			t.Fatalf("block %d: cached %v, slot set %v", i, c.cached(1, offs[i]), slots[i].Load() != nil)
+		}
+	}
+	if c.cached(1, offs[1]) != (newer.Load() != nil) {
+		t.Fatalf("block 1: cached %v, slot set %v", c.cached(1, offs[1]), newer.Load() != nil)
+	}
+	// Replaced: the old entry's slot empties until the new one fills it.
+	c.add(1, offs[3], block(300, 'D'), true, nil)
+	if slots[3].Load() != nil {
+		t.Fatal("a replaced block's slot still holds it")
+	}
+	c.EvictFile(1)
+	for i := range slots {
+		if slots[i].Load() != nil {
+			t.Fatalf("slot %d holds a block after EvictFile", i)
+		}
+	}
+	if newer.Load() != nil {
+		t.Fatal("the newer slot holds a block after EvictFile")
+	}
+}
+
+// TestReaderSlots: a table with a cache reads a cached block again through
+// its slot: the second seek to each key is a hit without a map lookup
+// (the slot is set), and returns the same bytes.
+func TestReaderSlots(t *testing.T) {
+	var kvs []kv
+	for i := range 400 {
+		kvs = append(kvs, kv{ikey.Make(nil, fmt.Appendf(nil, "key%05d", i), 1, ikey.KindSet), bytes.Repeat(fmt.Appendf(nil, "v%05d ", i), 30)})
+	}
+	opts := DefaultWriterOptions()
+	opts.BlockSize = 1024
+	f, _ := buildTable(t, kvs, nil, opts)
+	cache := NewCache(1 << 20)
+	r, err := Open(f, "s.sst", 3, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if len(r.slots) < 10 {
+		t.Fatalf("%d slots for a table of many blocks", len(r.slots))
+	}
+	for pass := range 2 {
+		for i := 0; i < len(kvs); i += 13 {
+			it := r.NewIter(nil, nil)
+			if !it.SeekGE(kvs[i].k) || !bytes.Equal(it.Value(), kvs[i].v) {
+				t.Fatalf("pass %d: SeekGE(%s) missed", pass, ikey.Format(kvs[i].k))
+			}
+			if ord := it.(*tableIter).index.ordinal(); ord < 0 || r.slots[ord].Load() == nil {
+				t.Fatalf("pass %d: key %d: block %d not in its slot", pass, i, ord)
+			}
+			if err := it.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

@@ -74,7 +74,7 @@ func (it *tableIter) loadBlock() bool {
 		return true
 	}
 	it.loaded = false
-	b, shared, err := it.r.readBlockShared(h, &it.buf, true)
+	b, shared, err := it.r.readBlockShared(h, &it.buf, true, it.index.ordinal())
 	if err != nil {
 		it.err = err
 		return false

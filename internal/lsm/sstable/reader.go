@@ -47,6 +47,12 @@ type Reader struct {
 	// (readDirect), valid until Close. See CloseInUse.
 	direct []byte
 
+	// slots has one slot per data block (in index order) when the
+	// table has a cache and a dense index: the cache entry of the block
+	// while it is cached, so a point read finds a cached block without
+	// the cache's lock and map (a few memory waits of every read).
+	slots []atomic.Pointer[cacheEntry]
+
 	getters sync.Pool // *tableIter for Get
 	iters   sync.Pool // *tableIter for NewIter, closed
 
@@ -106,6 +112,9 @@ func Open(f vfs.File, name string, fileNum uint64, cache *Cache) (*Reader, error
 	r.indexKeys = keys
 	r.indexFences = newKeyFences(keys)
 	r.indexEntries = denseEntries(&bi, len(keys))
+	if cache != nil && len(r.indexEntries) > 0 {
+		r.slots = make([]atomic.Pointer[cacheEntry], len(r.indexEntries))
+	}
 	if h := r.footer.filter; h.length != 0 {
 		if r.filter, err = r.readBlock(h, nil, false); err != nil {
 			return nil, err
@@ -332,7 +341,7 @@ func grow(b []byte, n int) []byte {
 // cache. Without a cache, a non-nil buf supplies the memory, which the
 // result aliases; otherwise the result is freshly allocated.
 func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error) {
-	b, _, err := r.readBlockShared(h, buf, useCache)
+	b, _, err := r.readBlockShared(h, buf, useCache, -1)
 	return b, err
 }
 
@@ -341,7 +350,7 @@ func (r *Reader) readBlock(h handle, buf *readBuf, useCache bool) ([]byte, error
 // or one decompressed into fresh memory), which a reader may keep past
 // the iterator's next step and the store's Close, rather than buf's
 // scratch memory or the file's mapping.
-func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool) (_ []byte, shared bool, _ error) {
+func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool, ordinal int) (_ []byte, shared bool, _ error) {
 	if h.length >= maxBlockLen || h.offset > r.metaEnd || h.length+blockTrailerLen > r.metaEnd-h.offset {
 		return nil, false, corruptf(r.name, int64(min(h.offset, 1<<62)), "block handle (offset %d, length %d) outside the file's %d block bytes",
 			h.offset, h.length, r.metaEnd)
@@ -388,12 +397,22 @@ func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool) (_ []byt
 		}
 		direct = false
 	}
+	var slot *atomic.Pointer[cacheEntry]
+	if cache != nil && ordinal >= 0 && ordinal < len(r.slots) {
+		slot = &r.slots[ordinal]
+		if b := cache.getSlot(slot, h.offset); b != nil {
+			if bulk {
+				buf.fullMisses = 0
+			}
+			return b, true, nil
+		}
+	}
 	if cache != nil && bulk && buf.fullMisses >= skipCacheAfter && buf.fullMisses%probeCacheEvery != 0 {
 		buf.fullMisses++ // not looked up: as good as another full miss
 		cache = nil
 	}
 	if cache != nil {
-		if b := cache.get(r.fileNum, h.offset); b != nil {
+		if b := cache.get(r.fileNum, h.offset, slot); b != nil {
 			if bulk {
 				buf.fullMisses = 0
 			}
@@ -475,7 +494,7 @@ func (r *Reader) readBlockShared(h handle, buf *readBuf, useCache bool) (_ []byt
 		return nil, false, corruptf(r.name, int64(h.offset)+int64(n), "unknown compression type %d", raw[n])
 	}
 	if cache != nil {
-		added := cache.add(r.fileNum, h.offset, data, !bulk)
+		added := cache.add(r.fileNum, h.offset, data, !bulk, slot)
 		switch {
 		case bulk && added:
 			buf.fullMisses = 0
