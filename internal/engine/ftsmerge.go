@@ -30,7 +30,8 @@ const ftsMergeEvery = 1024
 // A merge folds at most ftsMergePiece documents per transaction, so a
 // bulk load's backlog merges in pieces of bounded memory (a piece whose
 // write set still exceeds ftsMergeBudget is halved), and a closing engine
-// stops between pieces.
+// stops a running piece where it is (it rolls back; its documents stay
+// pending and merge after the next open).
 const (
 	ftsMergePiece  = 4096
 	ftsMergeBudget = 256 << 20
@@ -48,9 +49,16 @@ type ftsMerger struct {
 	// merge (in the background, or VACUUM's) ends.
 	running map[ftsKey]chan struct{}
 	closed  bool
+	// stop ends the background merges' context (cancel): at close, a
+	// merge stops where it is and rolls back, its documents staying
+	// pending for the merge after the next open, rather than make
+	// Close wait for a piece of thousands of documents.
+	stop   context.Context
+	cancel context.CancelFunc
 	wg      sync.WaitGroup
-	// merged counts the merges done (for tests and metrics).
-	merged atomic.Int64
+	// merged counts the merges done (for tests and metrics); stopped
+	// those a close stopped.
+	merged, stopped atomic.Int64
 	// piece, if set, replaces ftsMergePiece (tests).
 	piece int
 }
@@ -79,6 +87,7 @@ func (e *Engine) noteFTSWrites(writes map[ftsKey]int) {
 func (m *ftsMerger) init() {
 	if m.counts == nil {
 		m.counts, m.running = map[ftsKey]int{}, map[ftsKey]chan struct{}{}
+		m.stop, m.cancel = context.WithCancel(context.Background())
 	}
 }
 
@@ -113,9 +122,18 @@ func (e *Engine) mergeFTS(k ftsKey) {
 		m.mu.Unlock()
 		m.wg.Done()
 	}()
-	merged, err := e.mergeFTSBacklog(context.Background(), k, ftsBackgroundConflicts)
-	if err != nil && !errors.Is(err, mvcc.ErrConflict) {
+	m.mu.Lock()
+	stop := m.stop
+	m.mu.Unlock()
+	merged, err := e.mergeFTSBacklog(stop, k, ftsBackgroundConflicts)
+	if err != nil && !errors.Is(err, mvcc.ErrConflict) && stop.Err() == nil {
 		slog.Warn("fts: merge failed", "table", k.table, "index", k.index, "err", err)
+	}
+	if stop.Err() != nil {
+		if err != nil {
+			m.stopped.Add(1)
+		}
+		return
 	}
 	if !merged {
 		return
@@ -155,7 +173,7 @@ func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, maxConflicts int
 		if err := ctx.Err(); err != nil {
 			return mergedAny, exec.CanceledError(err)
 		}
-		merged, pending, err := e.mergeFTSOnce(k, piece)
+		merged, pending, err := e.mergeFTSOnce(ctx, k, piece)
 		switch {
 		case err == nil && !merged:
 			return mergedAny, nil
@@ -224,7 +242,7 @@ func (e *Engine) mergeFTSPending(ctx context.Context, tables []*catalog.Descript
 // mergeFTSOnce merges up to piece pending documents of index k in a
 // transaction of its own, reporting whether there was anything to merge
 // and how many documents are left.
-func (e *Engine) mergeFTSOnce(k ftsKey, piece int) (bool, int, error) {
+func (e *Engine) mergeFTSOnce(ctx context.Context, k ftsKey, piece int) (bool, int, error) {
 	txn, err := e.db.Begin(mvcc.TxnOptions{NoSync: true, MemoryBudget: ftsMergeBudget})
 	if err != nil {
 		return false, 0, err
@@ -243,7 +261,10 @@ func (e *Engine) mergeFTSOnce(k ftsKey, piece int) (bool, int, error) {
 	if ix == nil {
 		return false, 0, nil // the index is gone
 	}
-	merged, pending, err := exec.MergeFTS(txn, d, ix, piece)
+	merged, pending, err := exec.MergeFTS(ctx, txn, d, ix, piece)
+	if err != nil && ctx.Err() != nil {
+		return false, 0, exec.CanceledError(ctx.Err())
+	}
 	if err != nil || !merged {
 		return false, 0, err
 	}
@@ -274,11 +295,15 @@ func (e *Engine) mergeFTSAtOpen() {
 	e.noteFTSWrites(due)
 }
 
-// closeFTSMerges stops starting merges and waits for running ones.
+// closeFTSMerges stops starting merges, stops the running ones (their
+// pieces roll back) and waits for them.
 func (e *Engine) closeFTSMerges() {
 	m := &e.ftsMerge
 	m.mu.Lock()
 	m.closed = true
+	if m.cancel != nil {
+		m.cancel()
+	}
 	m.mu.Unlock()
 	m.wg.Wait()
 }

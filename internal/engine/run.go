@@ -414,7 +414,7 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 	if added.Method == plan.IndexMethodFTS {
 		// Fold the backfilled postings into blocks now, in the same
 		// transaction, so the new index starts compact.
-		if _, _, err := exec.MergeFTS(txn, d, added, 0); err != nil {
+		if _, _, err := exec.MergeFTS(x.Context, txn, d, added, 0); err != nil {
 			return Result{}, err
 		}
 	}

@@ -1,6 +1,7 @@
 package fts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -74,7 +75,7 @@ func TestCrash(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if _, err := ix.Merge(m); err != nil {
+				if _, err := ix.Merge(context.Background(), m); err != nil {
 					return err
 				}
 				if err := m.Commit(); err != nil {
@@ -151,7 +152,7 @@ func TestCrash(t *testing.T) {
 		check("recovered")
 		m, err := db.Begin(mvcc.TxnOptions{})
 		must(t, err)
-		_, err = ix.Merge(m)
+		_, err = ix.Merge(context.Background(), m)
 		must(t, err)
 		must(t, m.Commit())
 		check("merged after recovery")

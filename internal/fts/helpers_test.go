@@ -1,6 +1,7 @@
 package fts
 
 import (
+	"context"
 	"encoding/binary"
 	"flag"
 	"testing"
@@ -84,7 +85,7 @@ func mergeSome(t testing.TB, db *mvcc.DB, ix *Index, maxDocs int) MergeStats {
 	var st MergeStats
 	update(t, db, func(txn *mvcc.Txn) error {
 		var err error
-		st, err = ix.MergeSome(txn, maxDocs)
+		st, err = ix.MergeSome(context.Background(), txn, maxDocs)
 		return err
 	})
 	return st

@@ -3,6 +3,7 @@ package fts
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -498,12 +499,21 @@ type MergeStats struct {
 // documents proceed beside it. Its cost is the pending postings plus, for
 // each term they touch, the blocks from the first one that changes to the
 // end of the term's list.
-func (ix *Index) Merge(txn *mvcc.Txn) (MergeStats, error) { return ix.MergeSome(txn, 0) }
+func (ix *Index) Merge(ctx context.Context, txn *mvcc.Txn) (MergeStats, error) {
+	return ix.MergeSome(ctx, txn, 0)
+}
+
+// mergeCheckEvery is how often a merge looks at its context: every this
+// many terms or documents (a few milliseconds of work).
+const mergeCheckEvery = 256
 
 // MergeSome is Merge of the first maxDocs pending documents only (0: all):
 // a bounded piece of the work, with a bounded write set, so that a large
 // backlog merges in several transactions. Stats.Pending is what remains.
-func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
+// A merge stops with ctx's error when ctx ends (checked every
+// mergeCheckEvery terms and documents); its writes are then the caller's
+// to roll back.
+func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 	var st MergeStats
 	w := &writeBuf{}
 	s, err := ix.loadState(txn, maxDocs)
@@ -573,7 +583,10 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 		w.del(ix.docKey(tagChange, d))
 	}
 	slices.SortFunc(touched, compareFieldTerm)
-	for _, ft := range touched {
+	for i, ft := range touched {
+		if i%mergeCheckEvery == 0 && ctx.Err() != nil {
+			return st, ctx.Err()
+		}
 		ps := newPost[ft]
 		if s.legacy > 0 {
 			// First-format postings came after the others of their term.
@@ -591,6 +604,9 @@ func (ix *Index) MergeSome(txn *mvcc.Txn, maxDocs int) (MergeStats, error) {
 		w.del(k)
 	}
 	for i, d := range s.adds {
+		if i%mergeCheckEvery == 0 && ctx.Err() != nil {
+			return st, ctx.Err()
+		}
 		var rec docRecord
 		if raw := s.addRaw[i]; raw != nil {
 			r, err := newPendingDocReader(raw, len(ix.fields))

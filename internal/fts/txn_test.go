@@ -1,6 +1,7 @@
 package fts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -47,7 +48,7 @@ func TestUncommittedInvisible(t *testing.T) {
 	update(t, db, func(txn *mvcc.Txn) error { return ix.Add(txn, []byte("c"), []string{"hello again"}) })
 	m, err := db.Begin(mvcc.TxnOptions{})
 	must(t, err)
-	_, err = ix.Merge(m)
+	_, err = ix.Merge(context.Background(), m)
 	must(t, err)
 	must(t, m.Rollback())
 	txn = view(t, db)
@@ -110,7 +111,7 @@ func TestConcurrentWritersNoConflicts(t *testing.T) {
 				errc <- err
 				return
 			}
-			if _, err := ix.Merge(txn); err != nil {
+			if _, err := ix.Merge(context.Background(), txn); err != nil {
 				txn.Rollback()
 				errc <- err
 				return
@@ -215,7 +216,7 @@ func TestConsistentSnapshots(t *testing.T) {
 				fail(err)
 				return
 			}
-			if _, err := ix.Merge(txn); err != nil {
+			if _, err := ix.Merge(context.Background(), txn); err != nil {
 				txn.Rollback()
 				fail(err)
 				return

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -43,12 +44,12 @@ func openFTS(set *analysis.Set, d *catalog.Descriptor, ix *catalog.Index) (*fts.
 // MergeFTS folds the first maxDocs (0: all) pending documents of an fts
 // index into blocks and purges deleted documents, in txn; merged reports
 // whether there was any, pending how many documents are left.
-func MergeFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index, maxDocs int) (merged bool, pending int, err error) {
+func MergeFTS(ctx context.Context, txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index, maxDocs int) (merged bool, pending int, err error) {
 	f, err := openFTS(nil, d, ix) // a merge analyzes no text
 	if err != nil {
 		return false, 0, err
 	}
-	st, err := f.MergeSome(txn, maxDocs)
+	st, err := f.MergeSome(ctx, txn, maxDocs)
 	return st.Added+st.Purged > 0, st.Pending, err
 }
 
