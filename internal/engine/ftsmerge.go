@@ -55,7 +55,7 @@ type ftsMerger struct {
 	// Close wait for a piece of thousands of documents.
 	stop   context.Context
 	cancel context.CancelFunc
-	wg      sync.WaitGroup
+	wg     sync.WaitGroup
 	// merged counts the merges done (for tests and metrics); stopped
 	// those a close stopped.
 	merged, stopped atomic.Int64
