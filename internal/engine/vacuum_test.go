@@ -127,7 +127,7 @@ func TestVacuumMergesFTS(t *testing.T) {
 	e.ftsMerge.piece = 50
 	mustExec(t, s, "INSERT INTO a SELECT g, 'later doc ' || g FROM generate_series(1000, 4000) g")
 	e.ftsMerge.mu.Lock()
-	busy := e.ftsMerge.running[ftsKey{catalogID(t, e, "a"), 2}] != nil
+	busy := e.ftsMerge.running[ftsKey{queryID(t, e, "a"), 2}] != nil
 	e.ftsMerge.mu.Unlock()
 	mustExec(t, s, "VACUUM a")
 	if n := pending("a"); n != 0 {
@@ -136,18 +136,4 @@ func TestVacuumMergesFTS(t *testing.T) {
 	if got := queryOne(t, s, "SELECT count(*) FROM a WHERE body @@ 'later'"); got != "3001" {
 		t.Fatalf("%s documents match 'later', want 3001", got)
 	}
-}
-
-func catalogID(t *testing.T, e *Engine, table string) uint32 {
-	t.Helper()
-	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer txn.Rollback()
-	d, err := catalog.Get(txn, table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d.ID
 }
