@@ -299,7 +299,9 @@ func decodeBlock(v []byte) ([]posting, error) { return decodeBlockInto(nil, v) }
 
 // decodeBlockInto is decodeBlock into dst's memory. (Searches decode a
 // block per 128 postings they enter: this loop is theirs, with the
-// offset in a local rather than a reader's slice.)
+// offset in a local rather than a reader's slice, and eight one-byte
+// uvarints, the usual tf and often the deltas and lengths, taken from
+// one load.)
 func decodeBlockInto(dst []posting, v []byte) ([]posting, error) {
 	h, b, err := decodeBlockHeader(v)
 	if err != nil {
@@ -310,24 +312,55 @@ func decodeBlockInto(dst []posting, v []byte) ([]posting, error) {
 	doc, p := h.first, 0
 	var x uint64
 	ps[0] = posting{doc: doc}
-	for i := 1; i < h.n; i++ {
+	for i := 1; i < h.n; {
+		if i+8 <= h.n && p+8 <= len(b) {
+			if w := binary.LittleEndian.Uint64(b[p:]); w&0x8080808080808080 == 0 {
+				for k := range 8 {
+					doc += w >> (8 * k) & 0xff
+					ps[i+k] = posting{doc: doc}
+				}
+				i, p = i+8, p+8
+				continue
+			}
+		}
 		if x, p = uvarintAt(b, p); p < 0 {
 			return bad()
 		}
 		doc += x
 		ps[i] = posting{doc: doc}
+		i++
 	}
-	for i := range ps {
+	for i := 0; i < h.n; {
+		if i+8 <= h.n && p+8 <= len(b) {
+			if w := binary.LittleEndian.Uint64(b[p:]); w&0x8080808080808080 == 0 {
+				for k := range 8 {
+					ps[i+k].tf = uint32(w >> (8 * k) & 0xff)
+				}
+				i, p = i+8, p+8
+				continue
+			}
+		}
 		if x, p = uvarintAt(b, p); p < 0 || x > math.MaxUint32 {
 			return bad()
 		}
 		ps[i].tf = uint32(x)
+		i++
 	}
-	for i := range ps {
+	for i := 0; i < h.n; {
+		if i+8 <= h.n && p+8 <= len(b) {
+			if w := binary.LittleEndian.Uint64(b[p:]); w&0x8080808080808080 == 0 {
+				for k := range 8 {
+					ps[i+k].len = uint32(w >> (8 * k) & 0xff)
+				}
+				i, p = i+8, p+8
+				continue
+			}
+		}
 		if x, p = uvarintAt(b, p); p < 0 || x > math.MaxUint32 {
 			return bad()
 		}
 		ps[i].len = uint32(x)
+		i++
 	}
 	if p != len(b) {
 		return bad()

@@ -46,12 +46,15 @@ func TestSkipUvarints(t *testing.T) {
 func TestDecodeBlockInto(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var buf []posting
-	for round := range 500 {
+	for round := range 2000 {
 		ps := make([]posting, 1+r.IntN(blockSize))
 		doc := r.Uint64N(1 << 40)
+		// Rounds of mostly one-byte values (the eight-at-a-time path),
+		// of mixed ones, and of mostly longer ones.
+		gap, tf, ln := uint(1+r.IntN(30)), uint32(1+r.IntN(300)), uint(1+r.IntN(20))
 		for i := range ps {
-			doc += 1 + r.Uint64N(1<<uint(r.IntN(30)))
-			ps[i] = posting{doc: doc, tf: 1 + r.Uint32N(300), len: 1 + r.Uint32N(1<<uint(1+r.IntN(20)))}
+			doc += 1 + r.Uint64N(1<<uint(r.IntN(int(gap))))
+			ps[i] = posting{doc: doc, tf: 1 + r.Uint32N(tf), len: 1 + r.Uint32N(1<<uint(r.IntN(int(ln))+1))}
 			ps[i].pos = make([]uint32, ps[i].tf)
 		}
 		blk, _ := encodeBlock(ps)
