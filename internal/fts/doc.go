@@ -127,6 +127,17 @@
 // A phrase scores as the sum of its words; prefix and fuzzy terms score as
 // the dictionary terms they expand to.
 //
+// # Searching
+//
+// A top-k search is block-max WAND over the cursors of its positive
+// terms (one per term and field), which walks the union of their
+// postings. When the query requires several groups of them (the words of
+// an AND or a phrase, each in any field), it first moves every cursor to
+// the largest of the groups' smallest current documents: no document
+// before it can match, so a conjunction walks about the postings of its
+// rarest word. A phrase reads a block's positions on first use and
+// decodes them only up to the posting it looks at.
+//
 // # Merge policy
 //
 // The package never merges on its own: a merge inside a user's

@@ -76,7 +76,11 @@ type searcher struct {
 	cursors map[fieldTerm]*cursor
 	scoring []*cursor // cursors under positive leaves, in creation order
 	root    plan
-	stats   SearchStats
+	// required are groups of scoring cursors of which every match has a
+	// posting in each group (requiredGroups): no document before the
+	// largest of the groups' smallest current documents can match.
+	required [][]*cursor
+	stats    SearchStats
 }
 
 func (ix *Index) newSearcher(txn *mvcc.Txn, q string, weights map[string]float64) (*searcher, error) {
@@ -103,8 +107,72 @@ func (ix *Index) newSearcher(txn *mvcc.Txn, q string, weights map[string]float64
 		if s.root, err = s.build(an, true); err != nil {
 			return nil, err
 		}
+		if groups := requiredGroups(s.root); len(groups) > 1 {
+			s.required = groups
+		}
 	}
 	return s, nil
+}
+
+// requiredGroups returns groups of the cursors under positive plan p such
+// that every document p matches has a posting in each group: a term's
+// cursors (one per field it may be in), each word of a phrase, the groups
+// of each positive child of an AND, and all the cursors under an OR.
+func requiredGroups(p plan) [][]*cursor {
+	switch p := p.(type) {
+	case *pAny:
+		return [][]*cursor{p.cs}
+	case *pPhrase:
+		var groups [][]*cursor
+		for t := range p.offs {
+			var g []*cursor
+			for _, v := range p.variants {
+				g = append(g, v[t])
+			}
+			groups = append(groups, g)
+		}
+		return groups
+	case *pAnd:
+		var groups [][]*cursor
+		for _, k := range p.pos {
+			groups = append(groups, requiredGroups(k)...)
+		}
+		return groups
+	case *pOr:
+		var all []*cursor
+		for _, k := range p.kids {
+			for _, g := range requiredGroups(k) {
+				all = append(all, g...)
+			}
+		}
+		return [][]*cursor{all}
+	}
+	return nil
+}
+
+// skipToRequired advances every scoring cursor to the first document
+// each required group has reached (see searcher.required); it reports
+// false when a group is exhausted, so nothing more can match.
+func (s *searcher) skipToRequired() (bool, error) {
+	lb := uint64(0)
+	for _, g := range s.required {
+		m := uint64(endDoc)
+		for _, c := range g {
+			m = min(m, c.doc)
+		}
+		lb = max(lb, m)
+	}
+	if lb == endDoc {
+		return false, nil
+	}
+	for _, c := range s.scoring {
+		if c.doc < lb {
+			if err := c.advance(lb); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
 }
 
 // fieldsOf lists the fields a leaf applies to.
@@ -826,6 +894,17 @@ func (s *searcher) topK(k int) ([]Hit, error) {
 	h := &hitHeap{}
 	cs := slices.Clone(s.scoring)
 	for {
+		if s.required != nil {
+			// A conjunction: every candidate is at or after each
+			// required group's first document, so the union of the
+			// cursors is not walked below it.
+			if ok, err := s.skipToRequired(); err != nil || !ok {
+				if err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
 		sortByDoc(cs)
 		full := h.Len() == k
 		theta := math.Inf(-1)
