@@ -150,6 +150,18 @@ func requiredGroups(p plan) [][]*cursor {
 	return nil
 }
 
+// candidate returns the next document to check against the query: the
+// smallest current document of the scoring cursors, once they are past
+// what the required groups rule out.
+func (s *searcher) candidate() (uint64, error) {
+	if s.required != nil {
+		if ok, err := s.skipToRequired(); err != nil || !ok {
+			return endDoc, err
+		}
+	}
+	return s.minDoc(), nil
+}
+
 // skipToRequired advances every scoring cursor to the first document
 // each required group has reached (see searcher.required); it reports
 // false when a group is exhausted, so nothing more can match.
@@ -755,7 +767,14 @@ func (ix *Index) Match(txn *mvcc.Txn, q string) ([][]byte, error) {
 		return nil, err
 	}
 	var ids [][]byte
-	for d := s.minDoc(); d != endDoc; d = s.minDoc() {
+	for {
+		d, err := s.candidate()
+		if err != nil {
+			return nil, err
+		}
+		if d == endDoc {
+			break
+		}
 		ok, err := s.root.match(d)
 		if err != nil {
 			return nil, err
@@ -826,7 +845,14 @@ func better(a, b Hit) bool {
 
 func (s *searcher) all() ([]Hit, error) {
 	var hits []Hit
-	for d := s.minDoc(); d != endDoc; d = s.minDoc() {
+	for {
+		d, err := s.candidate()
+		if err != nil {
+			return nil, err
+		}
+		if d == endDoc {
+			break
+		}
 		s.stats.Candidates++
 		ok, err := s.root.match(d)
 		if err != nil {

@@ -11,7 +11,8 @@ import (
 // document (AND, a phrase) checks only documents at or after every word's
 // current posting, not the union of their postings: "rare common", with
 // "common" in every document and "rare" in five, checks about five
-// candidates, merged or pending, in two fields.
+// candidates, merged or pending, in two fields; so do a search without a
+// limit and Match.
 func TestConjunctionSkips(t *testing.T) {
 	db := openDB(t, nil)
 	ix := newIndex(t, "english", "title", "body")
@@ -42,6 +43,17 @@ func TestConjunctionSkips(t *testing.T) {
 		}
 		if st.Candidates > 10 {
 			t.Fatalf("%s: %d candidates for 5 matches among 2000 documents", q, st.Candidates)
+		}
+		// Every match, fully scored, and the matching ids: the same.
+		all, err := ix.Search(txn, q, SearchOptions{Stats: &st})
+		must(t, err)
+		if len(all) != 5 || st.Candidates > 10 {
+			t.Fatalf("%s without a limit: %d hits, %d candidates", q, len(all), st.Candidates)
+		}
+		ids, err := ix.Match(txn, q)
+		must(t, err)
+		if len(ids) != 5 {
+			t.Fatalf("%s: Match found %d", q, len(ids))
 		}
 	}
 }
