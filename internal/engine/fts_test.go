@@ -101,9 +101,9 @@ func TestFTSDifferential(t *testing.T) {
 }
 
 // TestCloseStopsFTSMerge: Close stops a background merge where it is
-// (its piece rolls back) instead of waiting for it; the documents stay
-// pending, every one is found after the reopen, and the merge after the
-// reopen folds them in.
+// (its piece rolls back) once its grace is over, instead of waiting for
+// it; the documents stay pending, every one is found after the reopen, and
+// the merge after the reopen folds them in.
 func TestCloseStopsFTSMerge(t *testing.T) {
 	dir := t.TempDir()
 	e, err := Open(dir, &Options{NoSync: true})
@@ -111,6 +111,7 @@ func TestCloseStopsFTSMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.ftsMerge.piece = 1 << 20 // the whole backlog in one piece
+	e.ftsMerge.grace = -1      // stopped at once
 	s := e.NewSession()
 	mustExec(t, s, "CREATE TABLE f (id INT PRIMARY KEY, body TEXT)")
 	mustExec(t, s, "CREATE INDEX f_body ON f USING fts (body)")

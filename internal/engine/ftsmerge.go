@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/fts"
@@ -29,12 +30,18 @@ const ftsMergeEvery = 1024
 
 // A merge folds at most ftsMergePiece documents per transaction, so a
 // bulk load's backlog merges in pieces of bounded memory (a piece whose
-// write set still exceeds ftsMergeBudget is halved), and a closing engine
-// stops a running piece where it is (it rolls back; its documents stay
-// pending and merge after the next open).
+// write set still exceeds ftsMergeBudget is halved). A merge's first
+// piece is ftsMergeFirstPiece documents, and each next one twice the one
+// before: a merge started at open completes a piece even in a process
+// that closes soon after. A closing engine gives a running piece
+// ftsCloseGrace to finish, then stops it where it is (it rolls back; its
+// documents stay pending and merge after the next open), rather than wait
+// for a piece of thousands of documents.
 const (
-	ftsMergePiece  = 4096
-	ftsMergeBudget = 256 << 20
+	ftsMergePiece      = 4096
+	ftsMergeFirstPiece = 256
+	ftsMergeBudget     = 256 << 20
+	ftsCloseGrace      = 250 * time.Millisecond
 )
 
 type ftsKey struct{ table, index uint32 }
@@ -49,18 +56,18 @@ type ftsMerger struct {
 	// merge (in the background, or VACUUM's) ends.
 	running map[ftsKey]chan struct{}
 	closed  bool
-	// stop ends the background merges' context (cancel): at close, a
-	// merge stops where it is and rolls back, its documents staying
-	// pending for the merge after the next open, rather than make
-	// Close wait for a piece of thousands of documents.
+	// stop ends the background merges' context (cancel): see
+	// ftsCloseGrace.
 	stop   context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	// merged counts the merges done (for tests and metrics); stopped
 	// those a close stopped.
 	merged, stopped atomic.Int64
-	// piece, if set, replaces ftsMergePiece (tests).
+	// piece, if set, is every piece's size (tests); grace, if set,
+	// replaces ftsCloseGrace (tests: negative for none).
 	piece int
+	grace time.Duration
 }
 
 // noteFTSWrites records the fts document writes of a committed
@@ -164,9 +171,9 @@ const (
 // ftsMerger.running).
 func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, maxConflicts int) (bool, error) {
 	m := &e.ftsMerge
-	piece := ftsMergePiece
+	piece, full := ftsMergeFirstPiece, ftsMergePiece
 	if m.piece > 0 {
-		piece = m.piece
+		piece, full = m.piece, m.piece
 	}
 	mergedAny := false
 	for conflicts := 0; ; {
@@ -186,6 +193,7 @@ func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, maxConflicts int
 			if pending == 0 || closed {
 				return true, nil
 			}
+			piece = min(2*piece, full)
 		case errors.Is(err, mvcc.ErrTxnTooLarge) && piece > 1:
 			piece /= 2
 		case errors.Is(err, mvcc.ErrConflict):
@@ -295,15 +303,33 @@ func (e *Engine) mergeFTSAtOpen() {
 	e.noteFTSWrites(due)
 }
 
-// closeFTSMerges stops starting merges, stops the running ones (their
-// pieces roll back) and waits for them.
+// closeFTSMerges stops starting merges, gives the running ones
+// ftsCloseGrace to finish their pieces, then stops them (their pieces
+// roll back) and waits for them.
 func (e *Engine) closeFTSMerges() {
 	m := &e.ftsMerge
 	m.mu.Lock()
 	m.closed = true
-	if m.cancel != nil {
-		m.cancel()
-	}
+	cancel := m.cancel
 	m.mu.Unlock()
-	m.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		m.wg.Wait()
+		close(done)
+	}()
+	grace := ftsCloseGrace
+	if m.grace != 0 {
+		grace = max(m.grace, 0)
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+		return
+	case <-t.C:
+	}
+	if cancel != nil {
+		cancel()
+	}
+	<-done
 }
