@@ -298,10 +298,8 @@ func decodeBlockHeader(v []byte) (blockHeader, []byte, error) {
 func decodeBlock(v []byte) ([]posting, error) { return decodeBlockInto(nil, v) }
 
 // decodeBlockInto is decodeBlock into dst's memory. (Searches decode a
-// block per 128 postings they enter: this loop is theirs, with the
-// offset in a local rather than a reader's slice, and eight one-byte
-// uvarints, the usual tf and often the deltas and lengths, taken from
-// one load.)
+// block per 128 postings they enter: this is their loop, see
+// uvarintsInto.)
 func decodeBlockInto(dst []posting, v []byte) ([]posting, error) {
 	h, b, err := decodeBlockHeader(v)
 	if err != nil {
@@ -309,63 +307,62 @@ func decodeBlockInto(dst []posting, v []byte) ([]posting, error) {
 	}
 	bad := func() ([]posting, error) { return nil, fmt.Errorf("%w: block body", errCorrupt) }
 	ps := slices.Grow(dst[:0], h.n)[:h.n]
-	doc, p := h.first, 0
-	var x uint64
+	var vals [blockSize]uint64
+	// Document deltas (one fewer than the postings), tfs, lengths.
+	p := uvarintsInto(vals[:h.n-1], b, 0)
+	if p < 0 {
+		return bad()
+	}
+	doc := h.first
 	ps[0] = posting{doc: doc}
-	for i := 1; i < h.n; {
-		if i+8 <= h.n && p+8 <= len(b) {
+	for i, d := range vals[:h.n-1] {
+		doc += d
+		ps[i+1] = posting{doc: doc}
+	}
+	if p = uvarintsInto(vals[:h.n], b, p); p < 0 {
+		return bad()
+	}
+	for i, x := range vals[:h.n] {
+		if x > math.MaxUint32 {
+			return bad()
+		}
+		ps[i].tf = uint32(x)
+	}
+	if p = uvarintsInto(vals[:h.n], b, p); p < 0 || p != len(b) {
+		return bad()
+	}
+	for i, x := range vals[:h.n] {
+		if x > math.MaxUint32 {
+			return bad()
+		}
+		ps[i].len = uint32(x)
+	}
+	return ps, nil
+}
+
+// uvarintsInto decodes len(dst) uvarints from b[p:] into dst and returns
+// the offset after them, or -1 if b does not hold them. Eight one-byte
+// uvarints (the usual tf, and often a block's deltas and lengths) come
+// from one load.
+func uvarintsInto(dst []uint64, b []byte, p int) int {
+	var x uint64
+	for i := 0; i < len(dst); {
+		if i+8 <= len(dst) && p+8 <= len(b) {
 			if w := binary.LittleEndian.Uint64(b[p:]); w&0x8080808080808080 == 0 {
 				for k := range 8 {
-					doc += w >> (8 * k) & 0xff
-					ps[i+k] = posting{doc: doc}
+					dst[i+k] = w >> (8 * k) & 0xff
 				}
 				i, p = i+8, p+8
 				continue
 			}
 		}
 		if x, p = uvarintAt(b, p); p < 0 {
-			return bad()
+			return -1
 		}
-		doc += x
-		ps[i] = posting{doc: doc}
+		dst[i] = x
 		i++
 	}
-	for i := 0; i < h.n; {
-		if i+8 <= h.n && p+8 <= len(b) {
-			if w := binary.LittleEndian.Uint64(b[p:]); w&0x8080808080808080 == 0 {
-				for k := range 8 {
-					ps[i+k].tf = uint32(w >> (8 * k) & 0xff)
-				}
-				i, p = i+8, p+8
-				continue
-			}
-		}
-		if x, p = uvarintAt(b, p); p < 0 || x > math.MaxUint32 {
-			return bad()
-		}
-		ps[i].tf = uint32(x)
-		i++
-	}
-	for i := 0; i < h.n; {
-		if i+8 <= h.n && p+8 <= len(b) {
-			if w := binary.LittleEndian.Uint64(b[p:]); w&0x8080808080808080 == 0 {
-				for k := range 8 {
-					ps[i+k].len = uint32(w >> (8 * k) & 0xff)
-				}
-				i, p = i+8, p+8
-				continue
-			}
-		}
-		if x, p = uvarintAt(b, p); p < 0 || x > math.MaxUint32 {
-			return bad()
-		}
-		ps[i].len = uint32(x)
-		i++
-	}
-	if p != len(b) {
-		return bad()
-	}
-	return ps, nil
+	return p
 }
 
 // uvarintAt decodes the uvarint at b[p:] (p >= 0), returning it and the

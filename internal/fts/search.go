@@ -767,28 +767,13 @@ func (ix *Index) Match(txn *mvcc.Txn, q string) ([][]byte, error) {
 		return nil, err
 	}
 	var ids [][]byte
-	for {
-		d, err := s.candidate()
-		if err != nil {
-			return nil, err
-		}
-		if d == endDoc {
-			break
-		}
-		ok, err := s.root.match(d)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			id, err := s.idOf(d)
-			if err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		if err := s.nextAll(d); err != nil {
-			return nil, err
-		}
+	err = s.eachMatch(func(d uint64) error {
+		id, err := s.idOf(d)
+		ids = append(ids, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(ids, bytes.Compare)
 	return ids, nil
@@ -845,34 +830,17 @@ func better(a, b Hit) bool {
 
 func (s *searcher) all() ([]Hit, error) {
 	var hits []Hit
-	for {
-		d, err := s.candidate()
+	err := s.eachMatch(func(d uint64) error {
+		sc, err := s.score(d)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if d == endDoc {
-			break
-		}
-		s.stats.Candidates++
-		ok, err := s.root.match(d)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			s.stats.Scored++
-			sc, err := s.score(d)
-			if err != nil {
-				return nil, err
-			}
-			id, err := s.idOf(d)
-			if err != nil {
-				return nil, err
-			}
-			hits = append(hits, Hit{ID: id, Score: sc})
-		}
-		if err := s.nextAll(d); err != nil {
-			return nil, err
-		}
+		id, err := s.idOf(d)
+		hits = append(hits, Hit{ID: id, Score: sc})
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
 		if better(a, b) {
@@ -884,6 +852,32 @@ func (s *searcher) all() ([]Hit, error) {
 		return 0
 	})
 	return hits, nil
+}
+
+// eachMatch calls fn with every document matching the query, in order:
+// the candidates the scoring cursors reach (see candidate), each checked
+// against the query and counted in the search's stats.
+func (s *searcher) eachMatch(fn func(d uint64) error) error {
+	for {
+		d, err := s.candidate()
+		if err != nil || d == endDoc {
+			return err
+		}
+		s.stats.Candidates++
+		ok, err := s.root.match(d)
+		if err != nil {
+			return err
+		}
+		if ok {
+			s.stats.Scored++
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if err := s.nextAll(d); err != nil {
+			return err
+		}
+	}
 }
 
 // sortByDoc orders cursors by their current document: an insertion sort,
