@@ -40,6 +40,15 @@ func TestAnalyzeSampled(t *testing.T) {
 
 func queryID(t *testing.T, e *Engine, table string) uint32 {
 	t.Helper()
+	var id uint32
+	withDescriptor(t, e, table, func(_ *mvcc.Txn, d *catalog.Descriptor) { id = d.ID })
+	return id
+}
+
+// withDescriptor calls fn with table's descriptor and the read-only
+// transaction it was read in (rolled back when fn returns).
+func withDescriptor(t *testing.T, e *Engine, table string, fn func(*mvcc.Txn, *catalog.Descriptor)) {
+	t.Helper()
 	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +58,7 @@ func queryID(t *testing.T, e *Engine, table string) uint32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d.ID
+	fn(txn, d)
 }
 
 // TestAnalyzeWideValues: text too wide for the statistics is counted (not

@@ -86,22 +86,15 @@ func TestVacuumMergesFTS(t *testing.T) {
 		mustExec(t, s, "CREATE INDEX "+tbl+"_body ON "+tbl+" USING fts (body)")
 		mustExec(t, s, "INSERT INTO "+tbl+" SELECT g, 'doc number ' || g || CASE WHEN g % 7 = 0 THEN ' lucky seven' ELSE '' END FROM generate_series(1, 300) g")
 	}
-	pending := func(table string) int {
+	pending := func(table string) (n int) {
 		t.Helper()
-		txn, err := e.db.Begin(mvcc.TxnOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer txn.Rollback()
-		d, err := catalog.Get(txn, table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := exec.PendingFTS(txn, d, &d.Indexes[len(d.Indexes)-1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
+		withDescriptor(t, e, table, func(txn *mvcc.Txn, d *catalog.Descriptor) {
+			var err error
+			if n, err = exec.PendingFTS(txn, d, &d.Indexes[len(d.Indexes)-1]); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return n
 	}
 	const lucky = "SELECT count(*) FROM %s WHERE body @@ 'lucky seven'"
 	if n := pending("a"); n != 300 {
