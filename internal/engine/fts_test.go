@@ -136,3 +136,29 @@ func TestCloseStopsFTSMerge(t *testing.T) {
 		t.Fatalf("after VACUUM, %s documents match, want 6000", got)
 	}
 }
+
+// TestFTSCompactAfterMerge: a merge that ends while writes wait for the
+// next one (a bulk load) leaves its tombstones for a later compaction,
+// up to ftsCompactAfter folded documents; one that ends with none
+// waiting compacts what every merge since the last compaction left.
+func TestFTSCompactAfterMerge(t *testing.T) {
+	var m ftsMerger
+	a, b := ftsKey{1, 2}, ftsKey{1, 3}
+	m.init()
+	m.counts[a] = 10 // writes wait
+	for i, want := range []bool{false, false, false, true, false} {
+		if got := m.compactDueLocked(a, ftsCompactAfter/4); got != want {
+			t.Fatalf("merge %d with writes waiting: compact %v, want %v", i, got, want)
+		}
+	}
+	if m.compactDueLocked(b, 0) {
+		t.Fatal("compacting after a merge that folded nothing")
+	}
+	m.counts[a] = 0
+	if !m.compactDueLocked(a, 1) {
+		t.Fatal("no compaction after the last merge of a backlog")
+	}
+	if got := m.uncompacted[a]; got != 0 {
+		t.Fatalf("%d documents uncompacted after a compaction", got)
+	}
+}

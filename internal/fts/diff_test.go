@@ -214,7 +214,7 @@ func TestDifferential(t *testing.T) {
 		rounds = 3
 	}
 	rng := rand.New(rand.NewPCG(seed, 7))
-	var scoredAll, scoredTop, queries, skipped, midQueries, derived int
+	var scoredAll, scoredTop, queries, skipped, midQueries, derived, dictFormat int
 	for round := range rounds {
 		db := openDB(t, nil)
 		ix := newIndex(t, []string{"english", "simple", "english_unaccent"}[round%3], "title", "body")
@@ -262,6 +262,12 @@ func TestDifferential(t *testing.T) {
 			if rng.IntN(4) == 0 {
 				// Often only a piece of the backlog.
 				mergeSome(t, db, ix, rng.IntN(4))
+			}
+			if round%4 == 2 && rng.IntN(6) == 0 {
+				// Some rounds turn the index back into the format before
+				// tail entries now and then: merges must carry on from it.
+				toDictFormat(t, db, ix, rng.IntN(2) == 0)
+				dictFormat++
 			}
 			if rng.IntN(3) == 0 {
 				// A search between the writes and merges: its state
@@ -378,9 +384,12 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d queries (%d malformed skipped); documents scored: %d with full scoring, %d for top 10 by block-max WAND; %d queries between writes, %d of them on derived pending postings",
-		queries, skipped, scoredAll, scoredTop, midQueries, derived)
+	t.Logf("%d queries (%d malformed skipped); documents scored: %d with full scoring, %d for top 10 by block-max WAND; %d queries between writes, %d of them on derived pending postings; %d rewrites into the dictionary format",
+		queries, skipped, scoredAll, scoredTop, midQueries, derived, dictFormat)
 	if rounds >= 12 && derived == 0 {
 		t.Fatal("no search derived its pending postings from an older state")
+	}
+	if rounds >= 12 && dictFormat == 0 {
+		t.Fatal("no round rewrote its index into the dictionary format")
 	}
 }

@@ -24,17 +24,21 @@
 // never emits 0x00), doc an 8-byte big-endian document number.
 //
 //	key                          value                               written by
-//	P 'M'                        meta: version 1 (1 byte), next       Merge
+//	P 'M'                        meta: version (1 byte, below), next  Merge
 //	                             merged number, doc count, #fields,
 //	                             total length per field (uvarints)
-//	P 'T' f term                 term dictionary: df, max tf, min     Merge
-//	                             field length over the merged
-//	                             postings, the key document of the
-//	                             last block (uvarints; the last is
-//	                             absent from entries of indexes
-//	                             written before it was added)
+//	P 'T' f term                 term dictionary: empty (but see      Merge
+//	                             version 1, below)
 //	P 'B' f term 0x00 lastdoc    posting block (below)                Merge
 //	P 'Q' f term 0x00 lastdoc    positions of that block's postings   Merge
+//	P 'B' f term 0x00 FF*8       the term's tail entry: df, max tf,   Merge
+//	                             min field length over all its
+//	                             merged postings, the number n of
+//	                             postings past its last block (0 to
+//	                             127), then if n > 0 the last one's
+//	                             document, their block (uvarint
+//	                             length + a block as below) and
+//	                             their positions (uvarints)
 //	P 'U' doc                    change log: a pending document       Add, Delete;
 //	                             ('p' entry, below) or 'd' (a merged  Merge removes
 //	                             document deleted)
@@ -62,7 +66,7 @@
 //
 // A posting block holds up to 128 postings of one term in one field,
 // ascending by document, keyed by its last document (so the block holding
-// document d is the first at or after d):
+// document d is the first at or after d, or the tail entry):
 //
 //	uvarint n (1..128)
 //	uvarint max tf in the block      } block-max WAND bounds the score of
@@ -76,6 +80,26 @@
 // Its positions entry holds, per posting in order, tf uvarints: the
 // positions, the first absolute and then deltas. Positions are separate
 // so only phrase queries read them.
+//
+// A term's blocks are full (128 postings) and its last postings wait in
+// its tail entry, which sorts after them (its key's document is all ones;
+// merged numbers are below 2^63), so a search reads it as the term's
+// last block and finds its positions in it. A merge appending to a term
+// reads only that entry and writes it back, with the statistics, and a
+// block for every 128 postings it fills: a term that gains a few
+// postings at a merge, most terms at every merge of a bulk load, costs
+// one point read and one write.
+//
+// The meta entry's version says which format the terms are in. Version
+// 2: every term with merged postings has a tail entry and an empty
+// dictionary entry. Version 1, indexes first merged before tail entries
+// existed: a term may instead keep its statistics in its dictionary entry
+// (df, max tf, min field length, and in later ones the key document of
+// its last block, uvarints) and have no tail entry, its last block
+// possibly partial. The first merge that touches such a term moves its
+// statistics into a new tail entry and empties its dictionary entry; its
+// blocks stay as they are. The version of an index stays what its first
+// merge wrote.
 //
 // # Why this shape: conflicts
 //
@@ -163,8 +187,11 @@
 //     distinct (field, term) of its record); a merged live one a record
 //     and an id entry; a merged deleted one a record and a 'd' entry, and
 //     no id entry.
-//   - Blocks of a term do not overlap and each holds 1..128 postings; the
-//     dictionary's df is the number of merged postings of the term.
+//   - Blocks of a term do not overlap and each holds 1..128 postings (in
+//     version 2, 128 except in the tail entry, which holds 0..127 after
+//     every block); the df of the term's statistics is the number of its
+//     merged postings, and a term has a dictionary entry if and only if
+//     it has merged postings.
 //   - Everything is written through the caller's transaction: a rolled
 //     back or uncommitted update is invisible, and after a crash the index
 //     holds exactly the committed updates, as the rows do.

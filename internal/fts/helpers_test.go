@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"flag"
+	"slices"
 	"testing"
 	"time"
 
@@ -122,34 +123,125 @@ func addFirstFormat(ix *Index, txn *mvcc.Txn, id []byte, values []string) error 
 }
 
 // checkDictionary checks every term dictionary entry against the term's
-// blocks: df, max tf and min field length over its merged postings, and
-// no entry for a term without blocks.
+// blocks: the statistics (df, max tf and min field length over its
+// merged postings) in its tail entry, or for a term of the dictionary
+// format in its dictionary entry; no entry for a term without postings;
+// a tail entry only beside a dictionary entry; and in an index of the
+// current format, every block before the tail full.
 func checkDictionary(t *testing.T, ix *Index, txn *mvcc.Txn) {
 	t.Helper()
+	version := byte(metaVersion)
+	if v, found, err := txn.Get(ix.key(tagMeta, 0)); err != nil {
+		t.Fatal(err)
+	} else if found {
+		m, err := decodeMeta(v, len(ix.fields))
+		must(t, err)
+		version = m.version
+	}
 	s, e := ix.tagRange(tagTerm)
 	it := txn.Scan(s, e)
+	terms := map[fieldTerm]bool{}
 	for it.Next() {
 		k := it.Key()
 		ft := fieldTerm{int(k[len(ix.prefix)+1]), string(k[len(ix.prefix)+2:])}
-		got, err := decodeTermInfo(it.Value())
+		terms[ft] = true
+		bs, tail, hasTail, err := ix.loadBlocks(txn, ft)
 		must(t, err)
-		bs, err := ix.loadBlocks(txn, ft)
-		must(t, err)
-		want := termInfo{minLen: ^uint32(0)}
-		for _, b := range bs {
-			ps, err := decodeBlock(b.raw)
+		want := newTermStats()
+		for i, b := range bs {
+			ps, err := ix.readBlockPostings(txn, ft, b)
 			must(t, err)
-			for _, p := range ps {
-				want.df++
-				want.maxTF, want.minLen = max(want.maxTF, p.tf), min(want.minLen, p.len)
+			want.add(ps)
+			if version == metaVersion && !b.tail && b.hdr.n != blockSize {
+				t.Fatalf("term %v: block %d of %d holds %d postings", ft, i, len(bs), b.hdr.n)
 			}
 		}
-		if len(bs) > 0 {
-			want.last, want.hasLast = bs[len(bs)-1].last, true
+		var got termStats
+		switch {
+		case len(it.Value()) == 0:
+			if !hasTail {
+				t.Fatalf("term %v: a dictionary marker without a tail entry", ft)
+			}
+			got = tail.stats
+		case version == metaVersionDict && !hasTail:
+			info, err := decodeTermInfo(it.Value())
+			must(t, err)
+			got = termStats{df: info.df, maxTF: info.maxTF, minLen: info.minLen}
+		default:
+			t.Fatalf("term %v: dictionary entry %x (tail entry: %v, format %d)", ft, it.Value(), hasTail, version)
 		}
-		if got != want {
-			t.Fatalf("dictionary entry of %v: %+v, blocks say %+v", ft, got, want)
+		if got != want || want.df == 0 {
+			t.Fatalf("statistics of %v: %+v, postings say %+v", ft, got, want)
 		}
 	}
 	must(t, it.Close())
+	s, e = ix.tagRange(tagBlock)
+	it = txn.Scan(s, e)
+	for it.Next() {
+		field, term, doc, err := ix.splitTermKey(it.Key())
+		must(t, err)
+		if ft := (fieldTerm{field, term}); !terms[ft] {
+			t.Fatalf("term %v has a block (%#x) but no dictionary entry", ft, doc)
+		}
+	}
+	must(t, it.Close())
+}
+
+// toDictFormat rewrites an index into the format of metaVersionDict
+// (the one before tail entries): each term's tail postings become an
+// ordinary block, its statistics go back into its dictionary entry
+// (with its last block's key or, as entries written before that was
+// kept, without), and the meta entry says version 1.
+func toDictFormat(t testing.TB, db *mvcc.DB, ix *Index, withLast bool) {
+	t.Helper()
+	update(t, db, func(txn *mvcc.Txn) error {
+		v, found, err := txn.Get(ix.key(tagMeta, 0))
+		if err != nil || !found {
+			return err
+		}
+		m, err := decodeMeta(v, len(ix.fields))
+		if err != nil {
+			return err
+		}
+		m.version = metaVersionDict
+		var keys, vals [][]byte // a nil value deletes
+		s, e := ix.tagRange(tagTerm)
+		it := txn.Scan(s, e)
+		for it.Next() {
+			k := it.Key()
+			ft := fieldTerm{int(k[len(ix.prefix)+1]), string(k[len(ix.prefix)+2:])}
+			bs, tail, hasTail, err := ix.loadBlocks(txn, ft)
+			if err != nil {
+				it.Close()
+				return err
+			}
+			if !hasTail {
+				continue // already in the dictionary format
+			}
+			keys, vals = append(keys, ix.termKey(tagBlock, ft.field, ft.term, tailDoc)), append(vals, nil)
+			if tail.n > 0 {
+				keys = append(keys, ix.termKey(tagBlock, ft.field, ft.term, tail.last), ix.termKey(tagPos, ft.field, ft.term, tail.last))
+				vals = append(vals, tail.block, tail.pos)
+			}
+			info := termInfo{df: tail.stats.df, maxTF: tail.stats.maxTF, minLen: tail.stats.minLen}
+			if withLast {
+				info.last, info.hasLast = bs[len(bs)-1].last, true
+			}
+			keys, vals = append(keys, slices.Clone(k)), append(vals, encodeTermInfo(info))
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
+		for i, k := range keys {
+			if vals[i] == nil {
+				err = txn.Delete(k)
+			} else {
+				err = txn.Put(k, vals[i])
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return txn.Put(ix.key(tagMeta, 0), encodeMeta(m))
+	})
 }

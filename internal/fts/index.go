@@ -353,7 +353,7 @@ func (ix *Index) loadState(txn *mvcc.Txn, maxAdds int) (*state, error) {
 			return nil, err
 		}
 	} else {
-		s.meta = meta{totalLen: make([]uint64, len(ix.fields))}
+		s.meta = meta{version: metaVersion, totalLen: make([]uint64, len(ix.fields))}
 	}
 	start, end := ix.tagRange(tagChange)
 	it := txn.Scan(start, end)
@@ -596,7 +596,7 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 		if !delTerms[ft] {
 			del = nil
 		}
-		if err := ix.mergeTerm(txn, w, ft, ps, del); err != nil {
+		if err := ix.mergeTerm(txn, w, ft, ps, del, &m); err != nil {
 			return st, err
 		}
 	}
@@ -683,50 +683,74 @@ func (ix *Index) mergeLegacyPostings(txn *mvcc.Txn, s *state, final map[uint64]u
 	return it.Close()
 }
 
-// blockRef is a stored block: its key suffix (the last document) and its
-// raw value.
+// blockRef is a stored block: its key suffix (the last document), its
+// header and its raw value. A term's tail entry, when it holds postings,
+// is its last blockRef, with tail set and its positions in pos (a block
+// proper has them under its own key).
 type blockRef struct {
 	last uint64
 	hdr  blockHeader
 	raw  []byte
+	pos  []byte
+	tail bool
 }
 
-// loadBlocks reads every block of a term, in document order.
-func (ix *Index) loadBlocks(txn *mvcc.Txn, ft fieldTerm) ([]blockRef, error) {
+// loadBlocks reads every block of a term, in document order, the postings
+// of its tail entry last; hasTail reports whether it has a tail entry
+// (even one without postings), and tail is that entry.
+func (ix *Index) loadBlocks(txn *mvcc.Txn, ft fieldTerm) (bs []blockRef, tail tailEntry, hasTail bool, err error) {
 	start, end := ix.termRange(tagBlock, ft.field, ft.term)
 	it := txn.Scan(start, end)
-	var bs []blockRef
+	defer func() {
+		if cerr := it.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	for it.Next() {
 		k := it.Key()
-		if len(k) != len(start)+8 {
-			it.Close()
-			return nil, fmt.Errorf("%w: block key", errCorrupt)
+		if len(k) != len(start)+8 || hasTail {
+			return nil, tailEntry{}, false, fmt.Errorf("%w: block key", errCorrupt)
 		}
 		raw := bytes.Clone(it.Value())
+		last := binary.BigEndian.Uint64(k[len(start):])
+		if last == tailDoc {
+			if tail, err = decodeTail(raw); err != nil {
+				return nil, tailEntry{}, false, err
+			}
+			hasTail = true
+			if tail.n == 0 {
+				continue
+			}
+			h, _, err := decodeBlockHeader(tail.block)
+			if err != nil {
+				return nil, tailEntry{}, false, err
+			}
+			bs = append(bs, blockRef{last: tail.last, hdr: h, raw: tail.block, pos: tail.pos, tail: true})
+			continue
+		}
 		h, _, err := decodeBlockHeader(raw)
 		if err != nil {
-			it.Close()
-			return nil, err
+			return nil, tailEntry{}, false, err
 		}
-		bs = append(bs, blockRef{last: binary.BigEndian.Uint64(k[len(start):]), hdr: h, raw: raw})
+		bs = append(bs, blockRef{last: last, hdr: h, raw: raw})
 	}
-	return bs, it.Close()
+	return bs, tail, hasTail, nil
 }
 
 // mergeTerm rewrites a term's blocks from the first one holding a deleted
-// document (or the last, partial one, when documents are appended) to the
-// end, and its dictionary entry. Earlier blocks are untouched: new
-// documents always number above every merged one.
-func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, deleted map[uint64]struct{}) error {
+// document to the end (its tail at least), and its tail entry. Earlier
+// blocks are untouched: new documents always number above every merged
+// one.
+func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, deleted map[uint64]struct{}, m *meta) error {
 	if len(deleted) == 0 {
-		return ix.appendTerm(txn, w, ft, add)
+		return ix.appendTerm(txn, w, ft, add, m)
 	}
-	bs, err := ix.loadBlocks(txn, ft)
+	bs, _, hasTail, err := ix.loadBlocks(txn, ft)
 	if err != nil {
 		return err
 	}
 	from := len(bs)
-	if len(add) > 0 && from > 0 && bs[from-1].hdr.n < blockSize {
+	if from > 0 && bs[from-1].tail {
 		from--
 	}
 	for i := range bs[:from] {
@@ -746,104 +770,89 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posti
 				ps = append(ps, p)
 			}
 		}
-		w.del(ix.termKey(tagBlock, ft.field, ft.term, b.last))
-		w.del(ix.termKey(tagPos, ft.field, ft.term, b.last))
+		if !b.tail {
+			w.del(ix.termKey(tagBlock, ft.field, ft.term, b.last))
+			w.del(ix.termKey(tagPos, ft.field, ft.term, b.last))
+		}
 	}
 	ps = append(ps, add...)
-	info := termInfo{minLen: ^uint32(0)}
+	st := newTermStats()
 	for _, b := range bs[:from] {
-		info.df += uint64(b.hdr.n)
-		info.maxTF, info.minLen = max(info.maxTF, b.hdr.maxTF), min(info.minLen, b.hdr.minLen)
+		st.addBlock(b.hdr)
 	}
-	ix.writeBlocks(w, ft, ps, &info)
-	if len(ps) == 0 && from > 0 {
-		info.last, info.hasLast = bs[from-1].last, true
-	}
-	if info.df == 0 {
+	st.add(ps)
+	if st.df == 0 {
 		w.del(ix.dictKey(ft.field, ft.term))
+		if hasTail {
+			w.del(ix.termKey(tagBlock, ft.field, ft.term, tailDoc))
+		}
 		return nil
 	}
-	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
+	if !hasTail {
+		// A term of a metaVersionDict index: its statistics leave the
+		// dictionary entry for the tail entry.
+		w.put(ix.dictKey(ft.field, ft.term), dictMarker)
+	}
+	ps = ix.writeFullBlocks(w, ft, ps)
+	w.put(ix.termKey(tagBlock, ft.field, ft.term, tailDoc), encodeTail(st, ps))
 	return nil
 }
 
 // appendTerm is mergeTerm with no deleted document among the term's
-// blocks: only the last block changes (refilled, when partial), so it
-// alone is read, and the dictionary entry's statistics, which cover the
-// blocks before it, are carried over. A common term's list is not read
-// back whole at every merge of a bulk load.
-func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting) error {
+// blocks: only its tail entry is read, and only it and the full blocks
+// the new postings complete are written. (A term that gains a few
+// postings, most terms at every merge of a bulk load, costs one read and
+// one write.) A term of a metaVersionDict index without a tail entry yet
+// gets one: its statistics come from its dictionary entry, and its last
+// block, if partial, stays so.
+func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, m *meta) error {
 	if len(add) == 0 {
 		return nil
 	}
-	info := termInfo{minLen: ^uint32(0)}
-	v, found, err := txn.Get(ix.dictKey(ft.field, ft.term))
+	tk := ix.termKey(tagBlock, ft.field, ft.term, tailDoc)
+	v, found, err := txn.Get(tk)
 	if err != nil {
 		return err
 	}
-	if found {
-		if info, err = decodeTermInfo(v); err != nil {
-			return err
-		}
-		last, err := ix.lastBlock(txn, ft, info)
+	st := newTermStats()
+	var ps []posting
+	switch {
+	case found:
+		t, err := decodeTail(v)
 		if err != nil {
 			return err
 		}
-		if last.hdr, _, err = decodeBlockHeader(last.raw); err != nil {
+		st = t.stats
+		if t.n > 0 {
+			if ps, err = decodeBlockInto(make([]posting, 0, t.n+len(add)), t.block); err != nil {
+				return err
+			}
+			if err := decodePositions(ps, t.pos); err != nil {
+				return err
+			}
+			st.df -= uint64(len(ps)) // counted again below
+		}
+	case m.version == metaVersionDict:
+		dv, found, err := txn.Get(ix.dictKey(ft.field, ft.term))
+		if err != nil {
 			return err
 		}
-		if last.hdr.n < blockSize {
-			// Refill it: its postings go first, and out of the count
-			// (they are counted again below; the bounds already hold
-			// them).
-			dec, err := ix.readBlockPostings(txn, ft, last)
+		if found {
+			info, err := decodeTermInfo(dv)
 			if err != nil {
 				return err
 			}
-			info.df -= uint64(len(dec))
-			add = append(dec, add...)
-			w.del(ix.termKey(tagBlock, ft.field, ft.term, last.last))
-			w.del(ix.termKey(tagPos, ft.field, ft.term, last.last))
+			st = termStats{df: info.df, maxTF: info.maxTF, minLen: info.minLen}
 		}
+		w.put(ix.dictKey(ft.field, ft.term), dictMarker)
+	default:
+		w.put(ix.dictKey(ft.field, ft.term), dictMarker) // a new term
 	}
-	ix.writeBlocks(w, ft, add, &info)
-	w.put(ix.dictKey(ft.field, ft.term), encodeTermInfo(info))
+	ps = append(ps, add...)
+	st.add(ps)
+	ps = ix.writeFullBlocks(w, ft, ps)
+	w.put(tk, encodeTail(st, ps))
 	return nil
-}
-
-// lastBlock reads the last block of a term with dictionary entry info:
-// by its key, which the entry holds (a point read), or for an entry
-// written before entries held it, by a reverse scan of the term's blocks.
-func (ix *Index) lastBlock(txn *mvcc.Txn, ft fieldTerm, info termInfo) (blockRef, error) {
-	if info.hasLast {
-		v, found, err := txn.Get(ix.termKey(tagBlock, ft.field, ft.term, info.last))
-		if err != nil {
-			return blockRef{}, err
-		}
-		if !found {
-			return blockRef{}, fmt.Errorf("%w: term %q: no block at its dictionary entry's last document", errCorrupt, ft.term)
-		}
-		return blockRef{last: info.last, raw: v}, nil
-	}
-	start, end := ix.termRange(tagBlock, ft.field, ft.term)
-	it := txn.ReverseScan(start, end)
-	var last blockRef
-	ok := it.Next()
-	if ok {
-		k := it.Key()
-		if len(k) != len(start)+8 {
-			it.Close()
-			return blockRef{}, fmt.Errorf("%w: block key", errCorrupt)
-		}
-		last = blockRef{last: binary.BigEndian.Uint64(k[len(start):]), raw: bytes.Clone(it.Value())}
-	}
-	if err := it.Close(); err != nil {
-		return blockRef{}, err
-	}
-	if !ok {
-		return blockRef{}, fmt.Errorf("%w: term %q has a dictionary entry but no blocks", errCorrupt, ft.term)
-	}
-	return last, nil
 }
 
 // readBlockPostings decodes a stored block with its positions.
@@ -852,32 +861,30 @@ func (ix *Index) readBlockPostings(txn *mvcc.Txn, ft fieldTerm, b blockRef) ([]p
 	if err != nil {
 		return nil, err
 	}
-	pv, found, err := txn.Get(ix.termKey(tagPos, ft.field, ft.term, b.last))
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: block without positions", errCorrupt)
+	pv := b.pos
+	if !b.tail {
+		var found bool
+		if pv, found, err = txn.Get(ix.termKey(tagPos, ft.field, ft.term, b.last)); err != nil {
+			return nil, err
+		} else if !found {
+			return nil, fmt.Errorf("%w: block without positions", errCorrupt)
+		}
 	}
 	return dec, decodePositions(dec, pv)
 }
 
-// writeBlocks writes ps (ascending documents) as blocks of up to
-// blockSize postings and their positions, adding them to info.
-func (ix *Index) writeBlocks(w *writeBuf, ft fieldTerm, ps []posting, info *termInfo) {
-	for len(ps) > 0 {
-		n := min(len(ps), blockSize)
-		blk, pos := encodeBlock(ps[:n])
-		last := ps[n-1].doc
+// writeFullBlocks writes the leading blockSize postings of ps (ascending
+// documents) as a block and its positions, while there are that many,
+// and returns the rest: the term's new tail.
+func (ix *Index) writeFullBlocks(w *writeBuf, ft fieldTerm, ps []posting) []posting {
+	for len(ps) >= blockSize {
+		blk, pos := encodeBlock(ps[:blockSize])
+		last := ps[blockSize-1].doc
 		w.put(ix.termKey(tagBlock, ft.field, ft.term, last), blk)
 		w.put(ix.termKey(tagPos, ft.field, ft.term, last), pos)
-		info.last, info.hasLast = last, true
-		for _, p := range ps[:n] {
-			info.df++
-			info.maxTF, info.minLen = max(info.maxTF, p.tf), min(info.minLen, p.len)
-		}
-		ps = ps[n:]
+		ps = ps[blockSize:]
 	}
+	return ps
 }
 
 // writeBuf holds a merge's writes until all its reads are done: a

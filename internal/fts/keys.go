@@ -12,23 +12,34 @@ import (
 
 // Key tags: the byte after the index prefix (doc.go has the table).
 const (
-	tagMeta     = 'M'
-	tagTerm     = 'T'
-	tagBlock    = 'B'
-	tagPos      = 'Q'
-	tagPending  = 'D'
-	tagChange   = 'U'
-	tagDoc      = 'N'
-	tagDocKey   = 'K'
-	termEnd     = 0x00
-	pendingBit  = uint64(1) << 63
-	endDoc      = math.MaxUint64
-	blockSize   = 128
-	changeAdd   = 'a' // a pending document whose postings are under tagPending (the first format)
-	changeDoc   = 'p' // a pending document carrying its own postings
-	changeDel   = 'd'
-	metaVersion = 1
+	tagMeta    = 'M'
+	tagTerm    = 'T'
+	tagBlock   = 'B'
+	tagPos     = 'Q'
+	tagPending = 'D'
+	tagChange  = 'U'
+	tagDoc     = 'N'
+	tagDocKey  = 'K'
+	termEnd    = 0x00
+	pendingBit = uint64(1) << 63
+	endDoc     = math.MaxUint64
+	blockSize  = 128
+	changeAdd  = 'a' // a pending document whose postings are under tagPending (the first format)
+	changeDoc  = 'p' // a pending document carrying its own postings
+	changeDel  = 'd'
+	// metaVersion is the format merges write: every term with merged
+	// postings has a tail entry (tailDoc). Indexes whose first merge ran
+	// before it (metaVersionDict) may have terms whose statistics are in
+	// their dictionary entry and which have no tail entry yet.
+	metaVersion     = 2
+	metaVersionDict = 1
+	// tailDoc is the key suffix of a term's tail entry, past every block.
+	tailDoc = endDoc
 )
+
+// dictMarker is the value of a term dictionary entry: the key is what
+// prefix and fuzzy queries read; the statistics are in the tail entry.
+var dictMarker = []byte{}
 
 var errCorrupt = errors.New("fts: corrupt index entry")
 
@@ -262,11 +273,17 @@ type blockHeader struct {
 // encodeBlock encodes up to blockSize postings (ascending doc) as a block
 // value and its positions value.
 func encodeBlock(ps []posting) (block, positions []byte) {
+	return appendBlock(nil, ps), appendBlockPositions(nil, ps)
+}
+
+// appendBlock appends the block value of ps (see encodeBlock).
+func appendBlock(b []byte, ps []posting) []byte {
 	maxTF, minLen := uint32(0), uint32(math.MaxUint32)
 	for _, p := range ps {
 		maxTF, minLen = max(maxTF, p.tf), min(minLen, p.len)
 	}
-	b := binary.AppendUvarint(nil, uint64(len(ps)))
+	b = slices.Grow(b, 4*binary.MaxVarintLen32+3*len(ps)) // most uvarints take a byte
+	b = binary.AppendUvarint(b, uint64(len(ps)))
 	b = binary.AppendUvarint(b, uint64(maxTF))
 	b = binary.AppendUvarint(b, uint64(minLen))
 	b = binary.AppendUvarint(b, ps[0].doc)
@@ -279,10 +296,20 @@ func encodeBlock(ps []posting) (block, positions []byte) {
 	for _, p := range ps {
 		b = binary.AppendUvarint(b, uint64(p.len))
 	}
+	return b
+}
+
+// appendBlockPositions appends the positions value of ps.
+func appendBlockPositions(b []byte, ps []posting) []byte {
+	n := 0
 	for _, p := range ps {
-		positions = appendPositions(positions, p.pos)
+		n += len(p.pos)
 	}
-	return b, positions
+	b = slices.Grow(b, 2*n)
+	for _, p := range ps {
+		b = appendPositions(b, p.pos)
+	}
+	return b
 }
 
 func decodeBlockHeader(v []byte) (blockHeader, []byte, error) {
@@ -575,13 +602,14 @@ func decodeDocRecord(v []byte, nfields int) (docRecord, error) {
 // meta is the index's merged state: written by Merge only, so it is never
 // a hot key for writers.
 type meta struct {
+	version  byte     // metaVersion or metaVersionDict
 	nextDoc  uint64   // next merged document number
 	docCount uint64   // merged documents not yet purged
 	totalLen []uint64 // per field, over those documents
 }
 
 func encodeMeta(m meta) []byte {
-	b := []byte{metaVersion}
+	b := []byte{m.version}
 	b = binary.AppendUvarint(b, m.nextDoc)
 	b = binary.AppendUvarint(b, m.docCount)
 	b = binary.AppendUvarint(b, uint64(len(m.totalLen)))
@@ -592,11 +620,11 @@ func encodeMeta(m meta) []byte {
 }
 
 func decodeMeta(v []byte, nfields int) (meta, error) {
-	if len(v) == 0 || v[0] != metaVersion {
+	if len(v) == 0 || (v[0] != metaVersion && v[0] != metaVersionDict) {
 		return meta{}, fmt.Errorf("%w: meta version", errCorrupt)
 	}
 	r := reader{b: v[1:]}
-	m := meta{nextDoc: r.uvarint(), docCount: r.uvarint()}
+	m := meta{version: v[0], nextDoc: r.uvarint(), docCount: r.uvarint()}
 	if n := r.uvarint(); n != uint64(nfields) {
 		return meta{}, fmt.Errorf("%w: meta has %d fields, index has %d", errCorrupt, n, nfields)
 	}
@@ -610,7 +638,9 @@ func decodeMeta(v []byte, nfields int) (meta, error) {
 	return m, nil
 }
 
-// termInfo is a term dictionary value: statistics of the merged postings.
+// termInfo is a term dictionary value as indexes of metaVersionDict
+// wrote it: statistics of the merged postings. A merge moves them into
+// the term's tail entry (termStats) and leaves dictMarker.
 type termInfo struct {
 	df     uint64
 	maxTF  uint32
@@ -640,6 +670,91 @@ func decodeTermInfo(v []byte) (termInfo, error) {
 	}
 	if r.err != nil || len(r.b) != 0 {
 		return termInfo{}, fmt.Errorf("%w: term info", errCorrupt)
+	}
+	return t, nil
+}
+
+// termStats are the statistics of a term's merged postings (all of its
+// blocks and its tail).
+type termStats struct {
+	df     uint64
+	maxTF  uint32
+	minLen uint32
+}
+
+func newTermStats() termStats { return termStats{minLen: math.MaxUint32} }
+
+func (t *termStats) add(ps []posting) {
+	for _, p := range ps {
+		t.df++
+		t.maxTF, t.minLen = max(t.maxTF, p.tf), min(t.minLen, p.len)
+	}
+}
+
+func (t *termStats) addBlock(h blockHeader) {
+	t.df += uint64(h.n)
+	t.maxTF, t.minLen = max(t.maxTF, h.maxTF), min(t.minLen, h.minLen)
+}
+
+// tailEntry is a decoded tail entry: the term's statistics and its last
+// postings, fewer than a block (block and pos are encodeBlock's values,
+// nil for none; last is the last posting's document).
+type tailEntry struct {
+	stats      termStats
+	n          int
+	last       uint64
+	block, pos []byte
+}
+
+// encodeTail encodes a tail entry of stats and ps (fewer than blockSize
+// postings, ascending, with positions): df, max tf, min length, the
+// number of postings, then if any the last document, the block (uvarint
+// length + bytes) and the positions (the rest).
+func encodeTail(st termStats, ps []posting) []byte {
+	b := make([]byte, 0, 64)
+	b = binary.AppendUvarint(b, st.df)
+	b = binary.AppendUvarint(b, uint64(st.maxTF))
+	b = binary.AppendUvarint(b, uint64(st.minLen))
+	b = binary.AppendUvarint(b, uint64(len(ps)))
+	if len(ps) == 0 {
+		return b
+	}
+	b = binary.AppendUvarint(b, ps[len(ps)-1].doc)
+	// The block's length goes before it: leave two bytes for its uvarint
+	// (fewer than blockSize postings take under 2^14 bytes), and move
+	// the block by the difference.
+	at := len(b)
+	b = append(b, 0, 0)
+	b = appendBlock(b, ps)
+	n := len(b) - at - 2
+	var l [binary.MaxVarintLen64]byte
+	ln := binary.PutUvarint(l[:], uint64(n))
+	if ln != 2 {
+		b = slices.Insert(b, at+2, make([]byte, max(0, ln-2))...)
+		if ln < 2 {
+			b = slices.Delete(b, at, at+2-ln)
+		}
+	}
+	copy(b[at:], l[:ln])
+	return appendBlockPositions(b, ps)
+}
+
+func decodeTail(v []byte) (tailEntry, error) {
+	r := reader{b: v}
+	t := tailEntry{stats: termStats{df: r.uvarint(), maxTF: r.u32(), minLen: r.u32()}}
+	n := r.uvarint()
+	if r.err == nil && n > 0 && n < blockSize && n <= t.stats.df {
+		t.n, t.last = int(n), r.uvarint()
+		t.block = r.bytes()
+		t.pos = r.b
+		if r.err == nil && len(t.pos) == 0 {
+			r.err = errCorrupt // every posting has a position
+		}
+	} else if n != 0 || len(r.b) != 0 {
+		r.err = errCorrupt
+	}
+	if r.err != nil || t.stats.df == 0 {
+		return tailEntry{}, fmt.Errorf("%w: tail entry", errCorrupt)
 	}
 	return t, nil
 }

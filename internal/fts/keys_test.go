@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -80,61 +79,109 @@ func TestDecodeBlockInto(t *testing.T) {
 	}
 }
 
-// TestMergeOldDictionaryEntries: dictionary entries written before they
-// held their last block's key (rewritten here in that form) are appended
-// to by a scan for the last block, and come out in the new form.
-func TestMergeOldDictionaryEntries(t *testing.T) {
-	db := openDB(t, nil)
-	ix := newIndex(t, "english", "body")
-	add := func(from, to int) {
+// TestTailEntry: a tail entry decodes to the statistics and postings
+// encoded, positions included, for tails of every size (blocks whose
+// length takes one byte and two); a truncated empty one is corrupt.
+func TestTailEntry(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for round := range 3000 {
+		ps := make([]posting, r.IntN(blockSize))
+		doc := r.Uint64N(1 << 40)
+		gap := uint(1 + r.IntN(62))
+		st := termStats{df: uint64(len(ps)) + r.Uint64N(1000), maxTF: r.Uint32(), minLen: r.Uint32()}
+		if st.df == 0 {
+			st.df = 1
+		}
+		for i := range ps {
+			doc += 1 + r.Uint64N(1<<uint(r.IntN(int(gap))))
+			ps[i] = posting{doc: doc % pendingBit, tf: 1 + r.Uint32N(4), len: 1 + r.Uint32N(500)}
+			if i > 0 && ps[i].doc <= ps[i-1].doc {
+				ps = ps[:i]
+				break
+			}
+			for range ps[i].tf {
+				ps[i].pos = append(ps[i].pos, uint32(len(ps[i].pos))*7+r.Uint32N(7))
+			}
+		}
+		v := encodeTail(st, ps)
+		got, err := decodeTail(v)
+		if err != nil {
+			t.Fatalf("round %d: %d postings: %v", round, len(ps), err)
+		}
+		if got.stats != st || got.n != len(ps) {
+			t.Fatalf("round %d: stats %+v n %d, want %+v n %d", round, got.stats, got.n, st, len(ps))
+		}
+		if len(ps) > 0 {
+			dec, err := decodeBlock(got.block)
+			must(t, err)
+			must(t, decodePositions(dec, got.pos))
+			if got.last != ps[len(ps)-1].doc || len(dec) != len(ps) {
+				t.Fatalf("round %d: last %d, %d postings; want %d, %d", round, got.last, len(dec), ps[len(ps)-1].doc, len(ps))
+			}
+			for i := range ps {
+				if fmt.Sprint(dec[i]) != fmt.Sprint(ps[i]) {
+					t.Fatalf("round %d: posting %d = %+v, want %+v", round, i, dec[i], ps[i])
+				}
+			}
+		}
+		if _, err := decodeTail(v[:len(v)-1]); err == nil && len(ps) == 0 {
+			t.Fatalf("round %d: truncated tail decoded", round)
+		}
+	}
+}
+
+// TestMergeDictionaryFormat: an index whose terms keep their statistics
+// in the dictionary and have no tail entry (the format before tail
+// entries, rewritten here into it, with and without the last block's key
+// in the entries) is searched, appended to, and purged of deletions,
+// and its merged terms come out in the current form.
+func TestMergeDictionaryFormat(t *testing.T) {
+	for _, withLast := range []bool{false, true} {
+		db := openDB(t, nil)
+		ix := newIndex(t, "english", "body")
+		add := func(from, to int) {
+			update(t, db, func(txn *mvcc.Txn) error {
+				for i := from; i < to; i++ {
+					// "common" fills blocks; "number<k>" leaves partial ones.
+					text := fmt.Sprintf("common words here and number%d", i%7)
+					if err := ix.Add(txn, []byte(fmt.Sprintf("d%04d", i)), []string{text}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			merge(t, db, ix)
+		}
+		add(0, 300)
+		toDictFormat(t, db, ix, withLast)
+		txn := view(t, db)
+		checkDictionary(t, ix, txn)
+		got, err := ix.Match(txn, "common number3")
+		must(t, err)
+		if want := 43; len(got) != want {
+			t.Fatalf("before: %d documents match, want %d", len(got), want)
+		}
+		add(300, 700)
 		update(t, db, func(txn *mvcc.Txn) error {
-			for i := from; i < to; i++ {
-				text := fmt.Sprintf("common words here and number%d", i%7)
-				if err := ix.Add(txn, []byte(fmt.Sprintf("d%04d", i)), []string{text}); err != nil {
+			for i := 0; i < 700; i += 5 {
+				if err := ix.Delete(txn, []byte(fmt.Sprintf("d%04d", i))); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
 		merge(t, db, ix)
-	}
-	add(0, 300)
-	old := 0
-	update(t, db, func(txn *mvcc.Txn) error {
-		s, e := ix.tagRange(tagTerm)
-		it := txn.Scan(s, e)
-		var keys, vals [][]byte
-		for it.Next() {
-			info, err := decodeTermInfo(it.Value())
-			if err != nil {
-				return err
-			}
-			if !info.hasLast {
-				t.Fatalf("a merge wrote a dictionary entry without its last block: %+v", info)
-			}
-			info.hasLast = false
-			keys, vals = append(keys, slices.Clone(it.Key())), append(vals, encodeTermInfo(info))
+		txn = view(t, db)
+		checkDictionary(t, ix, txn)
+		got, err = ix.Match(txn, "common number3")
+		must(t, err)
+		if want := 80; len(got) != want {
+			t.Fatalf("after: %d documents match, want %d", len(got), want)
 		}
-		if err := it.Close(); err != nil {
-			return err
+		got, err = ix.Match(txn, `"words here"`)
+		must(t, err)
+		if want := 560; len(got) != want {
+			t.Fatalf("phrase: %d documents match, want %d", len(got), want)
 		}
-		for i := range keys {
-			if err := txn.Put(keys[i], vals[i]); err != nil {
-				return err
-			}
-			old++
-		}
-		return nil
-	})
-	if old == 0 {
-		t.Fatal("no dictionary entries")
-	}
-	add(300, 700)
-	txn := view(t, db)
-	checkDictionary(t, ix, txn) // every entry has its last block again
-	got, err := ix.Match(txn, "common number3")
-	must(t, err)
-	if want := 100; len(got) != want {
-		t.Fatalf("%d documents match, want %d", len(got), want)
 	}
 }

@@ -388,7 +388,7 @@ func (s *searcher) cursor(ft fieldTerm, positive bool) (*cursor, error) {
 func (s *searcher) loadCursor(ft fieldTerm) (*cursor, error) {
 	c := &cursor{s: s, ft: ft}
 	var err error
-	if c.blocks, err = s.ix.loadBlocks(s.txn, ft); err != nil {
+	if c.blocks, _, _, err = s.ix.loadBlocks(s.txn, ft); err != nil {
 		return nil, err
 	}
 	if c.pend, err = s.ix.pendingList(s.st, ft); err != nil { // shared: read only
@@ -590,12 +590,15 @@ func (c *cursor) positions() ([]uint32, error) {
 	}
 	if !c.posFetched {
 		b := c.blocks[c.bi]
-		v, found, err := c.s.txn.Get(c.s.ix.termKey(tagPos, c.ft.field, c.ft.term, b.last))
-		if err != nil {
-			return nil, err
-		}
-		if !found {
-			return nil, fmt.Errorf("%w: block without positions", errCorrupt)
+		v := b.pos // a tail entry's, in it
+		if !b.tail {
+			var found bool
+			var err error
+			if v, found, err = c.s.txn.Get(c.s.ix.termKey(tagPos, c.ft.field, c.ft.term, b.last)); err != nil {
+				return nil, err
+			} else if !found {
+				return nil, fmt.Errorf("%w: block without positions", errCorrupt)
+			}
 		}
 		c.pos, c.posNext, c.posFetched = reader{b: v}, 0, true
 	}

@@ -42,15 +42,15 @@ func openFTS(set *analysis.Set, d *catalog.Descriptor, ix *catalog.Index) (*fts.
 }
 
 // MergeFTS folds the first maxDocs (0: all) pending documents of an fts
-// index into blocks and purges deleted documents, in txn; merged reports
-// whether there was any, pending how many documents are left.
-func MergeFTS(ctx context.Context, txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index, maxDocs int) (merged bool, pending int, err error) {
+// index into blocks and purges deleted documents, in txn; folded is how
+// many documents it merged or purged, pending how many are left.
+func MergeFTS(ctx context.Context, txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index, maxDocs int) (folded, pending int, err error) {
 	f, err := openFTS(nil, d, ix) // a merge analyzes no text
 	if err != nil {
-		return false, 0, err
+		return 0, 0, err
 	}
 	st, err := f.MergeSome(ctx, txn, maxDocs)
-	return st.Added+st.Purged > 0, st.Pending, err
+	return st.Added + st.Purged, st.Pending, err
 }
 
 // PendingFTS returns how many documents of the fts index ix of table d
