@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -234,78 +235,133 @@ func (c *Collection) Insert(ctx context.Context, doc any) (string, error) {
 	return id, nil
 }
 
-// prepareParallelMin is the fewest documents per goroutine prepareDocs
-// starts one for: below it the goroutine costs more than it saves.
-const prepareParallelMin = 64
+// insertChunk is how many documents one INSERT statement of InsertMany
+// carries, and the unit in which its documents are parsed ahead.
+const insertChunk = 128
 
-// prepareDocs runs prepareDoc on each document. Parsing is most of a
-// bulk insert's CPU time and the documents are independent, so a large
-// batch is parsed by up to GOMAXPROCS goroutines, each taking a run of
-// the documents; the error reported is the first document's that failed,
-// as a sequential loop would report.
-func prepareDocs(docs []any) ([]string, []types.Datum, error) {
-	ids := make([]string, len(docs))
-	texts := make([]types.Datum, len(docs))
-	prepare := func(lo, hi int) error {
-		for i := lo; i < hi; i++ {
-			var err error
-			if ids[i], texts[i], err = prepareDoc(docs[i]); err != nil {
-				return fmt.Errorf("document %d: %w", i, err)
-			}
-		}
-		return nil
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(docs)/prepareParallelMin)
-	if workers <= 1 {
-		return ids, texts, prepare(0, len(docs))
-	}
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(docs)/workers, (w+1)*len(docs)/workers
-		wg.Go(func() { errs[w] = prepare(lo, hi) })
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	return ids, texts, nil
+// parsedDocs parses an InsertMany batch chunk by chunk, ahead of the
+// INSERTs that store it: parsing is half of a bulk insert's CPU time and
+// the documents are independent, so while the inserting goroutine stores
+// one chunk, up to GOMAXPROCS-1 others parse the next ones (and so does
+// the inserting goroutine itself when the chunk it needs is not ready),
+// instead of the whole batch being parsed before its first row is
+// stored. Chunks are stored in order, so the error reported is the first
+// document's in order that failed to parse or to store, as MongoDB's
+// ordered insertMany reports; the transaction stores none of them then.
+type parsedDocs struct {
+	docs  []any
+	ids   []string
+	texts []types.Datum
+	// ready[k] is closed once chunk k is parsed; errs[k] is then its
+	// first document's error.
+	ready []chan struct{}
+	errs  []error
+	next  atomic.Int64 // the next chunk to claim
+	stop  atomic.Bool
+	wg    sync.WaitGroup
 }
 
-// insertBatch is how many rows one INSERT statement carries.
-const insertBatch = 500
+func parseDocs(docs []any) *parsedDocs {
+	n := (len(docs) + insertChunk - 1) / insertChunk
+	p := &parsedDocs{docs: docs, ids: make([]string, len(docs)), texts: make([]types.Datum, len(docs)),
+		ready: make([]chan struct{}, n), errs: make([]error, n)}
+	for k := range p.ready {
+		p.ready[k] = make(chan struct{})
+	}
+	for range min(runtime.GOMAXPROCS(0)-1, n-1) {
+		p.wg.Go(func() {
+			for !p.stop.Load() && p.parseNext() {
+			}
+		})
+	}
+	return p
+}
+
+func (p *parsedDocs) chunks() int { return len(p.ready) }
+
+func (p *parsedDocs) bounds(k int) (lo, hi int) {
+	return k * insertChunk, min((k+1)*insertChunk, len(p.docs))
+}
+
+// parseNext claims the next unclaimed chunk and parses it; false if
+// every chunk is claimed.
+func (p *parsedDocs) parseNext() bool {
+	k := int(p.next.Add(1)) - 1
+	if k >= len(p.ready) {
+		return false
+	}
+	lo, hi := p.bounds(k)
+	for i := lo; i < hi; i++ {
+		var err error
+		if p.ids[i], p.texts[i], err = prepareDoc(p.docs[i]); err != nil {
+			p.errs[k] = fmt.Errorf("document %d: %w", i, err)
+			break
+		}
+	}
+	close(p.ready[k])
+	return true
+}
+
+// chunk returns chunk k's documents once parsed (parsing others
+// meanwhile), or the first error among them.
+func (p *parsedDocs) chunk(ctx context.Context, k int) (lo, hi int, err error) {
+	for {
+		select {
+		case <-p.ready[k]:
+			lo, hi = p.bounds(k)
+			return lo, hi, p.errs[k]
+		default:
+		}
+		if !p.parseNext() {
+			break // claimed by another goroutine: wait for it
+		}
+	}
+	select {
+	case <-p.ready[k]:
+		lo, hi = p.bounds(k)
+		return lo, hi, p.errs[k]
+	case <-ctx.Done():
+		return 0, 0, ctx.Err()
+	}
+}
+
+// close stops the parsing goroutines and waits for them.
+func (p *parsedDocs) close() {
+	p.stop.Store(true)
+	p.wg.Wait()
+}
 
 // InsertMany stores docs in one transaction (all or none) with
 // multi-row INSERTs and returns their _ids in order.
 func (c *Collection) InsertMany(ctx context.Context, docs []any) ([]string, error) {
-	ids, texts, err := prepareDocs(docs)
-	if err != nil {
-		return nil, err
-	}
 	t, err := c.table()
 	if err != nil {
 		return nil, err
 	}
 	if len(docs) == 0 {
-		return ids, nil
+		return []string{}, nil
 	}
+	p := parseDocs(docs)
+	defer p.close()
 	err = c.inTx(ctx, func(q querier) error {
 		if err := c.ensure(ctx, q); err != nil {
 			return err
 		}
-		for start := 0; start < len(docs); start += insertBatch {
-			end := min(start+insertBatch, len(docs))
-			var b strings.Builder
+		var b strings.Builder
+		for k := range p.chunks() {
+			lo, hi, err := p.chunk(ctx, k)
+			if err != nil {
+				return err
+			}
+			b.Reset()
 			b.WriteString("INSERT INTO " + t + " (id, doc) VALUES ")
-			args := make([]any, 0, 2*(end-start))
-			for i := start; i < end; i++ {
-				if i > start {
+			args := make([]any, 0, 2*(hi-lo))
+			for i := lo; i < hi; i++ {
+				if i > lo {
 					b.WriteString(", ")
 				}
 				fmt.Fprintf(&b, "($%d, $%d)", len(args)+1, len(args)+2)
-				args = append(args, ids[i], texts[i])
+				args = append(args, p.ids[i], p.texts[i])
 			}
 			if _, err := q.Exec(ctx, b.String(), args...); err != nil {
 				return err
@@ -316,7 +372,7 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
-	return ids, nil
+	return p.ids, nil
 }
 
 // query runs a read, treating a missing collection as empty (nil rows).

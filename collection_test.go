@@ -571,15 +571,16 @@ func TestCollectionIndexCache(t *testing.T) {
 	}
 }
 
-// TestInsertManyLargeBatch: a batch big enough to be parsed by several
-// goroutines keeps its order and ids, and a batch with bad documents
-// reports the first of them (as a sequential parse would) and stores
+// TestInsertManyLargeBatch: a batch of many chunks, parsed ahead of its
+// inserts by several goroutines, keeps its order and ids; a batch with
+// bad documents reports the first of them in order, whether it fails to
+// parse or to store (as MongoDB's ordered insertMany), and stores
 // nothing.
 func TestInsertManyLargeBatch(t *testing.T) {
 	ctx := context.Background()
 	db := openMem(t)
 	c := db.Collection("big")
-	const n = 8 * prepareParallelMin
+	const n = 4*insertChunk + 7
 	docs := make([]any, n)
 	for i := range docs {
 		docs[i] = fmt.Sprintf(`{"_id": "d%04d", "i": %d}`, i, i)
@@ -589,6 +590,11 @@ func TestInsertManyLargeBatch(t *testing.T) {
 	bad[n/2+1] = `[1]`
 	if _, err := c.InsertMany(ctx, bad); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("document %d:", n/2+1)) {
 		t.Fatalf("InsertMany(bad) = %v, want the error of document %d", err, n/2+1)
+	}
+	dup := slices.Clone(bad)
+	dup[insertChunk+1] = `{"_id": "d0003"}`
+	if _, err := c.InsertMany(ctx, dup); !isCode(err, "23505") {
+		t.Fatalf("InsertMany(duplicate before bad ones) = %v, want a unique violation", err)
 	}
 	if got, err := c.Count(ctx, nil); err != nil || got != 0 {
 		t.Fatalf("after a failed InsertMany: Count = %d, %v", got, err)
