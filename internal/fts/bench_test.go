@@ -12,16 +12,20 @@ import (
 
 // benchCorpus is ~10k generated documents: words drawn from a Zipf
 // distribution over a 5000-word synthetic vocabulary, 20..80 words each.
-func benchCorpus() []string {
+func benchCorpus() []string { return zipfCorpus(10000, 5000, 20, 80) }
+
+// zipfCorpus returns n documents of minWords to maxWords words (uniform)
+// drawn from a vocabulary of vocab words by a Zipf law.
+func zipfCorpus(n, vocab, minWords, maxWords int) []string {
 	rng := rand.New(rand.NewPCG(1, 2))
-	z := rand.NewZipf(rng, 1.1, 1, 4999)
-	words := make([]string, 5000)
+	z := rand.NewZipf(rng, 1.1, 1, uint64(vocab-1))
+	words := make([]string, vocab)
 	for i := range words {
 		words[i] = fmt.Sprintf("w%dx", i)
 	}
-	docs := make([]string, 10000)
+	docs := make([]string, n)
 	for i := range docs {
-		n := 20 + rng.IntN(60)
+		n := minWords + rng.IntN(maxWords-minWords)
 		ws := make([]string, n)
 		for j := range ws {
 			ws[j] = words[z.Uint64()]
@@ -61,6 +65,41 @@ func BenchmarkBuild(b *testing.B) {
 		buildBench(b, docs)
 	}
 	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkMerge merges 8192 pending documents of about 100 words from a
+// vocabulary of 200,000 (some 30,000 distinct terms per 4096 documents,
+// as the bench's fts corpus) in pieces of 4096, as the engine's
+// background merges do (ns/op is the merge of all of them; ns/doc is
+// reported too).
+func BenchmarkMerge(b *testing.B) {
+	const n, piece = 8192, 4096
+	docs := zipfCorpus(n, 200_000, 50, 150)
+	for b.Loop() {
+		b.StopTimer()
+		db := openDB(b, nil)
+		ix := newIndex(b, "simple", "body")
+		for i := 0; i < n; i += 1000 {
+			update(b, db, func(txn *mvcc.Txn) error {
+				for j := i; j < min(i+1000, n); j++ {
+					if err := ix.Add(txn, fmt.Appendf(nil, "doc%05d", j), []string{docs[j]}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		b.StartTimer()
+		for {
+			if st := mergeSome(b, db, ix, piece); st.Pending == 0 {
+				break
+			}
+		}
+		b.StopTimer()
+		must(b, db.Close())
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*b.N), "ns/doc")
 }
 
 // BenchmarkQuery runs typical queries against the built corpus: top 10 by

@@ -527,6 +527,31 @@ func (d *pendingDocReader) read(withPos bool) (field int, term []byte, p posting
 	return field, term, p, true, nil
 }
 
+// appendRecord appends the document record (encodeDocRecord's value) of
+// a pending document entry, read from the entry itself: a merge writes
+// one per document, and building the record's terms as strings first
+// cost more than writing it.
+func (d *pendingDocReader) appendRecord(b []byte) ([]byte, error) {
+	b = slices.Grow(b, len(d.r.b)+len(d.id)+16)
+	b = binary.AppendUvarint(b, uint64(len(d.id)))
+	b = append(b, d.id...)
+	b = binary.AppendUvarint(b, uint64(len(d.lens)))
+	b = appendLens(b, d.lens)
+	b = binary.AppendUvarint(b, uint64(d.left))
+	for {
+		f, term, _, ok, err := d.read(false)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return b, nil
+		}
+		b = append(b, byte(f))
+		b = binary.AppendUvarint(b, uint64(len(term)))
+		b = append(b, term...)
+	}
+}
+
 // record returns the document record of a pending document entry.
 func (d *pendingDocReader) record() (docRecord, error) {
 	rec := docRecord{id: bytes.Clone(d.id), lens: d.lens, inChangeLog: true}

@@ -79,6 +79,39 @@ func TestDecodeBlockInto(t *testing.T) {
 	}
 }
 
+// TestPendingRecord: the document record a merge writes straight from a
+// pending document's change-log entry is the one its decoded record
+// encodes to, and decodes back to it.
+func TestPendingRecord(t *testing.T) {
+	ix := newIndex(t, "english", "title", "body")
+	for i, v := range [][]string{
+		{"", ""},
+		{"The quick brown fox", "jumps over the lazy dog, the quick one"},
+		{"Ünïcödé wörds", "数据库 full-text search, running runs ran"},
+	} {
+		a, err := ix.analyze(v)
+		must(t, err)
+		raw := encodePendingDoc([]byte(fmt.Sprintf("id-%d", i)), a)
+		r1, err := newPendingDocReader(raw, 2)
+		must(t, err)
+		rec, err := r1.record()
+		must(t, err)
+		r2, err := newPendingDocReader(raw, 2)
+		must(t, err)
+		got, err := r2.appendRecord([]byte("x"))
+		must(t, err)
+		if want := encodeDocRecord(rec); string(got[1:]) != string(want) || got[0] != 'x' {
+			t.Fatalf("doc %d: record %x, want %x", i, got[1:], want)
+		}
+		back, err := decodeDocRecord(got[1:], 2)
+		must(t, err)
+		back.inChangeLog = true // what the record says of its entry
+		if fmt.Sprint(back) != fmt.Sprint(rec) {
+			t.Fatalf("doc %d: decoded %+v, want %+v", i, back, rec)
+		}
+	}
+}
+
 // TestTailEntry: a tail entry decodes to the statistics and postings
 // encoded, positions included, for tails of every size (blocks whose
 // length takes one byte and two); a truncated empty one is corrupt.

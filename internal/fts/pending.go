@@ -21,8 +21,23 @@ import (
 type pendingIndex struct {
 	docs  []uint64 // the documents, ascending
 	raws  [][]byte // their change-log entries
-	post  []map[string][]posting
 	terms [][]string // per field, sorted
+	lists [][][]posting
+	// post maps each field's terms to their lists (withMaps: searches
+	// look terms up; a merge walks them in order).
+	post []map[string][]posting
+}
+
+// withMaps builds pi's maps and returns pi.
+func (pi *pendingIndex) withMaps() *pendingIndex {
+	pi.post = make([]map[string][]posting, len(pi.terms))
+	for f, terms := range pi.terms {
+		pi.post[f] = make(map[string][]posting, len(terms))
+		for i, t := range terms {
+			pi.post[f][t] = pi.lists[f][i]
+		}
+	}
+	return pi
 }
 
 // deriveWhen: a state derives from an older inversion only when at least
@@ -53,12 +68,14 @@ func (ix *Index) prepare(s *state) error {
 					s.pendErr = err
 					return
 				}
-				s.base, s.kept, s.fresh = b, kept, f
+				s.base, s.kept, s.fresh = b, kept, f.withMaps()
 				s.memo = map[fieldTerm][]posting{}
 				return
 			}
 		}
-		s.pend, s.pendErr = ix.invertPending(s.adds, s.addRaw, func(d uint64) uint64 { return d })
+		if s.pend, s.pendErr = ix.invertPending(s.adds, s.addRaw, func(d uint64) uint64 { return d }); s.pendErr == nil {
+			s.pend.withMaps()
+		}
 	})
 	return s.pendErr
 }
