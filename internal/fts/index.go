@@ -610,14 +610,7 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 		// blocks can hold a deleted document.
 		delTerms := map[fieldTerm]bool{}
 		for _, d := range s.delsList {
-			v, found, err := txn.Get(ix.docKey(tagDoc, d))
-			if err != nil {
-				return st, err
-			}
-			if !found {
-				return st, fmt.Errorf("%w: deleted document %d has no record", errCorrupt, d)
-			}
-			rec, err := decodeDocRecord(v, len(ix.fields))
+			rec, _, err := ix.readRecord(txn, d)
 			if err != nil {
 				return st, err
 			}
@@ -673,14 +666,7 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 			}
 			id = r.id
 		} else {
-			v, found, err := txn.Get(ix.docKey(tagDoc, d))
-			if err != nil {
-				return st, err
-			}
-			if !found {
-				return st, fmt.Errorf("%w: pending document %#x has no record", errCorrupt, d)
-			}
-			rec, err := decodeDocRecord(v, len(ix.fields))
+			rec, v, err := ix.readRecord(txn, d)
 			if err != nil {
 				return st, err
 			}
@@ -699,6 +685,20 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: terms, Pending: st.Pending}
 	w.put(ix.key(tagMeta, 0), encodeMeta(m))
 	return st, w.apply(txn)
+}
+
+// readRecord reads and decodes the document record of document d (its
+// value too).
+func (ix *Index) readRecord(txn *mvcc.Txn, d uint64) (docRecord, []byte, error) {
+	v, found, err := txn.Get(ix.docKey(tagDoc, d))
+	if err != nil {
+		return docRecord{}, nil, err
+	}
+	if !found {
+		return docRecord{}, nil, fmt.Errorf("%w: document %#x has no record", errCorrupt, d)
+	}
+	rec, err := decodeDocRecord(v, len(ix.fields))
+	return rec, v, err
 }
 
 // mergeLegacyPostings adds to newPost (and touched) the postings of the

@@ -19,8 +19,8 @@ import (
 
 // pendingIndex is an inversion of pending documents' postings.
 type pendingIndex struct {
-	docs  []uint64 // the documents, ascending
-	raws  [][]byte // their change-log entries
+	docs  []uint64   // the documents, ascending
+	raws  [][]byte   // their change-log entries
 	terms [][]string // per field, sorted
 	lists [][][]posting
 	// post maps each field's terms to their lists (withMaps: searches
