@@ -956,6 +956,7 @@ func (w *writeBuf) put(k, v []byte) { w.keys, w.values = append(w.keys, k), appe
 func (w *writeBuf) del(k []byte)    { w.keys, w.values = append(w.keys, k), append(w.values, nil) }
 
 func (w *writeBuf) apply(txn *mvcc.Txn) error {
+	txn.Reserve(len(w.keys))
 	for i, k := range w.keys {
 		var err error
 		if w.values[i] == nil {

@@ -185,6 +185,32 @@ func TestBasic(t *testing.T) {
 	}
 }
 
+// TestReserve: reserving room keeps the writes already buffered (and
+// their savepoints) and takes more.
+func TestReserve(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	tx := begin(t, db, SnapshotIsolation)
+	tx.Reserve(4)
+	put(t, tx, "a", "1")
+	sp := tx.Savepoint()
+	put(t, tx, "b", "2")
+	tx.Reserve(100)
+	for i := range 8 {
+		put(t, tx, fmt.Sprintf("c%d", i), "x")
+	}
+	must(t, tx.RollbackTo(sp))
+	put(t, tx, "d", "4")
+	if got := scan(t, tx, "", "", false); got != "a=1 d=4 " {
+		t.Fatalf("scan own writes: %q", got)
+	}
+	must(t, tx.Commit())
+	tx = begin(t, db, SnapshotIsolation)
+	if got := scan(t, tx, "", "", false); got != "a=1 d=4 " {
+		t.Fatalf("after commit: %q", got)
+	}
+}
+
 func TestTxnTooLarge(t *testing.T) {
 	db, err := Open("db", &Options{LSM: lsm.Options{FS: vfs.NewMem()}, TxnMemoryBudget: 10 << 10})
 	must(t, err)

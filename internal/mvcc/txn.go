@@ -322,6 +322,17 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	return nil
 }
 
+// Reserve makes room for n more writes of new keys: a transaction that
+// knows its write set's size ahead (an fts merge) grows its buffer once
+// instead of step by step.
+func (t *Txn) Reserve(n int) {
+	if t.writes == nil {
+		t.writes = make(map[string]bufEntry, n)
+	}
+	t.added = slices.Grow(t.added, n)
+	t.undo = slices.Grow(t.undo, n)
+}
+
 func truncKey(k []byte) []byte {
 	if len(k) > 64 {
 		return k[:64]
