@@ -139,7 +139,19 @@ func compareFieldTerm(a, b fieldTerm) int {
 // entry. So concurrent Adds of different documents never conflict
 // (doc.go).
 func (ix *Index) Add(txn *mvcc.Txn, id []byte, values []string) error {
-	a, doc, err := ix.prepareAdd(txn, id, values)
+	return ix.add(txn, id, values, true)
+}
+
+// AddNew is Add for a document the caller knows is not indexed: a row
+// just stored under a primary key the caller checked was free, or one
+// whose document it just deleted. It skips Add's lookup of the id, a
+// point read per insert; adding an id that is indexed breaks the index.
+func (ix *Index) AddNew(txn *mvcc.Txn, id []byte, values []string) error {
+	return ix.add(txn, id, values, false)
+}
+
+func (ix *Index) add(txn *mvcc.Txn, id []byte, values []string, check bool) error {
+	a, doc, err := ix.prepareAdd(txn, id, values, check)
 	if err != nil {
 		return err
 	}
@@ -149,17 +161,19 @@ func (ix *Index) Add(txn *mvcc.Txn, id []byte, values []string) error {
 	return txn.Put(ix.docKey(tagChange, doc), encodePendingDoc(id, a))
 }
 
-// prepareAdd analyzes a new document's values, checks that id is not
-// indexed yet and picks its pending document number.
-func (ix *Index) prepareAdd(txn *mvcc.Txn, id []byte, values []string) (analyzed, uint64, error) {
+// prepareAdd analyzes a new document's values, checks (with check) that
+// id is not indexed yet and picks its pending document number.
+func (ix *Index) prepareAdd(txn *mvcc.Txn, id []byte, values []string, check bool) (analyzed, uint64, error) {
 	a, err := ix.analyze(values)
 	if err != nil {
 		return analyzed{}, 0, err
 	}
-	if _, found, err := txn.Get(ix.extKey(id)); err != nil {
-		return analyzed{}, 0, err
-	} else if found {
-		return analyzed{}, 0, fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
+	if check {
+		if _, found, err := txn.Get(ix.extKey(id)); err != nil {
+			return analyzed{}, 0, err
+		} else if found {
+			return analyzed{}, 0, fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
+		}
 	}
 	doc, err := ix.allocPending(txn, id)
 	return a, doc, err

@@ -121,7 +121,9 @@ func (w *writer) ftsDoc(ix *catalog.Index, row Row) (f *fts.Index, id []byte, va
 	return f, w.tc.primaryKey(nil, row)[prefix:], values, true, nil
 }
 
-// ftsAdd indexes row in fts index ix.
+// ftsAdd indexes row in fts index ix. The row is new to the index: an
+// insert checked its primary key was free, an update deleted its old
+// document first, a build starts from an empty index.
 func (w *writer) ftsAdd(ix *catalog.Index, row Row) error {
 	f, id, values, ok, err := w.ftsDoc(ix, row)
 	if err != nil || !ok {
@@ -130,7 +132,7 @@ func (w *writer) ftsAdd(ix *catalog.Index, row Row) error {
 	if w.c.OnFTSWrite != nil {
 		w.c.OnFTSWrite(w.tc.d.ID, ix.ID)
 	}
-	return f.Add(w.c.Txn, id, values)
+	return f.AddNew(w.c.Txn, id, values)
 }
 
 // ftsDelete removes row from fts index ix.
