@@ -52,10 +52,12 @@
 //
 // A pending document is its 'p' change-log entry alone: 'p', id (uvarint
 // length + bytes), length per field, #(field, term) pairs, then per pair
-// in (field, term) order: f (1 byte), term (uvarint length + bytes), tf,
-// and tf positions (first absolute, then deltas), all uvarints. An insert
-// thus writes two keys, this entry and its id entry, whatever the number
-// of its terms.
+// (each once, in the order of its first token; older entries have them
+// sorted by field and term, and no reader relies on an order): f (1
+// byte), term (uvarint length + bytes), tf, and tf positions (first
+// absolute, then deltas), all uvarints. An insert thus writes two keys,
+// this entry and its id entry, whatever the number of its terms. A
+// document record lists its terms in the same order.
 //
 // The first format kept a pending document's postings as keys of their
 // own, P 'D' f term 0x00 doc (tf, field length, positions), beside a

@@ -429,7 +429,7 @@ func decodePositions(ps []posting, v []byte) error {
 
 // encodePendingDoc encodes a pending document's change-log entry: 'p',
 // its id (uvarint length + bytes), its length per field, the number of
-// its distinct (field, term) pairs, then per pair in (field, term) order:
+// its distinct (field, term) pairs, then per pair (in analyzed's order):
 // field (1 byte), term (uvarint length + bytes), tf, positions (first
 // absolute, then deltas). The whole pending document is this one entry:
 // an insert writes two keys (this and the id entry), not one per term.

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -75,6 +77,61 @@ func TestDecodeBlockInto(t *testing.T) {
 		}
 		if _, err := decodeBlockInto(buf, append(blk[:len(blk):len(blk)], 0)); err == nil {
 			t.Fatalf("round %d: padded block decoded", round)
+		}
+	}
+}
+
+// TestAnalyzeGroups: a document's analysis holds each (field, term) of
+// its tokens once, in the order of its first token, with its tf and
+// positions, against a direct count of the analyzer's tokens; words
+// stemming alike (runs, running) and repeats across fields included.
+func TestAnalyzeGroups(t *testing.T) {
+	words := []string{"run", "runs", "running", "Ran", "the", "a", "café", "cafe", "数据库", "x", "y", "z", "Zebra", "zebras"}
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, an := range []string{"english", "simple", "english_unaccent"} {
+		ix := newIndex(t, an, "title", "body")
+		for round := range 300 {
+			var v [2]string
+			for f := range v {
+				var b []string
+				for range r.IntN(40) {
+					b = append(b, words[r.IntN(len(words))])
+				}
+				v[f] = strings.Join(b, " ")
+			}
+			a, err := ix.analyze(v[:])
+			must(t, err)
+			type want struct {
+				ft  fieldTerm
+				pos []uint32
+			}
+			var wants []*want
+			at := map[fieldTerm]*want{}
+			for f := range v {
+				toks := ix.analyzer.Analyze(v[f])
+				if a.lens[f] != uint32(len(toks)) {
+					t.Fatalf("%s round %d: field %d length %d, want %d", an, round, f, a.lens[f], len(toks))
+				}
+				for _, tk := range toks {
+					ft := fieldTerm{f, tk.Term}
+					w := at[ft]
+					if w == nil {
+						w = &want{ft: ft}
+						at[ft] = w
+						wants = append(wants, w)
+					}
+					w.pos = append(w.pos, uint32(tk.Position))
+				}
+			}
+			if len(a.terms) != len(wants) {
+				t.Fatalf("%s round %d: %d terms, want %d", an, round, len(a.terms), len(wants))
+			}
+			for i, w := range wants {
+				p := a.post[i]
+				if a.terms[i] != w.ft || p.tf != uint32(len(w.pos)) || !slices.Equal(p.pos, w.pos) || p.len != a.lens[w.ft.field] {
+					t.Fatalf("%s round %d: term %d = %v %+v, want %v %v", an, round, i, a.terms[i], p, w.ft, w.pos)
+				}
+			}
 		}
 	}
 }
