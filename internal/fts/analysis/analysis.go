@@ -156,12 +156,18 @@ func isWordRune(r rune) bool {
 func (a *Analyzer) Analyze(text string) []Token {
 	toks := make([]Token, 0, len(text)/8) // English averages ~6 bytes a word
 	pos := 0
+	// The terms found in the memo are copied here (their strings are
+	// views of it): one allocation for the text's terms, not one each.
+	var arena []byte
+	if a.memo != nil {
+		arena = make([]byte, 0, len(text))
+	}
 	a.scan(text, func(word string, start, end int, cjk bool) {
 		if cjk {
 			toks = a.bigrams(toks, text[start:end], start, &pos)
 			return
 		}
-		if t, ok := a.term(word); ok {
+		if t, ok := a.term(word, &arena); ok {
 			toks = append(toks, Token{Term: t, Position: pos, Start: start, End: end})
 		}
 		pos++ // a removed stop word still takes its place
@@ -224,13 +230,14 @@ func (a *Analyzer) bigrams(toks []Token, run string, base int, pos *int) []Token
 }
 
 // term turns one word into its indexed form; ok is false for stop words.
-func (a *Analyzer) term(word string) (string, bool) {
+// A term from the memo is appended to arena and viewed there.
+func (a *Analyzer) term(word string, arena *[]byte) (string, bool) {
 	w := foldCase(word)
 	if a.stop != nil && a.stop(w) {
 		return "", false
 	}
 	if a.memo != nil {
-		if t, ok := a.memo.get(w); ok {
+		if t, ok := a.memo.get(w, arena); ok {
 			return t, true
 		}
 	}
@@ -366,54 +373,88 @@ func (s *Set) Lookup(name string) (*Analyzer, error) {
 
 // termMemo maps case-folded words to their terms (stemmed, unaccented):
 // a direct-mapped cache of memoWords slots, each the last word hashed
-// there. Lookups are a hash and an atomic load, no lock: a sync.Map's
-// lookup cost a bulk load more than the stemming it saved. A word whose
-// slot another word took is stemmed again, which is only slower.
+// there and its term, held in the slot itself: a lookup reads one cache
+// line (a slot of pointers to entries cost two misses a word, most of a
+// bulk load's lookups). A slot is written under a sequence number (a
+// seqlock): a reader that sees the number odd, or changed by the end of
+// its read, takes it for a miss. Words and terms move 8 bytes at a time
+// through atomics, so a reader racing a writer sees a miss, never a torn
+// word. A word whose slot another word took is stemmed again, which is
+// only slower.
 type termMemo struct {
 	seed  maphash.Seed
-	slots [memoWords]atomic.Pointer[memoEntry]
+	slots []memoSlot // memoWords of them
 	n     atomic.Int64 // slots filled (tests)
 }
 
-// memoEntry holds a word and its term in one 64-byte object, so a lookup
-// that found its slot reads one more cache line, not an entry and then
-// the bytes of two strings elsewhere: a bulk load looks up every word of
-// every document, and those misses were most of the lookup. Words whose
-// word and term together exceed memoInline bytes are not remembered.
-type memoEntry struct {
-	wl, tl uint8
-	b      [memoInline]byte // the word, then its term
+// memoSlot is one cache line: hdr is the sequence number (high 32 bits,
+// odd while a writer holds the slot), the word's length and the term's
+// (8 bits each); b holds the word, then its term. Words whose word and
+// term together exceed memoInline bytes are not remembered.
+type memoSlot struct {
+	hdr atomic.Uint64
+	b   [memoInline / 8]atomic.Uint64
 }
 
-const memoInline = 62
+const memoInline = 56
 
-func newTermMemo() *termMemo { return &termMemo{seed: maphash.MakeSeed()} }
+func newTermMemo() *termMemo {
+	return &termMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, memoWords)}
+}
 
-func (m *termMemo) slot(word string) *atomic.Pointer[memoEntry] {
+func (m *termMemo) slot(word string) *memoSlot {
 	return &m.slots[maphash.String(m.seed, word)&(memoWords-1)]
 }
 
-func (m *termMemo) get(word string) (string, bool) {
-	e := m.slot(word).Load()
-	if e == nil || int(e.wl) != len(word) || string(e.b[:e.wl]) != word {
+// get returns the term of word, appended to arena and viewed there.
+func (m *termMemo) get(word string, arena *[]byte) (string, bool) {
+	if len(word) > memoInline {
 		return "", false
 	}
-	// Entries are never changed once stored, so the term can be a view
-	// of the entry (which the view keeps alive).
-	if e.tl == 0 {
+	s := m.slot(word)
+	h := s.hdr.Load()
+	wl, tl := int(h>>8&0xff), int(h&0xff)
+	if h>>32&1 != 0 || wl != len(word) || wl+tl > memoInline {
+		return "", false
+	}
+	var buf [memoInline / 8]uint64
+	for i := range (wl + tl + 7) / 8 {
+		buf[i] = s.b[i].Load()
+	}
+	if s.hdr.Load() != h {
+		return "", false // a writer came by
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), memoInline)
+	if string(b[:wl]) != word {
+		return "", false
+	}
+	if tl == 0 {
 		return "", true
 	}
-	return unsafe.String(&e.b[e.wl], int(e.tl)), true
+	start := len(*arena)
+	*arena = append(*arena, b[wl:wl+tl]...)
+	return unsafe.String(&(*arena)[start], tl), true
 }
 
 func (m *termMemo) put(word, term string) {
 	if len(word)+len(term) > memoInline {
 		return // stemmed again when seen again
 	}
-	e := &memoEntry{wl: uint8(len(word)), tl: uint8(len(term))}
-	copy(e.b[:], word)
-	copy(e.b[len(word):], term)
-	if m.slot(word).Swap(e) == nil {
+	s := m.slot(word)
+	h := s.hdr.Load()
+	seq := h >> 32
+	if seq&1 != 0 || !s.hdr.CompareAndSwap(h, (seq+1)<<32|h&0xffff) {
+		return // another writer has the slot
+	}
+	var buf [memoInline / 8]uint64
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), memoInline)
+	copy(b, word)
+	copy(b[len(word):], term)
+	for i := range (len(word) + len(term) + 7) / 8 {
+		s.b[i].Store(buf[i])
+	}
+	s.hdr.Store((seq+2)<<32 | uint64(len(word))<<8 | uint64(len(term)))
+	if h == 0 {
 		m.n.Add(1)
 	}
 }

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -59,17 +60,57 @@ func TestTermMemoEntries(t *testing.T) {
 		// A word has one term; across the words, every length that fits.
 		term := strings.Repeat("t", (n*7)%(memoInline-n+1))
 		m.put(word, term)
-		got, ok := m.get(word)
+		var arena []byte
+		got, ok := m.get(word, &arena)
 		if !ok || got != term {
 			t.Fatalf("word of %d bytes, term %q: got %q %v", n, term, got, ok)
 		}
 	}
 	long := strings.Repeat("w", 40)
 	m.put(long, strings.Repeat("t", memoInline-39))
-	if _, ok := m.get(long); ok {
+	if _, ok := m.get(long, new([]byte)); ok {
 		t.Fatal("a word and term longer than an entry were kept")
 	}
-	if _, ok := m.get("never seen"); ok {
+	if _, ok := m.get("never seen", new([]byte)); ok {
 		t.Fatal("a word never put was found")
+	}
+}
+
+// TestTermMemoConcurrent: goroutines putting and getting words that share
+// slots (a small memo's worth of words, many to a slot) only ever get a
+// word's own term back, or a miss: a reader racing a writer misses.
+func TestTermMemoConcurrent(t *testing.T) {
+	m := newTermMemo()
+	termOf := func(w string) string { return strings.ToUpper(w) + "!" }
+	words := make([]string, 4*memoWords)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d-%s", i, strings.Repeat("x", i%20))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for g := range 4 {
+		wg.Go(func() {
+			var arena []byte
+			for i := range 200_000 {
+				w := words[(i*7919+g*104729)%len(words)]
+				if i%3 == 0 {
+					m.put(w, termOf(w))
+					continue
+				}
+				arena = arena[:0]
+				if got, ok := m.get(w, &arena); ok && got != termOf(w) {
+					errs <- fmt.Sprintf("word %q: term %q", w, got)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+	if m.n.Load() == 0 {
+		t.Fatal("nothing remembered")
 	}
 }
