@@ -383,7 +383,7 @@ func (s *Set) Lookup(name string) (*Analyzer, error) {
 // only slower.
 type termMemo struct {
 	seed  maphash.Seed
-	slots []memoSlot // memoWords of them
+	slots []memoSlot   // memoWords of them
 	n     atomic.Int64 // slots filled (tests)
 }
 
