@@ -95,35 +95,37 @@ func (ix *Index) analyze(values []string) (analyzed, error) {
 		toks[f] = ix.analyzer.Analyze(v)
 		n += len(toks[f])
 	}
-	type group struct {
-		ft          fieldTerm
-		first, last int32 // tokens, chained by next
-		n           uint32
-	}
+	// One array for the table (a group's index + 1; 0: free), each
+	// token's next token in its group and position, and each group's
+	// first and last tokens; the groups themselves are a.terms and
+	// a.post (tf counted there, positions filled in after).
 	size := 16
 	for size < 2*n {
 		size *= 2
 	}
-	table := make([]int32, size) // a group's index + 1; 0: free
-	groups := make([]group, 0, n)
-	next := make([]int32, n)
-	pos := make([]uint32, n)
+	buf := make([]int32, size+4*n)
+	table, next, pos, ends := buf[:size], buf[size:size+n], buf[size+n:size+2*n], buf[size+2*n:]
+	a.terms = make([]fieldTerm, 0, n)
+	a.post = make([]posting, 0, n)
 	k := int32(0)
 	for f, ts := range toks {
 		a.lens[f] = uint32(len(ts))
 		for _, t := range ts {
-			pos[k], next[k] = uint32(t.Position), -1
+			pos[k], next[k] = int32(t.Position), -1
 			h := int(maphash.String(ix.seed, t.Term)+uint64(f)) & (size - 1)
 			for {
-				g := table[h]
-				if g == 0 {
-					groups = append(groups, group{ft: fieldTerm{f, t.Term}, first: k, last: k, n: 1})
-					table[h] = int32(len(groups))
+				g := table[h] - 1
+				if g < 0 {
+					g = int32(len(a.terms))
+					a.terms = append(a.terms, fieldTerm{f, t.Term})
+					a.post = append(a.post, posting{tf: 1, len: uint32(len(ts))})
+					ends[2*g], ends[2*g+1] = k, k
+					table[h] = g + 1
 					break
 				}
-				if gr := &groups[g-1]; gr.ft.field == f && gr.ft.term == t.Term {
-					next[gr.last], gr.last = k, k
-					gr.n++
+				if ft := a.terms[g]; ft.field == f && ft.term == t.Term {
+					next[ends[2*g+1]], ends[2*g+1] = k, k
+					a.post[g].tf++
 					break
 				}
 				h = (h + 1) & (size - 1)
@@ -132,15 +134,12 @@ func (ix *Index) analyze(values []string) (analyzed, error) {
 		}
 	}
 	positions := make([]uint32, 0, n)
-	a.terms = make([]fieldTerm, len(groups))
-	a.post = make([]posting, len(groups))
-	for i, g := range groups {
+	for g := range a.post {
 		start := len(positions)
-		for t := g.first; t >= 0; t = next[t] {
-			positions = append(positions, pos[t])
+		for t := ends[2*g]; t >= 0; t = next[t] {
+			positions = append(positions, uint32(pos[t]))
 		}
-		a.terms[i] = g.ft
-		a.post[i] = posting{tf: g.n, len: a.lens[g.ft.field], pos: positions[start:len(positions):len(positions)]}
+		a.post[g].pos = positions[start:len(positions):len(positions)]
 	}
 	return a, nil
 }
