@@ -611,37 +611,30 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	if err != nil {
 		return st, err
 	}
-	var pendKeys [][]byte
-	terms := 0
-	if s.legacy == 0 && len(s.delsList) == 0 {
-		// Only change-log postings: the inversion's terms, in order.
-		for f, ts := range inv.terms {
-			for i, t := range ts {
-				if terms%mergeCheckEvery == 0 && ctx.Err() != nil {
-					return st, ctx.Err()
-				}
-				terms++
-				if err := ix.appendTerm(txn, w, fieldTerm{f, t}, inv.lists[f][i], &m); err != nil {
-					return st, err
-				}
-			}
+	// The terms to merge, in order, and their new postings: the
+	// inversion's; then, with first-format documents or deletions, those
+	// add terms of their own, and the list is sorted again.
+	var touched []fieldTerm
+	var lists [][]posting
+	for f, ts := range inv.terms {
+		for i, t := range ts {
+			touched = append(touched, fieldTerm{f, t})
+			lists = append(lists, inv.lists[f][i])
 		}
-	} else {
-		newPost := map[fieldTerm][]posting{}
-		var touched []fieldTerm
-		for f, ts := range inv.terms {
-			for i, t := range ts {
-				ft := fieldTerm{f, t}
-				touched = append(touched, ft)
-				newPost[ft] = inv.lists[f][i]
-			}
+	}
+	var pendKeys [][]byte
+	var delTerms map[fieldTerm]bool
+	if s.legacy > 0 || len(s.delsList) > 0 {
+		newPost := make(map[fieldTerm][]posting, len(touched))
+		for i, ft := range touched {
+			newPost[ft] = lists[i]
 		}
 		if err := ix.mergeLegacyPostings(txn, s, final, later, newPost, &touched, &pendKeys); err != nil {
 			return st, err
 		}
 		// The terms of deleted documents, from their records: only their
 		// blocks can hold a deleted document.
-		delTerms := map[fieldTerm]bool{}
+		delTerms = map[fieldTerm]bool{}
 		for _, d := range s.delsList {
 			rec, _, err := ix.readRecord(txn, d)
 			if err != nil {
@@ -662,24 +655,27 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 			w.del(ix.docKey(tagChange, d))
 		}
 		slices.SortFunc(touched, compareFieldTerm)
-		for i, ft := range touched {
-			if i%mergeCheckEvery == 0 && ctx.Err() != nil {
-				return st, ctx.Err()
-			}
-			ps := newPost[ft]
-			if s.legacy > 0 {
-				// First-format postings came after the others of their term.
-				slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
-			}
-			del := s.deleted
-			if !delTerms[ft] {
-				del = nil
-			}
-			if err := ix.mergeTerm(txn, w, ft, ps, del, &m); err != nil {
-				return st, err
-			}
+		lists = lists[:0]
+		for _, ft := range touched {
+			lists = append(lists, newPost[ft])
 		}
-		terms = len(touched)
+	}
+	for i, ft := range touched {
+		if i%mergeCheckEvery == 0 && ctx.Err() != nil {
+			return st, ctx.Err()
+		}
+		ps := lists[i]
+		if s.legacy > 0 {
+			// First-format postings came after the others of their term.
+			slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
+		}
+		var del map[uint64]struct{}
+		if delTerms[ft] {
+			del = s.deleted
+		}
+		if err := ix.mergeTerm(txn, w, ft, ps, del, &m); err != nil {
+			return st, err
+		}
 	}
 	for _, k := range pendKeys {
 		w.del(k)
@@ -715,7 +711,7 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	}
 	m.nextDoc += uint64(len(s.adds))
 	m.docCount += uint64(len(s.adds))
-	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: terms, Pending: st.Pending}
+	st = MergeStats{Added: len(s.adds), Purged: len(s.delsList), Terms: len(touched), Pending: st.Pending}
 	w.put(ix.key(tagMeta, 0), encodeMeta(m))
 	return st, w.apply(txn)
 }

@@ -746,21 +746,17 @@ func encodeTail(st termStats, ps []posting) []byte {
 	}
 	b = binary.AppendUvarint(b, ps[len(ps)-1].doc)
 	// The block's length goes before it: leave two bytes for its uvarint
-	// (fewer than blockSize postings take under 2^14 bytes), and move
-	// the block by the difference.
+	// (fewer than blockSize postings take at most 4*10 + 127*20 bytes,
+	// under 2^14), and close the gap when it takes one.
 	at := len(b)
 	b = append(b, 0, 0)
 	b = appendBlock(b, ps)
-	n := len(b) - at - 2
-	var l [binary.MaxVarintLen64]byte
-	ln := binary.PutUvarint(l[:], uint64(n))
-	if ln != 2 {
-		b = slices.Insert(b, at+2, make([]byte, max(0, ln-2))...)
-		if ln < 2 {
-			b = slices.Delete(b, at, at+2-ln)
-		}
+	if n := len(b) - at - 2; n < 0x80 {
+		b[at] = byte(n)
+		b = append(b[:at+1], b[at+2:]...)
+	} else {
+		binary.PutUvarint(b[at:at+2], uint64(n))
 	}
-	copy(b[at:], l[:ln])
 	return appendBlockPositions(b, ps)
 }
 
