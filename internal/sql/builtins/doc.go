@@ -12,9 +12,14 @@
 // row, so nothing is looked up per row. Every error is a *sqlerr.Error.
 //
 // Not here, because the binder handles them as special forms: COALESCE,
-// NULLIF, GREATEST, LEAST, CASE, LIKE/ILIKE, and the SQL value functions
-// written without parentheses (CURRENT_DATE...; the binder may map
+// NULLIF, GREATEST, LEAST, CASE, and the SQL value functions written
+// without parentheses (CURRENT_DATE...; the binder may map
 // CURRENT_TIMESTAMP and CURRENT_USER onto now() and current_user()).
+// Operators PostgreSQL implements with functions are bound as calls of
+// those functions: ~ and friends (textregexeq...), LIKE and ILIKE
+// (textlike, textnlike, texticlike, texticnlike; ESCAPE through
+// like_escape) and SIMILAR TO (a regular expression match of
+// similar_to_escape's translation), in like.go.
 //
 // # Resolution
 //

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -29,6 +30,10 @@ type IndexScan struct {
 	// not check them again. Cond shows them in EXPLAIN.
 	Exact []int
 	Cond  Expr
+	// Implied are comparisons the bounds stand for that are not
+	// conjuncts of the predicate but implied by one (x LIKE 'abc%'
+	// gives x >= 'abc' and x < 'abd'). Cond includes them.
+	Implied []Expr
 	// Reverse reads the index backward (Index Scan Backward): its key
 	// ranges last first, each from its last key down.
 	Reverse bool
@@ -119,6 +124,9 @@ func accessCandidates(s *Scan, pred Expr) []accessCandidate {
 		// The conjuncts the bounds came from, when the index answers
 		// them exactly (see exactKey); -1 otherwise.
 		eqC, inC, loC, hiC int
+		// like holds the comparisons a LIKE's bounds stand for, when
+		// they are the bounds (EXPLAIN shows them as the Index Cond).
+		like []Expr
 	}
 	// Bounds by key target: a column ("#3") or an expression (its text).
 	byKey := map[string]*bound{}
@@ -138,6 +146,7 @@ func accessCandidates(s *Scan, pred Expr) []accessCandidate {
 				continue
 			}
 			b := get(key)
+			b.like = nil
 			src := -1
 			if exactKey(c, val) {
 				src = ci
@@ -149,6 +158,32 @@ func accessCandidates(s *Scan, pred Expr) []accessCandidate {
 				b.lo, b.loI, b.loC = val, op == types.OpGe, src
 			case types.OpLt, types.OpLe:
 				b.hi, b.hiI, b.hiC = val, op == types.OpLe, src
+			}
+		case *Func:
+			// x LIKE 'abc%' reads the range ['abc', 'abd') of an index
+			// on x, and x LIKE 'abc' the key 'abc'; the LIKE stays a
+			// filter.
+			key, lo, hi, exact, ok := likeBounds(c, s.Cols)
+			if !ok {
+				continue
+			}
+			b := get(key)
+			x := c.Args[0]
+			cmp := func(op types.Op, v Expr) Expr {
+				fn, _, _ := types.BinaryOpFunc(op, x.Type(), v.Type())
+				return &BinOp{Op: op, L: x, R: v, Fn: fn, Typ: types.Bool}
+			}
+			switch {
+			case b.eq != nil || b.in != nil || b.lo != nil || b.hi != nil:
+				// Bounds from comparisons: those.
+			case exact:
+				b.eq, b.like = lo, []Expr{cmp(types.OpEq, lo)}
+			default:
+				b.lo, b.loI, b.hi = lo, true, hi
+				b.like = []Expr{cmp(types.OpGe, lo)}
+				if hi != nil {
+					b.like = append(b.like, cmp(types.OpLt, hi))
+				}
 			}
 		case *InList:
 			key, t, ok := keyTarget(c.X, s.Cols)
@@ -215,6 +250,7 @@ func accessCandidates(s *Scan, pred Expr) []accessCandidate {
 				for i := range scan.Eqs {
 					scan.Eqs[i] = append(scan.Eqs[i], b.eq)
 				}
+				scan.Implied = append(scan.Implied, b.like...)
 				use(b.eqC)
 				score += 10
 				continue
@@ -230,6 +266,7 @@ func accessCandidates(s *Scan, pred Expr) []accessCandidate {
 			}
 			if (b.lo != nil || b.hi != nil) && !ic.Desc {
 				scan.Range = &KeyRange{Lo: b.lo, Hi: b.hi, LoInc: b.loI, HiInc: b.hiI}
+				scan.Implied = append(scan.Implied, b.like...)
 				if b.lo != nil {
 					use(b.loC)
 				}
@@ -260,6 +297,52 @@ func accessCandidates(s *Scan, pred Expr) []accessCandidate {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// likeBounds recognizes x LIKE 'pattern' (case-sensitive, the pattern a
+// constant with a literal prefix) where x is a text column or an
+// expression an index may have as a key, and returns the key range of
+// the strings that can match: [prefix, the prefix's successor), or the
+// key prefix itself when the pattern has no wildcard (exact). Text keys
+// order bytewise (cairn's one collation is "C"), so every match is in
+// that range; a nil hi is no upper bound (a prefix of bytes 0xff).
+func likeBounds(f *Func, cols []Column) (key string, lo, hi Expr, exact, ok bool) {
+	if f.Name != "textlike" || len(f.Args) != 2 {
+		return "", nil, nil, false, false
+	}
+	pc, isConst := f.Args[1].(*Const)
+	if !isConst || pc.Val.IsNull() {
+		return "", nil, nil, false, false
+	}
+	prefix, exact := builtins.LikePrefix(pc.Val.Str())
+	if prefix == "" {
+		return "", nil, nil, false, false
+	}
+	x := f.Args[0]
+	if c, isCast := x.(*Cast); isCast && c.X.Type().Family() == types.VarcharFamily && !c.X.Type().IsArray() {
+		x = c.X // varchar to text changes no byte
+	}
+	if t := x.Type(); t.IsArray() || t.Family() != types.TextFamily && t.Family() != types.VarcharFamily {
+		return "", nil, nil, false, false
+	}
+	if cols != nil { // nil: the caller wants the bounds alone
+		if key, _, ok = keyTarget(x, cols); !ok {
+			return "", nil, nil, false, false
+		}
+	}
+	lo = &Const{Val: types.NewText(prefix), Typ: types.Text}
+	if exact {
+		return key, lo, nil, true, true
+	}
+	succ := []byte(prefix)
+	for len(succ) > 0 && succ[len(succ)-1] == 0xff {
+		succ = succ[:len(succ)-1]
+	}
+	if len(succ) > 0 {
+		succ[len(succ)-1]++
+		hi = &Const{Val: types.NewText(string(succ)), Typ: types.Text}
+	}
+	return key, lo, hi, false, true
+}
 
 // exactFamily reports whether a column type's key order and equality are
 // SQL's: integers, text, booleans, dates and timestamps (not floats,

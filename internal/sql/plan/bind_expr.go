@@ -92,6 +92,8 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		return b.bindSubquery(s, e.Query, SubExists, nil, nil, false)
 	case *ast.QuantifiedExpr:
 		return b.bindQuantified(s, e)
+	case *ast.LikeExpr:
+		return b.bindLike(s, e)
 	case *ast.FuncCall:
 		return b.bindFunc(s, e)
 	case *ast.SpecialFunc:
@@ -224,6 +226,114 @@ var binaryOps = map[ast.BinaryOp]types.Op{
 var regexOps = map[ast.BinaryOp]string{
 	ast.OpRegMatch: "textregexeq", ast.OpRegIMatch: "texticregexeq",
 	ast.OpNotRegMatch: "textregexne", ast.OpNotRegIMatch: "texticregexne",
+}
+
+// likeFuncs are the functions PostgreSQL implements LIKE and ILIKE with
+// (the operators ~~, ~~*, !~~, !~~*), by op and NOT; SIMILAR TO is the
+// regular expression match of its translated pattern.
+var likeFuncs = map[ast.LikeOp][2]string{
+	ast.Like:      {"textlike", "textnlike"},
+	ast.ILike:     {"texticlike", "texticnlike"},
+	ast.SimilarTo: {"textregexeq", "textregexne"},
+}
+
+// bindLike binds x [NOT] LIKE|ILIKE|SIMILAR TO p [ESCAPE e] as PostgreSQL
+// does: a call of the operator's function, with p rewritten by
+// like_escape(p, e) or similar_to_escape(p [, e]); and x [NOT] LIKE
+// ANY|ALL (array or subquery) as the quantified comparison with that
+// function.
+func (b *Binder) bindLike(s *scope, e *ast.LikeExpr) (Expr, error) {
+	names := likeFuncs[e.Op]
+	name := names[0]
+	if e.Not {
+		name = names[1]
+	}
+	pat := e.Pattern
+	switch {
+	case e.Quantified:
+		return b.bindLikeQuantified(s, e, name)
+	case e.Op == ast.SimilarTo:
+		args := []ast.Expr{pat}
+		if e.Escape != nil {
+			args = append(args, e.Escape)
+		}
+		pat = &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: "similar_to_escape"}, Args: args}
+	case e.Escape != nil:
+		pat = &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: "like_escape"}, Args: []ast.Expr{pat, e.Escape}}
+	}
+	x, err := b.bindExpr(s, e.Expr)
+	if err != nil {
+		return nil, err
+	}
+	p, err := b.bindExpr(s, pat)
+	if err != nil {
+		return nil, err
+	}
+	f, err := b.likeFunc(e, name, x.Type(), p.Type())
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.convert(e, x, f.ArgTypes[0]); err != nil {
+		return nil, err
+	}
+	if p, err = b.convert(e, p, f.ArgTypes[1]); err != nil {
+		return nil, err
+	}
+	return b.fold(&Func{Name: name, Args: []Expr{x, p}, Fn: f.Fn, Strict: f.Strict, Typ: types.Bool})
+}
+
+// likeFunc resolves a LIKE's function for its operand types, with
+// PostgreSQL's error for operands that are not text (42883).
+func (b *Binder) likeFunc(e *ast.LikeExpr, name string, x, p types.Type) (*builtins.Func, error) {
+	f, err := builtins.Lookup(name, []types.Type{x, p})
+	if err != nil {
+		op := map[string]string{"textlike": "~~", "textnlike": "!~~", "texticlike": "~~*", "texticnlike": "!~~*", "textregexeq": "~", "textregexne": "!~"}[name]
+		return nil, b.errAt(e, sqlerr.UndefinedFunction, "operator does not exist: %s %s %s", x, op, p).
+			WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+	}
+	return f, nil
+}
+
+// bindLikeQuantified binds x [NOT] LIKE|ILIKE ANY|ALL (array or
+// subquery).
+func (b *Binder) bindLikeQuantified(s *scope, e *ast.LikeExpr, name string) (Expr, error) {
+	x, err := b.bindExpr(s, e.Expr)
+	if err != nil {
+		return nil, err
+	}
+	f, err := b.likeFunc(e, name, x.Type(), types.Text)
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.convert(e, x, f.ArgTypes[0]); err != nil {
+		return nil, err
+	}
+	fn := f.Fn
+	cmp := func(a, p types.Datum) (types.Datum, error) { return fn([]types.Datum{a, p}) }
+	kind := SubAny
+	if e.Quant == ast.QuantAll {
+		kind = SubAll
+	}
+	if sub, ok := e.Pattern.(*ast.Subquery); ok {
+		q, err := b.bindSubquery(s, sub.Query, kind, x, e, false)
+		if err != nil {
+			return nil, err
+		}
+		sq := q.(*Subquery)
+		if _, err := b.likeFunc(e, name, x.Type(), sq.Plan.Columns()[0].Type); err != nil {
+			return nil, err
+		}
+		sq.Cmp = cmp
+		return sq, nil
+	}
+	arr, err := b.bindExpr(s, e.Pattern)
+	if err != nil {
+		return nil, err
+	}
+	if arr, err = b.cast(e.Pattern, arr, types.ArrayOf(types.Text), types.CastImplicit); err != nil {
+		return nil, err
+	}
+	return &AnyArray{X: x, Arr: arr, Cmp: cmp, All: e.Quant == ast.QuantAll}, nil
 }
 
 func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {

@@ -40,7 +40,8 @@
 // Filters are pushed into joins; equality conditions between the two
 // sides make hash joins (Join.LeftKeys/RightKeys). A filtered scan takes
 // the index with the most equality-bound leading keys (columns or index
-// expressions, IN lists on the first), then a range; a partial index only
+// expressions, IN lists on the first), then a range (x LIKE 'abc%' is the
+// range ['abc', 'abd') of a text key, cairn's collation being "C"); a partial index only
 // when the query states its predicate; a GIN index for jsonb @>, ?, ?|,
 // ?& (InvertedScan); an fts index for @@ (FTSScan, with top-k for ORDER
 // BY fts_rank DESC LIMIT n). An aggregation over input sorted by its

@@ -341,6 +341,9 @@ func FormatExpr(e Expr, cols []Column) string {
 	case *Cast:
 		return f(e.X) + "::" + e.Typ.String()
 	case *Func:
+		if op, ok := operatorFuncs[e.Name]; ok && len(e.Args) == 2 {
+			return "(" + f(e.Args[0]) + " " + op + " " + f(e.Args[1]) + ")"
+		}
 		parts := make([]string, len(e.Args))
 		for i, a := range e.Args {
 			parts[i] = f(a)
@@ -468,3 +471,11 @@ func nodeIndent(depth int) string {
 // detailIndent is what precedes a detail line (Filter:, Index Cond:) of
 // a node at depth.
 func detailIndent(depth int) string { return strings.Repeat("      ", depth) + "  " }
+
+// operatorFuncs are the functions behind operators that EXPLAIN shows as
+// the operators, as PostgreSQL does: LIKE and ILIKE as ~~ and ~~*, the
+// regular expression matches (and so SIMILAR TO) as ~ and ~*.
+var operatorFuncs = map[string]string{
+	"textlike": "~~", "textnlike": "!~~", "texticlike": "~~*", "texticnlike": "!~~*",
+	"textregexeq": "~", "textregexne": "!~", "texticregexeq": "~*", "texticregexne": "!~*",
+}

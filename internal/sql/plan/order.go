@@ -166,6 +166,7 @@ func filteredBy(ix *IndexScan, pred Expr) Node {
 			rest = append(rest, c)
 		}
 	}
+	exact = append(exact, ix.Implied...)
 	if len(exact) > 0 {
 		ix.Cond = and(exact)
 	}

@@ -129,6 +129,22 @@ func (b *Binder) selectivity(d *catalog.Descriptor, e Expr) float64 {
 			}
 			return s
 		}
+	case *Func:
+		// x LIKE 'abc%' is as selective as the range of its prefix
+		// (likeBounds), at most; PostgreSQL's prefix estimate too.
+		if _, lo, hi, exact, ok := likeBounds(e, nil); ok {
+			col, isCol := e.Args[0].(*ColRef)
+			if c, isCast := e.Args[0].(*Cast); isCast {
+				col, isCol = c.X.(*ColRef)
+			}
+			if !isCol {
+				break
+			}
+			if exact {
+				return b.eqSelectivity(d, col.Idx, lo)
+			}
+			return b.rangeSelectivity(d, col.Idx, lo, true, hi, false)
+		}
 	case *BinOp:
 		col, op, val, ok := colVsValue(e)
 		if !ok {
