@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -302,5 +304,57 @@ func TestIntegerParameterUsesIndex(t *testing.T) {
 		if line := r[0].Rows[0][0].Str(); !strings.HasPrefix(line, "Index Scan") && !strings.HasPrefix(line, "Index Only Scan") {
 			t.Errorf("%s with a bigint parameter: %s", q, line)
 		}
+	}
+}
+
+// TestPreparedWriteIndexExpressions runs one prepared UPDATE and INSERT
+// many times on a table with an expression index and a partial index:
+// the plan keeps their compiled expressions between runs, which must
+// compute each run's rows' keys, not an earlier run's.
+func TestPreparedWriteIndexExpressions(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE t (id INTEGER PRIMARY KEY, doc JSONB, n INTEGER CHECK (n < 1000))")
+	mustExec(t, s, "CREATE INDEX t_city ON t ((doc->>'city'))")
+	mustExec(t, s, "CREATE INDEX t_pos ON t (n) WHERE n > 0")
+	ins := mustPrepare(t, s, "INSERT INTO t VALUES ($1, $2, $3)")
+	upd := mustPrepare(t, s, "UPDATE t SET doc = $2, n = $3 WHERE id = $1")
+	doc := func(city string) types.Datum {
+		d, err := jsonb.Parse(`{"city": "` + city + `"}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return types.NewJSONBDoc(d)
+	}
+	for i := 1; i <= 20; i++ {
+		run(t, s, ins, types.NewInt8(int64(i)), doc("c"+strconv.Itoa(i)), types.NewInt8(int64(i%3-1)))
+	}
+	for i := 1; i <= 20; i++ {
+		run(t, s, upd, types.NewInt8(int64(i)), doc("u"+strconv.Itoa(i%4)), types.NewInt8(int64(i%5)))
+	}
+	got := func(sql string) string {
+		t.Helper()
+		r := mustExec(t, s, sql)
+		var out []string
+		for _, row := range r[0].Rows {
+			out = append(out, row[0].String())
+		}
+		return strings.Join(out, " ")
+	}
+	mustExec(t, s, "SET enable_seqscan = off")
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT id FROM t WHERE doc->>'city' = 'u1' ORDER BY id", "1 5 9 13 17"},
+		{"SELECT id FROM t WHERE doc->>'city' = 'c3' ORDER BY id", ""},
+		{"SELECT count(*) FROM t WHERE doc->>'city' LIKE 'c%'", "0"},
+		{"SELECT id FROM t WHERE n > 0 AND n > 3 ORDER BY id", "4 9 14 19"},
+	} {
+		if g := got(tc.sql); g != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.sql, g, tc.want)
+		}
+		if plan := got("EXPLAIN " + tc.sql); !strings.Contains(plan, "Index") {
+			t.Errorf("%s: not an index scan:\n%s", tc.sql, plan)
+		}
+	}
+	if _, err := s.ExecutePrepared(context.Background(), upd, []types.Datum{types.NewInt8(1), doc("x"), types.NewInt8(1000)}); codeOf(err) != "23514" {
+		t.Fatalf("update breaking the CHECK: %v", err)
 	}
 }

@@ -119,6 +119,10 @@ type Codecs struct {
 	// writer's codec (newWriter), bound once per plan, not per run.
 	cols    map[*catalog.Descriptor][]plan.Column
 	writers map[*catalog.Descriptor]*tableCodec
+	// indexes are each written table's compiled index expressions
+	// (compiledIndexes). Their closures are used by one run at a time
+	// and keep no rows between calls.
+	indexes map[*catalog.Descriptor]map[uint32]*compiledIndex
 }
 
 // tableColumns is plan.TableColumns(d), kept in Codecs between runs; d
@@ -576,28 +580,57 @@ func (c *Ctx) newWriterWith(d *catalog.Descriptor, tc *tableCodec) (*writer, err
 		w.checks = append(w.checks, f)
 		w.names = append(w.names, d.Checks[i].Name)
 	}
+	w.indexes, err = c.compiledIndexes(d, exprs)
+	return w, err
+}
+
+// compiledIndexes compiles d's index key expressions and predicates
+// (exprs.Indexes), or returns them from Codecs when the plan ran before:
+// they are row functions (plan.RowFunction), so closures compiled in an
+// earlier run compute the same keys. Compiling them was a twentieth of
+// an UPDATE by primary key of a table with an expression index.
+func (c *Ctx) compiledIndexes(d *catalog.Descriptor, exprs *plan.TableExprs) (map[uint32]*compiledIndex, error) {
+	if c.Codecs != nil {
+		if m, ok := c.Codecs.indexes[d]; ok {
+			return m, nil
+		}
+	}
+	var out map[uint32]*compiledIndex
+	keep := true
+	compile := func(e plan.Expr) (evalFn, error) {
+		keep = keep && plan.RowFunction(e)
+		return c.compile(e)
+	}
 	for id, ie := range exprs.Indexes {
 		var ci compiledIndex
 		for _, k := range ie.Keys {
 			var f evalFn
 			if k != nil {
-				if f, err = c.compile(k); err != nil {
+				var err error
+				if f, err = compile(k); err != nil {
 					return nil, err
 				}
 			}
 			ci.keys = append(ci.keys, f)
 		}
 		if ie.Pred != nil {
-			if ci.pred, err = c.compile(ie.Pred); err != nil {
+			var err error
+			if ci.pred, err = compile(ie.Pred); err != nil {
 				return nil, err
 			}
 		}
-		if w.indexes == nil {
-			w.indexes = map[uint32]*compiledIndex{}
+		if out == nil {
+			out = map[uint32]*compiledIndex{}
 		}
-		w.indexes[id] = &ci
+		out[id] = &ci
 	}
-	return w, nil
+	if keep && c.Codecs != nil {
+		if c.Codecs.indexes == nil {
+			c.Codecs.indexes = map[*catalog.Descriptor]map[uint32]*compiledIndex{}
+		}
+		c.Codecs.indexes[d] = out
+	}
+	return out, nil
 }
 
 // compiledIndex is an index's compiled key expressions (nil for plain

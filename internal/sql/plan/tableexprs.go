@@ -136,3 +136,26 @@ func (b *Binder) immutableExpr(cols []Column, sql, what string) (Expr, error) {
 	})
 	return x, bad
 }
+
+// RowFunction reports whether e's value depends on nothing but the row
+// it is evaluated over: no parameters, outer references, subqueries,
+// full-text matches (which read an index in the statement's
+// transaction) or functions that are volatile or read the statement's
+// context. An executor may keep such an expression's compiled form
+// between runs of a plan. Index expressions and predicates are row
+// functions by construction (immutableExpr); CHECK constraints need not
+// be.
+func RowFunction(e Expr) bool {
+	ok := true
+	walkExpr(e, func(x Expr) {
+		switch x := x.(type) {
+		case *Param, *OuterRef, *Subquery, *FTSMatch, *FTSSnippet:
+			ok = false
+		case *Func:
+			if x.Volatile || x.CtxFn != nil {
+				ok = false
+			}
+		}
+	})
+	return ok
+}
