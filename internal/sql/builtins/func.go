@@ -122,6 +122,12 @@ func normalizeName(name string) string {
 	return strings.TrimPrefix(name, "pg_catalog.")
 }
 
+// IsScalar reports whether name is a built-in scalar function.
+func IsScalar(name string) bool {
+	_, ok := registry[normalizeName(name)]
+	return ok
+}
+
 // Has reports whether name is a built-in scalar, aggregate, window or
 // table function.
 func Has(name string) bool {

@@ -12,7 +12,7 @@
 // strings and documents of 512 bytes or more left in place when the
 // store's memory is a cached block (tableCodec.fetch). The
 // rest (filter, project, hash and nested-loop joins, sort, hash and
-// aggregation, window, limit, distinct, set operations, values,
+// aggregation, window, project set, limit, distinct, set operations, values,
 // insert/update/delete with constraint checks) consume their children's
 // batches.
 //

@@ -377,6 +377,8 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		return c.newSetOp(n)
 	case *plan.Window:
 		return c.newWindow(n)
+	case *plan.ProjectSet:
+		return c.newProjectSet(n)
 	case *plan.WorkScan:
 		return &sliceOp{rows: c.work[n.Table]}, nil
 	case *plan.RecursiveUnion:

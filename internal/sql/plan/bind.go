@@ -24,6 +24,7 @@ type Binder struct {
 	agg      *aggContext
 	aggScope *scope
 	win      *windowContext
+	srf      *srfContext
 	// viewDepth guards against views that (through a bug or a cycle)
 	// expand forever.
 	viewDepth int

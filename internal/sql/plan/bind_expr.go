@@ -65,7 +65,7 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 	case *ast.InExpr:
 		return b.bindIn(s, e)
 	case *ast.CaseExpr:
-		return b.bindCase(s, e)
+		return b.withoutSRF(func() (Expr, error) { return b.bindCase(s, e) })
 	case *ast.CollateExpr:
 		// cairn has one collation, "C": COLLATE changes nothing.
 		return b.bindExpr(s, e.Expr)
@@ -718,12 +718,30 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	case "fts_snippet":
 		return b.bindFTSSnippet(s, e)
 	}
+	if _, user := b.Functions[name]; !user && isSetFunc(name) {
+		return b.bindSetFunc(s, e, name)
+	}
 	args := make([]Expr, len(e.Args))
-	for i, a := range e.Args {
-		var err error
-		if args[i], err = b.bindExpr(s, a); err != nil {
-			return nil, err
+	bindArgs := func() (Expr, error) {
+		for i, a := range e.Args {
+			var err error
+			if args[i], err = b.bindExpr(s, a); err != nil {
+				return nil, err
+			}
 		}
+		return nil, nil
+	}
+	var err error
+	switch name {
+	case "coalesce", "greatest", "least", "nullif":
+		// Conditional: PostgreSQL allows no set-returning function in
+		// them.
+		_, err = b.withoutSRF(bindArgs)
+	default:
+		_, err = bindArgs()
+	}
+	if err != nil {
+		return nil, err
 	}
 	argTypes := func() []types.Type {
 		ts := make([]types.Type, len(args))
@@ -771,7 +789,6 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		return f, err
 	}
 	var f *builtins.Func
-	var err error
 	if hf, ok := b.Functions[name]; ok {
 		f, err = builtins.Resolve(hf, argTypes())
 	} else {
@@ -809,18 +826,23 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	defer func() { b.agg, b.aggScope = saved, savedScope }()
 	var args []Expr
 	var argTypes []types.Type
-	for _, a := range fc.Args {
-		x, err := b.bindExpr(ac.input, a)
-		if err != nil {
-			return nil, err
-		}
-		if x.Type().Family() == types.UnknownFamily {
-			if x, err = b.cast(a, x, types.Text, types.CastImplicit); err != nil {
+	if _, err := b.withoutSRF(func() (Expr, error) {
+		for _, a := range fc.Args {
+			x, err := b.bindExpr(ac.input, a)
+			if err != nil {
 				return nil, err
 			}
+			if x.Type().Family() == types.UnknownFamily {
+				if x, err = b.cast(a, x, types.Text, types.CastImplicit); err != nil {
+					return nil, err
+				}
+			}
+			args = append(args, x)
+			argTypes = append(argTypes, x.Type())
 		}
-		args = append(args, x)
-		argTypes = append(argTypes, x.Type())
+		return nil, nil
+	}); err != nil {
+		return nil, err
 	}
 	if fc.Star {
 		argTypes = nil

@@ -15,6 +15,11 @@ import (
 // bindSelect binds a SELECT with the ORDER BY of its query (which may
 // name input columns that are not selected).
 func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderItem) (Node, error) {
+	// Set-returning functions in the select list (and, as errors,
+	// anywhere else in this SELECT).
+	savedSRF := b.srf
+	b.srf = &srfContext{}
+	defer func() { b.srf = savedSRF }()
 	var input Node = &Values{Rows: [][]Expr{{}}}
 	if len(sel.From) > 0 {
 		var err error
@@ -145,6 +150,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		// Bind everything above the aggregation, then fix its columns.
 		defer func() {}()
 		var exprs []Expr
+		b.srf.allowed = true
 		for _, t := range targets {
 			x, err := b.bindExpr(aggScope, t.expr)
 			if err != nil {
@@ -152,6 +158,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 			}
 			exprs = append(exprs, x)
 		}
+		b.srf.allowed = false
 		var having Expr
 		if sel.Having != nil {
 			x, err := b.bindExpr(aggScope, sel.Having)
@@ -179,7 +186,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		}
 		if len(b.win.calls) > 0 {
 			shift := len(agg.Cols) - windowBase
-			for _, x := range append(append([]Expr{}, exprs...), extra...) {
+			for _, x := range append(append(append([]Expr{}, exprs...), extra...), b.srf.args()...) {
 				walkExpr(x, func(e Expr) {
 					if cr, ok := e.(*ColRef); ok && cr.Idx >= windowBase {
 						cr.Idx += shift
@@ -194,11 +201,13 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 			b.win.nInput = len(agg.Cols)
 			node = b.windowNode(node)
 		}
+		node = b.projectSet(node, exprs, extra)
 		return b.finishSelect(sel, node, targetNames(targets), exprs, sortExprs, extra)
 	}
 
 	b.win.nInput = len(s.cols)
 	var exprs []Expr
+	b.srf.allowed = true
 	for _, t := range targets {
 		if t.star != nil {
 			exprs = append(exprs, &ColRef{Idx: t.idx, Typ: t.star.Type, Name: t.star.Name})
@@ -210,6 +219,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		}
 		exprs = append(exprs, x)
 	}
+	b.srf.allowed = false
 	sortExprs, extra, err := b.bindOrder(exprScope, withDistinctOn(sel, orderBy), targets2(targets, exprs))
 	if err != nil {
 		return nil, err
@@ -217,6 +227,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 	if len(b.win.calls) > 0 {
 		input = b.windowNode(input)
 	}
+	input = b.projectSet(input, exprs, extra)
 	return b.finishSelect(sel, input, targetNames(targets), exprs, sortExprs, extra)
 }
 

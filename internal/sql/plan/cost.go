@@ -83,6 +83,12 @@ func (b *Binder) cost(n Node) (c Cost, ok bool) {
 			return c, false
 		}
 		c.Startup, c.Total = in.Startup, in.Total+rows*costOpRow
+	case *ProjectSet:
+		in, ok := child(n.Input)
+		if !ok {
+			return c, false
+		}
+		c.Startup, c.Total = in.Startup, in.Total+rows*costOpRow
 	case *Distinct:
 		in, ok := child(n.Input)
 		if !ok {

@@ -28,8 +28,11 @@
 // # Plans
 //
 // Every Node has an output schema (columns with names and types). An Expr
-// refers to its input by column ordinal; aggregates and window functions
-// are computed by their own nodes and referenced by ordinal above them.
+// refers to its input by column ordinal; aggregates, window functions and
+// the set-returning functions of a select list (ProjectSet, with
+// PostgreSQL 10's semantics: functions in lockstep, shorter results
+// padded with NULL) are computed by their own nodes and referenced by
+// ordinal above them.
 //
 // # What this package must never do
 //

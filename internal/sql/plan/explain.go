@@ -260,6 +260,9 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 	case *Window:
 		add("WindowAgg")
 		x.explain(n.Input, depth+1, lines)
+	case *ProjectSet:
+		add("ProjectSet")
+		x.explain(n.Input, depth+1, lines)
 	case *Insert:
 		add("Insert on " + n.Table.Name)
 		x.explain(n.Input, depth+1, lines)

@@ -65,6 +65,11 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		return max(1, r/3), k
 	case *Project:
 		return b.estimate(n.Input)
+	case *ProjectSet:
+		// Ten rows a call, as PostgreSQL assumes of a set-returning
+		// function it knows nothing about.
+		r, k := b.estimate(n.Input)
+		return r * 10, k
 	case *Sort:
 		return b.estimate(n.Input)
 	case *Distinct:
@@ -295,6 +300,8 @@ func (b *Binder) joinMethods(n Node) Node {
 			n.Input, n.Sorted = alt, true
 		}
 	case *Window:
+		n.Input = b.joinMethods(n.Input)
+	case *ProjectSet:
 		n.Input = b.joinMethods(n.Input)
 	case *Join:
 		if (n.Kind == InnerJoin || n.Kind == CrossJoin) && !b.reordered[n] {

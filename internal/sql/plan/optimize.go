@@ -78,6 +78,8 @@ func optimize(n Node) Node {
 		n.Left, n.Right = optimize(n.Left), optimize(n.Right)
 	case *Window:
 		n.Input = optimize(n.Input)
+	case *ProjectSet:
+		n.Input = optimize(n.Input)
 	case *RecursiveUnion:
 		n.Init, n.Rec = optimize(n.Init), optimize(n.Rec)
 	}

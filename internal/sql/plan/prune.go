@@ -219,5 +219,7 @@ func pruneNode(n Node, need needSet, stop map[Node]bool) {
 		pruneNode(n.Right, nil, stop)
 	case *Window:
 		pruneNode(n.Input, nil, stop)
+	case *ProjectSet:
+		pruneNode(n.Input, nil, stop)
 	}
 }

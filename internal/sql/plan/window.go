@@ -55,6 +55,10 @@ type windowContext struct {
 // bindWindowCall binds f(...) OVER (...) in scope s (the rows the window
 // sees), registering it and returning a reference to its result column.
 func (b *Binder) bindWindowCall(s *scope, fc *ast.FuncCall) (Expr, error) {
+	return b.withoutSRF(func() (Expr, error) { return b.bindWindowCallArgs(s, fc) })
+}
+
+func (b *Binder) bindWindowCallArgs(s *scope, fc *ast.FuncCall) (Expr, error) {
 	wc := b.win
 	if wc == nil {
 		return nil, b.errAt(fc, sqlerr.WindowingError, "window functions are not allowed here")
