@@ -18,7 +18,7 @@ type projectSetOp struct {
 
 	rows  []Row // the current input batch
 	pos   int
-	cur   Row                 // the input row the functions run for
+	cur   Row                  // the input row the functions run for
 	iters []builtins.TableIter // nil when no row is current
 	done  []bool
 	batch []Row
