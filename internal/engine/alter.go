@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +46,9 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 				return Result{}, err
 			}
 			col := catalog.Column{Name: cd.Name, Type: t.String()}
+			// Key, CHECK and REFERENCES constraints of the column are
+			// added as table constraints once it is filled in.
+			var later []*ast.Constraint
 			for _, c := range cd.Constraints {
 				switch c.Kind {
 				case ast.ConstrNotNull:
@@ -51,6 +56,10 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 				case ast.ConstrNull:
 				case ast.ConstrDefault:
 					col.Default = ast.Format(c.Expr)
+				case ast.ConstrPrimaryKey, ast.ConstrUnique, ast.ConstrCheck, ast.ConstrReferences:
+					k := *c
+					k.Columns = []string{cd.Name}
+					later = append(later, &k)
 				default:
 					return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "constraint %s in ADD COLUMN is not supported yet", ast.Format(c))
 				}
@@ -63,6 +72,17 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 					if err := e.fillColumn(x, txn, d, cd); err != nil {
 						return Result{}, err
 					}
+				}
+			}
+			if len(later) > 0 {
+				// The constraints' checks read the new column.
+				if err := catalog.Update(txn, d); err != nil {
+					return Result{}, err
+				}
+			}
+			for _, c := range later {
+				if err := e.addConstraint(x, b, txn, d, c); err != nil {
+					return Result{}, err
 				}
 			}
 		case ast.AlterDropColumn:
@@ -113,12 +133,34 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 				c.NotNull = false
 			}
 		case ast.AlterAddConstraint:
-			c := cmd.Constraint
-			if c.Kind != ast.ConstrPrimaryKey && c.Kind != ast.ConstrUnique {
-				return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "ALTER TABLE ADD %s is not supported yet", ast.Format(c))
-			}
-			if err := e.addKey(x, b, txn, d, c); err != nil {
+			if err := e.addConstraint(x, b, txn, d, cmd.Constraint); err != nil {
 				return Result{}, err
+			}
+		case ast.AlterDropConstraint:
+			if err := e.dropConstraint(txn, d, cmd); err != nil {
+				return Result{}, err
+			}
+		case ast.AlterValidateConstraint:
+			if err := e.validateConstraint(x, b, txn, d, cmd.Name); err != nil {
+				return Result{}, err
+			}
+		case ast.AlterColumnSetNotNull:
+			c := d.Column(cmd.Name)
+			if c == nil || c.Hidden {
+				return Result{}, sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", cmd.Name, d.Name)
+			}
+			if !c.NotNull {
+				if err := catalog.Update(txn, d); err != nil {
+					return Result{}, err
+				}
+				rows, err := e.query(x, b, fmt.Sprintf("SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", quoteIdent(d.Name), quoteIdent(c.Name)))
+				if err != nil {
+					return Result{}, err
+				}
+				if len(rows) > 0 {
+					return Result{}, sqlerr.New(sqlerr.NotNullViolation, "column %q of relation %q contains null values", c.Name, d.Name)
+				}
+				c.NotNull = true
 			}
 		default:
 			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "this ALTER TABLE command is not supported yet")
@@ -217,4 +259,230 @@ func statementTimeout(v string) (time.Duration, error) {
 		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"statement_timeout\": %q", v)
 	}
 	return d, nil
+}
+
+// addConstraint adds a table constraint to d (ALTER TABLE ADD
+// CONSTRAINT, or a constraint of ADD COLUMN), checking the rows already
+// there as PostgreSQL does: a key's uniqueness, a CHECK's truth, a
+// foreign key's referenced rows.
+func (e *Engine) addConstraint(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor, c *ast.Constraint) error {
+	if err := checkedAtOnce(c); err != nil {
+		return err
+	}
+	if c.Name != "" && constraintNamed(d, c.Name) {
+		return sqlerr.New(sqlerr.DuplicateObject, "constraint %q for relation %q already exists", c.Name, d.Name)
+	}
+	switch c.Kind {
+	case ast.ConstrPrimaryKey, ast.ConstrUnique:
+		return e.addKey(x, b, txn, d, c)
+	case ast.ConstrCheck:
+		return e.addCheck(x, b, txn, d, c)
+	case ast.ConstrReferences:
+		return e.addForeignKey(x, b, txn, d, c)
+	}
+	return sqlerr.New(sqlerr.FeatureNotSupported, "ALTER TABLE ADD %s is not supported yet", ast.Format(c))
+}
+
+// constraintNamed reports whether d has a CHECK, foreign key or index
+// (key constraints are indexes) of that name.
+func constraintNamed(d *catalog.Descriptor, name string) bool {
+	for _, ch := range d.Checks {
+		if ch.Name == name {
+			return true
+		}
+	}
+	for _, fk := range d.ForeignKeys {
+		if fk.Name == name {
+			return true
+		}
+	}
+	if d.Primary.Name == name {
+		return true
+	}
+	for _, ix := range d.Indexes {
+		if ix.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// addCheck adds a CHECK constraint after finding no row it is false for
+// (23514 otherwise).
+func (e *Engine) addCheck(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor, c *ast.Constraint) error {
+	name := c.Name
+	if name == "" {
+		base := d.Name + "_check"
+		if len(c.Columns) == 1 {
+			base = d.Name + "_" + c.Columns[0] + "_check"
+		}
+		name = base
+		for i := 1; constraintNamed(d, name); i++ {
+			name = base + strconv.Itoa(i)
+		}
+	}
+	ch := catalog.Check{Name: name, Expr: ast.Format(c.Expr)}
+	cols, err := plan.TableColumns(d)
+	if err != nil {
+		return err
+	}
+	if _, err := b.Check(d, cols, ch.Expr); err != nil {
+		return err
+	}
+	if !c.NotValid {
+		if err := e.checkRows(x, b, txn, d, ch); err != nil {
+			return err
+		}
+	}
+	d.Checks = append(d.Checks, ch)
+	return nil
+}
+
+// checkRows finds no row of d that CHECK ch is false for (23514).
+func (e *Engine) checkRows(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor, ch catalog.Check) error {
+	if err := catalog.Update(txn, d); err != nil {
+		return err
+	}
+	rows, err := e.query(x, b, fmt.Sprintf("SELECT 1 FROM %s WHERE NOT (%s) LIMIT 1", quoteIdent(d.Name), ch.Expr))
+	if err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		return sqlerr.New(sqlerr.CheckViolation, "check constraint %q of relation %q is violated by some row", ch.Name, d.Name)
+	}
+	return nil
+}
+
+// checkedAtOnce refuses a constraint checked at commit: cairn checks
+// each at the statement that writes the row.
+func checkedAtOnce(c *ast.Constraint) error {
+	if c.Deferred {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "INITIALLY DEFERRED constraints are not supported yet").
+			WithHint("cairn checks every constraint when a statement writes the row: leave out INITIALLY DEFERRED.")
+	}
+	return nil
+}
+
+// validateConstraint checks the rows already in d against its CHECK or
+// foreign key named name (ALTER TABLE VALIDATE CONSTRAINT, after ADD ...
+// NOT VALID).
+func (e *Engine) validateConstraint(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor, name string) error {
+	for _, ch := range d.Checks {
+		if ch.Name == name {
+			return e.checkRows(x, b, txn, d, ch)
+		}
+	}
+	for _, fk := range d.ForeignKeys {
+		if fk.Name == name {
+			return e.referencedRows(x, b, txn, d, fk)
+		}
+	}
+	if constraintNamed(d, name) {
+		return nil // a key: always valid
+	}
+	return sqlerr.New(sqlerr.UndefinedObject, "constraint %q of relation %q does not exist", name, d.Name)
+}
+
+// addForeignKey adds a foreign key after finding every row's key (those
+// without a NULL in it, MATCH SIMPLE) in the referenced table (23503
+// otherwise).
+func (e *Engine) addForeignKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor, c *ast.Constraint) error {
+	fk, err := foreignKey(txn, d, c, c.Columns)
+	if err != nil {
+		return err
+	}
+	if fk.RefTable == 0 {
+		fk.RefTable = d.ID // a self-reference
+	}
+	if constraintNamed(d, fk.Name) {
+		return sqlerr.New(sqlerr.DuplicateObject, "constraint %q for relation %q already exists", fk.Name, d.Name)
+	}
+	if !c.NotValid {
+		if err := e.referencedRows(x, b, txn, d, fk); err != nil {
+			return err
+		}
+	}
+	d.ForeignKeys = append(d.ForeignKeys, fk)
+	return nil
+}
+
+// referencedRows finds every row's key of foreign key fk of d (those
+// without a NULL in it: MATCH SIMPLE) in the referenced table (23503).
+func (e *Engine) referencedRows(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.Descriptor, fk catalog.ForeignKey) error {
+	parent := d
+	if fk.RefTable != d.ID {
+		var err error
+		if parent, err = catalog.ByID(txn, fk.RefTable); err != nil {
+			return err
+		}
+	}
+	if err := catalog.Update(txn, d); err != nil {
+		return err
+	}
+	var keys, notNull, match []string
+	for i, id := range fk.Columns {
+		col := quoteIdent(d.ColumnByID(id).Name)
+		keys = append(keys, "c."+col)
+		notNull = append(notNull, "c."+col+" IS NOT NULL")
+		match = append(match, "p."+quoteIdent(parent.ColumnByID(fk.RefColumn[i]).Name)+" = c."+col)
+	}
+	rows, err := e.query(x, b, fmt.Sprintf("SELECT %s FROM %s c WHERE %s AND NOT EXISTS (SELECT 1 FROM %s p WHERE %s) LIMIT 1",
+		strings.Join(keys, ", "), quoteIdent(d.Name), strings.Join(notNull, " AND "), quoteIdent(parent.Name), strings.Join(match, " AND ")))
+	if err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		names := make([]string, len(fk.Columns))
+		for i, id := range fk.Columns {
+			names[i] = d.ColumnByID(id).Name
+		}
+		vals := make([]string, len(rows[0]))
+		for i, v := range rows[0] {
+			vals[i] = v.String()
+		}
+		return sqlerr.New(sqlerr.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", d.Name, fk.Name).
+			WithDetail("Key (%s)=(%s) is not present in table %q.", strings.Join(names, ", "), strings.Join(vals, ", "), parent.Name)
+	}
+	return nil
+}
+
+// dropConstraint removes a CHECK, a foreign key or a unique constraint
+// (its index) from d. A primary key stays: the rows are stored by it.
+func (e *Engine) dropConstraint(txn *mvcc.Txn, d *catalog.Descriptor, cmd *ast.AlterCmd) error {
+	name := cmd.Name
+	if i := slices.IndexFunc(d.Checks, func(c catalog.Check) bool { return c.Name == name }); i >= 0 {
+		d.Checks = slices.Delete(d.Checks, i, i+1)
+		return nil
+	}
+	if i := slices.IndexFunc(d.ForeignKeys, func(fk catalog.ForeignKey) bool { return fk.Name == name }); i >= 0 {
+		d.ForeignKeys = slices.Delete(d.ForeignKeys, i, i+1)
+		return nil
+	}
+	if d.Primary.Name == name && !d.ColumnByID(d.Primary.Columns[0].ColumnID).Hidden {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "dropping the primary key %q is not supported: rows are stored by it", name)
+	}
+	i := slices.IndexFunc(d.Indexes, func(ix catalog.Index) bool { return ix.Name == name && ix.Unique })
+	if i < 0 {
+		if cmd.IfExists {
+			return nil
+		}
+		return sqlerr.New(sqlerr.UndefinedObject, "constraint %q of relation %q does not exist", name, d.Name)
+	}
+	ix := d.Indexes[i]
+	rest := *d
+	rest.Indexes = slices.Delete(slices.Clone(d.Indexes), i, i+1)
+	all, err := catalog.List(txn)
+	if err != nil {
+		return err
+	}
+	for _, t := range all {
+		for _, fk := range t.ForeignKeys {
+			if fk.RefTable == d.ID && !hasUniqueOn(&rest, fk.RefColumn) {
+				return sqlerr.New(sqlerr.Code("2BP01"), "cannot drop constraint %s on table %s because constraint %s on table %s depends on it", name, d.Name, fk.Name, t.Name).
+					WithHint("Drop the foreign key first.")
+			}
+		}
+	}
+	d.Indexes = rest.Indexes
+	return txn.DeleteRange(catalog.IndexPrefix(nil, d.ID, ix.ID), catalog.IndexPrefix(nil, d.ID, ix.ID+1))
 }

@@ -179,6 +179,9 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 			}
 		}
 		for _, c := range cd.Constraints {
+			if err := checkedAtOnce(c); err != nil {
+				return Result{}, err
+			}
 			switch c.Kind {
 			case ast.ConstrNotNull:
 				col.NotNull = true
@@ -215,6 +218,9 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		d.AddColumn(col)
 	}
 	for _, c := range st.Constraints {
+		if err := checkedAtOnce(c); err != nil {
+			return Result{}, err
+		}
 		switch c.Kind {
 		case ast.ConstrPrimaryKey:
 			if pk != nil {

@@ -458,6 +458,12 @@ func (n *Constraint) format(p *printer) {
 		p.expr(n.Expr, 0)
 		p.kw(") STORED")
 	}
+	if n.Deferred {
+		p.kw(" DEFERRABLE INITIALLY DEFERRED")
+	}
+	if n.NotValid {
+		p.kw(" NOT VALID")
+	}
 }
 
 func (p *printer) seqOptions(opts []SeqOption) {
@@ -715,6 +721,9 @@ func (n *AlterCmd) format(p *printer) {
 		p.ident(n.Name)
 		p.kw(" TYPE ")
 		n.Type.format(p)
+	case AlterValidateConstraint:
+		p.kw("VALIDATE CONSTRAINT ")
+		p.ident(n.Name)
 	}
 	if n.Cascade {
 		p.kw(" CASCADE")

@@ -277,6 +277,11 @@ type Constraint struct {
 	OnUpdate   RefAction
 	Always     bool        // identity: GENERATED ALWAYS rather than BY DEFAULT
 	SeqOptions []SeqOption // identity: the options of its sequence
+	// NotValid: ALTER TABLE ADD ... NOT VALID, the rows already there
+	// not checked.
+	NotValid bool
+	// Deferred: INITIALLY DEFERRED, checked at commit.
+	Deferred bool
 }
 
 // SeqOptionKind is the kind of an option of CREATE SEQUENCE or of an
@@ -420,6 +425,7 @@ const (
 	AlterColumnSetNotNull
 	AlterColumnDropNotNull
 	AlterColumnType
+	AlterValidateConstraint
 )
 
 // AlterCmd is one command of ALTER TABLE.

@@ -178,6 +178,7 @@ func (p *parser) columnDef() *ast.ColumnDef {
 			}
 			return c
 		}
+		p.constraintAttrs(k)
 		c.Constraints = append(c.Constraints, k)
 	}
 }
@@ -327,7 +328,33 @@ func (p *parser) tableConstraint() *ast.Constraint {
 		}
 		return nil
 	}
+	p.constraintAttrs(k)
 	return k
+}
+
+// constraintAttrs parses what may follow a constraint: [NOT] DEFERRABLE,
+// INITIALLY DEFERRED|IMMEDIATE and NOT VALID, in any order.
+func (p *parser) constraintAttrs(k *ast.Constraint) {
+	for {
+		switch {
+		case p.acceptKw(ast.KwDeferrable):
+		case p.isKw(ast.KwNot) && tokIsKw(p.peek(1), ast.KwDeferrable):
+			p.next()
+			p.next()
+		case p.acceptKw(ast.KwInitially):
+			if p.acceptWord("deferred") {
+				k.Deferred = true
+			} else {
+				p.expectWord("immediate")
+			}
+		case p.isKw(ast.KwNot) && p.peek(1).kind == tIdent && p.peek(1).str == "valid":
+			p.next()
+			p.next()
+			k.NotValid = true
+		default:
+			return
+		}
+	}
 }
 
 // references parses REFERENCES t [(cols)] [ON DELETE a] [ON UPDATE a].
@@ -547,6 +574,10 @@ func (p *parser) alterCmd() *ast.AlterCmd {
 		} else {
 			p.acceptKw(ast.KwRestrict)
 		}
+	case p.acceptWord("validate"):
+		p.expectKw(ast.KwConstraint)
+		c.Kind = ast.AlterValidateConstraint
+		c.Name = p.ident()
 	case p.acceptKw(ast.KwRename):
 		if p.acceptKw(ast.KwTo) {
 			c.Kind = ast.AlterRenameTable
