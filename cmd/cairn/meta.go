@@ -200,6 +200,40 @@ WHERE schemaname = `+literal(schema)+` AND tablename = `+literal(table)+` ORDER 
 			fmt.Fprintf(sh.out, "    %q %s\n", str(row[0]), indexSummary(str(row[1])))
 		}
 	}
+	// CHECK and foreign key constraints, as psql lists them.
+	t := literal(table)
+	checks, err := sh.ex.Execute(ctx, `SELECT t.constraint_name, c.check_clause
+FROM information_schema.table_constraints t JOIN information_schema.check_constraints c ON c.constraint_name = t.constraint_name
+WHERE t.table_name = `+t+` AND t.constraint_type = 'CHECK' ORDER BY 1`, nil)
+	if err == nil && len(checks) > 0 && len(checks[0].Rows) > 0 {
+		fmt.Fprintln(sh.out, "Check constraints:")
+		for _, row := range checks[0].Rows {
+			fmt.Fprintf(sh.out, "    %q CHECK %s\n", str(row[0]), str(row[1]))
+		}
+	}
+	fks, err := sh.ex.Execute(ctx, `SELECT rc.constraint_name,
+  (SELECT string_agg(k.column_name, ', ' ORDER BY k.ordinal_position) FROM information_schema.key_column_usage k
+    WHERE k.table_name = `+t+` AND k.constraint_name = rc.constraint_name),
+  u.table_name,
+  (SELECT string_agg(k.column_name, ', ' ORDER BY k.ordinal_position) FROM information_schema.key_column_usage k
+    WHERE k.table_name = u.table_name AND k.constraint_name = rc.unique_constraint_name),
+  rc.delete_rule, rc.update_rule
+FROM information_schema.referential_constraints rc
+JOIN information_schema.table_constraints f ON f.constraint_name = rc.constraint_name AND f.table_name = `+t+` AND f.constraint_type = 'FOREIGN KEY'
+JOIN information_schema.table_constraints u ON u.constraint_name = rc.unique_constraint_name AND u.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+ORDER BY 1`, nil)
+	if err == nil && len(fks) > 0 && len(fks[0].Rows) > 0 {
+		fmt.Fprintln(sh.out, "Foreign-key constraints:")
+		for _, row := range fks[0].Rows {
+			line := fmt.Sprintf("    %q FOREIGN KEY (%s) REFERENCES %s(%s)", str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+			for i, on := range []string{" ON DELETE ", " ON UPDATE "} {
+				if r := str(row[4+i]); r != "NO ACTION" {
+					line += on + r
+				}
+			}
+			fmt.Fprintln(sh.out, line)
+		}
+	}
 	fmt.Fprintln(sh.out)
 	return true
 }

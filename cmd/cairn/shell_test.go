@@ -283,3 +283,27 @@ func runIn(t *testing.T, stdin string, args ...string) (string, error) {
 	err := cmd.Execute()
 	return out.String(), err
 }
+
+// TestDescribeConstraints: \d lists a table's CHECK and foreign key
+// constraints as psql does, from the engine's information_schema.
+func TestDescribeConstraints(t *testing.T) {
+	out, err := runIn(t, `CREATE TABLE a (id INT PRIMARY KEY, x INT UNIQUE);
+CREATE TABLE b (id INT PRIMARY KEY, a_id INT REFERENCES a ON DELETE CASCADE, ax INT, n INT CHECK (n > 0), CONSTRAINT bx FOREIGN KEY (ax) REFERENCES a (x));
+ALTER TABLE b ADD CONSTRAINT pos CHECK (id > 0);
+\d b
+`, "--memory")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := "Indexes:\n" +
+		"    \"b_pkey\" UNIQUE, btree (id)\n" +
+		"Check constraints:\n" +
+		"    \"b_check\" CHECK (n > 0)\n" +
+		"    \"pos\" CHECK (id > 0)\n" +
+		"Foreign-key constraints:\n" +
+		"    \"b_a_id_fkey\" FOREIGN KEY (a_id) REFERENCES a(id) ON DELETE CASCADE\n" +
+		"    \"bx\" FOREIGN KEY (ax) REFERENCES a(x)\n\n"
+	if !strings.HasSuffix(out, want) {
+		t.Fatalf("got\n%s\nwant it to end with\n%s", out, want)
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -103,6 +104,68 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 					types.NewInt4(int32(pos)), def, text(nullable), text(dataType), charLen, prec, scale})
 			}
 		}
+	case "information_schema.table_constraints":
+		cols = []col{{"constraint_catalog", types.Text}, {"constraint_schema", types.Text}, {"constraint_name", types.Text},
+			{"table_catalog", types.Text}, {"table_schema", types.Text}, {"table_name", types.Text},
+			{"constraint_type", types.Text}, {"is_deferrable", types.Text}, {"initially_deferred", types.Text}}
+		for _, d := range all {
+			for _, c := range tableConstraints(d, all) {
+				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(c.name),
+					text("cairn"), text(publicSchema), text(d.Name), text(c.kind), text("NO"), text("NO")})
+			}
+		}
+	case "information_schema.check_constraints":
+		cols = []col{{"constraint_catalog", types.Text}, {"constraint_schema", types.Text}, {"constraint_name", types.Text}, {"check_clause", types.Text}}
+		for _, d := range all {
+			for _, c := range tableConstraints(d, all) {
+				if c.kind == "CHECK" {
+					rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(c.name), text(strings.TrimPrefix(c.def, "CHECK "))})
+				}
+			}
+		}
+	case "information_schema.key_column_usage":
+		cols = []col{{"constraint_catalog", types.Text}, {"constraint_schema", types.Text}, {"constraint_name", types.Text},
+			{"table_catalog", types.Text}, {"table_schema", types.Text}, {"table_name", types.Text},
+			{"column_name", types.Text}, {"ordinal_position", types.Int4}, {"position_in_unique_constraint", types.Int4}}
+		for _, d := range all {
+			for _, c := range tableConstraints(d, all) {
+				for i, cn := range c.cols {
+					pos := types.Null
+					if c.kind == "FOREIGN KEY" {
+						pos = types.NewInt4(int32(i + 1))
+					}
+					rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(c.name),
+						text("cairn"), text(publicSchema), text(d.Name), text(cn), types.NewInt4(int32(i + 1)), pos})
+				}
+			}
+		}
+	case "information_schema.referential_constraints":
+		cols = []col{{"constraint_catalog", types.Text}, {"constraint_schema", types.Text}, {"constraint_name", types.Text},
+			{"unique_constraint_catalog", types.Text}, {"unique_constraint_schema", types.Text}, {"unique_constraint_name", types.Text},
+			{"match_option", types.Text}, {"update_rule", types.Text}, {"delete_rule", types.Text}}
+		rule := func(a catalog.FKAction) types.Datum {
+			if a == "" {
+				a = catalog.FKNoAction
+			}
+			return text(strings.ToUpper(string(a)))
+		}
+		for _, d := range all {
+			for _, fk := range d.ForeignKeys {
+				parent := d
+				if i := slices.IndexFunc(all, func(t *catalog.Descriptor) bool { return t.ID == fk.RefTable }); i >= 0 {
+					parent = all[i]
+				}
+				unique := types.Null
+				for _, c := range tableConstraints(parent, all) {
+					if (c.kind == "PRIMARY KEY" || c.kind == "UNIQUE") && sameColumns(parent, c.cols, fk.RefColumn) {
+						unique = text(c.name)
+						break
+					}
+				}
+				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(fk.Name),
+					text("cairn"), text(publicSchema), unique, text("NONE"), rule(fk.OnUpdate), rule(fk.OnDelete)})
+			}
+		}
 	case "pg_catalog.pg_indexes":
 		cols = []col{{"schemaname", types.Text}, {"tablename", types.Text}, {"indexname", types.Text}, {"indexdef", types.Text}}
 		for _, d := range all {
@@ -167,4 +230,86 @@ func checkSchema(schema string) error {
 		return nil
 	}
 	return sqlerr.New(sqlerr.Code("3F000"), "schema %q does not exist", schema)
+}
+
+// tableConstraint is a constraint of a table as the information_schema
+// views show it: its name, type, key columns and definition (CHECK (...)
+// or FOREIGN KEY (...) REFERENCES ...).
+type tableConstraint struct {
+	name, kind, def string
+	cols            []string
+}
+
+// tableConstraints lists d's constraints: its primary key (unless the
+// hidden row id), unique indexes, CHECK constraints and foreign keys.
+func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableConstraint {
+	if d.Kind != catalog.KindTable {
+		return nil
+	}
+	names := func(t *catalog.Descriptor, ids []uint32) []string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			if c := t.ColumnByID(id); c != nil {
+				out[i] = c.Name
+			}
+		}
+		return out
+	}
+	var out []tableConstraint
+	for i, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+		if !ix.Unique || ix.Predicate != "" || ix.Method != "" {
+			continue
+		}
+		var ids []uint32
+		for _, ic := range ix.Columns {
+			ids = append(ids, ic.ColumnID)
+		}
+		if slices.Contains(ids, 0) {
+			continue // an expression: an index, not a constraint
+		}
+		kind := "UNIQUE"
+		if i == 0 {
+			if c := d.ColumnByID(ids[0]); c == nil || c.Hidden {
+				continue
+			}
+			kind = "PRIMARY KEY"
+		}
+		cols := names(d, ids)
+		out = append(out, tableConstraint{name: ix.Name, kind: kind, cols: cols, def: kind + " (" + strings.Join(cols, ", ") + ")"})
+	}
+	for _, ch := range d.Checks {
+		out = append(out, tableConstraint{name: ch.Name, kind: "CHECK", def: "CHECK (" + ch.Expr + ")"})
+	}
+	for _, fk := range d.ForeignKeys {
+		cols := names(d, fk.Columns)
+		def := "FOREIGN KEY (" + strings.Join(cols, ", ") + ") REFERENCES "
+		parent := d
+		if i := slices.IndexFunc(all, func(t *catalog.Descriptor) bool { return t.ID == fk.RefTable }); i >= 0 {
+			parent = all[i]
+		}
+		def += parent.Name + "(" + strings.Join(names(parent, fk.RefColumn), ", ") + ")"
+		if fk.OnDelete != "" && fk.OnDelete != catalog.FKNoAction {
+			def += " ON DELETE " + strings.ToUpper(string(fk.OnDelete))
+		}
+		if fk.OnUpdate != "" && fk.OnUpdate != catalog.FKNoAction {
+			def += " ON UPDATE " + strings.ToUpper(string(fk.OnUpdate))
+		}
+		out = append(out, tableConstraint{name: fk.Name, kind: "FOREIGN KEY", cols: cols, def: def})
+	}
+	return out
+}
+
+// sameColumns reports whether the columns named cols of d are those of
+// ids, in any order.
+func sameColumns(d *catalog.Descriptor, cols []string, ids []uint32) bool {
+	if len(cols) != len(ids) {
+		return false
+	}
+	for _, id := range ids {
+		c := d.ColumnByID(id)
+		if c == nil || !slices.Contains(cols, c.Name) {
+			return false
+		}
+	}
+	return true
 }
