@@ -94,6 +94,9 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		return b.bindQuantified(s, e)
 	case *ast.LikeExpr:
 		return b.bindLike(s, e)
+	case *ast.AtTimeZone:
+		// PostgreSQL's timezone(zone, x).
+		return b.bindFunc(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: "timezone"}, Args: []ast.Expr{e.Zone, e.Expr}})
 	case *ast.FuncCall:
 		return b.bindFunc(s, e)
 	case *ast.SpecialFunc:
