@@ -19,7 +19,9 @@
 // those functions: ~ and friends (textregexeq...), LIKE and ILIKE
 // (textlike, textnlike, texticlike, texticnlike; ESCAPE through
 // like_escape) and SIMILAR TO (a regular expression match of
-// similar_to_escape's translation), in like.go.
+// similar_to_escape's translation), in like.go. The json functions
+// (json_agg, row_to_json, json_build_object...) resolve to their jsonb
+// twins: cairn's json type is jsonb.
 //
 // # Resolution
 //

@@ -118,8 +118,23 @@ var (
 // normalizeName folds a function name as the binder passes it: lower
 // case, without a pg_catalog schema.
 func normalizeName(name string) string {
-	name = strings.ToLower(name)
-	return strings.TrimPrefix(name, "pg_catalog.")
+	name = strings.TrimPrefix(strings.ToLower(name), "pg_catalog.")
+	if j, ok := jsonNames[name]; ok {
+		return j
+	}
+	return name
+}
+
+// jsonNames maps PostgreSQL's json functions to their jsonb twins: in
+// cairn json is jsonb (keys sorted, duplicates dropped), so json_agg is
+// jsonb_agg and row_to_json is to_jsonb.
+var jsonNames = map[string]string{
+	"to_json": "to_jsonb", "row_to_json": "to_jsonb", "json_agg": "jsonb_agg", "json_object_agg": "jsonb_object_agg",
+	"json_build_object": "jsonb_build_object", "json_build_array": "jsonb_build_array",
+	"json_array_length": "jsonb_array_length", "json_typeof": "jsonb_typeof", "json_strip_nulls": "jsonb_strip_nulls",
+	"json_extract_path": "jsonb_extract_path", "json_extract_path_text": "jsonb_extract_path_text",
+	"json_array_elements": "jsonb_array_elements", "json_array_elements_text": "jsonb_array_elements_text",
+	"json_each": "jsonb_each", "json_each_text": "jsonb_each_text", "json_object_keys": "jsonb_object_keys",
 }
 
 // IsScalar reports whether name is a built-in scalar function.

@@ -724,6 +724,7 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	if _, user := b.Functions[name]; !user && isSetFunc(name) {
 		return b.bindSetFunc(s, e, name)
 	}
+	e = b.wholeRowArgs(s, e, name)
 	args := make([]Expr, len(e.Args))
 	bindArgs := func() (Expr, error) {
 		for i, a := range e.Args {
@@ -822,6 +823,7 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 		return &ColRef{Idx: ac.nGroups + i, Typ: ac.aggs[i].Typ}, nil
 	}
 	name := strings.ToLower(fc.Name.Name)
+	fc = b.wholeRowArgs(ac.input, fc, name)
 	// Arguments are bound below the aggregation, with no aggregates
 	// inside (42803 for nested aggregates).
 	saved, savedScope := b.agg, b.aggScope
@@ -953,4 +955,76 @@ func (b *Binder) bindSpecial(s *scope, e *ast.SpecialFunc) (Expr, error) {
 		return x, nil
 	}
 	return b.cast(e, x, cast, types.CastExplicit)
+}
+
+// rowToJSON names the functions that take a whole row (to_jsonb(t),
+// jsonb_agg(t)...), each with the object builder a row becomes for it.
+var rowToJSON = map[string]string{
+	"to_jsonb": "jsonb_build_object", "jsonb_agg": "jsonb_build_object",
+	"to_json": "jsonb_build_object", "row_to_json": "jsonb_build_object", "json_agg": "jsonb_build_object",
+}
+
+// wholeRowArgs rewrites the whole-row arguments of a JSON function, t or
+// t.* where t is a FROM item and not a column, into the object of the
+// row's columns (jsonb_build_object('id', t.id, ...)): cairn has no
+// composite types, and these calls are what whole rows are mostly
+// passed to. Other calls are returned as they are.
+func (b *Binder) wholeRowArgs(s *scope, fc *ast.FuncCall, name string) *ast.FuncCall {
+	builder, ok := rowToJSON[name]
+	if !ok {
+		return fc
+	}
+	var out *ast.FuncCall
+	for i, a := range fc.Args {
+		var table string
+		switch a := a.(type) {
+		case *ast.ColumnRef:
+			if a.Table.Name == "" {
+				table = a.Name
+			}
+		case *ast.Star:
+			table = a.Table.Name
+		}
+		if table == "" {
+			continue
+		}
+		obj := rowObject(s, a, table, builder)
+		if obj == nil {
+			continue
+		}
+		if out == nil {
+			c := *fc
+			c.Args = append([]ast.Expr{}, fc.Args...)
+			out = &c
+		}
+		out.Args[i] = obj
+	}
+	if out == nil {
+		return fc
+	}
+	return out
+}
+
+// rowObject builds the object of the visible columns of FROM item table
+// in the nearest scope that has it, or nil when a column of that name
+// comes first (t is then that column, as in PostgreSQL) or no item is
+// named so.
+func rowObject(s *scope, at ast.Expr, table, builder string) ast.Expr {
+	_, star := at.(*ast.Star)
+	for sc := s; sc != nil; sc = sc.parent {
+		if !star && findCol(sc.cols, table) >= 0 {
+			return nil
+		}
+		var args []ast.Expr
+		for _, c := range sc.cols {
+			if c.Table == table && !c.Hidden {
+				args = append(args, &ast.Literal{Kind: ast.LitString, Val: c.Name},
+					&ast.ColumnRef{Pos: at.Position(), Table: ast.TableName{Name: table}, Name: c.Name})
+			}
+		}
+		if len(args) > 0 {
+			return &ast.FuncCall{Pos: at.Position(), Name: ast.TableName{Name: builder}, Args: args}
+		}
+	}
+	return nil
 }
