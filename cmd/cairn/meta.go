@@ -158,7 +158,7 @@ func (sh *shell) describe(ctx context.Context, name string) bool {
 		where += " AND table_schema " + userSchemas
 	}
 	cols, ok := sh.query(ctx, `SELECT table_schema, column_name, data_type, character_maximum_length,
-  numeric_precision, numeric_scale, is_nullable, column_default
+  numeric_precision, numeric_scale, is_nullable, column_default, generation_expression
 FROM information_schema.columns WHERE `+where+` ORDER BY ordinal_position`)
 	if !ok {
 		return false
@@ -184,7 +184,11 @@ FROM information_schema.columns WHERE `+where+` ORDER BY ordinal_position`)
 		if str(row[6]) == "NO" {
 			nullable = "not null"
 		}
-		out.Rows = append(out.Rows, []types.Datum{row[1], types.NewText(typ), types.NewText(nullable), types.NewText(str(row[7]))})
+		def := str(row[7])
+		if len(row) > 8 && !row[8].IsNull() {
+			def = "generated always as (" + str(row[8]) + ") stored" // as psql
+		}
+		out.Rows = append(out.Rows, []types.Datum{row[1], types.NewText(typ), types.NewText(nullable), types.NewText(def)})
 	}
 	body := formatResult(out, "")
 	body = body[:strings.LastIndex(strings.TrimSuffix(body, "\n"), "\n")+1] // no row count

@@ -54,6 +54,10 @@ type Column struct {
 	Hidden bool `json:"hidden,omitempty"`
 	// Identity is "always" or "by default" for GENERATED ... AS IDENTITY.
 	Identity string `json:"identity,omitempty"`
+	// Generated is the expression (SQL text) of a generated column
+	// (GENERATED ALWAYS AS (expr) STORED): computed from the row's other
+	// columns whenever the row is written, never assigned.
+	Generated string `json:"generated,omitempty"`
 }
 
 // Index is a primary or secondary index.

@@ -56,6 +56,9 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 				case ast.ConstrNull:
 				case ast.ConstrDefault:
 					col.Default = ast.Format(c.Expr)
+				case ast.ConstrGenerated:
+					return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "ADD COLUMN ... GENERATED ALWAYS AS is not supported yet").
+						WithHint("Create the table with the generated column.")
 				case ast.ConstrPrimaryKey, ast.ConstrUnique, ast.ConstrCheck, ast.ConstrReferences:
 					k := *c
 					k.Columns = []string{cd.Name}
@@ -170,7 +173,7 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 	// text: a dropped or renamed column they use would leave them
 	// unbindable, so such a change is refused.
 	if _, err := plan.BindTableExprs(txn, d); err != nil {
-		return Result{}, sqlerr.New(sqlerr.Code("2BP01"), "cannot alter table %q: a CHECK constraint or index expression depends on the column: %v", d.Name, err)
+		return Result{}, sqlerr.New(sqlerr.Code("2BP01"), "cannot alter table %q: a CHECK constraint, index expression or generated column depends on the column: %v", d.Name, err)
 	}
 	if err := catalog.Update(txn, d); err != nil {
 		return Result{}, err

@@ -200,6 +200,8 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 				addCheck(c.Name, c.Expr)
 			case ast.ConstrReferences:
 				fkSpecs = append(fkSpecs, fkSpec{c: c, cols: []string{cd.Name}})
+			case ast.ConstrGenerated:
+				col.Generated = ast.Format(c.Expr)
 			case ast.ConstrIdentity:
 				if err := addSeq(c.SeqOptions); err != nil {
 					return Result{}, err
@@ -214,6 +216,9 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		}
 		if d.Column(cd.Name) != nil {
 			return Result{}, sqlerr.New(sqlerr.DuplicateColumn, "column %q specified more than once", cd.Name)
+		}
+		if col.Generated != "" && (col.Default != "" || col.Identity != "") {
+			return Result{}, sqlerr.New(sqlerr.SyntaxError, "both default and generation expression specified for column %q of table %q", cd.Name, name)
 		}
 		d.AddColumn(col)
 	}
@@ -314,6 +319,9 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		if _, err := b.Check(d, cols, c.Expr); err != nil {
 			return Result{}, err
 		}
+	}
+	if _, err := plan.BindTableExprs(txn, d); err != nil {
+		return Result{}, err
 	}
 	return Result{Tag: "CREATE TABLE"}, nil
 }

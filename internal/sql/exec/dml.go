@@ -118,6 +118,9 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 			row[ci] = v
 		}
 		if n.OnConflict != nil {
+			if err := w.generate(row); err != nil {
+				return res, err
+			}
 			existing, err := w.conflicting(n.OnConflict.Arbiters, row)
 			if err != nil {
 				return res, err

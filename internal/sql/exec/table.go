@@ -534,7 +534,10 @@ type writer struct {
 	tc     *tableCodec
 	checks []evalFn
 	names  []string
-	buf    []byte
+	// generated computes the generated columns, by ordinal (nil for
+	// the others; nil when the table has none).
+	generated []evalFn
+	buf       []byte
 	// depth counts foreign-key cascades that led to this writer.
 	depth int
 	// referenced says some table's foreign key points at this one.
@@ -565,12 +568,25 @@ func (c *Ctx) newWriterWith(d *catalog.Descriptor, tc *tableCodec) (*writer, err
 		return nil, err
 	}
 	w.referenced = len(refs[d.ID]) > 0
-	if len(d.Checks) == 0 && !plan.HasIndexExprs(d) {
+	if len(d.Checks) == 0 && !plan.HasIndexExprs(d) && !plan.HasGenerated(d) {
 		return w, nil
 	}
 	exprs, err := c.tableExprs(d)
 	if err != nil {
 		return nil, err
+	}
+	for i, g := range exprs.Generated {
+		if g == nil {
+			continue
+		}
+		f, err := c.compile(g)
+		if err != nil {
+			return nil, err
+		}
+		if w.generated == nil {
+			w.generated = make([]evalFn, len(exprs.Generated))
+		}
+		w.generated[i] = f
 	}
 	for i, ch := range exprs.Checks {
 		f, err := c.compile(ch)
@@ -745,8 +761,27 @@ func (w *writer) keyDetail(ix *catalog.Index, row Row) string {
 	return fmt.Sprintf("Key (%s)=(%s) already exists.", strings.Join(names, ", "), strings.Join(vals, ", "))
 }
 
+// generate computes row's generated columns, in place, from its other
+// columns.
+func (w *writer) generate(row Row) error {
+	for i, f := range w.generated {
+		if f == nil {
+			continue
+		}
+		v, err := f(row)
+		if err != nil {
+			return err
+		}
+		row[i] = v
+	}
+	return nil
+}
+
 // insert writes a new row.
 func (w *writer) insert(row Row) error {
+	if err := w.generate(row); err != nil {
+		return err
+	}
 	if err := w.validate(row); err != nil {
 		return err
 	}
@@ -835,6 +870,9 @@ func (w *writer) remove(row Row) error {
 // applies the foreign keys that reference a changed key (a cascade then
 // finds the new parent row).
 func (w *writer) update(old, new Row) error {
+	if err := w.generate(new); err != nil {
+		return err
+	}
 	pk := w.tc.primaryKey(nil, new)
 	if !bytes.Equal(pk, w.tc.primaryKey(nil, old)) {
 		// A new key: the row moves.

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/ast"
 	"github.com/cairndb/cairn/internal/sql/parser"
@@ -82,6 +83,21 @@ func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
 	if n.Defaults, err = b.Defaults(d, cols); err != nil {
 		return nil, err
 	}
+	// A generated column takes DEFAULT or nothing.
+	if ins.Source == nil {
+		// DEFAULT VALUES: every column its default.
+	} else if v, ok := ins.Source.Body.(*ast.Values); ok && HasGenerated(d) && ins.Source.OrderBy == nil && ins.Source.Limit == nil {
+		for j, ci := range n.TargetCols {
+			if d.Columns[ci].Generated == "" {
+				continue
+			}
+			for _, row := range v.Rows {
+				if _, def := row[j].(*ast.DefaultExpr); j < len(row) && !def {
+					return nil, b.generatedAssigned(ins, d, ci, true)
+				}
+			}
+		}
+	}
 	want := make([]types.Type, len(n.TargetCols))
 	for i, ci := range n.TargetCols {
 		want[i] = cols[ci].Type
@@ -110,6 +126,13 @@ func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
 			return nil, b.errAt(ins, sqlerr.SyntaxError, "INSERT has more expressions than target columns")
 		}
 		n.TargetCols = n.TargetCols[:len(in)]
+		if _, ok := ins.Source.Body.(*ast.Values); !ok || ins.Source.OrderBy != nil || ins.Source.Limit != nil {
+			for _, ci := range n.TargetCols {
+				if d.Columns[ci].Generated != "" {
+					return nil, b.generatedAssigned(ins, d, ci, true)
+				}
+			}
+		}
 		n.Casts = make([]types.CastFn, len(in))
 		for i, c := range in {
 			if types.Equivalent(c.Type, want[i]) && c.Type == want[i] {
@@ -251,6 +274,12 @@ func (b *Binder) Update(u *ast.Update) (*Update, error) {
 		if _, dup := n.Set[i]; dup {
 			return nil, b.errAt(u, sqlerr.DuplicateColumn, "multiple assignments to same column %q", sc.Columns[0])
 		}
+		if d.Columns[i].Generated != "" {
+			if _, ok := sc.Value.(*ast.DefaultExpr); ok {
+				continue // recomputed with the row
+			}
+			return nil, b.generatedAssigned(u, d, i, false)
+		}
 		if _, ok := sc.Value.(*ast.DefaultExpr); ok {
 			n.Set[i] = defaults[i]
 			if n.Set[i] == nil {
@@ -381,6 +410,12 @@ func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Colum
 		if i < 0 {
 			return nil, b.errAt(ins, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
 		}
+		if d.Columns[i].Generated != "" {
+			if _, ok := sc.Value.(*ast.DefaultExpr); ok {
+				continue // recomputed with the row
+			}
+			return nil, b.generatedAssigned(ins, d, i, false)
+		}
 		x, err := b.bindExpr(s, sc.Value)
 		if err != nil {
 			return nil, err
@@ -399,4 +434,15 @@ func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Colum
 		}
 	}
 	return out, nil
+}
+
+// generatedAssigned is the error for a value given to generated column i
+// of d by an INSERT, or by an UPDATE's SET.
+func (b *Binder) generatedAssigned(n ast.Node, d *catalog.Descriptor, i int, insert bool) error {
+	name := d.Columns[i].Name
+	msg := fmt.Sprintf("column %q can only be updated to DEFAULT", name)
+	if insert {
+		msg = fmt.Sprintf("cannot insert a non-DEFAULT value into column %q", name)
+	}
+	return b.errAt(n, sqlerr.Code("428C9"), "%s", msg).WithDetail("Column %q is a generated column.", name)
 }

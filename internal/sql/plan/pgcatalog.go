@@ -170,8 +170,12 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				case "by default":
 					identity = "d"
 				}
+				generated := ""
+				if c.Generated != "" {
+					generated = "s" // stored
+				}
 				rows = append(rows, []types.Datum{i8(relOID(d)), text(c.Name), i8(int64(t.OID())), i4(-1), i2(t.Len()), i2(n + 1), i4(0), i4(-1), i4(t.Mod()),
-					bl(t.Len() > 0), text("i"), text("p"), text(""), bl(c.NotNull), bl(c.Default != ""), bl(false), text(identity), text(""), bl(false), bl(true), i4(0), i8(0), null, null, null})
+					bl(t.Len() > 0), text("i"), text("p"), text(""), bl(c.NotNull), bl(c.Default != "" || c.Generated != ""), bl(false), text(identity), text(generated), bl(false), bl(true), i4(0), i8(0), null, null, null})
 			}
 		}
 	case "pg_attrdef":
@@ -181,8 +185,9 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				continue
 			}
 			for n, c := range visibleColumns(d) {
-				if c.Default != "" {
-					rows = append(rows, []types.Datum{i8(relOID(d)*1000 + int64(n)), i8(relOID(d)), i2(n + 1), text(c.Default)})
+				// A generated column's expression is its pg_attrdef entry.
+				if e := c.Default + c.Generated; e != "" {
+					rows = append(rows, []types.Datum{i8(relOID(d)*1000 + int64(n)), i8(relOID(d)), i2(n + 1), text(e)})
 				}
 			}
 		}

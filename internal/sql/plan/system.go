@@ -55,7 +55,8 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 		cols = []col{{"table_catalog", types.Text}, {"table_schema", types.Text}, {"table_name", types.Text},
 			{"column_name", types.Text}, {"ordinal_position", types.Int4}, {"column_default", types.Text},
 			{"is_nullable", types.Text}, {"data_type", types.Text}, {"character_maximum_length", types.Int4},
-			{"numeric_precision", types.Int4}, {"numeric_scale", types.Int4}}
+			{"numeric_precision", types.Int4}, {"numeric_scale", types.Int4},
+			{"is_generated", types.Text}, {"generation_expression", types.Text}}
 		for _, d := range all {
 			if d.Kind != catalog.KindTable {
 				continue
@@ -100,8 +101,12 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 				case types.Int8Family:
 					prec, scale = types.NewInt4(64), types.NewInt4(0)
 				}
+				generated, genExpr := text("NEVER"), types.Null
+				if c.Generated != "" {
+					generated, genExpr = text("ALWAYS"), text(c.Generated)
+				}
 				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(d.Name), text(c.Name),
-					types.NewInt4(int32(pos)), def, text(nullable), text(dataType), charLen, prec, scale})
+					types.NewInt4(int32(pos)), def, text(nullable), text(dataType), charLen, prec, scale, generated, genExpr})
 			}
 		}
 	case "information_schema.table_constraints":

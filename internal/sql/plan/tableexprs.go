@@ -12,6 +12,10 @@ import (
 // and the key expressions and predicates of its indexes.
 type TableExprs struct {
 	Checks []Expr
+	// Generated holds each generated column's expression, cast to the
+	// column's type, by column ordinal (nil for the other columns); nil
+	// when the table has none.
+	Generated []Expr
 	// Indexes holds the indexes that have an expression key or a
 	// predicate, by index id.
 	Indexes map[uint32]*IndexExprs
@@ -22,6 +26,16 @@ type TableExprs struct {
 type IndexExprs struct {
 	Keys []Expr
 	Pred Expr
+}
+
+// HasGenerated reports whether d has a generated column.
+func HasGenerated(d *catalog.Descriptor) bool {
+	for _, c := range d.Columns {
+		if c.Generated != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // HasIndexExprs reports whether one of d's indexes has an expression key
@@ -58,7 +72,44 @@ func BindTableExprs(txn *mvcc.Txn, d *catalog.Descriptor) (*TableExprs, error) {
 	if out.Indexes, err = b.indexExprs(d, cols); err != nil {
 		return nil, err
 	}
+	for i, c := range d.Columns {
+		if c.Generated == "" {
+			continue
+		}
+		x, err := b.GeneratedExpr(d, cols, i)
+		if err != nil {
+			return nil, err
+		}
+		if out.Generated == nil {
+			out.Generated = make([]Expr, len(d.Columns))
+		}
+		out.Generated[i] = x
+	}
 	return out, nil
+}
+
+// GeneratedExpr binds the expression of generated column i of d: an
+// immutable expression over the row's other columns, none of them
+// generated (42P17 otherwise), cast to the column's type.
+func (b *Binder) GeneratedExpr(d *catalog.Descriptor, cols []Column, i int) (Expr, error) {
+	sql := d.Columns[i].Generated
+	x, err := b.immutableExpr(cols, sql, "column generation expression")
+	if err != nil {
+		return nil, err
+	}
+	var bad error
+	walkExpr(x, func(e Expr) {
+		if cr, ok := e.(*ColRef); ok && bad == nil && d.Columns[cr.Idx].Generated != "" {
+			bad = sqlerr.New(sqlerr.Code("42P17"), "cannot use generated column %q in column generation expression", d.Columns[cr.Idx].Name).
+				WithDetail("A generated column cannot reference another generated column.")
+		}
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	e, _ := parser.ParseExpr(sql)
+	defer b.catalogText(sql)()
+	return b.assign(e, x, cols[i].Type)
 }
 
 func (b *Binder) indexExprs(d *catalog.Descriptor, cols []Column) (map[uint32]*IndexExprs, error) {
