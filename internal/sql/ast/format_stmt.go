@@ -308,6 +308,9 @@ func (n *Insert) format(p *printer) {
 		p.idents(n.Columns)
 		p.WriteByte(')')
 	}
+	if n.Overriding != "" {
+		p.kw(map[string]string{"system": " OVERRIDING SYSTEM VALUE", "user": " OVERRIDING USER VALUE"}[n.Overriding])
+	}
 	if n.Source == nil {
 		p.kw(" DEFAULT VALUES")
 	} else {

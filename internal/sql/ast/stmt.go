@@ -185,10 +185,13 @@ func (*JoinExpr) tableExpr()    {}
 // Insert is INSERT INTO t [(cols)] source [ON CONFLICT ...] [RETURNING ...].
 type Insert struct {
 	Pos
-	With       *With
-	Table      TableName
-	Alias      string
-	Columns    []string
+	With    *With
+	Table   TableName
+	Alias   string
+	Columns []string
+	// Overriding is "system" or "user" for OVERRIDING SYSTEM|USER VALUE,
+	// else "".
+	Overriding string
 	Source     *Query // nil for DEFAULT VALUES
 	OnConflict *OnConflict
 	Returning  []Target

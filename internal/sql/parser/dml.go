@@ -36,6 +36,17 @@ func (p *parser) insert(w *ast.With) *ast.Insert {
 	if p.isOp("(") && !p.queryAhead() {
 		ins.Columns = p.parenIdentList()
 	}
+	if p.acceptWord("overriding") {
+		switch {
+		case p.acceptWord("system"):
+			ins.Overriding = "system"
+		case p.acceptKw(ast.KwUser):
+			ins.Overriding = "user"
+		default:
+			p.syntaxError()
+		}
+		p.expectWord("value")
+	}
 	if p.isKw(ast.KwDefault) {
 		p.next()
 		p.expectKw(ast.KwValues)

@@ -83,18 +83,48 @@ func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
 	if n.Defaults, err = b.Defaults(d, cols); err != nil {
 		return nil, err
 	}
-	// A generated column takes DEFAULT or nothing.
-	if ins.Source == nil {
-		// DEFAULT VALUES: every column its default.
-	} else if v, ok := ins.Source.Body.(*ast.Values); ok && HasGenerated(d) && ins.Source.OrderBy == nil && ins.Source.Limit == nil {
-		for j, ci := range n.TargetCols {
-			if d.Columns[ci].Generated == "" {
-				continue
-			}
-			for _, row := range v.Rows {
-				if _, def := row[j].(*ast.DefaultExpr); j < len(row) && !def {
-					return nil, b.generatedAssigned(ins, d, ci, true)
+	// A generated column, or an identity column GENERATED ALWAYS, takes
+	// DEFAULT or nothing; OVERRIDING USER VALUE makes identity columns
+	// take their defaults whatever is given.
+	plainValues := false
+	if ins.Source != nil {
+		v, ok := ins.Source.Body.(*ast.Values)
+		plainValues = ok && ins.Source.OrderBy == nil && ins.Source.Limit == nil
+		if plainValues {
+			var copied *ast.Values
+			for j, ci := range n.TargetCols {
+				c := d.Columns[ci]
+				if ins.Overriding == "user" && c.Identity != "" {
+					if copied == nil {
+						copied = &ast.Values{Pos: v.Pos, Rows: make([][]ast.Expr, len(v.Rows))}
+						for r, row := range v.Rows {
+							copied.Rows[r] = append([]ast.Expr{}, row...)
+						}
+					}
+					for _, row := range copied.Rows {
+						if j < len(row) {
+							row[j] = &ast.DefaultExpr{}
+						}
+					}
+					continue
 				}
+				for _, row := range v.Rows {
+					if j >= len(row) {
+						continue
+					}
+					if _, def := row[j].(*ast.DefaultExpr); !def {
+						if err := b.fixedColumn(ins, d, ci, true, ins.Overriding); err != nil {
+							return nil, err
+						}
+					}
+				}
+			}
+			if copied != nil {
+				src := *ins.Source
+				src.Body = copied
+				c := *ins
+				c.Source = &src
+				ins = &c
 			}
 		}
 	}
@@ -126,10 +156,13 @@ func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
 			return nil, b.errAt(ins, sqlerr.SyntaxError, "INSERT has more expressions than target columns")
 		}
 		n.TargetCols = n.TargetCols[:len(in)]
-		if _, ok := ins.Source.Body.(*ast.Values); !ok || ins.Source.OrderBy != nil || ins.Source.Limit != nil {
+		if !plainValues {
 			for _, ci := range n.TargetCols {
-				if d.Columns[ci].Generated != "" {
-					return nil, b.generatedAssigned(ins, d, ci, true)
+				if d.Columns[ci].Identity != "" && ins.Overriding == "user" {
+					return nil, b.errAt(ins, sqlerr.FeatureNotSupported, "OVERRIDING USER VALUE with a query is not supported yet")
+				}
+				if err := b.fixedColumn(ins, d, ci, true, ins.Overriding); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -274,11 +307,10 @@ func (b *Binder) Update(u *ast.Update) (*Update, error) {
 		if _, dup := n.Set[i]; dup {
 			return nil, b.errAt(u, sqlerr.DuplicateColumn, "multiple assignments to same column %q", sc.Columns[0])
 		}
-		if d.Columns[i].Generated != "" {
-			if _, ok := sc.Value.(*ast.DefaultExpr); ok {
-				continue // recomputed with the row
-			}
-			return nil, b.generatedAssigned(u, d, i, false)
+		if _, def := sc.Value.(*ast.DefaultExpr); def && d.Columns[i].Generated != "" {
+			continue // recomputed with the row
+		} else if err := b.fixedColumn(u, d, i, false, ""); err != nil && !def {
+			return nil, err
 		}
 		if _, ok := sc.Value.(*ast.DefaultExpr); ok {
 			n.Set[i] = defaults[i]
@@ -410,11 +442,10 @@ func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Colum
 		if i < 0 {
 			return nil, b.errAt(ins, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
 		}
-		if d.Columns[i].Generated != "" {
-			if _, ok := sc.Value.(*ast.DefaultExpr); ok {
-				continue // recomputed with the row
-			}
-			return nil, b.generatedAssigned(ins, d, i, false)
+		if _, def := sc.Value.(*ast.DefaultExpr); def && d.Columns[i].Generated != "" {
+			continue // recomputed with the row
+		} else if err := b.fixedColumn(ins, d, i, false, ""); err != nil && !def {
+			return nil, err
 		}
 		x, err := b.bindExpr(s, sc.Value)
 		if err != nil {
@@ -436,13 +467,31 @@ func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Colum
 	return out, nil
 }
 
-// generatedAssigned is the error for a value given to generated column i
-// of d by an INSERT, or by an UPDATE's SET.
-func (b *Binder) generatedAssigned(n ast.Node, d *catalog.Descriptor, i int, insert bool) error {
-	name := d.Columns[i].Name
-	msg := fmt.Sprintf("column %q can only be updated to DEFAULT", name)
-	if insert {
-		msg = fmt.Sprintf("cannot insert a non-DEFAULT value into column %q", name)
+// fixedColumn is the error for a value given to column i of d by an
+// INSERT (with its OVERRIDING clause), or by an UPDATE's SET, when the
+// column takes no value: a generated column, or an identity column
+// GENERATED ALWAYS (but with OVERRIDING SYSTEM VALUE); nil otherwise.
+func (b *Binder) fixedColumn(n ast.Node, d *catalog.Descriptor, i int, insert bool, overriding string) error {
+	c := d.Columns[i]
+	var detail, hint string
+	switch {
+	case c.Generated != "":
+		detail = fmt.Sprintf("Column %q is a generated column.", c.Name)
+	case c.Identity == "always" && overriding != "system":
+		detail = fmt.Sprintf("Column %q is an identity column defined as GENERATED ALWAYS.", c.Name)
+		if insert {
+			hint = "Use OVERRIDING SYSTEM VALUE to override."
+		}
+	default:
+		return nil
 	}
-	return b.errAt(n, sqlerr.Code("428C9"), "%s", msg).WithDetail("Column %q is a generated column.", name)
+	msg := fmt.Sprintf("column %q can only be updated to DEFAULT", c.Name)
+	if insert {
+		msg = fmt.Sprintf("cannot insert a non-DEFAULT value into column %q", c.Name)
+	}
+	err := b.errAt(n, sqlerr.Code("428C9"), "%s", msg).WithDetail("%s", detail)
+	if hint != "" {
+		err = err.WithHint("%s", hint)
+	}
+	return err
 }
