@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -340,6 +341,15 @@ func (b *Binder) bindLikeQuantified(s *scope, e *ast.LikeExpr, name string) (Exp
 }
 
 func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
+	if l, ok := e.Left.(*ast.RowExpr); ok && e.Op.IsComparison() {
+		if r, ok := e.Right.(*ast.RowExpr); ok {
+			x, err := rowComparison(e, l, r)
+			if err != nil {
+				return nil, b.errAt(e, sqlerr.SyntaxError, "%v", err)
+			}
+			return b.bindExpr(s, x)
+		}
+	}
 	if e.Op == ast.OpTextMatch {
 		return b.bindTextMatch(s, e)
 	}
@@ -471,6 +481,29 @@ func (b *Binder) bindBetween(s *scope, e *ast.BetweenExpr) (Expr, error) {
 }
 
 func (b *Binder) bindIn(s *scope, e *ast.InExpr) (Expr, error) {
+	if row, ok := e.Expr.(*ast.RowExpr); ok && e.Query == nil {
+		// (a, b) IN ((1, 2), (3, 4)): an OR of row equalities.
+		var any ast.Expr
+		for _, item := range e.List {
+			r, ok := item.(*ast.RowExpr)
+			if !ok {
+				r = &ast.RowExpr{Pos: e.Pos, Exprs: []ast.Expr{item}}
+			}
+			eq, err := rowComparison(&ast.BinaryExpr{Pos: e.Pos, Op: ast.OpEq}, row, r)
+			if err != nil {
+				return nil, b.errAt(e, sqlerr.SyntaxError, "%v", err)
+			}
+			if any == nil {
+				any = eq
+			} else {
+				any = &ast.BinaryExpr{Pos: e.Pos, Op: ast.OpOr, Left: any, Right: eq}
+			}
+		}
+		if e.Not {
+			any = &ast.UnaryExpr{Pos: e.Pos, Op: ast.OpNot, Expr: any}
+		}
+		return b.bindExpr(s, any)
+	}
 	x, err := b.bindExpr(s, e.Expr)
 	if err != nil {
 		return nil, err
@@ -1027,4 +1060,54 @@ func rowObject(s *scope, at ast.Expr, table, builder string) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// rowComparison rewrites a comparison of two row constructors as
+// PostgreSQL evaluates it: = and <> pairwise (AND, OR), and the ordering
+// operators lexicographically, the first unequal pair deciding:
+// (a, b) < (x, y) is a < x OR (a = x AND b < y). An ordering comparison
+// also states what it implies of the first pair, a <= x, which decides
+// nothing more but gives the planner a range on an index leading with
+// a: keyset pagination's WHERE (created, id) > ($1, $2).
+func rowComparison(e *ast.BinaryExpr, l, r *ast.RowExpr) (ast.Expr, error) {
+	n := len(l.Exprs)
+	if n != len(r.Exprs) {
+		return nil, fmt.Errorf("unequal number of entries in row expressions")
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("cannot compare rows of zero length")
+	}
+	bin := func(op ast.BinaryOp, a, b ast.Expr) ast.Expr {
+		return &ast.BinaryExpr{Pos: e.Pos, Op: op, Left: a, Right: b}
+	}
+	join := func(op ast.BinaryOp, cmp ast.BinaryOp) ast.Expr {
+		out := bin(cmp, l.Exprs[0], r.Exprs[0])
+		for i := 1; i < n; i++ {
+			out = bin(op, out, bin(cmp, l.Exprs[i], r.Exprs[i]))
+		}
+		return out
+	}
+	switch e.Op {
+	case ast.OpEq:
+		return join(ast.OpAnd, ast.OpEq), nil
+	case ast.OpNe:
+		return join(ast.OpOr, ast.OpNe), nil
+	}
+	strict, weak := e.Op, e.Op
+	switch e.Op {
+	case ast.OpLt, ast.OpLe:
+		strict, weak = ast.OpLt, ast.OpLe
+	case ast.OpGt, ast.OpGe:
+		strict, weak = ast.OpGt, ast.OpGe
+	default:
+		return nil, fmt.Errorf("operator %s is not supported for rows", e.Op)
+	}
+	out := bin(e.Op, l.Exprs[n-1], r.Exprs[n-1])
+	for i := n - 2; i >= 0; i-- {
+		out = bin(ast.OpOr, bin(strict, l.Exprs[i], r.Exprs[i]), bin(ast.OpAnd, bin(ast.OpEq, l.Exprs[i], r.Exprs[i]), out))
+	}
+	if n > 1 {
+		out = bin(ast.OpAnd, bin(weak, l.Exprs[0], r.Exprs[0]), out)
+	}
+	return out, nil
 }
