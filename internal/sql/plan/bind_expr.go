@@ -857,6 +857,22 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	}
 	name := strings.ToLower(fc.Name.Name)
 	fc = b.wholeRowArgs(ac.input, fc, name)
+	if ordered := builtins.IsOrderedSet(name); ordered != fc.WithinGroup {
+		if ordered {
+			return nil, b.errAt(fc, sqlerr.WrongObjectType, "WITHIN GROUP is required for ordered-set aggregate %s", name)
+		}
+		return nil, b.errAt(fc, sqlerr.WrongObjectType, "%s is not an ordered-set aggregate, so it cannot have WITHIN GROUP", name)
+	} else if ordered {
+		// f(direct) WITHIN GROUP (ORDER BY x) is the aggregate of x and
+		// the direct arguments, fed in x's order (builtins' ordered.go).
+		if len(fc.OrderBy) != 1 {
+			return nil, b.errAt(fc, sqlerr.UndefinedFunction, "ordered-set aggregate %s takes one WITHIN GROUP (ORDER BY ...) key", name)
+		}
+		c := *fc
+		c.Args = append([]ast.Expr{fc.OrderBy[0].Expr}, fc.Args...)
+		c.WithinGroup = false
+		fc = &c
+	}
 	// Arguments are bound below the aggregation, with no aggregates
 	// inside (42803 for nested aggregates).
 	saved, savedScope := b.agg, b.aggScope
