@@ -379,6 +379,8 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		return c.newWindow(n)
 	case *plan.ProjectSet:
 		return c.newProjectSet(n)
+	case *plan.GroupingExpand:
+		return c.newGroupingExpand(n)
 	case *plan.WorkScan:
 		return &sliceOp{rows: c.work[n.Table]}, nil
 	case *plan.RecursiveUnion:
@@ -1328,8 +1330,13 @@ func (c *Ctx) newAggregate(n *plan.Aggregate) (Operator, error) {
 	if cur != nil {
 		order = append(order, cur)
 	}
-	if len(order) == 0 && len(done) == 0 && len(groupBy) == 0 {
-		order = append(order, newGroup(nil))
+	if len(order) == 0 && len(done) == 0 && spill == nil {
+		if len(groupBy) == 0 {
+			order = append(order, newGroup(nil))
+		}
+		for _, k := range n.EmptyInput {
+			order = append(order, newGroup(k))
+		}
 	}
 	rows := append(make([]Row, 0, len(done)+len(order)), done...)
 	emit := func() error {

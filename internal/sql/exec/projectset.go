@@ -121,3 +121,49 @@ func (o *projectSetOp) start() (bool, error) {
 }
 
 func (o *projectSetOp) Close() { o.in.Close() }
+
+// groupingExpandOp emits each input row once per grouping set, the set's
+// number appended (plan.GroupingExpand).
+type groupingExpandOp struct {
+	c     *Ctx
+	in    Operator
+	sets  int
+	batch []Row
+	rows  []Row // the current input batch
+	pos   int
+	set   int
+}
+
+func (c *Ctx) newGroupingExpand(n *plan.GroupingExpand) (Operator, error) {
+	in, err := c.build(n.Input)
+	if err != nil {
+		return nil, err
+	}
+	return &groupingExpandOp{c: c, in: in, sets: n.Sets}, nil
+}
+
+func (o *groupingExpandOp) Next() ([]Row, error) { return fillBatch(&o.batch, o.nextRow) }
+
+func (o *groupingExpandOp) nextRow() (Row, bool, error) {
+	if o.set == 0 {
+		for o.pos >= len(o.rows) {
+			if err := o.c.canceled(); err != nil {
+				return nil, false, err
+			}
+			rows, err := o.in.Next()
+			if err != nil || len(rows) == 0 {
+				return nil, false, err
+			}
+			o.rows, o.pos = rows, 0
+		}
+	}
+	r := o.rows[o.pos]
+	out := append(make(Row, 0, len(r)+1), r...)
+	out = append(out, types.NewInt8(int64(o.set)))
+	if o.set++; o.set == o.sets {
+		o.set, o.pos = 0, o.pos+1
+	}
+	return out, true, nil
+}
+
+func (o *groupingExpandOp) Close() { o.in.Close() }

@@ -22,6 +22,10 @@ type aggContext struct {
 	nGroups int
 	aggs    []AggCall
 	aggText map[string]int
+	// sets says, with grouping sets, which group keys each set has
+	// (sets[s][key]); setCol is the aggregation's set number column.
+	sets   [][]bool
+	setCol int
 }
 
 func (b *Binder) errAt(e ast.Node, code sqlerr.Code, format string, args ...any) *sqlerr.Error {
@@ -46,6 +50,9 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		}
 		if fc, ok := e.(*ast.FuncCall); ok && fc.Over == nil && builtins.IsAggregate(strings.ToLower(fc.Name.Name)) {
 			return b.bindAggregate(s, fc, text)
+		}
+		if fc, ok := e.(*ast.FuncCall); ok && fc.Over == nil && strings.EqualFold(fc.Name.Name, "grouping") {
+			return b.bindGrouping(fc)
 		}
 	}
 	switch e := e.(type) {
@@ -1126,4 +1133,26 @@ func rowComparison(e *ast.BinaryExpr, l, r *ast.RowExpr) (ast.Expr, error) {
 		out = bin(ast.OpAnd, bin(weak, l.Exprs[0], r.Exprs[0]), out)
 	}
 	return out, nil
+}
+
+// bindGrouping binds GROUPING(a, ...) above an aggregation: its
+// arguments must be group keys; the value has a bit per argument, set
+// when the row's grouping set lacks it (0 without grouping sets).
+func (b *Binder) bindGrouping(fc *ast.FuncCall) (Expr, error) {
+	ac := b.agg
+	if len(fc.Args) == 0 || len(fc.Args) > 31 || fc.Star || fc.Distinct || len(fc.OrderBy) > 0 || fc.Filter != nil {
+		return nil, b.errAt(fc, sqlerr.SyntaxError, "GROUPING takes 1 to 31 grouping expressions")
+	}
+	keys := make([]int, len(fc.Args))
+	for i, a := range fc.Args {
+		k, ok := ac.groups[ast.Format(a)]
+		if !ok {
+			return nil, b.errAt(a, sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level")
+		}
+		keys[i] = k
+	}
+	if ac.sets == nil {
+		return &Const{Val: types.NewInt4(0), Typ: types.Int4}, nil
+	}
+	return groupingValue(keys, ac.sets, &ColRef{Idx: ac.setCol, Typ: types.Int8, Name: "?set?"}), nil
 }

@@ -90,7 +90,19 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		ac := &aggContext{input: s, groups: map[string]int{}, aggText: map[string]int{}}
 		aggScope := &scope{parent: outer}
 		var groupBy []Expr
-		for _, g := range sel.GroupBy {
+		sets, hasSets, err := expandGroupingSets(sel.GroupBy)
+		if err != nil {
+			return nil, err
+		}
+		elems := sel.GroupBy
+		if hasSets {
+			elems = nil
+			for _, set := range sets {
+				elems = append(elems, set...)
+			}
+		}
+		keyOf := map[ast.Expr]int{} // a grouping set member's group key
+		for _, g := range elems {
 			ge := g
 			// GROUP BY 2 and GROUP BY alias name output columns.
 			if lit, ok := g.(*ast.Literal); ok && lit.Kind == ast.LitInt {
@@ -108,12 +120,14 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 				}
 			}
 			if _, ok := ge.(*ast.GroupingSet); ok {
-				return nil, b.errAt(g, sqlerr.FeatureNotSupported, "grouping sets are not supported yet")
+				return nil, b.errAt(g, sqlerr.SyntaxError, "grouping sets nest only in GROUPING SETS")
 			}
 			text := ast.Format(ge)
-			if _, dup := ac.groups[text]; dup {
+			if k, dup := ac.groups[text]; dup {
+				keyOf[g] = k
 				continue
 			}
+			keyOf[g] = len(groupBy)
 			x, err := b.bindExpr(s, ge)
 			if err != nil {
 				return nil, err
@@ -129,6 +143,21 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 					ac.groups[ast.Format(&ast.ColumnRef{Table: ast.TableName{Name: c.Table}, Name: c.Name})] = len(groupBy) - 1
 				}
 			}
+		}
+		if hasSets {
+			// One aggregation over the input expanded once per set.
+			in := make([][]bool, len(sets))
+			for si, set := range sets {
+				in[si] = make([]bool, len(groupBy))
+				for _, e := range set {
+					in[si][keyOf[e]] = true
+				}
+			}
+			cols := append(append([]Column{}, s.cols...), Column{Name: "?set?", Type: types.Int8, Hidden: true})
+			input = &GroupingExpand{Input: input, Sets: len(sets), Cols: cols}
+			groupBy = groupingSetKeys(groupBy, in, len(s.cols))
+			ac.sets, ac.setCol = in, len(groupBy)-1
+			aggScope.cols = append(aggScope.cols, Column{Name: "?set?", Type: types.Int8, Hidden: true})
 		}
 		ac.nGroups = len(groupBy)
 		b.agg, b.aggScope = ac, aggScope
@@ -146,6 +175,16 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 			}
 		}
 		agg := &Aggregate{Input: input, GroupBy: groupBy}
+		for si, has := range ac.sets {
+			if !slices.Contains(has, true) {
+				key := make([]types.Datum, len(groupBy))
+				for i := range key {
+					key[i] = types.Null
+				}
+				key[ac.setCol] = types.NewInt8(int64(si))
+				agg.EmptyInput = append(agg.EmptyInput, key)
+			}
+		}
 		input = agg
 		// Bind everything above the aggregation, then fix its columns.
 		defer func() {}()

@@ -83,8 +83,8 @@ func (b *Binder) cost(n Node) (c Cost, ok bool) {
 			return c, false
 		}
 		c.Startup, c.Total = in.Startup, in.Total+rows*costOpRow
-	case *ProjectSet:
-		in, ok := child(n.Input)
+	case *ProjectSet, *GroupingExpand:
+		in, ok := child(n.(interface{ input() Node }).input())
 		if !ok {
 			return c, false
 		}

@@ -32,7 +32,10 @@
 // the set-returning functions of a select list (ProjectSet, with
 // PostgreSQL 10's semantics: functions in lockstep, shorter results
 // padded with NULL) are computed by their own nodes and referenced by
-// ordinal above them.
+// ordinal above them. GROUP BY with grouping sets (ROLLUP, CUBE,
+// GROUPING SETS) is one aggregation over its input expanded once per set
+// (GroupingExpand), keyed by the set's number and its keys, NULL where
+// a set lacks one.
 //
 // # What this package must never do
 //

@@ -263,6 +263,9 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 	case *ProjectSet:
 		add("ProjectSet")
 		x.explain(n.Input, depth+1, lines)
+	case *GroupingExpand:
+		add(fmt.Sprintf("Grouping Sets Expand (%d sets)", n.Sets))
+		x.explain(n.Input, depth+1, lines)
 	case *Insert:
 		add("Insert on " + n.Table.Name)
 		x.explain(n.Input, depth+1, lines)

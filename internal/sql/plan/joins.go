@@ -70,6 +70,9 @@ func (b *Binder) estimate(n Node) (rows float64, known bool) {
 		// function it knows nothing about.
 		r, k := b.estimate(n.Input)
 		return r * 10, k
+	case *GroupingExpand:
+		r, k := b.estimate(n.Input)
+		return r * float64(n.Sets), k
 	case *Sort:
 		return b.estimate(n.Input)
 	case *Distinct:
@@ -302,6 +305,8 @@ func (b *Binder) joinMethods(n Node) Node {
 	case *Window:
 		n.Input = b.joinMethods(n.Input)
 	case *ProjectSet:
+		n.Input = b.joinMethods(n.Input)
+	case *GroupingExpand:
 		n.Input = b.joinMethods(n.Input)
 	case *Join:
 		if (n.Kind == InnerJoin || n.Kind == CrossJoin) && !b.reordered[n] {

@@ -145,6 +145,10 @@ type Aggregate struct {
 	// their order), so each group is finished when its key changes: a
 	// sorted aggregation, without a hash table.
 	Sorted bool
+	// EmptyInput are the keys of the groups an empty input still has:
+	// with grouping sets, one per set without keys (GROUP BY ROLLUP
+	// (a) has a grand total row over no rows, as GROUP BY () does).
+	EmptyInput [][]types.Datum
 }
 
 // SortKey is one ORDER BY key over the input's columns.

@@ -80,6 +80,8 @@ func optimize(n Node) Node {
 		n.Input = optimize(n.Input)
 	case *ProjectSet:
 		n.Input = optimize(n.Input)
+	case *GroupingExpand:
+		n.Input = optimize(n.Input)
 	case *RecursiveUnion:
 		n.Init, n.Rec = optimize(n.Init), optimize(n.Rec)
 	}

@@ -30,6 +30,7 @@ type SetFunc struct {
 }
 
 func (n *ProjectSet) Columns() []Column { return n.Cols }
+func (n *ProjectSet) input() Node       { return n.Input }
 
 // srfBase numbers set-returning function result columns while the
 // columns below them are not yet known (they follow the input's and the

@@ -221,5 +221,7 @@ func pruneNode(n Node, need needSet, stop map[Node]bool) {
 		pruneNode(n.Input, nil, stop)
 	case *ProjectSet:
 		pruneNode(n.Input, nil, stop)
+	case *GroupingExpand:
+		pruneNode(n.Input, nil, stop)
 	}
 }
