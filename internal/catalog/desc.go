@@ -107,6 +107,10 @@ type ForeignKey struct {
 	RefColumn []uint32 `json:"ref_columns"`
 	OnDelete  FKAction `json:"on_delete,omitempty"`
 	OnUpdate  FKAction `json:"on_update,omitempty"`
+	// Deferrable: SET CONSTRAINTS may defer the key's checks to commit;
+	// InitiallyDeferred: they are, unless SET CONSTRAINTS says otherwise.
+	Deferrable        bool `json:"deferrable,omitempty"`
+	InitiallyDeferred bool `json:"initially_deferred,omitempty"`
 }
 
 // Sequence holds a sequence's parameters.

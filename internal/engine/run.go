@@ -752,7 +752,7 @@ var fkActions = map[ast.RefAction]catalog.FKAction{
 // the referenced columns default to the referenced table's primary key
 // and must be exactly a primary key or unique constraint.
 func foreignKey(txn *mvcc.Txn, d *catalog.Descriptor, c *ast.Constraint, cols []string) (catalog.ForeignKey, error) {
-	fk := catalog.ForeignKey{Name: c.Name}
+	fk := catalog.ForeignKey{Name: c.Name, Deferrable: c.Deferrable, InitiallyDeferred: c.Deferred}
 	if fk.Name == "" {
 		fk.Name = fmt.Sprintf("%s_%s_fkey", d.Name, strings.Join(cols, "_"))
 	}

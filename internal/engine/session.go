@@ -35,6 +35,9 @@ type Session struct {
 	// txn is the explicit transaction, if one is open (BEGIN).
 	txn    *mvcc.Txn
 	failed bool
+	// deferred holds the transaction's deferred foreign key checks (the
+	// explicit one's, or the statement's own transaction's).
+	deferred *exec.DeferredChecks
 	// beforeCommit, if set, runs before a statement's own transaction
 	// commits (tests: a conflicting commit in between).
 	beforeCommit func()
@@ -86,7 +89,25 @@ func (s *Session) endTxn(committed bool) {
 			s.e.noteTableWrites(id, n)
 		}
 	}
-	s.ftsWrites, s.rowWrites = nil, nil
+	s.ftsWrites, s.rowWrites, s.deferred = nil, nil, nil
+}
+
+// deferredChecks is the transaction's deferred foreign key checks (nil
+// for no session).
+func (s *Session) deferredChecks() *exec.DeferredChecks {
+	if s == nil {
+		return nil
+	}
+	return s.deferred
+}
+
+// checkDeferred runs the deferred foreign key checks before txn
+// commits; a violation rolls it back, as PostgreSQL's COMMIT does.
+func (s *Session) checkDeferred(ctx context.Context, txn *mvcc.Txn) error {
+	if !s.deferred.Pending() {
+		return nil
+	}
+	return s.deferred.Check(ctx, txn, true)
 }
 
 // ftsHook is the callback statements report fts index writes to (nil
@@ -241,6 +262,23 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		}
 	case *ast.SetVar:
 		return s.set(st)
+	case *ast.SetConstraints:
+		if s.txn == nil {
+			// PostgreSQL warns and does nothing.
+			return Result{Tag: "SET CONSTRAINTS"}, nil
+		}
+		if s.failed {
+			return Result{}, errAborted()
+		}
+		s.deferred.SetMode(st.Names, st.Deferred)
+		if !st.Deferred {
+			// Newly immediate constraints check what waited for them.
+			if err := s.deferred.Check(ctx, s.txn, false); err != nil {
+				s.failed = true
+				return Result{}, err
+			}
+		}
+		return Result{Tag: "SET CONSTRAINTS"}, nil
 	case *ast.Reset:
 		// Back to the default (or the server's default for the session).
 		if name := strings.ToLower(st.Name); name == "all" {
@@ -344,7 +382,11 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 		if err != nil {
 			return Result{}, err
 		}
+		s.deferred = &exec.DeferredChecks{}
 		r, err := runStatement(ctx, txn, fn)
+		if err == nil {
+			err = s.checkDeferred(ctx, txn)
+		}
 		if err != nil {
 			txn.Rollback()
 			s.endTxn(false)
@@ -473,6 +515,7 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 		return Result{}, err
 	}
 	s.txn, s.failed, s.savepoints, s.txnStart = txn, false, nil, time.Now()
+	s.deferred = &exec.DeferredChecks{}
 	return Result{Tag: "BEGIN"}, nil
 }
 
@@ -486,6 +529,11 @@ func (s *Session) commit() (Result, error) {
 		txn.Rollback()
 		s.endTxn(false)
 		return Result{Tag: "ROLLBACK"}, nil
+	}
+	if err := s.checkDeferred(context.Background(), txn); err != nil {
+		txn.Rollback()
+		s.endTxn(false)
+		return Result{}, err
 	}
 	if err := s.e.commit(txn); err != nil {
 		s.endTxn(false)

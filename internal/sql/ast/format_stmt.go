@@ -463,6 +463,8 @@ func (n *Constraint) format(p *printer) {
 	}
 	if n.Deferred {
 		p.kw(" DEFERRABLE INITIALLY DEFERRED")
+	} else if n.Deferrable {
+		p.kw(" DEFERRABLE")
 	}
 	if n.NotValid {
 		p.kw(" NOT VALID")
@@ -842,6 +844,20 @@ func (n *SetVar) format(p *printer) {
 		return
 	}
 	p.exprs(n.Values)
+}
+
+func (n *SetConstraints) format(p *printer) {
+	p.kw("SET CONSTRAINTS ")
+	if n.Names == nil {
+		p.kw("ALL")
+	} else {
+		p.idents(n.Names)
+	}
+	if n.Deferred {
+		p.kw(" DEFERRED")
+	} else {
+		p.kw(" IMMEDIATE")
+	}
 }
 
 func (n *SetTransaction) format(p *printer) {

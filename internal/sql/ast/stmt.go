@@ -283,8 +283,10 @@ type Constraint struct {
 	// NotValid: ALTER TABLE ADD ... NOT VALID, the rows already there
 	// not checked.
 	NotValid bool
-	// Deferred: INITIALLY DEFERRED, checked at commit.
-	Deferred bool
+	// Deferrable: DEFERRABLE (SET CONSTRAINTS may defer its checks to
+	// commit); Deferred: INITIALLY DEFERRED, checked at commit unless
+	// SET CONSTRAINTS says otherwise.
+	Deferrable, Deferred bool
 }
 
 // SeqOptionKind is the kind of an option of CREATE SEQUENCE or of an
@@ -526,6 +528,14 @@ type SetTransaction struct {
 	Modes   TxModes
 }
 
+// SetConstraints is SET CONSTRAINTS {ALL | name, ...} {DEFERRED |
+// IMMEDIATE}; Names is nil for ALL.
+type SetConstraints struct {
+	Pos
+	Names    []string
+	Deferred bool
+}
+
 // Show is SHOW name | SHOW ALL.
 type Show struct {
 	Pos
@@ -672,6 +682,7 @@ func (*Savepoint) stmtNode()      {}
 func (*Release) stmtNode()        {}
 func (*SetVar) stmtNode()         {}
 func (*SetTransaction) stmtNode() {}
+func (*SetConstraints) stmtNode() {}
 func (*Show) stmtNode()           {}
 func (*Reset) stmtNode()          {}
 func (*Explain) stmtNode()        {}

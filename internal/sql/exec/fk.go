@@ -15,7 +15,8 @@ import (
 // Foreign keys are checked row by row inside the writing transaction:
 // a child row's key must exist in the parent; a parent row still
 // referenced may not go (RESTRICT, NO ACTION), or takes its children with
-// it (CASCADE) or sets their keys to NULL (SET NULL). Snapshot isolation's
+// it (CASCADE) or sets their keys to NULL (SET NULL); the checks of a
+// DEFERRABLE key wait for commit while it is deferred (deferred.go). Snapshot isolation's
 // write-write conflicts on the rows involved keep concurrent
 // transactions from breaking the reference in between.
 
@@ -46,6 +47,10 @@ func (w *writer) checkParents(row Row) error {
 				w.parents = map[uint32]*catalog.Descriptor{}
 			}
 			w.parents[fk.RefTable] = parent
+		}
+		if w.c.Deferred.deferred(&fk) {
+			w.c.Deferred.note(deferredCheck{child: d, parent: parent, fk: fk, vals: vals})
+			continue
 		}
 		ok, err := w.c.parentExists(parent, fk.RefColumn, vals)
 		if err != nil {
@@ -195,7 +200,16 @@ func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, 
 	}
 	switch action {
 	case catalog.FKCascade, catalog.FKSetNull:
+	case catalog.FKRestrict:
+		return sqlerr.New(sqlerr.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", parent.Name, fk.Name, child.Name).
+			WithDetail("Key (%s)=(%s) is still referenced from table %q.", colNames(parent, fk.RefColumn), formatVals(vals), child.Name)
 	default:
+		if c.Deferred.deferred(&fk) {
+			// NO ACTION, deferred: the children may find a new parent
+			// before commit.
+			c.Deferred.note(deferredCheck{child: child, parent: parent, fk: fk, vals: append(Row(nil), vals...), parentGone: true})
+			return nil
+		}
 		return sqlerr.New(sqlerr.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", parent.Name, fk.Name, child.Name).
 			WithDetail("Key (%s)=(%s) is still referenced from table %q.", colNames(parent, fk.RefColumn), formatVals(vals), child.Name)
 	}

@@ -53,6 +53,9 @@ type Ctx struct {
 	// a function that removes it; without it sorts stay in memory.
 	WorkMem     int64
 	NewTempFile func() (vfs.File, func(), error)
+	// Deferred, if set, collects the transaction's deferred foreign key
+	// checks (nil: every check at once).
+	Deferred *DeferredChecks
 	// Analyzers, if set, gives fts indexes their analyzers (shared, with
 	// their memo of terms); otherwise each gets a fresh one.
 	Analyzers *analysis.Set

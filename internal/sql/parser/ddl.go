@@ -335,12 +335,21 @@ func (p *parser) tableConstraint() *ast.Constraint {
 // constraintAttrs parses what may follow a constraint: [NOT] DEFERRABLE,
 // INITIALLY DEFERRED|IMMEDIATE and NOT VALID, in any order.
 func (p *parser) constraintAttrs(k *ast.Constraint) {
+	notDeferrable := false
+	defer func() {
+		if k.Deferred && notDeferrable {
+			p.fail(int32(k.Pos), CodeSyntaxError, "constraint declared INITIALLY DEFERRED must be DEFERRABLE")
+		}
+		k.Deferrable = k.Deferrable || k.Deferred
+	}()
 	for {
 		switch {
 		case p.acceptKw(ast.KwDeferrable):
+			k.Deferrable = true
 		case p.isKw(ast.KwNot) && tokIsKw(p.peek(1), ast.KwDeferrable):
 			p.next()
 			p.next()
+			notDeferrable = true
 		case p.acceptKw(ast.KwInitially):
 			if p.acceptWord("deferred") {
 				k.Deferred = true

@@ -135,6 +135,22 @@ func (p *parser) set() ast.Statement {
 	if p.acceptKw(ast.KwTransaction) {
 		return &ast.SetTransaction{Pos: pos, Modes: p.txModes()}
 	}
+	if p.isWord("constraints") && (tokIsKw(p.peek(1), ast.KwAll) || p.peek(1).kind == tIdent) && !tokIsOp(p.peek(1), "=") {
+		p.next()
+		s := &ast.SetConstraints{Pos: pos}
+		if !p.acceptKw(ast.KwAll) {
+			s.Names = []string{p.ident()}
+			for p.acceptOp(",") {
+				s.Names = append(s.Names, p.ident())
+			}
+		}
+		if p.acceptWord("deferred") {
+			s.Deferred = true
+		} else {
+			p.expectWord("immediate")
+		}
+		return s
+	}
 	if p.isKw(ast.KwSession) && p.peek(1).kind == tIdent && p.peek(1).str == "characteristics" && tokIsKw(p.peek(2), ast.KwAs) {
 		p.next()
 		p.next()

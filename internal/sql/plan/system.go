@@ -115,8 +115,9 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 			{"constraint_type", types.Text}, {"is_deferrable", types.Text}, {"initially_deferred", types.Text}}
 		for _, d := range all {
 			for _, c := range tableConstraints(d, all) {
+				yesNo := map[bool]string{true: "YES", false: "NO"}
 				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(c.name),
-					text("cairn"), text(publicSchema), text(d.Name), text(c.kind), text("NO"), text("NO")})
+					text("cairn"), text(publicSchema), text(d.Name), text(c.kind), text(yesNo[c.deferrable]), text(yesNo[c.deferred])})
 			}
 		}
 	case "information_schema.check_constraints":
@@ -241,8 +242,9 @@ func checkSchema(schema string) error {
 // views show it: its name, type, key columns and definition (CHECK (...)
 // or FOREIGN KEY (...) REFERENCES ...).
 type tableConstraint struct {
-	name, kind, def string
-	cols            []string
+	name, kind, def      string
+	cols                 []string
+	deferrable, deferred bool
 }
 
 // tableConstraints lists d's constraints: its primary key (unless the
@@ -299,7 +301,12 @@ func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableC
 		if fk.OnUpdate != "" && fk.OnUpdate != catalog.FKNoAction {
 			def += " ON UPDATE " + strings.ToUpper(string(fk.OnUpdate))
 		}
-		out = append(out, tableConstraint{name: fk.Name, kind: "FOREIGN KEY", cols: cols, def: def})
+		if fk.InitiallyDeferred {
+			def += " DEFERRABLE INITIALLY DEFERRED"
+		} else if fk.Deferrable {
+			def += " DEFERRABLE"
+		}
+		out = append(out, tableConstraint{name: fk.Name, kind: "FOREIGN KEY", cols: cols, def: def, deferrable: fk.Deferrable, deferred: fk.InitiallyDeferred})
 	}
 	return out
 }
