@@ -726,6 +726,10 @@ func (n *AlterCmd) format(p *printer) {
 		p.ident(n.Name)
 		p.kw(" TYPE ")
 		n.Type.format(p)
+		if n.Using != nil {
+			p.kw(" USING ")
+			p.expr(n.Using, 0)
+		}
 	case AlterValidateConstraint:
 		p.kw("VALIDATE CONSTRAINT ")
 		p.ident(n.Name)

@@ -445,6 +445,7 @@ type AlterCmd struct {
 	Constraint *Constraint
 	Default    Expr      // SET DEFAULT
 	Type       *TypeName // ALTER COLUMN TYPE
+	Using      Expr      // ALTER COLUMN TYPE ... USING expr; nil when absent
 	Cascade    bool
 }
 

@@ -1085,3 +1085,71 @@ func SampleRows(txn *mvcc.Txn, d *catalog.Descriptor, cols []plan.Column, needed
 	}
 	return n, it.Close()
 }
+
+// RewriteTable rewrites every row of a table whose columns changed (ALTER
+// COLUMN TYPE): each row, read as descriptor old has it, becomes the row
+// whose column i is exprs[i] over it (the old value where exprs[i] is
+// nil), written as descriptor new has it, with its index entries and
+// constraints. All rows are taken out before any goes back, so a
+// converted key never meets a row not yet converted. It returns the
+// number of rows rewritten.
+func (c *Ctx) RewriteTable(old, new *catalog.Descriptor, exprs []plan.Expr) (int, error) {
+	fns := make([]evalFn, len(exprs))
+	for i, e := range exprs {
+		if e != nil {
+			f, err := c.compile(e)
+			if err != nil {
+				return 0, err
+			}
+			fns[i] = f
+		}
+	}
+	convert := func(r Row) (Row, error) {
+		out := append(Row(nil), r...)
+		for i, f := range fns {
+			if f != nil {
+				v, err := f(r)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = v
+			}
+		}
+		return out, nil
+	}
+	oldCols, err := plan.TableColumns(old)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := c.Run(&plan.Scan{Table: old, Alias: old.Name, Cols: oldCols})
+	if err != nil {
+		return 0, err
+	}
+	out, err := c.newWriter(old, oldCols)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		if err := out.removeEntries(r); err != nil {
+			return 0, err
+		}
+	}
+	newCols, err := plan.TableColumns(new)
+	if err != nil {
+		return 0, err
+	}
+	in, err := c.newWriter(new, newCols)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		nr, err := convert(r)
+		if err != nil {
+			return 0, err
+		}
+		if err := in.insert(nr); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
+}

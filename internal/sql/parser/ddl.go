@@ -610,6 +610,9 @@ func (p *parser) alterCmd() *ast.AlterCmd {
 				p.expectWord("type")
 				c.Kind = ast.AlterColumnType
 				c.Type = p.typeName()
+				if p.acceptKw(ast.KwUsing) {
+					c.Using = p.expr()
+				}
 			} else {
 				p.expectKw(ast.KwNot)
 				p.expectKw(ast.KwNull)
@@ -626,6 +629,9 @@ func (p *parser) alterCmd() *ast.AlterCmd {
 		case p.acceptWord("type"):
 			c.Kind = ast.AlterColumnType
 			c.Type = p.typeName()
+			if p.acceptKw(ast.KwUsing) {
+				c.Using = p.expr()
+			}
 		default:
 			p.syntaxError()
 		}

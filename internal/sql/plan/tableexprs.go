@@ -5,6 +5,7 @@ import (
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
 )
 
 // TableExprs are the expressions stored with a table, bound over its
@@ -86,6 +87,21 @@ func BindTableExprs(txn *mvcc.Txn, d *catalog.Descriptor) (*TableExprs, error) {
 		out.Generated[i] = x
 	}
 	return out, nil
+}
+
+// ColumnConversion binds ALTER COLUMN TYPE's conversion of a column to
+// type t: sql over the table's columns (USING, or the column itself),
+// assigned to t (42804 when it has no assignment cast).
+func (b *Binder) ColumnConversion(cols []Column, sql string, t types.Type) (Expr, error) {
+	e, err := parser.ParseExpr(sql)
+	if err != nil {
+		return nil, err
+	}
+	x, err := b.bindExpr(&scope{cols: cols}, e)
+	if err != nil {
+		return nil, err
+	}
+	return b.assign(e, x, t)
 }
 
 // GeneratedExpr binds the expression of generated column i of d: an
