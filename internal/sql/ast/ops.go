@@ -60,6 +60,10 @@ const (
 	OpShiftRight     // >>
 	OpOverlap        // &&
 	OpJSONDeletePath // #-
+	OpLike           // ~~ (LIKE)
+	OpNotLike        // !~~
+	OpILike          // ~~* (ILIKE)
+	OpNotILike       // !~~*
 	numBinaryOps
 )
 
@@ -72,6 +76,7 @@ var binaryOpText = [numBinaryOps]string{
 	OpContains: "@>", OpContainedBy: "<@", OpJSONExists: "?", OpJSONExistsAny: "?|", OpJSONExistsAll: "?&",
 	OpTextMatch: "@@", OpBitAnd: "&", OpBitOr: "|", OpBitXor: "#", OpShiftLeft: "<<", OpShiftRight: ">>",
 	OpOverlap: "&&", OpJSONDeletePath: "#-",
+	OpLike: "~~", OpNotLike: "!~~", OpILike: "~~*", OpNotILike: "!~~*",
 }
 
 // String returns the operator as written in SQL.

@@ -348,6 +348,15 @@ func (b *Binder) bindLikeQuantified(s *scope, e *ast.LikeExpr, name string) (Exp
 }
 
 func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
+	switch e.Op {
+	case ast.OpLike, ast.OpNotLike, ast.OpILike, ast.OpNotILike:
+		// The operators behind LIKE and ILIKE, written as operators.
+		l := &ast.LikeExpr{Pos: e.Pos, Expr: e.Left, Pattern: e.Right, Not: e.Op == ast.OpNotLike || e.Op == ast.OpNotILike}
+		if e.Op == ast.OpILike || e.Op == ast.OpNotILike {
+			l.Op = ast.ILike
+		}
+		return b.bindLike(s, l)
+	}
 	if l, ok := e.Left.(*ast.RowExpr); ok && e.Op.IsComparison() {
 		if r, ok := e.Right.(*ast.RowExpr); ok {
 			x, err := rowComparison(e, l, r)
