@@ -84,6 +84,13 @@ func (n *Select) format(p *printer) {
 		p.WriteByte(' ')
 		p.targets(n.Targets)
 	}
+	if n.Into != nil {
+		p.kw(" INTO ")
+		if n.Into.Temp {
+			p.kw("TEMP ")
+		}
+		p.tableName(n.Into.Name)
+	}
 	if len(n.From) > 0 {
 		p.kw(" FROM ")
 		p.tableExprs(n.From)

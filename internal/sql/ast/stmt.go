@@ -68,6 +68,15 @@ type Select struct {
 	GroupByDistinct bool
 	Having          Expr
 	Windows         []WindowDef
+	// Into is SELECT ... INTO [TEMP] [TABLE] name: the parser turns a
+	// statement's into CREATE TABLE ... AS; elsewhere it is an error.
+	Into *SelectInto
+}
+
+// SelectInto is the table SELECT ... INTO creates.
+type SelectInto struct {
+	Name TableName
+	Temp bool
 }
 
 // Target is one item of a select list or RETURNING clause.

@@ -331,7 +331,17 @@ func (p *parser) statement() ast.Statement {
 	}
 	switch p.tok.kw {
 	case ast.KwSelect, ast.KwValues, ast.KwTable:
-		return p.query()
+		q := p.query()
+		if sel, ok := q.Body.(*ast.Select); ok && sel.Into != nil {
+			// SELECT ... INTO t is CREATE TABLE t AS SELECT ...
+			into := sel.Into
+			s := *sel
+			s.Into = nil
+			c := *q
+			c.Body = &s
+			return &ast.CreateTable{Pos: q.Pos, Temp: into.Temp, Name: into.Name, AsQuery: &c}
+		}
+		return q
 	case ast.KwWith:
 		return p.withStatement()
 	case ast.KwInsert:

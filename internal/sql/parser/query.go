@@ -239,6 +239,16 @@ func (p *parser) selectCore() *ast.Select {
 	if !p.endsTargetList() {
 		s.Targets = p.targets()
 	}
+	if p.acceptKw(ast.KwInto) {
+		s.Into = &ast.SelectInto{}
+		switch {
+		case p.acceptKw(ast.KwTemp), p.acceptKw(ast.KwTemporary):
+			s.Into.Temp = true
+		case p.acceptWord("unlogged"):
+		}
+		p.acceptKw(ast.KwTable)
+		s.Into.Name = p.tableName()
+	}
 	if p.acceptKw(ast.KwFrom) {
 		s.From = p.fromList()
 	}

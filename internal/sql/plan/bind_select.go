@@ -17,6 +17,9 @@ import (
 func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderItem) (Node, error) {
 	// Set-returning functions in the select list (and, as errors,
 	// anywhere else in this SELECT).
+	if sel.Into != nil {
+		return nil, b.errAt(sel, sqlerr.SyntaxError, "SELECT ... INTO is not allowed here")
+	}
 	savedSRF := b.srf
 	b.srf = &srfContext{}
 	defer func() { b.srf = savedSRF }()
@@ -93,6 +96,24 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		sets, hasSets, err := expandGroupingSets(sel.GroupBy)
 		if err != nil {
 			return nil, err
+		}
+		if sel.GroupByDistinct {
+			// GROUP BY DISTINCT: each set once, whatever its order.
+			seen := map[string]bool{}
+			out := sets[:0]
+			for _, set := range sets {
+				texts := make([]string, len(set))
+				for i, e := range set {
+					texts[i] = ast.Format(e)
+				}
+				slices.Sort(texts)
+				k := strings.Join(slices.Compact(texts), "\x00")
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, set)
+				}
+			}
+			sets = out
 		}
 		elems := sel.GroupBy
 		if hasSets {
