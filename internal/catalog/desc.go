@@ -31,6 +31,8 @@ type Descriptor struct {
 	NextIndexID  uint32       `json:"next_index_id,omitempty"`
 	Checks       []Check      `json:"checks,omitempty"`
 	ForeignKeys  []ForeignKey `json:"foreign_keys,omitempty"`
+	// Comment is COMMENT ON's text for the table, view or sequence.
+	Comment string `json:"comment,omitempty"`
 
 	// Views: the query as SQL text, and its output column names.
 	ViewQuery   string   `json:"view_query,omitempty"`
@@ -58,6 +60,8 @@ type Column struct {
 	// (GENERATED ALWAYS AS (expr) STORED): computed from the row's other
 	// columns whenever the row is written, never assigned.
 	Generated string `json:"generated,omitempty"`
+	// Comment is COMMENT ON COLUMN's text.
+	Comment string `json:"comment,omitempty"`
 }
 
 // Index is a primary or secondary index.
@@ -73,6 +77,8 @@ type Index struct {
 	// Options are the index's WITH (name = value) parameters, e.g. an
 	// fts index's analyzer.
 	Options map[string]string `json:"options,omitempty"`
+	// Comment is COMMENT ON INDEX's text.
+	Comment string `json:"comment,omitempty"`
 }
 
 // IndexColumn is one key column of an index: a column or an expression.

@@ -450,3 +450,55 @@ func (e *Engine) compactTables(ctx context.Context, tables []*catalog.Descriptor
 	}
 	return nil
 }
+
+// comment sets or (IS NULL, or '') removes COMMENT ON's text of a table,
+// view, sequence, index or column; pg_description and obj_description
+// show it.
+func (e *Engine) comment(txn *mvcc.Txn, st *ast.Comment) (Result, error) {
+	text := ""
+	if st.Text != nil {
+		text = *st.Text
+	}
+	var d *catalog.Descriptor
+	var err error
+	if st.Kind == ast.ObjIndex && st.Column == "" {
+		var id uint32
+		var ok bool
+		d, id, ok, err = catalog.LookupIndex(txn, st.Name.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "index %q does not exist", st.Name.Name)
+		}
+		if id == d.Primary.ID {
+			d.Primary.Comment = text
+		}
+		for i := range d.Indexes {
+			if d.Indexes[i].ID == id {
+				d.Indexes[i].Comment = text
+			}
+		}
+	} else {
+		if d, err = catalog.Get(txn, st.Name.Name); err != nil {
+			return Result{}, err
+		}
+		want := map[ast.ObjectKind]catalog.Kind{ast.ObjTable: catalog.KindTable, ast.ObjView: catalog.KindView, ast.ObjSequence: catalog.KindSequence}[st.Kind]
+		switch {
+		case st.Column != "":
+			c := d.Column(st.Column)
+			if c == nil || c.Hidden {
+				return Result{}, sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", st.Column, d.Name)
+			}
+			c.Comment = text
+		case d.Kind != want:
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a %s", d.Name, want)
+		default:
+			d.Comment = text
+		}
+	}
+	if err := catalog.Update(txn, d); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "COMMENT"}, nil
+}

@@ -42,6 +42,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.createIndex(x, txn, st)
 	case *ast.CreateView:
 		return e.createView(b, txn, st)
+	case *ast.Comment:
+		return e.comment(txn, st)
 	case *ast.Drop:
 		if st.Kind == ast.ObjRole || st.Kind == ast.ObjUser {
 			return e.dropRoles(txn, st)

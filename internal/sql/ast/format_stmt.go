@@ -1151,3 +1151,22 @@ func (n *GrantRole) format(p *printer) {
 		p.kw(" CASCADE")
 	}
 }
+
+func (n *Comment) format(p *printer) {
+	p.kw("COMMENT ON ")
+	if n.Column != "" {
+		p.kw("COLUMN ")
+		p.tableName(n.Name)
+		p.WriteByte('.')
+		p.ident(n.Column)
+	} else {
+		p.kw(n.Kind.String() + " ")
+		p.tableName(n.Name)
+	}
+	p.kw(" IS ")
+	if n.Text == nil {
+		p.kw("NULL")
+	} else {
+		p.expr(&Literal{Kind: LitString, Val: *n.Text}, 0)
+	}
+}

@@ -378,6 +378,16 @@ func (k ObjectKind) String() string {
 	return "USER"
 }
 
+// Comment is COMMENT ON TABLE|VIEW|SEQUENCE|INDEX name | COLUMN t.c IS
+// 'text' | NULL. For a column, Name is the table and Column the column.
+type Comment struct {
+	Pos
+	Kind   ObjectKind
+	Column string // COMMENT ON COLUMN
+	Name   TableName
+	Text   *string // nil for IS NULL
+}
+
 // Drop is DROP TABLE|INDEX|VIEW|ROLE|USER|SEQUENCE [IF EXISTS] names [CASCADE|RESTRICT].
 type Drop struct {
 	Pos
@@ -693,6 +703,7 @@ func (*Release) stmtNode()        {}
 func (*SetVar) stmtNode()         {}
 func (*SetTransaction) stmtNode() {}
 func (*SetConstraints) stmtNode() {}
+func (*Comment) stmtNode()        {}
 func (*Show) stmtNode()           {}
 func (*Reset) stmtNode()          {}
 func (*Explain) stmtNode()        {}

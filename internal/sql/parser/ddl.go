@@ -699,3 +699,51 @@ var roleFlags = map[string]bool{
 	"inherit": true, "noinherit": true, "replication": true, "noreplication": true,
 	"bypassrls": true, "nobypassrls": true,
 }
+
+// comment parses COMMENT ON TABLE|VIEW|SEQUENCE|INDEX name | COLUMN
+// [schema.]table.column IS 'text' | NULL.
+func (p *parser) comment() ast.Statement {
+	c := &ast.Comment{Pos: p.pos()}
+	p.next() // COMMENT
+	p.expectKw(ast.KwOn)
+	switch {
+	case p.acceptKw(ast.KwTable):
+		c.Kind = ast.ObjTable
+	case p.acceptKw(ast.KwIndex):
+		c.Kind = ast.ObjIndex
+	case p.acceptKw(ast.KwView):
+		c.Kind = ast.ObjView
+	case p.acceptWord("sequence"):
+		c.Kind = ast.ObjSequence
+	case p.acceptKw(ast.KwColumn):
+		c.Kind = ast.ObjTable
+		parts := []string{p.ident()}
+		for p.acceptOp(".") {
+			parts = append(parts, p.colLabel())
+		}
+		if len(parts) < 2 || len(parts) > 3 {
+			p.syntaxError()
+		}
+		c.Column = parts[len(parts)-1]
+		c.Name = ast.TableName{Name: parts[len(parts)-2]}
+		if len(parts) == 3 {
+			c.Name.Schema = parts[0]
+		}
+	default:
+		p.syntaxError()
+	}
+	if c.Column == "" {
+		c.Name = p.tableName()
+	}
+	p.expectKw(ast.KwIs)
+	switch {
+	case p.acceptKw(ast.KwNull):
+	case p.tok.kind == tString:
+		s := p.tok.str
+		c.Text = &s
+		p.next()
+	default:
+		p.syntaxError()
+	}
+	return c
+}

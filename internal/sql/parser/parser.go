@@ -329,6 +329,9 @@ func (p *parser) statement() ast.Statement {
 	if p.tok.kind != tIdent {
 		p.syntaxError()
 	}
+	if p.isWord("comment") && tokIsKw(p.peek(1), ast.KwOn) {
+		return p.comment()
+	}
 	switch p.tok.kw {
 	case ast.KwSelect, ast.KwValues, ast.KwTable:
 		q := p.query()

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"github.com/cairndb/cairn/internal/sql/parser"
 	"strconv"
 	"strings"
 
@@ -773,6 +774,9 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	if _, user := b.Functions[name]; !user && isSetFunc(name) {
 		return b.bindSetFunc(s, e, name)
 	}
+	if x, ok, err := b.description(s, e, name); ok {
+		return x, err
+	}
 	e = b.wholeRowArgs(s, e, name)
 	args := make([]Expr, len(e.Args))
 	bindArgs := func() (Expr, error) {
@@ -1164,4 +1168,26 @@ func (b *Binder) bindGrouping(fc *ast.FuncCall) (Expr, error) {
 		return &Const{Val: types.NewInt4(0), Typ: types.Int4}, nil
 	}
 	return groupingValue(keys, ac.sets, &ColRef{Idx: ac.setCol, Typ: types.Int8, Name: "?set?"}), nil
+}
+
+// description binds obj_description(oid [, catalog]) and
+// col_description(table oid, column number) as the scalar subqueries of
+// pg_description they stand for (COMMENT ON's texts). ok is false for
+// other calls.
+func (b *Binder) description(s *scope, e *ast.FuncCall, name string) (Expr, bool, error) {
+	var sql string
+	switch {
+	case (name == "obj_description" || name == "pg_catalog.obj_description") && (len(e.Args) == 1 || len(e.Args) == 2):
+		sql = "(SELECT description FROM pg_catalog.pg_description WHERE objoid = (" + ast.Format(e.Args[0]) + ")::int8 AND objsubid = 0 LIMIT 1)"
+	case (name == "col_description" || name == "pg_catalog.col_description") && len(e.Args) == 2:
+		sql = "(SELECT description FROM pg_catalog.pg_description WHERE objoid = (" + ast.Format(e.Args[0]) + ")::int8 AND objsubid = (" + ast.Format(e.Args[1]) + ")::int4 LIMIT 1)"
+	default:
+		return nil, false, nil
+	}
+	x, err := parser.ParseExpr(sql)
+	if err != nil {
+		return nil, true, err
+	}
+	r, err := b.bindExpr(s, x)
+	return r, true, err
 }

@@ -262,6 +262,28 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		}
 	case "pg_description", "pg_shdescription":
 		cols = def("objoid i8, classoid i8, objsubid i4, description t")
+		if name == "pg_shdescription" {
+			break
+		}
+		const pgClass = 1259 // every commented object is a pg_class row
+		for _, d := range all {
+			if d.Comment != "" {
+				rows = append(rows, []types.Datum{i8(relOID(d)), i8(pgClass), i4(0), text(d.Comment)})
+			}
+			for n, c := range visibleColumns(d) {
+				if c.Comment != "" {
+					rows = append(rows, []types.Datum{i8(relOID(d)), i8(pgClass), i4(n + 1), text(c.Comment)})
+				}
+			}
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+				if ix.Comment != "" {
+					rows = append(rows, []types.Datum{i8(indexOID(d, &ix)), i8(pgClass), i4(0), text(ix.Comment)})
+				}
+			}
+		}
 	case "pg_proc":
 		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t")
 	case "pg_constraint":
