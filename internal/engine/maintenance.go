@@ -451,7 +451,7 @@ func (e *Engine) compactTables(ctx context.Context, tables []*catalog.Descriptor
 	return nil
 }
 
-// comment sets or (IS NULL, or ”) removes COMMENT ON's text of a table,
+// comment sets or (IS NULL, or an empty text) removes COMMENT ON's text of a table,
 // view, sequence, index or column; pg_description and obj_description
 // show it.
 func (e *Engine) comment(txn *mvcc.Txn, st *ast.Comment) (Result, error) {
