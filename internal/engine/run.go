@@ -44,6 +44,26 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.createView(b, txn, st)
 	case *ast.Comment:
 		return e.comment(txn, st)
+	case *ast.CreateSchema:
+		// cairn has the schemas PostgreSQL starts with: public, and the
+		// catalog's.
+		switch st.Name {
+		case "public", "pg_catalog", "information_schema":
+			if st.IfNotExists {
+				return Result{Tag: "CREATE SCHEMA"}, nil
+			}
+			return Result{}, sqlerr.New(sqlerr.Code("42P06"), "schema %q already exists", st.Name)
+		}
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "CREATE SCHEMA %s: schemas other than public are not supported yet", st.Name).
+			WithHint("cairn keeps every table in the schema public.")
+	case *ast.CreateExtension:
+		// What the common extensions give, cairn has built in.
+		switch st.Name {
+		case "plpgsql", "pgcrypto", "uuid-ossp":
+			return Result{Tag: "CREATE EXTENSION"}, nil
+		}
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "extension %q is not available", st.Name).
+			WithHint("cairn has no extensions; gen_random_uuid() (pgcrypto) and uuid_generate_v4() (uuid-ossp) are built in.")
 	case *ast.Drop:
 		if st.Kind == ast.ObjRole || st.Kind == ast.ObjUser {
 			return e.dropRoles(txn, st)

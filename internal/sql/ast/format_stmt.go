@@ -1170,3 +1170,19 @@ func (n *Comment) format(p *printer) {
 		p.expr(&Literal{Kind: LitString, Val: *n.Text}, 0)
 	}
 }
+
+func (n *CreateSchema) format(p *printer) {
+	p.kw("CREATE SCHEMA ")
+	if n.IfNotExists {
+		p.kw("IF NOT EXISTS ")
+	}
+	p.ident(n.Name)
+}
+
+func (n *CreateExtension) format(p *printer) {
+	p.kw("CREATE EXTENSION ")
+	if n.IfNotExists {
+		p.kw("IF NOT EXISTS ")
+	}
+	p.ident(n.Name)
+}

@@ -548,6 +548,20 @@ type SetTransaction struct {
 	Modes   TxModes
 }
 
+// CreateSchema is CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION
+// role]; CreateExtension is CREATE EXTENSION [IF NOT EXISTS] name [...].
+type CreateSchema struct {
+	Pos
+	IfNotExists bool
+	Name        string
+}
+
+type CreateExtension struct {
+	Pos
+	IfNotExists bool
+	Name        string
+}
+
 // SetConstraints is SET CONSTRAINTS {ALL | name, ...} {DEFERRED |
 // IMMEDIATE}; Names is nil for ALL.
 type SetConstraints struct {
@@ -684,35 +698,37 @@ type GrantRole struct {
 	Cascade     bool
 }
 
-func (*Query) stmtNode()          {}
-func (*Insert) stmtNode()         {}
-func (*Update) stmtNode()         {}
-func (*Delete) stmtNode()         {}
-func (*CreateTable) stmtNode()    {}
-func (*Drop) stmtNode()           {}
-func (*CreateIndex) stmtNode()    {}
-func (*CreateSequence) stmtNode() {}
-func (*CreateView) stmtNode()     {}
-func (*AlterTable) stmtNode()     {}
-func (*Truncate) stmtNode()       {}
-func (*Begin) stmtNode()          {}
-func (*Commit) stmtNode()         {}
-func (*Rollback) stmtNode()       {}
-func (*Savepoint) stmtNode()      {}
-func (*Release) stmtNode()        {}
-func (*SetVar) stmtNode()         {}
-func (*SetTransaction) stmtNode() {}
-func (*SetConstraints) stmtNode() {}
-func (*Comment) stmtNode()        {}
-func (*Show) stmtNode()           {}
-func (*Reset) stmtNode()          {}
-func (*Explain) stmtNode()        {}
-func (*Analyze) stmtNode()        {}
-func (*Copy) stmtNode()           {}
-func (*Prepare) stmtNode()        {}
-func (*Execute) stmtNode()        {}
-func (*Deallocate) stmtNode()     {}
-func (*CreateRole) stmtNode()     {}
-func (*AlterRole) stmtNode()      {}
-func (*Grant) stmtNode()          {}
-func (*GrantRole) stmtNode()      {}
+func (*Query) stmtNode()           {}
+func (*Insert) stmtNode()          {}
+func (*Update) stmtNode()          {}
+func (*Delete) stmtNode()          {}
+func (*CreateTable) stmtNode()     {}
+func (*Drop) stmtNode()            {}
+func (*CreateIndex) stmtNode()     {}
+func (*CreateSequence) stmtNode()  {}
+func (*CreateView) stmtNode()      {}
+func (*AlterTable) stmtNode()      {}
+func (*Truncate) stmtNode()        {}
+func (*Begin) stmtNode()           {}
+func (*Commit) stmtNode()          {}
+func (*Rollback) stmtNode()        {}
+func (*Savepoint) stmtNode()       {}
+func (*Release) stmtNode()         {}
+func (*SetVar) stmtNode()          {}
+func (*SetTransaction) stmtNode()  {}
+func (*SetConstraints) stmtNode()  {}
+func (*Comment) stmtNode()         {}
+func (*CreateSchema) stmtNode()    {}
+func (*CreateExtension) stmtNode() {}
+func (*Show) stmtNode()            {}
+func (*Reset) stmtNode()           {}
+func (*Explain) stmtNode()         {}
+func (*Analyze) stmtNode()         {}
+func (*Copy) stmtNode()            {}
+func (*Prepare) stmtNode()         {}
+func (*Execute) stmtNode()         {}
+func (*Deallocate) stmtNode()      {}
+func (*CreateRole) stmtNode()      {}
+func (*AlterRole) stmtNode()       {}
+func (*Grant) stmtNode()           {}
+func (*GrantRole) stmtNode()       {}

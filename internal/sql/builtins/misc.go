@@ -14,13 +14,16 @@ const Version = "PostgreSQL 15.0 (cairn " + CairnVersion + ") on Go, 64-bit"
 const CairnVersion = "0.1.0-dev"
 
 func init() {
-	register("gen_random_uuid", &overload{ret: types.UUID, volatile: true, fn: func([]types.Datum) (types.Datum, error) {
+	randomUUID := func([]types.Datum) (types.Datum, error) {
 		var u [16]byte
 		_, _ = rand.Read(u[:])
 		u[6] = u[6]&0x0f | 0x40 // version 4
 		u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 		return types.NewUUID(u), nil
-	}})
+	}
+	register("gen_random_uuid", &overload{ret: types.UUID, volatile: true, fn: randomUUID})
+	// uuid-ossp's name for it.
+	register("uuid_generate_v4", &overload{ret: types.UUID, volatile: true, fn: randomUUID})
 	// pg_typeof returns regtype in PostgreSQL; cairn has no regtype, so
 	// it returns the type's name as text.
 	register("pg_typeof", &overload{params: []param{pAny}, ret: types.Text, nonStrct: true,

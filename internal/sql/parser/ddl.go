@@ -56,6 +56,41 @@ func (p *parser) create() ast.Statement {
 		sq.Name = p.tableName()
 		sq.Options = p.seqOptions()
 		return sq
+	case p.isKw(ast.KwSchema) && !orReplace && !temp:
+		p.next()
+		s := &ast.CreateSchema{Pos: pos}
+		s.IfNotExists = p.ifNotExists()
+		if p.acceptWord("authorization") {
+			s.Name = p.ident() // the schema is named after the role
+		} else {
+			s.Name = p.ident()
+			if p.acceptWord("authorization") {
+				p.ident()
+			}
+		}
+		return s
+	case p.isWord("extension") && !orReplace && !temp:
+		p.next()
+		x := &ast.CreateExtension{Pos: pos}
+		x.IfNotExists = p.ifNotExists()
+		x.Name = p.ident()
+		// [WITH] [SCHEMA s] [VERSION v] [CASCADE]: nothing to do with them.
+		p.acceptKw(ast.KwWith)
+		for {
+			switch {
+			case p.acceptKw(ast.KwSchema), p.acceptWord("version"):
+				if p.tok.kind == tString {
+					p.next()
+				} else {
+					p.ident()
+				}
+				continue
+			case p.acceptKw(ast.KwCascade):
+				continue
+			}
+			break
+		}
+		return x
 	case p.isWord("database") && !orReplace && !temp:
 		p.fail(int32(pos), "0A000", "CREATE DATABASE is not supported: a cairn server serves one database, its data directory")
 	case (p.isKw(ast.KwUser) || p.isKw(ast.KwRole)) && !orReplace && !temp:
