@@ -33,6 +33,11 @@ type Descriptor struct {
 	ForeignKeys  []ForeignKey `json:"foreign_keys,omitempty"`
 	// Comment is COMMENT ON's text for the table, view or sequence.
 	Comment string `json:"comment,omitempty"`
+	// MatView is a materialized view's query (SQL text): the table holds
+	// its rows as of the last REFRESH. Unpopulated: created WITH NO DATA
+	// (or refreshed so), not readable until refreshed.
+	MatView     string `json:"matview,omitempty"`
+	Unpopulated bool   `json:"unpopulated,omitempty"`
 
 	// Views: the query as SQL text, and its output column names.
 	ViewQuery   string   `json:"view_query,omitempty"`

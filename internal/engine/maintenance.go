@@ -131,7 +131,7 @@ func (e *Engine) truncate(txn *mvcc.Txn, st *ast.Truncate) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		if d.Kind != catalog.KindTable {
+		if d.Kind != catalog.KindTable || d.MatView != "" {
 			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name)
 		}
 		if targets[d.ID] == nil {

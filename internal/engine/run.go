@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/cairndb/cairn/internal/sql/parser"
 	"strings"
 	"time"
 
@@ -44,6 +45,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.createView(b, txn, st)
 	case *ast.Comment:
 		return e.comment(txn, st)
+	case *ast.Refresh:
+		return e.refresh(b, txn, st)
 	case *ast.CreateSchema:
 		// cairn has the schemas PostgreSQL starts with: public, and the
 		// catalog's.
@@ -531,6 +534,8 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 		tag = "DROP INDEX"
 	case ast.ObjSequence:
 		tag = "DROP SEQUENCE"
+	case ast.ObjMatView:
+		tag = "DROP MATERIALIZED VIEW"
 	default:
 		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "this DROP is not supported yet")
 	}
@@ -573,9 +578,15 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 			}
 			return Result{}, catalog.ErrUndefinedTable(name.Name)
 		}
-		want := map[ast.ObjectKind]catalog.Kind{ast.ObjTable: catalog.KindTable, ast.ObjView: catalog.KindView, ast.ObjSequence: catalog.KindSequence}[st.Kind]
+		want := map[ast.ObjectKind]catalog.Kind{ast.ObjTable: catalog.KindTable, ast.ObjView: catalog.KindView, ast.ObjSequence: catalog.KindSequence, ast.ObjMatView: catalog.KindTable}[st.Kind]
 		if d.Kind != want {
 			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a %s", d.Name, want).WithHint("Use DROP %s to remove a %s.", strings.ToUpper(string(d.Kind)), d.Kind)
+		}
+		if isMat := d.MatView != ""; isMat != (st.Kind == ast.ObjMatView) {
+			if isMat {
+				return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name).WithHint("Use DROP MATERIALIZED VIEW to remove a materialized view.")
+			}
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a materialized view", d.Name).WithHint("Use DROP TABLE to remove a table.")
 		}
 		if d.Kind == catalog.KindTable {
 			all, err := catalog.List(txn)
@@ -750,19 +761,72 @@ func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTabl
 	}
 	rowid := d.AddColumn(catalog.Column{Name: plan.RowIDColumn, Type: types.Int8.String(), NotNull: true, Hidden: true})
 	d.Primary = catalog.Index{ID: catalog.PrimaryIndexID, Name: d.Name + "_pkey", Unique: true, Columns: []catalog.IndexColumn{{ColumnID: rowid.ID}}}
+	if st.MatView {
+		d.MatView, d.Unpopulated = ast.Format(st.AsQuery), st.NoData
+	}
 	if err := catalog.Create(txn, d); err != nil {
 		return Result{}, err
 	}
+	if st.NoData {
+		return Result{Tag: "SELECT 0"}, nil
+	}
+	affected, err := e.fillFromQuery(txn, d, n)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: fmt.Sprintf("SELECT %d", affected), RowsAffected: affected}, nil
+}
+
+// fillFromQuery inserts the rows of query n into table d (CREATE TABLE
+// AS, REFRESH MATERIALIZED VIEW): its columns in order, then the hidden
+// row id.
+func (e *Engine) fillFromQuery(txn *mvcc.Txn, d *catalog.Descriptor, n plan.Node) (int64, error) {
 	ins := &plan.Insert{Table: d, Input: n, Defaults: make([]plan.Expr, len(d.Columns))}
-	for i := range cols {
+	for i := range n.Columns() {
 		ins.TargetCols = append(ins.TargetCols, i)
 	}
 	x := &exec.Ctx{Txn: txn, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
 	res, err := x.Insert(ins)
+	return res.Affected, err
+}
+
+// refresh replaces a materialized view's rows with its query's (or, WITH
+// NO DATA, with none, leaving it unreadable until refreshed).
+func (e *Engine) refresh(b *plan.Binder, txn *mvcc.Txn, st *ast.Refresh) (Result, error) {
+	d, err := catalog.Get(txn, st.Name.Name)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Tag: fmt.Sprintf("SELECT %d", res.Affected), RowsAffected: res.Affected}, nil
+	if d.MatView == "" {
+		return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a materialized view", d.Name)
+	}
+	if err := txn.DeleteRange(catalog.TablePrefix(nil, d.ID), catalog.TablePrefix(nil, d.ID+1)); err != nil {
+		return Result{}, err
+	}
+	if d.Unpopulated != st.NoData {
+		d.Unpopulated = st.NoData
+		if err := catalog.Update(txn, d); err != nil {
+			return Result{}, err
+		}
+	}
+	if st.NoData {
+		return Result{Tag: "REFRESH MATERIALIZED VIEW"}, nil
+	}
+	stmts, err := parser.Parse(d.MatView)
+	if err != nil {
+		return Result{}, sqlerr.Wrap(err, sqlerr.DataCorrupted, "materialized view %s: its query does not parse: %v", d.Name, err)
+	}
+	n, err := b.Query(stmts[0].(*ast.Query))
+	if err != nil {
+		return Result{}, err
+	}
+	if len(n.Columns()) != len(d.Columns)-1 {
+		return Result{}, sqlerr.New(sqlerr.DataCorrupted, "materialized view %s: its query no longer has its columns", d.Name)
+	}
+	if _, err := e.fillFromQuery(txn, d, n); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "REFRESH MATERIALIZED VIEW"}, nil
 }
 
 var fkActions = map[ast.RefAction]catalog.FKAction{

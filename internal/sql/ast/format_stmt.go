@@ -544,7 +544,11 @@ func (n *CreateTable) format(p *printer) {
 	if n.Temp {
 		p.kw("TEMP ")
 	}
-	p.kw("TABLE ")
+	if n.MatView {
+		p.kw("MATERIALIZED VIEW ")
+	} else {
+		p.kw("TABLE ")
+	}
 	if n.IfNotExists {
 		p.kw("IF NOT EXISTS ")
 	}
@@ -557,6 +561,9 @@ func (n *CreateTable) format(p *printer) {
 		}
 		p.kw(" AS ")
 		n.AsQuery.format(p)
+		if n.NoData {
+			p.kw(" WITH NO DATA")
+		}
 		return
 	}
 	p.WriteString(" (")
@@ -1185,4 +1192,12 @@ func (n *CreateExtension) format(p *printer) {
 		p.kw("IF NOT EXISTS ")
 	}
 	p.ident(n.Name)
+}
+
+func (n *Refresh) format(p *printer) {
+	p.kw("REFRESH MATERIALIZED VIEW ")
+	p.tableName(n.Name)
+	if n.NoData {
+		p.kw(" WITH NO DATA")
+	}
 }

@@ -348,6 +348,17 @@ type CreateTable struct {
 	Constraints []*Constraint // table constraints
 	AsQuery     *Query
 	AsColumns   []string // CREATE TABLE t (a, b) AS ...
+	// MatView: CREATE MATERIALIZED VIEW name AS query; NoData: WITH NO
+	// DATA (created empty, unreadable until refreshed).
+	MatView, NoData bool
+}
+
+// Refresh is REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO]
+// DATA].
+type Refresh struct {
+	Pos
+	Name   TableName
+	NoData bool
 }
 
 // ObjectKind is the kind of object DROP acts on.
@@ -360,6 +371,7 @@ const (
 	ObjRole
 	ObjUser
 	ObjSequence
+	ObjMatView
 )
 
 func (k ObjectKind) String() string {
@@ -374,6 +386,8 @@ func (k ObjectKind) String() string {
 		return "ROLE"
 	case ObjSequence:
 		return "SEQUENCE"
+	case ObjMatView:
+		return "MATERIALIZED VIEW"
 	}
 	return "USER"
 }
@@ -719,6 +733,7 @@ func (*SetTransaction) stmtNode()  {}
 func (*SetConstraints) stmtNode()  {}
 func (*Comment) stmtNode()         {}
 func (*CreateSchema) stmtNode()    {}
+func (*Refresh) stmtNode()         {}
 func (*CreateExtension) stmtNode() {}
 func (*Show) stmtNode()            {}
 func (*Reset) stmtNode()           {}

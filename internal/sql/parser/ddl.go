@@ -56,6 +56,22 @@ func (p *parser) create() ast.Statement {
 		sq.Name = p.tableName()
 		sq.Options = p.seqOptions()
 		return sq
+	case p.isWord("materialized") && !orReplace && !temp:
+		p.next()
+		p.expectKw(ast.KwView)
+		ct := &ast.CreateTable{Pos: pos, MatView: true}
+		ct.IfNotExists = p.ifNotExists()
+		ct.Name = p.tableName()
+		if p.isOp("(") {
+			ct.AsColumns = p.parenIdentList()
+		}
+		p.expectKw(ast.KwAs)
+		ct.AsQuery = p.query()
+		if p.acceptKw(ast.KwWith) {
+			ct.NoData = p.acceptKw(ast.KwNo)
+			p.expectWord("data")
+		}
+		return ct
 	case p.isKw(ast.KwSchema) && !orReplace && !temp:
 		p.next()
 		s := &ast.CreateSchema{Pos: pos}
@@ -552,6 +568,9 @@ func (p *parser) drop() ast.Statement {
 		d.Kind = ast.ObjUser
 	case p.acceptWord("sequence"):
 		d.Kind = ast.ObjSequence
+	case p.acceptWord("materialized"):
+		p.expectKw(ast.KwView)
+		d.Kind = ast.ObjMatView
 	default:
 		p.syntaxError()
 	}

@@ -332,6 +332,19 @@ func (p *parser) statement() ast.Statement {
 	if p.isWord("comment") && tokIsKw(p.peek(1), ast.KwOn) {
 		return p.comment()
 	}
+	if p.isWord("refresh") {
+		r := &ast.Refresh{Pos: p.pos()}
+		p.next()
+		p.expectWord("materialized")
+		p.expectKw(ast.KwView)
+		p.acceptKw(ast.KwConcurrently)
+		r.Name = p.tableName()
+		if p.acceptKw(ast.KwWith) {
+			r.NoData = p.acceptKw(ast.KwNo)
+			p.expectWord("data")
+		}
+		return r
+	}
 	switch p.tok.kw {
 	case ast.KwSelect, ast.KwValues, ast.KwTable:
 		q := p.query()

@@ -450,6 +450,10 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			}
 			node = renameCols(node, alias, nil)
 		case catalog.KindTable:
+			if d.Unpopulated {
+				return nil, b.errAt(te, sqlerr.Code("55000"), "materialized view %q has not been populated", d.Name).
+					WithHint("Use the REFRESH MATERIALIZED VIEW command.")
+			}
 			cols, err := tableColumns(d, alias)
 			if err != nil {
 				return nil, err

@@ -18,6 +18,9 @@ func (b *Binder) table(name ast.TableName, n ast.Node) (*catalog.Descriptor, []C
 	if d.Kind != catalog.KindTable {
 		return nil, nil, b.errAt(n, sqlerr.WrongObjectType, "cannot change %s %q", d.Kind, d.Name)
 	}
+	if d.MatView != "" {
+		return nil, nil, b.errAt(n, sqlerr.WrongObjectType, "cannot change materialized view %q", d.Name)
+	}
 	cols, err := tableColumns(d, d.Name)
 	return d, cols, err
 }

@@ -120,7 +120,11 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			switch d.Kind {
 			case catalog.KindTable:
 				ixs := visibleIndexes(d)
-				rows = append(rows, row(relOID(d), d.Name, "r", oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0))
+				kind := "r"
+				if d.MatView != "" {
+					kind = "m"
+				}
+				rows = append(rows, row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0))
 				for i := range ixs {
 					rows = append(rows, row(indexOID(d, &ixs[i]), ixs[i].Name, "i", oidBtreeAM, len(ixs[i].Columns), 0, false))
 				}

@@ -29,6 +29,13 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 		return nil, true, err
 	}
 	switch schema + "." + name {
+	case "pg_catalog.pg_matviews":
+		cols = []col{{"schemaname", types.Text}, {"matviewname", types.Text}, {"matviewowner", types.Text}, {"definition", types.Text}, {"ispopulated", types.Bool}}
+		for _, d := range all {
+			if d.MatView != "" {
+				rows = append(rows, []types.Datum{text(publicSchema), text(d.Name), text("cairn"), text(d.MatView), types.NewBool(!d.Unpopulated)})
+			}
+		}
 	case "information_schema.tables", "pg_catalog.pg_tables", "pg_catalog.pg_views":
 		if name == "tables" {
 			cols = []col{{"table_catalog", types.Text}, {"table_schema", types.Text}, {"table_name", types.Text}, {"table_type", types.Text}}
@@ -39,6 +46,8 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 		}
 		for _, d := range all {
 			switch {
+			case d.MatView != "":
+				// Neither a table nor a view to these.
 			case name == "tables" && (d.Kind == catalog.KindTable || d.Kind == catalog.KindView):
 				kind := "BASE TABLE"
 				if d.Kind == catalog.KindView {
