@@ -69,6 +69,8 @@ type Engine struct {
 	// without reading the catalog (schemaSame).
 	lastDDL       atomic.Uint64
 	ddlCommitting atomic.Int32
+	// notify holds the sessions listening on each channel (LISTEN).
+	notify notifier
 }
 
 // commit commits txn, keeping track of schema changes for schemaSame.

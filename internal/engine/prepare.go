@@ -474,7 +474,7 @@ type stmtKey struct {
 
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
-	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize}
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 	}

@@ -38,6 +38,14 @@ type Session struct {
 	// deferred holds the transaction's deferred foreign key checks (the
 	// explicit one's, or the statement's own transaction's).
 	deferred *exec.DeferredChecks
+	// pid, listening, outbox and inbox serve LISTEN and NOTIFY
+	// (notify.go): the process id notifications carry, the channels
+	// listened on, the transaction's notifications not yet sent, and
+	// those received.
+	pid       int32
+	listening map[string]bool
+	outbox    []Notification
+	inbox     inbox
 	// beforeCommit, if set, runs before a statement's own transaction
 	// commits (tests: a conflicting commit in between).
 	beforeCommit func()
@@ -90,6 +98,7 @@ func (s *Session) endTxn(committed bool) {
 		}
 	}
 	s.ftsWrites, s.rowWrites, s.deferred = nil, nil, nil
+	s.sendNotifications(committed)
 }
 
 // deferredChecks is the transaction's deferred foreign key checks (nil
@@ -140,7 +149,7 @@ type namedSavepoint struct {
 
 // NewSession returns a new session.
 func (e *Engine) NewSession() *Session {
-	return &Session{e: e, settings: map[string]string{}}
+	return &Session{e: e, settings: map[string]string{}, inbox: inbox{wake: make(chan struct{}, 1)}}
 }
 
 // TxStatus reports the session's transaction state.
@@ -262,6 +271,27 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		}
 	case *ast.SetVar:
 		return s.set(st)
+	case *ast.Listen:
+		if s.failed {
+			return Result{}, errAborted()
+		}
+		return s.listen(st.Channel)
+	case *ast.Unlisten:
+		if s.failed {
+			return Result{}, errAborted()
+		}
+		return s.unlisten(st.Channel)
+	case *ast.Notify:
+		if s.failed {
+			return Result{}, errAborted()
+		}
+		if err := s.queueNotify(st.Channel, st.Payload); err != nil {
+			return Result{}, err
+		}
+		if s.txn == nil {
+			s.sendNotifications(true)
+		}
+		return Result{Tag: "NOTIFY"}, nil
 	case *ast.SetConstraints:
 		if s.txn == nil {
 			// PostgreSQL warns and does nothing.

@@ -127,6 +127,11 @@ func (c *conn) serve() error {
 	}
 	c.nc.SetDeadline(time.Time{})
 	c.sess = c.srv.e.NewSession()
+	c.sess.SetProcessID(int32(c.pid))
+	defer c.sess.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go c.forwardNotifications(done)
 	// PostgreSQL's default isolation, which its clients (pgbench among
 	// them) count on: a concurrent update waits rather than fails.
 	c.sess.SetDefault("default_transaction_isolation", "read committed")
@@ -308,7 +313,37 @@ func (c *conn) loop() error {
 }
 
 func (c *conn) sendReady() {
+	for _, n := range c.sess.Notifications() {
+		c.be.Send(&pgproto3.NotificationResponse{PID: uint32(n.PID), Channel: n.Channel, Payload: n.Payload})
+	}
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.TxStatus())})
+}
+
+// forwardNotifications sends the session's notifications (LISTEN) as
+// they arrive while the connection is idle, waiting for the client's
+// next command; when it is busy, they go out before its next
+// ReadyForQuery (sendReady). It ends when done closes.
+func (c *conn) forwardNotifications(done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case <-c.sess.NotificationArrived():
+		}
+		c.mu.Lock()
+		if c.mu.idle && !c.mu.closing {
+			// The main loop writes nothing while idle (and waits for this
+			// lock to leave idle): the connection is this goroutine's.
+			var buf []byte
+			for _, n := range c.sess.Notifications() {
+				buf, _ = (&pgproto3.NotificationResponse{PID: uint32(n.PID), Channel: n.Channel, Payload: n.Payload}).Encode(buf)
+			}
+			if len(buf) > 0 {
+				c.nc.Write(buf) // a failure shows in the main loop's next read
+			}
+		}
+		c.mu.Unlock()
+	}
 }
 
 // enterIdle marks the connection as waiting for a command; false means
@@ -320,6 +355,9 @@ func (c *conn) enterIdle() bool {
 		return false
 	}
 	c.mu.idle = true
+	// Notifications that came while busy, after sendReady took the
+	// others, go out now.
+	c.sess.RewakeNotifications()
 	return true
 }
 

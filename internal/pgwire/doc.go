@@ -20,7 +20,10 @@
 // a row waits and then applies to the committed row instead of failing
 // with 40001. A message longer than Config.MaxMessageSize (64 MiB by
 // default) ends the connection with 08P01; FuzzSession feeds random
-// message streams to a session.
+// message streams to a session. Notifications (LISTEN, NOTIFY) go out as
+// NotificationResponse messages before each ReadyForQuery, and at once,
+// from a second goroutine, while the connection is idle: the main loop
+// writes nothing while idle and takes the same lock to leave it.
 //
 // # Queries
 //

@@ -1201,3 +1201,26 @@ func (n *Refresh) format(p *printer) {
 		p.kw(" WITH NO DATA")
 	}
 }
+
+func (n *Listen) format(p *printer) {
+	p.kw("LISTEN ")
+	p.ident(n.Channel)
+}
+
+func (n *Unlisten) format(p *printer) {
+	p.kw("UNLISTEN ")
+	if n.Channel == "" {
+		p.WriteByte('*')
+	} else {
+		p.ident(n.Channel)
+	}
+}
+
+func (n *Notify) format(p *printer) {
+	p.kw("NOTIFY ")
+	p.ident(n.Channel)
+	if n.Payload != "" {
+		p.WriteString(", ")
+		p.expr(&Literal{Kind: LitString, Val: n.Payload}, 0)
+	}
+}

@@ -576,6 +576,24 @@ type CreateExtension struct {
 	Name        string
 }
 
+// Listen is LISTEN channel; Unlisten is UNLISTEN channel | * (Channel
+// ""); Notify is NOTIFY channel [, 'payload'].
+type Listen struct {
+	Pos
+	Channel string
+}
+
+type Unlisten struct {
+	Pos
+	Channel string
+}
+
+type Notify struct {
+	Pos
+	Channel string
+	Payload string
+}
+
 // SetConstraints is SET CONSTRAINTS {ALL | name, ...} {DEFERRED |
 // IMMEDIATE}; Names is nil for ALL.
 type SetConstraints struct {
@@ -734,6 +752,9 @@ func (*SetConstraints) stmtNode()  {}
 func (*Comment) stmtNode()         {}
 func (*CreateSchema) stmtNode()    {}
 func (*Refresh) stmtNode()         {}
+func (*Listen) stmtNode()          {}
+func (*Unlisten) stmtNode()        {}
+func (*Notify) stmtNode()          {}
 func (*CreateExtension) stmtNode() {}
 func (*Show) stmtNode()            {}
 func (*Reset) stmtNode()           {}

@@ -51,6 +51,9 @@ type EvalContext struct {
 	Sequences Sequences
 	// DatabaseSize answers pg_database_size: the bytes the store takes.
 	DatabaseSize func() int64
+	// Notify queues pg_notify's notification, sent when the transaction
+	// commits; nil where there is no session to send from.
+	Notify func(channel, payload string) error
 }
 
 // Sequences hands out sequence values for one statement (so in one

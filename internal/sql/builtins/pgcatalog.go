@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"fmt"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -36,6 +37,20 @@ func init() {
 		return types.NewInt8(ctx.DatabaseSize()), nil
 	}
 	register("pg_database_size", &overload{params: []param{p(T)}, ret: I8, ctxFn: dbSize, volatile: true})
+	register("pg_notify", &overload{params: []param{p(T), p(T)}, ret: T, nonStrct: true, volatile: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		if a[0].IsNull() {
+			return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "channel name cannot be empty")
+		}
+		payload := ""
+		if !a[1].IsNull() {
+			payload = a[1].Str()
+		}
+		if ctx.Notify == nil {
+			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "pg_notify needs a session")
+		}
+		// void in PostgreSQL: an empty value.
+		return text(""), ctx.Notify(a[0].Str(), payload)
+	}})
 	register("pg_database_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: dbSize, volatile: true})
 	constant("pg_table_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))

@@ -332,6 +332,32 @@ func (p *parser) statement() ast.Statement {
 	if p.isWord("comment") && tokIsKw(p.peek(1), ast.KwOn) {
 		return p.comment()
 	}
+	switch {
+	case p.isWord("listen"):
+		l := &ast.Listen{Pos: p.pos()}
+		p.next()
+		l.Channel = p.ident()
+		return l
+	case p.isWord("unlisten"):
+		u := &ast.Unlisten{Pos: p.pos()}
+		p.next()
+		if !p.acceptOp("*") {
+			u.Channel = p.ident()
+		}
+		return u
+	case p.isWord("notify"):
+		n := &ast.Notify{Pos: p.pos()}
+		p.next()
+		n.Channel = p.ident()
+		if p.acceptOp(",") {
+			if p.tok.kind != tString {
+				p.syntaxError()
+			}
+			n.Payload = p.tok.str
+			p.next()
+		}
+		return n
+	}
 	if p.isWord("refresh") {
 		r := &ast.Refresh{Pos: p.pos()}
 		p.next()
