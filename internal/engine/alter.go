@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,6 +142,16 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 			}
 		case ast.AlterDropConstraint:
 			if err := e.dropConstraint(txn, d, cmd); err != nil {
+				return Result{}, err
+			}
+		case ast.AlterColumnSetStatistics:
+			// Per-column statistics targets: cairn's ANALYZE samples
+			// every column alike.
+			if c := d.Column(cmd.Name); c == nil || c.Hidden {
+				return Result{}, sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", cmd.Name, d.Name)
+			}
+		case ast.AlterRenameConstraint:
+			if err := renameConstraint(txn, d, cmd.Name, cmd.NewName); err != nil {
 				return Result{}, err
 			}
 		case ast.AlterValidateConstraint:
@@ -551,4 +562,195 @@ func (e *Engine) alterColumnType(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *
 	exprs[i] = conv
 	_, err = x.RewriteTable(&oldD, d, exprs)
 	return err
+}
+
+// renameConstraint renames d's CHECK, foreign key or key constraint (an
+// index, whose name is a relation name: it must be free).
+func renameConstraint(txn *mvcc.Txn, d *catalog.Descriptor, name, to string) error {
+	if constraintNamed(d, to) {
+		return sqlerr.New(sqlerr.DuplicateObject, "constraint %q for relation %q already exists", to, d.Name)
+	}
+	for i := range d.Checks {
+		if d.Checks[i].Name == name {
+			d.Checks[i].Name = to
+			return nil
+		}
+	}
+	for i := range d.ForeignKeys {
+		if d.ForeignKeys[i].Name == name {
+			d.ForeignKeys[i].Name = to
+			return nil
+		}
+	}
+	ix := &d.Primary
+	if ix.Name != name {
+		ix = nil
+		for i := range d.Indexes {
+			if d.Indexes[i].Name == name && d.Indexes[i].Unique {
+				ix = &d.Indexes[i]
+			}
+		}
+	}
+	if ix == nil {
+		return sqlerr.New(sqlerr.UndefinedObject, "constraint %q for table %q does not exist", name, d.Name)
+	}
+	if err := relationNameFree(txn, to); err != nil {
+		return err
+	}
+	ix.Name = to
+	return nil
+}
+
+// relationNameFree reports 42P07 when a table, view, sequence or index
+// is named name.
+func relationNameFree(txn *mvcc.Txn, name string) error {
+	if _, ok, err := catalog.Lookup(txn, name); err != nil {
+		return err
+	} else if ok {
+		return sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", name)
+	}
+	if _, _, ok, err := catalog.LookupIndex(txn, name); err != nil {
+		return err
+	} else if ok {
+		return sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", name)
+	}
+	return nil
+}
+
+// alterRename renames an index, view or sequence.
+func (e *Engine) alterRename(txn *mvcc.Txn, st *ast.AlterRename) (Result, error) {
+	tag := "ALTER " + st.Kind.String()
+	if st.Kind == ast.ObjIndex {
+		d, id, ok, err := catalog.LookupIndex(txn, st.Name.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			if st.IfExists {
+				return Result{Tag: tag}, nil
+			}
+			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "index %q does not exist", st.Name.Name)
+		}
+		if err := relationNameFree(txn, st.NewName); err != nil {
+			return Result{}, err
+		}
+		if id == d.Primary.ID {
+			d.Primary.Name = st.NewName
+		}
+		for i := range d.Indexes {
+			if d.Indexes[i].ID == id {
+				d.Indexes[i].Name = st.NewName
+			}
+		}
+		return Result{Tag: tag}, catalog.Update(txn, d)
+	}
+	d, ok, err := catalog.Lookup(txn, st.Name.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	want := map[ast.ObjectKind]catalog.Kind{ast.ObjView: catalog.KindView, ast.ObjSequence: catalog.KindSequence}[st.Kind]
+	if !ok {
+		if st.IfExists {
+			return Result{Tag: tag}, nil
+		}
+		return Result{}, catalog.ErrUndefinedTable(st.Name.Name)
+	}
+	if d.Kind != want {
+		return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a %s", d.Name, want)
+	}
+	if err := relationNameFree(txn, st.NewName); err != nil {
+		return Result{}, err
+	}
+	d.Name = st.NewName
+	return Result{Tag: tag}, catalog.Update(txn, d)
+}
+
+// alterSequence changes a sequence's options and, with RESTART, the
+// value nextval gives next (at once, not transactionally, as setval).
+func (e *Engine) alterSequence(txn *mvcc.Txn, st *ast.AlterSequence) (Result, error) {
+	d, ok, err := catalog.Lookup(txn, st.Name.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok || d.Kind != catalog.KindSequence {
+		if !ok && st.IfExists {
+			return Result{Tag: "ALTER SEQUENCE"}, nil
+		}
+		if ok {
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a sequence", d.Name)
+		}
+		return Result{}, catalog.ErrUndefinedTable(st.Name.Name)
+	}
+	s := *d.Sequence
+	for _, o := range st.Options {
+		var n int64
+		if o.Value != nil {
+			lit, _ := o.Value.(*ast.Literal)
+			if lit == nil {
+				return Result{}, sqlerr.New(sqlerr.SyntaxError, "sequence options must be integer constants")
+			}
+			if n, err = strconv.ParseInt(lit.Val, 10, 64); err != nil {
+				return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "invalid sequence option value %q", lit.Val)
+			}
+		}
+		switch o.Kind {
+		case ast.SeqStart:
+			s.Start = n
+		case ast.SeqIncrement:
+			if n == 0 {
+				return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "INCREMENT must not be zero")
+			}
+			s.Increment = n
+		case ast.SeqMinValue:
+			if o.No {
+				n = 1
+			}
+			s.Min = n
+		case ast.SeqMaxValue:
+			if o.No {
+				n = math.MaxInt64
+			}
+			s.Max = n
+		case ast.SeqCycle:
+			s.Cycle = !o.No
+		}
+	}
+	if s.Min > s.Max {
+		return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "MINVALUE (%d) must be less than MAXVALUE (%d)", s.Min, s.Max)
+	}
+	restart := s.Start
+	if st.RestartWith != nil {
+		lit, _ := st.RestartWith.(*ast.Literal)
+		if lit == nil {
+			return Result{}, sqlerr.New(sqlerr.SyntaxError, "RESTART needs an integer constant")
+		}
+		if restart, err = strconv.ParseInt(lit.Val, 10, 64); err != nil {
+			return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "invalid RESTART value %q", lit.Val)
+		}
+	}
+	if st.Restart && (restart < s.Min || restart > s.Max) {
+		return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "RESTART value (%d) cannot be outside [MINVALUE %d, MAXVALUE %d]", restart, s.Min, s.Max)
+	}
+	d.Sequence = &s
+	if err := catalog.Update(txn, d); err != nil {
+		return Result{}, err
+	}
+	if st.Restart {
+		if err := e.setval(d, restart-s.Increment); err != nil {
+			return Result{}, err
+		}
+	} else {
+		// The values reserved under the old options are given up: the
+		// next one follows the last handed out, by the new increment.
+		e.seqs.mu.Lock()
+		b := e.seqs.blocks[d.ID]
+		delete(e.seqs.blocks, d.ID)
+		e.seqs.mu.Unlock()
+		if b != nil && b.have {
+			if err := e.setval(d, b.cur); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	return Result{Tag: "ALTER SEQUENCE"}, nil
 }

@@ -47,6 +47,10 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.comment(txn, st)
 	case *ast.Refresh:
 		return e.refresh(b, txn, st)
+	case *ast.AlterRename:
+		return e.alterRename(txn, st)
+	case *ast.AlterSequence:
+		return e.alterSequence(txn, st)
 	case *ast.CreateSchema:
 		// cairn has the schemas PostgreSQL starts with: public, and the
 		// catalog's.

@@ -97,11 +97,13 @@ func (e *Engine) reserve(d *catalog.Descriptor, prev *seqBlock) (*seqBlock, erro
 				return nil, err
 			}
 		}
-		// Do not hand out values beyond the limit.
-		if s.Increment > 0 && end > s.Max+1 {
+		// Do not hand out values beyond the limit (end-1 and end+1 are
+		// the block's last values, computed so that a limit at the end of
+		// the type cannot overflow).
+		if s.Increment > 0 && end-1 > s.Max {
 			end = s.Max + 1
 		}
-		if s.Increment < 0 && end < s.Min-1 {
+		if s.Increment < 0 && end+1 < s.Min {
 			end = s.Min - 1
 		}
 		if err := txn.Put(seqKey(d.ID), binary.BigEndian.AppendUint64(nil, uint64(end))); err != nil {

@@ -747,6 +747,16 @@ func (n *AlterCmd) format(p *printer) {
 	case AlterValidateConstraint:
 		p.kw("VALIDATE CONSTRAINT ")
 		p.ident(n.Name)
+	case AlterRenameConstraint:
+		p.kw("RENAME CONSTRAINT ")
+		p.ident(n.Name)
+		p.kw(" TO ")
+		p.ident(n.NewName)
+	case AlterColumnSetStatistics:
+		p.kw("ALTER COLUMN ")
+		p.ident(n.Name)
+		p.kw(" SET STATISTICS ")
+		p.expr(n.Default, 0)
 	}
 	if n.Cascade {
 		p.kw(" CASCADE")
@@ -1222,5 +1232,34 @@ func (n *Notify) format(p *printer) {
 	if n.Payload != "" {
 		p.WriteString(", ")
 		p.expr(&Literal{Kind: LitString, Val: n.Payload}, 0)
+	}
+}
+
+func (n *AlterRename) format(p *printer) {
+	p.kw("ALTER " + n.Kind.String() + " ")
+	if n.IfExists {
+		p.kw("IF EXISTS ")
+	}
+	p.tableName(n.Name)
+	p.kw(" RENAME TO ")
+	p.ident(n.NewName)
+}
+
+func (n *AlterSequence) format(p *printer) {
+	p.kw("ALTER SEQUENCE ")
+	if n.IfExists {
+		p.kw("IF EXISTS ")
+	}
+	p.tableName(n.Name)
+	if len(n.Options) > 0 {
+		p.WriteByte(' ')
+		p.seqOptions(n.Options)
+	}
+	if n.Restart {
+		p.kw(" RESTART")
+		if n.RestartWith != nil {
+			p.kw(" WITH ")
+			p.expr(n.RestartWith, 0)
+		}
 	}
 }

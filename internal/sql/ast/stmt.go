@@ -464,6 +464,8 @@ const (
 	AlterColumnDropNotNull
 	AlterColumnType
 	AlterValidateConstraint
+	AlterRenameConstraint
+	AlterColumnSetStatistics
 )
 
 // AlterCmd is one command of ALTER TABLE.
@@ -574,6 +576,28 @@ type CreateExtension struct {
 	Pos
 	IfNotExists bool
 	Name        string
+}
+
+// AlterRename is ALTER INDEX|VIEW|SEQUENCE [IF EXISTS] name RENAME TO
+// new.
+type AlterRename struct {
+	Pos
+	Kind     ObjectKind
+	IfExists bool
+	Name     TableName
+	NewName  string
+}
+
+// AlterSequence is ALTER SEQUENCE [IF EXISTS] name options: sequence
+// options, RESTART [[WITH] n] (Restart; RestartWith nil for the start),
+// OWNED BY (ignored).
+type AlterSequence struct {
+	Pos
+	IfExists    bool
+	Name        TableName
+	Options     []SeqOption
+	Restart     bool
+	RestartWith Expr
 }
 
 // Listen is LISTEN channel; Unlisten is UNLISTEN channel | * (Channel
@@ -753,6 +777,8 @@ func (*Comment) stmtNode()         {}
 func (*CreateSchema) stmtNode()    {}
 func (*Refresh) stmtNode()         {}
 func (*Listen) stmtNode()          {}
+func (*AlterRename) stmtNode()     {}
+func (*AlterSequence) stmtNode()   {}
 func (*Unlisten) stmtNode()        {}
 func (*Notify) stmtNode()          {}
 func (*CreateExtension) stmtNode() {}

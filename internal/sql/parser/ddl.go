@@ -597,6 +597,56 @@ func (p *parser) alter() ast.Statement {
 		}
 		return r
 	}
+	switch {
+	case p.isKw(ast.KwIndex) || p.isKw(ast.KwView):
+		r := &ast.AlterRename{Pos: pos, Kind: ast.ObjIndex}
+		if p.isKw(ast.KwView) {
+			r.Kind = ast.ObjView
+		}
+		p.next()
+		r.IfExists = p.ifExists()
+		r.Name = p.tableName()
+		p.expectKw(ast.KwRename)
+		p.expectKw(ast.KwTo)
+		r.NewName = p.ident()
+		return r
+	case p.acceptWord("sequence"):
+		ifExists := p.ifExists()
+		name := p.tableName()
+		if p.acceptKw(ast.KwRename) {
+			p.expectKw(ast.KwTo)
+			return &ast.AlterRename{Pos: pos, Kind: ast.ObjSequence, IfExists: ifExists, Name: name, NewName: p.ident()}
+		}
+		s := &ast.AlterSequence{Pos: pos, IfExists: ifExists, Name: name}
+		other := false // OWNED BY or AS: accepted, not kept
+		for {
+			s.Options = append(s.Options, p.seqOptions()...)
+			switch {
+			case p.acceptWord("restart"):
+				s.Restart = true
+				if p.acceptKw(ast.KwWith) || p.tok.kind == tInt || p.isOp("-") {
+					s.RestartWith = p.seqNumber()
+				}
+				continue
+			case p.acceptWord("owned"):
+				p.expectKw(ast.KwBy)
+				if !p.acceptWord("none") {
+					p.tableName() // table.column
+				}
+				other = true
+				continue
+			case p.acceptKw(ast.KwAs):
+				p.typeName()
+				other = true
+				continue
+			}
+			break
+		}
+		if len(s.Options) == 0 && !s.Restart && !other {
+			p.syntaxError()
+		}
+		return s
+	}
 	p.expectKw(ast.KwTable)
 	a := &ast.AlterTable{Pos: pos}
 	a.IfExists = p.ifExists()
@@ -641,6 +691,13 @@ func (p *parser) alterCmd() *ast.AlterCmd {
 		p.expectKw(ast.KwConstraint)
 		c.Kind = ast.AlterValidateConstraint
 		c.Name = p.ident()
+	case p.isKw(ast.KwRename) && tokIsKw(p.peek(1), ast.KwConstraint):
+		p.next()
+		p.next()
+		c.Kind = ast.AlterRenameConstraint
+		c.Name = p.ident()
+		p.expectKw(ast.KwTo)
+		c.NewName = p.ident()
 	case p.acceptKw(ast.KwRename):
 		if p.acceptKw(ast.KwTo) {
 			c.Kind = ast.AlterRenameTable
@@ -660,6 +717,9 @@ func (p *parser) alterCmd() *ast.AlterCmd {
 			if p.acceptKw(ast.KwDefault) {
 				c.Kind = ast.AlterColumnSetDefault
 				c.Default = p.exprPrec(ast.PrecIs + 1)
+			} else if p.acceptWord("statistics") {
+				c.Kind = ast.AlterColumnSetStatistics
+				c.Default = p.seqNumber()
 			} else if p.acceptWord("data") {
 				p.expectWord("type")
 				c.Kind = ast.AlterColumnType
