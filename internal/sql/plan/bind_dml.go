@@ -53,6 +53,11 @@ func (b *Binder) Defaults(d *catalog.Descriptor, cols []Column) ([]Expr, error) 
 
 // Insert binds an INSERT.
 func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
+	if done, err := b.dmlWith(ins.With); err != nil {
+		return nil, err
+	} else {
+		defer done()
+	}
 	d, cols, err := b.table(ins.Table, ins)
 	if err != nil {
 		return nil, err
@@ -281,6 +286,11 @@ func (b *Binder) scanWhereFrom(d *catalog.Descriptor, cols []Column, alias strin
 
 // Update binds an UPDATE.
 func (b *Binder) Update(u *ast.Update) (*Update, error) {
+	if done, err := b.dmlWith(u.With); err != nil {
+		return nil, err
+	} else {
+		defer done()
+	}
 	d, cols, err := b.table(u.Table, u)
 	if err != nil {
 		return nil, err
@@ -338,6 +348,11 @@ func (b *Binder) Update(u *ast.Update) (*Update, error) {
 
 // Delete binds a DELETE.
 func (b *Binder) Delete(del *ast.Delete) (*Delete, error) {
+	if done, err := b.dmlWith(del.With); err != nil {
+		return nil, err
+	} else {
+		defer done()
+	}
 	d, cols, err := b.table(del.Table, del)
 	if err != nil {
 		return nil, err
@@ -497,4 +512,19 @@ func (b *Binder) fixedColumn(n ast.Node, d *catalog.Descriptor, i int, insert bo
 		err = err.WithHint("%s", hint)
 	}
 	return err
+}
+
+// dmlWith binds an INSERT's, UPDATE's or DELETE's WITH clause, its CTEs
+// then visible to the statement's queries; done drops them.
+func (b *Binder) dmlWith(w *ast.With) (done func(), err error) {
+	depth := len(b.ctes)
+	done = func() { b.ctes = b.ctes[:depth] }
+	if w == nil {
+		return done, nil
+	}
+	if err := b.bindWith(w, nil); err != nil {
+		done()
+		return done, err
+	}
+	return done, nil
 }
