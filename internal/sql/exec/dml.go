@@ -60,6 +60,9 @@ func (c *Ctx) returning(exprs []plan.Expr) (func(Row) (Row, error), error) {
 
 // Insert runs an INSERT.
 func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
+	if err := c.runFirst(n.Pre); err != nil {
+		return DMLResult{}, err
+	}
 	var res DMLResult
 	cols, err := c.tableColumns(n.Table)
 	if err != nil {
@@ -220,6 +223,9 @@ func (c *Ctx) changedRows(d *catalog.Descriptor, input plan.Node, returning []pl
 
 // Update runs an UPDATE.
 func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
+	if err := c.runFirst(n.Pre); err != nil {
+		return DMLResult{}, err
+	}
 	var res DMLResult
 	set, err := c.compileSet(n.Set)
 	if err != nil {
@@ -249,6 +255,9 @@ func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 
 // Delete runs a DELETE.
 func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
+	if err := c.runFirst(n.Pre); err != nil {
+		return DMLResult{}, err
+	}
 	var res DMLResult
 	w, ret, rows, ncols, err := c.changedRows(n.Table, n.Input, n.Returning)
 	if err != nil {
@@ -280,4 +289,43 @@ func (w *writer) once(rows []Row) []Row {
 		}
 	}
 	return out
+}
+
+// runFirst runs a statement's data-modifying CTEs (plan.DMLCTE) that
+// have not run yet.
+func (c *Ctx) runFirst(pre []plan.Node) error {
+	for _, p := range pre {
+		if d, ok := p.(*plan.DMLCTE); ok {
+			if _, err := c.runDMLCTE(d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// runDMLCTE runs a data-modifying CTE once per execution and returns its
+// RETURNING rows.
+func (c *Ctx) runDMLCTE(n *plan.DMLCTE) ([]Row, error) {
+	if rows, ok := c.dmlDone[n]; ok {
+		return rows, nil
+	}
+	var res DMLResult
+	var err error
+	switch s := n.Stmt.(type) {
+	case *plan.Insert:
+		res, err = c.Insert(s)
+	case *plan.Update:
+		res, err = c.Update(s)
+	case *plan.Delete:
+		res, err = c.Delete(s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.dmlDone == nil {
+		c.dmlDone = map[*plan.DMLCTE][]Row{}
+	}
+	c.dmlDone[n] = res.Returning
+	return res.Returning, nil
 }

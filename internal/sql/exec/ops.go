@@ -46,6 +46,9 @@ type Ctx struct {
 	topK map[*plan.Sort]int64
 	// work holds the current rows of recursive CTEs' working tables.
 	work map[*plan.WorkTable][]Row
+	// dmlDone holds the RETURNING rows of the data-modifying CTEs that
+	// ran (each runs once per execution).
+	dmlDone map[*plan.DMLCTE][]Row
 	// Codecs, if set, keeps the scans' set-up between runs of one plan.
 	Codecs *Codecs
 	// WorkMem is the memory a sort may hold rows in before it spills to
@@ -382,6 +385,17 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 		return c.newWindow(n)
 	case *plan.ProjectSet:
 		return c.newProjectSet(n)
+	case *plan.DMLCTE:
+		rows, err := c.runDMLCTE(n)
+		if err != nil {
+			return nil, err
+		}
+		return &sliceOp{rows: rows}, nil
+	case *plan.RunFirst:
+		if err := c.runFirst(n.Pre); err != nil {
+			return nil, err
+		}
+		return c.build(n.Input)
 	case *plan.GroupingExpand:
 		return c.newGroupingExpand(n)
 	case *plan.WorkScan:

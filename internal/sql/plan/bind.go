@@ -25,6 +25,9 @@ type Binder struct {
 	aggScope *scope
 	win      *windowContext
 	srf      *srfContext
+	// dmlCTEs are the data-modifying statements of the WITH clauses
+	// being bound, for their statement to run first.
+	dmlCTEs []*DMLCTE
 	// viewDepth guards against views that (through a bug or a cycle)
 	// expand forever.
 	viewDepth int
@@ -116,6 +119,7 @@ func (b *Binder) resolveType(t *ast.TypeName) (types.Type, error) {
 }
 
 func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
+	mark := len(b.dmlCTEs)
 	if q.With != nil {
 		depth := len(b.ctes)
 		defer func() { b.ctes = b.ctes[:depth] }()
@@ -153,6 +157,9 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 	}
 	root := b.joinMethods(b.prune(optimize(node)))
 	b.pruned[root] = true
+	if pre := b.takeDMLCTEs(mark); pre != nil {
+		root = &RunFirst{Pre: pre, Input: root}
+	}
 	return root, nil
 }
 
@@ -402,6 +409,9 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			alias = te.Alias.Name
 		}
 		if c := b.lookupCTE(te.Name.Name); c != nil && te.Name.Schema == "" {
+			if c.noReturning {
+				return nil, b.errAt(te, sqlerr.FeatureNotSupported, "WITH query %q does not have a RETURNING clause", c.name)
+			}
 			var names []string
 			if te.Alias != nil {
 				names = te.Alias.Columns

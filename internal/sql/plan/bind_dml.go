@@ -53,6 +53,17 @@ func (b *Binder) Defaults(d *catalog.Descriptor, cols []Column) ([]Expr, error) 
 
 // Insert binds an INSERT.
 func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
+	mark := len(b.dmlCTEs)
+	n, err := b.insert(ins)
+	if err != nil {
+		b.dmlCTEs = b.dmlCTEs[:mark]
+		return nil, err
+	}
+	n.Pre = b.takeDMLCTEs(mark)
+	return n, nil
+}
+
+func (b *Binder) insert(ins *ast.Insert) (*Insert, error) {
 	if done, err := b.dmlWith(ins.With); err != nil {
 		return nil, err
 	} else {
@@ -286,6 +297,17 @@ func (b *Binder) scanWhereFrom(d *catalog.Descriptor, cols []Column, alias strin
 
 // Update binds an UPDATE.
 func (b *Binder) Update(u *ast.Update) (*Update, error) {
+	mark := len(b.dmlCTEs)
+	n, err := b.update(u)
+	if err != nil {
+		b.dmlCTEs = b.dmlCTEs[:mark]
+		return nil, err
+	}
+	n.Pre = b.takeDMLCTEs(mark)
+	return n, nil
+}
+
+func (b *Binder) update(u *ast.Update) (*Update, error) {
 	if done, err := b.dmlWith(u.With); err != nil {
 		return nil, err
 	} else {
@@ -348,6 +370,17 @@ func (b *Binder) Update(u *ast.Update) (*Update, error) {
 
 // Delete binds a DELETE.
 func (b *Binder) Delete(del *ast.Delete) (*Delete, error) {
+	mark := len(b.dmlCTEs)
+	n, err := b.delete(del)
+	if err != nil {
+		b.dmlCTEs = b.dmlCTEs[:mark]
+		return nil, err
+	}
+	n.Pre = b.takeDMLCTEs(mark)
+	return n, nil
+}
+
+func (b *Binder) delete(del *ast.Delete) (*Delete, error) {
 	if done, err := b.dmlWith(del.With); err != nil {
 		return nil, err
 	} else {

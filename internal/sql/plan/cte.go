@@ -11,7 +11,31 @@ type cte struct {
 	node  Node       // the bound query (nil while a recursive CTE's own term binds)
 	work  *WorkTable // a recursive CTE's working table
 	names []string   // column names from WITH name(a, b)
+	// dml is set for a data-modifying statement without RETURNING,
+	// which a query may not read.
+	noReturning bool
 }
+
+// DMLCTE is a data-modifying statement of a WITH clause (an *Insert,
+// *Update or *Delete): it runs once per execution of its statement,
+// before the statement itself (which lists it in Pre, or RunFirst), and
+// its rows are its RETURNING rows, however many times the statement
+// reads them. Unlike PostgreSQL, where the statement reads the tables as
+// they were before, the statement sees its changes.
+type DMLCTE struct {
+	Stmt Node
+	Cols []Column
+}
+
+// RunFirst runs the data-modifying statements of a query's WITH clause
+// (Pre), then gives Input's rows.
+type RunFirst struct {
+	Pre   []Node
+	Input Node
+}
+
+func (n *DMLCTE) Columns() []Column   { return n.Cols }
+func (n *RunFirst) Columns() []Column { return n.Input.Columns() }
 
 // WorkTable holds the rows of a recursive CTE's previous iteration; the
 // executor fills it.
@@ -58,7 +82,20 @@ func (b *Binder) bindWith(w *ast.With, outer *scope) error {
 		}
 		q, ok := c.Query.(*ast.Query)
 		if !ok {
-			return sqlerr.New(sqlerr.FeatureNotSupported, "data-modifying statements in WITH are not supported yet").WithPosition(b.charPos(int(c.Pos)))
+			n, err := b.dmlStatement(c.Query)
+			if err != nil {
+				return err
+			}
+			d := &DMLCTE{Stmt: n, Cols: append([]Column{}, n.Columns()...)}
+			for i := range d.Cols {
+				d.Cols[i].Table = ""
+				if i < len(c.Columns) {
+					d.Cols[i].Name = c.Columns[i]
+				}
+			}
+			b.dmlCTEs = append(b.dmlCTEs, d)
+			level[c.Name] = &cte{name: c.Name, node: d, names: c.Columns, noReturning: len(d.Cols) == 0}
+			continue
 		}
 		entry := &cte{name: c.Name, names: c.Columns}
 		if w.Recursive {
@@ -152,4 +189,31 @@ func referencesName(q ast.QueryExpr, name string) bool {
 	}
 	visit(q)
 	return found
+}
+
+// dmlStatement binds a data-modifying statement of a WITH clause.
+func (b *Binder) dmlStatement(st ast.Statement) (Node, error) {
+	switch st := st.(type) {
+	case *ast.Insert:
+		return b.Insert(st)
+	case *ast.Update:
+		return b.Update(st)
+	case *ast.Delete:
+		return b.Delete(st)
+	}
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%T in WITH is not supported", st)
+}
+
+// takeDMLCTEs returns (and forgets) the data-modifying CTEs bound since
+// mark, which the statement that bound them runs first.
+func (b *Binder) takeDMLCTEs(mark int) []Node {
+	if len(b.dmlCTEs) == mark {
+		return nil
+	}
+	out := make([]Node, 0, len(b.dmlCTEs)-mark)
+	for _, d := range b.dmlCTEs[mark:] {
+		out = append(out, d)
+	}
+	b.dmlCTEs = b.dmlCTEs[:mark]
+	return out
 }

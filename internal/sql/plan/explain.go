@@ -263,6 +263,12 @@ func (x explainer) explainAs(n, as Node, depth int, lines *[]string) {
 	case *ProjectSet:
 		add("ProjectSet")
 		x.explain(n.Input, depth+1, lines)
+	case *DMLCTE:
+		add("CTE Scan (data-modifying)")
+		x.explain(n.Stmt, depth+1, lines)
+	case *RunFirst:
+		// The data-modifying CTEs show where the query reads them.
+		x.explain(n.Input, depth, lines)
 	case *GroupingExpand:
 		add(fmt.Sprintf("Grouping Sets Expand (%d sets)", n.Sets))
 		x.explain(n.Input, depth+1, lines)

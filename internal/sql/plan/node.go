@@ -220,6 +220,9 @@ type Insert struct {
 	OnConflict *OnConflict
 	Returning  []Expr
 	Cols       []Column
+	// Pre are the data-modifying statements of the statement's WITH
+	// clause, run before it (DMLCTE).
+	Pre []Node
 }
 
 // OnConflict is INSERT's ON CONFLICT clause. Its expressions read the
@@ -241,6 +244,7 @@ type Update struct {
 	Set       map[int]Expr // descriptor column index -> new value
 	Returning []Expr
 	Cols      []Column
+	Pre       []Node // as Insert's
 }
 
 // Delete removes the rows Input produces (the table's columns).
@@ -249,6 +253,7 @@ type Delete struct {
 	Input     Node
 	Returning []Expr
 	Cols      []Column
+	Pre       []Node // as Insert's
 }
 
 func (n *Insert) Columns() []Column { return n.Cols }
