@@ -83,20 +83,7 @@ func regexpMatches(s, pattern, flags string) ([]types.Datum, error) {
 	}
 	var out []types.Datum
 	for _, m := range r.re.FindAllStringSubmatchIndex(s, n) {
-		if len(m) == 2 {
-			out = append(out, textArray([]string{s[m[0]:m[1]]}, nil))
-			continue
-		}
-		ss := make([]string, len(m)/2-1)
-		nulls := make([]bool, len(ss))
-		for g := 1; g < len(m)/2; g++ {
-			if m[2*g] < 0 {
-				nulls[g-1] = true
-				continue
-			}
-			ss[g-1] = s[m[2*g]:m[2*g+1]]
-		}
-		out = append(out, textArray(ss, nulls))
+		out = append(out, matchArray(s, m))
 	}
 	return out, nil
 }

@@ -416,6 +416,13 @@ func regexpMatch(r *regex, src string) types.Datum {
 	if m == nil {
 		return types.Null
 	}
+	return matchArray(src, m)
+}
+
+// matchArray is a match's text array, as regexp_match gives it: the
+// captured groups (NULL for one that took no part), or the whole match
+// when the pattern has no group. m is the match's submatch indexes.
+func matchArray(src string, m []int) types.Datum {
 	if len(m) == 2 {
 		return textArray([]string{src[m[0]:m[1]]}, nil)
 	}
