@@ -2,7 +2,9 @@ package plan
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -29,6 +31,39 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 		return nil, true, err
 	}
 	switch schema + "." + name {
+	case "pg_catalog.pg_sequences", "information_schema.sequences":
+		if name == "sequences" {
+			cols = []col{{"sequence_catalog", types.Text}, {"sequence_schema", types.Text}, {"sequence_name", types.Text}, {"data_type", types.Text},
+				{"start_value", types.Text}, {"minimum_value", types.Text}, {"maximum_value", types.Text}, {"increment", types.Text}, {"cycle_option", types.Text}}
+		} else {
+			cols = []col{{"schemaname", types.Text}, {"sequencename", types.Text}, {"sequenceowner", types.Text}, {"data_type", types.Text},
+				{"start_value", types.Int8}, {"min_value", types.Int8}, {"max_value", types.Int8}, {"increment_by", types.Int8},
+				{"cycle", types.Bool}, {"cache_size", types.Int8}, {"last_value", types.Int8}}
+		}
+		for _, d := range all {
+			s := d.Sequence
+			if d.Kind != catalog.KindSequence || s == nil {
+				continue
+			}
+			// The type: what the limits fit (a SERIAL's is integer).
+			dataType := "bigint"
+			if s.Max <= math.MaxInt32 && s.Min >= math.MinInt32 {
+				dataType = "integer"
+			}
+			if name == "sequences" {
+				itoa := func(v int64) types.Datum { return text(strconv.FormatInt(v, 10)) }
+				cycle := "NO"
+				if s.Cycle {
+					cycle = "YES"
+				}
+				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(d.Name), text(dataType),
+					itoa(s.Start), itoa(s.Min), itoa(s.Max), itoa(s.Increment), text(cycle)})
+				continue
+			}
+			rows = append(rows, []types.Datum{text(publicSchema), text(d.Name), text("cairn"), text(dataType),
+				types.NewInt8(s.Start), types.NewInt8(s.Min), types.NewInt8(s.Max), types.NewInt8(s.Increment),
+				types.NewBool(s.Cycle), types.NewInt8(1), types.Null})
+		}
 	case "pg_catalog.pg_matviews":
 		cols = []col{{"schemaname", types.Text}, {"matviewname", types.Text}, {"matviewowner", types.Text}, {"definition", types.Text}, {"ispopulated", types.Bool}}
 		for _, d := range all {
