@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,5 +55,51 @@ Rows: 3`
 	}
 	if _, err := s.Execute(t.Context(), "EXPLAIN ANALYZE DELETE FROM t", nil); codeOf(err) != "0A000" {
 		t.Fatalf("EXPLAIN ANALYZE DELETE: %v", err)
+	}
+}
+
+// TestExplainJSON: EXPLAIN (FORMAT JSON) gives the text plan's tree in
+// PostgreSQL's JSON shape, which parses; ANALYZE adds the actual figures.
+func TestExplainJSON(t *testing.T) {
+	s := newTestSession(t)
+	mustExec(t, s, "CREATE TABLE ej (id INT PRIMARY KEY, v INT)")
+	mustExec(t, s, "CREATE INDEX ej_v ON ej (v)")
+	insertRows(t, s, "ej", 100, func(i int) string { return fmt.Sprintf("(%d, %d)", i, i%10) })
+	mustExec(t, s, "ANALYZE ej")
+	type node struct {
+		NodeType   string  `json:"Node Type"`
+		Relation   string  `json:"Relation Name"`
+		Alias      string  `json:"Alias"`
+		Index      string  `json:"Index Name"`
+		IndexCond  string  `json:"Index Cond"`
+		TotalCost  float64 `json:"Total Cost"`
+		ActualRows float64 `json:"Actual Rows"`
+		Plans      []node  `json:"Plans"`
+	}
+	var out []struct {
+		Plan          node   `json:"Plan"`
+		ExecutionTime string `json:"Execution Time"`
+	}
+	r := mustExec(t, s, "EXPLAIN (FORMAT JSON) SELECT * FROM ej WHERE id = 1")
+	if err := json.Unmarshal([]byte(r[0].Rows[0][0].Str()), &out); err != nil {
+		t.Fatalf("%v: %s", err, r[0].Rows[0][0].Str())
+	}
+	if p := out[0].Plan; p.NodeType != "Index Scan" || p.Index != "ej_pkey" || p.Relation != "ej" || p.IndexCond != "(ej.id = 1)" || p.TotalCost <= 0 {
+		t.Fatalf("plan %+v", p)
+	}
+	r = mustExec(t, s, "EXPLAIN (ANALYZE, FORMAT JSON) SELECT e.v, count(*) FROM ej e JOIN ej f USING (id) WHERE e.v > 5 GROUP BY e.v")
+	out = nil
+	if err := json.Unmarshal([]byte(r[0].Rows[0][0].Str()), &out); err != nil {
+		t.Fatalf("%v: %s", err, r[0].Rows[0][0].Str())
+	}
+	p := out[0].Plan
+	if p.NodeType != "HashAggregate" || p.ActualRows != 4 || len(p.Plans) != 1 || len(p.Plans[0].Plans) != 2 || out[0].ExecutionTime == "" {
+		t.Fatalf("plan %+v, execution time %q", p, out[0].ExecutionTime)
+	}
+	if j := p.Plans[0].Plans; j[0].Alias == "" && j[1].Alias == "" {
+		t.Fatalf("no alias in the join's inputs: %+v", j)
+	}
+	if _, err := s.Execute(context.Background(), "EXPLAIN (FORMAT YAML) SELECT 1", nil); codeOf(err) != "0A000" {
+		t.Fatalf("FORMAT YAML: %v", err)
 	}
 }

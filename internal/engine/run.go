@@ -629,6 +629,23 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 
 // explain binds a statement and shows its plan without running it.
 func (e *Engine) explain(x *exec.Ctx, b *plan.Binder, st *ast.Explain) (Result, error) {
+	format, err := explainFormat(st)
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := e.explainText(x, b, st)
+	if err != nil || format != "json" {
+		return r, err
+	}
+	lines := make([]string, len(r.Rows))
+	for i, row := range r.Rows {
+		lines[i] = row[0].Str()
+	}
+	return explainJSON(lines)
+}
+
+// explainText is EXPLAIN's text form: a row per line.
+func (e *Engine) explainText(x *exec.Ctx, b *plan.Binder, st *ast.Explain) (Result, error) {
 	if q, ok := st.Stmt.(*ast.Query); ok && st.Analyze {
 		return e.explainAnalyze(x, b, q, explainCosts(st))
 	}
