@@ -206,6 +206,18 @@ func (n *TableRef) format(p *printer) {
 	}
 	p.tableName(n.Name)
 	p.alias(n.Alias)
+	if s := n.Sample; s != nil {
+		p.kw(" TABLESAMPLE ")
+		p.ident(s.Method)
+		p.WriteString(" (")
+		p.exprs(s.Args)
+		p.WriteByte(')')
+		if s.Repeatable != nil {
+			p.kw(" REPEATABLE (")
+			p.expr(s.Repeatable, 0)
+			p.WriteByte(')')
+		}
+	}
 }
 
 func (n *SubqueryRef) format(p *printer) {

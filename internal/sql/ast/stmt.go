@@ -137,9 +137,18 @@ type SetOp struct {
 // TableRef is a named table (or view) in FROM.
 type TableRef struct {
 	Pos
-	Name  TableName
-	Only  bool
-	Alias *Alias
+	Name   TableName
+	Only   bool
+	Alias  *Alias
+	Sample *TableSample // TABLESAMPLE; nil when absent
+}
+
+// TableSample is TABLESAMPLE method (args) [REPEATABLE (seed)].
+type TableSample struct {
+	Pos
+	Method     string
+	Args       []Expr
+	Repeatable Expr // nil when absent
 }
 
 // SubqueryRef is (query) [AS] alias in FROM.

@@ -420,6 +420,9 @@ func (p *parser) tableExpr() ast.TableExpr {
 // identifier can be an alias.
 func (p *parser) alias() *ast.Alias {
 	var a *ast.Alias
+	if p.isWord("tablesample") {
+		return nil // a keyword in PostgreSQL's grammar, never an alias
+	}
 	switch {
 	case p.acceptKw(ast.KwAs):
 		a = &ast.Alias{Name: p.ident()}
@@ -496,5 +499,20 @@ func (p *parser) tablePrimary() ast.TableExpr {
 	if lateral {
 		p.syntaxError()
 	}
-	return &ast.TableRef{Pos: pos, Name: name, Only: only, Alias: p.alias()}
+	ref := &ast.TableRef{Pos: pos, Name: name, Only: only, Alias: p.alias()}
+	if p.isWord("tablesample") {
+		s := &ast.TableSample{Pos: p.pos()}
+		p.next()
+		s.Method = p.ident()
+		p.expectOp("(")
+		s.Args = p.exprList()
+		p.expectOp(")")
+		if p.acceptWord("repeatable") {
+			p.expectOp("(")
+			s.Repeatable = p.expr()
+			p.expectOp(")")
+		}
+		ref.Sample = s
+	}
+	return ref
 }

@@ -455,6 +455,9 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 		var node Node
 		switch d.Kind {
 		case catalog.KindView:
+			if te.Sample != nil {
+				return nil, sqlerr.New(sqlerr.WrongObjectType, "TABLESAMPLE clause can only be applied to tables and materialized views").WithPosition(b.charPos(int(te.Sample.Pos)))
+			}
 			if node, err = b.expandView(d, outer); err != nil {
 				return nil, err
 			}
@@ -480,6 +483,11 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			}
 			b.tables[alias] = d
 			node = scan
+			if te.Sample != nil {
+				if node, err = b.tableSample(te.Sample, scan); err != nil {
+					return nil, err
+				}
+			}
 		default:
 			return nil, b.errAt(te, sqlerr.WrongObjectType, "%q is not a table", d.Name)
 		}
