@@ -84,6 +84,9 @@ type Index struct {
 	Options map[string]string `json:"options,omitempty"`
 	// Comment is COMMENT ON INDEX's text.
 	Comment string `json:"comment,omitempty"`
+	// NullsNotDistinct: a unique index whose NULLs are equal (UNIQUE
+	// NULLS NOT DISTINCT), so two rows with a NULL key collide.
+	NullsNotDistinct bool `json:"nulls_not_distinct,omitempty"`
 }
 
 // IndexColumn is one key column of an index: a column or an expression.

@@ -186,7 +186,7 @@ func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.D
 			return sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
 		}
 	}
-	ix := catalog.Index{Name: c.Name, Unique: true}
+	ix := catalog.Index{Name: c.Name, Unique: true, NullsNotDistinct: c.NullsNotDistinct}
 	var quoted []string
 	for _, cn := range c.Columns {
 		col := d.Column(cn)
@@ -229,8 +229,14 @@ func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.D
 	// per row while the index is filled: a lookup in a transaction with
 	// a large write set costs time proportional to it.
 	list := strings.Join(quoted, ", ")
-	dups, err := e.query(x, b, fmt.Sprintf("SELECT %s FROM %s WHERE NOT (%s IS NULL) GROUP BY %s HAVING count(*) > 1 LIMIT 1",
-		list, quoteIdent(d.Name), strings.Join(quoted, " IS NULL OR "), list))
+	// Keys with a NULL never collide, but under NULLS NOT DISTINCT,
+	// where GROUP BY's equal NULLs are the index's.
+	where := "WHERE NOT (" + strings.Join(quoted, " IS NULL OR ") + " IS NULL) "
+	if ix.NullsNotDistinct {
+		where = ""
+	}
+	dups, err := e.query(x, b, fmt.Sprintf("SELECT %s FROM %s %sGROUP BY %s HAVING count(*) > 1 LIMIT 1",
+		list, quoteIdent(d.Name), where, list))
 	if err != nil {
 		return err
 	}
@@ -238,6 +244,9 @@ func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.D
 		vals := make([]string, len(dups[0]))
 		for i, v := range dups[0] {
 			vals[i] = v.String()
+			if v.IsNull() {
+				vals[i] = "null" // as PostgreSQL shows a NULL key
+			}
 		}
 		return sqlerr.New(sqlerr.UniqueViolation, "could not create unique index %q", ix.Name).
 			WithDetail("Key (%s)=(%s) is duplicated.", strings.Join(c.Columns, ", "), strings.Join(vals, ", "))

@@ -159,6 +159,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 	type uniq struct {
 		name string
 		cols []string
+		nnd  bool // NULLS NOT DISTINCT
 	}
 	var uniques []uniq
 	addCheck := func(cname string, expr ast.Expr) {
@@ -224,7 +225,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 				}
 				pk = []string{cd.Name}
 			case ast.ConstrUnique:
-				uniques = append(uniques, uniq{c.Name, []string{cd.Name}})
+				uniques = append(uniques, uniq{c.Name, []string{cd.Name}, c.NullsNotDistinct})
 			case ast.ConstrCheck:
 				addCheck(c.Name, c.Expr)
 			case ast.ConstrReferences:
@@ -262,7 +263,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 			}
 			pk = c.Columns
 		case ast.ConstrUnique:
-			uniques = append(uniques, uniq{c.Name, c.Columns})
+			uniques = append(uniques, uniq{c.Name, c.Columns, c.NullsNotDistinct})
 		case ast.ConstrCheck:
 			addCheck(c.Name, c.Expr)
 		case ast.ConstrReferences:
@@ -304,7 +305,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		if iname == "" {
 			iname = fmt.Sprintf("%s_%s_key", name, strings.Join(u.cols, "_"))
 		}
-		d.AddIndex(catalog.Index{Name: iname, Unique: true, Columns: cols})
+		d.AddIndex(catalog.Index{Name: iname, Unique: true, Columns: cols, NullsNotDistinct: u.nnd})
 	}
 	for _, f := range fkSpecs {
 		fk, err := foreignKey(txn, d, f.c, f.cols)
@@ -382,7 +383,10 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 	default:
 		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "access method %q does not exist", st.Using)
 	}
-	ix := catalog.Index{Name: st.Name, Unique: st.Unique, Method: method}
+	ix := catalog.Index{Name: st.Name, Unique: st.Unique, Method: method, NullsNotDistinct: st.NullsNotDistinct}
+	if st.NullsNotDistinct && !st.Unique {
+		return Result{}, sqlerr.New(sqlerr.SyntaxError, "only unique indexes can be defined as NULLS NOT DISTINCT")
+	}
 	opts, err := indexOptions(method, st.With)
 	if err != nil {
 		return Result{}, err

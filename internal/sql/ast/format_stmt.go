@@ -438,6 +438,9 @@ func (n *Constraint) format(p *printer) {
 		cols()
 	case ConstrUnique:
 		p.kw("UNIQUE")
+		if n.NullsNotDistinct {
+			p.kw(" NULLS NOT DISTINCT")
+		}
 		cols()
 	case ConstrCheck:
 		p.kw("CHECK (")
@@ -655,6 +658,9 @@ func (n *CreateIndex) format(p *printer) {
 		}
 	}
 	p.WriteByte(')')
+	if n.NullsNotDistinct {
+		p.kw(" NULLS NOT DISTINCT")
+	}
 	if len(n.Include) > 0 {
 		p.kw(" INCLUDE (")
 		p.idents(n.Include)

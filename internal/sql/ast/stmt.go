@@ -301,6 +301,8 @@ type Constraint struct {
 	// NotValid: ALTER TABLE ADD ... NOT VALID, the rows already there
 	// not checked.
 	NotValid bool
+	// NullsNotDistinct: UNIQUE NULLS NOT DISTINCT (NULLs are equal).
+	NullsNotDistinct bool
 	// Deferrable: DEFERRABLE (SET CONSTRAINTS may defer its checks to
 	// commit); Deferred: INITIALLY DEFERRED, checked at commit unless
 	// SET CONSTRAINTS says otherwise.
@@ -441,6 +443,8 @@ type CreateIndex struct {
 	Using        string
 	Elems        []IndexElem
 	Include      []string
+	// NullsNotDistinct: NULLS NOT DISTINCT (a unique index's NULLs equal).
+	NullsNotDistinct bool
 	// With holds the storage parameters of WITH (name = value, ...).
 	With  []Option
 	Where Expr

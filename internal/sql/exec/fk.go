@@ -274,8 +274,8 @@ func (w *writer) conflicting(arbiters []*catalog.Index, row Row) (Row, error) {
 			if err != nil {
 				return nil, err
 			}
-			if hasNull || !in {
-				continue // NULLs never collide; nor do rows outside a partial index
+			if hasNull && !ix.NullsNotDistinct || !in {
+				continue // NULLs never collide (but NULLS NOT DISTINCT); nor do rows outside a partial index
 			}
 			key = k[:prefixLen]
 		}

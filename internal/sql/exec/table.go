@@ -751,12 +751,12 @@ func (w *writer) keyDetail(ix *catalog.Index, row Row) string {
 				return ""
 			}
 			names = append(names, ic.Expr)
-			vals = append(vals, types.FormatText(v))
+			vals = append(vals, keyText(v))
 			continue
 		}
 		i := w.tc.pos[ic.ColumnID]
 		names = append(names, w.tc.d.Columns[i].Name)
-		vals = append(vals, types.FormatText(row[i]))
+		vals = append(vals, keyText(row[i]))
 	}
 	return fmt.Sprintf("Key (%s)=(%s) already exists.", strings.Join(names, ", "), strings.Join(vals, ", "))
 }
@@ -839,7 +839,7 @@ func (w *writer) addIndexEntry(ix *catalog.Index, row Row) error {
 	if err != nil || !in {
 		return err
 	}
-	if ix.Unique && !hasNull {
+	if ix.Unique && (!hasNull || ix.NullsNotDistinct) {
 		it := txn.Scan(key[:prefixLen], prefixEnd(key[:prefixLen]))
 		dup := it.Next()
 		err := it.Err()
@@ -1152,4 +1152,13 @@ func (c *Ctx) RewriteTable(old, new *catalog.Descriptor, exprs []plan.Expr) (int
 		}
 	}
 	return len(rows), nil
+}
+
+// keyText is a key value as a unique violation's DETAIL shows it: null
+// for NULL (a NULLS NOT DISTINCT index's), as PostgreSQL.
+func keyText(v types.Datum) string {
+	if v.IsNull() {
+		return "null"
+	}
+	return types.FormatText(v)
 }

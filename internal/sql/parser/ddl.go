@@ -216,6 +216,7 @@ func (p *parser) columnDef() *ast.ColumnDef {
 			k.Kind = ast.ConstrPrimaryKey
 		case p.acceptKw(ast.KwUnique):
 			k.Kind = ast.ConstrUnique
+			k.NullsNotDistinct = p.nullsDistinct()
 		case p.acceptKw(ast.KwCheck):
 			k.Kind = ast.ConstrCheck
 			p.expectOp("(")
@@ -363,6 +364,7 @@ func (p *parser) tableConstraint() *ast.Constraint {
 		k.Columns = p.parenIdentList()
 	case p.acceptKw(ast.KwUnique):
 		k.Kind = ast.ConstrUnique
+		k.NullsNotDistinct = p.nullsDistinct()
 		k.Columns = p.parenIdentList()
 	case p.acceptKw(ast.KwCheck):
 		k.Kind = ast.ConstrCheck
@@ -509,6 +511,7 @@ func (p *parser) createIndex(pos ast.Pos) ast.Statement {
 		}
 	}
 	p.expectOp(")")
+	ci.NullsNotDistinct = p.nullsDistinct()
 	if p.acceptWord("include") {
 		ci.Include = p.parenIdentList()
 	}
@@ -860,4 +863,16 @@ func (p *parser) comment() ast.Statement {
 		p.syntaxError()
 	}
 	return c
+}
+
+// nullsDistinct parses [NULLS [NOT] DISTINCT] after UNIQUE: true for NOT
+// DISTINCT.
+func (p *parser) nullsDistinct() bool {
+	if !p.isKw(ast.KwNulls) || !(tokIsKw(p.peek(1), ast.KwDistinct) || tokIsKw(p.peek(1), ast.KwNot)) {
+		return false
+	}
+	p.next()
+	not := p.acceptKw(ast.KwNot)
+	p.expectKw(ast.KwDistinct)
+	return not
 }

@@ -270,7 +270,11 @@ func indexDef(d *catalog.Descriptor, ix *catalog.Index) string {
 	if ix.Unique {
 		unique = "UNIQUE "
 	}
-	return fmt.Sprintf("CREATE %sINDEX %s ON %s.%s USING btree (%s)", unique, ix.Name, publicSchema, d.Name, strings.Join(parts, ", "))
+	nnd := ""
+	if ix.NullsNotDistinct {
+		nnd = " NULLS NOT DISTINCT"
+	}
+	return fmt.Sprintf("CREATE %sINDEX %s ON %s.%s USING btree (%s)%s", unique, ix.Name, publicSchema, d.Name, strings.Join(parts, ", "), nnd)
 }
 
 // checkSchema accepts the schemas cairn has.
