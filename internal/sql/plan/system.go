@@ -222,7 +222,9 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 			if d.Kind != catalog.KindTable {
 				continue
 			}
-			for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+			// Not the hidden row id's index of a table without a primary
+			// key: to its users, it has none.
+			for _, ix := range visibleIndexes(d) {
 				rows = append(rows, []types.Datum{text(publicSchema), text(d.Name), text(ix.Name), text(indexDef(d, &ix))})
 			}
 		}
