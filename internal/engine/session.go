@@ -37,7 +37,7 @@ type Session struct {
 	failed bool
 	// deferred holds the transaction's deferred foreign key checks (the
 	// explicit one's, or the statement's own transaction's).
-	deferred *exec.DeferredChecks
+	deferred exec.DeferredChecks
 	// pid, listening, outbox and inbox serve LISTEN and NOTIFY
 	// (notify.go): the process id notifications carry, the channels
 	// listened on, the transaction's notifications not yet sent, and
@@ -97,7 +97,8 @@ func (s *Session) endTxn(committed bool) {
 			s.e.noteTableWrites(id, n)
 		}
 	}
-	s.ftsWrites, s.rowWrites, s.deferred = nil, nil, nil
+	s.ftsWrites, s.rowWrites = nil, nil
+	s.deferred.Reset()
 	s.sendNotifications(committed)
 }
 
@@ -107,7 +108,7 @@ func (s *Session) deferredChecks() *exec.DeferredChecks {
 	if s == nil {
 		return nil
 	}
-	return s.deferred
+	return &s.deferred
 }
 
 // checkDeferred runs the deferred foreign key checks before txn
@@ -412,7 +413,6 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 		if err != nil {
 			return Result{}, err
 		}
-		s.deferred = &exec.DeferredChecks{}
 		r, err := runStatement(ctx, txn, fn)
 		if err == nil {
 			err = s.checkDeferred(ctx, txn)
@@ -545,7 +545,6 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 		return Result{}, err
 	}
 	s.txn, s.failed, s.savepoints, s.txnStart = txn, false, nil, time.Now()
-	s.deferred = &exec.DeferredChecks{}
 	return Result{Tag: "BEGIN"}, nil
 }
 

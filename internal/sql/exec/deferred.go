@@ -82,6 +82,12 @@ func (d *DeferredChecks) note(c deferredCheck) {
 	d.noted = append(d.noted, c)
 }
 
+// Reset forgets the modes and notes: the transaction ended.
+func (d *DeferredChecks) Reset() {
+	d.all, d.named, d.noted = nil, nil, nil
+	clear(d.seen)
+}
+
 // Pending reports whether checks are noted.
 func (d *DeferredChecks) Pending() bool { return d != nil && len(d.noted) > 0 }
 
