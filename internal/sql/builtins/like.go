@@ -20,7 +20,7 @@ import (
 // and the escape character (a backslash unless ESCAPE says otherwise)
 // makes the character after it stand for itself.
 
-// InvalidEscapeString is SQLSTATE 22019, an ESCAPE of more than one
+// invalidEscapeString is SQLSTATE 22019, an ESCAPE of more than one
 // character.
 const invalidEscapeString sqlerr.Code = "22019"
 
@@ -133,22 +133,16 @@ func (p *likePattern) match(s string) bool {
 // pattern is exactly that text (no wildcard). The planner turns x LIKE
 // 'abc%' into a range of an index on x.
 func LikePrefix(pattern string) (prefix string, exact bool) {
-	var b strings.Builder
-	for i := 0; i < len(pattern); i++ {
-		switch c := pattern[i]; c {
-		case '\\':
-			if i+1 == len(pattern) {
-				return b.String(), false
-			}
-			i++
-			b.WriteByte(pattern[i])
-		case '%', '_':
-			return b.String(), false
-		default:
-			b.WriteByte(c)
-		}
+	p, err := compileLike(pattern, false)
+	switch {
+	case err != nil: // the match fails on it, not the plan
+		return "", false
+	case len(p.tokens) == 0:
+		return "", true
+	case p.tokens[0].kind != 'l':
+		return "", false
 	}
-	return b.String(), true
+	return p.tokens[0].lit, len(p.tokens) == 1
 }
 
 type likeCache struct{ last atomic.Pointer[likePattern] }

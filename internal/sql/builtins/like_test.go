@@ -96,3 +96,16 @@ func TestLikeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestLikePrefixEdges(t *testing.T) {
+	for pat, want := range map[string]struct {
+		prefix string
+		exact  bool
+	}{
+		"": {"", true}, "ab": {"ab", true}, `a\%b%`: {"a%b", false}, "%a": {"", false}, `ab\`: {"", false},
+	} {
+		if p, e := LikePrefix(pat); p != want.prefix || e != want.exact {
+			t.Errorf("LikePrefix(%q) = %q, %v; want %q, %v", pat, p, e, want.prefix, want.exact)
+		}
+	}
+}
