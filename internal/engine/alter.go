@@ -683,15 +683,9 @@ func (e *Engine) alterSequence(txn *mvcc.Txn, st *ast.AlterSequence) (Result, er
 	}
 	s := *d.Sequence
 	for _, o := range st.Options {
-		var n int64
-		if o.Value != nil {
-			lit, _ := o.Value.(*ast.Literal)
-			if lit == nil {
-				return Result{}, sqlerr.New(sqlerr.SyntaxError, "sequence options must be integer constants")
-			}
-			if n, err = strconv.ParseInt(lit.Val, 10, 64); err != nil {
-				return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "invalid sequence option value %q", lit.Val)
-			}
+		n, err := seqValue(o.Value)
+		if err != nil {
+			return Result{}, err
 		}
 		switch o.Kind {
 		case ast.SeqStart:
@@ -720,12 +714,8 @@ func (e *Engine) alterSequence(txn *mvcc.Txn, st *ast.AlterSequence) (Result, er
 	}
 	restart := s.Start
 	if st.RestartWith != nil {
-		lit, _ := st.RestartWith.(*ast.Literal)
-		if lit == nil {
-			return Result{}, sqlerr.New(sqlerr.SyntaxError, "RESTART needs an integer constant")
-		}
-		if restart, err = strconv.ParseInt(lit.Val, 10, 64); err != nil {
-			return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "invalid RESTART value %q", lit.Val)
+		if restart, err = seqValue(st.RestartWith); err != nil {
+			return Result{}, err
 		}
 	}
 	if st.Restart && (restart < s.Min || restart > s.Max) {

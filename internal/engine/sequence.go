@@ -161,16 +161,9 @@ func newSequence(name string, opts []ast.SeqOption, bigint bool) (*catalog.Descr
 	}
 	var haveMin, haveMax, haveStart bool
 	for _, o := range opts {
-		n := int64(0)
-		if o.Value != nil {
-			lit, ok := o.Value.(*ast.Literal)
-			if !ok {
-				return nil, sqlerr.New(sqlerr.SyntaxError, "sequence options must be integer constants")
-			}
-			var err error
-			if n, err = strconv.ParseInt(lit.Val, 10, 64); err != nil {
-				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid sequence option value %q", lit.Val)
-			}
+		n, err := seqValue(o.Value)
+		if err != nil {
+			return nil, err
 		}
 		switch o.Kind {
 		case ast.SeqStart:
@@ -273,4 +266,21 @@ func (s engineSequences) SetVal(name string, v int64) error {
 		return sqlerr.New(sqlerr.Code("22003"), "setval: value %d is out of bounds for sequence %q (%d..%d)", v, name, d.Sequence.Min, d.Sequence.Max)
 	}
 	return s.e.setval(d, v)
+}
+
+// seqValue is a sequence option's or RESTART's integer constant (0 when
+// the option has none).
+func seqValue(v ast.Expr) (int64, error) {
+	if v == nil {
+		return 0, nil
+	}
+	lit, ok := v.(*ast.Literal)
+	if !ok {
+		return 0, sqlerr.New(sqlerr.SyntaxError, "sequence options must be integer constants")
+	}
+	n, err := strconv.ParseInt(lit.Val, 10, 64)
+	if err != nil {
+		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid sequence option value %q", lit.Val)
+	}
+	return n, nil
 }

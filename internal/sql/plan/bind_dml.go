@@ -342,9 +342,11 @@ func (b *Binder) update(u *ast.Update) (*Update, error) {
 		if _, dup := n.Set[i]; dup {
 			return nil, b.errAt(u, sqlerr.DuplicateColumn, "multiple assignments to same column %q", sc.Columns[0])
 		}
-		if _, def := sc.Value.(*ast.DefaultExpr); def && d.Columns[i].Generated != "" {
-			continue // recomputed with the row
-		} else if err := b.fixedColumn(u, d, i, false, ""); err != nil && !def {
+		if _, def := sc.Value.(*ast.DefaultExpr); def {
+			if d.Columns[i].Generated != "" {
+				continue // recomputed with the row
+			}
+		} else if err := b.fixedColumn(u, d, i, false, ""); err != nil {
 			return nil, err
 		}
 		if _, ok := sc.Value.(*ast.DefaultExpr); ok {
@@ -493,9 +495,11 @@ func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Colum
 		if i < 0 {
 			return nil, b.errAt(ins, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
 		}
-		if _, def := sc.Value.(*ast.DefaultExpr); def && d.Columns[i].Generated != "" {
-			continue // recomputed with the row
-		} else if err := b.fixedColumn(ins, d, i, false, ""); err != nil && !def {
+		if _, def := sc.Value.(*ast.DefaultExpr); def {
+			if d.Columns[i].Generated != "" {
+				continue // recomputed with the row
+			}
+		} else if err := b.fixedColumn(ins, d, i, false, ""); err != nil {
 			return nil, err
 		}
 		x, err := b.bindExpr(s, sc.Value)
