@@ -314,10 +314,18 @@ func (c *conn) loop() error {
 
 func (c *conn) sendReady() {
 	for _, n := range c.sess.Notifications() {
-		c.be.Send(&pgproto3.NotificationResponse{PID: uint32(n.PID), Channel: n.Channel, Payload: n.Payload})
+		c.be.Send(notificationMsg(n))
 	}
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.TxStatus())})
 }
+
+// notificationMsg is a notification as the protocol carries it.
+func notificationMsg(n engine.Notification) *pgproto3.NotificationResponse {
+	return &pgproto3.NotificationResponse{PID: uint32(n.PID), Channel: n.Channel, Payload: n.Payload}
+}
+
+// notifyWriteTimeout bounds a write of notifications to an idle client.
+const notifyWriteTimeout = 10 * time.Second
 
 // forwardNotifications sends the session's notifications (LISTEN) as
 // they arrive while the connection is idle, waiting for the client's
@@ -336,10 +344,15 @@ func (c *conn) forwardNotifications(done <-chan struct{}) {
 			// lock to leave idle): the connection is this goroutine's.
 			var buf []byte
 			for _, n := range c.sess.Notifications() {
-				buf, _ = (&pgproto3.NotificationResponse{PID: uint32(n.PID), Channel: n.Channel, Payload: n.Payload}).Encode(buf)
+				buf, _ = notificationMsg(n).Encode(buf)
 			}
 			if len(buf) > 0 {
-				c.nc.Write(buf) // a failure shows in the main loop's next read
+				// Bounded: the lock is held across the write, and
+				// shutdown needs it. A failure shows in the main loop's
+				// next read.
+				c.nc.SetWriteDeadline(time.Now().Add(notifyWriteTimeout))
+				c.nc.Write(buf)
+				c.nc.SetWriteDeadline(time.Time{})
 			}
 		}
 		c.mu.Unlock()
