@@ -6,6 +6,10 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	sqlexec "github.com/cairndb/cairn/internal/sql/exec"
 )
 
 // TestFTSDifferential checks that searches answered by an fts index
@@ -37,8 +41,9 @@ func TestFTSDifferential(t *testing.T) {
 	}
 	exec("CREATE TABLE f (id INT PRIMARY KEY, body TEXT)")
 	exec("CREATE INDEX f_body ON f USING fts (body)")
-	// Merges in pieces of 100 documents, several per backlog.
-	s.e.ftsMerge.piece = 100
+	// Merges every 1024 short documents, in pieces of 100, several per
+	// backlog.
+	s.e.ftsMerge.piece, s.e.ftsMerge.weight = 100, 1024*sqlexec.FTSMinWeight
 	next := 0
 	for range 1500 {
 		exec(fmt.Sprintf("INSERT INTO f VALUES (%d, '%s')", next, text()))
@@ -91,7 +96,7 @@ func TestFTSDifferential(t *testing.T) {
 				next++
 			}
 		}
-		// Let the background merges (due every 1024 writes) finish.
+		// Let the background merges finish.
 		s.e.ftsMerge.wg.Wait()
 		check(round)
 	}
@@ -110,8 +115,9 @@ func TestCloseStopsFTSMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.ftsMerge.piece = 1 << 20 // the whole backlog in one piece
-	e.ftsMerge.grace = -1      // stopped at once
+	e.ftsMerge.piece = 1 << 20                      // the whole backlog in one piece
+	e.ftsMerge.weight = 1024 * sqlexec.FTSMinWeight // due after the insert
+	e.ftsMerge.grace = -1                           // stopped at once
 	s := e.NewSession()
 	mustExec(t, s, "CREATE TABLE f (id INT PRIMARY KEY, body TEXT)")
 	mustExec(t, s, "CREATE INDEX f_body ON f USING fts (body)")
@@ -160,5 +166,50 @@ func TestFTSCompactAfterMerge(t *testing.T) {
 	}
 	if got := m.uncompacted[a]; got != 0 {
 		t.Fatalf("%d documents uncompacted after a compaction", got)
+	}
+}
+
+// TestFTSMergeWeight: a background merge starts once the documents
+// committed since the last one weigh the merge weight (their text's
+// bytes, exec.FTSMinWeight at least), not before; short documents weigh
+// the minimum.
+func TestFTSMergeWeight(t *testing.T) {
+	s := newTestSession(t)
+	s.e.ftsMerge.weight = 10_000
+	mustExec(t, s, "CREATE TABLE f (id INT PRIMARY KEY, body TEXT)")
+	mustExec(t, s, "CREATE INDEX f_body ON f USING fts (body)")
+	pending := func() (n int) {
+		t.Helper()
+		withDescriptor(t, s.e, "f", func(txn *mvcc.Txn, d *catalog.Descriptor) {
+			var err error
+			if n, err = sqlexec.PendingFTS(txn, d, &d.Indexes[len(d.Indexes)-1]); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return n
+	}
+	long := strings.Repeat("word ", 200) // 1000 bytes
+	for i := range 9 {
+		mustExec(t, s, fmt.Sprintf("INSERT INTO f VALUES (%d, '%s')", i, long))
+	}
+	s.e.ftsMerge.wg.Wait()
+	if n, m := pending(), s.e.ftsMerge.merged.Load(); n != 9 || m != 0 {
+		t.Fatalf("after 9,000 bytes: %d pending, %d merges; want 9 and none", n, m)
+	}
+	mustExec(t, s, fmt.Sprintf("INSERT INTO f VALUES (9, '%s')", long))
+	s.e.ftsMerge.wg.Wait()
+	if n := pending(); n != 0 {
+		t.Fatalf("after 10,000 bytes: %d pending, want a merge of all", n)
+	}
+	// 39 short documents weigh less than 10,000; the 40th reaches it.
+	for i := range 40 {
+		mustExec(t, s, fmt.Sprintf("INSERT INTO f VALUES (%d, 'short')", 100+i))
+		s.e.ftsMerge.wg.Wait()
+		if want := i + 1; i < 39 && pending() != want {
+			t.Fatalf("after %d short documents: %d pending, want %d", i+1, pending(), want)
+		}
+	}
+	if n := pending(); n != 0 {
+		t.Fatalf("after 40 short documents: %d pending, want none", n)
 	}
 }

@@ -18,33 +18,45 @@ import (
 // Full-text indexes take new documents as pending postings (cheap,
 // conflict-free writes); a merge folds them into compressed blocks and
 // purges deleted documents. The engine merges an index in the background
-// once ftsMergeEvery documents were committed to it since its last merge,
-// in pieces of ftsMergePiece documents, each in a transaction of its own
-// (retried when it conflicts; a user's statement that loses to one runs
-// again, see Session.inTxnBudget), and then compacts the ranges the
+// once the documents committed to it since its last merge weigh
+// ftsMergeWeight (their text's bytes, exec.FTSMinWeight at least each),
+// in pieces of up to ftsMergePiece documents, each in a transaction of its
+// own (retried when it conflicts; a user's statement that loses to one
+// runs again, see Session.inTxnBudget), and then compacts the ranges the
 // merges deleted from (fts.MergedRanges: pending postings, change log) so
 // reads skip the merged-away keys: when the backlog is in and no writes
 // wait for the next merge, or after ftsCompactAfter merged documents
 // (a bulk load would otherwise compact after every merge, a tenth of its
 // time, only to delete from the same ranges again at once).
 
-// ftsMergeEvery is how many committed document writes trigger a merge.
-const ftsMergeEvery = 1024
+// ftsMergeWeight is the weight of committed document writes that
+// triggers a merge: about 4 MiB of text, PostgreSQL's default limit of a
+// GIN index's pending list (gin_pending_list_limit), some 6,000
+// documents of the benchmark corpus. A merge costs about a read and a
+// write per distinct term of what it folds, and the distinct terms grow
+// much slower than the documents (1,024 documents of the benchmark
+// corpus hold some 13,000, 4,096 some 27,000), so the larger the backlog
+// a merge takes at once, the less it costs a document: merging every
+// 1,024 documents took a third of a bulk load's time from the inserting
+// goroutine on two cores, every ~6,000 about a sixth. Searches pay for
+// the backlog instead: the first search after a commit reads the
+// pending entries and inverts the new ones (package fts), as a GIN
+// search reads the pending list.
+const ftsMergeWeight = 4 << 20
 
 // A merge folds at most ftsMergePiece documents per transaction, so a
 // bulk load's backlog merges in pieces of bounded memory (a piece whose
-// write set still exceeds ftsMergeBudget is halved). A merge's first
-// piece is ftsMergeFirstPiece documents, and each next one twice the one
-// before: a merge started at open completes a piece (a tenth of a second
-// or so) even in a process that closes soon after, and a merge's cost per
-// document falls as its pieces grow (a piece reads and writes an entry
-// per distinct term: 1024 documents of the benchmark corpus hold some
-// 13,000 distinct terms, 4096 some 27,000). A closing engine gives a
-// running piece ftsCloseGrace to finish, then stops it where it is (it
-// rolls back; its documents stay pending and merge after the next open),
-// rather than wait for a piece of thousands of documents.
+// write set still exceeds ftsMergeBudget is halved). A merge the writes
+// started takes a whole piece at once; one started at open (documents a
+// previous run left pending) starts with ftsMergeFirstPiece documents,
+// and each next piece is twice the one before: it completes a piece (a
+// tenth of a second or so) even in a process that closes soon after. A
+// closing engine gives a running piece ftsCloseGrace to finish, then
+// stops it where it is (it rolls back; its documents stay pending and
+// merge after the next open), rather than wait for a piece of thousands
+// of documents.
 const (
-	ftsMergePiece      = 4096
+	ftsMergePiece      = 16384
 	ftsMergeFirstPiece = 1024
 	ftsMergeBudget     = 256 << 20
 	ftsCloseGrace      = 250 * time.Millisecond
@@ -53,11 +65,13 @@ const (
 
 type ftsKey struct{ table, index uint32 }
 
-// ftsMerger counts document writes per index and runs merges, one at a
+// ftsMerger weighs document writes per index and runs merges, one at a
 // time per index: two merges of one index conflict (both write its meta
 // entry), and the loser's piece, seconds of work, would be lost.
 type ftsMerger struct {
-	mu     sync.Mutex
+	mu sync.Mutex
+	// counts holds, per index, the weight of the document writes
+	// committed since its last merge started.
 	counts map[ftsKey]int
 	// uncompacted counts, per index, the documents merged since its
 	// merged ranges were last compacted.
@@ -74,15 +88,17 @@ type ftsMerger struct {
 	// merged counts the merges done (for tests and metrics); stopped
 	// those a close stopped.
 	merged, stopped atomic.Int64
-	// piece, if set, is every piece's size (tests); grace, if set,
-	// replaces ftsCloseGrace (tests: negative for none).
-	piece int
-	grace time.Duration
+	// piece, if set, is every piece's size (tests); weight, if set,
+	// replaces ftsMergeWeight (tests); grace, if set, replaces
+	// ftsCloseGrace (tests: negative for none).
+	piece, weight int
+	grace         time.Duration
 }
 
-// noteFTSWrites records the fts document writes of a committed
-// transaction and starts the merges that are due.
-func (e *Engine) noteFTSWrites(writes map[ftsKey]int) {
+// noteFTSWrites records the weight of the fts document writes of a
+// committed transaction and starts the merges that are due; first is the
+// size of a merge's first piece.
+func (e *Engine) noteFTSWrites(writes map[ftsKey]int, first int) {
 	if len(writes) == 0 {
 		return
 	}
@@ -93,10 +109,14 @@ func (e *Engine) noteFTSWrites(writes map[ftsKey]int) {
 		return
 	}
 	m.init()
+	due := ftsMergeWeight
+	if m.weight > 0 {
+		due = m.weight
+	}
 	for k, n := range writes {
 		m.counts[k] += n
-		if m.counts[k] >= ftsMergeEvery && m.running[k] == nil {
-			e.startFTSMergeLocked(k)
+		if m.counts[k] >= due && m.running[k] == nil {
+			e.startFTSMergeLocked(k, first)
 		}
 	}
 }
@@ -123,13 +143,13 @@ func (m *ftsMerger) init() {
 }
 
 // startFTSMergeLocked starts a background merge of index k, which no
-// merge is running on.
-func (e *Engine) startFTSMergeLocked(k ftsKey) {
+// merge is running on, with a first piece of first documents.
+func (e *Engine) startFTSMergeLocked(k ftsKey, first int) {
 	m := &e.ftsMerge
 	m.counts[k] = 0
 	m.running[k] = make(chan struct{})
 	m.wg.Add(1)
-	go e.mergeFTS(k)
+	go e.mergeFTS(k, first)
 }
 
 // endFTSMergeLocked records that the merge of index k ended. Writes
@@ -140,12 +160,12 @@ func (e *Engine) endFTSMergeLocked(k ftsKey) {
 	close(m.running[k])
 	delete(m.running, k)
 	if m.counts[k] > 0 && !m.closed {
-		e.startFTSMergeLocked(k)
+		e.startFTSMergeLocked(k, ftsMergePiece)
 	}
 }
 
 // mergeFTS merges one fts index in the background.
-func (e *Engine) mergeFTS(k ftsKey) {
+func (e *Engine) mergeFTS(k ftsKey, first int) {
 	m := &e.ftsMerge
 	defer func() {
 		m.mu.Lock()
@@ -156,7 +176,7 @@ func (e *Engine) mergeFTS(k ftsKey) {
 	m.mu.Lock()
 	stop := m.stop
 	m.mu.Unlock()
-	folded, err := e.mergeFTSBacklog(stop, k, ftsBackgroundConflicts)
+	folded, err := e.mergeFTSBacklog(stop, k, first, ftsBackgroundConflicts)
 	if err != nil && !errors.Is(err, mvcc.ErrConflict) && stop.Err() == nil {
 		slog.Warn("fts: merge failed", "table", k.table, "index", k.index, "err", err)
 	}
@@ -196,12 +216,13 @@ const (
 
 // mergeFTSBacklog merges index k's pending documents piece by piece,
 // each piece in a transaction of its own, until none is left, the engine
-// closes or ctx ends. It reports how many documents it folded; it fails
-// after maxConflicts conflicts in a row. The caller has claimed k (in
-// ftsMerger.running).
-func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, maxConflicts int) (int, error) {
+// closes or ctx ends, the first piece of first documents (at most
+// ftsMergePiece) and each next one twice the one before. It reports how
+// many documents it folded; it fails after maxConflicts conflicts in a
+// row. The caller has claimed k (in ftsMerger.running).
+func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, first, maxConflicts int) (int, error) {
 	m := &e.ftsMerge
-	piece, full := ftsMergeFirstPiece, ftsMergePiece
+	piece, full := min(first, ftsMergePiece), ftsMergePiece
 	if m.piece > 0 {
 		piece, full = m.piece, m.piece
 	}
@@ -265,7 +286,7 @@ func (e *Engine) mergeFTSPending(ctx context.Context, tables []*catalog.Descript
 					}
 				}
 			}
-			_, err := e.mergeFTSBacklog(ctx, k, vacuumFTSConflicts)
+			_, err := e.mergeFTSBacklog(ctx, k, ftsMergePiece, vacuumFTSConflicts)
 			m.mu.Lock()
 			e.endFTSMergeLocked(k)
 			m.mu.Unlock()
@@ -329,11 +350,11 @@ func (e *Engine) mergeFTSAtOpen() {
 	for _, d := range all {
 		for _, ix := range d.Indexes {
 			if ix.Method == plan.IndexMethodFTS {
-				due[ftsKey{d.ID, ix.ID}] = ftsMergeEvery
+				due[ftsKey{d.ID, ix.ID}] = ftsMergeWeight
 			}
 		}
 	}
-	e.noteFTSWrites(due)
+	e.noteFTSWrites(due, ftsMergeFirstPiece)
 }
 
 // closeFTSMerges stops starting merges, gives the running ones

@@ -75,24 +75,25 @@ type Session struct {
 	// plans counts statements bound for Prepare or a prepared
 	// statement's execution (for tests of the plan cache).
 	plans int
-	// ftsWrites counts the current transaction's fts document writes,
-	// reported to the engine when it commits (background merges).
+	// ftsWrites weighs the current transaction's fts document writes
+	// (exec.Ctx.OnFTSWrite), reported to the engine when it commits
+	// (background merges).
 	ftsWrites map[ftsKey]int
 }
 
-// noteFTS counts a document write to an fts index.
-func (s *Session) noteFTS(table, index uint32) {
+// noteFTS records a document write to an fts index and its weight.
+func (s *Session) noteFTS(table, index uint32, weight int) {
 	if s.ftsWrites == nil {
 		s.ftsWrites = map[ftsKey]int{}
 	}
-	s.ftsWrites[ftsKey{table, index}]++
+	s.ftsWrites[ftsKey{table, index}] += weight
 }
 
 // endTxn hands the committed transaction's fts writes to the engine (or
 // forgets them after a rollback).
 func (s *Session) endTxn(committed bool) {
 	if committed {
-		s.e.noteFTSWrites(s.ftsWrites)
+		s.e.noteFTSWrites(s.ftsWrites, ftsMergePiece)
 		for id, n := range s.rowWrites {
 			s.e.noteTableWrites(id, n)
 		}
@@ -122,7 +123,7 @@ func (s *Session) checkDeferred(ctx context.Context, txn *mvcc.Txn) error {
 
 // ftsHook is the callback statements report fts index writes to (nil
 // without a session).
-func (s *Session) ftsHook() func(table, index uint32) {
+func (s *Session) ftsHook() func(table, index uint32, weight int) {
 	if s == nil {
 		return nil
 	}

@@ -117,7 +117,7 @@ func TestVacuumMergesFTS(t *testing.T) {
 	// A backlog a background merge is working through (in small
 	// pieces): VACUUM waits for it rather than racing it, and leaves
 	// nothing pending.
-	e.ftsMerge.piece = 50
+	e.ftsMerge.piece, e.ftsMerge.weight = 50, 1024*exec.FTSMinWeight
 	mustExec(t, s, "INSERT INTO a SELECT g, 'later doc ' || g FROM generate_series(1000, 4000) g")
 	e.ftsMerge.mu.Lock()
 	busy := e.ftsMerge.running[ftsKey{queryID(t, e, "a"), 2}] != nil

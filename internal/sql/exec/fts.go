@@ -121,6 +121,11 @@ func (w *writer) ftsDoc(ix *catalog.Index, row Row) (f *fts.Index, id []byte, va
 	return f, w.tc.primaryKey(nil, row)[prefix:], values, true, nil
 }
 
+// FTSMinWeight is the least weight OnFTSWrite hears of a document write:
+// a short document's pending entry and a deletion cost a merge about as
+// much as this many bytes of text.
+const FTSMinWeight = 256
+
 // ftsAdd indexes row in fts index ix. The row is new to the index: an
 // insert checked its primary key was free, an update deleted its old
 // document first, a build starts from an empty index.
@@ -130,7 +135,11 @@ func (w *writer) ftsAdd(ix *catalog.Index, row Row) error {
 		return err
 	}
 	if w.c.OnFTSWrite != nil {
-		w.c.OnFTSWrite(w.tc.d.ID, ix.ID)
+		n := 0
+		for _, v := range values {
+			n += len(v)
+		}
+		w.c.OnFTSWrite(w.tc.d.ID, ix.ID, max(n, FTSMinWeight))
 	}
 	return f.AddNew(w.c.Txn, id, values)
 }
@@ -142,7 +151,9 @@ func (w *writer) ftsDelete(ix *catalog.Index, row Row) error {
 		return err
 	}
 	if w.c.OnFTSWrite != nil {
-		w.c.OnFTSWrite(w.tc.d.ID, ix.ID)
+		// A merge purges a deleted document from every block of its
+		// terms: count it as a short document.
+		w.c.OnFTSWrite(w.tc.d.ID, ix.ID, FTSMinWeight)
 	}
 	return f.Delete(w.c.Txn, id)
 }

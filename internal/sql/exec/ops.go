@@ -30,8 +30,9 @@ type Ctx struct {
 	// catalog when first needed.
 	Refs References
 	// OnFTSWrite, if set, hears of each document written to an fts index
-	// (the engine merges busy indexes in the background).
-	OnFTSWrite func(table, index uint32)
+	// and its weight, about the bytes its pending entry takes (the engine
+	// merges an index in the background once enough is pending).
+	OnFTSWrite func(table, index uint32, weight int)
 	// Tables caches tables' bound CHECK constraints and index
 	// expressions (see tableExprs).
 	Tables map[*catalog.Descriptor]*plan.TableExprs
