@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -88,60 +89,109 @@ func (ix *Index) analyze(values []string) (analyzed, error) {
 	// of all of them share one array. Nothing sorts: no reader of a
 	// document's terms needs them in order (sorting every token by its
 	// term was a third of the analysis).
-	a := analyzed{lens: make([]uint32, len(values))}
-	toks := make([][]analysis.Token, len(values))
 	n := 0
+	for _, v := range values {
+		n += len(v)/5 + 1 // about the tokens (English averages ~6 bytes a word)
+	}
+	g := &grouper{
+		ix:    ix,
+		table: make([]int32, max(16, 2*ceilPow2(n))),
+		next:  make([]int32, 0, n),
+		pos:   make([]int32, 0, n),
+		ends:  make([]int32, 0, 2*n),
+		arena: make([]byte, 0, 4*n),
+		a: analyzed{lens: make([]uint32, len(values)),
+			terms: make([]fieldTerm, 0, n), post: make([]posting, 0, n)},
+	}
+	add := g.add
 	for f, v := range values {
-		toks[f] = ix.analyzer.Analyze(v)
-		n += len(toks[f])
-	}
-	// One array for the table (a group's index + 1; 0: free), each
-	// token's next token in its group and position, and each group's
-	// first and last tokens; the groups themselves are a.terms and
-	// a.post (tf counted there, positions filled in after).
-	size := 16
-	for size < 2*n {
-		size *= 2
-	}
-	buf := make([]int32, size+4*n)
-	table, next, pos, ends := buf[:size], buf[size:size+n], buf[size+n:size+2*n], buf[size+2*n:]
-	a.terms = make([]fieldTerm, 0, n)
-	a.post = make([]posting, 0, n)
-	k := int32(0)
-	for f, ts := range toks {
-		a.lens[f] = uint32(len(ts))
-		for _, t := range ts {
-			pos[k], next[k] = int32(t.Position), -1
-			h := int(maphash.String(ix.seed, t.Term)+uint64(f)) & (size - 1)
-			for {
-				g := table[h] - 1
-				if g < 0 {
-					g = int32(len(a.terms))
-					a.terms = append(a.terms, fieldTerm{f, t.Term})
-					a.post = append(a.post, posting{tf: 1, len: uint32(len(ts))})
-					ends[2*g], ends[2*g+1] = k, k
-					table[h] = g + 1
-					break
-				}
-				if ft := a.terms[g]; ft.field == f && ft.term == t.Term {
-					next[ends[2*g+1]], ends[2*g+1] = k, k
-					a.post[g].tf++
-					break
-				}
-				h = (h + 1) & (size - 1)
-			}
-			k++
+		first, fieldPost := len(g.pos), len(g.a.post)
+		g.field = f
+		ix.analyzer.Terms(v, add)
+		g.a.lens[f] = uint32(len(g.pos) - first)
+		for i := fieldPost; i < len(g.a.post); i++ {
+			g.a.post[i].len = g.a.lens[f]
 		}
 	}
-	positions := make([]uint32, 0, n)
-	for g := range a.post {
+	a := g.a
+	positions := make([]uint32, 0, len(g.pos))
+	for i := range a.post {
 		start := len(positions)
-		for t := ends[2*g]; t >= 0; t = next[t] {
-			positions = append(positions, uint32(pos[t]))
+		for t := g.ends[2*i]; t >= 0; t = g.next[t] {
+			positions = append(positions, uint32(g.pos[t]))
 		}
-		a.post[g].pos = positions[start:len(positions):len(positions)]
+		a.post[i].pos = positions[start:len(positions):len(positions)]
 	}
 	return a, nil
+}
+
+// grouper groups a document's tokens by (field, term) for analyze. The
+// table (a group's index + 1; 0: free) grows as the groups do; next
+// chains each token to the next of its group, pos holds each token's
+// position, ends each group's first and last tokens. The terms the
+// analyzer lends are copied into arena when they start a group (their
+// strings view it), once per distinct term.
+type grouper struct {
+	ix              *Index
+	field           int
+	table           []int32
+	next, pos, ends []int32
+	arena           []byte
+	a               analyzed
+}
+
+// add takes the next token of the current field.
+func (g *grouper) add(term string, p int) {
+	k := int32(len(g.pos))
+	g.pos, g.next = append(g.pos, int32(p)), append(g.next, -1)
+	if 2*len(g.a.terms) >= len(g.table) {
+		g.table = g.ix.regroup(g.table, g.a.terms)
+	}
+	mask := len(g.table) - 1
+	for h := int(maphash.String(g.ix.seed, term)+uint64(g.field)) & mask; ; h = (h + 1) & mask {
+		i := g.table[h] - 1
+		if i < 0 {
+			i = int32(len(g.a.terms))
+			at := len(g.arena)
+			g.arena = append(g.arena, term...)
+			if term != "" {
+				term = unsafe.String(&g.arena[at], len(term))
+			}
+			g.a.terms = append(g.a.terms, fieldTerm{g.field, term})
+			g.a.post = append(g.a.post, posting{tf: 1})
+			g.ends = append(g.ends, k, k)
+			g.table[h] = i + 1
+			return
+		}
+		if ft := g.a.terms[i]; ft.field == g.field && ft.term == term {
+			g.next[g.ends[2*i+1]], g.ends[2*i+1] = k, k
+			g.a.post[i].tf++
+			return
+		}
+	}
+}
+
+// regroup returns a table twice the size of table holding terms' groups.
+func (ix *Index) regroup(table []int32, terms []fieldTerm) []int32 {
+	table = make([]int32, 2*len(table))
+	mask := len(table) - 1
+	for g, ft := range terms {
+		h := int(maphash.String(ix.seed, ft.term)+uint64(ft.field)) & mask
+		for table[h] != 0 {
+			h = (h + 1) & mask
+		}
+		table[h] = int32(g) + 1
+	}
+	return table
+}
+
+// ceilPow2 returns the least power of two at least n (n > 0).
+func ceilPow2(n int) int {
+	p := 1
+	for p < n {
+		p *= 2
+	}
+	return p
 }
 
 func compareFieldTerm(a, b fieldTerm) int {

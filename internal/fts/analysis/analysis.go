@@ -16,6 +16,7 @@
 package analysis
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -155,24 +156,122 @@ func isWordRune(r rune) bool {
 // Analyze returns the tokens of text.
 func (a *Analyzer) Analyze(text string) []Token {
 	toks := make([]Token, 0, len(text)/8) // English averages ~6 bytes a word
-	pos := 0
 	// The terms found in the memo are copied here (their strings are
 	// views of it): one allocation for the text's terms, not one each.
 	var arena []byte
 	if a.memo != nil {
 		arena = make([]byte, 0, len(text))
 	}
-	a.scan(text, func(word string, start, end int, cjk bool) {
-		if cjk {
-			toks = a.bigrams(toks, text[start:end], start, &pos)
+	a.each(text, func(t string, transient bool, pos, start, end int) {
+		if transient && t != "" {
+			at := len(arena)
+			arena = append(arena, t...)
+			t = unsafe.String(&arena[at], len(t))
+		}
+		toks = append(toks, Token{Term: t, Position: pos, Start: start, End: end})
+	})
+	return toks
+}
+
+// Terms calls fn with each term of text and its position, as Analyze's
+// tokens have them, in order; term is valid only during the call (a
+// caller keeping it copies it). It allocates nothing for a word the
+// analyzer has seen before (an analyzer of a Set).
+func (a *Analyzer) Terms(text string, fn func(term string, pos int)) {
+	a.each(text, func(t string, _ bool, pos, _, _ int) { fn(t, pos) })
+}
+
+// each calls emit with the tokens of text; a transient term is valid
+// only during the call.
+func (a *Analyzer) each(text string, emit func(t string, transient bool, pos, start, end int)) {
+	if isASCII(text) {
+		a.eachASCII(text, emit)
+	} else {
+		a.eachRune(text, emit)
+	}
+}
+
+// eachRune is each for any text.
+func (a *Analyzer) eachRune(text string, emit func(t string, transient bool, pos, start, end int)) {
+	var v memoView
+	var cjk []Token
+	pos := 0
+	a.scan(text, func(word string, start, end int, isCJK bool) {
+		if isCJK {
+			cjk = a.bigrams(cjk[:0], text[start:end], start, &pos)
+			for _, t := range cjk {
+				emit(t.Term, false, t.Position, t.Start, t.End)
+			}
 			return
 		}
-		if t, ok := a.term(word, &arena); ok {
-			toks = append(toks, Token{Term: t, Position: pos, Start: start, End: end})
+		if t, transient, ok := a.term(word, &v); ok {
+			emit(t, transient, pos, start, end)
 		}
 		pos++ // a removed stop word still takes its place
 	})
-	return toks
+}
+
+// isASCII reports whether text is ASCII alone, eight bytes at a time.
+func isASCII(text string) bool {
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[i:]), 8))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiWord marks the ASCII bytes that are word runes: letters and
+// digits (no ASCII rune is a mark or CJK).
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+// eachASCII is each for text of ASCII bytes alone, most text: the tokens
+// eachRune gives, without decoding runes or a call per word, and with an
+// upper-case word lowered into a buffer of its own for the stop-word and
+// memo lookups (a string is made only when the memo lacks the word).
+func (a *Analyzer) eachASCII(text string, emit func(t string, transient bool, pos, start, end int)) {
+	var low [memoInline]byte
+	var v memoView
+	pos := 0
+	for i := 0; i < len(text); {
+		if !asciiWord[text[i]] {
+			i++
+			continue
+		}
+		start := i
+		upper := false
+		for ; i < len(text) && asciiWord[text[i]]; i++ {
+			upper = upper || 'A' <= text[i] && text[i] <= 'Z'
+		}
+		w, borrowed := text[start:i], false
+		if upper && len(w) <= len(low) {
+			for j := 0; j < len(w); j++ {
+				c := w[j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				low[j] = c
+			}
+			w, borrowed = unsafe.String(&low[0], len(w)), true
+		} else if upper {
+			w = strings.ToLower(w)
+		}
+		if t, transient, ok := a.folded(w, borrowed, &v); ok {
+			emit(t, transient, pos, start, i)
+		}
+		pos++
+	}
 }
 
 // scan calls emit for each run of word runes of text: CJK runs and other
@@ -230,16 +329,24 @@ func (a *Analyzer) bigrams(toks []Token, run string, base int, pos *int) []Token
 }
 
 // term turns one word into its indexed form; ok is false for stop words.
-// A term from the memo is appended to arena and viewed there.
-func (a *Analyzer) term(word string, arena *[]byte) (string, bool) {
-	w := foldCase(word)
+// A term from the memo is a view of v (transient).
+func (a *Analyzer) term(word string, v *memoView) (t string, transient, ok bool) {
+	return a.folded(foldCase(word), false, v)
+}
+
+// folded is term for a word already case-folded. borrowed: w's bytes
+// are the caller's to reuse, so w is copied before it is kept.
+func (a *Analyzer) folded(w string, borrowed bool, v *memoView) (t string, transient, ok bool) {
 	if a.stop != nil && a.stop(w) {
-		return "", false
+		return "", false, false
 	}
 	if a.memo != nil {
-		if t, ok := a.memo.get(w, arena); ok {
-			return t, true
+		if t, ok := a.memo.get(w, v); ok {
+			return t, true, true
 		}
+	}
+	if borrowed {
+		w = strings.Clone(w)
 	}
 	folded := w
 	if a.stem != nil && a.stemmable(w) {
@@ -251,7 +358,7 @@ func (a *Analyzer) term(word string, arena *[]byte) (string, bool) {
 	if a.memo != nil {
 		a.memo.put(folded, w)
 	}
-	return w, true
+	return w, false, true
 }
 
 // stemmable reports whether w is written in the stemmer's script (digits
@@ -406,8 +513,12 @@ func (m *termMemo) slot(word string) *memoSlot {
 	return &m.slots[maphash.String(m.seed, word)&(memoWords-1)]
 }
 
-// get returns the term of word, appended to arena and viewed there.
-func (m *termMemo) get(word string, arena *[]byte) (string, bool) {
+// memoView is where a memo lookup copies the slot it read: the term
+// found is a view of it, valid until the buffer's next lookup.
+type memoView [memoInline / 8]uint64
+
+// get returns the term of word, a view of v.
+func (m *termMemo) get(word string, v *memoView) (string, bool) {
 	if len(word) > memoInline {
 		return "", false
 	}
@@ -417,23 +528,20 @@ func (m *termMemo) get(word string, arena *[]byte) (string, bool) {
 	if h>>32&1 != 0 || wl != len(word) || wl+tl > memoInline {
 		return "", false
 	}
-	var buf [memoInline / 8]uint64
 	for i := range (wl + tl + 7) / 8 {
-		buf[i] = s.b[i].Load()
+		v[i] = s.b[i].Load()
 	}
 	if s.hdr.Load() != h {
 		return "", false // a writer came by
 	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), memoInline)
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), memoInline)
 	if string(b[:wl]) != word {
 		return "", false
 	}
 	if tl == 0 {
 		return "", true
 	}
-	start := len(*arena)
-	*arena = append(*arena, b[wl:wl+tl]...)
-	return unsafe.String(&(*arena)[start], tl), true
+	return unsafe.String(&b[wl], tl), true
 }
 
 func (m *termMemo) put(word, term string) {

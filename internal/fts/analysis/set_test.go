@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -60,18 +62,18 @@ func TestTermMemoEntries(t *testing.T) {
 		// A word has one term; across the words, every length that fits.
 		term := strings.Repeat("t", (n*7)%(memoInline-n+1))
 		m.put(word, term)
-		var arena []byte
-		got, ok := m.get(word, &arena)
+		var v memoView
+		got, ok := m.get(word, &v)
 		if !ok || got != term {
 			t.Fatalf("word of %d bytes, term %q: got %q %v", n, term, got, ok)
 		}
 	}
 	long := strings.Repeat("w", 40)
 	m.put(long, strings.Repeat("t", memoInline-39))
-	if _, ok := m.get(long, new([]byte)); ok {
+	if _, ok := m.get(long, new(memoView)); ok {
 		t.Fatal("a word and term longer than an entry were kept")
 	}
-	if _, ok := m.get("never seen", new([]byte)); ok {
+	if _, ok := m.get("never seen", new(memoView)); ok {
 		t.Fatal("a word never put was found")
 	}
 }
@@ -90,15 +92,14 @@ func TestTermMemoConcurrent(t *testing.T) {
 	errs := make(chan string, 4)
 	for g := range 4 {
 		wg.Go(func() {
-			var arena []byte
+			var v memoView
 			for i := range 200_000 {
 				w := words[(i*7919+g*104729)%len(words)]
 				if i%3 == 0 {
 					m.put(w, termOf(w))
 					continue
 				}
-				arena = arena[:0]
-				if got, ok := m.get(w, &arena); ok && got != termOf(w) {
+				if got, ok := m.get(w, &v); ok && got != termOf(w) {
 					errs <- fmt.Sprintf("word %q: term %q", w, got)
 					return
 				}
@@ -112,5 +113,47 @@ func TestTermMemoConcurrent(t *testing.T) {
 	}
 	if m.n.Load() == 0 {
 		t.Fatal("nothing remembered")
+	}
+}
+
+// TestASCIIPathMatchesRunes: the analyzers' path for ASCII text gives exactly
+// the tokens of the general path (runes, a call per word), with and
+// without a memo, for random text of mixed case, digits, punctuation,
+// stop words and words longer than the memo keeps.
+func TestASCIIPathMatchesRunes(t *testing.T) {
+	seed := rand.Uint64()
+	r := rand.New(rand.NewPCG(seed, 7))
+	words := []string{"The", "running", "RUNS", "a", "Of", "x9", "2024", "Zebra", "nation's", "don't",
+		"caféless", "ALLCAPSWORD", "mIxEd", "i", "strings", strings.Repeat("Long", 20), strings.Repeat("q", 60)}
+	seps := []string{" ", "  ", ", ", ".", "-", "_", "\n", "'", "!?", "\t"}
+	plain := MustLookup("english")
+	var set Set
+	memo, err := set.Lookup("english")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3000 {
+		var b strings.Builder
+		for range r.IntN(30) {
+			w := words[r.IntN(len(words))]
+			if w == "caféless" {
+				w = "cafeless" // ASCII only
+			}
+			b.WriteString(w)
+			b.WriteString(seps[r.IntN(len(seps))])
+		}
+		text := b.String()
+		for _, a := range []*Analyzer{plain, memo} {
+			collect := func(each func(string, func(string, bool, int, int, int))) (toks []Token) {
+				each(text, func(t string, _ bool, pos, start, end int) {
+					toks = append(toks, Token{Term: strings.Clone(t), Position: pos, Start: start, End: end})
+				})
+				return toks
+			}
+			got, want := collect(a.eachASCII), collect(a.eachRune)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d (seed %d), %q: ASCII path %v, general %v", round, seed, text, got, want)
+			}
+		}
 	}
 }
