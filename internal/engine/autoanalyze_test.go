@@ -104,3 +104,88 @@ func TestAutoAnalyzeIgnoresUncountedUpdates(t *testing.T) {
 		t.Fatalf("%d writes pending after a text update, want 13", n)
 	}
 }
+
+// TestAutoAnalyzeWaitsForQuiet: a due recount waits while the table is
+// still being written (a bulk load) and counts it once the writes pause;
+// a table never quiet is counted after the longest wait all the same.
+func TestAutoAnalyzeWaitsForQuiet(t *testing.T) {
+	e := openTestEngine(t)
+	e.stats.quiet, e.stats.maxWait = 300*time.Millisecond, time.Hour
+	s := e.NewSession()
+	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)")
+	d := queryID(t, e, "t")
+	next := 1
+	insert := func(n int) {
+		t.Helper()
+		mustExec(t, s, fmt.Sprintf("INSERT INTO t SELECT g, 'v' FROM generate_series(%d, %d) g", next, next+n-1))
+		next += n
+	}
+	insert(1000) // due
+	for range 10 {
+		time.Sleep(60 * time.Millisecond)
+		insert(10)
+		if n, ok := e.tableRows(d); ok {
+			t.Fatalf("counted at %d rows while the writes went on", n)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for n, _ := e.tableRows(d); n != 1100; n, _ = e.tableRows(d) {
+		if time.Now().After(deadline) {
+			t.Fatalf("row count %d after the writes paused, want 1100", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	// Never quiet: counted after maxWait.
+	e.stats.mu.Lock()
+	e.stats.quiet, e.stats.maxWait, e.stats.lastTook[d] = time.Hour, 200*time.Millisecond, 0
+	e.stats.mu.Unlock()
+	insert(1000)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if n, _ := e.tableRows(d); n >= 2100 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a table written without a pause was never recounted")
+		}
+		time.Sleep(20 * time.Millisecond)
+		insert(1)
+	}
+}
+
+// TestCountAtOpen: a table loaded and closed before its recount ran is
+// counted after the next open.
+func TestCountAtOpen(t *testing.T) {
+	dir := t.TempDir()
+	e, err := Open(dir, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.stats.quiet = time.Hour
+	s := e.NewSession()
+	mustExec(t, s, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)")
+	mustExec(t, s, "CREATE TABLE empty (id INT PRIMARY KEY)")
+	mustExec(t, s, "INSERT INTO t SELECT g, 'v' FROM generate_series(1, 5000) g")
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e, err = Open(dir, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	d := queryID(t, e, "t")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if n, ok := e.tableRows(d); ok && n == 5000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			n, ok := e.tableRows(d)
+			t.Fatalf("after the reopen, row count %d (%v), want 5000", n, ok)
+		}
+	}
+	e.stats.wg.Wait()
+	if _, ok := e.tableRows(queryID(t, e, "empty")); ok {
+		t.Fatal("an empty table was counted at open")
+	}
+}

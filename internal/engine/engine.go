@@ -150,6 +150,9 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	}
 	e.rowID.Store(uint64(time.Now().UnixNano()))
 	e.mergeFTSAtOpen()
+	if !lo.ReadOnly {
+		e.countAtOpen()
+	}
 	return e, nil
 }
 

@@ -23,10 +23,22 @@ import (
 // autoAnalyzePace times as long as that one took, which keeps recounts
 // to a fifth of a core, as PostgreSQL's autovacuum paces its work. The
 // writes made meanwhile are all in the recount when it runs.
+//
+// A due recount also waits until the table has had no writes for
+// autoAnalyzeQuiet, for at most autoAnalyzeMaxWait: a recount in the
+// middle of a bulk load counts a table about to change again (a load of a
+// hundred thousand rows recounted several times, the last a tenth short,
+// for a seventh of the load's CPU), one just after it counts the loaded
+// table. PostgreSQL's autovacuum looks at a table once a minute
+// (autovacuum_naptime). Tables never counted that hold rows are counted
+// after an open (a load the process closed right after, before its
+// recount).
 
 const (
-	autoAnalyzeMin  = 1000
-	autoAnalyzePace = 4
+	autoAnalyzeMin     = 1000
+	autoAnalyzePace    = 4
+	autoAnalyzeQuiet   = 500 * time.Millisecond
+	autoAnalyzeMaxWait = 10 * time.Second
 )
 
 type tableStats struct {
@@ -37,10 +49,14 @@ type tableStats struct {
 	writes  map[uint32]int64               // rows written since the last count
 	running map[uint32]bool
 	// lastEnd and lastTook are when each table's last recount ended and
-	// how long it took.
-	lastEnd  map[uint32]time.Time
-	lastTook map[uint32]time.Duration
-	closed   bool
+	// how long it took; lastWrite when a transaction last wrote it.
+	lastEnd   map[uint32]time.Time
+	lastTook  map[uint32]time.Duration
+	lastWrite map[uint32]time.Time
+	// quiet and maxWait, if set, replace autoAnalyzeQuiet and
+	// autoAnalyzeMaxWait (tests: negative for none).
+	quiet, maxWait time.Duration
+	closed         bool
 	// closing is closed by closeStats: a paced recount stops waiting.
 	closing chan struct{}
 	wg      sync.WaitGroup
@@ -126,20 +142,72 @@ func (e *Engine) noteTableWrites(id uint32, n int64) {
 	if s.closed {
 		return
 	}
+	s.initLocked()
+	s.writes[id] += n
+	s.lastWrite[id] = time.Now()
+	if s.writes[id] < max(autoAnalyzeMin, rows/10) || s.running[id] {
+		return
+	}
+	e.startRecountLocked(id)
+}
+
+func (s *tableStats) initLocked() {
 	if s.writes == nil {
 		s.writes, s.running = map[uint32]int64{}, map[uint32]bool{}
-		s.lastEnd, s.lastTook = map[uint32]time.Time{}, map[uint32]time.Duration{}
+		s.lastEnd, s.lastTook, s.lastWrite = map[uint32]time.Time{}, map[uint32]time.Duration{}, map[uint32]time.Time{}
 	}
 	if s.closing == nil {
 		s.closing = make(chan struct{})
 	}
-	s.writes[id] += n
-	if s.writes[id] < max(autoAnalyzeMin, rows/10) || s.running[id] {
+}
+
+// countAtOpen starts a recount of each table that holds rows but was
+// never counted (a load closed before its recount ran).
+func (e *Engine) countAtOpen() {
+	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
 		return
 	}
+	defer txn.Rollback()
+	all, err := catalog.List(txn)
+	if err != nil {
+		return
+	}
+	counts, err := catalog.RowCounts(txn)
+	if err != nil {
+		return
+	}
+	var due []uint32
+	for _, d := range all {
+		if _, ok := counts[d.ID]; ok || d.Kind != catalog.KindTable {
+			continue
+		}
+		it := txn.Scan(catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID), catalog.IndexPrefix(nil, d.ID, catalog.PrimaryIndexID+1))
+		if it.Next() {
+			due = append(due, d.ID)
+		}
+		it.Close()
+	}
+	s := &e.stats
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.initLocked()
+	for _, id := range due {
+		if !s.running[id] {
+			e.startRecountLocked(id)
+		}
+	}
+}
+
+// startRecountLocked starts table id's recount in the background, once
+// the pace and the quiet allow (see autoAnalyzeQuiet).
+func (e *Engine) startRecountLocked(id uint32) {
+	s := &e.stats
 	s.writes[id] = 0
 	s.running[id] = true
-	wait := time.Until(s.lastEnd[id].Add(autoAnalyzePace * s.lastTook[id]))
 	closing := s.closing
 	s.wg.Add(1)
 	go func() {
@@ -154,12 +222,13 @@ func (e *Engine) noteTableWrites(id uint32, n int64) {
 			s.mu.Unlock()
 			s.wg.Done()
 		}()
-		if wait > 0 {
+		due := time.Now()
+		for wait := s.recountWait(id, due); wait > 0; wait = s.recountWait(id, due) {
 			t := time.NewTimer(wait)
-			defer t.Stop()
 			select {
-			case <-t.C:
+			case <-t.C: // writes may have come meanwhile: look again
 			case <-closing:
+				t.Stop()
 				return
 			}
 		}
@@ -174,6 +243,28 @@ func (e *Engine) noteTableWrites(id uint32, n int64) {
 			}
 		}
 	}()
+}
+
+// recountWait is how long table id's recount, due since due, waits yet:
+// for the pace, and for the table to be quiet, up to autoAnalyzeMaxWait
+// after due.
+func (s *tableStats) recountWait(id uint32, due time.Time) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	quiet, maxWait := autoAnalyzeQuiet, autoAnalyzeMaxWait
+	if s.quiet != 0 {
+		quiet = max(s.quiet, 0)
+	}
+	if s.maxWait != 0 {
+		maxWait = max(s.maxWait, 0)
+	}
+	now := time.Now()
+	pace := s.lastEnd[id].Add(autoAnalyzePace * s.lastTook[id])
+	calm := s.lastWrite[id].Add(quiet)
+	if limit := due.Add(maxWait); calm.After(limit) {
+		calm = limit
+	}
+	return max(pace.Sub(now), calm.Sub(now))
 }
 
 func (e *Engine) autoAnalyze(id uint32) error {
