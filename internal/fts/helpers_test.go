@@ -104,7 +104,7 @@ func ids(bs [][]byte) []string {
 // key per (field, term), a document record, and a change-log entry of
 // lengths only. Indexes written so must still search, delete and merge.
 func addFirstFormat(ix *Index, txn *mvcc.Txn, id []byte, values []string) error {
-	a, doc, err := ix.prepareAdd(txn, id, values, true)
+	a, doc, err := ix.prepareAdd(txn, id, values, true, &grouper{ix: ix})
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ type Index struct {
 	fields   []string
 	analyzer *analysis.Analyzer
 	seed     maphash.Seed // of analyze's table of a document's terms
+	groupers sync.Pool    // of *grouper, for add
 }
 
 // New returns the index stored under prefix, with the given fields (in a
@@ -79,7 +80,15 @@ type analyzed struct {
 	post  []posting
 }
 
+// analyze is analyzeWith a grouper of its own: the result is the
+// caller's to keep.
 func (ix *Index) analyze(values []string) (analyzed, error) {
+	return ix.analyzeWith(&grouper{ix: ix}, values)
+}
+
+// analyzeWith analyzes a document's values with g, whose memory the
+// result views: it is valid until g's next use.
+func (ix *Index) analyzeWith(g *grouper, values []string) (analyzed, error) {
 	if len(values) != len(ix.fields) {
 		return analyzed{}, fmt.Errorf("fts: %d field values for an index of %d fields", len(values), len(ix.fields))
 	}
@@ -93,51 +102,62 @@ func (ix *Index) analyze(values []string) (analyzed, error) {
 	for _, v := range values {
 		n += len(v)/5 + 1 // about the tokens (English averages ~6 bytes a word)
 	}
-	g := &grouper{
-		ix:    ix,
-		table: make([]int32, max(16, 2*ceilPow2(n))),
-		next:  make([]int32, 0, n),
-		pos:   make([]int32, 0, n),
-		ends:  make([]int32, 0, 2*n),
-		arena: make([]byte, 0, 4*n),
-		a: analyzed{lens: make([]uint32, len(values)),
-			terms: make([]fieldTerm, 0, n), post: make([]posting, 0, n)},
-	}
-	add := g.add
+	g.reset(n, len(values))
 	for f, v := range values {
 		first, fieldPost := len(g.pos), len(g.a.post)
 		g.field = f
-		ix.analyzer.Terms(v, add)
+		ix.analyzer.Terms(v, g.addFn)
 		g.a.lens[f] = uint32(len(g.pos) - first)
 		for i := fieldPost; i < len(g.a.post); i++ {
 			g.a.post[i].len = g.a.lens[f]
 		}
 	}
 	a := g.a
-	positions := make([]uint32, 0, len(g.pos))
 	for i := range a.post {
-		start := len(positions)
+		start := len(g.positions)
 		for t := g.ends[2*i]; t >= 0; t = g.next[t] {
-			positions = append(positions, uint32(g.pos[t]))
+			g.positions = append(g.positions, uint32(g.pos[t]))
 		}
-		a.post[i].pos = positions[start:len(positions):len(positions)]
+		a.post[i].pos = g.positions[start:len(g.positions):len(g.positions)]
 	}
 	return a, nil
 }
 
-// grouper groups a document's tokens by (field, term) for analyze. The
-// table (a group's index + 1; 0: free) grows as the groups do; next
-// chains each token to the next of its group, pos holds each token's
-// position, ends each group's first and last tokens. The terms the
-// analyzer lends are copied into arena when they start a group (their
-// strings view it), once per distinct term.
+// grouper groups a document's tokens by (field, term) for analyze; an
+// Index keeps them for reuse (Index.groupers), so analyzing a document
+// allocates nothing once they have grown to its size. The table (a
+// group's index + 1; 0: free) grows as the groups do; next chains each
+// token to the next of its group, pos holds each token's position, ends
+// each group's first and last tokens. The terms the analyzer lends are
+// copied into arena when they start a group (their strings view it),
+// once per distinct term.
 type grouper struct {
 	ix              *Index
 	field           int
 	table           []int32
 	next, pos, ends []int32
 	arena           []byte
+	positions       []uint32
 	a               analyzed
+	addFn           func(string, int) // g.add, bound once
+}
+
+// reset readies g for a document of about n tokens in nfields fields.
+func (g *grouper) reset(n, nfields int) {
+	size := max(16, 2*ceilPow2(n))
+	if cap(g.table) >= size {
+		g.table = g.table[:size]
+		clear(g.table)
+	} else {
+		g.table = make([]int32, size)
+	}
+	g.next, g.pos, g.ends = slices.Grow(g.next[:0], n), slices.Grow(g.pos[:0], n), slices.Grow(g.ends[:0], 2*n)
+	g.arena, g.positions = slices.Grow(g.arena[:0], 4*n), slices.Grow(g.positions[:0], n)
+	g.a.lens = slices.Grow(g.a.lens[:0], nfields)[:nfields]
+	g.a.terms, g.a.post = slices.Grow(g.a.terms[:0], n), slices.Grow(g.a.post[:0], n)
+	if g.addFn == nil {
+		g.addFn = g.add
+	}
 }
 
 // add takes the next token of the current field.
@@ -220,7 +240,12 @@ func (ix *Index) AddNew(txn *mvcc.Txn, id []byte, values []string) error {
 }
 
 func (ix *Index) add(txn *mvcc.Txn, id []byte, values []string, check bool) error {
-	a, doc, err := ix.prepareAdd(txn, id, values, check)
+	g, _ := ix.groupers.Get().(*grouper)
+	if g == nil {
+		g = &grouper{ix: ix}
+	}
+	defer ix.groupers.Put(g) // the change-log entry copied the postings
+	a, doc, err := ix.prepareAdd(txn, id, values, check, g)
 	if err != nil {
 		return err
 	}
@@ -230,10 +255,10 @@ func (ix *Index) add(txn *mvcc.Txn, id []byte, values []string, check bool) erro
 	return txn.Put(ix.docKey(tagChange, doc), encodePendingDoc(id, a))
 }
 
-// prepareAdd analyzes a new document's values, checks (with check) that
+// prepareAdd analyzes a new document's values with g (see analyzeWith), checks (with check) that
 // id is not indexed yet and picks its pending document number.
-func (ix *Index) prepareAdd(txn *mvcc.Txn, id []byte, values []string, check bool) (analyzed, uint64, error) {
-	a, err := ix.analyze(values)
+func (ix *Index) prepareAdd(txn *mvcc.Txn, id []byte, values []string, check bool, g *grouper) (analyzed, uint64, error) {
+	a, err := ix.analyzeWith(g, values)
 	if err != nil {
 		return analyzed{}, 0, err
 	}

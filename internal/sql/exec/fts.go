@@ -107,6 +107,15 @@ func (w *writer) ftsDoc(ix *catalog.Index, row Row) (f *fts.Index, id []byte, va
 	}
 	if w.fts == nil {
 		w.fts = map[uint32]*fts.Index{}
+		if cs := w.c.Codecs; cs != nil {
+			if cs.fts == nil {
+				cs.fts = map[*catalog.Descriptor]map[uint32]*fts.Index{}
+			}
+			if cs.fts[w.tc.d] == nil {
+				cs.fts[w.tc.d] = map[uint32]*fts.Index{}
+			}
+			w.fts = cs.fts[w.tc.d] // kept with the plan
+		}
 	}
 	if f = w.fts[ix.ID]; f == nil {
 		if f, err = openFTS(w.c.Analyzers, w.tc.d, ix); err != nil {

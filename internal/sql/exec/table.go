@@ -123,6 +123,9 @@ type Codecs struct {
 	// (compiledIndexes). Their closures are used by one run at a time
 	// and keep no rows between calls.
 	indexes map[*catalog.Descriptor]map[uint32]*compiledIndex
+	// fts are each written table's fts indexes (openFTS), whose
+	// analysis buffers then outlive a run.
+	fts map[*catalog.Descriptor]map[uint32]*fts.Index
 }
 
 // tableColumns is plan.TableColumns(d), kept in Codecs between runs; d
