@@ -479,14 +479,16 @@ func (s *Set) Lookup(name string) (*Analyzer, error) {
 }
 
 // termMemo maps case-folded words to their terms (stemmed, unaccented):
-// a direct-mapped cache of memoWords slots, each the last word hashed
-// there and its term, held in the slot itself: a lookup reads one cache
-// line (a slot of pointers to entries cost two misses a word, most of a
-// bulk load's lookups). A slot is written under a sequence number (a
+// a two-way cache of memoWords slots in adjacent pairs, a word in either
+// slot of its pair with its term, held in the slot itself: a lookup
+// reads one cache line, or its neighbour (a slot of pointers to entries
+// cost two misses a word, most of a bulk load's lookups; a direct-mapped
+// cache stemmed the words of a 30,000-word vocabulary that met another's
+// slot again and again). A slot is written under a sequence number (a
 // seqlock): a reader that sees the number odd, or changed by the end of
 // its read, takes it for a miss. Words and terms move 8 bytes at a time
 // through atomics, so a reader racing a writer sees a miss, never a torn
-// word. A word whose slot another word took is stemmed again, which is
+// word. A word whose slots other words took is stemmed again, which is
 // only slower.
 type termMemo struct {
 	seed  maphash.Seed
@@ -509,8 +511,13 @@ func newTermMemo() *termMemo {
 	return &termMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, memoWords)}
 }
 
-func (m *termMemo) slot(word string) *memoSlot {
-	return &m.slots[maphash.String(m.seed, word)&(memoWords-1)]
+// pair returns word's two slots, adjacent (a word may be in either: two
+// frequent words whose hashes meet do not take turns evicting each
+// other) and a bit of the hash to choose between them.
+func (m *termMemo) pair(word string) (a, b *memoSlot, bit bool) {
+	h := maphash.String(m.seed, word)
+	i := h & (memoWords - 1)
+	return &m.slots[i], &m.slots[i^1], h>>63 != 0
 }
 
 // memoView is where a memo lookup copies the slot it read: the term
@@ -522,7 +529,15 @@ func (m *termMemo) get(word string, v *memoView) (string, bool) {
 	if len(word) > memoInline {
 		return "", false
 	}
-	s := m.slot(word)
+	a, b, _ := m.pair(word)
+	if t, ok := a.get(word, v); ok {
+		return t, true
+	}
+	return b.get(word, v)
+}
+
+// get returns the term of word if s holds it, a view of v.
+func (s *memoSlot) get(word string, v *memoView) (string, bool) {
 	h := s.hdr.Load()
 	wl, tl := int(h>>8&0xff), int(h&0xff)
 	if h>>32&1 != 0 || wl != len(word) || wl+tl > memoInline {
@@ -548,7 +563,10 @@ func (m *termMemo) put(word, term string) {
 	if len(word)+len(term) > memoInline {
 		return // stemmed again when seen again
 	}
-	s := m.slot(word)
+	s, other, bit := m.pair(word)
+	if s.hdr.Load() != 0 && (other.hdr.Load() == 0 || bit) {
+		s = other // a free slot, else either
+	}
 	h := s.hdr.Load()
 	seq := h >> 32
 	if seq&1 != 0 || !s.hdr.CompareAndSwap(h, (seq+1)<<32|h&0xffff) {
