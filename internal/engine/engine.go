@@ -149,11 +149,27 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		}
 	}
 	e.rowID.Store(uint64(time.Now().UnixNano()))
-	e.mergeFTSAtOpen()
-	if !lo.ReadOnly {
-		e.countAtOpen()
-	}
+	e.startAtOpen(!lo.ReadOnly)
 	return e, nil
+}
+
+// startAtOpen starts the background work a previous run left: merges
+// of the fts indexes and, when writable, counts of the tables never
+// counted.
+func (e *Engine) startAtOpen(writable bool) {
+	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		return
+	}
+	defer txn.Rollback()
+	tables, err := catalog.List(txn)
+	if err != nil {
+		return
+	}
+	e.mergeFTSAtOpen(tables)
+	if writable {
+		e.countAtOpen(txn, tables)
+	}
 }
 
 // hostFunctions checks Options.Functions and maps them by name.

@@ -333,21 +333,13 @@ func (e *Engine) mergeFTSOnce(ctx context.Context, k ftsKey, piece int) (int, in
 	return folded, pending, nil
 }
 
-// mergeFTSAtOpen schedules a merge of every fts index: documents a
-// previous run added but did not merge (the write counts are not kept
-// across restarts) would otherwise wait for the next thousand writes.
-func (e *Engine) mergeFTSAtOpen() {
-	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
-	if err != nil {
-		return
-	}
-	defer txn.Rollback()
-	all, err := catalog.List(txn)
-	if err != nil {
-		return
-	}
+// mergeFTSAtOpen schedules a merge of every fts index of tables (the
+// catalog at open): documents a previous run added but did not merge (the
+// write weights are not kept across restarts) would otherwise wait for
+// the next 4 MiB of writes.
+func (e *Engine) mergeFTSAtOpen(tables []*catalog.Descriptor) {
 	due := map[ftsKey]int{}
-	for _, d := range all {
+	for _, d := range tables {
 		for _, ix := range d.Indexes {
 			if ix.Method == plan.IndexMethodFTS {
 				due[ftsKey{d.ID, ix.ID}] = ftsMergeWeight

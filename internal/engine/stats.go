@@ -161,24 +161,16 @@ func (s *tableStats) initLocked() {
 	}
 }
 
-// countAtOpen starts a recount of each table that holds rows but was
-// never counted (a load closed before its recount ran).
-func (e *Engine) countAtOpen() {
-	txn, err := e.db.Begin(mvcc.TxnOptions{ReadOnly: true})
-	if err != nil {
-		return
-	}
-	defer txn.Rollback()
-	all, err := catalog.List(txn)
-	if err != nil {
-		return
-	}
+// countAtOpen starts a recount of each of tables (the catalog at open)
+// that holds rows but was never counted (a load closed before its
+// recount ran); txn reads the catalog.
+func (e *Engine) countAtOpen(txn *mvcc.Txn, tables []*catalog.Descriptor) {
 	counts, err := catalog.RowCounts(txn)
 	if err != nil {
 		return
 	}
 	var due []uint32
-	for _, d := range all {
+	for _, d := range tables {
 		if _, ok := counts[d.ID]; ok || d.Kind != catalog.KindTable {
 			continue
 		}
