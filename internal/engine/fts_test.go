@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -211,5 +212,32 @@ func TestFTSMergeWeight(t *testing.T) {
 	}
 	if n := pending(); n != 0 {
 		t.Fatalf("after 40 short documents: %d pending, want none", n)
+	}
+}
+
+// TestFTSCloseLate: Close stops at once the running merge pieces that,
+// by their last pieces' pace, should end after the grace; it waits for a
+// piece due within it or of unknown end.
+func TestFTSCloseLate(t *testing.T) {
+	var m ftsMerger
+	m.init()
+	a, b := ftsKey{1, 2}, ftsKey{1, 3}
+	now := time.Now()
+	deadline := now.Add(ftsCloseGrace)
+	if m.lateLocked(deadline) {
+		t.Fatal("late with no merge running")
+	}
+	m.running[a] = make(chan struct{})
+	if m.lateLocked(deadline) {
+		t.Fatal("late with the piece's end unknown")
+	}
+	m.pieceEnd[a] = now.Add(time.Hour)
+	if !m.lateLocked(deadline) {
+		t.Fatal("a piece due in an hour is not late")
+	}
+	m.running[b] = make(chan struct{})
+	m.pieceEnd[b] = now.Add(time.Millisecond)
+	if m.lateLocked(deadline) {
+		t.Fatal("late while a piece is due within the grace")
 	}
 }

@@ -88,6 +88,12 @@ type ftsMerger struct {
 	// merged counts the merges done (for tests and metrics); stopped
 	// those a close stopped.
 	merged, stopped atomic.Int64
+	// pieceEnd holds, per index being merged, when its running piece
+	// should end (absent: unknown), from perDoc, its last piece's time
+	// per document: Close stops at once a piece that would not end
+	// within the grace.
+	pieceEnd map[ftsKey]time.Time
+	perDoc   map[ftsKey]time.Duration
 	// piece, if set, is every piece's size (tests); weight, if set,
 	// replaces ftsMergeWeight (tests); grace, if set, replaces
 	// ftsCloseGrace (tests: negative for none).
@@ -121,6 +127,17 @@ func (e *Engine) noteFTSWrites(writes map[ftsKey]int, first int) {
 	}
 }
 
+// lateLocked reports whether every running merge's piece should end
+// after deadline (false when none runs or one's end is unknown).
+func (m *ftsMerger) lateLocked(deadline time.Time) bool {
+	for k := range m.running {
+		if end, ok := m.pieceEnd[k]; !ok || !end.After(deadline) {
+			return false
+		}
+	}
+	return len(m.running) > 0
+}
+
 // compactDueLocked records that a merge of index k folded documents and
 // reports whether its merged ranges are to be compacted now: when no
 // writes wait for the next merge, or ftsCompactAfter documents were
@@ -138,6 +155,7 @@ func (m *ftsMerger) compactDueLocked(k ftsKey, folded int) bool {
 func (m *ftsMerger) init() {
 	if m.counts == nil {
 		m.counts, m.running, m.uncompacted = map[ftsKey]int{}, map[ftsKey]chan struct{}{}, map[ftsKey]int{}
+		m.pieceEnd, m.perDoc = map[ftsKey]time.Time{}, map[ftsKey]time.Duration{}
 		m.stop, m.cancel = context.WithCancel(context.Background())
 	}
 }
@@ -159,6 +177,7 @@ func (e *Engine) endFTSMergeLocked(k ftsKey) {
 	m := &e.ftsMerge
 	close(m.running[k])
 	delete(m.running, k)
+	delete(m.pieceEnd, k)
 	if m.counts[k] > 0 && !m.closed {
 		e.startFTSMergeLocked(k, ftsMergePiece)
 	}
@@ -197,9 +216,17 @@ func (e *Engine) mergeFTS(k ftsKey, first int) {
 	if !due {
 		return
 	}
+	// The compaction stops with the merges (closeFTSMerges): Close
+	// does not wait for it (it counts as a piece that ends late), and the
+	// next merge compacts again.
+	m.mu.Lock()
+	m.pieceEnd[k] = time.Now().Add(time.Hour)
+	m.mu.Unlock()
 	for _, r := range fts.MergedRanges(catalog.IndexPrefix(nil, k.table, k.index)) {
-		if err := e.db.CompactRange(r[0], r[1]); err != nil {
-			slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
+		if err := e.db.CompactRange(stop, r[0], r[1]); err != nil {
+			if stop.Err() == nil {
+				slog.Warn("fts: compacting after a merge", "table", k.table, "index", k.index, "err", err)
+			}
 			break
 		}
 	}
@@ -231,7 +258,21 @@ func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, first, maxConfli
 		if err := ctx.Err(); err != nil {
 			return total, exec.CanceledError(err)
 		}
+		m.mu.Lock()
+		if d := m.perDoc[k]; d > 0 {
+			m.pieceEnd[k] = time.Now().Add(time.Duration(piece) * d)
+		} else {
+			delete(m.pieceEnd, k)
+		}
+		m.mu.Unlock()
+		start := time.Now()
 		folded, pending, err := e.mergeFTSOnce(ctx, k, piece)
+		m.mu.Lock()
+		delete(m.pieceEnd, k)
+		if err == nil && folded > 0 {
+			m.perDoc[k] = time.Since(start) / time.Duration(folded)
+		}
+		m.mu.Unlock()
 		switch {
 		case err == nil && folded == 0:
 			return total, nil
@@ -350,23 +391,29 @@ func (e *Engine) mergeFTSAtOpen(tables []*catalog.Descriptor) {
 }
 
 // closeFTSMerges stops starting merges, gives the running ones
-// ftsCloseGrace to finish their pieces, then stops them (their pieces
-// roll back) and waits for them.
+// ftsCloseGrace to finish their pieces (none when each should take
+// longer, by its last piece's pace), then stops them (their pieces roll
+// back) and waits for them.
 func (e *Engine) closeFTSMerges() {
 	m := &e.ftsMerge
+	grace := ftsCloseGrace
+	if m.grace != 0 {
+		grace = max(m.grace, 0)
+	}
 	m.mu.Lock()
 	m.closed = true
 	cancel := m.cancel
+	// Pieces that should end after the grace are stopped at once:
+	// waiting for them would only make Close slower.
+	if m.lateLocked(time.Now().Add(grace)) {
+		grace = 0
+	}
 	m.mu.Unlock()
 	done := make(chan struct{})
 	go func() {
 		m.wg.Wait()
 		close(done)
 	}()
-	grace := ftsCloseGrace
-	if m.grace != 0 {
-		grace = max(m.grace, 0)
-	}
 	t := time.NewTimer(grace)
 	defer t.Stop()
 	select {

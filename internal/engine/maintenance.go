@@ -453,7 +453,10 @@ func (e *Engine) compactTables(ctx context.Context, tables []*catalog.Descriptor
 		if err := ctx.Err(); err != nil {
 			return exec.CanceledError(err)
 		}
-		if err := e.db.CompactRange(r[0], r[1]); err != nil {
+		if err := e.db.CompactRange(ctx, r[0], r[1]); err != nil {
+			if ctx.Err() != nil {
+				return exec.CanceledError(ctx.Err())
+			}
 			return err
 		}
 	}

@@ -39,7 +39,7 @@ func TestParallelAggregate(t *testing.T) {
 		return fmt.Sprintf("(%d, %s)", i, k)
 	})
 	mustExec(t, s, "ANALYZE")
-	if err := e.db.LSM().Compact(nil, nil); err != nil {
+	if err := e.db.LSM().Compact(context.Background(), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	requireCut(t, e, "big", catalog.PrimaryIndexID)

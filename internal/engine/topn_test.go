@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -36,7 +37,7 @@ func TestTopNScan(t *testing.T) {
 	// Compacted into tables the store can cut, the table is read in
 	// parallel parts (parallelTopN) where there are cores for them; the
 	// rows must be the same.
-	if err := e.db.LSM().Compact(nil, nil); err != nil {
+	if err := e.db.LSM().Compact(context.Background(), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	requireCut(t, e, "t", catalog.PrimaryIndexID)

@@ -1,6 +1,7 @@
 package fts
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -111,7 +112,7 @@ func BenchmarkQuery(b *testing.B) {
 	// state, not the moment after a bulk load.
 	db, ix := buildBench(b, benchCorpus())
 	must(b, db.LSM().Flush())
-	must(b, db.LSM().Compact(nil, nil))
+	must(b, db.LSM().Compact(context.Background(), nil, nil))
 	for _, c := range []struct {
 		name, q string
 		limit   int

@@ -2,6 +2,7 @@ package lsm
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,6 +22,9 @@ type compaction struct {
 	inputs      [2][]*fileMeta
 	bottommost  bool
 	trivialMove bool
+	// done, if set, cancels the compaction when closed (a manual
+	// compaction's context), as closing the DB cancels any.
+	done <-chan struct{}
 }
 
 func (c *compaction) outputLevel() int {
@@ -231,6 +235,7 @@ func (d *DB) runCompaction(c *compaction) error {
 			filter:     filter,
 			release:    release,
 			cancel:     d.closing,
+			done:       c.done,
 		}
 		outputs, err := d.writeTables(ci, d.opts.TargetFileSize)
 		closeIters()
@@ -566,8 +571,10 @@ func (d *DB) Flush() error {
 // Compact flushes, then merges every table overlapping [lo, hi] (user keys,
 // nil = unbounded) down level by level to the deepest non-empty level,
 // which it rewrites too: afterwards the range holds no version, tombstone
-// or deleted key that no snapshot needs.
-func (d *DB) Compact(lo, hi []byte) error {
+// or deleted key that no snapshot needs. Ending ctx stops it between
+// levels or within one (the level's work is dropped, the tables stay as
+// they were) with ctx's error.
+func (d *DB) Compact(ctx context.Context, lo, hi []byte) error {
 	// Close waits for manual compactions (they run on the caller's
 	// goroutine) before it closes the tables they read.
 	d.mu.Lock()
@@ -590,6 +597,9 @@ func (d *DB) Compact(lo, hi []byte) error {
 	last := lastNonEmpty(d.mu.version)
 	d.mu.Unlock()
 	for level := 0; level <= last; level++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		d.mu.Lock()
 		for d.mu.compacting && d.mu.bgErr == nil && !d.mu.closed {
 			d.bgCond.Wait()
@@ -610,7 +620,7 @@ func (d *DB) Compact(lo, hi []byte) error {
 		}
 		// Everything goes down to the deepest non-empty level (at least L1),
 		// and that level is rewritten in place.
-		c := &compaction{level: level, inPlace: level > 0 && level == last}
+		c := &compaction{level: level, inPlace: level > 0 && level == last, done: ctx.Done()}
 		c.inputs[0] = inputs
 		d.finishPickLocked(c)
 		c.trivialMove = false
@@ -621,6 +631,9 @@ func (d *DB) Compact(lo, hi []byte) error {
 		d.markCompactingLocked(c, false)
 		if errors.Is(err, errCompactionCanceled) {
 			err = ErrClosed
+			if ctx.Err() != nil {
+				err = ctx.Err()
+			}
 		} else if err != nil {
 			err = d.failLocked(fmt.Errorf("compaction: %w", err))
 		}

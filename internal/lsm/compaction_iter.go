@@ -37,7 +37,10 @@ type compactionIter struct {
 	// cancel, when closed, stops the iteration with errCompactionCanceled:
 	// Close does not wait for a long compaction to finish.
 	cancel <-chan struct{}
-	steps  int
+	// done, when closed, stops it the same way (a manual compaction's
+	// context).
+	done  <-chan struct{}
+	steps int
 
 	curUser    []byte
 	curStripe  int
@@ -61,9 +64,12 @@ func (c *compactionIter) next() bool {
 		ok = c.iter.Next()
 	}
 	for ; ok; ok = c.iter.Next() {
-		if c.steps++; c.steps&4095 == 0 && c.cancel != nil {
+		if c.steps++; c.steps&4095 == 0 && (c.cancel != nil || c.done != nil) {
 			select {
 			case <-c.cancel:
+				c.err = errCompactionCanceled
+				return false
+			case <-c.done:
 				c.err = errCompactionCanceled
 				return false
 			default:

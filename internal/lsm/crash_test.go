@@ -1,6 +1,7 @@
 package lsm
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -91,7 +92,7 @@ func (w *crashWorkload) run(fs vfs.FS) (durable, acked int, err error) {
 		case "flush":
 			err = d.Flush()
 		case "compact":
-			err = d.Compact(nil, nil)
+			err = d.Compact(context.Background(), nil, nil)
 		}
 		if err != nil {
 			return durable, acked, err

@@ -1,6 +1,7 @@
 package lsm
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func TestDataDriven(t *testing.T) {
 				if td.HasArg("hi") {
 					hi = []byte(arg(t, td, "hi"))
 				}
-				if err := d.Compact(lo, hi); err != nil {
+				if err := d.Compact(context.Background(), lo, hi); err != nil {
 					return err.Error()
 				}
 				return describeLevels(d)

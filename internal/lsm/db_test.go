@@ -2,10 +2,12 @@ package lsm
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 	"github.com/cairndb/cairn/internal/lsm/sstable"
@@ -86,7 +88,7 @@ func TestLargeKeysAndValues(t *testing.T) {
 	must(t, d.Close())
 	d = openMem(t, fs, &Options{MemTableSize: 1 << 20})
 	check("after recovery")
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	check("after compaction")
 	must(t, d.Close())
 
@@ -276,7 +278,7 @@ func TestCompactionFilter(t *testing.T) {
 	if _, err := d.Get([]byte("gc/1")); err != nil {
 		t.Fatalf("before compaction the filter has not run: %v", err)
 	}
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	if _, err := d.Get([]byte("gc/1")); err != ErrNotFound {
 		t.Fatalf("filtered key after compaction: %v", err)
 	}
@@ -299,7 +301,7 @@ func TestCloseCancelsCompaction(t *testing.T) {
 	}
 	must(t, d.Flush())
 	done := make(chan error, 1)
-	go func() { done <- d.Compact(nil, nil) }()
+	go func() { done <- d.Compact(context.Background(), nil, nil) }()
 	must(t, d.Close())
 	if err := <-done; err != nil && !errors.Is(err, ErrClosed) {
 		t.Fatalf("compaction interrupted by close: %v", err)
@@ -317,20 +319,67 @@ func TestCloseCancelsCompaction(t *testing.T) {
 	}
 }
 
+// TestCompactContextCancel: ending a manual compaction's context stops it
+// (in a level, or before the next) with the context's error; the store
+// is unharmed, writable, and compacts fully afterwards.
+func TestCompactContextCancel(t *testing.T) {
+	fs := vfs.NewMem()
+	o := &Options{MemTableSize: 256 << 10, DisableAutoCompactions: true}
+	d := openMem(t, fs, o)
+	const n = 40000
+	for i := range n {
+		must(t, d.Set(fmt.Appendf(nil, "%08d", (i*7919)%n), bytes.Repeat([]byte{'v'}, 64), NoSync))
+	}
+	must(t, d.Flush())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := d.Compact(ctx, nil, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("compaction with an ended context: %v, want context.Canceled", err)
+	}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	go func() { time.Sleep(time.Millisecond); cancel2() }()
+	if err := d.Compact(ctx2, nil, nil); err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("compaction canceled midway: %v", err)
+	}
+	must(t, d.Set([]byte("after"), []byte("x"), NoSync))
+	must(t, d.Compact(context.Background(), nil, nil))
+	count := func() int {
+		k := 0
+		it := d.NewIter(nil)
+		for ok := it.First(); ok; ok = it.Next() {
+			k++
+		}
+		must(t, it.Close())
+		return k
+	}
+	if k := count(); k != n+1 {
+		t.Fatalf("%d keys after canceled compactions, want %d", k, n+1)
+	}
+	must(t, d.Close())
+	d = openMem(t, fs, o)
+	defer d.Close()
+	if k := count(); k != n+1 {
+		t.Fatalf("%d keys after reopening, want %d", k, n+1)
+	}
+}
+
 func TestCompactionIterCancel(t *testing.T) {
 	m := newMemTable(1, 1<<20)
 	for i := range 10000 {
 		m.add(fmt.Appendf(nil, "%06d", i), ikey.SeqNum(i+1), ikey.KindSet, nil)
 	}
-	cancel := make(chan struct{})
-	close(cancel)
-	ci := &compactionIter{iter: m.newIter(), cancel: cancel}
-	n := 0
-	for ci.next() {
-		n++
-	}
-	if !errors.Is(ci.err, errCompactionCanceled) || n >= 10000 {
-		t.Fatalf("after %d entries: err %v, want a cancellation", n, ci.err)
+	closed := make(chan struct{})
+	close(closed)
+	// Closing the DB (cancel) and a manual compaction's context (done)
+	// stop it alike.
+	for _, ci := range []*compactionIter{{iter: m.newIter(), cancel: closed}, {iter: m.newIter(), done: closed}} {
+		n := 0
+		for ci.next() {
+			n++
+		}
+		if !errors.Is(ci.err, errCompactionCanceled) || n >= 10000 {
+			t.Fatalf("after %d entries: err %v, want a cancellation", n, ci.err)
+		}
 	}
 }
 
@@ -345,7 +394,7 @@ func TestSplitKeepsVersionsTogether(t *testing.T) {
 			must(t, d.Set(fmt.Appendf(nil, "key%03d@%d", i, v), bytes.Repeat([]byte{'x'}, 50), NoSync))
 		}
 	}
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	rs := d.loadReadState()
 	defer rs.unref()
 	tables := 0

@@ -2,6 +2,7 @@ package lsm
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,7 +77,7 @@ func TestDirectValueOutlivesCompaction(t *testing.T) {
 		must(t, d.Set(directKey(i), directValue(2, i), NoSync))
 	}
 	must(t, d.Flush())
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	for _, name := range first {
 		if _, err := os.Stat(name); err != nil {
 			t.Fatalf("table %s removed under an open iterator: %v", name, err)
@@ -147,7 +148,7 @@ func TestMappedTablesBounded(t *testing.T) {
 	if open < 2 || mapped != 1 || nm != 1 {
 		t.Fatalf("%d tables open, %d counted mapped, %d mapped; want at least 2, 1, 1", open, mapped, nm)
 	}
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	d.tables.mu.Lock()
 	defer d.tables.mu.Unlock()
 	nm = 0

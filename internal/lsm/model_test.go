@@ -2,6 +2,7 @@ package lsm
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -442,7 +443,7 @@ func runModel(t *testing.T, seed uint64, steps int) {
 			}
 		case r < 94:
 			lo, hi := randomBounds(rng, g)
-			if err := d.Compact(lo, hi); err != nil {
+			if err := d.Compact(context.Background(), lo, hi); err != nil {
 				t.Fatalf("%s: compact: %v", w, err)
 			}
 		default:

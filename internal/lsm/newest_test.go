@@ -2,6 +2,7 @@ package lsm
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -82,7 +83,7 @@ func testSeekPrefixNewest(t *testing.T, seed uint64) {
 			must(t, d.Flush())
 		case r < 96:
 			lo := rng.IntN(rows)
-			must(t, d.Compact(fmt.Appendf(nil, "row%03d", lo), fmt.Appendf(nil, "row%03d", lo+10)))
+			must(t, d.Compact(context.Background(), fmt.Appendf(nil, "row%03d", lo), fmt.Appendf(nil, "row%03d", lo+10)))
 		default:
 			snaps = append(snaps, d.NewSnapshot())
 		}
@@ -110,7 +111,7 @@ func TestSeekPrefixNewestStopsEarly(t *testing.T) {
 	d := openMem(t, vfs.NewMem(), &Options{Split: versionedSplit})
 	defer d.Close()
 	must(t, d.Set(versionKey(1, 9), []byte("new, deep"), NoSync))
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	must(t, d.Set(versionKey(1, 5), []byte("old, in the memtable"), NoSync))
 	it := d.NewIter(nil)
 	defer it.Close()
@@ -138,7 +139,7 @@ func TestSeekPrefixNewestPastDeletion(t *testing.T) {
 	d := openMem(t, vfs.NewMem(), &Options{Split: versionedSplit})
 	defer d.Close()
 	must(t, d.Set(versionKey(1, 4), []byte("v4, deep"), NoSync))
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	must(t, d.Set(versionKey(1, 5), []byte("v5, in L0"), NoSync))
 	must(t, d.Flush())
 	must(t, d.Delete(versionKey(1, 5), NoSync)) // in the memtable

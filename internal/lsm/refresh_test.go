@@ -1,6 +1,7 @@
 package lsm
 
 import (
+	"context"
 	"testing"
 
 	"github.com/cairndb/cairn/internal/vfs"
@@ -14,7 +15,7 @@ func TestIteratorRefresh(t *testing.T) {
 	d := openMem(t, vfs.NewMem(), nil)
 	defer d.Close()
 	must(t, d.Set([]byte("k5"), []byte("table"), NoSync))
-	must(t, d.Compact(nil, nil))
+	must(t, d.Compact(context.Background(), nil, nil))
 	must(t, d.Set([]byte("k9"), []byte("mem"), NoSync))
 	it := d.NewIter(nil)
 	defer it.Close()

@@ -2,6 +2,7 @@ package lsm
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -44,7 +45,7 @@ func testSplitKeys(t *testing.T, targetFileSize int64, flush bool) {
 	}
 	if flush {
 		must(t, d.Flush())
-		must(t, d.Compact(nil, nil))
+		must(t, d.Compact(context.Background(), nil, nil))
 	}
 	files := 0
 	for _, l := range d.mu.version.levels {

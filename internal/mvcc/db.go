@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -247,7 +248,7 @@ func (db *DB) Close() error {
 // (nil: unbounded) down the levels: after a bulk delete (an fts merge
 // folding postings into blocks), so reads stop stepping over the
 // tombstones, and for VACUUM.
-func (db *DB) CompactRange(start, end []byte) error {
+func (db *DB) CompactRange(ctx context.Context, start, end []byte) error {
 	bound := func(k []byte) []byte {
 		if k == nil {
 			return nil
@@ -255,7 +256,7 @@ func (db *DB) CompactRange(start, end []byte) error {
 		p := appendPrefix(nil, k)
 		return p[:len(p)-2]
 	}
-	return db.lsm.Compact(bound(start), bound(end))
+	return db.lsm.Compact(ctx, bound(start), bound(end))
 }
 
 // LSM returns the underlying store, for maintenance (Flush, Compact,

@@ -1,6 +1,7 @@
 package mvcc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -50,7 +51,7 @@ func TestGC(t *testing.T) {
 		update(r)
 	}
 	must(t, db.LSM().Flush())
-	must(t, db.LSM().Compact(nil, nil))
+	must(t, db.LSM().Compact(context.Background(), nil, nil))
 	// The old snapshot's versions and the newest ones are kept; the
 	// updates in between are not visible to anyone and go.
 	n := storedVersions(t, db)
@@ -61,7 +62,7 @@ func TestGC(t *testing.T) {
 		t.Fatalf("old snapshot reads %s after GC", got)
 	}
 	must(t, old.Rollback())
-	must(t, db.LSM().Compact(nil, nil))
+	must(t, db.LSM().Compact(context.Background(), nil, nil))
 	if n := storedVersions(t, db); n != keys {
 		t.Fatalf("%d versions stored for %d keys and no snapshot", n, keys)
 	}
@@ -71,7 +72,7 @@ func TestGC(t *testing.T) {
 	must(t, tx.Commit())
 	for range 2 { // the first pass drops what the tombstones hide
 		must(t, db.LSM().Flush())
-		must(t, db.LSM().Compact(nil, nil))
+		must(t, db.LSM().Compact(context.Background(), nil, nil))
 	}
 	if n := storedVersions(t, db); n != 0 {
 		t.Fatalf("%d versions stored after deleting every key", n)

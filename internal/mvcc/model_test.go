@@ -1,6 +1,7 @@
 package mvcc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -179,7 +180,7 @@ func runModel(t *testing.T, seed uint64, steps int) error {
 			if rng.IntN(2) == 0 {
 				err = db.LSM().Flush()
 			} else {
-				err = db.LSM().Compact(nil, nil)
+				err = db.LSM().Compact(context.Background(), nil, nil)
 			}
 			if err != nil {
 				return err
