@@ -337,13 +337,16 @@ func (a *Analyzer) term(word string, v *memoView) (t string, transient, ok bool)
 // folded is term for a word already case-folded. borrowed: w's bytes
 // are the caller's to reuse, so w is copied before it is kept.
 func (a *Analyzer) folded(w string, borrowed bool, v *memoView) (t string, transient, ok bool) {
-	if a.stop != nil && a.stop(w) {
-		return "", false, false
-	}
 	if a.memo != nil {
-		if t, ok := a.memo.get(w, v); ok {
-			return t, true, true
+		if t, stop, ok := a.memo.get(w, v); ok {
+			return t, true, !stop
 		}
+	}
+	if a.stop != nil && a.stop(w) {
+		if a.memo != nil {
+			a.memo.put(w, "", true) // the memo answers for stop words too
+		}
+		return "", false, false
 	}
 	if borrowed {
 		w = strings.Clone(w)
@@ -356,7 +359,7 @@ func (a *Analyzer) folded(w string, borrowed bool, v *memoView) (t string, trans
 		w = unaccent(w)
 	}
 	if a.memo != nil {
-		a.memo.put(folded, w)
+		a.memo.put(folded, w, false)
 	}
 	return w, false, true
 }
@@ -497,8 +500,8 @@ type termMemo struct {
 }
 
 // memoSlot is one cache line: hdr is the sequence number (high 32 bits,
-// odd while a writer holds the slot), the word's length and the term's
-// (8 bits each); b holds the word, then its term. Words whose word and
+// odd while a writer holds the slot), memoStop, the word's length and the
+// term's (8 bits each); b holds the word, then its term. Words whose word and
 // term together exceed memoInline bytes are not remembered.
 type memoSlot struct {
 	hdr atomic.Uint64
@@ -524,42 +527,47 @@ func (m *termMemo) pair(word string) (a, b *memoSlot, bit bool) {
 // found is a view of it, valid until the buffer's next lookup.
 type memoView [memoInline / 8]uint64
 
-// get returns the term of word, a view of v.
-func (m *termMemo) get(word string, v *memoView) (string, bool) {
+// get returns the term of word, a view of v, or stop true for a stop
+// word.
+func (m *termMemo) get(word string, v *memoView) (term string, stop, ok bool) {
 	if len(word) > memoInline {
-		return "", false
+		return "", false, false
 	}
 	a, b, _ := m.pair(word)
-	if t, ok := a.get(word, v); ok {
-		return t, true
+	if t, stop, ok := a.get(word, v); ok {
+		return t, stop, true
 	}
 	return b.get(word, v)
 }
 
-// get returns the term of word if s holds it, a view of v.
-func (s *memoSlot) get(word string, v *memoView) (string, bool) {
+// get is termMemo.get from slot s.
+func (s *memoSlot) get(word string, v *memoView) (term string, stop, ok bool) {
 	h := s.hdr.Load()
 	wl, tl := int(h>>8&0xff), int(h&0xff)
 	if h>>32&1 != 0 || wl != len(word) || wl+tl > memoInline {
-		return "", false
+		return "", false, false
 	}
 	for i := range (wl + tl + 7) / 8 {
 		v[i] = s.b[i].Load()
 	}
 	if s.hdr.Load() != h {
-		return "", false // a writer came by
+		return "", false, false // a writer came by
 	}
 	b := unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), memoInline)
 	if string(b[:wl]) != word {
-		return "", false
+		return "", false, false
 	}
 	if tl == 0 {
-		return "", true
+		return "", h&memoStop != 0, true
 	}
-	return unsafe.String(&b[wl], tl), true
+	return unsafe.String(&b[wl], tl), false, true
 }
 
-func (m *termMemo) put(word, term string) {
+// memoStop marks a slot's header: its word is a stop word.
+const memoStop = 1 << 16
+
+// put remembers word's term, or (stop) that it is a stop word.
+func (m *termMemo) put(word, term string, stop bool) {
 	if len(word)+len(term) > memoInline {
 		return // stemmed again when seen again
 	}
@@ -579,7 +587,11 @@ func (m *termMemo) put(word, term string) {
 	for i := range (len(word) + len(term) + 7) / 8 {
 		s.b[i].Store(buf[i])
 	}
-	s.hdr.Store((seq+2)<<32 | uint64(len(word))<<8 | uint64(len(term)))
+	hdr := (seq+2)<<32 | uint64(len(word))<<8 | uint64(len(term))
+	if stop {
+		hdr |= memoStop
+	}
+	s.hdr.Store(hdr)
 	if h == 0 {
 		m.n.Add(1)
 	}

@@ -61,20 +61,24 @@ func TestTermMemoEntries(t *testing.T) {
 		word := strings.Repeat("é", n)[:n] // cut mid-rune sometimes: bytes are bytes
 		// A word has one term; across the words, every length that fits.
 		term := strings.Repeat("t", (n*7)%(memoInline-n+1))
-		m.put(word, term)
+		m.put(word, term, false)
 		var v memoView
-		got, ok := m.get(word, &v)
-		if !ok || got != term {
+		got, stop, ok := m.get(word, &v)
+		if !ok || stop || got != term {
 			t.Fatalf("word of %d bytes, term %q: got %q %v", n, term, got, ok)
 		}
 	}
 	long := strings.Repeat("w", 40)
-	m.put(long, strings.Repeat("t", memoInline-39))
-	if _, ok := m.get(long, new(memoView)); ok {
+	m.put(long, strings.Repeat("t", memoInline-39), false)
+	if _, _, ok := m.get(long, new(memoView)); ok {
 		t.Fatal("a word and term longer than an entry were kept")
 	}
-	if _, ok := m.get("never seen", new(memoView)); ok {
+	if _, _, ok := m.get("never seen", new(memoView)); ok {
 		t.Fatal("a word never put was found")
+	}
+	m.put("the", "", true)
+	if term, stop, ok := m.get("the", new(memoView)); !ok || !stop || term != "" {
+		t.Fatalf("a stop word: %q %v %v", term, stop, ok)
 	}
 }
 
@@ -96,10 +100,10 @@ func TestTermMemoConcurrent(t *testing.T) {
 			for i := range 200_000 {
 				w := words[(i*7919+g*104729)%len(words)]
 				if i%3 == 0 {
-					m.put(w, termOf(w))
+					m.put(w, termOf(w), false)
 					continue
 				}
-				if got, ok := m.get(w, &v); ok && got != termOf(w) {
+				if got, _, ok := m.get(w, &v); ok && got != termOf(w) {
 					errs <- fmt.Sprintf("word %q: term %q", w, got)
 					return
 				}
