@@ -137,12 +137,10 @@ func (e *Engine) noteTableWrites(id uint32, n int64) {
 	}
 	rows, _ := e.tableRows(id)
 	s := &e.stats
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	if !s.lockOpen() {
 		return
 	}
-	s.initLocked()
+	defer s.mu.Unlock()
 	s.writes[id] += n
 	s.lastWrite[id] = time.Now()
 	if s.writes[id] < max(autoAnalyzeMin, rows/10) || s.running[id] {
@@ -151,7 +149,14 @@ func (e *Engine) noteTableWrites(id uint32, n int64) {
 	e.startRecountLocked(id)
 }
 
-func (s *tableStats) initLocked() {
+// lockOpen locks s, readied for recounts, and reports true; once the
+// engine closes it reports false, unlocked.
+func (s *tableStats) lockOpen() bool {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false
+	}
 	if s.writes == nil {
 		s.writes, s.running = map[uint32]int64{}, map[uint32]bool{}
 		s.lastEnd, s.lastTook, s.lastWrite = map[uint32]time.Time{}, map[uint32]time.Duration{}, map[uint32]time.Time{}
@@ -159,6 +164,7 @@ func (s *tableStats) initLocked() {
 	if s.closing == nil {
 		s.closing = make(chan struct{})
 	}
+	return true
 }
 
 // countAtOpen starts a recount of each of tables (the catalog at open)
@@ -181,12 +187,10 @@ func (e *Engine) countAtOpen(txn *mvcc.Txn, tables []*catalog.Descriptor) {
 		it.Close()
 	}
 	s := &e.stats
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	if !s.lockOpen() {
 		return
 	}
-	s.initLocked()
+	defer s.mu.Unlock()
 	for _, id := range due {
 		if !s.running[id] {
 			e.startRecountLocked(id)
