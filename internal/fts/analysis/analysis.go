@@ -241,7 +241,7 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 // upper-case word lowered into a buffer of its own for the stop-word and
 // memo lookups (a string is made only when the memo lacks the word).
 func (a *Analyzer) eachASCII(text string, emit func(t string, transient bool, pos, start, end int)) {
-	var low [memoInline]byte
+	var low [64]byte // most words; longer ones are lowered by strings.ToLower
 	var v memoView
 	pos := 0
 	for i := 0; i < len(text); {
@@ -499,16 +499,24 @@ type termMemo struct {
 	n     atomic.Int64 // slots filled (tests)
 }
 
-// memoSlot is one cache line: hdr is the sequence number (high 32 bits,
-// odd while a writer holds the slot), memoStop, the word's length and the
-// term's (8 bits each); b holds the word, then its term. Words whose word and
-// term together exceed memoInline bytes are not remembered.
+// memoSlot is half a cache line: hdr is the sequence number (high 32
+// bits, odd while a writer holds the slot), the length of the prefix the
+// term shares with the word (8 bits from memoPrefixShift), memoStop, the
+// word's length and the term's (8 bits each); b holds the word, then the
+// rest of its term after the shared prefix (a stem is most often a prefix
+// of its word: "running" keeps "running" and no more). Words whose word
+// and term's rest exceed memoInline bytes are not remembered. Two slots
+// a cache line keep the memo of the 30,000 words of a corpus within a
+// core's second-level cache.
 type memoSlot struct {
 	hdr atomic.Uint64
 	b   [memoInline / 8]atomic.Uint64
 }
 
-const memoInline = 56
+const (
+	memoInline      = 24
+	memoPrefixShift = 24
+)
 
 func newTermMemo() *termMemo {
 	return &termMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, memoWords)}
@@ -523,9 +531,10 @@ func (m *termMemo) pair(word string) (a, b *memoSlot, bit bool) {
 	return &m.slots[i], &m.slots[i^1], h>>63 != 0
 }
 
-// memoView is where a memo lookup copies the slot it read: the term
+// memoView is where a memo lookup copies the slot it read (the first
+// memoInline bytes) and puts the term together (the rest): the term
 // found is a view of it, valid until the buffer's next lookup.
-type memoView [memoInline / 8]uint64
+type memoView [2 * memoInline / 8]uint64
 
 // get returns the term of word, a view of v, or stop true for a stop
 // word.
@@ -543,24 +552,28 @@ func (m *termMemo) get(word string, v *memoView) (term string, stop, ok bool) {
 // get is termMemo.get from slot s.
 func (s *memoSlot) get(word string, v *memoView) (term string, stop, ok bool) {
 	h := s.hdr.Load()
-	wl, tl := int(h>>8&0xff), int(h&0xff)
-	if h>>32&1 != 0 || wl != len(word) || wl+tl > memoInline {
+	wl, tl, pl := int(h>>8&0xff), int(h&0xff), int(h>>memoPrefixShift&0xff)
+	rl := tl - pl // the term's rest
+	if h>>32&1 != 0 || wl != len(word) || pl > wl || rl < 0 || wl+rl > memoInline {
 		return "", false, false
 	}
-	for i := range (wl + tl + 7) / 8 {
+	for i := range (wl + rl + 7) / 8 {
 		v[i] = s.b[i].Load()
 	}
 	if s.hdr.Load() != h {
 		return "", false, false // a writer came by
 	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), memoInline)
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 2*memoInline)
 	if string(b[:wl]) != word {
 		return "", false, false
 	}
 	if tl == 0 {
 		return "", h&memoStop != 0, true
 	}
-	return unsafe.String(&b[wl], tl), false, true
+	t := b[memoInline : memoInline+tl]
+	copy(t, word[:pl])
+	copy(t[pl:], b[wl:wl+rl])
+	return unsafe.String(&t[0], tl), false, true
 }
 
 // memoStop marks a slot's header: its word is a stop word.
@@ -568,7 +581,12 @@ const memoStop = 1 << 16
 
 // put remembers word's term, or (stop) that it is a stop word.
 func (m *termMemo) put(word, term string, stop bool) {
-	if len(word)+len(term) > memoInline {
+	pl := 0
+	for pl < len(word) && pl < len(term) && pl < 0xff && word[pl] == term[pl] {
+		pl++
+	}
+	rest := term[pl:]
+	if len(word)+len(rest) > memoInline || len(term) > 0xff {
 		return // stemmed again when seen again
 	}
 	s, other, bit := m.pair(word)
@@ -577,17 +595,17 @@ func (m *termMemo) put(word, term string, stop bool) {
 	}
 	h := s.hdr.Load()
 	seq := h >> 32
-	if seq&1 != 0 || !s.hdr.CompareAndSwap(h, (seq+1)<<32|h&0xffff) {
+	if seq&1 != 0 || !s.hdr.CompareAndSwap(h, (seq+1)<<32|h&0xffffffff) {
 		return // another writer has the slot
 	}
 	var buf [memoInline / 8]uint64
 	b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), memoInline)
 	copy(b, word)
-	copy(b[len(word):], term)
-	for i := range (len(word) + len(term) + 7) / 8 {
+	copy(b[len(word):], rest)
+	for i := range (len(word) + len(rest) + 7) / 8 {
 		s.b[i].Store(buf[i])
 	}
-	hdr := (seq+2)<<32 | uint64(len(word))<<8 | uint64(len(term))
+	hdr := (seq+2)<<32 | uint64(pl)<<memoPrefixShift | uint64(len(word))<<8 | uint64(len(term))
 	if stop {
 		hdr |= memoStop
 	}

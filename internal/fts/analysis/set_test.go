@@ -53,24 +53,41 @@ func must(a *Analyzer, err error) *Analyzer {
 }
 
 // TestTermMemoEntries: the memo gives back each word's term, for words
-// and terms of every length that fits an entry (an empty term too), and
-// does not keep one that does not fit.
+// and terms of every length that fits an entry (an empty term too; terms
+// sharing a prefix with their word, as stems do, and not), and does not
+// keep one that does not fit.
 func TestTermMemoEntries(t *testing.T) {
 	m := newTermMemo()
-	for n := 1; n <= memoInline; n++ {
-		word := strings.Repeat("é", n)[:n] // cut mid-rune sometimes: bytes are bytes
-		// A word has one term; across the words, every length that fits.
-		term := strings.Repeat("t", (n*7)%(memoInline-n+1))
+	check := func(word, term string) {
+		t.Helper()
 		m.put(word, term, false)
 		var v memoView
 		got, stop, ok := m.get(word, &v)
 		if !ok || stop || got != term {
-			t.Fatalf("word of %d bytes, term %q: got %q %v", n, term, got, ok)
+			t.Fatalf("word %q, term %q: got %q %v %v", word, term, got, stop, ok)
 		}
 	}
+	for n := 1; n <= memoInline; n++ {
+		word := strings.Repeat("é", n)[:n] // cut mid-rune sometimes: bytes are bytes
+		// A word has one term; across the words, every length that fits.
+		check(word, strings.Repeat("t", (n*7)%(memoInline-n+1)))
+		// A stem: a prefix of the word, and a prefix and a new ending.
+		w := strings.Repeat("r", n)
+		check(w, w[:n/2])
+		if n+3 <= memoInline { // word and the rest "ie"
+			check(w+"x", w[:n/2]+"ie")
+		}
+	}
+	check("running", "run")
+	check("ponies", "poni")
+	check("flies", "fli")
 	long := strings.Repeat("w", 40)
-	m.put(long, strings.Repeat("t", memoInline-39), false)
+	m.put(long, "w", false)
 	if _, _, ok := m.get(long, new(memoView)); ok {
+		t.Fatal("a word longer than an entry was kept")
+	}
+	m.put("wordy", strings.Repeat("t", memoInline), false)
+	if _, _, ok := m.get("wordy", new(memoView)); ok {
 		t.Fatal("a word and term longer than an entry were kept")
 	}
 	if _, _, ok := m.get("never seen", new(memoView)); ok {
