@@ -484,7 +484,7 @@ func (s *Set) Lookup(name string) (*Analyzer, error) {
 // termMemo maps case-folded words to their terms (stemmed, unaccented):
 // a two-way cache of memoWords slots in adjacent pairs, a word in either
 // slot of its pair with its term, held in the slot itself: a lookup
-// reads one cache line, or its neighbour (a slot of pointers to entries
+// reads one cache line, a pair's two slots (a slot of pointers to entries
 // cost two misses a word, most of a bulk load's lookups; a direct-mapped
 // cache stemmed the words of a 30,000-word vocabulary that met another's
 // slot again and again). A slot is written under a sequence number (a
