@@ -259,10 +259,15 @@ func (e *Engine) mergeFTSBacklog(ctx context.Context, k ftsKey, first, maxConfli
 			return total, exec.CanceledError(err)
 		}
 		m.mu.Lock()
-		if d := m.perDoc[k]; d > 0 {
+		switch d := m.perDoc[k]; {
+		case d > 0:
 			m.pieceEnd[k] = time.Now().Add(time.Duration(piece) * d)
-		} else {
-			delete(m.pieceEnd, k)
+		case piece > ftsMergeFirstPiece:
+			// No pace known yet, but a piece this big takes a good part
+			// of a second or more: not worth holding Close for.
+			m.pieceEnd[k] = time.Now().Add(time.Hour)
+		default:
+			delete(m.pieceEnd, k) // a small piece may end within the grace
 		}
 		m.mu.Unlock()
 		start := time.Now()
