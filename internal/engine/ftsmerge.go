@@ -374,6 +374,12 @@ func (e *Engine) mergeFTSOnce(ctx context.Context, k ftsKey, piece int) (int, in
 	if err != nil || folded == 0 {
 		return 0, 0, err
 	}
+	// A piece stopped by now rolls back: its commit (a tenth of a second
+	// or more for a whole piece) could not be stopped once begun, and
+	// Close would wait for it.
+	if err := ctx.Err(); err != nil {
+		return 0, 0, exec.CanceledError(err)
+	}
 	if err := txn.Commit(); err != nil {
 		return 0, 0, err
 	}
