@@ -79,8 +79,14 @@ func (s *Session) receive(n Notification) {
 	s.inbox.mu.Lock()
 	s.inbox.notes = append(s.inbox.notes, n)
 	s.inbox.mu.Unlock()
+	s.inbox.signal()
+}
+
+// signal wakes the connection waiting on wake, unless a signal is
+// already pending.
+func (b *inbox) signal() {
 	select {
-	case s.inbox.wake <- struct{}{}:
+	case b.wake <- struct{}{}:
 	default:
 	}
 }
@@ -106,7 +112,6 @@ func (s *Session) SetProcessID(pid int32) { s.pid = pid }
 // transaction.
 func (s *Session) Close() {
 	s.e.notify.unlisten(s, "")
-	s.listening = nil
 	if s.txn != nil {
 		s.rollback()
 	}
@@ -114,21 +119,12 @@ func (s *Session) Close() {
 
 // listen runs LISTEN channel.
 func (s *Session) listen(channel string) (Result, error) {
-	if s.listening == nil {
-		s.listening = map[string]bool{}
-	}
-	s.listening[channel] = true
 	s.e.notify.listen(s, channel)
 	return Result{Tag: "LISTEN"}, nil
 }
 
 // unlisten runs UNLISTEN channel, or UNLISTEN * ("").
 func (s *Session) unlisten(channel string) (Result, error) {
-	if channel == "" {
-		s.listening = nil
-	} else {
-		delete(s.listening, channel)
-	}
 	s.e.notify.unlisten(s, channel)
 	return Result{Tag: "UNLISTEN"}, nil
 }
@@ -146,9 +142,25 @@ func (s *Session) queueNotify(channel, payload string) error {
 		return sqlerr.New(sqlerr.InvalidParameterValue, "payload string too long")
 	}
 	n := Notification{PID: s.pid, Channel: channel, Payload: payload}
-	for _, o := range s.outbox {
-		if o == n {
+	// Identical notifications go once: a scan of a few, a set of many
+	// (a transaction may send thousands).
+	if s.outboxAt != nil {
+		if s.outboxAt[n] {
 			return nil
+		}
+		s.outboxAt[n] = true
+	} else {
+		for _, o := range s.outbox {
+			if o == n {
+				return nil
+			}
+		}
+		if len(s.outbox) >= 16 {
+			s.outboxAt = make(map[Notification]bool, 2*len(s.outbox))
+			for _, o := range s.outbox {
+				s.outboxAt[o] = true
+			}
+			s.outboxAt[n] = true
 		}
 	}
 	s.outbox = append(s.outbox, n)
@@ -161,7 +173,7 @@ func (s *Session) sendNotifications(committed bool) {
 	if committed && len(s.outbox) > 0 {
 		s.e.notify.publish(s.outbox)
 	}
-	s.outbox = nil
+	s.outbox, s.outboxAt = nil, nil
 }
 
 // RewakeNotifications signals NotificationArrived again when
@@ -172,9 +184,6 @@ func (s *Session) RewakeNotifications() {
 	waiting := len(s.inbox.notes) > 0
 	s.inbox.mu.Unlock()
 	if waiting {
-		select {
-		case s.inbox.wake <- struct{}{}:
-		default:
-		}
+		s.inbox.signal()
 	}
 }

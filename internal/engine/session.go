@@ -38,14 +38,15 @@ type Session struct {
 	// deferred holds the transaction's deferred foreign key checks (the
 	// explicit one's, or the statement's own transaction's).
 	deferred exec.DeferredChecks
-	// pid, listening, outbox and inbox serve LISTEN and NOTIFY
-	// (notify.go): the process id notifications carry, the channels
-	// listened on, the transaction's notifications not yet sent, and
-	// those received.
-	pid       int32
-	listening map[string]bool
-	outbox    []Notification
-	inbox     inbox
+	// pid, outbox and inbox serve LISTEN and NOTIFY (notify.go): the
+	// process id notifications carry, the transaction's notifications
+	// not yet sent (and the same as a set, once there are many), and
+	// those received. The channels listened on are the engine's
+	// notifier's.
+	pid      int32
+	outbox   []Notification
+	outboxAt map[Notification]bool
+	inbox    inbox
 	// beforeCommit, if set, runs before a statement's own transaction
 	// commits (tests: a conflicting commit in between).
 	beforeCommit func()
