@@ -55,11 +55,11 @@ func (b *Binder) Defaults(d *catalog.Descriptor, cols []Column) ([]Expr, error) 
 func (b *Binder) Insert(ins *ast.Insert) (*Insert, error) {
 	mark := len(b.dmlCTEs)
 	n, err := b.insert(ins)
+	pre := b.takeDMLCTEs(mark) // dropped on an error
 	if err != nil {
-		b.dmlCTEs = b.dmlCTEs[:mark]
 		return nil, err
 	}
-	n.Pre = b.takeDMLCTEs(mark)
+	n.Pre = pre
 	return n, nil
 }
 
@@ -299,11 +299,11 @@ func (b *Binder) scanWhereFrom(d *catalog.Descriptor, cols []Column, alias strin
 func (b *Binder) Update(u *ast.Update) (*Update, error) {
 	mark := len(b.dmlCTEs)
 	n, err := b.update(u)
+	pre := b.takeDMLCTEs(mark) // dropped on an error
 	if err != nil {
-		b.dmlCTEs = b.dmlCTEs[:mark]
 		return nil, err
 	}
-	n.Pre = b.takeDMLCTEs(mark)
+	n.Pre = pre
 	return n, nil
 }
 
@@ -374,11 +374,11 @@ func (b *Binder) update(u *ast.Update) (*Update, error) {
 func (b *Binder) Delete(del *ast.Delete) (*Delete, error) {
 	mark := len(b.dmlCTEs)
 	n, err := b.delete(del)
+	pre := b.takeDMLCTEs(mark) // dropped on an error
 	if err != nil {
-		b.dmlCTEs = b.dmlCTEs[:mark]
 		return nil, err
 	}
-	n.Pre = b.takeDMLCTEs(mark)
+	n.Pre = pre
 	return n, nil
 }
 
