@@ -40,6 +40,9 @@ type rssResult struct {
 	peak     int64 // bytes
 	sampled  int64 // max VmRSS sampled
 	hwmReset bool  // VmHWM was reset and is part of peak
+	// cpu is the process's CPU time during the run (processCPU): with
+	// an in-process anchor, each side's own.
+	cpu time.Duration
 }
 
 type rssMeter struct {
@@ -60,6 +63,7 @@ func startRSS() *rssMeter {
 	m.res.baseHeap = int64(ms.HeapInuse)
 	m.res.hwmReset = resetHWM()
 	m.res.sampled = m.res.base
+	m.res.cpu = processCPU()
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -89,6 +93,7 @@ func (m *rssMeter) stop() rssResult {
 	m.wg.Wait()
 	m.sample()
 	r := m.res
+	r.cpu = processCPU() - r.cpu
 	r.peak = r.sampled
 	if r.hwmReset {
 		r.peak = max(r.peak, readStatus("VmHWM"))
