@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -100,7 +101,7 @@ func rowCount(n int) string {
 
 // formatResult renders a result with columns as psql does, NULL shown as
 // null.
-func formatResult(r engine.Result, null string) string {
+func formatResult(r engine.Result, null string, zone *time.Location) string {
 	header := make([]string, len(r.Columns))
 	numeric := make([]bool, len(r.Columns))
 	for i, c := range r.Columns {
@@ -111,17 +112,19 @@ func formatResult(r engine.Result, null string) string {
 	for i, row := range r.Rows {
 		rows[i] = make([]string, len(row))
 		for j, d := range row {
-			rows[i][j] = cellText(d, null)
+			rows[i][j] = cellText(d, null, zone)
 		}
 	}
 	return renderTable(header, numeric, rows) + rowCount(len(rows))
 }
 
-func cellText(d types.Datum, null string) string {
+// cellText is a value as the shell shows it, a timestamptz in the
+// session time zone zone.
+func cellText(d types.Datum, null string, zone *time.Location) string {
 	if d.IsNull() {
 		return null
 	}
-	return types.FormatText(d)
+	return types.FormatTextIn(d, zone)
 }
 
 // centered centers title over a block of the given width, as psql does

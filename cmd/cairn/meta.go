@@ -116,7 +116,7 @@ func (sh *shell) printTitled(title, none string, r engine.Result) {
 		fmt.Fprintln(sh.out, none)
 		return
 	}
-	body := formatResult(r, "")
+	body := formatResult(r, "", sh.ex.Zone())
 	width := len(strings.SplitN(body, "\n", 2)[0])
 	fmt.Fprintf(sh.out, "%s\n%s\n", centered(title, width), body)
 }
@@ -190,7 +190,7 @@ FROM information_schema.columns WHERE `+where+` ORDER BY ordinal_position`)
 		}
 		out.Rows = append(out.Rows, []types.Datum{row[1], types.NewText(typ), types.NewText(nullable), types.NewText(def)})
 	}
-	body := formatResult(out, "")
+	body := formatResult(out, "", sh.ex.Zone())
 	body = body[:strings.LastIndex(strings.TrimSuffix(body, "\n"), "\n")+1] // no row count
 	width := len(strings.SplitN(body, "\n", 2)[0])
 	fmt.Fprintf(sh.out, "%s\n%s", centered(fmt.Sprintf("Table %q", schema+"."+table), width), body)

@@ -24,6 +24,7 @@ import (
 type executor interface {
 	Execute(ctx context.Context, sql string, params []types.Datum) ([]engine.Result, error)
 	TxStatus() engine.TxStatus
+	Zone() *time.Location // the session time zone; nil for UTC
 }
 
 // exitError ends the process with a status and no further message (the
@@ -156,7 +157,7 @@ func (sh *shell) execSQL(ctx context.Context, sql string, line int) bool {
 
 func (sh *shell) printResult(r engine.Result) {
 	if r.Columns != nil {
-		fmt.Fprint(sh.out, formatResult(r, sh.null))
+		fmt.Fprint(sh.out, formatResult(r, sh.null, sh.ex.Zone()))
 		fmt.Fprintln(sh.out)
 		if sh.quiet || r.Tag == "" || strings.HasPrefix(r.Tag, "SELECT") {
 			return

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cairndb/cairn/internal/engine"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -30,6 +31,7 @@ func (f *fakeExec) Execute(ctx context.Context, sql string, params []types.Datum
 }
 
 func (f *fakeExec) TxStatus() engine.TxStatus { return f.status }
+func (f *fakeExec) Zone() *time.Location      { return nil }
 
 var abResult = engine.Result{
 	Columns: []engine.Column{{Name: "a", Type: types.Int4}, {Name: "name", Type: types.Text}},
@@ -51,7 +53,7 @@ func newFakeShell() (*shell, *fakeExec, *bytes.Buffer, *bytes.Buffer) {
 }
 
 func TestTableFormat(t *testing.T) {
-	got := formatResult(abResult, "")
+	got := formatResult(abResult, "", nil)
 	want := "" +
 		"  a   | name \n" +
 		"------+------\n" +
@@ -63,15 +65,15 @@ func TestTableFormat(t *testing.T) {
 	}
 	one := engine.Result{Columns: []engine.Column{{Name: "?column?", Type: types.Int4}}, Rows: [][]types.Datum{{types.NewInt4(1)}}}
 	want = " ?column? \n----------\n        1\n(1 row)\n"
-	if got := formatResult(one, ""); got != want {
+	if got := formatResult(one, "", nil); got != want {
 		t.Fatalf("got\n%q\nwant\n%q", got, want)
 	}
 	empty := engine.Result{Columns: []engine.Column{{Name: "long_name", Type: types.Text}}}
 	want = " long_name \n-----------\n(0 rows)\n"
-	if got := formatResult(empty, ""); got != want {
+	if got := formatResult(empty, "", nil); got != want {
 		t.Fatalf("got\n%q\nwant\n%q", got, want)
 	}
-	if got := formatResult(abResult, "∅"); !strings.Contains(got, " 1234 | ∅\n") {
+	if got := formatResult(abResult, "∅", nil); !strings.Contains(got, " 1234 | ∅\n") {
 		t.Fatalf("null display:\n%s", got)
 	}
 }
@@ -147,7 +149,7 @@ func TestScriptStopsAtFirstError(t *testing.T) {
 		t.Fatalf("ran %q: want to stop after the error", f.ran)
 	}
 	// Quiet: no command tags, just the table.
-	if want := formatResult(abResult, "") + "\n"; out.String() != want {
+	if want := formatResult(abResult, "", nil) + "\n"; out.String() != want {
 		t.Fatalf("out\n%s\nwant\n%s", out.String(), want)
 	}
 	wantErr := "cairn:<stdin>:4: ERROR:  relation \"nope\" does not exist\n" +

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/datadriven"
 
@@ -30,7 +31,7 @@ func TestDataDriven(t *testing.T) {
 			results, err := s.Execute(context.Background(), td.Input, nil)
 			var b strings.Builder
 			for _, r := range results {
-				formatResult(&b, r)
+				formatResult(&b, r, s.Zone())
 			}
 			if err != nil {
 				var se *sqlerr.Error
@@ -54,7 +55,9 @@ func asSQLErr(err error, se **sqlerr.Error) bool {
 	return ok
 }
 
-func formatResult(b *strings.Builder, r Result) {
+// formatResult prints r's rows, timestamptz values in zone (the
+// session's time zone after the test's statements ran).
+func formatResult(b *strings.Builder, r Result, zone *time.Location) {
 	if r.Columns != nil {
 		names := make([]string, len(r.Columns))
 		for i, c := range r.Columns {
@@ -67,7 +70,7 @@ func formatResult(b *strings.Builder, r Result) {
 				if d.IsNull() {
 					vals[i] = "NULL"
 				} else {
-					vals[i] = types.FormatText(d)
+					vals[i] = types.FormatTextIn(d, zone)
 				}
 			}
 			b.WriteString(strings.Join(vals, " | ") + "\n")

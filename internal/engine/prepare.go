@@ -72,9 +72,17 @@ type planned struct {
 	vcols []Column
 	// codecs keeps the scans' set-up between runs.
 	codecs exec.Codecs
-	// methods are the planner's allowed methods it was bound with (the
-	// session's enable_* settings): bound again when they change.
+	// settings are the session settings it was bound with (the
+	// planner's methods, the time zone): bound again when they change.
+	settings planSettings
+}
+
+// planSettings are the session settings a plan depends on: the
+// planner's allowed methods (the enable_* settings) and the time zone
+// (TimeZone) casts and timestamptz arithmetic are bound in.
+type planSettings struct {
 	methods plan.Methods
+	zone    *time.Location
 }
 
 // plannable reports whether stmt is planned (and so can keep a cached
@@ -92,17 +100,18 @@ const maxParams = 65535
 
 // plan binds a query or DML statement. With infer, parameters beyond
 // paramTypes are allowed and their types inferred.
-func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool, m plan.Methods) (*planned, error) {
+func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool, ps planSettings) (*planned, error) {
 	b := plan.NewBinder(txn, sql, paramTypes)
 	b.RowCount = e.tableRows
 	b.ColumnStats = e.tableColumnStats
-	b.Methods = m
+	b.Methods = ps.methods
+	b.Zone = ps.zone
 	b.Functions = e.funcs
 	if infer {
 		b.InferParams(maxParams)
 	}
 	var err error
-	p := &planned{boundAt: txn.ReadTs(), private: catalog.SchemaChangedBy(txn), methods: m}
+	p := &planned{boundAt: txn.ReadTs(), private: catalog.SchemaChangedBy(txn), settings: ps}
 	switch st := stmt.(type) {
 	case *ast.Query:
 		if p.query, err = b.Query(st); err != nil {
@@ -289,7 +298,7 @@ func (s *Session) prepareStmt(ctx context.Context, sql string, stmt ast.Statemen
 	var pl *planned
 	err := s.withTxn(ctx, func(txn *mvcc.Txn) error {
 		var err error
-		pl, err = s.e.plan(txn, stmt, sql, append([]types.Type(nil), paramTypes...), true, s.methods())
+		pl, err = s.e.plan(txn, stmt, sql, append([]types.Type(nil), paramTypes...), true, s.planSettings())
 		s.plans++
 		return err
 	})
@@ -334,7 +343,7 @@ func (s *Session) ExecutePrepared(ctx context.Context, p *Prepared, params []typ
 	if len(params) != len(p.params) && plannable(p.stmt) {
 		return Result{}, sqlerr.New(sqlerr.Code("08P01"), "bind message supplies %d parameters, but prepared statement requires %d", len(params), len(p.params))
 	}
-	args, err := coerceParams(p.params, params)
+	args, err := coerceParams(p.params, params, s.Zone())
 	if err != nil {
 		return Result{}, err
 	}
@@ -343,8 +352,8 @@ func (s *Session) ExecutePrepared(ctx context.Context, p *Prepared, params []typ
 
 // coerceParams converts parameter values to the parameter types: text
 // of unknown type is parsed; other values are cast as an assignment
-// would be.
-func coerceParams(want []types.Type, params []types.Datum) ([]types.Datum, error) {
+// would be; zone is the session time zone.
+func coerceParams(want []types.Type, params []types.Datum, zone *time.Location) ([]types.Datum, error) {
 	out := params
 	for i, d := range params {
 		if i >= len(want) || d.IsNull() {
@@ -357,10 +366,12 @@ func coerceParams(want []types.Type, params []types.Datum) ([]types.Datum, error
 		}
 		var v types.Datum
 		var err error
-		if d.Kind() == types.UnknownFamily {
+		if d.Kind() == types.UnknownFamily && t.Family() != types.TimestampTZFamily {
 			v, err = types.ParseText(t, d.Str())
 		} else {
-			fn, ok := types.CastFunc(have, t, types.CastExplicit)
+			// A timestamptz parameter without an offset is a wall-clock
+			// time in the session zone.
+			fn, ok := types.CastFuncIn(have, t, types.CastExplicit, zone)
 			if !ok {
 				return nil, sqlerr.New(sqlerr.DatatypeMismatch, "parameter $%d: cannot convert %s to %s", i+1, have, t)
 			}
@@ -382,9 +393,9 @@ func coerceParams(want []types.Type, params []types.Datum) ([]types.Datum, error
 func (s *Session) runPrepared(ctx context.Context, txn *mvcc.Txn, p *Prepared, params []types.Datum, ec *builtins.EvalContext) (Result, error) {
 	pl := p.cached
 	var err error
-	if pl == nil || !s.e.schemaSame(pl.boundAt, txn) || pl.methods != s.methods() {
+	if pl == nil || !s.e.schemaSame(pl.boundAt, txn) || pl.settings != s.planSettings() {
 		s.plans++
-		if pl, err = s.e.plan(txn, p.stmt, p.SQL, append([]types.Type(nil), p.params...), false, s.methods()); err != nil {
+		if pl, err = s.e.plan(txn, p.stmt, p.SQL, append([]types.Type(nil), p.params...), false, s.planSettings()); err != nil {
 			return Result{}, err
 		}
 		cols := visibleColumns(pl.cols)
@@ -474,7 +485,7 @@ type stmtKey struct {
 
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
-	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify}
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify, Zone: s.Zone()}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 	}

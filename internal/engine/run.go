@@ -23,8 +23,12 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	for i, p := range params {
 		paramTypes[i] = types.TypeOfDatum(p)
 	}
+	ps := notes.planSettings()
+	if notes == nil && ec != nil {
+		ps.zone = ec.Zone // a session's statement run for it (EXECUTE's arguments)
+	}
 	if plannable(stmt) {
-		p, err := e.plan(txn, stmt, ast.Format(stmt), paramTypes, false, notes.methods())
+		p, err := e.plan(txn, stmt, ast.Format(stmt), paramTypes, false, ps)
 		if err != nil {
 			return Result{}, err
 		}
@@ -33,7 +37,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	b.RowCount = e.tableRows
 	b.ColumnStats = e.tableColumnStats
-	b.Methods = notes.methods()
+	b.Methods, b.Zone = ps.methods, ps.zone
 	ec.Sequences = engineSequences{e, txn}
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers}
 	switch st := stmt.(type) {

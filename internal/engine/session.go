@@ -335,7 +335,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		if err != nil {
 			return Result{}, err
 		}
-		args, err = coerceParams(p.params, args)
+		args, err = coerceParams(p.params, args, s.Zone())
 		if err != nil {
 			return Result{}, err
 		}
@@ -608,6 +608,13 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 			return Result{}, err
 		}
 	}
+	if name == "timezone" {
+		_, canonical, err := sessionZone(strings.Join(parts, ", "))
+		if err != nil {
+			return Result{}, err
+		}
+		parts = []string{canonical}
+	}
 	if _, ok := plannerSettings[name]; ok {
 		on, ok := parseBool(strings.Join(parts, ", "))
 		if !ok {
@@ -657,11 +664,21 @@ var plannerSettings = map[string]func(m *plan.Methods, on bool){
 
 // methods returns the planner methods the session's settings allow (all
 // for a nil session: internal statements).
-func (s *Session) methods() plan.Methods {
+func (s *Session) planSettings() planSettings {
 	if s == nil {
-		return plan.Methods{}
+		return planSettings{}
 	}
-	return s.derivedSettings().methods
+	d := s.derivedSettings()
+	return planSettings{methods: d.methods, zone: d.zone}
+}
+
+// Zone is the session's time zone (TimeZone), nil for UTC: the zone
+// timestamptz values print in (pgwire's text format, the shell).
+func (s *Session) Zone() *time.Location {
+	if s == nil {
+		return nil
+	}
+	return s.derivedSettings().zone
 }
 
 // derivedSettings are what the executor and planner read of the
@@ -670,6 +687,7 @@ type derivedSettings struct {
 	methods plan.Methods
 	workMem int64
 	workers int
+	zone    *time.Location // nil for UTC
 }
 
 func (s *Session) derivedSettings() *derivedSettings {
@@ -683,6 +701,11 @@ func (s *Session) derivedSettings() *derivedSettings {
 		if v, ok := s.Setting("work_mem"); ok {
 			if n, err := workMem(v); err == nil {
 				d.workMem = n
+			}
+		}
+		if v, ok := s.Setting("timezone"); ok {
+			if loc, _, err := sessionZone(v); err == nil && loc != time.UTC {
+				d.zone = loc
 			}
 		}
 		d.workers = defaultParallelWorkers
@@ -852,7 +875,7 @@ func (s *Session) executeArgs(ctx context.Context, p *Prepared, params []ast.Exp
 		sel.Body.(*ast.Select).Targets = append(sel.Body.(*ast.Select).Targets, ast.Target{Expr: x})
 	}
 	r, err := s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
-		return s.e.run(ctx, txn, sel, nil, &builtins.EvalContext{TxnTime: time.Now(), StmtTime: time.Now()}, nil)
+		return s.e.run(ctx, txn, sel, nil, &builtins.EvalContext{TxnTime: time.Now(), StmtTime: time.Now(), Zone: s.Zone()}, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -877,4 +900,20 @@ func typeName(t types.Type) *ast.TypeName {
 		return &ast.TypeName{Name: "text"}
 	}
 	return tn
+}
+
+// sessionZone resolves a TimeZone value: a zone name (any case:
+// 'europe/oslo' is Europe/Oslo, which SHOW then reports), UTC and its
+// aliases, or a POSIX offset ('+05' is five hours west of UTC, as in
+// PostgreSQL). An unknown one is 22023, as PostgreSQL has it.
+func sessionZone(v string) (*time.Location, string, error) {
+	name := strings.TrimSpace(v)
+	loc, ok := builtins.LoadZone(name)
+	if !ok {
+		return nil, "", sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": %q", v)
+	}
+	if n := loc.String(); loc != time.UTC && strings.EqualFold(n, name) {
+		name = n
+	}
+	return loc, name, nil
 }

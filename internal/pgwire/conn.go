@@ -158,6 +158,7 @@ func (c *conn) serve() error {
 	}
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: be32(c.secret)})
 	c.applyStartupParams(startup.Parameters)
+	c.reportSettings() // a TimeZone (or other) the startup packet set
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(engine.TxIdle)})
 	if err := c.be.Flush(); err != nil {
 		return err
@@ -624,6 +625,7 @@ func formatOf(formats []int16, i int) int16 {
 func (c *conn) sendRows(r *engine.Result, formats []int16, rows [][]types.Datum) error {
 	var buf []byte
 	values := make([][]byte, len(r.Columns))
+	zone := c.sess.Zone()
 	for _, row := range rows {
 		buf = buf[:0]
 		ends := make([]int, len(row))
@@ -633,7 +635,7 @@ func (c *conn) sendRows(r *engine.Result, formats []int16, rows [][]types.Datum)
 				continue
 			}
 			var err error
-			if buf, err = appendDatum(buf, d, r.Columns[i].Type, formatOf(formats, i)); err != nil {
+			if buf, err = appendDatum(buf, d, r.Columns[i].Type, formatOf(formats, i), zone); err != nil {
 				return err
 			}
 			ends[i] = len(buf)

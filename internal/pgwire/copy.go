@@ -248,6 +248,7 @@ func copyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, f CopyForm
 	batch := max(1, min(copyBatchRows, 65535/max(len(cols), 1)))
 	paramTypes := make([]types.Type, 0, batch*len(cols))
 	colTypes := make([]types.Type, len(cols))
+	zone := sess.Zone()
 	names := make([]string, len(cols))
 	for i, col := range cols {
 		colTypes[i] = col.Type
@@ -326,7 +327,7 @@ func copyFrom(ctx context.Context, sess *engine.Session, c *ast.Copy, f CopyForm
 			}
 			// Parsed here, not by the INSERT, so that a bad value is
 			// reported with its line and column.
-			d, err := types.ParseText(colTypes[j], fld.s)
+			d, err := types.ParseTextIn(colTypes[j], fld.s, zone)
 			if err != nil {
 				return n, false, copyValueError(err, c, line, cols[j].Name, fld.s)
 			}
@@ -596,6 +597,7 @@ func CopyTo(ctx context.Context, sess *engine.Session, c *ast.Copy, w io.Writer)
 		}
 		buf = append(buf, '\n')
 	}
+	zone := sess.Zone()
 	for _, row := range res[0].Rows {
 		for i, d := range row {
 			if i > 0 {
@@ -605,9 +607,9 @@ func CopyTo(ctx context.Context, sess *engine.Session, c *ast.Copy, w io.Writer)
 			case d.IsNull():
 				buf = append(buf, f.Null...)
 			case f.CSV:
-				buf = appendCSV(buf, types.FormatText(d), f)
+				buf = appendCSV(buf, types.FormatTextIn(d, zone), f)
 			default:
-				buf = appendCopyText(buf, types.FormatText(d), f.Delimiter)
+				buf = appendCopyText(buf, types.FormatTextIn(d, zone), f.Delimiter)
 			}
 		}
 		buf = append(buf, '\n')

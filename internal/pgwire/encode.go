@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -33,11 +34,12 @@ func typeOID(t types.Type) uint32 {
 	return types.Text.OID()
 }
 
-// appendDatum appends d's wire form in format f; NULLs are sent by the
-// caller as a -1 length.
-func appendDatum(dst []byte, d types.Datum, t types.Type, f int16) ([]byte, error) {
+// appendDatum appends d's wire form in format f, timestamptz text in
+// the session time zone zone (nil: UTC); NULLs are sent by the caller as
+// a -1 length.
+func appendDatum(dst []byte, d types.Datum, t types.Type, f int16, zone *time.Location) ([]byte, error) {
 	if f == textFormat {
-		return types.AppendText(dst, d), nil
+		return types.AppendTextIn(dst, d, zone), nil
 	}
 	return appendBinary(dst, d, t)
 }

@@ -177,6 +177,47 @@ func infNumeric(neg bool) *apd.Decimal { return &apd.Decimal{Form: apd.Infinite,
 
 // extractTS is extract(unit from timestamp[tz]) as a numeric; nil for a
 // NULL result (a field of an infinite timestamp).
+// extractTSTZ is extract from a timestamptz in the session time zone
+// zone: the fields of its wall-clock time there, the epoch of the
+// instant, and the zone's offset (timezone, timezone_hour,
+// timezone_minute, east positive).
+func extractTSTZ(unit, low string, us int64, zone *time.Location) (*apd.Decimal, error) {
+	if zone == nil || isInfTS(us) || unit == "epoch" {
+		return extractTS(unit, low, us, types.TimestampTZ)
+	}
+	off := types.ZoneOffset(zone, us)
+	switch unit {
+	case "timezone":
+		return numInt(off), nil
+	case "timezone_h":
+		return numInt(off / 3600), nil
+	case "timezone_m":
+		return numInt(off / 60 % 60), nil
+	}
+	return extractTS(unit, low, us+off*1000000, types.TimestampTZ)
+}
+
+// nullIn makes a context function strict: NULL for any NULL argument
+// (Lookup applies strictness to plain functions only).
+func nullIn(fn func(*EvalContext, []types.Datum) (types.Datum, error)) func(*EvalContext, []types.Datum) (types.Datum, error) {
+	return func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		for _, d := range a {
+			if d.IsNull() {
+				return types.Null, nil
+			}
+		}
+		return fn(ctx, a)
+	}
+}
+
+// zoneOf is the session time zone of an evaluation, nil for UTC.
+func zoneOf(ctx *EvalContext) *time.Location {
+	if ctx == nil || ctx.Zone == time.UTC {
+		return nil
+	}
+	return ctx.Zone
+}
+
 func extractTS(unit, low string, us int64, t types.Type) (*apd.Decimal, error) {
 	if isInfTS(us) {
 		switch unit {
@@ -341,8 +382,8 @@ func extractInterval(unit, low string, iv types.IntervalValue) (*apd.Decimal, er
 
 // extractFn builds extract/date_part for a source type; float selects
 // date_part's double precision result.
-func extractFn(src types.Type, float bool) fn {
-	return func(a []types.Datum) (types.Datum, error) {
+func extractFn(src types.Type, float bool) func(*EvalContext, []types.Datum) (types.Datum, error) {
+	return func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 		unit, low, err := decodeUnit(a[0].Str(), src)
 		if err != nil {
 			return types.Null, err
@@ -355,6 +396,8 @@ func extractFn(src types.Type, float bool) fn {
 			r, err = extractTime(unit, low, a[1].Micros())
 		case types.IntervalFamily:
 			r, err = extractInterval(unit, low, a[1].Interval())
+		case types.TimestampTZFamily:
+			r, err = extractTSTZ(unit, low, a[1].Micros(), zoneOf(ctx))
 		default:
 			r, err = extractTS(unit, low, a[1].Micros(), src)
 		}
@@ -468,11 +511,15 @@ var (
 )
 
 // toChar formats a timestamp with the common to_char patterns.
-func toChar(us int64, f string, tz bool) string {
+func toChar(us int64, f string, zone *time.Location) string {
 	if isInfTS(us) {
 		return ""
 	}
+	tz := zone != nil // a timestamptz: TZ prints the zone's abbreviation
 	tm := tsTime(us)
+	if tz {
+		tm = tm.In(zone)
+	}
 	var b strings.Builder
 	fm := false
 	num := func(v, width int) {
@@ -572,11 +619,13 @@ func toChar(us int64, f string, tz bool) string {
 			num(w, 2)
 		case has("TZ"):
 			if tz {
-				b.WriteString("UTC")
+				name, _ := tm.Zone()
+				b.WriteString(strings.ToUpper(name))
 			}
 		case has("tz"):
 			if tz {
-				b.WriteString("utc")
+				name, _ := tm.Zone()
+				b.WriteString(strings.ToLower(name))
 			}
 		default:
 			b.WriteByte(f[i])
@@ -605,33 +654,49 @@ func init() {
 	}})
 	for _, t := range []types.Type{TS, TSTZ} {
 		t := t
-		register("date_trunc", &overload{params: []param{p(T), p(t)}, ret: t, fn: func(a []types.Datum) (types.Datum, error) {
+		// A timestamptz is truncated, taken apart and printed on the
+		// wall clock of the session time zone (zoneOf; UTC without one).
+		local := func(ctx *EvalContext, us int64) int64 {
+			if t == TSTZ {
+				return types.ToLocal(zoneOf(ctx), us)
+			}
+			return us
+		}
+		register("date_trunc", &overload{params: []param{p(T), p(t)}, ret: t, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			unit, low, err := decodeUnit(a[0].Str(), t)
 			if err != nil {
 				return types.Null, err
 			}
-			r, err := truncTS(unit, low, a[1].Micros(), t)
+			r, err := truncTS(unit, low, local(ctx, a[1].Micros()), t)
 			if err != nil {
 				return types.Null, err
 			}
 			if t == TS {
 				return types.NewTimestamp(r), nil
 			}
-			return types.NewTimestampTZ(r), nil
-		}})
-		register("age", &overload{params: []param{p(t), p(t)}, ret: IV, fn: func(a []types.Datum) (types.Datum, error) {
-			return age(a[0].Micros(), a[1].Micros())
-		}})
+			return types.NewTimestampTZ(types.FromLocal(zoneOf(ctx), r)), nil
+		})})
+		register("age", &overload{params: []param{p(t), p(t)}, ret: IV, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+			return age(local(ctx, a[0].Micros()), local(ctx, a[1].Micros()))
+		})})
 		register("age", &overload{params: []param{p(t)}, ret: IV, volatile: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			if a[0].IsNull() {
 				return types.Null, nil
 			}
-			today := floorTo(nowOf(ctx, false).UnixMicro(), usPerDay)
-			return age(today, a[0].Micros())
+			// current_date: today in the session time zone.
+			today := floorTo(types.ToLocal(zoneOf(ctx), nowOf(ctx, false).UnixMicro()), usPerDay)
+			return age(today, local(ctx, a[0].Micros()))
 		}})
-		register("to_char", &overload{params: []param{p(t), p(T)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) {
-			return text(toChar(a[0].Micros(), a[1].Str(), t == TSTZ)), nil
-		}})
+		register("to_char", &overload{params: []param{p(t), p(T)}, ret: T, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+			if t == TSTZ {
+				zone := zoneOf(ctx)
+				if zone == nil {
+					zone = time.UTC
+				}
+				return text(toChar(a[0].Micros(), a[1].Str(), zone)), nil
+			}
+			return text(toChar(a[0].Micros(), a[1].Str(), nil)), nil
+		})})
 	}
 	register("date_trunc", &overload{params: []param{p(T), p(IV)}, ret: IV, fn: func(a []types.Datum) (types.Datum, error) {
 		unit, low, err := decodeUnit(a[0].Str(), IV)
@@ -645,8 +710,8 @@ func init() {
 		return types.NewInterval(iv), nil
 	}})
 	for _, t := range []types.Type{D, types.Time, TS, TSTZ, IV} {
-		register("extract", &overload{params: []param{p(T), p(t)}, ret: types.Decimal, fn: extractFn(t, false)})
-		register("date_part", &overload{params: []param{p(T), p(t)}, ret: types.Float8, fn: extractFn(t, true)})
+		register("extract", &overload{params: []param{p(T), p(t)}, ret: types.Decimal, ctxFn: nullIn(extractFn(t, false))})
+		register("date_part", &overload{params: []param{p(T), p(t)}, ret: types.Float8, ctxFn: nullIn(extractFn(t, true))})
 	}
 	I4 := types.Int4
 	register("make_date", &overload{params: []param{p(I4), p(I4), p(I4)}, ret: D, fn: func(a []types.Datum) (types.Datum, error) {

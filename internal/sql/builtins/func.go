@@ -54,6 +54,10 @@ type EvalContext struct {
 	// Notify queues pg_notify's notification, sent when the transaction
 	// commits; nil where there is no session to send from.
 	Notify func(channel, payload string) error
+	// Zone is the session time zone (TimeZone), nil for UTC: the
+	// calendar functions on timestamptz (date_trunc, extract, to_char,
+	// age, generate_series) work on the wall clock there.
+	Zone *time.Location
 }
 
 // Sequences hands out sequence values for one statement (so in one

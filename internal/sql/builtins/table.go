@@ -3,6 +3,7 @@ package builtins
 import (
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
+	"time"
 )
 
 // Table functions (set-returning functions in FROM) return rows, not a
@@ -34,6 +35,9 @@ type TableFunc struct {
 type tableImpl struct {
 	cols func(args []types.Type) []TableColumn
 	open func(args []types.Datum) (TableIter, error)
+	// openIn, when set, is open in a session time zone (the series of
+	// timestamptz steps by days on the wall clock there).
+	openIn func(args []types.Datum, zone *time.Location) (TableIter, error)
 }
 
 var tableRegistry = map[string][]*overload{}
@@ -45,12 +49,21 @@ func registerTable(name string, params []param, cols func([]types.Type) []TableC
 // LookupTable resolves a table function call. Errors: 42883 when nothing
 // matches, 42725 when several candidates match equally well.
 func LookupTable(name string, args []types.Type) (*TableFunc, error) {
+	return LookupTableIn(name, args, nil)
+}
+
+// LookupTableIn is LookupTable for a session in the time zone zone
+// (nil: UTC).
+func LookupTableIn(name string, args []types.Type, zone *time.Location) (*TableFunc, error) {
 	name = normalizeName(name)
 	o, argTypes, err := resolve(name, tableRegistry[name], args, false)
 	if err != nil {
 		return nil, err
 	}
 	open := o.table.open
+	if in := o.table.openIn; in != nil {
+		open = func(args []types.Datum) (TableIter, error) { return in(args, zone) }
+	}
 	return &TableFunc{
 		Name:     name,
 		ArgTypes: argTypes,
@@ -119,10 +132,13 @@ func init() {
 	}
 	for _, t := range []types.Type{types.Timestamp, types.TimestampTZ} {
 		t := t
-		registerTable("generate_series", []param{p(t), p(t), p(types.Interval)}, oneColumn("generate_series", t), func(a []types.Datum) (TableIter, error) {
+		series := func(a []types.Datum, zone *time.Location) (TableIter, error) {
 			add, _, err := types.BinaryOpFunc(types.OpAdd, t, types.Interval)
 			if err != nil {
 				return nil, err
+			}
+			if zoned := types.ZonedOpFunc(types.OpAdd, t, types.Interval, zone); zoned != nil {
+				add = zoned
 			}
 			zero := types.NewInterval(types.IntervalValue{})
 			sign := types.Compare(a[2], zero)
@@ -143,6 +159,11 @@ func init() {
 				cur = next
 				return []types.Datum{v}, true, nil
 			}, nil
+		}
+		tableRegistry["generate_series"] = append(tableRegistry["generate_series"], &overload{
+			params: []param{p(t), p(t), p(types.Interval)},
+			table: &tableImpl{cols: oneColumn("generate_series", t), openIn: series,
+				open: func(a []types.Datum) (TableIter, error) { return series(a, nil) }},
 		})
 	}
 	registerTable("unnest", []param{pArr}, func(args []types.Type) []TableColumn {

@@ -171,3 +171,14 @@ func init() {
 	register("timezone", &overload{params: []param{p(IV), p(TSTZ)}, ret: TS, fn: byInterval(false)})
 	register("timezone", &overload{params: []param{p(IV), p(TS)}, ret: TSTZ, fn: byInterval(true)})
 }
+
+// LoadZone resolves a time zone the way the TimeZone setting and AT
+// TIME ZONE read one: an IANA name in any case, UTC and its aliases, or
+// a POSIX offset (positive west). Go's special names ("" and "Local",
+// the machine's zone) are not zones PostgreSQL knows.
+func LoadZone(name string) (*time.Location, bool) {
+	if name == "" || strings.EqualFold(name, "local") {
+		return nil, false
+	}
+	return loadZone(name)
+}

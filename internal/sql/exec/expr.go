@@ -40,6 +40,9 @@ func (c *Ctx) param(n int, t types.Type) (types.Datum, error) {
 	}
 	p := c.Params[n-1]
 	if p.Kind() == types.UnknownFamily && !p.IsNull() && t.Family() != types.UnknownFamily {
+		if c.Eval != nil {
+			return types.ParseTextIn(t, p.Str(), c.Eval.Zone)
+		}
 		return types.ParseText(t, p.Str())
 	}
 	return p, nil

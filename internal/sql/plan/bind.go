@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -42,6 +43,13 @@ type Binder struct {
 	// Methods are the access paths and join methods the planner may
 	// choose from (the session's enable_* settings).
 	Methods Methods
+	// Zone is the session time zone (TimeZone; nil for UTC), which the
+	// casts between timestamptz and text, timestamp and date and the
+	// calendar arithmetic on timestamptz are bound in. Expressions a
+	// table stores (CHECK, generated columns, index keys) bind with a
+	// binder of their own, in UTC: their values may not depend on who
+	// writes the row.
+	Zone *time.Location
 	// Functions are scalar functions the embedding program added, by
 	// lower-case name, each with one signature; nil outside the
 	// statements that may call them (see engine.Options.Functions).
@@ -282,7 +290,7 @@ func (b *Binder) assign(n ast.Node, e Expr, t types.Type) (Expr, error) {
 	if types.Equivalent(e.Type(), t) && e.Type() == t {
 		return e, nil
 	}
-	fn, ok := types.CastFunc(e.Type(), t, types.CastAssignment)
+	fn, ok := types.CastFuncIn(e.Type(), t, types.CastAssignment, b.Zone)
 	if !ok {
 		return nil, b.errAt(n, sqlerr.DatatypeMismatch, "column is of type %s but expression is of type %s", t, e.Type()).
 			WithHint("You will need to rewrite or cast the expression.")
@@ -362,7 +370,7 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 			return nil, b.errAt(te, sqlerr.FeatureNotSupported, "function %s in FROM must return a set: scalar functions in FROM are not supported yet", name)
 		}
 	}
-	f, err := builtins.LookupTable(name, argTypes)
+	f, err := builtins.LookupTableIn(name, argTypes, b.Zone)
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(te.Position())))
 	}

@@ -190,7 +190,7 @@ func (b *Binder) insert(ins *ast.Insert) (*Insert, error) {
 			if types.Equivalent(c.Type, want[i]) && c.Type == want[i] {
 				continue
 			}
-			fn, ok := types.CastFunc(c.Type, want[i], types.CastAssignment)
+			fn, ok := types.CastFuncIn(c.Type, want[i], types.CastAssignment, b.Zone)
 			if !ok {
 				return nil, b.errAt(ins, sqlerr.DatatypeMismatch, "column %q is of type %s but expression is of type %s", cols[n.TargetCols[i]].Name, want[i], c.Type).
 					WithHint("You will need to rewrite or cast the expression.")

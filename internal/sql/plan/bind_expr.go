@@ -417,11 +417,39 @@ func (b *Binder) binOp(n ast.Node, op types.Op, l, r Expr) (Expr, error) {
 			return nil, err
 		}
 	}
+	if b.Zone != nil && op.IsComparison() {
+		// An untyped literal compared with a timestamptz is one, read in
+		// the session zone (BinaryOpFunc would parse it in UTC).
+		if l, r, err = b.zonedOperands(n, l, r); err != nil {
+			return nil, err
+		}
+	}
 	fn, t, err := types.BinaryOpFunc(op, l.Type(), r.Type())
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(n.Position())))
 	}
+	if zoned := types.ZonedOpFunc(op, l.Type(), r.Type(), b.Zone); zoned != nil {
+		fn = zoned
+	}
 	return b.fold(&BinOp{Op: op, L: l, R: r, Fn: fn, Typ: t})
+}
+
+// zonedOperands casts an untyped constant operand to timestamptz when
+// the other operand is one.
+func (b *Binder) zonedOperands(n ast.Node, l, r Expr) (Expr, Expr, error) {
+	untyped := func(e Expr) bool {
+		c, ok := e.(*Const)
+		return ok && c.Typ.Family() == types.UnknownFamily && !c.Typ.IsArray()
+	}
+	tstz := func(e Expr) bool { return e.Type().Family() == types.TimestampTZFamily && !e.Type().IsArray() }
+	var err error
+	switch {
+	case untyped(l) && tstz(r):
+		l, err = b.cast(n, l, types.TimestampTZ, types.CastImplicit)
+	case untyped(r) && tstz(l):
+		r, err = b.cast(n, r, types.TimestampTZ, types.CastImplicit)
+	}
+	return l, r, err
 }
 
 func isUnknownParam(e Expr) bool {
@@ -685,7 +713,7 @@ func (b *Binder) cast(n ast.Node, e Expr, t types.Type, ctx types.CastContext) (
 		p.Typ = t
 		return p, nil
 	}
-	fn, ok := types.CastFunc(e.Type(), t, ctx)
+	fn, ok := types.CastFuncIn(e.Type(), t, ctx, b.Zone)
 	if !ok {
 		if ctx == types.CastExplicit {
 			return nil, withPos(types.CannotCast(e.Type(), t), b.charPos(int(n.Position())))

@@ -88,7 +88,7 @@ func (b *Binder) bindSetFunc(s *scope, e *ast.FuncCall, name string) (Expr, erro
 	}); err != nil {
 		return nil, err
 	}
-	f, err := builtins.LookupTable(name, argTypes)
+	f, err := builtins.LookupTableIn(name, argTypes, b.Zone)
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(e.Position())))
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -119,12 +120,22 @@ func numLevel(f Family) int {
 // too-long value in implicit and assignment contexts and truncate in an
 // explicit one; NUMERIC(p,s) rounds to s and raises 22003 "numeric field
 // overflow"; TIME/TIMESTAMP(p) round the fraction.
-func CastFunc(from, to Type, ctx CastContext) (CastFn, bool) {
+func CastFunc(from, to Type, ctx CastContext) (CastFn, bool) { return CastFuncIn(from, to, ctx, nil) }
+
+// CastFuncIn is CastFunc in the session time zone loc (nil: UTC), which
+// the casts between timestamptz and text, timestamp, date and time
+// depend on.
+func CastFuncIn(from, to Type, ctx CastContext, loc *time.Location) (CastFn, bool) {
 	level, ok := CastLevel(from, to)
 	if !ok || level > ctx {
 		return nil, false
 	}
 	base := castBase(from, to)
+	if !isUTC(loc) {
+		if zoned := castInZone(from, to, loc); zoned != nil {
+			base = zoned
+		}
+	}
 	if base == nil {
 		return nil, false
 	}
@@ -532,4 +543,47 @@ func pow10Text(n int) string {
 		return "1"
 	}
 	return "10^" + strconv.Itoa(n)
+}
+
+// castInZone returns the casts that depend on the session time zone loc
+// (not UTC), or nil for the others.
+func castInZone(from, to Type, loc *time.Location) CastFn {
+	f, t := from.fam, to.fam
+	switch {
+	case from.array && to.array:
+		return nil
+	case from.array || to.array:
+		if from.array && from.Elem().fam == TimestampTZFamily && to.IsString() {
+			return toStringCastIn(to, loc)
+		}
+		return nil
+	case (f == UnknownFamily || from.IsString()) && t == TimestampTZFamily:
+		bt := to
+		bt.width, bt.scale = NoMod, NoMod
+		return func(d Datum) (Datum, error) { return parseTimestampIn(bt, d.s, loc) }
+	case f == TimestampTZFamily && to.IsString():
+		return toStringCastIn(to, loc)
+	case f == DateFamily && t == TimestampTZFamily:
+		plain := castBase(from, to)
+		return func(d Datum) (Datum, error) {
+			r, err := plain(d)
+			if err != nil {
+				return Null, err
+			}
+			r.i = FromLocal(loc, r.i)
+			return r, nil
+		}
+	case f == TimestampFamily && t == TimestampTZFamily:
+		return func(d Datum) (Datum, error) { return Datum{kind: t, i: FromLocal(loc, d.i)}, nil }
+	case f == TimestampTZFamily && (t == TimestampFamily || t == DateFamily || t == TimeFamily):
+		plain := castBase(Timestamp, to)
+		return func(d Datum) (Datum, error) { return plain(Datum{kind: TimestampFamily, i: ToLocal(loc, d.i)}) }
+	}
+	return nil
+}
+
+// toStringCastIn is toStringCast with timestamptz values shown in loc.
+func toStringCastIn(to Type, loc *time.Location) CastFn {
+	kind := to.datumKind()
+	return func(d Datum) (Datum, error) { return Datum{kind: kind, s: FormatTextIn(d, loc)}, nil }
 }

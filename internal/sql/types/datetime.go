@@ -512,7 +512,12 @@ func parseTime(s string) (Datum, error) {
 	return NewTime(r.tod), nil
 }
 
-func parseTimestamp(t Type, s string) (Datum, error) {
+func parseTimestamp(t Type, s string) (Datum, error) { return parseTimestampIn(t, s, nil) }
+
+// parseTimestampIn is parseTimestamp with the session time zone loc: a
+// timestamptz written without an offset is a wall-clock time there, and
+// 'today' its midnight there.
+func parseTimestampIn(t Type, s string, loc *time.Location) (Datum, error) {
 	r, err := parseDateTime(t, s, false)
 	if err != nil {
 		return Null, err
@@ -529,12 +534,20 @@ func parseTimestamp(t Type, s string) (Datum, error) {
 	case "now":
 		return mk(nowMicros()), nil
 	case "today", "tomorrow", "yesterday":
-		days, _ := floorDiv(nowMicros(), microsPerDay)
+		tz := t.fam == TimestampTZFamily
+		now := nowMicros()
+		if tz {
+			now = ToLocal(loc, now)
+		}
+		days, _ := floorDiv(now, microsPerDay)
 		switch r.special {
 		case "tomorrow":
 			days++
 		case "yesterday":
 			days--
+		}
+		if tz {
+			return mk(FromLocal(loc, days*microsPerDay)), nil
 		}
 		return mk(days * microsPerDay), nil
 	default:
@@ -546,9 +559,13 @@ func parseTimestamp(t Type, s string) (Datum, error) {
 	}
 	us := days*microsPerDay + r.tod
 	// TIMESTAMP ignores a written zone, as PostgreSQL does; TIMESTAMPTZ
-	// converts to UTC (a zone-less value is in the session zone, UTC).
-	if t.fam == TimestampTZFamily && r.hasTZ {
-		us -= r.offset * microsPerSecond
+	// converts to UTC (a zone-less value is in the session zone).
+	if t.fam == TimestampTZFamily {
+		if r.hasTZ {
+			us -= r.offset * microsPerSecond
+		} else {
+			us = FromLocal(loc, us)
+		}
 	}
 	if us < minTimestamp || us > maxTimestamp {
 		return Null, sqlerr.New(sqlerr.DatetimeFieldOverflow, "timestamp out of range: %q", s)

@@ -17,8 +17,8 @@ func intervalOutOfRange() error {
 func isTS(f Family) bool { return f == TimestampFamily || f == TimestampTZFamily }
 
 // dateTimeOp resolves the date, time, timestamp and interval operators
-// of PostgreSQL (with the session time zone UTC, timestamptz arithmetic
-// is timestamp arithmetic).
+// of PostgreSQL (in the session time zone UTC, where timestamptz
+// arithmetic is timestamp arithmetic; ZonedOpFunc replaces the zone's).
 func dateTimeOp(op Op, l, r Type) (BinaryFn, Type) {
 	lf, rf := l.fam, r.fam
 	intLike := func(f Family) bool { return f == Int2Family || f == Int4Family }

@@ -94,8 +94,13 @@
 //
 // ParseText and FormatText are PostgreSQL's input and output functions
 // with DateStyle ISO, MDY, IntervalStyle postgres, extra_float_digits 1
-// (shortest round-trip floats) and the session time zone fixed to UTC
-// (TIMESTAMPTZ prints "+00"). Error messages are PostgreSQL's, word for
+// (shortest round-trip floats) and the session time zone UTC (TIMESTAMPTZ
+// prints "+00"); ParseTextIn, FormatTextIn and CastFuncIn take the
+// session's zone (zone.go: a timestamptz prints as its wall-clock time
+// there with the offset, "+02", "-03:30"; a wall-clock time without an
+// offset reads in it, a time a daylight-saving jump skips or repeats as
+// PostgreSQL resolves it), and ZonedOpFunc adds an interval's days and
+// months on its wall clock. Error messages are PostgreSQL's, word for
 // word: `invalid input syntax for type integer: "abc"` (22P02),
 // `value "99999999999" is out of range for type integer` (22003),
 // `date/time field value out of range: "2024-02-30"` (22008).

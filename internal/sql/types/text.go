@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -383,7 +384,7 @@ func parseUUID(s string) ([16]byte, bool) {
 
 // FormatText returns d's text form exactly as PostgreSQL prints it in
 // text format (DateStyle ISO, IntervalStyle postgres, extra_float_digits
-// 1, session time zone UTC). NULL formats as "" (callers send NULL
+// 1, session time zone UTC; FormatTextIn for another zone). NULL formats as "" (callers send NULL
 // separately).
 func FormatText(d Datum) string {
 	return string(AppendText(nil, d))
@@ -609,7 +610,10 @@ func parseArray(t Type, s string) (Datum, error) {
 	return NewArray(elemType, elems), nil
 }
 
-func appendArray(dst []byte, a *Array) []byte {
+func appendArray(dst []byte, a *Array) []byte { return appendArrayIn(dst, a, nil) }
+
+// appendArrayIn is appendArray with timestamptz elements in loc.
+func appendArrayIn(dst []byte, a *Array, loc *time.Location) []byte {
 	dst = append(dst, '{')
 	var buf []byte
 	for i, e := range a.Elems {
@@ -620,7 +624,7 @@ func appendArray(dst []byte, a *Array) []byte {
 			dst = append(dst, "NULL"...)
 			continue
 		}
-		buf = AppendText(buf[:0], e)
+		buf = AppendTextIn(buf[:0], e, loc)
 		if !needsQuotes(buf) {
 			dst = append(dst, buf...)
 			continue
