@@ -72,9 +72,9 @@
 // extract() returns numeric as in PostgreSQL 14+; date_part() double
 // precision. date_trunc, extract, date_part, to_char, age and
 // generate_series work on a timestamptz's wall-clock time in the session
-// time zone (EvalContext.Zone; extract(epoch) is the instant's); concat,
-// format and the other functions that print any value print a
-// timestamptz in UTC. to_char supports the common timestamp patterns (YYYY
+// time zone (EvalContext.Zone; extract(epoch) is the instant's); the
+// binder casts a timestamptz argument of concat, concat_ws and format to
+// text in that zone; JSON conversions keep UTC offsets. to_char supports the common timestamp patterns (YYYY
 // YY MM Mon Month DD DDD D HH HH12 HH24 MI SS MS US AM/PM Dy Day Q IW TZ,
 // FM, "quoted text"); pg_typeof returns text, not regtype.
 //

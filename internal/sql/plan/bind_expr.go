@@ -417,6 +417,23 @@ func (b *Binder) binOp(n ast.Node, op types.Op, l, r Expr) (Expr, error) {
 			return nil, err
 		}
 	}
+	if b.Zone != nil && op == types.OpConcat {
+		// text || timestamptz prints it with its output function: in the
+		// session time zone, as its cast to text.
+		zoned := func(x, other Expr) bool {
+			return x.Type().Family() == types.TimestampTZFamily && !x.Type().IsArray() &&
+				(other.Type().IsString() || other.Type().Family() == types.UnknownFamily) && !other.Type().IsArray()
+		}
+		if zoned(l, r) {
+			if l, err = b.cast(n, l, types.Text, types.CastExplicit); err != nil {
+				return nil, err
+			}
+		} else if zoned(r, l) {
+			if r, err = b.cast(n, r, types.Text, types.CastExplicit); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if b.Zone != nil && op.IsComparison() {
 		// An untyped literal compared with a timestamptz is one, read in
 		// the session zone (BinaryOpFunc would parse it in UTC).
@@ -451,6 +468,10 @@ func (b *Binder) zonedOperands(n ast.Node, l, r Expr) (Expr, Expr, error) {
 	}
 	return l, r, err
 }
+
+// printsAny are the functions that take arguments of any type and print
+// them as text.
+var printsAny = map[string]bool{"concat": true, "concat_ws": true, "format": true}
 
 func isUnknownParam(e Expr) bool {
 	p, ok := e.(*Param)
@@ -872,6 +893,17 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	}
 	if f, ok, err := b.catalogFunc(name, args); ok || err != nil {
 		return f, err
+	}
+	if b.Zone != nil && printsAny[name] {
+		// These print their arguments with the output functions: a
+		// timestamptz in the session time zone, as its cast to text.
+		for i, a := range args {
+			if t := a.Type(); t.Family() == types.TimestampTZFamily || t.IsArray() && t.Elem().Family() == types.TimestampTZFamily {
+				if args[i], err = b.cast(e, a, types.Text, types.CastExplicit); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	var f *builtins.Func
 	if hf, ok := b.Functions[name]; ok {
