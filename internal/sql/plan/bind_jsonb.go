@@ -22,6 +22,7 @@ func init() {
 		ast.OpJSONExistsAny:  types.OpJSONExistsAny,
 		ast.OpJSONExistsAll:  types.OpJSONExistsAll,
 		ast.OpJSONDeletePath: types.OpJSONDeletePath,
+		ast.OpOverlap:        types.OpOverlap, // arrays (types/arrayops.go)
 	} {
 		binaryOps[a] = t
 	}

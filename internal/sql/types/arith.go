@@ -44,6 +44,9 @@ func (op Op) String() string {
 	if isJSONOp(op) {
 		return jsonOpText[op-OpJSONGet]
 	}
+	if op == OpOverlap {
+		return "&&"
+	}
 	return "?op?"
 }
 
@@ -130,6 +133,9 @@ func strict(fn BinaryFn) BinaryFn {
 // function parses them at run time (binders should fold such constants).
 // Errors: 42883 when no operator matches.
 func BinaryOpFunc(op Op, l, r Type) (BinaryFn, Type, error) {
+	if fn, t, ok, err := arrayOpFunc(op, l, r); ok {
+		return fn, t, err
+	}
 	if fn, t, ok, err := jsonbOpFunc(op, l, r); ok {
 		return fn, t, err
 	}
