@@ -287,6 +287,36 @@ type count struct{ n int64 }
 func (c *count) Add([]types.Datum) error      { c.n++; return nil }
 func (c *count) Result() (types.Datum, error) { return types.NewInt8(c.n), nil }
 
+// bitAgg is bit_and, bit_or or bit_xor of integers (NULL for none).
+type bitAgg struct {
+	op  string
+	f   types.Family
+	v   int64
+	any bool
+}
+
+func (s *bitAgg) Add(a []types.Datum) error {
+	x := a[0].Int()
+	switch {
+	case !s.any:
+		s.v, s.any = x, true
+	case s.op == "bit_and":
+		s.v &= x
+	case s.op == "bit_or":
+		s.v |= x
+	default:
+		s.v ^= x
+	}
+	return nil
+}
+
+func (s *bitAgg) Result() (types.Datum, error) {
+	if !s.any {
+		return types.Null, nil
+	}
+	return types.NewInt(s.f, s.v), nil
+}
+
 type boolAgg struct {
 	v   types.Tri
 	any bool
@@ -499,6 +529,13 @@ func init() {
 		reg(name, []param{p(types.Bool)}, types.Bool, func([]types.Type) func() AggState { return func() AggState { return &boolAgg{} } })
 	}
 	reg("bool_or", []param{p(types.Bool)}, types.Bool, func([]types.Type) func() AggState { return func() AggState { return &boolAgg{or: true} } })
+	for _, t := range []types.Type{I2, I4, I8} {
+		for _, op := range []string{"bit_and", "bit_or", "bit_xor"} {
+			reg(op, []param{p(t)}, t, func([]types.Type) func() AggState {
+				return func() AggState { return &bitAgg{op: op, f: t.Family()} }
+			})
+		}
+	}
 	o := reg("string_agg", []param{p(types.Text), p(types.Text)}, types.Text, func([]types.Type) func() AggState {
 		return func() AggState { return &stringAgg{} }
 	})

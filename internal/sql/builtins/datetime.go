@@ -721,21 +721,28 @@ func init() {
 		}
 		return types.NewDate(int32(days)), nil
 	}})
-	register("make_timestamp", &overload{params: []param{p(I4), p(I4), p(I4), p(I4), p(I4), p(types.Float8)}, ret: TS, fn: func(a []types.Datum) (types.Datum, error) {
-		days, err := makeDate(a[0].Int(), a[1].Int(), a[2].Int())
-		if err != nil {
-			return types.Null, err
-		}
-		h, mi, sec := a[3].Int(), a[4].Int(), a[5].Float()
-		secUs := math.Round(sec * 1e6)
-		if h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || secUs > 60e6 || math.IsNaN(sec) ||
-			h == 24 && (mi > 0 || secUs > 0) {
-			return types.Null, sqlerr.New(sqlerr.DatetimeFieldOverflow, "time field value out of range: %d:%02d:%s", h, mi,
-				strconv.FormatFloat(sec, 'g', -1, 64))
-		}
-		us := days*usPerDay + (h*60+mi)*60000000 + int64(secUs)
-		return types.NewTimestamp(us), nil
-	}})
+	register("make_timestamp", &overload{params: []param{p(I4), p(I4), p(I4), p(I4), p(I4), p(types.Float8)}, ret: TS, fn: makeTimestamp})
+}
+
+// makeTimestamp is make_timestamp(year, month, mday, hour, min, sec).
+func makeTimestamp(a []types.Datum) (types.Datum, error) {
+	days, err := makeDate(a[0].Int(), a[1].Int(), a[2].Int())
+	if err != nil {
+		return types.Null, err
+	}
+	h, mi, sec := a[3].Int(), a[4].Int(), a[5].Float()
+	secUs := math.Round(sec * 1e6)
+	if h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || secUs > 60e6 || math.IsNaN(sec) ||
+		h == 24 && (mi > 0 || secUs > 0) {
+		return types.Null, sqlerr.New(sqlerr.DatetimeFieldOverflow, "time field value out of range: %d:%02d:%s", h, mi,
+			strconv.FormatFloat(sec, 'g', -1, 64))
+	}
+	us := days*usPerDay + (h*60+mi)*60000000 + int64(secUs)
+	return types.NewTimestamp(us), nil
+}
+
+func init() {
+	TS, TSTZ, D := types.Timestamp, types.TimestampTZ, types.Date
 	register("to_timestamp", &overload{params: []param{p(types.Float8)}, ret: TSTZ, fn: func(a []types.Datum) (types.Datum, error) {
 		x := a[0].Float()
 		switch {
