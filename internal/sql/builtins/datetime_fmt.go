@@ -472,6 +472,19 @@ func init() {
 		}
 		return types.NewTimestampTZ(types.FromLocal(zone, ts.Micros())), nil
 	}
+	// make_interval(years, months, weeks, days, hours, mins, secs); the
+	// binder fills in named and missing arguments (0).
+	register("make_interval", &overload{params: []param{p(I4), p(I4), p(I4), p(I4), p(I4), p(I4), p(F8)}, ret: IV, fn: func(a []types.Datum) (types.Datum, error) {
+		months := a[0].Int()*12 + a[1].Int()
+		days := a[2].Int()*7 + a[3].Int()
+		secs := a[6].Float()
+		us := float64(a[4].Int()*3600+a[5].Int()*60)*1e6 + math.Round(secs*1e6)
+		if months > math.MaxInt32 || months < math.MinInt32 || days > math.MaxInt32 || days < math.MinInt32 ||
+			math.IsNaN(us) || math.IsInf(us, 0) || math.Abs(us) > 9.2e18 {
+			return types.Null, sqlerr.New(sqlerr.DatetimeFieldOverflow, "interval out of range")
+		}
+		return types.NewInterval(types.IntervalValue{Months: int32(months), Days: int32(days), Micros: int64(us)}), nil
+	}})
 	six := []param{p(I4), p(I4), p(I4), p(I4), p(I4), p(F8)}
 	register("make_timestamptz", &overload{params: six, ret: TSTZ, ctxFn: nullIn(mk)})
 	register("make_timestamptz", &overload{params: append(six[:6:6], p(T)), ret: TSTZ, ctxFn: nullIn(mk)})

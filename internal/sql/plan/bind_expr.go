@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"github.com/cairndb/cairn/internal/sql/parser"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -827,6 +828,12 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		return x, err
 	}
 	e = b.wholeRowArgs(s, e, name)
+	if name == "make_interval" {
+		var err error
+		if e, err = b.makeIntervalArgs(e); err != nil {
+			return nil, err
+		}
+	}
 	args := make([]Expr, len(e.Args))
 	bindArgs := func() (Expr, error) {
 		for i, a := range e.Args {
@@ -1250,4 +1257,53 @@ func (b *Binder) description(s *scope, e *ast.FuncCall, name string) (Expr, bool
 	}
 	r, err := b.bindExpr(s, x)
 	return r, true, err
+}
+
+// makeIntervalParams are make_interval's parameters, each 0 by default.
+var makeIntervalParams = []string{"years", "months", "weeks", "days", "hours", "mins", "secs"}
+
+// makeIntervalArgs puts make_interval's arguments in place: positional
+// ones first, then named ones (days => 3), the rest 0, as PostgreSQL's
+// defaults for the function have it.
+func (b *Binder) makeIntervalArgs(e *ast.FuncCall) (*ast.FuncCall, error) {
+	named := false
+	for _, a := range e.Args {
+		_, ok := a.(*ast.NamedArg)
+		named = named || ok
+	}
+	if !named && len(e.Args) == len(makeIntervalParams) {
+		return e, nil
+	}
+	args := make([]ast.Expr, len(makeIntervalParams))
+	for i, a := range e.Args {
+		na, ok := a.(*ast.NamedArg)
+		if !ok {
+			if named && i > 0 {
+				if _, prev := e.Args[i-1].(*ast.NamedArg); prev {
+					return nil, b.errAt(a, sqlerr.SyntaxError, "positional argument cannot follow named argument")
+				}
+			}
+			if i >= len(args) {
+				return nil, b.errAt(e, sqlerr.UndefinedFunction, "function make_interval has at most %d arguments", len(args))
+			}
+			args[i] = a
+			continue
+		}
+		at := slices.Index(makeIntervalParams, strings.ToLower(na.Name))
+		if at < 0 {
+			return nil, b.errAt(na, sqlerr.UndefinedFunction, "function make_interval has no parameter named %q", na.Name)
+		}
+		if args[at] != nil {
+			return nil, b.errAt(na, sqlerr.Code("42601"), "argument name %q used more than once", na.Name)
+		}
+		args[at] = na.Value
+	}
+	for i := range args {
+		if args[i] == nil {
+			args[i] = &ast.Literal{Kind: ast.LitInt, Val: "0"}
+		}
+	}
+	c := *e
+	c.Args = args
+	return &c, nil
 }
