@@ -71,6 +71,8 @@ type Engine struct {
 	ddlCommitting atomic.Int32
 	// notify holds the sessions listening on each channel (LISTEN).
 	notify notifier
+	// advisory holds the sessions' advisory locks (advisory.go).
+	advisory advisoryLocks
 }
 
 // commit commits txn, keeping track of schema changes for schemaSame.

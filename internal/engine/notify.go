@@ -108,13 +108,14 @@ func (s *Session) NotificationArrived() <-chan struct{} { return s.inbox.wake }
 // (the pgwire connection's BackendKeyData id).
 func (s *Session) SetProcessID(pid int32) { s.pid = pid }
 
-// Close ends the session: it stops listening and rolls back an open
-// transaction.
+// Close ends the session: it stops listening, rolls back an open
+// transaction and releases its advisory locks.
 func (s *Session) Close() {
 	s.e.notify.unlisten(s, "")
 	if s.txn != nil {
 		s.rollback()
 	}
+	s.releaseAdvisory(true)
 }
 
 // listen runs LISTEN channel.

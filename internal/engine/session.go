@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -32,6 +33,9 @@ const (
 // Session is used by one goroutine at a time.
 type Session struct {
 	e *Engine
+	// advisoryXact and advisoryHeld: the session may hold
+	// transaction-level, session-level advisory locks (advisory.go).
+	advisoryXact, advisoryHeld atomic.Bool
 	// txn is the explicit transaction, if one is open (BEGIN).
 	txn    *mvcc.Txn
 	failed bool
@@ -102,6 +106,7 @@ func (s *Session) endTxn(committed bool) {
 	s.ftsWrites, s.rowWrites = nil, nil
 	s.deferred.Reset()
 	s.sendNotifications(committed)
+	s.releaseAdvisory(false)
 }
 
 // deferredChecks is the transaction's deferred foreign key checks (nil
@@ -350,6 +355,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return Result{Tag: "DEALLOCATE"}, nil
 	}
 	ec := s.evalContext()
+	ec.Advisory = s.advisory(ctx)
 	if prep != nil && prep.stmt == stmt && plannable(stmt) {
 		return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
 			return s.runPrepared(ctx, txn, prep, params, ec)

@@ -54,10 +54,23 @@ type EvalContext struct {
 	// Notify queues pg_notify's notification, sent when the transaction
 	// commits; nil where there is no session to send from.
 	Notify func(channel, payload string) error
+	// Advisory takes and releases the session's advisory locks
+	// (pg_advisory_lock and friends); nil where there is no session.
+	Advisory func(AdvisoryRequest) (bool, error)
 	// Zone is the session time zone (TimeZone), nil for UTC: the
 	// calendar functions on timestamptz (date_trunc, extract, to_char,
 	// age, generate_series) work on the wall clock there.
 	Zone *time.Location
+}
+
+// AdvisoryRequest is one advisory lock function call: take (waiting
+// unless Try) or release (Unlock) the lock Key, exclusive unless Shared,
+// until the session ends or (Xact) its transaction does; or release all
+// of the session's session-level locks (UnlockAll). Pair: the key is two
+// integers (high 32 bits, low 32), a key space apart from bigint keys.
+type AdvisoryRequest struct {
+	Key                                        int64
+	Pair, Shared, Xact, Try, Unlock, UnlockAll bool
 }
 
 // Sequences hands out sequence values for one statement (so in one

@@ -152,3 +152,55 @@ func sizePretty(n int64) string {
 	}
 	return fmt.Sprintf("%d %s", v, units[i])
 }
+
+// The advisory lock functions (PostgreSQL's section 9.27.10), over
+// EvalContext.Advisory: pg_[try_]advisory_[xact_]lock[_shared] and
+// pg_advisory_unlock[_shared|_all], each on a bigint key or two
+// integers. The lock functions that wait return void (an empty text
+// here, as pg_notify does), the try functions and unlocks a boolean.
+func init() {
+	I4, I8, B, T := types.Int4, types.Int8, types.Bool, types.Text
+	call := func(r AdvisoryRequest, ret types.Type) func(*EvalContext, []types.Datum) (types.Datum, error) {
+		return nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+			if ctx.Advisory == nil {
+				return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "advisory locks need a session")
+			}
+			r := r
+			switch len(a) {
+			case 1:
+				r.Key = a[0].Int()
+			case 2:
+				r.Key, r.Pair = a[0].Int()<<32|int64(uint32(a[1].Int())), true
+			}
+			ok, err := ctx.Advisory(r)
+			if err != nil {
+				return types.Null, err
+			}
+			if ret == T {
+				return text(""), nil
+			}
+			return types.NewBool(ok), nil
+		})
+	}
+	for _, shared := range []bool{false, true} {
+		suffix := ""
+		if shared {
+			suffix = "_shared"
+		}
+		for _, params := range [][]param{{p(I8)}, {p(I4), p(I4)}} {
+			for _, xact := range []bool{false, true} {
+				level := "_"
+				if xact {
+					level = "_xact_"
+				}
+				register("pg_advisory"+level+"lock"+suffix, &overload{params: params, ret: T, volatile: true,
+					ctxFn: call(AdvisoryRequest{Shared: shared, Xact: xact}, T)})
+				register("pg_try_advisory"+level+"lock"+suffix, &overload{params: params, ret: B, volatile: true,
+					ctxFn: call(AdvisoryRequest{Shared: shared, Xact: xact, Try: true}, B)})
+			}
+			register("pg_advisory_unlock"+suffix, &overload{params: params, ret: B, volatile: true,
+				ctxFn: call(AdvisoryRequest{Shared: shared, Unlock: true}, B)})
+		}
+	}
+	register("pg_advisory_unlock_all", &overload{ret: T, volatile: true, ctxFn: call(AdvisoryRequest{UnlockAll: true}, T)})
+}

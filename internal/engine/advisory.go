@@ -1,0 +1,267 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/cairndb/cairn/internal/sql/builtins"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+)
+
+// Advisory locks (pg_advisory_lock and friends): locks on numbers the
+// application chooses, which the database only keeps, as PostgreSQL
+// does. Migration tools take one to run alone (golang-migrate, Prisma,
+// Rails). A lock is held by sessions in exclusive or shared mode, at
+// session level (until unlocked or the session ends, whatever becomes of
+// transactions) or transaction level (until the transaction ends); a
+// session may take a lock it holds again, and holds it until it has
+// released it as many times. A request that must wait waits until the
+// lock is free, the statement is cancelled (57014) or times out, or
+// waiting would close a cycle of sessions waiting for each other
+// (40P01, deadlock detected).
+
+// advisoryKey is a lock's key: one bigint, or two integers (PostgreSQL
+// keeps the two kinds apart).
+type advisoryKey struct {
+	n    int64
+	pair bool
+}
+
+// advisoryHold counts one session's holds on one lock.
+type advisoryHold struct {
+	exclusive, shared [2]int // by level: 0 session, 1 transaction
+}
+
+func (h *advisoryHold) empty() bool {
+	return h.exclusive == [2]int{} && h.shared == [2]int{}
+}
+
+// advisoryLock is one lock's holders.
+type advisoryLock struct {
+	holds map[*Session]*advisoryHold
+	// released is closed (and replaced) whenever a hold ends, waking
+	// the waiters to try again.
+	released chan struct{}
+}
+
+type advisoryLocks struct {
+	mu    sync.Mutex
+	locks map[advisoryKey]*advisoryLock
+	// waiting is what each waiting session waits for (deadlock checks).
+	waiting map[*Session]advisoryKey
+}
+
+// grantable reports whether s may take l in the mode asked: no other
+// session holds it exclusively, and for an exclusive hold none at all.
+func (l *advisoryLock) grantable(s *Session, exclusive bool) bool {
+	for holder, h := range l.holds {
+		if holder == s {
+			continue
+		}
+		if exclusive || h.exclusive != [2]int{} {
+			return false
+		}
+	}
+	return true
+}
+
+// acquire takes key for s, waiting when wait is set; it reports whether
+// s holds it now.
+func (a *advisoryLocks) acquire(ctx context.Context, s *Session, key advisoryKey, exclusive, xact, wait bool) (bool, error) {
+	level := 0
+	if xact {
+		level = 1
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for {
+		if a.locks == nil {
+			a.locks, a.waiting = map[advisoryKey]*advisoryLock{}, map[*Session]advisoryKey{}
+		}
+		l := a.locks[key]
+		if l == nil {
+			l = &advisoryLock{holds: map[*Session]*advisoryHold{}, released: make(chan struct{})}
+			a.locks[key] = l
+		}
+		if l.grantable(s, exclusive) {
+			h := l.holds[s]
+			if h == nil {
+				h = &advisoryHold{}
+				l.holds[s] = h
+			}
+			if exclusive {
+				h.exclusive[level]++
+			} else {
+				h.shared[level]++
+			}
+			return true, nil
+		}
+		if !wait {
+			a.dropIfFree(key, l)
+			return false, nil
+		}
+		if a.closesCycle(s, l) {
+			a.dropIfFree(key, l)
+			return false, sqlerr.New(sqlerr.Code("40P01"), "deadlock detected").
+				WithDetail("Waiting for advisory lock %s would wait for a session that waits for this one.", key)
+		}
+		a.waiting[s] = key
+		ch := l.released
+		a.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+		}
+		a.mu.Lock()
+		delete(a.waiting, s)
+		if err := ctx.Err(); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return false, sqlerr.New(sqlerr.Code("57014"), "canceling statement due to statement timeout")
+			}
+			return false, sqlerr.New(sqlerr.Code("57014"), "canceling statement due to user request")
+		}
+	}
+}
+
+// closesCycle reports whether s waiting for l would close a cycle: a
+// holder of l waits, directly or through others, for a lock s holds.
+func (a *advisoryLocks) closesCycle(s *Session, l *advisoryLock) bool {
+	seen := map[*Session]bool{}
+	var reaches func(l *advisoryLock) bool
+	reaches = func(l *advisoryLock) bool {
+		for holder := range l.holds {
+			if holder == s {
+				continue // s's own holds never block it
+			}
+			if seen[holder] {
+				continue
+			}
+			seen[holder] = true
+			key, waits := a.waiting[holder]
+			if !waits {
+				continue
+			}
+			next := a.locks[key]
+			if next == nil {
+				continue
+			}
+			if _, held := next.holds[s]; held {
+				return true
+			}
+			if reaches(next) {
+				return true
+			}
+		}
+		return false
+	}
+	return reaches(l)
+}
+
+// dropIfFree forgets a lock nobody holds.
+func (a *advisoryLocks) dropIfFree(key advisoryKey, l *advisoryLock) {
+	if len(l.holds) == 0 {
+		delete(a.locks, key)
+	}
+}
+
+// wake wakes the waiters of l: a hold on it ended.
+func (l *advisoryLock) wake() {
+	close(l.released)
+	l.released = make(chan struct{})
+}
+
+// release ends one session-level hold of key by s; false if s held none
+// in that mode (PostgreSQL warns and returns false).
+func (a *advisoryLocks) release(s *Session, key advisoryKey, exclusive bool) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l := a.locks[key]
+	if l == nil || l.holds[s] == nil {
+		return false
+	}
+	h := l.holds[s]
+	n := &h.shared[0]
+	if exclusive {
+		n = &h.exclusive[0]
+	}
+	if *n == 0 {
+		return false
+	}
+	*n--
+	if h.empty() {
+		delete(l.holds, s)
+	}
+	l.wake()
+	a.dropIfFree(key, l)
+	return true
+}
+
+// releaseAll ends s's holds at a level: transaction-level ones when its
+// transaction ends, session-level ones for pg_advisory_unlock_all and
+// when the session closes.
+func (a *advisoryLocks) releaseAll(s *Session, level int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for key, l := range a.locks {
+		h := l.holds[s]
+		if h == nil || h.exclusive[level] == 0 && h.shared[level] == 0 {
+			continue
+		}
+		h.exclusive[level], h.shared[level] = 0, 0
+		if h.empty() {
+			delete(l.holds, s)
+		}
+		l.wake()
+		a.dropIfFree(key, l)
+	}
+}
+
+func (k advisoryKey) String() string {
+	if k.pair {
+		return fmt.Sprintf("(%d, %d)", int32(k.n>>32), int32(k.n))
+	}
+	return fmt.Sprint(k.n)
+}
+
+// advisory answers the advisory lock functions of s's statement, which
+// waits within ctx.
+func (s *Session) advisory(ctx context.Context) func(builtins.AdvisoryRequest) (bool, error) {
+	return func(r builtins.AdvisoryRequest) (bool, error) {
+		locks := &s.e.advisory
+		if r.UnlockAll {
+			if s.advisoryHeld.Swap(false) {
+				locks.releaseAll(s, 0)
+			}
+			return true, nil
+		}
+		key := advisoryKey{n: r.Key, pair: r.Pair}
+		if r.Unlock {
+			return locks.release(s, key, !r.Shared), nil
+		}
+		ok, err := locks.acquire(ctx, s, key, !r.Shared, r.Xact, !r.Try)
+		if ok {
+			// So that ending a transaction or the session looks for holds
+			// only when there may be some (the lock table has a mutex
+			// every session would otherwise take at every commit).
+			if r.Xact {
+				s.advisoryXact.Store(true)
+			} else {
+				s.advisoryHeld.Store(true)
+			}
+		}
+		return ok, err
+	}
+}
+
+// releaseAdvisory releases s's transaction-level advisory locks (its
+// transaction ended), and with session its session-level ones too.
+func (s *Session) releaseAdvisory(session bool) {
+	if s.advisoryXact.Swap(false) {
+		s.e.advisory.releaseAll(s, 1)
+	}
+	if session && s.advisoryHeld.Swap(false) {
+		s.e.advisory.releaseAll(s, 0)
+	}
+}
