@@ -32,6 +32,15 @@ func (p *parser) create() ast.Statement {
 		orReplace = true
 	}
 	temp := p.acceptKw(ast.KwTemp) || p.acceptKw(ast.KwTemporary)
+	// UNLOGGED only lets PostgreSQL skip its WAL for the table; a table
+	// cairn writes is as durable as the others, which keeps the promise.
+	unlogged := !temp && !orReplace && p.isWord("unlogged")
+	if unlogged {
+		p.next()
+		if !p.isKw(ast.KwTable) {
+			p.syntaxError()
+		}
+	}
 	switch {
 	case p.isKw(ast.KwTable) && !orReplace:
 		p.next()
@@ -140,6 +149,10 @@ func (p *parser) createTable(pos ast.Pos, temp bool) ast.Statement {
 	}
 	if p.acceptKw(ast.KwAs) {
 		ct.AsQuery = p.query()
+		if p.acceptKw(ast.KwWith) {
+			ct.NoData = p.acceptKw(ast.KwNo)
+			p.expectWord("data")
+		}
 		return ct
 	}
 	p.expectOp("(")

@@ -441,6 +441,9 @@ func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
 // the builtins do not have: pg_get_indexdef(index oid [, column, pretty])
 // answers from the index definitions as the binding transaction sees them.
 func (b *Binder) catalogFunc(name string, args []Expr) (Expr, bool, error) {
+	if name == "to_regclass" && len(args) == 1 {
+		return b.toRegClass(args[0])
+	}
 	if name != "pg_get_indexdef" || len(args) == 0 || len(args) > 3 {
 		return nil, false, nil
 	}
@@ -468,4 +471,48 @@ func (b *Binder) catalogFunc(name string, args []Expr) (Expr, bool, error) {
 		return types.NewText(def), nil
 	}
 	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
+}
+
+// toRegClass binds to_regclass(name): the OID of the relation (table,
+// view, index) name names, as 'name'::regclass gives it, or NULL when
+// there is none (a schema other than public or pg_catalog has none).
+func (b *Binder) toRegClass(arg Expr) (Expr, bool, error) {
+	if f := arg.Type().Family(); f != types.TextFamily && f != types.UnknownFamily && f != types.VarcharFamily {
+		return nil, true, sqlerr.New(sqlerr.UndefinedFunction, "function to_regclass(%s) does not exist", arg.Type())
+	}
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return nil, true, err
+	}
+	oids := map[string]int64{}
+	for _, d := range all {
+		oids[d.Name] = relOID(d)
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+			oids[ix.Name] = indexOID(d, &ix)
+		}
+	}
+	fn := func(a []types.Datum) (types.Datum, error) {
+		name := a[0].Str()
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			switch schema := strings.ToLower(strings.Trim(name[:i], `"`)); schema {
+			case "public", "pg_catalog":
+			default:
+				return types.Null, nil
+			}
+			name = name[i+1:]
+		}
+		if quoted := strings.HasPrefix(name, `"`) && strings.HasSuffix(name, `"`) && len(name) >= 2; quoted {
+			name = name[1 : len(name)-1]
+		} else {
+			name = strings.ToLower(name)
+		}
+		if oid, ok := oids[name]; ok {
+			return types.NewInt8(oid), nil
+		}
+		return types.Null, nil
+	}
+	return &Func{Name: "to_regclass", Args: []Expr{arg}, Fn: fn, Strict: true, Typ: types.Int8}, true, nil
 }
