@@ -17,6 +17,9 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cairndb/cairn/internal/engine"
+	"github.com/cairndb/cairn/internal/pgwire"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -215,7 +218,10 @@ func (sh *shell) loop(ctx context.Context, src lineSource, history func(string))
 			history(stmt)
 		}
 		sctx, stop := sh.statementContext(ctx)
-		ok := sh.execSQL(sctx, stmt, lineNo)
+		ok, copied := sh.copyStdio(sctx, stmt, lineNo, src)
+		if !copied {
+			ok = sh.execSQL(sctx, stmt, lineNo)
+		}
 		stop()
 		if !ok {
 			failed = true
@@ -324,4 +330,57 @@ func (s readlineSource) readLine(prompt string) (string, error) {
 		return "", errInterrupt
 	}
 	return line, err
+}
+
+// copyStdio runs COPY ... FROM STDIN with the lines that follow it in
+// the input (up to a line \. or the end), as psql does, and COPY ... TO
+// STDOUT into the output; copied is false for any other statement.
+func (sh *shell) copyStdio(ctx context.Context, stmt string, line int, src lineSource) (ok, copied bool) {
+	sess, isSession := sh.ex.(*engine.Session)
+	if !isSession || !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(stmt)), "COPY") {
+		return false, false
+	}
+	st, err := parser.ParseOne(stmt)
+	c, isCopy := st.(*ast.Copy)
+	if err != nil || !isCopy || c.File != "" {
+		return false, false // the engine reports the error, or copies the file
+	}
+	fail := func(err error) (bool, bool) {
+		prefix := ""
+		if sh.source != "" && line > 0 {
+			prefix = fmt.Sprintf("cairn:%s:%d: ", sh.source, line)
+		}
+		writeError(sh.errw, prefix, err, stmt)
+		return false, true
+	}
+	if !c.From {
+		n, err := pgwire.CopyTo(ctx, sess, c, sh.out)
+		if err != nil {
+			return fail(err)
+		}
+		if !sh.quiet {
+			fmt.Fprintf(sh.out, "COPY %d\n", n)
+		}
+		return true, true
+	}
+	if sh.source == "" {
+		fmt.Fprintln(sh.out, "Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.")
+	}
+	var data strings.Builder
+	for {
+		l, err := src.readLine(">> ")
+		if err != nil || strings.TrimSuffix(l, "\r") == `\.` {
+			break
+		}
+		data.WriteString(l)
+		data.WriteByte('\n')
+	}
+	n, err := pgwire.CopyFrom(ctx, sess, c, strings.NewReader(data.String()), nil)
+	if err != nil {
+		return fail(err)
+	}
+	if !sh.quiet {
+		fmt.Fprintf(sh.out, "COPY %d\n", n)
+	}
+	return true, true
 }

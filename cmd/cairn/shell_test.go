@@ -309,3 +309,29 @@ ALTER TABLE b ADD CONSTRAINT pos CHECK (id > 0);
 		t.Fatalf("got\n%s\nwant it to end with\n%s", out, want)
 	}
 }
+
+// TestCopyStdio: a script's COPY ... FROM STDIN reads the lines after it
+// up to \. (as psql does, so a pg_dump file loads), and COPY ... TO
+// STDOUT prints the rows.
+func TestCopyStdio(t *testing.T) {
+	script := "CREATE TABLE t (a INT, b TEXT);\n" +
+		"COPY t (a, b) FROM stdin;\n1\tx\n2\t\\N\n\\.\n" +
+		"SELECT count(*), count(b) FROM t;\n" +
+		"COPY t TO STDOUT (FORMAT csv);\n" +
+		"COPY t FROM STDIN (FORMAT csv);\n3,\"y,z\"\n\\.\n" +
+		"SELECT b FROM t WHERE a = 3;\n"
+	out, err := runIn(t, script, "--memory")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{" count | count \n-------+-------\n     2 |     1\n", "1,x\n2,\n", " y,z\n"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// A bad row fails the COPY with the line it is on; the script stops.
+	out, err = runIn(t, "CREATE TABLE t (a INT);\nCOPY t FROM stdin;\nnope\n\\.\nSELECT 1;\n", "--memory")
+	if _, ok := err.(exitError); !ok || !strings.Contains(out, "invalid input syntax for type integer") {
+		t.Fatalf("bad COPY row: %v\n%s", err, out)
+	}
+}

@@ -26,6 +26,11 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 	if err != nil {
 		return Result{}, err
 	}
+	if ok && ownerOnly(st) {
+		// OWNER TO, which pg_dump writes after every relation (views and
+		// sequences too): cairn has one owner, so nothing changes.
+		return Result{Tag: "ALTER TABLE"}, nil
+	}
 	if !ok || d.Kind != catalog.KindTable {
 		if st.IfExists && !ok {
 			return Result{Tag: "ALTER TABLE"}, nil
@@ -144,6 +149,8 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 			if err := e.dropConstraint(txn, d, cmd); err != nil {
 				return Result{}, err
 			}
+		case ast.AlterOwner:
+			// One owner: nothing to change.
 		case ast.AlterColumnSetStatistics:
 			// Per-column statistics targets: cairn's ANALYZE samples
 			// every column alike.
@@ -287,7 +294,7 @@ func (e *Engine) addConstraint(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *ca
 	if err := checkedAtOnce(c); err != nil {
 		return err
 	}
-	if c.Name != "" && constraintNamed(d, c.Name) {
+	if c.Name != "" && constraintNamed(d, c.Name) && !(c.Kind == ast.ConstrPrimaryKey && hiddenKeyNamed(d, c.Name)) {
 		return sqlerr.New(sqlerr.DuplicateObject, "constraint %q for relation %q already exists", c.Name, d.Name)
 	}
 	switch c.Kind {
@@ -303,6 +310,24 @@ func (e *Engine) addConstraint(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *ca
 
 // constraintNamed reports whether d has a CHECK, foreign key or index
 // (key constraints are indexes) of that name.
+// ownerOnly reports whether every command of st is OWNER TO.
+func ownerOnly(st *ast.AlterTable) bool {
+	for _, c := range st.Cmds {
+		if c.Kind != ast.AlterOwner {
+			return false
+		}
+	}
+	return true
+}
+
+// hiddenKeyNamed reports whether name is the name of d's hidden primary
+// key: a table without a primary key of its own has one on its row ids,
+// named as a key would be (t_pkey), which gives the name up to the
+// first real one (pg_dump adds "t_pkey" after creating the table).
+func hiddenKeyNamed(d *catalog.Descriptor, name string) bool {
+	return d.Primary.Name == name && len(d.Primary.Columns) == 1 && d.ColumnByID(d.Primary.Columns[0].ColumnID).Hidden
+}
+
 func constraintNamed(d *catalog.Descriptor, name string) bool {
 	for _, ch := range d.Checks {
 		if ch.Name == name {
@@ -726,7 +751,7 @@ func (e *Engine) alterSequence(txn *mvcc.Txn, st *ast.AlterSequence) (Result, er
 		return Result{}, err
 	}
 	if st.Restart {
-		if err := e.setval(d, restart-s.Increment); err != nil {
+		if err := e.setval(d, restart-s.Increment, true); err != nil {
 			return Result{}, err
 		}
 	} else {
@@ -737,7 +762,7 @@ func (e *Engine) alterSequence(txn *mvcc.Txn, st *ast.AlterSequence) (Result, er
 		delete(e.seqs.blocks, d.ID)
 		e.seqs.mu.Unlock()
 		if b != nil && b.have {
-			if err := e.setval(d, b.cur); err != nil {
+			if err := e.setval(d, b.cur, true); err != nil {
 				return Result{}, err
 			}
 		}

@@ -467,6 +467,20 @@ func (e *Engine) compactTables(ctx context.Context, tables []*catalog.Descriptor
 // view, sequence, index or column; pg_description and obj_description
 // show it.
 func (e *Engine) comment(txn *mvcc.Txn, st *ast.Comment) (Result, error) {
+	switch st.Kind {
+	case ast.ObjExtension, ast.ObjSchema:
+		// The built-in extensions and the one schema: pg_dump comments
+		// on them (COMMENT ON EXTENSION plpgsql, ON SCHEMA public); the
+		// comment is not kept.
+		name := st.Name.Name
+		if st.Kind == ast.ObjSchema && name != "public" {
+			return Result{}, sqlerr.New(sqlerr.Code("3F000"), "schema %q does not exist", name)
+		}
+		if st.Kind == ast.ObjExtension && !builtInExtension(name) {
+			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "extension %q does not exist", name)
+		}
+		return Result{Tag: "COMMENT"}, nil
+	}
 	text := ""
 	if st.Text != nil {
 		text = *st.Text

@@ -69,8 +69,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 			WithHint("cairn keeps every table in the schema public.")
 	case *ast.CreateExtension:
 		// What the common extensions give, cairn has built in.
-		switch st.Name {
-		case "plpgsql", "pgcrypto", "uuid-ossp":
+		if builtInExtension(st.Name) {
 			return Result{Tag: "CREATE EXTENSION"}, nil
 		}
 		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "extension %q is not available", st.Name).
@@ -108,7 +107,12 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		}
 		return Result{Tag: "CREATE SEQUENCE"}, nil
 	}
-	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", statementName(stmt))
+	err := sqlerr.New(sqlerr.FeatureNotSupported, "%s is not supported yet", statementName(stmt))
+	switch stmt.(type) {
+	case *ast.Grant, *ast.GrantRole:
+		err = err.WithHint("cairn keeps no privileges: every role may read and change every object.")
+	}
+	return Result{}, err
 }
 
 func statementName(stmt ast.Statement) string {
@@ -933,6 +937,16 @@ func hasUniqueOn(d *catalog.Descriptor, cols []uint32) bool {
 		if all {
 			return true
 		}
+	}
+	return false
+}
+
+// builtInExtension reports whether an extension's features are built in
+// (so CREATE EXTENSION succeeds doing nothing).
+func builtInExtension(name string) bool {
+	switch name {
+	case "plpgsql", "pgcrypto", "uuid-ossp":
+		return true
 	}
 	return false
 }

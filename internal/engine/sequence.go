@@ -130,12 +130,16 @@ func addChecked(a, b int64) (int64, bool) {
 }
 
 // setval makes the next nextval return v + increment.
-func (e *Engine) setval(d *catalog.Descriptor, v int64) error {
+func (e *Engine) setval(d *catalog.Descriptor, v int64, called bool) error {
 	txn, err := e.db.Begin(mvcc.TxnOptions{})
 	if err != nil {
 		return err
 	}
-	if err := txn.Put(seqKey(d.ID), binary.BigEndian.AppendUint64(nil, uint64(v+d.Sequence.Increment))); err != nil {
+	next := v // not called: the next nextval gives v itself
+	if called {
+		next += d.Sequence.Increment
+	}
+	if err := txn.Put(seqKey(d.ID), binary.BigEndian.AppendUint64(nil, uint64(next))); err != nil {
 		txn.Rollback()
 		return err
 	}
@@ -226,7 +230,20 @@ type engineSequences struct {
 }
 
 func (s engineSequences) lookup(name string) (*catalog.Descriptor, error) {
-	d, ok, err := catalog.Lookup(s.txn, strings.ToLower(name))
+	// nextval's text is a name as SQL writes it: 'public.s', 'S' (s),
+	// '"S"' (S).
+	rel := name
+	if after, ok := strings.CutPrefix(strings.ToLower(rel), "public."); ok {
+		rel = rel[len(rel)-len(after):]
+	} else if after, ok := strings.CutPrefix(rel, `"public".`); ok {
+		rel = after
+	}
+	if len(rel) >= 2 && rel[0] == '"' && rel[len(rel)-1] == '"' {
+		rel = strings.ReplaceAll(rel[1:len(rel)-1], `""`, `"`)
+	} else {
+		rel = strings.ToLower(rel)
+	}
+	d, ok, err := catalog.Lookup(s.txn, rel)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +274,7 @@ func (s engineSequences) CurrVal(name string) (int64, error) {
 	return 0, sqlerr.New(sqlerr.Code("55000"), "currval of sequence %q is not yet defined in this session", name)
 }
 
-func (s engineSequences) SetVal(name string, v int64) error {
+func (s engineSequences) SetVal(name string, v int64, called bool) error {
 	d, err := s.lookup(name)
 	if err != nil {
 		return err
@@ -265,7 +282,7 @@ func (s engineSequences) SetVal(name string, v int64) error {
 	if v < d.Sequence.Min || v > d.Sequence.Max {
 		return sqlerr.New(sqlerr.Code("22003"), "setval: value %d is out of bounds for sequence %q (%d..%d)", v, name, d.Sequence.Min, d.Sequence.Max)
 	}
-	return s.e.setval(d, v)
+	return s.e.setval(d, v, called)
 }
 
 // seqValue is a sequence option's or RESTART's integer constant (0 when

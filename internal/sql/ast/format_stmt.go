@@ -775,6 +775,9 @@ func (n *AlterCmd) format(p *printer) {
 		p.ident(n.Name)
 		p.kw(" SET STATISTICS ")
 		p.expr(n.Default, 0)
+	case AlterOwner:
+		p.kw("OWNER TO ")
+		p.ident(n.Name)
 	}
 	if n.Cascade {
 		p.kw(" CASCADE")
@@ -1142,7 +1145,10 @@ func (n *Grant) format(p *printer) {
 			p.WriteByte(')')
 		}
 	}
-	if len(n.Schemas) > 0 {
+	if n.Object != "" {
+		p.kw(" ON " + n.Object + " ")
+		p.idents(n.Objects)
+	} else if len(n.Schemas) > 0 {
 		p.kw(" ON ALL TABLES IN SCHEMA ")
 		p.idents(n.Schemas)
 	} else {
@@ -1269,6 +1275,10 @@ func (n *AlterSequence) format(p *printer) {
 		p.kw("IF EXISTS ")
 	}
 	p.tableName(n.Name)
+	if n.As != "" {
+		p.kw(" AS ")
+		p.WriteString(n.As)
+	}
 	if len(n.Options) > 0 {
 		p.WriteByte(' ')
 		p.seqOptions(n.Options)
@@ -1279,5 +1289,13 @@ func (n *AlterSequence) format(p *printer) {
 			p.kw(" WITH ")
 			p.expr(n.RestartWith, 0)
 		}
+	}
+	if n.OwnedBy != "" {
+		p.kw(" OWNED BY ")
+		p.WriteString(n.OwnedBy)
+	}
+	if n.Owner != "" {
+		p.kw(" OWNER TO ")
+		p.ident(n.Owner)
 	}
 }

@@ -383,6 +383,8 @@ const (
 	ObjUser
 	ObjSequence
 	ObjMatView
+	ObjExtension // COMMENT ON EXTENSION
+	ObjSchema    // COMMENT ON SCHEMA
 )
 
 func (k ObjectKind) String() string {
@@ -399,6 +401,10 @@ func (k ObjectKind) String() string {
 		return "SEQUENCE"
 	case ObjMatView:
 		return "MATERIALIZED VIEW"
+	case ObjExtension:
+		return "EXTENSION"
+	case ObjSchema:
+		return "SCHEMA"
 	}
 	return "USER"
 }
@@ -479,6 +485,9 @@ const (
 	AlterValidateConstraint
 	AlterRenameConstraint
 	AlterColumnSetStatistics
+	// AlterOwner is OWNER TO role: accepted, changing nothing (cairn has
+	// one owner); pg_dump writes one after each relation it creates.
+	AlterOwner
 )
 
 // AlterCmd is one command of ALTER TABLE.
@@ -611,6 +620,9 @@ type AlterSequence struct {
 	Options     []SeqOption
 	Restart     bool
 	RestartWith Expr
+	// OwnedBy (a [schema.]table.column, or NONE), Owner (OWNER TO) and
+	// As (AS type): accepted and kept for the text, changing nothing.
+	OwnedBy, Owner, As string
 }
 
 // Listen is LISTEN channel; Unlisten is UNLISTEN channel | * (Channel
@@ -746,10 +758,14 @@ type Privilege struct {
 // one of Tables and Schemas is set.
 type Grant struct {
 	Pos
-	Revoke      bool
-	Privileges  []Privilege // nil for ALL [PRIVILEGES]
-	Tables      []TableName
-	Schemas     []string // ON ALL TABLES IN SCHEMA s, ...
+	Revoke     bool
+	Privileges []Privilege // nil for ALL [PRIVILEGES]
+	Tables     []TableName
+	Schemas    []string // ON ALL TABLES IN SCHEMA s, ...
+	// Object is the kind of the objects when they are not tables:
+	// "SCHEMA", "SEQUENCE" or "DATABASE", named by Objects.
+	Object      string
+	Objects     []string
 	Roles       []string // the grantees (PUBLIC is "public")
 	GrantOption bool     // WITH GRANT OPTION; for REVOKE, GRANT OPTION FOR
 	Cascade     bool     // REVOKE ... CASCADE

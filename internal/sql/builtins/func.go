@@ -79,7 +79,9 @@ type AdvisoryRequest struct {
 type Sequences interface {
 	NextVal(name string) (int64, error)
 	CurrVal(name string) (int64, error)
-	SetVal(name string, v int64) error
+	// SetVal sets the sequence's value: with called, the next value
+	// follows v; without, it is v (setval's third argument).
+	SetVal(name string, v int64, called bool) error
 }
 
 // poly is a parameter's polymorphism.

@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"strings"
+
 	"github.com/cairndb/cairn/internal/sql/ast"
 )
 
@@ -63,6 +65,12 @@ func (p *parser) create() ast.Statement {
 		sq := &ast.CreateSequence{Pos: pos, Temp: temp}
 		sq.IfNotExists = p.ifNotExists()
 		sq.Name = p.tableName()
+		if p.acceptKw(ast.KwAs) {
+			// AS smallint | integer | bigint: accepted; cairn's sequences
+			// count in bigint, and a column of a narrower type still
+			// refuses a value it cannot hold.
+			p.typeName()
+		}
 		sq.Options = p.seqOptions()
 		return sq
 	case p.isWord("materialized") && !orReplace && !temp:
@@ -646,13 +654,29 @@ func (p *parser) alter() ast.Statement {
 				continue
 			case p.acceptWord("owned"):
 				p.expectKw(ast.KwBy)
+				s.OwnedBy = "NONE"
 				if !p.acceptWord("none") {
-					p.tableName() // table.column
+					parts := []string{p.ident()} // [schema.]table.column
+					for len(parts) < 3 && p.acceptOp(".") {
+						parts = append(parts, p.colLabel())
+					}
+					if len(parts) < 2 {
+						p.syntaxError()
+					}
+					for i, part := range parts {
+						parts[i] = ast.QuoteIdent(part)
+					}
+					s.OwnedBy = strings.Join(parts, ".")
 				}
 				other = true
 				continue
+			case p.acceptWord("owner"):
+				p.expectKw(ast.KwTo)
+				s.Owner = p.ident()
+				other = true
+				continue
 			case p.acceptKw(ast.KwAs):
-				p.typeName()
+				s.As = ast.Format(p.typeName())
 				other = true
 				continue
 			}
@@ -679,6 +703,10 @@ func (p *parser) alter() ast.Statement {
 func (p *parser) alterCmd() *ast.AlterCmd {
 	c := &ast.AlterCmd{Pos: p.pos()}
 	switch {
+	case p.acceptWord("owner"):
+		p.expectKw(ast.KwTo)
+		c.Kind = ast.AlterOwner
+		c.Name = p.ident()
 	case p.acceptKw(ast.KwAdd):
 		if k := p.tableConstraint(); k != nil {
 			c.Kind = ast.AlterAddConstraint
@@ -845,6 +873,10 @@ func (p *parser) comment() ast.Statement {
 		c.Kind = ast.ObjView
 	case p.acceptWord("sequence"):
 		c.Kind = ast.ObjSequence
+	case p.acceptWord("extension"):
+		c.Kind = ast.ObjExtension
+	case p.acceptKw(ast.KwSchema):
+		c.Kind = ast.ObjSchema
 	case p.acceptKw(ast.KwColumn):
 		c.Kind = ast.ObjTable
 		parts := []string{p.ident()}

@@ -551,7 +551,23 @@ func (p *parser) grant() ast.Statement {
 	}
 	g := &ast.Grant{Pos: pos, Revoke: revoke, Privileges: privs, GrantOption: grantFor}
 	p.expectKw(ast.KwOn)
-	if p.isKw(ast.KwAll) {
+	switch {
+	case p.acceptKw(ast.KwSchema):
+		g.Object = "SCHEMA"
+	case p.acceptWord("sequence"):
+		g.Object = "SEQUENCE"
+	case p.acceptWord("database"):
+		g.Object = "DATABASE"
+	}
+	if g.Object != "" {
+		for {
+			n := p.tableName()
+			g.Objects = append(g.Objects, n.Name)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	} else if p.isKw(ast.KwAll) {
 		p.next()
 		p.expectWord("tables")
 		p.expectKw(ast.KwIn)

@@ -1035,13 +1035,24 @@ func (b *Binder) sequenceFunc(e *ast.FuncCall, name string, args []Expr) Expr {
 	if name != "nextval" && name != "currval" && name != "setval" {
 		return nil
 	}
-	if (name == "setval") != (len(args) == 2) || len(args) == 0 {
+	if name == "setval" && len(args) != 2 && len(args) != 3 || name != "setval" && len(args) != 1 {
 		return nil
 	}
 	for i := range args {
+		// The sequence by name, or by its OID ('s'::regclass, as
+		// pg_dump writes a serial column's default).
 		want := types.Text
-		if i == 1 {
+		if i == 0 && args[0].Type().Family() == types.Int8Family {
+			if seq, ok := b.relationName(args[0]); ok {
+				args[0] = &Const{Val: types.NewText(seq), Typ: types.Text}
+				continue
+			}
+		}
+		switch i {
+		case 1:
 			want = types.Int8
+		case 2:
+			want = types.Bool
 		}
 		x, err := b.cast(e, args[i], want, types.CastImplicit)
 		if err != nil {
@@ -1062,7 +1073,8 @@ func (b *Binder) sequenceFunc(e *ast.FuncCall, name string, args []Expr) Expr {
 			v, err := seqs.CurrVal(a[0].Str())
 			return types.NewInt8(v), err
 		}
-		return a[1], seqs.SetVal(a[0].Str(), a[1].Int())
+		called := len(a) < 3 || a[2].Bool()
+		return a[1], seqs.SetVal(a[0].Str(), a[1].Int(), called)
 	}
 	return &Func{Name: name, Args: args, CtxFn: fn, Strict: true, Typ: types.Int8, Volatile: true}
 }

@@ -516,3 +516,22 @@ func (b *Binder) toRegClass(arg Expr) (Expr, bool, error) {
 	}
 	return &Func{Name: "to_regclass", Args: []Expr{arg}, Fn: fn, Strict: true, Typ: types.Int8}, true, nil
 }
+
+// relationName returns the name of the relation whose OID the constant
+// e is ('s'::regclass binds to the OID).
+func (b *Binder) relationName(e Expr) (string, bool) {
+	c, ok := e.(*Const)
+	if !ok || c.Val.IsNull() {
+		return "", false
+	}
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return "", false
+	}
+	for _, d := range all {
+		if relOID(d) == c.Val.Int() {
+			return d.Name, true
+		}
+	}
+	return "", false
+}
