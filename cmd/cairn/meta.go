@@ -199,9 +199,19 @@ FROM information_schema.columns WHERE `+where+` ORDER BY ordinal_position`)
 	idx, err := sh.ex.Execute(ctx, `SELECT indexname, indexdef FROM pg_catalog.pg_indexes
 WHERE schemaname = `+literal(schema)+` AND tablename = `+literal(table)+` ORDER BY indexname`, nil)
 	if err == nil && len(idx) > 0 && len(idx[len(idx)-1].Rows) > 0 {
+		// The primary key's index shows as psql shows it.
+		pk := ""
+		if r, err := sh.ex.Execute(ctx, `SELECT constraint_name FROM information_schema.table_constraints
+WHERE table_schema = `+literal(schema)+` AND table_name = `+literal(table)+` AND constraint_type = 'PRIMARY KEY'`, nil); err == nil && len(r) > 0 && len(r[0].Rows) > 0 {
+			pk = str(r[0].Rows[0][0])
+		}
 		fmt.Fprintln(sh.out, "Indexes:")
 		for _, row := range idx[len(idx)-1].Rows {
-			fmt.Fprintf(sh.out, "    %q %s\n", str(row[0]), indexSummary(str(row[1])))
+			summary := indexSummary(str(row[1]))
+			if str(row[0]) == pk {
+				summary = "PRIMARY KEY, " + strings.TrimPrefix(summary, "UNIQUE, ")
+			}
+			fmt.Fprintf(sh.out, "    %q %s\n", str(row[0]), summary)
 		}
 	}
 	// CHECK and foreign key constraints, as psql lists them.

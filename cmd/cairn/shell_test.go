@@ -298,7 +298,7 @@ ALTER TABLE b ADD CONSTRAINT pos CHECK (id > 0);
 		t.Fatalf("%v\n%s", err, out)
 	}
 	want := "Indexes:\n" +
-		"    \"b_pkey\" UNIQUE, btree (id)\n" +
+		"    \"b_pkey\" PRIMARY KEY, btree (id)\n" +
 		"Check constraints:\n" +
 		"    \"b_check\" CHECK (n > 0)\n" +
 		"    \"pos\" CHECK (id > 0)\n" +

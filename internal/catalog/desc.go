@@ -87,6 +87,10 @@ type Index struct {
 	// NullsNotDistinct: a unique index whose NULLs are equal (UNIQUE
 	// NULLS NOT DISTINCT), so two rows with a NULL key collide.
 	NullsNotDistinct bool `json:"nulls_not_distinct,omitempty"`
+	// Primary marks the unique index ALTER TABLE ADD PRIMARY KEY made on
+	// a table keyed by its hidden row ids: the table's primary key, for
+	// everything but storage.
+	Primary bool `json:"primary,omitempty"`
 }
 
 // IndexColumn is one key column of an index: a column or an expression.

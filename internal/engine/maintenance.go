@@ -186,7 +186,7 @@ func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.D
 			return sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
 		}
 	}
-	ix := catalog.Index{Name: c.Name, Unique: true, NullsNotDistinct: c.NullsNotDistinct}
+	ix := catalog.Index{Name: c.Name, Unique: true, NullsNotDistinct: c.NullsNotDistinct, Primary: pk}
 	var quoted []string
 	for _, cn := range c.Columns {
 		col := d.Column(cn)

@@ -56,7 +56,8 @@ func isPrimary(d *catalog.Descriptor, ix *catalog.Index) bool {
 	if ix.ID == d.Primary.ID {
 		return true
 	}
-	return ix.Name == d.Name+"_pkey" && strings.HasSuffix(d.Primary.Name, "_rowid")
+	// Primary marks it; stores from before the flag have the name.
+	return ix.Primary || ix.Name == d.Name+"_pkey" && strings.HasSuffix(d.Primary.Name, "_rowid")
 }
 
 // pgCatalogView builds the rows of the pg_catalog tables clients read to

@@ -329,6 +329,8 @@ func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableC
 			if c := d.ColumnByID(ids[0]); c == nil || c.Hidden {
 				continue
 			}
+		}
+		if isPrimary(d, &ix) {
 			kind = "PRIMARY KEY"
 		}
 		cols := names(d, ids)
