@@ -14,19 +14,28 @@ import (
 // PostgreSQL's; user objects get 16384 (PostgreSQL's first user OID)
 // plus their descriptor id, and indexes a range of their own above.
 const (
-	oidPgCatalog   = 11
-	oidPublic      = 2200
-	oidInfoSchema  = 13000
-	oidBootstrap   = 10 // the one owner of everything
-	oidHeapAM      = 2
-	oidBtreeAM     = 403
-	oidDatabase    = 5
-	firstUserOID   = 16384
-	firstIndexOID  = 1 << 24
-	indexesPerTabl = 256
+	oidPgCatalog  = 11
+	oidPublic     = 2200
+	oidInfoSchema = 13000
+	oidBootstrap  = 10 // the one owner of everything
+	oidHeapAM     = 2
+	oidBtreeAM    = 403
+	oidDatabase   = 5
+	firstUserOID  = 16384
+	firstIndexOID = 1 << 24
+	// Constraints number from 1<<32, constraintsPerTable to a table.
+	firstConstraintOID  = 1 << 32
+	constraintsPerTable = 1 << 16
+	indexesPerTabl      = 256
 )
 
 func relOID(d *catalog.Descriptor) int64 { return firstUserOID + int64(d.ID) }
+
+// constraintOID is the OID of a table's n-th constraint (tableConstraints'
+// order), in a range of its own above the indexes'.
+func constraintOID(d *catalog.Descriptor, n int) int64 {
+	return firstConstraintOID + int64(d.ID)*constraintsPerTable + int64(n)
+}
 
 func indexOID(d *catalog.Descriptor, ix *catalog.Index) int64 {
 	return firstIndexOID + int64(d.ID)*indexesPerTabl + int64(ix.ID)
@@ -292,7 +301,53 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_proc":
 		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t")
 	case "pg_constraint":
-		cols = def("oid i8, conname t, connamespace i8, contype t, condeferrable b, condeferred b, convalidated b, conrelid i8, contypid i8, conindid i8, confrelid i8, conkey t, confkey t, conislocal b")
+		cols = def("oid i8, conname t, connamespace i8, contype t, condeferrable b, condeferred b, convalidated b, conrelid i8, contypid i8, conindid i8, conparentid i8, confrelid i8, confupdtype t, confdeltype t, confmatchtype t, conislocal b, coninhcount i4, connoinherit b, conkey i2[], confkey i2[]")
+		attnums := func(d *catalog.Descriptor, ids []uint32) types.Datum {
+			if len(ids) == 0 {
+				return null
+			}
+			out := make([]types.Datum, len(ids))
+			for i, id := range ids {
+				out[i] = i2(attnum(d, id))
+			}
+			return types.NewArray(types.Int2, out)
+		}
+		action := func(a catalog.FKAction) types.Datum {
+			switch a {
+			case catalog.FKRestrict:
+				return text("r")
+			case catalog.FKCascade:
+				return text("c")
+			case catalog.FKSetNull:
+				return text("n")
+			}
+			return text("a")
+		}
+		for _, d := range all {
+			for _, c := range tableConstraints(d, all) {
+				contype, indid, frel := "c", int64(0), int64(0)
+				upd, del, match := null, null, null
+				switch c.kind {
+				case "PRIMARY KEY":
+					contype = "p"
+				case "UNIQUE":
+					contype = "u"
+				case "FOREIGN KEY":
+					contype, frel = "f", relOID(c.parent)
+					upd, del, match = action(c.fk.OnUpdate), action(c.fk.OnDelete), text("s")
+				}
+				if c.index != nil {
+					indid = indexOID(d, c.index)
+				}
+				var fkeys types.Datum = null
+				if c.parent != nil {
+					fkeys = attnums(c.parent, c.refIDs)
+				}
+				rows = append(rows, []types.Datum{i8(constraintOID(d, c.ordinal)), text(c.name), i8(oidPublic), text(contype),
+					bl(c.deferrable), bl(c.deferred), bl(true), i8(relOID(d)), i8(0), i8(indid), i8(0), i8(frel), upd, del, match,
+					bl(true), i4(0), bl(false), attnums(d, c.ids), fkeys})
+			}
+		}
 	case "pg_inherits":
 		cols = def("inhrelid i8, inhparent i8, inhseqno i4, inhdetachpending b")
 	case "pg_trigger":
@@ -445,6 +500,9 @@ func (b *Binder) catalogFunc(name string, args []Expr) (Expr, bool, error) {
 	if name == "to_regclass" && len(args) == 1 {
 		return b.toRegClass(args[0])
 	}
+	if name == "pg_get_constraintdef" && (len(args) == 1 || len(args) == 2) {
+		return b.constraintDef(args)
+	}
 	if name != "pg_get_indexdef" || len(args) == 0 || len(args) > 3 {
 		return nil, false, nil
 	}
@@ -535,4 +593,29 @@ func (b *Binder) relationName(e Expr) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// constraintDef binds pg_get_constraintdef(oid [, pretty]): a
+// constraint's definition as pg_constraint numbers it ("PRIMARY KEY
+// (id)", "FOREIGN KEY (a) REFERENCES t(id) ON DELETE CASCADE"), NULL for
+// no such constraint.
+func (b *Binder) constraintDef(args []Expr) (Expr, bool, error) {
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return nil, true, err
+	}
+	defs := map[int64]string{}
+	for _, d := range all {
+		for _, c := range tableConstraints(d, all) {
+			defs[constraintOID(d, c.ordinal)] = c.def
+		}
+	}
+	fn := func(a []types.Datum) (types.Datum, error) {
+		def, ok := defs[a[0].Int()]
+		if !ok {
+			return types.Null, nil
+		}
+		return types.NewText(def), nil
+	}
+	return &Func{Name: "pg_get_constraintdef", Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
 }

@@ -295,6 +295,14 @@ type tableConstraint struct {
 	name, kind, def      string
 	cols                 []string
 	deferrable, deferred bool
+	// For pg_constraint: the columns (ids), the key's index, and a
+	// foreign key's referenced table, columns and actions.
+	ids     []uint32
+	index   *catalog.Index
+	parent  *catalog.Descriptor
+	refIDs  []uint32
+	fk      *catalog.ForeignKey
+	ordinal int // place among the table's constraints (its OID)
 }
 
 // tableConstraints lists d's constraints: its primary key (unless the
@@ -334,12 +342,14 @@ func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableC
 			kind = "PRIMARY KEY"
 		}
 		cols := names(d, ids)
-		out = append(out, tableConstraint{name: ix.Name, kind: kind, cols: cols, def: kind + " (" + strings.Join(cols, ", ") + ")"})
+		ixCopy := ix
+		out = append(out, tableConstraint{name: ix.Name, kind: kind, cols: cols, def: kind + " (" + strings.Join(cols, ", ") + ")", ids: ids, index: &ixCopy})
 	}
 	for _, ch := range d.Checks {
 		out = append(out, tableConstraint{name: ch.Name, kind: "CHECK", def: "CHECK (" + ch.Expr + ")"})
 	}
-	for _, fk := range d.ForeignKeys {
+	for i := range d.ForeignKeys {
+		fk := &d.ForeignKeys[i]
 		cols := names(d, fk.Columns)
 		def := "FOREIGN KEY (" + strings.Join(cols, ", ") + ") REFERENCES "
 		parent := d
@@ -358,7 +368,11 @@ func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableC
 		} else if fk.Deferrable {
 			def += " DEFERRABLE"
 		}
-		out = append(out, tableConstraint{name: fk.Name, kind: "FOREIGN KEY", cols: cols, def: def, deferrable: fk.Deferrable, deferred: fk.InitiallyDeferred})
+		out = append(out, tableConstraint{name: fk.Name, kind: "FOREIGN KEY", cols: cols, def: def, deferrable: fk.Deferrable, deferred: fk.InitiallyDeferred,
+			ids: fk.Columns, parent: parent, refIDs: fk.RefColumn, fk: fk})
+	}
+	for i := range out {
+		out[i].ordinal = i
 	}
 	return out
 }
