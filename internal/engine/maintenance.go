@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -121,9 +122,6 @@ func (e *Engine) saveStats(id uint32, ts *catalog.TableStats) {
 // A table referenced by a foreign key may be truncated only together
 // with the referencing tables, which CASCADE adds.
 func (e *Engine) truncate(txn *mvcc.Txn, st *ast.Truncate) (Result, error) {
-	if st.RestartIdentity {
-		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "TRUNCATE ... RESTART IDENTITY is not supported yet")
-	}
 	targets := map[uint32]*catalog.Descriptor{}
 	var order []*catalog.Descriptor
 	for _, n := range st.Names {
@@ -171,8 +169,33 @@ func (e *Engine) truncate(txn *mvcc.Txn, st *ast.Truncate) (Result, error) {
 			return Result{}, err
 		}
 	}
+	if st.RestartIdentity {
+		// The sequences of the tables' serial and identity columns (those
+		// their defaults draw from) start over. Like nextval, and unlike
+		// PostgreSQL's, the restart is not undone if the transaction
+		// rolls back.
+		for _, d := range order {
+			for _, c := range d.Columns {
+				m := nextvalDefault.FindStringSubmatch(c.Default)
+				if m == nil {
+					continue
+				}
+				seq, err := (engineSequences{e: e, txn: txn}).lookup(m[1])
+				if err != nil {
+					continue // a default naming a sequence since dropped
+				}
+				if err := e.setval(seq, seq.Sequence.Start, false); err != nil {
+					return Result{}, err
+				}
+			}
+		}
+	}
 	return Result{Tag: "TRUNCATE TABLE"}, nil
 }
+
+// nextvalDefault matches a column default drawing from a sequence:
+// nextval('name') or nextval('name'::regclass).
+var nextvalDefault = regexp.MustCompile(`^nextval\('((?:[^']|'')+)'(?:::regclass)?\)$`)
 
 // addKey adds a PRIMARY KEY or UNIQUE constraint to an existing table.
 // A table created without a primary key is stored by its hidden row id;
