@@ -107,6 +107,27 @@ func init() {
 	register("regexp_count", &overload{params: []param{p(T), p(T)}, ret: I4, mk: count(false, false)})
 	register("regexp_count", &overload{params: []param{p(T), p(T), p(I4)}, ret: I4, mk: count(true, false)})
 	register("regexp_count", &overload{params: []param{p(T), p(T), p(I4), p(T)}, ret: I4, mk: count(true, true)})
+	// overlay(s, r, start [, count]): s with count characters from start
+	// (r's length by default) replaced by r.
+	overlay := func(a []types.Datum) (types.Datum, error) {
+		s, r := []rune(a[0].Str()), a[1].Str()
+		start := a[2].Int()
+		count := int64(len([]rune(r)))
+		if len(a) == 4 {
+			count = a[3].Int()
+		}
+		if start < 1 {
+			return types.Null, sqlerr.New(sqlerr.Code("22011"), "negative substring length not allowed")
+		}
+		if count < 0 {
+			return types.Null, sqlerr.New(sqlerr.Code("22011"), "negative substring length not allowed")
+		}
+		head := min(start-1, int64(len(s)))
+		tail := min(max(start-1+count, head), int64(len(s)))
+		return text(string(s[:head]) + r + string(s[tail:])), nil
+	}
+	register("overlay", &overload{params: []param{p(T), p(T), p(I4)}, ret: T, fn: overlay})
+	register("overlay", &overload{params: []param{p(T), p(T), p(I4), p(I4)}, ret: T, fn: overlay})
 	register("factorial", &overload{params: []param{p(I8)}, ret: N, fn: func(a []types.Datum) (types.Datum, error) {
 		n := a[0].Int()
 		switch {

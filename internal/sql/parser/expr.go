@@ -948,6 +948,25 @@ func (p *parser) specialCallSyntax(f *ast.FuncCall) ast.Expr {
 		}
 		p.expectOp(")")
 		return p.funcTail(f)
+	case "overlay":
+		// overlay(s PLACING r FROM n [FOR m]) is overlay(s, r, n [, m]).
+		if p.isOp(")") {
+			return nil
+		}
+		s := p.save()
+		a := p.expr()
+		if !p.acceptWord("placing") {
+			p.restore(s)
+			return nil
+		}
+		r := p.expr()
+		p.expectKw(ast.KwFrom)
+		f.Args = []ast.Expr{a, r, p.expr()}
+		if p.acceptKw(ast.KwFor) {
+			f.Args = append(f.Args, p.expr())
+		}
+		p.expectOp(")")
+		return p.funcTail(f)
 	case "trim":
 		name := "btrim"
 		switch {
