@@ -216,9 +216,8 @@ WHERE table_schema = `+literal(schema)+` AND table_name = `+literal(table)+` AND
 	}
 	// CHECK and foreign key constraints, as psql lists them.
 	t := literal(table)
-	checks, err := sh.ex.Execute(ctx, `SELECT t.constraint_name, c.check_clause
-FROM information_schema.table_constraints t JOIN information_schema.check_constraints c ON c.constraint_name = t.constraint_name
-WHERE t.table_name = `+t+` AND t.constraint_type = 'CHECK' ORDER BY 1`, nil)
+	checks, err := sh.ex.Execute(ctx, `SELECT conname, substr(pg_get_constraintdef(oid), 7)
+FROM pg_catalog.pg_constraint WHERE conrelid = `+literal(table)+`::regclass AND contype = 'c' ORDER BY 1`, nil)
 	if err == nil && len(checks) > 0 && len(checks[0].Rows) > 0 {
 		fmt.Fprintln(sh.out, "Check constraints:")
 		for _, row := range checks[0].Rows {

@@ -42,6 +42,9 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers}
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
+		if len(st.Like) > 0 {
+			return e.createTableLike(x, b, txn, st)
+		}
 		return e.createTable(b, txn, st)
 	case *ast.CreateIndex:
 		return e.createIndex(x, txn, st)

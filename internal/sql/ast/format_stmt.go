@@ -582,16 +582,39 @@ func (n *CreateTable) format(p *printer) {
 		return
 	}
 	p.WriteString(" (")
-	for i, c := range n.Columns {
-		if i > 0 {
+	first := true
+	sep := func() {
+		if !first {
 			p.WriteString(", ")
 		}
+		first = false
+	}
+	like := func(at int) {
+		for _, l := range n.Like {
+			if l.At != at {
+				continue
+			}
+			sep()
+			p.kw("LIKE ")
+			p.tableName(l.Table)
+			for _, o := range l.Options {
+				if o.Include {
+					p.kw(" INCLUDING ")
+				} else {
+					p.kw(" EXCLUDING ")
+				}
+				p.kw(o.What)
+			}
+		}
+	}
+	for i, c := range n.Columns {
+		like(i)
+		sep()
 		c.format(p)
 	}
-	for i, c := range n.Constraints {
-		if i > 0 || len(n.Columns) > 0 {
-			p.WriteString(", ")
-		}
+	like(len(n.Columns))
+	for _, c := range n.Constraints {
+		sep()
 		c.format(p)
 	}
 	p.WriteByte(')')

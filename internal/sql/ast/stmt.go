@@ -362,6 +362,26 @@ type CreateTable struct {
 	// MatView: CREATE MATERIALIZED VIEW name AS query; NoData: WITH NO
 	// DATA (created empty, unreadable until refreshed).
 	MatView, NoData bool
+	// Like are the LIKE source [INCLUDING|EXCLUDING what]... elements,
+	// each copying the source's columns where it stands among Columns.
+	Like []*LikeClause
+}
+
+// LikeClause is CREATE TABLE's LIKE element: the columns of Table go in
+// before Columns[At]; Options are INCLUDING (true) or EXCLUDING (false)
+// DEFAULTS, CONSTRAINTS, INDEXES, GENERATED, IDENTITY, COMMENTS ... or
+// ALL, upper case, in order (a later one overrides).
+type LikeClause struct {
+	Pos
+	Table   TableName
+	At      int
+	Options []LikeOption
+}
+
+// LikeOption is one INCLUDING or EXCLUDING of a LikeClause.
+type LikeOption struct {
+	What    string
+	Include bool
 }
 
 // Refresh is REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO]

@@ -165,8 +165,28 @@ func (p *parser) createTable(pos ast.Pos, temp bool) ast.Statement {
 	}
 	p.expectOp("(")
 	for !p.isOp(")") {
-		if len(ct.Columns)+len(ct.Constraints) > 0 {
+		if len(ct.Columns)+len(ct.Constraints)+len(ct.Like) > 0 {
 			p.expectOp(",")
+		}
+		if p.isKw(ast.KwLike) {
+			l := &ast.LikeClause{Pos: p.pos(), At: len(ct.Columns)}
+			p.next()
+			l.Table = p.tableName()
+			for {
+				include := p.acceptWord("including")
+				if !include && !p.acceptWord("excluding") {
+					break
+				}
+				what := strings.ToUpper(p.colLabel())
+				switch what {
+				case "ALL", "COMMENTS", "COMPRESSION", "CONSTRAINTS", "DEFAULTS", "GENERATED", "IDENTITY", "INDEXES", "STATISTICS", "STORAGE":
+				default:
+					p.syntaxError()
+				}
+				l.Options = append(l.Options, ast.LikeOption{What: what, Include: include})
+			}
+			ct.Like = append(ct.Like, l)
+			continue
 		}
 		if c := p.tableConstraint(); c != nil {
 			ct.Constraints = append(ct.Constraints, c)
