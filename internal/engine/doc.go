@@ -55,5 +55,9 @@
 // tables' fts indexes (one merge runs per index at a time: VACUUM waits
 // for a background one) and compacts its tables' keys (or the whole
 // store) down the LSM tree, dropping the versions and tombstones no
-// snapshot needs.
+// snapshot needs. LISTEN/NOTIFY (notify.go), advisory locks kept for the
+// sessions (advisory.go: exclusive or shared, session or transaction
+// level, waits that end at cancel, timeout or a cycle), the session's
+// TimeZone (plans are bound in it; Session.Zone prints in it), and
+// CREATE TABLE (LIKE ...) (like.go).
 package engine

@@ -79,7 +79,9 @@
 // with PostgreSQL's operand types: an untyped literal right of -> is
 // text, not integer; jsonb || text is text concatenation. Jsonb casts to
 // bool and the number types only from a JSON boolean or number
-// ("cannot cast jsonb string to type integer", 22023).
+// ("cannot cast jsonb string to type integer", 22023). The array
+// operators @> <@ && resolve first, in arrayops.go (element equality;
+// a NULL element equals nothing).
 //
 // CastFunc follows pg_cast's contexts (implicit, assignment, explicit):
 // widening numbers are implicit, narrowing ones assignment; anything to
