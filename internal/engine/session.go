@@ -355,7 +355,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return Result{Tag: "DEALLOCATE"}, nil
 	}
 	ec := s.evalContext()
-	ec.Advisory = s.advisory(ctx)
+	ec.Advisory, ec.Context = s.advisory(ctx), ctx
 	if prep != nil && prep.stmt == stmt && plannable(stmt) {
 		return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
 			return s.runPrepared(ctx, txn, prep, params, ec)

@@ -1,9 +1,12 @@
 package builtins
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/sha512"
+	"errors"
 	"math"
+	"time"
 
 	"github.com/cockroachdb/apd/v3"
 
@@ -128,6 +131,30 @@ func init() {
 	}
 	register("overlay", &overload{params: []param{p(T), p(T), p(I4)}, ret: T, fn: overlay})
 	register("overlay", &overload{params: []param{p(T), p(T), p(I4), p(I4)}, ret: T, fn: overlay})
+	// pg_sleep(seconds) waits, until its statement is cancelled or times
+	// out (57014); it returns void (an empty text, as pg_notify).
+	register("pg_sleep", &overload{params: []param{p(F8)}, ret: T, volatile: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		secs := a[0].Float()
+		if math.IsNaN(secs) || secs <= 0 {
+			return text(""), nil
+		}
+		wait := time.Duration(min(secs, 1e9) * float64(time.Second))
+		done := context.Background()
+		if ctx != nil && ctx.Context != nil {
+			done = ctx.Context
+		}
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return text(""), nil
+		case <-done.Done():
+			if errors.Is(done.Err(), context.DeadlineExceeded) {
+				return types.Null, sqlerr.New(sqlerr.Code("57014"), "canceling statement due to statement timeout")
+			}
+			return types.Null, sqlerr.New(sqlerr.Code("57014"), "canceling statement due to user request")
+		}
+	})})
 	register("factorial", &overload{params: []param{p(I8)}, ret: N, fn: func(a []types.Datum) (types.Datum, error) {
 		n := a[0].Int()
 		switch {

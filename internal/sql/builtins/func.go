@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -54,6 +55,9 @@ type EvalContext struct {
 	// Notify queues pg_notify's notification, sent when the transaction
 	// commits; nil where there is no session to send from.
 	Notify func(channel, payload string) error
+	// Context is the statement's (its cancel and timeout), for the
+	// functions that wait (pg_sleep); nil outside a statement.
+	Context context.Context
 	// Advisory takes and releases the session's advisory locks
 	// (pg_advisory_lock and friends); nil where there is no session.
 	Advisory func(AdvisoryRequest) (bool, error)
