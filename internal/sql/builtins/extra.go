@@ -138,11 +138,11 @@ func init() {
 		if math.IsNaN(secs) || secs <= 0 {
 			return text(""), nil
 		}
-		wait := time.Duration(min(secs, 1e9) * float64(time.Second))
-		done := context.Background()
-		if ctx != nil && ctx.Context != nil {
-			done = ctx.Context
+		if ctx == nil || ctx.Context == nil {
+			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "pg_sleep needs a statement to wait in")
 		}
+		wait := time.Duration(min(secs, 1e9) * float64(time.Second))
+		done := ctx.Context
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
