@@ -69,7 +69,7 @@ func parseFormatted(s, f string) (parsedTime, error) {
 	}
 	for j := 0; j < len(f); {
 		rest := f[j:]
-		up := strings.ToUpper(rest)
+		up := asciiUpper(rest[:min(len(rest), 8)]) // patterns are at most 5 bytes
 		// Prefixes that change nothing here.
 		if strings.HasPrefix(up, "FM") || strings.HasPrefix(up, "TM") || strings.HasPrefix(up, "FX") {
 			j += 2
@@ -93,7 +93,7 @@ func parseFormatted(s, f string) (parsedTime, error) {
 		}
 		if ampm := matchAMPM(up); ampm != "" {
 			skipSpace()
-			in := strings.ToUpper(s[i:])
+			in := asciiUpper(s[i:min(len(s), i+4)])
 			switch {
 			case strings.HasPrefix(in, "A.M.") || strings.HasPrefix(in, "P.M."):
 				p.pm = in[0] == 'P'
@@ -111,7 +111,7 @@ func parseFormatted(s, f string) (parsedTime, error) {
 		}
 		if name, names := nameField(up); name != "" {
 			skipSpace()
-			in := strings.ToLower(s[i:])
+			in := strings.ToLower(s[i:min(len(s), i+len("september"))]) // the longest name
 			found := -1
 			for k, n := range names {
 				n = strings.ToLower(n)
