@@ -418,6 +418,9 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 			if err != nil {
 				return Result{}, err
 			}
+			if plan.ZoneDependent(x) {
+				return Result{}, errZoneDependent("index expression")
+			}
 			if method == plan.IndexMethodFTS {
 				return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "an fts index covers columns, not expressions")
 			}
@@ -447,8 +450,12 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 	}
 	if st.Where != nil {
 		ix.Predicate = ast.Format(st.Where)
-		if _, err := b.IndexPredicate(cols, ix.Predicate); err != nil {
+		pred, err := b.IndexPredicate(cols, ix.Predicate)
+		if err != nil {
 			return Result{}, err
+		}
+		if plan.ZoneDependent(pred) {
+			return Result{}, errZoneDependent("index predicate")
 		}
 	}
 	if ix.Name == "" {
@@ -952,4 +959,11 @@ func builtInExtension(name string) bool {
 		return true
 	}
 	return false
+}
+
+// errZoneDependent is PostgreSQL's refusal of a stable expression (one
+// whose value depends on the session time zone) as an index key.
+func errZoneDependent(what string) error {
+	return sqlerr.New(sqlerr.Code("42P17"), "functions in %s must be marked IMMUTABLE", what).
+		WithDetail("Its value depends on the session time zone (TimeZone).")
 }

@@ -662,7 +662,7 @@ func init() {
 			}
 			return us
 		}
-		register("date_trunc", &overload{params: []param{p(T), p(t)}, ret: t, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		register("date_trunc", &overload{params: []param{p(T), p(t)}, ret: t, zoneOnly: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			unit, low, err := decodeUnit(a[0].Str(), t)
 			if err != nil {
 				return types.Null, err
@@ -676,7 +676,7 @@ func init() {
 			}
 			return types.NewTimestampTZ(types.FromLocal(zoneOf(ctx), r)), nil
 		})})
-		register("age", &overload{params: []param{p(t), p(t)}, ret: IV, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		register("age", &overload{params: []param{p(t), p(t)}, ret: IV, zoneOnly: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			return age(local(ctx, a[0].Micros()), local(ctx, a[1].Micros()))
 		})})
 		register("age", &overload{params: []param{p(t)}, ret: IV, volatile: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
@@ -687,7 +687,7 @@ func init() {
 			today := floorTo(types.ToLocal(zoneOf(ctx), nowOf(ctx, false).UnixMicro()), usPerDay)
 			return age(today, local(ctx, a[0].Micros()))
 		}})
-		register("to_char", &overload{params: []param{p(t), p(T)}, ret: T, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		register("to_char", &overload{params: []param{p(t), p(T)}, ret: T, zoneOnly: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			if t == TSTZ {
 				zone := zoneOf(ctx)
 				if zone == nil {
@@ -710,8 +710,8 @@ func init() {
 		return types.NewInterval(iv), nil
 	}})
 	for _, t := range []types.Type{D, types.Time, TS, TSTZ, IV} {
-		register("extract", &overload{params: []param{p(T), p(t)}, ret: types.Decimal, ctxFn: nullIn(extractFn(t, false))})
-		register("date_part", &overload{params: []param{p(T), p(t)}, ret: types.Float8, ctxFn: nullIn(extractFn(t, true))})
+		register("extract", &overload{params: []param{p(T), p(t)}, ret: types.Decimal, zoneOnly: true, ctxFn: nullIn(extractFn(t, false))})
+		register("date_part", &overload{params: []param{p(T), p(t)}, ret: types.Float8, zoneOnly: true, ctxFn: nullIn(extractFn(t, true))})
 	}
 	I4 := types.Int4
 	register("make_date", &overload{params: []param{p(I4), p(I4), p(I4)}, ret: D, fn: func(a []types.Datum) (types.Datum, error) {

@@ -37,6 +37,21 @@ type Func struct {
 	// arguments (random(), clock_timestamp()) or depends on the
 	// transaction (now()); the planner must not constant-fold it.
 	Volatile bool
+	// ZoneOnly: of the context, CtxFn reads the time zone alone
+	// (date_trunc, extract, to_char): a binder binds it in its session's
+	// zone once (ForZone), and it stays immutable and foldable.
+	ZoneOnly bool
+}
+
+// ForZone returns f's function in the time zone zone (nil: UTC) for a
+// ZoneOnly function.
+func (f *Func) ForZone(zone *time.Location) func([]types.Datum) (types.Datum, error) {
+	ctxFn, ec := f.CtxFn, &EvalContext{Zone: zone}
+	fn := func(args []types.Datum) (types.Datum, error) { return ctxFn(ec, args) }
+	if f.Strict {
+		return strictFn(fn)
+	}
+	return fn
 }
 
 // EvalContext is the per-statement state a few functions read.
@@ -116,6 +131,7 @@ type overload struct {
 	fn       func(args []types.Datum) (types.Datum, error)
 	mk       func(args []types.Type) func(args []types.Datum) (types.Datum, error)
 	ctxFn    func(ctx *EvalContext, args []types.Datum) (types.Datum, error)
+	zoneOnly bool // ctxFn reads the context's Zone alone
 	nonStrct bool
 	volatile bool
 	// accept, when set, further restricts polymorphic bindings (min/max
@@ -191,6 +207,7 @@ func Lookup(name string, args []types.Type) (*Func, error) {
 		ArgTypes: argTypes,
 		Strict:   !o.nonStrct,
 		Volatile: o.volatile,
+		ZoneOnly: o.zoneOnly,
 		Return:   o.ret,
 	}
 	if o.retFn != nil {

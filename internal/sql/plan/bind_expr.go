@@ -928,6 +928,16 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 			}
 		}
 	}
+	if f.ZoneOnly {
+		// Bound in the session's zone (UTC for a table's stored
+		// expressions), it is a plain function: immutable, foldable.
+		out := &Func{Name: name, Args: args, Fn: f.ForZone(b.Zone), Strict: f.Strict, Typ: f.Return}
+		out.Zoned = f.Return.Family() == types.TimestampTZFamily
+		for _, a := range args {
+			out.Zoned = out.Zoned || a.Type().Family() == types.TimestampTZFamily
+		}
+		return b.fold(out)
+	}
 	out := &Func{Name: name, Args: args, Fn: f.Fn, CtxFn: f.CtxFn, Strict: f.Strict, Typ: f.Return, Volatile: f.Volatile || f.CtxFn != nil}
 	if f.Volatile || f.CtxFn != nil {
 		return out, nil

@@ -125,6 +125,9 @@ type Func struct {
 	// Volatile: the value may change between calls with the same
 	// arguments, or with the statement's context (now(), nextval).
 	Volatile bool
+	// Zoned: its value depends on the time zone it was bound in
+	// (date_trunc of a timestamptz), which an index key may not.
+	Zoned bool
 }
 
 // Coalesce returns its first non-NULL argument.

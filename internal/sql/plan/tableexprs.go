@@ -226,3 +226,23 @@ func RowFunction(e Expr) bool {
 	})
 	return ok
 }
+
+// ZoneDependent reports whether e's value depends on the session time
+// zone: a cast between timestamptz and text, timestamp, date or time,
+// timestamptz arithmetic with days or months, date_trunc or extract of a
+// timestamptz. PostgreSQL refuses such (stable) expressions as index
+// keys, since a key must not depend on who computes it.
+func ZoneDependent(e Expr) bool {
+	found := false
+	walkExpr(e, func(x Expr) {
+		switch x := x.(type) {
+		case *Cast:
+			found = found || types.ZoneDependentCast(x.X.Type(), x.Typ)
+		case *BinOp:
+			found = found || types.ZoneDependentOp(x.Op, x.L.Type(), x.R.Type())
+		case *Func:
+			found = found || x.Zoned
+		}
+	})
+	return found
+}

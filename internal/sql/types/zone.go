@@ -181,3 +181,15 @@ func ParseTextIn(t Type, s string, loc *time.Location) (Datum, error) {
 	}
 	return applyTypmod(d, t, CastAssignment)
 }
+
+// ZoneDependentCast reports whether the cast from from to to depends on
+// the session time zone (castInZone has a zone's version of it).
+func ZoneDependentCast(from, to Type) bool {
+	return castInZone(from, to, time.FixedZone("", 3600)) != nil
+}
+
+// ZoneDependentOp reports whether l op r depends on the session time
+// zone (timestamptz plus or minus an interval).
+func ZoneDependentOp(op Op, l, r Type) bool {
+	return ZonedOpFunc(op, l, r, time.FixedZone("", 3600)) != nil
+}
