@@ -57,6 +57,7 @@ echo "== psql"
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL' || fail "psql script"
 CREATE TABLE films (id INTEGER PRIMARY KEY, title VARCHAR(100) NOT NULL, year INTEGER, rating NUMERIC(3,1));
 CREATE INDEX films_year_idx ON films (year);
+CREATE TABLE reviews (id INTEGER PRIMARY KEY, film_id INTEGER REFERENCES films ON DELETE CASCADE, stars INTEGER CHECK (stars BETWEEN 1 AND 5));
 INSERT INTO films VALUES (1, 'Metropolis', 1927, 8.3), (2, 'Nosferatu', 1922, 7.9);
 \copy films FROM stdin
 3	Sunrise	1927	8.1
@@ -73,6 +74,8 @@ check "psql \\copy out" expect x "\\copy (SELECT id, title FROM films ORDER BY i
 check "psql \\dt"       expect x "\\dt" "films"
 check "psql \\d"        expect x "\\d" "films"
 check "psql \\d films"  expect x "\\d films" '"films_year_idx" btree (year)'
+check "psql \\d foreign key" expect x "\\d reviews" 'FOREIGN KEY (film_id) REFERENCES films(id) ON DELETE CASCADE'
+check "psql \\d check"  expect x "\\d reviews" '"reviews_check" CHECK (stars BETWEEN 1 AND 5)'
 check "psql \\di"       expect x "\\di" "films_year_idx"
 check "psql \\l"        expect x "\\l" "cairn"
 expect_error() { # SQL SQLSTATE-MESSAGE: psql must fail with this message

@@ -52,6 +52,9 @@ func init() {
 		return text(""), ctx.Notify(a[0].Str(), payload)
 	}})
 	register("pg_database_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: dbSize, volatile: true})
+	// There are no triggers (pg_trigger is empty); psql asks anyway.
+	constant("pg_get_triggerdef", []param{p(I8)}, T, types.Null)
+	constant("pg_get_triggerdef", []param{p(I8), p(types.Bool)}, T, types.Null)
 	constant("pg_table_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_relation_size", []param{p(I8)}, I8, types.NewInt8(0))

@@ -166,6 +166,19 @@ func init() {
 				open: func(a []types.Datum) (TableIter, error) { return series(a, nil) }},
 		})
 	}
+	// pg_partition_ancestors(rel): the relation and the tables it is a
+	// partition of; cairn has no partitions, so the relation alone
+	// (psql's \d asks it for the foreign keys that reference a table).
+	registerTable("pg_partition_ancestors", []param{p(types.Int8)}, oneColumn("relid", types.Int8), func(a []types.Datum) (TableIter, error) {
+		done := false
+		return func() ([]types.Datum, bool, error) {
+			if done {
+				return nil, false, nil
+			}
+			done = true
+			return []types.Datum{a[0]}, true, nil
+		}, nil
+	})
 	registerTable("unnest", []param{pArr}, func(args []types.Type) []TableColumn {
 		return []TableColumn{{Name: "unnest", Type: args[0].Elem()}}
 	}, func(a []types.Datum) (TableIter, error) {

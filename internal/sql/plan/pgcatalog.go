@@ -122,11 +122,22 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		rows = [][]types.Datum{{i8(oidHeapAM), text("heap"), text("heap_tableam_handler"), text("t")}, {i8(oidBtreeAM), text("btree"), text("bthandler"), text("i")}}
 	case "pg_class":
 		cols = def("oid i8, relname t, relnamespace i8, reltype i8, reloftype i8, relowner i8, relam i8, relfilenode i8, reltablespace i8, relpages i4, reltuples f4, relallvisible i4, reltoastrelid i8, relhasindex b, relisshared b, relpersistence t, relkind t, relnatts i2, relchecks i2, relhasrules b, relhastriggers b, relhassubclass b, relrowsecurity b, relforcerowsecurity b, relispopulated b, relreplident t, relispartition b, relacl t[], reloptions t[], relpartbound t, relrewrite i8, relfrozenxid i8, relminmxid i8")
+		// relhastriggers: PostgreSQL's foreign keys are triggers on both
+		// tables, and psql's \d lists a table's foreign keys (and what
+		// references it) only when it says so.
+		fkTables := map[uint32]bool{}
+		for _, d := range all {
+			for _, fk := range d.ForeignKeys {
+				fkTables[d.ID], fkTables[fk.RefTable] = true, true
+			}
+		}
+		hasTriggers := false
 		row := func(oid int64, name, kind string, am int64, natts, checks int, hasIndex bool) []types.Datum {
 			return []types.Datum{i8(oid), text(name), i8(oidPublic), i8(0), i8(0), i8(oidBootstrap), i8(am), i8(oid), i8(0), i4(0), types.NewFloat4(-1), i4(0), i8(0),
-				bl(hasIndex), bl(false), text("p"), text(kind), i2(natts), i2(checks), bl(false), bl(false), bl(false), bl(false), bl(false), bl(true), text("d"), bl(false), null, null, null, i8(0), i8(0), i8(0)}
+				bl(hasIndex), bl(false), text("p"), text(kind), i2(natts), i2(checks), bl(false), bl(hasTriggers), bl(false), bl(false), bl(false), bl(true), text("d"), bl(false), null, null, null, i8(0), i8(0), i8(0)}
 		}
 		for _, d := range all {
+			hasTriggers = d.Kind == catalog.KindTable && fkTables[d.ID]
 			switch d.Kind {
 			case catalog.KindTable:
 				ixs := visibleIndexes(d)
@@ -135,6 +146,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 					kind = "m"
 				}
 				rows = append(rows, row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0))
+				hasTriggers = false
 				for i := range ixs {
 					rows = append(rows, row(indexOID(d, &ixs[i]), ixs[i].Name, "i", oidBtreeAM, len(ixs[i].Columns), 0, false))
 				}
@@ -351,7 +363,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_inherits":
 		cols = def("inhrelid i8, inhparent i8, inhseqno i4, inhdetachpending b")
 	case "pg_trigger":
-		cols = def("oid i8, tgrelid i8, tgname t, tgenabled t, tgisinternal b")
+		cols = def("oid i8, tgrelid i8, tgparentid i8, tgname t, tgfoid i8, tgtype i2, tgenabled t, tgisinternal b, tgconstrrelid i8, tgconstrindid i8, tgconstraint i8, tgdeferrable b, tginitdeferred b, tgnargs i2")
 	case "pg_collation":
 		cols = def("oid i8, collname t, collnamespace i8")
 	case "pg_tablespace":
@@ -468,6 +480,11 @@ func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
 	lit, ok := e.Expr.(*ast.Literal)
 	if !ok || lit.Kind != ast.LitString {
 		return nil, false, nil
+	}
+	if oid, err := strconv.ParseInt(lit.Val, 10, 64); err == nil {
+		// An OID written as a number ('16385'::regclass) is itself, as
+		// regclass's input function takes it.
+		return &Const{Val: types.NewInt8(oid), Typ: types.Int8}, true, nil
 	}
 	name := lit.Val
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
