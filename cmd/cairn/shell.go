@@ -79,6 +79,7 @@ func runShell(cmd *cobra.Command, f *shellFlags) error {
 	}
 	defer eng.Close()
 	sh := newShell(eng.NewSession(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+	sh.in = cmd.InOrStdin()
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -121,6 +122,10 @@ type shell struct {
 	source          string // script name for error locations; "" when interactive
 	continueOnError bool
 	quit            bool
+	// in is standard input (for -c's COPY ... FROM STDIN) and inLines
+	// its reader, made on first use.
+	in      io.Reader
+	inLines *scannerSource
 }
 
 func newShell(ex executor, out, errw io.Writer) *shell {
@@ -133,7 +138,26 @@ func (sh *shell) runCommand(ctx context.Context, c string) bool {
 	if t := strings.TrimSpace(c); strings.HasPrefix(t, `\`) {
 		return sh.meta(ctx, t)
 	}
+	// COPY ... FROM STDIN reads the shell's standard input, as psql -c
+	// does; COPY ... TO STDOUT prints.
+	if ok, copied := sh.copyStdio(ctx, strings.TrimSuffix(strings.TrimSpace(c), ";"), 0, sh.stdinLines()); copied {
+		return ok
+	}
 	return sh.execSQL(ctx, c, 0)
+}
+
+// stdinLines reads the shell's standard input line by line (for -c's
+// COPY ... FROM STDIN); it is empty when there is none.
+func (sh *shell) stdinLines() lineSource {
+	if sh.in == nil {
+		return scannerSource{bufio.NewScanner(strings.NewReader(""))}
+	}
+	if sh.inLines == nil {
+		sc := bufio.NewScanner(sh.in)
+		sc.Buffer(make([]byte, 64*1024), 256<<20)
+		sh.inLines = &scannerSource{sc}
+	}
+	return sh.inLines
 }
 
 // execSQL runs sql, printing its results and any error; line is the
@@ -363,7 +387,7 @@ func (sh *shell) copyStdio(ctx context.Context, stmt string, line int, src lineS
 		}
 		return true, true
 	}
-	if sh.source == "" {
+	if _, terminal := src.(readlineSource); terminal {
 		fmt.Fprintln(sh.out, "Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.")
 	}
 	var data strings.Builder

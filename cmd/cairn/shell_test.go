@@ -335,3 +335,15 @@ func TestCopyStdio(t *testing.T) {
 		t.Fatalf("bad COPY row: %v\n%s", err, out)
 	}
 }
+
+// TestCopyCommand: -c "COPY ... FROM STDIN" reads standard input, as
+// psql -c does, and -c "COPY ... TO STDOUT" prints.
+func TestCopyCommand(t *testing.T) {
+	out, err := runIn(t, "5\n6\n\\.\n", "--memory", "-c", "CREATE TABLE t (a INT)", "-c", "COPY t FROM STDIN", "-c", "COPY t TO STDOUT;")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := "CREATE TABLE\nCOPY 2\n5\n6\nCOPY 2\n"; out != want {
+		t.Fatalf("got\n%q\nwant\n%q", out, want)
+	}
+}
