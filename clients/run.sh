@@ -78,6 +78,8 @@ check "psql \\d foreign key" expect x "\\d reviews" 'FOREIGN KEY (film_id) REFER
 check "psql \\d check"  expect x "\\d reviews" '"reviews_check" CHECK (stars BETWEEN 1 AND 5)'
 check "psql \\di"       expect x "\\di" "films_year_idx"
 check "psql \\l"        expect x "\\l" "cairn"
+check "psql \\du"       expect x "\\du" "List of roles"
+check "psql \\dx"       expect x "\\dx" "List of installed extensions"
 expect_error() { # SQL SQLSTATE-MESSAGE: psql must fail with this message
   local out
   if out=$(psql -X -v ON_ERROR_STOP=1 -c "$1" 2>&1); then echo "psql $1 succeeded" >&2; return 1; fi

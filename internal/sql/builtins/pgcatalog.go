@@ -52,6 +52,10 @@ func init() {
 		return text(""), ctx.Notify(a[0].Str(), payload)
 	}})
 	register("pg_database_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: dbSize, volatile: true})
+	// pg_proc lists no functions; psql's \df asks these of each.
+	constant("pg_get_function_result", []param{p(I8)}, T, types.Null)
+	constant("pg_get_function_arguments", []param{p(I8)}, T, types.Null)
+	constant("pg_get_function_identity_arguments", []param{p(I8)}, T, types.Null)
 	// There are no triggers (pg_trigger is empty); psql asks anyway.
 	constant("pg_get_triggerdef", []param{p(I8)}, T, types.Null)
 	constant("pg_get_triggerdef", []param{p(I8), p(types.Bool)}, T, types.Null)

@@ -360,6 +360,9 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 					bl(true), i4(0), bl(false), attnums(d, c.ids), fkeys})
 			}
 		}
+	case "pg_auth_members":
+		// Role membership (GRANT role TO role) is not kept: none.
+		cols = def("oid i8, roleid i8, member i8, grantor i8, admin_option b")
 	case "pg_inherits":
 		cols = def("inhrelid i8, inhparent i8, inhseqno i4, inhdetachpending b")
 	case "pg_trigger":
@@ -491,6 +494,9 @@ func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
 		name = name[i+1:]
 	}
 	name = strings.Trim(name, `"`)
+	if oid, ok := systemRelOIDs[name]; ok {
+		return &Const{Val: types.NewInt8(oid), Typ: types.Int8}, true, nil
+	}
 	d, ok, err := catalog.Lookup(b.txn, name)
 	if err != nil {
 		return nil, true, err
@@ -635,4 +641,13 @@ func (b *Binder) constraintDef(args []Expr) (Expr, bool, error) {
 		return types.NewText(def), nil
 	}
 	return &Func{Name: "pg_get_constraintdef", Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
+}
+
+// systemRelOIDs are PostgreSQL's OIDs of its catalog relations, which
+// clients write as 'pg_class'::regclass (pg_description's classoid).
+var systemRelOIDs = map[string]int64{
+	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_authid": 1260,
+	"pg_database": 1262, "pg_am": 2601, "pg_cast": 2605, "pg_constraint": 2606, "pg_description": 2609,
+	"pg_index": 2610, "pg_namespace": 2615, "pg_opclass": 2616, "pg_operator": 2617, "pg_rewrite": 2618,
+	"pg_trigger": 2620, "pg_extension": 3079, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
 }
