@@ -356,15 +356,19 @@ func init() {
 // justify_days, justify_hours and justify_interval: 30-day months and
 // 24-hour days, the signs of the parts made to agree (interval.c).
 func justifyHours(iv types.IntervalValue) types.IntervalValue {
-	const day = usPerDay
-	whole := iv.Micros / day
-	iv.Micros -= whole * day
+	whole := iv.Micros / usPerDay
+	iv.Micros -= whole * usPerDay
 	iv.Days += int32(whole)
+	return daySigns(iv)
+}
+
+// daySigns gives the days and the time the same sign, moving a day.
+func daySigns(iv types.IntervalValue) types.IntervalValue {
 	if iv.Days > 0 && iv.Micros < 0 {
-		iv.Micros += day
+		iv.Micros += usPerDay
 		iv.Days--
 	} else if iv.Days < 0 && iv.Micros > 0 {
-		iv.Micros -= day
+		iv.Micros -= usPerDay
 		iv.Days++
 	}
 	return iv
@@ -385,14 +389,13 @@ func justifyDays(iv types.IntervalValue) types.IntervalValue {
 }
 
 func justifyInterval(iv types.IntervalValue) types.IntervalValue {
-	const day = usPerDay
 	if iv.Days > 0 && iv.Micros > 0 || iv.Days < 0 && iv.Micros < 0 {
 		whole := iv.Days / 30
 		iv.Days -= whole * 30
 		iv.Months += whole
 	}
-	whole := iv.Micros / day
-	iv.Micros -= whole * day
+	whole := iv.Micros / usPerDay
+	iv.Micros -= whole * usPerDay
 	iv.Days += int32(whole)
 	wm := iv.Days / 30
 	iv.Days -= wm * 30
@@ -404,14 +407,7 @@ func justifyInterval(iv types.IntervalValue) types.IntervalValue {
 		iv.Days -= 30
 		iv.Months++
 	}
-	if iv.Days > 0 && iv.Micros < 0 {
-		iv.Micros += day
-		iv.Days--
-	} else if iv.Days < 0 && iv.Micros > 0 {
-		iv.Micros -= day
-		iv.Days++
-	}
-	return iv
+	return daySigns(iv)
 }
 
 // dateBin is date_bin(stride, source, origin): the start of the stride-

@@ -201,19 +201,7 @@ func toCharNumber(d *apd.Decimal, f string) (string, error) {
 			case !nf.fill:
 				out = append(out, ' ')
 			}
-		case 'S':
-			if neg {
-				out = append(out, '-')
-			} else {
-				out = append(out, '+')
-			}
-		case 'G':
-			if neg {
-				out = append(out, '-')
-			} else {
-				out = append(out, '+')
-			}
-		case 'P':
+		case 'S', 'G', 'P': // S, SG, PL
 			if neg {
 				out = append(out, '-')
 			} else {
