@@ -172,21 +172,7 @@ func resolveUnknown(op Op, l, r Type) (BinaryFn, Type, error) {
 		if fn == nil {
 			continue
 		}
-		lp, rp := unknownParser(lu, nl), unknownParser(ru, nr)
-		return strict(func(a, b Datum) (Datum, error) {
-			var err error
-			if lp != nil && a.kind == UnknownFamily {
-				if a, err = lp(a); err != nil {
-					return Null, err
-				}
-			}
-			if rp != nil && b.kind == UnknownFamily {
-				if b, err = rp(b); err != nil {
-					return Null, err
-				}
-			}
-			return fn(a, b)
-		}), t, nil
+		return strict(parsingUnknowns(unknownParser(lu, nl), unknownParser(ru, nr), fn)), t, nil
 	}
 	return nil, Type{}, noOperator(op, l, r)
 }
@@ -202,6 +188,28 @@ func baseOf(t Type) Type {
 // t (nil if is is false). It remembers its last conversion: the operand
 // is nearly always a constant of the query (doc #> '{a,b}', k < '10'),
 // and parsing it again for every row cost as much as the operator.
+// parsingUnknowns is fn with untyped operands parsed first, the left by
+// lp and the right by rp (either nil for an operand that is typed).
+func parsingUnknowns(lp, rp CastFn, fn BinaryFn) BinaryFn {
+	if lp == nil && rp == nil {
+		return fn
+	}
+	return func(a, b Datum) (Datum, error) {
+		var err error
+		if lp != nil && a.kind == UnknownFamily {
+			if a, err = lp(a); err != nil {
+				return Null, err
+			}
+		}
+		if rp != nil && b.kind == UnknownFamily {
+			if b, err = rp(b); err != nil {
+				return Null, err
+			}
+		}
+		return fn(a, b)
+	}
+}
+
 func unknownParser(is bool, t Type) CastFn {
 	if !is {
 		return nil

@@ -35,7 +35,6 @@ func arrayOpFunc(op Op, l, r Type) (fn BinaryFn, t Type, handled bool, err error
 	if err != nil || lt.Elem().fam == UnknownFamily {
 		return nil, Type{}, true, noOperator(op, l, r)
 	}
-	lp, rp := unknownParser(isUnknown(l), lt), unknownParser(isUnknown(r), rt)
 	contains := func(a, b *Array) (bool, error) { // every element of b is in a
 		for _, y := range b.Elems {
 			found, err := holdsElem(a, y, eq, false)
@@ -45,19 +44,9 @@ func arrayOpFunc(op Op, l, r Type) (fn BinaryFn, t Type, handled bool, err error
 		}
 		return true, nil
 	}
-	return strict(func(a, b Datum) (Datum, error) {
-		var err error
-		if lp != nil && a.kind == UnknownFamily {
-			if a, err = lp(a); err != nil {
-				return Null, err
-			}
-		}
-		if rp != nil && b.kind == UnknownFamily {
-			if b, err = rp(b); err != nil {
-				return Null, err
-			}
-		}
+	cmp := func(a, b Datum) (Datum, error) {
 		var ok bool
+		var err error
 		switch op {
 		case OpContains:
 			ok, err = contains(a.arr, b.arr)
@@ -74,7 +63,8 @@ func arrayOpFunc(op Op, l, r Type) (fn BinaryFn, t Type, handled bool, err error
 			return Null, err
 		}
 		return NewBool(ok), nil
-	}), Bool, true, nil
+	}
+	return strict(parsingUnknowns(unknownParser(isUnknown(l), lt), unknownParser(isUnknown(r), rt), cmp)), Bool, true, nil
 }
 
 // holdsElem reports whether a has an element equal to x (x on the left

@@ -178,13 +178,19 @@ func appendTimestamp(dst []byte, micros int64, tz bool) []byte {
 	case TimestampPosInfinity:
 		return append(dst, "infinity"...)
 	}
-	days, tod := floorDiv(micros, microsPerDay)
+	return appendWallClock(dst, micros, tz, 0)
+}
+
+// appendWallClock prints the wall-clock time local (a timestamp's
+// microseconds), with tz the offset off (seconds east) after it.
+func appendWallClock(dst []byte, local int64, tz bool, off int64) []byte {
+	days, tod := floorDiv(local, microsPerDay)
 	y, m, d := civilFromDays(days)
 	dst = appendYMD(dst, y, m, d)
 	dst = append(dst, ' ')
 	dst = appendTimeOfDay(dst, tod)
 	if tz {
-		dst = append(dst, "+00"...)
+		dst = appendOffset(dst, off)
 	}
 	if y <= 0 {
 		dst = append(dst, " BC"...)

@@ -78,7 +78,6 @@ func jsonbOpFunc(op Op, l, r Type) (fn BinaryFn, t Type, handled bool, err error
 	// wants there, preferring text over integer (PostgreSQL prefers the
 	// string category for unknown).
 	lj := isJSONB(l) || isUnknown(l) && (isJSONB(r) || isJSONOp(op) && !isUnknown(r))
-	var rconv CastFn
 	rtype := r
 	switch op {
 	case OpJSONGet, OpJSONGetText, OpJSONExists:
@@ -122,26 +121,8 @@ func jsonbOpFunc(op Op, l, r Type) (fn BinaryFn, t Type, handled bool, err error
 	if !lj {
 		return nil, Type{}, true, noOperator(op, l, r)
 	}
-	rconv = unknownParser(isUnknown(r), rtype)
-	lconv := unknownParser(isUnknown(l), JSONB)
 	fn, t = jsonbOp(op, rtype)
-	if lconv != nil || rconv != nil {
-		inner := fn
-		fn = func(a, b Datum) (Datum, error) {
-			var err error
-			if lconv != nil && a.kind == UnknownFamily {
-				if a, err = lconv(a); err != nil {
-					return Null, err
-				}
-			}
-			if rconv != nil && b.kind == UnknownFamily {
-				if b, err = rconv(b); err != nil {
-					return Null, err
-				}
-			}
-			return inner(a, b)
-		}
-	}
+	fn = parsingUnknowns(unknownParser(isUnknown(l), JSONB), unknownParser(isUnknown(r), rtype), fn)
 	return strict(fn), t, true, nil
 }
 

@@ -3,7 +3,7 @@ package types
 import "time"
 
 // The session time zone (the TimeZone setting). A timestamptz is an
-// instant (microseconds since 2000-01-01 UTC); the zone decides only how
+// instant (microseconds since 1970-01-01 UTC); the zone decides only how
 // one prints, how a wall-clock time without an offset becomes one, and
 // the calendar arithmetic done on one (casts to and from timestamp and
 // date, date_trunc, extract, adding days and months). A nil or UTC zone
@@ -52,16 +52,13 @@ func FromLocal(loc *time.Location, wall int64) int64 {
 		return early
 	}
 	late := wall - after*microsPerSecond
-	earlyOK := ZoneOffset(loc, early) == before
-	lateOK := ZoneOffset(loc, late) == after
-	switch {
-	case earlyOK && lateOK: // repeated (fall back): the offset after
+	// A time the offset after fits (alone, or repeated by a fall back)
+	// takes it; one it does not (skipped by a spring forward, or only
+	// before) takes the offset before.
+	if ZoneOffset(loc, late) == after {
 		return late
-	case lateOK:
-		return late
-	default: // skipped (spring forward): the offset before; or earlyOK
-		return early
 	}
+	return early
 }
 
 // appendOffset appends an offset east of UTC as PostgreSQL prints it:
@@ -111,20 +108,10 @@ func FormatTextIn(d Datum, loc *time.Location) string {
 // there and its offset, "2024-06-01 14:00:00+02".
 func appendTimestampIn(dst []byte, us int64, loc *time.Location) []byte {
 	if us == TimestampNegInfinity || us == TimestampPosInfinity {
-		return appendTimestamp(dst, us, false)
+		return appendTimestamp(dst, us, true)
 	}
 	off := ZoneOffset(loc, us)
-	local := us + off*microsPerSecond
-	days, tod := floorDiv(local, microsPerDay)
-	y, m, d := civilFromDays(days)
-	dst = appendYMD(dst, y, m, d)
-	dst = append(dst, ' ')
-	dst = appendTimeOfDay(dst, tod)
-	dst = appendOffset(dst, off)
-	if y <= 0 {
-		dst = append(dst, " BC"...)
-	}
-	return dst
+	return appendWallClock(dst, us+off*microsPerSecond, true, off)
 }
 
 // ZonedOpFunc returns the operator l op r where it depends on the
@@ -182,14 +169,14 @@ func ParseTextIn(t Type, s string, loc *time.Location) (Datum, error) {
 	return applyTypmod(d, t, CastAssignment)
 }
 
+// someZone is a zone other than UTC, for asking whether an operation has
+// a zone's version.
+var someZone = time.FixedZone("", 3600)
+
 // ZoneDependentCast reports whether the cast from from to to depends on
 // the session time zone (castInZone has a zone's version of it).
-func ZoneDependentCast(from, to Type) bool {
-	return castInZone(from, to, time.FixedZone("", 3600)) != nil
-}
+func ZoneDependentCast(from, to Type) bool { return castInZone(from, to, someZone) != nil }
 
 // ZoneDependentOp reports whether l op r depends on the session time
 // zone (timestamptz plus or minus an interval).
-func ZoneDependentOp(op Op, l, r Type) bool {
-	return ZonedOpFunc(op, l, r, time.FixedZone("", 3600)) != nil
-}
+func ZoneDependentOp(op Op, l, r Type) bool { return ZonedOpFunc(op, l, r, someZone) != nil }
