@@ -289,7 +289,7 @@ func (c *count) Result() (types.Datum, error) { return types.NewInt8(c.n), nil }
 
 // bitAgg is bit_and, bit_or or bit_xor of integers (NULL for none).
 type bitAgg struct {
-	op  string
+	op  func(v, x int64) int64
 	f   types.Family
 	v   int64
 	any bool
@@ -297,16 +297,10 @@ type bitAgg struct {
 
 func (s *bitAgg) Add(a []types.Datum) error {
 	x := a[0].Int()
-	switch {
-	case !s.any:
-		s.v, s.any = x, true
-	case s.op == "bit_and":
-		s.v &= x
-	case s.op == "bit_or":
-		s.v |= x
-	default:
-		s.v ^= x
+	if s.any {
+		x = s.op(s.v, x)
 	}
+	s.v, s.any = x, true
 	return nil
 }
 
@@ -530,8 +524,12 @@ func init() {
 	}
 	reg("bool_or", []param{p(types.Bool)}, types.Bool, func([]types.Type) func() AggState { return func() AggState { return &boolAgg{or: true} } })
 	for _, t := range []types.Type{I2, I4, I8} {
-		for _, op := range []string{"bit_and", "bit_or", "bit_xor"} {
-			reg(op, []param{p(t)}, t, func([]types.Type) func() AggState {
+		for name, op := range map[string]func(v, x int64) int64{
+			"bit_and": func(v, x int64) int64 { return v & x },
+			"bit_or":  func(v, x int64) int64 { return v | x },
+			"bit_xor": func(v, x int64) int64 { return v ^ x },
+		} {
+			reg(name, []param{p(t)}, t, func([]types.Type) func() AggState {
 				return func() AggState { return &bitAgg{op: op, f: t.Family()} }
 			})
 		}

@@ -197,19 +197,6 @@ func extractTSTZ(unit, low string, us int64, zone *time.Location) (*apd.Decimal,
 	return extractTS(unit, low, us+off*1000000, types.TimestampTZ)
 }
 
-// nullIn makes a context function strict: NULL for any NULL argument
-// (Lookup applies strictness to plain functions only).
-func nullIn(fn func(*EvalContext, []types.Datum) (types.Datum, error)) func(*EvalContext, []types.Datum) (types.Datum, error) {
-	return func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
-		for _, d := range a {
-			if d.IsNull() {
-				return types.Null, nil
-			}
-		}
-		return fn(ctx, a)
-	}
-}
-
 // zoneOf is the session time zone of an evaluation, nil for UTC.
 func zoneOf(ctx *EvalContext) *time.Location {
 	if ctx == nil || ctx.Zone == time.UTC {
@@ -662,7 +649,7 @@ func init() {
 			}
 			return us
 		}
-		register("date_trunc", &overload{params: []param{p(T), p(t)}, ret: t, zoneOnly: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		register("date_trunc", &overload{params: []param{p(T), p(t)}, ret: t, zoneOnly: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			unit, low, err := decodeUnit(a[0].Str(), t)
 			if err != nil {
 				return types.Null, err
@@ -675,10 +662,10 @@ func init() {
 				return types.NewTimestamp(r), nil
 			}
 			return types.NewTimestampTZ(types.FromLocal(zoneOf(ctx), r)), nil
-		})})
-		register("age", &overload{params: []param{p(t), p(t)}, ret: IV, zoneOnly: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		}})
+		register("age", &overload{params: []param{p(t), p(t)}, ret: IV, zoneOnly: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			return age(local(ctx, a[0].Micros()), local(ctx, a[1].Micros()))
-		})})
+		}})
 		register("age", &overload{params: []param{p(t)}, ret: IV, volatile: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			if a[0].IsNull() {
 				return types.Null, nil
@@ -687,7 +674,7 @@ func init() {
 			today := floorTo(types.ToLocal(zoneOf(ctx), nowOf(ctx, false).UnixMicro()), usPerDay)
 			return age(today, local(ctx, a[0].Micros()))
 		}})
-		register("to_char", &overload{params: []param{p(t), p(T)}, ret: T, zoneOnly: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		register("to_char", &overload{params: []param{p(t), p(T)}, ret: T, zoneOnly: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			if t == TSTZ {
 				zone := zoneOf(ctx)
 				if zone == nil {
@@ -696,7 +683,7 @@ func init() {
 				return text(toChar(a[0].Micros(), a[1].Str(), zone)), nil
 			}
 			return text(toChar(a[0].Micros(), a[1].Str(), nil)), nil
-		})})
+		}})
 	}
 	register("date_trunc", &overload{params: []param{p(T), p(IV)}, ret: IV, fn: func(a []types.Datum) (types.Datum, error) {
 		unit, low, err := decodeUnit(a[0].Str(), IV)
@@ -710,8 +697,8 @@ func init() {
 		return types.NewInterval(iv), nil
 	}})
 	for _, t := range []types.Type{D, types.Time, TS, TSTZ, IV} {
-		register("extract", &overload{params: []param{p(T), p(t)}, ret: types.Decimal, zoneOnly: true, ctxFn: nullIn(extractFn(t, false))})
-		register("date_part", &overload{params: []param{p(T), p(t)}, ret: types.Float8, zoneOnly: true, ctxFn: nullIn(extractFn(t, true))})
+		register("extract", &overload{params: []param{p(T), p(t)}, ret: types.Decimal, zoneOnly: true, ctxFn: extractFn(t, false)})
+		register("date_part", &overload{params: []param{p(T), p(t)}, ret: types.Float8, zoneOnly: true, ctxFn: extractFn(t, true)})
 	}
 	I4 := types.Int4
 	register("make_date", &overload{params: []param{p(I4), p(I4), p(I4)}, ret: D, fn: func(a []types.Datum) (types.Datum, error) {

@@ -337,7 +337,7 @@ func init() {
 	}})
 	// to_timestamp(text, text) reads a wall-clock time in the session time
 	// zone, unless the template reads an offset (TZH, TZM).
-	register("to_timestamp", &overload{params: []param{p(T), p(T)}, ret: types.TimestampTZ, zoneOnly: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+	register("to_timestamp", &overload{params: []param{p(T), p(T)}, ret: types.TimestampTZ, zoneOnly: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 		pt, err := parseFormatted(a[0].Str(), a[1].Str())
 		if err != nil {
 			return types.Null, err
@@ -350,7 +350,7 @@ func init() {
 			return types.NewTimestampTZ(us - pt.tzOff*1000000), nil
 		}
 		return types.NewTimestampTZ(types.FromLocal(zoneOf(ctx), us)), nil
-	})})
+	}})
 }
 
 // justify_days, justify_hours and justify_interval: 30-day months and
@@ -482,6 +482,6 @@ func init() {
 		return types.NewInterval(types.IntervalValue{Months: int32(months), Days: int32(days), Micros: int64(us)}), nil
 	}})
 	six := []param{p(I4), p(I4), p(I4), p(I4), p(I4), p(F8)}
-	register("make_timestamptz", &overload{params: six, ret: TSTZ, zoneOnly: true, ctxFn: nullIn(mk)})
-	register("make_timestamptz", &overload{params: append(six[:6:6], p(T)), ret: TSTZ, zoneOnly: true, ctxFn: nullIn(mk)})
+	register("make_timestamptz", &overload{params: six, ret: TSTZ, zoneOnly: true, ctxFn: mk})
+	register("make_timestamptz", &overload{params: append(six[:6:6], p(T)), ret: TSTZ, zoneOnly: true, ctxFn: mk})
 }

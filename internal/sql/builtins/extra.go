@@ -83,33 +83,20 @@ func init() {
 	register("width_bucket", &overload{params: []param{p(N), p(N), p(N), p(I4)}, ret: I4, fn: func(a []types.Datum) (types.Datum, error) {
 		return widthBucket(decFloat(a[0].Decimal()), decFloat(a[1].Decimal()), decFloat(a[2].Decimal()), a[3].Int())
 	}})
-	count := func(withStart, withFlags bool) func([]types.Type) fn {
-		return func([]types.Type) fn {
-			var cache regexCache
-			return func(a []types.Datum) (types.Datum, error) {
-				flags := ""
-				if withFlags {
-					flags = a[3].Str()
-				}
-				r, err := cache.get(a[1].Str(), flags, "regexp_count")
-				if err != nil {
-					return types.Null, err
-				}
-				s := a[0].Str()
-				if withStart {
-					start := a[2].Int()
-					if start <= 0 {
-						return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"start\": %d", start)
-					}
-					s = runeSuffix(s, int(start-1))
-				}
-				return int4(len(r.re.FindAllStringIndex(s, -1))), nil
+	count := func(r *regex, a []types.Datum) (types.Datum, error) {
+		s := a[0].Str()
+		if len(a) > 2 {
+			start := a[2].Int()
+			if start <= 0 {
+				return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"start\": %d", start)
 			}
+			s = runeSuffix(s, int(start-1))
 		}
+		return int4(len(r.re.FindAllStringIndex(s, -1))), nil
 	}
-	register("regexp_count", &overload{params: []param{p(T), p(T)}, ret: I4, mk: count(false, false)})
-	register("regexp_count", &overload{params: []param{p(T), p(T), p(I4)}, ret: I4, mk: count(true, false)})
-	register("regexp_count", &overload{params: []param{p(T), p(T), p(I4), p(T)}, ret: I4, mk: count(true, true)})
+	register("regexp_count", &overload{params: []param{p(T), p(T)}, ret: I4, mk: regexCall("regexp_count", -1, count)})
+	register("regexp_count", &overload{params: []param{p(T), p(T), p(I4)}, ret: I4, mk: regexCall("regexp_count", -1, count)})
+	register("regexp_count", &overload{params: []param{p(T), p(T), p(I4), p(T)}, ret: I4, mk: regexCall("regexp_count", 3, count)})
 	// overlay(s, r, start [, count]): s with count characters from start
 	// (r's length by default) replaced by r.
 	overlay := func(a []types.Datum) (types.Datum, error) {
@@ -133,7 +120,7 @@ func init() {
 	register("overlay", &overload{params: []param{p(T), p(T), p(I4), p(I4)}, ret: T, fn: overlay})
 	// pg_sleep(seconds) waits, until its statement is cancelled or times
 	// out (57014); it returns void (an empty text, as pg_notify).
-	register("pg_sleep", &overload{params: []param{p(F8)}, ret: T, volatile: true, ctxFn: nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+	register("pg_sleep", &overload{params: []param{p(F8)}, ret: T, volatile: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 		secs := a[0].Float()
 		if math.IsNaN(secs) || secs <= 0 {
 			return text(""), nil
@@ -154,7 +141,7 @@ func init() {
 			}
 			return types.Null, sqlerr.New(sqlerr.Code("57014"), "canceling statement due to user request")
 		}
-	})})
+	}})
 	register("factorial", &overload{params: []param{p(I8)}, ret: N, fn: func(a []types.Datum) (types.Datum, error) {
 		n := a[0].Int()
 		switch {

@@ -168,7 +168,7 @@ func sizePretty(n int64) string {
 func init() {
 	I4, I8, B, T := types.Int4, types.Int8, types.Bool, types.Text
 	call := func(r AdvisoryRequest, ret types.Type) func(*EvalContext, []types.Datum) (types.Datum, error) {
-		return nullIn(func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		return func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 			if ctx.Advisory == nil {
 				return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "advisory locks need a session")
 			}
@@ -187,7 +187,7 @@ func init() {
 				return text(""), nil
 			}
 			return types.NewBool(ok), nil
-		})
+		}
 	}
 	for _, shared := range []bool{false, true} {
 		suffix := ""

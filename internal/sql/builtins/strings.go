@@ -312,6 +312,26 @@ func (c *regexCache) get(pat, flags string, fname string) (*regex, error) {
 	return r, nil
 }
 
+// regexCall builds a regexp function (an overload's mk): its pattern is
+// a[1] and its flags a[flagsAt] (none when flagsAt < 0), compiled once a
+// call site while they stay the same (regexCache); body does the rest.
+func regexCall(name string, flagsAt int, body func(r *regex, a []types.Datum) (types.Datum, error)) func([]types.Type) fn {
+	return func([]types.Type) fn {
+		var cache regexCache
+		return func(a []types.Datum) (types.Datum, error) {
+			flags := ""
+			if flagsAt >= 0 {
+				flags = a[flagsAt].Str()
+			}
+			r, err := cache.get(a[1].Str(), flags, name)
+			if err != nil {
+				return types.Null, err
+			}
+			return body(r, a)
+		}
+	}
+}
+
 func compileRegex(pat, flags, fname string) (*regex, error) {
 	r := &regex{pat: pat, flags: flags}
 	ci, newline := false, false
@@ -715,46 +735,20 @@ func init() {
 	}
 	register("format", &overload{params: []param{p(T)}, ret: T, nonStrct: true, fn: fmtFn})
 	register("format", &overload{params: []param{p(T), pAny}, variadic: true, ret: T, nonStrct: true, fn: fmtFn})
-	replaceFn := func(withFlags bool) func([]types.Type) fn {
-		return func([]types.Type) fn {
-			var cache regexCache
-			return func(a []types.Datum) (types.Datum, error) {
-				flags := ""
-				if withFlags {
-					flags = a[3].Str()
-				}
-				r, err := cache.get(a[1].Str(), flags, "regexp_replace")
-				if err != nil {
-					return types.Null, err
-				}
-				return text(regexpReplace(r, a[0].Str(), a[2].Str())), nil
-			}
-		}
+	replace := func(r *regex, a []types.Datum) (types.Datum, error) {
+		return text(regexpReplace(r, a[0].Str(), a[2].Str())), nil
 	}
-	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T)}, ret: T, mk: replaceFn(false)})
-	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T), p(T)}, ret: T, mk: replaceFn(true)})
-	matchFn := func(withFlags bool) func([]types.Type) fn {
-		return func([]types.Type) fn {
-			var cache regexCache
-			return func(a []types.Datum) (types.Datum, error) {
-				flags := ""
-				if withFlags {
-					flags = a[2].Str()
-				}
-				r, err := cache.get(a[1].Str(), flags, "regexp_match")
-				if err != nil {
-					return types.Null, err
-				}
-				if r.global {
-					return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "regexp_match() does not support the \"global\" option").
-						WithHint("Use the regexp_matches function instead.")
-				}
-				return regexpMatch(r, a[0].Str()), nil
-			}
+	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T)}, ret: T, mk: regexCall("regexp_replace", -1, replace)})
+	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T), p(T)}, ret: T, mk: regexCall("regexp_replace", 3, replace)})
+	match := func(r *regex, a []types.Datum) (types.Datum, error) {
+		if r.global {
+			return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "regexp_match() does not support the \"global\" option").
+				WithHint("Use the regexp_matches function instead.")
 		}
+		return regexpMatch(r, a[0].Str()), nil
 	}
-	register("regexp_match", &overload{params: []param{p(T), p(T)}, ret: types.ArrayOf(T), mk: matchFn(false)})
-	register("regexp_match", &overload{params: []param{p(T), p(T), p(T)}, ret: types.ArrayOf(T), mk: matchFn(true)})
+	register("regexp_match", &overload{params: []param{p(T), p(T)}, ret: types.ArrayOf(T), mk: regexCall("regexp_match", -1, match)})
+	register("regexp_match", &overload{params: []param{p(T), p(T), p(T)}, ret: types.ArrayOf(T), mk: regexCall("regexp_match", 2, match)})
 	register("to_hex", &overload{params: []param{p(I4)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return text(toHex(a[0].Int(), 32)), nil }})
 	register("to_hex", &overload{params: []param{p(types.Int8)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return text(toHex(a[0].Int(), 64)), nil }})
 	register("string_to_array", &overload{params: []param{p(T), p(T)}, ret: types.ArrayOf(T), nonStrct: true, fn: stringToArray})

@@ -618,15 +618,7 @@ func (b *Binder) fold(e Expr) (Expr, error) {
 			}
 			args[i] = v
 		}
-		var v types.Datum
-		var err error
-		if e.CtxFn != nil {
-			// A context function folds in the binder's time zone (the
-			// plan is bound again when the session's changes).
-			v, err = e.CtxFn(&builtins.EvalContext{Zone: b.Zone}, args)
-		} else {
-			v, err = e.Fn(args)
-		}
+		v, err := e.Fn(args)
 		if err != nil {
 			return nil, err
 		}
