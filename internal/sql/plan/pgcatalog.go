@@ -131,13 +131,11 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				fkTables[d.ID], fkTables[fk.RefTable] = true, true
 			}
 		}
-		hasTriggers := false
-		row := func(oid int64, name, kind string, am int64, natts, checks int, hasIndex bool) []types.Datum {
+		row := func(oid int64, name, kind string, am int64, natts, checks int, hasIndex, hasTriggers bool) []types.Datum {
 			return []types.Datum{i8(oid), text(name), i8(oidPublic), i8(0), i8(0), i8(oidBootstrap), i8(am), i8(oid), i8(0), i4(0), types.NewFloat4(-1), i4(0), i8(0),
 				bl(hasIndex), bl(false), text("p"), text(kind), i2(natts), i2(checks), bl(false), bl(hasTriggers), bl(false), bl(false), bl(false), bl(true), text("d"), bl(false), null, null, null, i8(0), i8(0), i8(0)}
 		}
 		for _, d := range all {
-			hasTriggers = d.Kind == catalog.KindTable && fkTables[d.ID]
 			switch d.Kind {
 			case catalog.KindTable:
 				ixs := visibleIndexes(d)
@@ -145,15 +143,14 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				if d.MatView != "" {
 					kind = "m"
 				}
-				rows = append(rows, row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0))
-				hasTriggers = false
+				rows = append(rows, row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0, fkTables[d.ID]))
 				for i := range ixs {
-					rows = append(rows, row(indexOID(d, &ixs[i]), ixs[i].Name, "i", oidBtreeAM, len(ixs[i].Columns), 0, false))
+					rows = append(rows, row(indexOID(d, &ixs[i]), ixs[i].Name, "i", oidBtreeAM, len(ixs[i].Columns), 0, false, false))
 				}
 			case catalog.KindView:
-				rows = append(rows, row(relOID(d), d.Name, "v", 0, len(d.ViewColumns), 0, false))
+				rows = append(rows, row(relOID(d), d.Name, "v", 0, len(d.ViewColumns), 0, false, false))
 			case catalog.KindSequence:
-				rows = append(rows, row(relOID(d), d.Name, "S", 0, 3, 0, false))
+				rows = append(rows, row(relOID(d), d.Name, "S", 0, 3, 0, false, false))
 			}
 		}
 	case "pg_index":
@@ -336,7 +333,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			return text("a")
 		}
 		for _, d := range all {
-			for _, c := range tableConstraints(d, all) {
+			for n, c := range tableConstraints(d, all) {
 				contype, indid, frel := "c", int64(0), int64(0)
 				upd, del, match := null, null, null
 				switch c.kind {
@@ -355,7 +352,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				if c.parent != nil {
 					fkeys = attnums(c.parent, c.refIDs)
 				}
-				rows = append(rows, []types.Datum{i8(constraintOID(d, c.ordinal)), text(c.name), i8(oidPublic), text(contype),
+				rows = append(rows, []types.Datum{i8(constraintOID(d, n)), text(c.name), i8(oidPublic), text(contype),
 					bl(c.deferrable), bl(c.deferred), bl(true), i8(relOID(d)), i8(0), i8(indid), i8(0), i8(frel), upd, del, match,
 					bl(true), i4(0), bl(false), attnums(d, c.ids), fkeys})
 			}
@@ -629,8 +626,8 @@ func (b *Binder) constraintDef(args []Expr) (Expr, bool, error) {
 	}
 	defs := map[int64]string{}
 	for _, d := range all {
-		for _, c := range tableConstraints(d, all) {
-			defs[constraintOID(d, c.ordinal)] = c.def
+		for n, c := range tableConstraints(d, all) {
+			defs[constraintOID(d, n)] = c.def
 		}
 	}
 	fn := func(a []types.Datum) (types.Datum, error) {

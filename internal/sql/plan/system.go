@@ -296,13 +296,13 @@ type tableConstraint struct {
 	cols                 []string
 	deferrable, deferred bool
 	// For pg_constraint: the columns (ids), the key's index, and a
-	// foreign key's referenced table, columns and actions.
-	ids     []uint32
-	index   *catalog.Index
-	parent  *catalog.Descriptor
-	refIDs  []uint32
-	fk      *catalog.ForeignKey
-	ordinal int // place among the table's constraints (its OID)
+	// foreign key's referenced table, columns and actions. A constraint's
+	// place in tableConstraints' list is its OID (constraintOID).
+	ids    []uint32
+	index  *catalog.Index
+	parent *catalog.Descriptor
+	refIDs []uint32
+	fk     *catalog.ForeignKey
 }
 
 // tableConstraints lists d's constraints: its primary key (unless the
@@ -342,8 +342,7 @@ func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableC
 			kind = "PRIMARY KEY"
 		}
 		cols := names(d, ids)
-		ixCopy := ix
-		out = append(out, tableConstraint{name: ix.Name, kind: kind, cols: cols, def: kind + " (" + strings.Join(cols, ", ") + ")", ids: ids, index: &ixCopy})
+		out = append(out, tableConstraint{name: ix.Name, kind: kind, cols: cols, def: kind + " (" + strings.Join(cols, ", ") + ")", ids: ids, index: &ix})
 	}
 	for _, ch := range d.Checks {
 		out = append(out, tableConstraint{name: ch.Name, kind: "CHECK", def: "CHECK (" + ch.Expr + ")"})
@@ -370,9 +369,6 @@ func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableC
 		}
 		out = append(out, tableConstraint{name: fk.Name, kind: "FOREIGN KEY", cols: cols, def: def, deferrable: fk.Deferrable, deferred: fk.InitiallyDeferred,
 			ids: fk.Columns, parent: parent, refIDs: fk.RefColumn, fk: fk})
-	}
-	for i := range out {
-		out[i].ordinal = i
 	}
 	return out
 }
