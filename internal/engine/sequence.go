@@ -11,6 +11,7 @@ import (
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
@@ -232,18 +233,11 @@ type engineSequences struct {
 func (s engineSequences) lookup(name string) (*catalog.Descriptor, error) {
 	// nextval's text is a name as SQL writes it: 'public.s', 'S' (s),
 	// '"S"' (S).
-	rel := name
-	if after, ok := strings.CutPrefix(strings.ToLower(rel), "public."); ok {
-		rel = rel[len(rel)-len(after):]
-	} else if after, ok := strings.CutPrefix(rel, `"public".`); ok {
-		rel = after
+	rel, err := parser.ParseTableName(name)
+	if err != nil || rel.Schema != "" && rel.Schema != "public" {
+		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", name)
 	}
-	if len(rel) >= 2 && rel[0] == '"' && rel[len(rel)-1] == '"' {
-		rel = strings.ReplaceAll(rel[1:len(rel)-1], `""`, `"`)
-	} else {
-		rel = strings.ToLower(rel)
-	}
-	d, ok, err := catalog.Lookup(s.txn, rel)
+	d, ok, err := catalog.Lookup(s.txn, rel.Name)
 	if err != nil {
 		return nil, err
 	}

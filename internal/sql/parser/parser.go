@@ -73,6 +73,19 @@ func ParseTypeName(sql string) (t *ast.TypeName, err error) {
 	return t, nil
 }
 
+// ParseTableName parses a relation name as SQL writes one: public.t,
+// T (t), "T" (T). nextval('...') and to_regclass('...') read names so.
+func ParseTableName(sql string) (n ast.TableName, err error) {
+	p := newParser(sql)
+	defer p.recover(&err)
+	p.next()
+	n = p.tableName()
+	if p.tok.kind != tEOF {
+		p.syntaxError()
+	}
+	return n, nil
+}
+
 type parser struct {
 	src     string
 	lex     lexer

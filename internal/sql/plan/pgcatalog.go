@@ -1,12 +1,13 @@
 package plan
 
 import (
-	"github.com/cairndb/cairn/internal/sql/ast"
-	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"strconv"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -574,21 +575,11 @@ func (b *Binder) toRegClass(arg Expr) (Expr, bool, error) {
 		}
 	}
 	fn := func(a []types.Datum) (types.Datum, error) {
-		name := a[0].Str()
-		if i := strings.LastIndexByte(name, '.'); i >= 0 {
-			switch schema := strings.ToLower(strings.Trim(name[:i], `"`)); schema {
-			case "public", "pg_catalog":
-			default:
-				return types.Null, nil
-			}
-			name = name[i+1:]
+		n, err := parser.ParseTableName(a[0].Str())
+		if err != nil || n.Schema != "" && n.Schema != "public" && n.Schema != "pg_catalog" {
+			return types.Null, nil
 		}
-		if quoted := strings.HasPrefix(name, `"`) && strings.HasSuffix(name, `"`) && len(name) >= 2; quoted {
-			name = name[1 : len(name)-1]
-		} else {
-			name = strings.ToLower(name)
-		}
-		if oid, ok := oids[name]; ok {
+		if oid, ok := oids[n.Name]; ok {
 			return types.NewInt8(oid), nil
 		}
 		return types.Null, nil
