@@ -170,16 +170,22 @@ func (sh *shell) execSQL(ctx context.Context, sql string, line int) bool {
 		sh.printResult(r)
 	}
 	if err != nil {
-		prefix := ""
-		if sh.source != "" && line > 0 {
-			prefix = fmt.Sprintf("cairn:%s:%d: ", sh.source, line)
-		}
-		writeError(sh.errw, prefix, err, sql)
+		sh.reportError(err, sql, line)
 	}
 	if sh.timing {
 		fmt.Fprintf(sh.out, "Time: %.3f ms\n", float64(elapsed.Microseconds())/1000)
 	}
 	return err == nil
+}
+
+// reportError prints a statement's error, with the script line it is
+// on (0: none).
+func (sh *shell) reportError(err error, sql string, line int) {
+	prefix := ""
+	if sh.source != "" && line > 0 {
+		prefix = fmt.Sprintf("cairn:%s:%d: ", sh.source, line)
+	}
+	writeError(sh.errw, prefix, err, sql)
 }
 
 func (sh *shell) printResult(r engine.Result) {
@@ -369,42 +375,50 @@ func (sh *shell) copyStdio(ctx context.Context, stmt string, line int, src lineS
 	if err != nil || !isCopy || c.File != "" {
 		return false, false // the engine reports the error, or copies the file
 	}
-	fail := func(err error) (bool, bool) {
-		prefix := ""
-		if sh.source != "" && line > 0 {
-			prefix = fmt.Sprintf("cairn:%s:%d: ", sh.source, line)
+	var n int64
+	if c.From {
+		if _, terminal := src.(readlineSource); terminal {
+			fmt.Fprintln(sh.out, "Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.")
 		}
-		writeError(sh.errw, prefix, err, stmt)
-		return false, true
+		// The lines stream into the COPY; whatever a failed COPY left
+		// unread, up to \., is data still, never SQL.
+		data := &copyLines{src: src}
+		n, err = pgwire.CopyFrom(ctx, sess, c, data, nil)
+		io.Copy(io.Discard, data)
+	} else {
+		n, err = pgwire.CopyTo(ctx, sess, c, sh.out)
 	}
-	if !c.From {
-		n, err := pgwire.CopyTo(ctx, sess, c, sh.out)
-		if err != nil {
-			return fail(err)
-		}
-		if !sh.quiet {
-			fmt.Fprintf(sh.out, "COPY %d\n", n)
-		}
-		return true, true
-	}
-	if _, terminal := src.(readlineSource); terminal {
-		fmt.Fprintln(sh.out, "Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.")
-	}
-	var data strings.Builder
-	for {
-		l, err := src.readLine(">> ")
-		if err != nil || strings.TrimSuffix(l, "\r") == `\.` {
-			break
-		}
-		data.WriteString(l)
-		data.WriteByte('\n')
-	}
-	n, err := pgwire.CopyFrom(ctx, sess, c, strings.NewReader(data.String()), nil)
 	if err != nil {
-		return fail(err)
+		sh.reportError(err, stmt, line)
+		return false, true
 	}
 	if !sh.quiet {
 		fmt.Fprintf(sh.out, "COPY %d\n", n)
 	}
 	return true, true
+}
+
+// copyLines reads the lines of a COPY's data from src, each with its
+// newline, up to a line \. or the end of the input.
+type copyLines struct {
+	src  lineSource
+	buf  []byte
+	done bool
+}
+
+func (r *copyLines) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		if r.done {
+			return 0, io.EOF
+		}
+		l, err := r.src.readLine(">> ")
+		if err != nil || strings.TrimSuffix(l, "\r") == `\.` {
+			r.done = true
+			continue
+		}
+		r.buf = append(append(r.buf[:0], l...), '\n')
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
 }
