@@ -84,11 +84,7 @@ func parseFormatted(s, f string) (parsedTime, error) {
 			} else {
 				j = len(f)
 			}
-			for range len(lit) { // skips as many characters
-				if i < len(s) {
-					i++
-				}
-			}
+			i = min(len(s), i+len(lit)) // skips as many characters
 			continue
 		}
 		if ampm := matchAMPM(up); ampm != "" {

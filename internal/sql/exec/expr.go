@@ -5,6 +5,7 @@ import (
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
+	"time"
 )
 
 // Row is one row of datums.
@@ -40,10 +41,11 @@ func (c *Ctx) param(n int, t types.Type) (types.Datum, error) {
 	}
 	p := c.Params[n-1]
 	if p.Kind() == types.UnknownFamily && !p.IsNull() && t.Family() != types.UnknownFamily {
+		var zone *time.Location // a timestamptz reads in the session's
 		if c.Eval != nil {
-			return types.ParseTextIn(t, p.Str(), c.Eval.Zone)
+			zone = c.Eval.Zone
 		}
-		return types.ParseText(t, p.Str())
+		return types.ParseTextIn(t, p.Str(), zone)
 	}
 	return p, nil
 }
