@@ -225,34 +225,33 @@ func (k advisoryKey) String() string {
 	return fmt.Sprint(k.n)
 }
 
-// advisory answers the advisory lock functions of s's statement, which
-// waits within ctx.
-func (s *Session) advisory(ctx context.Context) func(builtins.AdvisoryRequest) (bool, error) {
-	return func(r builtins.AdvisoryRequest) (bool, error) {
-		locks := &s.e.advisory
-		if r.UnlockAll {
-			if s.advisoryHeld.Swap(false) {
-				locks.releaseAll(s, 0)
-			}
-			return true, nil
+// advisory answers an advisory lock function of s's statement, which
+// waits within ctx (EvalContext.Advisory; the session keeps it as a
+// func value of its own, advisoryFn, made once).
+func (s *Session) advisory(ctx context.Context, r builtins.AdvisoryRequest) (bool, error) {
+	locks := &s.e.advisory
+	if r.UnlockAll {
+		if s.advisoryHeld.Swap(false) {
+			locks.releaseAll(s, 0)
 		}
-		key := advisoryKey{n: r.Key, pair: r.Pair}
-		if r.Unlock {
-			return locks.release(s, key, !r.Shared), nil
-		}
-		ok, err := locks.acquire(ctx, s, key, !r.Shared, r.Xact, !r.Try)
-		if ok {
-			// So that ending a transaction or the session looks for holds
-			// only when there may be some (the lock table has a mutex
-			// every session would otherwise take at every commit).
-			if r.Xact {
-				s.advisoryXact.Store(true)
-			} else {
-				s.advisoryHeld.Store(true)
-			}
-		}
-		return ok, err
+		return true, nil
 	}
+	key := advisoryKey{n: r.Key, pair: r.Pair}
+	if r.Unlock {
+		return locks.release(s, key, !r.Shared), nil
+	}
+	ok, err := locks.acquire(ctx, s, key, !r.Shared, r.Xact, !r.Try)
+	if ok {
+		// So that ending a transaction or the session looks for holds
+		// only when there may be some (the lock table has a mutex
+		// every session would otherwise take at every commit).
+		if r.Xact {
+			s.advisoryXact.Store(true)
+		} else {
+			s.advisoryHeld.Store(true)
+		}
+	}
+	return ok, err
 }
 
 // releaseAdvisory releases s's transaction-level advisory locks (its

@@ -36,6 +36,7 @@ type Session struct {
 	// advisoryXact and advisoryHeld: the session may hold
 	// transaction-level, session-level advisory locks (advisory.go).
 	advisoryXact, advisoryHeld atomic.Bool
+	advisoryFn                 func(context.Context, builtins.AdvisoryRequest) (bool, error) // s.advisory, made once
 	// txn is the explicit transaction, if one is open (BEGIN).
 	txn    *mvcc.Txn
 	failed bool
@@ -157,7 +158,9 @@ type namedSavepoint struct {
 
 // NewSession returns a new session.
 func (e *Engine) NewSession() *Session {
-	return &Session{e: e, settings: map[string]string{}, inbox: inbox{wake: make(chan struct{}, 1)}}
+	s := &Session{e: e, settings: map[string]string{}, inbox: inbox{wake: make(chan struct{}, 1)}}
+	s.advisoryFn = s.advisory
+	return s
 }
 
 // TxStatus reports the session's transaction state.
@@ -355,7 +358,7 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return Result{Tag: "DEALLOCATE"}, nil
 	}
 	ec := s.evalContext()
-	ec.Advisory, ec.Context = s.advisory(ctx), ctx
+	ec.Advisory, ec.Context = s.advisoryFn, ctx
 	if prep != nil && prep.stmt == stmt && plannable(stmt) {
 		return s.inTxn(ctx, func(txn *mvcc.Txn) (Result, error) {
 			return s.runPrepared(ctx, txn, prep, params, ec)

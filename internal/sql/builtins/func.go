@@ -74,8 +74,9 @@ type EvalContext struct {
 	// functions that wait (pg_sleep); nil outside a statement.
 	Context context.Context
 	// Advisory takes and releases the session's advisory locks
-	// (pg_advisory_lock and friends); nil where there is no session.
-	Advisory func(AdvisoryRequest) (bool, error)
+	// (pg_advisory_lock and friends), a wait ending with ctx; nil where
+	// there is no session.
+	Advisory func(ctx context.Context, r AdvisoryRequest) (bool, error)
 	// Zone is the session time zone (TimeZone), nil for UTC: the
 	// calendar functions on timestamptz (date_trunc, extract, to_char,
 	// age, generate_series) work on the wall clock there.

@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"context"
 	"fmt"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 
@@ -179,7 +180,11 @@ func init() {
 			case 2:
 				r.Key, r.Pair = a[0].Int()<<32|int64(uint32(a[1].Int())), true
 			}
-			ok, err := ctx.Advisory(r)
+			wait := ctx.Context
+			if wait == nil {
+				wait = context.Background()
+			}
+			ok, err := ctx.Advisory(wait, r)
 			if err != nil {
 				return types.Null, err
 			}
