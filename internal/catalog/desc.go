@@ -154,6 +154,16 @@ func (d *Descriptor) Column(name string) *Column {
 	return nil
 }
 
+// RowIDKeyed reports whether d's primary key is its hidden row id: a
+// table created without a primary key of its own.
+func (d *Descriptor) RowIDKeyed() bool {
+	if len(d.Primary.Columns) == 0 {
+		return false
+	}
+	c := d.ColumnByID(d.Primary.Columns[0].ColumnID)
+	return c != nil && c.Hidden
+}
+
 // ColumnByID returns the column with id, or nil.
 func (d *Descriptor) ColumnByID(id uint32) *Column {
 	for i := range d.Columns {

@@ -325,7 +325,7 @@ func ownerOnly(st *ast.AlterTable) bool {
 // named as a key would be (t_pkey), which gives the name up to the
 // first real one (pg_dump adds "t_pkey" after creating the table).
 func hiddenKeyNamed(d *catalog.Descriptor, name string) bool {
-	return d.Primary.Name == name && len(d.Primary.Columns) == 1 && d.ColumnByID(d.Primary.Columns[0].ColumnID).Hidden
+	return d.Primary.Name == name && d.RowIDKeyed()
 }
 
 func constraintNamed(d *catalog.Descriptor, name string) bool {
@@ -500,7 +500,7 @@ func (e *Engine) dropConstraint(txn *mvcc.Txn, d *catalog.Descriptor, cmd *ast.A
 		d.ForeignKeys = slices.Delete(d.ForeignKeys, i, i+1)
 		return nil
 	}
-	if d.Primary.Name == name && !d.ColumnByID(d.Primary.Columns[0].ColumnID).Hidden {
+	if d.Primary.Name == name && !d.RowIDKeyed() {
 		return sqlerr.New(sqlerr.FeatureNotSupported, "dropping the primary key %q is not supported: rows are stored by it", name)
 	}
 	i := slices.IndexFunc(d.Indexes, func(ix catalog.Index) bool { return ix.Name == name && ix.Unique })

@@ -125,11 +125,10 @@ func likeElements(txn *mvcc.Txn, l *ast.LikeClause, to ast.TableName) ([]*ast.Co
 		}
 		all := append([]catalog.Index{src.Primary}, src.Indexes...)
 		for i, ix := range all {
-			primary := i == 0 || ix.Primary
-			if primary {
-				if c := src.ColumnByID(firstColumnID(ix)); c == nil || c.Hidden {
-					continue // the hidden row-id key
-				}
+			if i == 0 && src.RowIDKeyed() {
+				continue // the hidden row-id key
+			}
+			if i == 0 || ix.Primary {
 				k := &ast.Constraint{Kind: ast.ConstrPrimaryKey}
 				for _, ic := range ix.Columns {
 					k.Columns = append(k.Columns, name(ic.ColumnID))
@@ -163,12 +162,4 @@ func likeElements(txn *mvcc.Txn, l *ast.LikeClause, to ast.TableName) ([]*ast.Co
 		}
 	}
 	return cols, cons, ixs, nil
-}
-
-// firstColumnID is an index's first key column.
-func firstColumnID(ix catalog.Index) uint32 {
-	if len(ix.Columns) == 0 {
-		return 0
-	}
-	return ix.Columns[0].ColumnID
 }

@@ -205,7 +205,7 @@ func (e *Engine) addKey(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *catalog.D
 	pk := c.Kind == ast.ConstrPrimaryKey
 	if pk {
 		// A hidden key renamed _rowid has already given way to one.
-		if len(d.Primary.Columns) != 1 || !d.ColumnByID(d.Primary.Columns[0].ColumnID).Hidden || strings.HasSuffix(d.Primary.Name, "_rowid") {
+		if !d.RowIDKeyed() || strings.HasSuffix(d.Primary.Name, "_rowid") {
 			return sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
 		}
 	}

@@ -46,17 +46,10 @@ func indexOID(d *catalog.Descriptor, ix *catalog.Index) int64 {
 // hidden row-id key of a table without a primary key is not one.
 func visibleIndexes(d *catalog.Descriptor) []catalog.Index {
 	var out []catalog.Index
-	if c := d.ColumnByID(firstColumn(d.Primary)); c == nil || !c.Hidden {
+	if !d.RowIDKeyed() {
 		out = append(out, d.Primary)
 	}
 	return append(out, d.Indexes...)
-}
-
-func firstColumn(ix catalog.Index) uint32 {
-	if len(ix.Columns) == 0 {
-		return 0
-	}
-	return ix.Columns[0].ColumnID
 }
 
 // isPrimary reports whether ix is the table's primary key: its real one,

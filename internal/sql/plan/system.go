@@ -333,10 +333,8 @@ func tableConstraints(d *catalog.Descriptor, all []*catalog.Descriptor) []tableC
 			continue // an expression: an index, not a constraint
 		}
 		kind := "UNIQUE"
-		if i == 0 {
-			if c := d.ColumnByID(ids[0]); c == nil || c.Hidden {
-				continue
-			}
+		if i == 0 && d.RowIDKeyed() {
+			continue
 		}
 		if isPrimary(d, &ix) {
 			kind = "PRIMARY KEY"
