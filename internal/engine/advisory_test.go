@@ -9,20 +9,6 @@ import (
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
-// one runs sql on s and returns the first column of its only row as text.
-func one(t *testing.T, s *Session, sql string) string {
-	t.Helper()
-	res, err := s.Execute(context.Background(), sql, nil)
-	if err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	r := res[len(res)-1]
-	if len(r.Rows) != 1 {
-		t.Fatalf("%s: %d rows", sql, len(r.Rows))
-	}
-	return r.Rows[0][0].String()
-}
-
 func TestAdvisoryLocks(t *testing.T) {
 	e, err := Open("", &Options{InMemory: true})
 	if err != nil {
@@ -32,30 +18,30 @@ func TestAdvisoryLocks(t *testing.T) {
 	s1, s2, s3 := e.NewSession(), e.NewSession(), e.NewSession()
 
 	// Exclusive, re-entrant, released as many times as taken.
-	one(t, s1, "SELECT pg_advisory_lock(1)")
-	one(t, s1, "SELECT pg_advisory_lock(1)")
-	if got := one(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "f" {
+	queryOne(t, s1, "SELECT pg_advisory_lock(1)")
+	queryOne(t, s1, "SELECT pg_advisory_lock(1)")
+	if got := queryOne(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "f" {
 		t.Fatalf("another session's try of a held exclusive lock = %s, want f", got)
 	}
-	if got := one(t, s1, "SELECT pg_advisory_unlock(1)"); got != "t" {
+	if got := queryOne(t, s1, "SELECT pg_advisory_unlock(1)"); got != "t" {
 		t.Fatalf("first unlock = %s", got)
 	}
-	if got := one(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "f" {
+	if got := queryOne(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "f" {
 		t.Fatalf("lock taken twice, released once: another session's try = %s, want f", got)
 	}
-	one(t, s1, "SELECT pg_advisory_unlock(1)")
-	if got := one(t, s1, "SELECT pg_advisory_unlock(1)"); got != "f" {
+	queryOne(t, s1, "SELECT pg_advisory_unlock(1)")
+	if got := queryOne(t, s1, "SELECT pg_advisory_unlock(1)"); got != "f" {
 		t.Fatalf("unlock of a lock not held = %s, want f", got)
 	}
-	if got := one(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "t" {
+	if got := queryOne(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "t" {
 		t.Fatalf("try after release = %s, want t", got)
 	}
 	// Two integers are a key space apart from bigints.
-	if got := one(t, s1, "SELECT pg_try_advisory_lock(0, 1)"); got != "t" {
+	if got := queryOne(t, s1, "SELECT pg_try_advisory_lock(0, 1)"); got != "t" {
 		t.Fatalf("try (0, 1) while 1 is held = %s, want t", got)
 	}
-	one(t, s1, "SELECT pg_advisory_unlock_all()")
-	if got := one(t, s3, "SELECT pg_try_advisory_lock(0, 1)"); got != "t" {
+	queryOne(t, s1, "SELECT pg_advisory_unlock_all()")
+	if got := queryOne(t, s3, "SELECT pg_try_advisory_lock(0, 1)"); got != "t" {
 		t.Fatalf("try after unlock_all = %s, want t", got)
 	}
 
@@ -70,40 +56,36 @@ func TestAdvisoryLocks(t *testing.T) {
 		t.Fatalf("pg_advisory_lock returned (%v) while another session held the lock", err)
 	case <-time.After(50 * time.Millisecond):
 	}
-	one(t, s2, "SELECT pg_advisory_unlock(1)")
+	queryOne(t, s2, "SELECT pg_advisory_unlock(1)")
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 
 	// Shared holds share; an exclusive request does not get in.
-	one(t, s2, "SELECT pg_advisory_lock_shared(7)")
-	if got := one(t, s3, "SELECT pg_try_advisory_lock_shared(7)"); got != "t" {
+	queryOne(t, s2, "SELECT pg_advisory_lock_shared(7)")
+	if got := queryOne(t, s3, "SELECT pg_try_advisory_lock_shared(7)"); got != "t" {
 		t.Fatalf("shared beside shared = %s", got)
 	}
-	if got := one(t, s1, "SELECT pg_try_advisory_lock(7)"); got != "f" {
+	if got := queryOne(t, s1, "SELECT pg_try_advisory_lock(7)"); got != "f" {
 		t.Fatalf("exclusive beside shared = %s", got)
 	}
 
 	// Transaction-level locks last until the transaction ends.
-	if _, err := s3.Execute(context.Background(), "BEGIN; SELECT pg_advisory_xact_lock(9)", nil); err != nil {
-		t.Fatal(err)
-	}
-	if got := one(t, s2, "SELECT pg_try_advisory_lock(9)"); got != "f" {
+	mustExec(t, s3, "BEGIN; SELECT pg_advisory_xact_lock(9)")
+	if got := queryOne(t, s2, "SELECT pg_try_advisory_lock(9)"); got != "f" {
 		t.Fatalf("try during the holder's transaction = %s", got)
 	}
-	if _, err := s3.Execute(context.Background(), "COMMIT", nil); err != nil {
-		t.Fatal(err)
-	}
-	if got := one(t, s2, "SELECT pg_try_advisory_xact_lock(9)"); got != "t" {
+	mustExec(t, s3, "COMMIT")
+	if got := queryOne(t, s2, "SELECT pg_try_advisory_xact_lock(9)"); got != "t" {
 		t.Fatalf("try after the holder committed = %s", got)
 	}
 	// ... and an autocommit statement's lock ends with it.
-	if got := one(t, s3, "SELECT pg_try_advisory_lock(9)"); got != "t" {
+	if got := queryOne(t, s3, "SELECT pg_try_advisory_lock(9)"); got != "t" {
 		t.Fatalf("a statement's own transaction-level lock outlived it: %s", got)
 	}
 
 	// A wait that would close a cycle is a deadlock.
-	one(t, s2, "SELECT pg_advisory_lock(20)") // s1 holds 1, s2 holds 20
+	queryOne(t, s2, "SELECT pg_advisory_lock(20)") // s1 holds 1, s2 holds 20
 	go func() {
 		_, err := s1.Execute(context.Background(), "SELECT pg_advisory_lock(20)", nil)
 		done <- err
@@ -114,7 +96,7 @@ func TestAdvisoryLocks(t *testing.T) {
 	if !errors.As(err, &se) || se.Code != "40P01" {
 		t.Fatalf("closing a wait cycle: %v, want 40P01", err)
 	}
-	one(t, s2, "SELECT pg_advisory_unlock(20)")
+	queryOne(t, s2, "SELECT pg_advisory_unlock(20)")
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +111,7 @@ func TestAdvisoryLocks(t *testing.T) {
 
 	// Closing a session releases its locks.
 	s1.Close()
-	if got := one(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "t" {
+	if got := queryOne(t, s2, "SELECT pg_try_advisory_lock(1)"); got != "t" {
 		t.Fatalf("try after the holder's session closed = %s", got)
 	}
 }
