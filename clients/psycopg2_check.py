@@ -62,6 +62,21 @@ def main():
     cur.execute("SELECT note FROM py_copy WHERE id = 3")
     assert cur.fetchone()[0] is None
 
+    # An enum type: values come back as str, parameters go in as str and
+    # order as declared; an unknown label is 22P02.
+    cur.execute("CREATE TYPE py_size AS ENUM ('small', 'medium', 'large')")
+    cur.execute("CREATE TABLE py_shirts (id INTEGER PRIMARY KEY, size py_size)")
+    cur.executemany("INSERT INTO py_shirts VALUES (%s, %s)", [(1, "large"), (2, "small"), (3, "medium")])
+    cur.execute("SELECT id, size FROM py_shirts WHERE size >= %s ORDER BY size", ("medium",))
+    assert cur.fetchall() == [(3, "medium"), (1, "large")]
+    conn.commit()
+    try:
+        cur.execute("INSERT INTO py_shirts VALUES (4, %s)", ("huge",))
+        raise AssertionError("an unknown enum label was accepted")
+    except psycopg2.Error as e:
+        assert e.pgcode == "22P02", e.pgcode
+    conn.rollback()
+
     # Autocommit mode and server version parsing.
     conn.commit()
     conn.autocommit = True

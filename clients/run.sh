@@ -59,6 +59,10 @@ CREATE TABLE films (id INTEGER PRIMARY KEY, title VARCHAR(100) NOT NULL, year IN
 CREATE INDEX films_year_idx ON films (year);
 CREATE TABLE reviews (id INTEGER PRIMARY KEY, film_id INTEGER REFERENCES films ON DELETE CASCADE, stars INTEGER CHECK (stars BETWEEN 1 AND 5));
 INSERT INTO films VALUES (1, 'Metropolis', 1927, 8.3), (2, 'Nosferatu', 1922, 7.9);
+CREATE TYPE genre AS ENUM ('drama', 'horror', 'comedy');
+COMMENT ON TYPE genre IS 'film genres';
+ALTER TABLE films ADD COLUMN genre genre;
+UPDATE films SET genre = 'horror' WHERE id = 2;
 \copy films FROM stdin
 3	Sunrise	1927	8.1
 \.
@@ -75,8 +79,11 @@ check "psql \\dt"       expect x "\\dt" "films"
 check "psql \\d"        expect x "\\d" "films"
 check "psql \\d films"  expect x "\\d films" '"films_year_idx" btree (year)'
 check "psql \\d foreign key" expect x "\\d reviews" 'FOREIGN KEY (film_id) REFERENCES films(id) ON DELETE CASCADE'
-check "psql \\d check"  expect x "\\d reviews" '"reviews_check" CHECK (stars BETWEEN 1 AND 5)'
+check "psql \\d check"  expect x "\\d reviews" '"reviews_stars_check" CHECK (stars BETWEEN 1 AND 5)'
 check "psql \\di"       expect x "\\di" "films_year_idx"
+check "psql \\dT+"      expect x "\\dT+ genre" "film genres"
+check "psql enum order" expect x "SELECT string_agg(e::text, ',' ORDER BY e) FROM unnest(enum_range(NULL::genre)) e" "drama,horror,comedy"
+check "psql \\d enum column" expect x "\\d films" "genre  | genre"
 check "psql \\l"        expect x "\\l" "cairn"
 check "psql \\du"       expect x "\\du" "List of roles"
 check "psql \\dx"       expect x "\\dx" "List of installed extensions"

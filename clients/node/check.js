@@ -51,6 +51,13 @@ async function main() {
   r = await client.query('SELECT name FROM node_items WHERE id = 1');
   assert.strictEqual(r.rows[0].name, 'renamed');
 
+  // An enum type: a string in, a string out, ordered as declared.
+  await client.query("CREATE TYPE node_prio AS ENUM ('low', 'high', 'urgent')");
+  await client.query('CREATE TABLE node_tasks (id int PRIMARY KEY, prio node_prio)');
+  await client.query('INSERT INTO node_tasks VALUES ($1, $2), ($3, $4)', [1, 'urgent', 2, 'low']);
+  r = await client.query('SELECT id, prio FROM node_tasks WHERE prio > $1 ORDER BY prio', ['low']);
+  assert.deepStrictEqual(r.rows, [{ id: 1, prio: 'urgent' }]);
+
   // Errors carry SQLSTATE and position; the connection goes on.
   await assert.rejects(client.query('INSERT INTO node_items (id) VALUES (1)'), (e) => e.code === '23505');
   await assert.rejects(client.query('SELECT * FROM no_such_table'), (e) => e.code === '42P01' && e.position === '15');

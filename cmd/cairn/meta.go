@@ -21,6 +21,7 @@ Informational
   \dt                    list tables
   \di                    list indexes
   \dc                    list collections (tables of id text, doc jsonb)
+  \dT                    list data types (enums) with their values
 
 Statements end with ";" and may span lines.
 `
@@ -70,6 +71,15 @@ func (sh *shell) meta(ctx context.Context, line string) bool {
 		return sh.listRelations(ctx, "BASE TABLE", "List of relations", "Did not find any tables.")
 	case `\di`:
 		return sh.listIndexes(ctx)
+	case `\dT`:
+		r, ok := sh.query(ctx, `SELECT 'public' AS "Schema", t.typname AS "Name",
+  array_to_string(ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), ', ') AS "Elements",
+  coalesce(obj_description(t.oid, 'pg_type'), '') AS "Description"
+FROM pg_catalog.pg_type t WHERE t.typtype = 'e' ORDER BY 2`)
+		if ok {
+			sh.printTitled("List of data types", "Did not find any data types.", r)
+		}
+		return ok
 	case `\dc`:
 		// Collections are the tables of exactly (id text, doc jsonb).
 		r, ok := sh.query(ctx, `SELECT table_name AS "Name" FROM information_schema.columns WHERE table_schema `+userSchemas+
@@ -158,7 +168,7 @@ func (sh *shell) describe(ctx context.Context, name string) bool {
 		where += " AND table_schema " + userSchemas
 	}
 	cols, ok := sh.query(ctx, `SELECT table_schema, column_name, data_type, character_maximum_length,
-  numeric_precision, numeric_scale, is_nullable, column_default, generation_expression
+  numeric_precision, numeric_scale, is_nullable, column_default, generation_expression, udt_name
 FROM information_schema.columns WHERE `+where+` ORDER BY ordinal_position`)
 	if !ok {
 		return false
@@ -179,6 +189,8 @@ FROM information_schema.columns WHERE `+where+` ORDER BY ordinal_position`)
 			typ = fmt.Sprintf("%s(%s)", typ, str(row[3]))
 		case typ == "numeric" && !row[4].IsNull():
 			typ = fmt.Sprintf("numeric(%s,%s)", str(row[4]), str(row[5]))
+		case typ == "USER-DEFINED" && len(row) > 9:
+			typ = str(row[9]) // an enum type: its name
 		}
 		nullable := ""
 		if str(row[6]) == "NO" {

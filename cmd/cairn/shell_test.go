@@ -300,7 +300,7 @@ ALTER TABLE b ADD CONSTRAINT pos CHECK (id > 0);
 	want := "Indexes:\n" +
 		"    \"b_pkey\" PRIMARY KEY, btree (id)\n" +
 		"Check constraints:\n" +
-		"    \"b_check\" CHECK (n > 0)\n" +
+		"    \"b_n_check\" CHECK (n > 0)\n" +
 		"    \"pos\" CHECK (id > 0)\n" +
 		"Foreign-key constraints:\n" +
 		"    \"b_a_id_fkey\" FOREIGN KEY (a_id) REFERENCES a(id) ON DELETE CASCADE\n" +
@@ -345,5 +345,28 @@ func TestCopyCommand(t *testing.T) {
 	}
 	if want := "CREATE TABLE\nCOPY 2\n5\n6\nCOPY 2\n"; out != want {
 		t.Fatalf("got\n%q\nwant\n%q", out, want)
+	}
+}
+
+// TestDescribeEnum: \dT lists enum types with their values in order, and
+// \d shows an enum column by its type's name.
+func TestDescribeEnum(t *testing.T) {
+	out, err := runIn(t, `CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+COMMENT ON TYPE mood IS 'feelings';
+CREATE TABLE diary (day date, m mood, ms mood[]);
+\dT
+\d diary
+`, "--memory")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		" public | mood | sad, ok, happy | feelings",
+		" m      | mood   |",
+		" ms     | mood[] |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -52,8 +52,11 @@ type Column struct {
 	ID   uint32 `json:"id"`
 	Name string `json:"name"`
 	// Type is the PostgreSQL name of the column's type.
-	Type    string `json:"type"`
-	NotNull bool   `json:"not_null,omitempty"`
+	Type string `json:"type"`
+	// Enum is a copy of the descriptor of the column's enum type (of its
+	// element type for an array of one); nil for the built-in types.
+	Enum    *TypeDesc `json:"enum,omitempty"`
+	NotNull bool      `json:"not_null,omitempty"`
 	// Default is the default expression as SQL text; empty for none.
 	Default string `json:"default,omitempty"`
 	// Hidden columns (the row id of a table without a primary key) are

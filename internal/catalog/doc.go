@@ -20,6 +20,12 @@
 //	'c' 't' <id uint32 BE>                row count of table id as ANALYZE
 //	                                      last counted (uint64 BE): planner
 //	                                      hints, outside the schema version
+//	'c' 'y' <name>                        a user-defined type (TypeDesc,
+//	                                      JSON): an enum and its labels;
+//	                                      types have their own namespace
+//	                                      but a relation may not take a
+//	                                      type's name, nor a type a
+//	                                      relation's
 //	'c' 'v'                               schema version (uint64 BE), bumped
 //	                                      by every change: a cached plan or
 //	                                      descriptor is valid while it holds
@@ -35,7 +41,9 @@
 // need no migration (absent fields decode as their zero value).
 //
 // Column types are stored as the PostgreSQL type name the types package
-// prints ("integer", "character varying(20)", "numeric(10,2)"), and
+// prints ("integer", "character varying(20)", "numeric(10,2)"); a column
+// of an enum type also keeps a copy of the type's descriptor
+// (Column.Enum), so that a table's descriptor alone decodes its rows; and
 // defaults, CHECK constraints, index expressions, partial index predicates
 // and view queries as SQL text, parsed again when used: the catalog stays
 // below the parser and the types in the layering.

@@ -84,6 +84,17 @@ func errExists(name string) error {
 	return sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", name)
 }
 
+// checkNotType refuses a relation name that a type has: in PostgreSQL
+// a relation has a row type of its name.
+func checkNotType(txn *mvcc.Txn, name string) error {
+	if _, ok, err := LookupType(txn, name); err != nil {
+		return err
+	} else if ok {
+		return ErrTypeExists(name).WithHint("A relation has an associated type of the same name, so you must use a name that doesn't conflict with any existing type.")
+	}
+	return nil
+}
+
 // ErrUndefinedTable is PostgreSQL's error for a missing relation.
 func ErrUndefinedTable(name string) error {
 	return sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", name)
@@ -115,6 +126,9 @@ func Create(txn *mvcc.Txn, d *Descriptor) error {
 		} else if ok {
 			return errExists(name)
 		}
+	}
+	if err := checkNotType(txn, d.Name); err != nil {
+		return err
 	}
 	id, err := allocID(txn)
 	if err != nil {
@@ -158,6 +172,11 @@ func write(txn *mvcc.Txn, old, d *Descriptor) error {
 				return err
 			} else if ok {
 				return errExists(name)
+			}
+			if e.index == 0 {
+				if err := checkNotType(txn, name); err != nil {
+					return err
+				}
 			}
 		}
 		if err := txn.Put(nameKey(name), e.encode()); err != nil {

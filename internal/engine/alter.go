@@ -51,7 +51,8 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 			if err != nil {
 				return Result{}, err
 			}
-			col := catalog.Column{Name: cd.Name, Type: t.String()}
+			col := catalog.Column{Name: cd.Name}
+			plan.SetColumnType(&col, t)
 			// Key, CHECK and REFERENCES constraints of the column are
 			// added as table constraints once it is filled in.
 			var later []*ast.Constraint
@@ -570,7 +571,7 @@ func (e *Engine) alterColumnType(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, d *
 	if err != nil {
 		return err
 	}
-	col.Type = t.String()
+	plan.SetColumnType(col, t)
 	if col.Default != "" {
 		// The default must still assign to the column.
 		if _, err := b.ColumnConversion(nil, col.Default, t); err != nil {

@@ -504,6 +504,9 @@ func (e *Engine) comment(txn *mvcc.Txn, st *ast.Comment) (Result, error) {
 		}
 		return Result{Tag: "COMMENT"}, nil
 	}
+	if st.Kind == ast.ObjType {
+		return e.commentOnType(txn, st)
+	}
 	text := ""
 	if st.Text != nil {
 		text = *st.Text

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cairndb/cairn/internal/sql/parser"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,9 +78,16 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		}
 		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "extension %q is not available", st.Name).
 			WithHint("cairn has no extensions; gen_random_uuid() (pgcrypto) and uuid_generate_v4() (uuid-ossp) are built in.")
+	case *ast.CreateType:
+		return e.createType(txn, st)
+	case *ast.AlterType:
+		return e.alterType(txn, st)
 	case *ast.Drop:
 		if st.Kind == ast.ObjRole || st.Kind == ast.ObjUser {
 			return e.dropRoles(txn, st)
+		}
+		if st.Kind == ast.ObjType {
+			return e.dropTypes(txn, st)
 		}
 		return e.drop(txn, st)
 	case *ast.Truncate:
@@ -173,11 +181,18 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		nnd  bool // NULLS NOT DISTINCT
 	}
 	var uniques []uniq
-	addCheck := func(cname string, expr ast.Expr) {
+	// A CHECK without a name is named as PostgreSQL names it: t_c_check
+	// for a column's, t_check for the table's, with a number after when
+	// that is taken (t_check1).
+	addCheck := func(cname, col string, expr ast.Expr) {
 		if cname == "" {
-			cname = fmt.Sprintf("%s_check", name)
-			if len(d.Checks) > 0 {
-				cname = fmt.Sprintf("%s_check%d", name, len(d.Checks))
+			base := name + "_check"
+			if col != "" {
+				base = name + "_" + col + "_check"
+			}
+			cname = base
+			for i := 1; constraintNamed(d, cname); i++ {
+				cname = base + strconv.Itoa(i)
 			}
 		}
 		d.Checks = append(d.Checks, catalog.Check{Name: cname, Expr: ast.Format(expr)})
@@ -203,14 +218,16 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		if err != nil {
 			return Result{}, err
 		}
-		col := catalog.Column{Name: cd.Name, Type: t.String()}
+		col := catalog.Column{Name: cd.Name}
+		plan.SetColumnType(&col, t)
 		addSeq := func(opts []ast.SeqOption) error {
 			seq, err := newSequence(fmt.Sprintf("%s_%s_seq", name, cd.Name), opts, t.Family() == types.Int8Family)
 			if err != nil {
 				return err
 			}
 			ownedSeqs = append(ownedSeqs, seq)
-			col.Default = fmt.Sprintf("nextval('%s')", seq.Name)
+			// The name as nextval reads it: "User_id_seq" keeps its case.
+			col.Default = "nextval(" + builtins.QuoteLiteral(builtins.QuoteIdent(seq.Name)) + ")"
 			col.NotNull = true
 			return nil
 		}
@@ -238,7 +255,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 			case ast.ConstrUnique:
 				uniques = append(uniques, uniq{c.Name, []string{cd.Name}, c.NullsNotDistinct})
 			case ast.ConstrCheck:
-				addCheck(c.Name, c.Expr)
+				addCheck(c.Name, cd.Name, c.Expr)
 			case ast.ConstrReferences:
 				fkSpecs = append(fkSpecs, fkSpec{c: c, cols: []string{cd.Name}})
 			case ast.ConstrGenerated:
@@ -276,7 +293,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		case ast.ConstrUnique:
 			uniques = append(uniques, uniq{c.Name, c.Columns, c.NullsNotDistinct})
 		case ast.ConstrCheck:
-			addCheck(c.Name, c.Expr)
+			addCheck(c.Name, "", c.Expr)
 		case ast.ConstrReferences:
 			fkSpecs = append(fkSpecs, fkSpec{c: c, cols: c.Columns})
 		default:
@@ -800,7 +817,9 @@ func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTabl
 		if d.Column(name) != nil {
 			return Result{}, sqlerr.New(sqlerr.DuplicateColumn, "column %q specified more than once", name)
 		}
-		d.AddColumn(catalog.Column{Name: name, Type: t.String()})
+		col := catalog.Column{Name: name}
+		plan.SetColumnType(&col, t)
+		d.AddColumn(col)
 	}
 	rowid := d.AddColumn(catalog.Column{Name: plan.RowIDColumn, Type: types.Int8.String(), NotNull: true, Hidden: true})
 	d.Primary = catalog.Index{ID: catalog.PrimaryIndexID, Name: d.Name + "_pkey", Unique: true, Columns: []catalog.IndexColumn{{ColumnID: rowid.ID}}}

@@ -848,14 +848,20 @@ func (s *Session) prepare(ctx context.Context, st *ast.Prepare) (Result, error) 
 	if _, dup := s.prepared[st.Name]; dup {
 		return Result{}, sqlerr.New(sqlerr.Code("42P05"), "prepared statement %q already exists", st.Name)
 	}
-	b := plan.NewBinder(nil, "", nil)
 	var paramTypes []types.Type
-	for _, tn := range st.Types {
-		t, err := b.ResolveType(tn)
-		if err != nil {
-			return Result{}, err
+	err := s.withTxn(ctx, func(txn *mvcc.Txn) error {
+		b := plan.NewBinder(txn, "", nil) // the catalog has the enum types
+		for _, tn := range st.Types {
+			t, err := b.ResolveType(tn)
+			if err != nil {
+				return err
+			}
+			paramTypes = append(paramTypes, t)
 		}
-		paramTypes = append(paramTypes, t)
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
 	}
 	p, err := s.prepareStmt(ctx, ast.Format(st.Stmt), st.Stmt, paramTypes)
 	if err != nil {

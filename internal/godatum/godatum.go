@@ -20,6 +20,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
@@ -194,7 +195,7 @@ func DriverValue(d types.Datum) driver.Value {
 		return d.Float()
 	case types.BoolFamily:
 		return d.Bool()
-	case types.TextFamily, types.VarcharFamily, types.CharFamily, types.UnknownFamily:
+	case types.TextFamily, types.VarcharFamily, types.CharFamily, types.UnknownFamily, types.EnumFamily:
 		return d.Str()
 	case types.ByteaFamily:
 		return []byte(d.Bytes())
@@ -264,6 +265,8 @@ func DatabaseTypeName(t types.Type) string {
 		return "UUID"
 	case types.JSONBFamily:
 		return "JSONB"
+	case types.EnumFamily:
+		return strings.ToUpper(t.String())
 	}
 	return "UNKNOWN"
 }

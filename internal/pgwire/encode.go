@@ -103,6 +103,8 @@ func appendBinary(dst []byte, d types.Datum, t types.Type) ([]byte, error) {
 	case types.UUIDFamily:
 		u := d.UUID()
 		return append(dst, u[:]...), nil
+	case types.EnumFamily:
+		return append(dst, d.Str()...), nil // enum_send: the label
 	case types.JSONBFamily:
 		dst = append(dst, 1) // jsonb's binary format version
 		return append(dst, d.JSON()...), nil
@@ -337,6 +339,8 @@ func decodeBinary(b []byte, t types.Type) (types.Datum, error) {
 		return types.ParseText(types.Decimal, s)
 	case types.TextFamily, types.VarcharFamily, types.UnknownFamily:
 		return types.NewText(string(b)), nil
+	case types.EnumFamily:
+		return types.ParseText(t, string(b)) // enum_recv: the label
 	case types.CharFamily:
 		return types.NewChar(string(b)), nil
 	case types.ByteaFamily:

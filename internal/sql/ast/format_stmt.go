@@ -1243,6 +1243,51 @@ func (n *CreateSchema) format(p *printer) {
 	p.ident(n.Name)
 }
 
+func (n *CreateType) format(p *printer) {
+	p.kw("CREATE TYPE ")
+	p.tableName(n.Name)
+	p.kw(" AS ENUM (")
+	for i, l := range n.Labels {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.expr(&Literal{Kind: LitString, Val: l}, 0)
+	}
+	p.WriteByte(')')
+}
+
+func (n *AlterType) format(p *printer) {
+	p.kw("ALTER TYPE ")
+	p.tableName(n.Name)
+	switch {
+	case n.Owner != "":
+		p.kw(" OWNER TO ")
+		p.ident(n.Owner)
+	case n.NewName != "":
+		p.kw(" RENAME TO ")
+		p.ident(n.NewName)
+	case n.To != "" || n.RenameValue != "":
+		p.kw(" RENAME VALUE ")
+		p.expr(&Literal{Kind: LitString, Val: n.RenameValue}, 0)
+		p.kw(" TO ")
+		p.expr(&Literal{Kind: LitString, Val: n.To}, 0)
+	default:
+		p.kw(" ADD VALUE ")
+		if n.IfNotExists {
+			p.kw("IF NOT EXISTS ")
+		}
+		p.expr(&Literal{Kind: LitString, Val: n.AddValue}, 0)
+		if n.Neighbour != "" {
+			if n.Before {
+				p.kw(" BEFORE ")
+			} else {
+				p.kw(" AFTER ")
+			}
+			p.expr(&Literal{Kind: LitString, Val: n.Neighbour}, 0)
+		}
+	}
+}
+
 func (n *CreateExtension) format(p *printer) {
 	p.kw("CREATE EXTENSION ")
 	if n.IfNotExists {

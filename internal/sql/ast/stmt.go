@@ -405,6 +405,7 @@ const (
 	ObjMatView
 	ObjExtension // COMMENT ON EXTENSION
 	ObjSchema    // COMMENT ON SCHEMA
+	ObjType      // DROP TYPE, COMMENT ON TYPE
 )
 
 func (k ObjectKind) String() string {
@@ -425,6 +426,8 @@ func (k ObjectKind) String() string {
 		return "EXTENSION"
 	case ObjSchema:
 		return "SCHEMA"
+	case ObjType:
+		return "TYPE"
 	}
 	return "USER"
 }
@@ -618,6 +621,33 @@ type CreateExtension struct {
 	Pos
 	IfNotExists bool
 	Name        string
+}
+
+// CreateType is CREATE TYPE name AS ENUM ('label', ...).
+type CreateType struct {
+	Pos
+	Name   TableName
+	Labels []string
+}
+
+// AlterType is ALTER TYPE name and one action: ADD VALUE [IF NOT EXISTS]
+// 'label' [BEFORE|AFTER 'neighbour'] (AddValue), RENAME VALUE 'old' TO
+// 'new' (RenameValue), RENAME TO new (NewName) or OWNER TO (Owner).
+type AlterType struct {
+	Pos
+	Name TableName
+	// ADD VALUE.
+	AddValue    string
+	IfNotExists bool
+	Before      bool   // BEFORE Neighbour, else AFTER it
+	Neighbour   string // "" for neither
+	// RENAME VALUE.
+	RenameValue, To string
+	// RENAME TO.
+	NewName string
+	// OWNER TO role: accepted (pg_dump writes it), with no effect:
+	// cairn's objects have one owner.
+	Owner string
 }
 
 // AlterRename is ALTER INDEX|VIEW|SEQUENCE [IF EXISTS] name RENAME TO
@@ -824,6 +854,8 @@ func (*SetTransaction) stmtNode()  {}
 func (*SetConstraints) stmtNode()  {}
 func (*Comment) stmtNode()         {}
 func (*CreateSchema) stmtNode()    {}
+func (*CreateType) stmtNode()      {}
+func (*AlterType) stmtNode()       {}
 func (*Refresh) stmtNode()         {}
 func (*Listen) stmtNode()          {}
 func (*AlterRename) stmtNode()     {}

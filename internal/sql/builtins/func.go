@@ -438,6 +438,8 @@ func baseType(t types.Type) types.Type {
 		return types.Text // functions take text; varchar is binary-coercible
 	case types.CharFamily:
 		return types.Bpchar
+	case types.EnumFamily:
+		return t // its OID is the database's, not a built-in type's
 	}
 	r, _ := types.TypeFromOID(t.OID())
 	return r

@@ -716,7 +716,7 @@ func (w *writer) validate(row Row) error {
 	for i, c := range d.Columns {
 		if c.NotNull && row[i].IsNull() {
 			return sqlerr.New(sqlerr.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, d.Name).
-				WithDetail("Failing row contains %s.", formatRow(row))
+				WithDetail("Failing row contains %s.", formatRow(d, row))
 		}
 	}
 	for i, f := range w.checks {
@@ -726,19 +726,25 @@ func (w *writer) validate(row Row) error {
 		}
 		if !v.IsNull() && !v.Bool() {
 			return sqlerr.New(sqlerr.CheckViolation, "new row for relation %q violates check constraint %q", d.Name, w.names[i]).
-				WithDetail("Failing row contains %s.", formatRow(row))
+				WithDetail("Failing row contains %s.", formatRow(d, row))
 		}
 	}
 	return nil
 }
 
-func formatRow(row Row) string {
-	parts := make([]string, len(row))
-	for i, d := range row {
-		if d.IsNull() {
-			parts[i] = "null"
+// formatRow prints a row of table d as PostgreSQL's messages show it:
+// its visible columns (not the hidden row id of a table without a
+// primary key).
+func formatRow(d *catalog.Descriptor, row Row) string {
+	parts := make([]string, 0, len(row))
+	for i, v := range row {
+		if i < len(d.Columns) && d.Columns[i].Hidden {
+			continue
+		}
+		if v.IsNull() {
+			parts = append(parts, "null")
 		} else {
-			parts[i] = types.FormatText(d)
+			parts = append(parts, types.FormatText(v))
 		}
 	}
 	return "(" + strings.Join(parts, ", ") + ")"

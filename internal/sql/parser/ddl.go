@@ -124,6 +124,30 @@ func (p *parser) create() ast.Statement {
 			break
 		}
 		return x
+	case p.isWord("type") && !orReplace && !temp:
+		p.next()
+		ct := &ast.CreateType{Pos: pos, Name: p.tableName()}
+		p.expectKw(ast.KwAs)
+		if !p.acceptWord("enum") {
+			what := "composite types"
+			if p.isWord("range") {
+				what = "range types"
+			}
+			p.fail(int32(pos), "0A000", "CREATE TYPE: "+what+" are not supported; cairn's user-defined types are enums (CREATE TYPE name AS ENUM ('label', ...))")
+		}
+		p.expectOp("(")
+		if !p.acceptOp(")") {
+			for {
+				ct.Labels = append(ct.Labels, p.stringToken())
+				if !p.acceptOp(",") {
+					break
+				}
+			}
+			p.expectOp(")")
+		}
+		return ct
+	case p.isWord("domain") && !orReplace && !temp:
+		p.fail(int32(pos), "0A000", "CREATE DOMAIN is not supported")
 	case p.isWord("database") && !orReplace && !temp:
 		p.fail(int32(pos), "0A000", "CREATE DATABASE is not supported: a cairn server serves one database, its data directory")
 	case (p.isKw(ast.KwUser) || p.isKw(ast.KwRole)) && !orReplace && !temp:
@@ -615,6 +639,8 @@ func (p *parser) drop() ast.Statement {
 	case p.acceptWord("materialized"):
 		p.expectKw(ast.KwView)
 		d.Kind = ast.ObjMatView
+	case p.acceptWord("type"):
+		d.Kind = ast.ObjType
 	default:
 		p.syntaxError()
 	}
@@ -642,6 +668,8 @@ func (p *parser) alter() ast.Statement {
 		return r
 	}
 	switch {
+	case p.acceptWord("type"):
+		return p.alterType(pos)
 	case p.isKw(ast.KwIndex) || p.isKw(ast.KwView):
 		r := &ast.AlterRename{Pos: pos, Kind: ast.ObjIndex}
 		if p.isKw(ast.KwView) {
@@ -718,6 +746,49 @@ func (p *parser) alter() ast.Statement {
 			return a
 		}
 	}
+}
+
+// alterType parses ALTER TYPE after its TYPE.
+func (p *parser) alterType(pos ast.Pos) ast.Statement {
+	a := &ast.AlterType{Pos: pos, Name: p.tableName()}
+	switch {
+	case p.acceptWord("add"):
+		p.expectWord("value")
+		a.IfNotExists = p.ifNotExists()
+		a.AddValue = p.stringToken()
+		switch {
+		case p.acceptWord("before"):
+			a.Before, a.Neighbour = true, p.stringToken()
+		case p.acceptWord("after"):
+			a.Neighbour = p.stringToken()
+		}
+	case p.acceptKw(ast.KwRename):
+		if p.acceptWord("value") {
+			a.RenameValue = p.stringToken()
+			p.expectKw(ast.KwTo)
+			a.To = p.stringToken()
+			break
+		}
+		p.expectKw(ast.KwTo)
+		a.NewName = p.ident()
+	case p.acceptWord("owner"):
+		// OWNER TO role (pg_dump writes it): cairn has one owner.
+		p.expectKw(ast.KwTo)
+		a.Owner = p.ident()
+	default:
+		p.syntaxError()
+	}
+	return a
+}
+
+// stringToken consumes a string constant and returns its value.
+func (p *parser) stringToken() string {
+	if p.tok.kind != tString {
+		p.syntaxError()
+	}
+	s := p.tok.str
+	p.next()
+	return s
 }
 
 func (p *parser) alterCmd() *ast.AlterCmd {
@@ -897,6 +968,8 @@ func (p *parser) comment() ast.Statement {
 		c.Kind = ast.ObjExtension
 	case p.acceptKw(ast.KwSchema):
 		c.Kind = ast.ObjSchema
+	case p.acceptWord("type"):
+		c.Kind = ast.ObjType
 	case p.acceptKw(ast.KwColumn):
 		c.Kind = ast.ObjTable
 		parts := []string{p.ident()}

@@ -83,7 +83,8 @@ func decodableKey(t types.Type) bool {
 	}
 	switch t.Family() {
 	case types.BoolFamily, types.Int2Family, types.Int4Family, types.Int8Family, types.TextFamily, types.VarcharFamily,
-		types.DateFamily, types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily, types.UUIDFamily, types.ByteaFamily:
+		types.DateFamily, types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily, types.UUIDFamily, types.ByteaFamily,
+		types.EnumFamily:
 		return true
 	}
 	return false
@@ -353,7 +354,8 @@ func exactFamily(t types.Type) bool {
 	}
 	switch t.Family() {
 	case types.Int2Family, types.Int4Family, types.Int8Family, types.TextFamily, types.VarcharFamily,
-		types.BoolFamily, types.DateFamily, types.TimestampFamily, types.TimestampTZFamily:
+		types.BoolFamily, types.DateFamily, types.TimestampFamily, types.TimestampTZFamily,
+		types.EnumFamily: // a value's key is its sort order, one per label
 		return true
 	}
 	return false
@@ -473,6 +475,9 @@ func sameFamily(a, b types.Type) bool {
 	}
 	if a.IsArray() || b.IsArray() || a.Family() == types.CharFamily || b.Family() == types.CharFamily {
 		return false
+	}
+	if a.Family() == types.EnumFamily || b.Family() == types.EnumFamily {
+		return a == b // sort orders are per enum type
 	}
 	return a.Family() == b.Family() || (str(a.Family()) && str(b.Family())) || (integer(a.Family()) && integer(b.Family()))
 }

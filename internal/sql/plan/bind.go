@@ -119,11 +119,40 @@ func (b *Binder) resolveType(t *ast.TypeName) (types.Type, error) {
 	if alias, ok := oidTypes[name]; ok && (t.Schema == "" || t.Schema == "pg_catalog") {
 		name = alias
 	}
+	if t.Schema == "" || t.Schema == "public" {
+		if typ, ok, err := b.userType(t.Name, mods, len(t.ArrayBounds)); ok || err != nil {
+			if err != nil {
+				return types.Type{}, withPos(err, b.charPos(int(t.Position())))
+			}
+			return typ, nil
+		}
+	}
 	typ, err := types.TypeFromName(name, mods, len(t.ArrayBounds))
 	if err != nil {
 		return types.Type{}, withPos(err, b.charPos(int(t.Position())))
 	}
 	return typ, nil
+}
+
+// userType resolves a type CREATE TYPE made, ok=false if there is none
+// of that name. Built-in type names are taken (CREATE TYPE refuses
+// them), so looking here first changes no built-in type's meaning.
+func (b *Binder) userType(name string, mods []int, arrayDims int) (types.Type, bool, error) {
+	if b.txn == nil || types.IsBuiltinTypeName(name) {
+		return types.Type{}, false, nil
+	}
+	td, ok, err := catalog.LookupType(b.txn, name)
+	if err != nil || !ok {
+		return types.Type{}, false, err
+	}
+	if len(mods) > 0 {
+		return types.Type{}, true, sqlerr.New(sqlerr.SyntaxError, "type modifier is not allowed for type %q", name)
+	}
+	t := EnumType(td)
+	if arrayDims > 0 {
+		t = types.ArrayOf(t)
+	}
+	return t, true, nil
 }
 
 func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
@@ -302,7 +331,7 @@ func (b *Binder) assign(n ast.Node, e Expr, t types.Type) (Expr, error) {
 func tableColumns(d *catalog.Descriptor, alias string) ([]Column, error) {
 	cols := make([]Column, len(d.Columns))
 	for i, c := range d.Columns {
-		t, err := TypeFromString(c.Type)
+		t, err := ColumnType(&c)
 		if err != nil {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "catalog: column %s.%s has type %q: %v", d.Name, c.Name, c.Type, err)
 		}
@@ -646,6 +675,42 @@ func findCol(cols []Column, name string) int {
 		}
 	}
 	return -1
+}
+
+// ColumnType resolves a column's type as the catalog stores it: its
+// enum type's descriptor (possibly of an array's element) or the name
+// the types package prints.
+func ColumnType(c *catalog.Column) (types.Type, error) {
+	if c.Enum != nil {
+		t := EnumType(c.Enum)
+		if strings.HasSuffix(c.Type, "[]") {
+			t = types.ArrayOf(t)
+		}
+		return t, nil
+	}
+	return TypeFromString(c.Type)
+}
+
+// SetColumnType sets a catalog column's type: its name, and for an enum
+// (or an array of one) a copy of the enum type's descriptor.
+func SetColumnType(c *catalog.Column, t types.Type) {
+	c.Type, c.Enum = t.String(), nil
+	if e := t.Elem(); e.IsEnum() {
+		td := &catalog.TypeDesc{ID: e.OID() - catalog.FirstUserOID, Name: e.EnumName()}
+		for _, l := range e.EnumLabels() {
+			td.Labels = append(td.Labels, catalog.EnumLabel{Label: l.Label, Sort: l.Sort})
+		}
+		c.Enum = td
+	}
+}
+
+// EnumType is the types package's enum type of a catalog type.
+func EnumType(td *catalog.TypeDesc) types.Type {
+	labels := make([]types.EnumLabel, len(td.Labels))
+	for i, l := range td.Labels {
+		labels[i] = types.EnumLabel{Label: l.Label, Sort: l.Sort}
+	}
+	return types.NewEnum(td.OID(), td.ArrayOID(), td.Name, labels)
 }
 
 // TypeFromString resolves a type as the catalog stores it: the name the

@@ -898,7 +898,7 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 	if seq := b.sequenceFunc(e, name, args); seq != nil {
 		return seq, nil
 	}
-	if f, ok, err := b.catalogFunc(name, args); ok || err != nil {
+	if f, ok, err := b.catalogFunc(e, name, args); ok || err != nil {
 		return f, err
 	}
 	if b.Zone != nil && printsAny[name] {

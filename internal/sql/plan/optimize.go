@@ -478,17 +478,18 @@ func primaryKeyOrdered(in Node, keys []SortKey) bool {
 	return ok && !reverse
 }
 
-// keyOrderIsSQLOrder reports whether a column type's key encoding sorts
-// exactly as ORDER BY does: integers, text (C collation) and times. Types
-// with special values (floats' NaN, numerics' scales) are left to a sort.
-func keyOrderIsSQLOrder(typ string) bool {
-	t, err := TypeFromString(typ)
+// keyOrderIsSQLOrder reports whether a column's key encoding sorts
+// exactly as ORDER BY does: integers, text (C collation), times and
+// enums (by sort order). Types with special values (floats' NaN,
+// numerics' scales) are left to a sort.
+func keyOrderIsSQLOrder(c *catalog.Column) bool {
+	t, err := ColumnType(c)
 	if err != nil || t.IsArray() {
 		return false
 	}
 	switch t.Family() {
 	case types.Int2Family, types.Int4Family, types.Int8Family, types.TextFamily, types.VarcharFamily,
-		types.DateFamily, types.TimestampFamily, types.TimestampTZFamily:
+		types.DateFamily, types.TimestampFamily, types.TimestampTZFamily, types.EnumFamily:
 		return true
 	}
 	return false

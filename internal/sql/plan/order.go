@@ -77,7 +77,7 @@ func sortFit(keys []SortKey) orderFit {
 				return reverse, true // the whole key told every row apart
 			}
 			ic := seq[pos]
-			if ic.ColumnID != col.ID || !keyOrderIsSQLOrder(col.Type) {
+			if ic.ColumnID != col.ID || !keyOrderIsSQLOrder(col) {
 				return false, false
 			}
 			if !col.NotNull && k.NullsFirst != k.Desc {
@@ -105,7 +105,7 @@ func groupFit(cols []int) orderFit {
 		want := map[uint32]bool{}
 		for _, c := range cols {
 			col, ok := columnAt(d, c)
-			if !ok || col.ID == 0 || !keyOrderIsSQLOrder(col.Type) {
+			if !ok || col.ID == 0 || !keyOrderIsSQLOrder(col) {
 				return false, false
 			}
 			want[col.ID] = true

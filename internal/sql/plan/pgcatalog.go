@@ -6,6 +6,7 @@ import (
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -24,6 +25,8 @@ const (
 	oidDatabase   = 5
 	firstUserOID  = 16384
 	firstIndexOID = 1 << 24
+	// Enum labels (pg_enum) number from 1<<40, 1<<16 to a type.
+	firstEnumLabelOID = 1 << 40
 	// Constraints number from 1<<32, constraintsPerTable to a table.
 	firstConstraintOID  = 1 << 32
 	constraintsPerTable = 1 << 16
@@ -176,7 +179,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				continue
 			}
 			for n, c := range visibleColumns(d) {
-				t, err := TypeFromString(c.Type)
+				t, err := ColumnType(&c)
 				if err != nil {
 					return nil, nil, true, err
 				}
@@ -209,7 +212,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 		}
 	case "pg_type":
-		cols = def("oid i8, typname t, typnamespace i8, typowner i8, typlen i2, typbyval b, typtype t, typcategory t, typispreferred b, typisdefined b, typdelim t, typrelid i8, typelem i8, typarray i8, typinput t, typoutput t, typbasetype i8, typtypmod i4, typndims i4, typcollation i8, typnotnull b, typdefault t")
+		cols = def("oid i8, typname t, typnamespace i8, typowner i8, typlen i2, typbyval b, typtype t, typcategory t, typispreferred b, typisdefined b, typdelim t, typrelid i8, typelem i8, typarray i8, typinput t, typoutput t, typbasetype i8, typtypmod i4, typndims i4, typcollation i8, typnotnull b, typdefault t, typacl t[]")
 		for f := types.BoolFamily; f < types.ArrayFamily; f++ {
 			t, ok := types.TypeFromOID(scalarOID(f))
 			if !ok {
@@ -217,8 +220,17 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 			arr := types.ArrayOf(t)
 			name := pgTypeName(t)
-			rows = append(rows, []types.Datum{i8(int64(t.OID())), text(name), i8(oidPgCatalog), i8(oidBootstrap), i2(t.Len()), bl(t.Len() > 0 && t.Len() <= 8), text("b"), text("U"), bl(false), bl(true), text(","), i8(0), i8(0), i8(int64(arr.OID())), text(name + "in"), text(name + "out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null})
-			rows = append(rows, []types.Datum{i8(int64(arr.OID())), text("_" + name), i8(oidPgCatalog), i8(oidBootstrap), i2(-1), bl(false), text("b"), text("A"), bl(false), bl(true), text(","), i8(0), i8(int64(t.OID())), i8(0), text("array_in"), text("array_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null})
+			rows = append(rows, []types.Datum{i8(int64(t.OID())), text(name), i8(oidPgCatalog), i8(oidBootstrap), i2(t.Len()), bl(t.Len() > 0 && t.Len() <= 8), text("b"), text("U"), bl(false), bl(true), text(","), i8(0), i8(0), i8(int64(arr.OID())), text(name + "in"), text(name + "out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null, null})
+			rows = append(rows, []types.Datum{i8(int64(arr.OID())), text("_" + name), i8(oidPgCatalog), i8(oidBootstrap), i2(-1), bl(false), text("b"), text("A"), bl(false), bl(true), text(","), i8(0), i8(int64(t.OID())), i8(0), text("array_in"), text("array_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null, null})
+		}
+		tds, err := catalog.ListTypes(b.txn)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		for _, td := range tds {
+			oid, arr := int64(td.OID()), int64(td.ArrayOID())
+			rows = append(rows, []types.Datum{i8(oid), text(td.Name), i8(oidPublic), i8(oidBootstrap), i2(4), bl(true), text("e"), text("E"), bl(false), bl(true), text(","), i8(0), i8(0), i8(arr), text("enum_in"), text("enum_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null, null})
+			rows = append(rows, []types.Datum{i8(arr), text("_" + td.Name), i8(oidPublic), i8(oidBootstrap), i2(-1), bl(false), text("b"), text("A"), bl(false), bl(true), text(","), i8(0), i8(oid), i8(0), text("array_in"), text("array_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null, null})
 		}
 	case "pg_database":
 		cols = def("oid i8, datname t, datdba i8, encoding i4, datlocprovider t, datistemplate b, datallowconn b, datconnlimit i4, datfrozenxid i8, datminmxid i8, dattablespace i8, datcollate t, datctype t, daticulocale t, datcollversion t, datacl t[]")
@@ -301,6 +313,15 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				}
 			}
 		}
+		tds, err := catalog.ListTypes(b.txn)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		for _, td := range tds {
+			if td.Comment != "" {
+				rows = append(rows, []types.Datum{i8(int64(td.OID())), i8(systemRelOIDs["pg_type"]), i4(0), text(td.Comment)})
+			}
+		}
 	case "pg_proc":
 		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t")
 	case "pg_constraint":
@@ -367,6 +388,15 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		cols = def("oid i8, extname t, extowner i8, extnamespace i8, extrelocatable b, extversion t")
 	case "pg_enum":
 		cols = def("oid i8, enumtypid i8, enumsortorder f4, enumlabel t")
+		tds, err := catalog.ListTypes(b.txn)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		for _, td := range tds {
+			for n, l := range td.Labels {
+				rows = append(rows, []types.Datum{i8(firstEnumLabelOID + int64(td.ID)<<16 + int64(n)), i8(int64(td.OID())), types.NewFloat4(float32(l.Sort)), text(l.Label)})
+			}
+		}
 	case "pg_policy":
 		cols = def("oid i8, polname t, polrelid i8, polcmd t, polpermissive b, polroles i8[], polqual t, polwithcheck t")
 	case "pg_statistic_ext":
@@ -456,6 +486,19 @@ func pgTypeName(t types.Type) string {
 	return t.String()
 }
 
+// udtName is a type's pg_type name without modifiers, as
+// information_schema's udt_name shows it: int4, varchar, an enum's name,
+// _int4 for an array.
+func udtName(t types.Type) string {
+	if t.IsArray() {
+		return "_" + udtName(t.Elem())
+	}
+	if t.IsEnum() {
+		return t.String()
+	}
+	return pgTypeName(types.FamilyType(t.Family()))
+}
+
 // oidTypes are PostgreSQL's object identifier types and the internal
 // name types, which catalog queries cast to. cairn's catalog views carry
 // OIDs as bigint, and names as text.
@@ -468,12 +511,28 @@ var oidTypes = map[string]string{
 // regClass binds 'name'::regclass: the OID of the relation named by a
 // constant, as catalog queries write to find a table's rows.
 func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
-	if strings.ToLower(e.Type.Name) != "regclass" || len(e.Type.ArrayBounds) > 0 {
+	reg := strings.ToLower(e.Type.Name)
+	if reg != "regclass" && reg != "regtype" || len(e.Type.ArrayBounds) > 0 {
 		return nil, false, nil
 	}
 	lit, ok := e.Expr.(*ast.Literal)
 	if !ok || lit.Kind != ast.LitString {
 		return nil, false, nil
+	}
+	if reg == "regtype" {
+		// 'name'::regtype: the OID of the type the name names.
+		if oid, err := strconv.ParseInt(lit.Val, 10, 64); err == nil {
+			return &Const{Val: types.NewInt8(oid), Typ: types.Int8}, true, nil
+		}
+		tn, err := parser.ParseTypeName(lit.Val)
+		if err != nil {
+			return nil, true, b.errAt(e, sqlerr.UndefinedObject, "type %q does not exist", lit.Val)
+		}
+		t, err := b.resolveType(tn)
+		if err != nil {
+			return nil, true, b.errAt(e, sqlerr.UndefinedObject, "type %q does not exist", lit.Val)
+		}
+		return &Const{Val: types.NewInt8(int64(t.OID())), Typ: types.Int8}, true, nil
 	}
 	if oid, err := strconv.ParseInt(lit.Val, 10, 64); err == nil {
 		// An OID written as a number ('16385'::regclass) is itself, as
@@ -510,7 +569,10 @@ func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
 // catalogFunc binds the catalog functions that need the catalog, which
 // the builtins do not have: pg_get_indexdef(index oid [, column, pretty])
 // answers from the index definitions as the binding transaction sees them.
-func (b *Binder) catalogFunc(name string, args []Expr) (Expr, bool, error) {
+func (b *Binder) catalogFunc(n ast.Node, name string, args []Expr) (Expr, bool, error) {
+	if name == "format_type" && len(args) == 2 {
+		return b.formatType(n, args)
+	}
 	if name == "to_regclass" && len(args) == 1 {
 		return b.toRegClass(args[0])
 	}
@@ -544,6 +606,41 @@ func (b *Binder) catalogFunc(name string, args []Expr) (Expr, bool, error) {
 		return types.NewText(def), nil
 	}
 	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
+}
+
+// formatType binds format_type(type oid, typmod) when the database has
+// types of its own (CREATE TYPE), which the builtin, knowing only the
+// built-in types, cannot name.
+func (b *Binder) formatType(n ast.Node, args []Expr) (Expr, bool, error) {
+	tds, err := catalog.ListTypes(b.txn)
+	if err != nil || len(tds) == 0 {
+		return nil, err != nil, err
+	}
+	names := map[int64]string{}
+	for _, td := range tds {
+		t := EnumType(td)
+		names[int64(td.OID())] = t.String()
+		names[int64(td.ArrayOID())] = types.ArrayOf(t).String()
+	}
+	f, err := builtins.Lookup("format_type", []types.Type{args[0].Type(), args[1].Type()})
+	if err != nil {
+		return nil, true, withPos(err, b.charPos(int(n.Position())))
+	}
+	cast := make([]Expr, len(args))
+	for i, a := range args {
+		if cast[i], err = b.convert(n, a, f.ArgTypes[i]); err != nil {
+			return nil, true, err
+		}
+	}
+	fn := func(a []types.Datum) (types.Datum, error) {
+		if !a[0].IsNull() {
+			if s, ok := names[a[0].Int()]; ok {
+				return types.NewText(s), nil
+			}
+		}
+		return f.Fn(a)
+	}
+	return &Func{Name: "format_type", Args: cast, Fn: fn, Strict: f.Strict, Typ: types.Text}, true, nil
 }
 
 // toRegClass binds to_regclass(name): the OID of the relation (table,
@@ -630,5 +727,5 @@ var systemRelOIDs = map[string]int64{
 	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_authid": 1260,
 	"pg_database": 1262, "pg_am": 2601, "pg_cast": 2605, "pg_constraint": 2606, "pg_description": 2609,
 	"pg_index": 2610, "pg_namespace": 2615, "pg_opclass": 2616, "pg_operator": 2617, "pg_rewrite": 2618,
-	"pg_trigger": 2620, "pg_extension": 3079, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
+	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
 }

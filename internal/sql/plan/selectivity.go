@@ -30,7 +30,7 @@ func (b *Binder) columnStatsAt(d *catalog.Descriptor, idx int) (*catalog.ColumnS
 		return nil, types.Type{}
 	}
 	c := d.Columns[idx]
-	t, err := TypeFromString(c.Type)
+	t, err := ColumnType(&c)
 	if err != nil {
 		return nil, types.Type{}
 	}

@@ -100,7 +100,7 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 			{"column_name", types.Text}, {"ordinal_position", types.Int4}, {"column_default", types.Text},
 			{"is_nullable", types.Text}, {"data_type", types.Text}, {"character_maximum_length", types.Int4},
 			{"numeric_precision", types.Int4}, {"numeric_scale", types.Int4},
-			{"is_generated", types.Text}, {"generation_expression", types.Text}}
+			{"is_generated", types.Text}, {"generation_expression", types.Text}, {"udt_name", types.Text}}
 		for _, d := range all {
 			if d.Kind != catalog.KindTable {
 				continue
@@ -111,7 +111,7 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 					continue
 				}
 				pos++
-				t, err := TypeFromString(c.Type)
+				t, err := ColumnType(&c)
 				if err != nil {
 					return nil, true, err
 				}
@@ -126,6 +126,9 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 				dataType := c.Type
 				if i := strings.IndexByte(dataType, '('); i > 0 {
 					dataType = dataType[:i]
+				}
+				if t.IsEnum() {
+					dataType = "USER-DEFINED" // as PostgreSQL: udt_name names it
 				}
 				charLen, prec, scale := types.Null, types.Null, types.Null
 				switch t.Family() {
@@ -150,7 +153,7 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 					generated, genExpr = text("ALWAYS"), text(c.Generated)
 				}
 				rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(d.Name), text(c.Name),
-					types.NewInt4(int32(pos)), def, text(nullable), text(dataType), charLen, prec, scale, generated, genExpr})
+					types.NewInt4(int32(pos)), def, text(nullable), text(dataType), charLen, prec, scale, generated, genExpr, text(udtName(t))})
 			}
 		}
 	case "information_schema.table_constraints":

@@ -179,9 +179,9 @@ func resolveUnknown(op Op, l, r Type) (BinaryFn, Type, error) {
 
 func baseOf(t Type) Type {
 	if t.array {
-		return ArrayOf(Type{fam: t.fam, width: NoMod, scale: NoMod})
+		return ArrayOf(Type{fam: t.fam, width: NoMod, scale: NoMod, enum: t.enum})
 	}
-	return Type{fam: t.fam, width: NoMod, scale: NoMod}
+	return Type{fam: t.fam, width: NoMod, scale: NoMod, enum: t.enum}
 }
 
 // unknownParser returns the conversion of an untyped literal operand to

@@ -59,7 +59,9 @@ func CastLevel(from, to Type) (CastContext, bool) {
 	}
 	f, t := from.fam, to.fam
 	if f == t {
-		return CastImplicit, true
+		// No cast between two enum types; an enum value of no known type
+		// (TypeOfDatum's) is taken by its label.
+		return CastImplicit, from.enum == to.enum || from.enum == noEnum
 	}
 	if to.IsString() {
 		if from.IsString() {
@@ -210,6 +212,9 @@ func castBase(from, to Type) CastFn {
 		return func(d Datum) (Datum, error) { return parseArray(to, d.s) }
 	}
 	f, t := from.fam, to.fam
+	if f == EnumFamily && t == EnumFamily && from.enum != to.enum {
+		return func(d Datum) (Datum, error) { return NewEnumValue(to, d.s) }
+	}
 	if f == t || f == VarcharFamily && t == TextFamily || f == TextFamily && t == VarcharFamily {
 		return identity
 	}

@@ -26,6 +26,8 @@ func Compare(a, b Datum) int {
 			return cmp.Compare(a.i, b.i)
 		case Float4Family, Float8Family:
 			return compareFloat(a.Float(), b.Float())
+		case EnumFamily:
+			return compareFloat(a.EnumSort(), b.EnumSort())
 		case NumericFamily:
 			return compareDecimal(a.dec, b.dec)
 		case TextFamily, UnknownFamily, ByteaFamily, UUIDFamily:

@@ -16,6 +16,13 @@
 // JSONB, "_int4" as int4[]). UNKNOWN is the type of an untyped string
 // literal before resolution.
 //
+// An enum type (CREATE TYPE ... AS ENUM) is EnumFamily with its
+// definition (OIDs, name, labels and their sort orders) interned with
+// the standard library's unique package, so it too is small and
+// comparable, and two Types built from one definition are ==. Labels
+// order by their sort order (PostgreSQL's enumsortorder), which a label
+// keeps for good: rows and keys store it (enum.go).
+//
 // # Datum
 //
 // A Datum is a struct passed by value: a kind tag (the Family, with VARCHAR
@@ -44,6 +51,8 @@
 //	JSONB         s = the document's binary encoding (package jsonb);
 //	              Doc returns it, JSON its text
 //	ARRAY         arr = *Array{Elem, Elems}
+//	ENUM          s = the label, i = math.Float64bits of its sort order
+//	              (what compares, hashes and is stored)
 //	UNKNOWN       s = the literal's text
 //
 // Datums do not carry modifiers: the plan knows each column's Type.

@@ -69,6 +69,8 @@ func AppendHashKey(dst []byte, d Datum) []byte {
 		return appendSized(append(dst, 'x'), d.s)
 	case UUIDFamily:
 		return append(append(dst, 'u'), d.s...)
+	case EnumFamily:
+		return binary.LittleEndian.AppendUint64(append(dst, 'e'), uint64(d.i))
 	case JSONBFamily:
 		// The sort key is equal exactly when Compare is 0 ('1.0' = '1'),
 		// and self-delimiting.

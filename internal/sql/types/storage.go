@@ -48,6 +48,8 @@ func toOrdered(d Datum) rowcodec.Value {
 		return rowcodec.Int(d.i)
 	case Float4Family, Float8Family:
 		return rowcodec.Float(d.Float())
+	case EnumFamily:
+		return rowcodec.Float(d.EnumSort())
 	case NumericFamily:
 		return rowcodec.Decimal(d.dec)
 	case TextFamily, UnknownFamily:
@@ -152,6 +154,8 @@ func FromRowcodec(t Type, v rowcodec.Value) (Datum, error) {
 		return Datum{kind: t.fam, i: v.Int()}, nil
 	case Float4Family, Float8Family:
 		return Datum{kind: t.fam, i: int64(math.Float64bits(v.Float()))}, nil
+	case EnumFamily:
+		return enumBySort(t, v.Float())
 	case NumericFamily:
 		d := v.Decimal()
 		if t.width != NoMod && d.Form == apd.Finite && d.Exponent > int32(-t.scale) {
@@ -204,7 +208,7 @@ func storageKind(t Type) rowcodec.Kind {
 		return rowcodec.KindBool
 	case Int2Family, Int4Family, Int8Family, DateFamily, TimeFamily:
 		return rowcodec.KindInt
-	case Float4Family, Float8Family:
+	case Float4Family, Float8Family, EnumFamily:
 		return rowcodec.KindFloat
 	case NumericFamily:
 		return rowcodec.KindDecimal

@@ -122,6 +122,8 @@ func parseBase(t Type, s string) (Datum, error) {
 		return parseTimestamp(t, s)
 	case IntervalFamily:
 		return parseInterval(s)
+	case EnumFamily:
+		return NewEnumValue(t, s)
 	case UUIDFamily:
 		u, ok := parseUUID(s)
 		if !ok {
@@ -408,7 +410,7 @@ func AppendText(dst []byte, d Datum) []byte {
 		return appendFloat(dst, d.Float(), 64)
 	case NumericFamily:
 		return append(dst, formatDecimal(d.dec)...)
-	case TextFamily, CharFamily, UnknownFamily:
+	case TextFamily, CharFamily, UnknownFamily, EnumFamily:
 		return append(dst, d.s...)
 	case JSONBFamily:
 		return jsonb.Doc(d.s).AppendText(dst)

@@ -3,6 +3,7 @@ package types
 import (
 	"fmt"
 	"strings"
+	"unique"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
@@ -34,6 +35,7 @@ const (
 	IntervalFamily                  // interval
 	UUIDFamily                      // uuid
 	JSONBFamily                     // jsonb
+	EnumFamily                      // a user-defined enum type (CREATE TYPE ... AS ENUM); see enum.go
 	ArrayFamily                     // one-dimensional array of a scalar type
 	numFamilies
 )
@@ -42,7 +44,7 @@ var familyNames = [numFamilies]string{
 	"NULL", "unknown", "boolean", "smallint", "integer", "bigint", "real", "double precision",
 	"numeric", "text", "character varying", "character", "bytea", "date",
 	"time without time zone", "timestamp without time zone", "timestamp with time zone",
-	"interval", "uuid", "jsonb", "array",
+	"interval", "uuid", "jsonb", "enum", "array",
 }
 
 func (f Family) String() string {
@@ -69,6 +71,9 @@ type Type struct {
 	width int32
 	// scale is NUMERIC's scale; NoMod when absent.
 	scale int32
+	// enum is an enum type's interned definition (enum.go); the zero
+	// handle for every other family.
+	enum unique.Handle[enumDef]
 }
 
 // The unmodified types.
@@ -182,7 +187,7 @@ func (t Type) IsString() bool {
 
 // Equivalent reports whether a and b are the same type ignoring modifiers
 // (VARCHAR(10) and VARCHAR(20) are equivalent; VARCHAR and TEXT are not).
-func Equivalent(a, b Type) bool { return a.fam == b.fam && a.array == b.array }
+func Equivalent(a, b Type) bool { return a.fam == b.fam && a.array == b.array && a.enum == b.enum }
 
 // Comparable reports whether values of a and b can be compared with
 // Compare without a cast: same family, or both numbers, both strings, or
@@ -192,7 +197,7 @@ func Comparable(a, b Type) bool {
 		return false
 	}
 	if a.fam == b.fam {
-		return true
+		return a.enum == b.enum // two enum types do not compare
 	}
 	ca, cb := category(a.fam), category(b.fam)
 	return ca == cb && ca != 0 && ca != 'U'
@@ -217,12 +222,20 @@ func category(f Family) byte {
 		return 'U'
 	case UnknownFamily:
 		return 'X'
+	case EnumFamily:
+		return 'E'
 	}
 	return 0
 }
 
 // OID returns the PostgreSQL type OID.
 func (t Type) OID() uint32 {
+	if t.fam == EnumFamily && t.enum != noEnum {
+		if t.array {
+			return t.enum.Value().arrayOID
+		}
+		return t.enum.Value().oid
+	}
 	if t.array {
 		return arrayOIDs[t.fam]
 	}
@@ -292,6 +305,8 @@ func (t Type) String() string {
 		if t.width != NoMod {
 			s = fmt.Sprintf("interval(%d)", t.width)
 		}
+	case EnumFamily:
+		s = t.enumName()
 	default:
 		s = t.fam.String()
 	}
@@ -455,7 +470,7 @@ func (t Type) Len() int {
 		return 1
 	case Int2Family:
 		return 2
-	case Int4Family, Float4Family, DateFamily:
+	case Int4Family, Float4Family, DateFamily, EnumFamily:
 		return 4
 	case Int8Family, Float8Family, TimeFamily, TimestampFamily, TimestampTZFamily:
 		return 8
