@@ -59,6 +59,7 @@ CREATE TABLE films (id INTEGER PRIMARY KEY, title VARCHAR(100) NOT NULL, year IN
 CREATE INDEX films_year_idx ON films (year);
 CREATE TABLE reviews (id INTEGER PRIMARY KEY, film_id INTEGER REFERENCES films ON DELETE CASCADE, stars INTEGER CHECK (stars BETWEEN 1 AND 5));
 INSERT INTO films VALUES (1, 'Metropolis', 1927, 8.3), (2, 'Nosferatu', 1922, 7.9);
+CREATE VIEW film_years AS SELECT title, year FROM films;
 CREATE TYPE genre AS ENUM ('drama', 'horror', 'comedy');
 COMMENT ON TYPE genre IS 'film genres';
 ALTER TABLE films ADD COLUMN genre genre;
@@ -81,6 +82,8 @@ check "psql \\d films"  expect x "\\d films" '"films_year_idx" btree (year)'
 check "psql \\d foreign key" expect x "\\d reviews" 'FOREIGN KEY (film_id) REFERENCES films(id) ON DELETE CASCADE'
 check "psql \\d check"  expect x "\\d reviews" '"reviews_stars_check" CHECK (stars BETWEEN 1 AND 5)'
 check "psql \\di"       expect x "\\di" "films_year_idx"
+check "psql \\d referenced by" expect x "\\d films" 'TABLE "reviews" CONSTRAINT "reviews_film_id_fkey"'
+check "psql \\d+ view"   expect x "\\d+ film_years" "View definition:"
 check "psql \\dT+"      expect x "\\dT+ genre" "film genres"
 check "psql enum order" expect x "SELECT string_agg(e::text, ',' ORDER BY e) FROM unnest(enum_range(NULL::genre)) e" "drama,horror,comedy"
 check "psql \\d enum column" expect x "\\d films" "genre  | genre"

@@ -190,6 +190,9 @@ func Time(d types.Datum) (t time.Time, ok bool) {
 func DriverValue(d types.Datum) driver.Value {
 	switch d.Kind() {
 	case types.Int2Family, types.Int4Family, types.Int8Family:
+		if name := d.RegClassName(); name != "" {
+			return name // a regclass: the relation's name
+		}
 		return d.Int()
 	case types.Float4Family, types.Float8Family:
 		return d.Float()
@@ -294,5 +297,5 @@ func ScanType(t types.Type) reflect.Type {
 // IsNumber reports whether values of t are numbers (right-aligned in
 // tables).
 func IsNumber(t types.Type) bool {
-	return !t.IsArray() && t.IsNumeric()
+	return !t.IsArray() && t.IsNumeric() && t != types.RegClass // a regclass prints as a name
 }

@@ -71,6 +71,9 @@ func appendBinary(dst []byte, d types.Datum, t types.Type) ([]byte, error) {
 		case types.Int4Family:
 			return binary.BigEndian.AppendUint32(dst, uint32(d.Int())), nil
 		}
+		if t.OID() == types.RegClass.OID() {
+			return binary.BigEndian.AppendUint32(dst, uint32(d.Int())), nil // an OID
+		}
 		return binary.BigEndian.AppendUint64(dst, uint64(d.Int())), nil
 	case types.Float4Family, types.Float8Family:
 		if t.Family() == types.Float4Family {

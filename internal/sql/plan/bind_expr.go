@@ -80,7 +80,7 @@ func (b *Binder) bindExpr(s *scope, e ast.Expr) (Expr, error) {
 		// cairn has one collation, "C": COLLATE changes nothing.
 		return b.bindExpr(s, e.Expr)
 	case *ast.CastExpr:
-		if r, ok, err := b.regClass(e); ok || err != nil {
+		if r, ok, err := b.regClass(s, e); ok || err != nil {
 			return r, err
 		}
 		t, err := b.resolveType(e.Type)

@@ -175,6 +175,23 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_attribute":
 		cols = def("attrelid i8, attname t, atttypid i8, attstattarget i4, attlen i2, attnum i2, attndims i4, attcacheoff i4, atttypmod i4, attbyval b, attalign t, attstorage t, attcompression t, attnotnull b, atthasdef b, atthasmissing b, attidentity t, attgenerated t, attisdropped b, attislocal b, attinhcount i4, attcollation i8, attacl t[], attoptions t[], attfdwoptions t[]")
 		for _, d := range all {
+			if d.Kind == catalog.KindView {
+				// A view's columns are its query's: bound here, in a
+				// binder of their own (a view that no longer binds has
+				// none).
+				vb := NewBinder(b.txn, "", nil)
+				vb.Zone = b.Zone
+				n, err := vb.expandView(d, nil)
+				if err != nil {
+					continue
+				}
+				for i, c := range n.Columns() {
+					t := c.Type
+					rows = append(rows, []types.Datum{i8(relOID(d)), text(c.Name), i8(int64(t.OID())), i4(-1), i2(t.Len()), i2(i + 1), i4(0), i4(-1), i4(t.Mod()),
+						bl(t.Len() > 0), text("i"), text("p"), text(""), bl(false), bl(false), bl(false), text(""), text(""), bl(false), bl(true), i4(0), i8(0), null, null, null})
+				}
+				continue
+			}
 			if d.Kind != catalog.KindTable {
 				continue
 			}
@@ -508,16 +525,38 @@ var oidTypes = map[string]string{
 	"name": "text",
 }
 
-// regClass binds 'name'::regclass: the OID of the relation named by a
-// constant, as catalog queries write to find a table's rows.
-func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
+// regClass binds casts to regclass: 'name'::regclass is the OID of the
+// relation named by the constant, as catalog queries write to find a
+// table's rows; x::regclass of any other x (an OID column, as psql's
+// describe queries cast conrelid) takes x's value as an OID. Either way
+// the value prints as the relation's name, as the binding transaction's
+// catalog has it (its number when no relation has that OID).
+func (b *Binder) regClass(s *scope, e *ast.CastExpr) (Expr, bool, error) {
 	reg := strings.ToLower(e.Type.Name)
 	if reg != "regclass" && reg != "regtype" || len(e.Type.ArrayBounds) > 0 {
 		return nil, false, nil
 	}
 	lit, ok := e.Expr.(*ast.Literal)
 	if !ok || lit.Kind != ast.LitString {
-		return nil, false, nil
+		if reg == "regtype" {
+			return nil, false, nil
+		}
+		x, err := b.bindExpr(s, e.Expr)
+		if err != nil {
+			return nil, true, err
+		}
+		if x, err = b.cast(e, x, types.Int8, types.CastExplicit); err != nil {
+			return nil, true, err
+		}
+		names, err := b.relationNames()
+		if err != nil {
+			return nil, true, err
+		}
+		fn := func(a []types.Datum) (types.Datum, error) {
+			return types.NewRegClass(a[0].Int(), names[a[0].Int()]), nil
+		}
+		r, err := b.fold(&Func{Name: "regclass", Args: []Expr{x}, Fn: fn, Strict: true, Typ: types.RegClass})
+		return r, true, err
 	}
 	if reg == "regtype" {
 		// 'name'::regtype: the OID of the type the name names.
@@ -534,10 +573,17 @@ func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
 		}
 		return &Const{Val: types.NewInt8(int64(t.OID())), Typ: types.Int8}, true, nil
 	}
+	names, err := b.relationNames()
+	if err != nil {
+		return nil, true, err
+	}
+	named := func(oid int64) (Expr, bool, error) {
+		return &Const{Val: types.NewRegClass(oid, names[oid]), Typ: types.RegClass}, true, nil
+	}
 	if oid, err := strconv.ParseInt(lit.Val, 10, 64); err == nil {
 		// An OID written as a number ('16385'::regclass) is itself, as
 		// regclass's input function takes it.
-		return &Const{Val: types.NewInt8(oid), Typ: types.Int8}, true, nil
+		return named(oid)
 	}
 	name := lit.Val
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
@@ -545,25 +591,49 @@ func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
 	}
 	name = strings.Trim(name, `"`)
 	if oid, ok := systemRelOIDs[name]; ok {
-		return &Const{Val: types.NewInt8(oid), Typ: types.Int8}, true, nil
+		return named(oid)
 	}
 	d, ok, err := catalog.Lookup(b.txn, name)
 	if err != nil {
 		return nil, true, err
 	}
 	if ok {
-		return &Const{Val: types.NewInt8(relOID(d)), Typ: types.Int8}, true, nil
+		return named(relOID(d))
 	}
 	if td, id, ok, err := catalog.LookupIndex(b.txn, name); err != nil {
 		return nil, true, err
 	} else if ok {
 		for _, ix := range append([]catalog.Index{td.Primary}, td.Indexes...) {
 			if ix.ID == id {
-				return &Const{Val: types.NewInt8(indexOID(td, &ix)), Typ: types.Int8}, true, nil
+				return named(indexOID(td, &ix))
 			}
 		}
 	}
 	return nil, true, b.errAt(e, sqlerr.UndefinedTable, "relation %q does not exist", lit.Val)
+}
+
+// relationNames maps the OIDs of the relations (tables, views,
+// sequences, indexes, and the pg_catalog relations clients name) to
+// their names as regclass prints them.
+func (b *Binder) relationNames() (map[int64]string, error) {
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for name, oid := range systemRelOIDs {
+		names[oid] = name
+	}
+	for _, d := range all {
+		names[relOID(d)] = builtins.QuoteIdent(d.Name)
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
+			names[indexOID(d, &ix)] = builtins.QuoteIdent(ix.Name)
+		}
+	}
+	return names, nil
 }
 
 // catalogFunc binds the catalog functions that need the catalog, which
@@ -572,6 +642,9 @@ func (b *Binder) regClass(e *ast.CastExpr) (Expr, bool, error) {
 func (b *Binder) catalogFunc(n ast.Node, name string, args []Expr) (Expr, bool, error) {
 	if name == "format_type" && len(args) == 2 {
 		return b.formatType(n, args)
+	}
+	if name == "pg_get_viewdef" && (len(args) == 1 || len(args) == 2) {
+		return b.viewDef(n, args)
 	}
 	if name == "to_regclass" && len(args) == 1 {
 		return b.toRegClass(args[0])
@@ -606,6 +679,51 @@ func (b *Binder) catalogFunc(n ast.Node, name string, args []Expr) (Expr, bool, 
 		return types.NewText(def), nil
 	}
 	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
+}
+
+// viewDef binds pg_get_viewdef(view [, pretty]): a view's (or
+// materialized view's) query as SQL text, the view given by OID or by
+// name; NULL for another relation.
+func (b *Binder) viewDef(n ast.Node, args []Expr) (Expr, bool, error) {
+	all, err := catalog.List(b.txn)
+	if err != nil {
+		return nil, true, err
+	}
+	byOID, byName := map[int64]string{}, map[string]string{}
+	for _, d := range all {
+		q := d.ViewQuery
+		if d.MatView != "" {
+			q = d.MatView
+		}
+		if q != "" {
+			def := " " + q + ";"
+			byOID[relOID(d)], byName[d.Name] = def, def
+		}
+	}
+	arg := args[0]
+	byText := arg.Type().IsString() || arg.Type().Family() == types.UnknownFamily
+	if !byText {
+		if arg, err = b.convert(n, arg, types.Int8); err != nil {
+			return nil, true, err
+		}
+	}
+	fn := func(a []types.Datum) (types.Datum, error) {
+		var def string
+		var ok bool
+		if byText {
+			var rel ast.TableName
+			if rel, err = parser.ParseTableName(a[0].Str()); err == nil {
+				def, ok = byName[rel.Name]
+			}
+		} else {
+			def, ok = byOID[a[0].Int()]
+		}
+		if !ok {
+			return types.Null, nil
+		}
+		return types.NewText(def), nil
+	}
+	return &Func{Name: "pg_get_viewdef", Args: []Expr{arg}, Fn: fn, Strict: true, Typ: types.Text}, true, nil
 }
 
 // formatType binds format_type(type oid, typmod) when the database has

@@ -215,6 +215,9 @@ func castBase(from, to Type) CastFn {
 	if f == EnumFamily && t == EnumFamily && from.enum != to.enum {
 		return func(d Datum) (Datum, error) { return NewEnumValue(to, d.s) }
 	}
+	if from.isRegClass() && t == Int8Family && !to.isRegClass() {
+		return func(d Datum) (Datum, error) { return NewInt8(d.i), nil } // the OID, no longer a name
+	}
 	if f == t || f == VarcharFamily && t == TextFamily || f == TextFamily && t == VarcharFamily {
 		return identity
 	}

@@ -403,6 +403,9 @@ func AppendText(dst []byte, d Datum) []byte {
 		}
 		return append(dst, 'f')
 	case Int2Family, Int4Family, Int8Family:
+		if d.s != "" {
+			return append(dst, d.s...) // a regclass: its relation's name
+		}
 		return strconv.AppendInt(dst, d.i, 10)
 	case Float4Family:
 		return appendFloat(dst, d.Float(), 32)

@@ -236,6 +236,12 @@ func (t Type) OID() uint32 {
 		}
 		return t.enum.Value().oid
 	}
+	if t.isRegClass() {
+		if t.array {
+			return regclassOID + 5 // _regclass
+		}
+		return regclassOID
+	}
 	if t.array {
 		return arrayOIDs[t.fam]
 	}
@@ -275,6 +281,12 @@ func TypeFromOID(oid uint32) (Type, bool) {
 // String returns the type's name as PostgreSQL's format_type prints it:
 // "integer", "character varying(10)", "numeric(10,2)", "integer[]".
 func (t Type) String() string {
+	if t.isRegClass() {
+		if t.array {
+			return "regclass[]"
+		}
+		return "regclass"
+	}
 	var s string
 	switch t.fam {
 	case nullFamily:
