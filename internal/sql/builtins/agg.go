@@ -3,6 +3,7 @@ package builtins
 import (
 	"math"
 	"strings"
+	"time"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -45,6 +46,16 @@ func IsAggregate(name string) bool {
 // LookupAggregate resolves an aggregate call; args is nil for count(*).
 // Errors: 42883 when nothing matches, 42725 when ambiguous.
 func LookupAggregate(name string, args []types.Type, distinct bool) (*Agg, error) {
+	return LookupAggregateIn(name, args, distinct, nil)
+}
+
+// zoned is an aggregate state whose result depends on the session time
+// zone (jsonb_agg prints timestamptz values in it).
+type zoned interface{ setZone(*time.Location) }
+
+// LookupAggregateIn is LookupAggregate in the session time zone zone
+// (nil: UTC).
+func LookupAggregateIn(name string, args []types.Type, distinct bool, zone *time.Location) (*Agg, error) {
 	name = normalizeName(name)
 	if args == nil && name == "count" {
 		return &Agg{Name: "count", Return: types.Int8, New: func() AggState { return &countStar{} }}, nil
@@ -64,6 +75,9 @@ func LookupAggregate(name string, args []types.Type, distinct bool) (*Agg, error
 	strict := !o.nonStrct
 	a.New = func() AggState {
 		var s AggState = mk()
+		if z, ok := s.(zoned); ok && zone != nil {
+			z.setZone(zone)
+		}
 		if strict {
 			s = &skipNulls{inner: s}
 		}

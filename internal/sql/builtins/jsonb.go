@@ -4,6 +4,7 @@ import (
 	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
+	"time"
 )
 
 // The jsonb functions of PostgreSQL 15 (section 9.16), over the binary
@@ -111,17 +112,19 @@ func init() {
 			}
 			return text(s), nil
 		}})
-	register("to_jsonb", &overload{params: []param{pAny}, ret: J, fn: func(a []types.Datum) (types.Datum, error) {
-		v, err := types.ToJSONB(a[0])
+	// The functions that turn values into JSON print a timestamptz in
+	// the session time zone: they are bound in it (zoneOnly).
+	register("to_jsonb", &overload{params: []param{pAny}, ret: J, zoneOnly: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		v, err := types.ToJSONBIn(a[0], ctx.Zone)
 		if err != nil {
 			return types.Null, err
 		}
 		return encodeDatum(v)
 	}})
-	buildArray := func(a []types.Datum) (types.Datum, error) {
+	buildArray := func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 		elems := make([]jsonb.Value, len(a))
 		for i, d := range a {
-			v, err := types.ToJSONB(d)
+			v, err := types.ToJSONBIn(d, ctx.Zone)
 			if err != nil {
 				return types.Null, err
 			}
@@ -129,9 +132,9 @@ func init() {
 		}
 		return encodeDatum(jsonb.ArrayValue(elems))
 	}
-	register("jsonb_build_array", &overload{ret: J, fn: buildArray})
-	register("jsonb_build_array", &overload{params: []param{pAny}, variadic: true, ret: J, nonStrct: true, fn: buildArray})
-	buildObject := func(a []types.Datum) (types.Datum, error) {
+	register("jsonb_build_array", &overload{ret: J, zoneOnly: true, ctxFn: buildArray})
+	register("jsonb_build_array", &overload{params: []param{pAny}, variadic: true, ret: J, nonStrct: true, zoneOnly: true, ctxFn: buildArray})
+	buildObject := func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
 		if len(a)%2 != 0 {
 			return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "argument list must have even number of elements").
 				WithHint("The arguments of jsonb_build_object() must consist of alternating keys and values.")
@@ -143,7 +146,7 @@ func init() {
 			if err != nil {
 				return types.Null, err
 			}
-			v, err := types.ToJSONB(a[i+1])
+			v, err := types.ToJSONBIn(a[i+1], ctx.Zone)
 			if err != nil {
 				return types.Null, err
 			}
@@ -152,8 +155,8 @@ func init() {
 		}
 		return encodeDatum(jsonb.ObjectValue(keys, vals))
 	}
-	register("jsonb_build_object", &overload{ret: J, fn: buildObject})
-	register("jsonb_build_object", &overload{params: []param{pAny}, variadic: true, ret: J, nonStrct: true, fn: buildObject})
+	register("jsonb_build_object", &overload{ret: J, zoneOnly: true, ctxFn: buildObject})
+	register("jsonb_build_object", &overload{params: []param{pAny}, variadic: true, ret: J, nonStrct: true, zoneOnly: true, ctxFn: buildObject})
 
 	// jsonpath: cairn has no jsonpath type, so the path is text; the
 	// optional vars and silent arguments are PostgreSQL's.
@@ -245,10 +248,13 @@ func registerJSONBAggregates() {
 type jsonbAgg struct {
 	elems []jsonb.Value
 	any   bool
+	zone  *time.Location // the session time zone (zoned)
 }
 
+func (s *jsonbAgg) setZone(loc *time.Location) { s.zone = loc }
+
 func (s *jsonbAgg) Add(args []types.Datum) error {
-	v, err := types.ToJSONB(args[0])
+	v, err := types.ToJSONBIn(args[0], s.zone)
 	if err != nil {
 		return err
 	}
@@ -270,7 +276,10 @@ type jsonbObjectAgg struct {
 	keys []string
 	vals []jsonb.Value
 	any  bool
+	zone *time.Location
 }
+
+func (s *jsonbObjectAgg) setZone(loc *time.Location) { s.zone = loc }
 
 func (s *jsonbObjectAgg) Add(args []types.Datum) error {
 	if args[0].IsNull() {
@@ -280,7 +289,7 @@ func (s *jsonbObjectAgg) Add(args []types.Datum) error {
 	if err != nil {
 		return err
 	}
-	v, err := types.ToJSONB(args[1])
+	v, err := types.ToJSONBIn(args[1], s.zone)
 	if err != nil {
 		return err
 	}

@@ -998,7 +998,7 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	if fc.Star {
 		argTypes = nil
 	}
-	agg, err := builtins.LookupAggregate(name, argTypes, false)
+	agg, err := builtins.LookupAggregateIn(name, argTypes, false, b.Zone)
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(fc.Position())))
 	}

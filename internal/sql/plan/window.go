@@ -102,7 +102,7 @@ func (b *Binder) bindWindowCallArgs(s *scope, fc *ast.FuncCall) (Expr, error) {
 		if fc.Star {
 			argTypes = nil
 		}
-		agg, err := builtins.LookupAggregate(name, argTypes, fc.Distinct)
+		agg, err := builtins.LookupAggregateIn(name, argTypes, fc.Distinct, b.Zone)
 		if err != nil {
 			return nil, withPos(err, b.charPos(int(fc.Position())))
 		}

@@ -2,6 +2,7 @@ package types
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -252,7 +253,12 @@ func jsonbOp(op Op, r Type) (BinaryFn, Type) {
 // is itself, arrays are arrays, and everything else (text, dates,
 // timestamps in ISO 8601 with a T, NaN and infinities) is a string of
 // its text form.
-func ToJSONB(d Datum) (jsonb.Value, error) {
+func ToJSONB(d Datum) (jsonb.Value, error) { return ToJSONBIn(d, nil) }
+
+// ToJSONBIn is ToJSONB in the session time zone loc (nil: UTC): a
+// timestamptz is the wall-clock time there with its offset, as
+// PostgreSQL's to_jsonb prints it.
+func ToJSONBIn(d Datum, loc *time.Location) (jsonb.Value, error) {
 	switch d.kind {
 	case nullFamily:
 		return jsonb.NullValue, nil
@@ -272,7 +278,12 @@ func ToJSONB(d Datum) (jsonb.Value, error) {
 		if d.i == TimestampNegInfinity || d.i == TimestampPosInfinity {
 			return jsonb.StringValue(FormatText(d)), nil
 		}
-		b := appendTimestamp(nil, d.i, d.kind == TimestampTZFamily)
+		var b []byte
+		if d.kind == TimestampTZFamily && !isUTC(loc) {
+			b = appendTimestampIn(nil, d.i, loc)
+		} else {
+			b = appendTimestamp(nil, d.i, d.kind == TimestampTZFamily)
+		}
 		for i, c := range b {
 			if c == ' ' {
 				b[i] = 'T'
@@ -280,7 +291,7 @@ func ToJSONB(d Datum) (jsonb.Value, error) {
 			}
 		}
 		if d.kind == TimestampTZFamily {
-			b = append(b, ":00"...) // ISO 8601 offsets are +HH:MM
+			b = isoOffset(b)
 		}
 		return jsonb.StringValue(string(b)), nil
 	case CharFamily:
@@ -288,7 +299,7 @@ func ToJSONB(d Datum) (jsonb.Value, error) {
 	case ArrayFamily:
 		elems := make([]jsonb.Value, len(d.arr.Elems))
 		for i, e := range d.arr.Elems {
-			v, err := ToJSONB(e)
+			v, err := ToJSONBIn(e, loc)
 			if err != nil {
 				return jsonb.Value{}, err
 			}
@@ -297,4 +308,18 @@ func ToJSONB(d Datum) (jsonb.Value, error) {
 		return jsonb.ArrayValue(elems), nil
 	}
 	return jsonb.StringValue(FormatText(d)), nil
+}
+
+// isoOffset rewrites the UTC offset that ends a printed timestamptz
+// ("+02", "+05:30", LMT's "+00:19:32") as ISO 8601 wants it: hours and
+// minutes ("+02:00", "+05:30"); seconds stay.
+func isoOffset(b []byte) []byte {
+	i := len(b) - 1
+	for i >= 0 && b[i] != '+' && b[i] != '-' {
+		i--
+	}
+	if i >= 0 && len(b)-i == 3 { // +HH
+		b = append(b, ":00"...)
+	}
+	return b
 }
