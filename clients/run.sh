@@ -60,13 +60,13 @@ CREATE INDEX films_year_idx ON films (year);
 CREATE TABLE reviews (id INTEGER PRIMARY KEY, film_id INTEGER REFERENCES films ON DELETE CASCADE, stars INTEGER CHECK (stars BETWEEN 1 AND 5));
 INSERT INTO films VALUES (1, 'Metropolis', 1927, 8.3), (2, 'Nosferatu', 1922, 7.9);
 CREATE VIEW film_years AS SELECT title, year FROM films;
+\copy films FROM stdin
+3	Sunrise	1927	8.1
+\.
 CREATE TYPE genre AS ENUM ('drama', 'horror', 'comedy');
 COMMENT ON TYPE genre IS 'film genres';
 ALTER TABLE films ADD COLUMN genre genre;
 UPDATE films SET genre = 'horror' WHERE id = 2;
-\copy films FROM stdin
-3	Sunrise	1927	8.1
-\.
 SELECT count(*) = 3 AS ok FROM films \gset
 \if :ok
 \else
