@@ -485,11 +485,18 @@ type stmtKey struct {
 
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
-	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify, Zone: s.Zone()}
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify, Zone: s.Zone(),
+		Setting: s.Setting, SetSetting: s.setConfig}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 	}
 	return ec
+}
+
+// setConfig is set_config(name, value, local): SET [LOCAL] name = value.
+func (s *Session) setConfig(name, value string, local bool) error {
+	_, err := s.set(&ast.SetVar{Name: name, Local: local, Values: []ast.Expr{&ast.Literal{Kind: ast.LitString, Val: value}}})
+	return err
 }
 
 // databaseSize is the bytes of the store's tables and memtable.

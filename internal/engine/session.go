@@ -60,6 +60,10 @@ type Session struct {
 	rowWrites map[uint32]int64
 	// settings holds SET variables.
 	settings map[string]string
+	// txnSettings holds what the settings the open transaction block
+	// changed were before it: ROLLBACK puts them back, as PostgreSQL
+	// does, and so does the block's end for those SET LOCAL changed.
+	txnSettings map[string]settingBefore
 	// derived caches what statements read of settings (derivedSettings);
 	// nil after any change.
 	derived *derivedSettings
@@ -105,6 +109,18 @@ func (s *Session) endTxn(committed bool) {
 		}
 	}
 	s.ftsWrites, s.rowWrites = nil, nil
+	for name, b := range s.txnSettings {
+		if committed && !b.local {
+			continue
+		}
+		if b.set {
+			s.settings[name] = b.value
+		} else {
+			delete(s.settings, name)
+		}
+		s.derived = nil
+	}
+	s.txnSettings = nil
 	s.deferred.Reset()
 	s.sendNotifications(committed)
 	s.releaseAdvisory(false)
@@ -592,8 +608,33 @@ func (s *Session) rollback() (Result, error) {
 	return Result{Tag: "ROLLBACK"}, nil
 }
 
+// settingBefore is a setting's value before the open transaction block
+// changed it (set: it had one), and whether SET LOCAL changed it.
+type settingBefore struct {
+	value      string
+	set, local bool
+}
+
 func (s *Session) set(st *ast.SetVar) (Result, error) {
 	name := strings.ToLower(st.Name)
+	if st.Local && s.txn == nil {
+		// Outside a transaction block SET LOCAL lasts until the end of
+		// the statement's own transaction: it changes nothing.
+		return Result{Tag: "SET"}, nil
+	}
+	if s.txn != nil {
+		b, seen := s.txnSettings[name]
+		if !seen {
+			b.value, b.set = s.settings[name]
+			b.local = st.Local
+		} else if !st.Local {
+			b.local = false // a plain SET outlasts the block
+		}
+		if s.txnSettings == nil {
+			s.txnSettings = map[string]settingBefore{}
+		}
+		s.txnSettings[name] = b
+	}
 	if st.Default || len(st.Values) == 0 {
 		delete(s.settings, name)
 		s.derived = nil

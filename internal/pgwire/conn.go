@@ -526,9 +526,9 @@ func (c *conn) runStatement(ctx context.Context, stmt ast.Statement, text string
 			return err
 		}
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(r.Tag)})
-		if r.Tag == "SET" || r.Tag == "RESET" {
-			c.reportSettings()
-		}
+		// SET, RESET, set_config(), and the end of a transaction that
+		// undoes its SETs may each change a reported setting.
+		c.reportSettings()
 	}
 	return err
 }
@@ -813,9 +813,7 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 		tag = fmt.Sprintf("SELECT %d", len(rows))
 	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
-	if tag == "SET" || tag == "RESET" {
-		c.reportSettings()
-	}
+	c.reportSettings()
 	return nil
 }
 

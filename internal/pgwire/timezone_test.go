@@ -45,3 +45,24 @@ func TestSessionTimeZone(t *testing.T) {
 		t.Fatalf("'2024-01-15 12:00' in America/New_York = %v, want %v", at, want)
 	}
 }
+
+// TestRollbackRestoresTimeZone: a SET TIME ZONE in a transaction block
+// that rolls back is undone, and the client hears so in ParameterStatus;
+// set_config changes it as SET does.
+func TestRollbackRestoresTimeZone(t *testing.T) {
+	ts := startServer(t, Config{})
+	c := ts.connect(t, "")
+	exec(t, c, "BEGIN")
+	exec(t, c, "SET TIME ZONE 'Asia/Tokyo'")
+	if got := c.PgConn().ParameterStatus("TimeZone"); got != "Asia/Tokyo" {
+		t.Fatalf("after SET: TimeZone %q", got)
+	}
+	exec(t, c, "ROLLBACK")
+	if got := c.PgConn().ParameterStatus("TimeZone"); got != "UTC" {
+		t.Fatalf("after ROLLBACK: TimeZone %q, want UTC", got)
+	}
+	exec(t, c, "SELECT set_config('TimeZone', 'Europe/Oslo', false)")
+	if got := c.PgConn().ParameterStatus("TimeZone"); got != "Europe/Oslo" {
+		t.Fatalf("after set_config: TimeZone %q, want Europe/Oslo", got)
+	}
+}

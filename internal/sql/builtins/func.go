@@ -77,6 +77,11 @@ type EvalContext struct {
 	// (pg_advisory_lock and friends), a wait ending with ctx; nil where
 	// there is no session.
 	Advisory func(ctx context.Context, r AdvisoryRequest) (bool, error)
+	// Setting reads a run-time setting (current_setting), and SetSetting
+	// changes one for the session or, local, for the transaction
+	// (set_config); nil where there is no session.
+	Setting    func(name string) (string, bool)
+	SetSetting func(name, value string, local bool) error
 	// Zone is the session time zone (TimeZone), nil for UTC: the
 	// calendar functions on timestamptz (date_trunc, extract, to_char,
 	// age, generate_series) work on the wall clock there.

@@ -82,9 +82,44 @@ func init() {
 		}
 		return types.NewArray(types.ArrayOf(T), []types.Datum{text("public")}), nil
 	}})
-	// set_config changes nothing: SET is what sets; it returns the
-	// value, as PostgreSQL does.
-	register("set_config", &overload{params: []param{p(T), p(T), p(B)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return a[1], nil }})
+	// current_setting(name [, missing_ok]) and set_config(name, value,
+	// is_local): the session's settings, as SHOW and SET read and change
+	// them.
+	currentSetting := func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		if a[0].IsNull() {
+			return types.Null, nil
+		}
+		if ctx.Setting != nil {
+			if v, ok := ctx.Setting(a[0].Str()); ok {
+				return text(v), nil
+			}
+		}
+		if len(a) == 2 && a[1].Bool() {
+			return types.Null, nil
+		}
+		return types.Null, sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", a[0].Str())
+	}
+	register("current_setting", &overload{params: []param{p(T)}, ret: T, ctxFn: currentSetting})
+	register("current_setting", &overload{params: []param{p(T), p(B)}, ret: T, nonStrct: true, ctxFn: currentSetting})
+	register("set_config", &overload{params: []param{p(T), p(T), p(B)}, ret: T, nonStrct: true, volatile: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		if a[0].IsNull() {
+			return types.Null, sqlerr.New(sqlerr.NullValueNotAllowed, "SET requires parameter name")
+		}
+		if ctx.SetSetting == nil {
+			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "set_config needs a session")
+		}
+		value := ""
+		if !a[1].IsNull() {
+			value = a[1].Str()
+		}
+		if err := ctx.SetSetting(a[0].Str(), value, !a[2].IsNull() && a[2].Bool()); err != nil {
+			return types.Null, err
+		}
+		if v, ok := ctx.Setting(a[0].Str()); ok {
+			return text(v), nil
+		}
+		return text(value), nil
+	}})
 	register("format_type", &overload{params: []param{p(I8), p(I4)}, ret: T, nonStrct: true, fn: func(a []types.Datum) (types.Datum, error) {
 		if a[0].IsNull() {
 			return types.Null, nil
