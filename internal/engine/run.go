@@ -78,6 +78,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		}
 		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "extension %q is not available", st.Name).
 			WithHint("cairn has no extensions; gen_random_uuid() (pgcrypto) and uuid_generate_v4() (uuid-ossp) are built in.")
+	case *ast.Do:
+		return e.runDo(ctx, txn, st, ec, notes)
 	case *ast.CreateType:
 		return e.createType(txn, st)
 	case *ast.AlterType:

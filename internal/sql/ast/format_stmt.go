@@ -1,5 +1,10 @@
 package ast
 
+import (
+	"strconv"
+	"strings"
+)
+
 func (p *printer) with(w *With) {
 	if w == nil {
 		return
@@ -1241,6 +1246,16 @@ func (n *CreateSchema) format(p *printer) {
 		p.kw("IF NOT EXISTS ")
 	}
 	p.ident(n.Name)
+}
+
+func (n *Do) format(p *printer) {
+	p.kw("DO ")
+	// Dollar-quoted with a tag the body does not hold.
+	tag := "$$"
+	for i := 0; strings.Contains(n.Body, tag); i++ {
+		tag = "$do" + strconv.Itoa(i) + "$"
+	}
+	p.WriteString(tag + n.Body + tag)
 }
 
 func (n *CreateType) format(p *printer) {

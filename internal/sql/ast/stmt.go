@@ -623,6 +623,12 @@ type CreateExtension struct {
 	Name        string
 }
 
+// Do is DO [LANGUAGE plpgsql] 'body': an anonymous code block.
+type Do struct {
+	Pos
+	Body string
+}
+
 // CreateType is CREATE TYPE name AS ENUM ('label', ...).
 type CreateType struct {
 	Pos
@@ -855,6 +861,7 @@ func (*SetConstraints) stmtNode()  {}
 func (*Comment) stmtNode()         {}
 func (*CreateSchema) stmtNode()    {}
 func (*CreateType) stmtNode()      {}
+func (*Do) stmtNode()              {}
 func (*AlterType) stmtNode()       {}
 func (*Refresh) stmtNode()         {}
 func (*Listen) stmtNode()          {}

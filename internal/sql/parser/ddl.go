@@ -1014,3 +1014,28 @@ func (p *parser) nullsDistinct() bool {
 	p.expectKw(ast.KwDistinct)
 	return not
 }
+
+// doBlock parses DO [LANGUAGE name] 'body' [LANGUAGE name]: only
+// plpgsql's blocks (the engine runs a subset of the language).
+func (p *parser) doBlock() ast.Statement {
+	d := &ast.Do{Pos: p.pos()}
+	p.expectKw(ast.KwDo)
+	lang := func() {
+		if p.acceptWord("language") {
+			pos := p.pos()
+			var l string
+			if p.tok.kind == tString {
+				l = p.stringToken()
+			} else {
+				l = p.ident()
+			}
+			if strings.ToLower(l) != "plpgsql" {
+				p.fail(int32(pos), "42704", "language \""+l+"\" does not exist")
+			}
+		}
+	}
+	lang()
+	d.Body = p.stringToken()
+	lang()
+	return d
+}

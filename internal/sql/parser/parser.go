@@ -448,6 +448,8 @@ func (p *parser) statement() ast.Statement {
 		return p.deallocate()
 	case ast.KwGrant, ast.KwRevoke:
 		return p.grant()
+	case ast.KwDo:
+		return p.doBlock()
 	}
 	if p.isWord("vacuum") {
 		return p.vacuum()
