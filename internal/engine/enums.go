@@ -330,7 +330,7 @@ func (e *Engine) dropTypes(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 			}
 		}
 		if len(deps) > 0 {
-			e := sqlerr.New(sqlerr.Code("2BP01"), "cannot drop type %s because other objects depend on it", td.Name).
+			e := sqlerr.New(sqlerr.Code("2BP01"), "cannot drop type %s because other objects depend on it", builtins.QuoteIdent(td.Name)).
 				WithDetail("%s", strings.Join(deps, "\n"))
 			if st.Cascade {
 				return Result{}, e.WithHint("DROP TYPE ... CASCADE does not drop dependent columns in cairn: drop them or change their type first.")

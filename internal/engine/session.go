@@ -60,6 +60,9 @@ type Session struct {
 	rowWrites map[uint32]int64
 	// settings holds SET variables.
 	settings map[string]string
+	// txnQueried: a statement ran in the open transaction block (its
+	// isolation can no longer change).
+	txnQueried bool
 	// txnSettings holds what the settings the open transaction block
 	// changed were before it: ROLLBACK puts them back, as PostgreSQL
 	// does, and so does the block's end for those SET LOCAL changed.
@@ -254,6 +257,9 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		if p := recover(); p != nil {
 			err = sqlerr.New(sqlerr.InternalError, "internal error: %v", p).WithDetail("%s", debug.Stack())
 		}
+		if errors.Is(err, mvcc.ErrReadOnly) {
+			err = sqlerr.New(sqlerr.Code("25006"), "cannot execute %s in a read-only transaction", statementName(stmt))
+		}
 		if err != nil {
 			err = toSQLError(err)
 			// Any error inside a transaction block fails it, as in
@@ -298,6 +304,8 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		}
 	case *ast.SetVar:
 		return s.set(st)
+	case *ast.SetTransaction:
+		return s.setTransaction(st)
 	case *ast.Listen:
 		if s.failed {
 			return Result{}, errAborted()
@@ -428,6 +436,7 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 			return Result{}, errAborted()
 		}
 		sp := s.txn.Savepoint()
+		s.txnQueried = true
 		r, err := runStatement(ctx, s.txn, fn)
 		if err != nil {
 			s.txn.RollbackTo(sp)
@@ -436,7 +445,7 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 		return r, err
 	}
 	for attempt := 1; ; attempt++ {
-		txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync, MemoryBudget: budget, Isolation: s.defaultIsolation()})
+		txn, err := s.e.db.Begin(mvcc.TxnOptions{NoSync: s.e.opts.NoSync, MemoryBudget: budget, Isolation: s.defaultIsolation(), ReadOnly: s.defaultReadOnly()})
 		if err != nil {
 			return Result{}, err
 		}
@@ -563,6 +572,9 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 		return Result{Tag: "BEGIN"}, nil
 	}
 	opts := mvcc.TxnOptions{NoSync: s.e.opts.NoSync, ReadOnly: st.Modes.Access == ast.ReadOnly}
+	if st.Modes.Access == ast.AccessDefault {
+		opts.ReadOnly = s.defaultReadOnly()
+	}
 	opts.Isolation = s.defaultIsolation()
 	if st.Modes.Isolation != "" {
 		opts.Isolation = isolationOf(strings.ToLower(st.Modes.Isolation))
@@ -571,8 +583,72 @@ func (s *Session) begin(st *ast.Begin) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	s.txn, s.failed, s.savepoints, s.txnStart = txn, false, nil, time.Now()
+	s.txn, s.failed, s.savepoints, s.txnStart, s.txnQueried = txn, false, nil, time.Now(), false
 	return Result{Tag: "BEGIN"}, nil
+}
+
+// setTransaction is SET TRANSACTION modes: the open transaction block's
+// isolation (before its first query, as in PostgreSQL: 25001 after) and
+// access mode; or SET SESSION CHARACTERISTICS AS TRANSACTION modes, the
+// defaults of the session's later transactions.
+func (s *Session) setTransaction(st *ast.SetTransaction) (Result, error) {
+	m := st.Modes
+	ok := Result{Tag: "SET"}
+	if st.Session {
+		if m.Isolation != "" {
+			s.settings["default_transaction_isolation"] = strings.ToLower(m.Isolation)
+		}
+		if m.Access != ast.AccessDefault {
+			s.settings["default_transaction_read_only"] = map[bool]string{true: "on", false: "off"}[m.Access == ast.ReadOnly]
+		}
+		s.derived = nil
+		return ok, nil
+	}
+	if s.txn == nil {
+		return ok, nil // PostgreSQL warns that there is no transaction block
+	}
+	if s.failed {
+		return Result{}, errAborted()
+	}
+	opts := s.txn.Options()
+	changed := false
+	if m.Isolation != "" {
+		if iso := isolationOf(strings.ToLower(m.Isolation)); iso != opts.Isolation {
+			if s.txnQueried {
+				return Result{}, sqlerr.New(sqlerr.Code("25001"), "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+			}
+			opts.Isolation, changed = iso, true
+		}
+	}
+	switch {
+	case m.Access == ast.ReadOnly && !opts.ReadOnly:
+		opts.ReadOnly, changed = true, true
+	case m.Access == ast.ReadWrite && opts.ReadOnly:
+		if s.txnQueried {
+			return Result{}, sqlerr.New(sqlerr.Code("25006"), "cannot set transaction read-write mode inside a read-only transaction")
+		}
+		opts.ReadOnly, changed = false, true
+	}
+	if !changed {
+		return ok, nil
+	}
+	if s.txnQueried {
+		// Only READ ONLY gets here: the transaction refuses writes from
+		// now on.
+		if err := s.txn.SetReadOnly(); err != nil {
+			return Result{}, err
+		}
+		return ok, nil
+	}
+	// Nothing was read yet: the transaction begins again with the modes.
+	s.txn.Rollback()
+	txn, err := s.e.db.Begin(opts)
+	if err != nil {
+		s.txn = nil
+		return Result{}, err
+	}
+	s.txn = txn
+	return ok, nil
 }
 
 func (s *Session) commit() (Result, error) {
@@ -682,6 +758,21 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 // Setting returns a setting's current value (SET, else its default).
 func (s *Session) Setting(name string) (string, bool) {
 	name = strings.ToLower(name)
+	switch name {
+	case "transaction_isolation", "transaction_read_only":
+		// The transaction under way's, else the defaults.
+		if s.txn != nil {
+			o := s.txn.Options()
+			if name == "transaction_isolation" {
+				return isolationName(o.Isolation), true
+			}
+			return map[bool]string{true: "on", false: "off"}[o.ReadOnly], true
+		}
+		if name == "transaction_isolation" {
+			return isolationName(s.defaultIsolation()), true
+		}
+		name = "default_transaction_read_only"
+	}
 	if v, ok := s.settings[name]; ok {
 		return v, true
 	}
@@ -829,6 +920,17 @@ func parseBool(v string) (bool, bool) {
 
 // defaultIsolation is the isolation level of transactions that do not
 // choose one (BEGIN without ISOLATION LEVEL, autocommit statements).
+// defaultReadOnly reports whether transactions begin read-only
+// (default_transaction_read_only).
+func (s *Session) defaultReadOnly() bool {
+	if _, set := s.settings["default_transaction_read_only"]; !set {
+		return false // the common case, without parsing
+	}
+	v, _ := s.Setting("default_transaction_read_only")
+	on, _ := parseBool(v)
+	return on
+}
+
 func (s *Session) defaultIsolation() mvcc.Isolation {
 	v, _ := s.Setting("default_transaction_isolation")
 	return isolationOf(strings.ToLower(v))
@@ -870,14 +972,6 @@ var defaultSettings = map[string]string{
 
 func (s *Session) show(st *ast.Show) (Result, error) {
 	name := strings.ToLower(st.Name)
-	if name == "transaction_isolation" {
-		// The level of the transaction under way, else the default.
-		iso := s.defaultIsolation()
-		if s.txn != nil {
-			iso = s.txn.Options().Isolation
-		}
-		return Result{Columns: []Column{{Name: name, Type: types.Text}}, Rows: [][]types.Datum{{types.NewText(isolationName(iso))}}, Tag: "SHOW"}, nil
-	}
 	v, ok := s.Setting(name)
 	if !ok {
 		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", st.Name)

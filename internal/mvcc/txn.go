@@ -147,6 +147,18 @@ func (t *Txn) CommitTs() uint64 { return t.commitTs }
 // Options returns the transaction's options.
 func (t *Txn) Options() TxnOptions { return t.opts }
 
+// SetReadOnly makes the transaction refuse writes from now on (SET
+// TRANSACTION READ ONLY after its first query). One that has written
+// cannot: its commit validates against a read set a read-only
+// transaction would stop keeping.
+func (t *Txn) SetReadOnly() error {
+	if len(t.writes) > 0 {
+		return fmt.Errorf("mvcc: a transaction that has written cannot become read-only")
+	}
+	t.opts.ReadOnly = true
+	return nil
+}
+
 // DB returns the database the transaction belongs to.
 func (t *Txn) DB() *DB { return t.db }
 

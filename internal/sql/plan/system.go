@@ -242,11 +242,18 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 		for _, c := range pcols {
 			cols = append(cols, col{c.Name, c.Type})
 		}
+		// The system column tableoid, which clients (pg_dump) read as
+		// x.tableoid: the catalog's own OID, in every row.
+		cols = append(cols, col{"tableoid", types.Int8})
+		tableoid := types.NewInt8(systemRelOIDs[name])
+		for i := range prows {
+			prows[i] = append(prows[i], tableoid)
+		}
 		rows = prows
 	}
 	v := &Values{}
 	for _, c := range cols {
-		v.Cols = append(v.Cols, Column{Name: c.name, Type: c.typ})
+		v.Cols = append(v.Cols, Column{Name: c.name, Type: c.typ, Hidden: c.name == "tableoid"})
 	}
 	for _, r := range rows {
 		exprs := make([]Expr, len(r))
