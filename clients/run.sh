@@ -98,6 +98,37 @@ expect_error() { # SQL SQLSTATE-MESSAGE: psql must fail with this message
 check "psql error"     expect_error "SELECT * FROM nope" 'relation "nope" does not exist'
 check "psql CREATE DATABASE refused" expect_error "CREATE DATABASE other" "CREATE DATABASE is not supported"
 
+echo "== pg_dump"
+# pg_dump reads the database through the catalogs, as it would
+# PostgreSQL's; its output loads into a fresh cairn (psql, stopping at the
+# first error), whose dump is the same, and pg_restore takes the custom
+# format.
+dump_test() {
+  local dport ddata dpid
+  pg_dump -f "$work/dump1.sql" || return 1
+  grep -q "CREATE TYPE public.genre AS ENUM" "$work/dump1.sql" || { echo "dump lacks the enum" >&2; return 1; }
+  pg_dump -Fc -f "$work/dump1.custom" || return 1
+  dport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  ddata="$work/dumpdata"
+  CAIRN_DATA="$ddata" CAIRN_LISTEN="127.0.0.1:$dport" "$work/cairn" serve --no-sync >"$work/dump.log" 2>&1 &
+  dpid=$!
+  for _ in $(seq 1 100); do PGPORT=$dport pg_isready -q && break; sleep 0.1; done
+  local ok=0
+  if PGPORT=$dport psql -X -q -v ON_ERROR_STOP=1 -f "$work/dump1.sql" >"$work/restore.log" 2>&1 &&
+     PGPORT=$dport pg_dump -f "$work/dump2.sql" &&
+     diff <(grep -v '^\\\(un\)\?restrict' "$work/dump1.sql") <(grep -v '^\\\(un\)\?restrict' "$work/dump2.sql") >&2 &&
+     PGPORT=$dport psql -X -q -c "DROP VIEW film_years; DROP TABLE reviews; DROP TABLE films; DROP TYPE genre" &&
+     PGPORT=$dport pg_restore -d cairn "$work/dump1.custom" &&
+     [ "$(PGPORT=$dport psql -X -At -c "SELECT count(*) FROM films WHERE genre = 'horror'")" = "1" ]; then
+    ok=1
+  else
+    cat "$work/restore.log" >&2
+  fi
+  kill "$dpid"; wait "$dpid" 2>/dev/null || true
+  [ "$ok" = 1 ]
+}
+check "pg_dump, restore, pg_dump again: same" dump_test
+
 echo "== pgbench"
 pgbench_out=$work/pgbench.out
 run_pgbench() { # args...: must report zero failed transactions

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/ast"
 	"sync"
 
 	"github.com/cairndb/cairn/internal/sql/builtins"
@@ -27,6 +29,9 @@ import (
 type advisoryKey struct {
 	n    int64
 	pair bool
+	// table: a table's lock (LOCK TABLE), n its descriptor id, a key
+	// space no advisory lock function reaches.
+	table bool
 }
 
 // advisoryHold counts one session's holds on one lock.
@@ -263,4 +268,50 @@ func (s *Session) releaseAdvisory(session bool) {
 	if session && s.advisoryHeld.Swap(false) {
 		s.e.advisory.releaseAll(s, 0)
 	}
+}
+
+// lockTables is LOCK TABLE. cairn's reads and writes take no table
+// locks (writers meet at commit, where MVCC refuses the later of two
+// conflicting ones), so the modes PostgreSQL's reads and writes take
+// themselves (ACCESS SHARE, ROW SHARE, ROW EXCLUSIVE) have nothing to
+// wait for; the stronger ones are held until the transaction ends and
+// conflict with each other as in PostgreSQL's table (SHARE with the
+// self-conflicting modes, those with all of them), so sessions that
+// LOCK TABLE to run alone do.
+func (s *Session) lockTables(ctx context.Context, st *ast.Lock) (Result, error) {
+	if s.txn == nil {
+		return Result{}, sqlerr.New(sqlerr.Code("25P01"), "LOCK TABLE can only be used in transaction blocks")
+	}
+	if s.failed {
+		return Result{}, errAborted()
+	}
+	for _, n := range st.Names {
+		if n.Schema != "" && n.Schema != "public" {
+			return Result{}, sqlerr.New(sqlerr.UndefinedTable, "relation %q does not exist", n.Schema+"."+n.Name)
+		}
+		d, err := catalog.Get(s.txn, n.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		if d.Kind == catalog.KindSequence {
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table or view", d.Name)
+		}
+		var exclusive bool
+		switch st.Mode {
+		case "access share", "row share", "row exclusive":
+			continue
+		case "share":
+		default:
+			exclusive = true
+		}
+		ok, err := s.e.advisory.acquire(ctx, s, advisoryKey{n: int64(d.ID), table: true}, exclusive, true, !st.NoWait)
+		if err != nil {
+			return Result{}, err
+		}
+		s.advisoryXact.Store(true)
+		if !ok {
+			return Result{}, sqlerr.New(sqlerr.Code("55P03"), "could not obtain lock on relation %q", d.Name)
+		}
+	}
+	return Result{Tag: "LOCK TABLE"}, nil
 }

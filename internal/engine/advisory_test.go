@@ -115,3 +115,29 @@ func TestAdvisoryLocks(t *testing.T) {
 		t.Fatalf("try after the holder's session closed = %s", got)
 	}
 }
+
+// TestLockTable: LOCK TABLE's strong modes conflict between sessions
+// until the holder's transaction ends (NOWAIT: 55P03 at once); SHARE
+// does not conflict with SHARE; the weak modes take nothing.
+func TestLockTable(t *testing.T) {
+	e, err := Open("", &Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	s1, s2 := e.NewSession(), e.NewSession()
+	mustExec(t, s1, "CREATE TABLE lt (a int)")
+	mustExec(t, s1, "BEGIN; LOCK TABLE lt IN ACCESS EXCLUSIVE MODE")
+	mustExec(t, s2, "BEGIN; LOCK TABLE lt IN ROW EXCLUSIVE MODE")
+	_, err = s2.Execute(context.Background(), "LOCK TABLE lt IN EXCLUSIVE MODE NOWAIT", nil)
+	if codeOf(err) != "55P03" {
+		t.Fatalf("a held table's lock with NOWAIT: %v, want 55P03", err)
+	}
+	mustExec(t, s2, "ROLLBACK")
+	mustExec(t, s1, "COMMIT")
+	mustExec(t, s2, "BEGIN; LOCK TABLE lt IN EXCLUSIVE MODE NOWAIT; COMMIT")
+	mustExec(t, s1, "BEGIN; LOCK TABLE lt IN SHARE MODE")
+	mustExec(t, s2, "BEGIN; LOCK TABLE lt IN SHARE MODE NOWAIT")
+	mustExec(t, s1, "COMMIT")
+	mustExec(t, s2, "COMMIT")
+}

@@ -11,7 +11,9 @@ import (
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/exec"
+	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -148,6 +150,10 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 			}
 		case ast.AlterDropConstraint:
 			if err := e.dropConstraint(txn, d, cmd); err != nil {
+				return Result{}, err
+			}
+		case ast.AlterColumnAddIdentity, ast.AlterColumnDropIdentity:
+			if err := e.alterIdentity(txn, d, cmd); err != nil {
 				return Result{}, err
 			}
 		case ast.AlterOwner:
@@ -738,6 +744,16 @@ func (e *Engine) alterSequence(txn *mvcc.Txn, st *ast.AlterSequence) (Result, er
 	if s.Min > s.Max {
 		return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "MINVALUE (%d) must be less than MAXVALUE (%d)", s.Min, s.Max)
 	}
+	if st.OwnedBy != "" {
+		// OWNED BY table.column: the sequence goes with the column's
+		// table (as pg_dump writes a serial column's); NONE: with nothing.
+		s.OwnedByTable, s.OwnedByColumn = 0, 0
+		if st.OwnedBy != "NONE" {
+			if err := ownSequence(txn, &s, st.OwnedBy); err != nil {
+				return Result{}, err
+			}
+		}
+	}
 	restart := s.Start
 	if st.RestartWith != nil {
 		if restart, err = seqValue(st.RestartWith); err != nil {
@@ -769,4 +785,88 @@ func (e *Engine) alterSequence(txn *mvcc.Txn, st *ast.AlterSequence) (Result, er
 		}
 	}
 	return Result{Tag: "ALTER SEQUENCE"}, nil
+}
+
+// ownSequence makes s owned by the column ownedBy names ("t.c" or
+// "schema.t.c", quoted as SQL writes names).
+func ownSequence(txn *mvcc.Txn, s *catalog.Sequence, ownedBy string) error {
+	parts, err := parser.ParseQualifiedName(ownedBy)
+	if err != nil || len(parts) < 2 {
+		return sqlerr.New(sqlerr.InvalidParameterValue, "invalid OWNED BY option").WithHint("Specify OWNED BY table.column or OWNED BY NONE.")
+	}
+	tbl, col := parts[len(parts)-2], parts[len(parts)-1]
+	t, err := catalog.Get(txn, tbl)
+	if err != nil {
+		return err
+	}
+	if t.Kind != catalog.KindTable {
+		return sqlerr.New(sqlerr.WrongObjectType, "sequence cannot be owned by relation %q", t.Name)
+	}
+	c := t.Column(col)
+	if c == nil || c.Hidden {
+		return sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", col, t.Name)
+	}
+	s.OwnedByTable, s.OwnedByColumn = t.ID, c.ID
+	return nil
+}
+
+// alterIdentity is ALTER COLUMN c ADD GENERATED ... AS IDENTITY (a new
+// sequence the column owns becomes its default) and DROP IDENTITY (the
+// default and the sequence go).
+func (e *Engine) alterIdentity(txn *mvcc.Txn, d *catalog.Descriptor, cmd *ast.AlterCmd) error {
+	c := d.Column(cmd.Name)
+	if c == nil || c.Hidden {
+		return sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", cmd.Name, d.Name)
+	}
+	notInUse := sqlerr.Code("55000")
+	if cmd.Kind == ast.AlterColumnDropIdentity {
+		if c.Identity == "" {
+			if cmd.IfExists {
+				return nil
+			}
+			return sqlerr.New(notInUse, "column %q of relation %q is not an identity column", c.Name, d.Name)
+		}
+		all, err := catalog.List(txn)
+		if err != nil {
+			return err
+		}
+		for _, o := range all {
+			if o.Kind == catalog.KindSequence && o.Sequence.OwnedByTable == d.ID && o.Sequence.OwnedByColumn == c.ID {
+				if err := catalog.Drop(txn, o); err != nil {
+					return err
+				}
+			}
+		}
+		c.Identity, c.Default = "", ""
+		return nil
+	}
+	switch {
+	case c.Identity != "":
+		return sqlerr.New(notInUse, "column %q of relation %q is already an identity column", c.Name, d.Name)
+	case c.Default != "":
+		return sqlerr.New(notInUse, "column %q of relation %q already has a default value", c.Name, d.Name)
+	case !c.NotNull:
+		return sqlerr.New(notInUse, "column %q of relation %q must be declared NOT NULL before identity can be added", c.Name, d.Name)
+	}
+	t, err := plan.ColumnType(c)
+	if err != nil {
+		return err
+	}
+	if !t.IsInteger() {
+		return sqlerr.New(sqlerr.InvalidParameterValue, "identity column type must be smallint, integer, or bigint")
+	}
+	seq, err := newSequence(d.Name+"_"+c.Name+"_seq", cmd.Constraint.SeqOptions, t.Family() == types.Int8Family)
+	if err != nil {
+		return err
+	}
+	seq.Sequence.OwnedByTable, seq.Sequence.OwnedByColumn = d.ID, c.ID
+	if err := catalog.Create(txn, seq); err != nil {
+		return err
+	}
+	c.Default = "nextval(" + builtins.QuoteLiteral(builtins.QuoteIdent(seq.Name)) + ")"
+	c.Identity = "by default"
+	if cmd.Constraint.Always {
+		c.Identity = "always"
+	}
+	return nil
 }

@@ -216,7 +216,10 @@ func (e *Engine) Close() error {
 	}
 	e.closeFTSMerges()
 	e.closeStats()
-	err := e.db.Close()
+	err := e.releaseSequenceBlocks()
+	if cerr := e.db.Close(); err == nil {
+		err = cerr
+	}
 	e.db = nil
 	return err
 }

@@ -103,6 +103,7 @@ const maxParams = 65535
 func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes []types.Type, infer bool, ps planSettings) (*planned, error) {
 	b := plan.NewBinder(txn, sql, paramTypes)
 	b.RowCount = e.tableRows
+	b.SequenceState = e.sequenceState
 	b.ColumnStats = e.tableColumnStats
 	b.Methods = ps.methods
 	b.Zone = ps.zone

@@ -37,6 +37,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	}
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	b.RowCount = e.tableRows
+	b.SequenceState = e.sequenceState
 	b.ColumnStats = e.tableColumnStats
 	b.Methods, b.Zone = ps.methods, ps.zone
 	ec.Sequences = engineSequences{e, txn}
@@ -80,6 +81,16 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 			WithHint("cairn has no extensions; gen_random_uuid() (pgcrypto) and uuid_generate_v4() (uuid-ossp) are built in.")
 	case *ast.Do:
 		return e.runDo(ctx, txn, st, ec, notes)
+	case *ast.AlterSchema:
+		// The one schema, public: its owner is the one owner (pg_dump
+		// writes OWNER TO); it keeps its name.
+		if st.Name != "public" {
+			return Result{}, sqlerr.New(sqlerr.Code("3F000"), "schema %q does not exist", st.Name)
+		}
+		if st.NewName != "" {
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "cannot rename schema public: cairn keeps every table in it")
+		}
+		return Result{Tag: "ALTER SCHEMA"}, nil
 	case *ast.CreateType:
 		return e.createType(txn, st)
 	case *ast.AlterType:
@@ -200,6 +211,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		d.Checks = append(d.Checks, catalog.Check{Name: cname, Expr: ast.Format(expr)})
 	}
 	var ownedSeqs []*catalog.Descriptor
+	var ownedCols []string // the column each of ownedSeqs belongs to
 	type fkSpec struct {
 		c    *ast.Constraint
 		cols []string
@@ -227,7 +239,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 			if err != nil {
 				return err
 			}
-			ownedSeqs = append(ownedSeqs, seq)
+			ownedSeqs, ownedCols = append(ownedSeqs, seq), append(ownedCols, cd.Name)
 			// The name as nextval reads it: "User_id_seq" keeps its case.
 			col.Default = "nextval(" + builtins.QuoteLiteral(builtins.QuoteIdent(seq.Name)) + ")"
 			col.NotNull = true
@@ -358,8 +370,11 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 			return Result{}, err
 		}
 	}
-	for _, seq := range ownedSeqs {
+	for i, seq := range ownedSeqs {
 		seq.Sequence.OwnedByTable = d.ID
+		if c := d.Column(ownedCols[i]); c != nil {
+			seq.Sequence.OwnedByColumn = c.ID
+		}
 		if err := catalog.Create(txn, seq); err != nil {
 			return Result{}, err
 		}

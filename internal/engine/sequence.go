@@ -130,6 +130,56 @@ func addChecked(a, b int64) (int64, bool) {
 	return s, (b > 0 && s < a) || (b < 0 && s > a)
 }
 
+// releaseSequenceBlocks gives back, as the engine closes, the values of
+// its reserved blocks that it has not handed out: each sequence's next
+// value is persisted as the first of them, so a clean restart skips none
+// (a crash still skips the rest of a block).
+func (e *Engine) releaseSequenceBlocks() error {
+	e.seqs.mu.Lock()
+	defer e.seqs.mu.Unlock()
+	if len(e.seqs.blocks) == 0 {
+		return nil
+	}
+	txn, err := e.db.Begin(mvcc.TxnOptions{})
+	if err != nil {
+		return err
+	}
+	for id, b := range e.seqs.blocks {
+		if b.next == b.end {
+			continue
+		}
+		if err := txn.Put(seqKey(id), binary.BigEndian.AppendUint64(nil, uint64(b.next))); err != nil {
+			txn.Rollback()
+			return err
+		}
+	}
+	e.seqs.blocks = nil
+	return txn.Commit()
+}
+
+// sequenceState is what selecting from sequence d shows: the last value
+// handed out and whether one was (else last is the start), as of now;
+// txn reads the persisted state when no block is in memory.
+func (e *Engine) sequenceState(txn *mvcc.Txn, d *catalog.Descriptor) (last int64, called bool, err error) {
+	s := d.Sequence
+	e.seqs.mu.Lock()
+	b := e.seqs.blocks[d.ID]
+	if b != nil && b.next != b.end {
+		next := b.next
+		e.seqs.mu.Unlock()
+		return next - s.Increment, true, nil
+	}
+	e.seqs.mu.Unlock()
+	v, ok, err := txn.Get(seqKey(d.ID))
+	if err != nil {
+		return 0, false, err
+	}
+	if !ok || len(v) != 8 {
+		return s.Start, false, nil
+	}
+	return int64(binary.BigEndian.Uint64(v)) - s.Increment, true, nil
+}
+
 // setval makes the next nextval return v + increment.
 func (e *Engine) setval(d *catalog.Descriptor, v int64, called bool) error {
 	txn, err := e.db.Begin(mvcc.TxnOptions{})
@@ -184,6 +234,13 @@ func newSequence(name string, opts []ast.SeqOption, bigint bool) (*catalog.Descr
 			s.Max, haveMax = n, !o.No
 		case ast.SeqCycle:
 			s.Cycle = !o.No
+		case ast.SeqName:
+			// An identity column's sequence named by SEQUENCE NAME (as
+			// pg_dump writes it).
+			if o.Name.Schema != "" && o.Name.Schema != "public" {
+				return nil, sqlerr.New(sqlerr.Code("3F000"), "schema %q does not exist", o.Name.Schema)
+			}
+			name = o.Name.Name
 		}
 	}
 	if !haveMin {

@@ -306,6 +306,8 @@ func (s *Session) executeStmt(ctx context.Context, stmt ast.Statement, params []
 		return s.set(st)
 	case *ast.SetTransaction:
 		return s.setTransaction(st)
+	case *ast.Lock:
+		return s.lockTables(ctx, st)
 	case *ast.Listen:
 		if s.failed {
 			return Result{}, errAborted()

@@ -519,6 +519,9 @@ func (p *printer) seqOptions(opts []SeqOption) {
 			p.kw("CACHE")
 		case SeqCycle:
 			p.kw("CYCLE")
+		case SeqName:
+			p.kw("SEQUENCE NAME ")
+			p.tableName(o.Name)
 		}
 		if o.Value != nil {
 			p.WriteByte(' ')
@@ -773,6 +776,28 @@ func (n *AlterCmd) format(p *printer) {
 		p.kw("ALTER COLUMN ")
 		p.ident(n.Name)
 		p.kw(" DROP DEFAULT")
+	case AlterColumnAddIdentity:
+		p.kw("ALTER COLUMN ")
+		p.ident(n.Name)
+		p.kw(" ADD GENERATED ")
+		if n.Constraint.Always {
+			p.kw("ALWAYS")
+		} else {
+			p.kw("BY DEFAULT")
+		}
+		p.kw(" AS IDENTITY")
+		if len(n.Constraint.SeqOptions) > 0 {
+			p.WriteString(" (")
+			p.seqOptions(n.Constraint.SeqOptions)
+			p.WriteByte(')')
+		}
+	case AlterColumnDropIdentity:
+		p.kw("ALTER COLUMN ")
+		p.ident(n.Name)
+		p.kw(" DROP IDENTITY")
+		if n.IfExists {
+			p.kw(" IF EXISTS")
+		}
 	case AlterColumnSetNotNull:
 		p.kw("ALTER COLUMN ")
 		p.ident(n.Name)
@@ -1246,6 +1271,27 @@ func (n *CreateSchema) format(p *printer) {
 		p.kw("IF NOT EXISTS ")
 	}
 	p.ident(n.Name)
+}
+
+func (n *Lock) format(p *printer) {
+	p.kw("LOCK TABLE ")
+	p.tableNames(n.Names)
+	p.kw(" IN " + strings.ToUpper(n.Mode) + " MODE")
+	if n.NoWait {
+		p.kw(" NOWAIT")
+	}
+}
+
+func (n *AlterSchema) format(p *printer) {
+	p.kw("ALTER SCHEMA ")
+	p.ident(n.Name)
+	if n.Owner != "" {
+		p.kw(" OWNER TO ")
+		p.ident(n.Owner)
+		return
+	}
+	p.kw(" RENAME TO ")
+	p.ident(n.NewName)
 }
 
 func (n *Do) format(p *printer) {

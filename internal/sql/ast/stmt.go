@@ -320,6 +320,7 @@ const (
 	SeqMaxValue                       // MAXVALUE n | NO MAXVALUE
 	SeqCache                          // CACHE n
 	SeqCycle                          // [NO] CYCLE
+	SeqName                           // SEQUENCE NAME name (an identity column's sequence)
 )
 
 // SeqOption is one sequence option. Value is the number (a *Literal,
@@ -329,6 +330,7 @@ type SeqOption struct {
 	Kind  SeqOptionKind
 	Value Expr
 	No    bool
+	Name  TableName // SEQUENCE NAME's
 }
 
 // CreateSequence is CREATE [TEMP] SEQUENCE [IF NOT EXISTS] name [options].
@@ -511,6 +513,11 @@ const (
 	// AlterOwner is OWNER TO role: accepted, changing nothing (cairn has
 	// one owner); pg_dump writes one after each relation it creates.
 	AlterOwner
+	// AlterColumnAddIdentity is ALTER COLUMN c ADD GENERATED {ALWAYS | BY
+	// DEFAULT} AS IDENTITY [(options)] (Constraint holds it);
+	// AlterColumnDropIdentity is ALTER COLUMN c DROP IDENTITY [IF EXISTS].
+	AlterColumnAddIdentity
+	AlterColumnDropIdentity
 )
 
 // AlterCmd is one command of ALTER TABLE.
@@ -623,10 +630,26 @@ type CreateExtension struct {
 	Name        string
 }
 
+// Lock is LOCK [TABLE] [ONLY] name [, ...] [IN mode MODE] [NOWAIT];
+// Mode is lower case ("access exclusive", the default).
+type Lock struct {
+	Pos
+	Names  []TableName
+	Mode   string
+	NoWait bool
+}
+
 // Do is DO [LANGUAGE plpgsql] 'body': an anonymous code block.
 type Do struct {
 	Pos
 	Body string
+}
+
+// AlterSchema is ALTER SCHEMA name OWNER TO role (Owner) or RENAME TO
+// new (NewName).
+type AlterSchema struct {
+	Pos
+	Name, Owner, NewName string
 }
 
 // CreateType is CREATE TYPE name AS ENUM ('label', ...).
@@ -862,6 +885,8 @@ func (*Comment) stmtNode()         {}
 func (*CreateSchema) stmtNode()    {}
 func (*CreateType) stmtNode()      {}
 func (*Do) stmtNode()              {}
+func (*AlterSchema) stmtNode()     {}
+func (*Lock) stmtNode()            {}
 func (*AlterType) stmtNode()       {}
 func (*Refresh) stmtNode()         {}
 func (*Listen) stmtNode()          {}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"strings"
 
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -30,6 +31,35 @@ func init() {
 	constant("shobj_description", []param{p(I8), p(T)}, T, types.Null)
 	constant("pg_get_constraintdef", []param{p(I8)}, T, types.Null)
 	constant("pg_get_constraintdef", []param{p(I8), p(B)}, T, types.Null)
+	// pg_options_to_table(options text[]): the name=value options of a
+	// catalog row (reloptions, ...) as rows of (option_name,
+	// option_value).
+	registerTable("pg_options_to_table", []param{p(types.ArrayOf(T))}, func([]types.Type) []TableColumn {
+		return []TableColumn{{Name: "option_name", Type: T}, {Name: "option_value", Type: T}}
+	}, func(a []types.Datum) (TableIter, error) {
+		var elems []types.Datum
+		if !a[0].IsNull() {
+			elems = a[0].Array().Elems
+		}
+		return func() ([]types.Datum, bool, error) {
+			for len(elems) > 0 {
+				e := elems[0]
+				elems = elems[1:]
+				if e.IsNull() {
+					continue
+				}
+				name, value, found := strings.Cut(e.Str(), "=")
+				v := types.Null
+				if found {
+					v = text(value)
+				}
+				return []types.Datum{text(name), v}, true, nil
+			}
+			return nil, false, nil
+		}, nil
+	})
+	// cairn keeps no privileges: an object's default ACL is none.
+	constant("acldefault", []param{p(T), p(I8)}, types.ArrayOf(T), types.Null)
 	// The one database's size on disk (any name or oid: there is one).
 	dbSize := func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
 		if ctx == nil || ctx.DatabaseSize == nil {

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/sql/ast"
@@ -363,6 +364,11 @@ func (p *parser) seqOptions() []ast.SeqOption {
 			o.Value = p.seqNumber()
 		case p.acceptWord("cycle"):
 			o.Kind = ast.SeqCycle
+		case p.isWord("sequence") && p.peek(1).kind == tIdent && p.peek(1).str == "name":
+			p.next()
+			p.next()
+			o.Kind = ast.SeqName
+			o.Name = p.tableName()
 		case p.isKw(ast.KwNo):
 			p.next()
 			o.No = true
@@ -670,6 +676,17 @@ func (p *parser) alter() ast.Statement {
 	switch {
 	case p.acceptWord("type"):
 		return p.alterType(pos)
+	case p.acceptKw(ast.KwSchema):
+		a := &ast.AlterSchema{Pos: pos, Name: p.ident()}
+		if p.acceptWord("owner") {
+			p.expectKw(ast.KwTo)
+			a.Owner = p.ident()
+		} else {
+			p.expectKw(ast.KwRename)
+			p.expectKw(ast.KwTo)
+			a.NewName = p.ident()
+		}
+		return a
 	case p.isKw(ast.KwIndex) || p.isKw(ast.KwView):
 		r := &ast.AlterRename{Pos: pos, Kind: ast.ObjIndex}
 		if p.isKw(ast.KwView) {
@@ -867,8 +884,22 @@ func (p *parser) alterCmd() *ast.AlterCmd {
 				p.expectKw(ast.KwNull)
 				c.Kind = ast.AlterColumnSetNotNull
 			}
+		case p.isKw(ast.KwAdd) && p.peek(1).kind == tIdent && p.peek(1).str == "generated":
+			p.next()
+			c.Kind = ast.AlterColumnAddIdentity
+			c.Constraint = &ast.Constraint{}
+			p.generated(c.Constraint)
+			if c.Constraint.Kind != ast.ConstrIdentity {
+				p.syntaxError()
+			}
 		case p.acceptKw(ast.KwDrop):
-			if p.acceptKw(ast.KwDefault) {
+			if p.acceptKw(ast.KwIdentity) {
+				c.Kind = ast.AlterColumnDropIdentity
+				if p.acceptKw(ast.KwIf) {
+					p.expectKw(ast.KwExists)
+					c.IfExists = true
+				}
+			} else if p.acceptKw(ast.KwDefault) {
 				c.Kind = ast.AlterColumnDropDefault
 			} else {
 				p.expectKw(ast.KwNot)
@@ -1038,4 +1069,42 @@ func (p *parser) doBlock() ast.Statement {
 	d.Body = p.stringToken()
 	lang()
 	return d
+}
+
+// lockModes are LOCK's modes, weakest first.
+var lockModes = []string{"access share", "row share", "row exclusive", "share update exclusive",
+	"share", "share row exclusive", "exclusive", "access exclusive"}
+
+// lock parses LOCK [TABLE] [ONLY] name [*] [, ...] [IN mode MODE] [NOWAIT].
+func (p *parser) lock() ast.Statement {
+	l := &ast.Lock{Pos: p.pos(), Mode: "access exclusive"}
+	p.next() // LOCK
+	p.acceptKw(ast.KwTable)
+	for {
+		p.acceptKw(ast.KwOnly)
+		l.Names = append(l.Names, p.tableName())
+		p.acceptOp("*")
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if p.acceptKw(ast.KwIn) {
+		var words []string
+		for !p.isWord("mode") {
+			if p.tok.kind != tIdent {
+				p.syntaxError()
+			}
+			words = append(words, strings.ToLower(p.tok.str))
+			p.next()
+		}
+		p.next() // MODE
+		l.Mode = strings.Join(words, " ")
+		if !slices.Contains(lockModes, l.Mode) {
+			p.syntaxError()
+		}
+	}
+	if p.acceptWord("nowait") {
+		l.NoWait = true
+	}
+	return l
 }

@@ -124,6 +124,9 @@ func (p *parser) keywordInfix(left ast.Expr, min int) (ast.Expr, bool) {
 		}
 		p.next()
 		p.expectOp(")")
+		if p.tok.kind == tIdent && (p.tok.kw == ast.KwAny || p.tok.kw == ast.KwAll || p.tok.kw == ast.KwSome) && tokIsOp(p.peek(1), "(") {
+			return p.quantified(left, op), true // OPERATOR(pg_catalog.=) ANY (array), as pg_dump writes
+		}
 		right := p.exprPrec(op.Precedence() + 1)
 		return &ast.BinaryExpr{Pos: pos, Op: op, Left: left, Right: right}, true
 	}

@@ -86,6 +86,22 @@ func ParseTableName(sql string) (n ast.TableName, err error) {
 	return n, nil
 }
 
+// ParseQualifiedName parses a dotted name as SQL writes one (a.b.c,
+// "A".b) into its parts.
+func ParseQualifiedName(sql string) (parts []string, err error) {
+	p := newParser(sql)
+	defer p.recover(&err)
+	p.next()
+	parts = append(parts, p.ident())
+	for p.acceptOp(".") {
+		parts = append(parts, p.colLabel())
+	}
+	if p.tok.kind != tEOF {
+		p.syntaxError()
+	}
+	return parts, nil
+}
+
 type parser struct {
 	src     string
 	lex     lexer
@@ -453,6 +469,9 @@ func (p *parser) statement() ast.Statement {
 	}
 	if p.isWord("vacuum") {
 		return p.vacuum()
+	}
+	if p.isWord("lock") {
+		return p.lock()
 	}
 	if p.isWord("abort") {
 		pos := p.pos()

@@ -69,6 +69,14 @@ type Binder struct {
 	// maxParams, when above len(params), lets parameters up to it appear
 	// without a given type: their types are inferred (InferParams).
 	maxParams int
+	// SequenceState, if set, answers a SELECT from a sequence: its last
+	// value handed out and whether one was (PostgreSQL's last_value and
+	// is_called), which pg_dump reads.
+	SequenceState func(txn *mvcc.Txn, d *catalog.Descriptor) (last int64, called bool, err error)
+	// reads, when not nil, collects the ids of the relations (tables,
+	// views) the statement names, those its views name included
+	// (pg_depend's rows of a view).
+	reads map[uint32]bool
 }
 
 // InferParams lets the statement use parameters $1..$max beyond those
@@ -489,6 +497,9 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 		if err != nil {
 			return nil, withPos(err, b.charPos(int(te.Position())))
 		}
+		if b.reads != nil {
+			b.reads[d.ID] = true
+		}
 		var node Node
 		switch d.Kind {
 		case catalog.KindView:
@@ -525,6 +536,19 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 					return nil, err
 				}
 			}
+		case catalog.KindSequence:
+			// A sequence reads as its one row: last_value, log_cnt,
+			// is_called.
+			if b.SequenceState == nil {
+				return nil, b.errAt(te, sqlerr.WrongObjectType, "%q is not a table", d.Name)
+			}
+			last, called, err := b.SequenceState(b.txn, d)
+			if err != nil {
+				return nil, err
+			}
+			v := &Values{Cols: []Column{{Name: "last_value", Type: types.Int8, Table: alias}, {Name: "log_cnt", Type: types.Int8, Table: alias}, {Name: "is_called", Type: types.Bool, Table: alias}}}
+			v.Rows = [][]Expr{{&Const{Val: types.NewInt8(last), Typ: types.Int8}, &Const{Val: types.NewInt8(0), Typ: types.Int8}, &Const{Val: types.NewBool(called), Typ: types.Bool}}}
+			node = v
 		default:
 			return nil, b.errAt(te, sqlerr.WrongObjectType, "%q is not a table", d.Name)
 		}

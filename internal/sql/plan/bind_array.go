@@ -64,6 +64,14 @@ func (b *Binder) bindSubscript(s *scope, e *ast.Subscript) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if x.Type().IsString() && !e.Slice && e.Index != nil {
+		// PostgreSQL's name type subscripts to its characters from 0
+		// (pg_dump's typname[0] = '_'); cairn's catalogs have names as
+		// text, so text does too.
+		one := &ast.Literal{Pos: e.Pos, Kind: ast.LitInt, Val: "1"}
+		return b.bindExpr(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: "substr"},
+			Args: []ast.Expr{e.Expr, &ast.BinaryExpr{Pos: e.Pos, Op: ast.OpAdd, Left: e.Index, Right: one}, one}})
+	}
 	if !x.Type().IsArray() {
 		return nil, b.errAt(e, sqlerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", x.Type())
 	}

@@ -15,6 +15,9 @@ type Column struct {
 	Table string
 	// Hidden columns are not expanded by *.
 	Hidden bool
+	// System columns (a catalog's tableoid) are hidden, yet answer to
+	// their unqualified name.
+	System bool
 }
 
 // Node is a relational operator of a plan.

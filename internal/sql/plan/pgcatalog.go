@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,10 @@ const (
 )
 
 func relOID(d *catalog.Descriptor) int64 { return firstUserOID + int64(d.ID) }
+
+// attrdefOID is the OID of the default (pg_attrdef) of d's n-th visible
+// column, from 0.
+func attrdefOID(d *catalog.Descriptor, n int) int64 { return relOID(d)*1000 + int64(n) }
 
 // constraintOID is the OID of a table's n-th constraint (tableConstraints'
 // order), in a range of its own above the indexes'.
@@ -115,8 +120,10 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			rows = append(rows, []types.Datum{i8(n.oid), text(n.name), i8(oidBootstrap), null})
 		}
 	case "pg_am":
-		cols = def("oid i8, amname t, amhandler t, amtype t")
-		rows = [][]types.Datum{{i8(oidHeapAM), text("heap"), text("heap_tableam_handler"), text("t")}, {i8(oidBtreeAM), text("btree"), text("bthandler"), text("i")}}
+		// amhandler is the handler function's OID (PostgreSQL's
+		// heap_tableam_handler and bthandler).
+		cols = def("oid i8, amname t, amhandler i8, amtype t")
+		rows = [][]types.Datum{{i8(oidHeapAM), text("heap"), i8(3), text("t")}, {i8(oidBtreeAM), text("btree"), i8(330), text("i")}}
 	case "pg_class":
 		cols = def("oid i8, relname t, relnamespace i8, reltype i8, reloftype i8, relowner i8, relam i8, relfilenode i8, reltablespace i8, relpages i4, reltuples f4, relallvisible i4, reltoastrelid i8, relhasindex b, relisshared b, relpersistence t, relkind t, relnatts i2, relchecks i2, relhasrules b, relhastriggers b, relhassubclass b, relrowsecurity b, relforcerowsecurity b, relispopulated b, relreplident t, relispartition b, relacl t[], reloptions t[], relpartbound t, relrewrite i8, relfrozenxid i8, relminmxid i8")
 		// relhastriggers: PostgreSQL's foreign keys are triggers on both
@@ -151,7 +158,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 		}
 	case "pg_index":
-		cols = def("indexrelid i8, indrelid i8, indnatts i2, indnkeyatts i2, indisunique b, indisprimary b, indisexclusion b, indimmediate b, indisclustered b, indisvalid b, indcheckxmin b, indisready b, indislive b, indisreplident b, indkey t, indoption t, indexprs t, indpred t")
+		cols = def("indexrelid i8, indrelid i8, indnatts i2, indnkeyatts i2, indisunique b, indisprimary b, indisexclusion b, indimmediate b, indisclustered b, indisvalid b, indcheckxmin b, indisready b, indislive b, indisreplident b, indkey t, indoption t, indexprs t, indpred t, indnullsnotdistinct b")
 		for _, d := range all {
 			if d.Kind != catalog.KindTable {
 				continue
@@ -169,11 +176,11 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 					opts = append(opts, opt)
 				}
 				rows = append(rows, []types.Datum{i8(indexOID(d, ix)), i8(relOID(d)), i2(len(ix.Columns)), i2(len(ix.Columns)), bl(ix.Unique), bl(isPrimary(d, ix)),
-					bl(false), bl(true), bl(false), bl(true), bl(false), bl(true), bl(true), bl(false), text(strings.Join(keys, " ")), text(strings.Join(opts, " ")), null, null})
+					bl(false), bl(true), bl(false), bl(true), bl(false), bl(true), bl(true), bl(false), text(strings.Join(keys, " ")), text(strings.Join(opts, " ")), null, null, bl(ix.NullsNotDistinct)})
 			}
 		}
 	case "pg_attribute":
-		cols = def("attrelid i8, attname t, atttypid i8, attstattarget i4, attlen i2, attnum i2, attndims i4, attcacheoff i4, atttypmod i4, attbyval b, attalign t, attstorage t, attcompression t, attnotnull b, atthasdef b, atthasmissing b, attidentity t, attgenerated t, attisdropped b, attislocal b, attinhcount i4, attcollation i8, attacl t[], attoptions t[], attfdwoptions t[]")
+		cols = def("attrelid i8, attname t, atttypid i8, attstattarget i4, attlen i2, attnum i2, attndims i4, attcacheoff i4, atttypmod i4, attbyval b, attalign t, attstorage t, attcompression t, attnotnull b, atthasdef b, atthasmissing b, attidentity t, attgenerated t, attisdropped b, attislocal b, attinhcount i4, attcollation i8, attacl t[], attoptions t[], attfdwoptions t[], attmissingval t[]")
 		for _, d := range all {
 			if d.Kind == catalog.KindView {
 				// A view's columns are its query's: bound here, in a
@@ -188,7 +195,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				for i, c := range n.Columns() {
 					t := c.Type
 					rows = append(rows, []types.Datum{i8(relOID(d)), text(c.Name), i8(int64(t.OID())), i4(-1), i2(t.Len()), i2(i + 1), i4(0), i4(-1), i4(t.Mod()),
-						bl(t.Len() > 0), text("i"), text("p"), text(""), bl(false), bl(false), bl(false), text(""), text(""), bl(false), bl(true), i4(0), i8(0), null, null, null})
+						bl(t.Len() > 0), text("i"), text(attStorage(t)), text(""), bl(false), bl(false), bl(false), text(""), text(""), bl(false), bl(true), i4(0), i8(0), null, null, null, null})
 				}
 				continue
 			}
@@ -212,7 +219,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 					generated = "s" // stored
 				}
 				rows = append(rows, []types.Datum{i8(relOID(d)), text(c.Name), i8(int64(t.OID())), i4(-1), i2(t.Len()), i2(n + 1), i4(0), i4(-1), i4(t.Mod()),
-					bl(t.Len() > 0), text("i"), text("p"), text(""), bl(c.NotNull), bl(c.Default != "" || c.Generated != ""), bl(false), text(identity), text(generated), bl(false), bl(true), i4(0), i8(0), null, null, null})
+					bl(t.Len() > 0), text("i"), text(attStorage(t)), text(""), bl(c.NotNull), bl(c.Default != "" && c.Identity == "" || c.Generated != ""), bl(false), text(identity), text(generated), bl(false), bl(true), i4(0), i8(0), null, null, null, null})
 			}
 		}
 	case "pg_attrdef":
@@ -222,14 +229,15 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				continue
 			}
 			for n, c := range visibleColumns(d) {
-				// A generated column's expression is its pg_attrdef entry.
-				if e := c.Default + c.Generated; e != "" {
-					rows = append(rows, []types.Datum{i8(relOID(d)*1000 + int64(n)), i8(relOID(d)), i2(n + 1), text(e)})
+				// A generated column's expression is its pg_attrdef entry;
+				// an identity column has none (its sequence is the default).
+				if e := c.Default + c.Generated; e != "" && c.Identity == "" {
+					rows = append(rows, []types.Datum{i8(attrdefOID(d, n)), i8(relOID(d)), i2(n + 1), text(e)})
 				}
 			}
 		}
 	case "pg_type":
-		cols = def("oid i8, typname t, typnamespace i8, typowner i8, typlen i2, typbyval b, typtype t, typcategory t, typispreferred b, typisdefined b, typdelim t, typrelid i8, typelem i8, typarray i8, typinput t, typoutput t, typbasetype i8, typtypmod i4, typndims i4, typcollation i8, typnotnull b, typdefault t, typacl t[]")
+		cols = def("oid i8, typname t, typnamespace i8, typowner i8, typlen i2, typbyval b, typtype t, typcategory t, typispreferred b, typisdefined b, typdelim t, typrelid i8, typelem i8, typarray i8, typinput t, typoutput t, typbasetype i8, typtypmod i4, typndims i4, typcollation i8, typnotnull b, typdefault t, typacl t[], typstorage t")
 		for f := types.BoolFamily; f < types.ArrayFamily; f++ {
 			t, ok := types.TypeFromOID(scalarOID(f))
 			if !ok {
@@ -248,6 +256,13 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			oid, arr := int64(td.OID()), int64(td.ArrayOID())
 			rows = append(rows, []types.Datum{i8(oid), text(td.Name), i8(oidPublic), i8(oidBootstrap), i2(4), bl(true), text("e"), text("E"), bl(false), bl(true), text(","), i8(0), i8(0), i8(arr), text("enum_in"), text("enum_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null, null})
 			rows = append(rows, []types.Datum{i8(arr), text("_" + td.Name), i8(oidPublic), i8(oidBootstrap), i2(-1), bl(false), text("b"), text("A"), bl(false), bl(true), text(","), i8(0), i8(oid), i8(0), text("array_in"), text("array_out"), i8(0), i4(-1), i4(0), i8(0), bl(false), null, null})
+		}
+		for i, r := range rows {
+			storage := "x" // varlena: extended
+			if r[4].Int() > 0 {
+				storage = "p" // fixed length: plain
+			}
+			rows[i] = append(r, text(storage))
 		}
 	case "pg_database":
 		cols = def("oid i8, datname t, datdba i8, encoding i4, datlocprovider t, datistemplate b, datallowconn b, datconnlimit i4, datfrozenxid i8, datminmxid i8, dattablespace i8, datcollate t, datctype t, daticulocale t, datcollversion t, datacl t[]")
@@ -340,7 +355,23 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 		}
 	case "pg_proc":
-		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t")
+		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t, proacl t[]")
+	case "pg_init_privs":
+		cols = def("objoid i8, classoid i8, objsubid i4, privtype t, initprivs t[]")
+	case "pg_cast":
+		cols = def("oid i8, castsource i8, casttarget i8, castfunc i8, castcontext t, castmethod t")
+	case "pg_transform":
+		cols = def("oid i8, trftype i8, trflang i8, trffromsql i8, trftosql i8")
+	case "pg_language":
+		// PostgreSQL's built-in languages, which pg_dump does not dump.
+		cols = def("oid i8, lanname t, lanowner i8, lanispl b, lanpltrusted b, lanplcallfoid i8, laninline i8, lanvalidator i8, lanacl t[]")
+		for _, l := range []struct {
+			oid  int64
+			name string
+			pl   bool
+		}{{12, "internal", false}, {13, "c", false}, {14, "sql", false}, {13570, "plpgsql", true}} {
+			rows = append(rows, []types.Datum{i8(l.oid), text(l.name), i8(oidBootstrap), bl(l.pl), bl(l.oid != 13), i8(0), i8(0), i8(0), null})
+		}
 	case "pg_constraint":
 		cols = def("oid i8, conname t, connamespace i8, contype t, condeferrable b, condeferred b, convalidated b, conrelid i8, contypid i8, conindid i8, conparentid i8, confrelid i8, confupdtype t, confdeltype t, confmatchtype t, conislocal b, coninhcount i4, connoinherit b, conkey i2[], confkey i2[]")
 		attnums := func(d *catalog.Descriptor, ids []uint32) types.Datum {
@@ -397,12 +428,126 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_trigger":
 		cols = def("oid i8, tgrelid i8, tgparentid i8, tgname t, tgfoid i8, tgtype i2, tgenabled t, tgisinternal b, tgconstrrelid i8, tgconstrindid i8, tgconstraint i8, tgdeferrable b, tginitdeferred b, tgnargs i2")
 	case "pg_collation":
-		cols = def("oid i8, collname t, collnamespace i8")
+		cols = def("oid i8, collname t, collnamespace i8, collowner i8, collprovider t, collisdeterministic b, collencoding i4, collcollate t, collctype t, colliculocale t, collversion t")
 	case "pg_tablespace":
 		cols = def("oid i8, spcname t, spcowner i8")
 		rows = [][]types.Datum{{i8(1663), text("pg_default"), i8(oidBootstrap)}}
+	case "pg_sequence":
+		// cairn's sequences count in bigint.
+		cols = def("seqrelid i8, seqtypid i8, seqstart i8, seqincrement i8, seqmax i8, seqmin i8, seqcache i8, seqcycle b")
+		for _, d := range all {
+			if q := d.Sequence; d.Kind == catalog.KindSequence && q != nil {
+				rows = append(rows, []types.Datum{i8(relOID(d)), i8(int64(types.Int8.OID())), i8(q.Start), i8(q.Increment), i8(q.Max), i8(q.Min), i8(1), bl(q.Cycle)})
+			}
+		}
+	case "pg_depend":
+		// What pg_dump asks of it: the sequences that SERIAL and identity
+		// columns own ('a'uto and 'i'nternal dependencies on the column).
+		cols = def("classid i8, objid i8, objsubid i4, refclassid i8, refobjid i8, refobjsubid i4, deptype t")
+		byID := map[uint32]*catalog.Descriptor{}
+		for _, d := range all {
+			byID[d.ID] = d
+		}
+		pgClass := systemRelOIDs["pg_class"]
+		for _, d := range all {
+			if d.Kind != catalog.KindSequence || d.Sequence == nil || d.Sequence.OwnedByTable == 0 {
+				continue
+			}
+			t := byID[d.Sequence.OwnedByTable]
+			if t == nil {
+				continue
+			}
+			col := t.ColumnByID(d.Sequence.OwnedByColumn)
+			if col == nil {
+				// Serial columns made before the catalog kept which column
+				// owns its sequence: the one whose default draws from it.
+				for i := range t.Columns {
+					if c := &t.Columns[i]; strings.HasPrefix(c.Default, "nextval(") && (strings.Contains(c.Default, "'"+d.Name+"'") || strings.Contains(c.Default, `"`+d.Name+`"`)) {
+						col = c
+					}
+				}
+			}
+			if col == nil {
+				continue
+			}
+			deptype := "a"
+			if col.Identity != "" {
+				deptype = "i"
+			}
+			rows = append(rows, []types.Datum{i8(pgClass), i8(relOID(d)), i4(0), i8(pgClass), i8(relOID(t)), i4(attnum(t, col.ID)), text(deptype)})
+		}
+		// A column default drawing from a sequence depends on it, as
+		// pg_dump must know to create the sequence first.
+		seqByName := map[string]*catalog.Descriptor{}
+		for _, d := range all {
+			if d.Kind == catalog.KindSequence {
+				seqByName[d.Name] = d
+			}
+		}
+		for _, d := range all {
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			for n, c := range visibleColumns(d) {
+				if c.Identity != "" || !strings.HasPrefix(c.Default, "nextval(") {
+					continue
+				}
+				for name, seq := range seqByName {
+					if strings.Contains(c.Default, "'"+name+"'") || strings.Contains(c.Default, `"`+name+`"`) {
+						rows = append(rows, []types.Datum{i8(systemRelOIDs["pg_attrdef"]), i8(attrdefOID(d, n)), i4(0), i8(pgClass), i8(relOID(seq)), i4(0), text("n")})
+					}
+				}
+			}
+		}
+		// And what each view and materialized view reads ('n'ormal
+		// dependencies), which pg_dump orders its objects by.
+		for _, d := range all {
+			for _, id := range b.viewReads(d) {
+				if r := byID[id]; r != nil && r != d {
+					rows = append(rows, []types.Datum{i8(pgClass), i8(relOID(d)), i4(0), i8(pgClass), i8(relOID(r)), i4(0), text("n")})
+				}
+			}
+		}
+	// Catalogs of objects cairn does not have, empty, with the columns
+	// pg_dump reads of them.
+	case "pg_operator":
+		cols = def("oid i8, oprname t, oprnamespace i8, oprowner i8, oprkind t, oprcanmerge b, oprcanhash b, oprleft i8, oprright i8, oprresult i8, oprcom i8, oprnegate i8, oprcode i8, oprrest i8, oprjoin i8")
+	case "pg_opclass":
+		cols = def("oid i8, opcmethod i8, opcname t, opcnamespace i8, opcowner i8, opcfamily i8, opcintype i8, opcdefault b, opckeytype i8")
+	case "pg_opfamily":
+		cols = def("oid i8, opfmethod i8, opfname t, opfnamespace i8, opfowner i8")
+	case "pg_conversion":
+		cols = def("oid i8, conname t, connamespace i8, conowner i8, conforencoding i4, contoencoding i4, conproc i8, condefault b")
+	case "pg_event_trigger":
+		cols = def("oid i8, evtname t, evtevent t, evtowner i8, evtfoid i8, evtenabled t, evttags t[]")
+	case "pg_ts_parser":
+		cols = def("oid i8, prsname t, prsnamespace i8, prsstart i8, prstoken i8, prsend i8, prsheadline i8, prslextype i8")
+	case "pg_ts_dict":
+		cols = def("oid i8, dictname t, dictnamespace i8, dictowner i8, dicttemplate i8, dictinitoption t")
+	case "pg_ts_template":
+		cols = def("oid i8, tmplname t, tmplnamespace i8, tmplinit i8, tmpllexize i8")
+	case "pg_ts_config":
+		cols = def("oid i8, cfgname t, cfgnamespace i8, cfgowner i8, cfgparser i8")
+	case "pg_foreign_data_wrapper":
+		cols = def("oid i8, fdwname t, fdwowner i8, fdwhandler i8, fdwvalidator i8, fdwacl t[], fdwoptions t[]")
+	case "pg_foreign_server":
+		cols = def("oid i8, srvname t, srvowner i8, srvfdw i8, srvtype t, srvversion t, srvacl t[], srvoptions t[]")
+	case "pg_user_mapping", "pg_user_mappings":
+		cols = def("oid i8, umuser i8, umserver i8, umoptions t[], srvid i8, srvname t, usename t")
+	case "pg_default_acl":
+		cols = def("oid i8, defaclrole i8, defaclnamespace i8, defaclobjtype t, defaclacl t[]")
+	case "pg_seclabels", "pg_seclabel", "pg_shseclabel":
+		cols = def("objoid i8, classoid i8, objsubid i4, objtype t, objnamespace i8, objname t, provider t, label t")
+	case "pg_db_role_setting":
+		cols = def("setdatabase i8, setrole i8, setconfig t[]")
+	case "pg_amop":
+		cols = def("oid i8, amopfamily i8, amoplefttype i8, amoprighttype i8, amopstrategy i2, amoppurpose t, amopopr i8, amopmethod i8")
+	case "pg_amproc":
+		cols = def("oid i8, amprocfamily i8, amproclefttype i8, amprocrighttype i8, amprocnum i2, amproc i8")
+	case "pg_largeobject_metadata":
+		cols = def("oid i8, lomowner i8, lomacl t[]")
 	case "pg_extension":
-		cols = def("oid i8, extname t, extowner i8, extnamespace i8, extrelocatable b, extversion t")
+		cols = def("oid i8, extname t, extowner i8, extnamespace i8, extrelocatable b, extversion t, extconfig i8[], extcondition t[]")
 	case "pg_enum":
 		cols = def("oid i8, enumtypid i8, enumsortorder f4, enumlabel t")
 		tds, err := catalog.ListTypes(b.txn)
@@ -425,15 +570,15 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_publication_namespace":
 		cols = def("oid i8, pnpubid i8, pnnspid i8")
 	case "pg_subscription":
-		cols = def("oid i8, subname t, subowner i8, subenabled b")
+		cols = def("oid i8, subdbid i8, subname t, subowner i8, subenabled b, subconninfo t, subslotname t, subsynccommit t, subpublications t[], subbinary b, substream b, subtwophasestate t, subdisableonerr b")
 	case "pg_foreign_table":
 		cols = def("ftrelid i8, ftserver i8, ftoptions t[]")
 	case "pg_partitioned_table":
-		cols = def("partrelid i8, partstrat t, partnatts i2, partattrs t")
+		cols = def("partrelid i8, partstrat t, partnatts i2, partattrs t, partclass i8[], partcollation i8[], partexprs t")
 	case "pg_rewrite":
 		cols = def("oid i8, rulename t, ev_class i8, ev_type t, ev_enabled t, is_instead b")
 	case "pg_range":
-		cols = def("rngtypid i8, rngsubtype i8")
+		cols = def("rngtypid i8, rngsubtype i8, rngmultitypid i8, rngcollation i8, rngsubopc i8, rngcanonical i8, rngsubdiff i8")
 	default:
 		return nil, nil, false, nil
 	}
@@ -503,6 +648,15 @@ func pgTypeName(t types.Type) string {
 	return t.String()
 }
 
+// attStorage is a column's attstorage, its type's typstorage: plain for
+// the fixed-length types, extended for the others.
+func attStorage(t types.Type) string {
+	if t.Len() > 0 {
+		return "p"
+	}
+	return "x"
+}
+
 // udtName is a type's pg_type name without modifiers, as
 // information_schema's udt_name shows it: int4, varchar, an enum's name,
 // _int4 for an array.
@@ -533,12 +687,12 @@ var oidTypes = map[string]string{
 // catalog has it (its number when no relation has that OID).
 func (b *Binder) regClass(s *scope, e *ast.CastExpr) (Expr, bool, error) {
 	reg := strings.ToLower(e.Type.Name)
-	if reg != "regclass" && reg != "regtype" || len(e.Type.ArrayBounds) > 0 {
+	if reg != "regclass" && reg != "regtype" && reg != "regnamespace" || len(e.Type.ArrayBounds) > 0 {
 		return nil, false, nil
 	}
 	lit, ok := e.Expr.(*ast.Literal)
 	if !ok || lit.Kind != ast.LitString {
-		if reg == "regtype" {
+		if reg != "regclass" {
 			return nil, false, nil
 		}
 		x, err := b.bindExpr(s, e.Expr)
@@ -557,6 +711,19 @@ func (b *Binder) regClass(s *scope, e *ast.CastExpr) (Expr, bool, error) {
 		}
 		r, err := b.fold(&Func{Name: "regclass", Args: []Expr{x}, Fn: fn, Strict: true, Typ: types.RegClass})
 		return r, true, err
+	}
+	if reg == "regnamespace" {
+		// 'name'::regnamespace: the OID of one of cairn's schemas.
+		oid, ok := map[string]int64{"pg_catalog": oidPgCatalog, "public": oidPublic, "information_schema": oidInfoSchema}[strings.Trim(lit.Val, `"`)]
+		if !ok {
+			if n, err := strconv.ParseInt(lit.Val, 10, 64); err == nil {
+				oid, ok = n, true
+			}
+		}
+		if !ok {
+			return nil, true, b.errAt(e, sqlerr.Code("3F000"), "schema %q does not exist", lit.Val)
+		}
+		return &Const{Val: types.NewInt8(oid), Typ: types.Int8}, true, nil
 	}
 	if reg == "regtype" {
 		// 'name'::regtype: the OID of the type the name names.
@@ -679,6 +846,38 @@ func (b *Binder) catalogFunc(n ast.Node, name string, args []Expr) (Expr, bool, 
 		return types.NewText(def), nil
 	}
 	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
+}
+
+// viewReads returns the ids of the relations view (or materialized view)
+// d reads, in order; none for other relations or a view that no longer
+// binds.
+func (b *Binder) viewReads(d *catalog.Descriptor) []uint32 {
+	q := d.ViewQuery
+	if d.MatView != "" {
+		q = d.MatView
+	}
+	if q == "" {
+		return nil
+	}
+	stmt, err := parser.ParseOne(q)
+	if err != nil {
+		return nil
+	}
+	query, ok := stmt.(*ast.Query)
+	if !ok {
+		return nil
+	}
+	vb := NewBinder(b.txn, q, nil)
+	vb.Zone, vb.reads = b.Zone, map[uint32]bool{}
+	if _, err := vb.bindQuery(query, nil); err != nil {
+		return nil
+	}
+	ids := make([]uint32, 0, len(vb.reads))
+	for id := range vb.reads {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // viewDef binds pg_get_viewdef(view [, pretty]): a view's (or
@@ -845,5 +1044,5 @@ var systemRelOIDs = map[string]int64{
 	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_authid": 1260,
 	"pg_database": 1262, "pg_am": 2601, "pg_cast": 2605, "pg_constraint": 2606, "pg_description": 2609,
 	"pg_index": 2610, "pg_namespace": 2615, "pg_opclass": 2616, "pg_operator": 2617, "pg_rewrite": 2618,
-	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
+	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_depend": 2608, "pg_foreign_table": 3118, "pg_init_privs": 3394, "pg_transform": 3576, "pg_language": 2612, "pg_opfamily": 2753, "pg_conversion": 2607, "pg_event_trigger": 3466, "pg_ts_parser": 3601, "pg_ts_dict": 3600, "pg_ts_template": 3764, "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417, "pg_user_mapping": 1418, "pg_default_acl": 826, "pg_largeobject_metadata": 2995, "pg_amop": 2602, "pg_amproc": 2603, "pg_seclabel": 3596, "pg_attrdef": 2604, "pg_db_role_setting": 2964, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
 }

@@ -34,7 +34,7 @@ func (s *scope) resolve(table, name string, pos int) (depth, idx int, col Column
 			}
 			// Hidden columns (a table's row id, the right copy of a USING
 			// column) answer to qualified names only.
-			if table == "" && c.Hidden {
+			if table == "" && c.Hidden && !c.System {
 				continue
 			}
 			if found >= 0 {

@@ -2,12 +2,15 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -253,7 +256,8 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 	}
 	v := &Values{}
 	for _, c := range cols {
-		v.Cols = append(v.Cols, Column{Name: c.name, Type: c.typ, Hidden: c.name == "tableoid"})
+		sys := c.name == "tableoid"
+		v.Cols = append(v.Cols, Column{Name: c.name, Type: c.typ, Hidden: sys, System: sys})
 	}
 	for _, r := range rows {
 		exprs := make([]Expr, len(r))
@@ -265,13 +269,20 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 	return v, true, nil
 }
 
-// indexDef is an index's definition as pg_indexes shows it.
+// funcCallText matches an expression that is one function call.
+var funcCallText = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*\([^()]*(\([^()]*\)[^()]*)*\)$`)
+
+// indexDef is an index's definition as pg_indexes and pg_get_indexdef
+// show it, which pg_dump replays: its method, keys, WITH options and
+// predicate.
 func indexDef(d *catalog.Descriptor, ix *catalog.Index) string {
 	var parts []string
 	for _, ic := range ix.Columns {
 		p := ic.Expr
 		if c := d.ColumnByID(ic.ColumnID); c != nil {
-			p = c.Name
+			p = builtins.QuoteIdent(c.Name)
+		} else if !funcCallText.MatchString(p) && !(strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")")) {
+			p = "(" + p + ")" // an expression other than a call takes parentheses
 		}
 		if ic.Desc {
 			p += " DESC"
@@ -282,11 +293,25 @@ func indexDef(d *catalog.Descriptor, ix *catalog.Index) string {
 	if ix.Unique {
 		unique = "UNIQUE "
 	}
-	nnd := ""
-	if ix.NullsNotDistinct {
-		nnd = " NULLS NOT DISTINCT"
+	method := ix.Method
+	if method == "" {
+		method = "btree"
 	}
-	return fmt.Sprintf("CREATE %sINDEX %s ON %s.%s USING btree (%s)%s", unique, ix.Name, publicSchema, d.Name, strings.Join(parts, ", "), nnd)
+	def := fmt.Sprintf("CREATE %sINDEX %s ON %s.%s USING %s (%s)", unique, builtins.QuoteIdent(ix.Name), publicSchema, builtins.QuoteIdent(d.Name), method, strings.Join(parts, ", "))
+	if ix.NullsNotDistinct {
+		def += " NULLS NOT DISTINCT"
+	}
+	if len(ix.Options) > 0 {
+		var opts []string
+		for _, k := range slices.Sorted(maps.Keys(ix.Options)) {
+			opts = append(opts, k+" = "+builtins.QuoteLiteral(ix.Options[k]))
+		}
+		def += " WITH (" + strings.Join(opts, ", ") + ")"
+	}
+	if ix.Predicate != "" {
+		def += " WHERE (" + ix.Predicate + ")"
+	}
+	return def
 }
 
 // checkSchema accepts the schemas cairn has.
