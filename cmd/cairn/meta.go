@@ -30,6 +30,25 @@ Statements end with ";" and may span lines.
 func (sh *shell) meta(ctx context.Context, line string) bool {
 	fields := strings.Fields(line)
 	cmd, args := fields[0], fields[1:]
+	switch {
+	case cmd == `\restrict`:
+		if sh.restrictKey != "" || len(args) != 1 {
+			fmt.Fprintln(sh.errw, `\restrict: already restricted, or no key given`)
+			return false
+		}
+		sh.restrictKey = args[0]
+		return true
+	case cmd == `\unrestrict`:
+		if sh.restrictKey == "" || len(args) != 1 || args[0] != sh.restrictKey {
+			fmt.Fprintln(sh.errw, `\unrestrict: not restricted, or the wrong key`)
+			return false
+		}
+		sh.restrictKey = ""
+		return true
+	case sh.restrictKey != "":
+		fmt.Fprintf(sh.errw, "backslash commands are restricted; only \\unrestrict is allowed\n")
+		return false
+	}
 	switch strings.TrimSuffix(cmd, "+") {
 	case `\q`, `\quit`:
 		sh.quit = true

@@ -126,6 +126,10 @@ type shell struct {
 	// its reader, made on first use.
 	in      io.Reader
 	inLines *scannerSource
+	// restrictKey is set between \restrict KEY and \unrestrict KEY (as
+	// pg_dump 15.14 and later write around a dump): meanwhile no other
+	// backslash command runs, so a dump cannot run commands of the shell.
+	restrictKey string
 }
 
 func newShell(ex executor, out, errw io.Writer) *shell {
@@ -367,7 +371,7 @@ func (s readlineSource) readLine(prompt string) (string, error) {
 // STDOUT into the output; copied is false for any other statement.
 func (sh *shell) copyStdio(ctx context.Context, stmt string, line int, src lineSource) (ok, copied bool) {
 	sess, isSession := sh.ex.(*engine.Session)
-	if !isSession || !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(stmt)), "COPY") {
+	if !isSession || !strings.HasPrefix(strings.ToUpper(skipComments(stmt)), "COPY") {
 		return false, false
 	}
 	st, err := parser.ParseOne(stmt)
@@ -396,6 +400,31 @@ func (sh *shell) copyStdio(ctx context.Context, stmt string, line int, src lineS
 		fmt.Fprintf(sh.out, "COPY %d\n", n)
 	}
 	return true, true
+}
+
+// skipComments returns sql from its first token: past spaces, -- line
+// comments and /* */ block comments (pg_dump puts comments before each
+// COPY).
+func skipComments(sql string) string {
+	for {
+		sql = strings.TrimSpace(sql)
+		switch {
+		case strings.HasPrefix(sql, "--"):
+			i := strings.IndexByte(sql, '\n')
+			if i < 0 {
+				return ""
+			}
+			sql = sql[i+1:]
+		case strings.HasPrefix(sql, "/*"):
+			i := strings.Index(sql, "*/")
+			if i < 0 {
+				return ""
+			}
+			sql = sql[i+2:]
+		default:
+			return sql
+		}
+	}
 }
 
 // copyLines reads the lines of a COPY's data from src, each with its

@@ -336,6 +336,31 @@ func TestCopyStdio(t *testing.T) {
 	}
 }
 
+// TestPgDumpScript: a dump as pg_dump 15.14 and later writes it loads:
+// \restrict KEY ... \unrestrict KEY around it (no other backslash
+// command runs in between), comments before each COPY.
+func TestPgDumpScript(t *testing.T) {
+	script := "\\restrict abc123\n" +
+		"SELECT pg_catalog.set_config('search_path', '', false);\n" +
+		"CREATE TABLE public.t (a integer, b text);\n" +
+		"--\n-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: cairn\n--\n\n" +
+		"COPY public.t (a, b) FROM stdin;\n1\tone\n2\t\\N\n\\.\n" +
+		"\\unrestrict abc123\n" +
+		"SELECT count(*) AS n FROM t;\n"
+	out, err := runIn(t, script, "--memory")
+	if err != nil || !strings.Contains(out, " n \n---\n 2\n") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err = runIn(t, "\\restrict k\n\\dt\n", "--memory")
+	if err == nil || !strings.Contains(out, "restricted") {
+		t.Fatalf("a backslash command while restricted: %v\n%s", err, out)
+	}
+	out, err = runIn(t, "\\restrict k\n\\unrestrict other\n", "--memory")
+	if err == nil {
+		t.Fatalf("\\unrestrict with the wrong key: %v\n%s", err, out)
+	}
+}
+
 // TestCopyCommand: -c "COPY ... FROM STDIN" reads standard input, as
 // psql -c does, and -c "COPY ... TO STDOUT" prints.
 func TestCopyCommand(t *testing.T) {
