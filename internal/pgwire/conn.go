@@ -535,7 +535,10 @@ func (c *conn) runStatement(ctx context.Context, stmt ast.Statement, text string
 
 // reportedSettings are the settings a client hears of in ParameterStatus
 // when SET changes them, with the names the protocol uses.
-var reportedSettings = []string{"application_name", "DateStyle", "TimeZone", "client_encoding", "IntervalStyle"}
+// (The lower-case names are the settings' keys: looking them up so
+// allocates nothing, which matters as this runs after every statement.)
+var reportedSettings = [][2]string{{"application_name", "application_name"}, {"DateStyle", "datestyle"},
+	{"TimeZone", "timezone"}, {"client_encoding", "client_encoding"}, {"IntervalStyle", "intervalstyle"}}
 
 // reportSettings sends ParameterStatus for each reported setting whose
 // value changed since the client last heard it.
@@ -543,8 +546,9 @@ func (c *conn) reportSettings() {
 	if c.reported == nil {
 		c.reported = map[string]string{}
 	}
-	for _, name := range reportedSettings {
-		v, ok := c.sess.Setting(name)
+	for _, names := range reportedSettings {
+		name := names[0]
+		v, ok := c.sess.Setting(names[1])
 		if !ok || c.reported[name] == v {
 			continue
 		}
