@@ -326,6 +326,9 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		if name == "pg_shdescription" {
 			break
 		}
+		// The schema public's comment, PostgreSQL's (pg_dump leaves it
+		// out of a dump when it is this one).
+		rows = append(rows, []types.Datum{i8(oidPublic), i8(systemRelOIDs["pg_namespace"]), i4(0), text("standard public schema")})
 		const pgClass = 1259 // every commented object is a pg_class row
 		for _, d := range all {
 			if d.Comment != "" {
