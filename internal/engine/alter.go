@@ -156,8 +156,9 @@ func (e *Engine) alterTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.
 			if err := e.alterIdentity(txn, d, cmd); err != nil {
 				return Result{}, err
 			}
-		case ast.AlterOwner:
-			// One owner: nothing to change.
+		case ast.AlterOwner, ast.AlterSetOptions:
+			// One owner: nothing to change. Storage parameters tune
+			// PostgreSQL's heap and vacuum, which cairn has not.
 		case ast.AlterColumnSetStatistics:
 			// Per-column statistics targets: cairn's ANALYZE samples
 			// every column alike.

@@ -554,3 +554,47 @@ func (e *Engine) comment(txn *mvcc.Txn, st *ast.Comment) (Result, error) {
 	}
 	return Result{Tag: "COMMENT"}, nil
 }
+
+// maintain is REINDEX and CLUSTER. cairn's indexes are LSM keys that
+// compaction keeps dense, never bloated pages to rebuild, and a table
+// is stored in its primary key's order, the order CLUSTER would give it
+// (by another index it cannot: rows have one order); both check what
+// they name and have nothing to do.
+func (e *Engine) maintain(txn *mvcc.Txn, st *ast.Maintain) (Result, error) {
+	tag := strings.ToUpper(st.Kind)
+	name := st.Name.Name
+	if st.Name.Schema != "" && st.Name.Schema != "public" && st.Object != "schema" {
+		return Result{}, sqlerr.New(sqlerr.Code("3F000"), "schema %q does not exist", st.Name.Schema)
+	}
+	switch {
+	case st.Kind == "cluster" && name == "":
+	case st.Kind == "cluster", st.Object == "table":
+		d, err := catalog.Get(txn, name)
+		if err != nil {
+			return Result{}, err
+		}
+		if d.Kind != catalog.KindTable {
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", name)
+		}
+		if st.Index != "" {
+			t, _, ok, err := catalog.LookupIndex(txn, st.Index)
+			if err != nil {
+				return Result{}, err
+			}
+			if !ok || t.ID != d.ID {
+				return Result{}, sqlerr.New(sqlerr.UndefinedObject, "index %q for table %q does not exist", st.Index, name)
+			}
+		}
+	case st.Object == "index":
+		if _, _, ok, err := catalog.LookupIndex(txn, name); err != nil {
+			return Result{}, err
+		} else if !ok {
+			return Result{}, sqlerr.New(sqlerr.UndefinedObject, "index %q does not exist", name)
+		}
+	case st.Object == "schema":
+		if name != "public" {
+			return Result{}, sqlerr.New(sqlerr.Code("3F000"), "schema %q does not exist", name)
+		}
+	}
+	return Result{Tag: tag}, nil
+}

@@ -81,6 +81,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 			WithHint("cairn has no extensions; gen_random_uuid() (pgcrypto) and uuid_generate_v4() (uuid-ossp) are built in.")
 	case *ast.Do:
 		return e.runDo(ctx, txn, st, ec, notes)
+	case *ast.Maintain:
+		return e.maintain(txn, st)
 	case *ast.AlterSchema:
 		// The one schema, public: its owner is the one owner (pg_dump
 		// writes OWNER TO); it keeps its name.

@@ -791,6 +791,8 @@ func (n *AlterCmd) format(p *printer) {
 			p.seqOptions(n.Constraint.SeqOptions)
 			p.WriteByte(')')
 		}
+	case AlterSetOptions:
+		p.WriteString(n.Name)
 	case AlterColumnDropIdentity:
 		p.kw("ALTER COLUMN ")
 		p.ident(n.Name)
@@ -1280,6 +1282,23 @@ func (n *Lock) format(p *printer) {
 	if n.NoWait {
 		p.kw(" NOWAIT")
 	}
+}
+
+func (n *Maintain) format(p *printer) {
+	if n.Kind == "cluster" {
+		p.kw("CLUSTER")
+		if n.Name.Name != "" {
+			p.WriteByte(' ')
+			p.tableName(n.Name)
+			if n.Index != "" {
+				p.kw(" USING ")
+				p.ident(n.Index)
+			}
+		}
+		return
+	}
+	p.kw("REINDEX " + strings.ToUpper(n.Object) + " ")
+	p.tableName(n.Name)
 }
 
 func (n *AlterSchema) format(p *printer) {

@@ -518,6 +518,10 @@ const (
 	// AlterColumnDropIdentity is ALTER COLUMN c DROP IDENTITY [IF EXISTS].
 	AlterColumnAddIdentity
 	AlterColumnDropIdentity
+	// AlterSetOptions is SET (name = value, ...), RESET (name, ...), SET
+	// LOGGED or SET UNLOGGED: storage parameters, accepted (Name holds
+	// the text) and kept by no one.
+	AlterSetOptions
 )
 
 // AlterCmd is one command of ALTER TABLE.
@@ -643,6 +647,17 @@ type Lock struct {
 type Do struct {
 	Pos
 	Body string
+}
+
+// Maintain is REINDEX {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM}
+// [CONCURRENTLY] name (Kind "reindex", Object the kind of object) or
+// CLUSTER [table [USING index]] (Kind "cluster"): accepted, with nothing
+// to do (see the engine).
+type Maintain struct {
+	Pos
+	Kind, Object string
+	Name         TableName
+	Index        string
 }
 
 // AlterSchema is ALTER SCHEMA name OWNER TO role (Owner) or RENAME TO
@@ -886,6 +901,7 @@ func (*CreateSchema) stmtNode()    {}
 func (*CreateType) stmtNode()      {}
 func (*Do) stmtNode()              {}
 func (*AlterSchema) stmtNode()     {}
+func (*Maintain) stmtNode()        {}
 func (*Lock) stmtNode()            {}
 func (*AlterType) stmtNode()       {}
 func (*Refresh) stmtNode()         {}

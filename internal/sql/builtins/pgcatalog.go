@@ -93,6 +93,7 @@ func init() {
 	constant("pg_table_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
+	constant("pg_indexes_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_backend_pid", nil, I4, types.NewInt4(0))
 	// Extended statistics do not exist (pg_statistic_ext is empty).
 	constant("pg_get_statisticsobjdef_columns", []param{p(I8)}, T, types.Null)

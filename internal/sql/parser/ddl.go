@@ -634,6 +634,7 @@ func (p *parser) drop() ast.Statement {
 		d.Kind = ast.ObjTable
 	case p.acceptKw(ast.KwIndex):
 		d.Kind = ast.ObjIndex
+		p.acceptWord("concurrently") // cairn drops an index without blocking anyone either way
 	case p.acceptKw(ast.KwView):
 		d.Kind = ast.ObjView
 	case p.acceptKw(ast.KwRole):
@@ -815,6 +816,31 @@ func (p *parser) alterCmd() *ast.AlterCmd {
 		p.expectKw(ast.KwTo)
 		c.Kind = ast.AlterOwner
 		c.Name = p.ident()
+	case (p.isKw(ast.KwSet) || p.isKw(ast.KwReset)) && tokIsOp(p.peek(1), "("),
+		p.isKw(ast.KwSet) && p.peek(1).kind == tIdent && (p.peek(1).str == "logged" || p.peek(1).str == "unlogged"):
+		// Storage parameters (fillfactor, autovacuum_*), LOGGED: nothing
+		// cairn keeps; the text is kept for formatting.
+		start := p.tok.pos
+		if p.acceptKw(ast.KwSet) && !p.isOp("(") {
+			p.next() // LOGGED / UNLOGGED
+		} else {
+			if p.isKw(ast.KwReset) {
+				p.next()
+			}
+			p.expectOp("(")
+			for depth := 1; depth > 0; p.next() {
+				switch {
+				case p.tok.kind == tEOF:
+					p.syntaxError()
+				case p.isOp("("):
+					depth++
+				case p.isOp(")"):
+					depth--
+				}
+			}
+		}
+		c.Kind = ast.AlterSetOptions
+		c.Name = strings.TrimSpace(p.src[start:p.tok.pos])
 	case p.acceptKw(ast.KwAdd):
 		if k := p.tableConstraint(); k != nil {
 			c.Kind = ast.AlterAddConstraint
@@ -1107,4 +1133,47 @@ func (p *parser) lock() ast.Statement {
 		l.NoWait = true
 	}
 	return l
+}
+
+// maintain parses REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE
+// | SYSTEM} [CONCURRENTLY] name and CLUSTER [VERBOSE] [table [USING
+// index]].
+func (p *parser) maintain() ast.Statement {
+	m := &ast.Maintain{Pos: p.pos(), Kind: p.tok.str}
+	p.next()
+	if m.Kind == "cluster" {
+		p.acceptKw(ast.KwVerbose)
+		if p.isIdent() {
+			m.Name = p.tableName()
+			if p.acceptKw(ast.KwUsing) {
+				m.Index = p.ident()
+			}
+		}
+		return m
+	}
+	if p.acceptOp("(") { // (VERBOSE, CONCURRENTLY, TABLESPACE x): nothing to do with them
+		for !p.acceptOp(")") {
+			if p.tok.kind == tEOF {
+				p.syntaxError()
+			}
+			p.next()
+		}
+	}
+	switch {
+	case p.acceptKw(ast.KwIndex):
+		m.Object = "index"
+	case p.acceptKw(ast.KwTable):
+		m.Object = "table"
+	case p.acceptKw(ast.KwSchema):
+		m.Object = "schema"
+	case p.acceptWord("database"):
+		m.Object = "database"
+	case p.acceptWord("system"):
+		m.Object = "system"
+	default:
+		p.syntaxError()
+	}
+	p.acceptWord("concurrently")
+	m.Name = p.tableName()
+	return m
 }

@@ -473,6 +473,9 @@ func (p *parser) statement() ast.Statement {
 	if p.isWord("lock") {
 		return p.lock()
 	}
+	if p.isWord("reindex") || p.isWord("cluster") {
+		return p.maintain()
+	}
 	if p.isWord("abort") {
 		pos := p.pos()
 		p.next()

@@ -470,6 +470,13 @@ func (b *Binder) zonedOperands(n ast.Node, l, r Expr) (Expr, Expr, error) {
 	return l, r, err
 }
 
+// regclassArgFuncs are the functions whose first parameter is a
+// regclass, which a string literal names.
+var regclassArgFuncs = map[string]bool{
+	"pg_relation_size": true, "pg_total_relation_size": true, "pg_table_size": true, "pg_indexes_size": true,
+	"pg_relation_filenode": true, "pg_relation_filepath": true, "pg_partition_tree": true, "pg_partition_ancestors": true,
+}
+
 // printsAny are the functions that take arguments of any type and print
 // them as text.
 var printsAny = map[string]bool{"concat": true, "concat_ws": true, "format": true}
@@ -828,6 +835,15 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		return x, err
 	}
 	e = b.wholeRowArgs(s, e, name)
+	if regclassArgFuncs[name] && len(e.Args) > 0 {
+		// Their first parameter is a regclass: a string names the
+		// relation, as 'name'::regclass does.
+		if lit, ok := e.Args[0].(*ast.Literal); ok && lit.Kind == ast.LitString {
+			c := *e
+			c.Args = append([]ast.Expr{&ast.CastExpr{Pos: lit.Pos, Expr: lit, Type: &ast.TypeName{Pos: lit.Pos, Name: "regclass"}}}, e.Args[1:]...)
+			e = &c
+		}
+	}
 	if name == "make_interval" {
 		var err error
 		if e, err = b.makeIntervalArgs(e); err != nil {
