@@ -14,6 +14,7 @@ import (
 
 	"github.com/cairndb/cairn/internal/lsm"
 	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/types"
 	"github.com/cairndb/cairn/internal/vfs"
 )
@@ -45,6 +46,9 @@ type Options struct {
 type Engine struct {
 	db   *mvcc.DB
 	opts Options
+	// backends is what a server serving the engine says of its
+	// connections (SetBackends): pg_stat_activity, pg_cancel_backend.
+	backends atomic.Pointer[Backends]
 	// fs and tmpDir are where sorts spill beyond work_mem (tmp in the
 	// data directory); tempSeq names the files.
 	fs      vfs.FS
@@ -222,6 +226,35 @@ func (e *Engine) Close() error {
 	}
 	e.db = nil
 	return err
+}
+
+// Backends is what a server tells the engine of its connections.
+type Backends struct {
+	// Activity lists them (pg_stat_activity).
+	Activity func() []plan.Activity
+	// Signal cancels the statement connection pid runs, or with
+	// terminate ends the connection; it reports whether there is one.
+	Signal func(pid int32, terminate bool) bool
+}
+
+// SetBackends is called by a server serving the engine with what it can
+// say of its connections and do to them.
+func (e *Engine) SetBackends(b *Backends) { e.backends.Store(b) }
+
+// activity lists the server's connections (none without a server).
+func (e *Engine) activity() []plan.Activity {
+	if b := e.backends.Load(); b != nil && b.Activity != nil {
+		return b.Activity()
+	}
+	return nil
+}
+
+// signalBackend is pg_cancel_backend and pg_terminate_backend.
+func (e *Engine) signalBackend(pid int32, terminate bool) bool {
+	if b := e.backends.Load(); b != nil && b.Signal != nil {
+		return b.Signal(pid, terminate)
+	}
+	return false
 }
 
 // Column describes a result column.

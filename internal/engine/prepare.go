@@ -104,6 +104,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 	b := plan.NewBinder(txn, sql, paramTypes)
 	b.RowCount = e.tableRows
 	b.SequenceState = e.sequenceState
+	b.Activity = e.activity
 	b.ColumnStats = e.tableColumnStats
 	b.Methods = ps.methods
 	b.Zone = ps.zone
@@ -487,7 +488,7 @@ type stmtKey struct {
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
 	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify, Zone: s.Zone(),
-		Setting: s.Setting, SetSetting: s.setConfig}
+		Setting: s.Setting, SetSetting: s.setConfig, BackendPID: s.pid, SignalBackend: s.e.signalBackend}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/cairndb/cairn/internal/engine"
 	"github.com/cairndb/cairn/internal/sql/ast"
 	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -59,11 +60,21 @@ type conn struct {
 	// skipToSync: an extended-protocol message failed, so the rest up
 	// to Sync is ignored.
 	skipToSync bool
-	mu         struct {
+	// started is when the connection came (pg_stat_activity's
+	// backend_start).
+	started time.Time
+	mu      struct {
 		sync.Mutex
 		idle    bool // waiting for a client's next command
 		closing bool // the server is shutting down
 		cancel  context.CancelFunc
+		// What pg_stat_activity shows: the last statement, when it
+		// began, the state (active, idle, idle in transaction) and the
+		// application_name.
+		query      string
+		queryStart time.Time
+		state      string
+		app        string
 	}
 }
 
@@ -85,7 +96,7 @@ type portal struct {
 }
 
 func (s *Server) serveConn(nc net.Conn) {
-	c := &conn{srv: s, nc: nc, stmts: map[string]*statement{}, portals: map[string]*portal{}}
+	c := &conn{srv: s, nc: nc, stmts: map[string]*statement{}, portals: map[string]*portal{}, started: time.Now()}
 	defer func() {
 		c.nc.Close()
 		if c.pid != 0 {
@@ -137,6 +148,9 @@ func (c *conn) serve() error {
 	c.sess.SetDefault("default_transaction_isolation", "read committed")
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	appName := startup.Parameters["application_name"]
+	c.mu.Lock()
+	c.mu.app = appName
+	c.mu.Unlock()
 	for _, kv := range [][2]string{
 		{"server_version", "15.0"},
 		{"server_encoding", "UTF8"},
@@ -317,7 +331,11 @@ func (c *conn) sendReady() {
 	for _, n := range c.sess.Notifications() {
 		c.be.Send(notificationMsg(n))
 	}
-	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.TxStatus())})
+	status := c.sess.TxStatus()
+	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(status)})
+	c.mu.Lock()
+	c.mu.state = map[engine.TxStatus]string{engine.TxIdle: "idle", engine.TxActive: "idle in transaction", engine.TxFailed: "idle in transaction (aborted)"}[status]
+	c.mu.Unlock()
 }
 
 // notificationMsg is a notification as the protocol carries it.
@@ -395,10 +413,11 @@ func (c *conn) shutdown() {
 
 // statementContext returns the context a statement runs under, which a
 // CancelRequest cancels.
-func (c *conn) statementContext() (context.Context, func()) {
+func (c *conn) statementContext(query string) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(c.srv.base)
 	c.mu.Lock()
 	c.mu.cancel = cancel
+	c.mu.query, c.mu.queryStart, c.mu.state = query, time.Now(), "active"
 	c.mu.Unlock()
 	return ctx, func() {
 		c.mu.Lock()
@@ -447,7 +466,7 @@ func (c *conn) sendNotice(code sqlerr.Code, severity, msg string) {
 // simpleQuery runs a Query message: each statement in turn, each with
 // its own results, stopping at the first error.
 func (c *conn) simpleQuery(sql string) {
-	ctx, done := c.statementContext()
+	ctx, done := c.statementContext(sql)
 	defer done()
 	stmts, err := parser.Parse(sql)
 	if err != nil {
@@ -554,6 +573,11 @@ func (c *conn) reportSettings() {
 		}
 		c.reported[name] = v
 		c.be.Send(&pgproto3.ParameterStatus{Name: name, Value: v})
+		if name == "application_name" {
+			c.mu.Lock()
+			c.mu.app = v
+			c.mu.Unlock()
+		}
 	}
 }
 
@@ -686,7 +710,7 @@ func (c *conn) parse(m *pgproto3.Parse) error {
 	if _, dup := c.stmts[m.Name]; dup && m.Name != "" {
 		return sqlerr.New(sqlerr.Code("42P05"), "prepared statement %q already exists", m.Name)
 	}
-	ctx, done := c.statementContext()
+	ctx, done := c.statementContext(m.Query)
 	defer done()
 	st := &statement{}
 	if stmts, err := parser.Parse(m.Query); err == nil && len(stmts) == 1 {
@@ -783,7 +807,14 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 	if !ok {
 		return sqlerr.New(sqlerr.Code("34000"), "portal %q does not exist", m.Portal)
 	}
-	ctx, done := c.statementContext()
+	query := ""
+	switch {
+	case p.stmt.p != nil:
+		query = p.stmt.p.SQL
+	case p.stmt.copy != nil:
+		query = ast.Format(p.stmt.copy)
+	}
+	ctx, done := c.statementContext(query)
 	defer done()
 	if p.stmt.copy != nil {
 		return c.runCopy(ctx, p.stmt.copy)
@@ -840,4 +871,19 @@ func msgType(msg pgproto3.FrontendMessage) byte {
 		return 'X'
 	}
 	return '?'
+}
+
+// activity is the connection as pg_stat_activity shows it.
+func (c *conn) activity() plan.Activity {
+	a := plan.Activity{PID: int32(c.pid), User: c.user, BackendStart: c.started, ClientPort: -1}
+	if tcp, ok := c.nc.RemoteAddr().(*net.TCPAddr); ok {
+		a.ClientAddr, a.ClientPort = tcp.IP.String(), int32(tcp.Port)
+	}
+	c.mu.Lock()
+	a.Application, a.Query, a.QueryStart, a.State = c.mu.app, c.mu.query, c.mu.queryStart, c.mu.state
+	c.mu.Unlock()
+	if a.State == "" {
+		a.State = "idle" // authenticating, not yet ready
+	}
+	return a
 }

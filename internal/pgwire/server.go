@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -9,10 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/cairndb/cairn/internal/engine"
+	"github.com/cairndb/cairn/internal/sql/plan"
 )
 
 // AuthMode is how the server authenticates clients.
@@ -89,7 +92,41 @@ func New(e *engine.Engine, cfg Config) *Server {
 	s.mu.listeners = map[net.Listener]struct{}{}
 	s.mu.conns = map[uint32]*conn{}
 	s.mu.nextPID = 1000
+	e.SetBackends(&engine.Backends{Activity: s.activity, Signal: s.signal})
 	return s
+}
+
+// activity lists the connections for pg_stat_activity, by pid.
+func (s *Server) activity() []plan.Activity {
+	s.mu.Lock()
+	conns := make([]*conn, 0, len(s.mu.conns))
+	for _, c := range s.mu.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	out := make([]plan.Activity, len(conns))
+	for i, c := range conns {
+		out[i] = c.activity()
+	}
+	slices.SortFunc(out, func(a, b plan.Activity) int { return cmp.Compare(a.PID, b.PID) })
+	return out
+}
+
+// signal is pg_cancel_backend (the statement connection pid runs is
+// cancelled, as a CancelRequest would) and pg_terminate_backend (the
+// connection is closed).
+func (s *Server) signal(pid int32, terminate bool) bool {
+	s.mu.Lock()
+	c := s.mu.conns[uint32(pid)]
+	s.mu.Unlock()
+	if c == nil {
+		return false
+	}
+	c.cancelStatement()
+	if terminate {
+		c.nc.Close()
+	}
+	return true
 }
 
 // ErrServerClosed is returned by Serve after Shutdown.

@@ -77,6 +77,12 @@ type EvalContext struct {
 	// (pg_advisory_lock and friends), a wait ending with ctx; nil where
 	// there is no session.
 	Advisory func(ctx context.Context, r AdvisoryRequest) (bool, error)
+	// BackendPID is the session's process id (pg_backend_pid); 0 for
+	// one a server does not serve. SignalBackend cancels the statement
+	// of the connection with that pid, or with terminate ends it
+	// (pg_cancel_backend, pg_terminate_backend); nil without a server.
+	BackendPID    int32
+	SignalBackend func(pid int32, terminate bool) bool
 	// Setting reads a run-time setting (current_setting), and SetSetting
 	// changes one for the session or, local, for the transaction
 	// (set_config); nil where there is no session.

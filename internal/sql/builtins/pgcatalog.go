@@ -94,7 +94,20 @@ func init() {
 	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
 	constant("pg_indexes_size", []param{p(I8)}, I8, types.NewInt8(0))
-	constant("pg_backend_pid", nil, I4, types.NewInt4(0))
+	register("pg_backend_pid", &overload{ret: I4, ctxFn: func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
+		return types.NewInt4(ctx.BackendPID), nil
+	}})
+	signal := func(terminate bool) func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		return func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+			if ctx.SignalBackend == nil || !ctx.SignalBackend(int32(a[0].Int()), terminate) {
+				return types.DFalse, nil // PostgreSQL warns: not a server process
+			}
+			return types.DTrue, nil
+		}
+	}
+	register("pg_cancel_backend", &overload{params: []param{p(I4)}, ret: B, volatile: true, ctxFn: signal(false)})
+	register("pg_terminate_backend", &overload{params: []param{p(I4)}, ret: B, volatile: true, ctxFn: signal(true)})
+	register("pg_terminate_backend", &overload{params: []param{p(I4), p(I8)}, ret: B, volatile: true, ctxFn: signal(true)})
 	// Extended statistics do not exist (pg_statistic_ext is empty).
 	constant("pg_get_statisticsobjdef_columns", []param{p(I8)}, T, types.Null)
 	// Nothing is published (logical replication does not exist).

@@ -69,6 +69,9 @@ type Binder struct {
 	// maxParams, when above len(params), lets parameters up to it appear
 	// without a given type: their types are inferred (InferParams).
 	maxParams int
+	// Activity, if set, lists the server's connections for
+	// pg_stat_activity (none without a server).
+	Activity func() []Activity
 	// SequenceState, if set, answers a SELECT from a sequence: its last
 	// value handed out and whether one was (PostgreSQL's last_value and
 	// is_called), which pg_dump reads.

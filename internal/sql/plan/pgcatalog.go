@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/ast"
@@ -35,6 +36,18 @@ const (
 )
 
 func relOID(d *catalog.Descriptor) int64 { return firstUserOID + int64(d.ID) }
+
+// Activity is one server connection as pg_stat_activity shows it.
+type Activity struct {
+	PID                      int32
+	User, Application        string
+	ClientAddr               string // "" for none
+	ClientPort               int32  // -1 for none
+	BackendStart, QueryStart time.Time
+	// State is "active", "idle", "idle in transaction" or "idle in
+	// transaction (aborted)"; Query the last statement's text.
+	State, Query string
+}
 
 // attrdefOID is the OID of the default (pg_attrdef) of d's n-th visible
 // column, from 0.
@@ -81,7 +94,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	bl := types.NewBool
 	null := types.Null
 	def := func(spec string) []Column {
-		// spec: "name type, ..." with types i8 i4 i2 t b f4 t[] i8[]
+		// spec: "name type, ..." with types i8 i4 i2 t b f4 tz t[] i8[]
 		var out []Column
 		for _, f := range strings.Split(spec, ",") {
 			parts := strings.Fields(f)
@@ -97,6 +110,8 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				t = types.Bool
 			case "f4":
 				t = types.Float4
+			case "tz":
+				t = types.TimestampTZ
 			case "t[]":
 				t = types.ArrayOf(types.Text)
 			case "i8[]":
@@ -435,6 +450,26 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_tablespace":
 		cols = def("oid i8, spcname t, spcowner i8")
 		rows = [][]types.Datum{{i8(1663), text("pg_default"), i8(oidBootstrap)}}
+	case "pg_stat_activity":
+		cols = def("datid i8, datname t, pid i4, leader_pid i4, usesysid i8, usename t, application_name t, client_addr t, client_hostname t, client_port i4, backend_start tz, xact_start tz, query_start tz, state_change tz, wait_event_type t, wait_event t, state t, backend_xid i8, backend_xmin i8, query_id i8, query t, backend_type t")
+		var acts []Activity
+		if b.Activity != nil {
+			acts = b.Activity()
+		}
+		ts := func(t time.Time) types.Datum {
+			if t.IsZero() {
+				return null
+			}
+			return types.NewTimestampTZ(t.UnixMicro())
+		}
+		for _, a := range acts {
+			addr := null
+			if a.ClientAddr != "" {
+				addr = text(a.ClientAddr)
+			}
+			rows = append(rows, []types.Datum{i8(oidDatabase), text("cairn"), i4(int(a.PID)), null, i8(oidBootstrap), text(a.User), text(a.Application), addr, null, i4(int(a.ClientPort)),
+				ts(a.BackendStart), null, ts(a.QueryStart), ts(a.QueryStart), null, null, text(a.State), null, null, null, text(a.Query), text("client backend")})
+		}
 	case "pg_sequence":
 		// cairn's sequences count in bigint.
 		cols = def("seqrelid i8, seqtypid i8, seqstart i8, seqincrement i8, seqmax i8, seqmin i8, seqcache i8, seqcycle b")
@@ -1047,5 +1082,5 @@ var systemRelOIDs = map[string]int64{
 	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_authid": 1260,
 	"pg_database": 1262, "pg_am": 2601, "pg_cast": 2605, "pg_constraint": 2606, "pg_description": 2609,
 	"pg_index": 2610, "pg_namespace": 2615, "pg_opclass": 2616, "pg_operator": 2617, "pg_rewrite": 2618,
-	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_depend": 2608, "pg_foreign_table": 3118, "pg_init_privs": 3394, "pg_transform": 3576, "pg_language": 2612, "pg_opfamily": 2753, "pg_conversion": 2607, "pg_event_trigger": 3466, "pg_ts_parser": 3601, "pg_ts_dict": 3600, "pg_ts_template": 3764, "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417, "pg_user_mapping": 1418, "pg_default_acl": 826, "pg_largeobject_metadata": 2995, "pg_amop": 2602, "pg_amproc": 2603, "pg_seclabel": 3596, "pg_attrdef": 2604, "pg_db_role_setting": 2964, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
+	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_depend": 2608, "pg_foreign_table": 3118, "pg_init_privs": 3394, "pg_transform": 3576, "pg_language": 2612, "pg_opfamily": 2753, "pg_conversion": 2607, "pg_event_trigger": 3466, "pg_ts_parser": 3601, "pg_ts_dict": 3600, "pg_ts_template": 3764, "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417, "pg_user_mapping": 1418, "pg_default_acl": 826, "pg_largeobject_metadata": 2995, "pg_amop": 2602, "pg_amproc": 2603, "pg_seclabel": 3596, "pg_attrdef": 2604, "pg_db_role_setting": 2964, "pg_stat_activity": 12222, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
 }
