@@ -450,6 +450,23 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 	case "pg_tablespace":
 		cols = def("oid i8, spcname t, spcowner i8")
 		rows = [][]types.Datum{{i8(1663), text("pg_default"), i8(oidBootstrap)}}
+	case "pg_stat_user_tables", "pg_stat_all_tables":
+		// n_live_tup is the row count ANALYZE (or autoanalyze) last
+		// took; cairn counts no scans or tuple operations.
+		cols = def("relid i8, schemaname t, relname t, seq_scan i8, seq_tup_read i8, idx_scan i8, idx_tup_fetch i8, n_tup_ins i8, n_tup_upd i8, n_tup_del i8, n_tup_hot_upd i8, n_live_tup i8, n_dead_tup i8, n_mod_since_analyze i8, n_ins_since_vacuum i8, last_vacuum tz, last_autovacuum tz, last_analyze tz, last_autoanalyze tz, vacuum_count i8, autovacuum_count i8, analyze_count i8, autoanalyze_count i8")
+		for _, d := range all {
+			if d.Kind != catalog.KindTable {
+				continue
+			}
+			live := null
+			if b.RowCount != nil {
+				if n, ok := b.RowCount(d.ID); ok {
+					live = i8(n)
+				}
+			}
+			z := i8(0)
+			rows = append(rows, []types.Datum{i8(relOID(d)), text(publicSchema), text(d.Name), z, z, z, z, z, z, z, z, live, z, z, z, null, null, null, null, z, z, z, z})
+		}
 	case "pg_stat_activity":
 		cols = def("datid i8, datname t, pid i4, leader_pid i4, usesysid i8, usename t, application_name t, client_addr t, client_hostname t, client_port i4, backend_start tz, xact_start tz, query_start tz, state_change tz, wait_event_type t, wait_event t, state t, backend_xid i8, backend_xmin i8, query_id i8, query t, backend_type t")
 		var acts []Activity
@@ -1082,5 +1099,5 @@ var systemRelOIDs = map[string]int64{
 	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_authid": 1260,
 	"pg_database": 1262, "pg_am": 2601, "pg_cast": 2605, "pg_constraint": 2606, "pg_description": 2609,
 	"pg_index": 2610, "pg_namespace": 2615, "pg_opclass": 2616, "pg_operator": 2617, "pg_rewrite": 2618,
-	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_depend": 2608, "pg_foreign_table": 3118, "pg_init_privs": 3394, "pg_transform": 3576, "pg_language": 2612, "pg_opfamily": 2753, "pg_conversion": 2607, "pg_event_trigger": 3466, "pg_ts_parser": 3601, "pg_ts_dict": 3600, "pg_ts_template": 3764, "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417, "pg_user_mapping": 1418, "pg_default_acl": 826, "pg_largeobject_metadata": 2995, "pg_amop": 2602, "pg_amproc": 2603, "pg_seclabel": 3596, "pg_attrdef": 2604, "pg_db_role_setting": 2964, "pg_stat_activity": 12222, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
+	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_depend": 2608, "pg_foreign_table": 3118, "pg_init_privs": 3394, "pg_transform": 3576, "pg_language": 2612, "pg_opfamily": 2753, "pg_conversion": 2607, "pg_event_trigger": 3466, "pg_ts_parser": 3601, "pg_ts_dict": 3600, "pg_ts_template": 3764, "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417, "pg_user_mapping": 1418, "pg_default_acl": 826, "pg_largeobject_metadata": 2995, "pg_amop": 2602, "pg_amproc": 2603, "pg_seclabel": 3596, "pg_attrdef": 2604, "pg_db_role_setting": 2964, "pg_stat_activity": 12222, "pg_stat_user_tables": 12250, "pg_stat_all_tables": 12240, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
 }
