@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/cairndb/cairn/internal/sql/builtins"
+	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
@@ -54,8 +55,15 @@ type advisoryLock struct {
 type advisoryLocks struct {
 	mu    sync.Mutex
 	locks map[advisoryKey]*advisoryLock
-	// waiting is what each waiting session waits for (deadlock checks).
-	waiting map[*Session]advisoryKey
+	// waiting is what each waiting session waits for (deadlock checks,
+	// pg_locks).
+	waiting map[*Session]advisoryWait
+}
+
+// advisoryWait is a waiting session's request.
+type advisoryWait struct {
+	key       advisoryKey
+	exclusive bool
 }
 
 // grantable reports whether s may take l in the mode asked: no other
@@ -83,7 +91,7 @@ func (a *advisoryLocks) acquire(ctx context.Context, s *Session, key advisoryKey
 	defer a.mu.Unlock()
 	for {
 		if a.locks == nil {
-			a.locks, a.waiting = map[advisoryKey]*advisoryLock{}, map[*Session]advisoryKey{}
+			a.locks, a.waiting = map[advisoryKey]*advisoryLock{}, map[*Session]advisoryWait{}
 		}
 		l := a.locks[key]
 		if l == nil {
@@ -112,7 +120,7 @@ func (a *advisoryLocks) acquire(ctx context.Context, s *Session, key advisoryKey
 			return false, sqlerr.New(sqlerr.Code("40P01"), "deadlock detected").
 				WithDetail("Waiting for advisory lock %s would wait for a session that waits for this one.", key)
 		}
-		a.waiting[s] = key
+		a.waiting[s] = advisoryWait{key, exclusive}
 		ch := l.released
 		a.mu.Unlock()
 		select {
@@ -144,7 +152,8 @@ func (a *advisoryLocks) closesCycle(s *Session, l *advisoryLock) bool {
 				continue
 			}
 			seen[holder] = true
-			key, waits := a.waiting[holder]
+			w, waits := a.waiting[holder]
+			key := w.key
 			if !waits {
 				continue
 			}
@@ -314,4 +323,44 @@ func (s *Session) lockTables(ctx context.Context, st *ast.Lock) (Result, error) 
 		}
 	}
 	return Result{Tag: "LOCK TABLE"}, nil
+}
+
+// locks lists the advisory and table locks held and waited for, as
+// pg_locks shows them.
+func (e *Engine) locks() []plan.Lock {
+	a := &e.advisory
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []plan.Lock
+	row := func(k advisoryKey, s *Session, exclusive, granted bool) {
+		l := plan.Lock{PID: s.pid, Granted: granted}
+		if k.table {
+			l.Type, l.Relation = "relation", int64(k.n)
+			l.Mode = map[bool]string{true: "ExclusiveLock", false: "ShareLock"}[exclusive]
+		} else {
+			// PostgreSQL's encoding of an advisory key: classid the high
+			// 32 bits, objid the low, objsubid 1 for a bigint key, 2 for
+			// a pair of integers.
+			l.Type, l.ClassID, l.ObjID, l.ObjSubID = "advisory", int64(uint64(k.n)>>32), int64(uint32(k.n)), 1
+			if k.pair {
+				l.ObjSubID = 2
+			}
+			l.Mode = map[bool]string{true: "ExclusiveLock", false: "ShareLock"}[exclusive]
+		}
+		out = append(out, l)
+	}
+	for k, l := range a.locks {
+		for s, h := range l.holds {
+			if h.exclusive != [2]int{} {
+				row(k, s, true, true)
+			}
+			if h.shared != [2]int{} {
+				row(k, s, false, true)
+			}
+		}
+	}
+	for s, w := range a.waiting {
+		row(w.key, s, w.exclusive, false)
+	}
+	return out
 }

@@ -138,6 +138,14 @@ func TestLockTable(t *testing.T) {
 	mustExec(t, s2, "BEGIN; LOCK TABLE lt IN EXCLUSIVE MODE NOWAIT; COMMIT")
 	mustExec(t, s1, "BEGIN; LOCK TABLE lt IN SHARE MODE")
 	mustExec(t, s2, "BEGIN; LOCK TABLE lt IN SHARE MODE NOWAIT")
+	// pg_locks shows both holds, and an advisory lock by its key's halves.
+	queryOne(t, s1, "SELECT pg_advisory_xact_lock(4294967298)") // 1<<32 | 2
+	if got := queryOne(t, s1, "SELECT string_agg(locktype || ':' || mode || ':' || granted::text || ':' || coalesce(relation::regclass::text, classid || '/' || objid || '/' || objsubid), ',' ORDER BY locktype, mode) FROM pg_locks"); got != "advisory:ExclusiveLock:true:1/2/1,relation:ShareLock:true:lt,relation:ShareLock:true:lt" {
+		t.Fatalf("pg_locks: %s", got)
+	}
 	mustExec(t, s1, "COMMIT")
 	mustExec(t, s2, "COMMIT")
+	if got := queryOne(t, s1, "SELECT count(*) FROM pg_locks"); got != "0" {
+		t.Fatalf("pg_locks after both commits: %s rows", got)
+	}
 }

@@ -104,7 +104,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 	b := plan.NewBinder(txn, sql, paramTypes)
 	b.RowCount = e.tableRows
 	b.SequenceState = e.sequenceState
-	b.Activity = e.activity
+	b.Activity, b.Locks = e.activity, e.locks
 	b.ColumnStats = e.tableColumnStats
 	b.Methods = ps.methods
 	b.Zone = ps.zone

@@ -38,7 +38,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	b := plan.NewBinder(txn, ast.Format(stmt), paramTypes)
 	b.RowCount = e.tableRows
 	b.SequenceState = e.sequenceState
-	b.Activity = e.activity
+	b.Activity, b.Locks = e.activity, e.locks
 	b.ColumnStats = e.tableColumnStats
 	b.Methods, b.Zone = ps.methods, ps.zone
 	ec.Sequences = engineSequences{e, txn}

@@ -70,8 +70,10 @@ type Binder struct {
 	// without a given type: their types are inferred (InferParams).
 	maxParams int
 	// Activity, if set, lists the server's connections for
-	// pg_stat_activity (none without a server).
+	// pg_stat_activity (none without a server); Locks the locks held
+	// and waited for (pg_locks).
 	Activity func() []Activity
+	Locks    func() []Lock
 	// SequenceState, if set, answers a SELECT from a sequence: its last
 	// value handed out and whether one was (PostgreSQL's last_value and
 	// is_called), which pg_dump reads.

@@ -49,6 +49,17 @@ type Activity struct {
 	State, Query string
 }
 
+// Lock is one lock held or waited for, as pg_locks shows it: an
+// advisory lock (ClassID, ObjID, ObjSubID) or a table's (Relation).
+type Lock struct {
+	Type           string // "advisory", "relation"
+	Relation       int64
+	ClassID, ObjID int64
+	ObjSubID, PID  int32
+	Mode           string
+	Granted        bool
+}
+
 // attrdefOID is the OID of the default (pg_attrdef) of d's n-th visible
 // column, from 0.
 func attrdefOID(d *catalog.Descriptor, n int) int64 { return relOID(d)*1000 + int64(n) }
@@ -466,6 +477,21 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 			z := i8(0)
 			rows = append(rows, []types.Datum{i8(relOID(d)), text(publicSchema), text(d.Name), z, z, z, z, z, z, z, z, live, z, z, z, null, null, null, null, z, z, z, z})
+		}
+	case "pg_locks":
+		cols = def("locktype t, database i8, relation i8, page i4, tuple i2, virtualxid t, transactionid i8, classid i8, objid i8, objsubid i2, virtualtransaction t, pid i4, mode t, granted b, fastpath b, waitstart tz")
+		var locks []Lock
+		if b.Locks != nil {
+			locks = b.Locks()
+		}
+		for _, l := range locks {
+			rel, class, obj, sub := null, null, null, null
+			if l.Type == "relation" {
+				rel = i8(firstUserOID + l.Relation)
+			} else {
+				class, obj, sub = i8(l.ClassID), i8(l.ObjID), i2(int(l.ObjSubID))
+			}
+			rows = append(rows, []types.Datum{text(l.Type), i8(oidDatabase), rel, null, null, null, null, class, obj, sub, null, i4(int(l.PID)), text(l.Mode), bl(l.Granted), bl(false), null})
 		}
 	case "pg_stat_activity":
 		cols = def("datid i8, datname t, pid i4, leader_pid i4, usesysid i8, usename t, application_name t, client_addr t, client_hostname t, client_port i4, backend_start tz, xact_start tz, query_start tz, state_change tz, wait_event_type t, wait_event t, state t, backend_xid i8, backend_xmin i8, query_id i8, query t, backend_type t")
@@ -1099,5 +1125,5 @@ var systemRelOIDs = map[string]int64{
 	"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259, "pg_authid": 1260,
 	"pg_database": 1262, "pg_am": 2601, "pg_cast": 2605, "pg_constraint": 2606, "pg_description": 2609,
 	"pg_index": 2610, "pg_namespace": 2615, "pg_opclass": 2616, "pg_operator": 2617, "pg_rewrite": 2618,
-	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_depend": 2608, "pg_foreign_table": 3118, "pg_init_privs": 3394, "pg_transform": 3576, "pg_language": 2612, "pg_opfamily": 2753, "pg_conversion": 2607, "pg_event_trigger": 3466, "pg_ts_parser": 3601, "pg_ts_dict": 3600, "pg_ts_template": 3764, "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417, "pg_user_mapping": 1418, "pg_default_acl": 826, "pg_largeobject_metadata": 2995, "pg_amop": 2602, "pg_amproc": 2603, "pg_seclabel": 3596, "pg_attrdef": 2604, "pg_db_role_setting": 2964, "pg_stat_activity": 12222, "pg_stat_user_tables": 12250, "pg_stat_all_tables": 12240, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
+	"pg_trigger": 2620, "pg_extension": 3079, "pg_enum": 3501, "pg_depend": 2608, "pg_foreign_table": 3118, "pg_init_privs": 3394, "pg_transform": 3576, "pg_language": 2612, "pg_opfamily": 2753, "pg_conversion": 2607, "pg_event_trigger": 3466, "pg_ts_parser": 3601, "pg_ts_dict": 3600, "pg_ts_template": 3764, "pg_ts_config": 3602, "pg_foreign_data_wrapper": 2328, "pg_foreign_server": 1417, "pg_user_mapping": 1418, "pg_default_acl": 826, "pg_largeobject_metadata": 2995, "pg_amop": 2602, "pg_amproc": 2603, "pg_seclabel": 3596, "pg_attrdef": 2604, "pg_db_role_setting": 2964, "pg_stat_activity": 12222, "pg_locks": 12172, "pg_stat_user_tables": 12250, "pg_stat_all_tables": 12240, "pg_collation": 3456, "pg_policy": 3256, "pg_sequence": 2224,
 }
