@@ -33,6 +33,9 @@ type Descriptor struct {
 	ForeignKeys  []ForeignKey `json:"foreign_keys,omitempty"`
 	// Comment is COMMENT ON's text for the table, view or sequence.
 	Comment string `json:"comment,omitempty"`
+	// Temp marks a temporary table: its session drops it when it ends,
+	// and opening the database drops any a crash left.
+	Temp bool `json:"temp,omitempty"`
 	// MatView is a materialized view's query (SQL text): the table holds
 	// its rows as of the last REFRESH. Unpopulated: created WITH NO DATA
 	// (or refreshed so), not readable until refreshed.

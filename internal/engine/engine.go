@@ -155,6 +155,13 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		}
 	}
 	e.rowID.Store(uint64(time.Now().UnixNano()))
+	if !lo.ReadOnly {
+		// Temporary tables whose sessions ended without dropping them.
+		if err := e.dropStaleTemps(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	e.startAtOpen(!lo.ReadOnly)
 	return e, nil
 }

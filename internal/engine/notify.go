@@ -116,6 +116,9 @@ func (s *Session) Close() {
 		s.rollback()
 	}
 	s.releaseAdvisory(true)
+	if len(s.temps) > 0 {
+		s.dropTemps()
+	}
 }
 
 // listen runs LISTEN channel.

@@ -45,10 +45,17 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers}
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
+		var r Result
+		var err error
 		if len(st.Like) > 0 {
-			return e.createTableLike(x, b, txn, st)
+			r, err = e.createTableLike(x, b, txn, st)
+		} else {
+			r, err = e.createTable(b, txn, st)
 		}
-		return e.createTable(b, txn, st)
+		if err == nil && st.Temp {
+			notes.noteTemp(txn, st)
+		}
+		return r, err
 	case *ast.CreateIndex:
 		return e.createIndex(x, txn, st)
 	case *ast.CreateView:
@@ -189,7 +196,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 	if st.AsQuery != nil {
 		return e.createTableAs(b, txn, st)
 	}
-	d := &catalog.Descriptor{Name: name, Kind: catalog.KindTable}
+	d := &catalog.Descriptor{Name: name, Kind: catalog.KindTable, Temp: st.Temp}
 	var pk []string
 	type uniq struct {
 		name string
@@ -823,7 +830,7 @@ func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTabl
 	if err != nil {
 		return Result{}, err
 	}
-	d := &catalog.Descriptor{Name: st.Name.Name, Kind: catalog.KindTable}
+	d := &catalog.Descriptor{Name: st.Name.Name, Kind: catalog.KindTable, Temp: st.Temp && !st.MatView}
 	cols := n.Columns()
 	for i, c := range cols {
 		name := c.Name

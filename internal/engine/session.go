@@ -60,6 +60,10 @@ type Session struct {
 	rowWrites map[uint32]int64
 	// settings holds SET variables.
 	settings map[string]string
+	// temps are the temporary tables the session created, with their ON
+	// COMMIT action ("drop", "delete rows" or ""), by id; the session
+	// drops them when it ends (temp.go).
+	temps map[uint32]tempTable
 	// txnQueried: a statement ran in the open transaction block (its
 	// isolation can no longer change).
 	txnQueried bool
@@ -112,6 +116,9 @@ func (s *Session) endTxn(committed bool) {
 		}
 	}
 	s.ftsWrites, s.rowWrites = nil, nil
+	if len(s.temps) > 0 {
+		s.onCommitTemps(committed)
+	}
 	for name, b := range s.txnSettings {
 		if committed && !b.local {
 			continue

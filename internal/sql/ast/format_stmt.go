@@ -626,6 +626,9 @@ func (n *CreateTable) format(p *printer) {
 		c.format(p)
 	}
 	p.WriteByte(')')
+	if n.OnCommit != "" {
+		p.kw(" ON COMMIT " + strings.ToUpper(n.OnCommit))
+	}
 }
 
 func (n *Drop) format(p *printer) {

@@ -367,6 +367,9 @@ type CreateTable struct {
 	// Like are the LIKE source [INCLUDING|EXCLUDING what]... elements,
 	// each copying the source's columns where it stands among Columns.
 	Like []*LikeClause
+	// OnCommit is a temporary table's ON COMMIT action: "drop", "delete
+	// rows", "preserve rows"; "" when absent.
+	OnCommit string
 }
 
 // LikeClause is CREATE TABLE's LIKE element: the columns of Table go in

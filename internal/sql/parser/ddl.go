@@ -243,6 +243,26 @@ func (p *parser) createTable(pos ast.Pos, temp bool) ast.Statement {
 		}
 		p.next()
 	}
+	if p.isKw(ast.KwOn) && tokIsKw(p.peek(1), ast.KwCommit) {
+		pos := p.tok.pos
+		p.next()
+		p.next()
+		switch {
+		case p.acceptKw(ast.KwDrop):
+			ct.OnCommit = "drop"
+		case p.acceptKw(ast.KwDelete):
+			p.expectWord("rows")
+			ct.OnCommit = "delete rows"
+		case p.acceptWord("preserve"):
+			p.expectWord("rows")
+			ct.OnCommit = "preserve rows"
+		default:
+			p.syntaxError()
+		}
+		if !ct.Temp {
+			p.fail(pos, "42P16", "ON COMMIT can only be used on temporary tables")
+		}
+	}
 	return ct
 }
 

@@ -173,7 +173,11 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				if d.MatView != "" {
 					kind = "m"
 				}
-				rows = append(rows, row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0, fkTables[d.ID]))
+				r := row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0, fkTables[d.ID])
+				if d.Temp {
+					r[15] = text("t") // relpersistence: temporary
+				}
+				rows = append(rows, r)
 				for i := range ixs {
 					rows = append(rows, row(indexOID(d, &ixs[i]), ixs[i].Name, "i", oidBtreeAM, len(ixs[i].Columns), 0, false, false))
 				}
