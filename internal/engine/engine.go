@@ -49,6 +49,9 @@ type Engine struct {
 	// backends is what a server serving the engine says of its
 	// connections (SetBackends): pg_stat_activity, pg_cancel_backend.
 	backends atomic.Pointer[Backends]
+	// signalFn is signalBackend as a func value, made once (statements'
+	// evaluation contexts hold it).
+	signalFn func(pid int32, terminate bool) bool
 	// fs and tmpDir are where sorts spill beyond work_mem (tmp in the
 	// data directory); tempSeq names the files.
 	fs      vfs.FS
@@ -143,6 +146,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{db: db, opts: o, fs: lo.FS, tmpDir: filepath.Join(dir, "tmp"), funcs: funcs}
+	e.signalFn = e.signalBackend
 	if e.fs == nil {
 		e.fs = vfs.Default
 	}

@@ -488,7 +488,7 @@ type stmtKey struct {
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
 	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify, Zone: s.Zone(),
-		Setting: s.Setting, SetSetting: s.setConfig, BackendPID: s.pid, SignalBackend: s.e.signalBackend}
+		Setting: s.settingFn, SetSetting: s.setConfigFn, BackendPID: s.pid, SignalBackend: s.e.signalFn}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 	}

@@ -37,6 +37,10 @@ type Session struct {
 	// transaction-level, session-level advisory locks (advisory.go).
 	advisoryXact, advisoryHeld atomic.Bool
 	advisoryFn                 func(context.Context, builtins.AdvisoryRequest) (bool, error) // s.advisory, made once
+	// settingFn and setConfigFn are s.Setting and s.setConfig as func
+	// values, made once: every statement's evaluation context holds them.
+	settingFn   func(string) (string, bool)
+	setConfigFn func(name, value string, local bool) error
 	// txn is the explicit transaction, if one is open (BEGIN).
 	txn    *mvcc.Txn
 	failed bool
@@ -185,7 +189,7 @@ type namedSavepoint struct {
 // NewSession returns a new session.
 func (e *Engine) NewSession() *Session {
 	s := &Session{e: e, settings: map[string]string{}, inbox: inbox{wake: make(chan struct{}, 1)}}
-	s.advisoryFn = s.advisory
+	s.advisoryFn, s.settingFn, s.setConfigFn = s.advisory, s.Setting, s.setConfig
 	return s
 }
 
