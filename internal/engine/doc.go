@@ -58,6 +58,14 @@
 // snapshot needs. LISTEN/NOTIFY (notify.go), advisory locks kept for the
 // sessions (advisory.go: exclusive or shared, session or transaction
 // level, waits that end at cancel, timeout or a cycle), the session's
-// TimeZone (plans are bound in it; Session.Zone prints in it), and
-// CREATE TABLE (LIKE ...) (like.go).
+// TimeZone (plans are bound in it; Session.Zone prints in it),
+// CREATE TABLE (LIKE ...) (like.go), enum types (enums.go: CREATE/ALTER/
+// DROP TYPE, with each enum column's copy of its type kept in step), DO
+// blocks (plpgsql.go: the PL/pgSQL subset migrations write, interpreted
+// over the engine's own statements, exception blocks in savepoints),
+// LOCK TABLE (advisory.go: table locks in a key space of the advisory
+// lock table, which pg_locks lists), temporary tables (temp.go: dropped
+// by their session, ON COMMIT, and at open), and what a server tells the
+// engine of its connections (Backends: pg_stat_activity,
+// pg_cancel_backend).
 package engine
