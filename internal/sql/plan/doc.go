@@ -23,7 +23,17 @@
 //
 // Untyped literals (strings, NULL) take the type their context requires,
 // as in PostgreSQL: the binder resolves operator and function overloads
-// from the argument types and inserts implicit casts.
+// from the argument types and inserts implicit casts. Type names resolve
+// to the built-in types first, then to the catalog's enum types; a
+// column's type comes from its descriptor alone (ColumnType).
+//
+// The pg_catalog and information_schema views (system.go, pgcatalog.go)
+// are built from the catalog as the binding transaction sees it, with
+// the columns clients read of them (psql, pg_dump, ORMs), the system
+// column tableoid, and empty catalogs for objects cairn does not have;
+// 'name'::regclass binds to a value that compares as the relation's OID
+// and prints as its name. What only a server knows (its connections,
+// the engine's locks) comes through the Binder's Activity and Locks.
 //
 // # Plans
 //
