@@ -60,16 +60,4 @@ func LookupRole(txn *mvcc.Txn, name string) (*Role, bool, error) {
 func DropRole(txn *mvcc.Txn, name string) error { return txn.Delete(roleKey(name)) }
 
 // ListRoles returns every role, ordered by name.
-func ListRoles(txn *mvcc.Txn) ([]*Role, error) {
-	it := txn.Scan([]byte("cr"), []byte("cs"))
-	defer it.Close()
-	var out []*Role
-	for it.Next() {
-		r := &Role{}
-		if err := json.Unmarshal(it.Value(), r); err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "catalog: role %x: %v", it.Key(), err)
-		}
-		out = append(out, r)
-	}
-	return out, it.Err()
-}
+func ListRoles(txn *mvcc.Txn) ([]*Role, error) { return scanJSON[Role](txn, "cr", "role") }

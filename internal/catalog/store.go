@@ -286,17 +286,8 @@ func Drop(txn *mvcc.Txn, d *Descriptor) error {
 
 // List returns every object, ordered by name.
 func List(txn *mvcc.Txn) ([]*Descriptor, error) {
-	it := txn.Scan([]byte("cd"), []byte("ce"))
-	defer it.Close()
-	var out []*Descriptor
-	for it.Next() {
-		d := &Descriptor{}
-		if err := json.Unmarshal(it.Value(), d); err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "catalog: descriptor %x: %v", it.Key(), err)
-		}
-		out = append(out, d)
-	}
-	if err := it.Err(); err != nil {
+	out, err := scanJSON[Descriptor](txn, "cd", "descriptor")
+	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(out, func(a, b *Descriptor) int {

@@ -112,16 +112,22 @@ func DropType(txn *mvcc.Txn, t *TypeDesc) error {
 }
 
 // ListTypes returns every type, ordered by name.
-func ListTypes(txn *mvcc.Txn) ([]*TypeDesc, error) {
-	it := txn.Scan([]byte("cy"), []byte("cz"))
+func ListTypes(txn *mvcc.Txn) ([]*TypeDesc, error) { return scanJSON[TypeDesc](txn, "cy", "type") }
+
+// scanJSON decodes the JSON values under the two-byte key prefix, in key
+// order (what, for messages: "type", "role").
+func scanJSON[T any](txn *mvcc.Txn, prefix, what string) ([]*T, error) {
+	end := []byte(prefix)
+	end[len(end)-1]++
+	it := txn.Scan([]byte(prefix), end)
 	defer it.Close()
-	var out []*TypeDesc
+	var out []*T
 	for it.Next() {
-		t := &TypeDesc{}
-		if err := json.Unmarshal(it.Value(), t); err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "catalog: type %x: %v", it.Key(), err)
+		v := new(T)
+		if err := json.Unmarshal(it.Value(), v); err != nil {
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "catalog: %s %x: %v", what, it.Key(), err)
 		}
-		out = append(out, t)
+		out = append(out, v)
 	}
 	return out, it.Err()
 }
