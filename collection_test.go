@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-func openMem(t *testing.T) *DB {
+func openMem(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(MemoryDir, nil)
 	if err != nil {

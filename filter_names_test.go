@@ -89,12 +89,7 @@ func TestIndexNamesUnchanged(t *testing.T) {
 // an index on the path.
 func BenchmarkWhere(b *testing.B) {
 	ctx := context.Background()
-	db, err := Open(MemoryDir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	c := db.Collection("docs")
+	c := openMem(b).Collection("docs")
 	if _, err := c.Insert(ctx, `{"address": {"city": "x"}}`); err != nil {
 		b.Fatal(err)
 	}

@@ -12,12 +12,7 @@ import (
 // 20,000, in memory; every document's text is read.
 func BenchmarkFindEq(b *testing.B) {
 	ctx := context.Background()
-	db, err := Open(MemoryDir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	c := db.Collection("docs")
+	c := openMem(b).Collection("docs")
 	if err := c.CreateIndex(ctx, "address.city", false); err != nil {
 		b.Fatal(err)
 	}

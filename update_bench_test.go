@@ -11,11 +11,7 @@ import (
 // path and a GIN index, in memory.
 func BenchmarkUpdateByID(b *testing.B) {
 	ctx := context.Background()
-	db, err := Open(MemoryDir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := openMem(b)
 	c := db.Collection("docs")
 	if err := c.CreateIndex(ctx, "address.city", false); err != nil {
 		b.Fatal(err)

@@ -333,10 +333,12 @@ func (e *Engine) locks() []plan.Lock {
 	defer a.mu.Unlock()
 	var out []plan.Lock
 	row := func(k advisoryKey, s *Session, exclusive, granted bool) {
-		l := plan.Lock{PID: s.pid, Granted: granted}
+		l := plan.Lock{PID: s.pid, Granted: granted, Mode: "ShareLock"}
+		if exclusive {
+			l.Mode = "ExclusiveLock"
+		}
 		if k.table {
 			l.Type, l.Relation = "relation", int64(k.n)
-			l.Mode = map[bool]string{true: "ExclusiveLock", false: "ShareLock"}[exclusive]
 		} else {
 			// PostgreSQL's encoding of an advisory key: classid the high
 			// 32 bits, objid the low, objsubid 1 for a bigint key, 2 for
@@ -345,7 +347,6 @@ func (e *Engine) locks() []plan.Lock {
 			if k.pair {
 				l.ObjSubID = 2
 			}
-			l.Mode = map[bool]string{true: "ExclusiveLock", false: "ShareLock"}[exclusive]
 		}
 		out = append(out, l)
 	}

@@ -330,12 +330,12 @@ func (e *Engine) dropTypes(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 			}
 		}
 		if len(deps) > 0 {
-			e := sqlerr.New(sqlerr.Code("2BP01"), "cannot drop type %s because other objects depend on it", builtins.QuoteIdent(td.Name)).
+			inUse := sqlerr.New(sqlerr.Code("2BP01"), "cannot drop type %s because other objects depend on it", builtins.QuoteIdent(td.Name)).
 				WithDetail("%s", strings.Join(deps, "\n"))
 			if st.Cascade {
-				return Result{}, e.WithHint("DROP TYPE ... CASCADE does not drop dependent columns in cairn: drop them or change their type first.")
+				return Result{}, inUse.WithHint("DROP TYPE ... CASCADE does not drop dependent columns in cairn: drop them or change their type first.")
 			}
-			return Result{}, e.WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+			return Result{}, inUse.WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 		}
 		if err := catalog.DropType(txn, td); err != nil {
 			return Result{}, err

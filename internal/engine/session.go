@@ -612,7 +612,7 @@ func (s *Session) setTransaction(st *ast.SetTransaction) (Result, error) {
 			s.settings["default_transaction_isolation"] = strings.ToLower(m.Isolation)
 		}
 		if m.Access != ast.AccessDefault {
-			s.settings["default_transaction_read_only"] = map[bool]string{true: "on", false: "off"}[m.Access == ast.ReadOnly]
+			s.settings["default_transaction_read_only"] = onOff(m.Access == ast.ReadOnly)
 		}
 		s.derived = nil
 		return ok, nil
@@ -697,6 +697,14 @@ func (s *Session) rollback() (Result, error) {
 	return Result{Tag: "ROLLBACK"}, nil
 }
 
+// onOff is a boolean setting's value as SHOW prints it.
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
 // settingBefore is a setting's value before the open transaction block
 // changed it (set: it had one), and whether SET LOCAL changed it.
 type settingBefore struct {
@@ -759,7 +767,7 @@ func (s *Session) set(st *ast.SetVar) (Result, error) {
 		if !ok {
 			return Result{}, sqlerr.New(sqlerr.InvalidParameterValue, "parameter %q requires a Boolean value", name)
 		}
-		parts = []string{map[bool]string{true: "on", false: "off"}[on]}
+		parts = []string{onOff(on)}
 	}
 	// Values keep their spelling (SHOW and ParameterStatus report it);
 	// readers compare without case where PostgreSQL does.
@@ -779,7 +787,7 @@ func (s *Session) Setting(name string) (string, bool) {
 			if name == "transaction_isolation" {
 				return isolationName(o.Isolation), true
 			}
-			return map[bool]string{true: "on", false: "off"}[o.ReadOnly], true
+			return onOff(o.ReadOnly), true
 		}
 		if name == "transaction_isolation" {
 			return isolationName(s.defaultIsolation()), true

@@ -68,12 +68,13 @@ type conn struct {
 		idle    bool // waiting for a client's next command
 		closing bool // the server is shutting down
 		cancel  context.CancelFunc
-		// What pg_stat_activity shows: the last statement, when it
-		// began, the state (active, idle, idle in transaction) and the
-		// application_name.
+		// What pg_stat_activity shows: the last statement and when it
+		// began, whether it runs (else the transaction status the client
+		// last heard), and the application_name.
 		query      string
 		queryStart time.Time
-		state      string
+		active     bool
+		status     engine.TxStatus
 		app        string
 	}
 }
@@ -334,7 +335,7 @@ func (c *conn) sendReady() {
 	status := c.sess.TxStatus()
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(status)})
 	c.mu.Lock()
-	c.mu.state = map[engine.TxStatus]string{engine.TxIdle: "idle", engine.TxActive: "idle in transaction", engine.TxFailed: "idle in transaction (aborted)"}[status]
+	c.mu.active, c.mu.status = false, status
 	c.mu.Unlock()
 }
 
@@ -417,7 +418,7 @@ func (c *conn) statementContext(query string) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(c.srv.base)
 	c.mu.Lock()
 	c.mu.cancel = cancel
-	c.mu.query, c.mu.queryStart, c.mu.state = query, time.Now(), "active"
+	c.mu.query, c.mu.queryStart, c.mu.active = query, time.Now(), true
 	c.mu.Unlock()
 	return ctx, func() {
 		c.mu.Lock()
@@ -880,10 +881,18 @@ func (c *conn) activity() plan.Activity {
 		a.ClientAddr, a.ClientPort = tcp.IP.String(), int32(tcp.Port)
 	}
 	c.mu.Lock()
-	a.Application, a.Query, a.QueryStart, a.State = c.mu.app, c.mu.query, c.mu.queryStart, c.mu.state
+	a.Application, a.Query, a.QueryStart = c.mu.app, c.mu.query, c.mu.queryStart
+	active, status := c.mu.active, c.mu.status
 	c.mu.Unlock()
-	if a.State == "" {
-		a.State = "idle" // authenticating, not yet ready
+	switch {
+	case active:
+		a.State = "active"
+	case status == engine.TxActive:
+		a.State = "idle in transaction"
+	case status == engine.TxFailed:
+		a.State = "idle in transaction (aborted)"
+	default:
+		a.State = "idle" // also while authenticating
 	}
 	return a
 }
