@@ -37,7 +37,7 @@ type (
 		handlers []plHandler
 	}
 	plHandler struct {
-		conds []string // condition names, lower case, or SQLSTATE codes
+		conds []string // condition names, lower case, or "sqlstate:" and a code
 		body  []plStmt
 	}
 	plIf struct {
@@ -255,7 +255,7 @@ func (p *plParser) block() (*plBlock, error) {
 					if p.i >= len(p.toks) || p.toks[p.i].word != "" {
 						return nil, p.errHere("expected a SQLSTATE code")
 					}
-					h.conds = append(h.conds, strings.Trim(p.text(p.toks[p.i]), "'"))
+					h.conds = append(h.conds, "sqlstate:"+strings.ToUpper(strings.Trim(p.text(p.toks[p.i]), "'")))
 					p.i++
 				case w != "" && w != "then":
 					h.conds = append(h.conds, w)
@@ -466,11 +466,11 @@ func plMatches(cond, code string) (bool, error) {
 		return code != "57014", nil // not a cancel
 	}
 	want, ok := plConditions[cond]
+	if code, isCode := strings.CutPrefix(cond, "sqlstate:"); isCode {
+		want, ok = code, len(code) == 5
+	}
 	if !ok {
-		if len(cond) != 5 {
-			return false, sqlerr.New(sqlerr.UndefinedObject, "unrecognized exception condition %q", cond)
-		}
-		want = strings.ToUpper(cond)
+		return false, sqlerr.New(sqlerr.UndefinedObject, "unrecognized exception condition %q", strings.TrimPrefix(cond, "sqlstate:"))
 	}
 	if strings.HasSuffix(want, "000") {
 		return strings.HasPrefix(code, want[:2]), nil
