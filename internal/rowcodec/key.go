@@ -1,11 +1,13 @@
 package rowcodec
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/cockroachdb/apd/v3"
 )
@@ -253,11 +255,22 @@ func DecodeKeys(src []byte, dirs []Direction) ([]Value, []byte, error) {
 }
 
 func decodeEscaped(src []byte, m byte) (string, []byte, error) {
-	var sb strings.Builder
+	// A string is most often free of zero bytes: then its first escape
+	// byte is its terminator, and it decodes with one allocation (a
+	// builder growing byte by byte took several per key).
+	esc := escByte ^ m
+	i := bytes.IndexByte(src, esc)
+	if i < 0 || i+1 >= len(src) {
+		return "", nil, fmt.Errorf("%w: unterminated string", ErrCorrupt)
+	}
+	if src[i+1]^m == escTerm {
+		return unmasked(src[:i], m), src[i+2:], nil
+	}
+	b := make([]byte, 0, len(src))
 	for i := 0; i < len(src); i++ {
 		c := src[i] ^ m
 		if c != escByte {
-			sb.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
 		if i+1 >= len(src) {
@@ -265,15 +278,27 @@ func decodeEscaped(src []byte, m byte) (string, []byte, error) {
 		}
 		switch src[i+1] ^ m {
 		case escTerm:
-			return sb.String(), src[i+2:], nil
+			return string(b), src[i+2:], nil
 		case escEscaped:
-			sb.WriteByte(0)
+			b = append(b, 0)
 			i++
 		default:
 			return "", nil, fmt.Errorf("%w: bad escape %#x", ErrCorrupt, src[i+1]^m)
 		}
 	}
 	return "", nil, fmt.Errorf("%w: unterminated string", ErrCorrupt)
+}
+
+// unmasked returns b with every byte xor m, as a string of its own.
+func unmasked(b []byte, m byte) string {
+	if m == 0 {
+		return string(b)
+	}
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[i] = c ^ m
+	}
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
 // appendDecimalKey appends a decimal's class byte and, for finite non-zero
