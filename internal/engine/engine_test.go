@@ -40,6 +40,9 @@ func TestDataDriven(t *testing.T) {
 					if se.Detail != "" && !strings.Contains(se.Detail, "goroutine") {
 						fmt.Fprintf(&b, "DETAIL: %s\n", se.Detail)
 					}
+					if se.Hint != "" {
+						fmt.Fprintf(&b, "HINT: %s\n", se.Hint)
+					}
 				} else {
 					fmt.Fprintf(&b, "ERROR: %v\n", err)
 				}

@@ -487,7 +487,7 @@ type stmtKey struct {
 
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
-	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, Notify: s.queueNotify, Zone: s.Zone(),
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, RelationSize: s.relationSize, Notify: s.queueNotify, Zone: s.Zone(),
 		Setting: s.settingFn, SetSetting: s.setConfigFn, BackendPID: s.pid, SignalBackend: s.e.signalFn}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime

@@ -446,3 +446,40 @@ func (m *memTable) sampleKeys(lo, hi []byte, want int) (keys [][]byte, size int6
 	}
 	return nil, 0
 }
+
+// approxBytes returns about how many bytes the entries of user keys in
+// [lo, hi) take: the entries' own sizes along the highest level of the
+// skiplist that has at least 256 nodes in the range, each standing for
+// 4^level entries (every entry when the range has fewer). nil bounds
+// are open.
+func (m *memTable) approxBytes(lo, hi []byte) uint64 {
+	if m.entries.Load() == 0 {
+		return 0
+	}
+	var prev [maxHeight]uint32
+	for i := range prev {
+		prev[i] = m.head
+	}
+	if lo != nil {
+		m.findGE(ikey.Make(nil, lo, ikey.SeqNumMax, ikey.KindMax), &prev)
+	}
+	var end []byte
+	if hi != nil {
+		end = ikey.Make(nil, hi, ikey.SeqNumMax, ikey.KindMax)
+	}
+	for level := int(m.height.Load()) - 1; level >= 0; level-- {
+		var nodes, bytes uint64
+		for x := m.next(prev[level], level); x != 0; x = m.next(x, level) {
+			k := m.key(x)
+			if end != nil && ikey.Compare(k, end) >= 0 {
+				break
+			}
+			nodes++
+			bytes += uint64(len(k) + len(m.value(x)))
+		}
+		if nodes >= 256 || level == 0 {
+			return bytes << (2 * level)
+		}
+	}
+	return 0
+}

@@ -249,14 +249,25 @@ func (db *DB) Close() error {
 // folding postings into blocks), so reads stop stepping over the
 // tombstones, and for VACUUM.
 func (db *DB) CompactRange(ctx context.Context, start, end []byte) error {
-	bound := func(k []byte) []byte {
-		if k == nil {
-			return nil
-		}
-		p := appendPrefix(nil, k)
-		return p[:len(p)-2]
+	return db.lsm.Compact(ctx, storeBound(start), storeBound(end))
+}
+
+// ApproximateSize returns about how many bytes the keys in [start, end)
+// take in the store, every version of them counted (nil bounds are
+// open): lsm.DB.EstimateDiskUsage.
+func (db *DB) ApproximateSize(start, end []byte) uint64 {
+	return db.lsm.EstimateDiskUsage(storeBound(start), storeBound(end))
+}
+
+// storeBound is the store key that every version of user key k and of
+// the keys after it sorts at or after, and those of the keys before it
+// below: k's escaped form without its terminator (nil for nil).
+func storeBound(k []byte) []byte {
+	if k == nil {
+		return nil
 	}
-	return db.lsm.Compact(ctx, bound(start), bound(end))
+	p := appendPrefix(nil, k)
+	return p[:len(p)-2]
 }
 
 // LSM returns the underlying store, for maintenance (Flush, Compact,

@@ -67,8 +67,10 @@
 // stay in their blocks): a merge join's inner side. SplitKeys cuts a range
 // at store table boundaries into parts of about equal size, which a
 // reader may scan concurrently, an iterator each (iterators share nothing
-// once made). Reads never use store snapshots: the garbage collector
-// overrides them.
+// once made); ApproximateSize estimates the bytes a range takes from the
+// same tables' indexes (and the memtables), for pg_relation_size and its
+// kin. Reads never use store snapshots: the garbage collector overrides
+// them.
 //
 // A PrefixClock (clock.go) holds the commit timestamp of the newest write
 // under a key prefix, set before that commit is visible; a reader keeps a

@@ -887,3 +887,25 @@ func (r *Reader) SampleKeys(lo, hi []byte) (keys [][]byte, steps int, err error)
 
 // sampleEvery is how many data blocks a SampleKeys key stands for.
 const sampleEvery = 16
+
+// ApproximateOffset returns about where in the file the entries of user
+// key ukey and after start: the offset of the first data block that may
+// hold them (the data's end, past the last block, if none). It reads
+// only the index block, which the Reader holds. The distance between
+// the offsets of two keys estimates the bytes the keys between them
+// take on disk.
+func (r *Reader) ApproximateOffset(ukey []byte) uint64 {
+	var bi blockIter
+	if bi.init(r.index) != nil {
+		return 0
+	}
+	bi.restartKeys, bi.fences, bi.dense = r.indexKeys, r.indexFences, r.indexEntries
+	if !bi.SeekGE(ikey.Make(nil, ukey, ikey.SeqNumMax, ikey.KindMax)) {
+		return r.footer.index.offset
+	}
+	h, ok := decodeHandle(bi.val)
+	if !ok {
+		return 0
+	}
+	return h.offset
+}

@@ -67,6 +67,10 @@ type EvalContext struct {
 	Sequences Sequences
 	// DatabaseSize answers pg_database_size: the bytes the store takes.
 	DatabaseSize func() int64
+	// RelationSize answers pg_relation_size and its kin: about how many
+	// bytes part of the relation with OID oid takes in the store; ok is
+	// false when there is no such relation (the functions' NULL).
+	RelationSize func(oid int64, part SizePart) (n int64, ok bool)
 	// Notify queues pg_notify's notification, sent when the transaction
 	// commits; nil where there is no session to send from.
 	Notify func(channel, payload string) error

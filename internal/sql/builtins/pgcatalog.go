@@ -90,10 +90,33 @@ func init() {
 	// There are no triggers (pg_trigger is empty); psql asks anyway.
 	constant("pg_get_triggerdef", []param{p(I8)}, T, types.Null)
 	constant("pg_get_triggerdef", []param{p(I8), p(types.Bool)}, T, types.Null)
-	constant("pg_table_size", []param{p(I8)}, I8, types.NewInt8(0))
-	constant("pg_total_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
-	constant("pg_relation_size", []param{p(I8)}, I8, types.NewInt8(0))
-	constant("pg_indexes_size", []param{p(I8)}, I8, types.NewInt8(0))
+	relSize := func(part SizePart) func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		return func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+			if len(a) > 1 {
+				switch a[1].Str() {
+				case "main":
+				case "fsm", "vm", "init":
+					return types.NewInt8(0), nil // forks cairn has none of
+				default:
+					return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "invalid fork name").
+						WithHint(`Valid fork names are "main", "fsm", "vm", and "init".`)
+				}
+			}
+			if ctx == nil || ctx.RelationSize == nil {
+				return types.NewInt8(0), nil
+			}
+			n, ok := ctx.RelationSize(a[0].Int(), part)
+			if !ok {
+				return types.Null, nil // as PostgreSQL, for an OID that names nothing
+			}
+			return types.NewInt8(n), nil
+		}
+	}
+	register("pg_relation_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: relSize(SizeMain), volatile: true})
+	register("pg_relation_size", &overload{params: []param{p(I8), p(T)}, ret: I8, ctxFn: relSize(SizeMain), volatile: true})
+	register("pg_table_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: relSize(SizeMain), volatile: true})
+	register("pg_indexes_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: relSize(SizeIndexes), volatile: true})
+	register("pg_total_relation_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: relSize(SizeTotal), volatile: true})
 	register("pg_backend_pid", &overload{ret: I4, ctxFn: func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
 		return types.NewInt4(ctx.BackendPID), nil
 	}})
@@ -116,6 +139,11 @@ func init() {
 	constant("has_table_privilege", []param{p(T), p(T), p(T)}, B, types.NewBool(true))
 	constant("has_schema_privilege", []param{p(T), p(T)}, B, types.NewBool(true))
 	constant("has_database_privilege", []param{p(T), p(T)}, B, types.NewBool(true))
+	constant("has_database_privilege", []param{p(T), p(T), p(T)}, B, types.NewBool(true))
+	// Every role is a member of every other as far as privileges go
+	// (psql's \l+ asks whether it may see the sizes).
+	constant("pg_has_role", []param{p(T), p(T)}, B, types.NewBool(true))
+	constant("pg_has_role", []param{p(T), p(T), p(T)}, B, types.NewBool(true))
 	// pg_get_expr returns the expression's text: cairn's catalog already
 	// stores defaults as SQL text.
 	register("pg_get_expr", &overload{params: []param{p(T), p(I8)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return a[0], nil }})
@@ -295,3 +323,17 @@ func init() {
 	}
 	register("pg_advisory_unlock_all", &overload{ret: T, volatile: true, ctxFn: call(AdvisoryRequest{UnlockAll: true}, T)})
 }
+
+// SizePart is the part of a relation a size function measures.
+type SizePart int
+
+const (
+	// SizeMain: the relation's own data (pg_relation_size,
+	// pg_table_size): a table's rows, an index's entries.
+	SizeMain SizePart = iota
+	// SizeIndexes: a table's indexes but its primary key, which holds
+	// the rows (pg_indexes_size); nothing for an index.
+	SizeIndexes
+	// SizeTotal: a table's rows and indexes (pg_total_relation_size).
+	SizeTotal
+)

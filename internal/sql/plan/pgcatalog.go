@@ -74,6 +74,19 @@ func indexOID(d *catalog.Descriptor, ix *catalog.Index) int64 {
 	return firstIndexOID + int64(d.ID)*indexesPerTabl + int64(ix.ID)
 }
 
+// RelationOID decodes the OID of a relation, as relOID and indexOID make
+// them: the descriptor's id and, for an index, the index's.
+func RelationOID(oid int64) (table, index uint32, isIndex, ok bool) {
+	switch {
+	case oid >= firstIndexOID && oid < firstConstraintOID:
+		o := oid - firstIndexOID
+		return uint32(o / indexesPerTabl), uint32(o % indexesPerTabl), true, true
+	case oid >= firstUserOID && oid < firstIndexOID:
+		return uint32(oid - firstUserOID), 0, false, true
+	}
+	return 0, 0, false, false
+}
+
 // visibleIndexes are a table's indexes as PostgreSQL would list them: the
 // hidden row-id key of a table without a primary key is not one.
 func visibleIndexes(d *catalog.Descriptor) []catalog.Index {

@@ -363,6 +363,13 @@ func concatText(d Datum) string {
 		return d.s
 	case CharFamily:
 		return trimBlanks(d.s)
+	case BoolFamily:
+		// The other side is cast to text (textanycat is $1 || $2::text),
+		// and a boolean's cast to text is true or false, not t or f.
+		if d.Bool() {
+			return "true"
+		}
+		return "false"
 	}
 	return FormatText(d)
 }
