@@ -57,6 +57,9 @@ type Engine struct {
 	fs      vfs.FS
 	tmpDir  string
 	tempSeq atomic.Uint64
+	// xids hands out transaction ids (txid_current): from the clock at
+	// open, so they grow across restarts too, as PostgreSQL's do.
+	xids atomic.Uint64
 	// rowID hands out the hidden row ids of tables without a primary key.
 	// Seeded from the clock at open, so ids stay unique across restarts as
 	// long as the clock does not run backwards by more than the ids used.
@@ -159,6 +162,8 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		}
 	}
 	e.rowID.Store(uint64(time.Now().UnixNano()))
+	// Microseconds: ids stay below 2^63 (int8) for many centuries.
+	e.xids.Store(uint64(time.Now().UnixMicro()))
 	if !lo.ReadOnly {
 		// Temporary tables whose sessions ended without dropping them.
 		if err := e.dropStaleTemps(); err != nil {
@@ -286,3 +291,6 @@ type Result struct {
 	// returned).
 	RowsAffected int64
 }
+
+// newXID hands out a transaction id (txid_current).
+func (e *Engine) newXID() uint64 { return e.xids.Add(1) }

@@ -41,7 +41,7 @@ func (e *Engine) createTableLike(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st 
 		indexes = append(indexes, ixs...)
 	}
 	out.Columns = append(out.Columns, st.Columns[next:]...)
-	r, err := e.createTable(b, txn, &out)
+	r, err := e.createTable(x, b, txn, &out)
 	if err != nil {
 		return Result{}, err
 	}

@@ -487,12 +487,22 @@ type stmtKey struct {
 
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
-	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.e.databaseSize, RelationSize: s.relationSize, Notify: s.queueNotify, Zone: s.Zone(),
-		Setting: s.settingFn, SetSetting: s.setConfigFn, BackendPID: s.pid, SignalBackend: s.e.signalFn}
+	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.databaseSizeFn, RelationSize: s.relationSizeFn, Notify: s.notifyFn, Zone: s.Zone(),
+		Setting: s.settingFn, SetSetting: s.setConfigFn, BackendPID: s.pid, SignalBackend: s.e.signalFn, TxnID: s.txnIDFn}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
+		s.xid, s.xidTxn = 0, nil // a statement of its own: a transaction of its own
 	}
 	return ec
+}
+
+// txnID is txid_current: the transaction's id, handed out on first use
+// (Engine.newXID), the same for the rest of the transaction.
+func (s *Session) txnID() int64 {
+	if s.xid == 0 || s.xidTxn != s.txn {
+		s.xid, s.xidTxn = s.e.newXID(), s.txn
+	}
+	return int64(s.xid)
 }
 
 // setConfig is set_config(name, value, local): SET [LOCAL] name = value.

@@ -50,7 +50,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		if len(st.Like) > 0 {
 			r, err = e.createTableLike(x, b, txn, st)
 		} else {
-			r, err = e.createTable(b, txn, st)
+			r, err = e.createTable(x, b, txn, st)
 		}
 		if err == nil && st.Temp {
 			notes.noteTemp(txn, st)
@@ -63,7 +63,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	case *ast.Comment:
 		return e.comment(txn, st)
 	case *ast.Refresh:
-		return e.refresh(b, txn, st)
+		return e.refresh(x, b, txn, st)
 	case *ast.AlterRename:
 		return e.alterRename(txn, st)
 	case *ast.AlterSequence:
@@ -183,7 +183,7 @@ func dmlResult(cols []Column, res exec.DMLResult, tag string) Result {
 	return r
 }
 
-func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable) (Result, error) {
+func (e *Engine) createTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable) (Result, error) {
 	name := st.Name.Name
 	if _, ok, err := catalog.Lookup(txn, name); err != nil {
 		return Result{}, err
@@ -194,7 +194,7 @@ func (e *Engine) createTable(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable)
 		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", name)
 	}
 	if st.AsQuery != nil {
-		return e.createTableAs(b, txn, st)
+		return e.createTableAs(x, b, txn, st)
 	}
 	d := &catalog.Descriptor{Name: name, Kind: catalog.KindTable, Temp: st.Temp}
 	var pk []string
@@ -825,7 +825,7 @@ func (e *Engine) explainAnalyze(x *exec.Ctx, b *plan.Binder, q *ast.Query, costs
 }
 
 // createTableAs creates a table shaped like a query's result and fills it.
-func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable) (Result, error) {
+func (e *Engine) createTableAs(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTable) (Result, error) {
 	n, err := b.Query(st.AsQuery)
 	if err != nil {
 		return Result{}, err
@@ -859,7 +859,7 @@ func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTabl
 	if st.NoData {
 		return Result{Tag: "SELECT 0"}, nil
 	}
-	affected, err := e.fillFromQuery(txn, d, n)
+	affected, err := e.fillFromQuery(x, txn, d, n)
 	if err != nil {
 		return Result{}, err
 	}
@@ -868,20 +868,21 @@ func (e *Engine) createTableAs(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTabl
 
 // fillFromQuery inserts the rows of query n into table d (CREATE TABLE
 // AS, REFRESH MATERIALIZED VIEW): its columns in order, then the hidden
-// row id.
-func (e *Engine) fillFromQuery(txn *mvcc.Txn, d *catalog.Descriptor, n plan.Node) (int64, error) {
+// row id. The query is evaluated as the statement's (stmt: its
+// parameters, evaluation context and cancellation).
+func (e *Engine) fillFromQuery(stmt *exec.Ctx, txn *mvcc.Txn, d *catalog.Descriptor, n plan.Node) (int64, error) {
 	ins := &plan.Insert{Table: d, Input: n, Defaults: make([]plan.Expr, len(d.Columns))}
 	for i := range n.Columns() {
 		ins.TargetCols = append(ins.TargetCols, i)
 	}
-	x := &exec.Ctx{Txn: txn, NewRowID: func() int64 { return int64(e.rowID.Add(1)) }}
+	x := &exec.Ctx{Context: stmt.Context, Txn: txn, Params: stmt.Params, Eval: stmt.Eval, NewRowID: e.newRowID, NewTempFile: e.newTempFile, Analyzers: &e.analyzers}
 	res, err := x.Insert(ins)
 	return res.Affected, err
 }
 
 // refresh replaces a materialized view's rows with its query's (or, WITH
 // NO DATA, with none, leaving it unreadable until refreshed).
-func (e *Engine) refresh(b *plan.Binder, txn *mvcc.Txn, st *ast.Refresh) (Result, error) {
+func (e *Engine) refresh(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast.Refresh) (Result, error) {
 	d, err := catalog.Get(txn, st.Name.Name)
 	if err != nil {
 		return Result{}, err
@@ -912,7 +913,7 @@ func (e *Engine) refresh(b *plan.Binder, txn *mvcc.Txn, st *ast.Refresh) (Result
 	if len(n.Columns()) != len(d.Columns)-1 {
 		return Result{}, sqlerr.New(sqlerr.DataCorrupted, "materialized view %s: its query no longer has its columns", d.Name)
 	}
-	if _, err := e.fillFromQuery(txn, d, n); err != nil {
+	if _, err := e.fillFromQuery(x, txn, d, n); err != nil {
 		return Result{}, err
 	}
 	return Result{Tag: "REFRESH MATERIALIZED VIEW"}, nil

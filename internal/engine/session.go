@@ -41,6 +41,18 @@ type Session struct {
 	// values, made once: every statement's evaluation context holds them.
 	settingFn   func(string) (string, bool)
 	setConfigFn func(name, value string, local bool) error
+	// relationSizeFn, txnIDFn, notifyFn and databaseSizeFn are
+	// s.relationSize, s.txnID, s.queueNotify and e.databaseSize, made
+	// once too.
+	relationSizeFn func(int64, builtins.SizePart) (int64, bool)
+	txnIDFn        func() int64
+	notifyFn       func(channel, payload string) error
+	databaseSizeFn func() int64
+	// xid is the transaction id txid_current gave the explicit
+	// transaction xidTxn, or (xidTxn nil) the running statement's own
+	// transaction; 0 for none yet.
+	xid    uint64
+	xidTxn *mvcc.Txn
 	// txn is the explicit transaction, if one is open (BEGIN).
 	txn    *mvcc.Txn
 	failed bool
@@ -190,6 +202,7 @@ type namedSavepoint struct {
 func (e *Engine) NewSession() *Session {
 	s := &Session{e: e, settings: map[string]string{}, inbox: inbox{wake: make(chan struct{}, 1)}}
 	s.advisoryFn, s.settingFn, s.setConfigFn = s.advisory, s.Setting, s.setConfig
+	s.relationSizeFn, s.txnIDFn, s.notifyFn, s.databaseSizeFn = s.relationSize, s.txnID, s.queueNotify, e.databaseSize
 	return s
 }
 

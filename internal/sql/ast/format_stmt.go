@@ -43,13 +43,18 @@ func (n *Query) format(p *printer) {
 		p.kw(" ORDER BY ")
 		p.orderBy(n.OrderBy)
 	}
-	if n.Limit != nil {
+	if n.Limit != nil && !n.WithTies {
 		p.kw(" LIMIT ")
 		p.expr(n.Limit, 0)
 	}
 	if n.Offset != nil {
 		p.kw(" OFFSET ")
 		p.expr(n.Offset, 0)
+	}
+	if n.WithTies {
+		p.kw(" FETCH FIRST ")
+		p.expr(n.Limit, PrecUnary)
+		p.kw(" ROWS WITH TIES")
 	}
 	for _, l := range n.Locking {
 		switch l.Strength {

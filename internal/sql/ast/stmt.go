@@ -11,7 +11,10 @@ type Query struct {
 	OrderBy []OrderItem
 	Limit   Expr // LIMIT n, or FETCH FIRST n ROWS ONLY; nil for none or ALL
 	Offset  Expr
-	Locking []Locking
+	// WithTies: FETCH FIRST n ROWS WITH TIES, the rows that tie with
+	// the n-th in ORDER BY too.
+	WithTies bool
+	Locking  []Locking
 }
 
 // With is a WITH clause.

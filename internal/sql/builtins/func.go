@@ -71,6 +71,9 @@ type EvalContext struct {
 	// bytes part of the relation with OID oid takes in the store; ok is
 	// false when there is no such relation (the functions' NULL).
 	RelationSize func(oid int64, part SizePart) (n int64, ok bool)
+	// TxnID answers txid_current and pg_current_xact_id: the
+	// transaction's id, the same for all its statements.
+	TxnID func() int64
 	// Notify queues pg_notify's notification, sent when the transaction
 	// commits; nil where there is no session to send from.
 	Notify func(channel, payload string) error

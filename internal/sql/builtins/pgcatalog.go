@@ -117,6 +117,17 @@ func init() {
 	register("pg_table_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: relSize(SizeMain), volatile: true})
 	register("pg_indexes_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: relSize(SizeIndexes), volatile: true})
 	register("pg_total_relation_size", &overload{params: []param{p(I8)}, ret: I8, ctxFn: relSize(SizeTotal), volatile: true})
+	// The transaction's id: the same for all its statements, new for the
+	// next transaction (volatile: a plan kept across transactions must
+	// ask again).
+	txnID := func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
+		if ctx == nil || ctx.TxnID == nil {
+			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "txid_current needs a session")
+		}
+		return types.NewInt8(ctx.TxnID()), nil
+	}
+	register("txid_current", &overload{ret: I8, ctxFn: txnID, volatile: true})
+	register("pg_current_xact_id", &overload{ret: I8, ctxFn: txnID, volatile: true})
 	register("pg_backend_pid", &overload{ret: I4, ctxFn: func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
 		return types.NewInt4(ctx.BackendPID), nil
 	}})

@@ -354,7 +354,14 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 				*x.dst = v.Int()
 			}
 		}
-		if l.count >= 0 {
+		if len(n.Ties) > 0 {
+			cmp, err := rowComparator(n.Ties)
+			if err != nil {
+				return nil, err
+			}
+			l.tie = func(a, b Row) bool { return cmp(a, b) == 0 }
+		}
+		if l.count >= 0 && l.tie == nil {
 			// ORDER BY ... LIMIT k (through projections) keeps only the
 			// best k rows while it reads the sort's input (a top-N sort).
 			in := n.Input
@@ -515,11 +522,17 @@ type limitOp struct {
 	in            Operator
 	count, offset int64
 	seen          int64
+	// tie, for WITH TIES, reports whether two rows are equal in ORDER
+	// BY's keys; last is the count-th row once it was returned, and
+	// done is set when a row after it differs.
+	tie  func(a, b Row) bool
+	last Row
+	done bool
 }
 
 func (o *limitOp) Next() ([]Row, error) {
 	for {
-		if o.count >= 0 && o.seen >= o.count {
+		if o.done || o.count >= 0 && o.seen >= o.count && o.tie == nil {
 			return nil, nil
 		}
 		b, err := o.in.Next()
@@ -535,9 +548,26 @@ func (o *limitOp) Next() ([]Row, error) {
 			}
 		}
 		if o.count >= 0 && o.seen+int64(len(b)) > o.count {
-			b = b[:o.count-o.seen]
+			keep := int(max(o.count-o.seen, 0))
+			if o.tie != nil {
+				// The rows after the count-th that tie with it.
+				if keep > 0 {
+					o.last = b[keep-1]
+				}
+				for keep < len(b) && o.last != nil && o.tie(b[keep], o.last) {
+					keep++
+				}
+				o.done = keep < len(b) || o.last == nil
+			}
+			b = b[:keep]
 		}
 		o.seen += int64(len(b))
+		if len(b) == 0 {
+			continue
+		}
+		if o.tie != nil && o.seen >= o.count {
+			o.last = b[len(b)-1] // the count-th row, or one tying with it
+		}
 		return b, nil
 	}
 }

@@ -3,6 +3,7 @@ package exec
 import (
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/types"
+	"sort"
 )
 
 // newWindow computes window functions: it reads all input rows, and for
@@ -112,20 +113,89 @@ type partition struct {
 	ordered   bool
 	peerStart []int
 	peerEnd   []int
+	// For GROUPS frames: each row's peer group (numbered from 0) and
+	// where each group starts (groupStart[len] is the partition's end).
+	group      []int
+	groupStart []int
 }
 
 func (p *partition) computePeers() {
 	n := len(p.rows)
 	p.peerStart, p.peerEnd = make([]int, n), make([]int, n)
+	if p.frame.Groups {
+		p.group, p.groupStart = make([]int, n), nil
+	}
 	start := 0
 	for i := 0; i <= n; i++ {
 		if i == n || (i > start && !(p.ordered && samePeers(p.rows[start], p.rows[i]))) {
 			for j := start; j < i; j++ {
 				p.peerStart[j], p.peerEnd[j] = start, i
+				if p.group != nil {
+					p.group[j] = len(p.groupStart)
+				}
+			}
+			if p.group != nil && i > start {
+				p.groupStart = append(p.groupStart, start)
 			}
 			start = i
 		}
 	}
+	if p.group != nil {
+		p.groupStart = append(p.groupStart, n)
+	}
+}
+
+// rangeBound is where a RANGE frame's bound off row r's key by size
+// (dir -1: PRECEDING, 1: FOLLOWING) begins (end false: the first row
+// whose key is not before the bound's value in the ORDER BY) or ends
+// (end true: the first row whose key is after it). Rows with a NULL key
+// are in no such frame; a bound beyond the key type's range is beyond
+// every row.
+func (p *partition) rangeBound(r int, size types.Datum, dir int64, end bool) int {
+	f := p.frame
+	// The rows with a key: NULLs sort first or last.
+	lo, hi := 0, len(p.rows)
+	if f.NullsFirst {
+		for lo < hi && p.rows[lo][0].IsNull() {
+			lo = p.peerEnd[lo]
+		}
+	} else if hi > 0 && p.rows[hi-1][0].IsNull() {
+		hi = p.peerStart[hi-1]
+	}
+	// Forward in the ORDER BY is up for an ascending key, down for a
+	// descending one.
+	move := f.Add
+	if (dir < 0) != f.Desc {
+		move = f.Sub
+	}
+	bound, err := move(p.rows[r][0], size)
+	if err != nil || bound.IsNull() {
+		if dir < 0 {
+			return lo
+		}
+		return hi
+	}
+	return lo + sort.Search(hi-lo, func(i int) bool {
+		c := types.Compare(p.rows[lo+i][0], bound)
+		if f.Desc {
+			c = -c
+		}
+		if end {
+			return c > 0
+		}
+		return c >= 0
+	})
+}
+
+// groupBound is where the frame bound off peer groups from row r's
+// group begins (end false) or ends (end true), clamped to the partition.
+func (p *partition) groupBound(r int, off int64, end bool) int {
+	groups := int64(len(p.groupStart) - 1)
+	g := int64(p.group[r]) + off
+	if end {
+		g++ // a group ends where the next begins
+	}
+	return p.groupStart[max(0, min(g, groups))]
 }
 
 func samePeers(a, b Row) bool {
@@ -155,11 +225,22 @@ func (p *partition) Frame(r int) (int, int) {
 		return 0, n
 	}
 	var start, end int
-	if f.Rows {
+	switch {
+	case f.Rows:
 		start, end = r+int(f.Start), r+int(f.End)+1
-	} else {
+	case f.Groups:
+		start, end = p.groupBound(r, f.Start, false), p.groupBound(r, f.End, true)
+	default:
 		// RANGE: the current row means its peer group.
 		start, end = p.peerStart[r], p.peerEnd[r]
+		if f.RangeOffset && !p.rows[r][0].IsNull() {
+			if !f.StartOff.IsNull() {
+				start = p.rangeBound(r, f.StartOff, f.Start, false)
+			}
+			if !f.EndOff.IsNull() {
+				end = p.rangeBound(r, f.EndOff, f.End, true)
+			}
+		}
 	}
 	if f.StartUnbounded {
 		start = 0

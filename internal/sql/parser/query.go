@@ -89,7 +89,12 @@ func (p *parser) queryAfterWith(pos ast.Pos, w *ast.With) *ast.Query {
 			if !p.acceptKw(ast.KwRow) {
 				p.expectKw(ast.KwRows)
 			}
-			p.expectKw(ast.KwOnly)
+			if p.acceptKw(ast.KwWith) {
+				p.expectKw(ast.KwTies)
+				q.WithTies = true
+			} else {
+				p.expectKw(ast.KwOnly)
+			}
 		case p.isKw(ast.KwFor):
 			q.Locking = append(q.Locking, p.locking())
 		default:

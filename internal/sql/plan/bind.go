@@ -190,7 +190,11 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if q.Limit != nil || q.Offset != nil {
+	if q.WithTies {
+		if node, err = b.withTies(q, node, outer); err != nil {
+			return nil, err
+		}
+	} else if q.Limit != nil || q.Offset != nil {
 		l := &Limit{Input: node}
 		empty := &scope{parent: outer}
 		if q.Limit != nil {
@@ -205,6 +209,65 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 		}
 		node = l
 	}
+	return b.finishQuery(node, mark)
+}
+
+// withTies puts FETCH FIRST n ROWS WITH TIES on node, the bound body of
+// q and its ORDER BY: the limit goes below the projections that drop
+// ORDER BY's hidden columns, where the sort keys are still there to
+// compare.
+func (b *Binder) withTies(q *ast.Query, node Node, outer *scope) (Node, error) {
+	if len(q.OrderBy) == 0 {
+		return nil, b.errAt(q.Limit, sqlerr.SyntaxError, "WITH TIES cannot be specified without ORDER BY clause")
+	}
+	for _, l := range q.Locking {
+		if l.Wait == ast.LockSkipLocked {
+			return nil, b.errAt(q, sqlerr.FeatureNotSupported, "SKIP LOCKED and WITH TIES options cannot be used together")
+		}
+	}
+	var projects []*Project
+	n := node
+	for {
+		p, ok := n.(*Project)
+		if !ok {
+			break
+		}
+		projects = append(projects, p)
+		n = p.Input
+	}
+	var sort *Sort
+	switch x := n.(type) {
+	case *Sort:
+		sort = x
+	case *Distinct:
+		sort, _ = x.Input.(*Sort)
+	}
+	if sort == nil || len(sort.Keys) < len(q.OrderBy) {
+		return nil, b.errAt(q.Limit, sqlerr.FeatureNotSupported, "WITH TIES is not supported on this query yet")
+	}
+	empty := &scope{parent: outer}
+	l := &Limit{Input: n, Ties: append([]SortKey{}, sort.Keys[:len(q.OrderBy)]...)}
+	var err error
+	if l.Count, err = b.bindIntExpr(empty, q.Limit, "LIMIT"); err != nil {
+		return nil, err
+	}
+	if q.Offset != nil {
+		if l.Offset, err = b.bindIntExpr(empty, q.Offset, "OFFSET"); err != nil {
+			return nil, err
+		}
+	}
+	var out Node = l
+	for i := len(projects) - 1; i >= 0; i-- {
+		p := *projects[i]
+		p.Input = out
+		out = &p
+	}
+	return out, nil
+}
+
+// finishQuery optimizes a query's plan and runs its data-modifying CTEs
+// (those bound since mark) first.
+func (b *Binder) finishQuery(node Node, mark int) (Node, error) {
 	root := b.joinMethods(b.prune(optimize(node)))
 	b.pruned[root] = true
 	if pre := b.takeDMLCTEs(mark); pre != nil {

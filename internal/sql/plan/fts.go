@@ -323,6 +323,9 @@ func chooseFTS(s *Scan, pred Expr) (Node, Expr, bool) {
 // sort then orders. It applies only when nothing between the scan and
 // the sort drops rows.
 func pushTopK(l *Limit) {
+	if len(l.Ties) > 0 {
+		return // the rows that tie with the last are not among the best k
+	}
 	if l.Count == nil || !isValue(l.Count) || (l.Offset != nil && !isValue(l.Offset)) {
 		return
 	}

@@ -275,7 +275,7 @@ func (b *Binder) joinMethods(n Node) Node {
 		}
 		alt := b.inOrder(s)
 		s.Input = b.joinMethods(s.Input)
-		if alt != nil && b.cheaper(&Limit{Input: rebuild(alt), Count: n.Count, Offset: n.Offset}, n) {
+		if alt != nil && b.cheaper(&Limit{Input: rebuild(alt), Count: n.Count, Offset: n.Offset, Ties: n.Ties}, n) {
 			n.Input = rebuild(alt)
 		}
 	case *Distinct:

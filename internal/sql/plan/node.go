@@ -171,6 +171,10 @@ type Sort struct {
 type Limit struct {
 	Input         Node
 	Count, Offset Expr
+	// Ties, for FETCH FIRST n ROWS WITH TIES, are the ORDER BY keys
+	// (over Input's columns): the rows after the n-th that are equal to
+	// it in them are returned too.
+	Ties []SortKey
 }
 
 // Distinct removes duplicate rows (on the first On columns if On > 0,

@@ -128,6 +128,13 @@ func pruneNode(n Node, need needSet, stop map[Node]bool) {
 		}
 		pruneNode(n.Input, in(len(n.Input.Columns()), need, keys...), stop)
 	case *Limit:
+		if len(n.Ties) > 0 && !need.all() {
+			keys := make([]Expr, len(n.Ties))
+			for i, k := range n.Ties {
+				keys[i] = k.Expr
+			}
+			need = in(len(n.Input.Columns()), need, keys...)
+		}
 		pruneNode(n.Input, need, stop)
 	case *Aggregate:
 		s := newNeed(len(n.Input.Columns()))

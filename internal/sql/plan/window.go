@@ -25,10 +25,22 @@ type WindowCall struct {
 // computed over.
 type Frame struct {
 	Rows bool // ROWS (counted in rows) rather than RANGE (peer groups)
+	// Groups: GROUPS, offsets counted in peer groups.
+	Groups bool
 	// Start and End are offsets from the current row; Unbounded flags
 	// mean the partition's first/last row. CurrentRow is offset 0.
 	StartUnbounded, EndUnbounded bool
 	Start, End                   int64
+	// RangeOffset: a RANGE frame with a PRECEDING or FOLLOWING size,
+	// over the one ORDER BY key (ascending unless Desc, its NULLs first
+	// if NullsFirst). StartOff and EndOff are the sizes of the bounds
+	// that have one (NULL for CURRENT ROW and UNBOUNDED), Start and End
+	// then -1 for PRECEDING and 1 for FOLLOWING; Add and Sub move a key
+	// by a size.
+	RangeOffset      bool
+	StartOff, EndOff types.Datum
+	Add, Sub         types.BinaryFn
+	Desc, NullsFirst bool
 	// Whole means no ORDER BY: every row's frame is the whole partition.
 	Whole bool
 }
@@ -144,7 +156,7 @@ func (b *Binder) bindWindowCallArgs(s *scope, fc *ast.FuncCall) (Expr, error) {
 		}
 		call.OrderBy = append(call.OrderBy, SortKey{Expr: x, Desc: o.Desc, NullsFirst: nullsFirst})
 	}
-	frame, err := b.bindFrame(spec, len(call.OrderBy) > 0)
+	frame, err := b.bindFrame(spec, call.OrderBy)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +166,8 @@ func (b *Binder) bindWindowCallArgs(s *scope, fc *ast.FuncCall) (Expr, error) {
 	return &ColRef{Idx: wc.nInput + len(wc.calls) - 1, Typ: call.Typ}, nil
 }
 
-func (b *Binder) bindFrame(spec *ast.WindowSpec, ordered bool) (Frame, error) {
+func (b *Binder) bindFrame(spec *ast.WindowSpec, orderBy []SortKey) (Frame, error) {
+	ordered := len(orderBy) > 0
 	if spec.Frame == nil {
 		if !ordered {
 			return Frame{Whole: true}, nil
@@ -162,10 +175,13 @@ func (b *Binder) bindFrame(spec *ast.WindowSpec, ordered bool) (Frame, error) {
 		return Frame{StartUnbounded: true}, nil
 	}
 	f := spec.Frame
-	if f.Mode == ast.FrameGroups || f.Exclude != ast.ExcludeNone {
-		return Frame{}, sqlerr.New(sqlerr.FeatureNotSupported, "GROUPS frames and EXCLUDE are not supported yet")
+	if f.Exclude != ast.ExcludeNone {
+		return Frame{}, sqlerr.New(sqlerr.FeatureNotSupported, "EXCLUDE in a window frame is not supported yet")
 	}
-	out := Frame{Rows: f.Mode == ast.FrameRows}
+	if f.Mode == ast.FrameGroups && !ordered {
+		return Frame{}, sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause")
+	}
+	out := Frame{Rows: f.Mode == ast.FrameRows, Groups: f.Mode == ast.FrameGroups}
 	bound := func(fb ast.FrameBound, start bool) error {
 		switch fb.Kind {
 		case ast.UnboundedPreceding:
@@ -180,8 +196,8 @@ func (b *Binder) bindFrame(spec *ast.WindowSpec, ordered bool) (Frame, error) {
 			out.EndUnbounded = true
 		case ast.CurrentRow:
 		case ast.OffsetPreceding, ast.OffsetFollowing:
-			if !out.Rows {
-				return sqlerr.New(sqlerr.FeatureNotSupported, "RANGE with an offset is not supported yet")
+			if !out.Rows && !out.Groups {
+				return b.rangeOffset(&out, fb, start, orderBy)
 			}
 			lit, ok := fb.Offset.(*ast.Literal)
 			if !ok || lit.Kind != ast.LitInt {
@@ -189,7 +205,10 @@ func (b *Binder) bindFrame(spec *ast.WindowSpec, ordered bool) (Frame, error) {
 			}
 			n, _ := strconv.ParseInt(lit.Val, 10, 64)
 			if n < 0 {
-				return sqlerr.New(sqlerr.Code("22013"), "frame starting offset must not be negative")
+				if start {
+					return sqlerr.New(sqlerr.Code("22013"), "frame starting offset must not be negative")
+				}
+				return sqlerr.New(sqlerr.Code("22013"), "frame ending offset must not be negative")
 			}
 			if fb.Kind == ast.OffsetPreceding {
 				n = -n
@@ -211,4 +230,86 @@ func (b *Binder) bindFrame(spec *ast.WindowSpec, ordered bool) (Frame, error) {
 		}
 	}
 	return out, nil
+}
+
+// rangeOffset binds the size of a RANGE frame's PRECEDING or FOLLOWING
+// bound fb into out: a constant the one ORDER BY key can be moved by
+// (the key's own type for numbers, an interval for dates and times), as
+// PostgreSQL's in_range support functions allow.
+func (b *Binder) rangeOffset(out *Frame, fb ast.FrameBound, start bool, orderBy []SortKey) error {
+	if len(orderBy) != 1 {
+		return sqlerr.New(sqlerr.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+	}
+	key := orderBy[0]
+	kt := key.Expr.Type()
+	var ot types.Type
+	switch f := kt.Family(); {
+	case kt.IsArray():
+	case kt.IsInteger():
+		ot = types.Int8
+	case f == types.Float4Family || f == types.Float8Family || f == types.NumericFamily:
+		ot = kt
+	case f == types.DateFamily || f == types.TimestampFamily || f == types.TimestampTZFamily || f == types.TimeFamily || f == types.IntervalFamily:
+		ot = types.Interval
+	}
+	if ot == (types.Type{}) {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s", kt)
+	}
+	x, err := b.bindExpr(&scope{}, fb.Offset)
+	if err != nil {
+		return err
+	}
+	xt := x.Type()
+	if kt.IsInteger() && !xt.IsInteger() && xt.Family() != types.UnknownFamily {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s and offset type %s", kt, xt)
+	}
+	if x, err = b.cast(fb.Offset, x, ot, types.CastImplicit); err != nil {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s and offset type %s", kt, xt)
+	}
+	c, ok := x.(*Const)
+	if !ok {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "frame offsets must be constants")
+	}
+	if c.Val.IsNull() {
+		if start {
+			return sqlerr.New(sqlerr.NullValueNotAllowed, "frame starting offset must not be null")
+		}
+		return sqlerr.New(sqlerr.NullValueNotAllowed, "frame ending offset must not be null")
+	}
+	if negativeSize(c.Val) {
+		return sqlerr.New(sqlerr.Code("22013"), "invalid preceding or following size in window function")
+	}
+	add, err := b.binOp(fb.Offset, types.OpAdd, &ColRef{Typ: kt}, c)
+	if err != nil {
+		return err
+	}
+	sub, err := b.binOp(fb.Offset, types.OpSub, &ColRef{Typ: kt}, c)
+	if err != nil {
+		return err
+	}
+	out.RangeOffset, out.Desc, out.NullsFirst = true, key.Desc, key.NullsFirst
+	out.Add, out.Sub = add.(*BinOp).Fn, sub.(*BinOp).Fn
+	dir := int64(1)
+	if fb.Kind == ast.OffsetPreceding {
+		dir = -1
+	}
+	if start {
+		out.StartOff, out.Start = c.Val, dir
+	} else {
+		out.EndOff, out.End = c.Val, dir
+	}
+	return nil
+}
+
+// negativeSize reports whether a frame size is below zero.
+func negativeSize(v types.Datum) bool {
+	switch v.Kind() {
+	case types.Float4Family, types.Float8Family:
+		return v.Float() < 0
+	case types.NumericFamily:
+		return v.Decimal().Sign() < 0
+	case types.IntervalFamily:
+		return types.Compare(v, types.NewInterval(types.IntervalValue{})) < 0
+	}
+	return v.Int() < 0
 }
