@@ -59,6 +59,10 @@ type Binder struct {
 	keepOrder int
 	// pruned holds the roots of the plans pruned so far (see prune).
 	pruned map[Node]bool
+	// starOrders holds, per FROM node whose * lists its columns in an
+	// order of their own (a USING join's merged columns come first), that
+	// order (starOrder).
+	starOrders map[Node][]int
 	// reordered holds the joins reorder built (joinMethods leaves their
 	// order alone).
 	reordered map[*Join]bool
@@ -435,9 +439,53 @@ func (b *Binder) bindFrom(items []ast.TableExpr, outer *scope) (Node, error) {
 			node = n
 			continue
 		}
-		node = &Join{Kind: CrossJoin, Left: node, Right: n, Cols: concatCols(node.Columns(), n.Columns())}
+		j := &Join{Kind: CrossJoin, Left: node, Right: n, Cols: concatCols(node.Columns(), n.Columns())}
+		b.joinStarOrder(j, node, n, nil, nil)
+		node = j
 	}
 	return node, nil
+}
+
+// starOrder is the order in which * lists n's columns: n's own order but
+// for joins with USING columns (joinStarOrder).
+func (b *Binder) starOrder(n Node) []int {
+	if o, ok := b.starOrders[n]; ok {
+		return o
+	}
+	o := make([]int, len(n.Columns()))
+	for i := range o {
+		o[i] = i
+	}
+	return o
+}
+
+// joinStarOrder records the * order of join node j of l and r (its
+// columns l's then r's, maybe then more): first the merged columns
+// (indexes into j's columns), then l's columns but the USING ones
+// (lUsed), then r's but theirs (rUsed), as PostgreSQL lists them. Only
+// joins that change an order are recorded.
+func (b *Binder) joinStarOrder(j, l, r Node, merged []int, used map[int]bool) {
+	_, lo := b.starOrders[l]
+	_, ro := b.starOrders[r]
+	if len(merged) == 0 && !lo && !ro {
+		return
+	}
+	nl := len(l.Columns())
+	order := append([]int{}, merged...)
+	for _, i := range b.starOrder(l) {
+		if !used[i] {
+			order = append(order, i)
+		}
+	}
+	for _, i := range b.starOrder(r) {
+		if !used[nl+i] {
+			order = append(order, nl+i)
+		}
+	}
+	if b.starOrders == nil {
+		b.starOrders = map[Node][]int{}
+	}
+	b.starOrders[j] = order
 }
 
 // isLateral reports whether a FROM item may read the items before it: a
@@ -711,12 +759,19 @@ func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
 	if j.Natural {
 		for _, a := range lc {
 			for _, c := range rc {
-				if a.Name == c.Name && !a.Hidden && !c.Hidden {
+				if a.Name == c.Name && !a.Hidden && !c.Hidden && !a.Merged && !c.Merged {
 					using = append(using, a.Name)
 				}
 			}
 		}
 	}
+	// A USING column is one column of the join: the left side's value
+	// for INNER and LEFT joins, the right side's for RIGHT, and for FULL
+	// whichever side has one (COALESCE, a column added on top). The
+	// sides' copies answer to qualified names only (Merged).
+	var merged []int       // the merged columns, in j's columns
+	used := map[int]bool{} // the sides' copies
+	var coalesce []Expr    // FULL: the merged columns' values
 	switch {
 	case len(using) > 0:
 		var conds []Expr
@@ -725,14 +780,28 @@ func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
 			if li < 0 || ri < 0 {
 				return nil, b.errAt(j, sqlerr.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name, map[bool]string{true: "left", false: "right"}[li < 0])
 			}
-			eq, err := b.binOp(j, types.OpEq, &ColRef{Idx: li, Typ: lc[li].Type}, &ColRef{Idx: len(lc) + ri, Typ: rc[ri].Type})
+			l, r := &ColRef{Idx: li, Typ: lc[li].Type}, &ColRef{Idx: len(lc) + ri, Typ: rc[ri].Type}
+			eq, err := b.binOp(j, types.OpEq, l, r)
 			if err != nil {
 				return nil, err
 			}
 			conds = append(conds, eq)
-			// The right side's copy is reachable qualified only, so an
-			// unqualified name is not ambiguous and * lists it once.
-			cols[len(lc)+ri].Hidden = true
+			used[li], used[len(lc)+ri] = true, true
+			switch kind {
+			case RightJoin:
+				cols[li].Merged = true
+				merged = append(merged, len(lc)+ri)
+			case FullJoin:
+				cols[li].Merged, cols[len(lc)+ri].Merged = true, true
+				x, err := b.coalesceOf(j, l, r)
+				if err != nil {
+					return nil, err
+				}
+				coalesce = append(coalesce, x)
+			default:
+				cols[len(lc)+ri].Merged = true
+				merged = append(merged, li)
+			}
 		}
 		on = &Logic{And: true, Args: conds}
 		if len(conds) == 1 {
@@ -754,15 +823,51 @@ func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
 	if lateral {
 		node = &Apply{Kind: kind, Left: l, Right: r, On: on, Cols: cols}
 	}
+	if len(coalesce) > 0 {
+		// FULL JOIN: the merged columns after the sides'.
+		exprs := make([]Expr, len(cols), len(cols)+len(coalesce))
+		for i, c := range cols {
+			exprs[i] = &ColRef{Idx: i, Typ: c.Type, Name: c.Name}
+		}
+		out := append([]Column{}, cols...)
+		for i, x := range coalesce {
+			merged = append(merged, len(exprs))
+			exprs = append(exprs, x)
+			out = append(out, Column{Name: using[i], Type: x.Type()})
+		}
+		join := node
+		node = &Project{Input: join, Exprs: exprs, Cols: out}
+		if o, ok := b.starOrders[l]; ok {
+			b.starOrders[join] = o // (only l's and r's orders are read)
+		}
+	}
+	b.joinStarOrder(node, l, r, merged, used)
 	if j.Alias != nil {
+		inner := node
 		node = renameCols(node, j.Alias.Name, j.Alias.Columns)
+		if o, ok := b.starOrders[inner]; ok {
+			b.starOrders[node] = o
+		}
 	}
 	return node, nil
 }
 
+// coalesceOf is COALESCE(l, r): a FULL JOIN's merged USING column.
+func (b *Binder) coalesceOf(n ast.Node, l, r Expr) (Expr, error) {
+	t := commonType([]types.Type{l.Type(), r.Type()})
+	var err error
+	if l, err = b.convert(n, l, t); err != nil {
+		return nil, err
+	}
+	if r, err = b.convert(n, r, t); err != nil {
+		return nil, err
+	}
+	return &Coalesce{Args: []Expr{l, r}, Typ: t}, nil
+}
+
 func findCol(cols []Column, name string) int {
 	for i, c := range cols {
-		if c.Name == name && !c.Hidden {
+		if c.Name == name && !c.Hidden && !c.Merged {
 			return i
 		}
 	}

@@ -31,6 +31,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 		}
 	}
 	s := &scope{cols: input.Columns(), parent: outer}
+	from := input // * lists its columns (starOrder)
 	if sel.Where != nil {
 		x, err := b.bindExpr(s, sel.Where)
 		if err != nil {
@@ -53,11 +54,22 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 	for _, t := range sel.Targets {
 		if st, ok := t.Expr.(*ast.Star); ok {
 			found := false
-			for i, c := range s.cols {
-				if c.Hidden || (st.Table.Name != "" && c.Table != st.Table.Name) {
+			order := b.starOrder(from)
+			if st.Table.Name != "" {
+				order = nil // t.*: t's columns in t's order
+			}
+			for k := range s.cols {
+				i := k
+				if order != nil {
+					if k >= len(order) {
+						break
+					}
+					i = order[k]
+				}
+				c := s.cols[i]
+				if c.Hidden || (st.Table.Name != "" && c.Table != st.Table.Name) || (st.Table.Name == "" && c.Merged) {
 					continue
 				}
-				c := c
 				targets = append(targets, target{name: c.Name, star: &c, idx: i})
 				found = true
 			}

@@ -18,6 +18,11 @@ type Column struct {
 	// System columns (a catalog's tableoid) are hidden, yet answer to
 	// their unqualified name.
 	System bool
+	// Merged marks a side's copy of a USING (or NATURAL) join column
+	// that the join's merged column stands in for: it answers to its
+	// qualified name and to its table's * (t.*), not to the bare name
+	// or to *.
+	Merged bool
 }
 
 // Node is a relational operator of a plan.

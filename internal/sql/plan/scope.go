@@ -32,9 +32,9 @@ func (s *scope) resolve(table, name string, pos int) (depth, idx int, col Column
 			if c.Name != name || (table != "" && c.Table != table) {
 				continue
 			}
-			// Hidden columns (a table's row id, the right copy of a USING
-			// column) answer to qualified names only.
-			if table == "" && c.Hidden && !c.System {
+			// Hidden columns (a table's row id) and the sides' copies of
+			// a USING column answer to qualified names only.
+			if table == "" && (c.Hidden && !c.System || c.Merged) {
 				continue
 			}
 			if found >= 0 {
