@@ -1041,6 +1041,14 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 		}
 		call.OrderBy = append(call.OrderBy, SortKey{Expr: x, Desc: o.Desc, NullsFirst: nullsFirst})
 	}
+	if call.Distinct && len(call.OrderBy) == 0 && listsInOrder[name] {
+		// PostgreSQL drops a DISTINCT aggregate's duplicates by sorting
+		// its input, so array_agg(DISTINCT x) lists the values in
+		// order, and applications count on it.
+		for _, a := range args {
+			call.OrderBy = append(call.OrderBy, SortKey{Expr: a})
+		}
+	}
 	if fc.Filter != nil {
 		f, err := b.bindExpr(ac.input, fc.Filter)
 		if err != nil {
@@ -1054,6 +1062,11 @@ func (b *Binder) bindAggregate(s *scope, fc *ast.FuncCall, text string) (Expr, e
 	ac.aggText[text] = len(ac.aggs) - 1
 	return &ColRef{Idx: ac.nGroups + len(ac.aggs) - 1, Typ: agg.Return}, nil
 }
+
+// listsInOrder are the aggregates whose result shows the order of their
+// input.
+var listsInOrder = map[string]bool{"array_agg": true, "string_agg": true, "json_agg": true, "jsonb_agg": true,
+	"json_object_agg": true, "jsonb_object_agg": true}
 
 // sequenceFunc binds nextval(name), currval(name) and setval(name, v),
 // which read the statement's sequences at run time.
