@@ -717,15 +717,24 @@ func makeTimestamp(a []types.Datum) (types.Datum, error) {
 	if err != nil {
 		return types.Null, err
 	}
-	h, mi, sec := a[3].Int(), a[4].Int(), a[5].Float()
-	secUs := math.Round(sec * 1e6)
-	if h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || secUs > 60e6 || math.IsNaN(sec) ||
-		h == 24 && (mi > 0 || secUs > 0) {
-		return types.Null, sqlerr.New(sqlerr.DatetimeFieldOverflow, "time field value out of range: %d:%02d:%s", h, mi,
-			strconv.FormatFloat(sec, 'g', -1, 64))
+	us, err := timeOfDay(a[3].Int(), a[4].Int(), a[5].Float())
+	if err != nil {
+		return types.Null, err
 	}
-	us := days*usPerDay + (h*60+mi)*60000000 + int64(secUs)
-	return types.NewTimestamp(us), nil
+	return types.NewTimestamp(days*usPerDay + us), nil
+}
+
+// timeOfDay is the microseconds since midnight of hour h, minute mi and
+// second sec, as make_time and make_timestamp check them (24:00:00 is
+// the day's end).
+func timeOfDay(h, mi int64, sec float64) (int64, error) {
+	us := math.Round(sec * 1e6)
+	if h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || us > 60e6 || math.IsNaN(sec) ||
+		h == 24 && (mi > 0 || us > 0) {
+		return 0, sqlerr.New(sqlerr.DatetimeFieldOverflow, "time field value out of range: %d:%02d:%s", h, mi,
+			zeroPadSeconds(sec))
+	}
+	return (h*60+mi)*60000000 + int64(us), nil
 }
 
 func init() {

@@ -43,8 +43,10 @@
 //     (double precision, text, timestamptz, interval, boolean).
 //  4. For each unknown argument, pick a category: string if any candidate
 //     takes a string there, else the one category all candidates agree
-//     on (otherwise ambiguous); keep candidates of that category, and
-//     prefer those whose parameter is the category's preferred type.
+//     on; keep candidates of that category, and prefer those whose
+//     parameter is the category's preferred type. If the candidates
+//     disagree at some position, no category is picked anywhere (as
+//     PostgreSQL's code does, whatever its manual says).
 //  5. If the known arguments all have one type, keep candidates that
 //     accept that type at the unknown positions.
 //  6. Still several: 42725 "function f(unknown) is not unique".

@@ -503,7 +503,12 @@ func resolve(name string, overloads []*overload, args []types.Type, star bool) (
 	if len(cands) == 1 {
 		return cands[0].o, cands[0].resolved, nil
 	}
-	// Unknown arguments: settle each position's category.
+	// Unknown arguments: settle each position's category. Where the
+	// candidates disagree (and none takes a string), nothing is settled:
+	// as PostgreSQL's func_select_candidate, go on to assuming the
+	// known arguments' type.
+	cats := make([]byte, len(args))
+	settled := true
 	for i, a := range args {
 		if !isUnknown(a) {
 			continue
@@ -525,8 +530,16 @@ func resolve(name string, overloads []*overload, args []types.Type, star bool) (
 			}
 		}
 		if conflict && cat != 'S' {
-			return nil, nil, ambiguousFunction(name, args)
+			settled = false
+			break
 		}
+		cats[i] = cat
+	}
+	for i, a := range args {
+		if !settled || !isUnknown(a) {
+			continue
+		}
+		cat := cats[i]
 		var kept []candidate
 		for _, c := range cands {
 			if category(c.resolved[i]) == cat || c.o.paramPoly(i) == anyArg {

@@ -95,3 +95,33 @@ func TestPgcrypto(t *testing.T) {
 		}
 	}
 }
+
+// TestByteaBitsAndRegexps: get_byte and friends, and PostgreSQL 15's
+// regexp_like, regexp_instr and regexp_substr, with the results and
+// errors PostgreSQL gives.
+func TestByteaBitsAndRegexps(t *testing.T) {
+	abc := types.NewBytea([]byte("abc"))
+	runScalar(t, []scalarCase{
+		{"get_byte", a(abc, i4(0)), "97", "integer", ""},
+		{"get_byte", a(abc, i4(3)), "", "", "2202E: index 3 out of valid range, 0..2"},
+		{"set_byte", a(abc, i4(1), i4(66)), `\x614263`, "bytea", ""},
+		{"set_byte", a(abc, i4(1), i4(300)), `\x612c63`, "", ""},
+		{"get_bit", a(abc, i8(9)), "1", "integer", ""},
+		{"get_bit", a(abc, i8(24)), "", "", "2202E: index 24 out of valid range, 0..23"},
+		{"set_bit", a(abc, i8(0), i4(0)), `\x606263`, "bytea", ""},
+		{"set_bit", a(abc, i8(0), i4(2)), "", "", "22023: new bit must be 0 or 1"},
+		{"regexp_like", a(tx("abc"), tx("B"), tx("i")), "t", "boolean", ""},
+		{"regexp_like", a(tx("abc"), tx("B")), "f", "", ""},
+		{"regexp_like", a(tx("abc"), tx("b"), tx("g")), "", "", `22023: regexp_like() does not support the "global" option`},
+		{"regexp_instr", a(tx("abcabc"), tx("b"), i4(1), i4(2)), "5", "integer", ""},
+		{"regexp_instr", a(tx("abc"), tx("z")), "0", "", ""},
+		{"regexp_instr", a(tx("abc"), tx("b"), i4(1), i4(1), i4(1)), "3", "", ""},
+		{"regexp_instr", a(tx("xaybzc"), tx("(a)(y)"), i4(1), i4(1), i4(0), tx(""), i4(2)), "3", "", ""},
+		{"regexp_instr", a(tx("日本語"), tx("語")), "3", "", ""},
+		{"regexp_instr", a(tx("abc"), tx("b"), i4(0)), "", "", `22023: invalid value for parameter "start": 0`},
+		{"regexp_instr", a(tx("abc"), tx("b"), i4(1), i4(0)), "", "", `22023: invalid value for parameter "n": 0`},
+		{"regexp_substr", a(tx("abcabc"), tx("b(c)"), i4(1), i4(2), tx(""), i4(1)), "c", "text", ""},
+		{"regexp_substr", a(tx("abc"), tx("z")), "NULL", "", ""},
+		{"regexp_substr", a(tx("ABC"), tx("b"), i4(1), i4(1), tx("i")), "B", "", ""},
+	})
+}

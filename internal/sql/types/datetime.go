@@ -735,6 +735,13 @@ func splitIntervalFields(s string) []string {
 			w = w[i:]
 		}
 	}
+	// A sign standing apart signs the number after it: '1 month - 1 day'.
+	for i := 0; i+1 < len(out); i++ {
+		if (out[i] == "-" || out[i] == "+") && out[i+1] != "" && (out[i+1][0] >= '0' && out[i+1][0] <= '9' || out[i+1][0] == '.') {
+			out[i] += out[i+1]
+			out = append(out[:i+1], out[i+2:]...)
+		}
+	}
 	return out
 }
 
