@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cairndb/cairn/internal/sql/parser"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -307,6 +308,14 @@ func (e *Engine) createTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast
 	for _, c := range st.Constraints {
 		if err := checkedAtOnce(c); err != nil {
 			return Result{}, err
+		}
+		for i, cn := range c.Columns {
+			if slices.Contains(c.Columns[:i], cn) {
+				kind := map[ast.ConstraintKind]string{ast.ConstrPrimaryKey: "primary key", ast.ConstrUnique: "unique"}[c.Kind]
+				if kind != "" {
+					return Result{}, sqlerr.New(sqlerr.DuplicateColumn, "column %q appears twice in %s constraint", cn, kind)
+				}
+			}
 		}
 		switch c.Kind {
 		case ast.ConstrPrimaryKey:
@@ -646,7 +655,8 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 			if st.IfExists {
 				continue
 			}
-			return Result{}, catalog.ErrUndefinedTable(name.Name)
+			what := map[ast.ObjectKind]string{ast.ObjTable: "table", ast.ObjView: "view", ast.ObjSequence: "sequence", ast.ObjMatView: "materialized view"}[st.Kind]
+			return Result{}, sqlerr.New(sqlerr.UndefinedTable, "%s %q does not exist", what, name.Name)
 		}
 		want := map[ast.ObjectKind]catalog.Kind{ast.ObjTable: catalog.KindTable, ast.ObjView: catalog.KindView, ast.ObjSequence: catalog.KindSequence, ast.ObjMatView: catalog.KindTable}[st.Kind]
 		if d.Kind != want {

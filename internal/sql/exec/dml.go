@@ -3,6 +3,7 @@ package exec
 import (
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -98,6 +99,18 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 	for _, ci := range n.TargetCols {
 		target[ci] = true
 	}
+	// The rows this command inserted or updated, by primary key: ON
+	// CONFLICT DO UPDATE must not reach one of them again (which update
+	// wins would depend on the order of the rows).
+	var touched map[string]bool
+	if upsert != nil && !upsert.doNothing {
+		touched = map[string]bool{}
+	}
+	touch := func(r Row) {
+		if touched != nil {
+			touched[string(w.tc.primaryKey(nil, r))] = true
+		}
+	}
 	for _, in := range rows {
 		row := make(Row, len(cols))
 		for i, col := range cols {
@@ -129,11 +142,16 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 				return res, err
 			}
 			if existing != nil {
+				if touched[string(w.tc.primaryKey(nil, existing))] {
+					return res, sqlerr.New(sqlerr.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
+						WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+				}
 				updated, err := upsert.apply(w, existing, row)
 				if err != nil {
 					return res, err
 				}
 				if updated != nil {
+					touch(updated)
 					if err := res.add(ret, updated); err != nil {
 						return res, err
 					}
@@ -144,6 +162,7 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 		if err := w.insert(row); err != nil {
 			return res, err
 		}
+		touch(row)
 		if err := res.add(ret, row); err != nil {
 			return res, err
 		}

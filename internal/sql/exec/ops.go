@@ -333,9 +333,11 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 	case *plan.Limit:
 		l := &limitOp{count: -1}
 		for _, x := range []struct {
-			e   plan.Expr
-			dst *int64
-		}{{n.Count, &l.count}, {n.Offset, &l.offset}} {
+			e    plan.Expr
+			dst  *int64
+			what string
+			code sqlerr.Code
+		}{{n.Count, &l.count, "LIMIT", "2201W"}, {n.Offset, &l.offset, "OFFSET", "2201X"}} {
 			if x.e == nil {
 				continue
 			}
@@ -349,7 +351,7 @@ func (c *Ctx) buildOp(n plan.Node) (Operator, error) {
 			}
 			if !v.IsNull() {
 				if v.Int() < 0 {
-					return nil, sqlerr.New(sqlerr.Code("2201W"), "LIMIT must not be negative")
+					return nil, sqlerr.New(x.code, "%s must not be negative", x.what)
 				}
 				*x.dst = v.Int()
 			}

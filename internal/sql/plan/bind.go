@@ -63,6 +63,8 @@ type Binder struct {
 	// order of their own (a USING join's merged columns come first), that
 	// order (starOrder).
 	starOrders map[Node][]int
+	// clause names the clause being bound, for errors (bindClause).
+	clause string
 	// reordered holds the joins reorder built (joinMethods leaves their
 	// order alone).
 	reordered map[*Join]bool
@@ -181,6 +183,9 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 			return nil, err
 		}
 	}
+	if err := checkLockedTables(q); err != nil {
+		return nil, err
+	}
 	var node Node
 	var err error
 	if sel, ok := q.Body.(*ast.Select); ok {
@@ -214,6 +219,50 @@ func (b *Binder) bindQuery(q *ast.Query, outer *scope) (Node, error) {
 		node = l
 	}
 	return b.finishQuery(node, mark)
+}
+
+// checkLockedTables refuses FOR UPDATE OF (and the other locking
+// clauses) naming a relation the query's FROM does not have.
+func checkLockedTables(q *ast.Query) error {
+	sel, ok := q.Body.(*ast.Select)
+	if !ok {
+		return nil
+	}
+	names := map[string]bool{}
+	var walk func(te ast.TableExpr)
+	walk = func(te ast.TableExpr) {
+		var alias *ast.Alias
+		switch te := te.(type) {
+		case *ast.TableRef:
+			if alias = te.Alias; alias == nil {
+				names[te.Name.Name] = true
+			}
+		case *ast.SubqueryRef:
+			alias = te.Alias
+		case *ast.FuncRef:
+			alias = te.Alias
+		case *ast.JoinExpr:
+			walk(te.Left)
+			walk(te.Right)
+			alias = te.Alias
+		}
+		if alias != nil {
+			names[alias.Name] = true
+		}
+	}
+	for _, te := range sel.From {
+		walk(te)
+	}
+	for _, l := range q.Locking {
+		for _, t := range l.Of {
+			if !names[t.Name] {
+				strength := map[ast.LockStrength]string{ast.ForUpdate: "FOR UPDATE", ast.ForNoKeyUpdate: "FOR NO KEY UPDATE",
+					ast.ForShare: "FOR SHARE", ast.ForKeyShare: "FOR KEY SHARE"}[l.Strength]
+				return sqlerr.New(sqlerr.UndefinedTable, "relation %q in %s clause not found in FROM clause", t.Name, strength)
+			}
+		}
+	}
+	return nil
 }
 
 // withTies puts FETCH FIRST n ROWS WITH TIES on node, the bound body of
@@ -549,7 +598,7 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 		n.Cols = append(n.Cols, Column{Name: "ordinality", Type: types.Int8, Table: alias})
 	}
 	if len(names) > len(n.Cols) {
-		return nil, b.errAt(te, sqlerr.SyntaxError, "table %q has %d columns available but %d columns specified", alias, len(n.Cols), len(names))
+		return nil, errTooManyAliases(b, te, alias, len(n.Cols), len(names))
 	}
 	for i, nm := range names {
 		n.Cols[i].Name = nm
@@ -580,7 +629,7 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			if names == nil {
 				names = c.names
 			}
-			return renameCols(c.ref(), alias, names), nil
+			return b.renameChecked(te, c.ref(), alias, names)
 		}
 		if err := checkSchema(te.Name.Schema); err != nil {
 			return nil, withPos(err, b.charPos(int(te.Position())))
@@ -607,7 +656,7 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			if te.Alias != nil {
 				names = te.Alias.Columns
 			}
-			return renameCols(n, alias, names), nil
+			return b.renameChecked(te, n, alias, names)
 		}
 		d, err := catalog.Get(b.txn, te.Name.Name)
 		if err != nil {
@@ -669,7 +718,7 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			return nil, b.errAt(te, sqlerr.WrongObjectType, "%q is not a table", d.Name)
 		}
 		if te.Alias != nil && len(te.Alias.Columns) > 0 {
-			node = renameCols(node, alias, te.Alias.Columns)
+			return b.renameChecked(te, node, alias, te.Alias.Columns)
 		}
 		return node, nil
 	case *ast.FuncRef:
@@ -684,7 +733,7 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 		if te.Alias != nil {
 			alias, names = te.Alias.Name, te.Alias.Columns
 		}
-		return renameCols(n, alias, names), nil
+		return b.renameChecked(te, n, alias, names)
 	case *ast.JoinExpr:
 		return b.bindJoin(te, outer)
 	}
@@ -693,6 +742,25 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 
 // renameCols relabels a node's columns with a table alias and, optionally,
 // new column names.
+// renameChecked is renameCols of names a query gave (t(a, b)): no more
+// than the relation has columns.
+func (b *Binder) renameChecked(at ast.Node, n Node, alias string, names []string) (Node, error) {
+	have := 0
+	for _, c := range n.Columns() {
+		if !c.Hidden {
+			have++
+		}
+	}
+	if len(names) > have {
+		return nil, errTooManyAliases(b, at, alias, have, len(names))
+	}
+	return renameCols(n, alias, names), nil
+}
+
+func errTooManyAliases(b *Binder, at ast.Node, alias string, have, named int) error {
+	return b.errAt(at, sqlerr.InvalidColumnReference, "table %q has %d columns available but %d columns specified", alias, have, named)
+}
+
 func renameCols(n Node, alias string, names []string) Node {
 	cols := n.Columns()
 	out := make([]Column, len(cols))
@@ -808,7 +876,7 @@ func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
 			on = conds[0]
 		}
 	case j.On != nil:
-		x, err := b.bindExpr(s, j.On)
+		x, err := b.bindClause(s, j.On, "JOIN conditions")
 		if err != nil {
 			return nil, err
 		}
@@ -844,7 +912,9 @@ func (b *Binder) bindJoin(j *ast.JoinExpr, outer *scope) (Node, error) {
 	b.joinStarOrder(node, l, r, merged, used)
 	if j.Alias != nil {
 		inner := node
-		node = renameCols(node, j.Alias.Name, j.Alias.Columns)
+		if node, err = b.renameChecked(j, node, j.Alias.Name, j.Alias.Columns); err != nil {
+			return nil, err
+		}
 		if o, ok := b.starOrders[inner]; ok {
 			b.starOrders[node] = o
 		}

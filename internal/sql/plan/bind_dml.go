@@ -245,7 +245,7 @@ func (b *Binder) scanWhere(d *catalog.Descriptor, cols []Column, where ast.Expr)
 	var n Node = scan
 	s := &scope{cols: cols}
 	if where != nil {
-		x, err := b.bindExpr(s, where)
+		x, err := b.bindClause(s, where, "WHERE")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -283,7 +283,7 @@ func (b *Binder) scanWhereFrom(d *catalog.Descriptor, cols []Column, alias strin
 	n = &Join{Kind: CrossJoin, Left: n, Right: other, Cols: concatCols(cols, other.Columns())}
 	s := &scope{cols: n.Columns()}
 	if where != nil {
-		x, err := b.bindExpr(s, where)
+		x, err := b.bindClause(s, where, "WHERE")
 		if err != nil {
 			return nil, nil, err
 		}

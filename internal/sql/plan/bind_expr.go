@@ -820,7 +820,11 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		return b.bindWindowCall(s, e)
 	}
 	if builtins.IsAggregate(name) {
-		return nil, b.errAt(e, sqlerr.GroupingError, "aggregate functions are not allowed here")
+		where := "here"
+		if b.clause != "" {
+			where = "in " + b.clause
+		}
+		return nil, b.errAt(e, sqlerr.GroupingError, "aggregate functions are not allowed %s", where)
 	}
 	switch name {
 	case "fts_rank":
@@ -1357,4 +1361,13 @@ func (b *Binder) makeIntervalArgs(e *ast.FuncCall) (*ast.FuncCall, error) {
 	c := *e
 	c.Args = args
 	return &c, nil
+}
+
+// bindClause binds e, an expression of the clause named (WHERE, JOIN
+// conditions), which errors name as PostgreSQL's do.
+func (b *Binder) bindClause(s *scope, e ast.Expr, clause string) (Expr, error) {
+	saved := b.clause
+	b.clause = clause
+	defer func() { b.clause = saved }()
+	return b.bindExpr(s, e)
 }

@@ -33,7 +33,7 @@ func (b *Binder) bindSelect(sel *ast.Select, outer *scope, orderBy []ast.OrderIt
 	s := &scope{cols: input.Columns(), parent: outer}
 	from := input // * lists its columns (starOrder)
 	if sel.Where != nil {
-		x, err := b.bindExpr(s, sel.Where)
+		x, err := b.bindClause(s, sel.Where, "WHERE")
 		if err != nil {
 			return nil, err
 		}
