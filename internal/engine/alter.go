@@ -864,7 +864,7 @@ func (e *Engine) alterIdentity(txn *mvcc.Txn, d *catalog.Descriptor, cmd *ast.Al
 	if err := catalog.Create(txn, seq); err != nil {
 		return err
 	}
-	c.Default = "nextval(" + builtins.QuoteLiteral(builtins.QuoteIdent(seq.Name)) + ")"
+	c.Default = "nextval(" + builtins.QuoteLiteral(builtins.QuoteIdent(seq.Name)) + "::regclass)"
 	c.Identity = "by default"
 	if cmd.Constraint.Always {
 		c.Identity = "always"

@@ -252,7 +252,7 @@ func (e *Engine) createTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast
 			}
 			ownedSeqs, ownedCols = append(ownedSeqs, seq), append(ownedCols, cd.Name)
 			// The name as nextval reads it: "User_id_seq" keeps its case.
-			col.Default = "nextval(" + builtins.QuoteLiteral(builtins.QuoteIdent(seq.Name)) + ")"
+			col.Default = "nextval(" + builtins.QuoteLiteral(builtins.QuoteIdent(seq.Name)) + "::regclass)"
 			col.NotNull = true
 			return nil
 		}

@@ -838,11 +838,13 @@ func (b *Binder) regClass(s *scope, e *ast.CastExpr) (Expr, bool, error) {
 		}
 		return &Const{Val: types.NewInt8(int64(t.OID())), Typ: types.Int8}, true, nil
 	}
-	names, err := b.relationNames()
-	if err != nil {
-		return nil, true, err
-	}
 	named := func(oid int64) (Expr, bool, error) {
+		// The relation's name as regclass prints it: known for a name,
+		// looked up among all for a number.
+		names, err := b.relationNames()
+		if err != nil {
+			return nil, true, err
+		}
 		return &Const{Val: types.NewRegClass(oid, names[oid]), Typ: types.RegClass}, true, nil
 	}
 	if oid, err := strconv.ParseInt(lit.Val, 10, 64); err == nil {
@@ -850,27 +852,30 @@ func (b *Binder) regClass(s *scope, e *ast.CastExpr) (Expr, bool, error) {
 		// regclass's input function takes it.
 		return named(oid)
 	}
+	quoted := func(oid int64, name string) (Expr, bool, error) {
+		return &Const{Val: types.NewRegClass(oid, builtins.QuoteIdent(name)), Typ: types.RegClass}, true, nil
+	}
 	name := lit.Val
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.Trim(name, `"`)
 	if oid, ok := systemRelOIDs[name]; ok {
-		return named(oid)
+		return quoted(oid, name)
 	}
 	d, ok, err := catalog.Lookup(b.txn, name)
 	if err != nil {
 		return nil, true, err
 	}
 	if ok {
-		return named(relOID(d))
+		return quoted(relOID(d), d.Name)
 	}
 	if td, id, ok, err := catalog.LookupIndex(b.txn, name); err != nil {
 		return nil, true, err
 	} else if ok {
 		for _, ix := range append([]catalog.Index{td.Primary}, td.Indexes...) {
 			if ix.ID == id {
-				return named(indexOID(td, &ix))
+				return quoted(indexOID(td, &ix), ix.Name)
 			}
 		}
 	}
@@ -1099,13 +1104,16 @@ func (b *Binder) relationName(e Expr) (string, bool) {
 	if !ok || c.Val.IsNull() {
 		return "", false
 	}
+	if name := c.Val.RegClassName(); name != "" {
+		return name, true // already quoted, as regclass prints it
+	}
 	all, err := catalog.List(b.txn)
 	if err != nil {
 		return "", false
 	}
 	for _, d := range all {
 		if relOID(d) == c.Val.Int() {
-			return d.Name, true
+			return builtins.QuoteIdent(d.Name), true // as nextval's text names it
 		}
 	}
 	return "", false

@@ -195,6 +195,37 @@ func (b *Binder) systemView(schema, name string) (Node, bool, error) {
 				}
 			}
 		}
+	case "information_schema.constraint_column_usage":
+		// The columns each constraint uses: a key's own, the ones a
+		// foreign key references (in the referenced table), those a
+		// check's expression names.
+		cols = []col{{"table_catalog", types.Text}, {"table_schema", types.Text}, {"table_name", types.Text},
+			{"column_name", types.Text}, {"constraint_catalog", types.Text}, {"constraint_schema", types.Text}, {"constraint_name", types.Text}}
+		for _, d := range all {
+			for _, c := range tableConstraints(d, all) {
+				t, used := d, c.cols
+				switch c.kind {
+				case "FOREIGN KEY":
+					t, used = c.parent, nil
+					for _, id := range c.refIDs {
+						if col := t.ColumnByID(id); col != nil {
+							used = append(used, col.Name)
+						}
+					}
+				case "CHECK":
+					used = nil
+					for _, col := range visibleColumns(d) {
+						if mentions(c.def, col.Name) {
+							used = append(used, col.Name)
+						}
+					}
+				}
+				for _, cn := range used {
+					rows = append(rows, []types.Datum{text("cairn"), text(publicSchema), text(t.Name), text(cn),
+						text("cairn"), text(publicSchema), text(c.name)})
+				}
+			}
+		}
 	case "information_schema.referential_constraints":
 		cols = []col{{"constraint_catalog", types.Text}, {"constraint_schema", types.Text}, {"constraint_name", types.Text},
 			{"unique_constraint_catalog", types.Text}, {"unique_constraint_schema", types.Text}, {"unique_constraint_name", types.Text},
@@ -419,4 +450,27 @@ func sameColumns(d *catalog.Descriptor, cols []string, ids []uint32) bool {
 		}
 	}
 	return true
+}
+
+// mentions reports whether SQL text names identifier name: as a word of
+// its own (not inside a longer name or a string), quoted or not.
+func mentions(sql, name string) bool {
+	if strings.Contains(sql, `"`+name+`"`) {
+		return true
+	}
+	word := func(c byte) bool {
+		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	for i := 0; ; {
+		j := strings.Index(sql[i:], name)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		end := at + len(name)
+		if (at == 0 || !word(sql[at-1]) && sql[at-1] != '\'') && (end == len(sql) || !word(sql[end]) && sql[end] != '\'') {
+			return true
+		}
+		i = at + 1
+	}
 }
