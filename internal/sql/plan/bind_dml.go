@@ -331,10 +331,11 @@ func (b *Binder) update(u *ast.Update) (*Update, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, sc := range u.Set {
-		if len(sc.Columns) != 1 {
-			return nil, b.errAt(u, sqlerr.FeatureNotSupported, "multiple-column assignment is not supported yet")
-		}
+	set, err := b.expandSet(u, u.Set)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range set {
 		i := findCol(cols, sc.Columns[0])
 		if i < 0 {
 			return nil, b.errAt(u, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
@@ -487,10 +488,11 @@ func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Colum
 	}
 	s := &scope{cols: both}
 	out.Set = map[int]Expr{}
-	for _, sc := range oc.Set {
-		if len(sc.Columns) != 1 {
-			return nil, b.errAt(ins, sqlerr.FeatureNotSupported, "multiple-column assignment is not supported yet")
-		}
+	set, err := b.expandSet(ins, oc.Set)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range set {
 		i := findCol(cols, sc.Columns[0])
 		if i < 0 {
 			return nil, b.errAt(ins, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
@@ -564,4 +566,28 @@ func (b *Binder) dmlWith(w *ast.With) (done func(), err error) {
 		return done, err
 	}
 	return done, nil
+}
+
+// expandSet writes SET (a, b) = (x, y) (or ROW(x, y)) as a = x, b = y.
+// The other multiple-column form, (a, b) = (SELECT ...), is not
+// supported yet.
+func (b *Binder) expandSet(at ast.Node, set []ast.SetClause) ([]ast.SetClause, error) {
+	out := make([]ast.SetClause, 0, len(set))
+	for _, sc := range set {
+		if len(sc.Columns) == 1 {
+			out = append(out, sc)
+			continue
+		}
+		row, ok := sc.Value.(*ast.RowExpr)
+		if !ok {
+			return nil, b.errAt(at, sqlerr.FeatureNotSupported, "multiple-column assignment from a subquery is not supported yet")
+		}
+		if len(row.Exprs) != len(sc.Columns) {
+			return nil, b.errAt(at, sqlerr.SyntaxError, "number of columns does not match number of values")
+		}
+		for i, c := range sc.Columns {
+			out = append(out, ast.SetClause{Pos: sc.Pos, Columns: []string{c}, Value: row.Exprs[i]})
+		}
+	}
+	return out, nil
 }
