@@ -509,13 +509,14 @@ func toChar(us int64, f string, zone *time.Location) string {
 	}
 	var b strings.Builder
 	fm := false
+	last := -1 // the number num wrote last, for a TH suffix
 	num := func(v, width int) {
 		if fm {
 			b.WriteString(strconv.Itoa(v))
 		} else {
 			fmt.Fprintf(&b, "%0*d", width, v)
 		}
-		fm = false
+		fm, last = false, v
 	}
 	word := func(s string, width int) {
 		if !fm && len(s) < width {
@@ -523,6 +524,13 @@ func toChar(us int64, f string, zone *time.Location) string {
 		}
 		b.WriteString(s)
 		fm = false
+	}
+	isoYear, _ := tm.ISOWeek()
+	_, offset := tm.Zone()
+	abs := func(v int) int { return max(v, -v) }
+	sign := "+" // the zone offset's, for TZH and OF
+	if offset < 0 {
+		sign = "-"
 	}
 	hour12 := tm.Hour() % 12
 	if hour12 == 0 {
@@ -537,7 +545,22 @@ func toChar(us int64, f string, zone *time.Location) string {
 			}
 			return false
 		}
+		prev := last
+		last = -1
 		switch {
+		case prev >= 0 && (has("TH") || has("th")):
+			// The ordinal suffix of the number just written (12th, 1ST).
+			suffix := "th"
+			if v := prev % 100; v < 11 || v > 13 {
+				suffix = map[int]string{1: "st", 2: "nd", 3: "rd"}[prev%10]
+				if suffix == "" {
+					suffix = "th"
+				}
+			}
+			if rest[0] == 'T' {
+				suffix = strings.ToUpper(suffix)
+			}
+			b.WriteString(suffix)
 		case has("FM") || has("fm"):
 			fm = true
 		case has("\""):
@@ -547,10 +570,72 @@ func toChar(us int64, f string, zone *time.Location) string {
 			}
 			b.WriteString(f[i : i+j])
 			i = min(i+j+1, len(f))
+		case has("Y,YYY") || has("y,yyy"):
+			fmt.Fprintf(&b, "%d,%03d", tm.Year()/1000, tm.Year()%1000)
 		case has("YYYY") || has("yyyy"):
 			num(tm.Year(), 4)
+		case has("YYY") || has("yyy"):
+			num(tm.Year()%1000, 3)
 		case has("YY") || has("yy"):
 			num(tm.Year()%100, 2)
+		case has("Y") || has("y"):
+			num(tm.Year()%10, 1)
+		case has("IYYY") || has("iyyy"):
+			num(isoYear, 4)
+		case has("IYY") || has("iyy"):
+			num(isoYear%1000, 3)
+		case has("IY") || has("iy"):
+			num(isoYear%100, 2)
+		case has("ID") || has("id"):
+			num((int(tm.Weekday())+6)%7+1, 1)
+		case has("IW") || has("iw"):
+			_, w := tm.ISOWeek()
+			num(w, 2)
+		case has("I") || has("i"):
+			num(isoYear%10, 1)
+		case has("CC") || has("cc"):
+			c := (tm.Year() + 99) / 100
+			if tm.Year() <= 0 {
+				c = -((99 - tm.Year()) / 100)
+			}
+			num(c, 2)
+		case has("WW") || has("ww"):
+			num((tm.YearDay()-1)/7+1, 2)
+		case has("W") || has("w"):
+			num((tm.Day()-1)/7+1, 1)
+		case has("J") || has("j"):
+			// The Julian day: days since 4714-11-24 BC (1970-01-01 is
+			// 2,440,588).
+			num(int(floorTo(us, usPerDay)/usPerDay)+2440588, 1)
+		case has("SSSSS") || has("sssss") || has("SSSS") || has("ssss"):
+			num(tm.Hour()*3600+tm.Minute()*60+tm.Second(), 1)
+		case has("TZH") || has("tzh"):
+			if tz {
+				fmt.Fprintf(&b, "%s%02d", sign, abs(offset)/3600)
+			}
+		case has("TZM") || has("tzm"):
+			if tz {
+				fmt.Fprintf(&b, "%02d", abs(offset)%3600/60)
+			}
+		case has("OF") || has("of"):
+			if tz {
+				fmt.Fprintf(&b, "%s%02d", sign, abs(offset)/3600)
+				if m := abs(offset) % 3600 / 60; m != 0 {
+					fmt.Fprintf(&b, ":%02d", m)
+				}
+			}
+		case has("A.D.") || has("B.C."):
+			b.WriteString(map[bool]string{true: "B.C.", false: "A.D."}[tm.Year() <= 0])
+		case has("a.d.") || has("b.c."):
+			b.WriteString(map[bool]string{true: "b.c.", false: "a.d."}[tm.Year() <= 0])
+		case has("AD") || has("BC"):
+			b.WriteString(map[bool]string{true: "BC", false: "AD"}[tm.Year() <= 0])
+		case has("ad") || has("bc"):
+			b.WriteString(map[bool]string{true: "bc", false: "ad"}[tm.Year() <= 0])
+		case has("A.M.") || has("P.M."):
+			b.WriteString(map[bool]string{true: "P.M.", false: "A.M."}[tm.Hour() >= 12])
+		case has("a.m.") || has("p.m."):
+			b.WriteString(map[bool]string{true: "p.m.", false: "a.m."}[tm.Hour() >= 12])
 		case has("HH24") || has("hh24"):
 			num(tm.Hour(), 2)
 		case has("HH12") || has("hh12") || has("HH") || has("hh"):
@@ -601,9 +686,6 @@ func toChar(us int64, f string, zone *time.Location) string {
 			num(int(tm.Weekday())+1, 1)
 		case has("Q") || has("q"):
 			num((int(tm.Month())-1)/3+1, 1)
-		case has("IW") || has("iw"):
-			_, w := tm.ISOWeek()
-			num(w, 2)
 		case has("TZ"):
 			if tz {
 				name, _ := tm.Zone()

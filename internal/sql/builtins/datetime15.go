@@ -1,8 +1,11 @@
 package builtins
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -17,6 +20,13 @@ func init() {
 			return types.Null, err
 		}
 		return types.NewTime(us), nil
+	}})
+	register("to_char", &overload{params: []param{p(IV), p(types.Text)}, ret: types.Text, fn: func(a []types.Datum) (types.Datum, error) {
+		s, err := toCharInterval(a[0].Interval(), a[1].Str())
+		if err != nil {
+			return types.Null, err
+		}
+		return text(s), nil
 	}})
 	register("isfinite", &overload{params: []param{p(TSTZ)}, ret: B, fn: func(a []types.Datum) (types.Datum, error) {
 		return types.NewBool(!isInfTS(a[0].Micros())), nil
@@ -116,4 +126,94 @@ func overlaps(s1, e1, s2, e2 types.Datum) types.Datum {
 		return types.Null
 	}
 	return types.NewBool(true)
+}
+
+// toCharInterval is to_char(interval, format): the interval's fields as
+// PostgreSQL's interval2tm takes it apart (years and months from its
+// months, days as they are, hours past 24), in the numeric patterns; a
+// negative field keeps its sign ("-03"). Names of months and days mean
+// nothing for an interval and are refused, as PostgreSQL does.
+func toCharInterval(iv types.IntervalValue, f string) (string, error) {
+	year, mon, day := int(iv.Months/12), int(iv.Months%12), int(iv.Days)
+	hour := int(iv.Micros / 3600e6)
+	minute := int(iv.Micros / 60e6 % 60)
+	sec := int(iv.Micros / 1e6 % 60)
+	frac := int(iv.Micros % 1e6)
+	var b strings.Builder
+	fm := false
+	num := func(v, width int) {
+		switch {
+		case fm:
+			b.WriteString(strconv.Itoa(v))
+		case v < 0:
+			fmt.Fprintf(&b, "%0*d", width+1, v)
+		default:
+			fmt.Fprintf(&b, "%0*d", width, v)
+		}
+		fm = false
+	}
+	hour12 := hour % 12
+	if hour12 == 0 {
+		hour12 = 12
+	}
+	for i := 0; i < len(f); {
+		rest := f[i:]
+		has := func(ps ...string) bool {
+			for _, p := range ps {
+				if strings.HasPrefix(rest, p) {
+					i += len(p)
+					return true
+				}
+			}
+			return false
+		}
+		switch {
+		case has("FM", "fm"):
+			fm = true
+		case has(`"`):
+			j := strings.IndexByte(f[i:], '"')
+			if j < 0 {
+				j = len(f) - i
+			}
+			b.WriteString(f[i : i+j])
+			i = min(i+j+1, len(f))
+		case has("MONTH", "Month", "month", "MON", "Mon", "mon", "DAY", "Day", "day", "DY", "Dy", "dy", "RM", "rm"):
+			return "", sqlerr.New(sqlerr.InvalidDatetimeFormat, "invalid format specification for an interval value").
+				WithHint("Intervals are not tied to specific calendar dates.")
+		case has("YYYY", "yyyy"):
+			num(year, 4)
+		case has("YYY", "yyy"):
+			num(year%1000, 3)
+		case has("YY", "yy"):
+			num(year%100, 2)
+		case has("Y", "y"):
+			num(year%10, 1)
+		case has("MM", "mm"):
+			num(mon, 2)
+		case has("DD", "dd"):
+			num(day, 2)
+		case has("HH24", "hh24"):
+			num(hour, 2)
+		case has("HH12", "hh12", "HH", "hh"):
+			num(hour12, 2)
+		case has("MI", "mi"):
+			num(minute, 2)
+		case has("SSSSS", "sssss", "SSSS", "ssss"):
+			num(hour*3600+minute*60+sec, 1)
+		case has("SS", "ss"):
+			num(sec, 2)
+		case has("MS", "ms"):
+			num(frac/1000, 3)
+		case has("US", "us"):
+			num(frac, 6)
+		case has("AM", "PM"):
+			b.WriteString(map[bool]string{true: "PM", false: "AM"}[hour%24 >= 12])
+		case has("am", "pm"):
+			b.WriteString(map[bool]string{true: "pm", false: "am"}[hour%24 >= 12])
+		default:
+			b.WriteByte(f[i])
+			i++
+		}
+	}
+	return b.String(), nil
 }

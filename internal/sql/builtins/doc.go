@@ -38,13 +38,16 @@
 //     take an argument as it is, unknown included.
 //  2. One candidate: chosen. None: 42883 "function f(integer) does not
 //     exist" with PostgreSQL's hint.
-//  3. Keep the candidates with the most exact matches, then those with
-//     the most positions where a cast is needed to a preferred type
-//     (double precision, text, timestamptz, interval, boolean).
+//  3. Keep the candidates with the most matches (exact, or a polymorphic
+//     parameter), then those with the most exact ones (quote_literal(text)
+//     over quote_literal(anyelement) for a text), then those with the
+//     most positions where a cast is needed to a preferred type (double
+//     precision, text, timestamptz, interval, boolean).
 //  4. For each unknown argument, pick a category: string if any candidate
 //     takes a string there, else the one category all candidates agree
 //     on; keep candidates of that category, and prefer those whose
-//     parameter is the category's preferred type. If the candidates
+//     parameter is the category's preferred type, and those of a type
+//     over polymorphic ones. If the candidates
 //     disagree at some position, no category is picked anywhere (as
 //     PostgreSQL's code does, whatever its manual says).
 //  5. If the known arguments all have one type, keep candidates that

@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -350,6 +351,7 @@ type candidate struct {
 	o        *overload
 	resolved []types.Type // per argument: the parameter's (bound) type
 	exact    int
+	poly     int // arguments a polymorphic parameter takes
 	prefer   int
 }
 
@@ -482,10 +484,15 @@ func resolve(name string, overloads []*overload, args []types.Type, star bool) (
 			if isUnknown(a) {
 				continue
 			}
-			if types.Equivalent(a, res[i]) || o.paramPoly(i) != monomorphic ||
-				a.Family() == types.VarcharFamily && res[i].Family() == types.TextFamily {
+			// A polymorphic parameter matches, but not exactly, as in
+			// PostgreSQL: quote_literal(text) is chosen over
+			// quote_literal(anyelement) for a text.
+			switch {
+			case o.paramPoly(i) != monomorphic:
+				c.poly++
+			case types.Equivalent(a, res[i]) || a.Family() == types.VarcharFamily && res[i].Family() == types.TextFamily:
 				c.exact++
-			} else if isPreferred(res[i]) {
+			case isPreferred(res[i]):
 				c.prefer++
 			}
 		}
@@ -498,6 +505,7 @@ func resolve(name string, overloads []*overload, args []types.Type, star bool) (
 		return cands[0].o, cands[0].resolved, nil
 	}
 	// Most exact matches, then most preferred types where a cast is needed.
+	cands = keepMax(cands, func(c candidate) int { return c.exact + c.poly })
 	cands = keepMax(cands, func(c candidate) int { return c.exact })
 	cands = keepMax(cands, func(c candidate) int { return c.prefer })
 	if len(cands) == 1 {
@@ -545,6 +553,11 @@ func resolve(name string, overloads []*overload, args []types.Type, star bool) (
 			if category(c.resolved[i]) == cat || c.o.paramPoly(i) == anyArg {
 				kept = append(kept, c)
 			}
+		}
+		// A parameter of a type beats a polymorphic one (anyelement) at
+		// an unknown argument: quote_literal('x') is quote_literal(text).
+		if slices.ContainsFunc(kept, func(c candidate) bool { return c.o.paramPoly(i) == monomorphic }) {
+			kept = slices.DeleteFunc(kept, func(c candidate) bool { return c.o.paramPoly(i) != monomorphic && c.o.paramPoly(i) != anyArg })
 		}
 		cands = kept
 		var preferred []candidate

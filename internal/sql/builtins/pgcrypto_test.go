@@ -125,3 +125,40 @@ func TestByteaBitsAndRegexps(t *testing.T) {
 		{"regexp_substr", a(tx("ABC"), tx("b"), i4(1), i4(1), tx("i")), "B", "", ""},
 	})
 }
+
+// TestMoreFunctions: to_char of an interval and the date patterns added
+// with it, regexp_replace from a position, the numeric scale functions,
+// quote_literal of any value and the encoding conversions, as PostgreSQL
+// 15 answers them.
+func TestMoreFunctions(t *testing.T) {
+	iv := func(s string) types.Datum { return typed(types.Interval, s) }
+	n := func(s string) types.Datum { return typed(types.Decimal, s) }
+	d := func(s string) types.Datum { return typed(types.Date, s) }
+	runScalar(t, []scalarCase{
+		{"to_char", a(iv("1 day 02:03:04"), tx("HH24:MI:SS")), "02:03:04", "text", ""},
+		{"to_char", a(iv("50 hours"), tx("HH24 HH12 HH")), "50 02 02", "", ""},
+		{"to_char", a(iv("-1 year 2 mons"), tx("YYYY MM")), "0000 -10", "", ""},
+		{"to_char", a(iv("3.5 seconds"), tx("SS.MS US SSSS")), "03.500 500000 3", "", ""},
+		{"to_char", a(iv("-3 hours -4 min"), tx("HH24:MI")), "-03:-04", "", ""},
+		{"to_char", a(iv("2 days"), tx("Day")), "", "", "22007: invalid format specification for an interval value"},
+		{"to_char", a(d("2024-01-05"), tx("Day DD Mon YYYY, WW IW Q J DDD")), "Friday    05 Jan 2024, 01 01 1 2460315 005", "", ""},
+		{"to_char", a(d("2021-01-03"), tx("IYYY-IW-ID I IY IYY YYYY W WW CC Y,YYY")), "2020-53-7 0 20 020 2021 1 01 21 2,021", "", ""},
+		{"to_char", a(d("2024-01-22"), tx("DDth DDTH FMDDth")), "22nd 22ND 22nd", "", ""},
+		{"regexp_replace", a(tx("aaa"), tx("a"), tx("b"), i4(2)), "aba", "text", ""},
+		{"regexp_replace", a(tx("aaa"), tx("a"), tx("b"), i4(1), i4(0)), "bbb", "", ""},
+		{"regexp_replace", a(tx("abcabc"), tx("(b)(c)"), tx(`\2\1`), i4(1), i4(2)), "abcacb", "", ""},
+		{"regexp_replace", a(tx("aaa"), tx("a"), tx("b"), i4(0)), "", "", `22023: invalid value for parameter "start": 0`},
+		{"scale", a(n("1.2300")), "4", "integer", ""},
+		{"min_scale", a(n("1.2300")), "2", "integer", ""},
+		{"trim_scale", a(n("1.2300")), "1.23", "numeric", ""},
+		{"trim_scale", a(n("100.00")), "100", "", ""},
+		{"quote_literal", a(i4(1)), "'1'", "text", ""},
+		{"quote_literal", a(types.NewBool(true)), "'true'", "", ""},
+		{"quote_literal", a(u("it's")), "'it''s'", "", ""},
+		{"convert_to", a(tx("é"), tx("LATIN1")), `\xe9`, "bytea", ""},
+		{"convert_from", a(types.NewBytea([]byte{0xe9}), tx("latin1")), "é", "text", ""},
+		{"convert_to", a(tx("€"), tx("LATIN1")), "", "", `22P05: character with byte sequence 0xe2 0x82 0xac in encoding "UTF8" has no equivalent in encoding "LATIN1"`},
+		{"convert_from", a(types.NewBytea([]byte{0xff}), tx("UTF8")), "", "", `22021: invalid byte sequence for encoding "UTF8": 0xff`},
+		{"convert_to", a(tx("x"), tx("nosuch")), "", "", `22023: invalid destination encoding name "nosuch"`},
+	})
+}

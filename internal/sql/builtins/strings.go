@@ -403,15 +403,36 @@ func expandReplacement(dst []byte, repl, src string, m []int) []byte {
 func regexpReplace(r *regex, src, repl string) string {
 	n := 1
 	if r.global {
-		n = -1
+		n = 0
 	}
-	matches := r.re.FindAllStringSubmatchIndex(src, n)
+	return regexpReplaceAt(r, src, repl, 0, n)
+}
+
+// regexpReplaceAt replaces, among the matches at or after byte offset
+// from, the n-th (every one for n 0).
+func regexpReplaceAt(r *regex, src, repl string, from, n int) string {
+	limit := n
+	if n == 0 {
+		limit = -1
+	}
+	matches := r.re.FindAllStringSubmatchIndex(src[from:], limit)
+	if n > 0 {
+		if len(matches) < n {
+			return src
+		}
+		matches = matches[n-1:]
+	}
 	if len(matches) == 0 {
 		return src
 	}
-	var out []byte
-	last := 0
+	out := []byte(src[:from])
+	last := from
 	for _, m := range matches {
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += from
+			}
+		}
 		out = append(out, src[last:m[0]]...)
 		out = expandReplacement(out, repl, src, m)
 		last = m[1]
@@ -740,6 +761,32 @@ func init() {
 	}
 	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T)}, ret: T, mk: regexCall("regexp_replace", -1, replace)})
 	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T), p(T)}, ret: T, mk: regexCall("regexp_replace", 3, replace)})
+	// PostgreSQL 15's regexp_replace(source, pattern, replacement, start
+	// [, N [, flags]]): the N-th match at or after character start (the
+	// first, or every one with g, without N; every one for N 0).
+	replaceAt := func(r *regex, a []types.Datum) (types.Datum, error) {
+		src, start := a[0].Str(), a[3].Int()
+		if start <= 0 {
+			return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"start\": %d", start)
+		}
+		n := int64(1)
+		if r.global {
+			n = 0
+		}
+		if len(a) > 4 {
+			if n = a[4].Int(); n < 0 {
+				return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"n\": %d", n)
+			}
+		}
+		from := len(src) - len(runeSuffix(src, int(start-1)))
+		if start-1 > int64(utf8.RuneCountInString(src)) {
+			return text(src), nil
+		}
+		return text(regexpReplaceAt(r, src, a[2].Str(), from, int(n))), nil
+	}
+	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T), p(types.Int4)}, ret: T, mk: regexCall("regexp_replace", -1, replaceAt)})
+	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T), p(types.Int4), p(types.Int4)}, ret: T, mk: regexCall("regexp_replace", -1, replaceAt)})
+	register("regexp_replace", &overload{params: []param{p(T), p(T), p(T), p(types.Int4), p(types.Int4), p(T)}, ret: T, mk: regexCall("regexp_replace", 5, replaceAt)})
 	match := func(r *regex, a []types.Datum) (types.Datum, error) {
 		if r.global {
 			return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "regexp_match() does not support the \"global\" option").
