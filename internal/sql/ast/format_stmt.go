@@ -193,7 +193,22 @@ func (p *printer) alias(a *Alias) {
 		return
 	}
 	p.kw(" AS ")
-	p.ident(a.Name)
+	if a.Name != "" || len(a.Types) == 0 {
+		p.ident(a.Name)
+	}
+	if len(a.Types) > 0 {
+		p.WriteByte('(')
+		for i, c := range a.Columns {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.ident(c)
+			p.WriteByte(' ')
+			a.Types[i].format(p)
+		}
+		p.WriteByte(')')
+		return
+	}
 	if len(a.Columns) > 0 {
 		p.WriteByte('(')
 		p.idents(a.Columns)

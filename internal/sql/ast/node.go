@@ -50,4 +50,7 @@ type TableName struct {
 type Alias struct {
 	Name    string
 	Columns []string
+	// Types, for a function in FROM returning records, is its column
+	// definition list's types (one per column): AS t(a int, b text).
+	Types []*TypeName
 }

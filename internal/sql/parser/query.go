@@ -424,23 +424,68 @@ func (p *parser) tableExpr() ast.TableExpr {
 // alias parses [AS] name [(cols)]; without AS only a plain word or quoted
 // identifier can be an alias.
 func (p *parser) alias() *ast.Alias {
-	var a *ast.Alias
+	a := p.aliasName()
+	if a != nil && p.isOp("(") {
+		a.Columns = p.parenIdentList()
+	}
+	return a
+}
+
+// aliasName parses [AS] name, nil when there is none.
+func (p *parser) aliasName() *ast.Alias {
 	if p.isWord("tablesample") {
 		return nil // a keyword in PostgreSQL's grammar, never an alias
 	}
 	switch {
 	case p.acceptKw(ast.KwAs):
-		a = &ast.Alias{Name: p.ident()}
+		return &ast.Alias{Name: p.ident()}
 	case p.tok.kind == tQIdent || p.tok.kind == tIdent && p.tok.kw == ast.KwNone:
-		a = &ast.Alias{Name: p.tok.str}
+		a := &ast.Alias{Name: p.tok.str}
 		p.next()
-	default:
-		return nil
+		return a
 	}
-	if p.isOp("(") {
-		a.Columns = p.parenIdentList()
+	return nil
+}
+
+// funcAlias is alias for a function in FROM, whose column list may
+// define the columns of a function returning records: [AS] [name]
+// (col type, ...), the name optional after AS.
+func (p *parser) funcAlias() *ast.Alias {
+	if p.isKw(ast.KwAs) && p.peek(1).kind == tOp && p.peek(1).str == "(" {
+		p.next()
+		a := &ast.Alias{}
+		p.columnDefs(a)
+		return a
+	}
+	a := p.aliasName()
+	if a != nil && p.isOp("(") {
+		p.columnDefs(a)
 	}
 	return a
+}
+
+// columnDefs parses (col type, ...) into a, or a plain (col, ...) list
+// when the first name has no type after it.
+func (p *parser) columnDefs(a *ast.Alias) {
+	p.expectOp("(")
+	for {
+		a.Columns = append(a.Columns, p.ident())
+		if len(a.Columns) == 1 && (p.isOp(",") || p.isOp(")")) {
+			for p.acceptOp(",") {
+				a.Columns = append(a.Columns, p.ident())
+			}
+			p.expectOp(")")
+			return
+		}
+		if len(a.Types) != len(a.Columns)-1 {
+			p.syntaxError()
+		}
+		a.Types = append(a.Types, p.typeName())
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	p.expectOp(")")
 }
 
 func (p *parser) tablePrimary() ast.TableExpr {
@@ -498,7 +543,7 @@ func (p *parser) tablePrimary() ast.TableExpr {
 			p.next()
 			ref.WithOrdinality = true
 		}
-		ref.Alias = p.alias()
+		ref.Alias = p.funcAlias()
 		return ref
 	}
 	if lateral {

@@ -567,6 +567,13 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 		}
 		args[i], argTypes[i] = x, x.Type()
 	}
+	defs := te.Alias != nil && len(te.Alias.Types) > 0
+	if builtins.IsRecordFunc(name) {
+		return b.bindRecordFunc(te, name, args, argTypes)
+	}
+	if defs {
+		return nil, b.errAt(te, sqlerr.SyntaxError, "a column definition list is only allowed for functions returning \"record\"")
+	}
 	if !builtins.IsTableFunc(name) {
 		if _, err := builtins.Lookup(name, argTypes); err == nil {
 			return nil, b.errAt(te, sqlerr.FeatureNotSupported, "function %s in FROM must return a set: scalar functions in FROM are not supported yet", name)
@@ -602,6 +609,43 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 	}
 	for i, nm := range names {
 		n.Cols[i].Name = nm
+	}
+	return n, nil
+}
+
+// bindRecordFunc binds a function returning records (jsonb_to_record):
+// its columns are its column definition list's.
+func (b *Binder) bindRecordFunc(te *ast.FuncRef, name string, args []Expr, argTypes []types.Type) (Node, error) {
+	if te.Alias == nil || len(te.Alias.Types) == 0 {
+		return nil, b.errAt(te, sqlerr.SyntaxError, "a column definition list is required for functions returning \"record\"")
+	}
+	f, err := builtins.LookupRecord(name, argTypes)
+	if err != nil {
+		return nil, withPos(err, b.charPos(int(te.Position())))
+	}
+	for i := range args {
+		if args[i], err = b.convert(te.Func, args[i], f.ArgTypes[i]); err != nil {
+			return nil, err
+		}
+	}
+	alias := te.Alias.Name
+	if alias == "" {
+		alias = name
+	}
+	cols := make([]builtins.TableColumn, len(te.Alias.Columns))
+	n := &TableFunc{Name: name, Args: args, Ordinality: te.WithOrdinality}
+	for i, c := range te.Alias.Columns {
+		t, err := b.ResolveType(te.Alias.Types[i])
+		if err != nil {
+			return nil, err
+		}
+		cols[i] = builtins.TableColumn{Name: c, Type: t}
+		n.Cols = append(n.Cols, Column{Name: c, Type: t, Table: alias})
+	}
+	zone := b.Zone
+	n.Open = func(a []types.Datum) (builtins.TableIter, error) { return f.Open(a, cols, zone) }
+	if te.WithOrdinality {
+		n.Cols = append(n.Cols, Column{Name: "ordinality", Type: types.Int8, Table: alias})
 	}
 	return n, nil
 }
