@@ -40,8 +40,22 @@ func LookupRecord(name string, args []types.Type) (*RecordFunc, error) {
 	}
 	set := name == "jsonb_to_recordset" || name == "json_to_recordset"
 	return &RecordFunc{Name: name, ArgTypes: argTypes, Open: func(a []types.Datum, cols []TableColumn, zone *time.Location) (TableIter, error) {
-		doc := a[0].Doc()
 		var objs []jsonb.Doc
+		if a[0].IsNull() {
+			// NULL: one row of NULLs for a record, none for a set.
+			if set {
+				return func() ([]types.Datum, bool, error) { return nil, false, nil }, nil
+			}
+			done := false
+			return func() ([]types.Datum, bool, error) {
+				if done {
+					return nil, false, nil
+				}
+				done = true
+				return make([]types.Datum, len(cols)), true, nil
+			}, nil
+		}
+		doc := a[0].Doc()
 		switch {
 		case !set && doc.Kind() == jsonb.Array:
 			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "cannot call populate_composite on an array")

@@ -574,6 +574,9 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 	if defs {
 		return nil, b.errAt(te, sqlerr.SyntaxError, "a column definition list is only allowed for functions returning \"record\"")
 	}
+	if name == "unnest" && len(args) > 1 {
+		return b.bindUnnestZip(te, args, argTypes)
+	}
 	if !builtins.IsTableFunc(name) {
 		if _, err := builtins.Lookup(name, argTypes); err == nil {
 			return nil, b.errAt(te, sqlerr.FeatureNotSupported, "function %s in FROM must return a set: scalar functions in FROM are not supported yet", name)
@@ -611,6 +614,84 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 		n.Cols[i].Name = nm
 	}
 	return n, nil
+}
+
+// bindUnnestZip binds unnest(a, b, ...) in FROM: the arrays side by
+// side, a column each, as many rows as the longest has (the shorter
+// padded with NULLs).
+func (b *Binder) bindUnnestZip(te *ast.FuncRef, args []Expr, argTypes []types.Type) (Node, error) {
+	fs := make([]*builtins.TableFunc, len(args))
+	for i := range args {
+		f, err := builtins.LookupTableIn("unnest", argTypes[i:i+1], b.Zone)
+		if err != nil || len(f.Cols) != 1 {
+			return nil, b.errAt(te, sqlerr.UndefinedFunction, "function unnest(%s) does not exist", typeList(argTypes))
+		}
+		if args[i], err = b.convert(te.Func, args[i], f.ArgTypes[0]); err != nil {
+			return nil, err
+		}
+		fs[i] = f
+	}
+	alias := "unnest"
+	var names []string
+	if te.Alias != nil {
+		alias, names = te.Alias.Name, te.Alias.Columns
+	}
+	n := &TableFunc{Name: "unnest", Args: args, Ordinality: te.WithOrdinality}
+	for _, f := range fs {
+		n.Cols = append(n.Cols, Column{Name: f.Cols[0].Name, Type: f.Cols[0].Type, Table: alias})
+	}
+	n.Open = func(a []types.Datum) (builtins.TableIter, error) {
+		its := make([]builtins.TableIter, len(fs))
+		for i, f := range fs {
+			if a[i].IsNull() {
+				continue // no elements
+			}
+			it, err := f.Open(a[i : i+1])
+			if err != nil {
+				return nil, err
+			}
+			its[i] = it
+		}
+		return func() ([]types.Datum, bool, error) {
+			row := make([]types.Datum, len(its))
+			more := false
+			for i, it := range its {
+				row[i] = types.Null
+				if it == nil {
+					continue
+				}
+				r, ok, err := it()
+				if err != nil {
+					return nil, false, err
+				}
+				if !ok {
+					its[i] = nil
+					continue
+				}
+				row[i], more = r[0], true
+			}
+			return row, more, nil
+		}, nil
+	}
+	if te.WithOrdinality {
+		n.Cols = append(n.Cols, Column{Name: "ordinality", Type: types.Int8, Table: alias})
+	}
+	if len(names) > len(n.Cols) {
+		return nil, errTooManyAliases(b, te, alias, len(n.Cols), len(names))
+	}
+	for i, nm := range names {
+		n.Cols[i].Name = nm
+	}
+	return n, nil
+}
+
+// typeList is types as an error message lists them.
+func typeList(ts []types.Type) string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.String()
+	}
+	return strings.Join(out, ", ")
 }
 
 // bindRecordFunc binds a function returning records (jsonb_to_record):
