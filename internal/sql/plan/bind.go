@@ -604,16 +604,7 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 	for _, c := range f.Cols {
 		n.Cols = append(n.Cols, Column{Name: c.Name, Type: c.Type, Table: alias})
 	}
-	if te.WithOrdinality {
-		n.Cols = append(n.Cols, Column{Name: "ordinality", Type: types.Int8, Table: alias})
-	}
-	if len(names) > len(n.Cols) {
-		return nil, errTooManyAliases(b, te, alias, len(n.Cols), len(names))
-	}
-	for i, nm := range names {
-		n.Cols[i].Name = nm
-	}
-	return n, nil
+	return b.finishTableFunc(te, n, alias, names)
 }
 
 // bindUnnestZip binds unnest(a, b, ...) in FROM: the arrays side by
@@ -673,6 +664,12 @@ func (b *Binder) bindUnnestZip(te *ast.FuncRef, args []Expr, argTypes []types.Ty
 			return row, more, nil
 		}, nil
 	}
+	return b.finishTableFunc(te, n, alias, names)
+}
+
+// finishTableFunc adds WITH ORDINALITY's column to table function n and
+// names its columns after the alias's.
+func (b *Binder) finishTableFunc(te *ast.FuncRef, n *TableFunc, alias string, names []string) (Node, error) {
 	if te.WithOrdinality {
 		n.Cols = append(n.Cols, Column{Name: "ordinality", Type: types.Int8, Table: alias})
 	}
