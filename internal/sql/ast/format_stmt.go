@@ -329,6 +329,11 @@ func (p *printer) setClauses(sets []SetClause) {
 		}
 		if len(s.Columns) == 1 {
 			p.ident(s.Columns[0])
+			if s.Subscript != nil {
+				p.WriteByte('[')
+				p.expr(s.Subscript, 0)
+				p.WriteByte(']')
+			}
 		} else {
 			p.WriteByte('(')
 			p.idents(s.Columns)

@@ -234,7 +234,10 @@ type OnConflict struct {
 type SetClause struct {
 	Pos
 	Columns []string // one entry unless written (a, b) = ...
-	Value   Expr
+	// Subscript, if set, assigns one element of an array column:
+	// a[i] = v.
+	Subscript Expr
+	Value     Expr
 }
 
 // Update is UPDATE t SET ... [FROM ...] [WHERE ...] [RETURNING ...].

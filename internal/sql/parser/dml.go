@@ -105,6 +105,10 @@ func (p *parser) setClauses() []ast.SetClause {
 			s.Columns = p.parenIdentList()
 		} else {
 			s.Columns = []string{p.ident()}
+			if p.acceptOp("[") {
+				s.Subscript = p.expr()
+				p.expectOp("]")
+			}
 		}
 		p.expectOp("=")
 		s.Value = p.expr()

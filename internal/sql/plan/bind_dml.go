@@ -340,6 +340,12 @@ func (b *Binder) update(u *ast.Update) (*Update, error) {
 		if i < 0 {
 			return nil, b.errAt(u, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
 		}
+		if sc.Subscript != nil {
+			if err := b.setElement(u, d, i, sc, s, cols, n.Set); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if _, dup := n.Set[i]; dup {
 			return nil, b.errAt(u, sqlerr.DuplicateColumn, "multiple assignments to same column %q", sc.Columns[0])
 		}
@@ -497,6 +503,12 @@ func (b *Binder) onConflict(ins *ast.Insert, d *catalog.Descriptor, cols []Colum
 		if i < 0 {
 			return nil, b.errAt(ins, sqlerr.UndefinedColumn, "column %q of relation %q does not exist", sc.Columns[0], d.Name)
 		}
+		if sc.Subscript != nil {
+			if err := b.setElement(ins, d, i, sc, s, cols, out.Set); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if _, def := sc.Value.(*ast.DefaultExpr); def {
 			if d.Columns[i].Generated != "" {
 				continue // recomputed with the row
@@ -591,3 +603,76 @@ func (b *Binder) expandSet(at ast.Node, set []ast.SetClause) ([]ast.SetClause, e
 	}
 	return out, nil
 }
+
+// setElement binds SET a[i] = v of column i into set: the array with
+// one element replaced (after the statement's earlier a[j] = w, if any).
+func (b *Binder) setElement(at ast.Node, d *catalog.Descriptor, i int, sc ast.SetClause, s *scope, cols []Column, set map[int]Expr) error {
+	if err := b.fixedColumn(at, d, i, false, ""); err != nil {
+		return err
+	}
+	base, ok := set[i]
+	if !ok {
+		base = &ColRef{Idx: i, Typ: cols[i].Type}
+	}
+	x, err := b.elementAssign(sc, s, base)
+	if err != nil {
+		return err
+	}
+	set[i] = x
+	return nil
+}
+
+// elementAssign binds SET a[i] = v: base (the column's value so far)
+// with its i-th element v, extended with NULLs when i is past its end.
+// Arrays here start at 1: an element below, or a NULL array given any
+// element but the first, is refused rather than given another lower
+// bound.
+func (b *Binder) elementAssign(sc ast.SetClause, s *scope, base Expr) (Expr, error) {
+	t := base.Type()
+	if !t.IsArray() {
+		return nil, b.errAt(sc.Subscript, sqlerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", t)
+	}
+	if _, def := sc.Value.(*ast.DefaultExpr); def {
+		return nil, b.errAt(sc.Value, sqlerr.SyntaxError, "DEFAULT cannot be assigned to an array element")
+	}
+	idx, err := b.bindExpr(s, sc.Subscript)
+	if err != nil {
+		return nil, err
+	}
+	if idx, err = b.cast(sc.Subscript, idx, types.Int8, types.CastImplicit); err != nil {
+		return nil, err
+	}
+	v, err := b.bindExpr(s, sc.Value)
+	if err != nil {
+		return nil, err
+	}
+	elem := t.Elem()
+	if v, err = b.assign(sc.Value, v, elem); err != nil {
+		return nil, err
+	}
+	fn := func(a []types.Datum) (types.Datum, error) {
+		if a[1].IsNull() {
+			return types.Null, sqlerr.New(sqlerr.NullValueNotAllowed, "array subscript in assignment must not be null")
+		}
+		i := a[1].Int()
+		var elems []types.Datum
+		if !a[0].IsNull() {
+			elems = append(elems, a[0].Array().Elems...)
+		}
+		switch {
+		case i < 1 || a[0].IsNull() && i != 1:
+			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "assigning element %d would make an array that does not start at 1, which cairn does not support", i)
+		case i > maxArrayAssign:
+			return types.Null, sqlerr.New(sqlerr.ProgramLimitExceeded, "array size exceeds the maximum allowed (%d)", maxArrayAssign)
+		}
+		for int64(len(elems)) < i {
+			elems = append(elems, types.Null)
+		}
+		elems[i-1] = a[2]
+		return types.NewArray(elem, elems), nil
+	}
+	return &Func{Name: "array_assign", Args: []Expr{base, idx, v}, Fn: fn, Typ: t}, nil
+}
+
+// maxArrayAssign bounds the index SET a[i] = v may extend an array to.
+const maxArrayAssign = 1 << 27
