@@ -488,7 +488,8 @@ type stmtKey struct {
 // now returns the statement's evaluation context.
 func (s *Session) evalContext() *builtins.EvalContext {
 	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.databaseSizeFn, RelationSize: s.relationSizeFn, Notify: s.notifyFn, Zone: s.Zone(),
-		Setting: s.settingFn, SetSetting: s.setConfigFn, BackendPID: s.pid, SignalBackend: s.e.signalFn, TxnID: s.txnIDFn}
+		Setting: s.settingFn, SetSetting: s.setConfigFn, BackendPID: s.pid, SignalBackend: s.e.signalFn, TxnID: s.txnIDFn,
+		Random: s.randomFn, SetSeed: s.setSeedFn}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 		s.xid, s.xidTxn = 0, nil // a statement of its own: a transaction of its own

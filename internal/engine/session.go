@@ -3,9 +3,12 @@ package engine
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand/v2"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +51,14 @@ type Session struct {
 	txnIDFn        func() int64
 	notifyFn       func(channel, payload string) error
 	databaseSizeFn func() int64
+	// rng is random()'s generator, seeded by setseed (randomFn,
+	// setSeedFn); its own lock: parallel workers draw from it.
+	rng struct {
+		sync.Mutex
+		r *rand.Rand
+	}
+	randomFn  func() float64
+	setSeedFn func(float64)
 	// xid is the transaction id txid_current gave the explicit
 	// transaction xidTxn, or (xidTxn nil) the running statement's own
 	// transaction; 0 for none yet.
@@ -203,6 +214,7 @@ func (e *Engine) NewSession() *Session {
 	s := &Session{e: e, settings: map[string]string{}, inbox: inbox{wake: make(chan struct{}, 1)}}
 	s.advisoryFn, s.settingFn, s.setConfigFn = s.advisory, s.Setting, s.setConfig
 	s.relationSizeFn, s.txnIDFn, s.notifyFn, s.databaseSizeFn = s.relationSize, s.txnID, s.queueNotify, e.databaseSize
+	s.randomFn, s.setSeedFn = s.random, s.setSeed
 	return s
 }
 
@@ -1100,4 +1112,23 @@ func sessionZone(v string) (*time.Location, string, error) {
 		name = n
 	}
 	return loc, name, nil
+}
+
+// random is random(): the session's generator's next value, seeded from
+// the system's generator until setseed.
+func (s *Session) random() float64 {
+	s.rng.Lock()
+	defer s.rng.Unlock()
+	if s.rng.r == nil {
+		s.rng.r = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	return s.rng.r.Float64()
+}
+
+// setSeed is setseed(x): random() goes on from a state of x alone.
+func (s *Session) setSeed(x float64) {
+	s.rng.Lock()
+	defer s.rng.Unlock()
+	seed := uint64(int64(x * math.MaxInt32))
+	s.rng.r = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }

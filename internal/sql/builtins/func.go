@@ -75,6 +75,10 @@ type EvalContext struct {
 	// TxnID answers txid_current and pg_current_xact_id: the
 	// transaction's id, the same for all its statements.
 	TxnID func() int64
+	// Random draws random()'s next value from the session's generator,
+	// which SetSeed seeds (setseed); nil: a generator of the process's.
+	Random  func() float64
+	SetSeed func(float64)
 	// Notify queues pg_notify's notification, sent when the transaction
 	// commits; nil where there is no session to send from.
 	Notify func(channel, payload string) error

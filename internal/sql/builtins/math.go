@@ -3,6 +3,7 @@ package builtins
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -506,8 +507,24 @@ func init() {
 		}})
 	}
 	register("pi", &overload{ret: F8, fn: func([]types.Datum) (types.Datum, error) { return types.NewFloat8(math.Pi), nil }})
-	register("random", &overload{ret: F8, volatile: true, fn: func([]types.Datum) (types.Datum, error) {
+	// random() draws from the session's generator, which setseed seeds
+	// (so a session repeats its sequence after the same seed).
+	register("random", &overload{ret: F8, volatile: true, ctxFn: func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
+		if ctx != nil && ctx.Random != nil {
+			return types.NewFloat8(ctx.Random()), nil
+		}
 		return types.NewFloat8(rand.Float64()), nil
+	}})
+	register("setseed", &overload{params: []param{p(F8)}, ret: types.Text, volatile: true, ctxFn: func(ctx *EvalContext, a []types.Datum) (types.Datum, error) {
+		x := a[0].Float()
+		if x < -1 || x > 1 || math.IsNaN(x) {
+			return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "setseed parameter %s is out of allowed range [-1,1]", strconv.FormatFloat(x, 'g', -1, 64))
+		}
+		if ctx == nil || ctx.SetSeed == nil {
+			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "setseed needs a session")
+		}
+		ctx.SetSeed(x)
+		return text(""), nil // void
 	}})
 	register("degrees", &overload{params: []param{p(F8)}, ret: F8, fn: float1(func(x float64) (float64, error) { return x * (180 / math.Pi), nil })})
 	register("radians", &overload{params: []param{p(F8)}, ret: F8, fn: float1(func(x float64) (float64, error) { return x * (math.Pi / 180), nil })})
