@@ -20,11 +20,11 @@ func TestStatActivity(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := a.Exec(ctx, "SELECT pg_sleep(30)")
+		_, err := a.Exec(ctx, "SELECT pg_sleep(300)")
 		done <- err
 	}()
 	var state, query, app string
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // a loaded machine (CI under -race) may take long to start it
 	for {
 		err := b.QueryRow(ctx, "SELECT state, query, application_name FROM pg_stat_activity WHERE pid = $1", pid).Scan(&state, &query, &app)
 		if err == nil && state == "active" {
@@ -32,7 +32,7 @@ func TestStatActivity(t *testing.T) {
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("pg_sleep(30) ended at once: %v", err)
+			t.Fatalf("pg_sleep(300) ended at once: %v", err)
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -40,7 +40,7 @@ func TestStatActivity(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if query != "SELECT pg_sleep(30)" || app != "worker" {
+	if query != "SELECT pg_sleep(300)" || app != "worker" {
 		t.Fatalf("activity: query %q, application %q", query, app)
 	}
 	var ok bool
