@@ -20,6 +20,9 @@ type Partition interface {
 	// default frame, RANGE UNBOUNDED PRECEDING to CURRENT ROW: from 0 to
 	// the end of r's peer group). An empty frame has start >= end.
 	Frame(r int) (start, end int)
+	// Skipped reports whether row r is left out of an aggregate's
+	// frames (its FILTER is not true for it).
+	Skipped(r int) bool
 }
 
 // WindowFunc is a resolved window function.
@@ -83,6 +86,9 @@ func AggregateWindow(agg *Agg) func(p Partition, out []types.Datum) error {
 				prevEnd = start
 			}
 			for i := prevEnd; i < end; i++ {
+				if p.Skipped(i) {
+					continue
+				}
 				for k := range args {
 					args[k] = p.Arg(i, k)
 				}

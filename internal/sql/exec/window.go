@@ -29,6 +29,12 @@ func (c *Ctx) newWindow(n *plan.Window) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
+		var filter evalFn
+		if call.Filter != nil {
+			if filter, err = c.compile(call.Filter); err != nil {
+				return nil, err
+			}
+		}
 		orderFns := make([]evalFn, len(call.OrderBy))
 		for i, k := range call.OrderBy {
 			if orderFns[i], err = c.compile(k.Expr); err != nil {
@@ -40,6 +46,7 @@ func (c *Ctx) newWindow(n *plan.Window) (Operator, error) {
 			idx  int
 			keys Row // order keys
 			args Row
+			skip bool // FILTER is not true for it
 		}
 		groups := map[string][]wrow{}
 		var order []string
@@ -52,6 +59,13 @@ func (c *Ctx) newWindow(n *plan.Window) (Operator, error) {
 				}
 			}
 			wr := wrow{idx: i, keys: make(Row, len(orderFns)), args: make(Row, len(args))}
+			if filter != nil {
+				v, err := filter(r)
+				if err != nil {
+					return nil, err
+				}
+				wr.skip = v.IsNull() || !v.Bool()
+			}
 			for j, f := range orderFns {
 				if wr.keys[j], err = f(r); err != nil {
 					return nil, err
@@ -91,6 +105,12 @@ func (c *Ctx) newWindow(n *plan.Window) (Operator, error) {
 			p := &partition{rows: make([]Row, len(part)), args: make([]Row, len(part)), frame: call.Frame, ordered: len(keys) > 0}
 			for i, wr := range part {
 				p.rows[i], p.args[i] = wr.keys, wr.args
+				if wr.skip {
+					if p.skip == nil {
+						p.skip = make([]bool, len(part))
+					}
+					p.skip[i] = true
+				}
 			}
 			p.computePeers()
 			vals := make([]types.Datum, len(part))
@@ -113,6 +133,7 @@ type partition struct {
 	ordered   bool
 	peerStart []int
 	peerEnd   []int
+	skip      []bool // rows FILTER leaves out (nil: none)
 	// For GROUPS frames: each row's peer group (numbered from 0) and
 	// where each group starts (groupStart[len] is the partition's end).
 	group      []int
@@ -211,6 +232,7 @@ func samePeers(a, b Row) bool {
 }
 
 func (p *partition) Len() int                 { return len(p.rows) }
+func (p *partition) Skipped(r int) bool       { return p.skip != nil && p.skip[r] }
 func (p *partition) Arg(r, i int) types.Datum { return p.args[r][i] }
 func (p *partition) Peers(r int) (int, int) {
 	if !p.ordered {

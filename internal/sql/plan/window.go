@@ -12,8 +12,11 @@ import (
 
 // WindowCall is one window function computed by a Window node.
 type WindowCall struct {
-	Name        string
-	Args        []Expr
+	Name string
+	Args []Expr
+	// Filter, for an aggregate, leaves out the rows it is not true for
+	// (FILTER (WHERE ...)).
+	Filter      Expr
 	PartitionBy []Expr
 	OrderBy     []SortKey
 	Frame       Frame
@@ -135,6 +138,21 @@ func (b *Binder) bindWindowCallArgs(s *scope, fc *ast.FuncCall) (Expr, error) {
 		}
 	}
 	call.Args = args
+	if fc.Distinct {
+		return nil, b.errAt(fc, sqlerr.FeatureNotSupported, "DISTINCT is not implemented for window functions")
+	}
+	if fc.Filter != nil {
+		if !builtins.IsAggregate(name) {
+			return nil, b.errAt(fc, sqlerr.FeatureNotSupported, "FILTER is not implemented for non-aggregate window functions")
+		}
+		f, err := b.bindExpr(s, fc.Filter)
+		if err != nil {
+			return nil, err
+		}
+		if call.Filter, err = b.boolean(fc.Filter, f, "FILTER"); err != nil {
+			return nil, err
+		}
+	}
 	for _, p := range spec.PartitionBy {
 		x, err := b.bindExpr(s, p)
 		if err != nil {
