@@ -929,24 +929,43 @@ func (b *Binder) catalogFunc(n ast.Node, name string, args []Expr) (Expr, bool, 
 	if err != nil {
 		return nil, true, err
 	}
-	defs := map[int64]string{}
+	type index struct {
+		d  *catalog.Descriptor
+		ix catalog.Index
+	}
+	indexes := map[int64]index{}
 	for _, d := range all {
 		if d.Kind != catalog.KindTable {
 			continue
 		}
 		for _, ix := range append([]catalog.Index{d.Primary}, d.Indexes...) {
-			defs[indexOID(d, &ix)] = indexDef(d, &ix)
+			indexes[indexOID(d, &ix)] = index{d, ix}
 		}
 	}
+	// pg_get_indexdef(index [, column, pretty]): the whole definition
+	// (column 0) or one key's, for people with pretty.
 	fn := func(a []types.Datum) (types.Datum, error) {
 		if a[0].IsNull() {
 			return types.Null, nil
 		}
-		def, ok := defs[a[0].Int()]
+		x, ok := indexes[a[0].Int()]
 		if !ok {
 			return types.Null, nil
 		}
-		return types.NewText(def), nil
+		col, pretty := int64(0), false
+		if len(a) > 1 && !a[1].IsNull() {
+			col = a[1].Int()
+		}
+		if len(a) > 2 && !a[2].IsNull() {
+			pretty = a[2].Bool()
+		}
+		switch {
+		case col == 0:
+			return types.NewText(indexDefIn(x.d, &x.ix, pretty)), nil
+		case col > 0 && col <= int64(len(x.ix.Columns)):
+			return types.NewText(indexKey(x.d, &x.ix, int(col-1))), nil
+		}
+		return types.NewText(""), nil
 	}
 	return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
 }

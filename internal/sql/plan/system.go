@@ -306,15 +306,29 @@ var funcCallText = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*\([^()]*(\([^()]*
 // indexDef is an index's definition as pg_indexes and pg_get_indexdef
 // show it, which pg_dump replays: its method, keys, WITH options and
 // predicate.
-func indexDef(d *catalog.Descriptor, ix *catalog.Index) string {
+func indexDef(d *catalog.Descriptor, ix *catalog.Index) string { return indexDefIn(d, ix, false) }
+
+// indexKey is index key k's text (from 0), as pg_get_indexdef(index, k+1)
+// shows it: a column's name, or an expression (in parentheses unless a
+// call).
+func indexKey(d *catalog.Descriptor, ix *catalog.Index, k int) string {
+	ic := ix.Columns[k]
+	if c := d.ColumnByID(ic.ColumnID); c != nil {
+		return builtins.QuoteIdent(c.Name)
+	}
+	if p := ic.Expr; funcCallText.MatchString(p) || strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")") {
+		return p
+	}
+	return "(" + ic.Expr + ")" // an expression other than a call takes parentheses
+}
+
+// indexDefIn is indexDef, or with pretty its form for people (psql's \d):
+// the table not qualified by its schema, the predicate without the
+// parentheses around it.
+func indexDefIn(d *catalog.Descriptor, ix *catalog.Index, pretty bool) string {
 	var parts []string
-	for _, ic := range ix.Columns {
-		p := ic.Expr
-		if c := d.ColumnByID(ic.ColumnID); c != nil {
-			p = builtins.QuoteIdent(c.Name)
-		} else if !funcCallText.MatchString(p) && !(strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")")) {
-			p = "(" + p + ")" // an expression other than a call takes parentheses
-		}
+	for k, ic := range ix.Columns {
+		p := indexKey(d, ix, k)
 		if ic.Desc {
 			p += " DESC"
 		}
@@ -328,7 +342,11 @@ func indexDef(d *catalog.Descriptor, ix *catalog.Index) string {
 	if method == "" {
 		method = "btree"
 	}
-	def := fmt.Sprintf("CREATE %sINDEX %s ON %s.%s USING %s (%s)", unique, builtins.QuoteIdent(ix.Name), publicSchema, builtins.QuoteIdent(d.Name), method, strings.Join(parts, ", "))
+	table := publicSchema + "." + builtins.QuoteIdent(d.Name)
+	if pretty {
+		table = builtins.QuoteIdent(d.Name)
+	}
+	def := fmt.Sprintf("CREATE %sINDEX %s ON %s USING %s (%s)", unique, builtins.QuoteIdent(ix.Name), table, method, strings.Join(parts, ", "))
 	if ix.NullsNotDistinct {
 		def += " NULLS NOT DISTINCT"
 	}
@@ -339,7 +357,10 @@ func indexDef(d *catalog.Descriptor, ix *catalog.Index) string {
 		}
 		def += " WITH (" + strings.Join(opts, ", ") + ")"
 	}
-	if ix.Predicate != "" {
+	switch {
+	case ix.Predicate != "" && pretty:
+		def += " WHERE " + ix.Predicate
+	case ix.Predicate != "":
 		def += " WHERE (" + ix.Predicate + ")"
 	}
 	return def
