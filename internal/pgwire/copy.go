@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,51 @@ type CopyFormat struct {
 	Header    bool
 	Quote     byte
 	Escape    byte
+	// The CSV options per column: FORCE_QUOTE (TO: quote every value),
+	// FORCE_NOT_NULL (FROM: the null string is a value, not NULL) and
+	// FORCE_NULL (FROM: the null string quoted is NULL too), as the
+	// statement names them (force) and, once the columns are known,
+	// per column (forced).
+	force  map[string]forceList
+	forced map[string][]bool
+}
+
+// forceList is a FORCE_* option's columns (all: *).
+type forceList struct {
+	all  bool
+	cols []string
+}
+
+// resolveForce matches the FORCE_* options' columns to cols, the COPY's
+// columns in order (of table, "" for a query's).
+func (f *CopyFormat) resolveForce(cols []string, table string) error {
+	for name, l := range f.force {
+		on := make([]bool, len(cols))
+		for i := range on {
+			on[i] = l.all
+		}
+		for _, c := range l.cols {
+			i := slices.Index(cols, c)
+			switch {
+			case i < 0 && table != "":
+				return sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", c, table)
+			case i < 0:
+				return sqlerr.New(sqlerr.InvalidColumnReference, "%s column %q not referenced by COPY", strings.ToUpper(name), c)
+			}
+			on[i] = true
+		}
+		if f.forced == nil {
+			f.forced = map[string][]bool{}
+		}
+		f.forced[name] = on
+	}
+	return nil
+}
+
+// isForced reports whether option name holds for column i.
+func (f *CopyFormat) isForced(name string, i int) bool {
+	on := f.forced[name]
+	return i < len(on) && on[i]
 }
 
 // copyFormat reads a COPY statement's options.
@@ -65,8 +111,27 @@ func copyFormat(c *ast.Copy) (CopyFormat, error) {
 			if !strings.EqualFold(strings.ReplaceAll(val, "-", ""), "utf8") {
 				return f, sqlerr.New(sqlerr.FeatureNotSupported, "COPY encoding %q is not supported: cairn speaks UTF8", val)
 			}
-		case "freeze", "force_quote", "force_not_null", "force_null":
-			// Hints and column lists cairn does not need; accepted.
+		case "freeze":
+			// A hint cairn does not need; accepted.
+		case "force_quote", "force_not_null", "force_null":
+			var l forceList
+			switch v := o.Value.(type) {
+			case *ast.Star:
+				if o.Name != "force_quote" {
+					return f, sqlerr.New(sqlerr.SyntaxError, "%s takes a list of columns", strings.ToUpper(o.Name))
+				}
+				l.all = true
+			case *ast.RowExpr:
+				for _, e := range v.Exprs {
+					l.cols = append(l.cols, e.(*ast.ColumnRef).Name)
+				}
+			default:
+				return f, sqlerr.New(sqlerr.SyntaxError, "%s takes a list of columns", strings.ToUpper(o.Name))
+			}
+			if f.force == nil {
+				f.force = map[string]forceList{}
+			}
+			f.force[strings.ToLower(o.Name)] = l
 		default:
 			return f, sqlerr.New(sqlerr.SyntaxError, "option %q not recognized", o.Name)
 		}
@@ -99,6 +164,17 @@ func copyFormat(c *ast.Copy) (CopyFormat, error) {
 	}
 	if f.Header && !f.CSV {
 		return f, sqlerr.New(sqlerr.FeatureNotSupported, "COPY HEADER available only in CSV mode")
+	}
+	for name := range f.force {
+		what := map[string]string{"force_quote": "force quote", "force_not_null": "force not null", "force_null": "force null"}[name]
+		switch {
+		case !f.CSV:
+			return f, sqlerr.New(sqlerr.FeatureNotSupported, "COPY %s available only in CSV mode", what)
+		case name == "force_quote" && c.From:
+			return f, sqlerr.New(sqlerr.FeatureNotSupported, "COPY %s only available using COPY TO", what)
+		case name != "force_quote" && !c.From:
+			return f, sqlerr.New(sqlerr.FeatureNotSupported, "COPY %s only available using COPY FROM", what)
+		}
 	}
 	return f, nil
 }
@@ -224,7 +300,14 @@ func copyFromSetup(ctx context.Context, sess *engine.Session, c *ast.Copy) (Copy
 		return CopyFormat{}, nil, err
 	}
 	cols, err := copyColumns(ctx, sess, c)
-	return f, cols, err
+	if err != nil {
+		return f, nil, err
+	}
+	names := make([]string, len(cols))
+	for i, col := range cols {
+		names[i] = col.Name
+	}
+	return f, cols, f.resolveForce(names, c.Table.Name)
 }
 
 // copySource is COPY's input: the reader, and the line reached.
@@ -534,7 +617,7 @@ func readCSVRecord(br *bufio.Reader, f CopyFormat) ([]copyField, error) {
 		case ch == f.Quote:
 			inQuotes, quoted = true, true
 		case ch == f.Delimiter:
-			out = append(out, csvField(sb.String(), raw.String(), quoted, f))
+			out = append(out, csvField(sb.String(), raw.String(), quoted, f, len(out)))
 			sb.Reset()
 			raw.Reset()
 			quoted = false
@@ -545,12 +628,14 @@ func readCSVRecord(br *bufio.Reader, f CopyFormat) ([]copyField, error) {
 			raw.WriteByte(ch)
 		}
 	}
-	out = append(out, csvField(sb.String(), raw.String(), quoted, f))
+	out = append(out, csvField(sb.String(), raw.String(), quoted, f, len(out)))
 	return out, nil
 }
 
-func csvField(s, raw string, quoted bool, f CopyFormat) copyField {
-	if !quoted && raw == f.Null {
+// csvField is field i of a CSV record: NULL when it is the null string
+// unquoted (but with FORCE_NOT_NULL), or quoted with FORCE_NULL.
+func csvField(s, raw string, quoted bool, f CopyFormat, i int) copyField {
+	if !quoted && raw == f.Null && !f.isForced("force_not_null", i) || quoted && s == f.Null && f.isForced("force_null", i) {
 		return copyField{null: true}
 	}
 	return copyField{s: s}
@@ -588,12 +673,19 @@ func CopyTo(ctx context.Context, sess *engine.Session, c *ast.Copy, w io.Writer)
 		return 0, sqlerr.New(sqlerr.InternalError, "COPY query gave %d results", len(res))
 	}
 	var buf []byte
+	names := make([]string, len(res[0].Columns))
+	for i, col := range res[0].Columns {
+		names[i] = col.Name
+	}
+	if err := f.resolveForce(names, c.Table.Name); err != nil {
+		return 0, err
+	}
 	if f.Header {
 		for i, col := range res[0].Columns {
 			if i > 0 {
 				buf = append(buf, f.Delimiter)
 			}
-			buf = appendCSV(buf, col.Name, f)
+			buf = appendCSV(buf, col.Name, f, false)
 		}
 		buf = append(buf, '\n')
 	}
@@ -607,7 +699,7 @@ func CopyTo(ctx context.Context, sess *engine.Session, c *ast.Copy, w io.Writer)
 			case d.IsNull():
 				buf = append(buf, f.Null...)
 			case f.CSV:
-				buf = appendCSV(buf, types.FormatTextIn(d, zone), f)
+				buf = appendCSV(buf, types.FormatTextIn(d, zone), f, f.isForced("force_quote", i))
 			default:
 				buf = appendCopyText(buf, types.FormatTextIn(d, zone), f.Delimiter)
 			}
@@ -649,8 +741,10 @@ func appendCopyText(dst []byte, s string, delim byte) []byte {
 	return dst
 }
 
-func appendCSV(dst []byte, s string, f CopyFormat) []byte {
-	needs := s == f.Null || s == `\.` || strings.IndexByte(s, f.Delimiter) >= 0 || strings.IndexByte(s, f.Quote) >= 0 ||
+// appendCSV appends s as a CSV field: quoted when it must be, or always
+// with force (FORCE_QUOTE).
+func appendCSV(dst []byte, s string, f CopyFormat, force bool) []byte {
+	needs := force || s == f.Null || s == `\.` || strings.IndexByte(s, f.Delimiter) >= 0 || strings.IndexByte(s, f.Quote) >= 0 ||
 		strings.ContainsAny(s, "\r\n")
 	if !needs {
 		return append(dst, s...)

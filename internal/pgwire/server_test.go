@@ -684,3 +684,45 @@ func describeMsg(msg any) string {
 	}
 	return fmt.Sprintf("%T", msg)
 }
+
+// TestCopyForce: CSV's FORCE_QUOTE quotes every value of its columns
+// (NULLs stay bare), FORCE_NOT_NULL reads the null string as a value,
+// FORCE_NULL a quoted null string as NULL; each is refused outside CSV,
+// in the wrong direction, and for a column the COPY does not have.
+func TestCopyForce(t *testing.T) {
+	ts := startServer(t, Config{})
+	c := ts.connect(t, "")
+	ctx := context.Background()
+	pc := c.PgConn()
+	exec(t, c, "CREATE TABLE fq (a INT, b TEXT, c TEXT)")
+	exec(t, c, "INSERT INTO fq VALUES (1, 'x', NULL), (2, '', 'y')")
+	for _, tc := range []struct{ sql, want string }{
+		{"COPY (SELECT * FROM fq ORDER BY a) TO STDOUT WITH (FORMAT csv, HEADER, FORCE_QUOTE *)", "a,b,c\n\"1\",\"x\",\n\"2\",\"\",\"y\"\n"},
+		{"COPY (SELECT * FROM fq ORDER BY a) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE (b))", "1,\"x\",\n2,\"\",y\n"},
+	} {
+		var out bytes.Buffer
+		if _, err := pc.CopyTo(ctx, &out, tc.sql); err != nil || out.String() != tc.want {
+			t.Fatalf("%s: %q %v, want %q", tc.sql, out.String(), err, tc.want)
+		}
+	}
+	if _, err := pc.CopyFrom(ctx, strings.NewReader("3,,\"\"\n"), "COPY fq FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (b), FORCE_NULL (c))"); err != nil {
+		t.Fatal(err)
+	}
+	var bNull, cNull bool
+	if err := c.QueryRow(ctx, "SELECT b IS NULL, c IS NULL FROM fq WHERE a = 3").Scan(&bNull, &cNull); err != nil || bNull || !cNull {
+		t.Fatalf("b null %v, c null %v (%v): want false, true", bNull, cNull, err)
+	}
+	for sql, want := range map[string]string{
+		"COPY fq TO STDOUT WITH (FORMAT csv, FORCE_QUOTE (zz))":   `column "zz" of relation "fq" does not exist`,
+		"COPY fq TO STDOUT WITH (FORCE_QUOTE *)":                  "COPY force quote available only in CSV mode",
+		"COPY fq TO STDOUT WITH (FORMAT csv, FORCE_NOT_NULL (b))": "COPY force not null only available using COPY FROM",
+	} {
+		var out bytes.Buffer
+		if _, err := pc.CopyTo(ctx, &out, sql); err == nil || pgErr(t, err).Message != want {
+			t.Fatalf("%s: %v, want %q", sql, err, want)
+		}
+	}
+	if _, err := pc.CopyFrom(ctx, strings.NewReader("4,a,b\n"), "COPY fq FROM STDIN WITH (FORMAT csv, FORCE_QUOTE *)"); err == nil || pgErr(t, err).Message != "COPY force quote only available using COPY TO" {
+		t.Fatalf("FORCE_QUOTE in COPY FROM: %v", err)
+	}
+}

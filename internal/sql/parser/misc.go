@@ -293,6 +293,21 @@ func (p *parser) option() ast.Option {
 		return o
 	}
 	pos := p.pos()
+	// COPY's FORCE_QUOTE * and FORCE_NOT_NULL (a, b): all columns, or a
+	// list of them.
+	if p.isOp("*") {
+		p.next()
+		o.Value = &ast.Star{}
+		return o
+	}
+	if p.isOp("(") {
+		var cols []ast.Expr
+		for _, c := range p.parenIdentList() {
+			cols = append(cols, &ast.ColumnRef{Name: c})
+		}
+		o.Value = &ast.RowExpr{Pos: pos, Exprs: cols}
+		return o
+	}
 	switch p.tok.kind {
 	case tIdent, tQIdent:
 		switch p.tok.kw {
