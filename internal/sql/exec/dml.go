@@ -265,6 +265,10 @@ func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 		if err := w.update(old, row); err != nil {
 			return res, err
 		}
+		// RETURNING reads the new row, then the FROM items' columns.
+		if len(joined) > ncols {
+			row = append(row[:ncols:ncols], joined[ncols:]...)
+		}
 		if err := res.add(ret, row); err != nil {
 			return res, err
 		}
@@ -283,11 +287,11 @@ func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 		return res, err
 	}
 	for _, joined := range rows {
-		row := joined[:ncols:ncols]
-		if err := w.remove(row); err != nil {
+		if err := w.remove(joined[:ncols:ncols]); err != nil {
 			return res, err
 		}
-		if err := res.add(ret, row); err != nil {
+		// RETURNING reads the deleted row and the USING items' columns.
+		if err := res.add(ret, joined); err != nil {
 			return res, err
 		}
 	}

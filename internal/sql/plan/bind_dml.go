@@ -212,12 +212,21 @@ func (b *Binder) returning(targets []ast.Target, cols []Column, table string) ([
 	var exprs []Expr
 	var out []Column
 	for _, t := range targets {
-		if st, ok := t.Expr.(*ast.Star); ok && (st.Table.Name == "" || st.Table.Name == table) {
+		if st, ok := t.Expr.(*ast.Star); ok {
+			// *: every column, the FROM items' after the table's; t.*:
+			// those of t (the table by its name or alias, or a FROM item).
+			found := false
 			for i, c := range cols {
-				if !c.Hidden {
-					exprs = append(exprs, &ColRef{Idx: i, Typ: c.Type, Name: c.Name})
-					out = append(out, Column{Name: c.Name, Type: c.Type})
+				if c.Hidden || st.Table.Name == "" && c.Merged ||
+					st.Table.Name != "" && c.Table != st.Table.Name && !(st.Table.Name == table && c.Table == "") {
+					continue
 				}
+				exprs = append(exprs, &ColRef{Idx: i, Typ: c.Type, Name: c.Name})
+				out = append(out, Column{Name: c.Name, Type: c.Type})
+				found = true
+			}
+			if !found && st.Table.Name != "" && st.Table.Name != table {
+				return nil, nil, b.errAt(st, sqlerr.UndefinedTable, "missing FROM-clause entry for table %q", st.Table.Name)
 			}
 			continue
 		}
@@ -371,7 +380,8 @@ func (b *Binder) update(u *ast.Update) (*Update, error) {
 			return nil, err
 		}
 	}
-	if n.Returning, n.Cols, err = b.returning(u.Returning, cols, d.Name); err != nil {
+	// RETURNING reads the new row and the FROM items' columns.
+	if n.Returning, n.Cols, err = b.returning(u.Returning, s.cols, d.Name); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -399,12 +409,13 @@ func (b *Binder) delete(del *ast.Delete) (*Delete, error) {
 	if err != nil {
 		return nil, err
 	}
-	input, _, err := b.scanWhereFrom(d, cols, del.Alias, del.Using, del.Where)
+	input, s, err := b.scanWhereFrom(d, cols, del.Alias, del.Using, del.Where)
 	if err != nil {
 		return nil, err
 	}
 	n := &Delete{Table: d, Input: input}
-	if n.Returning, n.Cols, err = b.returning(del.Returning, cols, d.Name); err != nil {
+	// RETURNING reads the deleted row and the USING items' columns.
+	if n.Returning, n.Cols, err = b.returning(del.Returning, s.cols, d.Name); err != nil {
 		return nil, err
 	}
 	return n, nil
