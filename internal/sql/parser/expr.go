@@ -1009,9 +1009,20 @@ func (p *parser) orderItems() []ast.OrderItem {
 	var items []ast.OrderItem
 	for {
 		o := ast.OrderItem{Expr: p.expr()}
-		if p.acceptKw(ast.KwDesc) {
+		switch {
+		case p.acceptKw(ast.KwDesc):
 			o.Desc = true
-		} else {
+		case p.acceptKw(ast.KwUsing):
+			// USING < is ASC and USING > DESC: the ordering operators of
+			// the types' default order, the only ones cairn has.
+			switch {
+			case p.acceptOp("<"):
+			case p.acceptOp(">"):
+				o.Desc = true
+			default:
+				p.syntaxError()
+			}
+		default:
 			p.acceptKw(ast.KwAsc)
 		}
 		if p.acceptKw(ast.KwNulls) {
