@@ -361,7 +361,11 @@ var jsonbSetReturning = map[string]jsonbSetReturningFunc{
 		if err != nil {
 			return nil, err
 		}
-		items, err := path.Query(a[0].Doc(), "", false)
+		var vars jsonb.Doc
+		if len(a) > 2 {
+			vars = a[2].Doc()
+		}
+		items, err := path.Query(a[0].Doc(), vars, len(a) > 3 && a[3].Bool())
 		rows := make([][]types.Datum, len(items))
 		for i, it := range items {
 			rows[i] = []types.Datum{types.NewJSONBDoc(it)}
@@ -376,25 +380,33 @@ func init() {
 		if name == "jsonb_path_query" {
 			params = append(params, p(types.Text))
 		}
+		paramLists := [][]param{params}
+		if name == "jsonb_path_query" {
+			// Its vars and silent arguments, as the other path functions'.
+			paramLists = append(paramLists, append(append([]param{}, params...), p(types.JSONB)),
+				append(append([]param{}, params...), p(types.JSONB), p(types.Bool)))
+		}
 		var cols []TableColumn
 		for i, c := range f.Columns {
 			cols = append(cols, TableColumn{Name: c, Type: f.Types[i]})
 		}
 		fn := f.Fn
-		registerTable(name, params, func([]types.Type) []TableColumn { return cols }, func(a []types.Datum) (TableIter, error) {
-			rows, err := fn(a)
-			if err != nil {
-				return nil, err
-			}
-			i := 0
-			return func() ([]types.Datum, bool, error) {
-				if i >= len(rows) {
-					return nil, false, nil
+		for _, params := range paramLists {
+			registerTable(name, params, func([]types.Type) []TableColumn { return cols }, func(a []types.Datum) (TableIter, error) {
+				rows, err := fn(a)
+				if err != nil {
+					return nil, err
 				}
-				i++
-				return rows[i-1], true, nil
-			}, nil
-		})
+				i := 0
+				return func() ([]types.Datum, bool, error) {
+					if i >= len(rows) {
+						return nil, false, nil
+					}
+					i++
+					return rows[i-1], true, nil
+				}, nil
+			})
+		}
 	}
 }
 
