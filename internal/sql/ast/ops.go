@@ -64,6 +64,7 @@ const (
 	OpNotLike        // !~~
 	OpILike          // ~~* (ILIKE)
 	OpNotILike       // !~~*
+	OpJSONPathExists // @? (jsonb and a jsonpath)
 	numBinaryOps
 )
 
@@ -77,6 +78,7 @@ var binaryOpText = [numBinaryOps]string{
 	OpTextMatch: "@@", OpBitAnd: "&", OpBitOr: "|", OpBitXor: "#", OpShiftLeft: "<<", OpShiftRight: ">>",
 	OpOverlap: "&&", OpJSONDeletePath: "#-",
 	OpLike: "~~", OpNotLike: "!~~", OpILike: "~~*", OpNotILike: "!~~*",
+	OpJSONPathExists: "@?",
 }
 
 // String returns the operator as written in SQL.

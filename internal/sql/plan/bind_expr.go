@@ -371,6 +371,12 @@ func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {
 	if e.Op == ast.OpTextMatch {
 		return b.bindTextMatch(s, e)
 	}
+	if e.Op == ast.OpJSONPathExists {
+		// doc @? path is jsonb_path_exists(doc, path, '{}', true): its
+		// errors (a missing key in strict mode) are NULL, not raised.
+		return b.bindFunc(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: "jsonb_path_exists"}, Args: []ast.Expr{e.Left, e.Right,
+			&ast.Literal{Kind: ast.LitString, Val: "{}"}, &ast.Literal{Kind: ast.LitBool, Val: "true"}}})
+	}
 	if fn, ok := regexOps[e.Op]; ok {
 		return b.bindFunc(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: fn}, Args: []ast.Expr{e.Left, e.Right}})
 	}
