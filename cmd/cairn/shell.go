@@ -19,6 +19,7 @@ import (
 	"github.com/cairndb/cairn/internal/engine"
 	"github.com/cairndb/cairn/internal/pgwire"
 	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
@@ -170,6 +171,13 @@ func (sh *shell) execSQL(ctx context.Context, sql string, line int) bool {
 	start := time.Now()
 	results, err := sh.ex.Execute(ctx, sql, nil)
 	elapsed := time.Since(start)
+	// Notices (what IF EXISTS skipped, RAISE NOTICE) go to stderr, as
+	// psql prints them.
+	if n, ok := sh.ex.(interface{ TakeNotices() []builtins.Notice }); ok {
+		for _, m := range n.TakeNotices() {
+			fmt.Fprintf(sh.errw, "%s:  %s\n", m.Severity, m.Message)
+		}
+	}
 	for _, r := range results {
 		sh.printResult(r)
 	}

@@ -629,10 +629,12 @@ func (r *plRunner) ifStmt(s *plIf) error {
 }
 
 // raise is RAISE: EXCEPTION fails with P0001 and the formatted message
-// (each % the next argument's text, %% a %); the other levels are
-// notices, which cairn does not send.
+// (each % the next argument's text, %% a %); NOTICE, WARNING and INFO
+// send it to the client as a notice; LOG and DEBUG go nowhere (below
+// client_min_messages, as PostgreSQL's default).
 func (r *plRunner) raise(s *plRaise) error {
-	if s.level != "exception" {
+	severity := map[string]string{"notice": "NOTICE", "warning": "WARNING", "info": "INFO"}[s.level]
+	if s.level != "exception" && severity == "" {
 		return nil
 	}
 	f, err := r.value(s.format, types.Text)
@@ -668,6 +670,14 @@ func (r *plRunner) raise(s *plRaise) error {
 	}
 	if len(args) > 0 {
 		return sqlerr.New(sqlerr.SyntaxError, "too many parameters specified for RAISE")
+	}
+	if severity != "" {
+		code := sqlerr.Code("00000")
+		if severity == "WARNING" {
+			code = "01000"
+		}
+		r.ec.SendNotice(severity, code, "%s", b.String())
+		return nil
 	}
 	return sqlerr.New(sqlerr.Code("P0001"), "%s", b.String())
 }

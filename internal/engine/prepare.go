@@ -151,6 +151,8 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 	if p.cols != nil {
 		p.vcols = visibleColumns(p.cols)
 	}
+	// A plan holding live state (pg_stat_activity's rows) is not kept.
+	p.private = p.private || b.Live
 	return p, nil
 }
 
@@ -489,13 +491,19 @@ type stmtKey struct {
 func (s *Session) evalContext() *builtins.EvalContext {
 	ec := &builtins.EvalContext{TxnTime: s.txnStart, StmtTime: time.Now(), Database: "cairn", User: "cairn", DatabaseSize: s.databaseSizeFn, RelationSize: s.relationSizeFn, Notify: s.notifyFn, Zone: s.Zone(),
 		Setting: s.settingFn, SetSetting: s.setConfigFn, BackendPID: s.pid, SignalBackend: s.e.signalFn, TxnID: s.txnIDFn,
-		Random: s.randomFn, SetSeed: s.setSeedFn}
+		Random: s.randomFn, SetSeed: s.setSeedFn, Notice: s.noticeFn}
+	if len(s.notices) > maxNotices {
+		s.notices = s.notices[len(s.notices)-maxNotices:] // no one takes them (the embedded API)
+	}
 	if s.txn == nil {
 		ec.TxnTime = ec.StmtTime
 		s.xid, s.xidTxn = 0, nil // a statement of its own: a transaction of its own
 	}
 	return ec
 }
+
+// maxNotices bounds the notices a session keeps for TakeNotices.
+const maxNotices = 1000
 
 // txnID is txid_current: the transaction's id, handed out on first use
 // (Engine.newXID), the same for the rest of the transaction.

@@ -60,7 +60,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	case *ast.CreateIndex:
 		return e.createIndex(x, txn, st)
 	case *ast.CreateView:
-		return e.createView(b, txn, st)
+		return e.createView(ec, b, txn, st)
 	case *ast.Comment:
 		return e.comment(txn, st)
 	case *ast.Refresh:
@@ -75,6 +75,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		switch st.Name {
 		case "public", "pg_catalog", "information_schema":
 			if st.IfNotExists {
+				ec.SendNotice("NOTICE", "42P06", "schema %q already exists, skipping", st.Name)
 				return Result{Tag: "CREATE SCHEMA"}, nil
 			}
 			return Result{}, sqlerr.New(sqlerr.Code("42P06"), "schema %q already exists", st.Name)
@@ -113,7 +114,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		if st.Kind == ast.ObjType {
 			return e.dropTypes(txn, st)
 		}
-		return e.drop(txn, st)
+		return e.drop(ec, txn, st)
 	case *ast.Truncate:
 		return e.truncate(txn, st)
 	case *ast.Analyze:
@@ -135,6 +136,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		if _, ok, err := catalog.Lookup(txn, d.Name); err != nil {
 			return Result{}, err
 		} else if ok && st.IfNotExists {
+			ec.SendNotice("NOTICE", "42P07", "relation %q already exists, skipping", d.Name)
 			return Result{Tag: "CREATE SEQUENCE"}, nil
 		}
 		if err := catalog.Create(txn, d); err != nil {
@@ -190,6 +192,7 @@ func (e *Engine) createTable(x *exec.Ctx, b *plan.Binder, txn *mvcc.Txn, st *ast
 		return Result{}, err
 	} else if ok {
 		if st.IfNotExists {
+			x.Eval.SendNotice("NOTICE", "42P07", "relation %q already exists, skipping", name)
 			return Result{Tag: "CREATE TABLE"}, nil
 		}
 		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", name)
@@ -518,6 +521,7 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 		return Result{}, err
 	} else if ok || d.Index(ix.Name) != nil {
 		if st.IfNotExists {
+			x.Eval.SendNotice("NOTICE", "42P07", "relation %q already exists, skipping", ix.Name)
 			return Result{Tag: "CREATE INDEX"}, nil
 		}
 		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", ix.Name)
@@ -566,7 +570,7 @@ func indexOptions(method string, with []ast.Option) (map[string]string, error) {
 	return out, nil
 }
 
-func (e *Engine) createView(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateView) (Result, error) {
+func (e *Engine) createView(ec *builtins.EvalContext, b *plan.Binder, txn *mvcc.Txn, st *ast.CreateView) (Result, error) {
 	// Bind once to validate and learn the output columns.
 	n, err := b.Query(st.Query)
 	if err != nil {
@@ -592,6 +596,7 @@ func (e *Engine) createView(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateView) (
 			}
 			return Result{Tag: "CREATE VIEW"}, nil
 		case st.IfNotExists:
+			ec.SendNotice("NOTICE", "42P07", "relation %q already exists, skipping", d.Name)
 			return Result{Tag: "CREATE VIEW"}, nil
 		}
 		return Result{}, sqlerr.New(sqlerr.DuplicateTable, "relation %q already exists", d.Name)
@@ -602,7 +607,7 @@ func (e *Engine) createView(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateView) (
 	return Result{Tag: "CREATE VIEW"}, nil
 }
 
-func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
+func (e *Engine) drop(ec *builtins.EvalContext, txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 	var tag string
 	switch st.Kind {
 	case ast.ObjTable:
@@ -626,6 +631,7 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 			}
 			if !ok {
 				if st.IfExists {
+					ec.SendNotice("NOTICE", "00000", "index %q does not exist, skipping", name.Name)
 					continue
 				}
 				return Result{}, sqlerr.New(sqlerr.UndefinedObject, "index %q does not exist", name.Name)
@@ -652,10 +658,11 @@ func (e *Engine) drop(txn *mvcc.Txn, st *ast.Drop) (Result, error) {
 			return Result{}, err
 		}
 		if !ok {
+			what := map[ast.ObjectKind]string{ast.ObjTable: "table", ast.ObjView: "view", ast.ObjSequence: "sequence", ast.ObjMatView: "materialized view"}[st.Kind]
 			if st.IfExists {
+				ec.SendNotice("NOTICE", "00000", "%s %q does not exist, skipping", what, name.Name)
 				continue
 			}
-			what := map[ast.ObjectKind]string{ast.ObjTable: "table", ast.ObjView: "view", ast.ObjSequence: "sequence", ast.ObjMatView: "materialized view"}[st.Kind]
 			return Result{}, sqlerr.New(sqlerr.UndefinedTable, "%s %q does not exist", what, name.Name)
 		}
 		want := map[ast.ObjectKind]catalog.Kind{ast.ObjTable: catalog.KindTable, ast.ObjView: catalog.KindView, ast.ObjSequence: catalog.KindSequence, ast.ObjMatView: catalog.KindTable}[st.Kind]

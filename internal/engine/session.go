@@ -59,6 +59,10 @@ type Session struct {
 	}
 	randomFn  func() float64
 	setSeedFn func(float64)
+	// notices are the notices statements sent since TakeNotices last
+	// took them (noticeFn appends).
+	notices  []builtins.Notice
+	noticeFn func(builtins.Notice)
 	// xid is the transaction id txid_current gave the explicit
 	// transaction xidTxn, or (xidTxn nil) the running statement's own
 	// transaction; 0 for none yet.
@@ -215,6 +219,7 @@ func (e *Engine) NewSession() *Session {
 	s.advisoryFn, s.settingFn, s.setConfigFn = s.advisory, s.Setting, s.setConfig
 	s.relationSizeFn, s.txnIDFn, s.notifyFn, s.databaseSizeFn = s.relationSize, s.txnID, s.queueNotify, e.databaseSize
 	s.randomFn, s.setSeedFn = s.random, s.setSeed
+	s.noticeFn = func(n builtins.Notice) { s.notices = append(s.notices, n) }
 	return s
 }
 
@@ -1131,4 +1136,13 @@ func (s *Session) setSeed(x float64) {
 	defer s.rng.Unlock()
 	seed := uint64(int64(x * math.MaxInt32))
 	s.rng.r = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// TakeNotices returns the notices the session's statements sent (what
+// IF EXISTS skipped, RAISE NOTICE) since it was last called, for a
+// server to pass on; they are dropped otherwise, at most a thousand kept.
+func (s *Session) TakeNotices() []builtins.Notice {
+	n := s.notices
+	s.notices = nil
+	return n
 }

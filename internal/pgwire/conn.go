@@ -464,6 +464,14 @@ func (c *conn) sendNotice(code sqlerr.Code, severity, msg string) {
 	c.be.Send(&pgproto3.NoticeResponse{Severity: severity, SeverityUnlocalized: severity, Code: string(code), Message: msg})
 }
 
+// sendNotices sends the notices the session's last statement raised
+// (what IF EXISTS skipped, RAISE NOTICE), before its results.
+func (c *conn) sendNotices() {
+	for _, n := range c.sess.TakeNotices() {
+		c.sendNotice(n.Code, n.Severity, n.Message)
+	}
+}
+
 // simpleQuery runs a Query message: each statement in turn, each with
 // its own results, stopping at the first error.
 func (c *conn) simpleQuery(sql string) {
@@ -537,6 +545,7 @@ func (c *conn) runStatement(ctx context.Context, stmt ast.Statement, text string
 		}
 	}
 	results, err := c.sess.Execute(ctx, text, nil)
+	c.sendNotices()
 	for i := range results {
 		r := &results[i]
 		if r.Columns != nil {
@@ -826,6 +835,7 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 	}
 	if p.res == nil {
 		res, err := c.sess.ExecutePrepared(ctx, p.stmt.p, p.params)
+		c.sendNotices()
 		if err != nil {
 			return err
 		}

@@ -726,3 +726,51 @@ func TestCopyForce(t *testing.T) {
 		t.Fatalf("FORCE_QUOTE in COPY FROM: %v", err)
 	}
 }
+
+// TestNotices: what IF EXISTS and IF NOT EXISTS skip, and a DO block's
+// RAISE NOTICE, WARNING and INFO, reach the client as notices (LOG does
+// not), in both protocols.
+func TestNotices(t *testing.T) {
+	ts := startServer(t, Config{})
+	cfg, err := pgx.ParseConfig(ts.connString(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) {
+		got = append(got, n.Severity+" "+n.Code+" "+n.Message)
+	}
+	ctx := context.Background()
+	c, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, sql := range []string{
+		"DROP TABLE IF EXISTS nosuch",
+		"CREATE TABLE t (a INT)",
+		"CREATE TABLE IF NOT EXISTS t (a INT)",
+		"DROP INDEX IF EXISTS nosuch_idx",
+		"DO $$ BEGIN RAISE NOTICE 'hello %', 42; RAISE WARNING 'careful'; RAISE INFO 'info'; RAISE LOG 'hidden'; END $$",
+	} {
+		if _, err := c.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	// The extended protocol too.
+	if _, err := c.Exec(ctx, "DROP VIEW IF EXISTS nosuch_view", pgx.QueryExecModeExec); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`NOTICE 00000 table "nosuch" does not exist, skipping`,
+		`NOTICE 42P07 relation "t" already exists, skipping`,
+		`NOTICE 00000 index "nosuch_idx" does not exist, skipping`,
+		`NOTICE 00000 hello 42`,
+		`WARNING 01000 careful`,
+		`INFO 00000 info`,
+		`NOTICE 00000 view "nosuch_view" does not exist, skipping`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("notices:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

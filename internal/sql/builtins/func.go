@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -75,6 +76,9 @@ type EvalContext struct {
 	// TxnID answers txid_current and pg_current_xact_id: the
 	// transaction's id, the same for all its statements.
 	TxnID func() int64
+	// Notice sends the client a notice (severity NOTICE, WARNING or
+	// INFO): what IF EXISTS skipped, RAISE NOTICE; nil drops it.
+	Notice func(Notice)
 	// Random draws random()'s next value from the session's generator,
 	// which SetSeed seeds (setseed); nil: a generator of the process's.
 	Random  func() float64
@@ -640,4 +644,19 @@ func Names() []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// Notice is a message to the client that is not an error (PostgreSQL's
+// NoticeResponse).
+type Notice struct {
+	Severity string // NOTICE, WARNING, INFO
+	Code     sqlerr.Code
+	Message  string
+}
+
+// SendNotice sends a notice through ctx, if it has somewhere to send it.
+func (ctx *EvalContext) SendNotice(severity string, code sqlerr.Code, format string, args ...any) {
+	if ctx != nil && ctx.Notice != nil {
+		ctx.Notice(Notice{Severity: severity, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
 }

@@ -84,6 +84,11 @@ type Binder struct {
 	// value handed out and whether one was (PostgreSQL's last_value and
 	// is_called), which pg_dump reads.
 	SequenceState func(txn *mvcc.Txn, d *catalog.Descriptor) (last int64, called bool, err error)
+	// Live is set when the plan holds state read while binding that
+	// changes with no schema change: connections (pg_stat_activity),
+	// locks, row counts, a sequence's position. Such a plan must not be
+	// kept for a later execution.
+	Live bool
 	// reads, when not nil, collects the ids of the relations (tables,
 	// views) the statement names, those its views name included
 	// (pg_depend's rows of a view).
@@ -833,6 +838,7 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, outer *scope) (Node, error) {
 			if err != nil {
 				return nil, err
 			}
+			b.Live = true
 			v := &Values{Cols: []Column{{Name: "last_value", Type: types.Int8, Table: alias}, {Name: "log_cnt", Type: types.Int8, Table: alias}, {Name: "is_called", Type: types.Bool, Table: alias}}}
 			v.Rows = [][]Expr{{&Const{Val: types.NewInt8(last), Typ: types.Int8}, &Const{Val: types.NewInt8(0), Typ: types.Int8}, &Const{Val: types.NewBool(called), Typ: types.Bool}}}
 			node = v

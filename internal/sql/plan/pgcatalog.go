@@ -489,6 +489,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			live := null
 			if b.RowCount != nil {
 				if n, ok := b.RowCount(d.ID); ok {
+					b.Live = true
 					live = i8(n)
 				}
 			}
@@ -499,7 +500,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		cols = def("locktype t, database i8, relation i8, page i4, tuple i2, virtualxid t, transactionid i8, classid i8, objid i8, objsubid i2, virtualtransaction t, pid i4, mode t, granted b, fastpath b, waitstart tz")
 		var locks []Lock
 		if b.Locks != nil {
-			locks = b.Locks()
+			locks, b.Live = b.Locks(), true
 		}
 		for _, l := range locks {
 			rel, class, obj, sub := null, null, null, null
@@ -514,7 +515,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		cols = def("datid i8, datname t, pid i4, leader_pid i4, usesysid i8, usename t, application_name t, client_addr t, client_hostname t, client_port i4, backend_start tz, xact_start tz, query_start tz, state_change tz, wait_event_type t, wait_event t, state t, backend_xid i8, backend_xmin i8, query_id i8, query t, backend_type t")
 		var acts []Activity
 		if b.Activity != nil {
-			acts = b.Activity()
+			acts, b.Live = b.Activity(), true
 		}
 		ts := func(t time.Time) types.Datum {
 			if t.IsZero() {
