@@ -126,3 +126,32 @@ func FuzzDecodeStored(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePath: any text either fails to parse with an error or
+// compiles to a path that runs over a document, in both modes, without
+// a panic or a loop.
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{`$.a[*] ? (@ > 1)`, `strict $.a.size()`, `$.keyvalue().key`, `$[last - 1 to last]`,
+		`$ ? (@ starts with "x")`, `$.a ? ((@.b == 1) is unknown)`, `$.a.double() * 2`, `$[*].type()`, `-$.a.abs().floor()`,
+		`$.* ? (exists (@.x ? (@ like_regex "^a" flag "i")))`} {
+		f.Add(s)
+	}
+	doc, err := Parse(`{"a": [1, "x", -2.5, {"b": 1}, [true, null]], "b": {"c": "xyz"}, "size": 3}`)
+	if err != nil {
+		f.Fatal(err)
+	}
+	vars, err := Parse(`{"p": "x", "n": 2}`)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		jp, err := ParsePath(src)
+		if err != nil {
+			return
+		}
+		_, _ = jp.Query(doc, vars, false)
+		_, _ = jp.Query(doc, vars, true)
+		_, _, _ = jp.Exists(doc, "", true)
+		_, _, _ = jp.Match(doc, vars, true)
+	})
+}

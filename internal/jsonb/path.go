@@ -2,6 +2,7 @@ package jsonb
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,9 +15,11 @@ import (
 // JSONPath is a compiled SQL/JSON path expression: the subset of
 // PostgreSQL's jsonpath made of $, @, $variables, .key, ."quoted key",
 // .*, [n], [n to m], [last], [*], filters ? (...) with == != <> < <= > >=
-// && || !, exists(...), like_regex, + - * / % on numbers, and string,
-// number, true, false and null literals; lax (the default) or strict
-// mode.
+// && || !, exists(...), like_regex, starts with, (...) is unknown, + - *
+// / % on numbers, the item methods .type() .size() .double() .ceiling()
+// .floor() .abs() .keyvalue(), and string, number, true, false and null
+// literals; lax (the default) or strict mode. .datetime() is refused
+// (0A000).
 type JSONPath struct {
 	strict bool
 	root   *pathExpr
@@ -43,7 +46,16 @@ const (
 	exLikeRegex
 	exArith
 	exNeg
+	exStartsWith // l starts with r
+	exIsUnknown  // (l) is unknown
+	exMethod     // base.name()
 )
+
+// pathMethods are the item methods PostgreSQL 15's jsonpath has.
+var pathMethods = map[string]bool{
+	"type": true, "size": true, "double": true, "ceiling": true, "floor": true,
+	"abs": true, "keyvalue": true, "datetime": true,
+}
 
 type pathExpr struct {
 	kind   exprKind
@@ -276,6 +288,23 @@ func (p *pathParser) compare() (*pathExpr, error) {
 			return nil, err
 		}
 		return &pathExpr{kind: exCompare, op: op, l: l, r: r}, nil
+	case p.tok == "starts":
+		p.next()
+		if p.tok != "with" || p.isStr {
+			return nil, p.fail()
+		}
+		p.next()
+		var r *pathExpr
+		switch {
+		case p.isStr:
+			r = &pathExpr{kind: exLiteral, lit: StringValue(p.str)}
+		case strings.HasPrefix(p.tok, "$") && len(p.tok) > 1:
+			r = &pathExpr{kind: exVar, name: p.tok[1:]}
+		default:
+			return nil, p.fail()
+		}
+		p.next()
+		return &pathExpr{kind: exStartsWith, l: l, r: r}, nil
 	case p.tok == "like_regex":
 		p.next()
 		if !p.isStr {
@@ -405,7 +434,18 @@ func (p *pathParser) primary() (*pathExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return x, p.expect(")")
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+		if p.tok == "is" && !p.isStr && isPredicate(x) {
+			p.next()
+			if p.tok != "unknown" || p.isStr {
+				return nil, p.fail()
+			}
+			p.next()
+			return &pathExpr{kind: exIsUnknown, l: x}, nil
+		}
+		return x, nil
 	case tok != "" && tok[0] >= '0' && tok[0] <= '9':
 		n, err := NumberText(tok)
 		if err != nil {
@@ -429,7 +469,25 @@ func (p *pathParser) accessors(x *pathExpr) (*pathExpr, error) {
 			case p.tok == "*":
 				x = &pathExpr{kind: exAnyKey, base: x}
 			case p.tok != "" && isPathWord(p.tok[0]) && !(p.tok[0] >= '0' && p.tok[0] <= '9'):
-				x = &pathExpr{kind: exKey, base: x, name: p.tok}
+				name := p.tok
+				p.next()
+				if p.tok != "(" || p.isStr {
+					x = &pathExpr{kind: exKey, base: x, name: name}
+					continue
+				}
+				// A word followed by ( is an item method call.
+				if !pathMethods[name] {
+					return nil, p.fail()
+				}
+				if name == "datetime" {
+					return nil, sqlerr.New(sqlerr.FeatureNotSupported, "jsonpath item method .datetime() is not supported")
+				}
+				p.next()
+				if err := p.expect(")"); err != nil {
+					return nil, err
+				}
+				x = &pathExpr{kind: exMethod, base: x, name: name}
+				continue
 			default:
 				return nil, p.fail()
 			}
@@ -499,10 +557,11 @@ const (
 )
 
 type pathEval struct {
-	strict bool
-	root   Value
-	vars   Value
-	hasVar bool
+	kvObjects int // objects keyvalue() has numbered
+	strict    bool
+	root      Value
+	vars      Value
+	hasVar    bool
 }
 
 // jsonPathError is a structural error that lax mode, or silent, hides.
@@ -596,7 +655,7 @@ func (jp *JSONPath) run(doc, vars Doc) ([]Value, error) {
 
 func isPredicate(e *pathExpr) bool {
 	switch e.kind {
-	case exCompare, exAnd, exOr, exNot, exExists, exLikeRegex:
+	case exCompare, exAnd, exOr, exNot, exExists, exLikeRegex, exStartsWith, exIsUnknown:
 		return true
 	}
 	return false
@@ -624,7 +683,7 @@ func (ev *pathEval) eval(e *pathExpr, cur Value, arr *Value) ([]Value, error) {
 			return nil, sqlerr.New(sqlerr.SyntaxError, "LAST is allowed only in array subscripts")
 		}
 		return []Value{{Kind: Number, Str: strconv.Itoa(len(arr.Elems) - 1)}}, nil
-	case exCompare, exAnd, exOr, exNot, exExists, exLikeRegex:
+	case exCompare, exAnd, exOr, exNot, exExists, exLikeRegex, exStartsWith, exIsUnknown:
 		t, err := ev.pred(e, cur)
 		if err != nil {
 			return nil, err
@@ -724,6 +783,13 @@ func (ev *pathEval) access(e *pathExpr, v Value, out []Value, unwrap bool) ([]Va
 			}
 		}
 		return out, nil
+	case exMethod:
+		// Every method but type() and size() applies to an array's
+		// elements in lax mode.
+		if lax && unwrap && v.Kind == Array && e.name != "type" && e.name != "size" {
+			return ev.unwrapped(e, v, out)
+		}
+		return ev.method(e.name, v, out)
 	case exFilter:
 		if lax && unwrap && v.Kind == Array {
 			return ev.unwrapped(e, v, out)
@@ -829,6 +895,48 @@ func (ev *pathEval) pred(e *pathExpr, cur Value) (tri, error) {
 			return triTrue, nil
 		}
 		return triFalse, nil
+	case exIsUnknown:
+		t, err := ev.pred(e.l, cur)
+		if err != nil {
+			return 0, err
+		}
+		if t == triUnknown {
+			return triTrue, nil
+		}
+		return triFalse, nil
+	case exStartsWith:
+		vs, err := ev.operand(e.l, cur)
+		if err == nil {
+			var ps []Value
+			if ps, err = ev.operand(e.r, cur); err == nil {
+				if len(ps) != 1 || ps[0].Kind != String {
+					return triUnknown, nil
+				}
+				res := triFalse
+				for _, v := range vs {
+					if v.Kind != String {
+						res = triUnknown
+						if ev.strict {
+							return res, nil
+						}
+						continue
+					}
+					if strings.HasPrefix(v.Str, ps[0].Str) {
+						if !ev.strict {
+							return triTrue, nil
+						}
+						if res == triFalse {
+							res = triTrue
+						}
+					}
+				}
+				return res, nil
+			}
+		}
+		if isSuppressible(err) {
+			return triUnknown, nil
+		}
+		return 0, err
 	case exLikeRegex:
 		vs, err := ev.operand(e.l, cur)
 		if err != nil {
@@ -1015,4 +1123,85 @@ func (ev *pathEval) arith(e *pathExpr, cur Value) ([]Value, error) {
 		return nil, fmt.Errorf("jsonpath arithmetic: %w", err)
 	}
 	return []Value{{Kind: Number, Str: n}}, nil
+}
+
+// method applies an item method to one item (after lax mode's unwrapping
+// of arrays, for the methods that unwrap).
+func (ev *pathEval) method(name string, v Value, out []Value) ([]Value, error) {
+	switch name {
+	case "type":
+		t := [...]string{Null: "null", Bool: "boolean", Number: "number", String: "string", Array: "array", Object: "object"}[v.Kind]
+		return append(out, StringValue(t)), nil
+	case "size":
+		if v.Kind == Array {
+			return append(out, Value{Kind: Number, Str: strconv.Itoa(len(v.Elems))}), nil
+		}
+		if !ev.strict {
+			return append(out, Value{Kind: Number, Str: "1"}), nil
+		}
+		return nil, jsonPathError("22039", "jsonpath item method .size() can only be applied to an array")
+	case "double":
+		var f float64
+		switch v.Kind {
+		case Number:
+			var err error
+			if f, err = strconv.ParseFloat(v.Str, 64); err != nil || math.IsInf(f, 0) {
+				return nil, jsonPathError("2203B", "numeric argument of jsonpath item method .double() is out of range for type double precision")
+			}
+		case String:
+			var err error
+			f, err = strconv.ParseFloat(strings.TrimSpace(v.Str), 64)
+			if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+				return nil, jsonPathError("2203B", "string argument of jsonpath item method .double() is not a valid representation of a double precision number")
+			}
+		default:
+			return nil, jsonPathError("2203B", "jsonpath item method .double() can only be applied to a string or numeric value")
+		}
+		// As PostgreSQL's float8_numeric: DBL_DIG significant digits.
+		n, err := NumberText(strconv.FormatFloat(f, 'g', 15, 64))
+		if err != nil {
+			return nil, fmt.Errorf("jsonpath .double(): %w", err)
+		}
+		return append(out, Value{Kind: Number, Str: n}), nil
+	case "ceiling", "floor", "abs":
+		if v.Kind != Number {
+			return nil, jsonPathError("2203B", "jsonpath item method .%s() can only be applied to a numeric value", name)
+		}
+		d, _, err := apd.NewFromString(v.Str)
+		if err != nil {
+			return nil, fmt.Errorf("jsonpath .%s(): %w", name, err)
+		}
+		var res apd.Decimal
+		switch name {
+		case "ceiling":
+			_, err = pathCtx.Ceil(&res, d)
+		case "floor":
+			_, err = pathCtx.Floor(&res, d)
+		default:
+			_, err = pathCtx.Abs(&res, d)
+		}
+		if err != nil {
+			return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value out of range: %v", err)
+		}
+		n, err := NumberText(res.Text('f'))
+		if err != nil {
+			return nil, fmt.Errorf("jsonpath .%s(): %w", name, err)
+		}
+		return append(out, Value{Kind: Number, Str: n}), nil
+	case "keyvalue":
+		if v.Kind != Object {
+			return nil, jsonPathError("2203C", "jsonpath item method .keyvalue() can only be applied to an object")
+		}
+		// PostgreSQL's id is the object's offset in its binary document;
+		// here it is the object's number in the order keyvalue() met
+		// objects, 0 for the first: the same for the pairs of one object
+		// and different for different objects, which is what it is for.
+		id := Value{Kind: Number, Str: strconv.Itoa(ev.kvObjects)}
+		ev.kvObjects++
+		for i, k := range v.Keys {
+			out = append(out, ObjectValue([]string{"id", "key", "value"}, []Value{id, StringValue(k), v.Elems[i]}))
+		}
+		return out, nil
+	}
+	return nil, sqlerr.New(sqlerr.FeatureNotSupported, "jsonpath item method .%s() is not supported", name)
 }
