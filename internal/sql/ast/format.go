@@ -250,6 +250,12 @@ func (n *UnaryExpr) format(p *printer) {
 		return
 	}
 	p.WriteString(n.Op.String())
+	if n.Op.Precedence() == PrecOther {
+		// A space, so that "@ -5" does not lex as the operator "@-".
+		p.WriteByte(' ')
+		p.expr(n.Expr, PrecAdd)
+		return
+	}
 	if startsWithSign(n.Expr) {
 		p.WriteByte(' ')
 	}

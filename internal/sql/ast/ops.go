@@ -65,6 +65,7 @@ const (
 	OpILike          // ~~* (ILIKE)
 	OpNotILike       // !~~*
 	OpJSONPathExists // @? (jsonb and a jsonpath)
+	OpStartsWith     // ^@
 	numBinaryOps
 )
 
@@ -78,7 +79,7 @@ var binaryOpText = [numBinaryOps]string{
 	OpTextMatch: "@@", OpBitAnd: "&", OpBitOr: "|", OpBitXor: "#", OpShiftLeft: "<<", OpShiftRight: ">>",
 	OpOverlap: "&&", OpJSONDeletePath: "#-",
 	OpLike: "~~", OpNotLike: "!~~", OpILike: "~~*", OpNotILike: "!~~*",
-	OpJSONPathExists: "@?",
+	OpJSONPathExists: "@?", OpStartsWith: "^@",
 }
 
 // String returns the operator as written in SQL.
@@ -132,6 +133,9 @@ const (
 	OpNeg            // -
 	OpPlus           // +
 	OpBitNot         // ~
+	OpAbs            // @ (absolute value)
+	OpSqrt           // |/ (square root)
+	OpCbrt           // ||/ (cube root)
 )
 
 // String returns the operator as written in SQL.
@@ -145,14 +149,26 @@ func (op UnaryOp) String() string {
 		return "+"
 	case OpBitNot:
 		return "~"
+	case OpAbs:
+		return "@"
+	case OpSqrt:
+		return "|/"
+	case OpCbrt:
+		return "||/"
 	}
 	return "?op?"
 }
 
 // Precedence returns the operator's precedence level.
 func (op UnaryOp) Precedence() int {
-	if op == OpNot {
+	switch op {
+	case OpNot:
 		return PrecNot
+	case OpAbs, OpSqrt, OpCbrt:
+		// Prefix forms of "any other operator": their operand takes
+		// arithmetic (|/ 25 + 11 is the root of 36) but not another
+		// such operator.
+		return PrecOther
 	}
 	return PrecUnary
 }

@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
@@ -81,6 +82,17 @@ func init() {
 			}
 		}
 		return types.Null, nil
+	}})
+	register("trim_array", &overload{params: []param{pArr, p(I4)}, retFn: arrOf, mk: func(args []types.Type) func([]types.Datum) (types.Datum, error) {
+		t := arrOf(args)
+		return func(a []types.Datum) (types.Datum, error) {
+			elems := a[0].Array().Elems
+			n := a[1].Int()
+			if n < 0 || n > int64(len(elems)) {
+				return types.Null, sqlerr.New(sqlerr.ArraySubscriptError, "number of elements to trim must be between 0 and %d", len(elems))
+			}
+			return types.NewArray(t, elems[:int64(len(elems))-n:int64(len(elems))-n]), nil
+		}
 	}})
 	register("array_remove", &overload{params: []param{pArr, pElem}, nonStrct: true, retFn: arrOf, mk: func(args []types.Type) func([]types.Datum) (types.Datum, error) {
 		t := arrOf(args)

@@ -767,6 +767,26 @@ func init() {
 			return text(toChar(a[0].Micros(), a[1].Str(), nil)), nil
 		}})
 	}
+	// date_trunc(unit, timestamptz, zone) truncates on the wall clock of
+	// the named zone instead of the session's.
+	register("date_trunc", &overload{params: []param{p(T), p(TSTZ), p(T)}, ret: TSTZ, mk: func([]types.Type) func([]types.Datum) (types.Datum, error) {
+		var zones zoneCache
+		return func(a []types.Datum) (types.Datum, error) {
+			unit, low, err := decodeUnit(a[0].Str(), TSTZ)
+			if err != nil {
+				return types.Null, err
+			}
+			loc, err := zones.get(a[2].Str())
+			if err != nil {
+				return types.Null, err
+			}
+			r, err := truncTS(unit, low, types.ToLocal(loc, a[1].Micros()), TSTZ)
+			if err != nil {
+				return types.Null, err
+			}
+			return types.NewTimestampTZ(types.FromLocal(loc, r)), nil
+		}
+	}})
 	register("date_trunc", &overload{params: []param{p(T), p(IV)}, ret: IV, fn: func(a []types.Datum) (types.Datum, error) {
 		unit, low, err := decodeUnit(a[0].Str(), IV)
 		if err != nil {

@@ -418,6 +418,15 @@ func init() {
 		return math.Sqrt(x), nil
 	}, numericSqrt)
 	register("cbrt", &overload{params: []param{p(F8)}, ret: F8, fn: float1(func(x float64) (float64, error) { return math.Cbrt(x), nil })})
+	// dsqrt and dcbrt are the float8-only functions behind the |/ and
+	// ||/ operators (so |/ 25.0 is 5, not numeric's 5.000000000000000).
+	register("dsqrt", &overload{params: []param{p(F8)}, ret: F8, fn: float1(func(x float64) (float64, error) {
+		if x < 0 {
+			return 0, errSqrtNeg()
+		}
+		return math.Sqrt(x), nil
+	})})
+	register("dcbrt", &overload{params: []param{p(F8)}, ret: F8, fn: float1(func(x float64) (float64, error) { return math.Cbrt(x), nil })})
 	for _, n := range []string{"power", "pow"} {
 		register(n, &overload{params: []param{p(F8), p(F8)}, ret: F8, fn: binop(types.OpPow, F8, F8)})
 		register(n, &overload{params: []param{p(N), p(N)}, ret: N, fn: binop(types.OpPow, N, N)})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/cairndb/cairn/internal/sql/ast"
@@ -595,6 +596,10 @@ func init() {
 		}
 		return text(QuoteLiteral(a[0].Str())), nil
 	}})
+	register("unistr", &overload{params: []param{p(T)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) {
+		s, err := unistr(a[0].Str())
+		return text(s), err
+	}})
 	register("chr", &overload{params: []param{p(I4)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) { return chr(a[0].Int()) }})
 	for _, n := range []string{"substr", "substring"} {
 		register(n, &overload{params: []param{p(T), p(I4)}, ret: T, fn: func(a []types.Datum) (types.Datum, error) {
@@ -821,4 +826,79 @@ func indexRune(rs []rune, r rune) int {
 		}
 	}
 	return -1
+}
+
+// unistr decodes PostgreSQL's Unicode escapes: \\ is a backslash, and
+// \XXXX, \+XXXXXX, \uXXXX and \UXXXXXXXX (hex digits) are the code point
+// they spell, a UTF-16 surrogate pair in two escapes included.
+func unistr(s string) (string, error) {
+	bad := func() error {
+		return sqlerr.New(sqlerr.InvalidEscapeSequence, "invalid Unicode escape").
+			WithHint("Unicode escapes must be \\XXXX, \\+XXXXXX, \\uXXXX, or \\UXXXXXXXX.")
+	}
+	var b strings.Builder
+	pending := rune(0) // a high surrogate waiting for its pair
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			if pending != 0 {
+				return "", sqlerr.New(sqlerr.InvalidEscapeSequence, "invalid Unicode surrogate pair")
+			}
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\\' {
+			if pending != 0 {
+				return "", sqlerr.New(sqlerr.InvalidEscapeSequence, "invalid Unicode surrogate pair")
+			}
+			b.WriteByte('\\')
+			i += 2
+			continue
+		}
+		skip, digits := 1, 4
+		if i+1 < len(s) {
+			switch s[i+1] {
+			case '+':
+				skip, digits = 2, 6
+			case 'u':
+				skip, digits = 2, 4
+			case 'U':
+				skip, digits = 2, 8
+			}
+		}
+		hex := s[min(i+skip, len(s)):min(i+skip+digits, len(s))]
+		if len(hex) != digits {
+			return "", bad()
+		}
+		v, err := strconv.ParseUint(hex, 16, 32)
+		if err != nil {
+			return "", bad()
+		}
+		i += skip + digits
+		r := rune(v)
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if pending != 0 {
+				return "", sqlerr.New(sqlerr.InvalidEscapeSequence, "invalid Unicode surrogate pair")
+			}
+			pending = r
+			continue
+		case r >= 0xDC00 && r <= 0xDFFF:
+			if pending == 0 {
+				return "", sqlerr.New(sqlerr.InvalidEscapeSequence, "invalid Unicode surrogate pair")
+			}
+			r = utf16.DecodeRune(pending, r)
+			pending = 0
+		case pending != 0:
+			return "", sqlerr.New(sqlerr.InvalidEscapeSequence, "invalid Unicode surrogate pair")
+		}
+		if r == 0 || r > utf8.MaxRune {
+			return "", sqlerr.New(sqlerr.InvalidParameterValue, "invalid Unicode code point: %s", strings.ToUpper(hex))
+		}
+		b.WriteRune(r)
+	}
+	if pending != 0 {
+		return "", sqlerr.New(sqlerr.InvalidEscapeSequence, "invalid Unicode surrogate pair")
+	}
+	return b.String(), nil
 }

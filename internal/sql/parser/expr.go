@@ -364,6 +364,10 @@ func (p *parser) prefix() ast.Expr {
 			op = ast.OpPlus
 		case "~":
 			op = ast.OpBitNot
+		case "@", "|/", "||/":
+			op = map[string]ast.UnaryOp{"@": ast.OpAbs, "|/": ast.OpSqrt, "||/": ast.OpCbrt}[p.tok.str]
+			p.next()
+			return &ast.UnaryExpr{Pos: pos, Op: op, Expr: p.exprPrec(ast.PrecAdd)}
 		default:
 			return p.primary()
 		}

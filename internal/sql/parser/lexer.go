@@ -44,8 +44,8 @@ type lexer struct {
 // a=-1 reads as a = -1.
 var multiOps = [...]string{
 	"!~~*",
-	"->>", "#>>", "!~*", "!~~", "~~*",
-	"->", "#>", "#-", "@>", "@?", "=>", ":=", "<@", "?|", "?&", "@@", "<=", ">=", "<>", "!=", "||", "::", "~~", "~*", "!~", "<<", ">>", "&&",
+	"->>", "#>>", "!~*", "!~~", "~~*", "||/",
+	"->", "#>", "|/", "^@", "#-", "@>", "@?", "=>", ":=", "<@", "?|", "?&", "@@", "<=", ">=", "<>", "!=", "||", "::", "~~", "~*", "!~", "<<", ">>", "&&",
 }
 
 func isIdentStart(c byte) bool {
@@ -164,7 +164,8 @@ func (l *lexer) next() token {
 		return token{kind: tOp, str: l.src[start:l.pos], pos: int32(start), end: int32(l.pos)}
 	}
 	for _, op := range multiOps {
-		if op[0] == c && strings.HasPrefix(l.src[l.pos:], op) {
+		// An operator ending in / never takes the / of a comment's /*.
+		if op[0] == c && strings.HasPrefix(l.src[l.pos:], op) && !(op[len(op)-1] == '/' && strings.HasPrefix(l.src[l.pos+len(op):], "*")) {
 			l.pos += len(op)
 			return token{kind: tOp, str: op, pos: int32(start), end: int32(l.pos)}
 		}

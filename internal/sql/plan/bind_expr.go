@@ -186,6 +186,9 @@ func (b *Binder) boolean(n ast.Node, e Expr, what string) (Expr, error) {
 }
 
 func (b *Binder) bindUnary(s *scope, e *ast.UnaryExpr) (Expr, error) {
+	if fn, ok := unaryFuncOps[e.Op]; ok {
+		return b.bindFunc(s, &ast.FuncCall{Pos: e.Pos, Name: ast.TableName{Name: fn}, Args: []ast.Expr{e.Expr}})
+	}
 	x, err := b.bindExpr(s, e.Expr)
 	if err != nil {
 		return nil, err
@@ -239,7 +242,11 @@ var binaryOps = map[ast.BinaryOp]types.Op{
 var regexOps = map[ast.BinaryOp]string{
 	ast.OpRegMatch: "textregexeq", ast.OpRegIMatch: "texticregexeq",
 	ast.OpNotRegMatch: "textregexne", ast.OpNotRegIMatch: "texticregexne",
+	ast.OpStartsWith: "starts_with", // not a regex, but bound the same way
 }
+
+// unaryFuncOps are the prefix operators that are their function.
+var unaryFuncOps = map[ast.UnaryOp]string{ast.OpAbs: "abs", ast.OpSqrt: "dsqrt", ast.OpCbrt: "dcbrt"}
 
 // likeFuncs are the functions PostgreSQL implements LIKE and ILIKE with
 // (the operators ~~, ~~*, !~~, !~~*), by op and NOT; SIMILAR TO is the
