@@ -125,6 +125,8 @@ type sliceFrame struct {
 
 func (p *sliceFrame) Len() int                 { return len(p.rows) }
 func (p *sliceFrame) Skipped(int) bool         { return false }
+func (p *sliceFrame) Excludes() bool           { return false }
+func (p *sliceFrame) Excluded(int, int) bool   { return false }
 func (p *sliceFrame) Arg(r, i int) types.Datum { return p.rows[r][i] }
 func (p *sliceFrame) Peers(r int) (int, int) {
 	s, e := r, r+1

@@ -23,6 +23,10 @@ type Partition interface {
 	// Skipped reports whether row r is left out of an aggregate's
 	// frames (its FILTER is not true for it).
 	Skipped(r int) bool
+	// Excludes reports whether the frame has an EXCLUDE clause, and
+	// Excluded whether it leaves row i out of row r's frame.
+	Excludes() bool
+	Excluded(r, i int) bool
 }
 
 // WindowFunc is a resolved window function.
@@ -69,24 +73,26 @@ func LookupWindow(name string, args []types.Type) (*WindowFunc, error) {
 
 // AggregateWindow evaluates an aggregate over each row's frame. Frames
 // that only grow (the default frame, ROWS UNBOUNDED PRECEDING) reuse one
-// running state; other frames restart the state per row.
+// running state; other frames, and frames with an EXCLUDE clause, restart
+// the state per row.
 func AggregateWindow(agg *Agg) func(p Partition, out []types.Datum) error {
 	return func(p Partition, out []types.Datum) error {
 		var st AggState
 		prevStart, prevEnd := -1, -1
 		nargs := len(agg.ArgTypes)
 		args := make([]types.Datum, nargs)
+		excludes := p.Excludes()
 		for r := 0; r < p.Len(); r++ {
 			start, end := p.Frame(r)
 			if end < start {
 				end = start
 			}
-			if st == nil || start != prevStart || end < prevEnd {
+			if st == nil || start != prevStart || end < prevEnd || excludes {
 				st = agg.New()
 				prevEnd = start
 			}
 			for i := prevEnd; i < end; i++ {
-				if p.Skipped(i) {
+				if p.Skipped(i) || excludes && p.Excluded(r, i) {
 					continue
 				}
 				for k := range args {
@@ -232,8 +238,8 @@ func init() {
 		for r := range out {
 			s, e := p.Frame(r)
 			out[r] = types.Null
-			if s < e {
-				out[r] = p.Arg(s, 0)
+			if i := frameRow(p, r, s, e, 0); i >= 0 {
+				out[r] = p.Arg(i, 0)
 			}
 		}
 		return nil
@@ -242,8 +248,8 @@ func init() {
 		for r := range out {
 			s, e := p.Frame(r)
 			out[r] = types.Null
-			if s < e {
-				out[r] = p.Arg(e-1, 0)
+			if i := frameRow(p, r, s, e, -1); i >= 0 {
+				out[r] = p.Arg(i, 0)
 			}
 		}
 		return nil
@@ -260,10 +266,46 @@ func init() {
 				return sqlerr.New(sqlerr.InvalidArgumentForNthValueFunction, "argument of nth_value must be greater than zero")
 			}
 			s, e := p.Frame(r)
-			if int64(s)+n-1 < int64(e) {
-				out[r] = p.Arg(s+int(n)-1, 0)
+			if n <= int64(e-s) {
+				if i := frameRow(p, r, s, e, int(n-1)); i >= 0 {
+					out[r] = p.Arg(i, 0)
+				}
 			}
 		}
 		return nil
 	}))
+}
+
+// frameRow returns the row number of the k-th row (from 0) of row r's
+// frame [s, e) after its EXCLUDE clause, the last for k = -1; -1 when the
+// frame has no such row.
+func frameRow(p Partition, r, s, e, k int) int {
+	if !p.Excludes() {
+		switch {
+		case s >= e:
+			return -1
+		case k < 0:
+			return e - 1
+		case s+k < e:
+			return s + k
+		}
+		return -1
+	}
+	if k < 0 {
+		for i := e - 1; i >= s; i-- {
+			if !p.Excluded(r, i) {
+				return i
+			}
+		}
+		return -1
+	}
+	for i := s; i < e; i++ {
+		if !p.Excluded(r, i) {
+			if k == 0 {
+				return i
+			}
+			k--
+		}
+	}
+	return -1
 }

@@ -1,9 +1,11 @@
 package exec
 
 import (
+	"sort"
+
+	"github.com/cairndb/cairn/internal/sql/ast"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/types"
-	"sort"
 )
 
 // newWindow computes window functions: it reads all input rows, and for
@@ -239,6 +241,19 @@ func (p *partition) Peers(r int) (int, int) {
 		return 0, len(p.rows)
 	}
 	return p.peerStart[r], p.peerEnd[r]
+}
+
+func (p *partition) Excludes() bool { return p.frame.Exclude != ast.ExcludeNone }
+
+func (p *partition) Excluded(r, i int) bool {
+	switch p.frame.Exclude {
+	case ast.ExcludeCurrentRow:
+		return i == r
+	case ast.ExcludeGroup, ast.ExcludeTies:
+		s, e := p.Peers(r)
+		return s <= i && i < e && (i != r || p.frame.Exclude == ast.ExcludeGroup)
+	}
+	return false
 }
 
 func (p *partition) Frame(r int) (int, int) {

@@ -270,21 +270,26 @@ func (p *parser) likeFamily(left ast.Expr, not bool) ast.Expr {
 		if !p.isOp("(") {
 			p.syntaxError()
 		}
+		var subErr *Error
 		if p.queryAhead() {
-			if err := p.try(func() {
+			if subErr = p.try(func() {
 				p.next()
 				e.Query = p.query()
 				p.expectOp(")")
-			}); err == nil {
+			}); subErr == nil {
 				return e
 			}
 			// Not a subquery after all: (SELECT 2), 1 is a list whose
 			// first element is a scalar subquery.
 			e.Query = nil
 		}
-		p.expectOp("(")
-		e.List = p.exprList()
-		p.expectOp(")")
+		if err := p.try(func() {
+			p.expectOp("(")
+			e.List = p.exprList()
+			p.expectOp(")")
+		}); err != nil {
+			panic(bailout{further(subErr, err)})
+		}
 		return e
 	default:
 		e := &ast.LikeExpr{Pos: pos, Expr: left, Not: not}

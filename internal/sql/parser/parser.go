@@ -167,6 +167,17 @@ func (p *parser) try(f func()) (err *Error) {
 	return nil
 }
 
+// further returns, of the errors of two failed readings of the same
+// text (a may be nil), the one that got further: that is the one the
+// user's mistake is at, e.g. the subquery's in "IN (SELECT 1 FROM t
+// WHERE)" rather than the expression list's at SELECT.
+func further(a, b *Error) *Error {
+	if a != nil && a.Pos > b.Pos {
+		return a
+	}
+	return b
+}
+
 func (p *parser) next() {
 	if p.nahead > 0 {
 		p.tok = p.ahead[0]

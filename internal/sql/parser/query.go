@@ -492,6 +492,7 @@ func (p *parser) tablePrimary() ast.TableExpr {
 	pos := p.pos()
 	lateral := p.acceptKw(ast.KwLateral)
 	if p.isOp("(") {
+		var subErr *Error
 		if p.queryAhead() {
 			var sq *ast.SubqueryRef
 			err := p.try(func() {
@@ -506,13 +507,20 @@ func (p *parser) tablePrimary() ast.TableExpr {
 			if lateral {
 				panic(bailout{err})
 			}
+			subErr = err
 		}
 		if lateral {
 			p.syntaxError()
 		}
-		p.next()
-		inner := p.tableExpr()
-		p.expectOp(")")
+		var inner ast.TableExpr
+		perr := p.try(func() {
+			p.next()
+			inner = p.tableExpr()
+			p.expectOp(")")
+		})
+		if perr != nil {
+			panic(bailout{further(subErr, perr)})
+		}
 		if a := p.alias(); a != nil {
 			switch t := inner.(type) {
 			case *ast.JoinExpr:

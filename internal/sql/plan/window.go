@@ -46,6 +46,10 @@ type Frame struct {
 	Desc, NullsFirst bool
 	// Whole means no ORDER BY: every row's frame is the whole partition.
 	Whole bool
+	// Exclude leaves the current row (ExcludeCurrentRow), its peer group
+	// (ExcludeGroup) or its peers but itself (ExcludeTies) out of the
+	// frame.
+	Exclude ast.FrameExclude
 }
 
 // Window computes window functions over its input; its rows are the
@@ -193,13 +197,10 @@ func (b *Binder) bindFrame(spec *ast.WindowSpec, orderBy []SortKey) (Frame, erro
 		return Frame{StartUnbounded: true}, nil
 	}
 	f := spec.Frame
-	if f.Exclude != ast.ExcludeNone {
-		return Frame{}, sqlerr.New(sqlerr.FeatureNotSupported, "EXCLUDE in a window frame is not supported yet")
-	}
 	if f.Mode == ast.FrameGroups && !ordered {
 		return Frame{}, sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause")
 	}
-	out := Frame{Rows: f.Mode == ast.FrameRows, Groups: f.Mode == ast.FrameGroups}
+	out := Frame{Rows: f.Mode == ast.FrameRows, Groups: f.Mode == ast.FrameGroups, Exclude: f.Exclude}
 	bound := func(fb ast.FrameBound, start bool) error {
 		switch fb.Kind {
 		case ast.UnboundedPreceding:
