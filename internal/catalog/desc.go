@@ -31,6 +31,9 @@ type Descriptor struct {
 	NextIndexID  uint32       `json:"next_index_id,omitempty"`
 	Checks       []Check      `json:"checks,omitempty"`
 	ForeignKeys  []ForeignKey `json:"foreign_keys,omitempty"`
+	// Triggers are the table's row triggers, in name order (the order
+	// PostgreSQL fires triggers of the same event and timing in).
+	Triggers []Trigger `json:"triggers,omitempty"`
 	// Comment is COMMENT ON's text for the table, view or sequence.
 	Comment string `json:"comment,omitempty"`
 	// Temp marks a temporary table: its session drops it when it ends,
@@ -48,6 +51,21 @@ type Descriptor struct {
 
 	// Sequences.
 	Sequence *Sequence `json:"sequence,omitempty"`
+}
+
+// Trigger is a row trigger (CREATE TRIGGER ... FOR EACH ROW): the
+// function it runs for each row an INSERT, UPDATE or DELETE writes,
+// before the write (it may change or skip the row) or after it.
+type Trigger struct {
+	Name   string   `json:"name"`
+	Before bool     `json:"before,omitempty"`
+	Events []string `json:"events"` // "insert", "update", "delete"
+	// Function names the trigger function (no arguments, RETURNS
+	// trigger), looked up when the trigger fires.
+	Function string `json:"function"`
+	// When is the WHEN condition as SQL text over NEW and OLD ("" for
+	// none).
+	When string `json:"when,omitempty"`
 }
 
 // Column is a table column.
@@ -231,6 +249,10 @@ func (d *Descriptor) Clone() *Descriptor {
 		c.ForeignKeys[i].RefColumn = slices.Clone(d.ForeignKeys[i].RefColumn)
 	}
 	c.ViewColumns = slices.Clone(d.ViewColumns)
+	c.Triggers = slices.Clone(d.Triggers)
+	for i := range c.Triggers {
+		c.Triggers[i].Events = slices.Clone(d.Triggers[i].Events)
+	}
 	if d.Sequence != nil {
 		s := *d.Sequence
 		c.Sequence = &s

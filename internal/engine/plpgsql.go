@@ -485,20 +485,9 @@ func (errPlReturn) Error() string { return "RETURN" }
 
 // runDo runs a DO block in txn.
 func (e *Engine) runDo(ctx context.Context, txn *mvcc.Txn, st *ast.Do, ec *builtins.EvalContext, notes *Session) (Result, error) {
-	toks, err := plLex(st.Body)
+	b, err := parsePL(st.Body)
 	if err != nil {
 		return Result{}, err
-	}
-	p := &plParser{src: st.Body, toks: toks}
-	b, err := p.block()
-	if err != nil {
-		return Result{}, err
-	}
-	if p.isSym(";") {
-		p.i++
-	}
-	if p.i < len(p.toks) {
-		return Result{}, p.errHere("expected the end of the block")
 	}
 	r := &plRunner{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes}
 	if err := r.block(b); err != nil {
@@ -507,6 +496,26 @@ func (e *Engine) runDo(ctx context.Context, txn *mvcc.Txn, st *ast.Do, ec *built
 		}
 	}
 	return Result{Tag: "DO"}, nil
+}
+
+// parsePL parses a block's text.
+func parsePL(src string) (*plBlock, error) {
+	toks, err := plLex(src)
+	if err != nil {
+		return nil, err
+	}
+	p := &plParser{src: src, toks: toks}
+	b, err := p.block()
+	if err != nil {
+		return nil, err
+	}
+	if p.isSym(";") {
+		p.i++
+	}
+	if p.i < len(p.toks) {
+		return nil, p.errHere("expected the end of the block")
+	}
+	return b, nil
 }
 
 type plRunner struct {

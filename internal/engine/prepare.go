@@ -83,6 +83,9 @@ type planned struct {
 type planSettings struct {
 	methods plan.Methods
 	zone    *time.Location
+	// names, for the statements of a function or PL/pgSQL block, name
+	// their parameters (plan.Binder.ParamNames).
+	names *routineNames
 }
 
 // plannable reports whether stmt is planned (and so can keep a cached
@@ -109,6 +112,9 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 	b.Methods = ps.methods
 	b.Zone = ps.zone
 	b.Functions = e.funcs
+	if ps.names != nil {
+		b.ParamNames = ps.names.m
+	}
 	if infer {
 		b.InferParams(maxParams)
 	}
@@ -159,6 +165,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 // execute runs a planned statement in txn.
 func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext, notes *Session) (Result, error) {
 	ec.Sequences = engineSequences{e, txn}
+	ec.CallRoutine = e.routineCaller(ctx, txn, ec, notes)
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, Codecs: &p.codecs, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, Deferred: notes.deferredChecks()}
 	switch {
 	case p.query != nil:

@@ -43,6 +43,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	b.ColumnStats = e.tableColumnStats
 	b.Methods, b.Zone = ps.methods, ps.zone
 	ec.Sequences = engineSequences{e, txn}
+	ec.CallRoutine = e.routineCaller(ctx, txn, ec, notes)
 	x := &exec.Ctx{Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers}
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
@@ -105,6 +106,14 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return Result{Tag: "ALTER SCHEMA"}, nil
 	case *ast.CreateType:
 		return e.createType(txn, st)
+	case *ast.CreateFunction:
+		return e.createFunction(ctx, b, txn, st, ec, notes)
+	case *ast.DropFunction:
+		return e.dropFunction(b, txn, st, ec)
+	case *ast.CreateTrigger:
+		return e.createTrigger(b, txn, st)
+	case *ast.DropTrigger:
+		return e.dropTrigger(txn, st, ec)
 	case *ast.AlterType:
 		return e.alterType(txn, st)
 	case *ast.Drop:

@@ -108,6 +108,24 @@ type EvalContext struct {
 	// calendar functions on timestamptz (date_trunc, extract, to_char,
 	// age, generate_series) work on the wall clock there.
 	Zone *time.Location
+	// CallRoutine runs a function CREATE FUNCTION made, in the
+	// statement's transaction (nil where none may run: a table's
+	// stored expressions).
+	CallRoutine func(r *Routine, args []types.Datum) (types.Datum, error)
+}
+
+// Routine is a function CREATE FUNCTION made, as a call of it is bound:
+// what the engine needs to run it. Args of a call are already cast to
+// ArgTypes.
+type Routine struct {
+	ID       uint32
+	Name     string
+	Language string // "sql" or "plpgsql"
+	Body     string
+	ArgNames []string // "" for a parameter without a name
+	ArgTypes []types.Type
+	Return   types.Type
+	Void     bool // RETURNS void
 }
 
 // AdvisoryRequest is one advisory lock function call: take (waiting

@@ -125,6 +125,14 @@ func (p *parser) create() ast.Statement {
 			break
 		}
 		return x
+	case p.isWord("function") && !temp:
+		p.next()
+		return p.createFunction(pos, orReplace)
+	case p.isWord("trigger") && !temp:
+		p.next()
+		return p.createTrigger(pos, orReplace)
+	case p.isWord("procedure") && !temp:
+		p.fail(p.tok.pos, "0A000", "CREATE PROCEDURE is not supported; create a function")
 	case p.isWord("type") && !orReplace && !temp:
 		p.next()
 		ct := &ast.CreateType{Pos: pos, Name: p.tableName()}
@@ -649,6 +657,30 @@ func (p *parser) storageParams() []ast.Option {
 func (p *parser) drop() ast.Statement {
 	d := &ast.Drop{Pos: p.pos()}
 	p.expectKw(ast.KwDrop)
+	if p.acceptWord("function") {
+		df := &ast.DropFunction{Pos: d.Pos, IfExists: p.ifExists()}
+		for {
+			df.Funcs = append(df.Funcs, p.funcSig())
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if p.acceptKw(ast.KwCascade) {
+			df.Cascade = true
+		} else {
+			p.acceptKw(ast.KwRestrict)
+		}
+		return df
+	}
+	if p.acceptWord("trigger") {
+		dt := &ast.DropTrigger{Pos: d.Pos, IfExists: p.ifExists(), Name: p.ident()}
+		p.expectKw(ast.KwOn)
+		dt.Table = p.tableName()
+		if !p.acceptKw(ast.KwCascade) {
+			p.acceptKw(ast.KwRestrict)
+		}
+		return dt
+	}
 	switch {
 	case p.acceptKw(ast.KwTable):
 		d.Kind = ast.ObjTable

@@ -50,6 +50,13 @@ type Binder struct {
 	// binder of their own, in UTC: their values may not depend on who
 	// writes the row.
 	Zone *time.Location
+	// ParamNames names parameters for the statements of a function body
+	// or a PL/pgSQL block: a name (lower case; "rec.field" for a field
+	// of a record variable such as a trigger's NEW) maps to the 1-based
+	// number of the parameter a column reference of that name means when
+	// no column of that name is in scope (columns win, as in a SQL
+	// function's body).
+	ParamNames map[string]int
 	// Functions are scalar functions the embedding program added, by
 	// lower-case name, each with one signature; nil outside the
 	// statements that may call them (see engine.Options.Functions).

@@ -166,12 +166,32 @@ func (b *Binder) bindColumn(s *scope, e *ast.ColumnRef) (Expr, error) {
 		}
 	}
 	if err != nil {
+		if n, ok := b.namedParam(e); ok {
+			return &Param{N: n, Typ: b.params[n-1]}, nil
+		}
 		return nil, err
 	}
 	if depth == 0 {
 		return &ColRef{Idx: idx, Typ: col.Type, Name: col.Name}, nil
 	}
 	return &OuterRef{Depth: depth, Idx: idx, Typ: col.Type, Name: col.Name}, nil
+}
+
+// namedParam returns the parameter a column reference names
+// (ParamNames), if any.
+func (b *Binder) namedParam(e *ast.ColumnRef) (int, bool) {
+	if b.ParamNames == nil {
+		return 0, false
+	}
+	name := e.Name
+	if e.Table.Name != "" {
+		if e.Table.Schema != "" {
+			return 0, false
+		}
+		name = e.Table.Name + "." + e.Name
+	}
+	n, ok := b.ParamNames[name]
+	return n, ok && n >= 1 && n <= len(b.params)
 }
 
 // boolean checks that e is boolean (an unknown literal becomes one).
@@ -952,6 +972,9 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		f, err = builtins.Lookup(name, argTypes())
 	}
 	if err != nil {
+		if uf, ok, uerr := b.userFunc(e, name, args); ok || uerr != nil {
+			return uf, uerr
+		}
 		return nil, withPos(err, b.charPos(int(e.Position())))
 	}
 	for i := range args {

@@ -401,7 +401,44 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 		}
 	case "pg_proc":
-		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t, proacl t[]")
+		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t, proacl t[], proargnames t[]")
+		// The functions CREATE FUNCTION made (the built-in ones are not
+		// listed).
+		fs, err := catalog.ListFunctions(b.txn)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		for _, f := range fs {
+			r, err := b.RoutineOf(f)
+			if err != nil {
+				return nil, nil, true, err
+			}
+			lang := int64(14)
+			if f.Language == "plpgsql" {
+				lang = 13570
+			}
+			argOIDs := make([]string, len(r.ArgTypes))
+			for i, t := range r.ArgTypes {
+				argOIDs[i] = strconv.FormatInt(int64(t.OID()), 10)
+			}
+			ret := int64(r.Return.OID())
+			switch f.Returns {
+			case "void":
+				ret = 2278
+			case "trigger":
+				ret = 2279
+			}
+			var argNames types.Datum = null
+			if len(f.ArgNames) > 0 {
+				ns := make([]types.Datum, len(f.ArgNames))
+				for i, n := range f.ArgNames {
+					ns[i] = text(n)
+				}
+				argNames = types.NewArray(types.Text, ns)
+			}
+			rows = append(rows, []types.Datum{i8(int64(f.OID())), text(f.Name), i8(oidPublic), i8(oidBootstrap), i8(lang), text("f"), bl(false),
+				text(f.Volatility), i2(len(f.ArgTypes)), i8(ret), text(strings.Join(argOIDs, " ")), text(f.Body), null, argNames})
+		}
 	case "pg_init_privs":
 		cols = def("objoid i8, classoid i8, objsubid i4, privtype t, initprivs t[]")
 	case "pg_cast":

@@ -1,0 +1,360 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/mvcc"
+	"github.com/cairndb/cairn/internal/sql/ast"
+	"github.com/cairndb/cairn/internal/sql/builtins"
+	"github.com/cairndb/cairn/internal/sql/parser"
+	"github.com/cairndb/cairn/internal/sql/plan"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+	"github.com/cairndb/cairn/internal/sql/types"
+)
+
+// Functions CREATE FUNCTION makes (LANGUAGE sql or plpgsql) are kept in
+// the catalog as text and run by the engine when a bound call asks the
+// statement's EvalContext to (EvalContext.CallRoutine): in the calling
+// statement's transaction, with the calling session's settings. A SQL
+// function runs its statements in order and returns the first column of
+// the last one's first row (NULL without rows); its parameters are $n
+// or their names, which a column of the same name hides, as in
+// PostgreSQL. Calls nest up to maxRoutineDepth deep.
+
+// maxRoutineDepth bounds nested calls (PostgreSQL's bound is its stack:
+// max_stack_depth), so a function calling itself forever fails with
+// 54001 instead of exhausting the Go stack.
+const maxRoutineDepth = 200
+
+type routineDepthKey struct{}
+
+// routineNames are the parameter names of a function body or a
+// PL/pgSQL block's variables as its statements are planned (a pointer
+// so planSettings stays comparable).
+type routineNames struct{ m map[string]int }
+
+// routineCaller returns the EvalContext.CallRoutine of a statement
+// running in txn.
+func (e *Engine) routineCaller(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session) func(*builtins.Routine, []types.Datum) (types.Datum, error) {
+	return func(r *builtins.Routine, args []types.Datum) (types.Datum, error) {
+		return e.callRoutine(ctx, txn, ec, notes, r, args)
+	}
+}
+
+func (e *Engine) callRoutine(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) (types.Datum, error) {
+	depth, _ := ctx.Value(routineDepthKey{}).(int)
+	if depth >= maxRoutineDepth {
+		return types.Null, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
+			WithHint("A function called functions %d deep; does it call itself without end?", maxRoutineDepth)
+	}
+	ctx = context.WithValue(ctx, routineDepthKey{}, depth+1)
+	args = slices.Clone(args) // the caller reuses its slice
+	var v types.Datum
+	var vt types.Type
+	var err error
+	switch r.Language {
+	case "sql":
+		v, vt, err = e.callSQL(ctx, txn, ec, notes, r, args)
+	case "plpgsql":
+		v, vt, err = e.callPL(ctx, txn, ec, notes, r, args, nil)
+	default:
+		err = sqlerr.New(sqlerr.UndefinedObject, "language %q does not exist", r.Language)
+	}
+	if err != nil {
+		return types.Null, bodyError(err)
+	}
+	if r.Void {
+		return types.NewText(""), nil
+	}
+	if v.IsNull() || types.Equivalent(vt, r.Return) {
+		return v, nil
+	}
+	return types.Cast(v, vt, r.Return, types.CastAssignment)
+}
+
+// routineSettings are the plan settings of a routine's statements: the
+// session's, with the routine's parameter names.
+func routineSettings(ec *builtins.EvalContext, notes *Session, names map[string]int) planSettings {
+	ps := notes.planSettings()
+	if notes == nil && ec != nil {
+		ps.zone = ec.Zone
+	}
+	ps.names = &routineNames{names}
+	return ps
+}
+
+// runNamed runs one statement of a routine with parameters of the given
+// types and values, names naming them.
+func (e *Engine) runNamed(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, ptypes []types.Type, params []types.Datum, names map[string]int, ec *builtins.EvalContext, notes *Session) (Result, error) {
+	switch stmt.(type) {
+	case *ast.Begin, *ast.Commit, *ast.Rollback, *ast.Savepoint, *ast.Release:
+		return Result{}, sqlerr.New(sqlerr.Code("0A000"), "%s is not allowed in a function", statementName(stmt))
+	}
+	if !plannable(stmt) {
+		return e.run(ctx, txn, stmt, params, ec, notes)
+	}
+	p, err := e.plan(txn, stmt, ast.Format(stmt), ptypes, false, routineSettings(ec, notes, names))
+	if err != nil {
+		return Result{}, err
+	}
+	return e.execute(ctx, txn, p, params, ec, notes)
+}
+
+// paramNames maps a function's parameter names, bare and qualified by
+// the function's name (f.x), to their numbers.
+func paramNames(fn string, names []string) map[string]int {
+	m := map[string]int{}
+	for i, n := range names {
+		if n != "" {
+			m[n] = i + 1
+			m[fn+"."+n] = i + 1
+		}
+	}
+	return m
+}
+
+// bodyError drops the position of an error raised by a function body's
+// text: it is a position in the body, not in the statement the client
+// sent.
+func bodyError(err error) error {
+	if se, ok := err.(*sqlerr.Error); ok && se.Position != 0 {
+		c := *se
+		c.Position = 0
+		return &c
+	}
+	return err
+}
+
+func (e *Engine) callSQL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) (types.Datum, types.Type, error) {
+	stmts, err := parser.Parse(r.Body)
+	if err != nil {
+		return types.Null, types.Type{}, err
+	}
+	names := paramNames(r.Name, r.ArgNames)
+	var last Result
+	for _, st := range stmts {
+		if last, err = e.runNamed(ctx, txn, st, r.ArgTypes, args, names, ec, notes); err != nil {
+			return types.Null, types.Type{}, err
+		}
+	}
+	if len(last.Rows) == 0 || len(last.Rows[0]) == 0 || len(last.Columns) == 0 {
+		return types.Null, r.Return, nil
+	}
+	return last.Rows[0][0], last.Columns[0].Type, nil
+}
+
+// createFunction is CREATE [OR REPLACE] FUNCTION.
+func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.Txn, st *ast.CreateFunction, ec *builtins.EvalContext, notes *Session) (Result, error) {
+	name, err := typeNameOf(st.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	if st.Language != "sql" && st.Language != "plpgsql" {
+		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "language %q does not exist", st.Language).
+			WithHint("cairn runs functions in sql and plpgsql.")
+	}
+	if st.ReturnsSet {
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "functions returning SETOF are not supported")
+	}
+	f := &catalog.FunctionDesc{Name: name, Language: st.Language, Body: st.Body, Strict: st.Strict, Volatility: "v"}
+	switch st.Volatility {
+	case "immutable":
+		f.Volatility = "i"
+	case "stable":
+		f.Volatility = "s"
+	}
+	seen := map[string]bool{}
+	var ptypes []types.Type
+	sawDefault := false
+	for _, prm := range st.Params {
+		t, err := b.ResolveType(prm.Type)
+		if err != nil {
+			return Result{}, err
+		}
+		if prm.Name != "" {
+			if seen[prm.Name] {
+				return Result{}, sqlerr.New(sqlerr.Code("42P13"), "parameter name %q used more than once", prm.Name)
+			}
+			seen[prm.Name] = true
+		}
+		def := ""
+		if prm.Default != nil {
+			def, sawDefault = ast.Format(prm.Default), true
+		} else if sawDefault {
+			return Result{}, sqlerr.New(sqlerr.Code("42P13"), "input parameters after one with a default value must also have defaults")
+		}
+		ptypes = append(ptypes, t)
+		f.ArgNames = append(f.ArgNames, prm.Name)
+		f.ArgTypes = append(f.ArgTypes, t.String())
+		f.ArgDefaults = append(f.ArgDefaults, def)
+	}
+	if !sawDefault {
+		f.ArgDefaults = nil
+	}
+	if !slices.ContainsFunc(f.ArgNames, func(n string) bool { return n != "" }) {
+		f.ArgNames = nil
+	}
+	var ret types.Type
+	switch {
+	case st.Returns == nil:
+		f.Returns = "void"
+	case strings.EqualFold(st.Returns.Name, "trigger") && st.Returns.Schema == "" && len(st.Returns.ArrayBounds) == 0:
+		f.Returns = "trigger"
+		if st.Language == "sql" {
+			return Result{}, sqlerr.New(sqlerr.Code("42P13"), "SQL functions cannot return type trigger")
+		}
+		if len(st.Params) > 0 {
+			return Result{}, sqlerr.New(sqlerr.Code("42P13"), "trigger functions cannot have declared arguments").
+				WithHint("The arguments of the trigger can be accessed through TG_NARGS and TG_ARGV instead.")
+		}
+	default:
+		if ret, err = b.ResolveType(st.Returns); err != nil {
+			return Result{}, err
+		}
+		f.Returns = ret.String()
+	}
+	replace := false
+	olds, err := catalog.LookupFunctions(txn, name)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, old := range olds {
+		if !slices.Equal(old.ArgTypes, f.ArgTypes) {
+			continue
+		}
+		if !st.OrReplace {
+			return Result{}, catalog.ErrFunctionExists(f)
+		}
+		if old.Returns != f.Returns {
+			return Result{}, sqlerr.New(sqlerr.Code("42P13"), "cannot change return type of existing function").
+				WithHint("Use DROP FUNCTION %s first.", old.Signature())
+		}
+		f.ID, replace = old.ID, true
+	}
+	if err := catalog.PutFunction(txn, f, replace); err != nil {
+		return Result{}, err
+	}
+	// Checked once stored, as PostgreSQL does: a body may call its own
+	// function. A failed check fails the statement, which undoes the
+	// store.
+	if err := e.checkBody(ctx, txn, f, ptypes, ret, ec, notes); err != nil {
+		return Result{}, bodyError(err)
+	}
+	return Result{Tag: "CREATE FUNCTION"}, nil
+}
+
+// checkBody checks a new function's body as PostgreSQL does with
+// check_function_bodies on: a SQL function's statements must parse and
+// bind, and its last must return a value of the result type; a PL/pgSQL
+// body must parse.
+func (e *Engine) checkBody(ctx context.Context, txn *mvcc.Txn, f *catalog.FunctionDesc, ptypes []types.Type, ret types.Type, ec *builtins.EvalContext, notes *Session) error {
+	if f.Language == "plpgsql" {
+		_, err := parsePL(f.Body)
+		return err
+	}
+	stmts, err := parser.Parse(f.Body)
+	if err != nil {
+		return err
+	}
+	names := paramNames(f.Name, f.ArgNames)
+	var lastCols []Column
+	for _, st := range stmts {
+		lastCols = nil
+		if !plannable(st) {
+			continue
+		}
+		p, err := e.plan(txn, st, ast.Format(st), slices.Clone(ptypes), false, routineSettings(ec, notes, names))
+		if err != nil {
+			return err
+		}
+		lastCols = p.vcols
+	}
+	if f.Returns == "void" {
+		return nil
+	}
+	if len(lastCols) == 0 {
+		return sqlerr.New(sqlerr.Code("42P13"), "return type mismatch in function declared to return %s", ret).
+			WithDetail("Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING.")
+	}
+	if len(lastCols) > 1 {
+		return sqlerr.New(sqlerr.Code("42P13"), "return type mismatch in function declared to return %s", ret).
+			WithDetail("Final statement must return exactly one column.")
+	}
+	if t := lastCols[0].Type; !types.Equivalent(t, ret) && t.Family() != types.UnknownFamily {
+		if lvl, ok := types.CastLevel(t, ret); !ok || lvl > types.CastAssignment {
+			return sqlerr.New(sqlerr.Code("42P13"), "return type mismatch in function declared to return %s", ret).
+				WithDetail("Actual return type is %s.", t)
+		}
+	}
+	return nil
+}
+
+// dropFunction is DROP FUNCTION.
+func (e *Engine) dropFunction(b *plan.Binder, txn *mvcc.Txn, st *ast.DropFunction, ec *builtins.EvalContext) (Result, error) {
+	for _, sig := range st.Funcs {
+		name, err := typeNameOf(sig.Name)
+		if err != nil {
+			return Result{}, err
+		}
+		var argTypes []string
+		for _, a := range sig.Args {
+			t, err := b.ResolveType(a)
+			if err != nil {
+				return Result{}, err
+			}
+			argTypes = append(argTypes, t.String())
+		}
+		fs, err := catalog.LookupFunctions(txn, name)
+		if err != nil {
+			return Result{}, err
+		}
+		var match []*catalog.FunctionDesc
+		for _, f := range fs {
+			if !sig.HasArgs || slices.Equal(f.ArgTypes, argTypes) {
+				match = append(match, f)
+			}
+		}
+		shown := name
+		if sig.HasArgs {
+			shown = name + "(" + strings.Join(argTypes, ", ") + ")"
+		}
+		switch {
+		case len(match) == 0 && st.IfExists:
+			ec.SendNotice("NOTICE", "00000", "function %s does not exist, skipping", shown)
+			continue
+		case len(match) == 0:
+			return Result{}, sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", shown)
+		case len(match) > 1:
+			return Result{}, sqlerr.New(sqlerr.Code("42725"), "function name %q is not unique", name).
+				WithHint("Specify the argument list to select the function unambiguously.")
+		}
+		if err := e.dropTriggersOf(txn, match[0], st.Cascade, ec); err != nil {
+			return Result{}, err
+		}
+		if err := catalog.DropFunction(txn, match[0]); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Tag: "DROP FUNCTION"}, nil
+}
+
+func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum, trig *triggerCall) (types.Datum, types.Type, error) {
+	return types.Null, types.Type{}, sqlerr.New(sqlerr.FeatureNotSupported, "plpgsql functions are not supported yet")
+}
+
+type triggerCall struct{}
+
+func (e *Engine) createTrigger(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTrigger) (Result, error) {
+	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "triggers are not supported yet")
+}
+
+func (e *Engine) dropTrigger(txn *mvcc.Txn, st *ast.DropTrigger, ec *builtins.EvalContext) (Result, error) {
+	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "triggers are not supported yet")
+}
+
+func (e *Engine) dropTriggersOf(txn *mvcc.Txn, f *catalog.FunctionDesc, cascade bool, ec *builtins.EvalContext) error {
+	return nil
+}
