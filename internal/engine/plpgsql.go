@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/cairndb/cairn/internal/sql/plan"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -12,29 +13,63 @@ import (
 	"github.com/cairndb/cairn/internal/sql/types"
 )
 
-// DO blocks run a subset of PL/pgSQL, the part migrations and ORMs
-// write (Drizzle wraps each enum and foreign key in one):
+// DO blocks and LANGUAGE plpgsql functions run a subset of PL/pgSQL,
+// the part migrations, ORMs and trigger functions write:
 //
-//	[DECLARE is refused] BEGIN statements [EXCEPTION WHEN condition [OR
-//	condition] THEN statements ...] END
+//	[DECLARE name [CONSTANT] type [NOT NULL] [{:= | = | DEFAULT} expr]; ...]
+//	BEGIN statements [EXCEPTION WHEN condition [OR condition] THEN
+//	statements ...] END
 //
-// where a statement is an SQL statement, a nested block, IF condition
-// THEN ... [ELSIF ... THEN ...] [ELSE ...] END IF, NULL, PERFORM query,
-// EXECUTE text (dynamic SQL), RAISE [level] 'format' [, expression ...]
-// or RETURN. Conditions of IF are SQL boolean expressions. A block with
-// an EXCEPTION clause runs in a savepoint: an error undoes the block's
-// work and runs the first handler whose condition names the error's
-// SQLSTATE (OTHERS: any error but a cancel); an error no handler takes
-// goes on up. Variables, loops and the rest of the language are refused
-// with 0A000.
+// where a statement is an SQL statement (SELECT ... INTO [STRICT]
+// targets and INSERT/UPDATE/DELETE ... RETURNING ... INTO targets
+// included), target := expr, a nested block, IF condition THEN ...
+// [ELSIF ... THEN ...] [ELSE ...] END IF, LOOP, WHILE cond LOOP, FOR i
+// IN [REVERSE] a..b [BY n] LOOP, FOR rec IN query LOOP (each ... END
+// LOOP), EXIT [WHEN cond], CONTINUE [WHEN cond], NULL, PERFORM query,
+// EXECUTE text (dynamic SQL), RAISE [level] 'format' [, expression
+// ...] or RETURN [expr]. Expressions and conditions are SQL; variables
+// (and a function's parameters, and a record's fields as rec.field)
+// are named parameters of the statements they appear in, which a
+// column of the same name hides. FOUND says whether the last SQL
+// statement found or wrote a row. A block with an EXCEPTION clause runs
+// in a savepoint: an error undoes the block's work and runs the first
+// handler whose condition names the error's SQLSTATE (OTHERS: any
+// error but a cancel); an error no handler takes goes on up. The rest
+// of the language (CASE, FOREACH, cursors, RETURN NEXT, %TYPE, labels)
+// is refused with 0A000.
 
 type plStmt interface{}
 
 type (
-	plSQL   struct{ sql string }
+	plSQL struct {
+		sql    string
+		into   []string // SELECT ... INTO targets, lower case ("rec.f" for a field)
+		strict bool
+	}
 	plBlock struct {
+		decls    []plDecl
 		body     []plStmt
 		handlers []plHandler
+	}
+	plDecl struct {
+		name, typ, def    string
+		constant, notNull bool
+	}
+	plAssign struct{ target, expr string }
+	// plLoop is LOOP (kind "loop"), WHILE cond LOOP ("while"), FOR v IN
+	// lo..hi [BY by] LOOP ("fori") or FOR v IN query LOOP ("forq").
+	plLoop struct {
+		kind       string
+		cond       string
+		v          string
+		lo, hi, by string
+		reverse    bool
+		query      string
+		body       []plStmt
+	}
+	plExit struct {
+		cont bool // CONTINUE
+		cond string
 	}
 	plHandler struct {
 		conds []string // condition names, lower case, or "sqlstate:" and a code
@@ -50,7 +85,7 @@ type (
 		args          []string
 	}
 	plExecute struct{ expr string }
-	plReturn  struct{}
+	plReturn  struct{ expr string }
 )
 
 // plToken is a token of a block's text: a word (lower-cased in word), a
@@ -175,7 +210,7 @@ func isPlWordStart(c byte) bool {
 func isPlWordChar(c byte) bool { return isPlWordStart(c) || c >= '0' && c <= '9' || c == '$' }
 
 func plSyntax(msg string) error {
-	return sqlerr.New(sqlerr.SyntaxError, "DO block: %s", msg)
+	return sqlerr.New(sqlerr.SyntaxError, "PL/pgSQL: %s", msg)
 }
 
 // plParser parses a block's tokens.
@@ -232,14 +267,21 @@ func (p *plParser) until(stop string) (string, error) {
 
 // block parses BEGIN ... END (the BEGIN current).
 func (p *plParser) block() (*plBlock, error) {
+	b := &plBlock{}
+	var err error
 	if p.word() == "declare" {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DO block: DECLARE (variables) is not supported; cairn runs blocks of SQL statements, IF, RAISE and EXCEPTION handlers")
+		p.i++
+		for p.i < len(p.toks) && p.word() != "begin" {
+			d, err := p.decl()
+			if err != nil {
+				return nil, err
+			}
+			b.decls = append(b.decls, d)
+		}
 	}
 	if err := p.expectWord("begin"); err != nil {
 		return nil, err
 	}
-	b := &plBlock{}
-	var err error
 	if b.body, err = p.stmts("end", "exception"); err != nil {
 		return nil, err
 	}
@@ -287,6 +329,89 @@ func (p *plParser) block() (*plBlock, error) {
 		p.i++
 	}
 	return b, nil
+}
+
+// decl parses one declaration of a DECLARE section and its ";".
+func (p *plParser) decl() (plDecl, error) {
+	var d plDecl
+	if d.name = p.word(); d.name == "" {
+		return d, p.errHere("expected a variable name")
+	}
+	p.i++
+	if p.word() == "constant" {
+		d.constant = true
+		p.i++
+	}
+	if w := p.word(); w == "alias" || w == "cursor" || w == "refcursor" {
+		return d, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %s declarations are not supported", strings.ToUpper(w))
+	}
+	start := p.i
+	for p.i < len(p.toks) {
+		t := p.toks[p.i]
+		if t.depth == 0 && (p.isSym(";") || p.isSym(":=") || p.isSym("=") || t.word == "default" || t.word == "not" || t.word == "collate") {
+			break
+		}
+		if p.isSym("%") {
+			return d, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %%TYPE and %%ROWTYPE are not supported; name the type")
+		}
+		p.i++
+	}
+	if p.i == start || p.i >= len(p.toks) {
+		return d, p.errHere("expected a type")
+	}
+	d.typ = p.src[p.toks[start].start:p.toks[p.i-1].end]
+	if p.word() == "collate" {
+		p.i += 2
+	}
+	if p.word() == "not" {
+		p.i++
+		if err := p.expectWord("null"); err != nil {
+			return d, err
+		}
+		d.notNull = true
+	}
+	if p.isSym(":=") || p.isSym("=") || p.word() == "default" {
+		p.i++
+		def, err := p.until(";")
+		if err != nil {
+			return d, err
+		}
+		d.def = def
+	} else if d.notNull || d.constant {
+		return d, sqlerr.New(sqlerr.SyntaxError, "PL/pgSQL: variable %q must have a default value, since it's declared %s", d.name,
+			map[bool]string{true: "CONSTANT", false: "NOT NULL"}[d.constant])
+	}
+	return d, p.semicolon()
+}
+
+// target reads an assignment or INTO target: name or rec.field.
+func (p *plParser) target() (string, bool) {
+	w := p.word()
+	if w == "" {
+		return "", false
+	}
+	if p.i+2 < len(p.toks) && p.toks[p.i+1].word == "" && p.text(p.toks[p.i+1]) == "." && p.toks[p.i+2].word != "" && p.toks[p.i+2].depth == 0 {
+		p.i += 3
+		return w + "." + p.toks[p.i-1].word, true
+	}
+	p.i++
+	return w, true
+}
+
+// loopBody parses a loop's statements and END LOOP [label] ;.
+func (p *plParser) loopBody() ([]plStmt, error) {
+	body, err := p.stmts("end")
+	if err != nil {
+		return nil, err
+	}
+	p.i++
+	if err := p.expectWord("loop"); err != nil {
+		return nil, err
+	}
+	if w := p.word(); w != "" { // END LOOP label
+		p.i++
+	}
+	return body, p.semicolon()
 }
 
 // stmts parses statements up to one of the stop words.
@@ -372,7 +497,90 @@ func (p *plParser) stmt() (plStmt, error) {
 		return nil, p.semicolon()
 	case "return":
 		p.i++
-		return plReturn{}, p.semicolon()
+		if w := p.word(); w == "next" || w == "query" {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: RETURN %s is not supported (functions returning sets are not)", strings.ToUpper(w))
+		}
+		if p.isSym(";") {
+			p.i++
+			return plReturn{}, nil
+		}
+		x, err := p.until(";")
+		if err != nil {
+			return nil, err
+		}
+		p.i++
+		return plReturn{expr: x}, nil
+	case "loop":
+		p.i++
+		body, err := p.loopBody()
+		return &plLoop{kind: "loop", body: body}, err
+	case "while":
+		p.i++
+		cond, err := p.until("loop")
+		if err != nil {
+			return nil, err
+		}
+		p.i++
+		body, err := p.loopBody()
+		return &plLoop{kind: "while", cond: cond, body: body}, err
+	case "for":
+		p.i++
+		l := &plLoop{}
+		if l.v = p.word(); l.v == "" {
+			return nil, p.errHere("expected a loop variable")
+		}
+		p.i++
+		if err := p.expectWord("in"); err != nil {
+			return nil, err
+		}
+		if p.word() == "reverse" {
+			l.reverse = true
+			p.i++
+		}
+		if p.word() == "execute" {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: FOR ... IN EXECUTE is not supported")
+		}
+		isQuery := p.word() == "select" || p.word() == "with" || p.word() == "values" || p.word() == "table"
+		rng, err := p.until("loop")
+		if err != nil {
+			return nil, err
+		}
+		p.i++
+		if isQuery && !l.reverse {
+			l.kind, l.query = "forq", rng
+		} else {
+			l.kind = "fori"
+			lo, rest, ok := strings.Cut(rng, "..")
+			if !ok {
+				return nil, plSyntax("expected lower..upper in FOR loop")
+			}
+			l.lo, l.hi = strings.TrimSpace(lo), strings.TrimSpace(rest)
+			if toks, _ := plLex(rest); len(toks) > 0 {
+				for _, t := range toks {
+					if t.depth == 0 && t.word == "by" {
+						l.hi, l.by = strings.TrimSpace(rest[:t.start]), strings.TrimSpace(rest[t.end:])
+						break
+					}
+				}
+			}
+		}
+		l.body, err = p.loopBody()
+		return l, err
+	case "exit", "continue":
+		p.i++
+		x := plExit{cont: w == "continue"}
+		if lw := p.word(); lw != "" && lw != "when" {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: loop labels are not supported")
+		}
+		if p.word() == "when" {
+			p.i++
+			cond, err := p.until(";")
+			if err != nil {
+				return nil, err
+			}
+			x.cond = cond
+		}
+		return x, p.semicolon()
 	case "perform":
 		p.i++
 		q, err := p.until(";")
@@ -389,7 +597,7 @@ func (p *plParser) stmt() (plStmt, error) {
 		}
 		p.i++
 		if strings.Contains(strings.ToLower(x), " into ") || strings.Contains(strings.ToLower(x), " using ") {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DO block: EXECUTE ... INTO/USING is not supported")
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: EXECUTE ... INTO/USING is not supported")
 		}
 		return plExecute{expr: x}, nil
 	case "raise":
@@ -401,7 +609,7 @@ func (p *plParser) stmt() (plStmt, error) {
 			p.i++
 		}
 		if p.i >= len(p.toks) || p.toks[p.i].word != "" || !strings.ContainsAny(p.text(p.toks[p.i])[:1], "'Ee$") {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DO block: RAISE takes a format string here (RAISE level 'text %%', args)")
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: RAISE takes a format string here (RAISE level 'text %%', args)")
 		}
 		rest, err := p.until(";")
 		if err != nil {
@@ -411,18 +619,79 @@ func (p *plParser) stmt() (plStmt, error) {
 		parts := splitTopLevel(rest)
 		r.format, r.args = parts[0], parts[1:]
 		return r, nil
-	case "loop", "for", "while", "foreach", "exit", "continue", "case", "get", "open", "fetch", "close", "assert", "call", "commit", "rollback":
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DO block: %s is not supported; cairn runs blocks of SQL statements, IF, RAISE and EXCEPTION handlers", strings.ToUpper(w))
+	case "foreach", "case", "get", "open", "fetch", "close", "assert", "call", "commit", "rollback":
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %s is not supported", strings.ToUpper(w))
 	}
-	if p.i+1 < len(p.toks) && p.toks[p.i+1].word == "" && p.text(p.toks[p.i+1]) == ":=" {
-		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "DO block: variables are not supported")
+	if p.isSym("<") && p.i+1 < len(p.toks) && p.text(p.toks[p.i+1]) == "<" {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: labels (<<name>>) are not supported")
 	}
-	q, err := p.until(";")
-	if err != nil {
+	// target := expr (or =).
+	at := p.i
+	if t, ok := p.target(); ok && (p.isSym(":=") || p.isSym("=")) {
+		p.i++
+		x, err := p.until(";")
+		if err != nil {
+			return nil, err
+		}
+		p.i++
+		return &plAssign{target: t, expr: x}, nil
+	}
+	p.i = at
+	return p.sqlStmt()
+}
+
+// sqlStmt parses an SQL statement up to its ";", taking out an INTO
+// clause: SELECT's first INTO, or the INTO after a DML statement's
+// RETURNING.
+func (p *plParser) sqlStmt() (plStmt, error) {
+	start := p.i
+	if _, err := p.until(";"); err != nil {
 		return nil, err
 	}
+	end := p.i
 	p.i++
-	return plSQL{sql: q}, nil
+	st := plSQL{}
+	first := p.toks[start].word
+	intoAt := -1
+	afterReturning := false
+	for i := start; i < end; i++ {
+		t := p.toks[i]
+		if t.depth != 0 {
+			continue
+		}
+		if t.word == "returning" {
+			afterReturning = true
+		}
+		if t.word == "into" && (first == "select" || first == "with" || afterReturning) && i > start {
+			intoAt = i
+			break
+		}
+	}
+	if intoAt < 0 {
+		st.sql = p.src[p.toks[start].start:p.toks[end-1].end]
+		return st, nil
+	}
+	q := &plParser{src: p.src, toks: p.toks[:end], i: intoAt + 1}
+	if q.word() == "strict" {
+		st.strict = true
+		q.i++
+	}
+	for {
+		t, ok := q.target()
+		if !ok {
+			return nil, q.errHere("expected an INTO target")
+		}
+		st.into = append(st.into, t)
+		if !q.isSym(",") {
+			break
+		}
+		q.i++
+	}
+	st.sql = p.src[p.toks[start].start:p.toks[intoAt].start]
+	if q.i < end {
+		st.sql += " " + p.src[p.toks[q.i].start:p.toks[end-1].end]
+	}
+	return st, nil
 }
 
 // splitTopLevel splits s at the commas outside parentheses and quotes.
@@ -490,10 +759,9 @@ func (e *Engine) runDo(ctx context.Context, txn *mvcc.Txn, st *ast.Do, ec *built
 		return Result{}, err
 	}
 	r := &plRunner{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes}
-	if err := r.block(b); err != nil {
-		if _, ok := err.(errPlReturn); !ok {
-			return Result{}, err
-		}
+	r.vars = append(r.vars, plVar{name: "found", typ: types.Bool, val: types.NewBool(false)})
+	if err := r.run(b); err != nil {
+		return Result{}, err
 	}
 	return Result{Tag: "DO"}, nil
 }
@@ -518,15 +786,63 @@ func parsePL(src string) (*plBlock, error) {
 	return b, nil
 }
 
+// plVar is a variable of a running block: a declared variable, a
+// function's parameter, FOUND, or a field of a record (name
+// "rec.field").
+type plVar struct {
+	name     string
+	typ      types.Type
+	val      types.Datum
+	constant bool
+	notNull  bool
+}
+
 type plRunner struct {
 	e     *Engine
 	ctx   context.Context
 	txn   *mvcc.Txn
 	ec    *builtins.EvalContext
 	notes *Session
+	// vars are the variables in scope, outermost first: a name means
+	// the last variable of that name (an inner block's hides an outer
+	// one's), and variable i is parameter $i+1 of each statement.
+	vars []plVar
+	// ret is what RETURN returned (retSet: a RETURN with an expression
+	// ran), retExpr its text (a trigger function's RETURN NEW).
+	ret     types.Datum
+	retType types.Type
+	retSet  bool
+	retExpr string
+	// wantRet is the function's result type when the runner evaluates
+	// RETURN expressions (nil type for a DO block or a trigger).
+	wantRet types.Type
+}
+
+// errPlExit is EXIT or CONTINUE on its way to the innermost loop.
+type errPlExit struct{ cont bool }
+
+func (errPlExit) Error() string { return "EXIT outside a loop" }
+
+// run runs a top-level block: RETURN ends it.
+func (r *plRunner) run(b *plBlock) error {
+	err := r.block(b)
+	switch err.(type) {
+	case errPlReturn:
+		return nil
+	case errPlExit:
+		return sqlerr.New(sqlerr.SyntaxError, "PL/pgSQL: EXIT or CONTINUE cannot be used outside a loop")
+	}
+	return err
 }
 
 func (r *plRunner) block(b *plBlock) error {
+	depth := len(r.vars)
+	defer func() { r.vars = r.vars[:depth] }()
+	for _, d := range b.decls {
+		if err := r.declare(d); err != nil {
+			return err
+		}
+	}
 	if len(b.handlers) == 0 {
 		return r.stmts(b.body)
 	}
@@ -535,7 +851,8 @@ func (r *plRunner) block(b *plBlock) error {
 	if err == nil || r.ctx.Err() != nil {
 		return err
 	}
-	if _, ok := err.(errPlReturn); ok {
+	switch err.(type) {
+	case errPlReturn, errPlExit:
 		return err
 	}
 	code := string(sqlerr.CodeOf(err))
@@ -556,6 +873,98 @@ func (r *plRunner) block(b *plBlock) error {
 	return err
 }
 
+// declare adds a DECLARE section's variable, set to its default.
+func (r *plRunner) declare(d plDecl) error {
+	v := plVar{name: d.name, constant: d.constant, notNull: d.notNull, val: types.Null}
+	if strings.EqualFold(strings.TrimSpace(d.typ), "record") {
+		v.typ = types.Unknown // a record: its fields are set by SELECT INTO or FOR
+		r.vars = append(r.vars, v)
+		return nil
+	}
+	tn, err := parser.ParseTypeName(d.typ)
+	if err != nil {
+		return err
+	}
+	if v.typ, err = plan.NewBinder(r.txn, d.typ, nil).ResolveType(tn); err != nil {
+		return err
+	}
+	if d.def != "" {
+		if v.val, err = r.value(d.def, v.typ); err != nil {
+			return err
+		}
+	}
+	if v.notNull && v.val.IsNull() {
+		return sqlerr.New(sqlerr.NullValueNotAllowed, "null value cannot be assigned to variable %q declared NOT NULL", d.name)
+	}
+	r.vars = append(r.vars, v)
+	return nil
+}
+
+// lookup returns the index of the variable named name, -1 for none.
+func (r *plRunner) lookup(name string) int {
+	for i := len(r.vars) - 1; i >= 0; i-- {
+		if r.vars[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// assign sets a variable (or a record's field) from a value of type t.
+func (r *plRunner) assign(target string, v types.Datum, t types.Type) error {
+	i := r.lookup(target)
+	if i < 0 {
+		if rec, _, ok := strings.Cut(target, "."); ok && r.lookup(rec) >= 0 {
+			return sqlerr.New(sqlerr.UndefinedColumn, "record %q has no field %q", rec, target[len(rec)+1:])
+		}
+		return sqlerr.New(sqlerr.SyntaxError, "PL/pgSQL: %q is not a known variable", target)
+	}
+	x := &r.vars[i]
+	if x.constant {
+		return sqlerr.New(sqlerr.Code("22005"), "variable %q is declared CONSTANT", target)
+	}
+	if x.typ.Family() == types.UnknownFamily {
+		return sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: assigning to record %q as a whole is not supported; use SELECT ... INTO %s", target, target)
+	}
+	if !v.IsNull() && !types.Equivalent(t, x.typ) {
+		var err error
+		if v, err = types.Cast(v, t, x.typ, types.CastAssignment); err != nil {
+			return err
+		}
+	}
+	if x.notNull && v.IsNull() {
+		return sqlerr.New(sqlerr.NullValueNotAllowed, "null value cannot be assigned to variable %q declared NOT NULL", target)
+	}
+	x.val = v
+	return nil
+}
+
+// setRecord makes rec's fields the given columns' values (nil vals:
+// NULLs).
+func (r *plRunner) setRecord(rec string, cols []Column, vals []types.Datum) {
+	prefix := rec + "."
+	kept := r.vars[:0]
+	for _, v := range r.vars {
+		if !strings.HasPrefix(v.name, prefix) {
+			kept = append(kept, v)
+		}
+	}
+	r.vars = kept
+	for i, c := range cols {
+		v := types.Null
+		if vals != nil {
+			v = vals[i]
+		}
+		r.vars = append(r.vars, plVar{name: prefix + strings.ToLower(c.Name), typ: c.Type, val: v})
+	}
+}
+
+func (r *plRunner) setFound(found bool) {
+	if i := r.lookup("found"); i >= 0 {
+		r.vars[i].val = types.NewBool(found)
+	}
+}
+
 func (r *plRunner) stmts(body []plStmt) error {
 	for _, s := range body {
 		if err := r.ctx.Err(); err != nil {
@@ -566,22 +975,28 @@ func (r *plRunner) stmts(body []plStmt) error {
 		case *plBlock:
 			err = r.block(s)
 		case plSQL:
-			err = r.sql(s.sql)
+			err = r.sqlInto(s)
+		case *plAssign:
+			err = r.assignStmt(s)
 		case plExecute:
 			var v types.Datum
 			if v, err = r.value(s.expr, types.Text); err == nil {
 				if v.IsNull() {
 					err = sqlerr.New(sqlerr.NullValueNotAllowed, "query string argument of EXECUTE is null")
 				} else {
-					err = r.sql(v.Str())
+					_, err = r.exec(v.Str(), false)
 				}
 			}
 		case *plIf:
 			err = r.ifStmt(s)
+		case *plLoop:
+			err = r.loop(s)
+		case plExit:
+			err = r.exitStmt(s)
 		case *plRaise:
 			err = r.raise(s)
 		case plReturn:
-			err = errPlReturn{}
+			err = r.returnStmt(s)
 		}
 		if err != nil {
 			return err
@@ -590,38 +1005,260 @@ func (r *plRunner) stmts(body []plStmt) error {
 	return nil
 }
 
-// sql runs one SQL statement of the block.
-func (r *plRunner) sql(text string) error {
+// params returns the statements' parameters: the variables' names,
+// types and values.
+func (r *plRunner) params() (map[string]int, []types.Type, []types.Datum) {
+	names := make(map[string]int, len(r.vars))
+	ts := make([]types.Type, len(r.vars))
+	vals := make([]types.Datum, len(r.vars))
+	for i, v := range r.vars {
+		if v.name != "" && v.typ.Family() != types.UnknownFamily {
+			names[v.name] = i + 1
+		}
+		ts[i], vals[i] = v.typ, v.val
+		if v.typ.Family() == types.UnknownFamily {
+			ts[i] = types.Text // a record, unreferenced as a whole
+		}
+	}
+	return names, ts, vals
+}
+
+// exec runs the SQL statements of text with the variables as named
+// parameters (none for dynamic SQL, literal), returning the last one's
+// result.
+func (r *plRunner) exec(text string, withVars bool) (Result, error) {
 	stmts, err := parser.Parse(text)
+	if err != nil {
+		return Result{}, err
+	}
+	var names map[string]int
+	var ts []types.Type
+	var vals []types.Datum
+	if withVars {
+		names, ts, vals = r.params()
+	}
+	var res Result
+	for _, stmt := range stmts {
+		if res, err = r.e.runNamed(r.ctx, r.txn, stmt, ts, vals, names, r.ec, r.notes); err != nil {
+			return Result{}, err
+		}
+	}
+	return res, nil
+}
+
+// sqlInto runs an SQL statement, its first row going INTO its targets.
+func (r *plRunner) sqlInto(s plSQL) error {
+	res, err := r.exec(s.sql, true)
 	if err != nil {
 		return err
 	}
-	for _, stmt := range stmts {
-		switch stmt.(type) {
-		case *ast.Begin, *ast.Commit, *ast.Rollback, *ast.Savepoint, *ast.Release:
-			return sqlerr.New(sqlerr.FeatureNotSupported, "DO block: transaction control (%s) is not supported", statementName(stmt))
+	found := len(res.Rows) > 0 || res.RowsAffected > 0
+	if len(s.into) == 0 {
+		r.setFound(found)
+		return nil
+	}
+	switch {
+	case s.strict && len(res.Rows) == 0:
+		return sqlerr.New(sqlerr.Code("P0002"), "query returned no rows")
+	case s.strict && len(res.Rows) > 1:
+		return sqlerr.New(sqlerr.Code("P0003"), "query returned more than one row")
+	}
+	var row []types.Datum
+	if len(res.Rows) > 0 {
+		row = res.Rows[0]
+	}
+	if len(s.into) == 1 {
+		if i := r.lookup(s.into[0]); i >= 0 && r.vars[i].typ.Family() == types.UnknownFamily {
+			r.setRecord(s.into[0], res.Columns, row)
+			r.setFound(len(res.Rows) > 0)
+			return nil
 		}
-		if _, err := r.e.run(r.ctx, r.txn, stmt, nil, r.ec, r.notes); err != nil {
+	}
+	for i, t := range s.into {
+		v, vt := types.Null, types.Unknown
+		if i < len(res.Columns) {
+			vt = res.Columns[i].Type
+			if row != nil {
+				v = row[i]
+			}
+		}
+		if err := r.assign(t, v, vt); err != nil {
 			return err
 		}
 	}
+	r.setFound(len(res.Rows) > 0)
 	return nil
 }
 
-// value evaluates an SQL expression of the block as type t.
+// value evaluates an SQL expression as type t (any type for Unknown).
 func (r *plRunner) value(expr string, t types.Type) (types.Datum, error) {
-	q, err := parser.ParseOne("SELECT (" + expr + ")::" + t.String())
-	if err != nil {
-		return types.Null, err
+	v, _, err := r.typedValue(expr, t)
+	return v, err
+}
+
+func (r *plRunner) typedValue(expr string, t types.Type) (types.Datum, types.Type, error) {
+	q := "SELECT (" + expr + ")"
+	if t.Family() != types.UnknownFamily {
+		q += "::" + t.String()
 	}
-	res, err := r.e.run(r.ctx, r.txn, q, nil, r.ec, r.notes)
+	res, err := r.exec(q, true)
 	if err != nil {
-		return types.Null, err
+		return types.Null, types.Type{}, err
 	}
 	if len(res.Rows) != 1 || len(res.Rows[0]) != 1 {
-		return types.Null, sqlerr.New(sqlerr.Code("21000"), "query %q returned %d rows", expr, len(res.Rows))
+		return types.Null, types.Type{}, sqlerr.New(sqlerr.Code("21000"), "query %q returned %d rows", expr, len(res.Rows))
 	}
-	return res.Rows[0][0], nil
+	return res.Rows[0][0], res.Columns[0].Type, nil
+}
+
+func (r *plRunner) assignStmt(s *plAssign) error {
+	i := r.lookup(s.target)
+	if i < 0 {
+		return r.assign(s.target, types.Null, types.Unknown) // the error
+	}
+	v, vt, err := r.typedValue(s.expr, r.vars[i].typ)
+	if err != nil {
+		return err
+	}
+	return r.assign(s.target, v, vt)
+}
+
+// returnStmt is RETURN [expr]: a function's result (a trigger
+// function's NEW, OLD or NULL is kept as text for the trigger).
+func (r *plRunner) returnStmt(s plReturn) error {
+	r.retExpr = strings.TrimSpace(s.expr)
+	if s.expr != "" && r.wantRet.Family() != types.UnknownFamily {
+		v, vt, err := r.typedValue(s.expr, r.wantRet)
+		if err != nil {
+			return err
+		}
+		r.ret, r.retType, r.retSet = v, vt, true
+	}
+	return errPlReturn{}
+}
+
+func (r *plRunner) exitStmt(s plExit) error {
+	if s.cond != "" {
+		v, err := r.value(s.cond, types.Bool)
+		if err != nil {
+			return err
+		}
+		if v.IsNull() || !v.Bool() {
+			return nil
+		}
+	}
+	return errPlExit{cont: s.cont}
+}
+
+// maxLoopIterations guards against a loop that never ends while its
+// context never ends either (an embedded caller without a deadline):
+// PostgreSQL would run it until cancelled.
+const maxLoopIterations = 100_000_000
+
+// loop runs LOOP, WHILE and FOR; EXIT leaves it, CONTINUE starts its
+// next iteration.
+func (r *plRunner) loop(l *plLoop) error {
+	iteration := func() (bool, error) {
+		err := r.stmts(l.body)
+		if x, ok := err.(errPlExit); ok {
+			return !x.cont, nil
+		}
+		return false, err
+	}
+	switch l.kind {
+	case "loop", "while":
+		for n := 0; n < maxLoopIterations; n++ {
+			if l.kind == "while" {
+				v, err := r.value(l.cond, types.Bool)
+				if err != nil {
+					return err
+				}
+				if v.IsNull() || !v.Bool() {
+					return nil
+				}
+			}
+			if stop, err := iteration(); stop || err != nil {
+				return err
+			}
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return sqlerr.New(sqlerr.Code("54000"), "PL/pgSQL: loop ran %d times", maxLoopIterations)
+	case "fori":
+		lo, err := r.value(l.lo, types.Int8)
+		if err != nil {
+			return err
+		}
+		hi, err := r.value(l.hi, types.Int8)
+		if err != nil {
+			return err
+		}
+		by := types.NewInt8(1)
+		if l.by != "" {
+			if by, err = r.value(l.by, types.Int8); err != nil {
+				return err
+			}
+		}
+		if lo.IsNull() || hi.IsNull() || by.IsNull() {
+			return sqlerr.New(sqlerr.NullValueNotAllowed, "lower bound, upper bound and BY value of FOR loop cannot be null")
+		}
+		if by.Int() <= 0 {
+			return sqlerr.New(sqlerr.InvalidParameterValue, "BY value of FOR loop must be greater than zero")
+		}
+		depth := len(r.vars)
+		defer func() { r.vars = r.vars[:depth] }()
+		r.vars = append(r.vars, plVar{name: l.v, typ: types.Int4})
+		step := by.Int()
+		if l.reverse {
+			step = -step
+		}
+		ran := false
+		for i := lo.Int(); l.reverse && i >= hi.Int() || !l.reverse && i <= hi.Int(); i += step {
+			ran = true
+			r.vars[depth].val = types.NewInt4(int32(i))
+			if stop, err := iteration(); stop || err != nil {
+				r.setFound(true)
+				return err
+			}
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		r.setFound(ran)
+		return nil
+	}
+	// FOR rec IN query: the rows are read first, then the body runs
+	// once per row with rec's fields set.
+	res, err := r.exec(l.query, true)
+	if err != nil {
+		return err
+	}
+	if i := r.lookup(l.v); i < 0 || r.vars[i].typ.Family() != types.UnknownFamily {
+		if i < 0 {
+			return sqlerr.New(sqlerr.SyntaxError, "PL/pgSQL: loop variable of loop over rows must be a record variable")
+		}
+		// A scalar loop variable takes the first column.
+		for _, row := range res.Rows {
+			if err := r.assign(l.v, row[0], res.Columns[0].Type); err != nil {
+				return err
+			}
+			if stop, err := iteration(); stop || err != nil {
+				return err
+			}
+		}
+		r.setFound(len(res.Rows) > 0)
+		return nil
+	}
+	for _, row := range res.Rows {
+		r.setRecord(l.v, res.Columns, row)
+		if stop, err := iteration(); stop || err != nil {
+			r.setFound(true)
+			return err
+		}
+	}
+	r.setFound(len(res.Rows) > 0)
+	return nil
 }
 
 func (r *plRunner) ifStmt(s *plIf) error {

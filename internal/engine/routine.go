@@ -342,10 +342,107 @@ func (e *Engine) dropFunction(b *plan.Binder, txn *mvcc.Txn, st *ast.DropFunctio
 }
 
 func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum, trig *triggerCall) (types.Datum, types.Type, error) {
-	return types.Null, types.Type{}, sqlerr.New(sqlerr.FeatureNotSupported, "plpgsql functions are not supported yet")
+	b, err := parsePL(r.Body)
+	if err != nil {
+		return types.Null, types.Type{}, err
+	}
+	run := &plRunner{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes, wantRet: r.Return}
+	for i, a := range args {
+		name := ""
+		if i < len(r.ArgNames) {
+			name = r.ArgNames[i]
+		}
+		run.vars = append(run.vars, plVar{name: name, typ: r.ArgTypes[i], val: a})
+	}
+	run.vars = append(run.vars, plVar{name: "found", typ: types.Bool, val: types.NewBool(false)})
+	if r.Void {
+		run.wantRet = types.Unknown
+	}
+	if trig != nil {
+		run.wantRet = types.Unknown
+		trig.bind(run)
+	}
+	if err := run.run(b); err != nil {
+		return types.Null, types.Type{}, err
+	}
+	if trig != nil {
+		return types.Null, types.Type{}, trig.result(run)
+	}
+	if !r.Void && !run.retSet {
+		if run.retExpr == "" {
+			return types.Null, types.Type{}, sqlerr.New(sqlerr.Code("2F005"), "control reached end of function without RETURN")
+		}
+	}
+	return run.ret, run.retType, nil
 }
 
-type triggerCall struct{}
+// triggerCall is one firing of a row trigger: the row's old and new
+// values (nil when the event has none) and, after the function ran,
+// the row it returned (skip: RETURN NULL).
+type triggerCall struct {
+	name, table, event string
+	before              bool
+	cols                []Column
+	old, new            []types.Datum
+	skip                bool
+}
+
+// bind gives a trigger function's runner its NEW and OLD records and
+// the TG_ variables.
+func (t *triggerCall) bind(r *plRunner) {
+	for _, v := range []struct{ name, val string }{{"tg_name", t.name}, {"tg_table_name", t.table}, {"tg_relname", t.table},
+		{"tg_op", strings.ToUpper(t.event)}, {"tg_when", map[bool]string{true: "BEFORE", false: "AFTER"}[t.before]}, {"tg_level", "ROW"},
+		{"tg_table_schema", "public"}} {
+		r.vars = append(r.vars, plVar{name: v.name, typ: types.Text, val: types.NewText(v.val)})
+	}
+	r.vars = append(r.vars, plVar{name: "tg_nargs", typ: types.Int4, val: types.NewInt4(0)})
+	for _, rec := range []struct {
+		name string
+		vals []types.Datum
+	}{{"new", t.new}, {"old", t.old}} {
+		r.vars = append(r.vars, plVar{name: rec.name, typ: types.Unknown})
+		if rec.vals != nil {
+			r.setRecord(rec.name, t.cols, rec.vals)
+		}
+	}
+}
+
+// result reads what the trigger function returned: RETURN NEW (the
+// row as the function left NEW), RETURN OLD, or RETURN NULL.
+func (t *triggerCall) result(r *plRunner) error {
+	switch strings.ToLower(r.retExpr) {
+	case "new", "old":
+		rec := strings.ToLower(r.retExpr)
+		vals := t.new
+		if rec == "old" {
+			vals = t.old
+		}
+		if vals == nil {
+			t.skip = true // NEW of a DELETE, OLD of an INSERT: NULL
+			return nil
+		}
+		out := make([]types.Datum, len(t.cols))
+		for i, c := range t.cols {
+			j := r.lookup(rec + "." + strings.ToLower(c.Name))
+			if j < 0 {
+				return sqlerr.New(sqlerr.InternalError, "trigger: record %s lost field %s", rec, c.Name)
+			}
+			out[i] = r.vars[j].val
+		}
+		if rec == "new" {
+			t.new = out
+		} else {
+			t.new = slices.Clone(t.old)
+		}
+		return nil
+	case "null":
+		t.skip = true
+		return nil
+	case "":
+		return sqlerr.New(sqlerr.Code("2F005"), "control reached end of trigger procedure without RETURN")
+	}
+	return sqlerr.New(sqlerr.FeatureNotSupported, "trigger functions return NEW, OLD or NULL here, not %s", r.retExpr)
+}
 
 func (e *Engine) createTrigger(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTrigger) (Result, error) {
 	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "triggers are not supported yet")
