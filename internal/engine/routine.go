@@ -381,10 +381,10 @@ func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalCon
 // the row it returned (skip: RETURN NULL).
 type triggerCall struct {
 	name, table, event string
-	before              bool
-	cols                []Column
-	old, new            []types.Datum
-	skip                bool
+	before             bool
+	cols               []Column
+	old, new           []types.Datum
+	skip               bool
 }
 
 // bind gives a trigger function's runner its NEW and OLD records and
