@@ -9,6 +9,7 @@ import (
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
 	"github.com/cairndb/cairn/internal/sql/builtins"
+	"github.com/cairndb/cairn/internal/sql/exec"
 	"github.com/cairndb/cairn/internal/sql/parser"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
@@ -400,10 +401,10 @@ func (t *triggerCall) bind(r *plRunner) {
 		name string
 		vals []types.Datum
 	}{{"new", t.new}, {"old", t.old}} {
+		// A record the event has none of (OLD of an INSERT) is NULL:
+		// its fields read as NULL.
 		r.vars = append(r.vars, plVar{name: rec.name, typ: types.Unknown})
-		if rec.vals != nil {
-			r.setRecord(rec.name, t.cols, rec.vals)
-		}
+		r.setRecord(rec.name, t.cols, rec.vals)
 	}
 }
 
@@ -444,14 +445,212 @@ func (t *triggerCall) result(r *plRunner) error {
 	return sqlerr.New(sqlerr.FeatureNotSupported, "trigger functions return NEW, OLD or NULL here, not %s", r.retExpr)
 }
 
+// triggerFunction finds a trigger's function: name(), RETURNS trigger.
+func triggerFunction(txn *mvcc.Txn, name string) (*catalog.FunctionDesc, error) {
+	fs, err := catalog.LookupFunctions(txn, name)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		if len(f.ArgTypes) == 0 {
+			if f.Returns != "trigger" {
+				return nil, sqlerr.New(sqlerr.Code("42P17"), "function %s must return type trigger", f.Name)
+			}
+			return f, nil
+		}
+	}
+	return nil, sqlerr.New(sqlerr.UndefinedFunction, "function %s() does not exist", name)
+}
+
+// createTrigger is CREATE [OR REPLACE] TRIGGER ... FOR EACH ROW.
 func (e *Engine) createTrigger(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTrigger) (Result, error) {
-	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "triggers are not supported yet")
+	d, ok, err := catalog.Lookup(txn, st.Table.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		return Result{}, catalog.ErrUndefinedTable(st.Table.Name)
+	}
+	if d.Kind != catalog.KindTable || d.MatView != "" {
+		return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name).
+			WithDetail("cairn's triggers are row triggers on tables.")
+	}
+	if !st.ForEachRow {
+		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "statement-level triggers (FOR EACH STATEMENT) are not supported; use FOR EACH ROW")
+	}
+	fname, err := typeNameOf(st.Function)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := triggerFunction(txn, fname); err != nil {
+		return Result{}, err
+	}
+	t := catalog.Trigger{Name: st.Name, Before: st.Before, Function: fname}
+	for _, ev := range st.Events {
+		if !slices.Contains(t.Events, ev) {
+			t.Events = append(t.Events, ev)
+		}
+	}
+	if st.When != nil {
+		t.When = ast.Format(st.When)
+		w := strings.ToLower(t.When)
+		for _, ev := range t.Events {
+			if ev == "insert" && strings.Contains(w, "old.") {
+				return Result{}, sqlerr.New(sqlerr.Code("42P17"), "INSERT trigger's WHEN condition cannot reference OLD values")
+			}
+			if ev == "delete" && strings.Contains(w, "new.") {
+				return Result{}, sqlerr.New(sqlerr.Code("42P17"), "DELETE trigger's WHEN condition cannot reference NEW values")
+			}
+		}
+	}
+	nd := d.Clone()
+	i := slices.IndexFunc(nd.Triggers, func(x catalog.Trigger) bool { return x.Name == t.Name })
+	switch {
+	case i >= 0 && !st.OrReplace:
+		return Result{}, sqlerr.New(sqlerr.DuplicateObject, "trigger %q for relation %q already exists", t.Name, d.Name)
+	case i >= 0:
+		nd.Triggers[i] = t
+	default:
+		nd.Triggers = append(nd.Triggers, t)
+		slices.SortFunc(nd.Triggers, func(a, b catalog.Trigger) int { return strings.Compare(a.Name, b.Name) })
+	}
+	if err := catalog.Update(txn, nd); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "CREATE TRIGGER"}, nil
 }
 
+// dropTrigger is DROP TRIGGER [IF EXISTS] name ON table.
 func (e *Engine) dropTrigger(txn *mvcc.Txn, st *ast.DropTrigger, ec *builtins.EvalContext) (Result, error) {
-	return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "triggers are not supported yet")
+	d, ok, err := catalog.Lookup(txn, st.Table.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		if st.IfExists {
+			ec.SendNotice("NOTICE", "00000", "relation %q does not exist, skipping", st.Table.Name)
+			return Result{Tag: "DROP TRIGGER"}, nil
+		}
+		return Result{}, catalog.ErrUndefinedTable(st.Table.Name)
+	}
+	i := slices.IndexFunc(d.Triggers, func(x catalog.Trigger) bool { return x.Name == st.Name })
+	if i < 0 {
+		if st.IfExists {
+			ec.SendNotice("NOTICE", "00000", "trigger %q for relation %q does not exist, skipping", st.Name, d.Name)
+			return Result{Tag: "DROP TRIGGER"}, nil
+		}
+		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "trigger %q for table %q does not exist", st.Name, d.Name)
+	}
+	nd := d.Clone()
+	nd.Triggers = slices.Delete(nd.Triggers, i, i+1)
+	if err := catalog.Update(txn, nd); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "DROP TRIGGER"}, nil
 }
 
+// dropTriggersOf is DROP FUNCTION's check of the triggers that run f:
+// without CASCADE they keep it (2BP01); with it they go too.
 func (e *Engine) dropTriggersOf(txn *mvcc.Txn, f *catalog.FunctionDesc, cascade bool, ec *builtins.EvalContext) error {
+	if f.Returns != "trigger" {
+		return nil
+	}
+	all, err := catalog.List(txn)
+	if err != nil {
+		return err
+	}
+	for _, d := range all {
+		var kept []catalog.Trigger
+		for _, t := range d.Triggers {
+			if t.Function != f.Name {
+				kept = append(kept, t)
+				continue
+			}
+			if !cascade {
+				return sqlerr.New(sqlerr.Code("2BP01"), "cannot drop function %s() because other objects depend on it", f.Name).
+					WithDetail("trigger %s on table %s depends on function %s()", t.Name, d.Name, f.Name).
+					WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+			}
+			ec.SendNotice("NOTICE", "00000", "drop cascades to trigger %s on table %s", t.Name, d.Name)
+		}
+		if len(kept) != len(d.Triggers) {
+			nd := d.Clone()
+			nd.Triggers = kept
+			if err := catalog.Update(txn, nd); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// triggerFirer returns the exec.Ctx.FireTrigger of a statement running
+// in txn: it runs the trigger's function with NEW, OLD and the TG_
+// variables, after its WHEN condition (if any) held.
+func (e *Engine) triggerFirer(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session) func(*catalog.Descriptor, *catalog.Trigger, string, exec.Row, exec.Row) (exec.Row, bool, error) {
+	return func(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new exec.Row) (exec.Row, bool, error) {
+		depth, _ := ctx.Value(routineDepthKey{}).(int)
+		if depth >= maxRoutineDepth {
+			return nil, false, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
+				WithHint("Triggers fired triggers %d deep; does a trigger write its own table without end?", maxRoutineDepth)
+		}
+		ctx := context.WithValue(ctx, routineDepthKey{}, depth+1)
+		f, err := triggerFunction(txn, t.Function)
+		if err != nil {
+			return nil, false, err
+		}
+		r, err := plan.NewBinder(txn, "", nil).RoutineOf(f)
+		if err != nil {
+			return nil, false, err
+		}
+		tc := &triggerCall{name: t.Name, table: d.Name, event: event, before: t.Before}
+		var idx []int // the visible columns' places in a row
+		for i, c := range d.Columns {
+			if c.Hidden {
+				continue
+			}
+			ct, err := plan.ColumnType(&c)
+			if err != nil {
+				return nil, false, err
+			}
+			idx = append(idx, i)
+			tc.cols = append(tc.cols, Column{Name: c.Name, Type: ct})
+		}
+		visible := func(row exec.Row) []types.Datum {
+			if row == nil {
+				return nil
+			}
+			out := make([]types.Datum, len(idx))
+			for i, j := range idx {
+				out[i] = row[j]
+			}
+			return out
+		}
+		tc.old, tc.new = visible(old), visible(new)
+		if t.When != "" {
+			run := &plRunner{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes}
+			tc.bind(run)
+			v, err := run.value(t.When, types.Bool)
+			if err != nil {
+				return nil, false, bodyError(err)
+			}
+			if v.IsNull() || !v.Bool() {
+				return new, false, nil // not fired: the row as it was
+			}
+		}
+		if _, _, err := e.callPL(ctx, txn, ec, notes, r, nil, tc); err != nil {
+			return nil, false, bodyError(err)
+		}
+		if tc.skip && t.Before {
+			return nil, true, nil
+		}
+		if !t.Before || new == nil {
+			return new, false, nil
+		}
+		out := slices.Clone(new)
+		for i, j := range idx {
+			out[j] = tc.new[i]
+		}
+		return out, false, nil
+	}
 }

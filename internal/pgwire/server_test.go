@@ -774,3 +774,62 @@ func TestNotices(t *testing.T) {
 		t.Fatalf("notices:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Functions and triggers over pgx, whose statements are prepared: a
+// cached plan calls the function and fires the trigger on each
+// execution, and a RAISE NOTICE in a trigger reaches the client.
+func TestRoutinesOverPgx(t *testing.T) {
+	ts := startServer(t, Config{})
+	cfg, err := pgx.ParseConfig(ts.connString(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { notices = append(notices, n.Message) }
+	ctx := context.Background()
+	c, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, sql := range []string{
+		"CREATE TABLE acct (id int PRIMARY KEY, balance numeric NOT NULL)",
+		"CREATE FUNCTION fee(amount numeric) RETURNS numeric LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN IF amount > 100 THEN RETURN 1; END IF; RETURN amount / 100; END $$",
+		`CREATE FUNCTION no_overdraft() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.balance < 0 THEN
+				RAISE NOTICE 'refused % for %', NEW.balance, NEW.id;
+				RETURN NULL;
+			END IF;
+			RETURN NEW;
+		END $$`,
+		"CREATE TRIGGER acct_check BEFORE INSERT OR UPDATE ON acct FOR EACH ROW EXECUTE FUNCTION no_overdraft()",
+	} {
+		if _, err := c.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	for i, bal := range []string{"50", "-5", "500"} {
+		tag, err := c.Exec(ctx, "INSERT INTO acct VALUES ($1, $2::numeric - fee($2::numeric))", i+1, bal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := int64(1)
+		if bal == "-5" {
+			want = 0
+		}
+		if tag.RowsAffected() != want {
+			t.Fatalf("insert %s: %d rows", bal, tag.RowsAffected())
+		}
+	}
+	var got string
+	if err := c.QueryRow(ctx, "SELECT string_agg(id || ':' || balance, ',' ORDER BY id) FROM acct").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "1:49.50000000000000000000,3:499" {
+		t.Fatalf("balances: %s", got)
+	}
+	if len(notices) != 1 || notices[0] != "refused -4.95000000000000000000 for 2" {
+		t.Fatalf("notices: %q", notices)
+	}
+}

@@ -111,6 +111,8 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 			touched[string(w.tc.primaryKey(nil, r))] = true
 		}
 	}
+	d := n.Table
+	var after []afterEvent
 	for _, in := range rows {
 		row := make(Row, len(cols))
 		for i, col := range cols {
@@ -133,6 +135,16 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 			}
 			row[ci] = v
 		}
+		if len(d.Triggers) > 0 {
+			// BEFORE INSERT triggers see the row with its defaults,
+			// before its generated columns and its constraints.
+			var skip bool
+			if row, skip, err = c.beforeRow(d, "insert", nil, row); err != nil {
+				return res, err
+			} else if skip {
+				continue
+			}
+		}
 		if n.OnConflict != nil {
 			if err := w.generate(row); err != nil {
 				return res, err
@@ -146,11 +158,23 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 					return res, sqlerr.New(sqlerr.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
 						WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
 				}
-				updated, err := upsert.apply(w, existing, row)
+				updated, err := upsert.newRow(existing, row)
 				if err != nil {
 					return res, err
 				}
+				if updated != nil && len(d.Triggers) > 0 {
+					var skip bool
+					if updated, skip, err = c.beforeRow(d, "update", existing, updated); err != nil {
+						return res, err
+					} else if skip {
+						continue
+					}
+				}
 				if updated != nil {
+					if err := w.update(existing, updated); err != nil {
+						return res, err
+					}
+					after = c.queueAfter(after, d, "update", existing, updated)
 					touch(updated)
 					if err := res.add(ret, updated); err != nil {
 						return res, err
@@ -162,12 +186,13 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 		if err := w.insert(row); err != nil {
 			return res, err
 		}
+		after = c.queueAfter(after, d, "insert", nil, row)
 		touch(row)
 		if err := res.add(ret, row); err != nil {
 			return res, err
 		}
 	}
-	return res, nil
+	return res, c.fireAfter(d, after)
 }
 
 // conflictAction is a compiled ON CONFLICT clause.
@@ -191,9 +216,9 @@ func (c *Ctx) compileConflict(oc *plan.OnConflict) (*conflictAction, error) {
 	return a, nil
 }
 
-// apply applies DO NOTHING or DO UPDATE to the existing row a proposed
-// row conflicts with; it returns the updated row, or nil.
-func (a *conflictAction) apply(w *writer, existing, proposed Row) (Row, error) {
+// newRow applies DO NOTHING or DO UPDATE to the existing row a proposed
+// row conflicts with: it returns the row to update it to, or nil.
+func (a *conflictAction) newRow(existing, proposed Row) (Row, error) {
 	if a.doNothing {
 		return nil, nil
 	}
@@ -214,7 +239,7 @@ func (a *conflictAction) apply(w *writer, existing, proposed Row) (Row, error) {
 			return nil, err
 		}
 	}
-	return row, w.update(existing, row)
+	return row, nil
 }
 
 // changedRows prepares an UPDATE or DELETE: the table's writer, its
@@ -254,6 +279,8 @@ func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 	if err != nil {
 		return res, err
 	}
+	d := n.Table
+	var after []afterEvent
 	for _, joined := range rows {
 		old := joined[:ncols:ncols]
 		row := append(Row{}, old...)
@@ -262,9 +289,18 @@ func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 				return res, err
 			}
 		}
+		if len(d.Triggers) > 0 {
+			var skip bool
+			if row, skip, err = c.beforeRow(d, "update", old, row); err != nil {
+				return res, err
+			} else if skip {
+				continue
+			}
+		}
 		if err := w.update(old, row); err != nil {
 			return res, err
 		}
+		after = c.queueAfter(after, d, "update", old, row)
 		// RETURNING reads the new row, then the FROM items' columns.
 		if len(joined) > ncols {
 			row = append(row[:ncols:ncols], joined[ncols:]...)
@@ -273,7 +309,7 @@ func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 			return res, err
 		}
 	}
-	return res, nil
+	return res, c.fireAfter(d, after)
 }
 
 // Delete runs a DELETE.
@@ -286,16 +322,27 @@ func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 	if err != nil {
 		return res, err
 	}
+	d := n.Table
+	var after []afterEvent
 	for _, joined := range rows {
-		if err := w.remove(joined[:ncols:ncols]); err != nil {
+		old := joined[:ncols:ncols]
+		if len(d.Triggers) > 0 {
+			if _, skip, err := c.beforeRow(d, "delete", old, nil); err != nil {
+				return res, err
+			} else if skip {
+				continue
+			}
+		}
+		if err := w.remove(old); err != nil {
 			return res, err
 		}
+		after = c.queueAfter(after, d, "delete", old, nil)
 		// RETURNING reads the deleted row and the USING items' columns.
 		if err := res.add(ret, joined); err != nil {
 			return res, err
 		}
 	}
-	return res, nil
+	return res, c.fireAfter(d, after)
 }
 
 // once keeps the first of several input rows for the same target row (an

@@ -186,7 +186,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				if d.MatView != "" {
 					kind = "m"
 				}
-				r := row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0, fkTables[d.ID])
+				r := row(relOID(d), d.Name, kind, oidHeapAM, len(visibleColumns(d)), len(d.Checks), len(ixs) > 0, fkTables[d.ID] || len(d.Triggers) > 0)
 				if d.Temp {
 					r[15] = text("t") // relpersistence: temporary
 				}
@@ -510,6 +510,9 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 		cols = def("inhrelid i8, inhparent i8, inhseqno i4, inhdetachpending b")
 	case "pg_trigger":
 		cols = def("oid i8, tgrelid i8, tgparentid i8, tgname t, tgfoid i8, tgtype i2, tgenabled t, tgisinternal b, tgconstrrelid i8, tgconstrindid i8, tgconstraint i8, tgdeferrable b, tginitdeferred b, tgnargs i2")
+		if rows, err = b.triggerRows(all); err != nil {
+			return nil, nil, true, err
+		}
 	case "pg_collation":
 		cols = def("oid i8, collname t, collnamespace i8, collowner i8, collprovider t, collisdeterministic b, collencoding i4, collcollate t, collctype t, colliculocale t, collversion t")
 	case "pg_tablespace":
@@ -948,6 +951,9 @@ func (b *Binder) relationNames() (map[int64]string, error) {
 // the builtins do not have: pg_get_indexdef(index oid [, column, pretty])
 // answers from the index definitions as the binding transaction sees them.
 func (b *Binder) catalogFunc(n ast.Node, name string, args []Expr) (Expr, bool, error) {
+	if f, ok, err := b.routineFunc(name, args); ok || err != nil {
+		return f, ok, err
+	}
 	if name == "format_type" && len(args) == 2 {
 		return b.formatType(n, args)
 	}

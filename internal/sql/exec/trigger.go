@@ -1,0 +1,87 @@
+package exec
+
+import (
+	"slices"
+
+	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/sql/sqlerr"
+)
+
+// Row triggers (CREATE TRIGGER ... FOR EACH ROW): an INSERT, UPDATE or
+// DELETE statement fires a table's BEFORE triggers for each row before
+// writing it (they may change the row, or skip it), in name order, and
+// its AFTER triggers once the statement has written every row, as
+// PostgreSQL queues them to the statement's end. The engine runs the
+// trigger functions (Ctx.FireTrigger). Rows written by a foreign key's
+// ON DELETE/ON UPDATE action fire no triggers.
+
+// afterEvent is an AFTER trigger firing queued to the statement's end.
+type afterEvent struct {
+	t        *catalog.Trigger
+	event    string
+	old, new Row
+}
+
+// triggers are the table's triggers on event of one timing.
+func triggersOn(d *catalog.Descriptor, event string, before bool) []*catalog.Trigger {
+	var out []*catalog.Trigger
+	for i := range d.Triggers {
+		t := &d.Triggers[i]
+		if t.Before == before && slices.Contains(t.Events, event) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (c *Ctx) fire(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new Row) (Row, bool, error) {
+	if c.FireTrigger == nil {
+		return nil, false, sqlerr.New(sqlerr.FeatureNotSupported, "table %q has triggers, which cannot run here", d.Name)
+	}
+	return c.FireTrigger(d, t, event, old, new)
+}
+
+// beforeRow fires the BEFORE triggers of a row: it returns the row to
+// write (new, as the triggers changed it; old for a DELETE) or skip.
+func (c *Ctx) beforeRow(d *catalog.Descriptor, event string, old, new Row) (Row, bool, error) {
+	row := new
+	if event == "delete" {
+		row = old
+	}
+	for _, t := range triggersOn(d, event, true) {
+		var out Row
+		var skip bool
+		var err error
+		if event == "delete" {
+			out, skip, err = c.fire(d, t, event, old, nil)
+		} else {
+			out, skip, err = c.fire(d, t, event, old, row)
+		}
+		if err != nil || skip {
+			return nil, skip, err
+		}
+		if event != "delete" && out != nil {
+			row = out
+		}
+	}
+	return row, false, nil
+}
+
+// queueAfter queues the AFTER triggers of a written row.
+func (c *Ctx) queueAfter(q []afterEvent, d *catalog.Descriptor, event string, old, new Row) []afterEvent {
+	for _, t := range triggersOn(d, event, false) {
+		q = append(q, afterEvent{t: t, event: event, old: slices.Clone(old), new: slices.Clone(new)})
+	}
+	return q
+}
+
+// fireAfter fires the queued AFTER triggers, in the order their rows
+// were written.
+func (c *Ctx) fireAfter(d *catalog.Descriptor, q []afterEvent) error {
+	for _, ev := range q {
+		if _, _, err := c.fire(d, ev.t, ev.event, ev.old, ev.new); err != nil {
+			return err
+		}
+	}
+	return nil
+}
