@@ -67,6 +67,13 @@ CREATE TYPE genre AS ENUM ('drama', 'horror', 'comedy');
 COMMENT ON TYPE genre IS 'film genres';
 ALTER TABLE films ADD COLUMN genre genre;
 UPDATE films SET genre = 'horror' WHERE id = 2;
+CREATE FUNCTION title_case() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.title := initcap(NEW.title);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER films_title BEFORE INSERT OR UPDATE ON films FOR EACH ROW EXECUTE FUNCTION title_case();
+CREATE FUNCTION film_count(y int) RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM films WHERE year = y';
 SELECT count(*) = 3 AS ok FROM films \gset
 \if :ok
 \else
@@ -85,6 +92,10 @@ check "psql \\di"       expect x "\\di" "films_year_idx"
 check "psql \\d referenced by" expect x "\\d films" 'TABLE "reviews" CONSTRAINT "reviews_film_id_fkey"'
 check "psql \\d+ view"   expect x "\\d+ film_years" "View definition:"
 check "psql \\dT+"      expect x "\\dT+ genre" "film genres"
+check "psql function"   expect x "SELECT film_count(1927)" " 2"
+check "psql \\df"       expect x "\\df film_count" "| y integer"
+check "psql trigger"    expect x "INSERT INTO films (id, title) VALUES (4, 'the kid') RETURNING title" "The Kid"
+check "psql \\d trigger" expect x "\\d films" "films_title BEFORE INSERT OR UPDATE ON films FOR EACH ROW EXECUTE FUNCTION title_case()"
 check "psql enum order" expect x "SELECT string_agg(e::text, ',' ORDER BY e) FROM unnest(enum_range(NULL::genre)) e" "drama,horror,comedy"
 check "psql \\d enum column" expect x "\\d films" "genre  | genre"
 check "psql \\l"        expect x "\\l" "cairn"
@@ -107,6 +118,7 @@ dump_test() {
   local dport ddata dpid
   pg_dump -f "$work/dump1.sql" || return 1
   grep -q "CREATE TYPE public.genre AS ENUM" "$work/dump1.sql" || { echo "dump lacks the enum" >&2; return 1; }
+  grep -q "CREATE TRIGGER films_title BEFORE INSERT OR UPDATE ON public.films" "$work/dump1.sql" || { echo "dump lacks the trigger" >&2; return 1; }
   pg_dump -Fc -f "$work/dump1.custom" || return 1
   dport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
   ddata="$work/dumpdata"
@@ -117,7 +129,7 @@ dump_test() {
   if PGPORT=$dport psql -X -q -v ON_ERROR_STOP=1 -f "$work/dump1.sql" >"$work/restore.log" 2>&1 &&
      PGPORT=$dport pg_dump -f "$work/dump2.sql" &&
      diff <(grep -v '^\\\(un\)\?restrict' "$work/dump1.sql") <(grep -v '^\\\(un\)\?restrict' "$work/dump2.sql") >&2 &&
-     PGPORT=$dport psql -X -q -c "DROP VIEW film_years; DROP TABLE reviews; DROP TABLE films; DROP TYPE genre" &&
+     PGPORT=$dport psql -X -q -c "DROP VIEW film_years; DROP TABLE reviews; DROP TABLE films; DROP TYPE genre; DROP FUNCTION film_count; DROP FUNCTION title_case" &&
      PGPORT=$dport pg_restore -d cairn "$work/dump1.custom" &&
      [ "$(PGPORT=$dport psql -X -At -c "SELECT count(*) FROM films WHERE genre = 'horror'")" = "1" ]; then
     ok=1

@@ -110,6 +110,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.createFunction(ctx, b, txn, st, ec, notes)
 	case *ast.DropFunction:
 		return e.dropFunction(b, txn, st, ec)
+	case *ast.AlterFunction:
+		return e.alterFunction(b, txn, st)
 	case *ast.CreateTrigger:
 		return e.createTrigger(b, txn, st)
 	case *ast.DropTrigger:

@@ -982,6 +982,20 @@ func (s *Session) defaultReadOnly() bool {
 	return on
 }
 
+// checkFunctionBodies reports check_function_bodies: whether CREATE
+// FUNCTION checks a body against the catalog (on unless SET off).
+func (s *Session) checkFunctionBodies() bool {
+	if s == nil {
+		return true
+	}
+	if _, set := s.settings["check_function_bodies"]; !set {
+		return true
+	}
+	v, _ := s.Setting("check_function_bodies")
+	on, ok := parseBool(v)
+	return on || !ok
+}
+
 func (s *Session) defaultIsolation() mvcc.Isolation {
 	v, _ := s.Setting("default_transaction_isolation")
 	return isolationOf(strings.ToLower(v))
@@ -998,6 +1012,7 @@ var defaultSettings = map[string]string{
 	"transaction_isolation":           "repeatable read",
 	"standard_conforming_strings":     "on",
 	"statement_timeout":               "0",
+	"check_function_bodies":           "on",
 	"work_mem":                        "64MB",
 	"max_parallel_workers_per_gather": "2",
 	"enable_indexscan":                "on",

@@ -73,6 +73,28 @@ type DropTrigger struct {
 	Table    TableName
 }
 
+// AlterFunction is ALTER FUNCTION name[(types)] OWNER TO role | RENAME
+// TO name.
+type AlterFunction struct {
+	Pos
+	Func    FuncSig
+	Owner   string
+	NewName string
+}
+
+func (n *AlterFunction) format(p *printer) {
+	p.kw("ALTER FUNCTION ")
+	p.funcSig(n.Func)
+	if n.Owner != "" {
+		p.kw(" OWNER TO ")
+		p.ident(n.Owner)
+		return
+	}
+	p.kw(" RENAME TO ")
+	p.ident(n.NewName)
+}
+
+func (*AlterFunction) stmtNode()  {}
 func (*CreateFunction) stmtNode() {}
 func (*DropFunction) stmtNode()   {}
 func (*CreateTrigger) stmtNode()  {}

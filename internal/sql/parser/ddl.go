@@ -729,6 +729,19 @@ func (p *parser) alter() ast.Statement {
 	switch {
 	case p.acceptWord("type"):
 		return p.alterType(pos)
+	case p.acceptWord("function"):
+		a := &ast.AlterFunction{Pos: pos, Func: p.funcSig()}
+		switch {
+		case p.acceptWord("owner"):
+			p.expectKw(ast.KwTo)
+			a.Owner = p.ident()
+		case p.acceptWord("rename"):
+			p.expectKw(ast.KwTo)
+			a.NewName = p.ident()
+		default:
+			p.fail(p.tok.pos, "0A000", "ALTER FUNCTION supports OWNER TO and RENAME TO")
+		}
+		return a
 	case p.acceptKw(ast.KwSchema):
 		a := &ast.AlterSchema{Pos: pos, Name: p.ident()}
 		if p.acceptWord("owner") {

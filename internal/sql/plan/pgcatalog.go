@@ -401,7 +401,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 			}
 		}
 	case "pg_proc":
-		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t, proacl t[], proargnames t[]")
+		cols = def("oid i8, proname t, pronamespace i8, proowner i8, prolang i8, prokind t, proretset b, provolatile t, pronargs i2, prorettype i8, proargtypes t, prosrc t, proacl t[], proargnames t[], probin t, proisstrict b, prosecdef b, proconfig t[], procost f4, prorows f4, proleakproof b, protrftypes i8[], proparallel t, prosupport t, pronargdefaults i2")
 		// The functions CREATE FUNCTION made (the built-in ones are not
 		// listed).
 		fs, err := catalog.ListFunctions(b.txn)
@@ -437,7 +437,8 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				argNames = types.NewArray(types.Text, ns)
 			}
 			rows = append(rows, []types.Datum{i8(int64(f.OID())), text(f.Name), i8(oidPublic), i8(oidBootstrap), i8(lang), text("f"), bl(false),
-				text(f.Volatility), i2(len(f.ArgTypes)), i8(ret), text(strings.Join(argOIDs, " ")), text(f.Body), null, argNames})
+				text(f.Volatility), i2(len(f.ArgTypes)), i8(ret), text(strings.Join(argOIDs, " ")), text(f.Body), null, argNames,
+				null, bl(f.Strict), bl(false), null, types.NewFloat4(100), types.NewFloat4(0), bl(false), null, text("u"), text("-"), i2(ndefaults(f))})
 		}
 	case "pg_init_privs":
 		cols = def("objoid i8, classoid i8, objsubid i4, privtype t, initprivs t[]")

@@ -59,7 +59,11 @@ func triggerDef(d *catalog.Descriptor, t *catalog.Trigger, pretty bool) string {
 	if t.When != "" {
 		b.WriteString("WHEN (" + t.When + ") ")
 	}
-	b.WriteString("EXECUTE FUNCTION " + ast.QuoteIdent(t.Function) + "()")
+	b.WriteString("EXECUTE FUNCTION ")
+	if !pretty {
+		b.WriteString("public.")
+	}
+	b.WriteString(ast.QuoteIdent(t.Function) + "()")
 	return b.String()
 }
 
@@ -116,6 +120,14 @@ func (b *Binder) routineFunc(name string, args []Expr) (Expr, bool, error) {
 			return types.NewText(def[0]), nil
 		}
 		return &Func{Name: name, Args: args, Fn: fn, Strict: true, Typ: types.Text}, true, nil
+	case "pg_get_function_sqlbody":
+		// Bodies are kept as text (prosrc), never as a parsed
+		// SQL-standard body.
+		if len(args) != 1 {
+			return nil, false, nil
+		}
+		fn := func([]types.Datum) (types.Datum, error) { return types.Null, nil }
+		return &Func{Name: name, Args: args, Fn: fn, Typ: types.Text}, true, nil
 	case "pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments", "pg_get_functiondef":
 		if len(args) != 1 {
 			return nil, false, nil
@@ -186,4 +198,15 @@ func functionText(f *catalog.FunctionDesc, what string) string {
 	}
 	b.WriteString("AS " + tag + f.Body + tag + "\n")
 	return b.String()
+}
+
+// ndefaults counts a function's parameters with defaults.
+func ndefaults(f *catalog.FunctionDesc) int {
+	n := 0
+	for _, d := range f.ArgDefaults {
+		if d != "" {
+			n++
+		}
+	}
+	return n
 }
