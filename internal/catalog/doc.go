@@ -26,6 +26,11 @@
 //	                                      but a relation may not take a
 //	                                      type's name, nor a type a
 //	                                      relation's
+//	'c' 'f' <name> 0x00 <arg types,>      a function (FunctionDesc, JSON):
+//	                                      one entry per overload, its
+//	                                      body as text (a table's
+//	                                      triggers live in its descriptor
+//	                                      and name their function)
 //	'c' 'v'                               schema version (uint64 BE), bumped
 //	                                      by every change: a cached plan or
 //	                                      descriptor is valid while it holds

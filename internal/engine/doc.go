@@ -61,8 +61,13 @@
 // TimeZone (plans are bound in it; Session.Zone prints in it),
 // CREATE TABLE (LIKE ...) (like.go), enum types (enums.go: CREATE/ALTER/
 // DROP TYPE, with each enum column's copy of its type kept in step), DO
-// blocks (plpgsql.go: the PL/pgSQL subset migrations write, interpreted
-// over the engine's own statements, exception blocks in savepoints),
+// blocks and PL/pgSQL functions (plpgsql.go: the subset migrations and
+// trigger functions write, interpreted over the engine's own statements,
+// variables as the statements' named parameters, exception blocks in
+// savepoints), functions and row triggers (routine.go: CREATE FUNCTION
+// in sql or plpgsql, run through EvalContext.CallRoutine in the calling
+// statement's transaction; triggers fired by the executor through
+// exec.Ctx.FireTrigger),
 // LOCK TABLE (advisory.go: table locks in a key space of the advisory
 // lock table, which pg_locks lists), temporary tables (temp.go: dropped
 // by their session, ON COMMIT, and at open), and what a server tells the
