@@ -22,6 +22,7 @@ Informational
   \di                    list indexes
   \dc                    list collections (tables of id text, doc jsonb)
   \dT                    list data types (enums) with their values
+  \df                    list functions (CREATE FUNCTION's)
 
 Statements end with ";" and may span lines.
 `
@@ -97,6 +98,16 @@ func (sh *shell) meta(ctx context.Context, line string) bool {
 FROM pg_catalog.pg_type t WHERE t.typtype = 'e' ORDER BY 2`)
 		if ok {
 			sh.printTitled("List of data types", "Did not find any data types.", r)
+		}
+		return ok
+	case `\df`:
+		r, ok := sh.query(ctx, `SELECT 'public' AS "Schema", p.proname AS "Name",
+  pg_catalog.pg_get_function_result(p.oid) AS "Result data type",
+  pg_catalog.pg_get_function_arguments(p.oid) AS "Argument data types",
+  CASE p.prolang WHEN 14 THEN 'sql' ELSE 'plpgsql' END AS "Language"
+FROM pg_catalog.pg_proc p ORDER BY 2, 4`)
+		if ok {
+			sh.printTitled("List of functions", "Did not find any functions.", r)
 		}
 		return ok
 	case `\dc`:

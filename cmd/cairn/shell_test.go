@@ -395,3 +395,28 @@ CREATE TABLE diary (day date, m mood, ms mood[]);
 		}
 	}
 }
+
+// TestDescribeFunctions: \df lists the functions CREATE FUNCTION made,
+// with their arguments and result; \d shows a table's triggers' effect.
+func TestDescribeFunctions(t *testing.T) {
+	out, err := runIn(t, `CREATE FUNCTION add1(a int, b int DEFAULT 1) RETURNS int LANGUAGE sql AS 'SELECT a + b';
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.n := add1(NEW.n); RETURN NEW; END $$;
+CREATE TABLE t (n int);
+CREATE TRIGGER t_stamp BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION stamp();
+INSERT INTO t VALUES (41);
+SELECT n FROM t;
+\df
+`, "--memory")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		" public | add1  | integer          | a integer, b integer DEFAULT 1 | sql",
+		" public | stamp | trigger          |                                | plpgsql",
+		"42",
+	} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
