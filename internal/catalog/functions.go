@@ -27,8 +27,14 @@ type FunctionDesc struct {
 	// a trigger function. ReturnsSet: RETURNS SETOF.
 	Returns    string `json:"returns"`
 	ReturnsSet bool   `json:"returns_set,omitempty"`
-	Language   string `json:"language"`
-	Body       string `json:"body"`
+	// OutNames and OutTypes are RETURNS TABLE's columns (Returns is then
+	// "record"). For RETURNS SETOF a table's name, Returns is the name
+	// and RowType is set: the rows have the table's columns.
+	OutNames []string `json:"out_names,omitempty"`
+	OutTypes []string `json:"out_types,omitempty"`
+	RowType  bool     `json:"row_type,omitempty"`
+	Language string   `json:"language"`
+	Body     string   `json:"body"`
 	// Volatility is "i", "s" or "v", as pg_proc.provolatile.
 	Volatility string `json:"volatility"`
 	Strict     bool   `json:"strict,omitempty"`

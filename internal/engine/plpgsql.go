@@ -86,6 +86,12 @@ type (
 	}
 	plExecute struct{ expr string }
 	plReturn  struct{ expr string }
+	// plReturnNext is RETURN NEXT [expr] or RETURN QUERY query: rows
+	// added to a set-returning function's result.
+	plReturnNext struct {
+		expr  string
+		query bool
+	}
 )
 
 // plToken is a token of a block's text: a word (lower-cased in word), a
@@ -498,7 +504,19 @@ func (p *plParser) stmt() (plStmt, error) {
 	case "return":
 		p.i++
 		if w := p.word(); w == "next" || w == "query" {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: RETURN %s is not supported (functions returning sets are not)", strings.ToUpper(w))
+			p.i++
+			if w == "query" && p.word() == "execute" {
+				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: RETURN QUERY EXECUTE is not supported")
+			}
+			x := ""
+			if !p.isSym(";") {
+				var err error
+				if x, err = p.until(";"); err != nil {
+					return nil, err
+				}
+			}
+			p.i++
+			return plReturnNext{expr: x, query: w == "query"}, nil
 		}
 		if p.isSym(";") {
 			p.i++
@@ -816,6 +834,71 @@ type plRunner struct {
 	// wantRet is the function's result type when the runner evaluates
 	// RETURN expressions (nil type for a DO block or a trigger).
 	wantRet types.Type
+	// For a set-returning function: its columns (outVars: RETURNS
+	// TABLE's, which are variables too, from the variable outAt on) and
+	// the rows RETURN NEXT and RETURN QUERY added.
+	setCols []builtins.RoutineCol
+	outVars bool
+	outAt   int
+	setRows [][]types.Datum
+}
+
+// returnNext is RETURN NEXT [expr] and RETURN QUERY query.
+func (r *plRunner) returnNext(s plReturnNext) error {
+	if r.setCols == nil {
+		return sqlerr.New(sqlerr.Code("42804"), "cannot use RETURN NEXT in a non-SETOF function")
+	}
+	add := func(row []types.Datum, ts []types.Type) error {
+		if len(row) != len(r.setCols) {
+			return sqlerr.New(sqlerr.DatatypeMismatch, "structure of query does not match function result type").
+				WithDetail("Number of returned columns (%d) does not match expected column count (%d).", len(row), len(r.setCols))
+		}
+		out := make([]types.Datum, len(row))
+		for i, v := range row {
+			out[i] = v
+			if !v.IsNull() && !types.Equivalent(ts[i], r.setCols[i].Type) {
+				var err error
+				if out[i], err = types.Cast(v, ts[i], r.setCols[i].Type, types.CastAssignment); err != nil {
+					return err
+				}
+			}
+		}
+		r.setRows = append(r.setRows, out)
+		return nil
+	}
+	switch {
+	case s.query:
+		res, err := r.exec(s.expr, true)
+		if err != nil {
+			return err
+		}
+		ts := make([]types.Type, len(res.Columns))
+		for i, c := range res.Columns {
+			ts[i] = c.Type
+		}
+		for _, row := range res.Rows {
+			if err := add(row, ts); err != nil {
+				return err
+			}
+		}
+		return nil
+	case s.expr == "" && r.outVars:
+		row := make([]types.Datum, len(r.setCols))
+		ts := make([]types.Type, len(r.setCols))
+		for i := range r.setCols {
+			row[i], ts[i] = r.vars[r.outAt+i].val, r.vars[r.outAt+i].typ
+		}
+		return add(row, ts)
+	case s.expr == "":
+		return sqlerr.New(sqlerr.SyntaxError, "RETURN NEXT must have a parameter")
+	case len(r.setCols) != 1:
+		return sqlerr.New(sqlerr.FeatureNotSupported, "RETURN NEXT of an expression in a function returning rows of %d columns is not supported; use RETURN QUERY", len(r.setCols))
+	}
+	v, t, err := r.typedValue(s.expr, r.setCols[0].Type)
+	if err != nil {
+		return err
+	}
+	return add([]types.Datum{v}, []types.Type{t})
 }
 
 // errPlExit is EXIT or CONTINUE on its way to the innermost loop.
@@ -997,6 +1080,8 @@ func (r *plRunner) stmts(body []plStmt) error {
 			err = r.raise(s)
 		case plReturn:
 			err = r.returnStmt(s)
+		case plReturnNext:
+			err = r.returnNext(s)
 		}
 		if err != nil {
 			return err

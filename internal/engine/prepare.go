@@ -166,6 +166,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext, notes *Session) (Result, error) {
 	ec.Sequences = engineSequences{e, txn}
 	ec.CallRoutine = e.routineCaller(ctx, txn, ec, notes)
+	ec.CallRoutineSet = e.routineSetCaller(ctx, txn, ec, notes)
 	x := &exec.Ctx{FireTrigger: e.triggerFirer(ctx, txn, ec, notes), Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, Codecs: &p.codecs, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, Deferred: notes.deferredChecks()}
 	switch {
 	case p.query != nil:

@@ -45,6 +45,67 @@ func (e *Engine) routineCaller(ctx context.Context, txn *mvcc.Txn, ec *builtins.
 	}
 }
 
+// routineSetCaller returns the EvalContext.CallRoutineSet of a statement
+// running in txn.
+func (e *Engine) routineSetCaller(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session) func(*builtins.Routine, []types.Datum) ([][]types.Datum, error) {
+	return func(r *builtins.Routine, args []types.Datum) ([][]types.Datum, error) {
+		depth, _ := ctx.Value(routineDepthKey{}).(int)
+		if depth >= maxRoutineDepth {
+			return nil, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
+				WithHint("A function called functions %d deep; does it call itself without end?", maxRoutineDepth)
+		}
+		ctx := context.WithValue(ctx, routineDepthKey{}, depth+1)
+		args = slices.Clone(args)
+		var rows [][]types.Datum
+		var cols []types.Type
+		var err error
+		switch r.Language {
+		case "sql":
+			rows, cols, err = e.callSQLSet(ctx, txn, ec, notes, r, args)
+		default:
+			rows, cols, err = e.callPLSet(ctx, txn, ec, notes, r, args)
+		}
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		for _, row := range rows {
+			if len(row) != len(r.Cols) {
+				return nil, sqlerr.New(sqlerr.DatatypeMismatch, "function %s returned a row of %d columns, not %d", r.Name, len(row), len(r.Cols))
+			}
+			for i, v := range row {
+				if v.IsNull() || types.Equivalent(cols[i], r.Cols[i].Type) {
+					continue
+				}
+				if row[i], err = types.Cast(v, cols[i], r.Cols[i].Type, types.CastAssignment); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return rows, nil
+	}
+}
+
+// callSQLSet runs a set-returning SQL function: the rows of its last
+// statement.
+func (e *Engine) callSQLSet(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) ([][]types.Datum, []types.Type, error) {
+	stmts, err := parser.Parse(r.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := paramNames(r.Name, r.ArgNames)
+	var last Result
+	for _, st := range stmts {
+		if last, err = e.runNamed(ctx, txn, st, r.ArgTypes, args, names, ec, notes); err != nil {
+			return nil, nil, err
+		}
+	}
+	cols := make([]types.Type, len(last.Columns))
+	for i, c := range last.Columns {
+		cols[i] = c.Type
+	}
+	return last.Rows, cols, nil
+}
+
 func (e *Engine) callRoutine(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) (types.Datum, error) {
 	depth, _ := ctx.Value(routineDepthKey{}).(int)
 	if depth >= maxRoutineDepth {
@@ -157,10 +218,7 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "language %q does not exist", st.Language).
 			WithHint("cairn runs functions in sql and plpgsql.")
 	}
-	if st.ReturnsSet {
-		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "functions returning SETOF are not supported")
-	}
-	f := &catalog.FunctionDesc{Name: name, Language: st.Language, Body: st.Body, Strict: st.Strict, Volatility: "v"}
+	f := &catalog.FunctionDesc{Name: name, Language: st.Language, Body: st.Body, Strict: st.Strict, Volatility: "v", ReturnsSet: st.ReturnsSet}
 	switch st.Volatility {
 	case "immutable":
 		f.Volatility = "i"
@@ -199,7 +257,20 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 		f.ArgNames = nil
 	}
 	var ret types.Type
+	var outs []Column // a set-returning function's columns
 	switch {
+	case len(st.ReturnsTable) > 0:
+		f.Returns = "record"
+		for _, c := range st.ReturnsTable {
+			t, err := b.ResolveType(c.Type)
+			if err != nil {
+				return Result{}, err
+			}
+			f.OutNames, f.OutTypes = append(f.OutNames, c.Name), append(f.OutTypes, t.String())
+			outs = append(outs, Column{Name: c.Name, Type: t})
+		}
+	case st.Returns == nil && st.ReturnsSet:
+		return Result{}, sqlerr.New(sqlerr.Code("42P13"), "function result type must be specified")
 	case st.Returns == nil:
 		f.Returns = "void"
 	case strings.EqualFold(st.Returns.Name, "trigger") && st.Returns.Schema == "" && len(st.Returns.ArrayBounds) == 0:
@@ -212,10 +283,30 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 				WithHint("The arguments of the trigger can be accessed through TG_NARGS and TG_ARGV instead.")
 		}
 	default:
-		if ret, err = b.ResolveType(st.Returns); err != nil {
-			return Result{}, err
+		var terr error
+		if ret, terr = b.ResolveType(st.Returns); terr != nil {
+			// SETOF a table's name: rows of its columns.
+			d, ok, err := catalog.Lookup(txn, st.Returns.Name)
+			if err != nil || !ok || !st.ReturnsSet || d.Kind != catalog.KindTable || st.Returns.Schema != "" && st.Returns.Schema != "public" {
+				return Result{}, terr
+			}
+			f.Returns, f.RowType = d.Name, true
+			for i := range d.Columns {
+				c := &d.Columns[i]
+				if !c.Hidden {
+					t, err := plan.ColumnType(c)
+					if err != nil {
+						return Result{}, err
+					}
+					outs = append(outs, Column{Name: c.Name, Type: t})
+				}
+			}
+			break
 		}
 		f.Returns = ret.String()
+		if st.ReturnsSet {
+			outs = []Column{{Name: name, Type: ret}}
+		}
 	}
 	replace := false
 	olds, err := catalog.LookupFunctions(txn, name)
@@ -229,7 +320,7 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 		if !st.OrReplace {
 			return Result{}, catalog.ErrFunctionExists(f)
 		}
-		if old.Returns != f.Returns {
+		if old.Returns != f.Returns || old.ReturnsSet != f.ReturnsSet || !slices.Equal(old.OutTypes, f.OutTypes) {
 			return Result{}, sqlerr.New(sqlerr.Code("42P13"), "cannot change return type of existing function").
 				WithHint("Use DROP FUNCTION %s first.", old.Signature())
 		}
@@ -243,7 +334,7 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 	// store. check_function_bodies = off (pg_dump's scripts set it: they
 	// create functions before the tables they read) skips the check.
 	if on := notes.checkFunctionBodies(); on {
-		if err := e.checkBody(ctx, txn, f, ptypes, ret, ec, notes); err != nil {
+		if err := e.checkBody(ctx, txn, f, ptypes, ret, outs, ec, notes); err != nil {
 			return Result{}, bodyError(err)
 		}
 	}
@@ -254,7 +345,7 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 // check_function_bodies on: a SQL function's statements must parse and
 // bind, and its last must return a value of the result type; a PL/pgSQL
 // body must parse.
-func (e *Engine) checkBody(ctx context.Context, txn *mvcc.Txn, f *catalog.FunctionDesc, ptypes []types.Type, ret types.Type, ec *builtins.EvalContext, notes *Session) error {
+func (e *Engine) checkBody(ctx context.Context, txn *mvcc.Txn, f *catalog.FunctionDesc, ptypes []types.Type, ret types.Type, outs []Column, ec *builtins.EvalContext, notes *Session) error {
 	if f.Language == "plpgsql" {
 		_, err := parsePL(f.Body)
 		return err
@@ -278,6 +369,9 @@ func (e *Engine) checkBody(ctx context.Context, txn *mvcc.Txn, f *catalog.Functi
 	}
 	if f.Returns == "void" {
 		return nil
+	}
+	if f.ReturnsSet {
+		return checkSetColumns(f, lastCols, outs)
 	}
 	if len(lastCols) == 0 {
 		return sqlerr.New(sqlerr.Code("42P13"), "return type mismatch in function declared to return %s", ret).
@@ -333,6 +427,35 @@ func findFunction(b *plan.Binder, txn *mvcc.Txn, sig ast.FuncSig) (*catalog.Func
 	}
 	return nil, shown, sqlerr.New(sqlerr.Code("42725"), "function name %q is not unique", name).
 		WithHint("Specify the argument list to select the function unambiguously.")
+}
+
+// checkSetColumns checks a set-returning SQL function's last statement
+// against its declared columns.
+func checkSetColumns(f *catalog.FunctionDesc, got, want []Column) error {
+	mismatch := func(detail string, args ...any) error {
+		return sqlerr.New(sqlerr.Code("42P13"), "return type mismatch in function declared to return %s", f.Returns).WithDetail(detail, args...)
+	}
+	if len(got) == 0 {
+		return mismatch("Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING.")
+	}
+	switch {
+	case len(got) < len(want):
+		return mismatch("Final statement returns too few columns.")
+	case len(got) > len(want):
+		return mismatch("Final statement returns too many columns.")
+	}
+	for i, c := range got {
+		if types.Equivalent(c.Type, want[i].Type) || c.Type.Family() == types.UnknownFamily {
+			continue
+		}
+		if lvl, ok := types.CastLevel(c.Type, want[i].Type); !ok || lvl > types.CastAssignment {
+			if len(want) == 1 && !f.RowType {
+				return mismatch("Actual return type is %s.", c.Type)
+			}
+			return mismatch("Final statement returns %s instead of %s at column %d.", c.Type, want[i].Type, i+1)
+		}
+	}
+	return nil
 }
 
 // dropFunction is DROP FUNCTION.
@@ -411,11 +534,10 @@ func (e *Engine) alterFunction(b *plan.Binder, txn *mvcc.Txn, st *ast.AlterFunct
 	return Result{Tag: "ALTER FUNCTION"}, nil
 }
 
-func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum, trig *triggerCall) (types.Datum, types.Type, error) {
-	b, err := parsePL(r.Body)
-	if err != nil {
-		return types.Null, types.Type{}, err
-	}
+// plRunnerFor makes the runner of a PL/pgSQL function's body: its
+// parameters, then FOUND, then a RETURNS TABLE function's columns, are
+// its first variables.
+func (e *Engine) plRunnerFor(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) *plRunner {
 	run := &plRunner{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes, wantRet: r.Return}
 	for i, a := range args {
 		name := ""
@@ -425,6 +547,43 @@ func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalCon
 		run.vars = append(run.vars, plVar{name: name, typ: r.ArgTypes[i], val: a})
 	}
 	run.vars = append(run.vars, plVar{name: "found", typ: types.Bool, val: types.NewBool(false)})
+	if r.ReturnsSet {
+		run.setCols, run.wantRet = r.Cols, types.Unknown
+		if r.OutVars {
+			// RETURNS TABLE: its columns are variables, RETURN NEXT's row.
+			run.outVars, run.outAt = true, len(run.vars)
+			for _, c := range r.Cols {
+				run.vars = append(run.vars, plVar{name: c.Name, typ: c.Type, val: types.Null})
+			}
+		}
+	}
+	return run
+}
+
+// callPLSet runs a set-returning PL/pgSQL function: the rows its RETURN
+// NEXT and RETURN QUERY statements added.
+func (e *Engine) callPLSet(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) ([][]types.Datum, []types.Type, error) {
+	b, err := parsePL(r.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	run := e.plRunnerFor(ctx, txn, ec, notes, r, args)
+	if err := run.run(b); err != nil {
+		return nil, nil, err
+	}
+	cols := make([]types.Type, len(r.Cols))
+	for i, c := range r.Cols {
+		cols[i] = c.Type
+	}
+	return run.setRows, cols, nil
+}
+
+func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum, trig *triggerCall) (types.Datum, types.Type, error) {
+	b, err := parsePL(r.Body)
+	if err != nil {
+		return types.Null, types.Type{}, err
+	}
+	run := e.plRunnerFor(ctx, txn, ec, notes, r, args)
 	if r.Void {
 		run.wantRet = types.Unknown
 	}

@@ -14,10 +14,12 @@ type CreateFunction struct {
 	OrReplace  bool
 	Name       TableName
 	Params     []FuncParam
-	Returns    *TypeName // nil: RETURNS void
-	ReturnsSet bool      // RETURNS SETOF type
-	Language   string    // lower case
-	Body       string
+	Returns    *TypeName // nil: RETURNS void (or RETURNS TABLE)
+	ReturnsSet bool      // RETURNS SETOF type, or RETURNS TABLE
+	// ReturnsTable are the columns of RETURNS TABLE (name type, ...).
+	ReturnsTable []FuncParam
+	Language     string // lower case
+	Body         string
 	// Volatility is "immutable", "stable" or "volatile" (the default).
 	Volatility string
 	// Strict: RETURNS NULL ON NULL INPUT (STRICT).
@@ -133,6 +135,17 @@ func (n *CreateFunction) format(p *printer) {
 	}
 	p.kw(") RETURNS ")
 	switch {
+	case len(n.ReturnsTable) > 0:
+		p.kw("TABLE (")
+		for i, c := range n.ReturnsTable {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.ident(c.Name)
+			p.WriteByte(' ')
+			c.Type.format(p)
+		}
+		p.WriteByte(')')
 	case n.Returns == nil:
 		p.kw("void")
 	default:

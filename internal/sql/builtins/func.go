@@ -112,6 +112,9 @@ type EvalContext struct {
 	// statement's transaction (nil where none may run: a table's
 	// stored expressions).
 	CallRoutine func(r *Routine, args []types.Datum) (types.Datum, error)
+	// CallRoutineSet runs a set-returning one (RETURNS SETOF or TABLE):
+	// its rows, of r.Cols.
+	CallRoutineSet func(r *Routine, args []types.Datum) ([][]types.Datum, error)
 }
 
 // Routine is a function CREATE FUNCTION made, as a call of it is bound:
@@ -126,6 +129,19 @@ type Routine struct {
 	ArgTypes []types.Type
 	Return   types.Type
 	Void     bool // RETURNS void
+	// ReturnsSet: RETURNS SETOF or RETURNS TABLE, whose rows have the
+	// columns Cols (one, named after the function, for SETOF a type).
+	ReturnsSet bool
+	Cols       []RoutineCol
+	// OutVars: Cols are RETURNS TABLE's, which a PL/pgSQL body sees as
+	// variables.
+	OutVars bool
+}
+
+// RoutineCol is a result column of a set-returning routine.
+type RoutineCol struct {
+	Name string
+	Type types.Type
 }
 
 // AdvisoryRequest is one advisory lock function call: take (waiting

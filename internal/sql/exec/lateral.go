@@ -101,7 +101,12 @@ func (c *Ctx) newTableFunc(n *plan.TableFunc) (Operator, error) {
 			return nil, err
 		}
 	}
-	next, err := n.Open(vals)
+	var next builtins.TableIter
+	if n.OpenCtx != nil {
+		next, err = n.OpenCtx(c.Eval, vals)
+	} else {
+		next, err = n.Open(vals)
+	}
 	if err != nil {
 		return nil, err
 	}

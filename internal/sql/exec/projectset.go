@@ -37,7 +37,12 @@ func (c *Ctx) newProjectSet(n *plan.ProjectSet) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.funcs = append(o.funcs, setFunc{args: args, open: f.Open, vals: make([]types.Datum, len(args))})
+		open := f.Open
+		if f.OpenCtx != nil {
+			openCtx, ec := f.OpenCtx, c.Eval
+			open = func(a []types.Datum) (builtins.TableIter, error) { return openCtx(ec, a) }
+		}
+		o.funcs = append(o.funcs, setFunc{args: args, open: open, vals: make([]types.Datum, len(args))})
 	}
 	o.iters = nil
 	o.done = make([]bool, len(n.Funcs))

@@ -42,8 +42,19 @@ func (p *parser) createFunction(pos ast.Pos, orReplace bool) ast.Statement {
 				continue
 			}
 			sawReturns = true
-			if p.isKw(ast.KwTable) {
-				p.fail(at, "0A000", "RETURNS TABLE is not supported; return SETOF a type")
+			if p.acceptKw(ast.KwTable) {
+				p.expectOp("(")
+				for {
+					c := ast.FuncParam{Name: p.ident()}
+					c.Type = p.typeName()
+					f.ReturnsTable = append(f.ReturnsTable, c)
+					if p.acceptOp(")") {
+						break
+					}
+					p.expectOp(",")
+				}
+				f.ReturnsSet = true
+				continue
 			}
 			f.ReturnsSet = p.acceptWord("setof")
 			t := p.typeName()

@@ -593,6 +593,9 @@ func (b *Binder) bindTableFunc(te *ast.FuncRef, s *scope) (Node, error) {
 		if _, err := builtins.Lookup(name, argTypes); err == nil {
 			return nil, b.errAt(te, sqlerr.FeatureNotSupported, "function %s in FROM must return a set: scalar functions in FROM are not supported yet", name)
 		}
+		if n, ok, err := b.userTableFunc(te, name, args); ok || err != nil {
+			return n, err
+		}
 	}
 	f, err := builtins.LookupTableIn(name, argTypes, b.Zone)
 	if err != nil {

@@ -118,6 +118,9 @@ type TableFunc struct {
 	Name string
 	Args []Expr
 	Open func(args []types.Datum) (builtins.TableIter, error)
+	// OpenCtx, when set, is called instead of Open with the statement's
+	// EvalContext (a function CREATE FUNCTION made runs through it).
+	OpenCtx func(ec *builtins.EvalContext, args []types.Datum) (builtins.TableIter, error)
 	// Ordinality adds a bigint row number column (WITH ORDINALITY).
 	Ordinality bool
 	Cols       []Column

@@ -422,11 +422,13 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				argOIDs[i] = strconv.FormatInt(int64(t.OID()), 10)
 			}
 			ret := int64(r.Return.OID())
-			switch f.Returns {
-			case "void":
+			switch {
+			case f.Returns == "void":
 				ret = 2278
-			case "trigger":
+			case f.Returns == "trigger":
 				ret = 2279
+			case r.Return.Family() == types.UnknownFamily:
+				ret = 2249 // record: RETURNS TABLE, SETOF a table
 			}
 			var argNames types.Datum = null
 			if len(f.ArgNames) > 0 {
@@ -436,7 +438,7 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				}
 				argNames = types.NewArray(types.Text, ns)
 			}
-			rows = append(rows, []types.Datum{i8(int64(f.OID())), text(f.Name), i8(oidPublic), i8(oidBootstrap), i8(lang), text("f"), bl(false),
+			rows = append(rows, []types.Datum{i8(int64(f.OID())), text(f.Name), i8(oidPublic), i8(oidBootstrap), i8(lang), text("f"), bl(f.ReturnsSet),
 				text(f.Volatility), i2(len(f.ArgTypes)), i8(ret), text(strings.Join(argOIDs, " ")), text(f.Body), null, argNames,
 				null, bl(f.Strict), bl(false), null, types.NewFloat4(100), types.NewFloat4(0), bl(false), null, text("u"), text("-"), i2(ndefaults(f))})
 		}

@@ -169,9 +169,20 @@ func functionText(f *catalog.FunctionDesc, what string) string {
 		}
 		return strings.Join(parts, ", ")
 	}
+	result := f.Returns
+	switch {
+	case len(f.OutNames) > 0:
+		cols := make([]string, len(f.OutNames))
+		for i, n := range f.OutNames {
+			cols[i] = ast.QuoteIdent(n) + " " + f.OutTypes[i]
+		}
+		result = "TABLE(" + strings.Join(cols, ", ") + ")"
+	case f.ReturnsSet:
+		result = "SETOF " + f.Returns
+	}
 	switch what {
 	case "pg_get_function_result":
-		return f.Returns
+		return result
 	case "pg_get_function_arguments":
 		return args(true)
 	case "pg_get_function_identity_arguments":
@@ -183,7 +194,7 @@ func functionText(f *catalog.FunctionDesc, what string) string {
 	}
 	var b strings.Builder
 	b.WriteString("CREATE OR REPLACE FUNCTION public." + ast.QuoteIdent(f.Name) + "(" + args(true) + ")\n")
-	b.WriteString(" RETURNS " + f.Returns + "\n LANGUAGE " + f.Language + "\n")
+	b.WriteString(" RETURNS " + result + "\n LANGUAGE " + f.Language + "\n")
 	switch f.Volatility {
 	case "i":
 		b.WriteString(" IMMUTABLE")

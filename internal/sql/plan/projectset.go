@@ -26,7 +26,10 @@ type SetFunc struct {
 	Name string
 	Args []Expr
 	Open func(args []types.Datum) (builtins.TableIter, error)
-	Typ  types.Type
+	// OpenCtx, when set, is called instead of Open with the statement's
+	// EvalContext (a function CREATE FUNCTION made).
+	OpenCtx func(ec *builtins.EvalContext, args []types.Datum) (builtins.TableIter, error)
+	Typ     types.Type
 }
 
 func (n *ProjectSet) Columns() []Column { return n.Cols }

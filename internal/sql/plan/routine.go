@@ -45,46 +45,72 @@ func (b *Binder) RoutineOf(f *catalog.FunctionDesc) (*builtins.Routine, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &builtins.Routine{ID: f.ID, Name: f.Name, Language: f.Language, Body: f.Body, ArgNames: f.ArgNames, ArgTypes: params}
-	switch f.Returns {
-	case "void":
+	r := &builtins.Routine{ID: f.ID, Name: f.Name, Language: f.Language, Body: f.Body, ArgNames: f.ArgNames, ArgTypes: params, ReturnsSet: f.ReturnsSet}
+	switch {
+	case f.Returns == "void":
 		r.Void, r.Return = true, types.Text
-	case "trigger":
+	case f.Returns == "trigger":
 		r.Return = types.Unknown
+	case len(f.OutTypes) > 0:
+		r.Return, r.OutVars = types.Unknown, true
+		for i, tn := range f.OutTypes {
+			t, err := b.typeByName(tn)
+			if err != nil {
+				return nil, err
+			}
+			r.Cols = append(r.Cols, builtins.RoutineCol{Name: f.OutNames[i], Type: t})
+		}
+	case f.RowType:
+		// SETOF a table: its row type, the table's visible columns.
+		d, err := catalog.Get(b.txn, f.Returns)
+		if err != nil {
+			return nil, err
+		}
+		r.Return = types.Unknown
+		for i := range d.Columns {
+			c := &d.Columns[i]
+			if c.Hidden {
+				continue
+			}
+			t, err := ColumnType(c)
+			if err != nil {
+				return nil, err
+			}
+			r.Cols = append(r.Cols, builtins.RoutineCol{Name: c.Name, Type: t})
+		}
 	default:
 		if r.Return, err = b.typeByName(f.Returns); err != nil {
 			return nil, err
+		}
+		if f.ReturnsSet {
+			r.Cols = []builtins.RoutineCol{{Name: f.Name, Type: r.Return}}
 		}
 	}
 	return r, nil
 }
 
-// userFunc binds a call of a function CREATE FUNCTION made; ok is false
-// when no such function takes these arguments.
-func (b *Binder) userFunc(e *ast.FuncCall, name string, args []Expr) (Expr, bool, error) {
+// resolveUserFunc picks the overload of the function named name that
+// takes args (the one matching most argument types exactly) and returns
+// it with its routine and the arguments, defaults added and cast to the
+// parameters' types; r is nil when no such function takes them.
+func (b *Binder) resolveUserFunc(e *ast.FuncCall, name string, args []Expr) (*catalog.FunctionDesc, *builtins.Routine, []Expr, error) {
 	if b.txn == nil {
-		return nil, false, nil
+		return nil, nil, nil, nil
 	}
 	fs, err := catalog.LookupFunctions(b.txn, name)
 	if err != nil || len(fs) == 0 {
-		return nil, false, err
+		return nil, nil, nil, err
 	}
 	var best *catalog.FunctionDesc
 	var bestParams []types.Type
 	bestExact := -1
 	for _, f := range fs {
-		ndef := 0
-		for _, d := range f.ArgDefaults {
-			if d != "" {
-				ndef++
-			}
-		}
-		if len(args) > len(f.ArgTypes) || len(args) < len(f.ArgTypes)-ndef {
+		if len(args) > len(f.ArgTypes) || len(args) < len(f.ArgTypes)-ndefaults(f) {
 			continue
 		}
 		params, err := b.routineParams(f)
 		if err != nil {
-			return nil, false, err
+			return nil, nil, nil, err
 		}
 		exact, ok := 0, true
 		for i, a := range args {
@@ -104,34 +130,58 @@ func (b *Binder) userFunc(e *ast.FuncCall, name string, args []Expr) (Expr, bool
 		}
 	}
 	if best == nil {
-		return nil, false, nil
+		return nil, nil, nil, nil
 	}
 	if best.Returns == "trigger" {
-		return nil, true, b.errAt(e, sqlerr.FeatureNotSupported, "trigger functions can only be called as triggers")
+		return nil, nil, nil, b.errAt(e, sqlerr.FeatureNotSupported, "trigger functions can only be called as triggers")
 	}
 	r, err := b.RoutineOf(best)
 	if err != nil {
-		return nil, true, err
+		return nil, nil, nil, err
 	}
 	args = slices.Clone(args)
 	for i := len(args); i < len(bestParams); i++ {
 		// A missing argument takes its parameter's default.
 		x, err := parser.ParseExpr(best.ArgDefaults[i])
 		if err != nil {
-			return nil, true, err
+			return nil, nil, nil, err
 		}
 		restore := b.catalogText(best.ArgDefaults[i])
 		d, err := b.bindExpr(&scope{}, x)
 		restore()
 		if err != nil {
-			return nil, true, err
+			return nil, nil, nil, err
 		}
 		args = append(args, d)
 	}
 	for i := range args {
 		if args[i], err = b.convert(e, args[i], bestParams[i]); err != nil {
-			return nil, true, err
+			return nil, nil, nil, err
 		}
+	}
+	return best, r, args, nil
+}
+
+// userFunc binds a call of a function CREATE FUNCTION made; ok is false
+// when no such function takes these arguments.
+func (b *Binder) userFunc(e *ast.FuncCall, name string, args []Expr) (Expr, bool, error) {
+	f, r, args, err := b.resolveUserFunc(e, name, args)
+	if err != nil || r == nil {
+		return nil, err != nil, err
+	}
+	if r.ReturnsSet {
+		// In a select list: a column of the SELECT's ProjectSet.
+		if b.srf == nil || !b.srf.allowed {
+			return nil, true, b.errAt(e, sqlerr.FeatureNotSupported, "set-returning functions are not allowed here").
+				WithHint("Call %s in FROM instead.", name)
+		}
+		if len(r.Cols) != 1 {
+			return nil, true, b.errAt(e, sqlerr.FeatureNotSupported, "set-returning function %s returns %d columns: in a select list, only functions of one column are supported", name, len(r.Cols)).
+				WithHint("Call %s in FROM instead: SELECT * FROM %s(...).", name, name)
+		}
+		sf := &SetFunc{Name: name, Args: args, OpenCtx: routineRows(r, f.Strict), Typ: r.Cols[0].Type}
+		b.srf.calls = append(b.srf.calls, sf)
+		return &ColRef{Idx: srfBase + len(b.srf.calls) - 1, Typ: sf.Typ, Name: name}, true, nil
 	}
 	call := func(ec *builtins.EvalContext, a []types.Datum) (types.Datum, error) {
 		if ec == nil || ec.CallRoutine == nil {
@@ -139,5 +189,65 @@ func (b *Binder) userFunc(e *ast.FuncCall, name string, args []Expr) (Expr, bool
 		}
 		return ec.CallRoutine(r, a)
 	}
-	return &Func{Name: name, Args: args, CtxFn: call, Strict: best.Strict, Typ: r.Return, Volatile: true}, true, nil
+	return &Func{Name: name, Args: args, CtxFn: call, Strict: f.Strict, Typ: r.Return, Volatile: true}, true, nil
+}
+
+// userTableFunc binds a function CREATE FUNCTION made in FROM: a
+// set-returning one gives its rows, any other one row of its value.
+func (b *Binder) userTableFunc(te *ast.FuncRef, name string, args []Expr) (Node, bool, error) {
+	f, r, args, err := b.resolveUserFunc(te.Func, name, args)
+	if err != nil || r == nil {
+		return nil, err != nil, err
+	}
+	cols := r.Cols
+	if !r.ReturnsSet {
+		cols = []builtins.RoutineCol{{Name: name, Type: r.Return}}
+	}
+	open := routineRows(r, f.Strict)
+	alias := name
+	var names []string
+	if te.Alias != nil {
+		alias, names = te.Alias.Name, te.Alias.Columns
+		if len(cols) == 1 && len(names) == 0 {
+			names = []string{te.Alias.Name}
+		}
+	}
+	n := &TableFunc{Name: name, Args: args, OpenCtx: open, Ordinality: te.WithOrdinality}
+	for _, c := range cols {
+		n.Cols = append(n.Cols, Column{Name: c.Name, Type: c.Type, Table: alias})
+	}
+	node, err := b.finishTableFunc(te, n, alias, names)
+	return node, true, err
+}
+
+// routineRows opens a function CREATE FUNCTION made as a table
+// function: a set-returning one's rows, any other's one row.
+func routineRows(r *builtins.Routine, strict bool) func(*builtins.EvalContext, []types.Datum) (builtins.TableIter, error) {
+	return func(ec *builtins.EvalContext, a []types.Datum) (builtins.TableIter, error) {
+		var rows [][]types.Datum
+		switch {
+		case strict && slices.ContainsFunc(a, types.Datum.IsNull):
+		case ec == nil || ec.CallRoutine == nil || ec.CallRoutineSet == nil:
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "function %s cannot be called here", r.Name)
+		case r.ReturnsSet:
+			var err error
+			if rows, err = ec.CallRoutineSet(r, a); err != nil {
+				return nil, err
+			}
+		default:
+			v, err := ec.CallRoutine(r, a)
+			if err != nil {
+				return nil, err
+			}
+			rows = [][]types.Datum{{v}}
+		}
+		i := 0
+		return func() ([]types.Datum, bool, error) {
+			if i >= len(rows) {
+				return nil, false, nil
+			}
+			i++
+			return rows[i-1], true, nil
+		}, nil
+	}
 }
