@@ -53,9 +53,9 @@ type Descriptor struct {
 	Sequence *Sequence `json:"sequence,omitempty"`
 }
 
-// Trigger is a row trigger (CREATE TRIGGER ... FOR EACH ROW): the
-// function it runs for each row an INSERT, UPDATE or DELETE writes,
-// before the write (it may change or skip the row) or after it.
+// Trigger is a trigger (CREATE TRIGGER): the function it runs for each
+// row an INSERT, UPDATE or DELETE writes, before the write (it may
+// change or skip the row) or after it, or once per statement.
 type Trigger struct {
 	Name   string   `json:"name"`
 	Before bool     `json:"before,omitempty"`
@@ -66,6 +66,9 @@ type Trigger struct {
 	// When is the WHEN condition as SQL text over NEW and OLD ("" for
 	// none).
 	When string `json:"when,omitempty"`
+	// Statement: FOR EACH STATEMENT, fired once per statement (before
+	// its first row or after its last) rather than per row.
+	Statement bool `json:"statement,omitempty"`
 }
 
 // Column is a table column.

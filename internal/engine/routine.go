@@ -610,7 +610,7 @@ func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalCon
 // the row it returned (skip: RETURN NULL).
 type triggerCall struct {
 	name, table, event string
-	before             bool
+	before, statement  bool
 	cols               []Column
 	old, new           []types.Datum
 	skip               bool
@@ -620,7 +620,8 @@ type triggerCall struct {
 // the TG_ variables.
 func (t *triggerCall) bind(r *plRunner) {
 	for _, v := range []struct{ name, val string }{{"tg_name", t.name}, {"tg_table_name", t.table}, {"tg_relname", t.table},
-		{"tg_op", strings.ToUpper(t.event)}, {"tg_when", map[bool]string{true: "BEFORE", false: "AFTER"}[t.before]}, {"tg_level", "ROW"},
+		{"tg_op", strings.ToUpper(t.event)}, {"tg_when", map[bool]string{true: "BEFORE", false: "AFTER"}[t.before]},
+		{"tg_level", map[bool]string{true: "STATEMENT", false: "ROW"}[t.statement]},
 		{"tg_table_schema", "public"}} {
 		r.vars = append(r.vars, plVar{name: v.name, typ: types.Text, val: types.NewText(v.val)})
 	}
@@ -670,6 +671,9 @@ func (t *triggerCall) result(r *plRunner) error {
 	case "":
 		return sqlerr.New(sqlerr.Code("2F005"), "control reached end of trigger procedure without RETURN")
 	}
+	if t.statement {
+		return nil // a statement trigger's result is not used
+	}
 	return sqlerr.New(sqlerr.FeatureNotSupported, "trigger functions return NEW, OLD or NULL here, not %s", r.retExpr)
 }
 
@@ -703,9 +707,6 @@ func (e *Engine) createTrigger(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTrig
 		return Result{}, sqlerr.New(sqlerr.WrongObjectType, "%q is not a table", d.Name).
 			WithDetail("cairn's triggers are row triggers on tables.")
 	}
-	if !st.ForEachRow {
-		return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "statement-level triggers (FOR EACH STATEMENT) are not supported; use FOR EACH ROW")
-	}
 	fname, err := typeNameOf(st.Function)
 	if err != nil {
 		return Result{}, err
@@ -713,7 +714,7 @@ func (e *Engine) createTrigger(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTrig
 	if _, err := triggerFunction(txn, fname); err != nil {
 		return Result{}, err
 	}
-	t := catalog.Trigger{Name: st.Name, Before: st.Before, Function: fname}
+	t := catalog.Trigger{Name: st.Name, Before: st.Before, Function: fname, Statement: !st.ForEachRow}
 	for _, ev := range st.Events {
 		if !slices.Contains(t.Events, ev) {
 			t.Events = append(t.Events, ev)
@@ -722,6 +723,9 @@ func (e *Engine) createTrigger(b *plan.Binder, txn *mvcc.Txn, st *ast.CreateTrig
 	if st.When != nil {
 		t.When = ast.Format(st.When)
 		w := strings.ToLower(t.When)
+		if t.Statement && (strings.Contains(w, "new.") || strings.Contains(w, "old.")) {
+			return Result{}, sqlerr.New(sqlerr.FeatureNotSupported, "statement trigger's WHEN condition cannot reference column values")
+		}
 		for _, ev := range t.Events {
 			if ev == "insert" && strings.Contains(w, "old.") {
 				return Result{}, sqlerr.New(sqlerr.Code("42P17"), "INSERT trigger's WHEN condition cannot reference OLD values")
@@ -831,7 +835,7 @@ func (e *Engine) triggerFirer(ctx context.Context, txn *mvcc.Txn, ec *builtins.E
 		if err != nil {
 			return nil, false, err
 		}
-		tc := &triggerCall{name: t.Name, table: d.Name, event: event, before: t.Before}
+		tc := &triggerCall{name: t.Name, table: d.Name, event: event, before: t.Before, statement: t.Statement}
 		var idx []int // the visible columns' places in a row
 		for i, c := range d.Columns {
 			if c.Hidden {
@@ -868,6 +872,9 @@ func (e *Engine) triggerFirer(ctx context.Context, txn *mvcc.Txn, ec *builtins.E
 		}
 		if _, _, err := e.callPL(ctx, txn, ec, notes, r, nil, tc); err != nil {
 			return nil, false, bodyError(err)
+		}
+		if t.Statement {
+			return nil, false, nil // what it returned means nothing
 		}
 		if tc.skip && t.Before {
 			return nil, true, nil

@@ -112,6 +112,13 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 		}
 	}
 	d := n.Table
+	events := []string{"insert"}
+	if upsert != nil && !upsert.doNothing {
+		events = append(events, "update")
+	}
+	if err := c.beforeStatement(d, events...); err != nil {
+		return res, err
+	}
 	var after []afterEvent
 	for _, in := range rows {
 		row := make(Row, len(cols))
@@ -192,7 +199,7 @@ func (c *Ctx) Insert(n *plan.Insert) (DMLResult, error) {
 			return res, err
 		}
 	}
-	return res, c.fireAfter(d, after)
+	return res, c.fireAfter(d, after, events...)
 }
 
 // conflictAction is a compiled ON CONFLICT clause.
@@ -280,6 +287,9 @@ func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 		return res, err
 	}
 	d := n.Table
+	if err := c.beforeStatement(d, "update"); err != nil {
+		return res, err
+	}
 	var after []afterEvent
 	for _, joined := range rows {
 		old := joined[:ncols:ncols]
@@ -309,7 +319,7 @@ func (c *Ctx) Update(n *plan.Update) (DMLResult, error) {
 			return res, err
 		}
 	}
-	return res, c.fireAfter(d, after)
+	return res, c.fireAfter(d, after, "update")
 }
 
 // Delete runs a DELETE.
@@ -323,6 +333,9 @@ func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 		return res, err
 	}
 	d := n.Table
+	if err := c.beforeStatement(d, "delete"); err != nil {
+		return res, err
+	}
 	var after []afterEvent
 	for _, joined := range rows {
 		old := joined[:ncols:ncols]
@@ -342,7 +355,7 @@ func (c *Ctx) Delete(n *plan.Delete) (DMLResult, error) {
 			return res, err
 		}
 	}
-	return res, c.fireAfter(d, after)
+	return res, c.fireAfter(d, after, "delete")
 }
 
 // once keeps the first of several input rows for the same target row (an

@@ -7,11 +7,12 @@ import (
 	"github.com/cairndb/cairn/internal/sql/sqlerr"
 )
 
-// Row triggers (CREATE TRIGGER ... FOR EACH ROW): an INSERT, UPDATE or
-// DELETE statement fires a table's BEFORE triggers for each row before
-// writing it (they may change the row, or skip it), in name order, and
-// its AFTER triggers once the statement has written every row, as
-// PostgreSQL queues them to the statement's end. The engine runs the
+// Triggers (CREATE TRIGGER): an INSERT, UPDATE or DELETE statement fires
+// a table's BEFORE STATEMENT triggers first, then its BEFORE ROW
+// triggers for each row before writing it (they may change the row, or
+// skip it), in name order, and its AFTER ROW triggers once the statement
+// has written every row, as PostgreSQL queues them to the statement's
+// end, then its AFTER STATEMENT triggers. The engine runs the
 // trigger functions (Ctx.FireTrigger). Rows written by a foreign key's
 // ON DELETE/ON UPDATE action fire no triggers.
 
@@ -22,16 +23,31 @@ type afterEvent struct {
 	old, new Row
 }
 
-// triggers are the table's triggers on event of one timing.
+// triggersOn are the table's row triggers on event of one timing.
 func triggersOn(d *catalog.Descriptor, event string, before bool) []*catalog.Trigger {
+	return triggersOf(d, event, before, false)
+}
+
+func triggersOf(d *catalog.Descriptor, event string, before, statement bool) []*catalog.Trigger {
 	var out []*catalog.Trigger
 	for i := range d.Triggers {
 		t := &d.Triggers[i]
-		if t.Before == before && slices.Contains(t.Events, event) {
+		if t.Before == before && t.Statement == statement && slices.Contains(t.Events, event) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// statementTriggers fires the statement-level triggers of one timing:
+// once per statement, however many rows it writes (none included).
+func (c *Ctx) statementTriggers(d *catalog.Descriptor, event string, before bool) error {
+	for _, t := range triggersOf(d, event, before, true) {
+		if _, _, err := c.fire(d, t, event, nil, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *Ctx) fire(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new Row) (Row, bool, error) {
@@ -75,11 +91,32 @@ func (c *Ctx) queueAfter(q []afterEvent, d *catalog.Descriptor, event string, ol
 	return q
 }
 
-// fireAfter fires the queued AFTER triggers, in the order their rows
-// were written.
-func (c *Ctx) fireAfter(d *catalog.Descriptor, q []afterEvent) error {
+// fireAfter fires the queued AFTER ROW triggers, in the order their rows
+// were written, then the AFTER STATEMENT triggers of events.
+func (c *Ctx) fireAfter(d *catalog.Descriptor, q []afterEvent, events ...string) error {
 	for _, ev := range q {
 		if _, _, err := c.fire(d, ev.t, ev.event, ev.old, ev.new); err != nil {
+			return err
+		}
+	}
+	if len(d.Triggers) == 0 {
+		return nil
+	}
+	for _, event := range events {
+		if err := c.statementTriggers(d, event, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// beforeStatement fires the BEFORE STATEMENT triggers of events.
+func (c *Ctx) beforeStatement(d *catalog.Descriptor, events ...string) error {
+	if len(d.Triggers) == 0 {
+		return nil
+	}
+	for _, event := range events {
+		if err := c.statementTriggers(d, event, true); err != nil {
 			return err
 		}
 	}

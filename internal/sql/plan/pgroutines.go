@@ -30,10 +30,13 @@ func triggerEvents(t *catalog.Trigger) string {
 	return strings.Join(out, " OR ")
 }
 
-// triggerType is pg_trigger.tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8,
-// UPDATE 16.
+// triggerType is pg_trigger.tgtype: ROW 1 (0 for a statement
+// trigger), BEFORE 2, INSERT 4, DELETE 8, UPDATE 16.
 func triggerType(t *catalog.Trigger) int {
 	n := 1
+	if t.Statement {
+		n = 0
+	}
 	if t.Before {
 		n |= 2
 	}
@@ -55,7 +58,12 @@ func triggerDef(d *catalog.Descriptor, t *catalog.Trigger, pretty bool) string {
 	if !pretty {
 		b.WriteString("public.")
 	}
-	b.WriteString(ast.QuoteIdent(d.Name) + " FOR EACH ROW ")
+	b.WriteString(ast.QuoteIdent(d.Name))
+	if t.Statement {
+		b.WriteString(" FOR EACH STATEMENT ")
+	} else {
+		b.WriteString(" FOR EACH ROW ")
+	}
 	if t.When != "" {
 		b.WriteString("WHEN (" + t.When + ") ")
 	}
