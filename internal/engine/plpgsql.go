@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/plan"
 	"strings"
 
@@ -23,11 +24,15 @@ import (
 // where a statement is an SQL statement (SELECT ... INTO [STRICT]
 // targets and INSERT/UPDATE/DELETE ... RETURNING ... INTO targets
 // included), target := expr, a nested block, IF condition THEN ...
-// [ELSIF ... THEN ...] [ELSE ...] END IF, LOOP, WHILE cond LOOP, FOR i
+// [ELSIF ... THEN ...] [ELSE ...] END IF, CASE [expr] WHEN ... THEN ...
+// [ELSE ...] END CASE, GET DIAGNOSTICS v = ROW_COUNT, LOOP, WHILE cond
+// LOOP, FOR i
 // IN [REVERSE] a..b [BY n] LOOP, FOR rec IN query LOOP (each ... END
 // LOOP), EXIT [WHEN cond], CONTINUE [WHEN cond], NULL, PERFORM query,
 // EXECUTE text (dynamic SQL), RAISE [level] 'format' [, expression
-// ...] or RETURN [expr]. Expressions and conditions are SQL; variables
+// ...], RETURN [expr], RETURN NEXT [expr] and RETURN QUERY query (in a
+// set-returning function). A declaration's type may be x%TYPE of a
+// variable or a table's column. Expressions and conditions are SQL; variables
 // (and a function's parameters, and a record's fields as rec.field)
 // are named parameters of the statements they appear in, which a
 // column of the same name hides. FOUND says whether the last SQL
@@ -35,8 +40,8 @@ import (
 // in a savepoint: an error undoes the block's work and runs the first
 // handler whose condition names the error's SQLSTATE (OTHERS: any
 // error but a cancel); an error no handler takes goes on up. The rest
-// of the language (CASE, FOREACH, cursors, RETURN NEXT, %TYPE, labels)
-// is refused with 0A000.
+// of the language (FOREACH, cursors, %ROWTYPE, labels, GET STACKED
+// DIAGNOSTICS) is refused with 0A000.
 
 type plStmt interface{}
 
@@ -54,8 +59,12 @@ type (
 	plDecl struct {
 		name, typ, def    string
 		constant, notNull bool
+		// typeOf is the variable or table.column of name%TYPE.
+		typeOf string
 	}
-	plAssign struct{ target, expr string }
+	// plGetDiag is GET [CURRENT] DIAGNOSTICS target = ROW_COUNT, ...
+	plGetDiag struct{ targets []string }
+	plAssign  struct{ target, expr string }
 	// plLoop is LOOP (kind "loop"), WHILE cond LOOP ("while"), FOR v IN
 	// lo..hi [BY by] LOOP ("fori") or FOR v IN query LOOP ("forq").
 	plLoop struct {
@@ -79,6 +88,9 @@ type (
 		conds  []string // SQL boolean expressions, one per IF / ELSIF
 		bodies [][]plStmt
 		els    []plStmt
+		// caseStmt: a CASE statement, which fails (20000) when no WHEN
+		// matches and it has no ELSE (hasElse).
+		caseStmt, hasElse bool
 	}
 	plRaise struct {
 		level, format string
@@ -358,7 +370,12 @@ func (p *plParser) decl() (plDecl, error) {
 			break
 		}
 		if p.isSym("%") {
-			return d, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %%TYPE and %%ROWTYPE are not supported; name the type")
+			if p.i+1 < len(p.toks) && p.toks[p.i+1].word == "type" && p.i > start {
+				d.typeOf = p.src[p.toks[start].start:p.toks[p.i-1].end]
+				p.i += 2
+				continue
+			}
+			return d, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %%ROWTYPE is not supported; declare a record")
 		}
 		p.i++
 	}
@@ -637,7 +654,81 @@ func (p *plParser) stmt() (plStmt, error) {
 		parts := splitTopLevel(rest)
 		r.format, r.args = parts[0], parts[1:]
 		return r, nil
-	case "foreach", "case", "get", "open", "fetch", "close", "assert", "call", "commit", "rollback":
+	case "get":
+		p.i++
+		if p.word() == "current" {
+			p.i++
+		}
+		if p.word() == "stacked" {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: GET STACKED DIAGNOSTICS is not supported")
+		}
+		if err := p.expectWord("diagnostics"); err != nil {
+			return nil, err
+		}
+		g := plGetDiag{}
+		for {
+			t, ok := p.target()
+			if !ok || !(p.isSym("=") || p.isSym(":=")) {
+				return nil, p.errHere("expected target = ROW_COUNT")
+			}
+			p.i++
+			if p.word() != "row_count" {
+				return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: GET DIAGNOSTICS gives ROW_COUNT only")
+			}
+			p.i++
+			g.targets = append(g.targets, t)
+			if !p.isSym(",") {
+				break
+			}
+			p.i++
+		}
+		return g, p.semicolon()
+	case "case":
+		p.i++
+		s := &plIf{caseStmt: true}
+		subject := ""
+		if p.word() != "when" {
+			x, err := p.until("when")
+			if err != nil {
+				return nil, err
+			}
+			subject = x
+		}
+		for p.word() == "when" {
+			p.i++
+			cond, err := p.until("then")
+			if err != nil {
+				return nil, err
+			}
+			p.i++
+			if subject != "" {
+				cond = "(" + subject + ") IN (" + cond + ")"
+			}
+			body, err := p.stmts("when", "else", "end")
+			if err != nil {
+				return nil, err
+			}
+			s.conds, s.bodies = append(s.conds, cond), append(s.bodies, body)
+		}
+		if len(s.conds) == 0 {
+			return nil, p.errHere("expected WHEN")
+		}
+		if p.word() == "else" {
+			p.i++
+			s.hasElse = true
+			var err error
+			if s.els, err = p.stmts("end"); err != nil {
+				return nil, err
+			}
+		}
+		if err := p.expectWord("end"); err != nil {
+			return nil, err
+		}
+		if err := p.expectWord("case"); err != nil {
+			return nil, err
+		}
+		return s, p.semicolon()
+	case "foreach", "open", "fetch", "close", "assert", "call", "commit", "rollback":
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %s is not supported", strings.ToUpper(w))
 	}
 	if p.isSym("<") && p.i+1 < len(p.toks) && p.text(p.toks[p.i+1]) == "<" {
@@ -841,6 +932,9 @@ type plRunner struct {
 	outVars bool
 	outAt   int
 	setRows [][]types.Datum
+	// rowCount is the rows the last SQL statement returned or wrote
+	// (GET DIAGNOSTICS ... ROW_COUNT).
+	rowCount int64
 }
 
 // returnNext is RETURN NEXT [expr] and RETURN QUERY query.
@@ -964,12 +1058,19 @@ func (r *plRunner) declare(d plDecl) error {
 		r.vars = append(r.vars, v)
 		return nil
 	}
-	tn, err := parser.ParseTypeName(d.typ)
-	if err != nil {
-		return err
-	}
-	if v.typ, err = plan.NewBinder(r.txn, d.typ, nil).ResolveType(tn); err != nil {
-		return err
+	var err error
+	if d.typeOf != "" {
+		if v.typ, err = r.typeOf(d.typeOf); err != nil {
+			return err
+		}
+	} else {
+		tn, err := parser.ParseTypeName(d.typ)
+		if err != nil {
+			return err
+		}
+		if v.typ, err = plan.NewBinder(r.txn, d.typ, nil).ResolveType(tn); err != nil {
+			return err
+		}
 	}
 	if d.def != "" {
 		if v.val, err = r.value(d.def, v.typ); err != nil {
@@ -981,6 +1082,28 @@ func (r *plRunner) declare(d plDecl) error {
 	}
 	r.vars = append(r.vars, v)
 	return nil
+}
+
+// typeOf is the type x%TYPE names: a variable's, or a table column's
+// (table.column).
+func (r *plRunner) typeOf(x string) (types.Type, error) {
+	x = strings.ToLower(strings.TrimSpace(x))
+	if i := r.lookup(x); i >= 0 && r.vars[i].typ.Family() != types.UnknownFamily {
+		return r.vars[i].typ, nil
+	}
+	table, col, ok := strings.Cut(x, ".")
+	if !ok {
+		return types.Type{}, sqlerr.New(sqlerr.UndefinedObject, "variable %q does not exist", x)
+	}
+	d, err := catalog.Get(r.txn, table)
+	if err != nil {
+		return types.Type{}, err
+	}
+	c := d.Column(col)
+	if c == nil {
+		return types.Type{}, sqlerr.New(sqlerr.UndefinedColumn, "column %q of relation %q does not exist", col, table)
+	}
+	return plan.ColumnType(c)
 }
 
 // lookup returns the index of the variable named name, -1 for none.
@@ -1082,6 +1205,12 @@ func (r *plRunner) stmts(body []plStmt) error {
 			err = r.returnStmt(s)
 		case plReturnNext:
 			err = r.returnNext(s)
+		case plGetDiag:
+			for _, t := range s.targets {
+				if err = r.assign(t, types.NewInt8(r.rowCount), types.Int8); err != nil {
+					break
+				}
+			}
 		}
 		if err != nil {
 			return err
@@ -1137,6 +1266,7 @@ func (r *plRunner) sqlInto(s plSQL) error {
 	if err != nil {
 		return err
 	}
+	r.rowCount = max(int64(len(res.Rows)), res.RowsAffected)
 	found := len(res.Rows) > 0 || res.RowsAffected > 0
 	if len(s.into) == 0 {
 		r.setFound(found)
@@ -1355,6 +1485,9 @@ func (r *plRunner) ifStmt(s *plIf) error {
 		if !v.IsNull() && v.Bool() {
 			return r.stmts(s.bodies[i])
 		}
+	}
+	if s.caseStmt && !s.hasElse {
+		return sqlerr.New(sqlerr.Code("20000"), "case not found").WithHint("CASE statement is missing ELSE part.")
 	}
 	return r.stmts(s.els)
 }
