@@ -28,11 +28,12 @@ import (
 // [ELSE ...] END CASE, GET DIAGNOSTICS v = ROW_COUNT, LOOP, WHILE cond
 // LOOP, FOR i
 // IN [REVERSE] a..b [BY n] LOOP, FOR rec IN query LOOP (each ... END
-// LOOP), EXIT [WHEN cond], CONTINUE [WHEN cond], NULL, PERFORM query,
+// LOOP), FOREACH v IN ARRAY expr LOOP, EXIT [WHEN cond], CONTINUE [WHEN
+// cond], NULL, PERFORM query,
 // EXECUTE text (dynamic SQL), RAISE [level] 'format' [, expression
 // ...], RETURN [expr], RETURN NEXT [expr] and RETURN QUERY query (in a
 // set-returning function). A declaration's type may be x%TYPE of a
-// variable or a table's column. Expressions and conditions are SQL; variables
+// variable or a table's column, or t%ROWTYPE (a record of t's columns). Expressions and conditions are SQL; variables
 // (and a function's parameters, and a record's fields as rec.field)
 // are named parameters of the statements they appear in, which a
 // column of the same name hides. FOUND says whether the last SQL
@@ -40,7 +41,7 @@ import (
 // in a savepoint: an error undoes the block's work and runs the first
 // handler whose condition names the error's SQLSTATE (OTHERS: any
 // error but a cancel); an error no handler takes goes on up. The rest
-// of the language (FOREACH, cursors, %ROWTYPE, labels, GET STACKED
+// of the language (cursors, labels, FOREACH ... SLICE, GET STACKED
 // DIAGNOSTICS) is refused with 0A000.
 
 type plStmt interface{}
@@ -59,8 +60,10 @@ type (
 	plDecl struct {
 		name, typ, def    string
 		constant, notNull bool
-		// typeOf is the variable or table.column of name%TYPE.
-		typeOf string
+		// typeOf is the variable or table.column of name%TYPE, or the
+		// table of name%ROWTYPE (rowType).
+		typeOf  string
+		rowType bool
 	}
 	// plGetDiag is GET [CURRENT] DIAGNOSTICS target = ROW_COUNT, ...
 	plGetDiag struct{ targets []string }
@@ -370,12 +373,13 @@ func (p *plParser) decl() (plDecl, error) {
 			break
 		}
 		if p.isSym("%") {
-			if p.i+1 < len(p.toks) && p.toks[p.i+1].word == "type" && p.i > start {
+			if p.i+1 < len(p.toks) && p.i > start && (p.toks[p.i+1].word == "type" || p.toks[p.i+1].word == "rowtype") {
 				d.typeOf = p.src[p.toks[start].start:p.toks[p.i-1].end]
+				d.rowType = p.toks[p.i+1].word == "rowtype"
 				p.i += 2
 				continue
 			}
-			return d, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %%ROWTYPE is not supported; declare a record")
+			return d, p.errHere("expected %TYPE or %ROWTYPE")
 		}
 		p.i++
 	}
@@ -728,7 +732,32 @@ func (p *plParser) stmt() (plStmt, error) {
 			return nil, err
 		}
 		return s, p.semicolon()
-	case "foreach", "open", "fetch", "close", "assert", "call", "commit", "rollback":
+	case "foreach":
+		// FOREACH v IN ARRAY expr LOOP ... END LOOP.
+		p.i++
+		l := &plLoop{kind: "foreach"}
+		if l.v = p.word(); l.v == "" {
+			return nil, p.errHere("expected a loop variable")
+		}
+		p.i++
+		if p.word() == "slice" {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: FOREACH ... SLICE is not supported")
+		}
+		if err := p.expectWord("in"); err != nil {
+			return nil, err
+		}
+		if err := p.expectWord("array"); err != nil {
+			return nil, err
+		}
+		x, err := p.until("loop")
+		if err != nil {
+			return nil, err
+		}
+		p.i++
+		l.query = x
+		l.body, err = p.loopBody()
+		return l, err
+	case "open", "fetch", "close", "assert", "call", "commit", "rollback":
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "PL/pgSQL: %s is not supported", strings.ToUpper(w))
 	}
 	if p.isSym("<") && p.i+1 < len(p.toks) && p.text(p.toks[p.i+1]) == "<" {
@@ -1056,6 +1085,29 @@ func (r *plRunner) declare(d plDecl) error {
 	if strings.EqualFold(strings.TrimSpace(d.typ), "record") {
 		v.typ = types.Unknown // a record: its fields are set by SELECT INTO or FOR
 		r.vars = append(r.vars, v)
+		return nil
+	}
+	if d.rowType {
+		// A record with the table's columns as its fields, NULL.
+		t, err := catalog.Get(r.txn, strings.ToLower(strings.TrimSpace(d.typeOf)))
+		if err != nil {
+			return err
+		}
+		var cols []Column
+		for i := range t.Columns {
+			c := &t.Columns[i]
+			if c.Hidden {
+				continue
+			}
+			ct, err := plan.ColumnType(c)
+			if err != nil {
+				return err
+			}
+			cols = append(cols, Column{Name: c.Name, Type: ct})
+		}
+		v.typ = types.Unknown
+		r.vars = append(r.vars, v)
+		r.setRecord(d.name, cols, nil)
 		return nil
 	}
 	var err error
@@ -1441,6 +1493,28 @@ func (r *plRunner) loop(l *plLoop) error {
 			}
 		}
 		r.setFound(ran)
+		return nil
+	}
+	if l.kind == "foreach" {
+		arr, err := r.value(l.query, types.Unknown)
+		if err != nil {
+			return err
+		}
+		if arr.IsNull() {
+			return sqlerr.New(sqlerr.NullValueNotAllowed, "FOREACH expression must not be null")
+		}
+		if arr.Array() == nil {
+			return sqlerr.New(sqlerr.DatatypeMismatch, "FOREACH expression must yield an array, not type %s", types.TypeOfDatum(arr))
+		}
+		at := types.TypeOfDatum(arr)
+		for _, el := range arr.Array().Elems {
+			if err := r.assign(l.v, el, at.Elem()); err != nil {
+				return err
+			}
+			if stop, err := iteration(); stop || err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 	// FOR rec IN query: the rows are read first, then the body runs
