@@ -886,6 +886,11 @@ func (b *Binder) bindFunc(s *scope, e *ast.FuncCall) (Expr, error) {
 		if e, err = b.makeIntervalArgs(e); err != nil {
 			return nil, err
 		}
+	} else if hasNamedArg(e) {
+		var err error
+		if e, err = b.namedUserArgs(e, name); err != nil {
+			return nil, err
+		}
 	}
 	args := make([]Expr, len(e.Args))
 	bindArgs := func() (Expr, error) {

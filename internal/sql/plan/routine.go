@@ -2,6 +2,7 @@ package plan
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/ast"
@@ -250,4 +251,84 @@ func routineRows(r *builtins.Routine, strict bool) func(*builtins.EvalContext, [
 			return rows[i-1], true, nil
 		}, nil
 	}
+}
+
+func hasNamedArg(e *ast.FuncCall) bool {
+	return slices.ContainsFunc(e.Args, func(a ast.Expr) bool { _, ok := a.(*ast.NamedArg); return ok })
+}
+
+// namedUserArgs puts a call's named arguments (f(a => 1, b => 2)) in
+// their places among the parameters of the function CREATE FUNCTION
+// made that has parameters of those names, a parameter left out taking
+// its default: the call it returns has positional arguments only.
+func (b *Binder) namedUserArgs(e *ast.FuncCall, name string) (*ast.FuncCall, error) {
+	var fs []*catalog.FunctionDesc
+	if b.txn != nil {
+		var err error
+		if fs, err = catalog.LookupFunctions(b.txn, name); err != nil {
+			return nil, err
+		}
+	}
+	positional := 0
+	seen := map[string]bool{}
+	for i, a := range e.Args {
+		if na, ok := a.(*ast.NamedArg); ok {
+			n := strings.ToLower(na.Name)
+			if seen[n] {
+				return nil, b.errAt(a, sqlerr.SyntaxError, "argument name %q used more than once", n)
+			}
+			seen[n] = true
+		} else {
+			if i > positional {
+				return nil, b.errAt(a, sqlerr.SyntaxError, "positional argument cannot follow named argument")
+			}
+			positional++
+		}
+	}
+candidates:
+	for _, f := range fs {
+		if len(e.Args) > len(f.ArgTypes) || len(f.ArgNames) == 0 {
+			continue
+		}
+		args := make([]ast.Expr, len(f.ArgTypes))
+		copy(args, e.Args[:positional])
+		for _, a := range e.Args[positional:] {
+			na := a.(*ast.NamedArg)
+			at := slices.Index(f.ArgNames, strings.ToLower(na.Name))
+			if at < 0 || args[at] != nil {
+				continue candidates
+			}
+			args[at] = na.Value
+		}
+		for i := range args {
+			if args[i] != nil {
+				continue
+			}
+			if i >= len(f.ArgDefaults) || f.ArgDefaults[i] == "" {
+				continue candidates
+			}
+			d, err := parser.ParseExpr(f.ArgDefaults[i])
+			if err != nil {
+				return nil, err
+			}
+			args[i] = d
+		}
+		c := *e
+		c.Args = args
+		return &c, nil
+	}
+	return nil, b.errAt(e, sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, namedArgList(e)).
+		WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+}
+
+func namedArgList(e *ast.FuncCall) string {
+	parts := make([]string, len(e.Args))
+	for i, a := range e.Args {
+		if na, ok := a.(*ast.NamedArg); ok {
+			parts[i] = na.Name + " => ..."
+		} else {
+			parts[i] = "..."
+		}
+	}
+	return strings.Join(parts, ", ")
 }
