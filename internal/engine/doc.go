@@ -65,9 +65,9 @@
 // trigger functions write, interpreted over the engine's own statements,
 // variables as the statements' named parameters, exception blocks in
 // savepoints), functions and row triggers (routine.go: CREATE FUNCTION
-// in sql or plpgsql, run through EvalContext.CallRoutine in the calling
+// in sql or plpgsql, run through EvalContext.Routines in the calling
 // statement's transaction; triggers fired by the executor through
-// exec.Ctx.FireTrigger),
+// exec.Ctx.Triggers),
 // LOCK TABLE (advisory.go: table locks in a key space of the advisory
 // lock table, which pg_locks lists), temporary tables (temp.go: dropped
 // by their session, ON COMMIT, and at open), and what a server tells the

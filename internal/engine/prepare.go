@@ -165,9 +165,10 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 // execute runs a planned statement in txn.
 func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params []types.Datum, ec *builtins.EvalContext, notes *Session) (Result, error) {
 	ec.Sequences = engineSequences{e, txn}
-	ec.CallRoutine = e.routineCaller(ctx, txn, ec, notes)
-	ec.CallRoutineSet = e.routineSetCaller(ctx, txn, ec, notes)
-	x := &exec.Ctx{FireTrigger: e.triggerFirer(ctx, txn, ec, notes), Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, Codecs: &p.codecs, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, Deferred: notes.deferredChecks()}
+	env, restore := e.newStmtEnv(ctx, txn, ec, notes)
+	defer restore()
+	env.x = exec.Ctx{Triggers: env, Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, Codecs: &p.codecs, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, Deferred: notes.deferredChecks()}
+	x := &env.x
 	switch {
 	case p.query != nil:
 		rows, err := x.Run(p.query)

@@ -18,7 +18,7 @@ import (
 
 // Functions CREATE FUNCTION makes (LANGUAGE sql or plpgsql) are kept in
 // the catalog as text and run by the engine when a bound call asks the
-// statement's EvalContext to (EvalContext.CallRoutine): in the calling
+// statement's EvalContext to (EvalContext.Routines): in the calling
 // statement's transaction, with the calling session's settings. A SQL
 // function runs its statements in order and returns the first column of
 // the last one's first row (NULL without rows); its parameters are $n
@@ -37,52 +37,72 @@ type routineDepthKey struct{}
 // so planSettings stays comparable).
 type routineNames struct{ m map[string]int }
 
-// routineCaller returns the EvalContext.CallRoutine of a statement
-// running in txn.
-func (e *Engine) routineCaller(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session) func(*builtins.Routine, []types.Datum) (types.Datum, error) {
-	return func(r *builtins.Routine, args []types.Datum) (types.Datum, error) {
-		return e.callRoutine(ctx, txn, ec, notes, r, args)
-	}
+// stmtEnv is what a running statement's function calls and triggers
+// run in: its context, transaction, evaluation context and session. It
+// holds the statement's exec.Ctx too, so both are one allocation.
+type stmtEnv struct {
+	x     exec.Ctx
+	e     *Engine
+	ctx   context.Context
+	txn   *mvcc.Txn
+	ec    *builtins.EvalContext
+	notes *Session
 }
 
-// routineSetCaller returns the EvalContext.CallRoutineSet of a statement
-// running in txn.
-func (e *Engine) routineSetCaller(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session) func(*builtins.Routine, []types.Datum) ([][]types.Datum, error) {
-	return func(r *builtins.Routine, args []types.Datum) ([][]types.Datum, error) {
-		depth, _ := ctx.Value(routineDepthKey{}).(int)
-		if depth >= maxRoutineDepth {
-			return nil, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
-				WithHint("A function called functions %d deep; does it call itself without end?", maxRoutineDepth)
-		}
-		ctx := context.WithValue(ctx, routineDepthKey{}, depth+1)
-		args = slices.Clone(args)
-		var rows [][]types.Datum
-		var cols []types.Type
-		var err error
-		switch r.Language {
-		case "sql":
-			rows, cols, err = e.callSQLSet(ctx, txn, ec, notes, r, args)
-		default:
-			rows, cols, err = e.callPLSet(ctx, txn, ec, notes, r, args)
-		}
-		if err != nil {
-			return nil, bodyError(err)
-		}
-		for _, row := range rows {
-			if len(row) != len(r.Cols) {
-				return nil, sqlerr.New(sqlerr.DatatypeMismatch, "function %s returned a row of %d columns, not %d", r.Name, len(row), len(r.Cols))
-			}
-			for i, v := range row {
-				if v.IsNull() || types.Equivalent(cols[i], r.Cols[i].Type) {
-					continue
-				}
-				if row[i], err = types.Cast(v, cols[i], r.Cols[i].Type, types.CastAssignment); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return rows, nil
+// newStmtEnv makes a statement's environment and makes it ec's
+// RoutineRunner; the returned function gives ec back its previous one,
+// so a statement run inside a function call does not leave its own
+// (deeper) environment to the calling statement.
+func (e *Engine) newStmtEnv(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session) (*stmtEnv, func()) {
+	env := &stmtEnv{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes}
+	saved := ec.Routines
+	ec.Routines = env
+	return env, func() { ec.Routines = saved }
+}
+
+func (s *stmtEnv) CallRoutine(r *builtins.Routine, args []types.Datum) (types.Datum, error) {
+	return s.e.callRoutine(s.ctx, s.txn, s.ec, s.notes, r, args)
+}
+
+func (s *stmtEnv) FireTrigger(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new exec.Row) (exec.Row, bool, error) {
+	return s.e.fireTrigger(s.ctx, s.txn, s.ec, s.notes, d, t, event, old, new)
+}
+
+func (s *stmtEnv) CallRoutineSet(r *builtins.Routine, args []types.Datum) ([][]types.Datum, error) {
+	ctx, txn, ec, notes, e := s.ctx, s.txn, s.ec, s.notes, s.e
+	depth, _ := ctx.Value(routineDepthKey{}).(int)
+	if depth >= maxRoutineDepth {
+		return nil, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
+			WithHint("A function called functions %d deep; does it call itself without end?", maxRoutineDepth)
 	}
+	ctx = context.WithValue(ctx, routineDepthKey{}, depth+1)
+	args = slices.Clone(args)
+	var rows [][]types.Datum
+	var cols []types.Type
+	var err error
+	switch r.Language {
+	case "sql":
+		rows, cols, err = e.callSQLSet(ctx, txn, ec, notes, r, args)
+	default:
+		rows, cols, err = e.callPLSet(ctx, txn, ec, notes, r, args)
+	}
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	for _, row := range rows {
+		if len(row) != len(r.Cols) {
+			return nil, sqlerr.New(sqlerr.DatatypeMismatch, "function %s returned a row of %d columns, not %d", r.Name, len(row), len(r.Cols))
+		}
+		for i, v := range row {
+			if v.IsNull() || types.Equivalent(cols[i], r.Cols[i].Type) {
+				continue
+			}
+			if row[i], err = types.Cast(v, cols[i], r.Cols[i].Type, types.CastAssignment); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return rows, nil
 }
 
 // callSQLSet runs a set-returning SQL function: the rows of its last
@@ -816,76 +836,74 @@ func (e *Engine) dropTriggersOf(txn *mvcc.Txn, f *catalog.FunctionDesc, cascade 
 	return nil
 }
 
-// triggerFirer returns the exec.Ctx.FireTrigger of a statement running
-// in txn: it runs the trigger's function with NEW, OLD and the TG_
-// variables, after its WHEN condition (if any) held.
-func (e *Engine) triggerFirer(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session) func(*catalog.Descriptor, *catalog.Trigger, string, exec.Row, exec.Row) (exec.Row, bool, error) {
-	return func(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new exec.Row) (exec.Row, bool, error) {
-		depth, _ := ctx.Value(routineDepthKey{}).(int)
-		if depth >= maxRoutineDepth {
-			return nil, false, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
-				WithHint("Triggers fired triggers %d deep; does a trigger write its own table without end?", maxRoutineDepth)
+// fireTrigger runs a trigger's function for a statement running in
+// txn, with NEW, OLD and the TG_ variables, after its WHEN condition (if
+// any) held.
+func (e *Engine) fireTrigger(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, d *catalog.Descriptor, t *catalog.Trigger, event string, old, new exec.Row) (exec.Row, bool, error) {
+	depth, _ := ctx.Value(routineDepthKey{}).(int)
+	if depth >= maxRoutineDepth {
+		return nil, false, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
+			WithHint("Triggers fired triggers %d deep; does a trigger write its own table without end?", maxRoutineDepth)
+	}
+	ctx = context.WithValue(ctx, routineDepthKey{}, depth+1)
+	f, err := triggerFunction(txn, t.Function)
+	if err != nil {
+		return nil, false, err
+	}
+	r, err := plan.NewBinder(txn, "", nil).RoutineOf(f)
+	if err != nil {
+		return nil, false, err
+	}
+	tc := &triggerCall{name: t.Name, table: d.Name, event: event, before: t.Before, statement: t.Statement}
+	var idx []int // the visible columns' places in a row
+	for i, c := range d.Columns {
+		if c.Hidden {
+			continue
 		}
-		ctx := context.WithValue(ctx, routineDepthKey{}, depth+1)
-		f, err := triggerFunction(txn, t.Function)
+		ct, err := plan.ColumnType(&c)
 		if err != nil {
 			return nil, false, err
 		}
-		r, err := plan.NewBinder(txn, "", nil).RoutineOf(f)
+		idx = append(idx, i)
+		tc.cols = append(tc.cols, Column{Name: c.Name, Type: ct})
+	}
+	visible := func(row exec.Row) []types.Datum {
+		if row == nil {
+			return nil
+		}
+		out := make([]types.Datum, len(idx))
+		for i, j := range idx {
+			out[i] = row[j]
+		}
+		return out
+	}
+	tc.old, tc.new = visible(old), visible(new)
+	if t.When != "" {
+		run := &plRunner{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes}
+		tc.bind(run)
+		v, err := run.value(t.When, types.Bool)
 		if err != nil {
-			return nil, false, err
-		}
-		tc := &triggerCall{name: t.Name, table: d.Name, event: event, before: t.Before, statement: t.Statement}
-		var idx []int // the visible columns' places in a row
-		for i, c := range d.Columns {
-			if c.Hidden {
-				continue
-			}
-			ct, err := plan.ColumnType(&c)
-			if err != nil {
-				return nil, false, err
-			}
-			idx = append(idx, i)
-			tc.cols = append(tc.cols, Column{Name: c.Name, Type: ct})
-		}
-		visible := func(row exec.Row) []types.Datum {
-			if row == nil {
-				return nil
-			}
-			out := make([]types.Datum, len(idx))
-			for i, j := range idx {
-				out[i] = row[j]
-			}
-			return out
-		}
-		tc.old, tc.new = visible(old), visible(new)
-		if t.When != "" {
-			run := &plRunner{e: e, ctx: ctx, txn: txn, ec: ec, notes: notes}
-			tc.bind(run)
-			v, err := run.value(t.When, types.Bool)
-			if err != nil {
-				return nil, false, bodyError(err)
-			}
-			if v.IsNull() || !v.Bool() {
-				return new, false, nil // not fired: the row as it was
-			}
-		}
-		if _, _, err := e.callPL(ctx, txn, ec, notes, r, nil, tc); err != nil {
 			return nil, false, bodyError(err)
 		}
-		if t.Statement {
-			return nil, false, nil // what it returned means nothing
+		if v.IsNull() || !v.Bool() {
+			return new, false, nil // not fired: the row as it was
 		}
-		if tc.skip && t.Before {
-			return nil, true, nil
-		}
-		if !t.Before || new == nil {
-			return new, false, nil
-		}
-		out := slices.Clone(new)
-		for i, j := range idx {
-			out[j] = tc.new[i]
-		}
-		return out, false, nil
 	}
+	if _, _, err := e.callPL(ctx, txn, ec, notes, r, nil, tc); err != nil {
+		return nil, false, bodyError(err)
+	}
+	if t.Statement {
+		return nil, false, nil // what it returned means nothing
+	}
+	if tc.skip && t.Before {
+		return nil, true, nil
+	}
+	if !t.Before || new == nil {
+		return new, false, nil
+	}
+	out := slices.Clone(new)
+	for i, j := range idx {
+		out[j] = tc.new[i]
+	}
+	return out, false, nil
 }

@@ -43,9 +43,10 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	b.ColumnStats = e.tableColumnStats
 	b.Methods, b.Zone = ps.methods, ps.zone
 	ec.Sequences = engineSequences{e, txn}
-	ec.CallRoutine = e.routineCaller(ctx, txn, ec, notes)
-	ec.CallRoutineSet = e.routineSetCaller(ctx, txn, ec, notes)
-	x := &exec.Ctx{FireTrigger: e.triggerFirer(ctx, txn, ec, notes), Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers}
+	env, restore := e.newStmtEnv(ctx, txn, ec, notes)
+	defer restore()
+	env.x = exec.Ctx{Triggers: env, Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers}
+	x := &env.x
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
 		var r Result

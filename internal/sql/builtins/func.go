@@ -108,13 +108,18 @@ type EvalContext struct {
 	// calendar functions on timestamptz (date_trunc, extract, to_char,
 	// age, generate_series) work on the wall clock there.
 	Zone *time.Location
-	// CallRoutine runs a function CREATE FUNCTION made, in the
-	// statement's transaction (nil where none may run: a table's
-	// stored expressions).
-	CallRoutine func(r *Routine, args []types.Datum) (types.Datum, error)
+	// Routines runs the functions CREATE FUNCTION made, in the running
+	// statement's transaction (nil where none may run).
+	Routines RoutineRunner
+}
+
+// RoutineRunner runs functions CREATE FUNCTION made (the engine).
+type RoutineRunner interface {
+	// CallRoutine runs a function for its value.
+	CallRoutine(r *Routine, args []types.Datum) (types.Datum, error)
 	// CallRoutineSet runs a set-returning one (RETURNS SETOF or TABLE):
 	// its rows, of r.Cols.
-	CallRoutineSet func(r *Routine, args []types.Datum) ([][]types.Datum, error)
+	CallRoutineSet(r *Routine, args []types.Datum) ([][]types.Datum, error)
 }
 
 // Routine is a function CREATE FUNCTION made, as a call of it is bound:

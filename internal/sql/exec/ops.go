@@ -63,12 +63,9 @@ type Ctx struct {
 	// Analyzers, if set, gives fts indexes their analyzers (shared, with
 	// their memo of terms); otherwise each gets a fresh one.
 	Analyzers *analysis.Set
-	// FireTrigger, if set, runs one row trigger of table d for a row
-	// an INSERT, UPDATE or DELETE (event) writes: old and new are the
-	// row before and after (nil when the event has none). A BEFORE
-	// trigger returns the row to write, or skip to write nothing.
-	// Without it a table with triggers cannot be written.
-	FireTrigger func(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new Row) (row Row, skip bool, err error)
+	// Triggers, if set, runs the triggers of the tables the statement
+	// writes; without it a table with triggers cannot be written.
+	Triggers TriggerRunner
 	// transient is set while building an operator whose consumer keeps
 	// none of its rows past its next call to Next (buildTransient).
 	transient bool

@@ -13,8 +13,17 @@ import (
 // skip it), in name order, and its AFTER ROW triggers once the statement
 // has written every row, as PostgreSQL queues them to the statement's
 // end, then its AFTER STATEMENT triggers. The engine runs the
-// trigger functions (Ctx.FireTrigger). Rows written by a foreign key's
+// trigger functions (Ctx.Triggers). Rows written by a foreign key's
 // ON DELETE/ON UPDATE action fire no triggers.
+
+// TriggerRunner runs trigger functions (the engine).
+type TriggerRunner interface {
+	// FireTrigger runs one trigger of table d for an INSERT, UPDATE or
+	// DELETE (event): old and new are the row before and after (nil
+	// when the event has none; both for a statement trigger). A BEFORE
+	// ROW trigger returns the row to write, or skip to write nothing.
+	FireTrigger(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new Row) (row Row, skip bool, err error)
+}
 
 // afterEvent is an AFTER trigger firing queued to the statement's end.
 type afterEvent struct {
@@ -51,10 +60,10 @@ func (c *Ctx) statementTriggers(d *catalog.Descriptor, event string, before bool
 }
 
 func (c *Ctx) fire(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new Row) (Row, bool, error) {
-	if c.FireTrigger == nil {
+	if c.Triggers == nil {
 		return nil, false, sqlerr.New(sqlerr.FeatureNotSupported, "table %q has triggers, which cannot run here", d.Name)
 	}
-	return c.FireTrigger(d, t, event, old, new)
+	return c.Triggers.FireTrigger(d, t, event, old, new)
 }
 
 // beforeRow fires the BEFORE triggers of a row: it returns the row to

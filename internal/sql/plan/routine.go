@@ -185,10 +185,10 @@ func (b *Binder) userFunc(e *ast.FuncCall, name string, args []Expr) (Expr, bool
 		return &ColRef{Idx: srfBase + len(b.srf.calls) - 1, Typ: sf.Typ, Name: name}, true, nil
 	}
 	call := func(ec *builtins.EvalContext, a []types.Datum) (types.Datum, error) {
-		if ec == nil || ec.CallRoutine == nil {
+		if ec == nil || ec.Routines == nil {
 			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "function %s cannot be called here", r.Name)
 		}
-		return ec.CallRoutine(r, a)
+		return ec.Routines.CallRoutine(r, a)
 	}
 	return &Func{Name: name, Args: args, CtxFn: call, Strict: f.Strict, Typ: r.Return, Volatile: true}, true, nil
 }
@@ -228,15 +228,15 @@ func routineRows(r *builtins.Routine, strict bool) func(*builtins.EvalContext, [
 		var rows [][]types.Datum
 		switch {
 		case strict && slices.ContainsFunc(a, types.Datum.IsNull):
-		case ec == nil || ec.CallRoutine == nil || ec.CallRoutineSet == nil:
+		case ec == nil || ec.Routines == nil:
 			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "function %s cannot be called here", r.Name)
 		case r.ReturnsSet:
 			var err error
-			if rows, err = ec.CallRoutineSet(r, a); err != nil {
+			if rows, err = ec.Routines.CallRoutineSet(r, a); err != nil {
 				return nil, err
 			}
 		default:
-			v, err := ec.CallRoutine(r, a)
+			v, err := ec.Routines.CallRoutine(r, a)
 			if err != nil {
 				return nil, err
 			}
