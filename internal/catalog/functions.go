@@ -38,6 +38,8 @@ type FunctionDesc struct {
 	// Volatility is "i", "s" or "v", as pg_proc.provolatile.
 	Volatility string `json:"volatility"`
 	Strict     bool   `json:"strict,omitempty"`
+	// Procedure: CREATE PROCEDURE's (run by CALL, no result).
+	Procedure bool `json:"procedure,omitempty"`
 }
 
 // OID returns the function's OID.

@@ -86,6 +86,8 @@ type planSettings struct {
 	// names, for the statements of a function or PL/pgSQL block, name
 	// their parameters (plan.Binder.ParamNames).
 	names *routineNames
+	// call: the statement is CALL's (plan.Binder.Call).
+	call bool
 }
 
 // plannable reports whether stmt is planned (and so can keep a cached
@@ -115,6 +117,7 @@ func (e *Engine) plan(txn *mvcc.Txn, stmt ast.Statement, sql string, paramTypes 
 	if ps.names != nil {
 		b.ParamNames = ps.names.m
 	}
+	b.Call = ps.call
 	if infer {
 		b.InferParams(maxParams)
 	}
@@ -302,7 +305,12 @@ func (s *Session) prepareStmt(ctx context.Context, sql string, stmt ast.Statemen
 		p.cols = []Column{{Name: "QUERY PLAN", Type: types.Text}}
 		return p, nil
 	}
-	if !plannable(stmt) {
+	ps := s.planSettings()
+	if c, ok := stmt.(*ast.Call); ok {
+		// CALL is not planned ahead, but its arguments' parameters get
+		// their types from the procedure's parameters, as bound here.
+		stmt, ps.call = callQuery(c), true
+	} else if !plannable(stmt) {
 		return p, nil
 	}
 	if s.txn != nil && s.failed {
@@ -311,7 +319,7 @@ func (s *Session) prepareStmt(ctx context.Context, sql string, stmt ast.Statemen
 	var pl *planned
 	err := s.withTxn(ctx, func(txn *mvcc.Txn) error {
 		var err error
-		pl, err = s.e.plan(txn, stmt, sql, append([]types.Type(nil), paramTypes...), true, s.planSettings())
+		pl, err = s.e.plan(txn, stmt, sql, append([]types.Type(nil), paramTypes...), true, ps)
 		s.plans++
 		return err
 	})
@@ -324,6 +332,9 @@ func (s *Session) prepareStmt(ctx context.Context, sql string, stmt ast.Statemen
 		if t.Family() == types.UnknownFamily {
 			p.params[i] = types.Text
 		}
+	}
+	if ps.call {
+		return p, nil // no rows, and run as CALL
 	}
 	p.cols = visibleColumns(pl.cols)
 	if !pl.private {

@@ -238,7 +238,7 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "language %q does not exist", st.Language).
 			WithHint("cairn runs functions in sql and plpgsql.")
 	}
-	f := &catalog.FunctionDesc{Name: name, Language: st.Language, Body: st.Body, Strict: st.Strict, Volatility: "v", ReturnsSet: st.ReturnsSet}
+	f := &catalog.FunctionDesc{Name: name, Language: st.Language, Body: st.Body, Strict: st.Strict, Volatility: "v", ReturnsSet: st.ReturnsSet, Procedure: st.Procedure}
 	switch st.Volatility {
 	case "immutable":
 		f.Volatility = "i"
@@ -340,6 +340,14 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 		if !st.OrReplace {
 			return Result{}, catalog.ErrFunctionExists(f)
 		}
+		if old.Procedure != f.Procedure {
+			what := "function"
+			if old.Procedure {
+				what = "procedure"
+			}
+			return Result{}, sqlerr.New(sqlerr.WrongObjectType, "cannot change routine kind").
+				WithDetail("%q is a %s.", old.Name, what)
+		}
 		if old.Returns != f.Returns || old.ReturnsSet != f.ReturnsSet || !slices.Equal(old.OutTypes, f.OutTypes) {
 			return Result{}, sqlerr.New(sqlerr.Code("42P13"), "cannot change return type of existing function").
 				WithHint("Use DROP FUNCTION %s first.", old.Signature())
@@ -358,7 +366,37 @@ func (e *Engine) createFunction(ctx context.Context, b *plan.Binder, txn *mvcc.T
 			return Result{}, bodyError(err)
 		}
 	}
+	if f.Procedure {
+		return Result{Tag: "CREATE PROCEDURE"}, nil
+	}
 	return Result{Tag: "CREATE FUNCTION"}, nil
+}
+
+// callQuery is the query CALL runs: SELECT procedure(args).
+func callQuery(st *ast.Call) *ast.Query {
+	return &ast.Query{Body: &ast.Select{Targets: []ast.Target{{Expr: st.Func}}}}
+}
+
+// call is CALL procedure(args): the call bound and run as a query's.
+func (e *Engine) call(ctx context.Context, txn *mvcc.Txn, st *ast.Call, params []types.Datum, ec *builtins.EvalContext, notes *Session) (Result, error) {
+	q := callQuery(st)
+	ptypes := make([]types.Type, len(params))
+	for i, p := range params {
+		ptypes[i] = types.TypeOfDatum(p)
+	}
+	ps := notes.planSettings()
+	if notes == nil && ec != nil {
+		ps.zone = ec.Zone
+	}
+	ps.call = true
+	p, err := e.plan(txn, q, ast.Format(st), ptypes, false, ps)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := e.execute(ctx, txn, p, params, ec, notes); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "CALL"}, nil
 }
 
 // checkBody checks a new function's body as PostgreSQL does with
@@ -412,7 +450,7 @@ func (e *Engine) checkBody(ctx context.Context, txn *mvcc.Txn, f *catalog.Functi
 
 // findFunction resolves a function named in DROP or ALTER FUNCTION:
 // nil (and its name as written) when there is none.
-func findFunction(b *plan.Binder, txn *mvcc.Txn, sig ast.FuncSig) (*catalog.FunctionDesc, string, error) {
+func findFunction(b *plan.Binder, txn *mvcc.Txn, sig ast.FuncSig, procedure bool) (*catalog.FunctionDesc, string, error) {
 	name, err := typeNameOf(sig.Name)
 	if err != nil {
 		return nil, "", err
@@ -431,7 +469,7 @@ func findFunction(b *plan.Binder, txn *mvcc.Txn, sig ast.FuncSig) (*catalog.Func
 	}
 	var match []*catalog.FunctionDesc
 	for _, f := range fs {
-		if !sig.HasArgs || slices.Equal(f.ArgTypes, argTypes) {
+		if f.Procedure == procedure && (!sig.HasArgs || slices.Equal(f.ArgTypes, argTypes)) {
 			match = append(match, f)
 		}
 	}
@@ -481,15 +519,15 @@ func checkSetColumns(f *catalog.FunctionDesc, got, want []Column) error {
 // dropFunction is DROP FUNCTION.
 func (e *Engine) dropFunction(b *plan.Binder, txn *mvcc.Txn, st *ast.DropFunction, ec *builtins.EvalContext) (Result, error) {
 	for _, sig := range st.Funcs {
-		f, shown, err := findFunction(b, txn, sig)
+		f, shown, err := findFunction(b, txn, sig, st.Procedure)
 		switch {
 		case err != nil:
 			return Result{}, err
 		case f == nil && st.IfExists:
-			ec.SendNotice("NOTICE", "00000", "function %s does not exist, skipping", shown)
+			ec.SendNotice("NOTICE", "00000", "%s %s does not exist, skipping", routineWord(st.Procedure), shown)
 			continue
 		case f == nil:
-			return Result{}, sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", shown)
+			return Result{}, routineMissing(sig, st.Procedure, shown)
 		}
 		if err := e.dropTriggersOf(txn, f, st.Cascade, ec); err != nil {
 			return Result{}, err
@@ -498,21 +536,44 @@ func (e *Engine) dropFunction(b *plan.Binder, txn *mvcc.Txn, st *ast.DropFunctio
 			return Result{}, err
 		}
 	}
+	if st.Procedure {
+		return Result{Tag: "DROP PROCEDURE"}, nil
+	}
 	return Result{Tag: "DROP FUNCTION"}, nil
+}
+
+// routineMissing is PostgreSQL's 42883 for DROP or ALTER of a routine
+// that does not exist.
+func routineMissing(sig ast.FuncSig, procedure bool, shown string) error {
+	if !sig.HasArgs {
+		return sqlerr.New(sqlerr.UndefinedFunction, "could not find a %s named %q", routineWord(procedure), shown)
+	}
+	return sqlerr.New(sqlerr.UndefinedFunction, "%s %s does not exist", routineWord(procedure), shown)
+}
+
+func routineWord(procedure bool) string {
+	if procedure {
+		return "procedure"
+	}
+	return "function"
 }
 
 // alterFunction is ALTER FUNCTION ... OWNER TO (nothing to change: one
 // owner) or RENAME TO (the triggers that run it follow it).
 func (e *Engine) alterFunction(b *plan.Binder, txn *mvcc.Txn, st *ast.AlterFunction) (Result, error) {
-	f, shown, err := findFunction(b, txn, st.Func)
+	f, shown, err := findFunction(b, txn, st.Func, st.Procedure)
 	if err != nil {
 		return Result{}, err
 	}
+	tag := "ALTER FUNCTION"
+	if st.Procedure {
+		tag = "ALTER PROCEDURE"
+	}
 	if f == nil {
-		return Result{}, sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", shown)
+		return Result{}, routineMissing(st.Func, st.Procedure, shown)
 	}
 	if st.NewName == "" || st.NewName == f.Name {
-		return Result{Tag: "ALTER FUNCTION"}, nil
+		return Result{Tag: tag}, nil
 	}
 	others, err := catalog.LookupFunctions(txn, st.NewName)
 	if err != nil {
@@ -551,7 +612,7 @@ func (e *Engine) alterFunction(b *plan.Binder, txn *mvcc.Txn, st *ast.AlterFunct
 			}
 		}
 	}
-	return Result{Tag: "ALTER FUNCTION"}, nil
+	return Result{Tag: tag}, nil
 }
 
 // plRunnerFor makes the runner of a PL/pgSQL function's body: its

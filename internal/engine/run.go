@@ -114,6 +114,8 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 		return e.dropFunction(b, txn, st, ec)
 	case *ast.AlterFunction:
 		return e.alterFunction(b, txn, st)
+	case *ast.Call:
+		return e.call(ctx, txn, st, params, ec, notes)
 	case *ast.CreateTrigger:
 		return e.createTrigger(b, txn, st)
 	case *ast.DropTrigger:

@@ -832,4 +832,18 @@ func TestRoutinesOverPgx(t *testing.T) {
 	if len(notices) != 1 || notices[0] != "refused -4.95000000000000000000 for 2" {
 		t.Fatalf("notices: %q", notices)
 	}
+	// A procedure, CALLed with parameters (the extended protocol).
+	if _, err := c.Exec(ctx, "CREATE PROCEDURE deposit(acct_id int, amount numeric) LANGUAGE sql AS 'UPDATE acct SET balance = balance + amount WHERE id = acct_id'"); err != nil {
+		t.Fatal(err)
+	}
+	tag, err := c.Exec(ctx, "CALL deposit($1, $2)", 3, "1.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tag.String() != "CALL" {
+		t.Fatalf("tag %q", tag.String())
+	}
+	if err := c.QueryRow(ctx, "SELECT balance::text FROM acct WHERE id = 3").Scan(&got); err != nil || got != "500.5" {
+		t.Fatalf("after CALL: %s, %v", got, err)
+	}
 }

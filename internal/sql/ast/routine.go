@@ -11,7 +11,9 @@ import (
 // SELECT expr.
 type CreateFunction struct {
 	Pos
-	OrReplace  bool
+	OrReplace bool
+	// Procedure: CREATE PROCEDURE (no result; run by CALL).
+	Procedure  bool
 	Name       TableName
 	Params     []FuncParam
 	Returns    *TypeName // nil: RETURNS void (or RETURNS TABLE)
@@ -46,9 +48,10 @@ type FuncSig struct {
 // [CASCADE | RESTRICT].
 type DropFunction struct {
 	Pos
-	IfExists bool
-	Funcs    []FuncSig
-	Cascade  bool
+	Procedure bool // DROP PROCEDURE
+	IfExists  bool
+	Funcs     []FuncSig
+	Cascade   bool
 }
 
 // CreateTrigger is CREATE [OR REPLACE] TRIGGER name {BEFORE | AFTER}
@@ -79,13 +82,18 @@ type DropTrigger struct {
 // TO name.
 type AlterFunction struct {
 	Pos
-	Func    FuncSig
-	Owner   string
-	NewName string
+	Procedure bool // ALTER PROCEDURE
+	Func      FuncSig
+	Owner     string
+	NewName   string
 }
 
 func (n *AlterFunction) format(p *printer) {
-	p.kw("ALTER FUNCTION ")
+	if n.Procedure {
+		p.kw("ALTER PROCEDURE ")
+	} else {
+		p.kw("ALTER FUNCTION ")
+	}
 	p.funcSig(n.Func)
 	if n.Owner != "" {
 		p.kw(" OWNER TO ")
@@ -96,6 +104,18 @@ func (n *AlterFunction) format(p *printer) {
 	p.ident(n.NewName)
 }
 
+// Call is CALL procedure(args).
+type Call struct {
+	Pos
+	Func *FuncCall
+}
+
+func (n *Call) format(p *printer) {
+	p.kw("CALL ")
+	n.Func.format(p)
+}
+
+func (*Call) stmtNode()           {}
 func (*AlterFunction) stmtNode()  {}
 func (*CreateFunction) stmtNode() {}
 func (*DropFunction) stmtNode()   {}
@@ -116,7 +136,11 @@ func (n *CreateFunction) format(p *printer) {
 	if n.OrReplace {
 		p.kw("OR REPLACE ")
 	}
-	p.kw("FUNCTION ")
+	if n.Procedure {
+		p.kw("PROCEDURE ")
+	} else {
+		p.kw("FUNCTION ")
+	}
 	p.tableName(n.Name)
 	p.WriteByte('(')
 	for i, a := range n.Params {
@@ -133,8 +157,12 @@ func (n *CreateFunction) format(p *printer) {
 			p.expr(a.Default, 0)
 		}
 	}
-	p.kw(") RETURNS ")
+	p.WriteByte(')')
+	if !n.Procedure {
+		p.kw(" RETURNS ")
+	}
 	switch {
+	case n.Procedure:
 	case len(n.ReturnsTable) > 0:
 		p.kw("TABLE (")
 		for i, c := range n.ReturnsTable {
@@ -183,7 +211,11 @@ func (p *printer) funcSig(f FuncSig) {
 }
 
 func (n *DropFunction) format(p *printer) {
-	p.kw("DROP FUNCTION ")
+	if n.Procedure {
+		p.kw("DROP PROCEDURE ")
+	} else {
+		p.kw("DROP FUNCTION ")
+	}
 	if n.IfExists {
 		p.kw("IF EXISTS ")
 	}

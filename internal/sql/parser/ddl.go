@@ -127,12 +127,13 @@ func (p *parser) create() ast.Statement {
 		return x
 	case p.isWord("function") && !temp:
 		p.next()
-		return p.createFunction(pos, orReplace)
+		return p.createRoutine(pos, orReplace, false)
 	case p.isWord("trigger") && !temp:
 		p.next()
 		return p.createTrigger(pos, orReplace)
 	case p.isWord("procedure") && !temp:
-		p.fail(p.tok.pos, "0A000", "CREATE PROCEDURE is not supported; create a function")
+		p.next()
+		return p.createRoutine(pos, orReplace, true)
 	case p.isWord("type") && !orReplace && !temp:
 		p.next()
 		ct := &ast.CreateType{Pos: pos, Name: p.tableName()}
@@ -657,8 +658,10 @@ func (p *parser) storageParams() []ast.Option {
 func (p *parser) drop() ast.Statement {
 	d := &ast.Drop{Pos: p.pos()}
 	p.expectKw(ast.KwDrop)
-	if p.acceptWord("function") {
-		df := &ast.DropFunction{Pos: d.Pos, IfExists: p.ifExists()}
+	if p.isWord("function") || p.isWord("procedure") {
+		df := &ast.DropFunction{Pos: d.Pos, Procedure: p.isWord("procedure")}
+		p.next()
+		df.IfExists = p.ifExists()
 		for {
 			df.Funcs = append(df.Funcs, p.funcSig())
 			if !p.acceptOp(",") {
@@ -729,8 +732,10 @@ func (p *parser) alter() ast.Statement {
 	switch {
 	case p.acceptWord("type"):
 		return p.alterType(pos)
-	case p.acceptWord("function"):
-		a := &ast.AlterFunction{Pos: pos, Func: p.funcSig()}
+	case p.isWord("function") || p.isWord("procedure"):
+		proc := p.isWord("procedure")
+		p.next()
+		a := &ast.AlterFunction{Pos: pos, Procedure: proc, Func: p.funcSig()}
 		switch {
 		case p.acceptWord("owner"):
 			p.expectKw(ast.KwTo)

@@ -481,6 +481,9 @@ func (p *parser) statement() ast.Statement {
 	if p.isWord("vacuum") {
 		return p.vacuum()
 	}
+	if p.isWord("call") {
+		return p.call()
+	}
 	if p.isWord("lock") {
 		return p.lock()
 	}

@@ -6,7 +6,8 @@ import (
 	"github.com/cairndb/cairn/internal/sql/ast"
 )
 
-// createFunction parses CREATE [OR REPLACE] FUNCTION after FUNCTION:
+// createRoutine parses CREATE [OR REPLACE] FUNCTION after FUNCTION (or
+// PROCEDURE after PROCEDURE: no RETURNS):
 //
 //	name ([[IN] [name] type [DEFAULT expr | = expr], ...])
 //	RETURNS [SETOF] type
@@ -17,8 +18,8 @@ import (
 //
 // OUT and INOUT parameters, RETURNS TABLE and BEGIN ATOMIC bodies are
 // refused with 0A000.
-func (p *parser) createFunction(pos ast.Pos, orReplace bool) ast.Statement {
-	f := &ast.CreateFunction{Pos: pos, OrReplace: orReplace, Name: p.tableName()}
+func (p *parser) createRoutine(pos ast.Pos, orReplace, procedure bool) ast.Statement {
+	f := &ast.CreateFunction{Pos: pos, OrReplace: orReplace, Procedure: procedure, Name: p.tableName()}
 	p.expectOp("(")
 	if !p.acceptOp(")") {
 		for {
@@ -33,6 +34,8 @@ func (p *parser) createFunction(pos ast.Pos, orReplace bool) ast.Statement {
 	for p.tok.kind != tEOF && !p.isOp(";") {
 		at := p.tok.pos
 		switch {
+		case procedure && p.isWord("returns"):
+			p.fail(at, "42P13", "procedures cannot have a RETURNS clause")
 		case p.acceptWord("returns"):
 			if p.acceptWord("null") {
 				p.expectKw(ast.KwOn)
@@ -121,7 +124,7 @@ func (p *parser) createFunction(pos ast.Pos, orReplace bool) ast.Statement {
 		p.fail(int32(pos), "42P13", "no function body specified")
 	case f.Language == "":
 		p.fail(int32(pos), "42P13", "no language specified")
-	case !sawReturns && f.Returns == nil && !strings.HasPrefix(f.Body, "SELECT "):
+	case !sawReturns && f.Returns == nil && !strings.HasPrefix(f.Body, "SELECT ") && !procedure:
 		// PostgreSQL requires RETURNS unless OUT parameters give the
 		// result type, which cairn does not have.
 		p.fail(int32(pos), "42P13", "function result type must be specified")
@@ -244,4 +247,19 @@ func (p *parser) createTrigger(pos ast.Pos, orReplace bool) ast.Statement {
 		p.fail(p.tok.pos, "0A000", "trigger function arguments are not supported")
 	}
 	return t
+}
+
+// call parses CALL name([args]).
+func (p *parser) call() ast.Statement {
+	pos := p.pos()
+	p.expectWord("call")
+	name := p.tableName()
+	if !p.isOp("(") {
+		p.syntaxError()
+	}
+	fc, ok := p.funcCall(pos, name).(*ast.FuncCall)
+	if !ok || fc.Over != nil || fc.Filter != nil || fc.Star || fc.Distinct {
+		p.syntaxError()
+	}
+	return &ast.Call{Pos: pos, Func: fc}
 }

@@ -57,6 +57,9 @@ type Binder struct {
 	// no column of that name is in scope (columns win, as in a SQL
 	// function's body).
 	ParamNames map[string]int
+	// Call is set while binding CALL's procedure call: procedures may be
+	// called then and only then.
+	Call bool
 	// Functions are scalar functions the embedding program added, by
 	// lower-case name, each with one signature; nil outside the
 	// statements that may call them (see engine.Options.Functions).

@@ -438,7 +438,11 @@ func (b *Binder) pgCatalogView(name string, all []*catalog.Descriptor) (cols []C
 				}
 				argNames = types.NewArray(types.Text, ns)
 			}
-			rows = append(rows, []types.Datum{i8(int64(f.OID())), text(f.Name), i8(oidPublic), i8(oidBootstrap), i8(lang), text("f"), bl(f.ReturnsSet),
+			kind := "f"
+			if f.Procedure {
+				kind = "p"
+			}
+			rows = append(rows, []types.Datum{i8(int64(f.OID())), text(f.Name), i8(oidPublic), i8(oidBootstrap), i8(lang), text(kind), bl(f.ReturnsSet),
 				text(f.Volatility), i2(len(f.ArgTypes)), i8(ret), text(strings.Join(argOIDs, " ")), text(f.Body), null, argNames,
 				null, bl(f.Strict), bl(false), null, types.NewFloat4(100), types.NewFloat4(0), bl(false), null, text("u"), text("-"), i2(ndefaults(f))})
 		}

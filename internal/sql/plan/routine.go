@@ -136,6 +136,14 @@ func (b *Binder) resolveUserFunc(e *ast.FuncCall, name string, args []Expr) (*ca
 	if best.Returns == "trigger" {
 		return nil, nil, nil, b.errAt(e, sqlerr.FeatureNotSupported, "trigger functions can only be called as triggers")
 	}
+	switch {
+	case best.Procedure && !b.Call:
+		return nil, nil, nil, b.errAt(e, sqlerr.WrongObjectType, "%s is a procedure", best.Signature()).
+			WithHint("To call a procedure, use CALL.")
+	case !best.Procedure && b.Call:
+		return nil, nil, nil, b.errAt(e, sqlerr.WrongObjectType, "%s is not a procedure", best.Signature()).
+			WithHint("To call a function, use SELECT.")
+	}
 	r, err := b.RoutineOf(best)
 	if err != nil {
 		return nil, nil, nil, err
