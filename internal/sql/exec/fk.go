@@ -222,11 +222,31 @@ func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, 
 		return err
 	}
 	w.depth = depth + 1
+	// The action is a statement of its own on the child table, as in
+	// PostgreSQL: it fires the child's triggers, its AFTER ones when it
+	// is done.
+	event := "update"
+	if action == catalog.FKCascade && deleting {
+		event = "delete"
+	}
+	if err := c.beforeStatement(child, event); err != nil {
+		return err
+	}
+	var after []afterEvent
 	for _, r := range rows {
-		if action == catalog.FKCascade && deleting {
+		if event == "delete" {
+			if len(child.Triggers) > 0 {
+				if _, skip, err := c.beforeRow(child, "delete", r, nil); err != nil || skip {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+			}
 			if err := w.remove(r); err != nil {
 				return err
 			}
+			after = c.queueAfter(after, child, "delete", r, nil)
 			continue
 		}
 		nr := append(Row{}, r...)
@@ -237,11 +257,20 @@ func (c *Ctx) applyReferences(child *catalog.Descriptor, fk catalog.ForeignKey, 
 				nr[w.tc.pos[id]] = newVals[i]
 			}
 		}
+		if len(child.Triggers) > 0 {
+			var skip bool
+			if nr, skip, err = c.beforeRow(child, "update", r, nr); err != nil {
+				return err
+			} else if skip {
+				continue
+			}
+		}
 		if err := w.update(r, nr); err != nil {
 			return err
 		}
+		after = c.queueAfter(after, child, "update", r, nr)
 	}
-	return nil
+	return c.fireAfter(child, after, event)
 }
 
 func colNames(d *catalog.Descriptor, ids []uint32) string {

@@ -12,9 +12,10 @@ import (
 // triggers for each row before writing it (they may change the row, or
 // skip it), in name order, and its AFTER ROW triggers once the statement
 // has written every row, as PostgreSQL queues them to the statement's
-// end, then its AFTER STATEMENT triggers. The engine runs the
-// trigger functions (Ctx.Triggers). Rows written by a foreign key's
-// ON DELETE/ON UPDATE action fire no triggers.
+// end, then its AFTER STATEMENT triggers. A foreign key's ON DELETE/ON
+// UPDATE action is a statement of its own on the child table, which
+// fires the child's triggers the same way. The engine runs the trigger
+// functions (Ctx.Triggers).
 
 // TriggerRunner runs trigger functions (the engine).
 type TriggerRunner interface {
