@@ -93,3 +93,24 @@ func BenchmarkTopN(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFunctionCall: a SQL and a PL/pgSQL function called for each
+// of 1,000 rows (ns/op is per statement, so per call it is /1000).
+func BenchmarkFunctionCall(b *testing.B) {
+	s := benchSession(b, 0)
+	ctx := context.Background()
+	if _, err := s.Execute(ctx, `CREATE FUNCTION inc(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';
+		CREATE FUNCTION pinc(x int) RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN x + 1; END'`, nil); err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range []string{"inc", "pinc"} {
+		b.Run(f, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Execute(ctx, "SELECT sum("+f+"(g)) FROM generate_series(1, 1000) g", nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/sql/plan"
+	"strconv"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -1293,19 +1294,34 @@ func (r *plRunner) params() (map[string]int, []types.Type, []types.Datum) {
 // parameters (none for dynamic SQL, literal), returning the last one's
 // result.
 func (r *plRunner) exec(text string, withVars bool) (Result, error) {
-	stmts, err := parser.Parse(text)
+	cache := cacheOf(r.ctx)
+	if !withVars {
+		cache = nil // dynamic SQL: its text changes
+	}
+	stmts, err := cache.parse(text)
 	if err != nil {
 		return Result{}, err
 	}
 	var names map[string]int
 	var ts []types.Type
 	var vals []types.Datum
+	var pnames []string
 	if withVars {
 		names, ts, vals = r.params()
+		pnames = make([]string, len(r.vars))
+		for i, v := range r.vars {
+			if v.typ.Family() != types.UnknownFamily {
+				pnames[i] = v.name
+			}
+		}
 	}
 	var res Result
-	for _, stmt := range stmts {
-		if res, err = r.e.runNamed(r.ctx, r.txn, stmt, ts, vals, names, r.ec, r.notes); err != nil {
+	for i, stmt := range stmts {
+		key := text
+		if len(stmts) > 1 {
+			key = strconv.Itoa(i) + "\x00" + text
+		}
+		if res, err = r.e.runNamed(r.ctx, r.txn, stmt, planKey(key, ts, pnames), ts, vals, names, r.ec, r.notes); err != nil {
 			return Result{}, err
 		}
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/catalog"
@@ -47,6 +48,19 @@ type stmtEnv struct {
 	txn   *mvcc.Txn
 	ec    *builtins.EvalContext
 	notes *Session
+	// cached: ctx carries the statement's routineCache (added on the
+	// first call).
+	cached bool
+}
+
+// callCtx is the context calls run in: the statement's, with its
+// routine cache.
+func (s *stmtEnv) callCtx() context.Context {
+	if !s.cached {
+		_, s.ctx = withRoutineCache(s.ctx)
+		s.cached = true
+	}
+	return s.ctx
 }
 
 // newStmtEnv makes a statement's environment and makes it ec's
@@ -61,15 +75,15 @@ func (e *Engine) newStmtEnv(ctx context.Context, txn *mvcc.Txn, ec *builtins.Eva
 }
 
 func (s *stmtEnv) CallRoutine(r *builtins.Routine, args []types.Datum) (types.Datum, error) {
-	return s.e.callRoutine(s.ctx, s.txn, s.ec, s.notes, r, args)
+	return s.e.callRoutine(s.callCtx(), s.txn, s.ec, s.notes, r, args)
 }
 
 func (s *stmtEnv) FireTrigger(d *catalog.Descriptor, t *catalog.Trigger, event string, old, new exec.Row) (exec.Row, bool, error) {
-	return s.e.fireTrigger(s.ctx, s.txn, s.ec, s.notes, d, t, event, old, new)
+	return s.e.fireTrigger(s.callCtx(), s.txn, s.ec, s.notes, d, t, event, old, new)
 }
 
 func (s *stmtEnv) CallRoutineSet(r *builtins.Routine, args []types.Datum) ([][]types.Datum, error) {
-	ctx, txn, ec, notes, e := s.ctx, s.txn, s.ec, s.notes, s.e
+	ctx, txn, ec, notes, e := s.callCtx(), s.txn, s.ec, s.notes, s.e
 	depth, _ := ctx.Value(routineDepthKey{}).(int)
 	if depth >= maxRoutineDepth {
 		return nil, sqlerr.New(sqlerr.Code("54001"), "stack depth limit exceeded").
@@ -105,19 +119,27 @@ func (s *stmtEnv) CallRoutineSet(r *builtins.Routine, args []types.Datum) ([][]t
 	return rows, nil
 }
 
+// runBody runs a SQL function's statements: the last one's result.
+func (e *Engine) runBody(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) (Result, error) {
+	body, err := cacheOf(ctx).sqlBody(r)
+	if err != nil {
+		return Result{}, err
+	}
+	var last Result
+	for i, st := range body.stmts {
+		if last, err = e.runNamed(ctx, txn, st, body.keys[i], r.ArgTypes, args, body.names, ec, notes); err != nil {
+			return Result{}, err
+		}
+	}
+	return last, nil
+}
+
 // callSQLSet runs a set-returning SQL function: the rows of its last
 // statement.
 func (e *Engine) callSQLSet(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) ([][]types.Datum, []types.Type, error) {
-	stmts, err := parser.Parse(r.Body)
+	last, err := e.runBody(ctx, txn, ec, notes, r, args)
 	if err != nil {
 		return nil, nil, err
-	}
-	names := paramNames(r.Name, r.ArgNames)
-	var last Result
-	for _, st := range stmts {
-		if last, err = e.runNamed(ctx, txn, st, r.ArgTypes, args, names, ec, notes); err != nil {
-			return nil, nil, err
-		}
 	}
 	cols := make([]types.Type, len(last.Columns))
 	for i, c := range last.Columns {
@@ -168,9 +190,128 @@ func routineSettings(ec *builtins.EvalContext, notes *Session, names map[string]
 	return ps
 }
 
+// routineCache is what the function calls of one client statement
+// reuse, however deep they nest (it travels in the context): each body
+// parsed once, and each statement of a body planned once per parameter
+// signature, so a function called for every row of a scan plans its
+// statements once. A plan is reused only while the schema it was bound
+// in holds, and never by a call nested inside a run of it (a recursive
+// function plans its inner calls afresh).
+type routineCache struct {
+	parsed map[string][]ast.Statement
+	blocks map[string]*plBlock // PL/pgSQL bodies
+	plans  map[string]*planned
+	inUse  map[*planned]bool
+	// bodies are the SQL functions' parameter names and their
+	// statements' plan keys, by routine.
+	bodies map[*builtins.Routine]*sqlBody
+}
+
+type sqlBody struct {
+	stmts []ast.Statement
+	names map[string]int
+	keys  []string
+}
+
+type routineCacheKey struct{}
+
+// maxCachedRoutinePlans bounds a statement's routine cache: dynamic SQL
+// (EXECUTE in a loop) makes a new text each time.
+const maxCachedRoutinePlans = 256
+
+// withRoutineCache returns ctx's routine cache, or a new one and a
+// context carrying it.
+func withRoutineCache(ctx context.Context) (*routineCache, context.Context) {
+	if c, ok := ctx.Value(routineCacheKey{}).(*routineCache); ok {
+		return c, ctx
+	}
+	c := &routineCache{parsed: map[string][]ast.Statement{}, blocks: map[string]*plBlock{}, plans: map[string]*planned{}, inUse: map[*planned]bool{},
+		bodies: map[*builtins.Routine]*sqlBody{}}
+	return c, context.WithValue(ctx, routineCacheKey{}, c)
+}
+
+func cacheOf(ctx context.Context) *routineCache {
+	c, _ := ctx.Value(routineCacheKey{}).(*routineCache)
+	return c
+}
+
+// parse parses text once per cache.
+func (c *routineCache) parse(text string) ([]ast.Statement, error) {
+	if c == nil {
+		return parser.Parse(text)
+	}
+	if stmts, ok := c.parsed[text]; ok {
+		return stmts, nil
+	}
+	stmts, err := parser.Parse(text)
+	if err == nil {
+		c.parsed[text] = stmts
+	}
+	return stmts, err
+}
+
+// parsePL parses a PL/pgSQL body once per cache (the runner does not
+// change what it runs).
+func (c *routineCache) parsePL(text string) (*plBlock, error) {
+	if c == nil {
+		return parsePL(text)
+	}
+	if b, ok := c.blocks[text]; ok {
+		return b, nil
+	}
+	b, err := parsePL(text)
+	if err == nil {
+		c.blocks[text] = b
+	}
+	return b, err
+}
+
+// planKey identifies a statement's plan: its text, and its parameters'
+// types and names in order (which give the names map).
+func planKey(text string, ptypes []types.Type, pnames []string) string {
+	var b strings.Builder
+	b.WriteString(text)
+	for i, t := range ptypes {
+		b.WriteByte(0)
+		b.WriteString(t.String())
+		b.WriteByte(' ')
+		if i < len(pnames) {
+			b.WriteString(pnames[i])
+		}
+	}
+	return b.String()
+}
+
+// sqlBody returns a SQL function's statements, parameter names and plan
+// keys, worked out once per cache.
+func (c *routineCache) sqlBody(r *builtins.Routine) (*sqlBody, error) {
+	if c != nil {
+		if b, ok := c.bodies[r]; ok {
+			return b, nil
+		}
+	}
+	stmts, err := c.parse(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	b := &sqlBody{stmts: stmts, names: paramNames(r.Name, r.ArgNames)}
+	for i := range stmts {
+		text := r.Body
+		if len(stmts) > 1 {
+			text = strconv.Itoa(i) + "\x00" + r.Body
+		}
+		b.keys = append(b.keys, planKey(text, r.ArgTypes, r.ArgNames))
+	}
+	if c != nil {
+		c.bodies[r] = b
+	}
+	return b, nil
+}
+
 // runNamed runs one statement of a routine with parameters of the given
-// types and values, names naming them.
-func (e *Engine) runNamed(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, ptypes []types.Type, params []types.Datum, names map[string]int, ec *builtins.EvalContext, notes *Session) (Result, error) {
+// types and values, names naming them; key (planKey) identifies its
+// plan in the context's routine cache.
+func (e *Engine) runNamed(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, key string, ptypes []types.Type, params []types.Datum, names map[string]int, ec *builtins.EvalContext, notes *Session) (Result, error) {
 	switch stmt.(type) {
 	case *ast.Begin, *ast.Commit, *ast.Rollback, *ast.Savepoint, *ast.Release:
 		return Result{}, sqlerr.New(sqlerr.Code("0A000"), "%s is not allowed in a function", statementName(stmt))
@@ -178,9 +319,26 @@ func (e *Engine) runNamed(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement
 	if !plannable(stmt) {
 		return e.run(ctx, txn, stmt, params, ec, notes)
 	}
-	p, err := e.plan(txn, stmt, ast.Format(stmt), ptypes, false, routineSettings(ec, notes, names))
+	ps := routineSettings(ec, notes, names)
+	cache := cacheOf(ctx)
+	if cache != nil {
+		if p, ok := cache.plans[key]; ok && !cache.inUse[p] && e.schemaSame(p.boundAt, txn) &&
+			p.settings.methods == ps.methods && p.settings.zone == ps.zone {
+			cache.inUse[p] = true
+			defer delete(cache.inUse, p)
+			return e.execute(ctx, txn, p, params, ec, notes)
+		}
+	}
+	p, err := e.plan(txn, stmt, ast.Format(stmt), slices.Clone(ptypes), false, ps)
 	if err != nil {
 		return Result{}, err
+	}
+	if cache != nil && !p.private && len(cache.plans) < maxCachedRoutinePlans {
+		if _, taken := cache.plans[key]; !taken {
+			cache.plans[key] = p
+			cache.inUse[p] = true
+			defer delete(cache.inUse, p)
+		}
 	}
 	return e.execute(ctx, txn, p, params, ec, notes)
 }
@@ -211,16 +369,9 @@ func bodyError(err error) error {
 }
 
 func (e *Engine) callSQL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) (types.Datum, types.Type, error) {
-	stmts, err := parser.Parse(r.Body)
+	last, err := e.runBody(ctx, txn, ec, notes, r, args)
 	if err != nil {
 		return types.Null, types.Type{}, err
-	}
-	names := paramNames(r.Name, r.ArgNames)
-	var last Result
-	for _, st := range stmts {
-		if last, err = e.runNamed(ctx, txn, st, r.ArgTypes, args, names, ec, notes); err != nil {
-			return types.Null, types.Type{}, err
-		}
 	}
 	if len(last.Rows) == 0 || len(last.Rows[0]) == 0 || len(last.Columns) == 0 {
 		return types.Null, r.Return, nil
@@ -644,7 +795,7 @@ func (e *Engine) plRunnerFor(ctx context.Context, txn *mvcc.Txn, ec *builtins.Ev
 // callPLSet runs a set-returning PL/pgSQL function: the rows its RETURN
 // NEXT and RETURN QUERY statements added.
 func (e *Engine) callPLSet(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum) ([][]types.Datum, []types.Type, error) {
-	b, err := parsePL(r.Body)
+	b, err := cacheOf(ctx).parsePL(r.Body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -660,7 +811,7 @@ func (e *Engine) callPLSet(ctx context.Context, txn *mvcc.Txn, ec *builtins.Eval
 }
 
 func (e *Engine) callPL(ctx context.Context, txn *mvcc.Txn, ec *builtins.EvalContext, notes *Session, r *builtins.Routine, args []types.Datum, trig *triggerCall) (types.Datum, types.Type, error) {
-	b, err := parsePL(r.Body)
+	b, err := cacheOf(ctx).parsePL(r.Body)
 	if err != nil {
 		return types.Null, types.Type{}, err
 	}
