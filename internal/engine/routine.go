@@ -294,7 +294,7 @@ func (c *routineCache) sqlBody(r *builtins.Routine) (*sqlBody, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &sqlBody{stmts: stmts, names: paramNames(r.Name, r.ArgNames)}
+	b := &sqlBody{stmts: stmts, names: plan.ParamNames(r.Name, r.ArgNames)}
 	for i := range stmts {
 		text := r.Body
 		if len(stmts) > 1 {
@@ -341,19 +341,6 @@ func (e *Engine) runNamed(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement
 		}
 	}
 	return e.execute(ctx, txn, p, params, ec, notes)
-}
-
-// paramNames maps a function's parameter names, bare and qualified by
-// the function's name (f.x), to their numbers.
-func paramNames(fn string, names []string) map[string]int {
-	m := map[string]int{}
-	for i, n := range names {
-		if n != "" {
-			m[n] = i + 1
-			m[fn+"."+n] = i + 1
-		}
-	}
-	return m
 }
 
 // bodyError drops the position of an error raised by a function body's
@@ -563,7 +550,7 @@ func (e *Engine) checkBody(ctx context.Context, txn *mvcc.Txn, f *catalog.Functi
 	if err != nil {
 		return err
 	}
-	names := paramNames(f.Name, f.ArgNames)
+	names := plan.ParamNames(f.Name, f.ArgNames)
 	var lastCols []Column
 	for _, st := range stmts {
 		lastCols = nil

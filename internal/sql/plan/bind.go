@@ -60,6 +60,11 @@ type Binder struct {
 	// Call is set while binding CALL's procedure call: procedures may be
 	// called then and only then.
 	Call bool
+	// inline, while a SQL function's body is bound in place of its call
+	// (inlineSQL), gives its parameters' arguments; inlineDepth counts
+	// nested inlinings.
+	inline      *inlining
+	inlineDepth int
 	// Functions are scalar functions the embedding program added, by
 	// lower-case name, each with one signature; nil outside the
 	// statements that may call them (see engine.Options.Functions).

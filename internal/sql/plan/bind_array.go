@@ -129,5 +129,5 @@ func (b *Binder) bindAnyArray(s *scope, e *ast.QuantifiedExpr, x Expr, op types.
 	if err != nil {
 		return nil, withPos(err, b.charPos(int(e.Position())))
 	}
-	return &AnyArray{X: x, Arr: arr, Cmp: fn, All: e.Quant == ast.QuantAll}, nil
+	return &AnyArray{X: x, Arr: arr, Cmp: fn, All: e.Quant == ast.QuantAll, Op: opSymbol(op)}, nil
 }

@@ -147,6 +147,12 @@ func (b *Binder) bindLiteral(e *ast.Literal) (Expr, error) {
 }
 
 func (b *Binder) bindParam(e *ast.Placeholder) (Expr, error) {
+	if in := b.inline; in != nil {
+		if e.Index < 1 || e.Index > len(in.args) {
+			return nil, b.errAt(e, sqlerr.UndefinedParameter, "there is no parameter $%d", e.Index)
+		}
+		return in.args[e.Index-1], nil
+	}
 	for e.Index > len(b.params) && e.Index <= b.maxParams {
 		b.params = append(b.params, types.Unknown)
 	}
@@ -166,6 +172,15 @@ func (b *Binder) bindColumn(s *scope, e *ast.ColumnRef) (Expr, error) {
 		}
 	}
 	if err != nil {
+		if in := b.inline; in != nil && e.Table.Schema == "" {
+			name := e.Name
+			if e.Table.Name != "" {
+				name = e.Table.Name + "." + e.Name
+			}
+			if n, ok := in.names[name]; ok {
+				return in.args[n-1], nil
+			}
+		}
 		if n, ok := b.namedParam(e); ok {
 			return &Param{N: n, Typ: b.params[n-1]}, nil
 		}
@@ -373,7 +388,7 @@ func (b *Binder) bindLikeQuantified(s *scope, e *ast.LikeExpr, name string) (Exp
 	if arr, err = b.cast(e.Pattern, arr, types.ArrayOf(types.Text), types.CastImplicit); err != nil {
 		return nil, err
 	}
-	return &AnyArray{X: x, Arr: arr, Cmp: cmp, All: e.Quant == ast.QuantAll}, nil
+	return &AnyArray{X: x, Arr: arr, Cmp: cmp, All: e.Quant == ast.QuantAll, Op: name}, nil
 }
 
 func (b *Binder) bindBinary(s *scope, e *ast.BinaryExpr) (Expr, error) {

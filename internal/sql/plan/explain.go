@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cairndb/cairn/internal/sql/types"
@@ -371,6 +372,25 @@ func FormatExpr(e Expr, cols []Column) string {
 			not = "NOT "
 		}
 		return "(" + f(e.X) + " " + not + "IN (" + strings.Join(parts, ", ") + "))"
+	case *Coalesce, *MinMax:
+		var args []Expr
+		name := "COALESCE"
+		switch e := e.(type) {
+		case *Coalesce:
+			args = e.Args
+		case *MinMax:
+			args, name = e.Args, "LEAST"
+			if e.Greatest {
+				name = "GREATEST"
+			}
+		}
+		parts := make([]string, len(args))
+		for i, a := range args {
+			parts[i] = f(a)
+		}
+		return name + "(" + strings.Join(parts, ", ") + ")"
+	case *NullIf:
+		return "NULLIF(" + f(e.L) + ", " + f(e.R) + ")"
 	case *Subquery:
 		return "(SubPlan)"
 	case *Case:
@@ -421,7 +441,23 @@ func FormatExpr(e Expr, cols []Column) string {
 		if e.All {
 			q = "ALL"
 		}
-		return "(" + f(e.X) + " op " + q + " (" + f(e.Arr) + "))"
+		op := e.Op
+		if op == "" {
+			op = "op"
+		}
+		return "(" + f(e.X) + " " + op + " " + q + " (" + f(e.Arr) + "))"
+	case *IsBool:
+		s := " IS "
+		if e.Not {
+			s = " IS NOT "
+		}
+		return "(" + f(e.X) + s + strings.ToUpper(strconv.FormatBool(e.Value)) + ")"
+	case *IsDistinct:
+		s := " IS DISTINCT FROM "
+		if e.Not {
+			s = " IS NOT DISTINCT FROM "
+		}
+		return "(" + f(e.L) + s + f(e.R) + ")"
 	}
 	return fmt.Sprintf("%T", e)
 }

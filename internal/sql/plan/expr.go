@@ -214,6 +214,9 @@ type AnyArray struct {
 	X, Arr Expr
 	Cmp    types.BinaryFn
 	All    bool
+	// Op names the comparison for EXPLAIN (and expression index
+	// matching): "=", "<", "~~" ...
+	Op string
 }
 
 func (e *ArrayCtor) Type() types.Type { return e.Typ }

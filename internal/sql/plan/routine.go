@@ -192,6 +192,9 @@ func (b *Binder) userFunc(e *ast.FuncCall, name string, args []Expr) (Expr, bool
 		b.srf.calls = append(b.srf.calls, sf)
 		return &ColRef{Idx: srfBase + len(b.srf.calls) - 1, Typ: sf.Typ, Name: name}, true, nil
 	}
+	if x, ok := b.inlineSQL(e, f, r, args); ok {
+		return x, true, nil
+	}
 	call := func(ec *builtins.EvalContext, a []types.Datum) (types.Datum, error) {
 		if ec == nil || ec.Routines == nil {
 			return types.Null, sqlerr.New(sqlerr.FeatureNotSupported, "function %s cannot be called here", r.Name)
@@ -339,4 +342,92 @@ func namedArgList(e *ast.FuncCall) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// inlineSQL binds a call of a simple SQL function as its body's
+// expression with the arguments in place of the parameters, as
+// PostgreSQL inlines them: SELECT expr and nothing else, a function
+// neither STRICT (the expression might not be NULL for a NULL argument)
+// nor volatile, arguments without volatile functions or subqueries (a
+// parameter used twice evaluates its argument twice), and a body that
+// binds without a subquery. Anything else is called.
+func (b *Binder) inlineSQL(e *ast.FuncCall, f *catalog.FunctionDesc, r *builtins.Routine, args []Expr) (Expr, bool) {
+	if r.Language != "sql" || r.ReturnsSet || r.Void || f.Strict || f.Volatility == "v" || b.inlineDepth >= maxInlineDepth {
+		return nil, false
+	}
+	for _, a := range args {
+		if !ParallelSafe(a) {
+			return nil, false
+		}
+	}
+	q, err := parser.ParseOne(r.Body)
+	if err != nil {
+		return nil, false
+	}
+	qq, ok := q.(*ast.Query)
+	if !ok || qq.With != nil || len(qq.OrderBy) > 0 || qq.Limit != nil || qq.Offset != nil || len(qq.Locking) > 0 {
+		return nil, false
+	}
+	sel, ok := qq.Body.(*ast.Select)
+	if !ok || sel.Distinct || len(sel.Targets) != 1 || len(sel.From) > 0 || sel.Where != nil || len(sel.GroupBy) > 0 ||
+		sel.Having != nil || len(sel.Windows) > 0 || sel.Into != nil {
+		return nil, false
+	}
+	if _, star := sel.Targets[0].Expr.(*ast.Star); star {
+		return nil, false
+	}
+	saved, savedNames := b.inline, b.ParamNames
+	b.inline, b.ParamNames = &inlining{args: args, names: ParamNames(r.Name, r.ArgNames)}, nil
+	b.inlineDepth++
+	restore := b.catalogText(r.Body)
+	aggs, wins, srf := b.agg, b.win, b.srf
+	b.agg, b.win, b.srf = nil, nil, nil
+	x, err := b.bindExpr(&scope{}, sel.Targets[0].Expr)
+	b.agg, b.win, b.srf = aggs, wins, srf
+	restore()
+	b.inlineDepth--
+	b.inline, b.ParamNames = saved, savedNames
+	if err != nil {
+		return nil, false
+	}
+	bad := false
+	walkExpr(x, func(e Expr) {
+		switch e.(type) {
+		case *Subquery, *OuterRef:
+			bad = true
+		}
+	})
+	if bad {
+		return nil, false
+	}
+	if !types.Equivalent(x.Type(), r.Return) {
+		if x, err = b.cast(e, x, r.Return, types.CastAssignment); err != nil {
+			return nil, false
+		}
+	}
+	return x, true
+}
+
+// maxInlineDepth bounds inlining: a function whose body calls itself is
+// inlined this deep, then called.
+const maxInlineDepth = 8
+
+// inlining is a SQL function body being bound in place of its call: its
+// parameters are the call's bound arguments.
+type inlining struct {
+	args  []Expr
+	names map[string]int
+}
+
+// ParamNames maps a function's parameter names, bare and qualified by
+// the function's name (f.x), to their numbers (Binder.ParamNames).
+func ParamNames(fn string, names []string) map[string]int {
+	m := map[string]int{}
+	for i, n := range names {
+		if n != "" {
+			m[n] = i + 1
+			m[fn+"."+n] = i + 1
+		}
+	}
+	return m
 }
