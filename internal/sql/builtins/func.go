@@ -699,3 +699,15 @@ func (ctx *EvalContext) SendNotice(severity string, code sqlerr.Code, format str
 		ctx.Notice(Notice{Severity: severity, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 }
+
+// RowsIter iterates over rows already made.
+func RowsIter(rows [][]types.Datum) TableIter {
+	i := 0
+	return func() ([]types.Datum, bool, error) {
+		if i >= len(rows) {
+			return nil, false, nil
+		}
+		i++
+		return rows[i-1], true, nil
+	}
+}

@@ -397,14 +397,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				i := 0
-				return func() ([]types.Datum, bool, error) {
-					if i >= len(rows) {
-						return nil, false, nil
-					}
-					i++
-					return rows[i-1], true, nil
-				}, nil
+				return RowsIter(rows), nil
 			})
 		}
 	}

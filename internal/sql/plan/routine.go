@@ -253,14 +253,7 @@ func routineRows(r *builtins.Routine, strict bool) func(*builtins.EvalContext, [
 			}
 			rows = [][]types.Datum{{v}}
 		}
-		i := 0
-		return func() ([]types.Datum, bool, error) {
-			if i >= len(rows) {
-				return nil, false, nil
-			}
-			i++
-			return rows[i-1], true, nil
-		}, nil
+		return builtins.RowsIter(rows), nil
 	}
 }
 
