@@ -104,6 +104,9 @@ func (b *Batch) Len() int { return len(b.data) }
 // memCost bounds the memtable bytes the batch takes once applied.
 func (b *Batch) memCost() int { return len(b.data) + int(b.count)*maxNodeOverhead }
 
+// Cap is the capacity of the batch's buffer in bytes.
+func (b *Batch) Cap() int { return cap(b.data) }
+
 // Reset empties the batch, keeping its buffer.
 func (b *Batch) Reset() {
 	b.data = b.data[:0]

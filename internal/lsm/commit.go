@@ -266,7 +266,12 @@ func (d *DB) rotateMemLocked() error {
 		d.opts.Logger.Warn("lsm: close WAL", "err", err)
 	}
 	d.mu.imms = append(d.mu.imms, d.mu.mem)
-	d.mu.mem = newMemTable(num, int(d.opts.MemTableSize))
+	if a := d.mu.spareArena; len(a) == memArenaSize(int(d.opts.MemTableSize)) {
+		d.mu.spareArena = nil
+		d.mu.mem = newMemTableIn(num, a)
+	} else {
+		d.mu.mem = newMemTable(num, int(d.opts.MemTableSize))
+	}
 	d.publishReadStateLocked()
 	select {
 	case d.wakeFlush <- struct{}{}:

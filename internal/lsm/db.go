@@ -91,6 +91,10 @@ type DB struct {
 		pendingOutputs map[uint64]bool
 		// manualCompactions counts Compact calls in progress.
 		manualCompactions int
+		// spareArena is a zeroed arena for the next memtable, made by
+		// the flush goroutine (prepareSpareArena) so that a rotation, on
+		// the committing goroutine's path, does not zero 64 MiB itself.
+		spareArena []byte
 	}
 	// bgCond is signalled (with mu) when a flush or compaction finishes,
 	// on failure and on close.
@@ -514,6 +518,7 @@ func (d *DB) Close() error {
 		return ErrClosed
 	}
 	d.mu.closed = true
+	d.mu.spareArena = nil
 	bgErr := d.mu.bgErr
 	d.bgCond.Broadcast()
 	d.mu.Unlock()

@@ -89,9 +89,16 @@ type memTable struct {
 
 // newMemTable returns a memtable whose arena holds capacity bytes.
 func newMemTable(walNum uint64, capacity int) *memTable {
-	capacity = max(capacity, 4096) + maxNodeOverhead
+	return newMemTableIn(walNum, make([]byte, memArenaSize(capacity)))
+}
+
+// memArenaSize is the arena a memtable of capacity bytes takes.
+func memArenaSize(capacity int) int { return max(capacity, 4096) + maxNodeOverhead }
+
+// newMemTableIn is newMemTable in arena, which must be zeroed.
+func newMemTableIn(walNum uint64, arena []byte) *memTable {
 	m := &memTable{
-		arena:  make([]byte, capacity),
+		arena:  arena,
 		rng:    rand.New(rand.NewPCG(walNum, 0x9e3779b97f4a7c15)),
 		walNum: walNum,
 	}

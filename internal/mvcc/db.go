@@ -61,6 +61,12 @@ type DB struct {
 	}
 	clocks clocks // see clocks
 
+	// batches holds the store batches of finished commits for reuse:
+	// the store copies a batch into its log and memtable, so after
+	// Apply its buffer is free, and a large commit would otherwise
+	// allocate (and zero) its whole write set again.
+	batches sync.Pool
+
 	// active counts open transactions by read timestamp: the oldest is
 	// the horizon for conflict bookkeeping and garbage collection.
 	active struct {

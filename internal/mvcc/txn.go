@@ -558,7 +558,8 @@ func (t *Txn) Commit() error {
 	// The batch is written outside the commit lock, so concurrent
 	// committers meet in the storage engine's group commit and share one
 	// fsync. Visibility waits for the watermark instead (finishApply).
-	b := lsm.NewBatch()
+	b := db.takeBatch()
+	defer db.putBatch(b)
 	// Room for every entry: t.size counts keys and values (plus a
 	// generous overhead per entry, which covers versions and escapes).
 	b.Grow(int(t.size))
@@ -580,6 +581,24 @@ func (t *Txn) Commit() error {
 	}
 	t.commitTs = ts
 	return nil
+}
+
+// maxPooledBatch is the largest batch buffer kept for reuse: bigger
+// commits are rare, and a pooled buffer stays until a GC drops it.
+const maxPooledBatch = 16 << 20
+
+func (db *DB) takeBatch() *lsm.Batch {
+	if b, ok := db.batches.Get().(*lsm.Batch); ok {
+		return b
+	}
+	return lsm.NewBatch()
+}
+
+func (db *DB) putBatch(b *lsm.Batch) {
+	if b.Cap() <= maxPooledBatch {
+		b.Reset()
+		db.batches.Put(b)
+	}
 }
 
 // SetContext bounds the transaction's lock waits (READ COMMITTED) by ctx:
