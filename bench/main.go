@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"syscall"
@@ -96,6 +97,7 @@ type env struct {
 	duration   time.Duration
 	root       string // temp directory; every store lives below it
 	cpuProfile string // file name prefix; "" = no profiling
+	traceFile  string // file name prefix; "" = no execution trace
 	profAnchor bool
 	repeat     int       // -repeat: runs of each workload but the loads
 	kv         *kvState  // lazily created by the kv workloads
@@ -120,6 +122,7 @@ func main() {
 		jsonOnly   = flag.Bool("json-only", false, "print only the JSON lines on stdout")
 		list       = flag.Bool("list", false, "list the workloads and exit")
 		cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of each cairn run to `PREFIX`.<workload>.cairn.pprof")
+		traceOut   = flag.String("trace", "", "write an execution trace of each cairn run to `PREFIX`.<workload>.cairn.trace (go tool trace; -pprof=sched shows where goroutines waited to run)")
 		profAnchor = flag.Bool("cpuprofile-anchor", false, "with -cpuprofile, also profile the anchor runs (PREFIX.<workload>.anchor.pprof)")
 		repeat     = flag.Int("repeat", 1, "run each workload (but the loads) this many times, cairn and the anchor alternating, and report each side's median: the host's speed drifts by tens of percent between runs")
 	)
@@ -157,7 +160,7 @@ func main() {
 		os.Exit(130)
 	}()
 
-	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, ftsDocs: *ftsDocs, duration: *duration, root: root, cpuProfile: *cpuProfile, profAnchor: *profAnchor, repeat: *repeat}
+	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, ftsDocs: *ftsDocs, duration: *duration, root: root, cpuProfile: *cpuProfile, traceFile: *traceOut, profAnchor: *profAnchor, repeat: *repeat}
 	logf("bench: %d workload(s), n=%d, rows=%d, sqlrows=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
 		len(selected), e.n, e.rows, e.sqlRows, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
 
@@ -353,9 +356,23 @@ func runSide(e *env, w *workload, s side) (measurement, rssResult, error) {
 			return measurement{}, rssResult{}, err
 		}
 	}
+	var stopTrace func()
+	if e.traceFile != "" && s == cairnSide {
+		var err error
+		if stopTrace, err = startTrace(fmt.Sprintf("%s.%s.%s.trace", e.traceFile, w.Name, s)); err != nil {
+			if stopProfile != nil {
+				stopProfile()
+			}
+			meter.stop()
+			return measurement{}, rssResult{}, err
+		}
+	}
 	m, err := w.Run(e, s)
 	if stopProfile != nil {
 		stopProfile()
+	}
+	if stopTrace != nil {
+		stopTrace()
 	}
 	return m, meter.stop(), err
 }
@@ -373,6 +390,22 @@ func startCPUProfile(name string) (func(), error) {
 		pprof.StopCPUProfile()
 		f.Close()
 		logf("bench: wrote CPU profile %s", name)
+	}, nil
+}
+
+func startTrace(name string) (func(), error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		trace.Stop()
+		f.Close()
+		logf("bench: wrote execution trace %s", name)
 	}, nil
 }
 

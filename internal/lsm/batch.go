@@ -104,6 +104,25 @@ func (b *Batch) Len() int { return len(b.data) }
 // memCost bounds the memtable bytes the batch takes once applied.
 func (b *Batch) memCost() int { return len(b.data) + int(b.count)*maxNodeOverhead }
 
+// EachKey calls fn with the bytes of each key in the batch, in order.
+// They are the batch's own: fn may overwrite them in place (keeping their
+// length), as a caller that builds a batch before it knows part of its
+// keys (a commit timestamp) does.
+func (b *Batch) EachKey(fn func(key []byte)) error {
+	if len(b.data) == 0 {
+		return nil
+	}
+	// The header's count is set when the batch is applied (setSeq).
+	r := batchReader{data: b.data[batchHeaderLen:], count: b.count}
+	for {
+		e, ok, err := r.next()
+		if err != nil || !ok {
+			return err
+		}
+		fn(e.key)
+	}
+}
+
 // Cap is the capacity of the batch's buffer in bytes.
 func (b *Batch) Cap() int { return cap(b.data) }
 

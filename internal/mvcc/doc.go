@@ -95,7 +95,11 @@
 //
 // then, outside the mutex, writes the whole write set as one store batch
 // (synced unless TxnOptions.NoSync): after a crash all of it or none of it
-// is there. The loser of a conflict gets a *ConflictError (errors.Is
+// is there. The batch is built before the mutex is taken, its keys with a
+// zero timestamp that is stamped in once the commit has one: between
+// taking a timestamp and being applied, a commit holds up the return of
+// every later one (the watermark), and encoding a large write set, an
+// fts merge's, is a good part of that time. The loser of a conflict gets a *ConflictError (errors.Is
 // ErrConflict, SQLState() "40001"); before returning it waits until the
 // winner is visible, so an immediate retry does not lose again.
 //

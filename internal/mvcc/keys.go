@@ -57,6 +57,11 @@ func appendKey(dst, key []byte, ts uint64) []byte {
 	return binary.BigEndian.AppendUint64(appendPrefix(dst, key), ^ts)
 }
 
+// stampKey sets the timestamp of a store key made by appendKey.
+func stampKey(k []byte, ts uint64) {
+	binary.BigEndian.PutUint64(k[len(k)-tsLen:], ^ts)
+}
+
 // splitKey splits a store key into its version prefix and timestamp. ok is
 // false for keys outside the MVCC space.
 func splitKey(k []byte) (prefix []byte, ts uint64, ok bool) {

@@ -532,6 +532,28 @@ func (t *Txn) Commit() error {
 	keys := t.sortedKeys()
 	db := t.db
 
+	// The store batch is built before the commit timestamp is taken,
+	// with a zero one that is stamped in after: from taking its
+	// timestamp until it is applied, a commit holds up every later
+	// one's return (finishApply), and building the batch of a large
+	// write set, as an fts merge's, takes a good part of that.
+	b := db.takeBatch()
+	defer db.putBatch(b)
+	// Room for every entry: t.size counts keys and values (plus a
+	// generous overhead per entry, which covers versions and escapes).
+	b.Grow(int(t.size))
+	var kbuf, vbuf []byte
+	for _, k := range keys {
+		e := t.writes[k]
+		kbuf = appendKey(kbuf[:0], []byte(k), 0)
+		if e.tomb {
+			b.Set(kbuf, []byte{tagTombstone})
+			continue
+		}
+		vbuf = append(append(vbuf[:0], tagValue), e.value...)
+		b.Set(kbuf, vbuf)
+	}
+
 	db.commit.Lock()
 	if err := db.validateLocked(t); err != nil {
 		db.commit.Unlock()
@@ -558,21 +580,9 @@ func (t *Txn) Commit() error {
 	// The batch is written outside the commit lock, so concurrent
 	// committers meet in the storage engine's group commit and share one
 	// fsync. Visibility waits for the watermark instead (finishApply).
-	b := db.takeBatch()
-	defer db.putBatch(b)
-	// Room for every entry: t.size counts keys and values (plus a
-	// generous overhead per entry, which covers versions and escapes).
-	b.Grow(int(t.size))
-	var kbuf, vbuf []byte
-	for _, k := range keys {
-		e := t.writes[k]
-		kbuf = appendKey(kbuf[:0], []byte(k), ts)
-		if e.tomb {
-			b.Set(kbuf, []byte{tagTombstone})
-			continue
-		}
-		vbuf = append(append(vbuf[:0], tagValue), e.value...)
-		b.Set(kbuf, vbuf)
+	if err := b.EachKey(func(k []byte) { stampKey(k, ts) }); err != nil {
+		db.finishApply(p)
+		return fmt.Errorf("mvcc: commit: %w", err)
 	}
 	err := db.lsm.Apply(b, &lsm.WriteOptions{Sync: !t.opts.NoSync})
 	db.finishApply(p)
