@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/fts"
 	"github.com/cairndb/cairn/internal/fts/analysis"
 	"github.com/cairndb/cairn/internal/sql/builtins"
 
@@ -71,6 +72,8 @@ type Engine struct {
 	funcs map[string]*builtins.Func
 	// analyzers are the fts analyzers, shared by every statement.
 	analyzers analysis.Set
+	// ftsNumbers numbers the documents fts indexes take (fts.Numbers).
+	ftsNumbers fts.Numbers
 	// stats are the tables' row counts for the planner.
 	stats tableStats
 	// lastDDL is the commit timestamp of the newest committed schema

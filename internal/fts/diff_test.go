@@ -217,7 +217,16 @@ func TestDifferential(t *testing.T) {
 	var scoredAll, scoredTop, queries, skipped, midQueries, derived, dictFormat int
 	for round := range rounds {
 		db := openDB(t, nil)
-		ix := newIndex(t, []string{"english", "simple", "english_unaccent"}[round%3], "title", "body")
+		analyzer := []string{"english", "simple", "english_unaccent"}[round%3]
+		ix := newIndex(t, analyzer, "title", "body")
+		// Rounds 2 and 3 of every 4 add documents numbered by Numbers,
+		// as the engine does (round 3 mixed with hashed numbers): the
+		// same index through an Index that has them.
+		numbered := ix
+		if round%4 >= 2 {
+			numbered = newIndex(t, analyzer, "title", "body")
+			numbered.SetNumbers(&Numbers{})
+		}
 		m := model{}
 		var docIDs []string
 		next := 0
@@ -244,9 +253,13 @@ func TestDifferential(t *testing.T) {
 						id := fmt.Sprintf("doc%04d", next)
 						next++
 						d := [2]string{genText(rng), genText(rng)}
-						add := ix.Add
+						adder := ix
+						if round%4 == 2 || (round%4 == 3 && rng.IntN(2) == 0) {
+							adder = numbered
+						}
+						add := adder.Add
 						if rng.IntN(2) == 0 {
-							add = ix.AddNew // the id is new: the engine's inserts skip the lookup
+							add = adder.AddNew // the id is new: the engine's inserts skip the lookup
 						}
 						if round%2 == 1 && rng.IntN(2) == 0 {
 							// Odd rounds mix in documents of the first

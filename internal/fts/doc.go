@@ -8,12 +8,15 @@
 //
 // A document has an id chosen by the caller (a row's primary key bytes)
 // and one text per field of the index. Inside the index a document has a
-// number: while it is pending (added since the last Merge) the number is
-// a hash of its id with the top bit set, probed upwards past numbers in
-// use; Merge renumbers pending documents densely from a counter only it
-// writes. Dense numbers make posting deltas small; hashed pending numbers
-// need no shared counter, so concurrent Adds of different documents write
-// disjoint keys and never conflict. The id entry maps an id to its
+// number: while it is pending (added since the last Merge) the number has
+// the top bit set and is either the next of a range of numbers that an
+// engine-wide Numbers hands out (numbers.go: consecutive per index, in a
+// range no pending document held when it was taken), or without one a
+// hash of its id probed upwards past numbers in use; Merge renumbers
+// pending documents densely from a counter only it writes. Dense numbers
+// make posting deltas small; pending numbers need no stored counter, so
+// concurrent Adds of different documents write disjoint keys and never
+// conflict. The id entry maps an id to its
 // current number, so Delete and Update always find the document.
 //
 // # Keys

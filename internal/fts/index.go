@@ -41,6 +41,7 @@ type Index struct {
 	analyzer *analysis.Analyzer
 	seed     maphash.Seed // of analyze's table of a document's terms
 	groupers sync.Pool    // of *grouper, for add
+	numbers  *Numbers     // of new documents (SetNumbers); nil: hashed
 }
 
 // New returns the index stored under prefix, with the given fields (in a
@@ -280,13 +281,17 @@ func appendLens(b []byte, lens []uint32) []byte {
 	return b
 }
 
-// allocPending picks the pending document number of a new document: a
-// hash of its id with the top bit set, probing upwards past numbers in
-// use. No counter is read or written, so concurrent Adds share no key;
-// two that pick the same free number both write its document entry, and
-// the later committer gets a serialization failure to retry, as for any
-// write-write conflict.
+// allocPending picks the pending document number of a new document: the
+// next of its index's range, from the index's Numbers (numbers.go), or
+// without Numbers a hash of its id with the top bit set, probing upwards
+// past numbers in use. Neither reads or writes a stored counter, so
+// concurrent Adds share no key; two that pick the same free hashed number
+// both write its document entry, and the later committer gets a
+// serialization failure to retry, as for any write-write conflict.
 func (ix *Index) allocPending(txn *mvcc.Txn, id []byte) (uint64, error) {
+	if ix.numbers != nil {
+		return ix.numbers.next(ix, txn.DB())
+	}
 	doc := xxhash.Sum64(id) | pendingBit
 	for range 1 << 16 {
 		// Every pending document has a change-log entry (merged ones'

@@ -64,8 +64,16 @@ func TestUncommittedInvisible(t *testing.T) {
 // with a merger folding them in meanwhile, never get a serialization
 // failure.
 func TestConcurrentWritersNoConflicts(t *testing.T) {
+	t.Run("hashed", func(t *testing.T) { testConcurrentWriters(t, nil) })
+	t.Run("numbers", func(t *testing.T) { testConcurrentWriters(t, &Numbers{}) })
+}
+
+func testConcurrentWriters(t *testing.T, numbers *Numbers) {
 	db := openDB(t, nil)
 	ix := newIndex(t, "simple", "body")
+	if numbers != nil {
+		ix.SetNumbers(numbers)
+	}
 	const writers, perWriter = 8, 40
 	var conflicts, merges atomic.Int64
 	var wg sync.WaitGroup

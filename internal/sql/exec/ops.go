@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"github.com/cairndb/cairn/internal/fts"
 	"github.com/cairndb/cairn/internal/fts/analysis"
 	"math"
 	"time"
@@ -63,6 +64,9 @@ type Ctx struct {
 	// Analyzers, if set, gives fts indexes their analyzers (shared, with
 	// their memo of terms); otherwise each gets a fresh one.
 	Analyzers *analysis.Set
+	// FTSNumbers, if set, numbers the documents fts indexes take
+	// (shared by the engine's plans: see fts.Numbers).
+	FTSNumbers *fts.Numbers
 	// Triggers, if set, runs the triggers of the tables the statement
 	// writes; without it a table with triggers cannot be written.
 	Triggers TriggerRunner
