@@ -1,6 +1,7 @@
 package jsonb
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -50,8 +51,8 @@ func TestDecodeRefusesNonCanonicalNumbers(t *testing.T) {
 	}
 }
 
-// TestDecodeStored: DecodeStored skips the UTF-8 and canonical-number
-// checks Decode makes, and keeps the structural ones.
+// TestDecodeStored: DecodeStored skips the UTF-8, canonical-number and
+// key-order checks Decode makes, and keeps the structural ones.
 func TestDecodeStored(t *testing.T) {
 	enc := func(v Value) []byte { return []byte(MustEncode(v)) }
 	badUTF8 := enc(ObjectValue([]string{"k"}, []Value{StringValue("ab")}))
@@ -60,6 +61,12 @@ func TestDecodeStored(t *testing.T) {
 	nonCanonical[len(nonCanonical)-2] = '0' // "05"
 	badNumber := enc(ArrayValue([]Value{{Kind: Number, Str: "15"}}))
 	badNumber[len(badNumber)-2] = 'x' // "x5"
+	outOfOrder := enc(ObjectValue([]string{"a", "b"}, []Value{StringValue("x"), StringValue("y")}))
+	if i := bytes.Index(outOfOrder, []byte("ab")); i < 0 {
+		t.Fatalf("keys not side by side in %x", outOfOrder)
+	} else {
+		outOfOrder[i], outOfOrder[i+1] = 'b', 'a'
+	}
 	truncated := enc(ObjectValue([]string{"k"}, []Value{StringValue("ab")}))
 	truncated = truncated[:len(truncated)-1]
 	for _, c := range []struct {
@@ -70,6 +77,7 @@ func TestDecodeStored(t *testing.T) {
 		{"valid", enc(ObjectValue([]string{"k"}, []Value{StringValue("ab")})), true, true},
 		{"invalid UTF-8", badUTF8, false, true},
 		{"non-canonical number", nonCanonical, false, true},
+		{"keys out of order", outOfOrder, false, true},
 		{"not a number", badNumber, false, false},
 		{"truncated", truncated, false, false},
 	} {
