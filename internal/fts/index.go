@@ -250,10 +250,10 @@ func (ix *Index) add(txn *mvcc.Txn, id []byte, values []string, check bool) erro
 	if err != nil {
 		return err
 	}
-	if err := txn.Put(ix.extKey(id), binary.BigEndian.AppendUint64(nil, doc)); err != nil {
+	if err := txn.PutOwned(ix.extKey(id), binary.BigEndian.AppendUint64(nil, doc)); err != nil {
 		return err
 	}
-	return txn.Put(ix.docKey(tagChange, doc), encodePendingDoc(id, a))
+	return txn.PutOwned(ix.docKey(tagChange, doc), encodePendingDoc(id, a))
 }
 
 // prepareAdd analyzes a new document's values with g (see analyzeWith), checks (with check) that

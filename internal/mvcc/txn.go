@@ -277,6 +277,14 @@ func (t *Txn) Put(key, value []byte) error {
 	return t.write(key, bufEntry{value: bytes.Clone(value)})
 }
 
+// PutOwned is Put of a value the caller made for it and hands over: the
+// transaction keeps value itself, not a copy, and the caller must not
+// change it afterwards. A row's encoding, made for its write, needs no
+// second copy.
+func (t *Txn) PutOwned(key, value []byte) error {
+	return t.write(key, bufEntry{value: value})
+}
+
 // Delete buffers a deletion of key.
 func (t *Txn) Delete(key []byte) error {
 	return t.write(key, bufEntry{tomb: true})

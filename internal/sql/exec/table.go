@@ -805,7 +805,7 @@ func (w *writer) insert(row Row) error {
 		return sqlerr.New(sqlerr.UniqueViolation, "duplicate key value violates unique constraint %q", w.tc.d.Primary.Name).
 			WithDetail("%s", w.keyDetail(&w.tc.d.Primary, row))
 	}
-	if err := txn.Put(pk, w.tc.value(nil, row)); err != nil {
+	if err := txn.PutOwned(pk, w.tc.value(nil, row)); err != nil {
 		return err
 	}
 	return w.addIndexEntries(row)
@@ -912,7 +912,7 @@ func (w *writer) updateInPlace(pk []byte, old, new Row) error {
 		return err
 	}
 	txn := w.c.Txn
-	if err := txn.Put(pk, w.tc.value(nil, new)); err != nil {
+	if err := txn.PutOwned(pk, w.tc.value(nil, new)); err != nil {
 		return err
 	}
 	for i := range w.tc.d.Indexes {
