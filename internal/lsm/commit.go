@@ -116,6 +116,10 @@ func (d *DB) Apply(b *Batch, o *WriteOptions) error {
 		if err == nil && syncGroup {
 			err = c.wal.Sync()
 		}
+		if err == nil && !syncGroup && c.wal.Size()-c.behindAt >= walSyncBehind {
+			c.wal.SyncBehind()
+			c.behindAt = c.wal.Size()
+		}
 		if err == nil {
 			mem := d.mutableMem()
 			for _, m := range members {
@@ -247,6 +251,12 @@ func (d *DB) makeRoomForWrite(cost int) error {
 		}
 	}
 }
+
+// walSyncBehind is how many bytes of unsynced commits the WAL takes
+// between syncs behind (record.Writer.SyncBehind): the sync that switching
+// to a new WAL makes, with commits held up, then finds at most about this
+// much to write, not a whole memtable's worth.
+const walSyncBehind = 8 << 20
 
 // rotateMemLocked freezes the memtable and starts a new one with a new WAL
 // segment. The old segment is synced first: a crash may only lose a suffix

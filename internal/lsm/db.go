@@ -57,6 +57,9 @@ type DB struct {
 		wal     *record.Writer
 		walFile vfs.File
 		walNum  uint64
+		// behindAt is the WAL's size when a sync behind was last
+		// started (walSyncBehind).
+		behindAt int64
 	}
 
 	// manifestMu serializes version changes and manifest writes.
@@ -497,7 +500,7 @@ func (d *DB) openWAL(num uint64) error {
 		f.Close()
 		return fmt.Errorf("lsm: create WAL %s: %w", name, err)
 	}
-	d.commit.wal, d.commit.walFile, d.commit.walNum = w, f, num
+	d.commit.wal, d.commit.walFile, d.commit.walNum, d.commit.behindAt = w, f, num, 0
 	return nil
 }
 

@@ -17,13 +17,19 @@
 // memtable size at a time (record.Writer.Preallocate), and its syncs are
 // fdatasync: a synced write inside the allocated space changes no file
 // size or extent, so the sync writes only the data. The segment then ends
-// in zeros, which recovery reads as its clean end.
+// in zeros, which recovery reads as its clean end. Unsynced commits have
+// the segment synced behind them, in the background, every 8 MiB
+// (walSyncBehind, record.Writer.SyncBehind): the sync that switching
+// segments makes with the commits held up then has little left to write.
+// Spare syncs change nothing a crash may keep or lose.
 //
 // The memtable is a skiplist of internal keys (user key + seq + kind, see
 // package ikey). When it reaches Options.MemTableSize it is frozen, a new WAL
 // segment is started (the old one is synced first, so a crash can only lose
 // a suffix of the log), and a background flush writes the frozen memtable to
-// an L0 table. Too many frozen memtables, or too many L0 tables, stall
+// an L0 table. The flush goroutine then makes the arena of the next
+// memtable, so that a switch does not allocate (and zero) one on the
+// committing goroutine. Too many frozen memtables, or too many L0 tables, stall
 // writers until the background catches up.
 //
 // Tables live in levels L0..L6. L0 tables are flush outputs and overlap; in

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,5 +133,32 @@ func TestSpareArena(t *testing.T) {
 		if v, err := d.Get([]byte(k)); err != nil || string(v) != want {
 			t.Errorf("get %q = %q, %v; want %q", k, v, err, want)
 		}
+	}
+}
+
+// TestWALSyncBehind: unsynced commits have the WAL synced behind them
+// every walSyncBehind bytes, before any memtable switch would sync it.
+func TestWALSyncBehind(t *testing.T) {
+	var walSyncs atomic.Int64
+	fs := vfs.NewFault(vfs.NewMem(), vfs.InjectorFunc(func(op vfs.OpKind, name string) error {
+		if op == vfs.OpSync && strings.HasSuffix(name, ".log") {
+			walSyncs.Add(1)
+		}
+		return nil
+	}))
+	d := openMem(t, fs, &Options{MemTableSize: 64 << 20})
+	defer d.Close()
+	value := make([]byte, 64<<10)
+	for i := range 3 * walSyncBehind / len(value) {
+		must(t, d.Set(fmt.Appendf(nil, "k%06d", i), value, NoSync))
+	}
+	// The syncs run in the background.
+	for deadline := time.Now().Add(10 * time.Second); walSyncs.Load() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d syncs of the WAL after %d MiB of unsynced commits, want 2 or more", walSyncs.Load(), 3*walSyncBehind>>20)
+		}
+	}
+	if d.Metrics().Flushes != 0 {
+		t.Fatal("a flush: the memtable switched")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cairndb/cairn/internal/vfs"
 )
@@ -30,6 +32,13 @@ type Writer struct {
 	// chunk, if not 0, is the step in which the file's space is
 	// allocated ahead of the writes (Preallocate); allocated is how far.
 	chunk, allocated int64
+	// behind is the sync SyncBehind runs in the background: err holds
+	// its failure, which every later call reports.
+	behind struct {
+		wg      sync.WaitGroup
+		running atomic.Bool
+		err     atomic.Pointer[error]
+	}
 }
 
 var errClosed = errors.New("record: writer closed")
@@ -69,7 +78,7 @@ func (w *Writer) Preallocate(chunk int64) { w.chunk = chunk }
 // Add fails only for a payload longer than MaxPayloadLen (ErrTooLarge) or
 // after an earlier write error.
 func (w *Writer) Add(payload []byte) error {
-	if w.err != nil {
+	if w.failed() {
 		return w.err
 	}
 	if len(payload) > MaxPayloadLen {
@@ -86,7 +95,7 @@ func (w *Writer) Add(payload []byte) error {
 
 // Flush writes every buffered record with one Write call. It does not sync.
 func (w *Writer) Flush() error {
-	if w.err != nil {
+	if w.failed() {
 		return w.err
 	}
 	if len(w.buf) == 0 {
@@ -123,11 +132,52 @@ func (w *Writer) Sync() error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
+	// A sync behind that failed may have taken the file's error with
+	// it (the kernel reports a writeback error once): wait for it and
+	// look, not only at what this sync returns.
+	w.behind.wg.Wait()
+	if w.failed() {
+		return w.err
+	}
 	if err := w.f.SyncData(); err != nil {
 		w.err = fmt.Errorf("record: sync: %w", err)
 		return w.err
 	}
 	return nil
+}
+
+// SyncBehind starts a sync of what is written so far, in the background,
+// unless the one it started last is still running. A writer that syncs
+// rarely (unsynced commits: the WAL is synced when it is switched for a
+// new one, which holds up the commits) calls it every few megabytes, so
+// that the kernel writes the log out as it grows (as RocksDB's
+// wal_bytes_per_sync does) and a sync that must be waited for finds
+// little left to do. A failure is the writer's, as Sync's would be: every
+// later call returns it.
+func (w *Writer) SyncBehind() {
+	if w.failed() || w.closed || !w.behind.running.CompareAndSwap(false, true) {
+		return
+	}
+	w.behind.wg.Add(1)
+	go func() {
+		defer w.behind.wg.Done()
+		defer w.behind.running.Store(false)
+		if err := w.f.SyncData(); err != nil {
+			e := fmt.Errorf("record: sync behind: %w", err)
+			w.behind.err.Store(&e)
+		}
+	}()
+}
+
+// failed reports whether the writer is unusable (w.err), taking in a
+// failure of a sync behind.
+func (w *Writer) failed() bool {
+	if w.err == nil {
+		if e := w.behind.err.Load(); e != nil {
+			w.err = *e
+		}
+	}
+	return w.err != nil
 }
 
 // Size returns the length the file will have once the buffered records are
@@ -143,6 +193,7 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	err := w.Flush()
+	w.behind.wg.Wait() // it uses the file
 	if cerr := w.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("record: close: %w", cerr)
 	}
