@@ -162,3 +162,27 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkInvertPending is a merge piece's inversion of its pending
+// documents' postings: 16,384 documents of the bench corpus's shape
+// (ns/op is the whole piece).
+func BenchmarkInvertPending(b *testing.B) {
+	docs := zipfCorpus(16384, 200_000, 50, 150)
+	ix := newIndex(b, "simple", "body")
+	nums := make([]uint64, len(docs))
+	raws := make([][]byte, len(docs))
+	for i, d := range docs {
+		a, err := ix.analyze([]string{d})
+		if err != nil {
+			b.Fatal(err)
+		}
+		nums[i] = pendingBit | uint64(i)
+		raws[i] = encodePendingDoc(fmt.Appendf(nil, "doc%05d", i), a)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ix.invertPending(nums, raws, func(d uint64) uint64 { return d &^ pendingBit }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
