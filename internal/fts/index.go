@@ -1083,7 +1083,9 @@ func (ix *Index) writeFullBlocks(w *writeBuf, ft fieldTerm, ps []posting) []post
 
 // writeBuf holds a merge's writes until all its reads are done: a
 // transaction's range scan merges in its buffered writes, so scanning
-// after each write would cost the whole write set every time.
+// after each write would cost the whole write set every time. Its values
+// are made for it (encoded blocks, tails, records) and handed over to the
+// transaction as they are (mvcc.Txn.PutOwned).
 type writeBuf struct {
 	keys, values [][]byte // a nil value deletes
 }
@@ -1098,7 +1100,7 @@ func (w *writeBuf) apply(txn *mvcc.Txn) error {
 		if w.values[i] == nil {
 			err = txn.Delete(k)
 		} else {
-			err = txn.Put(k, w.values[i])
+			err = txn.PutOwned(k, w.values[i])
 		}
 		if err != nil {
 			return err
