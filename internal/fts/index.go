@@ -1042,7 +1042,11 @@ func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []post
 	default:
 		w.put(ix.dictKey(ft.field, ft.term), dictMarker) // a new term
 	}
-	ps = append(ps, add...)
+	if len(ps) == 0 {
+		ps = add // read only from here on: no copy
+	} else {
+		ps = append(ps, add...)
+	}
 	st.add(ps)
 	ps = ix.writeFullBlocks(w, ft, ps)
 	w.put(tk, encodeTail(st, ps))
