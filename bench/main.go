@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime"
@@ -378,34 +379,28 @@ func runSide(e *env, w *workload, s side) (measurement, rssResult, error) {
 }
 
 func startCPUProfile(name string) (func(), error) {
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-		logf("bench: wrote CPU profile %s", name)
-	}, nil
+	return startRecording(name, "CPU profile", pprof.StartCPUProfile, pprof.StopCPUProfile)
 }
 
 func startTrace(name string) (func(), error) {
+	return startRecording(name, "execution trace", trace.Start, trace.Stop)
+}
+
+// startRecording starts a CPU profile or an execution trace into the file
+// name, and returns what stops it and says where it went.
+func startRecording(name, what string, start func(io.Writer) error, stop func()) (func(), error) {
 	f, err := os.Create(name)
 	if err != nil {
 		return nil, err
 	}
-	if err := trace.Start(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return func() {
-		trace.Stop()
+		stop()
 		f.Close()
-		logf("bench: wrote execution trace %s", name)
+		logf("bench: wrote %s %s", what, name)
 	}, nil
 }
 
