@@ -41,24 +41,34 @@ const numberRangeBits = 32
 func (ix *Index) SetNumbers(n *Numbers) { ix.numbers = n }
 
 // next returns the next number of ix's range, taking a new range when
-// it has none or has used it up.
+// it has none or has used it up. The store is read for a new range
+// without n's lock, which every Add of every index takes: if two Adds
+// take a range at once, the first to come back keeps its own and the
+// other uses it (a range no number was handed out from is forgotten).
 func (n *Numbers) next(ix *Index, db *mvcc.DB) (uint64, error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	r := n.m[string(ix.prefix)]
-	if r == nil || r.next == r.end {
-		var err error
-		if r, err = ix.freeRange(db, n.pick); err != nil {
+	for {
+		n.mu.Lock()
+		if r := n.m[string(ix.prefix)]; r != nil && r.next < r.end {
+			d := r.next
+			r.next++
+			n.mu.Unlock()
+			return d, nil
+		}
+		used := n.m[string(ix.prefix)]
+		n.mu.Unlock()
+		r, err := ix.freeRange(db, n.pick)
+		if err != nil {
 			return 0, err
 		}
-		if n.m == nil {
-			n.m = map[string]*numberRange{}
+		n.mu.Lock()
+		if n.m[string(ix.prefix)] == used { // no one else took one meanwhile
+			if n.m == nil {
+				n.m = map[string]*numberRange{}
+			}
+			n.m[string(ix.prefix)] = r
 		}
-		n.m[string(ix.prefix)] = r
+		n.mu.Unlock()
 	}
-	d := r.next
-	r.next++
-	return d, nil
 }
 
 // freeRange picks a range of pending numbers that no change-log entry of
