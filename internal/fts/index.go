@@ -570,33 +570,21 @@ func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64)
 	// that was 64 MB to allocate, clear and copy).
 	var counts []int
 	tids := make([]int32, 0, n) // each posting's term
-	for _, raw := range raws {
-		if raw == nil {
-			continue
+	err := ix.eachPendingPosting(raws, false, func(_, f int, term []byte, _ posting) error {
+		j, seen := at[f][string(term)]
+		if !seen {
+			j = int32(len(counts))
+			t := string(term)
+			at[f][t] = j
+			byField[f] = append(byField[f], termNo{t, j})
+			counts = append(counts, 0)
 		}
-		d, err := newPendingDocReader(raw, len(ix.fields))
-		if err != nil {
-			return nil, err
-		}
-		for {
-			f, term, _, ok, err := d.read(false)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				break
-			}
-			j, seen := at[f][string(term)]
-			if !seen {
-				j = int32(len(counts))
-				t := string(term)
-				at[f][t] = j
-				byField[f] = append(byField[f], termNo{t, j})
-				counts = append(counts, 0)
-			}
-			counts[j]++
-			tids = append(tids, j)
-		}
+		counts[j]++
+		tids = append(tids, j)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// starts[j]: where term j's run begins; next[j]: where its next
 	// posting goes.
@@ -607,32 +595,19 @@ func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64)
 	next := slices.Clone(starts[:len(counts)])
 	all := make([]posting, len(tids))
 	k := 0
-	for i, raw := range raws {
-		if raw == nil {
-			continue
+	err = ix.eachPendingPosting(raws, true, func(i, _ int, _ []byte, p posting) error {
+		if k == len(tids) {
+			return fmt.Errorf("%w: pending document entry", errCorrupt)
 		}
-		d, err := newPendingDocReader(raw, len(ix.fields))
-		if err != nil {
-			return nil, err
-		}
-		doc := number(docs[i])
-		for {
-			_, _, p, ok, err := d.read(true)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				break
-			}
-			if k == len(tids) {
-				return nil, fmt.Errorf("%w: pending document entry", errCorrupt)
-			}
-			j := tids[k]
-			k++
-			p.doc = doc
-			all[next[j]] = p
-			next[j]++
-		}
+		j := tids[k]
+		k++
+		p.doc = number(docs[i])
+		all[next[j]] = p
+		next[j]++
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	pi := &pendingIndex{docs: docs, raws: raws, terms: make([][]string, len(ix.fields)), lists: make([][][]posting, len(ix.fields))}
 	for f, ts := range byField {
@@ -645,6 +620,35 @@ func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64)
 		}
 	}
 	return pi, nil
+}
+
+// eachPendingPosting calls fn with each posting of the change-log entries
+// raws, in order, with its entry's index, field and term (valid during
+// the call); entries of the first format (nil) are skipped. withPos
+// decodes the positions too.
+func (ix *Index) eachPendingPosting(raws [][]byte, withPos bool, fn func(i, field int, term []byte, p posting) error) error {
+	for i, raw := range raws {
+		if raw == nil {
+			continue
+		}
+		d, err := newPendingDocReader(raw, len(ix.fields))
+		if err != nil {
+			return err
+		}
+		for {
+			f, term, p, ok, err := d.read(withPos)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			if err := fn(i, f, term, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // pendingID returns the id of pending document d from its change-log
