@@ -49,12 +49,18 @@ func triggersOf(d *catalog.Descriptor, event string, before, statement bool) []*
 	return out
 }
 
-// statementTriggers fires the statement-level triggers of one timing:
-// once per statement, however many rows it writes (none included).
-func (c *Ctx) statementTriggers(d *catalog.Descriptor, event string, before bool) error {
-	for _, t := range triggersOf(d, event, before, true) {
-		if _, _, err := c.fire(d, t, event, nil, nil); err != nil {
-			return err
+// statementTriggers fires the statement-level triggers of one timing for
+// each of events: once per statement, however many rows it writes (none
+// included).
+func (c *Ctx) statementTriggers(d *catalog.Descriptor, before bool, events ...string) error {
+	if len(d.Triggers) == 0 {
+		return nil
+	}
+	for _, event := range events {
+		for _, t := range triggersOf(d, event, before, true) {
+			if _, _, err := c.fire(d, t, event, nil, nil); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -109,26 +115,10 @@ func (c *Ctx) fireAfter(d *catalog.Descriptor, q []afterEvent, events ...string)
 			return err
 		}
 	}
-	if len(d.Triggers) == 0 {
-		return nil
-	}
-	for _, event := range events {
-		if err := c.statementTriggers(d, event, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.statementTriggers(d, false, events...)
 }
 
 // beforeStatement fires the BEFORE STATEMENT triggers of events.
 func (c *Ctx) beforeStatement(d *catalog.Descriptor, events ...string) error {
-	if len(d.Triggers) == 0 {
-		return nil
-	}
-	for _, event := range events {
-		if err := c.statementTriggers(d, event, true); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.statementTriggers(d, true, events...)
 }
