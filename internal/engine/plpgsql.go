@@ -477,6 +477,25 @@ func (p *plParser) semicolon() error {
 	return nil
 }
 
+// elseEnd parses the end of an IF or a CASE: an optional ELSE and its
+// statements, then END kw and the ";".
+func (p *plParser) elseEnd(kw string) (els []plStmt, hasElse bool, err error) {
+	if p.word() == "else" {
+		p.i++
+		hasElse = true
+		if els, err = p.stmts("end"); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := p.expectWord("end"); err != nil {
+		return nil, false, err
+	}
+	if err := p.expectWord(kw); err != nil {
+		return nil, false, err
+	}
+	return els, hasElse, p.semicolon()
+}
+
 // stmt parses one statement and its ";".
 func (p *plParser) stmt() (plStmt, error) {
 	switch w := p.word(); w {
@@ -506,20 +525,9 @@ func (p *plParser) stmt() (plStmt, error) {
 			}
 			break
 		}
-		if p.word() == "else" {
-			p.i++
-			var err error
-			if s.els, err = p.stmts("end"); err != nil {
-				return nil, err
-			}
-		}
-		if err := p.expectWord("end"); err != nil {
-			return nil, err
-		}
-		if err := p.expectWord("if"); err != nil {
-			return nil, err
-		}
-		return s, p.semicolon()
+		var err error
+		s.els, _, err = p.elseEnd("if")
+		return s, err
 	case "null":
 		p.i++
 		return nil, p.semicolon()
@@ -718,21 +726,9 @@ func (p *plParser) stmt() (plStmt, error) {
 		if len(s.conds) == 0 {
 			return nil, p.errHere("expected WHEN")
 		}
-		if p.word() == "else" {
-			p.i++
-			s.hasElse = true
-			var err error
-			if s.els, err = p.stmts("end"); err != nil {
-				return nil, err
-			}
-		}
-		if err := p.expectWord("end"); err != nil {
-			return nil, err
-		}
-		if err := p.expectWord("case"); err != nil {
-			return nil, err
-		}
-		return s, p.semicolon()
+		var err error
+		s.els, s.hasElse, err = p.elseEnd("case")
+		return s, err
 	case "foreach":
 		// FOREACH v IN ARRAY expr LOOP ... END LOOP.
 		p.i++
