@@ -66,6 +66,12 @@ type DB struct {
 	// Apply its buffer is free, and a large commit would otherwise
 	// allocate (and zero) its whole write set again.
 	batches sync.Pool
+	// big holds one batch buffer of more than maxPooledBatch bytes (up
+	// to maxBigBatch) between commits, outside the pool, which a
+	// collection empties: an fts merge commits 10-25 MB every second or
+	// so of a bulk load, and a new buffer that size costs its page
+	// faults each time (50-70 ms of the merge's commit on a VM).
+	big atomic.Pointer[lsm.Batch]
 
 	// active counts open transactions by read timestamp: the oldest is
 	// the horizon for conflict bookkeeping and garbage collection.

@@ -425,3 +425,37 @@ func TestPutOwned(t *testing.T) {
 		t.Fatalf("get: %q, %v, %v", v, found, err)
 	}
 }
+
+// TestBigBatchKept: the store batch of a commit larger than the pool
+// takes is kept aside for the next large commit (DB.big), not allocated
+// again; the second commit's data is its own.
+func TestBigBatchKept(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	commit := func(fill byte) {
+		txn, err := db.Begin(TxnOptions{NoSync: true})
+		must(t, err)
+		for i := range 20 {
+			must(t, txn.PutOwned(fmt.Appendf(nil, "k%02d", i), bytes.Repeat([]byte{fill}, 1<<20)))
+		}
+		must(t, txn.Commit())
+	}
+	commit('a')
+	first := db.big.Load()
+	if first == nil || first.Cap() <= maxPooledBatch {
+		t.Fatalf("after a 20 MB commit: kept batch %v", first)
+	}
+	commit('b')
+	if db.big.Load() != first {
+		t.Errorf("the second large commit did not reuse the kept batch")
+	}
+	r, err := db.Begin(TxnOptions{ReadOnly: true})
+	must(t, err)
+	defer r.Rollback()
+	for i := range 20 {
+		v, found, err := r.Get(fmt.Appendf(nil, "k%02d", i))
+		if err != nil || !found || len(v) != 1<<20 || v[0] != 'b' || v[len(v)-1] != 'b' {
+			t.Fatalf("k%02d: %d bytes, found %v, %v", i, len(v), found, err)
+		}
+	}
+}

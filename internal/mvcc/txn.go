@@ -545,7 +545,7 @@ func (t *Txn) Commit() error {
 	// timestamp until it is applied, a commit holds up every later
 	// one's return (finishApply), and building the batch of a large
 	// write set, as an fts merge's, takes a good part of that.
-	b := db.takeBatch()
+	b := db.takeBatch(t.size)
 	defer db.putBatch(b)
 	// Room for every entry: t.size counts keys and values (plus a
 	// generous overhead per entry, which covers versions and escapes).
@@ -601,11 +601,20 @@ func (t *Txn) Commit() error {
 	return nil
 }
 
-// maxPooledBatch is the largest batch buffer kept for reuse: bigger
-// commits are rare, and a pooled buffer stays until a GC drops it.
-const maxPooledBatch = 16 << 20
+// maxPooledBatch is the largest batch buffer kept in the pool for reuse;
+// one larger, up to maxBigBatch, is kept aside (DB.big).
+const (
+	maxPooledBatch = 16 << 20
+	maxBigBatch    = 64 << 20
+)
 
-func (db *DB) takeBatch() *lsm.Batch {
+// takeBatch returns an empty batch for a write set of about size bytes.
+func (db *DB) takeBatch(size int64) *lsm.Batch {
+	if size > maxPooledBatch/2 {
+		if b := db.big.Swap(nil); b != nil {
+			return b
+		}
+	}
 	if b, ok := db.batches.Get().(*lsm.Batch); ok {
 		return b
 	}
@@ -613,9 +622,12 @@ func (db *DB) takeBatch() *lsm.Batch {
 }
 
 func (db *DB) putBatch(b *lsm.Batch) {
-	if b.Cap() <= maxPooledBatch {
-		b.Reset()
+	b.Reset()
+	switch {
+	case b.Cap() <= maxPooledBatch:
 		db.batches.Put(b)
+	case b.Cap() <= maxBigBatch:
+		db.big.Store(b)
 	}
 }
 
