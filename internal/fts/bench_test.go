@@ -181,7 +181,7 @@ func BenchmarkInvertPending(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ix.invertPending(nums, raws, func(d uint64) uint64 { return d &^ pendingBit }); err != nil {
+		if _, err := ix.invertPending(nums, raws, func(d uint64) uint64 { return d &^ pendingBit }, true); err != nil {
 			b.Fatal(err)
 		}
 	}

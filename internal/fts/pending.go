@@ -63,7 +63,7 @@ func (ix *Index) prepare(s *state) error {
 		if b != nil {
 			kept, fresh, freshRaws := splitPending(b, s)
 			if deriveWhen*len(kept) >= len(b.docs) && deriveWhen*len(kept) >= len(s.adds) {
-				f, err := ix.invertPending(fresh, freshRaws, func(d uint64) uint64 { return d })
+				f, err := ix.invertPending(fresh, freshRaws, func(d uint64) uint64 { return d }, false)
 				if err != nil {
 					s.pendErr = err
 					return
@@ -73,7 +73,7 @@ func (ix *Index) prepare(s *state) error {
 				return
 			}
 		}
-		if s.pend, s.pendErr = ix.invertPending(s.adds, s.addRaw, func(d uint64) uint64 { return d }); s.pendErr == nil {
+		if s.pend, s.pendErr = ix.invertPending(s.adds, s.addRaw, func(d uint64) uint64 { return d }, false); s.pendErr == nil {
 			s.pend.withMaps()
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 
@@ -389,7 +390,10 @@ func (d *DB) writeTables(ci *compactionIter, targetSize int64) (_ []*fileMeta, e
 		})
 		return nil
 	}
-	for ci.next() {
+	for n := 1; ci.next(); n++ {
+		if n%yieldEvery == 0 {
+			runtime.Gosched()
+		}
 		k := ci.iter.Key()
 		u := ikey.UserKey(k)
 		if w != nil && targetSize > 0 && int64(w.EstimatedSize()) >= targetSize && !d.samePrefix(u, last) {
@@ -766,3 +770,10 @@ func (d *DB) samePrefix(a, b []byte) bool {
 	pa, pb := d.opts.Split(a), d.opts.Split(b)
 	return bytes.Equal(a[:pa], b[:pb])
 }
+
+// yieldEvery is how many entries a flush or compaction writes between
+// yields of its processor (runtime.Gosched; some 50-100 us of work): it
+// runs beside the writes, and without yielding keeps its processor until
+// the scheduler preempts it, 10 ms on, while a writer's goroutine that
+// it took the processor of waits (see fts's mergeCheckEvery).
+const yieldEvery = 512
