@@ -127,8 +127,9 @@
 // live key: a store range tombstone would destroy history that older
 // snapshots read. Under SERIALIZABLE the range joins the read set.
 //
-// Savepoints record the length of an undo log of buffered writes;
-// RollbackTo replays it backwards. The read set is not truncated: what the
+// Savepoints record the length of an undo log of buffered writes, kept
+// from a transaction's first savepoint on; RollbackTo replays it
+// backwards. The read set is not truncated: what the
 // transaction read before the rollback may have shaped what it still
 // writes, or what the client saw, so SERIALIZABLE must validate it.
 //

@@ -459,3 +459,32 @@ func TestBigBatchKept(t *testing.T) {
 		}
 	}
 }
+
+// TestUndoFromFirstSavepoint: writes keep undo entries only from the
+// transaction's first savepoint on (none before could be rolled back
+// to), and a rollback to that savepoint still restores a key written
+// before it and overwritten after it.
+func TestUndoFromFirstSavepoint(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	txn, err := db.Begin(TxnOptions{NoSync: true})
+	must(t, err)
+	defer txn.Rollback()
+	must(t, txn.Put([]byte("a"), []byte("1")))
+	must(t, txn.Put([]byte("b"), []byte("1")))
+	if len(txn.undo) != 0 {
+		t.Fatalf("%d undo entries before any savepoint", len(txn.undo))
+	}
+	sp := txn.Savepoint()
+	must(t, txn.Put([]byte("a"), []byte("2")))
+	must(t, txn.Delete([]byte("b")))
+	must(t, txn.Put([]byte("c"), []byte("2")))
+	must(t, txn.RollbackTo(sp))
+	for k, want := range map[string]string{"a": "1", "b": "1", "c": ""} {
+		v, found, err := txn.Get([]byte(k))
+		must(t, err)
+		if string(v) != want || found != (want != "") {
+			t.Errorf("%s after the rollback: %q (found %v), want %q", k, v, found, want)
+		}
+	}
+}
