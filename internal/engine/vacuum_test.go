@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
 	"github.com/cairndb/cairn/internal/mvcc"
@@ -17,6 +18,12 @@ import (
 // context stops it with 57014.
 func TestVacuumCompacts(t *testing.T) {
 	e := openTestEngine(t)
+	// No automatic recount: one that began between the load and the
+	// DELETE (the quiet after the load's last write passes in a slow
+	// run) reads a snapshot that still sees the deleted rows, and
+	// VACUUM must keep them for it (it kept 2975048 of 3927823 bytes in
+	// a run where that happened).
+	e.stats.quiet, e.stats.maxWait = time.Hour, time.Hour
 	s := e.NewSession()
 	mustExec(t, s, "CREATE TABLE big (id INT PRIMARY KEY, pad TEXT)")
 	mustExec(t, s, "CREATE INDEX big_pad ON big (pad)")
