@@ -532,13 +532,12 @@ func (ix *Index) loadState(txn *mvcc.Txn, maxAdds int) (*state, error) {
 
 // invertPending inverts the postings of the pending documents docs
 // (ascending) whose change-log entries are raws, per field and term, each
-// posting numbered by number(doc), yielding as a merge does if yield. Documents of the first format (a nil
-// entry) are skipped: their postings are keys of their own. The result's
-// lists are in term order; its maps, for searches, are built by
-// withMaps. (A merge piece inverts some 400,000 postings of 30,000
-// terms: they are read into one array, numbering each one's term, and
-// then moved into their terms' runs of a second, rather than appended to
-// a growing slice per term.)
+// posting numbered by number(doc), yielding as a merge does if yield.
+// Documents of the first format (a nil entry) are skipped: their postings
+// are keys of their own. The result's lists are in term order; its maps,
+// for searches, are built by withMaps. (A merge piece inverts some
+// 400,000 postings of 30,000 terms: into one array, each term's run in
+// its place, rather than appended to a growing slice per term.)
 func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64) uint64, yield bool) (*pendingIndex, error) {
 	n := 0
 	for _, raw := range raws {
@@ -596,13 +595,17 @@ func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64)
 	next := slices.Clone(starts[:len(counts)])
 	all := make([]posting, len(tids))
 	k := 0
+	numbered, doc := -1, uint64(0) // number(docs[numbered]), once a document
 	err = ix.eachPendingPosting(raws, true, yield, func(i, _ int, _ []byte, p posting) error {
 		if k == len(tids) {
 			return fmt.Errorf("%w: pending document entry", errCorrupt)
 		}
 		j := tids[k]
 		k++
-		p.doc = number(docs[i])
+		if i != numbered {
+			numbered, doc = i, number(docs[i])
+		}
+		p.doc = doc
 		all[next[j]] = p
 		next[j]++
 		return nil
