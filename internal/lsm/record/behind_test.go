@@ -100,3 +100,32 @@ func TestSyncBehindFailure(t *testing.T) {
 	}
 	w.Close()
 }
+
+// TestCloseAfterFailedSyncBehind: Close waits for a sync behind and
+// reports its failure, as any later call does.
+func TestCloseAfterFailedSyncBehind(t *testing.T) {
+	fs := vfs.NewFault(vfs.NewMem(), vfs.InjectorFunc(func(op vfs.OpKind, name string) error {
+		if op == vfs.OpSync {
+			return syscall.EIO
+		}
+		return nil
+	}))
+	f, err := fs.Create("wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWriter(f, WALMagic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add([]byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	w.SyncBehind()
+	if err := w.Close(); !errors.Is(err, syscall.EIO) {
+		t.Fatalf("Close after a failed sync behind: %v, want EIO", err)
+	}
+}

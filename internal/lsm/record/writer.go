@@ -192,8 +192,10 @@ func (w *Writer) Close() error {
 		return errClosed
 	}
 	w.closed = true
+	// A running sync behind uses the file, and its failure is the
+	// writer's: wait for it before flushing, which reports it.
+	w.behind.wg.Wait()
 	err := w.Flush()
-	w.behind.wg.Wait() // it uses the file
 	if cerr := w.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("record: close: %w", cerr)
 	}
