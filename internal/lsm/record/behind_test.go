@@ -77,21 +77,7 @@ func TestSyncBehindFailure(t *testing.T) {
 		}
 		return nil
 	}))
-	f, err := fs.Create("wal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := NewWriter(f, WALMagic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Add([]byte("one")); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	w.SyncBehind()
+	w := syncingBehind(t, fs)
 	if err := w.Sync(); !errors.Is(err, syscall.EIO) {
 		t.Fatalf("Sync after a failed sync behind: %v, want EIO", err)
 	}
@@ -110,6 +96,16 @@ func TestCloseAfterFailedSyncBehind(t *testing.T) {
 		}
 		return nil
 	}))
+	w := syncingBehind(t, fs)
+	if err := w.Close(); !errors.Is(err, syscall.EIO) {
+		t.Fatalf("Close after a failed sync behind: %v, want EIO", err)
+	}
+}
+
+// syncingBehind returns a writer of a new file "wal" of fs holding one
+// flushed record, with a sync behind started.
+func syncingBehind(t *testing.T, fs vfs.FS) *Writer {
+	t.Helper()
 	f, err := fs.Create("wal")
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +121,5 @@ func TestCloseAfterFailedSyncBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.SyncBehind()
-	if err := w.Close(); !errors.Is(err, syscall.EIO) {
-		t.Fatalf("Close after a failed sync behind: %v, want EIO", err)
-	}
+	return w
 }
