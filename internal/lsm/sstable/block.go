@@ -101,6 +101,13 @@ type blockIter struct {
 	val         []byte
 	valid       bool
 	err         error
+	// keyShared says that key is a dense block's restart key, which
+	// setDense points it at rather than copies (copying a key the
+	// fences found without comparing is a cache miss a point read);
+	// ownKey is then the iterator's own buffer, which keyPrefix goes
+	// back to before a key is built.
+	keyShared bool
+	ownKey    []byte
 
 	// cache holds the entries from the start of the current restart interval
 	// up to and including the current entry, when the iterator got there by
@@ -309,7 +316,7 @@ func (i *blockIter) setEntry(off, p int, shared, unshared, vlen uint64) bool {
 	}
 	ke := p + int(unshared)
 	ve := ke + int(vlen)
-	i.key = append(i.key[:shared], i.data[p:ke]...)
+	i.key = append(i.keyPrefix(int(shared)), i.data[p:ke]...)
 	if len(i.key) < ikey.TrailerLen {
 		return i.fail()
 	}
@@ -397,7 +404,7 @@ func (i *blockIter) First() bool {
 		i.valid = false
 		return false
 	}
-	i.key = i.key[:0]
+	i.key = i.keyPrefix(0)
 	i.ord = 0
 	return i.decodeAt(0)
 }
@@ -442,6 +449,16 @@ func (i *blockIter) SeekGE(key []byte) bool {
 	return i.seekGEAt(r, key)
 }
 
+// keyPrefix returns the current key's first n bytes in the iterator's
+// own buffer, for the next key to be built on.
+func (i *blockIter) keyPrefix(n int) []byte {
+	if i.keyShared {
+		i.keyShared = false
+		return append(i.ownKey[:0], i.key[:n]...)
+	}
+	return i.key[:n]
+}
+
 // setDense positions a dense block's iterator at entry r, or off the
 // end (as step leaves it) when r is past the last.
 func (i *blockIter) setDense(r int) bool {
@@ -452,7 +469,11 @@ func (i *blockIter) setDense(r int) bool {
 	}
 	e := &i.dense[r]
 	i.ord = r
-	i.key = append(i.key[:0], i.restartKeys[r]...)
+	if !i.keyShared {
+		i.ownKey, i.keyShared = i.key, true
+	}
+	k := i.restartKeys[r]
+	i.key = k[:len(k):len(k)]
 	i.val = e.val
 	i.offset, i.next = int(e.off), int(e.next)
 	i.valid = true
@@ -461,7 +482,7 @@ func (i *blockIter) setDense(r int) bool {
 
 // seekGEAt positions at the first entry >= key from restart point r on.
 func (i *blockIter) seekGEAt(r int, key []byte) bool {
-	i.key = i.key[:0]
+	i.key = i.keyPrefix(0)
 	if !i.decodeAt(i.restartOffset(r)) {
 		return false
 	}
@@ -511,7 +532,7 @@ func (i *blockIter) seekGEFrom(key []byte) bool {
 func (i *blockIter) scanInterval(r int, end int, stop []byte) bool {
 	i.cache = i.cache[:0]
 	i.cacheBuf = i.cacheBuf[:0]
-	i.key = i.key[:0]
+	i.key = i.keyPrefix(0)
 	off := i.restartOffset(r)
 	for off < end {
 		if !i.decodeAt(off) {
@@ -539,7 +560,7 @@ func (i *blockIter) scanInterval(r int, end int, stop []byte) bool {
 
 func (i *blockIter) setFromCache() {
 	e := i.cache[len(i.cache)-1]
-	i.key = append(i.key[:0], i.cacheBuf[e.keyStart:e.keyEnd]...)
+	i.key = append(i.keyPrefix(0), i.cacheBuf[e.keyStart:e.keyEnd]...)
 	i.val = i.data[e.valStart:e.valEnd:e.valEnd]
 	i.offset, i.next = int(e.offset), int(e.next)
 	i.valid = true

@@ -243,6 +243,19 @@ func testRandomTable(t *testing.T, seed uint64, big bool) {
 	if len(kvs) > 0 && len(r.indexEntries) != len(r.indexKeys) {
 		t.Fatalf("%d dense index entries for %d index keys", len(r.indexEntries), len(r.indexKeys))
 	}
+	// Seeks share those keys rather than copy them (blockIter.keyShared):
+	// no step after one may write through the share.
+	indexKeys := make([][]byte, len(r.indexKeys))
+	for j, k := range r.indexKeys {
+		indexKeys[j] = bytes.Clone(k)
+	}
+	defer func() {
+		for j, k := range r.indexKeys {
+			if !bytes.Equal(k, indexKeys[j]) {
+				t.Fatalf("index key %d is %q after the reads, was %q", j, k, indexKeys[j])
+			}
+		}
+	}()
 	if meta.NumEntries != uint64(len(kvs)) {
 		t.Fatalf("NumEntries %d, want %d", meta.NumEntries, len(kvs))
 	}
