@@ -146,6 +146,10 @@ func keyRoundTrips(t *testing.T, v Value, dir Direction, enc []byte) {
 	if err != nil || len(rest) != 0 {
 		t.Fatalf("decode %s (%v): %v, %d bytes left", v, dir, err, len(rest))
 	}
+	// SkipKey steps over the column to what follows it.
+	if rest, err := SkipKey(append(bytes.Clone(enc), "\x00\x01after"...), dir); err != nil || string(rest) != "\x00\x01after" {
+		t.Fatalf("skip %s (%v): %v, %q left", v, dir, err, rest)
+	}
 	if Compare(got, v) != 0 || got.Kind() != v.Kind() {
 		t.Fatalf("decode(encode(%s)) = %s (dir %d)", v, got, dir)
 	}
@@ -397,11 +401,15 @@ func TestDecodeDamaged(t *testing.T) {
 				b[r.IntN(len(b))] ^= byte(1 + r.IntN(255))
 			}
 			DecodeKey(b, d) //nolint:errcheck // must not panic
+			SkipKey(b, d)   //nolint:errcheck
 			DecodeRow(b)    //nolint:errcheck
 		}
 		if _, _, err := DecodeKey(key[:len(key)-1], d); err == nil && v.Kind() != KindNull {
 			// A truncated fixed-width or terminated column must not decode.
 			t.Fatalf("truncated %s decoded without error", v)
+		}
+		if _, err := SkipKey(key[:len(key)-1], d); err == nil && v.Kind() != KindNull {
+			t.Fatalf("truncated %s skipped without error", v)
 		}
 	}
 }

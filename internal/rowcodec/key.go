@@ -241,6 +241,61 @@ func DecodeKey(src []byte, dir Direction) (Value, []byte, error) {
 	return Value{}, nil, fmt.Errorf("%w: unknown key tag %#x", ErrCorrupt, tag)
 }
 
+// SkipKey returns what follows the one column at the start of src
+// encoded by AppendKey in direction dir, without decoding it (and
+// without allocating): an index entry's indexed values before the
+// primary key it holds. It reports what DecodeKey would of the bytes it
+// reads past, except a decimal's digits and a boolean's byte.
+func SkipKey(src []byte, dir Direction) ([]byte, error) {
+	if len(src) == 0 {
+		return nil, fmt.Errorf("%w: empty key column", ErrCorrupt)
+	}
+	m := dir.mask()
+	tag := src[0] ^ m
+	rest := src[1:]
+	n := 0
+	switch tag {
+	case tagNullFirst, tagNullLast:
+	case tagBool:
+		n = 1
+	case tagInt, tagTimestamp, tagFloat:
+		n = 8
+	case tagUUID:
+		n = 16
+	case tagString, tagBytes:
+		return skipEscaped(rest, m)
+	case tagDecimal:
+		_, r, err := decodeDecimalKey(rest, m)
+		return r, err
+	default:
+		return nil, fmt.Errorf("%w: unknown key tag %#x", ErrCorrupt, tag)
+	}
+	if len(rest) < n {
+		return nil, fmt.Errorf("%w: %d-byte payload of tag %#x truncated to %d", ErrCorrupt, n, tag, len(rest))
+	}
+	return rest[n:], nil
+}
+
+// skipEscaped is decodeEscaped without the string.
+func skipEscaped(src []byte, m byte) ([]byte, error) {
+	esc := escByte ^ m
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], esc)
+		if j < 0 || i+j+1 >= len(src) {
+			return nil, fmt.Errorf("%w: unterminated string", ErrCorrupt)
+		}
+		i += j
+		switch src[i+1] ^ m {
+		case escTerm:
+			return src[i+2:], nil
+		case escEscaped:
+			i += 2
+		default:
+			return nil, fmt.Errorf("%w: bad escape %#x", ErrCorrupt, src[i+1]^m)
+		}
+	}
+}
+
 // DecodeKeys decodes len(dirs) columns (dirs may hold Asc for ascending
 // columns) and returns them and the rest of src.
 func DecodeKeys(src []byte, dirs []Direction) ([]Value, []byte, error) {

@@ -143,7 +143,7 @@ func (o *indexJoinOp) lookup(outer Row) ([]Row, error) {
 			// Past the indexed values is the primary key.
 			rest := it.Key()[len(o.prefix):]
 			for _, ic := range ix.Columns {
-				if _, rest, err = rowcodec.DecodeKey(rest, dir(ic.Desc)); err != nil {
+				if rest, err = rowcodec.SkipKey(rest, dir(ic.Desc)); err != nil {
 					return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", ix.Name, err)
 				}
 			}

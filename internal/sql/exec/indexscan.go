@@ -317,7 +317,7 @@ func (o *indexScanOp) entryPK() ([]byte, error) {
 	rest := o.it.Key()[o.prefix:]
 	for _, ic := range o.ix.Columns {
 		var err error
-		if _, rest, err = rowcodec.DecodeKey(rest, dir(ic.Desc)); err != nil {
+		if rest, err = rowcodec.SkipKey(rest, dir(ic.Desc)); err != nil {
 			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", o.ix.Name, err)
 		}
 	}
