@@ -147,7 +147,7 @@ func (c *Collection) aggregateSQL(ctx context.Context, pipeline any) (string, []
 	if err != nil {
 		return "", nil, err
 	}
-	fc := &filterCompiler{}
+	fc := &filterCompiler{paths: &c.db.paths}
 	// Leading $match stages filter the table itself, so indexes apply.
 	var where []string
 	i := 0

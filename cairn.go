@@ -48,6 +48,8 @@ type DB struct {
 		sync.Mutex
 		m map[string]indexNamesAt
 	}
+	// paths caches the SQL spellings of filters' field paths.
+	paths pathCache
 
 	mu struct {
 		sync.Mutex

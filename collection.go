@@ -533,7 +533,7 @@ func (c *Collection) where(ctx context.Context, filter any) (string, *filterComp
 			return "", nil, errInvalid("filter must be a JSON object, not %s", jsonText(f))
 		}
 	}
-	fc := &filterCompiler{}
+	fc := &filterCompiler{paths: &c.db.paths}
 	if fc.indexed, err = c.indexedPaths(ctx, f); err != nil {
 		return "", nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // A filter document compiles to one SQL boolean over the doc column.
@@ -48,6 +50,61 @@ type filterCompiler struct {
 	indexed map[string]bool // dotted paths with a collection index
 	// byID: the filter selects by _id, so one document at most.
 	byID bool
+	// paths, if set, keeps field paths' spellings from one filter to
+	// the next; cur is the path of the condition being compiled.
+	paths *pathCache
+	cur   *fieldPath
+}
+
+// fieldPath is a field path split into its components, with the SQL
+// spellings of it that every condition on the path repeats (the index
+// expression alone is some 200 bytes built from nine pieces), made once
+// per path and kept (pathCache). Its slices are never written.
+type fieldPath struct {
+	comps    []string
+	literal  string // textArrayLiteral(comps)
+	jsonpath string // jsonpathOf(comps)
+	index    string // indexExpr(comps)
+}
+
+func newFieldPath(path string) (*fieldPath, error) {
+	comps, err := splitPath(path)
+	if err != nil {
+		return nil, err
+	}
+	comps = comps[:len(comps):len(comps)] // an append copies
+	return &fieldPath{comps: comps, literal: textArrayLiteral(comps), jsonpath: jsonpathOf(comps), index: indexExpr(comps)}, nil
+}
+
+// is reports whether comps are fp's very components (not a part of
+// them, nor a copy): the path a spelling of fp stands for.
+func (fp *fieldPath) is(comps []string) bool {
+	return fp != nil && len(comps) == len(fp.comps) && len(comps) > 0 && &comps[0] == &fp.comps[0]
+}
+
+// pathCache holds the fieldPaths of the paths filters used, up to
+// maxCachedPaths of them (filters with ever new paths are made anew).
+type pathCache struct {
+	m sync.Map // path -> *fieldPath
+	n atomic.Int32
+}
+
+const maxCachedPaths = 1024
+
+// get returns path's fieldPath, from the cache if it has it.
+func (pc *pathCache) get(path string) (*fieldPath, error) {
+	if pc != nil {
+		if fp, ok := pc.m.Load(path); ok {
+			return fp.(*fieldPath), nil
+		}
+	}
+	fp, err := newFieldPath(path)
+	if err == nil && pc != nil && pc.n.Load() < maxCachedPaths {
+		if _, loaded := pc.m.LoadOrStore(path, fp); !loaded {
+			pc.n.Add(1)
+		}
+	}
+	return fp, err
 }
 
 func (c *filterCompiler) param(v any) string {
@@ -156,10 +213,14 @@ func (c *filterCompiler) logical(op string, v any, root string, hint bool) (stri
 
 // field compiles {path: cond}.
 func (c *filterCompiler) field(path string, cond any, root string, hint bool) (string, error) {
-	comps, err := splitPath(path)
+	fp, err := c.paths.get(path)
 	if err != nil {
 		return "", err
 	}
+	outer := c.cur
+	c.cur = fp
+	defer func() { c.cur = outer }()
+	comps := fp.comps
 	ops, isOps, err := isOperatorObject(cond)
 	if err != nil {
 		return "", err
@@ -189,7 +250,7 @@ func (c *filterCompiler) field(path string, cond any, root string, hint bool) (s
 			return "", err
 		}
 		if hint && root == "doc" {
-			if h := c.hint(comps, m.k, m.v); h != "" {
+			if h := c.hint(path, m.k, m.v); h != "" {
 				if m.k == "$eq" && isScalar(m.v) {
 					// A document whose value at the path is the value
 					// itself (#> reaches it through objects only, as
@@ -197,7 +258,7 @@ func (c *filterCompiler) field(path string, cond any, root string, hint bool) (s
 					// test, which then runs only for the others. #>
 					// reads the path once; the index expression would
 					// read it again for each level's array test.
-					s = "(doc #> " + textArrayLiteral(comps) + " = " + c.jsonParam(m.v) + " OR " + s + ")"
+					s = "(doc #> " + fp.literal + " = " + c.jsonParam(m.v) + " OR " + s + ")"
 				}
 				parts = append(parts, h)
 			}
@@ -406,10 +467,10 @@ func (c *filterCompiler) onPathFrom(root string, comps []string, from int, l any
 func (c *filterCompiler) onPathKeys(root string, comps []string, l any) string {
 	switch l := l.(type) {
 	case leaf:
-		return l.path(root, c.param(jsonpathOf(comps)+l.suffix))
+		return l.path(root, c.param(c.jsonpathOf(comps)+l.suffix))
 	case func(string) string:
 		x := c.newAlias("c")
-		p := c.param(jsonpathOf(comps))
+		p := c.param(c.jsonpathOf(comps))
 		return "EXISTS (SELECT 1 FROM jsonb_path_query(" + root + ", " + p + ") AS " + x + "(x) WHERE " + l(x+".x") + ")"
 	}
 	panic("cairn: unknown leaf")
@@ -467,11 +528,11 @@ func isScalar(v any) bool {
 
 // hint returns a conjunct on the index expression of comps that the
 // condition op v implies, or "" when there is none (or no index).
-func (c *filterCompiler) hint(comps []string, op string, v any) string {
-	if !c.indexed[strings.Join(comps, ".")] {
+func (c *filterCompiler) hint(path string, op string, v any) string {
+	if !c.indexed[path] {
 		return ""
 	}
-	e := indexExpr(comps)
+	e := c.cur.index
 	switch op {
 	case "$eq":
 		if v == nil {
@@ -573,6 +634,14 @@ func textArrayLiteral(comps []string) string {
 	}
 	b = append(b, "}'"...)
 	return string(b)
+}
+
+// jsonpathOf is jsonpathOf(comps), the field's when comps are its.
+func (c *filterCompiler) jsonpathOf(comps []string) string {
+	if c.cur.is(comps) {
+		return c.cur.jsonpath
+	}
+	return jsonpathOf(comps)
 }
 
 // jsonpathOf is the lax jsonpath of comps, every key quoted: $."a"."b".
