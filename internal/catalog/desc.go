@@ -109,6 +109,10 @@ type Index struct {
 	// Options are the index's WITH (name = value) parameters, e.g. an
 	// fts index's analyzer.
 	Options map[string]string `json:"options,omitempty"`
+	// Terms is the layout of a GIN index's leaf terms (jsonb.TermLayout):
+	// 0 for the indexes made before terms were grouped by path, which
+	// keep their layout.
+	Terms uint8 `json:"terms,omitempty"`
 	// Comment is COMMENT ON INDEX's text.
 	Comment string `json:"comment,omitempty"`
 	// NullsNotDistinct: a unique index whose NULLs are equal (UNIQUE

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cairndb/cairn/internal/catalog"
+	"github.com/cairndb/cairn/internal/jsonb"
 	"github.com/cairndb/cairn/internal/mvcc"
 	"github.com/cairndb/cairn/internal/sql/ast"
 	"github.com/cairndb/cairn/internal/sql/builtins"
@@ -466,6 +467,9 @@ func (e *Engine) createIndex(x *exec.Ctx, txn *mvcc.Txn, st *ast.CreateIndex) (R
 		return Result{}, sqlerr.New(sqlerr.UndefinedObject, "access method %q does not exist", st.Using)
 	}
 	ix := catalog.Index{Name: st.Name, Unique: st.Unique, Method: method, NullsNotDistinct: st.NullsNotDistinct}
+	if method == plan.IndexMethodGIN {
+		ix.Terms = uint8(jsonb.TermsByPath)
+	}
 	if st.NullsNotDistinct && !st.Unique {
 		return Result{}, sqlerr.New(sqlerr.SyntaxError, "only unique indexes can be defined as NULLS NOT DISTINCT")
 	}

@@ -56,7 +56,7 @@ func BenchmarkLeafTerms(b *testing.B) {
 	docs := benchDocs(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		LeafTerms(nil, docs[i%len(docs)])
+		LeafTerms(nil, docs[i%len(docs)], TermsByPath)
 	}
 }
 

@@ -36,10 +36,12 @@ func TestTermsCoverContainment(t *testing.T) {
 		a, b := gen(), gen()
 		if Contains(a, b) {
 			contained++
-			have := set(LeafTerms(nil, a))
-			for _, x := range LeafTerms(nil, b) {
-				if !have[string(x)] {
-					t.Fatalf("%s @> %s, but the leaf term %x of the right is not among the left's", a, b, x)
+			for _, layout := range []TermLayout{TermsHashed, TermsByPath} {
+				have := set(LeafTerms(nil, a, layout))
+				for _, x := range LeafTerms(nil, b, layout) {
+					if !have[string(x)] {
+						t.Fatalf("%s @> %s, but the leaf term %x (layout %d) of the right is not among the left's", a, b, x, layout)
+					}
 				}
 			}
 		}
@@ -57,7 +59,7 @@ func TestTermsCoverContainment(t *testing.T) {
 		t.Fatalf("too few positive cases: %d containments, %d existences", contained, existed)
 	}
 	// Equal numbers in different spellings give one term.
-	if x, y := LeafTerms(nil, mustParse(t, `{"a": 1.0}`)), LeafTerms(nil, mustParse(t, `{"a": 1}`)); string(x[0]) != string(y[0]) {
+	if x, y := LeafTerms(nil, mustParse(t, `{"a": 1.0}`), TermsByPath), LeafTerms(nil, mustParse(t, `{"a": 1}`), TermsByPath); string(x[0]) != string(y[0]) {
 		t.Fatal("1.0 and 1 have different leaf terms")
 	}
 }
@@ -65,9 +67,10 @@ func TestTermsCoverContainment(t *testing.T) {
 // TestLeafTermsStable: leaf terms are stored in indexes, so their hashes
 // must not change: LeafTerms equals the first implementation (path and
 // sort key of each scalar as a document of its own, hashed afresh) on
-// random documents.
+// random documents, in TermsHashed layout, and in TermsByPath the path's
+// hash's first 16 bits and that hash's first 48.
 func TestLeafTermsStable(t *testing.T) {
-	reference := func(d Doc) [][]byte {
+	reference := func(d Doc, layout TermLayout) [][]byte {
 		var dst [][]byte
 		seen := map[uint64]bool{}
 		var walk func(h *xxhash.Digest, path []byte, n node)
@@ -87,7 +90,11 @@ func TestLeafTermsStable(t *testing.T) {
 				h.Write(path)
 				h.Write([]byte{1})
 				h.Write(AppendSortKey(nil, docOf(n)))
-				if sum := h.Sum64(); !seen[sum] {
+				sum := h.Sum64()
+				if layout == TermsByPath {
+					sum = xxhash.Sum64(path)>>48<<48 | sum>>16
+				}
+				if !seen[sum] {
 					seen[sum] = true
 					dst = append(dst, term('v', sum))
 				}
@@ -101,13 +108,22 @@ func TestLeafTermsStable(t *testing.T) {
 		var b strings.Builder
 		randText(r, &b, 1)
 		d := mustParse(t, b.String())
-		if got, want := LeafTerms(nil, d), reference(d); fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("%s: leaf terms\n got %x\nwant %x", d, got, want)
+		for _, layout := range []TermLayout{TermsHashed, TermsByPath} {
+			if got, want := LeafTerms(nil, d, layout), reference(d, layout); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s: leaf terms (layout %d)\n got %x\nwant %x", d, layout, got, want)
+			}
 		}
 	}
 	d := mustParse(t, `{"a": {"b": [1, "x", {"c": null}], "d": true}, "e": [[2.50]]}`)
-	if got, want := LeafTerms(nil, d), reference(d); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != 5 {
-		t.Fatalf("%s: leaf terms\n got %x\nwant %x", d, got, want)
+	for _, layout := range []TermLayout{TermsHashed, TermsByPath} {
+		if got, want := LeafTerms(nil, d, layout), reference(d, layout); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != 5 {
+			t.Fatalf("%s: leaf terms (layout %d)\n got %x\nwant %x", d, layout, got, want)
+		}
+	}
+	// By path, the terms of a path share their first 16 bits.
+	byPath := LeafTerms(nil, mustParse(t, `{"a": {"b": [1, "x", 2.5, true]}, "c": 1}`), TermsByPath)
+	if string(byPath[0][:3]) != string(byPath[3][:3]) || string(byPath[0][:3]) == string(byPath[4][:3]) {
+		t.Fatalf("terms by path %x: a.b's do not share their group, or c's does", byPath)
 	}
 }
 
@@ -125,9 +141,9 @@ func TestTermsDiff(t *testing.T) {
 		}
 		return d
 	}
-	set := func(d Doc) map[string]bool {
+	set := func(d Doc, layout TermLayout) map[string]bool {
 		m := map[string]bool{}
-		for _, x := range KeyTerms(LeafTerms(nil, d), d) {
+		for _, x := range KeyTerms(LeafTerms(nil, d, layout), d) {
 			m[string(x)] = true
 		}
 		return m
@@ -169,8 +185,9 @@ func TestTermsDiff(t *testing.T) {
 				}
 			}
 		}
-		removed, added := TermsDiff(a, b)
-		sa, sb := set(a), set(b)
+		layout := TermLayout(r.Intn(2))
+		removed, added := TermsDiff(a, b, layout)
+		sa, sb := set(a, layout), set(b, layout)
 		if want, got := minus(sa, sb), strs(removed); !slices.Equal(want, got) && !(len(want) == 0 && len(got) == 0) {
 			t.Fatalf("TermsDiff(%s, %s) removed %x, want %x", a.String(), b.String(), got, want)
 		}

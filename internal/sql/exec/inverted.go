@@ -16,7 +16,9 @@ import (
 //
 //	index prefix | term (jsonb.TermSize bytes) | primary key columns
 //
-// with an empty value. A lookup reads the entries of the query's terms
+// with an empty value. Leaf terms are laid out as the index's Terms
+// says (jsonb.TermLayout): new indexes group them by path, so the
+// entries of one path are together. A lookup reads the entries of the query's terms
 // and fetches the rows whose keys all (or any) terms list.
 
 // invertedKeys returns the entries of row in GIN index ix (none for a
@@ -54,12 +56,14 @@ func (w *writer) invertedTerms(ix *catalog.Index, row Row) ([][]byte, error) {
 	if !ok || err != nil {
 		return nil, err
 	}
-	return docTerms(doc), nil
+	return docTerms(ix, doc), nil
 }
 
-// docTerms is every term a document has in a GIN index: its leaf terms,
-// then its key terms.
-func docTerms(d jsonb.Doc) [][]byte { return jsonb.KeyTerms(jsonb.LeafTerms(nil, d), d) }
+// docTerms is every term a document has in GIN index ix: its leaf
+// terms, then its key terms.
+func docTerms(ix *catalog.Index, d jsonb.Doc) [][]byte {
+	return jsonb.KeyTerms(jsonb.LeafTerms(nil, d, jsonb.TermLayout(ix.Terms)), d)
+}
 
 // invertedDoc returns the document row has in GIN index ix; ok is false
 // for a NULL document or a row outside a partial index.
@@ -98,11 +102,11 @@ func (w *writer) invertedChanges(ix *catalog.Index, old, new Row) (removed, adde
 	}
 	switch {
 	case inA && inB:
-		removed, added = jsonb.TermsDiff(a, b)
+		removed, added = jsonb.TermsDiff(a, b, jsonb.TermLayout(ix.Terms))
 	case inA:
-		removed = docTerms(a)
+		removed = docTerms(ix, a)
 	case inB:
-		added = docTerms(b)
+		added = docTerms(ix, b)
 	}
 	return removed, added, nil
 }
@@ -125,7 +129,7 @@ func (c *Ctx) newInvertedScan(n *plan.InvertedScan) (Operator, error) {
 	all := true // rows must have every term (else any)
 	switch n.Op {
 	case types.OpContains:
-		terms = jsonb.LeafTerms(nil, v.Doc())
+		terms = jsonb.LeafTerms(nil, v.Doc(), jsonb.TermLayout(n.Index.Terms))
 	case types.OpJSONExists:
 		terms = [][]byte{jsonb.KeyTerm(v.Str())}
 	case types.OpJSONExistsAny, types.OpJSONExistsAll:
