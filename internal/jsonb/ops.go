@@ -52,6 +52,32 @@ func (n node) index(i int) (node, bool) {
 // the step must be an integer (negative counts from the end). False
 // when a step does not exist. An empty path gives d itself.
 func (d Doc) Path(path []string) (Doc, bool) {
+	n, ok := d.pathNode(path)
+	if !ok {
+		return "", false
+	}
+	if len(n) == len(d)-1 {
+		return d, true
+	}
+	return docOf(n), true
+}
+
+// Part is a value inside a document, where it lies (Doc.At).
+type Part struct{ n node }
+
+// At returns the value path reaches, as Path does, without making it a
+// document of its own: a filter's recheck of a find by path compares it
+// where it lies, for every row.
+func (d Doc) At(path []string) (Part, bool) {
+	n, ok := d.pathNode(path)
+	return Part{n}, ok
+}
+
+// Compare is Compare of the part, as a document, with v.
+func (p Part) Compare(v Doc) int { return compareTop(p.n, v.root()) }
+
+// pathNode is the node Path reaches.
+func (d Doc) pathNode(path []string) (node, bool) {
 	n := d.root()
 	for _, step := range path {
 		switch n[0] {
@@ -75,10 +101,7 @@ func (d Doc) Path(path []string) (Doc, bool) {
 			return "", false
 		}
 	}
-	if len(n) == len(d)-1 {
-		return d, true
-	}
-	return docOf(n), true
+	return n, true
 }
 
 // Text is ->>'s conversion of a value to text: a string's contents

@@ -90,6 +90,80 @@ func statementConstant(e plan.Expr) bool {
 	return false
 }
 
+// compileJSONPathCompare compiles doc #> path compared with a jsonb
+// value (a collection's find by path rechecks each row so) to compare
+// the value at the path where it lies in the document
+// (jsonb.Doc.At) rather than make it a document of its own
+// first. ok is false for any other expression. NULLs and the order of
+// evaluation are the operators': NULL when doc, a step or the value is,
+// or the path reaches nothing; the value is not evaluated then.
+func (c *Ctx) compileJSONPathCompare(e *plan.BinOp) (fn evalFn, ok bool, err error) {
+	p, isBin := e.L.(*plan.BinOp)
+	if !e.Op.IsComparison() || !isBin || p.Op != types.OpJSONPath || p.L.Type().Family() != types.JSONBFamily ||
+		e.R.Type().Family() != types.JSONBFamily {
+		return nil, false, nil
+	}
+	// A constant path (as filters write them, an untyped literal) is
+	// split once; another must be a text[] (not a parameter of a type
+	// to be parsed per row as #> does).
+	var constSteps []string
+	k, isConst := p.R.(*plan.Const)
+	switch {
+	case isConst && k.Val.IsNull():
+		return nil, false, nil
+	case isConst:
+		steps, null, err := types.JSONPathArg(k.Val)
+		if err != nil {
+			return nil, false, nil // #> reports it, row by row
+		}
+		if null {
+			return func(Row) (types.Datum, error) { return types.Null, nil }, true, nil
+		}
+		constSteps = steps
+	case p.R.Type().Family() == types.UnknownFamily:
+		return nil, false, nil
+	}
+	doc, err := c.compile(p.L)
+	if err != nil {
+		return nil, true, err
+	}
+	path, err := c.compile(p.R)
+	if err != nil {
+		return nil, true, err
+	}
+	val, err := c.compile(e.R)
+	if err != nil {
+		return nil, true, err
+	}
+	op := e.Op
+	return func(row Row) (types.Datum, error) {
+		d, err := doc(row)
+		if err != nil || d.IsNull() {
+			return types.Null, err
+		}
+		steps := constSteps
+		if !isConst {
+			pa, err := path(row)
+			if err != nil || pa.IsNull() {
+				return types.Null, err
+			}
+			var null bool
+			if steps, null, err = types.JSONPathArg(pa); err != nil || null {
+				return types.Null, err
+			}
+		}
+		part, found := d.Doc().At(steps)
+		if !found {
+			return types.Null, nil
+		}
+		v, err := val(row)
+		if err != nil || v.IsNull() {
+			return types.Null, err
+		}
+		return types.NewBool(types.ComparisonHolds(op, part.Compare(v.Doc()))), nil
+	}, true, nil
+}
+
 // compile turns a bound expression into a closure, once per statement.
 func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 	switch e := e.(type) {
@@ -111,6 +185,9 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 		}
 		return once(func(Row) (types.Datum, error) { return c.param(n, t) }), nil
 	case *plan.BinOp:
+		if fn, ok, err := c.compileJSONPathCompare(e); ok || err != nil {
+			return fn, err
+		}
 		l, err := c.compile(e.L)
 		if err != nil {
 			return nil, err

@@ -143,6 +143,46 @@ func textArrayArg(d Datum) ([]string, []bool) {
 	return out, nulls
 }
 
+// JSONPathArg returns #>'s path argument (a text[], or an untyped
+// literal of one, which it parses as #> does) as steps; null is true
+// when a step is NULL, which makes #> NULL.
+func JSONPathArg(d Datum) (steps []string, null bool, err error) {
+	if d.kind == UnknownFamily {
+		conv, _ := CastFunc(Unknown, textArray, CastExplicit)
+		if d, err = conv(d); err != nil {
+			return nil, false, err
+		}
+	}
+	if d.arr == nil {
+		return nil, false, sqlerr.New(sqlerr.InternalError, "a %s is not a jsonb path", d.kind)
+	}
+	if hasNull(d) {
+		return nil, true, nil
+	}
+	steps, _ = textArrayArg(d)
+	return steps, false, nil
+}
+
+// ComparisonHolds reports whether comparison op holds of c, a Compare
+// result.
+func ComparisonHolds(op Op, c int) bool {
+	switch op {
+	case OpEq:
+		return c == 0
+	case OpNe:
+		return c != 0
+	case OpLt:
+		return c < 0
+	case OpLe:
+		return c <= 0
+	case OpGt:
+		return c > 0
+	case OpGe:
+		return c >= 0
+	}
+	panic("types: not a comparison")
+}
+
 func nonNullStrings(d Datum) []string {
 	out := make([]string, 0, len(d.arr.Elems))
 	for _, e := range d.arr.Elems {
