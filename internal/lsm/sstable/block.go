@@ -140,11 +140,24 @@ func (i *blockIter) ordinal() int {
 	return -1
 }
 
+// handle returns the current entry's value as a block handle.
+func (i *blockIter) handle() (handle, bool) {
+	if r := i.ordinal(); r >= 0 && i.dense[r].hOK {
+		return i.dense[r].h, true
+	}
+	return decodeHandle(i.val)
+}
+
 // denseEntry is one entry of a block all of whose entries are restart
 // points (blockIter.dense).
 type denseEntry struct {
 	off, next int32
 	val       []byte
+	// h is val decoded as a block handle (an index block's value), if
+	// hOK: a point read takes it from here, where the seek that found
+	// the entry read its offsets, and not from the block, a cache miss.
+	h   handle
+	hOK bool
 }
 
 // keyFences summarizes sorted keys for search: the bytes most keys' user

@@ -65,7 +65,7 @@ func (it *tableIter) initIndex() bool {
 
 // loadBlock loads the data block the index iterator points at.
 func (it *tableIter) loadBlock() bool {
-	h, ok := decodeHandle(it.index.Value())
+	h, ok := it.index.handle()
 	if !ok {
 		it.err = corruptf(it.r.name, int64(it.r.footer.index.offset), "index block: malformed block handle for %s", ikey.Format(it.index.Key()))
 		return false

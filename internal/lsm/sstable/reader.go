@@ -150,7 +150,8 @@ func denseEntries(bi *blockIter, n int) []denseEntry {
 		if len(es) == n || bi.offset != bi.restartOffset(len(es)) {
 			return nil
 		}
-		es = append(es, denseEntry{off: int32(bi.offset), next: int32(bi.next), val: bi.val})
+		h, ok := decodeHandle(bi.val)
+		es = append(es, denseEntry{off: int32(bi.offset), next: int32(bi.next), val: bi.val, h: h, hOK: ok})
 	}
 	if bi.err != nil || len(es) != n {
 		return nil
