@@ -21,16 +21,43 @@ type evalFn func(row Row) (types.Datum, error)
 // belong to one execution of a plan, so the value never outlives its
 // parameters.
 func once(fn evalFn) evalFn {
-	var done bool
-	var v types.Datum
-	var err error
-	return func(r Row) (types.Datum, error) {
-		if !done {
-			v, err = fn(r)
-			done = true
-		}
-		return v, err
+	o := &onceEval{fn: fn}
+	return o.eval
+}
+
+// onceEval is once's state in one allocation (a closure over its
+// variables takes one each).
+type onceEval struct {
+	fn   evalFn
+	done bool
+	v    types.Datum
+	err  error
+}
+
+func (o *onceEval) eval(r Row) (types.Datum, error) {
+	if !o.done {
+		o.v, o.err = o.fn(r)
+		o.done = true
 	}
+	return o.v, o.err
+}
+
+// onceParam is once of parameter n as type t, in one allocation.
+type onceParam struct {
+	c    *Ctx
+	n    int
+	t    types.Type
+	done bool
+	v    types.Datum
+	err  error
+}
+
+func (o *onceParam) eval(Row) (types.Datum, error) {
+	if !o.done {
+		o.v, o.err = o.c.param(o.n, o.t)
+		o.done = true
+	}
+	return o.v, o.err
 }
 
 // param returns parameter n as type t (a value sent as text of unknown
@@ -183,7 +210,8 @@ func (c *Ctx) compile(e plan.Expr) (evalFn, error) {
 		if t.Family() == types.UnknownFamily {
 			return func(Row) (types.Datum, error) { return c.param(n, t) }, nil
 		}
-		return once(func(Row) (types.Datum, error) { return c.param(n, t) }), nil
+		o := &onceParam{c: c, n: n, t: t}
+		return o.eval, nil
 	case *plan.BinOp:
 		if fn, ok, err := c.compileJSONPathCompare(e); ok || err != nil {
 			return fn, err
