@@ -366,6 +366,21 @@ func validate(n []byte, depth int, full bool) error {
 		}
 		item := data[prev:end]
 		prev = end
+		if !full && len(item) > 0 {
+			// The leaves most documents are made of, checked here rather
+			// than by a call each: a string of under 128 bytes (its
+			// one-byte length minimal by itself), null, true, false.
+			switch item[0] {
+			case tagString:
+				if len(item) >= 2 && item[1] < 0x80 && int(item[1]) == len(item)-2 && (n[0] == tagArray || i >= c) {
+					continue
+				}
+			case tagNull, tagFalse, tagTrue:
+				if len(item) == 1 && (n[0] == tagArray || i >= c) {
+					continue
+				}
+			}
+		}
 		if n[0] == tagObject && i < c {
 			if full && !utf8.Valid(item) {
 				return corrupt("key is not UTF-8")

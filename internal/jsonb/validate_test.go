@@ -67,6 +67,17 @@ func TestDecodeStored(t *testing.T) {
 	} else {
 		outOfOrder[i], outOfOrder[i+1] = 'b', 'a'
 	}
+	// The length byte of a short string, which the container's loop
+	// checks itself (validate), one short, then one long.
+	lengthShort := enc(ArrayValue([]Value{StringValue("ab"), NullValue}))
+	if i := bytes.Index(lengthShort, []byte{tagString, 2, 'a', 'b'}); i < 0 {
+		t.Fatalf("no string ab in %x", lengthShort)
+	} else {
+		lengthShort[i+1] = 1
+	}
+	lengthLong := bytes.Clone(lengthShort)
+	lengthLong[bytes.Index(lengthLong, []byte{tagString, 1, 'a', 'b'})+1] = 3
+	long := func(n int) Value { return StringValue(string(bytes.Repeat([]byte("x"), n))) }
 	truncated := enc(ObjectValue([]string{"k"}, []Value{StringValue("ab")}))
 	truncated = truncated[:len(truncated)-1]
 	for _, c := range []struct {
@@ -80,6 +91,10 @@ func TestDecodeStored(t *testing.T) {
 		{"keys out of order", outOfOrder, false, true},
 		{"not a number", badNumber, false, false},
 		{"truncated", truncated, false, false},
+		{"string length short", lengthShort, false, false},
+		{"string length long", lengthLong, false, false},
+		{"strings of 0, 127 and 128 bytes, null, true, false",
+			enc(ObjectValue([]string{"a", "b", "c", "d", "e", "f"}, []Value{long(0), long(127), long(128), NullValue, BoolValue(true), BoolValue(false)})), true, true},
 	} {
 		_, err := Decode(c.b)
 		_, serr := DecodeStored(string(c.b))
