@@ -2,6 +2,7 @@ package types
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cairndb/cairn/internal/jsonb"
@@ -148,6 +149,9 @@ func textArrayArg(d Datum) ([]string, []bool) {
 // when a step is NULL, which makes #> NULL.
 func JSONPathArg(d Datum) (steps []string, null bool, err error) {
 	if d.kind == UnknownFamily {
+		if steps, ok := simpleTextArray(d.s); ok {
+			return steps, false, nil
+		}
 		conv, _ := CastFunc(Unknown, textArray, CastExplicit)
 		if d, err = conv(d); err != nil {
 			return nil, false, err
@@ -161,6 +165,50 @@ func JSONPathArg(d Datum) (steps []string, null bool, err error) {
 	}
 	steps, _ = textArrayArg(d)
 	return steps, false, nil
+}
+
+// simpleTextArray parses the text[] literals paths are most often
+// written as, {a,b} and {"a","b"}: no backslash, space, nested brace,
+// empty or NULL element. ok is false for any other text, which the
+// array input function parses.
+func simpleTextArray(s string) (elems []string, ok bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	if body == "" {
+		return []string{}, true
+	}
+	for {
+		var e string
+		if body[0] == '"' {
+			end := strings.IndexByte(body[1:], '"')
+			if end < 0 {
+				return nil, false
+			}
+			e, body = body[1:1+end], body[2+end:]
+			if strings.IndexByte(e, '\\') >= 0 {
+				return nil, false
+			}
+		} else {
+			end := strings.IndexByte(body, ',')
+			if end < 0 {
+				end = len(body)
+			}
+			e, body = body[:end], body[end:]
+			if e == "" || strings.EqualFold(e, "null") || strings.ContainsAny(e, "{}\"\\ \t\n\r\v\f") {
+				return nil, false
+			}
+		}
+		elems = append(elems, e)
+		if body == "" {
+			return elems, true
+		}
+		if body[0] != ',' || len(body) == 1 {
+			return nil, false
+		}
+		body = body[1:]
+	}
 }
 
 // ComparisonHolds reports whether comparison op holds of c, a Compare
