@@ -101,12 +101,14 @@ type blockIter struct {
 	val         []byte
 	valid       bool
 	err         error
-	// keyShared says that key is a dense block's restart key, which
-	// setDense points it at rather than copies (copying a key the
-	// fences found without comparing is a cache miss a point read);
-	// ownKey is then the iterator's own buffer, which keyPrefix goes
-	// back to before a key is built.
+	// keyShared says that the current key is a dense block's restart
+	// key keyR, which setDense does not copy, nor even load: a point
+	// read's seek, whose fences found the entry without comparing its
+	// key, never reads it (loading it was a cache miss a read). key is
+	// nil until curKey loads it. ownKey is then the iterator's own
+	// buffer, which keyPrefix goes back to before a key is built.
 	keyShared bool
+	keyR      int
 	ownKey    []byte
 
 	// cache holds the entries from the start of the current restart interval
@@ -324,6 +326,9 @@ func (i *blockIter) decodeAtSlow(off int) bool {
 // setEntry makes the entry at off, whose key delta starts at p, current.
 func (i *blockIter) setEntry(off, p int, shared, unshared, vlen uint64) bool {
 	end := i.restarts
+	if shared > 0 {
+		i.curKey()
+	}
 	if shared > uint64(len(i.key)) || unshared > uint64(end-p) || vlen > uint64(end-p)-unshared {
 		return i.fail()
 	}
@@ -466,10 +471,23 @@ func (i *blockIter) SeekGE(key []byte) bool {
 // own buffer, for the next key to be built on.
 func (i *blockIter) keyPrefix(n int) []byte {
 	if i.keyShared {
-		i.keyShared = false
-		return append(i.ownKey[:0], i.key[:n]...)
+		var k []byte
+		if n > 0 {
+			k = i.curKey()[:n]
+		}
+		i.keyShared, i.key = false, nil
+		return append(i.ownKey[:0], k...)
 	}
 	return i.key[:n]
+}
+
+// curKey returns the current key, loading a dense seek's.
+func (i *blockIter) curKey() []byte {
+	if i.keyShared && i.key == nil {
+		k := i.restartKeys[i.keyR]
+		i.key = k[:len(k):len(k)]
+	}
+	return i.key
 }
 
 // setDense positions a dense block's iterator at entry r, or off the
@@ -485,8 +503,7 @@ func (i *blockIter) setDense(r int) bool {
 	if !i.keyShared {
 		i.ownKey, i.keyShared = i.key, true
 	}
-	k := i.restartKeys[r]
-	i.key = k[:len(k):len(k)]
+	i.keyR, i.key = r, nil
 	i.val = e.val
 	i.offset, i.next = int(e.off), int(e.next)
 	i.valid = true
@@ -652,5 +669,5 @@ func (i *blockIter) Prev() bool {
 	return true
 }
 
-func (i *blockIter) Key() []byte   { return i.key }
+func (i *blockIter) Key() []byte   { return i.curKey() }
 func (i *blockIter) Value() []byte { return i.val }

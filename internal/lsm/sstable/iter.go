@@ -148,11 +148,11 @@ func (it *tableIter) seekGE(key []byte) bool {
 	// index search, no block lookup; one in the next block steps there.
 	// Merge joins and sorted lookups seek forward in small steps.
 	if it.state == positioned && it.loaded && it.data.valid && it.index.valid && ikey.Compare(key, it.data.key) > 0 {
-		if ikey.Compare(key, it.index.key) <= 0 {
+		if ikey.Compare(key, it.index.Key()) <= 0 {
 			return it.forward(it.data.seekGEFrom(key))
 		}
 		// Or in the next block.
-		if it.index.Next() && ikey.Compare(key, it.index.key) <= 0 {
+		if it.index.Next() && ikey.Compare(key, it.index.Key()) <= 0 {
 			if !it.loadBlock() {
 				return it.stop(afterEnd)
 			}
