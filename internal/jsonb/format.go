@@ -128,6 +128,9 @@ func AppendQuoted(b []byte, s string) []byte {
 	// Most strings need no escape: find the first byte that does, eight
 	// bytes at a time, and copy everything before it at once.
 	i := 0
+	for i+32 <= len(s) && !needsEscape32(s[i:i+32]) {
+		i += 32
+	}
 	for i+8 <= len(s) && !needsEscape8(s[i:i+8]) {
 		i += 8
 	}
@@ -179,13 +182,27 @@ var escapes = func() (t [256]bool) {
 	return t
 }()
 
+// needsEscape32 is needsEscape8 of 32 bytes with one branch: the four
+// words' tests are independent, so they overlap (a long string, a
+// document's text, goes about twice as fast as 8 bytes a step).
+func needsEscape32(s string) bool {
+	p := unsafe.Slice(unsafe.StringData(s), 32)
+	return escapeMask(binary.LittleEndian.Uint64(p))|escapeMask(binary.LittleEndian.Uint64(p[8:]))|
+		escapeMask(binary.LittleEndian.Uint64(p[16:]))|escapeMask(binary.LittleEndian.Uint64(p[24:])) != 0
+}
+
+// escapeMask has the high bit of each byte of x that needsEscape8
+// matches set.
+func escapeMask(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	below := (x - ones*0x20) &^ x & highs
+	return below | zero(x^(ones*'"')) | zero(x^(ones*'\\'))
+}
+
 // needsEscape8 reports whether one of the 8 bytes of s is a control
 // character, a quote or a backslash (SWAR: a byte's high bit is set in
 // each test where the byte matches; bytes of 0x80 and above never do).
 func needsEscape8(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8)) // one load
-	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
-	below := (x - ones*0x20) &^ x & highs
-	return below|zero(x^(ones*'"'))|zero(x^(ones*'\\')) != 0
+	return escapeMask(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8))) != 0 // one load
 }

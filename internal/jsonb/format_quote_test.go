@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestAppendQuotedEscapes: AppendQuoted, which skips eight bytes at a time
-// that need no escape, escapes exactly what a byte-at-a-time reference
+// TestAppendQuotedEscapes: AppendQuoted, which skips 32 and 8 bytes at a
+// time that need no escape, escapes exactly what a byte-at-a-time reference
 // does, wherever the quotes, backslashes and control characters fall.
 func TestAppendQuotedEscapes(t *testing.T) {
 	ref := func(s string) string {
@@ -37,11 +37,15 @@ func TestAppendQuotedEscapes(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(4, 2))
 	special := []byte{'"', '\\', 0, 0x1f, 0x20, '\n', 0x7f, 0x80, 0xff, 'a'}
-	for n := range 3000 {
-		b := make([]byte, rng.IntN(40))
+	for n := range 6000 {
+		// Up to 100 bytes with specials often or seldom, so that the 32
+		// bytes at a time and the 8 at a time both meet them in each of
+		// their words, and pass long runs without.
+		b := make([]byte, rng.IntN(100))
+		rate := []int{12, 80}[n%2]
 		for i := range b {
 			b[i] = byte('a' + rng.IntN(26))
-			if rng.IntN(12) == 0 {
+			if rng.IntN(rate) == 0 {
 				b[i] = special[rng.IntN(len(special))]
 			}
 		}
