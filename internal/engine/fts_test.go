@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -18,19 +16,7 @@ import (
 // and rolled-back writes in between) return exactly the rows that
 // matching each row's text without the index returns.
 func TestFTSDifferential(t *testing.T) {
-	seed := rand.Uint64()
-	t.Logf("seed %d", seed)
-	r := rand.New(rand.NewPCG(seed, 0))
-	s := newTestSession(t)
-	ctx := context.Background()
-	exec := func(sql string) []Result {
-		t.Helper()
-		res, err := s.Execute(ctx, sql, nil)
-		if err != nil {
-			t.Fatalf("%s: %v (seed %d)", sql, err, seed)
-		}
-		return res
-	}
+	s, r, seed, exec := newRandomSession(t)
 	words := []string{"storage", "engine", "engines", "log", "running", "runner", "database", "the", "quick", "fox", "jumps", "over", "lazy", "dog", "transaction", "commit", "index", "indexes", "query", "planner"}
 	text := func() string {
 		n := 1 + r.IntN(12)

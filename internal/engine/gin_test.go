@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -50,19 +49,7 @@ func TestGINDifferential(t *testing.T) {
 }
 
 func testGINDifferential(t *testing.T, layout jsonb.TermLayout) {
-	seed := rand.Uint64()
-	t.Logf("seed %d", seed)
-	r := rand.New(rand.NewPCG(seed, 0))
-	s := newTestSession(t)
-	ctx := context.Background()
-	exec := func(sql string) []Result {
-		t.Helper()
-		res, err := s.Execute(ctx, sql, nil)
-		if err != nil {
-			t.Fatalf("%s: %v (seed %d)", sql, err, seed)
-		}
-		return res
-	}
+	s, r, seed, exec := newRandomSession(t)
 	exec("CREATE TABLE gi (id INT PRIMARY KEY, doc JSONB)")
 	exec("CREATE TABLE gp (id INT PRIMARY KEY, doc JSONB)")
 	exec("CREATE INDEX gi_doc ON gi USING gin (doc)")

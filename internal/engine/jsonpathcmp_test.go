@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -14,19 +12,7 @@ import (
 // shortcut), NULLs included, for paths from a column, typed constants
 // and untyped literals.
 func TestJSONPathCompare(t *testing.T) {
-	seed := rand.Uint64()
-	t.Logf("seed %d", seed)
-	r := rand.New(rand.NewPCG(seed, 1))
-	s := newTestSession(t)
-	ctx := context.Background()
-	exec := func(sql string) []Result {
-		t.Helper()
-		res, err := s.Execute(ctx, sql, nil)
-		if err != nil {
-			t.Fatalf("%s: %v (seed %d)", sql, err, seed)
-		}
-		return res
-	}
+	_, r, seed, exec := newRandomSession(t)
 	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 	paths := []string{`{}`, `{a}`, `{a,b}`, `{k,0}`, `{x,1,a}`, `{b,k}`, `{a,NULL}`, `{0}`, `{-1}`}
 	exec("CREATE TABLE pc (id INT PRIMARY KEY, doc JSONB, p TEXT[])")

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +22,25 @@ func newTestSession(t *testing.T) *Session {
 	}
 	t.Cleanup(func() { e.Close() })
 	return e.NewSession()
+}
+
+// newRandomSession is newTestSession for a randomized test: a random
+// source whose seed it logs, and exec, which fails the test on an
+// error, naming the statement and the seed.
+func newRandomSession(t *testing.T) (s *Session, r *rand.Rand, seed uint64, exec func(sql string) []Result) {
+	t.Helper()
+	seed = rand.Uint64()
+	t.Logf("seed %d", seed)
+	s = newTestSession(t)
+	exec = func(sql string) []Result {
+		t.Helper()
+		res, err := s.Execute(context.Background(), sql, nil)
+		if err != nil {
+			t.Fatalf("%s: %v (seed %d)", sql, err, seed)
+		}
+		return res
+	}
+	return s, rand.New(rand.NewPCG(seed, 0)), seed, exec
 }
 
 func mustExec(t *testing.T, s *Session, sql string) []Result {
