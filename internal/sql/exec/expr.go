@@ -134,19 +134,16 @@ func (c *Ctx) compileJSONPathCompare(e *plan.BinOp) (fn evalFn, ok bool, err err
 	// split once; another must be a text[] (not a parameter of a type
 	// to be parsed per row as #> does).
 	var constSteps []string
+	constNull := false // a step of the constant path is NULL
 	k, isConst := p.R.(*plan.Const)
 	switch {
 	case isConst && k.Val.IsNull():
 		return nil, false, nil
 	case isConst:
-		steps, null, err := types.JSONPathArg(k.Val)
-		if err != nil {
+		var err error
+		if constSteps, constNull, err = types.JSONPathArg(k.Val); err != nil {
 			return nil, false, nil // #> reports it, row by row
 		}
-		if null {
-			return func(Row) (types.Datum, error) { return types.Null, nil }, true, nil
-		}
-		constSteps = steps
 	case p.R.Type().Family() == types.UnknownFamily:
 		return nil, false, nil
 	}
@@ -165,7 +162,7 @@ func (c *Ctx) compileJSONPathCompare(e *plan.BinOp) (fn evalFn, ok bool, err err
 	op := e.Op
 	return func(row Row) (types.Datum, error) {
 		d, err := doc(row)
-		if err != nil || d.IsNull() {
+		if err != nil || d.IsNull() || constNull {
 			return types.Null, err
 		}
 		steps := constSteps
