@@ -160,11 +160,21 @@ func JSONPathArg(d Datum) (steps []string, null bool, err error) {
 	if d.arr == nil {
 		return nil, false, sqlerr.New(sqlerr.InternalError, "a %s is not a jsonb path", d.kind)
 	}
-	if hasNull(d) {
-		return nil, true, nil
+	steps, ok := pathSteps(d)
+	return steps, !ok, nil
+}
+
+// pathSteps returns the steps of a #> path (a text[]); ok is false when
+// one is NULL, which makes #> NULL.
+func pathSteps(d Datum) (steps []string, ok bool) {
+	steps = make([]string, len(d.arr.Elems))
+	for i, e := range d.arr.Elems {
+		if e.IsNull() {
+			return nil, false
+		}
+		steps[i] = e.s
 	}
-	steps, _ = textArrayArg(d)
-	return steps, false, nil
+	return steps, true
 }
 
 // simpleTextArray parses the text[] literals paths are most often
@@ -266,15 +276,6 @@ func jsonResult(doc jsonb.Doc, err error) (Datum, error) {
 	return NewJSONBDoc(doc), nil
 }
 
-func hasNull(d Datum) bool {
-	for _, e := range d.arr.Elems {
-		if e.IsNull() {
-			return true
-		}
-	}
-	return false
-}
-
 func jsonbOp(op Op, r Type) (BinaryFn, Type) {
 	intArg := r.IsInteger()
 	switch op {
@@ -291,10 +292,10 @@ func jsonbOp(op Op, r Type) (BinaryFn, Type) {
 		return func(a, b Datum) (Datum, error) { return jsonText(get(a, b)) }, Text
 	case OpJSONPath, OpJSONPathText:
 		get := func(a, b Datum) (jsonb.Doc, bool) {
-			if hasNull(b) {
+			path, ok := pathSteps(b)
+			if !ok {
 				return "", false
 			}
-			path, _ := textArrayArg(b)
 			return a.Doc().Path(path)
 		}
 		if op == OpJSONPath {
