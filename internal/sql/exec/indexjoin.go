@@ -141,11 +141,9 @@ func (o *indexJoinOp) lookup(outer Row) ([]Row, error) {
 			val = it.Value()
 		} else {
 			// Past the indexed values is the primary key.
-			rest := it.Key()[len(o.prefix):]
-			for _, ic := range ix.Columns {
-				if rest, err = rowcodec.SkipKey(rest, dir(ic.Desc)); err != nil {
-					return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", ix.Name, err)
-				}
+			rest, err := indexEntryPK(ix, it.Key()[len(o.prefix):])
+			if err != nil {
+				return nil, err
 			}
 			v, ok, err := txn.GetView(append(o.primary[:len(o.primary):len(o.primary)], rest...))
 			if err != nil {

@@ -314,11 +314,18 @@ func ascending(spans [][2][]byte) bool {
 // index holds past its indexed values (without the primary index's
 // prefix); it aliases the entry's key.
 func (o *indexScanOp) entryPK() ([]byte, error) {
-	rest := o.it.Key()[o.prefix:]
-	for _, ic := range o.ix.Columns {
+	return indexEntryPK(o.ix, o.it.Key()[o.prefix:])
+}
+
+// indexEntryPK returns the primary key that a secondary index entry of
+// ix holds after its indexed values, given the entry's key past its
+// index prefix (which it aliases); the values are stepped over, not
+// decoded.
+func indexEntryPK(ix *catalog.Index, rest []byte) ([]byte, error) {
+	for _, ic := range ix.Columns {
 		var err error
 		if rest, err = rowcodec.SkipKey(rest, dir(ic.Desc)); err != nil {
-			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", o.ix.Name, err)
+			return nil, sqlerr.Wrap(err, sqlerr.DataCorrupted, "index %q: entry does not decode: %v", ix.Name, err)
 		}
 	}
 	return rest, nil
