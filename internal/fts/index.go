@@ -705,6 +705,19 @@ func (ix *Index) Merge(ctx context.Context, txn *mvcc.Txn) (MergeStats, error) {
 // 0.90 to 0.95 and from 0.93 to 0.96.
 const mergeCheckEvery = 256
 
+// mergePause is a merge's check at its i-th term or document: every
+// mergeCheckEvery it returns its context's error, or yields.
+func mergePause(ctx context.Context, i int) error {
+	if i%mergeCheckEvery != 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	runtime.Gosched()
+	return nil
+}
+
 // MergeSome is Merge of the first maxDocs pending documents only (0: all):
 // a bounded piece of the work, with a bounded write set, so that a large
 // backlog merges in several transactions. Stats.Pending is what remains.
@@ -795,11 +808,8 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	// change-log entry), two a deleted one.
 	w.grow(2*len(touched) + 3*len(s.adds) + 2*len(s.delsList) + len(pendKeys) + 1)
 	for i, ft := range touched {
-		if i%mergeCheckEvery == 0 {
-			if ctx.Err() != nil {
-				return st, ctx.Err()
-			}
-			runtime.Gosched()
+		if err := mergePause(ctx, i); err != nil {
+			return st, err
 		}
 		ps := lists[i]
 		if s.legacy > 0 {
@@ -818,11 +828,8 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 		w.del(k)
 	}
 	for i, d := range s.adds {
-		if i%mergeCheckEvery == 0 {
-			if ctx.Err() != nil {
-				return st, ctx.Err()
-			}
-			runtime.Gosched()
+		if err := mergePause(ctx, i); err != nil {
+			return st, err
 		}
 		var id, record []byte
 		if raw := s.addRaw[i]; raw != nil {
