@@ -300,6 +300,20 @@ func numberShape(s []byte) bool {
 	return true
 }
 
+// shortLeaf reports whether n is one of the leaves most documents are
+// made of, valid: a string of under 128 bytes (its one-byte length
+// minimal by itself), null, true or false. validate checks those in a
+// container's loop rather than by a call each.
+func shortLeaf(n []byte) bool {
+	switch {
+	case len(n) == 1:
+		return n[0] == tagNull || n[0] == tagFalse || n[0] == tagTrue
+	case len(n) >= 2 && n[0] == tagString:
+		return n[1] < 0x80 && int(n[1]) == len(n)-2
+	}
+	return false
+}
+
 // validate checks one node that must fill n exactly; all of it if full,
 // else what DecodeStored checks.
 func validate(n []byte, depth int, full bool) error {
@@ -366,20 +380,8 @@ func validate(n []byte, depth int, full bool) error {
 		}
 		item := data[prev:end]
 		prev = end
-		if !full && len(item) > 0 {
-			// The leaves most documents are made of, checked here rather
-			// than by a call each: a string of under 128 bytes (its
-			// one-byte length minimal by itself), null, true, false.
-			switch item[0] {
-			case tagString:
-				if len(item) >= 2 && item[1] < 0x80 && int(item[1]) == len(item)-2 && (n[0] == tagArray || i >= c) {
-					continue
-				}
-			case tagNull, tagFalse, tagTrue:
-				if len(item) == 1 && (n[0] == tagArray || i >= c) {
-					continue
-				}
-			}
+		if !full && (n[0] == tagArray || i >= c) && shortLeaf(item) {
+			continue
 		}
 		if n[0] == tagObject && i < c {
 			if full && !utf8.Valid(item) {
