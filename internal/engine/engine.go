@@ -74,6 +74,8 @@ type Engine struct {
 	analyzers analysis.Set
 	// ftsNumbers numbers the documents fts indexes take (fts.Numbers).
 	ftsNumbers fts.Numbers
+	// ftsWorkers analyze the documents fts indexes take (fts.Workers).
+	ftsWorkers fts.Workers
 	// stats are the tables' row counts for the planner.
 	stats tableStats
 	// lastDDL is the commit timestamp of the newest committed schema
@@ -238,6 +240,7 @@ func (e *Engine) Close() error {
 		return errors.New("cairn: already closed")
 	}
 	e.closeFTSMerges()
+	e.ftsWorkers.Close()
 	e.closeStats()
 	err := e.releaseSequenceBlocks()
 	if cerr := e.db.Close(); err == nil {

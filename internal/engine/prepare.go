@@ -170,7 +170,7 @@ func (e *Engine) execute(ctx context.Context, txn *mvcc.Txn, p *planned, params 
 	ec.Sequences = engineSequences{e, txn}
 	env, restore := e.newStmtEnv(ctx, txn, ec, notes)
 	defer restore()
-	env.x = exec.Ctx{Triggers: env, Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, Codecs: &p.codecs, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, FTSNumbers: &e.ftsNumbers, Deferred: notes.deferredChecks()}
+	env.x = exec.Ctx{Triggers: env, Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, Refs: p.refs, Tables: p.tables, Codecs: &p.codecs, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, FTSNumbers: &e.ftsNumbers, FTSWorkers: &e.ftsWorkers, Deferred: notes.deferredChecks()}
 	x := &env.x
 	switch {
 	case p.query != nil:

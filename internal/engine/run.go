@@ -46,7 +46,7 @@ func (e *Engine) run(ctx context.Context, txn *mvcc.Txn, stmt ast.Statement, par
 	ec.Sequences = engineSequences{e, txn}
 	env, restore := e.newStmtEnv(ctx, txn, ec, notes)
 	defer restore()
-	env.x = exec.Ctx{Triggers: env, Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, FTSNumbers: &e.ftsNumbers}
+	env.x = exec.Ctx{Triggers: env, Context: ctx, Txn: txn, Params: params, Eval: ec, NewRowID: e.newRowID, OnFTSWrite: notes.ftsHook(), WorkMem: notes.workMem(), ParallelWorkers: notes.parallelWorkers(), NewTempFile: e.newTempFile, Analyzers: &e.analyzers, FTSNumbers: &e.ftsNumbers, FTSWorkers: &e.ftsWorkers}
 	x := &env.x
 	switch st := stmt.(type) {
 	case *ast.CreateTable:
@@ -911,7 +911,7 @@ func (e *Engine) fillFromQuery(stmt *exec.Ctx, txn *mvcc.Txn, d *catalog.Descrip
 	for i := range n.Columns() {
 		ins.TargetCols = append(ins.TargetCols, i)
 	}
-	x := &exec.Ctx{Context: stmt.Context, Txn: txn, Params: stmt.Params, Eval: stmt.Eval, NewRowID: e.newRowID, NewTempFile: e.newTempFile, Analyzers: &e.analyzers, FTSNumbers: &e.ftsNumbers}
+	x := &exec.Ctx{Context: stmt.Context, Txn: txn, Params: stmt.Params, Eval: stmt.Eval, NewRowID: e.newRowID, NewTempFile: e.newTempFile, Analyzers: &e.analyzers, FTSNumbers: &e.ftsNumbers, FTSWorkers: &e.ftsWorkers}
 	res, err := x.Insert(ins)
 	return res.Affected, err
 }

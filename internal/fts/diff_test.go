@@ -227,6 +227,15 @@ func TestDifferential(t *testing.T) {
 			numbered = newIndex(t, analyzer, "title", "body")
 			numbered.SetNumbers(&Numbers{})
 		}
+		// Two rounds of every three analyze added documents on workers,
+		// as the engine does: deletes and updates in the same
+		// transaction then read entries still being made.
+		workers := &Workers{count: 2}
+		t.Cleanup(workers.Close)
+		if round%3 != 0 {
+			ix.SetWorkers(workers)
+			numbered.SetWorkers(workers)
+		}
 		m := model{}
 		var docIDs []string
 		next := 0

@@ -62,6 +62,13 @@
 // this entry and its id entry, whatever the number of its terms. A
 // document record lists its terms in the same order.
 //
+// Analyzing a document's text is most of what an Add costs. With Workers
+// (workers.go; the engine shares one among its indexes) Add writes the
+// id entry and the change-log key at once and a worker goroutine makes
+// the entry (mvcc.Txn.PutLater): the inserting statement goes on, and
+// its transaction waits for the entry only where it reads the key or
+// commits. The entry is the same whoever made it.
+//
 // The first format kept a pending document's postings as keys of their
 // own, P 'D' f term 0x00 doc (tf, field length, positions), beside a
 // record under 'N' and an 'a' change-log entry holding only the field

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"flag"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -104,7 +105,16 @@ func ids(bs [][]byte) []string {
 // key per (field, term), a document record, and a change-log entry of
 // lengths only. Indexes written so must still search, delete and merge.
 func addFirstFormat(ix *Index, txn *mvcc.Txn, id []byte, values []string) error {
-	a, doc, err := ix.prepareAdd(txn, id, values, true, &grouper{ix: ix})
+	a, err := ix.analyzeWith(&grouper{ix: ix}, values)
+	if err != nil {
+		return err
+	}
+	if _, found, err := txn.Get(ix.extKey(id)); err != nil {
+		return err
+	} else if found {
+		return fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
+	}
+	doc, err := ix.allocPending(txn, id)
 	if err != nil {
 		return err
 	}

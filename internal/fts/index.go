@@ -43,6 +43,7 @@ type Index struct {
 	seed     maphash.Seed // of analyze's table of a document's terms
 	groupers sync.Pool    // of *grouper, for add
 	numbers  *Numbers     // of new documents (SetNumbers); nil: hashed
+	workers  *Workers     // analyze new documents (SetWorkers); nil: Add does
 }
 
 // New returns the index stored under prefix, with the given fields (in a
@@ -242,37 +243,46 @@ func (ix *Index) AddNew(txn *mvcc.Txn, id []byte, values []string) error {
 }
 
 func (ix *Index) add(txn *mvcc.Txn, id []byte, values []string, check bool) error {
-	g, _ := ix.groupers.Get().(*grouper)
-	if g == nil {
-		g = &grouper{ix: ix}
+	if len(values) != len(ix.fields) {
+		return fmt.Errorf("fts: %d field values for an index of %d fields", len(values), len(ix.fields))
 	}
-	defer ix.groupers.Put(g) // the change-log entry copied the postings
-	a, doc, err := ix.prepareAdd(txn, id, values, check, g)
+	if check {
+		if _, found, err := txn.Get(ix.extKey(id)); err != nil {
+			return err
+		} else if found {
+			return fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
+		}
+	}
+	doc, err := ix.allocPending(txn, id)
 	if err != nil {
 		return err
 	}
 	if err := txn.PutOwned(ix.extKey(id), binary.BigEndian.AppendUint64(nil, doc)); err != nil {
 		return err
 	}
-	return txn.PutOwned(ix.docKey(tagChange, doc), encodePendingDoc(id, a))
+	key := ix.docKey(tagChange, doc)
+	if ix.workers != nil {
+		return ix.workers.add(txn, key, ix, id, values)
+	}
+	entry, err := ix.entry(id, values)
+	if err != nil {
+		return err
+	}
+	return txn.PutOwned(key, entry)
 }
 
-// prepareAdd analyzes a new document's values with g (see analyzeWith), checks (with check) that
-// id is not indexed yet and picks its pending document number.
-func (ix *Index) prepareAdd(txn *mvcc.Txn, id []byte, values []string, check bool, g *grouper) (analyzed, uint64, error) {
+// entry analyzes a new document and returns its change-log entry.
+func (ix *Index) entry(id []byte, values []string) ([]byte, error) {
+	g, _ := ix.groupers.Get().(*grouper)
+	if g == nil {
+		g = &grouper{ix: ix}
+	}
+	defer ix.groupers.Put(g) // the entry copied the postings
 	a, err := ix.analyzeWith(g, values)
 	if err != nil {
-		return analyzed{}, 0, err
+		return nil, err
 	}
-	if check {
-		if _, found, err := txn.Get(ix.extKey(id)); err != nil {
-			return analyzed{}, 0, err
-		} else if found {
-			return analyzed{}, 0, fmt.Errorf("%w: %q", ErrDuplicateDoc, id)
-		}
-	}
-	doc, err := ix.allocPending(txn, id)
-	return a, doc, err
+	return encodePendingDoc(id, a), nil
 }
 
 func appendLens(b []byte, lens []uint32) []byte {

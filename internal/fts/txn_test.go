@@ -16,8 +16,17 @@ import (
 // others see them only once committed, never if rolled back (whole or to
 // a savepoint).
 func TestUncommittedInvisible(t *testing.T) {
+	t.Run("caller analyzes", func(t *testing.T) { testUncommittedInvisible(t, nil) })
+	t.Run("workers analyze", func(t *testing.T) { testUncommittedInvisible(t, &Workers{count: 1}) })
+}
+
+func testUncommittedInvisible(t *testing.T, workers *Workers) {
 	db := openDB(t, nil)
 	ix := newIndex(t, "simple", "body")
+	if workers != nil {
+		ix.SetWorkers(workers)
+		t.Cleanup(workers.Close)
+	}
 	w, err := db.Begin(mvcc.TxnOptions{})
 	must(t, err)
 	must(t, ix.Add(w, []byte("a"), []string{"hello world"}))
@@ -64,15 +73,20 @@ func TestUncommittedInvisible(t *testing.T) {
 // with a merger folding them in meanwhile, never get a serialization
 // failure.
 func TestConcurrentWritersNoConflicts(t *testing.T) {
-	t.Run("hashed", func(t *testing.T) { testConcurrentWriters(t, nil) })
-	t.Run("numbers", func(t *testing.T) { testConcurrentWriters(t, &Numbers{}) })
+	t.Run("hashed", func(t *testing.T) { testConcurrentWriters(t, nil, nil) })
+	t.Run("numbers", func(t *testing.T) { testConcurrentWriters(t, &Numbers{}, nil) })
+	t.Run("workers", func(t *testing.T) { testConcurrentWriters(t, &Numbers{}, &Workers{count: 2}) })
 }
 
-func testConcurrentWriters(t *testing.T, numbers *Numbers) {
+func testConcurrentWriters(t *testing.T, numbers *Numbers, workers *Workers) {
 	db := openDB(t, nil)
 	ix := newIndex(t, "simple", "body")
 	if numbers != nil {
 		ix.SetNumbers(numbers)
+	}
+	if workers != nil {
+		ix.SetWorkers(workers)
+		t.Cleanup(workers.Close)
 	}
 	const writers, perWriter = 8, 40
 	var conflicts, merges atomic.Int64

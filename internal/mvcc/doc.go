@@ -80,7 +80,11 @@
 // # Commit and isolation
 //
 // Writes are buffered in the transaction (a map plus a lazily sorted key
-// list). Commit, under the commit mutex:
+// list). A write's value may still be in the making on another goroutine
+// (PutLater: an fts index entry whose text a worker analyzes): the
+// buffer holds the key at once, and the value is waited for where the
+// transaction first needs it, a read of the key or the batch Commit
+// builds before taking its timestamp. Commit, under the commit mutex:
 //
 //  1. validates: every written key must not have been written by a commit
 //     newer than the snapshot the write was made from (read_ts; under READ

@@ -63,7 +63,12 @@ func (t *Txn) newIter(start, end []byte, reverse bool) *Iterator {
 	}
 	// The buffered writes in range, as of now.
 	for _, k := range t.rangeKeys(start, end) {
-		it.buf = append(it.buf, bufItem{k, t.writes[k]})
+		e, err := t.settle(k, t.writes[k])
+		if err != nil {
+			it.err = err
+			return it
+		}
+		it.buf = append(it.buf, bufItem{k, e})
 	}
 	if reverse {
 		for i, j := 0, len(it.buf)-1; i < j; i, j = i+1, j-1 {

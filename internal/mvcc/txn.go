@@ -58,11 +58,22 @@ type TxnOptions struct {
 // bufEntry is a buffered write.
 type bufEntry struct {
 	value []byte
+	// later, if set, is the value still being made (PutLater): value is
+	// nil until the transaction needs it and takes it from later.
+	later *Later
 	tomb  bool
 	// basis is the snapshot the write was made from: under READ
 	// COMMITTED the statement's, else the transaction's read timestamp.
 	// A commit of the key after it is a write-write conflict.
 	basis uint64
+}
+
+// size is what the write set counts for e's value.
+func (e bufEntry) size() int64 {
+	if e.later != nil {
+		return e.later.size
+	}
+	return int64(len(e.value))
 }
 
 // undoEntry restores one buffered key on ROLLBACK TO SAVEPOINT.
@@ -210,6 +221,10 @@ func (t *Txn) GetShared(key []byte) (value []byte, shared, found bool, err error
 		if e.tomb {
 			return nil, false, false, nil
 		}
+		e, err := t.settle(string(key), e)
+		if err != nil {
+			return nil, false, false, err
+		}
 		return e.value, false, true, nil
 	}
 	if t.reads != nil {
@@ -290,6 +305,57 @@ func (t *Txn) PutOwned(key, value []byte) error {
 	return t.write(key, bufEntry{value: value})
 }
 
+// A Later is a value being made on another goroutine, for PutLater: an
+// fts index's entry for a new document, whose text a worker analyzes
+// while the inserting statement goes on.
+type Later struct {
+	done  chan struct{}
+	value []byte
+	err   error
+	size  int64 // the estimate the write set counts until it is set
+}
+
+// NewLater returns a value to be set later, of about size bytes.
+func NewLater(size int) *Later {
+	return &Later{done: make(chan struct{}), size: int64(size)}
+}
+
+// Set gives the value (owned by the transaction from now on, as with
+// PutOwned) or the error that making it met, which the transaction's
+// next read of the key and its Commit return. It is called exactly once.
+func (l *Later) Set(value []byte, err error) {
+	l.value, l.err = value, err
+	close(l.done)
+}
+
+// PutLater buffers a write of key whose value l will bring: the
+// transaction goes on at once, and waits for the value only where it
+// needs it, a read of key (Get, a scan over it) or Commit. The write
+// set counts it at l's estimate. A transaction that rolls back (or
+// rolls back to a savepoint before it) never waits for it.
+func (t *Txn) PutLater(key []byte, l *Later) error {
+	return t.write(key, bufEntry{later: l})
+}
+
+// settle returns e with its value, waiting for a PutLater's to be made.
+func (t *Txn) settle(k string, e bufEntry) (bufEntry, error) {
+	if e.later == nil {
+		return e, nil
+	}
+	<-e.later.done
+	if e.later.err != nil {
+		return e, e.later.err
+	}
+	if n := len(e.later.value); n > lsm.MaxValueSize-1 {
+		return e, fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", n, lsm.MaxValueSize-1)
+	}
+	e.value, e.later = e.later.value, nil
+	// A savepoint's undo entry may hold the unsettled entry: it settles
+	// again from the same Later if the rollback brings it back.
+	t.writes[k] = e
+	return e, nil
+}
+
 // Delete buffers a deletion of key.
 func (t *Txn) Delete(key []byte) error {
 	return t.write(key, bufEntry{tomb: true})
@@ -315,7 +381,7 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	}
 	e.basis = t.readTs
 	prev, had := t.writes[k]
-	delta := int64(len(e.value) - len(prev.value))
+	delta := e.size() - prev.size()
 	if !had {
 		delta += int64(len(k)) + entryOverhead
 	}
@@ -562,7 +628,10 @@ func (t *Txn) Commit() error {
 	b.Grow(int(t.size))
 	var kbuf, vbuf []byte
 	for _, k := range keys {
-		e := t.writes[k]
+		e, err := t.settle(k, t.writes[k])
+		if err != nil {
+			return err
+		}
 		kbuf = appendKey(kbuf[:0], []byte(k), 0)
 		if e.tomb {
 			b.Set(kbuf, []byte{tagTombstone})

@@ -19,12 +19,15 @@ import (
 // with the row's primary key columns (their key encoding) as document
 // id. The writer adds and deletes documents in the row's transaction.
 
-// openFTS returns the fts index of table d, its analyzer from set (nil:
-// a fresh one), numbering new documents from numbers (nil: by hash).
-func openFTS(set *analysis.Set, numbers *fts.Numbers, d *catalog.Descriptor, ix *catalog.Index) (*fts.Index, error) {
+// openFTS returns the fts index of table d with what statement c shares
+// of fts (nil, or a field of it unset: a fresh analyzer, new documents
+// numbered by hash and analyzed by their writer): its analyzer from
+// c.Analyzers, new documents numbered by c.FTSNumbers and analyzed by
+// c.FTSWorkers.
+func openFTS(c *Ctx, d *catalog.Descriptor, ix *catalog.Index) (*fts.Index, error) {
 	lookup := analysis.Lookup
-	if set != nil {
-		lookup = set.Lookup
+	if c != nil && c.Analyzers != nil {
+		lookup = c.Analyzers.Lookup
 	}
 	a, err := lookup(ix.Options["analyzer"])
 	if err != nil {
@@ -39,17 +42,23 @@ func openFTS(set *analysis.Set, numbers *fts.Numbers, d *catalog.Descriptor, ix 
 		}
 	}
 	f, err := fts.New(catalog.IndexPrefix(nil, d.ID, ix.ID), fields, a)
-	if err == nil && numbers != nil {
-		f.SetNumbers(numbers)
+	if err != nil || c == nil {
+		return f, err
 	}
-	return f, err
+	if c.FTSNumbers != nil {
+		f.SetNumbers(c.FTSNumbers)
+	}
+	if c.FTSWorkers != nil {
+		f.SetWorkers(c.FTSWorkers)
+	}
+	return f, nil
 }
 
 // MergeFTS folds the first maxDocs (0: all) pending documents of an fts
 // index into blocks and purges deleted documents, in txn; folded is how
 // many documents it merged or purged, pending how many are left.
 func MergeFTS(ctx context.Context, txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index, maxDocs int) (folded, pending int, err error) {
-	f, err := openFTS(nil, nil, d, ix) // a merge analyzes no text
+	f, err := openFTS(nil, d, ix) // a merge analyzes no text
 	if err != nil {
 		return 0, 0, err
 	}
@@ -60,7 +69,7 @@ func MergeFTS(ctx context.Context, txn *mvcc.Txn, d *catalog.Descriptor, ix *cat
 // PendingFTS returns how many documents of the fts index ix of table d
 // wait for a merge.
 func PendingFTS(txn *mvcc.Txn, d *catalog.Descriptor, ix *catalog.Index) (int, error) {
-	f, err := openFTS(nil, nil, d, ix)
+	f, err := openFTS(nil, d, ix)
 	if err != nil {
 		return 0, err
 	}
@@ -122,7 +131,7 @@ func (w *writer) ftsDoc(ix *catalog.Index, row Row) (f *fts.Index, id []byte, va
 		}
 	}
 	if f = w.fts[ix.ID]; f == nil {
-		if f, err = openFTS(w.c.Analyzers, w.c.FTSNumbers, w.tc.d, ix); err != nil {
+		if f, err = openFTS(w.c, w.tc.d, ix); err != nil {
 			return nil, nil, nil, false, err
 		}
 		w.fts[ix.ID] = f
@@ -185,7 +194,7 @@ func (c *Ctx) newFTSScan(n *plan.FTSScan) (Operator, error) {
 	if qv.IsNull() {
 		return &sliceOp{}, nil
 	}
-	f, err := openFTS(c.Analyzers, c.FTSNumbers, n.Table, n.Index)
+	f, err := openFTS(c, n.Table, n.Index)
 	if err != nil {
 		return nil, err
 	}

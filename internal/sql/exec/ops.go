@@ -67,6 +67,9 @@ type Ctx struct {
 	// FTSNumbers, if set, numbers the documents fts indexes take
 	// (shared by the engine's plans: see fts.Numbers).
 	FTSNumbers *fts.Numbers
+	// FTSWorkers, if set, analyze the documents fts indexes take, off
+	// the statement's goroutine (shared by the engine: see fts.Workers).
+	FTSWorkers *fts.Workers
 	// Triggers, if set, runs the triggers of the tables the statement
 	// writes; without it a table with triggers cannot be written.
 	Triggers TriggerRunner
