@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cairndb/cairn/internal/mvcc"
 )
@@ -19,10 +20,11 @@ import (
 //
 // An engine gives every Index of its store the same Workers
 // (Index.SetWorkers). They run GOMAXPROCS-1 goroutines, started on first
-// use; on one processor, when their queue is full, and once closed, the
-// caller analyzes the document itself, so slow analysis holds up the
-// inserts and never fills memory. Documents are analyzed in any order:
-// each has its own entry.
+// use; on one processor, when their queue is full (workersQueue
+// documents a worker, or workersQueueBytes of text in all), and once
+// closed, the caller analyzes the document itself, so slow analysis
+// holds up the inserts and never fills memory. Documents are analyzed
+// in any order: each has its own entry.
 type Workers struct {
 	once sync.Once
 	jobs chan analysisJob // nil: no workers (one processor)
@@ -32,9 +34,15 @@ type Workers struct {
 	closed bool
 	wg     sync.WaitGroup
 
-	// count, if set, replaces GOMAXPROCS-1 as the number of workers
-	// (tests).
-	count int
+	// queued is the text, in bytes, of the documents waiting in jobs or
+	// being analyzed; inline counts the documents their callers analyzed
+	// with workers running (tests).
+	queued, inline atomic.Int64
+
+	// count, if set, replaces GOMAXPROCS-1 as the number of workers;
+	// queueBytes, if set, replaces workersQueueBytes (tests).
+	count      int
+	queueBytes int64
 }
 
 type analysisJob struct {
@@ -42,10 +50,15 @@ type analysisJob struct {
 	id     []byte
 	values []string
 	later  *mvcc.Later
+	size   int64 // the text's bytes
 }
 
-// workersQueue is how many documents per worker may wait for analysis.
-const workersQueue = 1024
+// workersQueue is how many documents per worker may wait for analysis,
+// and workersQueueBytes how much text all the waiting ones may hold.
+const (
+	workersQueue      = 1024
+	workersQueueBytes = 16 << 20
+)
 
 // SetWorkers makes ix analyze the documents Add and AddNew index on w.
 func (ix *Index) SetWorkers(w *Workers) { ix.workers = w }
@@ -64,6 +77,7 @@ func (w *Workers) start() {
 		go func() {
 			defer w.wg.Done()
 			for j := range w.jobs {
+				w.queued.Add(-j.size) // its text is the worker's now
 				j.run()
 			}
 		}()
@@ -74,34 +88,54 @@ func (w *Workers) start() {
 // value comes from a worker, or from this goroutine if none takes it.
 func (w *Workers) add(txn *mvcc.Txn, key []byte, ix *Index, id []byte, values []string) error {
 	w.once.Do(w.start)
-	n := len(id) + 16
+	size := int64(len(id))
 	for _, v := range values {
-		n += len(v) + len(v)/4 // the entry is about the text's size
+		size += int64(len(v))
 	}
-	j := analysisJob{ix: ix, id: id, values: values, later: mvcc.NewLater(n)}
+	// The entry is about the text's size.
+	j := analysisJob{ix: ix, id: id, values: values, later: mvcc.NewLater(int(size + size/4 + 16)), size: size}
 	if err := txn.PutLater(key, j.later); err != nil {
 		return err
 	}
+	if !w.enqueue(j) {
+		j.run()
+	}
+	return nil
+}
+
+// enqueue hands j to the workers, reporting whether they took it.
+func (w *Workers) enqueue(j analysisJob) bool {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	if w.jobs != nil && !w.closed {
-		// The caller's id and values may be views of memory it reuses
-		// once the statement moves on (a row read from the store, a
-		// protocol buffer): the worker gets copies.
-		queued := j
-		queued.id = append([]byte(nil), id...)
-		queued.values = make([]string, len(values))
-		for i, v := range values {
-			queued.values[i] = strings.Clone(v)
-		}
-		select {
-		case w.jobs <- queued:
-			return nil
-		default:
-		}
+	if w.jobs == nil || w.closed {
+		return false
 	}
-	j.run()
-	return nil
+	limit := int64(workersQueueBytes)
+	if w.queueBytes > 0 {
+		limit = w.queueBytes
+	}
+	if w.queued.Add(j.size) > limit {
+		w.queued.Add(-j.size)
+		w.inline.Add(1)
+		return false
+	}
+	// The caller's id and values may be views of memory it reuses once
+	// the statement moves on (a row read from the store, a protocol
+	// buffer): the worker gets copies.
+	id, values := j.id, j.values
+	j.id = append([]byte(nil), id...)
+	j.values = make([]string, len(values))
+	for i, v := range values {
+		j.values[i] = strings.Clone(v)
+	}
+	select {
+	case w.jobs <- j:
+		return true
+	default:
+		w.queued.Add(-j.size)
+		w.inline.Add(1)
+		return false
+	}
 }
 
 // run analyzes the job's document and sets its entry (or what went

@@ -51,6 +51,24 @@ func TestWorkers(t *testing.T) {
 		t.Fatalf("Match(cat) = %q, want [mutable]", ids(got))
 	}
 
+	// A document whose text would take the queue over its bytes: the
+	// caller analyzes it.
+	w.queueBytes = 100
+	before := w.inline.Load()
+	big := strings.Repeat("heavy elephants ", 10)
+	update(t, db, func(txn *mvcc.Txn) error { return ix.AddNew(txn, []byte("big"), []string{"", big}) })
+	if w.inline.Load() != before+1 {
+		t.Fatalf("a document over the queue's bytes was queued (inline %d, before %d)", w.inline.Load(), before)
+	}
+	got, err = ix.Match(view(t, db), "elephant")
+	must(t, err)
+	if !slices.Equal(ids(got), []string{"big"}) {
+		t.Fatalf("Match(elephant) = %q, want [big]", ids(got))
+	}
+	if q := w.queued.Load(); q != 0 {
+		t.Fatalf("%d bytes still counted as queued with none waiting", q)
+	}
+
 	// Closed: the caller analyzes.
 	w.Close()
 	update(t, db, func(txn *mvcc.Txn) error { return ix.AddNew(txn, []byte("late"), []string{"", "late bird"}) })
