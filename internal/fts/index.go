@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -549,6 +550,63 @@ func (ix *Index) loadState(txn *mvcc.Txn, maxAdds int) (*state, error) {
 // 400,000 postings of 30,000 terms: into one array, each term's run in
 // its place, rather than appended to a growing slice per term.)
 func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64) uint64, yield bool) (*pendingIndex, error) {
+	inv, err := ix.invert(raws, yield)
+	if err != nil {
+		return nil, err
+	}
+	numbered := make([]uint64, len(docs))
+	for i, d := range docs {
+		numbered[i] = number(d)
+	}
+	pi := &pendingIndex{docs: docs, raws: raws, terms: inv.terms, lists: make([][][]posting, len(ix.fields))}
+	all := make([]posting, 0, len(inv.post))
+	k := 0
+	for f, ts := range inv.terms {
+		pi.lists[f] = make([][]posting, len(ts))
+		for x := range ts {
+			start := len(all)
+			all = inv.expand(all, k, numbered)
+			pi.lists[f][x] = all[start:len(all):len(all)]
+			k++
+		}
+	}
+	return pi, nil
+}
+
+// An inversion is change-log entries' postings grouped by (field, term)
+// in compact form: a posting is its document's index in the entries,
+// its tf, its field's length and where its positions start in pos, 16
+// bytes and no pointer.
+// Grouping scatters every posting to its term's run, a write that
+// mostly misses the cache, so the less it writes the better (a posting
+// with its positions' slice is 40 bytes, and a pointer the garbage
+// collector must see written); a merge expands one term's run at a time
+// (expand) into a buffer it reuses.
+type inversion struct {
+	terms [][]string // per field, sorted
+	// spans[k] is where the k-th term (in field, then term order) has
+	// its run in post.
+	spans [][2]int32
+	post  []compactPosting
+	pos   []uint32
+}
+
+type compactPosting struct{ doc, tf, len, pos uint32 }
+
+// expand appends the postings of the k-th term (in field, then term
+// order) to buf, the entry at index i as document numbered[i].
+func (inv *inversion) expand(buf []posting, k int, numbered []uint64) []posting {
+	sp := inv.spans[k]
+	for _, c := range inv.post[sp[0]:sp[1]] {
+		end := c.pos + c.tf
+		buf = append(buf, posting{doc: numbered[c.doc], tf: c.tf, len: c.len, pos: inv.pos[c.pos:end:end]})
+	}
+	return buf
+}
+
+// invert groups the postings of the change-log entries raws (nil ones,
+// of the first format, skipped) by term; see inversion.
+func (ix *Index) invert(raws [][]byte, yield bool) (*inversion, error) {
 	n := 0
 	for _, raw := range raws {
 		if raw != nil {
@@ -576,11 +634,10 @@ func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64)
 	// First each posting's term (positions skipped), counted per term;
 	// then, with the runs' places known, the postings again, each
 	// decoded straight into its term's run: no array of them all in
-	// the order read, to be moved (at 1.6 million postings a piece,
-	// that was 64 MB to allocate, clear and copy).
+	// the order read, to be moved.
 	var counts []int
 	tids := make([]int32, 0, n) // each posting's term
-	err := ix.eachPendingPosting(raws, false, yield, func(_, f int, term []byte, _ posting) error {
+	err := ix.eachPendingPosting(raws, nil, yield, func(_, f int, term []byte, _ posting) error {
 		j, seen := at[f][string(term)]
 		if !seen {
 			j = int32(len(counts))
@@ -596,52 +653,52 @@ func (ix *Index) invertPending(docs []uint64, raws [][]byte, number func(uint64)
 	if err != nil {
 		return nil, err
 	}
+	if len(tids) > math.MaxInt32 {
+		return nil, fmt.Errorf("fts: %d postings to invert at once", len(tids))
+	}
 	// starts[j]: where term j's run begins; next[j]: where its next
 	// posting goes.
-	starts := make([]int, len(counts)+1)
+	starts := make([]int32, len(counts)+1)
 	for j, c := range counts {
-		starts[j+1] = starts[j] + c
+		starts[j+1] = starts[j] + int32(c)
 	}
 	next := slices.Clone(starts[:len(counts)])
-	all := make([]posting, len(tids))
+	inv := &inversion{post: make([]compactPosting, len(tids)), pos: make([]uint32, 0, len(tids)+len(tids)/2)}
 	k := 0
-	numbered, doc := -1, uint64(0) // number(docs[numbered]), once a document
-	err = ix.eachPendingPosting(raws, true, yield, func(i, _ int, _ []byte, p posting) error {
-		if k == len(tids) {
+	err = ix.eachPendingPosting(raws, &inv.pos, yield, func(i, _ int, _ []byte, p posting) error {
+		if k == len(tids) || len(inv.pos) > math.MaxUint32 {
 			return fmt.Errorf("%w: pending document entry", errCorrupt)
 		}
 		j := tids[k]
 		k++
-		if i != numbered {
-			numbered, doc = i, number(docs[i])
-		}
-		p.doc = doc
-		all[next[j]] = p
+		// p's positions are inv.pos's last.
+		inv.post[next[j]] = compactPosting{doc: uint32(i), tf: p.tf, len: p.len, pos: uint32(len(inv.pos) - len(p.pos))}
 		next[j]++
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	pi := &pendingIndex{docs: docs, raws: raws, terms: make([][]string, len(ix.fields)), lists: make([][][]posting, len(ix.fields))}
+	inv.terms = make([][]string, len(ix.fields))
 	for f, ts := range byField {
 		slices.SortFunc(ts, func(a, b termNo) int { return strings.Compare(a.name, b.name) })
-		pi.terms[f] = make([]string, len(ts))
-		pi.lists[f] = make([][]posting, len(ts))
+		inv.terms[f] = make([]string, len(ts))
 		for x, t := range ts {
-			pi.terms[f][x] = t.name
-			pi.lists[f][x] = all[starts[t.j]:starts[t.j+1]:starts[t.j+1]]
+			inv.terms[f][x] = t.name
+			inv.spans = append(inv.spans, [2]int32{starts[t.j], starts[t.j+1]})
 		}
 	}
-	return pi, nil
+	return inv, nil
 }
 
 // eachPendingPosting calls fn with each posting of the change-log entries
 // raws, in order, with its entry's index, field and term (valid during
-// the call); entries of the first format (nil) are skipped. withPos
-// decodes the positions too; yield yields the processor every
-// mergeCheckEvery entries (a merge's, see mergeCheckEvery).
-func (ix *Index) eachPendingPosting(raws [][]byte, withPos, yield bool, fn func(i, field int, term []byte, p posting) error) error {
+// the call); entries of the first format (nil) are skipped. With
+// positions it decodes the positions too, appending them to *positions
+// (a posting's are then the last of them when fn is called); yield
+// yields the processor every mergeCheckEvery entries (a merge's, see
+// mergeCheckEvery).
+func (ix *Index) eachPendingPosting(raws [][]byte, positions *[]uint32, yield bool, fn func(i, field int, term []byte, p posting) error) error {
 	for i, raw := range raws {
 		if raw == nil {
 			continue
@@ -653,13 +710,19 @@ func (ix *Index) eachPendingPosting(raws [][]byte, withPos, yield bool, fn func(
 		if err != nil {
 			return err
 		}
+		if positions != nil {
+			d.pos = *positions
+		}
 		for {
-			f, term, p, ok, err := d.read(withPos)
+			f, term, p, ok, err := d.read(positions != nil)
 			if err != nil {
 				return err
 			}
 			if !ok {
 				break
+			}
+			if positions != nil {
+				*positions = d.pos
 			}
 			if err := fn(i, f, term, p); err != nil {
 				return err
@@ -757,30 +820,33 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	// Pending postings, grouped by term: those in change-log entries,
 	// then those of first-format documents under tagPending (keys sort by
 	// field, term, doc).
-	inv, err := ix.invertPending(s.adds, s.addRaw, func(d uint64) uint64 { return final[d] }, true)
+	inv, err := ix.invert(s.addRaw, true)
 	if err != nil {
 		return st, err
 	}
-	// The terms to merge, in order, and their new postings: the
-	// inversion's; then, with first-format documents or deletions, those
-	// add terms of their own, and the list is sorted again.
-	nterms := 0
-	for _, ts := range inv.terms {
-		nterms += len(ts)
+	numbered := make([]uint64, len(s.adds))
+	for i, d := range s.adds {
+		numbered[i] = final[d]
 	}
-	touched, lists := make([]fieldTerm, 0, nterms), make([][]posting, 0, nterms)
+	// The terms to merge, in order: the inversion's, whose postings are
+	// expanded one term at a time as they are merged; then, with
+	// first-format documents or deletions, those add terms of their own,
+	// every term's postings are expanded into lists, and the terms are
+	// sorted again.
+	nterms := len(inv.spans)
+	touched := make([]fieldTerm, 0, nterms)
 	for f, ts := range inv.terms {
-		for i, t := range ts {
+		for _, t := range ts {
 			touched = append(touched, fieldTerm{f, t})
-			lists = append(lists, inv.lists[f][i])
 		}
 	}
+	var lists [][]posting // nil: expand touched[i]'s from inv
 	var pendKeys [][]byte
 	var delTerms map[fieldTerm]bool
 	if s.legacy > 0 || len(s.delsList) > 0 {
 		newPost := make(map[fieldTerm][]posting, len(touched))
 		for i, ft := range touched {
-			newPost[ft] = lists[i]
+			newPost[ft] = inv.expand(nil, i, numbered)
 		}
 		if err := ix.mergeLegacyPostings(txn, s, final, later, newPost, &touched, &pendKeys); err != nil {
 			return st, err
@@ -808,7 +874,7 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 			w.del(ix.docKey(tagChange, d))
 		}
 		slices.SortFunc(touched, compareFieldTerm)
-		lists = lists[:0]
+		lists = make([][]posting, 0, len(touched))
 		for _, ft := range touched {
 			lists = append(lists, newPost[ft])
 		}
@@ -817,11 +883,18 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	// entry (or full blocks), three keys a document (record, id entry,
 	// change-log entry), two a deleted one.
 	w.grow(2*len(touched) + 3*len(s.adds) + 2*len(s.delsList) + len(pendKeys) + 1)
+	var buf []posting // a term's postings, expanded (mergeTerm keeps none)
 	for i, ft := range touched {
 		if err := mergePause(ctx, i); err != nil {
 			return st, err
 		}
-		ps := lists[i]
+		var ps []posting
+		if lists != nil {
+			ps = lists[i]
+		} else {
+			buf = inv.expand(buf[:0], i, numbered)
+			ps = buf
+		}
 		if s.legacy > 0 {
 			// First-format postings came after the others of their term.
 			slices.SortFunc(ps, func(a, b posting) int { return cmp.Compare(a.doc, b.doc) })
