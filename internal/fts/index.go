@@ -884,6 +884,7 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	// change-log entry), two a deleted one.
 	w.grow(2*len(touched) + 3*len(s.adds) + 2*len(s.delsList) + len(pendKeys) + 1)
 	var buf []posting // a term's postings, expanded (mergeTerm keeps none)
+	var tail termScratch
 	for i, ft := range touched {
 		if err := mergePause(ctx, i); err != nil {
 			return st, err
@@ -903,7 +904,7 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 		if delTerms[ft] {
 			del = s.deleted
 		}
-		if err := ix.mergeTerm(txn, w, ft, ps, del, &m); err != nil {
+		if err := ix.mergeTerm(txn, w, ft, ps, del, &m, &tail); err != nil {
 			return st, err
 		}
 	}
@@ -1058,9 +1059,9 @@ func (ix *Index) loadBlocks(txn *mvcc.Txn, ft fieldTerm) (bs []blockRef, tail ta
 // document to the end (its tail at least), and its tail entry. Earlier
 // blocks are untouched: new documents always number above every merged
 // one.
-func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, deleted map[uint64]struct{}, m *meta) error {
+func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, deleted map[uint64]struct{}, m *meta, sc *termScratch) error {
 	if len(deleted) == 0 {
-		return ix.appendTerm(txn, w, ft, add, m)
+		return ix.appendTerm(txn, w, ft, add, m, sc)
 	}
 	bs, _, hasTail, err := ix.loadBlocks(txn, ft)
 	if err != nil {
@@ -1115,6 +1116,13 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posti
 	return nil
 }
 
+// termScratch holds a merge's buffers for a term's tail postings and
+// their positions, reused term after term.
+type termScratch struct {
+	post []posting
+	pos  []uint32
+}
+
 // appendTerm is mergeTerm with no deleted document among the term's
 // blocks: only its tail entry is read, and only it and the full blocks
 // the new postings complete are written. (A term that gains a few
@@ -1122,7 +1130,7 @@ func (ix *Index) mergeTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posti
 // one write.) A term of a metaVersionDict index without a tail entry yet
 // gets one: its statistics come from its dictionary entry, and its last
 // block, if partial, stays so.
-func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, m *meta) error {
+func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []posting, m *meta, sc *termScratch) error {
 	if len(add) == 0 {
 		return nil
 	}
@@ -1141,10 +1149,13 @@ func (ix *Index) appendTerm(txn *mvcc.Txn, w *writeBuf, ft fieldTerm, add []post
 		}
 		st = t.stats
 		if t.n > 0 {
-			if ps, err = decodeBlockInto(make([]posting, 0, t.n+len(add)), t.block); err != nil {
+			// Into buffers the next term reuses: nothing below keeps
+			// the postings (blocks and the tail are encoded anew).
+			if ps, err = decodeBlockInto(slices.Grow(sc.post[:0], t.n+len(add)), t.block); err != nil {
 				return err
 			}
-			if err := decodePositions(ps, t.pos); err != nil {
+			sc.post = ps[:0]
+			if sc.pos, err = decodePositionsInto(ps, t.pos, sc.pos[:0]); err != nil {
 				return err
 			}
 			st.df -= uint64(len(ps)) // counted again below

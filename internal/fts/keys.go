@@ -412,19 +412,25 @@ func uvarintAt(b []byte, p int) (uint64, int) {
 // rewriting it; a search decodes only the postings it looks at, see
 // cursor.positions).
 func decodePositions(ps []posting, v []byte) error {
-	r := reader{b: v}
 	// One array for the block: each posting's positions are a piece of
 	// it (at least a byte each, so len(v) bounds their number).
-	buf := make([]uint32, 0, len(v))
+	_, err := decodePositionsInto(ps, v, make([]uint32, 0, len(v)))
+	return err
+}
+
+// decodePositionsInto is decodePositions onto buf (from its length),
+// which it returns grown: a merge reuses one buffer term after term.
+func decodePositionsInto(ps []posting, v []byte, buf []uint32) ([]uint32, error) {
+	r := reader{b: v}
 	for i := range ps {
 		start := len(buf)
 		buf = appendPositionsRead(&r, ps[i].tf, buf)
 		ps[i].pos = buf[start:len(buf):len(buf)]
 	}
 	if r.err != nil || len(r.b) != 0 {
-		return fmt.Errorf("%w: block positions", errCorrupt)
+		return buf, fmt.Errorf("%w: block positions", errCorrupt)
 	}
-	return nil
+	return buf, nil
 }
 
 // encodePendingDoc encodes a pending document's change-log entry: 'p',
@@ -736,7 +742,13 @@ type tailEntry struct {
 // number of postings, then if any the last document, the block (uvarint
 // length + bytes) and the positions (the rest).
 func encodeTail(st termStats, ps []posting) []byte {
-	b := make([]byte, 0, 64)
+	// One allocation, most tails: the header, then about a byte a
+	// uvarint (three a posting, and its positions).
+	n := 64 + 3*len(ps)
+	for _, p := range ps {
+		n += len(p.pos)
+	}
+	b := make([]byte, 0, n)
 	b = binary.AppendUvarint(b, st.df)
 	b = binary.AppendUvarint(b, uint64(st.maxTF))
 	b = binary.AppendUvarint(b, uint64(st.minLen))
