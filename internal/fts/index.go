@@ -93,8 +93,8 @@ func (ix *Index) analyze(values []string) (analyzed, error) {
 // analyzeWith analyzes a document's values with g, whose memory the
 // result views: it is valid until g's next use.
 func (ix *Index) analyzeWith(g *grouper, values []string) (analyzed, error) {
-	if len(values) != len(ix.fields) {
-		return analyzed{}, fmt.Errorf("fts: %d field values for an index of %d fields", len(values), len(ix.fields))
+	if err := ix.checkValues(values); err != nil {
+		return analyzed{}, err
 	}
 	// The tokens grouped by (field, term) in a hash table of their own
 	// (no map per document), each group's positions chained in token
@@ -243,9 +243,17 @@ func (ix *Index) AddNew(txn *mvcc.Txn, id []byte, values []string) error {
 	return ix.add(txn, id, values, false)
 }
 
-func (ix *Index) add(txn *mvcc.Txn, id []byte, values []string, check bool) error {
+// checkValues checks that values has a text per field of the index.
+func (ix *Index) checkValues(values []string) error {
 	if len(values) != len(ix.fields) {
 		return fmt.Errorf("fts: %d field values for an index of %d fields", len(values), len(ix.fields))
+	}
+	return nil
+}
+
+func (ix *Index) add(txn *mvcc.Txn, id []byte, values []string, check bool) error {
+	if err := ix.checkValues(values); err != nil {
+		return err
 	}
 	if check {
 		if _, found, err := txn.Get(ix.extKey(id)); err != nil {
@@ -812,10 +820,19 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	later := s.laterFirst
 	m := s.meta
 	// Dense numbers for the new documents, in pending-number order, so the
-	// mapping is monotonic and postings stay sorted.
-	final := make(map[uint64]uint64, len(s.adds))
-	for i, d := range s.adds {
-		final[d] = m.nextDoc + uint64(i)
+	// mapping is monotonic and postings stay sorted: numbered[i] is
+	// s.adds[i]'s (and final maps them, for first-format postings, whose
+	// keys name the pending number).
+	numbered := make([]uint64, len(s.adds))
+	for i := range s.adds {
+		numbered[i] = m.nextDoc + uint64(i)
+	}
+	var final map[uint64]uint64
+	if s.legacy > 0 {
+		final = make(map[uint64]uint64, len(s.adds))
+		for i, d := range s.adds {
+			final[d] = numbered[i]
+		}
 	}
 	// Pending postings, grouped by term: those in change-log entries,
 	// then those of first-format documents under tagPending (keys sort by
@@ -823,10 +840,6 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 	inv, err := ix.invert(s.addRaw, true)
 	if err != nil {
 		return st, err
-	}
-	numbered := make([]uint64, len(s.adds))
-	for i, d := range s.adds {
-		numbered[i] = final[d]
 	}
 	// The terms to merge, in order: the inversion's, whose postings are
 	// expanded one term at a time as they are merged; then, with
@@ -934,8 +947,8 @@ func (ix *Index) MergeSome(ctx context.Context, txn *mvcc.Txn, maxDocs int) (Mer
 			w.del(ix.docKey(tagDoc, d))
 		}
 		w.del(ix.docKey(tagChange, d))
-		w.put(ix.docKey(tagDoc, final[d]), record)
-		w.put(ix.extKey(id), binary.BigEndian.AppendUint64(nil, final[d]))
+		w.put(ix.docKey(tagDoc, numbered[i]), record)
+		w.put(ix.extKey(id), binary.BigEndian.AppendUint64(nil, numbered[i]))
 		for f, l := range s.addLens[i] {
 			m.totalLen[f] += uint64(l)
 		}

@@ -1,8 +1,10 @@
 package fts
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -114,28 +116,24 @@ func (w *Workers) enqueue(j analysisJob) bool {
 	if w.queueBytes > 0 {
 		limit = w.queueBytes
 	}
-	if w.queued.Add(j.size) > limit {
-		w.queued.Add(-j.size)
-		w.inline.Add(1)
-		return false
+	if w.queued.Add(j.size) <= limit {
+		// The caller's id and values may be views of memory it reuses
+		// once the statement moves on (a row read from the store, a
+		// protocol buffer): the worker gets copies.
+		j.id = bytes.Clone(j.id)
+		j.values = slices.Clone(j.values)
+		for i, v := range j.values {
+			j.values[i] = strings.Clone(v)
+		}
+		select {
+		case w.jobs <- j:
+			return true
+		default: // full
+		}
 	}
-	// The caller's id and values may be views of memory it reuses once
-	// the statement moves on (a row read from the store, a protocol
-	// buffer): the worker gets copies.
-	id, values := j.id, j.values
-	j.id = append([]byte(nil), id...)
-	j.values = make([]string, len(values))
-	for i, v := range values {
-		j.values[i] = strings.Clone(v)
-	}
-	select {
-	case w.jobs <- j:
-		return true
-	default:
-		w.queued.Add(-j.size)
-		w.inline.Add(1)
-		return false
-	}
+	w.queued.Add(-j.size)
+	w.inline.Add(1)
+	return false
 }
 
 // run analyzes the job's document and sets its entry (or what went

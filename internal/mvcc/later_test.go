@@ -41,9 +41,7 @@ func TestPutLater(t *testing.T) {
 	}()
 	must(t, txn.Commit())
 
-	txn = begin(t, db, SnapshotIsolation)
-	defer txn.Rollback()
-	if got := scan(t, txn, "", "", false); got != "a=1 b=2 c=3 d=4 " {
+	if got := committed(t, db); got != "a=1 b=2 c=3 d=4 " {
 		t.Fatalf("after commit: scan = %q", got)
 	}
 }
@@ -74,9 +72,7 @@ func TestPutLaterError(t *testing.T) {
 	if err := txn.Commit(); !errors.Is(err, boom) {
 		t.Fatalf("Commit: %v, want %v", err, boom)
 	}
-	txn = begin(t, db, SnapshotIsolation)
-	defer txn.Rollback()
-	if got := scan(t, txn, "", "", false); got != "" {
+	if got := committed(t, db); got != "" {
 		t.Fatalf("after the failed commit: scan = %q, want nothing", got)
 	}
 }
@@ -111,9 +107,7 @@ func TestPutLaterRolledBack(t *testing.T) {
 	txn = begin(t, db, SnapshotIsolation)
 	must(t, txn.PutLater([]byte("x"), NewLater(1)))
 	txn.Rollback() // does not wait
-	txn = begin(t, db, SnapshotIsolation)
-	defer txn.Rollback()
-	if got := scan(t, txn, "", "", false); got != "k=made " {
+	if got := committed(t, db); got != "k=made " {
 		t.Fatalf("scan = %q, want k=made", got)
 	}
 }
@@ -130,4 +124,12 @@ func TestPutLaterBudget(t *testing.T) {
 		t.Fatalf("PutLater over the budget: %v, want %v", err, ErrTxnTooLarge)
 	}
 	must(t, txn.PutLater([]byte("k"), NewLater(10)))
+}
+
+// committed returns what a new transaction scans of the whole store.
+func committed(t *testing.T, db *DB) string {
+	t.Helper()
+	txn := begin(t, db, SnapshotIsolation)
+	defer txn.Rollback()
+	return scan(t, txn, "", "", false)
 }
