@@ -301,8 +301,8 @@ func runWorkload(e *env, w *workload) (result, error) {
 			if err != nil {
 				return r, fmt.Errorf("%s: %w", engineName(w, s), err)
 			}
-			logf("%-17s %-7s %12.0f ops/s  (%d ops in %s, CPU %s, peak RSS %.1f MB; before: RSS %.1f MB, Go heap %.1f MB)",
-				w.Name, engineName(w, s), m.opsPerSec(), m.ops, m.elapsed.Round(time.Millisecond), rss.cpu.Round(time.Millisecond), mb(rss.peak), mb(rss.base), mb(rss.baseHeap))
+			logf("%-17s %-7s %12.0f ops/s  (%d ops in %s, CPU %s of which system %s, %d page faults, Go heap allocated %.1f MB in %d objects, peak RSS %.1f MB; before: RSS %.1f MB, Go heap %.1f MB)",
+				w.Name, engineName(w, s), m.opsPerSec(), m.ops, m.elapsed.Round(time.Millisecond), rss.use.cpu.Round(time.Millisecond), rss.use.sys.Round(time.Millisecond), rss.use.faults, mb(int64(rss.use.alloc)), rss.use.mallocs, mb(rss.peak), mb(rss.base), mb(rss.baseHeap))
 			ms[i] = append(ms[i], m)
 			if s == cairnSide {
 				r.cairnRSS = maxRSS(r.cairnRSS, rss)

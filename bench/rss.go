@@ -40,9 +40,28 @@ type rssResult struct {
 	peak     int64 // bytes
 	sampled  int64 // max VmRSS sampled
 	hwmReset bool  // VmHWM was reset and is part of peak
-	// cpu is the process's CPU time during the run (processCPU): with
+	// use is what the process used during the run (processUsage): with
 	// an in-process anchor, each side's own.
-	cpu time.Duration
+	use usage
+}
+
+// usage is a process's resource use (processUsage).
+type usage struct {
+	cpu    time.Duration // user + system
+	sys    time.Duration // system
+	faults int64         // minor page faults
+	// alloc and mallocs are the Go heap's bytes and objects allocated
+	// (runtime.MemStats.TotalAlloc, Mallocs): the garbage a run makes,
+	// which the collector scans for and whose fresh pages fault.
+	alloc, mallocs uint64
+}
+
+// withHeap adds the Go heap's allocation counters to u.
+func (u usage) withHeap() usage {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	u.alloc, u.mallocs = ms.TotalAlloc, ms.Mallocs
+	return u
 }
 
 type rssMeter struct {
@@ -63,7 +82,7 @@ func startRSS() *rssMeter {
 	m.res.baseHeap = int64(ms.HeapInuse)
 	m.res.hwmReset = resetHWM()
 	m.res.sampled = m.res.base
-	m.res.cpu = processCPU()
+	m.res.use = processUsage().withHeap()
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -93,7 +112,9 @@ func (m *rssMeter) stop() rssResult {
 	m.wg.Wait()
 	m.sample()
 	r := m.res
-	r.cpu = processCPU() - r.cpu
+	u := processUsage().withHeap()
+	r.use = usage{cpu: u.cpu - r.use.cpu, sys: u.sys - r.use.sys, faults: u.faults - r.use.faults,
+		alloc: u.alloc - r.use.alloc, mallocs: u.mallocs - r.use.mallocs}
 	r.peak = r.sampled
 	if r.hwmReset {
 		r.peak = max(r.peak, readStatus("VmHWM"))
