@@ -1249,24 +1249,7 @@ func (w *writeBuf) grow(n int) {
 func (w *writeBuf) put(k, v []byte) { w.keys, w.values = append(w.keys, k), append(w.values, v) }
 func (w *writeBuf) del(k []byte)    { w.keys, w.values = append(w.keys, k), append(w.values, nil) }
 
-func (w *writeBuf) apply(txn *mvcc.Txn) error {
-	txn.Reserve(len(w.keys))
-	for i, k := range w.keys {
-		if i%(4*mergeCheckEvery) == 0 { // a key is less work than a term
-			runtime.Gosched()
-		}
-		var err error
-		if w.values[i] == nil {
-			err = txn.Delete(k)
-		} else {
-			err = txn.PutOwned(k, w.values[i])
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func (w *writeBuf) apply(txn *mvcc.Txn) error { return txn.PutRun(w.keys, w.values) }
 
 // blockHasDeleted reports whether a block holds a deleted document. The
 // header bounds the block's documents, so most blocks are answered

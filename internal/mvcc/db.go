@@ -327,8 +327,9 @@ func (db *DB) unregister(readTs uint64) {
 
 // validateLocked checks t against the commits newer than its snapshot:
 // first committer wins on every key t writes and, under SERIALIZABLE, on
-// every key and range t read.
-func (db *DB) validateLocked(t *Txn) error {
+// every key and range t read. With run, t's writes are its run alone,
+// whose keys (each written from t's snapshot) keys holds in order.
+func (db *DB) validateLocked(t *Txn, run bool, keys []string) error {
 	// The big commits whose keys are not in lastWrite, and that can
 	// conflict: those after beginTs, which every write's basis and every
 	// read timestamp of t is at or above (a READ COMMITTED write's basis
@@ -341,14 +342,27 @@ func (db *DB) validateLocked(t *Txn) error {
 			big = append(big, c)
 		}
 	}
-	for k, e := range t.writes {
-		if ts := db.commit.lastWrite[k]; ts > e.basis {
-			return &ConflictError{Key: []byte(k), Reason: "write-write", ts: ts}
+	if run {
+		for _, k := range keys {
+			if ts := db.commit.lastWrite[k]; ts > t.readTs {
+				return &ConflictError{Key: []byte(k), Reason: "write-write", ts: ts}
+			}
 		}
-	}
-	for _, c := range big {
-		if k, ok := commonKey(c, t.writes, func(e bufEntry) bool { return c.ts > e.basis }); ok {
-			return &ConflictError{Key: []byte(k), Reason: "write-write", ts: c.ts}
+		for _, c := range big {
+			if k, ok := commonSortedKey(c.keys, keys); ok && c.ts > t.readTs {
+				return &ConflictError{Key: []byte(k), Reason: "write-write", ts: c.ts}
+			}
+		}
+	} else {
+		for k, e := range t.writes {
+			if ts := db.commit.lastWrite[k]; ts > e.basis {
+				return &ConflictError{Key: []byte(k), Reason: "write-write", ts: ts}
+			}
+		}
+		for _, c := range big {
+			if k, ok := commonKey(c, t.writes, func(e bufEntry) bool { return c.ts > e.basis }); ok {
+				return &ConflictError{Key: []byte(k), Reason: "write-write", ts: c.ts}
+			}
 		}
 	}
 	if t.opts.Isolation != Serializable {
@@ -399,6 +413,20 @@ func commonKey[V any](c *commitRecord, set map[string]V, conflict func(V) bool) 
 	}
 	for k, v := range set {
 		if _, found := slices.BinarySearch(c.keys, k); found && conflict(v) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// commonSortedKey returns a key both a and b (each in order) hold,
+// searching the larger for the keys of the smaller.
+func commonSortedKey(a, b []string) (string, bool) {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	for _, k := range a {
+		if _, found := slices.BinarySearch(b, k); found {
 			return k, true
 		}
 	}

@@ -213,6 +213,33 @@ func runModel(t *testing.T, seed uint64, steps int) error {
 			if ok != mok || string(v) != mv {
 				return fmt.Errorf("%s: get %s = %q %v, model %q %v", where, k, v, ok, mv, mok)
 			}
+		case op < 9 && rng.IntN(3) == 0:
+			// A run of writes (PutRun), keys repeating, deletions
+			// among them.
+			var keys, values [][]byte
+			var mw []mWrite
+			for j := range 1 + rng.IntN(6) {
+				k := key()
+				w := mWrite{val: fmt.Sprintf("v%d.%d", step, j)}
+				v := []byte(w.val)
+				if rng.IntN(4) == 0 {
+					w, v = mWrite{tomb: true}, nil
+				}
+				keys, values, mw = append(keys, []byte(k)), append(values, v), append(mw, w)
+			}
+			err := tx.PutRun(keys, values)
+			if mt.opts.ReadOnly {
+				if !errors.Is(err, ErrReadOnly) {
+					return fmt.Errorf("%s: run in read-only txn: %v", where, err)
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			for j, k := range keys {
+				mt.writes[string(k)] = mw[j]
+			}
 		case op < 9:
 			k, v := key(), fmt.Sprintf("v%d", step)
 			del := rng.IntN(4) == 0

@@ -185,28 +185,142 @@ func TestBasic(t *testing.T) {
 	}
 }
 
-// TestReserve: reserving room keeps the writes already buffered (and
-// their savepoints) and takes more.
-func TestReserve(t *testing.T) {
+// TestPutRun: a run of writes is what the same writes made one by one
+// would be, to the transaction's own reads, scans and savepoints, and
+// once committed; a key written twice keeps its last write.
+func TestPutRun(t *testing.T) {
 	db := openMem(t, nil)
 	defer db.Close()
 	tx := begin(t, db, SnapshotIsolation)
-	tx.Reserve(4)
+	put(t, tx, "a", "0")
+	put(t, tx, "z", "0")
+	must(t, tx.Commit())
+	run := func(tx *Txn, kv ...string) {
+		t.Helper()
+		var keys, values [][]byte
+		for i := 0; i < len(kv); i += 2 {
+			keys = append(keys, []byte(kv[i]))
+			var v []byte
+			if kv[i+1] != "-" {
+				v = []byte(kv[i+1])
+			}
+			values = append(values, v)
+		}
+		must(t, tx.PutRun(keys, values))
+	}
+	const want = "b=3 c=1 z=0 "
+	for _, tc := range []struct {
+		name string
+		read func(tx *Txn) // between the run and the commit
+	}{
+		{"commit", nil}, // the run alone: committed from its sort
+		{"commit after a write", func(*Txn) {}},
+		{"get", func(tx *Txn) {
+			if got := get(t, tx, "b"); got != "3" {
+				t.Fatalf("get b = %q", got)
+			}
+			if got := get(t, tx, "a"); got != "<none>" {
+				t.Fatalf("get a = %q", got)
+			}
+		}},
+		{"scan", func(tx *Txn) {
+			if got := scan(t, tx, "", "", false); got != want {
+				t.Fatalf("scan = %q", got)
+			}
+		}},
+		{"write", func(tx *Txn) { put(t, tx, "c", "1") }},
+		{"savepoint", func(tx *Txn) {
+			sp := tx.Savepoint()
+			put(t, tx, "b", "9")
+			must(t, tx.RollbackTo(sp))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tx := begin(t, db, SnapshotIsolation)
+			if tc.read != nil {
+				put(t, tx, "b", "1")
+			}
+			run(tx, "b", "2", "c", "1", "a", "-", "b", "3")
+			if tc.read != nil {
+				tc.read(tx)
+			}
+			must(t, tx.Commit())
+			tx = begin(t, db, SnapshotIsolation)
+			defer tx.Rollback()
+			if got := scan(t, tx, "", "", false); got != want {
+				t.Fatalf("after commit: %q, want %q", got, want)
+			}
+			// Back to the start for the next case.
+			w := begin(t, db, SnapshotIsolation)
+			put(t, w, "a", "0")
+			must(t, w.Delete([]byte("b")))
+			must(t, w.Delete([]byte("c")))
+			must(t, w.Commit())
+		})
+	}
+}
+
+// TestPutRunConflict: a transaction whose writes are a run conflicts
+// like any other, with commits of few keys and of many (big: searched in
+// their sorted keys), either side first.
+func TestPutRunConflict(t *testing.T) {
+	for _, big := range []bool{false, true} {
+		db := openMem(t, nil)
+		if big {
+			db.bigCommitKeys = 2
+		}
+		runTx := func() *Txn {
+			tx := begin(t, db, SnapshotIsolation)
+			must(t, tx.PutRun([][]byte{[]byte("k"), []byte("r")}, [][]byte{[]byte("run"), []byte("run")}))
+			return tx
+		}
+		other := begin(t, db, SnapshotIsolation)
+		r := runTx()
+		put(t, other, "k", "other")
+		put(t, other, "o", "other")
+		must(t, other.Commit())
+		if err := r.Commit(); !errors.Is(err, ErrConflict) {
+			t.Fatalf("big=%v: run committing second: %v, want a conflict", big, err)
+		}
+		r = runTx()
+		other = begin(t, db, SnapshotIsolation)
+		must(t, r.Commit())
+		put(t, other, "k", "other")
+		put(t, other, "o", "other")
+		if err := other.Commit(); !errors.Is(err, ErrConflict) {
+			t.Fatalf("big=%v: committing second after a run: %v, want a conflict", big, err)
+		}
+		// Disjoint keys do not conflict.
+		r = runTx()
+		other = begin(t, db, SnapshotIsolation)
+		put(t, other, "o", "other")
+		put(t, other, "p", "other")
+		must(t, other.Commit())
+		must(t, r.Commit())
+		db.Close()
+	}
+}
+
+// TestPutRunBudget: a run over the budget is refused whole; the
+// transaction's earlier writes stay.
+func TestPutRunBudget(t *testing.T) {
+	db, err := Open("db", &Options{LSM: lsm.Options{FS: vfs.NewMem()}, TxnMemoryBudget: 10 << 10})
+	must(t, err)
+	defer db.Close()
+	tx := begin(t, db, SnapshotIsolation)
 	put(t, tx, "a", "1")
-	sp := tx.Savepoint()
-	put(t, tx, "b", "2")
-	tx.Reserve(100)
-	for i := range 8 {
-		put(t, tx, fmt.Sprintf("c%d", i), "x")
+	keys, values := make([][]byte, 100), make([][]byte, 100)
+	for i := range keys {
+		keys[i], values[i] = []byte(fmt.Sprint("k", i)), make([]byte, 100)
 	}
-	must(t, tx.RollbackTo(sp))
-	put(t, tx, "d", "4")
-	if got := scan(t, tx, "", "", false); got != "a=1 d=4 " {
-		t.Fatalf("scan own writes: %q", got)
+	if err := tx.PutRun(keys, values); !errors.Is(err, ErrTxnTooLarge) {
+		t.Fatalf("run over the budget: %v", err)
 	}
+	must(t, tx.PutRun(keys[:10], values[:10]))
 	must(t, tx.Commit())
 	tx = begin(t, db, SnapshotIsolation)
-	if got := scan(t, tx, "", "", false); got != "a=1 d=4 " {
+	defer tx.Rollback()
+	if got := scan(t, tx, "", "k2", false); got != "a=1 k0="+string(make([]byte, 100))+" k1="+string(make([]byte, 100))+" " {
 		t.Fatalf("after commit: %q", got)
 	}
 }

@@ -2,9 +2,12 @@ package mvcc
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/cairndb/cairn/internal/lsm"
@@ -83,6 +86,12 @@ type undoEntry struct {
 	had  bool
 }
 
+// runWrite is a write of PutRun: a nil value deletes.
+type runWrite struct{ key, value []byte }
+
+// cost is what the write set counts for w before it is entered.
+func (w runWrite) cost() int64 { return int64(len(w.key)+len(w.value)) + entryOverhead }
+
 type keyRange struct{ start, end []byte } // end nil: unbounded
 
 // Txn is a transaction: it reads the snapshot at its read timestamp plus
@@ -109,7 +118,12 @@ type Txn struct {
 	// to, and put in order when a scan or a merge needs it).
 	addedSorted int
 	stale       bool // keys or added hold removed keys
-	size        int64
+	// run holds the writes of PutRun not yet entered into writes (in
+	// the order written): a transaction that only writes them commits
+	// them from a sort of the run, and anything that reads the write set
+	// enters them first (absorb).
+	run  []runWrite
+	size int64
 	undo        []undoEntry
 	// saved: Savepoint was called. Until then no write can be rolled
 	// back to (a savepoint undoes only what came after it), so writes
@@ -168,7 +182,7 @@ func (t *Txn) Options() TxnOptions { return t.opts }
 // cannot: its commit validates against a read set a read-only
 // transaction would stop keeping.
 func (t *Txn) SetReadOnly() error {
-	if len(t.writes) > 0 {
+	if len(t.writes) > 0 || len(t.run) > 0 {
 		return fmt.Errorf("mvcc: a transaction that has written cannot become read-only")
 	}
 	t.opts.ReadOnly = true
@@ -186,6 +200,7 @@ func (t *Txn) HasWrites(start, end []byte) bool {
 
 // Wrote reports whether the transaction has written (or deleted) key.
 func (t *Txn) Wrote(key []byte) bool {
+	t.absorb()
 	_, ok := t.writes[string(key)]
 	return ok
 }
@@ -217,6 +232,7 @@ func (t *Txn) GetShared(key []byte) (value []byte, shared, found bool, err error
 	if t.done {
 		return nil, false, false, ErrTxnDone
 	}
+	t.absorb()
 	if e, ok := t.writes[string(key)]; ok {
 		if e.tomb {
 			return nil, false, false, nil
@@ -373,26 +389,45 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 	if len(e.value) > lsm.MaxValueSize-1 {
 		return fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", len(e.value), lsm.MaxValueSize-1)
 	}
+	t.absorb()
 	k := string(key)
 	if t.opts.Isolation == ReadCommitted {
 		if err := t.lock(k); err != nil {
 			return err
 		}
 	}
-	e.basis = t.readTs
 	prev, had := t.writes[k]
+	delta := writeDelta(k, e, prev, had)
+	if budget := t.budget(); t.size+delta > budget {
+		return fmt.Errorf("%w: writing %q would take its write set to %d bytes, over the %d-byte budget",
+			ErrTxnTooLarge, truncKey(key), t.size+delta, budget)
+	}
+	t.insert(k, e, prev, had, delta)
+	return nil
+}
+
+// writeDelta is what writing e to k (holding prev if had) adds to the
+// write set's size.
+func writeDelta(k string, e, prev bufEntry, had bool) int64 {
 	delta := e.size() - prev.size()
 	if !had {
 		delta += int64(len(k)) + entryOverhead
 	}
-	budget := t.db.opts.TxnMemoryBudget
+	return delta
+}
+
+// budget is the transaction's write set budget in bytes.
+func (t *Txn) budget() int64 {
 	if t.opts.MemoryBudget > 0 {
-		budget = t.opts.MemoryBudget
+		return t.opts.MemoryBudget
 	}
-	if t.size+delta > budget {
-		return fmt.Errorf("%w: writing %q would take its write set to %d bytes, over the %d-byte budget",
-			ErrTxnTooLarge, truncKey(key), t.size+delta, budget)
-	}
+	return t.db.opts.TxnMemoryBudget
+}
+
+// insert enters e into the write set under k, which held prev if had;
+// delta is writeDelta's, within the budget.
+func (t *Txn) insert(k string, e, prev bufEntry, had bool, delta int64) {
+	e.basis = t.readTs
 	if t.writes == nil {
 		t.writes = map[string]bufEntry{}
 	}
@@ -412,19 +447,79 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 		// instead of merging them into keys every sixteenth of the way.
 		t.added = append(t.added, k)
 	}
+}
+
+// PutRun buffers a write of values[i] to keys[i] for every i, a nil
+// value deleting its key: a run of writes made for the transaction and
+// handed over, the slices included, as with PutOwned (the caller changes
+// none of it afterwards). It is for a transaction that writes a great
+// many keys at once and reads none of them after, an fts merge's some
+// 100,000: the run is kept as it is and committed from a sort of its
+// keys, where a write made alone costs a copy of its key and a slot in
+// the write set's map (hashed again at commit). A read or scan of the
+// transaction, a savepoint, or another write first enters the run into
+// the map as if its writes had been made one by one, in order (absorb),
+// so that nothing sees a difference. Under READ COMMITTED, whose writes
+// lock their keys, and after a savepoint, whose rollback must undo each
+// write, the writes are made one by one at once.
+func (t *Txn) PutRun(keys, values [][]byte) error {
+	switch {
+	case t.done:
+		return ErrTxnDone
+	case t.opts.ReadOnly:
+		return ErrReadOnly
+	case len(keys) != len(values):
+		return fmt.Errorf("mvcc: a run of %d keys and %d values", len(keys), len(values))
+	}
+	if t.opts.Isolation == ReadCommitted || t.saved {
+		for i, k := range keys {
+			var err error
+			if values[i] == nil {
+				err = t.Delete(k)
+			} else {
+				err = t.PutOwned(k, values[i])
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var cost int64
+	for i, k := range keys {
+		if len(k) > MaxKeySize {
+			return fmt.Errorf("%w: %d bytes (limit %d)", ErrKeyTooLarge, len(k), MaxKeySize)
+		}
+		if len(values[i]) > lsm.MaxValueSize-1 {
+			return fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", len(values[i]), lsm.MaxValueSize-1)
+		}
+		cost += runWrite{k, values[i]}.cost()
+	}
+	if budget := t.budget(); t.size+cost > budget {
+		return fmt.Errorf("%w: writing %d keys would take its write set to %d bytes, over the %d-byte budget",
+			ErrTxnTooLarge, len(keys), t.size+cost, budget)
+	}
+	t.size += cost
+	t.run = slices.Grow(t.run, len(keys))
+	for i, k := range keys {
+		t.run = append(t.run, runWrite{k, values[i]})
+	}
 	return nil
 }
 
-// Reserve makes room for n more writes of new keys: a transaction that
-// knows its write set's size ahead (an fts merge) grows its buffer once
-// instead of step by step.
-func (t *Txn) Reserve(n int) {
-	if t.writes == nil {
-		t.writes = make(map[string]bufEntry, n)
+// absorb enters the run into the write set, write by write.
+func (t *Txn) absorb() {
+	if len(t.run) == 0 {
+		return
 	}
-	t.added = slices.Grow(t.added, n)
-	if t.saved {
-		t.undo = slices.Grow(t.undo, n)
+	run := t.run
+	t.run = nil
+	for _, w := range run {
+		t.size -= w.cost()
+		e := bufEntry{value: w.value, tomb: w.value == nil}
+		k := string(w.key)
+		prev, had := t.writes[k]
+		t.insert(k, e, prev, had, writeDelta(k, e, prev, had))
 	}
 }
 
@@ -466,6 +561,9 @@ type Savepoint struct {
 
 // Savepoint returns a mark that RollbackTo returns the write set to.
 func (t *Txn) Savepoint() Savepoint {
+	// The run's writes came before the mark: entered after it, they
+	// would be undone by a rollback to it.
+	t.absorb()
 	t.saved = true
 	return Savepoint{txn: t, undo: len(t.undo), size: t.size}
 }
@@ -498,6 +596,7 @@ func (t *Txn) RollbackTo(sp Savepoint) error {
 // rangeKeys returns the buffered keys in [start, end) (nil bounds are
 // open), in order: the ranges of the two sorted slices, merged.
 func (t *Txn) rangeKeys(start, end []byte) []string {
+	t.absorb()
 	// added stays small next to keys: a scan then places few keys in
 	// it (sortAdded) and merges few out of it.
 	if t.stale || len(t.added) > max(1024, len(t.keys)/16) {
@@ -596,7 +695,7 @@ func (t *Txn) finish() {
 	}
 	t.db.unregister(t.beginTs)
 	t.unlockAll()
-	t.writes, t.keys, t.added, t.undo, t.reads, t.ranges = nil, nil, nil, nil, nil, nil
+	t.writes, t.keys, t.added, t.run, t.undo, t.reads, t.ranges = nil, nil, nil, nil, nil, nil, nil
 }
 
 // Commit validates the transaction and, if it wrote anything, writes all
@@ -610,10 +709,12 @@ func (t *Txn) Commit() error {
 		return ErrTxnDone
 	}
 	defer t.finish()
-	if len(t.writes) == 0 {
+	if len(t.writes) > 0 {
+		t.absorb()
+	}
+	if len(t.writes) == 0 && len(t.run) == 0 {
 		return nil
 	}
-	keys := t.sortedKeys()
 	db := t.db
 
 	// The store batch is built before the commit timestamp is taken,
@@ -623,26 +724,28 @@ func (t *Txn) Commit() error {
 	// write set, as an fts merge's, takes a good part of that.
 	b := db.takeBatch(t.size)
 	defer db.putBatch(b)
-	// Room for every entry: t.size counts keys and values (plus a
-	// generous overhead per entry, which covers versions and escapes).
-	b.Grow(int(t.size))
-	var kbuf, vbuf []byte
-	for _, k := range keys {
-		e, err := t.settle(k, t.writes[k])
-		if err != nil {
-			return err
+	var keys []string
+	run := len(t.run) > 0
+	if run {
+		keys = t.batchRun(b)
+	} else {
+		keys = t.sortedKeys()
+		// Room for every entry: t.size counts keys and values (plus a
+		// generous overhead per entry, which covers versions and
+		// escapes).
+		b.Grow(int(t.size))
+		var w batchWriter
+		for _, k := range keys {
+			e, err := t.settle(k, t.writes[k])
+			if err != nil {
+				return err
+			}
+			w.add(b, []byte(k), e.value, e.tomb)
 		}
-		kbuf = appendKey(kbuf[:0], []byte(k), 0)
-		if e.tomb {
-			b.Set(kbuf, []byte{tagTombstone})
-			continue
-		}
-		vbuf = append(append(vbuf[:0], tagValue), e.value...)
-		b.Set(kbuf, vbuf)
 	}
 
 	db.commit.Lock()
-	if err := db.validateLocked(t); err != nil {
+	if err := db.validateLocked(t, run, keys); err != nil {
 		db.commit.Unlock()
 		// The winner may still be writing: a retry begun now would read
 		// below it and lose again. Wait until a new snapshot sees it.
@@ -678,6 +781,70 @@ func (t *Txn) Commit() error {
 	}
 	t.commitTs = ts
 	return nil
+}
+
+// batchWriter adds writes to a store batch through buffers it reuses.
+type batchWriter struct{ kbuf, vbuf []byte }
+
+// add adds the write of value to key (a deletion if tomb) at timestamp
+// 0, stamped at commit.
+func (w *batchWriter) add(b *lsm.Batch, key, value []byte, tomb bool) {
+	w.kbuf = appendKey(w.kbuf[:0], key, 0)
+	if tomb {
+		b.Set(w.kbuf, []byte{tagTombstone})
+		return
+	}
+	w.vbuf = append(append(w.vbuf[:0], tagValue), value...)
+	b.Set(w.kbuf, w.vbuf)
+}
+
+// batchRun adds the run's writes to b in key order, the last write of a
+// key only, and returns their keys, in order (sharing one string's
+// memory).
+func (t *Txn) batchRun(b *lsm.Batch) []string {
+	run := t.run
+	order := make([]int32, len(run))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		if c := bytes.Compare(run[i].key, run[j].key); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
+	// Of a key written more than once, the last write wins.
+	n, keyBytes, size := 0, 0, 0
+	for i, j := range order {
+		if i+1 < len(order) && bytes.Equal(run[j].key, run[order[i+1]].key) {
+			continue
+		}
+		order[n] = j
+		n++
+		w := run[j]
+		keyBytes += len(w.key)
+		// An entry's bound: kind, two lengths, the key escaped (every
+		// 0x00 doubled, a terminator), its timestamp, the value tag.
+		size += 1 + 2*binary.MaxVarintLen32 + len(w.key) + bytes.Count(w.key, []byte{escByte}) + 2 + tsLen + 1 + len(w.value)
+	}
+	order = order[:n]
+	var sb strings.Builder
+	sb.Grow(keyBytes)
+	for _, j := range order {
+		sb.Write(run[j].key)
+	}
+	all := sb.String()
+	keys := make([]string, n)
+	at := 0
+	b.Grow(size)
+	var bw batchWriter
+	for i, j := range order {
+		w := run[j]
+		keys[i] = all[at : at+len(w.key)]
+		at += len(w.key)
+		bw.add(b, w.key, w.value, w.value == nil)
+	}
+	return keys
 }
 
 // maxPooledBatch is the largest batch buffer kept in the pool for reuse;
