@@ -124,7 +124,7 @@ type Txn struct {
 	// enters them first (absorb).
 	run  []runWrite
 	size int64
-	undo        []undoEntry
+	undo []undoEntry
 	// saved: Savepoint was called. Until then no write can be rolled
 	// back to (a savepoint undoes only what came after it), so writes
 	// keep no undo entries: a transaction without savepoints, as an fts
