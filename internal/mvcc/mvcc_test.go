@@ -602,3 +602,29 @@ func TestUndoFromFirstSavepoint(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteSetReused: a finished transaction's write set map goes to the
+// next one emptied: none of its writes, committed or rolled back, shows
+// in the next transaction's reads, scans or commit.
+func TestWriteSetReused(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	for i := range 20 {
+		tx := begin(t, db, SnapshotIsolation)
+		if got := scan(t, tx, "", "", false); got != "" {
+			t.Fatalf("round %d: a new transaction scans %q", i, got)
+		}
+		if tx.Wrote([]byte("a")) {
+			t.Fatalf("round %d: a new transaction wrote a", i)
+		}
+		put(t, tx, "a", "1")
+		put(t, tx, fmt.Sprint("b", i), "2")
+		if i%2 == 0 {
+			must(t, tx.Rollback())
+			continue
+		}
+		must(t, tx.Delete([]byte("a")))
+		must(t, tx.Delete([]byte(fmt.Sprint("b", i))))
+		must(t, tx.Commit())
+	}
+}

@@ -429,7 +429,7 @@ func (t *Txn) budget() int64 {
 func (t *Txn) insert(k string, e, prev bufEntry, had bool, delta int64) {
 	e.basis = t.readTs
 	if t.writes == nil {
-		t.writes = map[string]bufEntry{}
+		t.writes = t.db.writeSet()
 	}
 	t.size += delta
 	if t.saved {
@@ -695,6 +695,7 @@ func (t *Txn) finish() {
 	}
 	t.db.unregister(t.beginTs)
 	t.unlockAll()
+	t.db.putWriteSet(t.writes)
 	t.writes, t.keys, t.added, t.run, t.undo, t.reads, t.ranges = nil, nil, nil, nil, nil, nil, nil
 }
 
@@ -781,6 +782,30 @@ func (t *Txn) Commit() error {
 	}
 	t.commitTs = ts
 	return nil
+}
+
+// maxPooledWriteSet is the most keys a write set map kept for reuse held:
+// emptying a map costs its size, which a transaction of a few writes
+// should not pay for a bulk load's.
+const maxPooledWriteSet = 1 << 14
+
+// writeSet returns an empty write set map.
+func (db *DB) writeSet() map[string]bufEntry {
+	if m, ok := db.writeSets.Get().(map[string]bufEntry); ok {
+		return m
+	}
+	return map[string]bufEntry{}
+}
+
+// putWriteSet empties m, a finished transaction's write set, and keeps
+// it for another (nothing refers to a finished transaction's map: the
+// keys its commit recorded are strings of their own).
+func (db *DB) putWriteSet(m map[string]bufEntry) {
+	if m == nil || len(m) > maxPooledWriteSet {
+		return
+	}
+	clear(m)
+	db.writeSets.Put(m)
 }
 
 // batchWriter adds writes to a store batch through buffers it reuses.
