@@ -227,3 +227,85 @@ func TestFTSCloseLate(t *testing.T) {
 		t.Fatal("late while a piece is due within the grace")
 	}
 }
+
+// TestFTSBulkMergeWaits: a merge that ends with writes of the merge
+// weight or more waiting (writes outpacing merges: a bulk load) does not
+// start the next at once; that one starts once the writes weigh
+// ftsBulkMergeWeight's share, or pause. One that ends with less waiting
+// starts the next at once.
+func TestFTSBulkMergeWaits(t *testing.T) {
+	s := newTestSession(t)
+	e := s.e
+	m := &e.ftsMerge
+	m.weight, m.afterPause = 100, 50*time.Millisecond
+	k := ftsKey{1 << 30, 1} // no such table: its merges end at once
+	running := func() bool {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return m.running[k] != nil
+	}
+	// The merges of k end when they find no table; wait for that.
+	idle := func() {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); running(); {
+			if time.Now().After(deadline) {
+				t.Fatal("a merge did not end")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	// A merge ending with writes waiting, as they came in while it ran.
+	end := func(waiting int) {
+		m.mu.Lock()
+		m.init()
+		m.running[k] = make(chan struct{})
+		m.counts[k] = waiting
+		e.endFTSMergeLocked(k)
+		m.mu.Unlock()
+	}
+
+	end(50) // less than the weight: the next starts at once
+	if !running() {
+		t.Fatal("a merge ending with a little waiting did not start the next")
+	}
+	idle()
+
+	m.afterPause = time.Hour
+	end(150) // the weight or more: the next waits
+	if running() {
+		t.Fatal("a merge ending with the weight waiting started the next at once")
+	}
+	e.noteFTSWrites(map[ftsKey]int{k: 40}, ftsMergePiece) // 190 of 200
+	if running() {
+		t.Fatal("the next merge started before the bulk weight")
+	}
+	e.noteFTSWrites(map[ftsKey]int{k: 10}, ftsMergePiece) // 200
+	if !running() {
+		t.Fatal("the next merge did not start at the bulk weight")
+	}
+	idle()
+
+	// Writes that keep coming, however little they weigh, hold the
+	// next merge off; once they pause it starts.
+	m.afterPause = 250 * time.Millisecond
+	end(150)
+	for range 30 {
+		e.noteFTSWrites(map[ftsKey]int{k: 1}, ftsMergePiece)
+		if running() {
+			t.Fatal("the next merge started before the writes paused")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		m.mu.Lock()
+		started := m.running[k] != nil || m.counts[k] == 0
+		m.mu.Unlock()
+		if started {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the backlog did not merge after the writes paused")
+		}
+	}
+	idle()
+}
