@@ -19,7 +19,8 @@ import (
 // conflict-free writes); a merge folds them into compressed blocks and
 // purges deleted documents. The engine merges an index in the background
 // once the documents committed to it since its last merge weigh
-// ftsMergeWeight (their text's bytes, exec.FTSMinWeight at least each),
+// ftsMergeWeight (their text's bytes, exec.FTSMinWeight at least each;
+// ftsBulkMergeWeight while they come faster than merges fold them in),
 // in pieces of up to ftsMergePiece documents, each in a transaction of its
 // own (retried when it conflicts; a user's statement that loses to one
 // runs again, see Session.inTxnBudget), and then compacts the ranges the

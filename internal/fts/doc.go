@@ -122,8 +122,9 @@
 // meta entry are written by Merge alone; searches add the pending part
 // themselves. The change log is small between merges (the engine merges
 // once about 4 MiB of text is pending, as PostgreSQL bounds a GIN
-// index's pending list); a search reads it once per version of
-// the index (the state kept with its prefix clock, below) and inverts
+// index's pending list, twice that while writes outpace the merges, so
+// that a bulk load merges in full pieces); a search reads it once per
+// version of the index (the state kept with its prefix clock, below) and inverts
 // the pending postings in memory on first use, shared by every search
 // that sees the same writes; while a backlog merges piece by piece, a new
 // state derives them from the previous state's inversion instead

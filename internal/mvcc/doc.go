@@ -80,8 +80,13 @@
 // # Commit and isolation
 //
 // Writes are buffered in the transaction (a map plus a lazily sorted key
-// list). A write's value may still be in the making on another goroutine
-// (PutLater: an fts index entry whose text a worker analyzes): the
+// list; the maps of finished transactions are emptied and reused). A
+// transaction that writes a great many keys at once and reads none of
+// them after (an fts merge) hands them over as a run (PutRun), kept as a
+// list and committed from a sort of it; anything that reads the write
+// set first enters the run into the map. A write's value may still be
+// in the making on another goroutine (PutLater: an fts index entry whose
+// text a worker analyzes): the
 // buffer holds the key at once, and the value is waited for where the
 // transaction first needs it, a read of the key or the batch Commit
 // builds before taking its timestamp. Commit, under the commit mutex:
