@@ -237,25 +237,33 @@ func TestFTSBulkMergeWaits(t *testing.T) {
 	s := newTestSession(t)
 	e := s.e
 	m := &e.ftsMerge
-	m.weight, m.afterPause = 100, 50*time.Millisecond
+	m.weight = 100
 	k := ftsKey{1 << 30, 1} // no such table: its merges end at once
-	running := func() bool {
+	// A merge that starts takes the writes waiting (their weight goes
+	// to 0); one that has not, leaves them. (Whether it still runs
+	// depends on how soon it found the table missing.)
+	started := func() bool {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		return m.running[k] != nil
+		return m.counts[k] == 0
 	}
-	// The merges of k end when they find no table; wait for that.
 	idle := func() {
 		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); running(); {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			m.mu.Lock()
+			done := m.running[k] == nil
+			m.mu.Unlock()
+			if done {
+				return
+			}
 			if time.Now().After(deadline) {
 				t.Fatal("a merge did not end")
 			}
-			time.Sleep(time.Millisecond)
 		}
 	}
 	// A merge ending with writes waiting, as they came in while it ran.
 	end := func(waiting int) {
+		idle()
 		m.mu.Lock()
 		m.init()
 		m.running[k] = make(chan struct{})
@@ -265,44 +273,36 @@ func TestFTSBulkMergeWaits(t *testing.T) {
 	}
 
 	end(50) // less than the weight: the next starts at once
-	if !running() {
+	if !started() {
 		t.Fatal("a merge ending with a little waiting did not start the next")
 	}
-	idle()
 
 	m.afterPause = time.Hour
 	end(150) // the weight or more: the next waits
-	if running() {
+	if started() {
 		t.Fatal("a merge ending with the weight waiting started the next at once")
 	}
 	e.noteFTSWrites(map[ftsKey]int{k: 40}, ftsMergePiece) // 190 of 200
-	if running() {
+	if started() {
 		t.Fatal("the next merge started before the bulk weight")
 	}
 	e.noteFTSWrites(map[ftsKey]int{k: 10}, ftsMergePiece) // 200
-	if !running() {
+	if !started() {
 		t.Fatal("the next merge did not start at the bulk weight")
 	}
-	idle()
 
 	// Writes that keep coming, however little they weigh, hold the
 	// next merge off; once they pause it starts.
-	m.afterPause = 250 * time.Millisecond
+	m.afterPause = time.Second
 	end(150)
 	for range 30 {
 		e.noteFTSWrites(map[ftsKey]int{k: 1}, ftsMergePiece)
-		if running() {
+		if started() {
 			t.Fatal("the next merge started before the writes paused")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
-		m.mu.Lock()
-		started := m.running[k] != nil || m.counts[k] == 0
-		m.mu.Unlock()
-		if started {
-			break
-		}
+	for deadline := time.Now().Add(10 * time.Second); !started(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the backlog did not merge after the writes paused")
 		}
