@@ -362,8 +362,8 @@ func (t *Txn) settle(k string, e bufEntry) (bufEntry, error) {
 	if e.later.err != nil {
 		return e, e.later.err
 	}
-	if n := len(e.later.value); n > lsm.MaxValueSize-1 {
-		return e, fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", n, lsm.MaxValueSize-1)
+	if err := checkValue(e.later.value); err != nil {
+		return e, err
 	}
 	e.value, e.later = e.later.value, nil
 	// A savepoint's undo entry may hold the unsettled entry: it settles
@@ -383,11 +383,9 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 		return ErrTxnDone
 	case t.opts.ReadOnly:
 		return ErrReadOnly
-	case len(key) > MaxKeySize:
-		return fmt.Errorf("%w: %d bytes (limit %d)", ErrKeyTooLarge, len(key), MaxKeySize)
 	}
-	if len(e.value) > lsm.MaxValueSize-1 {
-		return fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", len(e.value), lsm.MaxValueSize-1)
+	if err := checkWrite(key, e.value); err != nil {
+		return err
 	}
 	t.absorb()
 	k := string(key)
@@ -403,6 +401,22 @@ func (t *Txn) write(key []byte, e bufEntry) error {
 			ErrTxnTooLarge, truncKey(key), t.size+delta, budget)
 	}
 	t.insert(k, e, prev, had, delta)
+	return nil
+}
+
+// checkWrite refuses a key or a value larger than the store takes.
+func checkWrite(key, value []byte) error {
+	if len(key) > MaxKeySize {
+		return fmt.Errorf("%w: %d bytes (limit %d)", ErrKeyTooLarge, len(key), MaxKeySize)
+	}
+	return checkValue(value)
+}
+
+// checkValue refuses a value larger than the store takes (with its tag).
+func checkValue(value []byte) error {
+	if len(value) > lsm.MaxValueSize-1 {
+		return fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", len(value), lsm.MaxValueSize-1)
+	}
 	return nil
 }
 
@@ -487,11 +501,8 @@ func (t *Txn) PutRun(keys, values [][]byte) error {
 	}
 	var cost int64
 	for i, k := range keys {
-		if len(k) > MaxKeySize {
-			return fmt.Errorf("%w: %d bytes (limit %d)", ErrKeyTooLarge, len(k), MaxKeySize)
-		}
-		if len(values[i]) > lsm.MaxValueSize-1 {
-			return fmt.Errorf("mvcc: value of %d bytes exceeds the %d-byte limit", len(values[i]), lsm.MaxValueSize-1)
+		if err := checkWrite(k, values[i]); err != nil {
+			return err
 		}
 		cost += runWrite{k, values[i]}.cost()
 	}
