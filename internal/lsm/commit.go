@@ -100,10 +100,13 @@ func (d *DB) Apply(b *Batch, o *WriteOptions) error {
 	members := c.queue[:group]
 	if err == nil {
 		first := c.nextSeq
+		// The WAL writes a large batch from where it is (AddNoCopy): no
+		// member returns, nor touches its batch, before this leader's
+		// Flush below, and only the leader uses the WAL meanwhile.
 		for _, m := range members {
 			m.batch.setSeq(c.nextSeq)
 			c.nextSeq += ikey.SeqNum(m.batch.count)
-			if aerr := c.wal.Add(m.batch.data); aerr != nil && err == nil {
+			if aerr := c.wal.AddNoCopy(m.batch.data); aerr != nil && err == nil {
 				err = aerr
 			}
 		}

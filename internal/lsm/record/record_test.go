@@ -237,7 +237,11 @@ func TestRoundTrip(t *testing.T) {
 		p := randBytes(rng, n)
 		payloads = append(payloads, p)
 		offs = append(offs, w.Size())
-		if err := w.Add(p); err != nil {
+		add := w.Add
+		if rng.IntN(2) == 0 {
+			add = w.AddNoCopy
+		}
+		if err := add(p); err != nil {
 			t.Fatal(err)
 		}
 		switch rng.IntN(5) {
@@ -608,6 +612,64 @@ func TestFlushOneWrite(t *testing.T) {
 	}
 	if res := readAll(t, f.data, ManifestMagic); res.err != io.EOF || len(res.payloads) != 1001 {
 		t.Fatalf("read back %d records: %v", len(res.payloads), res.err)
+	}
+}
+
+// TestAddNoCopy: a large payload taken by AddNoCopy is written from the
+// caller's memory, in its place among the buffered records, and the
+// buffer never grows to hold it.
+func TestAddNoCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	f := &memFile{}
+	w, err := NewWriter(f, WALMagic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payloads := [][]byte{randBytes(rng, 10), randBytes(rng, 1<<20), randBytes(rng, noCopyMin-1), randBytes(rng, noCopyMin), randBytes(rng, 3)}
+	var offs []int64
+	for _, p := range payloads {
+		offs = append(offs, w.Size())
+		if err := w.AddNoCopy(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(w.buf) >= 2*noCopyMin {
+		t.Fatalf("%d bytes buffered: the large payloads were copied", len(w.buf))
+	}
+	size := w.Size()
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// The header, then: the first record and the second's header, the
+	// second's payload, the third record and the fourth's header, the
+	// fourth's payload, the fifth record.
+	if f.writes != 6 {
+		t.Fatalf("%d writes, want 6", f.writes)
+	}
+	if int64(len(f.data)) != size || w.Size() != size {
+		t.Fatalf("file has %d bytes, Size said %d before the flush and %d after", len(f.data), size, w.Size())
+	}
+	if len(w.held) != 0 || w.held[:1][0] != nil {
+		t.Fatal("the writer still holds a payload after the flush")
+	}
+	res := readAll(t, f.data, WALMagic)
+	if res.err != io.EOF {
+		t.Fatalf("got %v, want io.EOF", res.err)
+	}
+	checkPrefix(t, res, payloads, offs, len(payloads))
+
+	// A failed write of a held payload fails the writer for good.
+	boom := errors.New("boom")
+	if err := w.AddNoCopy(payloads[1]); err != nil {
+		t.Fatal(err)
+	}
+	f.failWrite = boom
+	if err := w.Flush(); !errors.Is(err, boom) {
+		t.Fatalf("Flush: %v", err)
+	}
+	f.failWrite = nil
+	if err := w.AddNoCopy(payloads[1]); !errors.Is(err, boom) {
+		t.Fatalf("AddNoCopy after a failed write: %v", err)
 	}
 }
 

@@ -24,8 +24,14 @@ const maxRetainedBuf = 4 << 20
 // Writer is unusable: the file's tail is in an unknown state (and a failed
 // fsync cannot be retried safely), so every later call returns the error.
 type Writer struct {
-	f       vfs.File
-	buf     []byte
+	f   vfs.File
+	buf []byte
+	// held are the parts written before buf[cut:] by the next Flush:
+	// buffered headers and the payloads AddNoCopy took without copying,
+	// in file order; heldLen is their length.
+	held    [][]byte
+	cut     int
+	heldLen int64
 	written int64 // bytes written to f
 	err     error // sticky write or sync error
 	closed  bool
@@ -93,15 +99,50 @@ func (w *Writer) Add(payload []byte) error {
 	return nil
 }
 
-// Flush writes every buffered record with one Write call. It does not sync.
+// noCopyMin is the smallest payload AddNoCopy leaves in place: copying
+// a smaller one costs less than the extra Write call it saves.
+const noCopyMin = 64 << 10
+
+// AddNoCopy is Add for a payload the caller leaves unchanged until the
+// next Flush, Sync or Close returns: a large one is written from where
+// it is, not copied into the buffer. A commit of a large batch (an fts
+// merge's writes megabytes at once) would otherwise copy it into a
+// buffer grown for it and then released, memory fresh to the process each
+// time, whose first touch is the dear part of the copy.
+func (w *Writer) AddNoCopy(payload []byte) error {
+	if len(payload) < noCopyMin {
+		return w.Add(payload)
+	}
+	if w.failed() {
+		return w.err
+	}
+	if len(payload) > MaxPayloadLen {
+		return fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(payload), MaxPayloadLen)
+	}
+	var h [8]byte
+	binary.LittleEndian.PutUint32(h[4:8], uint32(len(payload)))
+	crc := crc32.Update(crc32.Checksum(h[4:8], castagnoli), castagnoli, payload)
+	binary.LittleEndian.PutUint32(h[0:4], crc)
+	w.buf = append(w.buf, h[:]...)
+	// buf[cut:] may move when buf grows later; the part held here keeps
+	// the array it is in, whose bytes no later append changes.
+	w.held = append(w.held, w.buf[w.cut:len(w.buf):len(w.buf)], payload)
+	w.heldLen += int64(len(w.buf)-w.cut) + int64(len(payload))
+	w.cut = len(w.buf)
+	return nil
+}
+
+// Flush writes every buffered record with one Write call (and one more
+// for each payload AddNoCopy left in place). It does not sync.
 func (w *Writer) Flush() error {
 	if w.failed() {
 		return w.err
 	}
-	if len(w.buf) == 0 {
+	pending := w.heldLen + int64(len(w.buf)-w.cut)
+	if pending == 0 {
 		return nil
 	}
-	if end := w.written + int64(len(w.buf)); w.chunk > 0 && end > w.allocated {
+	if end := w.written + pending; w.chunk > 0 && end > w.allocated {
 		next := (end/w.chunk + 1) * w.chunk
 		if err := w.f.Allocate(next); err != nil {
 			w.err = fmt.Errorf("record: allocate: %w", err)
@@ -109,8 +150,31 @@ func (w *Writer) Flush() error {
 		}
 		w.allocated = next
 	}
-	n, err := w.f.Write(w.buf)
-	if err == nil && n != len(w.buf) {
+	for _, p := range w.held {
+		if err := w.write(p); err != nil {
+			return err
+		}
+	}
+	if err := w.write(w.buf[w.cut:]); err != nil {
+		return err
+	}
+	clear(w.held) // the payloads are the caller's again
+	w.held, w.cut, w.heldLen = w.held[:0], 0, 0
+	if cap(w.buf) > maxRetainedBuf {
+		w.buf = nil
+	} else {
+		w.buf = w.buf[:0]
+	}
+	return nil
+}
+
+// write writes p at the end of the file; a failure is sticky.
+func (w *Writer) write(p []byte) error {
+	if len(p) == 0 {
+		return nil
+	}
+	n, err := w.f.Write(p)
+	if err == nil && n != len(p) {
 		err = io.ErrShortWrite
 	}
 	if err != nil {
@@ -118,11 +182,6 @@ func (w *Writer) Flush() error {
 		return w.err
 	}
 	w.written += int64(n)
-	if cap(w.buf) > maxRetainedBuf {
-		w.buf = nil
-	} else {
-		w.buf = w.buf[:0]
-	}
 	return nil
 }
 
@@ -183,7 +242,7 @@ func (w *Writer) failed() bool {
 // Size returns the length the file will have once the buffered records are
 // flushed: the file header, every record written, and every record
 // buffered. It is also the offset at which the next Add's record starts.
-func (w *Writer) Size() int64 { return w.written + int64(len(w.buf)) }
+func (w *Writer) Size() int64 { return w.written + w.heldLen + int64(len(w.buf)-w.cut) }
 
 // Close flushes the buffered records and closes the file. It does not sync:
 // call Sync first if the records must be durable.
