@@ -76,7 +76,9 @@ type DB struct {
 	// to maxBigBatch) between commits, outside the pool, which a
 	// collection empties: an fts merge commits 10-25 MB every second or
 	// so of a bulk load, and a new buffer that size costs its page
-	// faults each time (50-70 ms of the merge's commit on a VM).
+	// faults each time (50-70 ms of the merge's commit on a VM). It is
+	// the largest such buffer a commit gave back, so that the next large
+	// commit likely fits in it.
 	big atomic.Pointer[lsm.Batch]
 
 	// active counts open transactions by read timestamp: the oldest is

@@ -542,22 +542,36 @@ func TestPutOwned(t *testing.T) {
 
 // TestBigBatchKept: the store batch of a commit larger than the pool
 // takes is kept aside for the next large commit (DB.big), not allocated
-// again; the second commit's data is its own.
+// again; the second commit's data is its own. Of two given back, the
+// larger is kept.
 func TestBigBatchKept(t *testing.T) {
 	db := openMem(t, nil)
 	defer db.Close()
-	commit := func(fill byte) {
+	commitN := func(fill byte, n int) {
 		txn, err := db.Begin(TxnOptions{NoSync: true})
 		must(t, err)
-		for i := range 20 {
+		for i := range n {
 			must(t, txn.PutOwned(fmt.Appendf(nil, "k%02d", i), bytes.Repeat([]byte{fill}, 1<<20)))
 		}
 		must(t, txn.Commit())
 	}
+	commit := func(fill byte) { commitN(fill, 20) }
+	commitN('s', 6)
+	small := db.big.Load()
+	if small == nil || small.Cap() <= maxPooledBatch {
+		t.Fatalf("after a 6 MB commit: kept batch %v", small)
+	}
 	commit('a')
 	first := db.big.Load()
-	if first == nil || first.Cap() <= maxPooledBatch {
+	if first == nil || first.Cap() < 20<<20 {
 		t.Fatalf("after a 20 MB commit: kept batch %v", first)
+	}
+	// Two large commits side by side: the larger batch is kept.
+	other := lsm.NewBatch()
+	other.Grow(6 << 20)
+	db.putBatch(other)
+	if db.big.Load() != first {
+		t.Errorf("a 6 MB batch given back replaced the kept 20 MB one")
 	}
 	commit('b')
 	if db.big.Load() != first {

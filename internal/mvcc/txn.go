@@ -884,15 +884,15 @@ func (t *Txn) batchRun(b *lsm.Batch) []string {
 }
 
 // maxPooledBatch is the largest batch buffer kept in the pool for reuse;
-// one larger, up to maxBigBatch, is kept aside (DB.big).
+// a larger one, up to maxBigBatch, is kept aside (DB.big).
 const (
-	maxPooledBatch = 16 << 20
+	maxPooledBatch = 4 << 20
 	maxBigBatch    = 64 << 20
 )
 
 // takeBatch returns an empty batch for a write set of about size bytes.
 func (db *DB) takeBatch(size int64) *lsm.Batch {
-	if size > maxPooledBatch/2 {
+	if size > maxPooledBatch {
 		if b := db.big.Swap(nil); b != nil {
 			return b
 		}
@@ -903,13 +903,25 @@ func (db *DB) takeBatch(size int64) *lsm.Batch {
 	return lsm.NewBatch()
 }
 
+// putBatch keeps b for a later commit: in the pool, or as DB.big if it
+// is larger than the pool takes and than the one kept there.
 func (db *DB) putBatch(b *lsm.Batch) {
 	b.Reset()
-	switch {
-	case b.Cap() <= maxPooledBatch:
+	if b.Cap() <= maxPooledBatch {
 		db.batches.Put(b)
-	case b.Cap() <= maxBigBatch:
-		db.big.Store(b)
+		return
+	}
+	if b.Cap() > maxBigBatch {
+		return
+	}
+	for {
+		kept := db.big.Load()
+		if kept != nil && kept.Cap() >= b.Cap() {
+			return
+		}
+		if db.big.CompareAndSwap(kept, b) {
+			return
+		}
 	}
 }
 
