@@ -98,6 +98,7 @@ type env struct {
 	duration   time.Duration
 	root       string // temp directory; every store lives below it
 	cpuProfile string // file name prefix; "" = no profiling
+	memProfile string // file name prefix of the heap profiles; "" = none
 	traceFile  string // file name prefix; "" = no execution trace
 	profAnchor bool
 	repeat     int       // -repeat: runs of each workload but the loads
@@ -124,6 +125,7 @@ func main() {
 		list       = flag.Bool("list", false, "list the workloads and exit")
 		cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of each cairn run to `PREFIX`.<workload>.cairn.pprof")
 		traceOut   = flag.String("trace", "", "write an execution trace of each cairn run to `PREFIX`.<workload>.cairn.trace (go tool trace; -pprof=sched shows where goroutines waited to run)")
+		memProfile = flag.String("memprofile", "", "write heap profiles from before and after each cairn run to `PREFIX`.<workload>.cairn.{before,after}.heap (what the run allocated: go tool pprof -sample_index=alloc_space -base BEFORE AFTER)")
 		profAnchor = flag.Bool("cpuprofile-anchor", false, "with -cpuprofile, also profile the anchor runs (PREFIX.<workload>.anchor.pprof)")
 		repeat     = flag.Int("repeat", 1, "run each workload (but the loads) this many times, cairn and the anchor alternating, and report each side's median: the host's speed drifts by tens of percent between runs")
 	)
@@ -161,7 +163,7 @@ func main() {
 		os.Exit(130)
 	}()
 
-	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, ftsDocs: *ftsDocs, duration: *duration, root: root, cpuProfile: *cpuProfile, traceFile: *traceOut, profAnchor: *profAnchor, repeat: *repeat}
+	e := &env{n: *n, rows: *rows, sqlRows: *sqlRows, ftsDocs: *ftsDocs, duration: *duration, root: root, cpuProfile: *cpuProfile, memProfile: *memProfile, traceFile: *traceOut, profAnchor: *profAnchor, repeat: *repeat}
 	logf("bench: %d workload(s), n=%d, rows=%d, sqlrows=%d, duration=%s, dir=%s, GOMAXPROCS=%d, %s",
 		len(selected), e.n, e.rows, e.sqlRows, e.duration, root, runtime.GOMAXPROCS(0), runtime.Version())
 
@@ -368,7 +370,18 @@ func runSide(e *env, w *workload, s side) (measurement, rssResult, error) {
 			return measurement{}, rssResult{}, err
 		}
 	}
+	heapProfile := func(when string) {
+		if e.memProfile == "" || s != cairnSide {
+			return
+		}
+		name := fmt.Sprintf("%s.%s.%s.%s.heap", e.memProfile, w.Name, s, when)
+		if err := writeHeapProfile(name); err != nil {
+			logf("bench: -memprofile: %v", err)
+		}
+	}
+	heapProfile("before")
 	m, err := w.Run(e, s)
+	heapProfile("after")
 	if stopProfile != nil {
 		stopProfile()
 	}
@@ -380,6 +393,22 @@ func runSide(e *env, w *workload, s side) (measurement, rssResult, error) {
 
 func startCPUProfile(name string) (func(), error) {
 	return startRecording(name, "CPU profile", pprof.StartCPUProfile, pprof.StopCPUProfile)
+}
+
+// writeHeapProfile writes the heap profile, whose allocation counts are
+// the process's since it started: two, before and after a run, tell what
+// the run allocated.
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	logf("bench: wrote heap profile %s", name)
+	return f.Close()
 }
 
 func startTrace(name string) (func(), error) {
