@@ -478,11 +478,15 @@ func (s *Session) inTxnBudget(ctx context.Context, budget int64, fn func(*mvcc.T
 		if s.failed {
 			return Result{}, errAborted()
 		}
-		sp := s.txn.Savepoint()
+		// No savepoint for the statement: a failed one fails the
+		// transaction, after which only ROLLBACK or ROLLBACK TO a
+		// savepoint made before it (which undoes the statement's writes
+		// with the rest) is accepted. A savepoint per statement would
+		// have the transaction keep an undo entry for every write (a
+		// bulk load's thousand rows a transaction included).
 		s.txnQueried = true
 		r, err := runStatement(ctx, s.txn, fn)
 		if err != nil {
-			s.txn.RollbackTo(sp)
 			s.failed = true
 		}
 		return r, err

@@ -570,6 +570,10 @@ type Savepoint struct {
 	size int64
 }
 
+// KeepsUndo reports whether the transaction keeps an undo entry for each
+// write: it does from its first savepoint on.
+func (t *Txn) KeepsUndo() bool { return t.saved }
+
 // Savepoint returns a mark that RollbackTo returns the write set to.
 func (t *Txn) Savepoint() Savepoint {
 	// The run's writes came before the mark: entered after it, they
