@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/cairndb/cairn/internal/lsm/ikey"
 )
@@ -42,7 +41,15 @@ func NewBatch() *Batch { return &Batch{} }
 // built in one go is not copied as it doubles.
 func (b *Batch) Grow(n int) {
 	b.init()
-	b.data = slices.Grow(b.data, n)
+	if cap(b.data)-len(b.data) >= n {
+		return
+	}
+	// Not slices.Grow, which copies the old buffer's whole capacity: a
+	// reused batch, reset but too small, would copy megabytes of its
+	// old writes to keep a 12-byte header.
+	data := make([]byte, len(b.data), len(b.data)+n)
+	copy(data, b.data)
+	b.data = data
 }
 
 func (b *Batch) init() {
