@@ -588,6 +588,35 @@ func TestBigBatchKept(t *testing.T) {
 	}
 }
 
+// TestRunBatchRoom: a run's commit that must grow its batch grows it to
+// the run's budgeted size, so the kept batch takes a somewhat larger run
+// next without growing again.
+func TestRunBatchRoom(t *testing.T) {
+	db := openMem(t, nil)
+	defer db.Close()
+	commitRun := func(n int) {
+		txn, err := db.Begin(TxnOptions{NoSync: true})
+		must(t, err)
+		keys, values := make([][]byte, n), make([][]byte, n)
+		for i := range n {
+			keys[i] = fmt.Appendf(nil, "run%06d", i)
+			values[i] = bytes.Repeat([]byte{'v'}, 100)
+		}
+		must(t, txn.PutRun(keys, values))
+		must(t, txn.Commit())
+	}
+	commitRun(60_000) // about 8 MB
+	first := db.big.Load()
+	if first == nil {
+		t.Fatal("no batch kept after an 8 MB run")
+	}
+	room := first.Cap()
+	commitRun(70_000)
+	if b := db.big.Load(); b == nil || b.Cap() != room {
+		t.Errorf("a run a sixth larger grew the kept batch from %d bytes", room)
+	}
+}
+
 // TestUndoFromFirstSavepoint: writes keep undo entries only from the
 // transaction's first savepoint on (none before could be rolled back
 // to), and a rollback to that savepoint still restores a key written

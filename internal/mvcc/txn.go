@@ -876,7 +876,14 @@ func (t *Txn) batchRun(b *lsm.Batch) []string {
 	all := sb.String()
 	keys := make([]string, n)
 	at := 0
-	b.Grow(size)
+	if b.Cap()-b.Len() < size {
+		// The room the write set was budgeted (t.size, a bound the
+		// dropped duplicates and generous entry overhead put well
+		// above size): kept for the next large commit (DB.big), the
+		// batch then likely fits that one too, not growing into fresh
+		// memory again (an fts merge's pieces grow from 9 to 15 MB).
+		b.Grow(max(size, int(t.size)))
+	}
 	var bw batchWriter
 	for i, j := range order {
 		w := run[j]
