@@ -15,10 +15,13 @@
 // statement reads a new snapshot, and a write that waited for another
 // transaction's lock on the row and finds it changed rolls the statement
 // back and runs it again on a newer snapshot (runStatement), so updates of
-// one row queue up instead of failing. Each statement is atomic: a failing
-// statement rolls back to a savepoint taken before it, and inside an
-// explicit transaction the transaction is then failed: statements other
-// than ROLLBACK get 25P02 until it ends. A serialization failure is 40001,
+// one row queue up instead of failing. Each statement is atomic: outside
+// a transaction block a failing statement's transaction rolls back; inside
+// one the transaction is failed, statements other than ROLLBACK (or
+// ROLLBACK TO a savepoint made before the failure, which undoes the
+// failed statement's writes with the rest) get 25P02 until it ends, and so
+// a statement takes no savepoint of its own (its writes would each keep
+// an undo entry for nothing). A serialization failure is 40001,
 // a deadlock 40P01, for the client to retry.
 //
 // # Prepared statements

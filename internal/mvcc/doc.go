@@ -108,7 +108,11 @@
 // zero timestamp that is stamped in once the commit has one: between
 // taking a timestamp and being applied, a commit holds up the return of
 // every later one (the watermark), and encoding a large write set, an
-// fts merge's, is a good part of that time. The loser of a conflict gets a *ConflictError (errors.Is
+// fts merge's, is a good part of that time. Batch buffers are reused:
+// those up to 4 MiB from a pool, the largest of the bigger ones kept aside
+// for the next large commit, a run's grown to its budgeted size so that a
+// somewhat larger next piece fits too (a new buffer of megabytes costs its
+// page faults on every first write). The loser of a conflict gets a *ConflictError (errors.Is
 // ErrConflict, SQLState() "40001"); before returning it waits until the
 // winner is visible, so an immediate retry does not lose again.
 //

@@ -1,7 +1,9 @@
 // Package record implements the record framing shared by cairn's
 // write-ahead log and manifest: a file is a 16-byte file header followed by a
 // sequence of checksummed, length-prefixed records. A Writer appends records
-// (group commit: many records, one write, one fsync); a Reader returns them
+// (group commit: many records, one write, one fsync; a large payload handed
+// over by AddNoCopy is written from the caller's memory by a write of its
+// own instead of copied into the buffer); a Reader returns them
 // in order and, when it meets damaged data, decides whether the damage is a
 // torn tail (an unfinished final write, which recovery truncates) or
 // corruption (an error, never skipped silently).
