@@ -84,18 +84,29 @@ func (w *Writer) Preallocate(chunk int64) { w.chunk = chunk }
 // Add fails only for a payload longer than MaxPayloadLen (ErrTooLarge) or
 // after an earlier write error.
 func (w *Writer) Add(payload []byte) error {
+	if err := w.appendHeader(payload); err != nil {
+		return err
+	}
+	w.buf = append(w.buf, payload...)
+	return nil
+}
+
+// appendHeader checks payload and appends the header of its record (the
+// CRC of its length and bytes, then its length) to the buffer.
+func (w *Writer) appendHeader(payload []byte) error {
 	if w.failed() {
 		return w.err
 	}
 	if len(payload) > MaxPayloadLen {
 		return fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(payload), MaxPayloadLen)
 	}
+	// In the buffer, not in an array of its own: one handed to crc32
+	// would escape, an allocation a record.
 	start := len(w.buf)
 	w.buf = append(w.buf, 0, 0, 0, 0, 0, 0, 0, 0)
-	w.buf = append(w.buf, payload...)
-	rec := w.buf[start:]
-	binary.LittleEndian.PutUint32(rec[4:8], uint32(len(payload)))
-	binary.LittleEndian.PutUint32(rec[0:4], crc32.Checksum(rec[4:], castagnoli))
+	h := w.buf[start:]
+	binary.LittleEndian.PutUint32(h[4:8], uint32(len(payload)))
+	binary.LittleEndian.PutUint32(h[0:4], crc32.Update(crc32.Checksum(h[4:8], castagnoli), castagnoli, payload))
 	return nil
 }
 
@@ -113,17 +124,9 @@ func (w *Writer) AddNoCopy(payload []byte) error {
 	if len(payload) < noCopyMin {
 		return w.Add(payload)
 	}
-	if w.failed() {
-		return w.err
+	if err := w.appendHeader(payload); err != nil {
+		return err
 	}
-	if len(payload) > MaxPayloadLen {
-		return fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(payload), MaxPayloadLen)
-	}
-	var h [8]byte
-	binary.LittleEndian.PutUint32(h[4:8], uint32(len(payload)))
-	crc := crc32.Update(crc32.Checksum(h[4:8], castagnoli), castagnoli, payload)
-	binary.LittleEndian.PutUint32(h[0:4], crc)
-	w.buf = append(w.buf, h[:]...)
 	// buf[cut:] may move when buf grows later; the part held here keeps
 	// the array it is in, whose bytes no later append changes.
 	w.held = append(w.held, w.buf[w.cut:len(w.buf):len(w.buf)], payload)
@@ -138,11 +141,11 @@ func (w *Writer) Flush() error {
 	if w.failed() {
 		return w.err
 	}
-	pending := w.heldLen + int64(len(w.buf)-w.cut)
-	if pending == 0 {
+	end := w.Size()
+	if end == w.written {
 		return nil
 	}
-	if end := w.written + pending; w.chunk > 0 && end > w.allocated {
+	if w.chunk > 0 && end > w.allocated {
 		next := (end/w.chunk + 1) * w.chunk
 		if err := w.f.Allocate(next); err != nil {
 			w.err = fmt.Errorf("record: allocate: %w", err)
@@ -258,7 +261,7 @@ func (w *Writer) Close() error {
 	if cerr := w.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("record: close: %w", cerr)
 	}
-	w.buf = nil
+	w.buf, w.held = nil, nil // after a failed flush, held keeps callers' payloads
 	if w.err == nil {
 		w.err = errClosed
 	}
