@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"flag"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -24,12 +25,19 @@ func newTestSession(t *testing.T) *Session {
 	return e.NewSession()
 }
 
+// randomSeed replays a randomized test's failure: go test -run TestX
+// -seed N, N the seed its log gave.
+var randomSeed = flag.Uint64("seed", 0, "seed for the tests made with newRandomSession (0: random)")
+
 // newRandomSession is newTestSession for a randomized test: a random
-// source whose seed it logs, and exec, which fails the test on an
-// error, naming the statement and the seed.
+// source whose seed it logs (-seed sets it), and exec, which fails the
+// test on an error, naming the statement and the seed.
 func newRandomSession(t *testing.T) (s *Session, r *rand.Rand, seed uint64, exec func(sql string) []Result) {
 	t.Helper()
-	seed = rand.Uint64()
+	seed = *randomSeed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
 	t.Logf("seed %d", seed)
 	s = newTestSession(t)
 	exec = func(sql string) []Result {
